@@ -1,0 +1,1 @@
+"""The pure domain: money, parties, coverage, claims and the ledger. No I/O here."""

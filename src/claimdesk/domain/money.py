@@ -1,0 +1,125 @@
+"""Money as Decimal quantized to cents.
+
+Floats cannot represent most cent amounts exactly, so a float is refused outright rather than
+rounded: an auditor must be able to trust that every stored amount is the amount that was entered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Self
+
+CENT = Decimal("0.01")
+
+
+class MoneyError(ValueError):
+    """A value that cannot be an amount of money (a float, garbage text, sub-cent precision)."""
+
+
+def _to_decimal(value: object) -> Decimal:
+    if isinstance(value, bool | float):
+        raise MoneyError(f"money cannot be built from {type(value).__name__} {value!r}; use a str")
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, str):
+        try:
+            result = Decimal(value.strip())
+        except InvalidOperation as exc:
+            raise MoneyError(f"not an amount of money: {value!r}") from exc
+    else:
+        raise MoneyError(f"money cannot be built from {type(value).__name__}")
+    if not result.is_finite():
+        raise MoneyError(f"not a finite amount: {value!r}")
+    return result
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Money:
+    """An amount in US dollars, always exactly representable in cents.
+
+    Sub-cent input is an error (``Money("1.005")``) because silently rounding a charge or a payment
+    changes the books; use :meth:`rounded` where rounding is the intended business rule.
+    """
+
+    amount: Decimal
+
+    def __init__(self, value: object = 0) -> None:
+        dec = _to_decimal(value.amount if isinstance(value, Money) else value)
+        quantized = dec.quantize(CENT)
+        if quantized != dec:
+            raise MoneyError(f"amount {value!r} has a fraction of a cent; round it explicitly")
+        object.__setattr__(self, "amount", quantized)
+
+    @classmethod
+    def rounded(cls, value: Decimal | int | str) -> Self:
+        """Round half up to the cent, e.g. a coinsurance percentage of an allowed amount."""
+        return cls(_to_decimal(value).quantize(CENT, rounding=ROUND_HALF_UP))
+
+    @classmethod
+    def from_cents(cls, cents: int) -> Self:
+        return cls(Decimal(cents).scaleb(-2))
+
+    @classmethod
+    def zero(cls) -> Self:
+        return cls(0)
+
+    @property
+    def cents(self) -> int:
+        return int(self.amount.scaleb(2))
+
+    def __add__(self, other: Money) -> Money:
+        if not isinstance(other, Money):
+            return NotImplemented
+        return Money(self.amount + other.amount)
+
+    def __radd__(self, other: object) -> Money:
+        # sum() starts from the int 0.
+        if other == 0:
+            return self
+        return NotImplemented
+
+    def __sub__(self, other: Money) -> Money:
+        if not isinstance(other, Money):
+            return NotImplemented
+        return Money(self.amount - other.amount)
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount)
+
+    def __abs__(self) -> Money:
+        return Money(abs(self.amount))
+
+    def __mul__(self, factor: int) -> Money:
+        # Only whole multiples (units x unit price) are exact; percentages go through rounded().
+        if isinstance(factor, bool) or not isinstance(factor, int):
+            return NotImplemented
+        return Money(self.amount * factor)
+
+    __rmul__ = __mul__
+
+    def __bool__(self) -> bool:
+        return self.amount != 0
+
+    def is_negative(self) -> bool:
+        return self.amount < 0
+
+    def is_positive(self) -> bool:
+        return self.amount > 0
+
+    def __str__(self) -> str:
+        return f"{self.amount:.2f}"
+
+    def __repr__(self) -> str:
+        return f"Money('{self.amount:.2f}')"
+
+
+def total(amounts: Iterable[Money]) -> Money:
+    """Sum of amounts; the empty sum is zero dollars."""
+    result = Money.zero()
+    for amount in amounts:
+        result = result + amount
+    return result
