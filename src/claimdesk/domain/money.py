@@ -6,12 +6,27 @@ rounded: an auditor must be able to trust that every stored amount is the amount
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from typing import Self
 
 CENT = Decimal("0.01")
+
+# No real amount comes near a quadrillion dollars, and in cents the bound still fits a signed
+# 64-bit integer. Bounding amounts keeps every sum and product exact in _CONTEXT and refuses
+# absurd input (say "1e999999999") with a MoneyError instead of a bare decimal signal.
+CENTS_LIMIT = 10**18
+
+# Amounts must not depend on the thread's decimal context (its precision or rounding): 40 digits
+# hold the sum or difference of any two amounts within the bound exactly.
+_CONTEXT = Context(prec=40, rounding=ROUND_HALF_UP)
+_LIMIT = Decimal(CENTS_LIMIT).scaleb(-2, _CONTEXT)
+
+# Plain decimal text in ASCII digits; Decimal() alone would also take "1_000", full-width or
+# Arabic-Indic digits, none of which belongs in a billing file.
+_AMOUNT_TEXT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 
 
 class MoneyError(ValueError):
@@ -26,14 +41,19 @@ def _to_decimal(value: object) -> Decimal:
     elif isinstance(value, int):
         result = Decimal(value)
     elif isinstance(value, str):
+        text = value.strip()
+        if not _AMOUNT_TEXT.fullmatch(text):
+            raise MoneyError(f"not an amount of money: {value!r}")
         try:
-            result = Decimal(value.strip())
+            result = Decimal(text)
         except InvalidOperation as exc:
             raise MoneyError(f"not an amount of money: {value!r}") from exc
     else:
         raise MoneyError(f"money cannot be built from {type(value).__name__}")
     if not result.is_finite():
         raise MoneyError(f"not a finite amount: {value!r}")
+    if result.copy_abs() >= _LIMIT:
+        raise MoneyError(f"amount {value!r} is out of range (must be below {_LIMIT:f} dollars)")
     return result
 
 
@@ -49,19 +69,24 @@ class Money:
 
     def __init__(self, value: object = 0) -> None:
         dec = _to_decimal(value.amount if isinstance(value, Money) else value)
-        quantized = dec.quantize(CENT)
+        quantized = dec.quantize(CENT, context=_CONTEXT)
         if quantized != dec:
             raise MoneyError(f"amount {value!r} has a fraction of a cent; round it explicitly")
-        object.__setattr__(self, "amount", quantized)
+        # A negative zero would print as "-0.00".
+        object.__setattr__(self, "amount", quantized if quantized else quantized.copy_abs())
 
     @classmethod
     def rounded(cls, value: Decimal | int | str) -> Self:
         """Round half up to the cent, e.g. a coinsurance percentage of an allowed amount."""
-        return cls(_to_decimal(value).quantize(CENT, rounding=ROUND_HALF_UP))
+        return cls(_to_decimal(value).quantize(CENT, rounding=ROUND_HALF_UP, context=_CONTEXT))
 
     @classmethod
     def from_cents(cls, cents: int) -> Self:
-        return cls(Decimal(cents).scaleb(-2))
+        if isinstance(cents, bool) or not isinstance(cents, int):
+            raise MoneyError(f"cents must be an int, not {type(cents).__name__} {cents!r}")
+        if abs(cents) >= CENTS_LIMIT:
+            raise MoneyError(f"{cents} cents is out of range (must be below {CENTS_LIMIT})")
+        return cls(Decimal(cents).scaleb(-2, _CONTEXT))
 
     @classmethod
     def zero(cls) -> Self:
@@ -69,35 +94,36 @@ class Money:
 
     @property
     def cents(self) -> int:
-        return int(self.amount.scaleb(2))
+        return int(self.amount.scaleb(2, _CONTEXT))
 
     def __add__(self, other: Money) -> Money:
         if not isinstance(other, Money):
             return NotImplemented
-        return Money(self.amount + other.amount)
+        return Money(_CONTEXT.add(self.amount, other.amount))
 
     def __radd__(self, other: object) -> Money:
-        # sum() starts from the int 0.
-        if other == 0:
+        # sum() starts from the int 0; only that exact start is accepted, never a float or bool.
+        if type(other) is int and other == 0:
             return self
         return NotImplemented
 
     def __sub__(self, other: Money) -> Money:
         if not isinstance(other, Money):
             return NotImplemented
-        return Money(self.amount - other.amount)
+        return Money(_CONTEXT.subtract(self.amount, other.amount))
 
     def __neg__(self) -> Money:
-        return Money(-self.amount)
+        return Money(self.amount.copy_negate())
 
     def __abs__(self) -> Money:
-        return Money(abs(self.amount))
+        return Money(self.amount.copy_abs())
 
     def __mul__(self, factor: int) -> Money:
         # Only whole multiples (units x unit price) are exact; percentages go through rounded().
         if isinstance(factor, bool) or not isinstance(factor, int):
             return NotImplemented
-        return Money(self.amount * factor)
+        # Exact in integer cents whatever the size; from_cents refuses a product out of range.
+        return Money.from_cents(self.cents * factor)
 
     __rmul__ = __mul__
 
