@@ -1,0 +1,306 @@
+"""Closed X12 code sets used by the readers, as enums.
+
+Each enum's values are the codes exactly as they appear on the wire. Open code sets (CARC, RARC,
+procedure codes) stay plain strings in the records: new codes appear every quarter and a reader must
+not reject a remittance because of one.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class SegmentSyntaxError(Enum):
+    """IK304: segment syntax error code (005010X231A1)."""
+
+    UNRECOGNIZED_SEGMENT_ID = "1"
+    UNEXPECTED_SEGMENT = "2"
+    REQUIRED_SEGMENT_MISSING = "3"
+    LOOP_OVER_MAXIMUM = "4"
+    SEGMENT_OVER_MAXIMUM_USE = "5"
+    NOT_IN_TRANSACTION_SET = "6"
+    NOT_IN_PROPER_SEQUENCE = "7"
+    HAS_DATA_ELEMENT_ERRORS = "8"
+    IMPLEMENTATION_NOT_USED_SEGMENT_PRESENT = "I4"
+    IMPLEMENTATION_DEPENDENT_SEGMENT_MISSING = "I6"
+    IMPLEMENTATION_LOOP_UNDER_MINIMUM = "I7"
+    IMPLEMENTATION_SEGMENT_UNDER_MINIMUM = "I8"
+    IMPLEMENTATION_DEPENDENT_NOT_USED_SEGMENT_PRESENT = "I9"
+
+
+class ElementSyntaxError(Enum):
+    """IK403: implementation data element syntax error code (005010X231A1)."""
+
+    REQUIRED_ELEMENT_MISSING = "1"
+    CONDITIONAL_ELEMENT_MISSING = "2"
+    TOO_MANY_ELEMENTS = "3"
+    TOO_SHORT = "4"
+    TOO_LONG = "5"
+    INVALID_CHARACTER = "6"
+    INVALID_CODE_VALUE = "7"
+    INVALID_DATE = "8"
+    INVALID_TIME = "9"
+    EXCLUSION_CONDITION_VIOLATED = "10"
+    TOO_MANY_REPETITIONS = "12"
+    TOO_MANY_COMPONENTS = "13"
+    IMPLEMENTATION_NOT_USED_ELEMENT_PRESENT = "I10"
+    IMPLEMENTATION_TOO_FEW_REPETITIONS = "I11"
+    IMPLEMENTATION_PATTERN_MATCH_FAILURE = "I12"
+    IMPLEMENTATION_DEPENDENT_NOT_USED_ELEMENT_PRESENT = "I13"
+    CODE_VALUE_NOT_USED_IN_IMPLEMENTATION = "I6"
+    IMPLEMENTATION_DEPENDENT_ELEMENT_MISSING = "I9"
+
+
+class TransactionSetError(Enum):
+    """IK502: transaction set syntax error code (005010X231A1)."""
+
+    NOT_SUPPORTED = "1"
+    TRAILER_MISSING = "2"
+    CONTROL_NUMBER_MISMATCH = "3"
+    SEGMENT_COUNT_MISMATCH = "4"
+    SEGMENTS_IN_ERROR = "5"
+    INVALID_TRANSACTION_SET_ID = "6"
+    INVALID_CONTROL_NUMBER = "7"
+    AUTHENTICATION_KEY_NAME_UNKNOWN = "8"
+    ENCRYPTION_KEY_NAME_UNKNOWN = "9"
+    REQUESTED_SERVICE_NOT_AVAILABLE = "10"
+    UNKNOWN_SECURITY_RECIPIENT = "11"
+    INCORRECT_MESSAGE_LENGTH = "12"
+    MESSAGE_AUTHENTICATION_CODE_FAILED = "13"
+    UNKNOWN_SECURITY_ORIGINATOR = "15"
+    SYNTAX_ERROR_IN_DECRYPTED_TEXT = "16"
+    SECURITY_NOT_SUPPORTED = "17"
+    NOT_IN_FUNCTIONAL_GROUP = "18"
+    INVALID_IMPLEMENTATION_CONVENTION_REFERENCE = "19"
+    CONTROL_NUMBER_NOT_UNIQUE = "23"
+    S3E_MISSING = "24"
+    S3S_MISSING = "25"
+    S4E_MISSING = "26"
+    S4S_MISSING = "27"
+    IMPLEMENTATION_SEGMENTS_IN_ERROR = "I5"
+    IMPLEMENTATION_CONVENTION_NOT_SUPPORTED = "I6"
+
+
+class FunctionalGroupError(Enum):
+    """AK905: functional group syntax error code (005010X231A1)."""
+
+    NOT_SUPPORTED = "1"
+    VERSION_NOT_SUPPORTED = "2"
+    TRAILER_MISSING = "3"
+    CONTROL_NUMBER_MISMATCH = "4"
+    TRANSACTION_COUNT_MISMATCH = "5"
+    CONTROL_NUMBER_SYNTAX = "6"
+    AUTHENTICATION_KEY_NAME_UNKNOWN = "10"
+    ENCRYPTION_KEY_NAME_UNKNOWN = "11"
+    REQUESTED_SERVICE_NOT_AVAILABLE = "12"
+    UNKNOWN_SECURITY_RECIPIENT = "13"
+    UNKNOWN_SECURITY_ORIGINATOR = "14"
+    SYNTAX_ERROR_IN_DECRYPTED_TEXT = "15"
+    SECURITY_NOT_SUPPORTED = "16"
+    INCORRECT_MESSAGE_LENGTH = "17"
+    MESSAGE_AUTHENTICATION_CODE_FAILED = "18"
+    CONTROL_NUMBER_NOT_UNIQUE = "19"
+    S3E_MISSING = "23"
+    S3S_MISSING = "24"
+    S4E_MISSING = "25"
+    S4S_MISSING = "26"
+
+
+class InterchangeNote(Enum):
+    """TA105: interchange note code, used for findings about the ISA/IEA envelope."""
+
+    NO_ERROR = "000"
+    CONTROL_NUMBER_MISMATCH = "001"
+    STANDARD_NOT_SUPPORTED = "002"
+    VERSION_NOT_SUPPORTED = "003"
+    INVALID_SEGMENT_TERMINATOR = "004"
+    INVALID_SENDER_QUALIFIER = "005"
+    INVALID_SENDER_ID = "006"
+    INVALID_RECEIVER_QUALIFIER = "007"
+    INVALID_RECEIVER_ID = "008"
+    UNKNOWN_RECEIVER_ID = "009"
+    INVALID_AUTHORIZATION_QUALIFIER = "010"
+    INVALID_AUTHORIZATION_VALUE = "011"
+    INVALID_SECURITY_QUALIFIER = "012"
+    INVALID_SECURITY_VALUE = "013"
+    INVALID_DATE = "014"
+    INVALID_TIME = "015"
+    INVALID_STANDARDS_IDENTIFIER = "016"
+    INVALID_VERSION_ID = "017"
+    INVALID_CONTROL_NUMBER = "018"
+    INVALID_ACKNOWLEDGMENT_REQUESTED = "019"
+    INVALID_TEST_INDICATOR = "020"
+    INVALID_GROUP_COUNT = "021"
+    INVALID_CONTROL_STRUCTURE = "022"
+    PREMATURE_END_OF_FILE = "023"
+    INVALID_CONTENT = "024"
+    DUPLICATE_CONTROL_NUMBER = "025"
+    INVALID_ELEMENT_SEPARATOR = "026"
+    INVALID_COMPONENT_SEPARATOR = "027"
+    INVALID_DELIVERY_DATE = "028"
+    INVALID_DELIVERY_TIME = "029"
+    INVALID_DELIVERY_TIME_CODE = "030"
+    INVALID_GRADE_OF_SERVICE = "031"
+
+
+class AcknowledgmentStatus(Enum):
+    """IK501 / AK901: how the receiver took a transaction set or functional group."""
+
+    ACCEPTED = "A"
+    ACCEPTED_WITH_ERRORS = "E"
+    REJECTED_AUTHENTICATION = "M"
+    PARTIALLY_ACCEPTED = "P"
+    REJECTED = "R"
+    REJECTED_ASSURANCE = "W"
+    REJECTED_UNANALYZABLE = "X"
+
+    @property
+    def is_accepted(self) -> bool:
+        """Accepted, with or without noted errors: the data went on to the next step."""
+        return self in (AcknowledgmentStatus.ACCEPTED, AcknowledgmentStatus.ACCEPTED_WITH_ERRORS)
+
+
+class InterchangeAcknowledgmentCode(Enum):
+    """TA104."""
+
+    ACCEPTED = "A"
+    ACCEPTED_WITH_ERRORS = "E"
+    REJECTED = "R"
+
+
+class HandlingCode(Enum):
+    """BPR01: transaction handling code."""
+
+    PAYMENT_WITH_REMITTANCE = "C"
+    PAYMENT_ONLY = "D"
+    NOTIFICATION_ONLY = "H"
+    REMITTANCE_ONLY = "I"
+    PRENOTIFICATION = "P"
+    SPLIT_PAYMENT_AND_REMITTANCE = "U"
+    HANDLING_PARTY_OPTION = "X"
+
+
+class CreditDebit(Enum):
+    """BPR03."""
+
+    CREDIT = "C"
+    DEBIT = "D"
+
+
+class PaymentMethod(Enum):
+    """BPR04: payment method code."""
+
+    ACH = "ACH"
+    BOOK_ENTRY = "BOP"
+    CHECK = "CHK"
+    WIRE = "FWT"
+    NON_PAYMENT = "NON"
+
+
+class AdjustmentGroup(Enum):
+    """CAS01: claim adjustment group code."""
+
+    CONTRACTUAL_OBLIGATION = "CO"
+    CORRECTION_AND_REVERSAL = "CR"
+    OTHER_ADJUSTMENT = "OA"
+    PAYER_INITIATED_REDUCTION = "PI"
+    PATIENT_RESPONSIBILITY = "PR"
+
+
+class ClaimStatus(Enum):
+    """CLP02: claim status code."""
+
+    PRIMARY = "1"
+    SECONDARY = "2"
+    TERTIARY = "3"
+    DENIED = "4"
+    PRIMARY_FORWARDED = "19"
+    SECONDARY_FORWARDED = "20"
+    TERTIARY_FORWARDED = "21"
+    REVERSAL = "22"
+    NOT_OUR_CLAIM_FORWARDED = "23"
+    PREDETERMINATION_ONLY = "25"
+
+    @property
+    def is_forwarded(self) -> bool:
+        """The payer forwarded the claim to another payer (a crossover)."""
+        return self in (
+            ClaimStatus.PRIMARY_FORWARDED,
+            ClaimStatus.SECONDARY_FORWARDED,
+            ClaimStatus.TERTIARY_FORWARDED,
+            ClaimStatus.NOT_OUR_CLAIM_FORWARDED,
+        )
+
+
+class ClaimFilingIndicator(Enum):
+    """CLP06 (and 837 SBR09): claim filing indicator code."""
+
+    OTHER_NON_FEDERAL = "11"
+    PPO = "12"
+    POS = "13"
+    EPO = "14"
+    INDEMNITY = "15"
+    HMO_MEDICARE_RISK = "16"
+    DENTAL_MAINTENANCE = "17"
+    AUTOMOBILE_MEDICAL = "AM"
+    BLUE_CROSS_BLUE_SHIELD = "BL"
+    CHAMPUS = "CH"
+    COMMERCIAL = "CI"
+    DISABILITY = "DS"
+    FEP = "FI"
+    HMO = "HM"
+    LIABILITY_MEDICAL = "LM"
+    MEDICARE_PART_A = "MA"
+    MEDICARE_PART_B = "MB"
+    MEDICAID = "MC"
+    OTHER_FEDERAL = "OF"
+    TITLE_V = "TV"
+    VETERANS_AFFAIRS = "VA"
+    WORKERS_COMPENSATION = "WC"
+    MUTUALLY_DEFINED = "ZZ"
+
+
+class ProviderAdjustmentReason(Enum):
+    """PLB03-1: provider-level adjustment reason code (005010X221A1)."""
+
+    LATE_CHARGE = "50"
+    INTEREST_PENALTY = "51"
+    AUTHORIZED_RETURN = "72"
+    EARLY_PAYMENT_ALLOWANCE = "90"
+    ORIGINATION_FEE = "AH"
+    APPLIED_TO_BORROWER_ACCOUNT = "AM"
+    ACCELERATION_OF_BENEFITS = "AP"
+    REBATE = "B2"
+    RECOVERY_ALLOWANCE = "B3"
+    BAD_DEBT = "BD"
+    BONUS = "BN"
+    TEMPORARY_ALLOWANCE = "C5"
+    CAPITATION_INTEREST = "CR"
+    ADJUSTMENT = "CS"
+    CAPITATION_PAYMENT = "CT"
+    CAPITAL_PASSTHRU = "CV"
+    CRNA_PASSTHRU = "CW"
+    DIRECT_MEDICAL_EDUCATION_PASSTHRU = "DM"
+    WITHHOLDING = "E3"
+    FORWARDING_BALANCE = "FB"
+    FUND_ALLOCATION = "FC"
+    GRADUATE_MEDICAL_EDUCATION_PASSTHRU = "GO"
+    HEMOPHILIA_CLOTTING_FACTOR = "HM"
+    INCENTIVE_PREMIUM = "IP"
+    IRS_WITHHOLDING = "IR"
+    INTERIM_SETTLEMENT = "IS"
+    NONREIMBURSABLE = "J1"
+    PENALTY = "L3"
+    INTEREST_OWED = "L6"
+    LEVY = "LE"
+    LUMP_SUM = "LS"
+    ORGAN_ACQUISITION_PASSTHRU = "OA"
+    OFFSET_FOR_AFFILIATED_PROVIDERS = "OB"
+    PERIODIC_INTERIM_PAYMENT = "PI"
+    PAYMENT_FINAL = "PL"
+    RETRO_ACTIVITY = "RA"
+    RETURN_ON_EQUITY = "RE"
+    STUDENT_LOAN_REPAYMENT = "SL"
+    THIRD_PARTY_LIABILITY = "TL"
+    OVERPAYMENT_RECOVERY = "WO"
+    UNSPECIFIED_RECOVERY = "WU"
