@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import claimdesk.cli.init_cmd  # noqa: F401  (registers `claimdesk init`)
 from claimdesk.cli.app import app
 
 

@@ -1,0 +1,1 @@
+"""Use cases: one function per user intent, one transaction each."""
