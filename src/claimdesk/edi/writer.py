@@ -129,17 +129,22 @@ class SegmentWriter:
     ) -> str:
         """An identifier or code, sent exactly as given (upper-cased) or refused."""
         cleaned = value.strip().upper()
+        if (
+            min_len <= len(cleaned) <= max_len
+            and cleaned.isascii()
+            and cleaned.isprintable()
+            and self._forbidden.isdisjoint(cleaned)
+        ):
+            return cleaned
         if not cleaned:
             raise X12WriteError(record, field, "is required but missing")
         if not (cleaned.isascii() and cleaned.isprintable()):
             raise X12WriteError(record, field, f"{value!r} has characters X12 cannot carry")
-        if any(c in self._forbidden for c in cleaned):
+        if not self._forbidden.isdisjoint(cleaned):
             raise X12WriteError(record, field, f"{value!r} contains an X12 delimiter")
-        if not min_len <= len(cleaned) <= max_len:
-            raise X12WriteError(
-                record, field, f"{value!r} must be {min_len} to {max_len} characters long"
-            )
-        return cleaned
+        raise X12WriteError(
+            record, field, f"{value!r} must be {min_len} to {max_len} characters long"
+        )
 
     def address(self, address: Address, record: str, who: str, *, zip9: bool = False) -> None:
         """N3 and N4 for a US address; ``zip9`` where the guide demands the nine-digit ZIP."""
