@@ -48,6 +48,7 @@ def audit_text(value: Any) -> str | None:
 
 
 def key_text(key: Key) -> str:
+    """A natural key as audit text: parts joined by ``|`` (``99213||2024-01-01``)."""
     return "|".join("" if part is None else str(part) for part in key)
 
 

@@ -43,7 +43,10 @@ def upgrade_to_head(engine_or_url: Engine | str | URL) -> tuple[str | None, str]
         with engine.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
-        return before, current_revision(engine) or head_revision()
+        after = current_revision(engine)
+        if after is None:
+            raise RuntimeError("the database has no schema revision after migrating")
+        return before, after
     finally:
         if engine is not engine_or_url:
             engine.dispose()
