@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import claimdesk.cli.init_cmd  # noqa: F401  (registers `claimdesk init`)
+import claimdesk.cli.synth_cmd as synth_cmd  # noqa: F401  (registers `claimdesk synth`)
 from claimdesk.cli.app import app
 
 

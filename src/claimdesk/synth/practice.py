@@ -1,0 +1,397 @@
+"""Write a synthetic practice bundle: deterministic for a seed, realistic, with planted defects.
+
+Everything random comes from one ``random.Random(seed)`` and every date from the reference date,
+so the same parameters always give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from claimdesk.bundle import layout as files
+from claimdesk.bundle.reader import bundle_sha256
+from claimdesk.synth import catalog
+from claimdesk.synth.defects import DefectKind, DefectPlanter
+from claimdesk.synth.people import PeopleFactory, make_address, make_clinicians, make_npi
+from claimdesk.synth.records import AddressRec, DefectRec, EncounterRec, PatientRec
+from claimdesk.synth.visits import VisitFactory
+
+# The practice's "today". Encounters fall in the year before it.
+REFERENCE_DATE = date(2026, 9, 30)
+PERIOD_DAYS = 365
+DEFECTS_FILE = "defects.csv"
+DEFECT_COLUMNS = ("kind", "patient_account", "encounter_id", "coverage_id", "detail")
+SATURDAY = 5
+
+
+@dataclass(frozen=True, slots=True)
+class SynthSummary:
+    out_dir: Path
+    seed: int
+    reference_date: date
+    sha256: str
+    counts: dict[str, int]
+    defects: dict[str, int] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "out_dir": str(self.out_dir),
+            "seed": self.seed,
+            "reference_date": self.reference_date.isoformat(),
+            "sha256": self.sha256,
+            "counts": dict(self.counts),
+            "defects": dict(self.defects),
+        }
+
+
+def write_practice(
+    out_dir: Path,
+    *,
+    patients: int,
+    encounters: int,
+    seed: int,
+    defect_rate: float = 0.08,
+    reference_date: date = REFERENCE_DATE,
+) -> SynthSummary:
+    """Write a practice of ``patients`` patients and ``encounters`` visits to ``out_dir``.
+
+    About ``defect_rate`` of the patients get one registration defect and about ``defect_rate``
+    of the encounters one charge-entry defect; ``defects.csv`` lists each with its kind.
+    """
+    if patients < 1 or encounters < 0:
+        raise ValueError("a practice needs at least one patient and no negative encounter count")
+    if not 0 <= defect_rate <= 1:
+        raise ValueError(f"defect rate {defect_rate} is not between 0 and 1")
+    practice = _Practice(random.Random(seed), reference_date)
+    practice.generate(patients, encounters, defect_rate)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    counts = practice.write(out_dir)
+    kinds = Counter(defect.kind for defect in practice.defects)
+    return SynthSummary(
+        out_dir=out_dir,
+        seed=seed,
+        reference_date=reference_date,
+        sha256=bundle_sha256(out_dir),
+        counts=counts,
+        defects={kind.value: kinds[kind.value] for kind in DefectKind},
+    )
+
+
+def _day(value: date | None) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def _address_cells(address: AddressRec) -> dict[str, str]:
+    return {
+        "address_line1": address.line1,
+        "address_line2": address.line2,
+        "city": address.city,
+        "state": address.state,
+        "postal_code": address.postal_code,
+    }
+
+
+class _Practice:
+    def __init__(self, rng: random.Random, reference_date: date) -> None:
+        self._rng = rng
+        self._reference = reference_date
+        self._start = reference_date - timedelta(days=PERIOD_DAYS)
+        self._clinicians = make_clinicians(rng)
+        self._group_npi = make_npi(rng)
+        self._group_tax_id = f"{rng.randrange(10, 99)}{rng.randrange(10**6, 10**7)}"
+        self._referring = tuple(make_npi(rng) for _ in range(8))
+        self._office = make_address(rng)
+        self._hospital = make_address(rng)
+        self._hospital_npi = make_npi(rng)
+        self._people = PeopleFactory(rng, self._start)
+        self._patients: list[PatientRec] = []
+        self._encounters: list[EncounterRec] = []
+        self.defects: list[DefectRec] = []
+
+    def generate(self, patients: int, encounters: int, defect_rate: float) -> None:
+        self._patients = [self._people.patient(n) for n in range(1, patients + 1)]
+        self._encounters = self._visits(encounters)
+        planter = DefectPlanter(self._rng, self._referring)
+        planter.plant(self._patients, self._encounters, defect_rate)
+        self.defects = planter.defects
+
+    def _visit_day(self) -> date:
+        day = self._start + timedelta(days=self._rng.randrange(PERIOD_DAYS))
+        if day.weekday() >= SATURDAY:
+            # Clinics see patients on weekdays: the visit moves to the nearest weekday in range.
+            forward = day + timedelta(days=7 - day.weekday())
+            day = forward if forward < self._reference else day - timedelta(days=day.weekday() - 4)
+        return day
+
+    def _visits(self, count: int) -> list[EncounterRec]:
+        rng = self._rng
+        factory = VisitFactory(rng)
+        weights = [
+            1
+            + 2 * len(p.chronic)
+            + (2 if p.primary and p.primary.payer is catalog.WORKERS_COMP else 0)
+            for p in self._patients
+        ]
+        chosen = rng.choices(self._patients, weights=weights, k=count)
+        adults = [c for c in self._clinicians if not c.pediatric]
+        children = [c for c in self._clinicians if c.pediatric]
+        drafts: list[EncounterRec] = []
+        for patient in chosen:
+            day = self._visit_day()
+            plan = factory.visit(patient, day)
+            pediatric = patient.age_on(day) < 18 and rng.random() < 0.7
+            clinician = rng.choice(children if pediatric else adults)
+            if plan.telehealth:
+                facility_id, place = catalog.FACILITIES[2][0], catalog.FACILITIES[2][2]
+            elif rng.random() < 0.12:
+                facility_id, place = catalog.FACILITIES[1][0], catalog.FACILITIES[1][2]
+            else:
+                facility_id, place = catalog.FACILITIES[0][0], catalog.FACILITIES[0][2]
+            drafts.append(
+                EncounterRec(
+                    encounter_id="",
+                    patient=patient,
+                    rendering_npi=clinician.npi,
+                    billing_npi=self._group_npi,
+                    facility_id=facility_id,
+                    place_of_service=place,
+                    date_of_service=day,
+                    referring_npi=rng.choice(self._referring) if rng.random() < 0.15 else "",
+                    prior_authorization=plan.prior_authorization,
+                    diagnoses=plan.diagnoses,
+                    lines=plan.lines,
+                )
+            )
+        drafts.sort(key=lambda e: e.date_of_service)
+        for number, encounter in enumerate(drafts, start=1):
+            encounter.encounter_id = f"E{number:07d}"
+        return drafts
+
+    # Writing -----------------------------------------------------------------------------
+
+    def write(self, out_dir: Path) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        tables: Sequence[tuple[files.FileLayout, Iterable[dict[str, str]]]] = (
+            (files.PAYERS, self._payer_rows()),
+            (files.PROVIDERS, self._provider_rows()),
+            (files.FACILITIES, self._facility_rows()),
+            (files.GUARANTORS, self._guarantor_rows()),
+            (files.PATIENTS, self._patient_rows()),
+            (files.COVERAGES, self._coverage_rows()),
+            (files.FEE_SCHEDULE, self._fee_rows()),
+            (files.CONTRACTS, self._contract_rows()),
+            (files.ENCOUNTERS, self._encounter_rows()),
+            (files.SERVICE_LINES, self._line_rows()),
+            (files.DIAGNOSES, self._diagnosis_rows()),
+        )
+        for layout, rows in tables:
+            counts[layout.name.removesuffix(".csv")] = _write_csv(
+                out_dir / layout.name, layout.columns, rows
+            )
+        defect_rows = (
+            {
+                "kind": d.kind,
+                "patient_account": d.patient_account,
+                "encounter_id": d.encounter_id,
+                "coverage_id": d.coverage_id,
+                "detail": d.detail,
+            }
+            for d in self.defects
+        )
+        counts["defects"] = _write_csv(out_dir / DEFECTS_FILE, DEFECT_COLUMNS, defect_rows)
+        return counts
+
+    def _payer_rows(self) -> Iterable[dict[str, str]]:
+        for payer in catalog.PAYERS:
+            yield {
+                "payer_id": payer.payer_id,
+                "name": payer.name,
+                "kind": payer.kind.value,
+                "timely_filing_days": str(payer.timely_filing_days),
+                "appeal_window_days": str(payer.appeal_window_days),
+                "member_id_pattern": payer.member_id_pattern,
+            }
+
+    def _provider_rows(self) -> Iterable[dict[str, str]]:
+        yield {
+            "npi": self._group_npi,
+            "kind": "organization",
+            "name": catalog.GROUP_NAME,
+            "taxonomy": catalog.GROUP_TAXONOMY,
+            "tax_id": self._group_tax_id,
+            **_address_cells(self._office),
+        }
+        for clinician in self._clinicians:
+            yield {
+                "npi": clinician.npi,
+                "kind": "individual",
+                "name": clinician.last_name,
+                "first_name": clinician.first_name,
+                "taxonomy": clinician.taxonomy,
+                # Clinicians in a group bill under the group's EIN.
+                "tax_id": self._group_tax_id,
+            }
+
+    def _facility_rows(self) -> Iterable[dict[str, str]]:
+        for facility_id, name, place in catalog.FACILITIES:
+            hospital = place == "22"
+            yield {
+                "facility_id": facility_id,
+                "name": name,
+                "place_of_service": place,
+                "npi": self._hospital_npi if hospital else "",
+                **_address_cells(self._hospital if hospital else self._office),
+            }
+
+    def _guarantor_rows(self) -> Iterable[dict[str, str]]:
+        for guarantor in self._people.guarantors:
+            yield {
+                "account": guarantor.account,
+                "last_name": guarantor.last_name,
+                "first_name": guarantor.first_name,
+                "phone": guarantor.phone,
+                **_address_cells(guarantor.address),
+            }
+
+    def _patient_rows(self) -> Iterable[dict[str, str]]:
+        for patient in self._patients:
+            yield {
+                "account": patient.account,
+                "last_name": patient.last_name,
+                "first_name": patient.first_name,
+                "middle_name": patient.middle_name,
+                "birth_date": patient.birth_date.isoformat(),
+                "sex": patient.sex,
+                "phone": patient.phone,
+                "guarantor_account": patient.guarantor.account if patient.guarantor else "",
+                **_address_cells(patient.address),
+            }
+
+    def _coverage_rows(self) -> Iterable[dict[str, str]]:
+        for patient in self._patients:
+            for coverage in patient.coverages:
+                yield {
+                    "coverage_id": coverage.coverage_id,
+                    "patient_account": coverage.patient_account,
+                    "payer_id": coverage.payer.payer_id,
+                    "plan_name": coverage.plan_name,
+                    "member_id": coverage.member_id,
+                    "group_number": coverage.group_number,
+                    "priority": str(coverage.priority),
+                    "relationship": coverage.relationship,
+                    "effective": coverage.effective.isoformat(),
+                    "termination": _day(coverage.termination),
+                    "network_tier": str(coverage.network_tier),
+                    "subscriber_last_name": coverage.subscriber_last_name,
+                    "subscriber_first_name": coverage.subscriber_first_name,
+                    "subscriber_birth_date": _day(coverage.subscriber_birth_date),
+                    "subscriber_sex": coverage.subscriber_sex,
+                }
+
+    def _fee_effective(self) -> date:
+        return date(self._start.year - 1, 1, 1)
+
+    def _fee_rows(self) -> Iterable[dict[str, str]]:
+        for code, fee in catalog.FEES.items():
+            yield {
+                "code": code,
+                "charge": _money(Decimal(fee)),
+                "effective": self._fee_effective().isoformat(),
+            }
+
+    def _contract_rows(self) -> Iterable[dict[str, str]]:
+        rng = self._rng
+        since = self._fee_effective()
+        # Medicare's physician fee schedule changes every January 1; one commercial contract
+        # was renegotiated for office visits at the middle of the period.
+        january = date(self._start.year + 1, 1, 1)
+        midyear = self._start + timedelta(days=PERIOD_DAYS // 2)
+        renegotiated = catalog.COMMERCIAL[0]
+        for payer in catalog.PAYERS:
+            for code, fee in catalog.FEES.items():
+                if code in catalog.MEDICARE_ONLY and payer is not catalog.MEDICARE:
+                    continue
+                if code in catalog.NOT_MEDICARE and payer is catalog.MEDICARE:
+                    continue
+                share = payer.allowed_share + Decimal(rng.randrange(-4, 5)) / 100
+                allowed = (Decimal(fee) * share).quantize(Decimal("0.01"))
+                change: tuple[date, Decimal] | None = None
+                if payer is catalog.MEDICARE:
+                    change = (january, Decimal("1.025"))
+                elif payer is renegotiated and code in catalog.EM_CODES:
+                    change = (midyear, Decimal("1.06"))
+                row = {"payer_id": payer.payer_id, "code": code, "effective": since.isoformat()}
+                if change is None:
+                    yield {**row, "allowed": _money(allowed)}
+                    continue
+                changed_on, factor = change
+                yield {
+                    **row,
+                    "allowed": _money(allowed),
+                    "termination": (changed_on - timedelta(days=1)).isoformat(),
+                }
+                yield {
+                    **row,
+                    "allowed": _money((allowed * factor).quantize(Decimal("0.01"))),
+                    "effective": changed_on.isoformat(),
+                }
+
+    def _encounter_rows(self) -> Iterable[dict[str, str]]:
+        for encounter in self._encounters:
+            yield {
+                "encounter_id": encounter.encounter_id,
+                "patient_account": encounter.patient.account,
+                "rendering_npi": encounter.rendering_npi,
+                "billing_npi": encounter.billing_npi,
+                "facility_id": encounter.facility_id,
+                "date_of_service": encounter.date_of_service.isoformat(),
+                "referring_npi": encounter.referring_npi,
+                "prior_authorization": encounter.prior_authorization,
+            }
+
+    def _line_rows(self) -> Iterable[dict[str, str]]:
+        for encounter in self._encounters:
+            day = encounter.date_of_service.isoformat()
+            for line in encounter.lines:
+                yield {
+                    "encounter_id": encounter.encounter_id,
+                    "line_number": str(line.line_number),
+                    "procedure_code": line.procedure_code,
+                    "modifiers": files.LIST_SEPARATOR.join(line.modifiers),
+                    "units": str(line.units),
+                    "charge": _money(line.charge),
+                    "diagnosis_pointers": files.LIST_SEPARATOR.join(map(str, line.pointers)),
+                    "date_of_service": day,
+                    "place_of_service": encounter.place_of_service,
+                }
+
+    def _diagnosis_rows(self) -> Iterable[dict[str, str]]:
+        for encounter in self._encounters:
+            for sequence, code in enumerate(encounter.diagnoses, start=1):
+                yield {
+                    "encounter_id": encounter.encounter_id,
+                    "sequence": str(sequence),
+                    "code": code,
+                }
+
+
+def _write_csv(path: Path, columns: Sequence[str], rows: Iterable[dict[str, str]]) -> int:
+    count = 0
+    with path.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.DictWriter(stream, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow(row)
+            count += 1
+    return count
