@@ -100,6 +100,8 @@ class Entry:
     reverses: str | None = None
 
     def __post_init__(self) -> None:
+        # A list passed in would stay mutable inside the frozen entry, and the journal with it.
+        object.__setattr__(self, "postings", tuple(self.postings))
         if len(self.postings) < 2:
             raise LedgerError(f"entry {self.entry_id}: double entry needs at least two postings")
         if total(p.amount for p in self.postings):
