@@ -19,7 +19,7 @@ from claimdesk.edi.codes import (
 )
 from claimdesk.edi.delimiters import Delimiters
 from claimdesk.edi.errors import Location, Severity, X12ErrorCode, X12Finding
-from claimdesk.edi.tokenizer import Segment, SegmentStream, tokenize
+from claimdesk.edi.tokenizer import Segment, SegmentStream, bulk_allocation, tokenize
 
 # ISA01..ISA16 are fixed width.
 _ISA_WIDTHS = (2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1)
@@ -122,7 +122,10 @@ def read_envelopes(text: str) -> Envelopes:
     """Tokenize ``text`` and split it into checked envelopes; raises X12Error on non-X12 input."""
     tokens = tokenize(text)
     findings = list(tokens.findings)
-    interchanges = tuple(_EnvelopeReader(stream, findings).read() for stream in tokens.interchanges)
+    with bulk_allocation():
+        interchanges = tuple(
+            _EnvelopeReader(stream, findings).read() for stream in tokens.interchanges
+        )
     return Envelopes(interchanges, tuple(findings))
 
 

@@ -38,6 +38,9 @@ class ElementReader:
         self.findings: list[X12Finding] = []
         self.loop: str | None = None
         self.component = transaction.delimiters.component
+        # Amounts repeat a lot in a remittance (0, copays, fee schedule prices) and Money is
+        # immutable, so each distinct text is converted once.
+        self._amounts: dict[str, Money] = {}
 
     def location(
         self, segment: Segment, element: int | None = None, component: int | None = None
@@ -88,11 +91,14 @@ class ElementReader:
 
     def money(self, segment: Segment, index: int, required: bool = False) -> Money | None:
         value = segment.get(index)
+        known = self._amounts.get(value)
+        if known is not None:
+            return known
         number = _to_decimal(self, segment, index, value, required)
         if number is None:
             return None
         try:
-            return Money(number)
+            amount = self._amounts[value] = Money(number)
         except MoneyError:
             self.report(
                 "element.amount",
@@ -102,6 +108,7 @@ class ElementReader:
                 index,
             )
             return None
+        return amount
 
     def date(self, segment: Segment, index: int, required: bool = False) -> date | None:
         value = segment.get(index)

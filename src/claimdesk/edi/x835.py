@@ -12,6 +12,7 @@ and reported as findings:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -32,7 +33,7 @@ from claimdesk.edi.codes import (
 from claimdesk.edi.envelope import Envelopes, TransactionSet, read_envelopes
 from claimdesk.edi.errors import Severity, X12Finding, has_errors
 from claimdesk.edi.reading import ElementReader
-from claimdesk.edi.tokenizer import Segment
+from claimdesk.edi.tokenizer import Segment, bulk_allocation
 
 IMPLEMENTATION = "005010X221A1"
 
@@ -367,6 +368,11 @@ class RemittanceFile:
 def read_835(text: str) -> RemittanceFile:
     """Read every 835 transaction set in ``text``; raises X12Error only on non-X12 input."""
     envelopes = read_envelopes(text)
+    with bulk_allocation():
+        return _read_all(envelopes)
+
+
+def _read_all(envelopes: Envelopes) -> RemittanceFile:
     findings = list(envelopes.findings)
     remittances: list[Remittance] = []
     for transaction in envelopes.transaction_sets:
@@ -716,24 +722,24 @@ class _Reader:
         group = el.code(segment, 1, AdjustmentGroup, required=True)
         found: list[Adjustment] = []
         readable = group is not None
+        if not segment.get(2) and not segment.get(3):
+            el.text(segment, 2, required=True)
+            return found, False
+        count = len(segment.elements)
         for start in _CAS_TRIPLETS:
-            reason = segment.get(start)
-            raw_amount = segment.get(start + 1)
-            if not reason and not raw_amount:
-                if start == 2:
-                    el.text(segment, 2, required=True)
+            if start >= count:
+                break
+            reason = segment.elements[start]
+            if not reason:
+                if segment.get(start + 1):
+                    el.text(segment, start, required=True)
                     readable = False
                 continue
-            if not reason:
-                el.text(segment, start, required=True)
-                readable = False
-                continue
             amount = el.money(segment, start + 1, required=True)
-            quantity = el.decimal(segment, start + 2)
+            quantity = el.decimal(segment, start + 2) if start + 2 < count else None
             if amount is None:
                 readable = False
-                continue
-            if group is not None:
+            elif group is not None:
                 found.append(Adjustment(group, reason, amount, quantity))
         return found, readable
 
@@ -858,15 +864,17 @@ class _Reader:
             items=tuple(items),
         )
 
+    # Balancing sums Decimal amounts directly: every Money is exact cents, so the sums are exact.
     def _balance_line(self, line: _Line) -> None:
-        charge, paid = line.charge or Money.zero(), line.paid or Money.zero()
-        adjusted = total(a.amount for a in line.adjustments)
+        charge = line.charge.amount if line.charge else _ZERO
+        paid = line.paid.amount if line.paid else _ZERO
+        adjusted = _sum(a.amount for a in line.adjustments)
         if charge - adjusted != paid:
             self.elements.loop = "2110"
             self.elements.report(
                 "835.balance.line",
-                f"service line does not balance: charge {charge} - adjustments {adjusted} "
-                f"= {charge - adjusted}, but SVC03 paid is {paid}",
+                f"service line does not balance: charge {Money(charge)} - adjustments "
+                f"{Money(adjusted)} = {Money(charge - adjusted)}, but SVC03 paid is {Money(paid)}",
                 line.segment,
                 None,
                 3,
@@ -874,12 +882,15 @@ class _Reader:
             self.elements.loop = "2100"
 
     def _balance_claim(self, claim: ClaimPayment, segment: Segment) -> None:
-        adjusted = claim.adjustment_total
-        if claim.charge - adjusted != claim.paid:
+        adjusted = _sum(a.amount for a in claim.adjustments) + _sum(
+            a.amount for line in claim.service_lines for a in line.adjustments
+        )
+        charge, paid = claim.charge.amount, claim.paid.amount
+        if charge - adjusted != paid:
             self.elements.report(
                 "835.balance.claim",
                 f"claim does not balance: charge {claim.charge} - claim and line adjustments "
-                f"{adjusted} = {claim.charge - adjusted}, but CLP04 paid is {claim.paid}",
+                f"{Money(adjusted)} = {Money(charge - adjusted)}, but CLP04 paid is {claim.paid}",
                 segment,
                 None,
                 4,
@@ -888,18 +899,25 @@ class _Reader:
     def _balance_transaction(
         self, bpr: Segment, payment: Payment, plbs: list[ProviderAdjustment]
     ) -> None:
-        paid = total(claim.paid for claim in self.claims)
-        provider = total(item.amount for plb in plbs for item in plb.items)
-        if paid - provider != payment.amount:
+        paid = _sum(claim.paid for claim in self.claims)
+        provider = _sum(item.amount for plb in plbs for item in plb.items)
+        if paid - provider != payment.amount.amount:
             self.elements.loop = None
             self.elements.report(
                 "835.balance.transaction",
-                f"transaction does not balance: claims paid {paid} - provider adjustments "
-                f"{provider} = {paid - provider}, but BPR02 is {payment.amount}",
+                f"transaction does not balance: claims paid {Money(paid)} - provider adjustments "
+                f"{Money(provider)} = {Money(paid - provider)}, but BPR02 is {payment.amount}",
                 bpr,
                 None,
                 2,
             )
+
+
+_ZERO = Decimal(0)
+
+
+def _sum(amounts: Iterable[Money]) -> Decimal:
+    return sum((m.amount for m in amounts), _ZERO)
 
 
 def _freeze_party(party: _Party | None) -> Party | None:
