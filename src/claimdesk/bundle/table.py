@@ -119,9 +119,10 @@ class Table:
             absent = self._absent = self._check_header(header)
             width = len(header)
             for record in reader:
-                if not any(cell.strip() for cell in record):
+                stripped = [cell.strip() for cell in record]
+                if not any(stripped):
                     continue
-                cells = dict(zip(header, (cell.strip() for cell in record), strict=False))
+                cells = dict(zip(header, stripped, strict=False))
                 row = Row(name, reader.line_num, cells, absent, self._errors)
                 if len(record) != width:
                     row.error("", f"row has {len(record)} cells, the header has {width}")
@@ -173,7 +174,7 @@ class KeyIndex:
 
     def __init__(self, layout: FileLayout) -> None:
         self._layout = layout
-        self._required_key = [c for c in layout.key if c not in layout.optional]
+        self._key_needed = [column not in layout.optional for column in layout.key]
         self._first_row: dict[tuple[str, ...], int] = {}
         # Set from Table.keys_checkable() once the file has been read.
         self.available = True
@@ -181,7 +182,7 @@ class KeyIndex:
     def add(self, row: Row) -> tuple[str, ...] | None:
         """Index the row's key; None (and an error) when it is empty or a duplicate."""
         key = tuple(row.text(column) for column in self._layout.key)
-        if any(not row.text(c) for c in self._required_key):
+        if not all(part for part, needed in zip(key, self._key_needed, strict=True) if needed):
             return None
         first = self._first_row.get(key)
         if first is not None:
