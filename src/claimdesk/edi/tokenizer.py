@@ -45,6 +45,12 @@ class Segment:
         elements = self.elements
         return elements[index] if index < len(elements) else ""
 
+    def padded(self, last: int) -> list[str]:
+        """The elements with "" up to element ``last``, for reading many of them by index."""
+        elements = self.elements
+        missing = last + 1 - len(elements)
+        return elements + [""] * missing if missing > 0 else elements
+
     def __len__(self) -> int:
         """The number of elements after the segment id."""
         return len(self.elements) - 1

@@ -646,6 +646,7 @@ class _Reader:
         el = self.elements
         el.loop = "2100"
         segment = claim.segment
+        e = segment.padded(11)
         lines = []
         for line in claim.lines:
             if line.readable:
@@ -661,10 +662,10 @@ class _Reader:
             paid=claim.paid or Money.zero(),
             patient_responsibility=el.money(segment, 5),
             filing_indicator=el.code(segment, 6, ClaimFilingIndicator, required=True),
-            payer_claim_control_number=el.text(segment, 7),
-            facility_code=segment.get(8),
-            frequency=segment.get(9),
-            drg_code=segment.get(11),
+            payer_claim_control_number=e[7],
+            facility_code=e[8],
+            frequency=e[9],
+            drg_code=e[11],
             adjustments=tuple(claim.adjustments),
             names=tuple(claim.names),
             inpatient=claim.inpatient,
@@ -778,16 +779,17 @@ class _Reader:
             claim.adjustments.extend(adjustments)
             claim.readable = claim.readable and readable
         elif sid == "NM1":
+            e = segment.padded(9)
             claim.names.append(
                 EntityName(
                     entity=el.text(segment, 1, required=True),
-                    entity_type=segment.get(2),
-                    last_or_organization=segment.get(3),
-                    first=segment.get(4),
-                    middle=segment.get(5),
-                    suffix=segment.get(7),
-                    id_qualifier=segment.get(8),
-                    id=segment.get(9),
+                    entity_type=e[2],
+                    last_or_organization=e[3],
+                    first=e[4],
+                    middle=e[5],
+                    suffix=e[7],
+                    id_qualifier=e[8],
+                    id=e[9],
                 )
             )
         elif sid == "MIA":
