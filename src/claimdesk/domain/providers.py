@@ -10,7 +10,8 @@ from claimdesk.domain.parties import Address
 
 def npi_is_valid(npi: str) -> bool:
     """NPI: 10 digits, Luhn check digit over "80840" + the first 9 digits (CMS NPI standard)."""
-    if len(npi) != 10 or not npi.isdigit():
+    # isdigit() alone accepts full-width and superscript digits.
+    if len(npi) != 10 or not (npi.isascii() and npi.isdigit()):
         return False
     digits = [int(c) for c in "80840" + npi[:9]]
     checksum = 0
