@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import claimdesk.cli.init_cmd  # noqa: F401  (registers `claimdesk init`)
-import claimdesk.cli.synth_cmd as synth_cmd  # noqa: F401  (registers `claimdesk synth`)
+from claimdesk.cli import demo_cmd, import_cmd, init_cmd, summary_cmd, synth_cmd
 from claimdesk.cli.app import app
+
+COMMAND_MODULES = (demo_cmd, import_cmd, init_cmd, summary_cmd, synth_cmd)
 
 
 def main() -> None:
     app()
 
 
-__all__ = ["app", "main"]
+__all__ = ["COMMAND_MODULES", "app", "main"]
