@@ -1,0 +1,1 @@
+"""Benchmarks: each prints its timings and ratios against peers measured in the same run."""

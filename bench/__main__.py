@@ -1,0 +1,18 @@
+"""``make bench``: run every benchmark, or those named on the command line."""
+
+from __future__ import annotations
+
+import sys
+
+from bench import practice
+
+BENCHMARKS = {"practice": practice.run}
+
+
+def main(names: list[str]) -> None:
+    for name in names or list(BENCHMARKS):
+        BENCHMARKS[name]()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
