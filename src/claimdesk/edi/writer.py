@@ -225,11 +225,13 @@ def write_interchange(
     transactions: Sequence[TransactionSet],
     delimiters: Delimiters = DEFAULT_DELIMITERS,
     line_breaks: bool = False,
+    version_in_st: bool = True,
 ) -> str:
     """One interchange (ISA..IEA) holding one functional group (GS..GE) of transaction sets.
 
     ``functional_id`` is GS01 (``HC`` for 837, ``HS`` for 270, ``HR`` for 276), ``version`` the
     implementation guide (GS08 and ST03, e.g. ``005010X222A1``). SE01 counts ST through SE.
+    ``version_in_st`` False leaves ST03 out, as the 835 guide (005010X221A1) requires.
     """
     if not transactions:
         raise X12WriteError("envelope", "transactions", "an interchange needs a transaction set")
@@ -280,7 +282,12 @@ def write_interchange(
     out: list[str] = [isa, gs]
     for offset, transaction in enumerate(transactions):
         control = f"{envelope.first_transaction_number + offset:04d}"
-        out.append(e.join(("ST", transaction_set_id, control, version)))
+        st = (
+            ("ST", transaction_set_id, control, version)
+            if version_in_st
+            else ("ST", transaction_set_id, control)
+        )
+        out.append(e.join(st))
         out.extend(transaction.segments)
         out.append(e.join(("SE", str(len(transaction.segments) + 2), control)))
     out.append(e.join(("GE", str(len(transactions)), str(gcn))))

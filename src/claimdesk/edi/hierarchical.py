@@ -1,0 +1,124 @@
+"""Reading helpers shared by the hierarchical (HL) transactions: 271, 277CA and 277.
+
+An HL segment opens a level (HL01 its id, HL02 its parent's id, HL03 what it is); the ids must be
+unique and a parent must come before its children. Dates in these transactions come in DTP
+segments as one day (D8) or a range (RD8, ``CCYYMMDD-CCYYMMDD``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from claimdesk.edi.codes import ElementSyntaxError, SegmentSyntaxError
+from claimdesk.edi.envelope import parse_date
+from claimdesk.edi.reading import ElementReader
+from claimdesk.edi.tokenizer import Segment
+from claimdesk.edi.x835 import EntityName
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A DTP date: ``start`` = ``end`` for one day (D8), or a range (RD8)."""
+
+    qualifier: str  # DTP01, e.g. 291 plan, 346 plan begin, 472 service
+    start: date
+    end: date
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+def read_period(el: ElementReader, segment: Segment, first: int = 1) -> Period | None:
+    """DTP01..DTP03 (``first`` = 1) or the same three elements further on; None when unreadable."""
+    qualifier = segment.get(first)
+    form = segment.get(first + 1)
+    value = segment.get(first + 2)
+    if not value:
+        el.text(segment, first + 2, required=True)
+        return None
+    if form == "RD8":
+        start_text, _, end_text = value.partition("-")
+        start = parse_date(start_text) if len(start_text) == 8 else None
+        end = parse_date(end_text) if len(end_text) == 8 else None
+        if start is not None and end is not None and start <= end:
+            return Period(qualifier, start, end)
+        el.report(
+            "element.date_range",
+            f"{segment.id}{first + 2:02d} {value[:20]!r} is not a CCYYMMDD-CCYYMMDD range",
+            segment,
+            ElementSyntaxError.INVALID_DATE,
+            first + 2,
+        )
+        return None
+    if form not in ("D8", ""):
+        el.report(
+            "element.date_format",
+            f"{segment.id}{first + 1:02d} {form[:10]!r} is not D8 or RD8",
+            segment,
+            ElementSyntaxError.INVALID_CODE_VALUE,
+            first + 1,
+        )
+        return None
+    day = el.date(segment, first + 2)
+    return Period(qualifier, day, day) if day is not None else None
+
+
+def read_name(el: ElementReader, segment: Segment) -> EntityName:
+    """NM1: a person or organization (the 835 record type serves every transaction)."""
+    return EntityName(
+        entity=el.text(segment, 1, required=True),
+        entity_type=segment.get(2),
+        last_or_organization=segment.get(3),
+        first=segment.get(4),
+        middle=segment.get(5),
+        suffix=segment.get(7),
+        id_qualifier=segment.get(8),
+        id=segment.get(9),
+    )
+
+
+class Hierarchy:
+    """Tracks HL ids of one transaction set and reports broken parent links."""
+
+    def __init__(self, el: ElementReader) -> None:
+        self.el = el
+        self.levels: dict[str, str] = {}  # HL01 -> HL03
+        self.parents: dict[str, str] = {}  # HL01 -> HL02
+
+    def open(self, segment: Segment) -> str:
+        """Register one HL; returns its level code (HL03)."""
+        el = self.el
+        number = el.text(segment, 1, required=True)
+        parent = segment.get(2)
+        level = el.text(segment, 3, required=True)
+        if number in self.levels:
+            el.report(
+                "hl.duplicate",
+                f"HL01 {number[:12]!r} is used twice in the transaction set",
+                segment,
+                SegmentSyntaxError.HAS_DATA_ELEMENT_ERRORS,
+                1,
+            )
+        if parent and parent not in self.levels:
+            el.report(
+                "hl.parent",
+                f"HL02 parent {parent[:12]!r} does not precede this level",
+                segment,
+                SegmentSyntaxError.HAS_DATA_ELEMENT_ERRORS,
+                2,
+            )
+        self.levels[number] = level
+        self.parents[number] = parent
+        return level
+
+    def ancestors(self, number: str) -> list[str]:
+        """The ids above ``number``, nearest first (cycles and gaps end the walk)."""
+        found: list[str] = []
+        seen = {number}
+        current = self.parents.get(number, "")
+        while current and current not in seen and current in self.levels:
+            found.append(current)
+            seen.add(current)
+            current = self.parents.get(current, "")
+        return found
