@@ -95,7 +95,7 @@ class Claim:
     def __post_init__(self) -> None:
         if self.created_at.tzinfo is None:
             raise ValueError(f"claim {self.claim_id}: created_at needs an explicit time zone")
-        if self.frequency is not FrequencyCode.ORIGINAL and not self.replaces_payer_claim_number:
+        if self.frequency != FrequencyCode.ORIGINAL and not self.replaces_payer_claim_number:
             raise ValueError(
                 f"claim {self.claim_id}: a replacement or void needs the payer claim number "
                 "(REF*F8)"
