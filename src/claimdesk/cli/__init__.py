@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from claimdesk.cli import demo_cmd, import_cmd, init_cmd, summary_cmd, synth_cmd
+from claimdesk.cli import demo_cmd, import_cmd, init_cmd, summary_cmd, synth_cmd, x12_cmd
 from claimdesk.cli.app import app
 
-COMMAND_MODULES = (demo_cmd, import_cmd, init_cmd, summary_cmd, synth_cmd)
+COMMAND_MODULES = (demo_cmd, import_cmd, init_cmd, summary_cmd, synth_cmd, x12_cmd)
 
 
 def main() -> None:

@@ -1,0 +1,60 @@
+"""`claimdesk x12 inspect`: exit 0 clean, 1 with errors, 2 when not X12 at all."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from claimdesk.cli import app
+
+from .samples import balanced_835
+
+runner = CliRunner()
+
+
+def _inspect(path: Path, *extra: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["x12", "inspect", str(path), *extra])
+    return result.exit_code, result.output
+
+
+def test_clean_835_exits_zero_with_its_content(tmp_path: Path) -> None:
+    path = tmp_path / "era.835"
+    path.write_text(balanced_835())
+    code, output = _inspect(path, "--json")
+    assert code == 0, output
+    report = json.loads(output)
+    assert report["ok"] is True
+    assert report["transaction_counts"] == {"835": 1}
+    assert report["findings"] == []
+
+
+def test_unbalanced_835_exits_one_and_names_the_segment(tmp_path: Path) -> None:
+    text = balanced_835()
+    bpr = next(s for s in text.split("~") if s.startswith("BPR"))
+    elements = bpr.split("*")
+    elements[2] = "99999.99"
+    path = tmp_path / "bad.835"
+    path.write_text(text.replace(bpr, "*".join(elements)))
+    code, output = _inspect(path, "--json")
+    assert code == 1, output
+    findings = json.loads(output)["findings"]
+    balance = [f for f in findings if f["rule"] == "835.balance.transaction"]
+    assert len(balance) == 1
+    assert balance[0]["location"]["segment_id"] == "BPR"
+    assert balance[0]["location"]["element_position"] == 2
+
+
+def test_binary_garbage_exits_two_with_a_located_reason(tmp_path: Path) -> None:
+    path = tmp_path / "garbage.bin"
+    path.write_bytes(bytes(range(256)) * 3)
+    code, output = _inspect(path)
+    assert code == 2
+    assert "no ISA segment" in output
+
+
+def test_missing_file_exits_two(tmp_path: Path) -> None:
+    code, output = _inspect(tmp_path / "absent.835")
+    assert code == 2
+    assert "cannot read" in output
