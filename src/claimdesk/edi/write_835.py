@@ -180,25 +180,29 @@ def _negated(adjustments: tuple[Adjustment, ...]) -> tuple[Adjustment, ...]:
 
 def check_balance(claim: ClaimPaymentInput) -> None:
     """Raise :class:`X12WriteError` unless every line and the claim balance (no tolerance)."""
-    line_adjusted = Money.zero()
+    # Sums of Decimal cents are exact; Money is built only to word an error.
+    line_adjusted = _ZERO
     for number, line in enumerate(claim.lines, start=1):
-        adjusted = total(a.amount for a in line.adjustments)
-        if line.charge - adjusted != line.paid:
+        adjusted = sum((a.amount.amount for a in line.adjustments), _ZERO)
+        if line.charge.amount - adjusted != line.paid.amount:
             raise X12WriteError(
                 f"{claim.record} line {number}",
                 "SVC03 paid",
-                f"charge {line.charge} - adjustments {adjusted} = {line.charge - adjusted}, "
-                f"not the {line.paid} paid",
+                f"charge {line.charge} - adjustments {Money(adjusted)} = "
+                f"{Money(line.charge.amount - adjusted)}, not the {line.paid} paid",
             )
-        line_adjusted = line_adjusted + adjusted
-    adjusted = total(a.amount for a in claim.adjustments) + line_adjusted
-    if claim.charge - adjusted != claim.paid:
+        line_adjusted += adjusted
+    adjusted = sum((a.amount.amount for a in claim.adjustments), line_adjusted)
+    if claim.charge.amount - adjusted != claim.paid.amount:
         raise X12WriteError(
             claim.record,
             "CLP04 paid",
-            f"charge {claim.charge} - claim and line adjustments {adjusted} = "
-            f"{claim.charge - adjusted}, not the {claim.paid} paid",
+            f"charge {claim.charge} - claim and line adjustments {Money(adjusted)} = "
+            f"{Money(claim.charge.amount - adjusted)}, not the {claim.paid} paid",
         )
+
+
+_ZERO = Decimal(0)
 
 
 def write_835(
@@ -230,6 +234,19 @@ class _Writer:
     def __init__(self, delimiters: Delimiters, envelope: Envelope) -> None:
         self.w = SegmentWriter(delimiters)
         self.envelope = envelope
+        # Codes, procedure codes and names repeat across thousands of claims: each distinct one
+        # is checked and formatted once.
+        self._identifiers: dict[tuple[str, int, int], str] = {}
+        self._names: dict[tuple[str, EntityName], str] = {}
+
+    def _id(self, value: str, max_len: int, record: str, field: str, min_len: int = 1) -> str:
+        key = (value, max_len, min_len)
+        known = self._identifiers.get(key)
+        if known is None:
+            known = self._identifiers[key] = self.w.identifier(
+                value, max_len, record, field, min_len
+            )
+        return known
 
     def remittance(self, r: RemittanceInput) -> list[str]:
         w = self.w
@@ -362,6 +379,11 @@ class _Writer:
 
     def _name(self, entity: str, name: EntityName, record: str) -> None:
         w = self.w
+        key = (entity, name)
+        known = self._names.get(key)
+        if known is not None:
+            w.segments.append(known)
+            return
         person = name.entity_type != "2"
         w.add(
             "NM1",
@@ -375,6 +397,7 @@ class _Writer:
             w.identifier(name.id_qualifier, 2, record, f"NM1*{entity} NM108") if name.id else "",
             w.identifier(name.id, 80, record, f"NM1*{entity} NM109 id") if name.id else "",
         )
+        self._names[key] = w.segments[-1]
 
     def _claim(self, claim: ClaimPaymentInput) -> None:
         w = self.w
@@ -394,10 +417,10 @@ class _Writer:
             money(claim.patient_responsibility) if claim.patient_responsibility is not None else "",
             claim.filing_indicator.value,
             w.identifier(claim.payer_claim_control_number, 50, record, "CLP07"),
-            w.identifier(claim.facility_code, 2, record, "CLP08") if claim.facility_code else "",
-            w.identifier(claim.frequency, 1, record, "CLP09") if claim.frequency else "",
+            self._id(claim.facility_code, 2, record, "CLP08") if claim.facility_code else "",
+            self._id(claim.frequency, 1, record, "CLP09") if claim.frequency else "",
             "",
-            w.identifier(claim.drg_code, 4, record, "CLP11") if claim.drg_code else "",
+            self._id(claim.drg_code, 4, record, "CLP11") if claim.drg_code else "",
         )
         self._adjustments(claim.adjustments, record)
         self._name("QC", claim.patient, record)
@@ -426,7 +449,7 @@ class _Writer:
 
     def _mia(self, mia: InpatientAdjudication, record: str) -> None:
         w = self.w
-        remarks = [w.identifier(c, 5, record, "MIA remark code") for c in mia.remark_codes[:5]]
+        remarks = [self._id(c, 5, record, "MIA remark code") for c in mia.remark_codes[:5]]
         remarks += [""] * (5 - len(remarks))
         # MIA01 covered days is required; MIA05 and MIA20-23 hold the remark codes.
         w.add(
@@ -446,7 +469,7 @@ class _Writer:
             "MOA",
             decimal(moa.reimbursement_rate) if moa.reimbursement_rate is not None else "",
             money(moa.payable_amount) if moa.payable_amount is not None else "",
-            *(w.identifier(c, 5, record, "MOA remark code") for c in moa.remark_codes[:5]),
+            *(self._id(c, 5, record, "MOA remark code") for c in moa.remark_codes[:5]),
         )
 
     def _line(self, line: ServiceLineInput, record: str) -> None:
@@ -455,13 +478,13 @@ class _Writer:
         w.add(
             "SVC",
             w.composite(
-                w.identifier(procedure.qualifier, 2, record, "SVC01-1 qualifier"),
-                w.identifier(procedure.code, 48, record, "SVC01-2 procedure code"),
-                *(w.identifier(m, 2, record, "SVC01 modifier", 2) for m in procedure.modifiers),
+                self._id(procedure.qualifier, 2, record, "SVC01-1 qualifier"),
+                self._id(procedure.code, 48, record, "SVC01-2 procedure code"),
+                *(self._id(m, 2, record, "SVC01 modifier", 2) for m in procedure.modifiers),
             ),
             money(line.charge),
             money(line.paid),
-            w.identifier(line.revenue_code, 48, record, "SVC04") if line.revenue_code else "",
+            self._id(line.revenue_code, 48, record, "SVC04") if line.revenue_code else "",
             decimal(line.units) if line.units is not None else "",
         )
         if line.service_date is not None:
@@ -474,8 +497,8 @@ class _Writer:
         for remark in line.remarks:
             w.add(
                 "LQ",
-                w.identifier(remark.qualifier, 3, record, "LQ01", 2),
-                w.identifier(remark.code, 30, record, "LQ02 remark code"),
+                self._id(remark.qualifier, 3, record, "LQ01", 2),
+                self._id(remark.code, 30, record, "LQ02 remark code"),
             )
 
     def _adjustments(self, adjustments: Iterable[Adjustment], record: str) -> None:
@@ -488,7 +511,7 @@ class _Writer:
                 elements: list[str] = ["CAS", group.value]
                 for a in items[start : start + _CAS_PER_SEGMENT]:
                     elements += [
-                        w.identifier(a.reason, 5, record, f"CAS*{group.value} reason code"),
+                        self._id(a.reason, 5, record, f"CAS*{group.value} reason code"),
                         money(a.amount),
                         decimal(a.quantity) if a.quantity is not None else "",
                     ]

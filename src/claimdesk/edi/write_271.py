@@ -1,0 +1,286 @@
+"""Write the 271 eligibility, coverage or benefit information (005010X279A1).
+
+The payer simulator answers each 270 request in the hierarchy of the request: payer (HL 20),
+provider (HL 21), subscriber (HL 22) and, when the patient is a dependent, the dependent
+(HL 23). The patient's level echoes the request's trace number (TRN*2), names the member, and
+either rejects the request (AAA with reason and follow-up action) or lists the benefits (EB), each
+with its dates, MSG free text (plan and network tier names) and an optional related entity
+(LS/NM1/LE).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from claimdesk.domain.coverage import Relationship
+from claimdesk.domain.money import Money
+from claimdesk.domain.payers import Payer
+from claimdesk.domain.providers import Provider
+from claimdesk.edi.delimiters import DEFAULT_DELIMITERS, Delimiters
+from claimdesk.edi.hierarchical import Period
+from claimdesk.edi.writer import (
+    Envelope,
+    SegmentWriter,
+    TransactionSet,
+    X12WriteError,
+    date8,
+    date_range,
+    decimal,
+    money,
+    time4,
+    transaction_control_number,
+    write_interchange,
+)
+from claimdesk.edi.x270 import EligibilityRequest
+from claimdesk.edi.x271 import (
+    HEALTH_BENEFIT_PLAN_COVERAGE,
+    IMPLEMENTATION,
+    BenefitCode,
+    CoverageLevel,
+    FollowUpAction,
+    PlanNetwork,
+    TimePeriod,
+)
+from claimdesk.edi.x835 import EntityName
+from claimdesk.edi.x837 import provider_name
+
+
+@dataclass(frozen=True, slots=True)
+class BenefitAnswer:
+    """One EB loop: what the plan covers or what the patient pays."""
+
+    code: BenefitCode  # EB01
+    service_types: tuple[str, ...] = (HEALTH_BENEFIT_PLAN_COVERAGE,)  # EB03
+    coverage_level: CoverageLevel | None = None  # EB02
+    insurance_type: str = ""  # EB04
+    plan_description: str = ""  # EB05
+    time_period: TimePeriod | None = None  # EB06
+    amount: Money | None = None  # EB07
+    percent: Decimal | None = None  # EB08: a fraction, .2 is 20 percent
+    authorization_required: bool | None = None  # EB11
+    network: PlanNetwork | None = None  # EB12
+    dates: tuple[Period, ...] = ()  # DTP in loop 2110
+    messages: tuple[str, ...] = ()  # MSG: plan and network tier text
+    related_entity: EntityName | None = None  # loop 2120 inside LS/LE
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """AAA at the patient's level: the request cannot be answered."""
+
+    reason: str  # AAA03, e.g. 72 invalid member id, 75 subscriber not found
+    follow_up: FollowUpAction  # AAA04
+
+
+@dataclass(frozen=True, slots=True)
+class EligibilityAnswer:
+    """The payer's answer to one 270 request: a rejection, or benefits (which say active or not)."""
+
+    request: EligibilityRequest
+    benefits: tuple[BenefitAnswer, ...] = ()
+    rejection: Rejection | None = None
+    plan_begin: date | None = None  # DTP*346
+    plan_end: date | None = None  # DTP*347
+    payer_trace_number: str = ""  # TRN*1: the payer's own trace for this answer
+
+    @property
+    def record(self) -> str:
+        return self.request.record
+
+
+def write_271(
+    answers: Sequence[EligibilityAnswer],
+    envelope: Envelope,
+    *,
+    delimiters: Delimiters = DEFAULT_DELIMITERS,
+    line_breaks: bool = False,
+) -> str:
+    """One interchange holding one 271 with every answer, grouped by payer and provider."""
+    if not answers:
+        raise X12WriteError("batch", "answers", "there are no eligibility answers to write")
+    w = SegmentWriter(delimiters)
+    reference = (
+        f"{envelope.interchange_control_number:09d}{transaction_control_number(envelope, 0)}"
+    )
+    # BHT02 11: response.
+    w.add("BHT", "0022", "11", reference, date8(envelope.created), time4(envelope.created))
+    tree: dict[Payer, dict[Provider, list[EligibilityAnswer]]] = {}
+    for answer in answers:
+        request = answer.request
+        tree.setdefault(request.payer, {}).setdefault(request.provider, []).append(answer)
+    hl = 0
+    for payer, by_provider in tree.items():
+        hl += 1
+        payer_hl = str(hl)
+        record = f"payer {payer.payer_id}"
+        w.add("HL", payer_hl, "", "20", "1")
+        w.add(
+            "NM1",
+            "PR",
+            "2",
+            w.required_text(payer.name, 60, record, "2100A NM103 payer name"),
+            "",
+            "",
+            "",
+            "",
+            "PI",
+            w.identifier(payer.payer_id, 80, record, "2100A NM109 payer id", 2),
+        )
+        for provider, group in by_provider.items():
+            hl += 1
+            provider_hl = str(hl)
+            w.add("HL", provider_hl, payer_hl, "21", "1")
+            provider_name(w, "1P", provider, group[0].record, "2100B information receiver")
+            for answer in group:
+                hl = _subscriber(w, answer, hl, provider_hl)
+    return write_interchange(
+        envelope,
+        functional_id="HB",
+        transaction_set_id="271",
+        version=IMPLEMENTATION,
+        transactions=[TransactionSet(w.segments)],
+        delimiters=delimiters,
+        line_breaks=line_breaks,
+    )
+
+
+def _subscriber(w: SegmentWriter, answer: EligibilityAnswer, hl: int, parent: str) -> int:
+    """Loops 2000C/2100C (and 2000D/2100D for a dependent); returns the last HL id used."""
+    request = answer.request
+    record = answer.record
+    coverage = request.coverage
+    patient = request.patient
+    dependent = coverage.relationship is not Relationship.SELF
+    if answer.rejection is None and not answer.benefits:
+        raise X12WriteError(record, "EB", "an answer needs benefits or a rejection")
+    hl += 1
+    subscriber_hl = str(hl)
+    w.add("HL", subscriber_hl, parent, "22", "1" if dependent else "0")
+    if not dependent:
+        _traces(w, answer)
+    subscriber = coverage.subscriber if dependent else None
+    last, first, middle = (
+        (subscriber.last_name, subscriber.first_name, "")
+        if subscriber is not None
+        else (patient.last_name, patient.first_name, patient.middle_name)
+    )
+    w.add(
+        "NM1",
+        "IL",
+        "1",
+        w.required_text(last, 60, record, "2100C NM103 subscriber last name"),
+        w.text(first, 35),
+        w.text(middle, 25),
+        "",
+        "",
+        "MI",
+        w.identifier(coverage.member_id, 80, record, "2100C NM109 member id", 2),
+    )
+    if dependent:
+        hl += 1
+        w.add("HL", str(hl), subscriber_hl, "23", "0")
+        _traces(w, answer)
+        w.add(
+            "NM1",
+            "03",
+            "1",
+            w.required_text(patient.last_name, 60, record, "2100D NM103 patient last name"),
+            w.text(patient.first_name, 35),
+            w.text(patient.middle_name, 25),
+        )
+    if answer.rejection is not None:
+        # AAA01 N: the request is not valid as sent.
+        w.add(
+            "AAA",
+            "N",
+            "",
+            w.identifier(answer.rejection.reason, 2, record, "AAA03 reject reason", 2),
+            answer.rejection.follow_up.value,
+        )
+    w.add("DMG", "D8", date8(patient.birth_date), patient.sex.value)
+    for qualifier, day in (("346", answer.plan_begin), ("347", answer.plan_end)):
+        if day is not None:
+            w.add("DTP", qualifier, "D8", date8(day))
+    if answer.rejection is None:
+        for benefit in answer.benefits:
+            _benefit(w, benefit, record)
+    return hl
+
+
+def _traces(w: SegmentWriter, answer: EligibilityAnswer) -> None:
+    request = answer.request
+    record = answer.record
+    tax_id = request.provider.tax_id.strip().replace("-", "")
+    if len(tax_id) != 9 or not tax_id.isdigit():
+        raise X12WriteError(record, "TRN03 originator", "needs the provider's nine-digit EIN")
+    # TRN*2 echoes the request's trace (TRN01 1 in the 270) with its originator.
+    w.add(
+        "TRN",
+        "2",
+        w.identifier(request.trace_number, 50, record, "TRN02 trace number"),
+        "1" + tax_id,
+    )
+    if answer.payer_trace_number:
+        w.add(
+            "TRN",
+            "1",
+            w.identifier(answer.payer_trace_number, 50, record, "TRN02 payer trace"),
+            "9" + tax_id,
+        )
+
+
+def _benefit(w: SegmentWriter, benefit: BenefitAnswer, record: str) -> None:
+    repetition = w.delimiters.repetition
+    types = repetition.join(
+        w.identifier(t, 2, record, "EB03 service type") for t in benefit.service_types
+    )
+    percent = benefit.percent
+    if percent is not None and not Decimal(0) <= percent <= Decimal(1):
+        raise X12WriteError(record, "EB08 percent", f"{percent} is not a fraction from 0 to 1")
+    authorization = benefit.authorization_required
+    w.add(
+        "EB",
+        benefit.code.value,
+        benefit.coverage_level.value if benefit.coverage_level is not None else "",
+        types,
+        w.identifier(benefit.insurance_type, 3, record, "EB04 insurance type")
+        if benefit.insurance_type
+        else "",
+        w.text(benefit.plan_description, 50),
+        benefit.time_period.value if benefit.time_period is not None else "",
+        money(benefit.amount) if benefit.amount is not None else "",
+        decimal(percent) if percent is not None else "",
+        "",
+        "",
+        "" if authorization is None else ("Y" if authorization else "N"),
+        benefit.network.value if benefit.network is not None else "",
+    )
+    for period in benefit.dates:
+        if period.start == period.end:
+            w.add("DTP", period.qualifier, "D8", date8(period.start))
+        else:
+            w.add("DTP", period.qualifier, "RD8", date_range(period.start, period.end))
+    for message in benefit.messages:
+        text = w.text(message, 264)
+        if text:
+            w.add("MSG", text)
+    related = benefit.related_entity
+    if related is not None:
+        w.add("LS", "2120")
+        person = related.entity_type == "1"
+        w.add(
+            "NM1",
+            w.identifier(related.entity, 3, record, "2120 NM101 entity", 2),
+            "1" if person else "2",
+            w.required_text(related.last_or_organization, 60, record, "2120 NM103 name"),
+            w.text(related.first, 35) if person else "",
+            w.text(related.middle, 25) if person else "",
+            "",
+            "",
+            w.identifier(related.id_qualifier, 2, record, "2120 NM108", 2) if related.id else "",
+            w.identifier(related.id, 80, record, "2120 NM109 id", 2) if related.id else "",
+        )
+        w.add("LE", "2120")
