@@ -289,6 +289,12 @@ class MemberEligibility:
     dates: tuple[Period, ...]
     rejections: tuple[RequestRejection, ...]  # this level's and its ancestors'
     benefits: tuple[Benefit, ...]
+    has_dependents: bool = False  # a subscriber level with dependent levels under it
+
+    @property
+    def is_patient(self) -> bool:
+        """The level the answer is about: a dependent, or a subscriber with no dependents."""
+        return not self.has_dependents
 
     @property
     def is_dependent(self) -> bool:
@@ -450,6 +456,10 @@ class EligibilityResponse:
     def has_errors(self) -> bool:
         return has_errors(self.findings)
 
+    @property
+    def patients(self) -> tuple[MemberEligibility, ...]:
+        return tuple(m for m in self.members if m.is_patient)
+
 
 @dataclass(frozen=True, slots=True)
 class EligibilityFile:
@@ -460,6 +470,11 @@ class EligibilityFile:
     @property
     def members(self) -> tuple[MemberEligibility, ...]:
         return tuple(m for r in self.responses for m in r.members)
+
+    @property
+    def patients(self) -> tuple[MemberEligibility, ...]:
+        """The members the answers are about (subscribers of dependents left out)."""
+        return tuple(m for r in self.responses for m in r.patients)
 
 
 def read_271(text: str) -> EligibilityFile:
@@ -829,4 +844,10 @@ class _Reader:
             dates=tuple(level.dates),
             rejections=tuple(level.rejections) + tuple(inherited),
             benefits=tuple(level.benefits),
+            has_dependents=level.level == SUBSCRIBER
+            and any(
+                self.hierarchy.parents.get(other.number) == level.number
+                for other in self.ordered
+                if other.level == DEPENDENT
+            ),
         )
