@@ -1,0 +1,26 @@
+"""The actions a person may take on an item; no appeal is offered without appeal rights."""
+
+from __future__ import annotations
+
+from claimdesk.domain.work import WorkAction, WorkKind
+
+A = WorkAction
+K = WorkKind
+
+ACTIONS: dict[WorkKind, tuple[WorkAction, ...]] = {
+    K.SCRUB_HOLD: (A.FIX_AND_RESUBMIT,),
+    K.ELIGIBILITY_FAILURE: (A.VERIFY_ELIGIBILITY, A.CORRECT_REGISTRATION),
+    K.CLEARINGHOUSE_REJECTION: (A.FIX_AND_RESUBMIT, A.CORRECT_REGISTRATION),
+    K.PAYER_REJECTION: (A.FIX_AND_RESUBMIT, A.CORRECT_REGISTRATION, A.VERIFY_ELIGIBILITY),
+    K.DENIAL: (A.CORRECTED_CLAIM, A.APPEAL, A.CALL_PAYER, A.REQUEST_WRITE_OFF),
+    K.UNDERPAYMENT: (A.APPEAL, A.CALL_PAYER, A.REQUEST_WRITE_OFF),
+    K.NO_RESPONSE: (A.CLAIM_STATUS_INQUIRY, A.CALL_PAYER, A.FIX_AND_RESUBMIT),
+    K.UNMATCHED_PAYMENT: (A.MATCH_PAYMENT, A.CALL_PAYER),
+    K.OUT_OF_BALANCE_REMITTANCE: (A.BALANCE_REMITTANCE, A.CALL_PAYER),
+    K.WRITE_OFF_APPROVAL: (A.APPROVE_WRITE_OFF,),
+    K.CREDIT_BALANCE: (A.REFUND,),
+}
+
+
+def actions_for(kind: WorkKind, *, appeal_rights: bool) -> tuple[WorkAction, ...]:
+    return tuple(a for a in ACTIONS[kind] if appeal_rights or a is not WorkAction.APPEAL)
