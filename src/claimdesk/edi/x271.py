@@ -656,7 +656,7 @@ class _Reader:
             level.rejections.append(self._rejection(segment))
         elif sid in ("PER", "PRV"):
             return True  # contacts and provider taxonomy: informational
-        elif level.level in (SOURCE,):
+        elif level.level == SOURCE:
             return False
         elif sid == "REF":
             level.references.append(Reference(segment.get(1), el.text(segment, 2, required=True)))
