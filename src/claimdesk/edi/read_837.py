@@ -71,6 +71,8 @@ _FILING = {member.value: member for member in ClaimFilingIndicator}
 # PAT01 individual relationship codes of both guides.
 _PATIENT_RELATIONSHIPS = frozenset({"01", "19", "20", "21", "39", "40", "53", "G8"})
 _PRINCIPAL = frozenset({"ABK", "BK"})
+# The order of the segments in every name loop of both guides (NM1 first).
+_PARTY_ORDER = {"PRV": 1, "N3": 2, "N4": 3, "DMG": 4, "REF": 5, "PER": 6}
 
 
 def read_837(text: str) -> Claims837:
@@ -109,6 +111,8 @@ class _Party:
     state: str = ""
     postal_code: str = ""
     has_city: bool = False
+    has_street: bool = False
+    rank: int = 0  # of the last segment read, in _PARTY_ORDER
     taxonomy: str = ""
     references: list[Reference] = field(default_factory=list)
     birth_date: date | None = None
@@ -186,6 +190,7 @@ class _Reader:
         self.hierarchy = Hierarchy(self.el)
         self.levels: dict[str, _Level] = {}  # by HL01, the first of each id
         self.all_levels: list[_Level] = []
+        self.parties: list[_Party] = []  # every name loop, for the checks at the end
         self.claims: list[Claim837] = []
         self.header: Header837 | None = None
         self.header_parties: dict[str, _Party] = {}
@@ -243,7 +248,25 @@ class _Reader:
         self._close_level()
         self._check_header(st)
         self._check_children()
+        self._check_addresses()
         return self._header()
+
+    def _check_addresses(self) -> None:
+        """N3 and N4 where a name loop is an address: 2010AA, 2010AB, the 2310 facility (77)."""
+        el = self.el
+        for party in self.parties:
+            loop = party.loop
+            entity = party.segment.get(1)
+            required = loop in ("2010AA", "2010AB") or (entity == "77" and loop.startswith("2310"))
+            if not required or (party.has_street and party.has_city):
+                continue
+            el.loop = loop
+            el.report(
+                "837.address_missing",
+                f"loop {loop} needs its N3 street and N4 city, state and ZIP code",
+                party.segment,
+                SegmentSyntaxError.REQUIRED_SEGMENT_MISSING,
+            )
 
     def _check_children(self) -> None:
         """Every billing provider has a subscriber; every lowest level bills a claim."""
@@ -470,6 +493,8 @@ class _Reader:
         self._set_loop(party_loop)
         party = _Party(segment, party_loop)
         self.party = party
+        self.el.text(segment, 2, required=True)
+        self.parties.append(party)
         if isinstance(target, dict):
             if entity in target:
                 self.el.report(
@@ -485,7 +510,17 @@ class _Reader:
 
     def _party_segment(self, segment: Segment, sid: str, party: _Party) -> None:
         el = self.el
+        rank = _PARTY_ORDER.get(sid, 0)
+        if rank < party.rank:
+            el.report(
+                "segment.order",
+                f"segment {sid} comes after a segment it must precede in loop {party.loop}",
+                segment,
+                SegmentSyntaxError.NOT_IN_PROPER_SEQUENCE,
+            )
+        party.rank = max(rank, party.rank)
         if sid == "N3":
+            party.has_street = True
             party.lines = [v for v in (segment.get(1), segment.get(2)) if v]
         elif sid == "N4":
             party.has_city = True

@@ -231,6 +231,13 @@ def test_hl_parent_must_be_an_earlier_level_of_the_right_kind() -> None:
         ("REF*EI*123456789~", "REF*EI*123456789~PAT*19~", "segment.unexpected"),
         ("REF*EI*123456789~", "REF*EI*123456789~ZZZ*1~", "segment.unknown"),
         ("NM1*82*", "NM1*QQ*", "837.nm1_entity"),
+        ("N3*100 MAIN STREET*SUITE 200~", "", "837.address_missing"),
+        (
+            "N3*100 MAIN STREET*SUITE 200~N4*SPRINGFIELD*IL*627011234~",
+            "N4*SPRINGFIELD*IL*627011234~N3*100 MAIN STREET*SUITE 200~",
+            "segment.order",
+        ),
+        ("NM1*PR*2*", "NM1*PR**", "element.required"),
     ],
 )
 def test_problems_are_located_findings(old: str, new: str, rule: str) -> None:
