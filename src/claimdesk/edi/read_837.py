@@ -203,6 +203,8 @@ class _Reader:
         self.adjudication: _LineAdjudication | None = None
         self.party: _Party | None = None
         self.loop = "HEADER"
+        self.allowed = allowed_in(self.loop)
+        self.periods: dict[tuple[str, str, str], Period] = {}
 
     # -- walking ---------------------------------------------------------------------------
 
@@ -241,7 +243,7 @@ class _Reader:
                 # 2410 drug identification, 2440 form identification: kept as read, not used.
                 self._set_loop("2410" if sid == "LIN" else "2440")
                 self.adjudication = self.party = None
-            elif sid in allowed_in(self.loop):
+            elif sid in self.allowed:
                 self._segment(segment, sid)
             else:
                 el.unexpected(segment, sid in KNOWN)
@@ -292,6 +294,17 @@ class _Reader:
 
     def _set_loop(self, loop: str) -> None:
         self.loop = self.el.loop = loop
+        self.allowed = allowed_in(loop)
+
+    def _period(self, segment: Segment) -> Period | None:
+        """A DTP date; the same text gives the same (immutable) period, read once."""
+        key = (segment.get(1), segment.get(2), segment.get(3))
+        known = self.periods.get(key)
+        if known is None:
+            known = read_period(self.el, segment)
+            if known is not None:
+                self.periods[key] = known
+        return known
 
     def _segment(self, segment: Segment, sid: str) -> None:
         """A segment the current loop allows (loop starters are handled before)."""
@@ -578,7 +591,7 @@ class _Reader:
                     day, claim.admission_time = moment
                     claim.dates.append(Period("435", day, day))
                 return
-            period = read_period(el, segment)
+            period = self._period(segment)
             if period is not None:
                 claim.dates.append(period)
         elif sid == "REF":
@@ -746,7 +759,7 @@ class _Reader:
             else:
                 line.service = segment
         elif sid == "DTP":
-            period = read_period(el, segment)
+            period = self._period(segment)
             if period is not None:
                 line.dates.append(period)
         elif sid == "REF":
