@@ -29,6 +29,7 @@ from claimdesk.store.repositories import (
     PayerRepository,
     ProviderRepository,
 )
+from claimdesk.store.work_repository import WorkRepository
 
 
 class UnitOfWork:
@@ -43,6 +44,7 @@ class UnitOfWork:
     encounters: EncounterRepository
     claims: ClaimRepository
     ledger: LedgerRepository
+    work: WorkRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
@@ -73,6 +75,7 @@ class UnitOfWork:
         self.encounters = EncounterRepository(session)
         self.claims = ClaimRepository(session, self.encounters)
         self.ledger = LedgerRepository(session)
+        self.work = WorkRepository(session)
         return self
 
     def commit(self) -> None:

@@ -1,0 +1,97 @@
+"""People who work the queues: add them with a role, list them, and grant extra queues."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from claimdesk.routing.access import AccessError, Role, allowed_queues, check_add, check_grant
+from claimdesk.routing.policy import RoutingPolicy
+from claimdesk.store.uow import UnitOfWork
+from claimdesk.store.work_repository import User
+
+UowFactory = Callable[[], UnitOfWork]
+
+
+class UserError(ValueError):
+    """An unknown, inactive or duplicate person."""
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    user: User
+    granted: tuple[str, ...]
+    queues: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "user_id": self.user.user_id,
+            "name": self.user.name,
+            "role": self.user.role.value,
+            "active": self.user.active,
+            "granted": list(self.granted),
+            "queues": list(self.queues),
+        }
+
+
+def acting_user(uow: UnitOfWork, user_id: str) -> User:
+    user = uow.work.user(user_id)
+    if user is None:
+        raise UserError(f"user {user_id!r}: no such user; add them with 'claimdesk users add'")
+    if not user.active:
+        raise UserError(f"user {user_id!r}: is not active")
+    return user
+
+
+def queues_of(uow: UnitOfWork, user: User, policy: RoutingPolicy) -> tuple[str, ...]:
+    return allowed_queues(user.role, uow.work.grants(user.user_id), policy)
+
+
+def add_user(
+    uow_factory: UowFactory, *, user_id: str, name: str, role: Role, by: str, now: datetime
+) -> User:
+    """Add a person. The very first person must be an admin, and adds themself."""
+    if not user_id.strip() or not name.strip():
+        raise UserError("a user needs a non-empty user id and name")
+    with uow_factory() as uow:
+        if uow.work.count_users() == 0:
+            if role is not Role.ADMIN or by != user_id:
+                raise AccessError("the first user must be an admin who adds themself (--by)")
+        else:
+            check_add(acting_user(uow, by).role, role)
+        if uow.work.user(user_id) is not None:
+            raise UserError(f"user {user_id!r}: already exists")
+        user = User(user_id, name.strip(), role, True, now, by)
+        uow.work.add_user(user)
+        uow.commit()
+        return user
+
+
+def grant_queue(
+    uow_factory: UowFactory,
+    *,
+    user_id: str,
+    queue: str,
+    by: str,
+    now: datetime,
+    policy: RoutingPolicy,
+) -> bool:
+    """Allow a person an extra queue; False when they could already work it."""
+    with uow_factory() as uow:
+        manager = acting_user(uow, by)
+        person = acting_user(uow, user_id)
+        check_grant(manager.role, person.role, queue, policy)
+        if queue in queues_of(uow, person, policy):
+            return False
+        uow.work.grant(user_id, queue, by, now)
+        uow.commit()
+        return True
+
+
+def list_people(uow_factory: UowFactory, policy: RoutingPolicy) -> list[Person]:
+    with uow_factory() as uow:
+        return [
+            Person(user, uow.work.grants(user.user_id), queues_of(uow, user, policy))
+            for user in uow.work.users()
+        ]

@@ -1,0 +1,515 @@
+"""Work items, people and queue grants in the database, including the hand-out queries.
+
+The hand-out reads the top of one queue at a time from ``ix_work_items_hand_out`` (status, queue,
+priority, id), so its cost does not grow with the number of open items. On PostgreSQL the row is
+claimed with ``FOR UPDATE SKIP LOCKED``; SQLite has no row locks, so the service starts the
+transaction with a write (see :meth:`WorkRepository.return_expired`), which takes SQLite's single
+write lock first, exactly as ``BEGIN IMMEDIATE`` would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    and_,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    union_all,
+    update,
+)
+from sqlalchemy.orm import Session
+
+from claimdesk.domain.money import Money
+from claimdesk.domain.work import (
+    SYSTEM,
+    HistoryEvent,
+    Outcome,
+    PriorityScore,
+    WorkItem,
+    WorkKind,
+    WorkStatus,
+)
+from claimdesk.routing.access import Role
+from claimdesk.routing.score import CategoryRecord
+from claimdesk.store.tables import table_of
+from claimdesk.store.work_tables import QueueGrantRow, UserRow, WorkHistoryRow, WorkItemRow
+
+ITEMS = table_of(WorkItemRow)
+HISTORY = table_of(WorkHistoryRow)
+USERS = table_of(UserRow)
+GRANTS = table_of(QueueGrantRow)
+ACTIVE = tuple(s.value for s in (WorkStatus.OPEN, WorkStatus.IN_PROGRESS, WorkStatus.SNOOZED))
+# Leases and snoozes returned per hand-out: bounded, so one call never does unbounded work.
+SWEEP_LIMIT = 200
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    user_id: str
+    name: str
+    role: Role
+    active: bool
+    created_at: datetime
+    created_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProductivityRow:
+    day: date
+    person: str
+    queue: str
+    tier: int
+    closed: int
+    resolved: Money
+    average_age_days: Decimal
+
+
+def open_key(claim_id: str | None, problem_key: str) -> str | None:
+    """The uniqueness key of an active item; items about no claim are not limited."""
+    return None if claim_id is None else f"{claim_id}|{problem_key}"
+
+
+def _item_values(item: WorkItem) -> dict[str, Any]:
+    s = item.score
+    return {
+        "kind": item.kind.value,
+        "category": item.category,
+        "tier": item.tier,
+        "queue": item.queue,
+        "problem_key": item.problem_key,
+        "open_key": open_key(item.claim_id, item.problem_key) if item.active else None,
+        "claim_id": item.claim_id,
+        "patient_account": item.patient_account,
+        "remittance_id": item.remittance_id,
+        "payer_id": item.payer_id,
+        "amount_at_stake": item.amount_at_stake.amount,
+        "deadline": item.deadline,
+        "deadline_kind": item.deadline_kind,
+        "appeal_rights": item.appeal_rights,
+        "summary": item.summary,
+        "failures": item.failures,
+        "escalated_from": item.escalated_from,
+        "created_at": item.created_at,
+        "priority": s.value,
+        "recovery_rate": s.recovery_rate,
+        "rate_source": s.rate_source,
+        "expected_recovery": s.expected_recovery.amount,
+        "effort_minutes": s.effort_minutes,
+        "urgency": s.urgency,
+        "days_left": s.days_left,
+        **_state_values(item),
+    }
+
+
+def _state_values(item: WorkItem) -> dict[str, Any]:
+    return {
+        "status": item.status.value,
+        "open_key": open_key(item.claim_id, item.problem_key) if item.active else None,
+        "assignee": item.assignee,
+        "lease_until": item.lease_until,
+        "snoozed_until": item.snoozed_until,
+        "closed_at": item.closed_at,
+        "closed_by": item.closed_by,
+        "outcome": None if item.outcome is None else item.outcome.value,
+        "resolved_amount": None if item.resolved_amount is None else item.resolved_amount.amount,
+    }
+
+
+def _item_of(row: Any, history: list[HistoryEvent]) -> WorkItem:
+    amount = Money(row.amount_at_stake)
+    return WorkItem(
+        item_id=row.id,
+        kind=WorkKind(row.kind),
+        category=row.category,
+        tier=row.tier,
+        queue=row.queue,
+        problem_key=row.problem_key,
+        amount_at_stake=amount,
+        score=PriorityScore(
+            amount_at_stake=amount,
+            recovery_rate=row.recovery_rate,
+            rate_source=row.rate_source,
+            expected_recovery=Money(row.expected_recovery),
+            effort_minutes=row.effort_minutes,
+            urgency=row.urgency,
+            days_left=row.days_left,
+            value=row.priority,
+        ),
+        created_at=row.created_at,
+        claim_id=row.claim_id,
+        patient_account=row.patient_account,
+        remittance_id=row.remittance_id,
+        payer_id=row.payer_id,
+        deadline=row.deadline,
+        deadline_kind=row.deadline_kind,
+        appeal_rights=row.appeal_rights,
+        summary=row.summary,
+        failures=row.failures,
+        escalated_from=row.escalated_from,
+        status=WorkStatus(row.status),
+        assignee=row.assignee,
+        lease_until=row.lease_until,
+        snoozed_until=row.snoozed_until,
+        closed_at=row.closed_at,
+        closed_by=row.closed_by,
+        outcome=None if row.outcome is None else Outcome(row.outcome),
+        resolved_amount=None if row.resolved_amount is None else Money(row.resolved_amount),
+        history=history,
+    )
+
+
+def _event_of(row: Any) -> HistoryEvent:
+    return HistoryEvent(
+        at=row.at,
+        by=row.by,
+        action=row.action,
+        from_status=None if row.from_status is None else WorkStatus(row.from_status),
+        to_status=WorkStatus(row.to_status),
+        detail=row.detail,
+    )
+
+
+def _hand_out_order() -> tuple[ColumnElement[Any], ...]:
+    # Highest priority first; among equals the newest id, so the index is read backwards only.
+    return (ITEMS.c.priority.desc(), ITEMS.c.id.desc())
+
+
+class WorkRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    @property
+    def _postgres(self) -> bool:
+        return self._session.get_bind().dialect.name == "postgresql"
+
+    # People and grants.
+
+    def add_user(self, user: User) -> None:
+        self._session.execute(
+            insert(USERS).values(
+                user_id=user.user_id,
+                name=user.name,
+                role=user.role.value,
+                active=user.active,
+                created_at=user.created_at,
+                created_by=user.created_by,
+            )
+        )
+
+    def user(self, user_id: str) -> User | None:
+        row = self._session.execute(select(USERS).where(USERS.c.user_id == user_id)).first()
+        return None if row is None else self._user_of(row)
+
+    def users(self) -> list[User]:
+        rows = self._session.execute(select(USERS).order_by(USERS.c.user_id))
+        return [self._user_of(row) for row in rows]
+
+    def count_users(self) -> int:
+        return self._session.execute(select(func.count()).select_from(USERS)).scalar_one()
+
+    @staticmethod
+    def _user_of(row: Row[Any]) -> User:
+        return User(
+            row.user_id, row.name, Role(row.role), row.active, row.created_at, row.created_by
+        )
+
+    def grant(self, user_id: str, queue: str, by: str, at: datetime) -> bool:
+        """Allow ``user_id`` to work ``queue``; False when it was already allowed."""
+        if queue in self.grants(user_id):
+            return False
+        self._session.execute(
+            insert(GRANTS).values(user_id=user_id, queue=queue, granted_by=by, granted_at=at)
+        )
+        return True
+
+    def grants(self, user_id: str) -> tuple[str, ...]:
+        query = select(GRANTS.c.queue).where(GRANTS.c.user_id == user_id).order_by(GRANTS.c.queue)
+        return tuple(self._session.execute(query).scalars())
+
+    # Items.
+
+    def add(self, item: WorkItem) -> int:
+        statement = insert(ITEMS).values(**_item_values(item)).returning(ITEMS.c.id)
+        item_id: int = self._session.execute(statement).scalar_one()
+        item.item_id = item_id
+        self.add_history(item_id, item.history)
+        return item_id
+
+    def update(self, item: WorkItem, events: Sequence[HistoryEvent]) -> None:
+        if item.item_id is None:
+            raise ValueError(f"{item.label} was never stored")
+        self._session.execute(
+            update(ITEMS).where(ITEMS.c.id == item.item_id).values(**_state_values(item))
+        )
+        self.add_history(item.item_id, events)
+
+    def add_history(self, item_id: int, events: Sequence[HistoryEvent]) -> None:
+        if events:
+            self._session.execute(
+                insert(HISTORY),
+                [
+                    {
+                        "item_id": item_id,
+                        "at": e.at,
+                        "by": e.by,
+                        "action": e.action,
+                        "from_status": None if e.from_status is None else e.from_status.value,
+                        "to_status": e.to_status.value,
+                        "detail": e.detail,
+                    }
+                    for e in events
+                ],
+            )
+
+    def get(self, item_id: int, *, with_history: bool = True) -> WorkItem | None:
+        row = self._session.execute(select(ITEMS).where(ITEMS.c.id == item_id)).first()
+        if row is None:
+            return None
+        history: list[HistoryEvent] = []
+        if with_history:
+            query = select(HISTORY).where(HISTORY.c.item_id == item_id).order_by(HISTORY.c.id)
+            history = [_event_of(event) for event in self._session.execute(query)]
+        return _item_of(row, history)
+
+    def get_for_update(self, item_id: int) -> WorkItem | None:
+        """The item, locked on PostgreSQL until the transaction ends (waiting for its holder)."""
+        query = select(ITEMS).where(ITEMS.c.id == item_id).with_for_update()
+        row = self._session.execute(query).first()
+        return None if row is None else _item_of(row, [])
+
+    def active_for(self, claim_id: str, problem_key: str) -> WorkItem | None:
+        key = open_key(claim_id, problem_key)
+        row = self._session.execute(select(ITEMS).where(ITEMS.c.open_key == key)).first()
+        return None if row is None else _item_of(row, [])
+
+    def active_of_claim(self, claim_id: str, problem_key: str | None) -> list[WorkItem]:
+        where = and_(ITEMS.c.claim_id == claim_id, ITEMS.c.status.in_(ACTIVE))
+        if problem_key is not None:
+            where = and_(where, ITEMS.c.problem_key == problem_key)
+        query = select(ITEMS).where(where).order_by(ITEMS.c.id).with_for_update()
+        return [_item_of(row, []) for row in self._session.execute(query)]
+
+    def occurrences(self, claim_id: str, problem_key: str) -> int:
+        """Items ever opened for this problem on this claim, escalation successors not counted."""
+        query = select(func.count()).where(
+            ITEMS.c.claim_id == claim_id,
+            ITEMS.c.problem_key == problem_key,
+            ITEMS.c.escalated_from.is_(None),
+        )
+        return self._session.execute(query).scalar_one()
+
+    # Hand-out.
+
+    def return_expired(self, now: datetime) -> int:
+        """Put items with an expired lease back in their queue; wake items whose snooze is over.
+
+        This is the first statement of every hand-out: on SQLite a write takes the database's
+        write lock at once, so the whole hand-out runs as one writer (like BEGIN IMMEDIATE).
+        """
+        returned = self._sweep(
+            and_(ITEMS.c.status == WorkStatus.IN_PROGRESS.value, ITEMS.c.lease_until <= now),
+            {"status": WorkStatus.OPEN.value, "assignee": None, "lease_until": None},
+            WorkStatus.IN_PROGRESS,
+            "lease_expired",
+            "the lease expired",
+            now,
+        )
+        woken = self._sweep(
+            and_(ITEMS.c.status == WorkStatus.SNOOZED.value, ITEMS.c.snoozed_until <= now),
+            {"status": WorkStatus.OPEN.value, "snoozed_until": None},
+            WorkStatus.SNOOZED,
+            "woke",
+            "the snooze ended",
+            now,
+        )
+        return returned + woken
+
+    def _sweep(
+        self,
+        where: ColumnElement[bool],
+        values: dict[str, Any],
+        from_status: WorkStatus,
+        action: str,
+        detail: str,
+        now: datetime,
+    ) -> int:
+        due = select(ITEMS.c.id).where(where).order_by(ITEMS.c.id).limit(SWEEP_LIMIT)
+        if self._postgres:
+            due = due.with_for_update(skip_locked=True)
+        statement = update(ITEMS).where(ITEMS.c.id.in_(due.scalar_subquery())).values(**values)
+        ids = list(self._session.execute(statement.returning(ITEMS.c.id)).scalars())
+        event = HistoryEvent(now, SYSTEM, action, from_status, WorkStatus.OPEN, detail)
+        for item_id in ids:
+            self.add_history(item_id, [event])
+        return len(ids)
+
+    def queue_tops(self, queues: Sequence[str]) -> list[tuple[str, Decimal]]:
+        """Each queue's best open priority, best queue first; empty queues are left out."""
+        if not queues:
+            return []
+        parts = [
+            select(literal(queue).label("queue"), ITEMS.c.priority)
+            .where(ITEMS.c.status == WorkStatus.OPEN.value, ITEMS.c.queue == queue)
+            .order_by(*_hand_out_order())
+            .limit(1)
+            .subquery()
+            .select()
+            for queue in queues
+        ]
+        rows = self._session.execute(union_all(*parts)).all()
+        return sorted(((r[0], r[1]) for r in rows), key=lambda top: top[1], reverse=True)
+
+    def claim_top(self, queue: str) -> int | None:
+        """Lock the best open item of ``queue`` that no other transaction holds; its id."""
+        query = (
+            select(ITEMS.c.id)
+            .where(ITEMS.c.status == WorkStatus.OPEN.value, ITEMS.c.queue == queue)
+            .order_by(*_hand_out_order())
+            .limit(1)
+        )
+        if self._postgres:
+            query = query.with_for_update(skip_locked=True)
+        return self._session.execute(query).scalar_one_or_none()
+
+    # Reading queues.
+
+    def page(
+        self,
+        queues: Sequence[str],
+        statuses: Sequence[WorkStatus],
+        limit: int,
+        after: tuple[Decimal, int] | None,
+    ) -> list[WorkItem]:
+        """Items in hand-out order; ``after`` is the (priority, id) of the last row seen."""
+        query = (
+            select(ITEMS)
+            .where(ITEMS.c.queue.in_(queues), ITEMS.c.status.in_([s.value for s in statuses]))
+            .order_by(*_hand_out_order())
+            .limit(limit)
+        )
+        if after is not None:
+            # Spelled out rather than a row comparison so the priority binds as a ScaledDecimal.
+            priority, item_id = after
+            query = query.where(
+                or_(
+                    ITEMS.c.priority < priority,
+                    and_(ITEMS.c.priority == priority, ITEMS.c.id < item_id),
+                )
+            )
+        return [_item_of(row, []) for row in self._session.execute(query)]
+
+    def page_per_queue(
+        self, queues: Sequence[str], status: WorkStatus, limit: int
+    ) -> list[WorkItem]:
+        """The first ``limit`` items of several queues merged, each queue read from its index."""
+        parts = [
+            select(ITEMS)
+            .where(ITEMS.c.status == status.value, ITEMS.c.queue == queue)
+            .order_by(*_hand_out_order())
+            .limit(limit)
+            .subquery()
+            .select()
+            for queue in queues
+        ]
+        if not parts:
+            return []
+        merged = union_all(*parts).subquery()
+        query = select(merged).order_by(merged.c.priority.desc(), merged.c.id.desc()).limit(limit)
+        return [_item_of(row, []) for row in self._session.execute(query)]
+
+    def overdue(self, tier: int, cutoff: datetime) -> list[int]:
+        """Active items of ``tier`` created at or before ``cutoff`` (past their SLA)."""
+        query = (
+            select(ITEMS.c.id)
+            .where(
+                ITEMS.c.tier == tier,
+                ITEMS.c.status.in_(ACTIVE),
+                ITEMS.c.created_at <= cutoff,
+            )
+            .order_by(ITEMS.c.id)
+        )
+        return list(self._session.execute(query).scalars())
+
+    # Learning and measuring.
+
+    def recovery_history(self) -> dict[str, CategoryRecord]:
+        """Per category, the practice's items closed by a person: count, at stake, recovered."""
+        closed_by_person = and_(
+            ITEMS.c.status == WorkStatus.DONE.value,
+            ITEMS.c.outcome != Outcome.PROBLEM_SOLVED.value,
+        )
+        query = (
+            select(
+                ITEMS.c.category,
+                func.count(),
+                func.sum(ITEMS.c.amount_at_stake),
+                func.sum(func.coalesce(ITEMS.c.resolved_amount, 0)),
+            )
+            .where(closed_by_person)
+            .group_by(ITEMS.c.category)
+        )
+        found = {}
+        for category, closed, at_stake, recovered in self._session.execute(query):
+            found[category] = CategoryRecord(
+                closed, self._money_sum(at_stake), self._money_sum(recovered)
+            )
+        return found
+
+    def _money_sum(self, value: Any) -> Money:
+        # SQLite keeps cents as integers (see ScaledDecimal); PostgreSQL sums NUMERIC exactly.
+        if value is None:
+            return Money(0)
+        if self._postgres:
+            return Money(Decimal(value))
+        return Money(Decimal(int(value)).scaleb(-2))
+
+    def productivity(self, start: datetime, end: datetime) -> list[ProductivityRow]:
+        """Items closed by people in [start, end), per day, person, queue and tier."""
+        closed_at = ITEMS.c.closed_at
+        person_closed = and_(
+            ITEMS.c.status == WorkStatus.DONE.value,
+            closed_at >= start,
+            closed_at < end,
+            ITEMS.c.closed_by != SYSTEM,
+        )
+        query = (
+            select(
+                ITEMS.c.closed_by,
+                ITEMS.c.queue,
+                ITEMS.c.tier,
+                ITEMS.c.created_at,
+                closed_at,
+                ITEMS.c.resolved_amount,
+            )
+            .where(person_closed)
+            .order_by(closed_at)
+        )
+        groups: dict[tuple[date, str, str, int], list[tuple[Money, Decimal]]] = {}
+        for person, queue, tier, created, closed, resolved in self._session.execute(query):
+            age = Decimal((closed - created).total_seconds()) / Decimal(86400)
+            money = Money(0) if resolved is None else Money(resolved)
+            groups.setdefault((closed.date(), person, queue, tier), []).append((money, age))
+        return [
+            ProductivityRow(
+                day=key[0],
+                person=key[1],
+                queue=key[2],
+                tier=key[3],
+                closed=len(values),
+                resolved=sum((money for money, _ in values), Money(0)),
+                average_age_days=(
+                    sum((age for _, age in values), Decimal(0)) / len(values)
+                ).quantize(Decimal("0.01")),
+            )
+            for key, values in sorted(groups.items())
+        ]
