@@ -1,16 +1,21 @@
 """Summarize any X12 file: its interchanges, transaction sets and every finding.
 
 This is what ``claimdesk x12 inspect FILE`` shows. Transaction sets that claimdesk reads in full
-(835, 999) also get that reader's findings; the others get the envelope checks only.
+(835, 837, 999, 271, 277) also get that reader's findings; the others get the envelope checks only.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from claimdesk.edi.envelope import read_envelopes
+from claimdesk.domain.money import total
+from claimdesk.edi.envelope import TransactionSet, read_envelopes
 from claimdesk.edi.errors import X12Error, X12Finding, has_errors
+from claimdesk.edi.read_837 import read_837_transaction
+from claimdesk.edi.x271 import read_271_transaction
+from claimdesk.edi.x277 import read_277_transaction
 from claimdesk.edi.x835 import read_835_transaction
 from claimdesk.edi.x999 import read_999_transaction
 
@@ -42,6 +47,63 @@ class InspectReport:
         return not has_errors(self.findings)
 
 
+def _detail_835(transaction: TransactionSet) -> tuple[str, tuple[X12Finding, ...]]:
+    remittance = read_835_transaction(transaction)
+    payment = remittance.payment
+    amount = f"payment {payment.amount}" if payment else "no payment"
+    trace = f", trace {remittance.trace.number}" if remittance.trace else ""
+    return f"{len(remittance.claims)} claims, {amount}{trace}", remittance.findings
+
+
+def _detail_999(transaction: TransactionSet) -> tuple[str, tuple[X12Finding, ...]]:
+    ack = read_999_transaction(transaction)
+    status = ack.status.name.lower() if ack.status else "no status"
+    detail = (
+        f"group {ack.group_control_number} ({ack.functional_id}): {status}, "
+        f"{len(ack.transaction_sets)} transaction sets acknowledged"
+    )
+    return detail, ack.findings
+
+
+def _detail_271(transaction: TransactionSet) -> tuple[str, tuple[X12Finding, ...]]:
+    response = read_271_transaction(transaction)
+    active = sum(1 for m in response.patients if m.is_active())
+    rejected = len(response.rejections) + sum(1 for m in response.patients if m.rejections)
+    detail = (
+        f"{len(response.patients)} member answers: {active} active, {rejected} rejected requests"
+    )
+    return detail, response.findings
+
+
+def _detail_277(transaction: TransactionSet) -> tuple[str, tuple[X12Finding, ...]]:
+    response = read_277_transaction(transaction)
+    kind = "claim acknowledgment" if response.is_acknowledgment else "claim status"
+    detail = (
+        f"{kind}: {len(response.claims)} claims, {len(response.accepted_claims)} accepted, "
+        f"{len(response.rejected_claims)} rejected"
+    )
+    return detail, response.findings
+
+
+def _detail_837(transaction: TransactionSet) -> tuple[str, tuple[X12Finding, ...]]:
+    _, claims, findings = read_837_transaction(transaction)
+    charges = total(c.total_charge for c in claims if c.total_charge is not None)
+    payers = sorted(
+        {c.subscriber.payer.name.last_or_organization for c in claims if c.subscriber.payer}
+    )
+    return f"{len(claims)} claims, charges {charges}, payers {', '.join(payers)}", findings
+
+
+# Transaction sets read in full; the others get the envelope checks only.
+_READERS: dict[str, Callable[[TransactionSet], tuple[str, tuple[X12Finding, ...]]]] = {
+    "835": _detail_835,
+    "837": _detail_837,
+    "999": _detail_999,
+    "271": _detail_271,
+    "277": _detail_277,
+}
+
+
 def inspect_x12(text: str) -> InspectReport:
     """Read ``text`` as far as possible; input that is not X12 becomes a finding, not an error."""
     try:
@@ -53,21 +115,10 @@ def inspect_x12(text: str) -> InspectReport:
     for transaction in envelopes.transaction_sets:
         kind = transaction.transaction_set_id
         detail = ""
-        if kind == "835":
-            remittance = read_835_transaction(transaction)
-            findings.extend(remittance.findings)
-            payment = remittance.payment
-            amount = f"payment {payment.amount}" if payment else "no payment"
-            trace = f", trace {remittance.trace.number}" if remittance.trace else ""
-            detail = f"{len(remittance.claims)} claims, {amount}{trace}"
-        elif kind == "999":
-            ack = read_999_transaction(transaction)
-            findings.extend(ack.findings)
-            status = ack.status.name.lower() if ack.status else "no status"
-            detail = (
-                f"group {ack.group_control_number} ({ack.functional_id}): {status}, "
-                f"{len(ack.transaction_sets)} transaction sets acknowledged"
-            )
+        reader = _READERS.get(kind)
+        if reader is not None:
+            detail, found = reader(transaction)
+            findings.extend(found)
         summaries.append(
             TransactionSummary(
                 transaction_set_id=kind,

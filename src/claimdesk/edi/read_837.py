@@ -94,12 +94,20 @@ def read_837(text: str) -> Claims837:
                     )
                 )
                 continue
-            reader = _Reader(transaction)
-            header = reader.read()
+            header, read_claims, read_findings = read_837_transaction(transaction)
             headers.append(header)
-            claims.extend(reader.claims)
-            findings.extend(reader.el.findings)
+            claims.extend(read_claims)
+            findings.extend(read_findings)
     return Claims837(tuple(claims), tuple(headers), tuple(findings), envelopes)
+
+
+def read_837_transaction(
+    transaction: TransactionSet,
+) -> tuple[Header837, tuple[Claim837, ...], tuple[X12Finding, ...]]:
+    """One 837 transaction set (ST..SE): its header, claims and findings."""
+    reader = _Reader(transaction)
+    header = reader.read()
+    return header, tuple(reader.claims), tuple(reader.el.findings)
 
 
 @dataclass

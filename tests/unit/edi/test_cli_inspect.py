@@ -8,8 +8,12 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from claimdesk.cli import app
+from claimdesk.edi.write_277 import write_277ca
+from claimdesk.edi.x837p import write_837p
 
+from .claim_builders import ENVELOPE, claim, claim_input
 from .samples import balanced_835
+from .test_write_277 import REJECTED_NPI, batch, decision
 
 runner = CliRunner()
 
@@ -58,3 +62,28 @@ def test_missing_file_exits_two(tmp_path: Path) -> None:
     code, output = _inspect(tmp_path / "absent.835")
     assert code == 2
     assert "cannot read" in output
+
+
+def test_837p_written_by_claimdesk_is_clean_and_summarized(tmp_path: Path) -> None:
+    first = claim_input()
+    second = claim_input(claim=claim("C-1002"))
+    path = tmp_path / "batch.837"
+    path.write_text(write_837p([first, second], ENVELOPE))
+    code, output = _inspect(path, "--json")
+    assert code == 0, output
+    report = json.loads(output)
+    (summary,) = report["transactions"]
+    assert summary["transaction_set_id"] == "837"
+    expected = first.claim.total_charge + second.claim.total_charge
+    assert summary["detail"].startswith(f"2 claims, charges {expected}")
+
+
+def test_277ca_rejection_is_counted(tmp_path: Path) -> None:
+    path = tmp_path / "ack.277"
+    path.write_text(
+        write_277ca([batch(decision("C-1"), decision("C-2", statuses=REJECTED_NPI))], ENVELOPE)
+    )
+    code, output = _inspect(path, "--json")
+    assert code == 0, output
+    (summary,) = json.loads(output)["transactions"]
+    assert summary["detail"] == "claim acknowledgment: 2 claims, 1 accepted, 1 rejected"
