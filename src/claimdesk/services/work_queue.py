@@ -52,6 +52,7 @@ def open_item(
     """The active item for ``problem``: the existing one, or a new routed and scored item."""
     for _ in range(2):
         with uow_factory() as uow:
+            uow.work.begin_write()
             if problem.claim_id is not None:
                 existing = uow.work.active_for(problem.claim_id, problem.problem_key)
                 if existing is not None:
@@ -87,6 +88,7 @@ def solve_problem(
 ) -> list[int]:
     """Close the claim's active items (for one problem, or all) because the problem is gone."""
     with uow_factory() as uow:
+        uow.work.begin_write()
         closed = []
         for item in uow.work.active_of_claim(claim_id, problem_key):
             event = item.close(SYSTEM, now, Outcome.PROBLEM_SOLVED)
@@ -132,6 +134,8 @@ def next_item(
 
 
 def _held(uow: UnitOfWork, item_id: int) -> WorkItem:
+    """The item, locked for this transaction (must be the transaction's first statement)."""
+    uow.work.begin_write()
     item = uow.work.get_for_update(item_id)
     if item is None:
         raise ItemNotFoundError(item_id)
@@ -170,8 +174,8 @@ def add_note(
     uow_factory: UowFactory, item_id: int, user_id: str, text: str, *, now: datetime
 ) -> WorkItem:
     with uow_factory() as uow:
-        acting_user(uow, user_id)
         item = _held(uow, item_id)
+        acting_user(uow, user_id)
         uow.work.update(item, [item.note(user_id, now, text)])
         uow.commit()
         return item
@@ -232,6 +236,7 @@ def escalate_overdue(
     """Move every item past its tier's SLA up one tier; the successors, in order."""
     moved_items = []
     with uow_factory() as uow:
+        uow.work.begin_write()
         for tier in TIERS:
             for item_id in uow.work.overdue(tier, sla_cutoff(tier, now, policy)):
                 item = _held(uow, item_id)

@@ -308,6 +308,16 @@ class WorkRepository:
         )
         return self._session.execute(query).scalar_one()
 
+    def begin_write(self) -> None:
+        """Make the transaction a writer now: on SQLite, take the database's write lock.
+
+        SQLite's BEGIN is deferred: a transaction that reads and then writes fails at once if
+        another writer committed in between. A write as its first statement takes the write lock
+        up front, waiting for it like BEGIN IMMEDIATE. PostgreSQL locks rows instead.
+        """
+        if not self._postgres:
+            self._session.execute(update(ITEMS).where(ITEMS.c.id < 0).values(id=ITEMS.c.id))
+
     # Hand-out.
 
     def return_expired(self, now: datetime) -> int:
