@@ -7,6 +7,7 @@ ST02 = SE02, SE01 = number of segments from ST to SE inclusive.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -19,7 +20,14 @@ from claimdesk.edi.codes import (
 )
 from claimdesk.edi.delimiters import Delimiters
 from claimdesk.edi.errors import Location, Severity, X12ErrorCode, X12Finding
-from claimdesk.edi.tokenizer import Segment, SegmentStream, bulk_allocation, tokenize
+from claimdesk.edi.tokenizer import (
+    Segment,
+    SegmentStream,
+    StreamState,
+    bulk_allocation,
+    iter_segments,
+    tokenize,
+)
 
 # ISA01..ISA16 are fixed width.
 _ISA_WIDTHS = (2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1)
@@ -389,18 +397,28 @@ class _EnvelopeReader:
                 break
             end += 1
         body = tuple(segments[start:end])
-        number = st.get(2)
-        group.transaction_sets.append(
-            TransactionSet(
-                transaction_set_id=st.get(1),
-                control_number=number,
-                implementation=st.get(3) or group.header.version,
-                segments=body,
-                delimiters=self.stream.delimiters,
-                interchange_index=self.index,
-                group=group.header,
-            )
+        group.transaction_sets.append(self._transaction(st, body, group))
+        self._check_transaction(st, se, len(body), body[-1], group)
+        return end
+
+    def _transaction(
+        self, st: Segment, segments: tuple[Segment, ...], group: _OpenGroup
+    ) -> TransactionSet:
+        return TransactionSet(
+            transaction_set_id=st.get(1),
+            control_number=st.get(2),
+            implementation=st.get(3) or group.header.version,
+            segments=segments,
+            delimiters=self.stream.delimiters,
+            interchange_index=self.index,
+            group=group.header,
         )
+
+    def _check_transaction(
+        self, st: Segment, se: Segment | None, count: int, last: Segment, group: _OpenGroup
+    ) -> None:
+        """ST/SE rules of one transaction set of ``count`` segments (ST and SE included)."""
+        number = st.get(2)
         if not st.get(1):
             self._find(
                 "envelope.st_id",
@@ -430,10 +448,10 @@ class _EnvelopeReader:
             self._find(
                 "envelope.se_missing",
                 f"transaction set {number[:12]!r} has no SE trailer",
-                body[-1],
+                last,
                 TransactionSetError.TRAILER_MISSING,
             )
-            return end
+            return
         if se.get(2) != number:
             self._find(
                 "envelope.se_control_number",
@@ -442,15 +460,14 @@ class _EnvelopeReader:
                 TransactionSetError.CONTROL_NUMBER_MISMATCH,
                 2,
             )
-        if _count(se.get(1)) != len(body):
+        if _count(se.get(1)) != count:
             self._find(
                 "envelope.se_count",
-                f"SE01 says {se.get(1)[:12]!r} segments, ST through SE has {len(body)}",
+                f"SE01 says {se.get(1)[:12]!r} segments, ST through SE has {count}",
                 se,
                 TransactionSetError.SEGMENT_COUNT_MISMATCH,
                 1,
             )
-        return end
 
 
 def _count(value: str) -> int | None:
@@ -459,3 +476,172 @@ def _count(value: str) -> int | None:
 
 def _missing_group() -> GroupHeader:
     return GroupHeader("", "", "", None, "", "", "", None)
+
+
+class _Pushback:
+    """An iterator of segments that can take one back (the segment that ends a loop)."""
+
+    __slots__ = ("held", "source")
+
+    def __init__(self, source: Iterator[Segment]) -> None:
+        self.source = source
+        self.held: Segment | None = None
+
+    def __iter__(self) -> _Pushback:
+        return self
+
+    def __next__(self) -> Segment:
+        held = self.held
+        if held is not None:
+            self.held = None
+            return held
+        return next(self.source)
+
+    def push(self, segment: Segment) -> None:
+        self.held = segment
+
+
+# Segments that end a transaction set without an SE: the next envelope segment.
+_ENVELOPE_IDS = frozenset({"ST", "GE", "GS", "IEA", "ISA"})
+
+
+class TransactionBody:
+    """The segments of one streamed transaction set after its ST, up to (not including) the SE.
+
+    Iterate it once; whatever the caller leaves unread is skipped when the stream moves on.
+    """
+
+    __slots__ = ("count", "last", "se", "source")
+
+    def __init__(self, source: _Pushback, st: Segment) -> None:
+        self.source = source
+        self.se: Segment | None = None
+        self.count = 1  # ST through SE inclusive, as SE01 counts
+        self.last = st
+
+    def __iter__(self) -> Iterator[Segment]:
+        source = self.source
+        for segment in source:
+            segment_id = segment.elements[0]
+            if segment_id == "SE":
+                self.se = self.last = segment
+                self.count += 1
+                return
+            if segment_id in _ENVELOPE_IDS:
+                source.push(segment)
+                return
+            self.count += 1
+            self.last = segment
+            yield segment
+
+    def drain(self) -> None:
+        if self.se is None:
+            for _ in self:
+                pass
+
+
+def stream_transactions(
+    chunks: Iterable[str], findings: list[X12Finding]
+) -> Iterator[tuple[TransactionSet, TransactionBody]]:
+    """Each transaction set of X12 text arriving in chunks, with the envelopes checked as read.
+
+    A transaction set comes as its header (a :class:`TransactionSet` whose ``segments`` hold
+    only the ST) and its body, to be iterated before the next one is asked for. Envelope
+    findings are appended to ``findings`` as the rules of :func:`read_envelopes` find them.
+    """
+    state = StreamState()
+    source = _Pushback(iter_segments(chunks, state, findings))
+    for isa in source:
+        stream = SegmentStream(state.index, state.delimiters, [])
+        yield from _StreamingEnvelopeReader(stream, findings).transactions(isa, source)
+
+
+class _StreamingEnvelopeReader(_EnvelopeReader):
+    """The rules of :meth:`_EnvelopeReader.read`, applied one segment at a time."""
+
+    def transactions(
+        self, isa: Segment, source: _Pushback
+    ) -> Iterator[tuple[TransactionSet, TransactionBody]]:
+        self._read_isa(isa)
+        groups: list[FunctionalGroup] = []
+        group: _OpenGroup | None = None
+        group_numbers: set[str] = set()
+        iea: Segment | None = None
+        last = isa
+        for segment in source:
+            sid = segment.elements[0]
+            if sid == "ISA":
+                source.push(segment)
+                break
+            last = segment
+            if iea is not None:
+                self._find(
+                    "envelope.after_iea",
+                    f"segment {sid[:3]} follows the IEA",
+                    segment,
+                    InterchangeNote.INVALID_CONTROL_STRUCTURE,
+                )
+                continue
+            if sid == "ST":
+                if group is None:
+                    self._find(
+                        "envelope.st_outside_group",
+                        "ST is not inside a GS/GE functional group",
+                        segment,
+                        TransactionSetError.NOT_IN_FUNCTIONAL_GROUP,
+                    )
+                    group = _OpenGroup(_missing_group())
+                body = TransactionBody(source, segment)
+                yield self._transaction(segment, (segment,), group), body
+                body.drain()
+                last = body.last
+                seen = (segment, last) if last is not segment else (segment,)
+                group.transaction_sets.append(self._transaction(segment, seen, group))
+                self._check_transaction(segment, body.se, body.count, last, group)
+            elif sid == "GS":
+                if group is not None:
+                    self._close_group(group, None, groups)
+                group = _OpenGroup(self._read_gs(segment))
+                number = group.header.control_number
+                if number in group_numbers:
+                    self._find(
+                        "envelope.gs_duplicate",
+                        f"GS06 group control number {number} is used twice in the interchange",
+                        segment,
+                        FunctionalGroupError.CONTROL_NUMBER_NOT_UNIQUE,
+                        6,
+                    )
+                group_numbers.add(number)
+            elif sid == "GE":
+                if group is None:
+                    self._find(
+                        "envelope.ge_without_gs",
+                        "GE without a GS",
+                        segment,
+                        SegmentSyntaxError.UNEXPECTED_SEGMENT,
+                    )
+                else:
+                    self._close_group(group, segment, groups)
+                    group = None
+            elif sid == "IEA":
+                if group is not None:
+                    self._close_group(group, None, groups)
+                    group = None
+                iea = segment
+                self._check_iea(isa, iea, len(groups))
+            elif sid != "TA1":
+                self._find(
+                    "envelope.outside_transaction",
+                    f"segment {sid[:3]} is outside any ST/SE transaction set",
+                    segment,
+                    SegmentSyntaxError.NOT_IN_TRANSACTION_SET,
+                )
+        if group is not None:
+            self._close_group(group, None, groups)
+        if iea is None:
+            self._find(
+                "envelope.iea_missing",
+                "the interchange has no IEA trailer: the file is truncated",
+                last,
+                InterchangeNote.PREMATURE_END_OF_FILE,
+            )

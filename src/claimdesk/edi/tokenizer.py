@@ -9,7 +9,7 @@ element separator only: there is no per-character loop and no regular expression
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Generator, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -324,3 +324,168 @@ _VALID_IDS = frozenset(
     {"ISA", "GS", "ST", "SE", "GE", "IEA", "BPR", "TRN", "REF", "DTM", "N1", "N3", "N4", "PER"}
     | {"LX", "CLP", "CAS", "NM1", "SVC", "AMT", "QTY", "LQ", "PLB", "MIA", "MOA", "HL", "CLM"}
 )
+
+
+class StreamState:
+    """Which interchange :func:`iter_segments` is in: updated before each ISA is yielded."""
+
+    __slots__ = ("delimiters", "index")
+
+    def __init__(self) -> None:
+        self.index = 0
+        self.delimiters = Delimiters()
+
+
+# Enough text past an ISA to read its delimiters, even with line breaks before the terminator.
+_ISA_LOOKAHEAD = 4096
+
+
+class _Chunks:
+    """Text arriving in chunks, kept in one buffer that the splitter consumes from the front."""
+
+    __slots__ = ("buffer", "ended", "source")
+
+    def __init__(self, chunks: Iterable[str]) -> None:
+        self.source = iter(chunks)
+        self.buffer = ""
+        self.ended = False
+
+    def more(self) -> bool:
+        """Append the next chunk; at the end of input strip trailing white space, as tokenize."""
+        for chunk in self.source:
+            if chunk:
+                self.buffer += chunk
+                return True
+        if not self.ended:
+            self.ended = True
+            self.buffer = self.buffer.rstrip()
+        return False
+
+    def fill(self, size: int) -> None:
+        while len(self.buffer) < size and self.more():
+            pass
+
+
+def iter_segments(
+    chunks: Iterable[str], state: StreamState, findings: list[X12Finding]
+) -> Iterator[Segment]:
+    """The segments of X12 text that arrives in chunks, split as :func:`tokenize` splits them.
+
+    Only the current chunk and the unfinished segment at its end are held. Each interchange's
+    ISA is yielded after ``state`` names its index and delimiters; problems are appended to
+    ``findings`` as they are met. Raises :class:`X12Error` when there is no readable ISA at all.
+    """
+    text = _Chunks(chunks)
+    skipped = 0
+    while True:
+        buffer = text.buffer
+        while skipped < len(buffer) and (buffer[skipped].isspace() or buffer[skipped] == _BOM):
+            skipped += 1
+        if skipped < len(buffer) or not text.more():
+            break
+    text.buffer = text.buffer[skipped:]
+    if not text.buffer:
+        raise _refuse(
+            "tokenizer.empty", "input is empty", InterchangeNote.PREMATURE_END_OF_FILE, 1, None
+        )
+    while (start := text.buffer.find("ISA")) < 0:
+        if not text.more():
+            raise _refuse(
+                "tokenizer.no_isa",
+                "no ISA segment found: not an X12 interchange",
+                InterchangeNote.INVALID_CONTROL_STRUCTURE,
+                1,
+                None,
+            )
+    if start > 0:
+        findings.append(
+            X12Finding(
+                "tokenizer.leading_garbage",
+                f"{start} characters before the first ISA were ignored",
+                Location(),
+                InterchangeNote.INVALID_CONTENT,
+            )
+        )
+    text.fill(start + _ISA_LOOKAHEAD)
+    delimiters = read_delimiters(text.buffer, start)
+    text.buffer = text.buffer[start:]
+    index = 1
+    while True:
+        state.index, state.delimiters = index, delimiters
+        found = yield from _interchange_segments(text, delimiters, index, findings)
+        if not found:
+            return
+        text.fill(_ISA_LOOKAHEAD)
+        isa = len(text.buffer) - len(text.buffer.lstrip(_WHITESPACE))
+        try:
+            delimiters = read_delimiters(text.buffer, isa, index + 1)
+        except X12Error as exc:
+            findings.append(exc.finding)
+            return
+        text.buffer = text.buffer[isa:]
+        index += 1
+
+
+def _interchange_segments(
+    text: _Chunks, delimiters: Delimiters, index: int, findings: list[X12Finding]
+) -> Generator[Segment, None, bool]:
+    """Yield one interchange's segments; True when another ISA follows (left in the buffer)."""
+    terminator = delimiters.segment
+    separator = delimiters.element
+    position = 0
+    last: Segment | None = None
+    while True:
+        buffer = text.buffer
+        cut = buffer.rfind(terminator)
+        if not text.ended and cut < 0:
+            text.more()
+            continue
+        if text.ended:
+            complete, rest = buffer, ""
+        else:
+            complete, rest = buffer[:cut], buffer[cut + 1 :]
+        raw = complete.split(terminator)
+        pieces = raw
+        if (
+            "\n" in buffer
+            or "\r" in buffer
+            or " " + terminator in buffer
+            or terminator + " " in buffer
+        ):
+            # Line breaks (and stray indentation) between segments are layout, not data.
+            pieces = [p.lstrip().rstrip(_LINE_BREAKS) for p in raw]
+        for number, piece in enumerate(pieces):
+            if not piece:
+                continue
+            if position and piece.startswith("ISA"):
+                text.buffer = terminator.join(raw[number:]) + (
+                    terminator + rest if not text.ended else ""
+                )
+                return True
+            position += 1
+            last = Segment(piece.split(separator), position)
+            segment_id = last.elements[0]
+            if segment_id not in _VALID_IDS and not _is_id(segment_id):
+                findings.append(
+                    X12Finding(
+                        "tokenizer.segment_id",
+                        f"{segment_id[:20]!r} is not a segment id",
+                        Location(position, segment_id[:3], interchange_index=index),
+                        SegmentSyntaxError.UNRECOGNIZED_SEGMENT_ID,
+                    )
+                )
+            yield last
+        if text.ended:
+            if pieces[-1] and not terminator.isspace() and last is not None:
+                findings.append(
+                    X12Finding(
+                        "tokenizer.unterminated",
+                        f"the last segment is not ended by the terminator {terminator!r}",
+                        Location(last.position, last.elements[0][:3], interchange_index=index),
+                        InterchangeNote.PREMATURE_END_OF_FILE,
+                        Severity.WARNING,
+                    )
+                )
+            return False
+        text.buffer = rest
+        text.more()

@@ -12,10 +12,13 @@ and reported as findings:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import codecs
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from os import PathLike
+from typing import IO, TypeAlias
 
 from claimdesk.domain.money import Money, total
 from claimdesk.edi.codes import (
@@ -30,7 +33,12 @@ from claimdesk.edi.codes import (
     SegmentSyntaxError,
     TransactionSetError,
 )
-from claimdesk.edi.envelope import Envelopes, TransactionSet, read_envelopes
+from claimdesk.edi.envelope import (
+    Envelopes,
+    TransactionSet,
+    read_envelopes,
+    stream_transactions,
+)
 from claimdesk.edi.errors import Severity, X12Finding, has_errors
 from claimdesk.edi.reading import ElementReader
 from claimdesk.edi.tokenizer import Segment, bulk_allocation
@@ -365,6 +373,47 @@ class RemittanceFile:
     envelopes: Envelopes
 
 
+@dataclass(frozen=True, slots=True)
+class RemittanceHeader:
+    """What one 835 says before its claims; :func:`iter_835` yields it ahead of them."""
+
+    control_number: str  # ST02
+    implementation: str
+    interchange_index: int
+    payment: Payment | None
+    trace: Trace | None
+    payer: Party | None
+    payee: Party | None
+    production_date: date | None  # DTM*405
+    references: tuple[Reference, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RemittanceTrailer:
+    """The end of one streamed 835: its PLB adjustments and every finding of the transaction
+    (balancing included), the same as :attr:`Remittance.findings`."""
+
+    control_number: str  # ST02
+    interchange_index: int
+    claim_count: int
+    provider_adjustments: tuple[ProviderAdjustment, ...]
+    findings: tuple[X12Finding, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StreamFindings:
+    """Yielded last by :func:`iter_835`: what was found outside the 835 transactions (tokenizer,
+    envelopes, other transaction sets), as :attr:`RemittanceFile.findings` has them."""
+
+    findings: tuple[X12Finding, ...]
+
+
+RemittanceRecord: TypeAlias = RemittanceHeader | ClaimPayment | RemittanceTrailer | StreamFindings
+
+# Characters read from a file at a time by iter_835.
+CHUNK_SIZE = 1 << 20
+
+
 def read_835(text: str) -> RemittanceFile:
     """Read every 835 transaction set in ``text``; raises X12Error only on non-X12 input."""
     envelopes = read_envelopes(text)
@@ -372,20 +421,22 @@ def read_835(text: str) -> RemittanceFile:
         return _read_all(envelopes)
 
 
+def _not_835(transaction: TransactionSet) -> X12Finding:
+    return X12Finding(
+        "835.not_835",
+        f"transaction set {transaction.transaction_set_id[:6]!r} is not an 835",
+        transaction.location(transaction.segments[0], element_position=1),
+        TransactionSetError.NOT_SUPPORTED,
+        Severity.WARNING,
+    )
+
+
 def _read_all(envelopes: Envelopes) -> RemittanceFile:
     findings = list(envelopes.findings)
     remittances: list[Remittance] = []
     for transaction in envelopes.transaction_sets:
         if transaction.transaction_set_id != "835":
-            findings.append(
-                X12Finding(
-                    "835.not_835",
-                    f"transaction set {transaction.transaction_set_id[:6]!r} is not an 835",
-                    transaction.location(transaction.segments[0], element_position=1),
-                    TransactionSetError.NOT_SUPPORTED,
-                    Severity.WARNING,
-                )
-            )
+            findings.append(_not_835(transaction))
             continue
         remittance = read_835_transaction(transaction)
         remittances.append(remittance)
@@ -397,58 +448,138 @@ def read_835_transaction(transaction: TransactionSet) -> Remittance:
     return _Reader(transaction).read()
 
 
-@dataclass
+def iter_835(source: str | PathLike[str] | IO[str] | IO[bytes]) -> Iterator[RemittanceRecord]:
+    """Stream the 835s of a file (a path, or a text or binary file object) in bounded memory.
+
+    Per transaction set it yields a :class:`RemittanceHeader`, each :class:`ClaimPayment` as its
+    loop ends, and a :class:`RemittanceTrailer` with the transaction's findings; last comes one
+    :class:`StreamFindings`. The checks are those of :func:`read_835` (the transaction balance is
+    kept as a running total), so the records equal the ones :func:`read_835` returns. Raises
+    X12Error only on non-X12 input.
+    """
+    if isinstance(source, str | PathLike):
+        with open(source, encoding="utf-8", newline="") as handle:
+            yield from _stream(_chunks(handle))
+    else:
+        yield from _stream(_chunks(source))
+
+
+def _chunks(handle: IO[str] | IO[bytes]) -> Iterator[str]:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    while chunk := handle.read(CHUNK_SIZE):
+        yield decoder.decode(chunk) if isinstance(chunk, bytes) else chunk
+    if tail := decoder.decode(b"", final=True):
+        yield tail
+
+
+def _stream(chunks: Iterator[str]) -> Iterator[RemittanceRecord]:
+    findings: list[X12Finding] = []
+    for transaction, body in stream_transactions(chunks, findings):
+        if transaction.transaction_set_id != "835":
+            findings.append(_not_835(transaction))
+            continue
+        reader = _Reader(transaction)
+        yield from reader.records(body)
+        yield reader.trailer()
+    yield StreamFindings(tuple(findings))
+
+
 class _Line:
-    segment: Segment
-    procedure: Procedure
-    charge: Money | None
-    paid: Money | None
-    revenue_code: str
-    units: Decimal | None
-    original_procedure: Procedure | None
-    original_units: Decimal | None
-    dates: list[QualifiedDate] = field(default_factory=list)
-    adjustments: list[Adjustment] = field(default_factory=list)
-    references: list[Reference] = field(default_factory=list)
-    amounts: list[QualifiedAmount] = field(default_factory=list)
-    quantities: list[QualifiedQuantity] = field(default_factory=list)
-    remarks: list[Remark] = field(default_factory=list)
-    readable: bool = True
+    __slots__ = (
+        "adjustments",
+        "amounts",
+        "charge",
+        "dates",
+        "original_procedure",
+        "original_units",
+        "paid",
+        "procedure",
+        "quantities",
+        "readable",
+        "references",
+        "remarks",
+        "revenue_code",
+        "segment",
+        "units",
+    )
+
+    def __init__(
+        self,
+        segment: Segment,
+        procedure: Procedure,
+        charge: Money | None,
+        paid: Money | None,
+        revenue_code: str,
+        units: Decimal | None,
+        original_procedure: Procedure | None,
+        original_units: Decimal | None,
+    ) -> None:
+        self.segment = segment
+        self.procedure = procedure
+        self.charge = charge
+        self.paid = paid
+        self.revenue_code = revenue_code
+        self.units = units
+        self.original_procedure = original_procedure
+        self.original_units = original_units
+        self.dates: list[QualifiedDate] = []
+        self.adjustments: list[Adjustment] = []
+        self.references: list[Reference] = []
+        self.amounts: list[QualifiedAmount] = []
+        self.quantities: list[QualifiedQuantity] = []
+        self.remarks: list[Remark] = []
+        self.readable = charge is not None and paid is not None
 
     def freeze(self) -> ServicePayment:
         return ServicePayment(
-            position=self.segment.position,
-            procedure=self.procedure,
-            charge=self.charge or Money.zero(),
-            paid=self.paid or Money.zero(),
-            revenue_code=self.revenue_code,
-            units=self.units,
-            original_procedure=self.original_procedure,
-            original_units=self.original_units,
-            dates=tuple(self.dates),
-            adjustments=tuple(self.adjustments),
-            references=tuple(self.references),
-            amounts=tuple(self.amounts),
-            quantities=tuple(self.quantities),
-            remarks=tuple(self.remarks),
+            self.segment.position,
+            self.procedure,
+            self.charge or _ZERO_MONEY,
+            self.paid or _ZERO_MONEY,
+            self.revenue_code,
+            self.units,
+            self.original_procedure,
+            self.original_units,
+            tuple(self.dates),
+            tuple(self.adjustments),
+            tuple(self.references),
+            tuple(self.amounts),
+            tuple(self.quantities),
+            tuple(self.remarks),
         )
 
 
-@dataclass
 class _Claim:
-    segment: Segment
-    charge: Money | None
-    paid: Money | None
-    adjustments: list[Adjustment] = field(default_factory=list)
-    names: list[EntityName] = field(default_factory=list)
-    inpatient: InpatientAdjudication | None = None
-    outpatient: OutpatientAdjudication | None = None
-    references: list[Reference] = field(default_factory=list)
-    dates: list[QualifiedDate] = field(default_factory=list)
-    amounts: list[QualifiedAmount] = field(default_factory=list)
-    quantities: list[QualifiedQuantity] = field(default_factory=list)
-    lines: list[_Line] = field(default_factory=list)
-    readable: bool = True
+    __slots__ = (
+        "adjustments",
+        "amounts",
+        "charge",
+        "dates",
+        "inpatient",
+        "lines",
+        "names",
+        "outpatient",
+        "paid",
+        "quantities",
+        "readable",
+        "references",
+        "segment",
+    )
+
+    def __init__(self, segment: Segment, charge: Money | None, paid: Money | None) -> None:
+        self.segment = segment
+        self.charge = charge
+        self.paid = paid
+        self.adjustments: list[Adjustment] = []
+        self.names: list[EntityName] = []
+        self.inpatient: InpatientAdjudication | None = None
+        self.outpatient: OutpatientAdjudication | None = None
+        self.references: list[Reference] = []
+        self.dates: list[QualifiedDate] = []
+        self.amounts: list[QualifiedAmount] = []
+        self.quantities: list[QualifiedQuantity] = []
+        self.lines: list[_Line] = []
+        self.readable = True
 
 
 @dataclass
@@ -461,15 +592,64 @@ class _Party:
     references: list[Reference] = field(default_factory=list)
 
 
+# Segments that repeat verbatim across claims (a date of service, REF*6R*1, CAS*CO*45*20) are
+# read once per transaction: the records are immutable, so equal segments share one record.
+# Only segments read without a finding are remembered, and at most this many of each kind.
+_REMEMBERED = 50_000
+_LINE_DETAIL = frozenset({"DTM", "REF", "AMT", "QTY", "CAS"})
+
+
 class _Reader:
     def __init__(self, transaction: TransactionSet) -> None:
         self.transaction = transaction
         self.elements = ElementReader(transaction)
-        self.claims: list[ClaimPayment] = []
+        # Running totals of the transaction balancing rule: claims are not kept for it.
+        self._paid = _ZERO
+        self._claim_count = 0
+        self._plbs: list[ProviderAdjustment] = []
+        self._header: RemittanceHeader | None = None
         # False once an amount that a balancing rule needs could not be read.
         self._payment_readable = True
+        self._dates: dict[tuple[str, ...], QualifiedDate] = {}
+        self._references: dict[tuple[str, ...], Reference] = {}
+        self._amounts: dict[tuple[str, ...], QualifiedAmount] = {}
+        self._cas: dict[tuple[str, ...], tuple[Adjustment, ...]] = {}
+        self._procedures: dict[str, Procedure] = {}
 
     def read(self) -> Remittance:
+        claims = [
+            record
+            for record in self.records(self.transaction.segments[1:])
+            if type(record) is ClaimPayment
+        ]
+        header = self._header
+        assert header is not None  # records() always yields the header
+        return Remittance(
+            control_number=header.control_number,
+            implementation=header.implementation,
+            interchange_index=header.interchange_index,
+            payment=header.payment,
+            trace=header.trace,
+            payer=header.payer,
+            payee=header.payee,
+            production_date=header.production_date,
+            references=header.references,
+            claims=tuple(claims),
+            provider_adjustments=tuple(self._plbs),
+            findings=tuple(self.elements.findings),
+        )
+
+    def trailer(self) -> RemittanceTrailer:
+        return RemittanceTrailer(
+            control_number=self.transaction.control_number,
+            interchange_index=self.transaction.interchange_index,
+            claim_count=self._claim_count,
+            provider_adjustments=tuple(self._plbs),
+            findings=tuple(self.elements.findings),
+        )
+
+    def records(self, segments: Iterable[Segment]) -> Iterator[RemittanceHeader | ClaimPayment]:
+        """The header, then each claim as its loop closes (the segments after the ST)."""
         transaction = self.transaction
         el = self.elements
         if not transaction.implementation.startswith("005010X221"):
@@ -490,18 +670,27 @@ class _Reader:
         party: _Party | None = None
         claim: _Claim | None = None
         line: _Line | None = None
-        plbs: list[ProviderAdjustment] = []
+        plbs = self._plbs
         loop: str | None = None
-        for segment in transaction.segments[1:]:
+        for segment in segments:
             sid = segment.elements[0]
             if sid == "SE":
                 break
             # Loop starts first: they change which loop the following segments belong to.
-            if sid == "CLP":
-                self._close_claim(claim)
-                line = None
-                loop = el.loop = "2100"
-                claim = self._read_clp(segment)
+            if sid == "CLP" or sid == "LX" or sid == "PLB":
+                if self._header is None:
+                    yield self._freeze_header(payment, trace, parties, production_date, references)
+                if claim is not None:
+                    yield self._close_claim(claim)
+                claim = line = None
+                if sid == "CLP":
+                    loop = el.loop = "2100"
+                    claim = self._read_clp(segment)
+                elif sid == "LX":
+                    loop = el.loop = "2000"
+                else:
+                    loop = el.loop = None
+                    plbs.append(self._read_plb(segment))
                 continue
             if sid == "SVC":
                 if claim is None:
@@ -511,12 +700,7 @@ class _Reader:
                 line = self._read_svc(segment)
                 claim.lines.append(line)
                 continue
-            if sid == "LX":
-                self._close_claim(claim)
-                claim = line = None
-                loop = el.loop = "2000"
-                continue
-            if sid == "N1" and loop in (None, "1000A", "1000B"):
+            if sid == "N1" and (loop is None or loop == "1000A" or loop == "1000B"):
                 entity = segment.get(1)
                 loop = el.loop = "1000A" if entity == "PR" else "1000B"
                 party = _Party(segment)
@@ -529,25 +713,19 @@ class _Reader:
                     )
                 parties.setdefault(entity, party)
                 continue
-            if sid == "PLB":
-                self._close_claim(claim)
-                claim = line = None
-                loop = el.loop = None
-                plbs.append(self._read_plb(segment))
+            if line is not None and loop == "2110" and self._line_segment(segment, sid, line):
                 continue
-            if loop == "2110" and line is not None and self._line_segment(segment, line):
-                continue
-            if loop in ("2100", "2110") and claim is not None:
-                if line is not None and sid in ("DTM", "REF", "AMT", "QTY", "CAS"):
+            if claim is not None and (loop == "2100" or loop == "2110"):
+                if line is not None and sid in _LINE_DETAIL:
                     # A claim-level segment after a service line is out of sequence.
                     el.unexpected(segment, True)
                     continue
-                if self._claim_segment(segment, claim):
+                if self._claim_segment(segment, sid, claim):
                     continue
-            elif loop in ("1000A", "1000B") and party is not None:
+            elif party is not None and (loop == "1000A" or loop == "1000B"):
                 if self._party_segment(segment, party):
                     continue
-            elif loop is None and not self.claims and not plbs:
+            elif loop is None and not self._claim_count and not plbs:
                 if sid == "BPR":
                     if bpr is not None:
                         el.unexpected(segment, True)
@@ -577,7 +755,10 @@ class _Reader:
                 # Provider summary information is informational; nothing is posted from it.
                 continue
             el.unexpected(segment, sid in _KNOWN)
-        self._close_claim(claim)
+        if self._header is None:
+            yield self._freeze_header(payment, trace, parties, production_date, references)
+        if claim is not None:
+            yield self._close_claim(claim)
         if bpr is None:
             el.report(
                 "835.bpr_missing",
@@ -602,7 +783,17 @@ class _Reader:
                 )
         if bpr is not None and payment is not None and self._payment_readable:
             self._balance_transaction(bpr, payment, plbs)
-        return Remittance(
+
+    def _freeze_header(
+        self,
+        payment: Payment | None,
+        trace: Trace | None,
+        parties: dict[str, _Party],
+        production_date: date | None,
+        references: list[Reference],
+    ) -> RemittanceHeader:
+        transaction = self.transaction
+        self._header = RemittanceHeader(
             control_number=transaction.control_number,
             implementation=transaction.implementation,
             interchange_index=transaction.interchange_index,
@@ -612,10 +803,8 @@ class _Reader:
             payee=_freeze_party(parties.get("PE")),
             production_date=production_date,
             references=tuple(references),
-            claims=tuple(self.claims),
-            provider_adjustments=tuple(plbs),
-            findings=tuple(el.findings),
         )
+        return self._header
 
     def _read_bpr(self, segment: Segment) -> Payment:
         el = self.elements
@@ -640,92 +829,103 @@ class _Reader:
         claim.readable = len(el.findings) == before
         return claim
 
-    def _close_claim(self, claim: _Claim | None) -> None:
-        if claim is None:
-            return
+    def _close_claim(self, claim: _Claim) -> ClaimPayment:
         el = self.elements
         el.loop = "2100"
         segment = claim.segment
         e = segment.padded(11)
         lines = []
+        line_adjusted = _ZERO
         for line in claim.lines:
             if line.readable:
-                self._balance_line(line)
+                line_adjusted += self._balance_line(line)
             else:
                 claim.readable = False
             lines.append(line.freeze())
         record = ClaimPayment(
-            position=segment.position,
-            patient_control_number=el.text(segment, 1, required=True),
-            status=el.code(segment, 2, ClaimStatus, required=True),
-            charge=claim.charge or Money.zero(),
-            paid=claim.paid or Money.zero(),
-            patient_responsibility=el.money(segment, 5),
-            filing_indicator=el.code(segment, 6, ClaimFilingIndicator, required=True),
-            payer_claim_control_number=e[7],
-            facility_code=e[8],
-            frequency=e[9],
-            drg_code=e[11],
-            adjustments=tuple(claim.adjustments),
-            names=tuple(claim.names),
-            inpatient=claim.inpatient,
-            outpatient=claim.outpatient,
-            references=tuple(claim.references),
-            dates=tuple(claim.dates),
-            amounts=tuple(claim.amounts),
-            quantities=tuple(claim.quantities),
-            service_lines=tuple(lines),
+            segment.position,
+            el.text(segment, 1, required=True),
+            el.code(segment, 2, ClaimStatus, required=True),
+            claim.charge or _ZERO_MONEY,
+            claim.paid or _ZERO_MONEY,
+            el.money(segment, 5),
+            el.code(segment, 6, ClaimFilingIndicator, required=True),
+            e[7],
+            e[8],
+            e[9],
+            e[11],
+            tuple(claim.adjustments),
+            tuple(claim.names),
+            claim.inpatient,
+            claim.outpatient,
+            tuple(claim.references),
+            tuple(claim.dates),
+            tuple(claim.amounts),
+            tuple(claim.quantities),
+            tuple(lines),
         )
         if claim.readable:
-            self._balance_claim(record, segment)
+            self._balance_claim(record, segment, line_adjusted)
         else:
             self._payment_readable = False
-        self.claims.append(record)
+        self._paid += record.paid.amount
+        self._claim_count += 1
+        return record
 
     def _read_svc(self, segment: Segment) -> _Line:
         el = self.elements
-        procedure = self._procedure(segment, 1, required=True) or Procedure("", "")
-        charge = el.money(segment, 2, required=True)
-        paid = el.money(segment, 3, required=True)
-        line = _Line(
-            segment=segment,
-            procedure=procedure,
-            charge=charge,
-            paid=paid,
-            revenue_code=segment.get(4),
-            units=el.decimal(segment, 5),
-            original_procedure=self._procedure(segment, 6),
-            original_units=el.decimal(segment, 7),
+        e = segment.elements
+        procedure = self._procedures.get(e[1]) if len(e) > 1 else None
+        if procedure is None:
+            procedure = self._procedure(segment, 1, required=True)
+            if procedure is None:
+                procedure = Procedure("", "")
+            elif len(self._procedures) < _REMEMBERED:
+                self._procedures[e[1]] = procedure
+        return _Line(
+            segment,
+            procedure,
+            el.money(segment, 2, required=True),
+            el.money(segment, 3, required=True),
+            segment.get(4),
+            el.decimal(segment, 5),
+            self._procedure(segment, 6),
+            el.decimal(segment, 7),
         )
-        line.readable = charge is not None and paid is not None
-        return line
 
     def _procedure(self, segment: Segment, index: int, required: bool = False) -> Procedure | None:
-        parts = self.elements.components(segment, index)
+        value = segment.get(index)
+        if not value and not required:
+            return None
+        parts = value.split(self.elements.component)
         if len(parts) < 2 or not parts[0] or not parts[1]:
-            if required or segment.get(index):
-                self.elements.report(
-                    "835.procedure",
-                    f"{segment.id}{index:02d} needs a qualifier and a procedure code",
-                    segment,
-                    ElementSyntaxError.REQUIRED_ELEMENT_MISSING,
-                    index,
-                    component=1 if not parts[0] else 2,
-                )
+            self.elements.report(
+                "835.procedure",
+                f"{segment.id}{index:02d} needs a qualifier and a procedure code",
+                segment,
+                ElementSyntaxError.REQUIRED_ELEMENT_MISSING,
+                index,
+                component=1 if not parts[0] else 2,
+            )
             return None
         modifiers = tuple(m for m in parts[2:6] if m)
         description = parts[6] if len(parts) > 6 else ""
         return Procedure(parts[0], parts[1], modifiers, description)
 
-    def _adjustments(self, segment: Segment) -> tuple[list[Adjustment], bool]:
+    def _adjustments(self, segment: Segment) -> tuple[tuple[Adjustment, ...], bool]:
         """CAS triplets; the flag is False when an amount could not be read."""
+        key = tuple(segment.elements)
+        known = self._cas.get(key)
+        if known is not None:
+            return known, True
         el = self.elements
+        before = len(el.findings)
         group = el.code(segment, 1, AdjustmentGroup, required=True)
         found: list[Adjustment] = []
         readable = group is not None
         if not segment.get(2) and not segment.get(3):
             el.text(segment, 2, required=True)
-            return found, False
+            return (), False
         count = len(segment.elements)
         for start in _CAS_TRIPLETS:
             if start >= count:
@@ -742,25 +942,69 @@ class _Reader:
                 readable = False
             elif group is not None:
                 found.append(Adjustment(group, reason, amount, quantity))
-        return found, readable
+        adjustments = tuple(found)
+        if readable and len(el.findings) == before and len(self._cas) < _REMEMBERED:
+            self._cas[key] = adjustments
+        return adjustments, readable
 
-    def _line_segment(self, segment: Segment, line: _Line) -> bool:
+    def _date(self, segment: Segment) -> QualifiedDate | None:
+        """DTM: a qualified date, or None (reported) when DTM02 is not a date."""
+        key = tuple(segment.elements)
+        known = self._dates.get(key)
+        if known is not None:
+            return known
         el = self.elements
-        sid = segment.elements[0]
-        if sid == "CAS":
+        before = len(el.findings)
+        value = el.date(segment, 2, required=True)
+        if value is None:
+            return None
+        dated = QualifiedDate(segment.get(1), value)
+        if len(el.findings) == before and len(self._dates) < _REMEMBERED:
+            self._dates[key] = dated
+        return dated
+
+    def _reference(self, segment: Segment) -> Reference:
+        """REF in a claim or line: REF02 is required."""
+        key = tuple(segment.elements)
+        known = self._references.get(key)
+        if known is not None:
+            return known
+        reference = Reference(segment.get(1), self.elements.text(segment, 2, required=True))
+        if reference.value and len(self._references) < _REMEMBERED:
+            self._references[key] = reference
+        return reference
+
+    def _amount(self, segment: Segment) -> QualifiedAmount | None:
+        key = tuple(segment.elements)
+        known = self._amounts.get(key)
+        if known is not None:
+            return known
+        el = self.elements
+        before = len(el.findings)
+        amount = el.money(segment, 2, required=True)
+        if amount is None:
+            return None
+        qualified = QualifiedAmount(segment.get(1), amount)
+        if len(el.findings) == before and len(self._amounts) < _REMEMBERED:
+            self._amounts[key] = qualified
+        return qualified
+
+    def _line_segment(self, segment: Segment, sid: str, line: _Line) -> bool:
+        el = self.elements
+        if sid == "DTM":
+            dated = self._date(segment)
+            if dated is not None:
+                line.dates.append(dated)
+        elif sid == "CAS":
             adjustments, readable = self._adjustments(segment)
             line.adjustments.extend(adjustments)
             line.readable = line.readable and readable
-        elif sid == "DTM":
-            value = el.date(segment, 2, required=True)
-            if value is not None:
-                line.dates.append(QualifiedDate(segment.get(1), value))
         elif sid == "REF":
-            line.references.append(Reference(segment.get(1), el.text(segment, 2, required=True)))
+            line.references.append(self._reference(segment))
         elif sid == "AMT":
-            amount = el.money(segment, 2, required=True)
+            amount = self._amount(segment)
             if amount is not None:
-                line.amounts.append(QualifiedAmount(segment.get(1), amount))
+                line.amounts.append(amount)
         elif sid == "QTY":
             quantity = el.decimal(segment, 2, required=True)
             if quantity is not None:
@@ -771,27 +1015,30 @@ class _Reader:
             return False
         return True
 
-    def _claim_segment(self, segment: Segment, claim: _Claim) -> bool:
+    def _claim_segment(self, segment: Segment, sid: str, claim: _Claim) -> bool:
         el = self.elements
-        sid = segment.elements[0]
-        if sid == "CAS":
-            adjustments, readable = self._adjustments(segment)
-            claim.adjustments.extend(adjustments)
-            claim.readable = claim.readable and readable
-        elif sid == "NM1":
+        if sid == "NM1":
             e = segment.padded(9)
             claim.names.append(
                 EntityName(
-                    entity=el.text(segment, 1, required=True),
-                    entity_type=e[2],
-                    last_or_organization=e[3],
-                    first=e[4],
-                    middle=e[5],
-                    suffix=e[7],
-                    id_qualifier=e[8],
-                    id=e[9],
+                    el.text(segment, 1, required=True),
+                    e[2],
+                    e[3],
+                    e[4],
+                    e[5],
+                    e[7],
+                    e[8],
+                    e[9],
                 )
             )
+        elif sid == "DTM":
+            dated = self._date(segment)
+            if dated is not None:
+                claim.dates.append(dated)
+        elif sid == "CAS":
+            adjustments, readable = self._adjustments(segment)
+            claim.adjustments.extend(adjustments)
+            claim.readable = claim.readable and readable
         elif sid == "MIA":
             claim.inpatient = InpatientAdjudication(
                 covered_days=el.decimal(segment, 1),
@@ -805,15 +1052,11 @@ class _Reader:
                 remark_codes=tuple(c for c in (segment.get(i) for i in range(3, 8)) if c),
             )
         elif sid == "REF":
-            claim.references.append(Reference(segment.get(1), el.text(segment, 2, required=True)))
-        elif sid == "DTM":
-            value = el.date(segment, 2, required=True)
-            if value is not None:
-                claim.dates.append(QualifiedDate(segment.get(1), value))
+            claim.references.append(self._reference(segment))
         elif sid == "AMT":
-            amount = el.money(segment, 2, required=True)
+            amount = self._amount(segment)
             if amount is not None:
-                claim.amounts.append(QualifiedAmount(segment.get(1), amount))
+                claim.amounts.append(amount)
         elif sid == "QTY":
             quantity = el.decimal(segment, 2, required=True)
             if quantity is not None:
@@ -867,10 +1110,13 @@ class _Reader:
         )
 
     # Balancing sums Decimal amounts directly: every Money is exact cents, so the sums are exact.
-    def _balance_line(self, line: _Line) -> None:
+    def _balance_line(self, line: _Line) -> Decimal:
+        """Check SVC02 - line CAS = SVC03; returns the line's adjustment total."""
         charge = line.charge.amount if line.charge else _ZERO
         paid = line.paid.amount if line.paid else _ZERO
-        adjusted = _sum(a.amount for a in line.adjustments)
+        adjusted = _ZERO
+        for adjustment in line.adjustments:
+            adjusted += adjustment.amount.amount
         if charge - adjusted != paid:
             self.elements.loop = "2110"
             self.elements.report(
@@ -882,11 +1128,11 @@ class _Reader:
                 3,
             )
             self.elements.loop = "2100"
+        return adjusted
 
-    def _balance_claim(self, claim: ClaimPayment, segment: Segment) -> None:
-        adjusted = _sum(a.amount for a in claim.adjustments) + _sum(
-            a.amount for line in claim.service_lines for a in line.adjustments
-        )
+    def _balance_claim(self, claim: ClaimPayment, segment: Segment, lines: Decimal) -> None:
+        """Check CLP03 - claim CAS - line CAS (``lines``) = CLP04."""
+        adjusted = _sum(a.amount for a in claim.adjustments) + lines
         charge, paid = claim.charge.amount, claim.paid.amount
         if charge - adjusted != paid:
             self.elements.report(
@@ -901,7 +1147,7 @@ class _Reader:
     def _balance_transaction(
         self, bpr: Segment, payment: Payment, plbs: list[ProviderAdjustment]
     ) -> None:
-        paid = _sum(claim.paid for claim in self.claims)
+        paid = self._paid
         provider = _sum(item.amount for plb in plbs for item in plb.items)
         if paid - provider != payment.amount.amount:
             self.elements.loop = None
@@ -916,6 +1162,7 @@ class _Reader:
 
 
 _ZERO = Decimal(0)
+_ZERO_MONEY = Money.zero()
 
 
 def _sum(amounts: Iterable[Money]) -> Decimal:
