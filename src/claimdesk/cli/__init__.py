@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
-from claimdesk.cli import demo_cmd, import_cmd, init_cmd, summary_cmd, synth_cmd, x12_cmd
+from claimdesk.cli import (
+    demo_cmd,
+    import_cmd,
+    init_cmd,
+    queue_cmd,
+    summary_cmd,
+    synth_cmd,
+    users_cmd,
+    x12_cmd,
+)
 from claimdesk.cli.app import app
 
-COMMAND_MODULES = (demo_cmd, import_cmd, init_cmd, summary_cmd, synth_cmd, x12_cmd)
+COMMAND_MODULES = (
+    demo_cmd,
+    import_cmd,
+    init_cmd,
+    summary_cmd,
+    synth_cmd,
+    x12_cmd,
+    queue_cmd,
+    users_cmd,
+)
 
 
 def main() -> None:

@@ -106,19 +106,23 @@ def next_item(
     now: datetime,
     policy: RoutingPolicy,
     lease: timedelta | None = None,
+    tier: int | None = None,
 ) -> WorkItem | None:
     """Hand ``user_id`` the highest-priority open item of the queues they may work, leased.
 
     Expired leases and finished snoozes are returned to their queues first, in the same
     transaction. Queues are tried best top first; on PostgreSQL a row another transaction is
     claiming is skipped (SKIP LOCKED), so concurrent callers never wait for or share an item.
+    ``tier`` limits the hand-out to that tier's queues among those the user may work.
     """
     with uow_factory() as uow:
         uow.work.return_expired(now)
         user = acting_user(uow, user_id)
         if user.role is Role.AUDITOR:
             raise AccessError(f"user {user_id!r} is an auditor: read-only, takes no items")
-        for queue, _top in uow.work.queue_tops(queues_of(uow, user, policy)):
+        tiers = policy.queues()
+        queues = [q for q in queues_of(uow, user, policy) if tier is None or tiers.get(q) == tier]
+        for queue, _top in uow.work.queue_tops(queues):
             item_id = uow.work.claim_top(queue)
             if item_id is None:
                 continue

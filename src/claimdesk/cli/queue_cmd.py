@@ -1,0 +1,222 @@
+"""``claimdesk queue list|next|show|act``: work the tiered queues from a terminal."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from claimdesk.cli.app import (
+    EXIT_INPUT_PROBLEMS,
+    JsonOption,
+    app,
+    console,
+    emit_json,
+    fail,
+    settings_of,
+)
+from claimdesk.domain.money import Money, MoneyError
+from claimdesk.domain.work import Outcome, WorkAction, WorkError, WorkItem, WorkStatus
+from claimdesk.routing.access import AccessError
+from claimdesk.routing.actions import actions_for
+from claimdesk.routing.policy import shipped_policy
+from claimdesk.services import work_queue
+from claimdesk.services.database import units_of_work
+from claimdesk.services.setup import set_up
+from claimdesk.services.users import UserError
+
+queue_app = typer.Typer(help="The work queues, by tier.", no_args_is_help=True)
+app.add_typer(queue_app, name="queue")
+
+TierOption = Annotated[int | None, typer.Option("--tier", min=1, max=3, help="Only this tier.")]
+REFUSALS = (WorkError, AccessError, UserError, MoneyError, work_queue.ItemNotFoundError)
+
+
+def item_dict(item: WorkItem) -> dict[str, Any]:
+    s = item.score
+    return {
+        "id": item.item_id,
+        "kind": item.kind.value,
+        "category": item.category,
+        "tier": item.tier,
+        "queue": item.queue,
+        "status": item.status.value,
+        "claim_id": item.claim_id,
+        "patient_account": item.patient_account,
+        "remittance_id": item.remittance_id,
+        "amount_at_stake": str(item.amount_at_stake),
+        "deadline": item.deadline,
+        "deadline_kind": item.deadline_kind,
+        "assignee": item.assignee,
+        "lease_until": item.lease_until,
+        "snoozed_until": item.snoozed_until,
+        "failures": item.failures,
+        "actions": [a.value for a in actions_for(item.kind, appeal_rights=item.appeal_rights)],
+        "priority": {
+            "value": str(s.value),
+            "recovery_rate": str(s.recovery_rate),
+            "rate_source": s.rate_source,
+            "expected_recovery": str(s.expected_recovery),
+            "effort_minutes": s.effort_minutes,
+            "urgency": str(s.urgency),
+            "days_left": s.days_left,
+            "why": s.explain(),
+        },
+        "history": [
+            {
+                "at": e.at,
+                "by": e.by,
+                "action": e.action,
+                "to": e.to_status.value,
+                "detail": e.detail,
+            }
+            for e in item.history
+        ],
+    }
+
+
+def print_item(item: WorkItem) -> None:
+    console.print(
+        f"[bold]item {item.item_id}[/bold] {item.kind} / {item.category}, tier {item.tier} "
+        f"queue {item.queue}, {item.status}"
+        + (f" (held by {item.assignee} until {item.lease_until})" if item.assignee else "")
+    )
+    console.print(f"claim {item.claim_id or '-'}; {item.amount_at_stake} at stake")
+    console.print(f"why next: {item.score.explain()}")
+    actions = actions_for(item.kind, appeal_rights=item.appeal_rights)
+    console.print("actions: " + ", ".join(a.value for a in actions))
+    for e in item.history:
+        console.print(f"  {e.at:%Y-%m-%d %H:%M} {e.by}: {e.action} -> {e.to_status} {e.detail}")
+
+
+@queue_app.command("list")
+def list_items(
+    ctx: typer.Context,
+    tier: TierOption = None,
+    queue: Annotated[str | None, typer.Option("--queue", help="Only this queue.")] = None,
+    status: Annotated[WorkStatus, typer.Option("--status")] = WorkStatus.OPEN,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000)] = 50,
+    as_json: JsonOption = False,
+) -> None:
+    """Items in the order they will be handed out (best first)."""
+    settings = settings_of(ctx)
+    set_up(settings)
+    tiers = shipped_policy().queues()
+    queues = [q for q, t in tiers.items() if (tier is None or t == tier) and queue in (None, q)]
+    with units_of_work(settings) as uow_factory:
+        items = work_queue.list_queue(uow_factory, queues=queues, statuses=[status], limit=limit)
+    if as_json:
+        emit_json([item_dict(item) for item in items])
+        return
+    table = Table(title=f"{status} items")
+    for column in ("id", "tier", "queue", "kind", "category", "claim", "at stake", "score"):
+        table.add_column(column, justify="right" if column in {"at stake", "score"} else "left")
+    for i in items:
+        table.add_row(
+            str(i.item_id),
+            str(i.tier),
+            i.queue,
+            i.kind.value,
+            i.category,
+            i.claim_id or "-",
+            str(i.amount_at_stake),
+            str(i.score.value),
+        )
+    console.print(table)
+
+
+@queue_app.command("next")
+def next_item(
+    ctx: typer.Context, user: str, tier: TierOption = None, as_json: JsonOption = False
+) -> None:
+    """Take the best open item of the queues USER may work, with a lease."""
+    settings = settings_of(ctx)
+    set_up(settings)
+    with units_of_work(settings) as uow_factory:
+        try:
+            item = work_queue.next_item(
+                uow_factory, user, now=datetime.now(UTC), policy=shipped_policy(), tier=tier
+            )
+        except REFUSALS as exc:
+            raise fail(str(exc), EXIT_INPUT_PROBLEMS) from exc
+    if as_json:
+        emit_json(None if item is None else item_dict(item))
+    elif item is None:
+        console.print("no open item in your queues")
+    else:
+        print_item(item)
+
+
+@queue_app.command("show")
+def show(ctx: typer.Context, item_id: int, as_json: JsonOption = False) -> None:
+    """One item with its score parts, possible actions and full history."""
+    settings = settings_of(ctx)
+    set_up(settings)
+    with units_of_work(settings) as uow_factory:
+        try:
+            item = work_queue.show(uow_factory, item_id)
+        except REFUSALS as exc:
+            raise fail(str(exc), EXIT_INPUT_PROBLEMS) from exc
+    if as_json:
+        emit_json(item_dict(item))
+    else:
+        print_item(item)
+
+
+@queue_app.command("act")
+def act(
+    ctx: typer.Context,
+    item_id: int,
+    what: Annotated[str, typer.Argument(help="renew, release, snooze, note, escalate or close.")],
+    user: Annotated[str, typer.Option("--user", help="The person acting.")],
+    outcome: Annotated[Outcome | None, typer.Option("--outcome")] = None,
+    recovered: Annotated[str | None, typer.Option("--recovered", help="Dollars.")] = None,
+    action: Annotated[WorkAction | None, typer.Option("--action")] = None,
+    until: Annotated[datetime | None, typer.Option("--until", help="Snooze until (UTC).")] = None,
+    text: Annotated[str, typer.Option("--text", help="Note or escalation reason.")] = "",
+    as_json: JsonOption = False,
+) -> None:
+    """Work an item you hold: renew its lease, release, snooze, note, escalate or close it."""
+    settings = settings_of(ctx)
+    set_up(settings)
+    policy = shipped_policy()
+    now = datetime.now(UTC)
+    with units_of_work(settings) as uow_factory:
+        try:
+            if what == "renew":
+                item = work_queue.renew(uow_factory, item_id, user, now=now, policy=policy)
+            elif what == "release":
+                item = work_queue.release(uow_factory, item_id, user, now=now)
+            elif what == "snooze":
+                if until is None:
+                    raise WorkError(f"work item {item_id}: snooze needs --until")
+                wake = until if until.tzinfo else until.replace(tzinfo=UTC)
+                item = work_queue.snooze(uow_factory, item_id, user, until=wake, now=now)
+            elif what == "note":
+                item = work_queue.add_note(uow_factory, item_id, user, text, now=now)
+            elif what == "escalate":
+                item = work_queue.escalate(
+                    uow_factory, item_id, user, reason=text, now=now, policy=policy
+                )
+            elif what == "close":
+                if outcome is None:
+                    raise WorkError(f"work item {item_id}: close needs --outcome")
+                item = work_queue.close(
+                    uow_factory,
+                    item_id,
+                    user,
+                    outcome=outcome,
+                    now=now,
+                    resolved=None if recovered is None else Money(recovered),
+                    action=action,
+                )
+            else:
+                raise WorkError(f"work item {item_id}: unknown action {what!r}")
+        except REFUSALS as exc:
+            raise fail(str(exc), EXIT_INPUT_PROBLEMS) from exc
+    if as_json:
+        emit_json(item_dict(item))
+    else:
+        print_item(item)
