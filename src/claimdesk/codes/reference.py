@@ -1,0 +1,65 @@
+"""Load the scrubbing reference data: installed ICD-10-CM plus the user's imported code files."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from claimdesk.codes import builtin
+from claimdesk.codes.icd10 import shared_code_set
+from claimdesk.codes.store import read_rows
+from claimdesk.scrub.reference import CodeSpan, DiagnosisCodeSet, MueLimit, PtpEdit, ReferenceData
+
+
+def _day(value: str) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def load_reference(codes_dir: Path, diagnoses: DiagnosisCodeSet | None = None) -> ReferenceData:
+    """Reference data with every lookup precomputed (dicts and frozensets) for the engine."""
+    hcpcs_rows = read_rows(codes_dir, "hcpcs")
+    modifiers = set(builtin.MODIFIERS)
+    hcpcs: dict[str, CodeSpan] | None = None
+    if hcpcs_rows is not None:
+        hcpcs = {}
+        for row in hcpcs_rows:
+            span = CodeSpan(_day(row["added"]), _day(row["termination"]))
+            if row["kind"] == "modifier":
+                modifiers.add(row["code"])
+            else:
+                hcpcs[row["code"]] = span
+    ptp: dict[tuple[str, str], tuple[PtpEdit, ...]] = {}
+    for row in read_rows(codes_dir, "ncci-ptp") or ():
+        effective = _day(row["effective"])
+        if effective is None:
+            raise ValueError(f"{codes_dir}: ncci-ptp row without an effective date")
+        edit = PtpEdit(
+            row["column1"],
+            row["column2"],
+            effective,
+            _day(row["deletion"]),
+            row["modifier_indicator"],
+        )
+        key = (edit.column1, edit.column2)
+        ptp[key] = (*ptp.get(key, ()), edit)
+    mue = {
+        row["code"]: MueLimit(row["code"], int(row["units"]), row["adjudication_indicator"])
+        for row in read_rows(codes_dir, "mue") or ()
+    }
+    taxonomy_rows = read_rows(codes_dir, "taxonomy")
+    pos_rows = read_rows(codes_dir, "pos")
+    return ReferenceData(
+        diagnoses=diagnoses if diagnoses is not None else shared_code_set(),
+        modifiers=frozenset(modifiers),
+        places_of_service=(
+            frozenset(row["code"] for row in pos_rows)
+            if pos_rows is not None
+            else builtin.PLACES_OF_SERVICE
+        ),
+        hcpcs=hcpcs,
+        ptp=ptp,
+        mue=mue,
+        taxonomies=(
+            frozenset(row["code"] for row in taxonomy_rows) if taxonomy_rows is not None else None
+        ),
+    )

@@ -1,0 +1,93 @@
+"""Everything a rule may look at for one claim: a pure, immutable scrub context."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from claimdesk.domain.claims import Claim
+from claimdesk.domain.coverage import Coverage
+from claimdesk.domain.parties import Patient
+from claimdesk.domain.payers import Payer
+from claimdesk.domain.providers import Facility, Provider
+from claimdesk.scrub.config import PayerRules
+from claimdesk.scrub.reference import ReferenceData
+
+
+@dataclass(frozen=True, slots=True)
+class EligibilityResult:
+    """The latest eligibility answer (271) for a coverage, reduced to what scrubbing needs."""
+
+    coverage_id: str
+    checked_at: datetime
+    service_date: date  # the date of service the inquiry asked about
+    active: bool  # coverage active on that date
+    authorization_required: bool = False  # the payer said services need prior authorization
+    reason: str = ""  # why inactive or rejected (e.g. an AAA reject reason), for the message
+
+
+# An already billed service: patient account, date of service, procedure code, rendering NPI.
+BilledKey = tuple[str, date, str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class BilledIndex:
+    """The practice's billing history: which claims already billed each service."""
+
+    claims_by_service: Mapping[BilledKey, frozenset[str]]
+
+    def other_claims(self, key: BilledKey, claim_id: str) -> frozenset[str]:
+        claims = self.claims_by_service.get(key)
+        if not claims:
+            return frozenset()
+        return claims - {claim_id}
+
+    @staticmethod
+    def of(claims: list[Claim]) -> BilledIndex:
+        index: dict[BilledKey, set[str]] = {}
+        for claim in claims:
+            encounter = claim.encounter
+            for line in encounter.lines:
+                key = (
+                    encounter.patient_account,
+                    line.date_of_service,
+                    line.procedure_code,
+                    encounter.rendering_npi,
+                )
+                index.setdefault(key, set()).add(claim.claim_id)
+        return BilledIndex({key: frozenset(ids) for key, ids in index.items()})
+
+
+EMPTY_HISTORY = BilledIndex({})
+
+
+@dataclass(frozen=True, slots=True)
+class ScrubContext:
+    """One claim and everything around it; rules are pure functions of this.
+
+    ``coverage`` and ``payer`` are the ones the claim bills; both are ``None`` for a self-pay
+    claim. ``coverages`` are all of the patient's coverages, ordered by priority.
+    """
+
+    claim: Claim
+    patient: Patient
+    coverages: tuple[Coverage, ...]
+    coverage: Coverage | None
+    payer: Payer | None
+    payers: Mapping[str, Payer]
+    providers: Mapping[str, Provider]
+    facility: Facility | None
+    eligibility: EligibilityResult | None
+    reference: ReferenceData
+    history: BilledIndex
+    payer_rules: PayerRules
+    today: date
+
+    @property
+    def claim_id(self) -> str:
+        return self.claim.claim_id
+
+    @property
+    def date_of_service(self) -> date:
+        return self.claim.encounter.date_of_service

@@ -1,0 +1,84 @@
+"""Prior authorization: required by the payer's configuration or its eligibility response."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+
+from claimdesk.scrub.context import ScrubContext
+from claimdesk.scrub.findings import BillingTier, Severity
+from claimdesk.scrub.registry import rule
+from claimdesk.scrub.rule import Issue
+
+ERROR, T1 = Severity.ERROR, BillingTier.TIER_1
+
+
+@cache
+def _pattern(text: str) -> re.Pattern[str]:
+    return re.compile(text)
+
+
+@rule(
+    "AUT001",
+    "prior-authorization-missing",
+    ERROR,
+    T1,
+    summary="The payer requires prior authorization for a billed code and none is on the claim.",
+    fix="Enter the payer's authorization number, or obtain a retro authorization first.",
+    reference="Payer prior authorization list (configuration); 005010X222A1 2300 REF*G1",
+)
+def prior_auth_missing(ctx: ScrubContext) -> Iterator[Issue]:
+    codes = ctx.payer_rules.prior_auth_codes
+    if not codes or ctx.claim.encounter.prior_authorization.strip():
+        return
+    for line in ctx.claim.lines:
+        if line.procedure_code in codes:
+            yield Issue(
+                f"line {line.line_number} ({line.procedure_code}) needs prior authorization "
+                "and the claim has none",
+                "prior_authorization",
+                line.line_number,
+            )
+
+
+@rule(
+    "AUT002",
+    "eligibility-says-authorization-required",
+    ERROR,
+    T1,
+    summary="The eligibility response says services need authorization; none is on the claim.",
+    fix="Obtain the authorization from the payer and enter its number on the claim.",
+    reference="005010X279A1 271 EB11 = Y (authorization or certification required)",
+)
+def eligibility_auth(ctx: ScrubContext) -> Iterator[Issue]:
+    result = ctx.eligibility
+    if (
+        result is not None
+        and result.authorization_required
+        and not ctx.claim.encounter.prior_authorization.strip()
+    ):
+        yield Issue(
+            f"eligibility check of {result.checked_at.date().isoformat()} says authorization "
+            "is required and the claim has none",
+            "prior_authorization",
+        )
+
+
+@rule(
+    "AUT003",
+    "prior-authorization-format",
+    ERROR,
+    T1,
+    summary="The authorization number does not have the payer's format.",
+    fix="Copy the authorization number exactly as the payer issued it.",
+    reference="Payer configuration prior_auth_pattern; 005010X222A1 2300 REF*G1",
+)
+def prior_auth_format(ctx: ScrubContext) -> Iterator[Issue]:
+    pattern = ctx.payer_rules.prior_auth_pattern
+    number = ctx.claim.encounter.prior_authorization.strip()
+    if pattern and number and not _pattern(pattern).match(number):
+        yield Issue(
+            f"authorization {number!r} does not match the payer's format {pattern}",
+            "prior_authorization",
+        )
