@@ -7,6 +7,8 @@ from typing import Any
 from sqlalchemy import URL, Engine, create_engine, event, make_url
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+SQLITE_BEGIN_OPTION = "sqlite_begin"
+SQLITE_BEGIN_MODES = frozenset({"", "DEFERRED", "IMMEDIATE", "EXCLUSIVE"})
 
 
 def normalize_url(url: str | URL) -> URL:
@@ -48,6 +50,11 @@ def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A writer asks for BEGIN IMMEDIATE (execution option sqlite_begin) so that it waits for
+        # the write lock up front instead of failing when another writer commits first.
+        mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "")
+        if mode not in SQLITE_BEGIN_MODES:
+            raise ValueError(f"unknown SQLite transaction mode {mode!r}")
+        connection.exec_driver_sql(f"BEGIN {mode}".rstrip())
 
     return engine

@@ -3,8 +3,8 @@
 The hand-out reads the top of one queue at a time from ``ix_work_items_hand_out`` (status, queue,
 priority, id), so its cost does not grow with the number of open items. On PostgreSQL the row is
 claimed with ``FOR UPDATE SKIP LOCKED``; SQLite has no row locks, so the service starts the
-transaction with a write (see :meth:`WorkRepository.return_expired`), which takes SQLite's single
-write lock first, exactly as ``BEGIN IMMEDIATE`` would.
+transaction with ``BEGIN IMMEDIATE`` (see :meth:`WorkRepository.begin_write`), which takes SQLite's
+single write lock first.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ from claimdesk.domain.work import (
 )
 from claimdesk.routing.access import Role
 from claimdesk.routing.score import CategoryRecord
+from claimdesk.store.engine import SQLITE_BEGIN_OPTION
 from claimdesk.store.tables import table_of
 from claimdesk.store.work_tables import QueueGrantRow, UserRow, WorkHistoryRow, WorkItemRow
 
@@ -187,6 +188,7 @@ def _hand_out_order() -> tuple[ColumnElement[Any], ...]:
 class WorkRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
+        self._writing = False  # one repository per unit of work, so per transaction
 
     @property
     def _postgres(self) -> bool:
@@ -312,11 +314,13 @@ class WorkRepository:
         """Make the transaction a writer now: on SQLite, take the database's write lock.
 
         SQLite's BEGIN is deferred: a transaction that reads and then writes fails at once if
-        another writer committed in between. A write as its first statement takes the write lock
-        up front, waiting for it like BEGIN IMMEDIATE. PostgreSQL locks rows instead.
+        another writer committed in between. BEGIN IMMEDIATE takes the write lock up front,
+        waiting for it. It must come before the transaction's first statement; once the
+        transaction has begun this changes nothing. PostgreSQL locks rows instead.
         """
-        if not self._postgres:
-            self._session.execute(update(ITEMS).where(ITEMS.c.id < 0).values(id=ITEMS.c.id))
+        if not self._postgres and not self._writing:
+            self._session.connection(execution_options={SQLITE_BEGIN_OPTION: "IMMEDIATE"})
+            self._writing = True
 
     # Hand-out.
 
