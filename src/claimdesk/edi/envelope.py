@@ -128,9 +128,11 @@ def parse_date(value: str) -> date | None:
 
 def read_envelopes(text: str) -> Envelopes:
     """Tokenize ``text`` and split it into checked envelopes; raises X12Error on non-X12 input."""
-    tokens = tokenize(text)
-    findings = list(tokens.findings)
+    # One pause of the collector for the whole read: each resumption costs a scan of every
+    # object made while it was paused.
     with bulk_allocation():
+        tokens = tokenize(text)
+        findings = list(tokens.findings)
         interchanges = tuple(
             _EnvelopeReader(stream, findings).read() for stream in tokens.interchanges
         )

@@ -416,9 +416,8 @@ CHUNK_SIZE = 1 << 20
 
 def read_835(text: str) -> RemittanceFile:
     """Read every 835 transaction set in ``text``; raises X12Error only on non-X12 input."""
-    envelopes = read_envelopes(text)
     with bulk_allocation():
-        return _read_all(envelopes)
+        return _read_all(read_envelopes(text))
 
 
 def _not_835(transaction: TransactionSet) -> X12Finding:
