@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from claimdesk.cli import (
+    codes_cmd,
     demo_cmd,
     import_cmd,
     init_cmd,
     queue_cmd,
+    rules_cmd,
     summary_cmd,
     synth_cmd,
     users_cmd,
@@ -23,6 +25,8 @@ COMMAND_MODULES = (
     x12_cmd,
     queue_cmd,
     users_cmd,
+    rules_cmd,
+    codes_cmd,
 )
 
 

@@ -140,8 +140,8 @@ class Icd10CmCodeSet:
             return "M"
         return ""
 
-    def _span(self, code: str) -> tuple[date, date] | None:
-        """The first and last day ``code`` was valid, probing each quarter the MCE covers."""
+    def _span(self, code: str) -> tuple[date, date | None] | None:
+        """The first and last day ``code`` was valid (``None``: still valid at the data's end)."""
         quarters: list[date] = []
         quarter = ICD10_START
         while quarter <= self._last_quarter:
@@ -150,7 +150,9 @@ class Icd10CmCodeSet:
         valid = [q for q in quarters if self._valid_in(code, q)]
         if not valid:
             return None
-        return valid[0], min(_quarter_end(valid[-1]), self.last_day)
+        if valid[-1] == self._last_quarter:
+            return valid[0], None
+        return valid[0], _quarter_end(valid[-1])
 
 
 @cache

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from importlib.resources import files
 from pathlib import Path
 
 from claimdesk.codes import builtin
 from claimdesk.codes.icd10 import shared_code_set
 from claimdesk.codes.store import read_rows
+from claimdesk.scrub.config import ScrubConfig, parse_config
 from claimdesk.scrub.reference import CodeSpan, DiagnosisCodeSet, MueLimit, PtpEdit, ReferenceData
 
 
@@ -63,3 +65,19 @@ def load_reference(codes_dir: Path, diagnoses: DiagnosisCodeSet | None = None) -
             frozenset(row["code"] for row in taxonomy_rows) if taxonomy_rows is not None else None
         ),
     )
+
+
+CONFIG_FILE = "scrub.toml"
+
+
+def load_config(home: Path | None = None) -> ScrubConfig:
+    """The packaged payer configuration, with the data home's ``scrub.toml`` on top if present."""
+    packaged = files("claimdesk.scrub").joinpath("payer_rules.toml").read_text(encoding="utf-8")
+    config = parse_config(packaged, "payer_rules.toml")
+    if home is not None:
+        override = home / CONFIG_FILE
+        if override.exists():
+            config = config.layered(
+                parse_config(override.read_text(encoding="utf-8"), str(override))
+            )
+    return config

@@ -38,7 +38,8 @@ class DiagnosisFacts:
 
     code: str  # without the dot, as X12 sends it
     status: DiagnosisStatus
-    # For NOT_IN_EFFECT: the first and last day the code was valid, when it ever was.
+    # For NOT_IN_EFFECT: the first and last day the code was valid, when it ever was
+    # (``valid_through`` is None for a code still valid at the end of the code-set data).
     valid_from: date | None = None
     valid_through: date | None = None
     # "manifestation" or "external cause" when the code may not be listed first.

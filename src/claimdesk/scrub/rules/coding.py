@@ -79,10 +79,12 @@ def diagnosis_not_in_effect(ctx: ScrubContext) -> Iterator[Issue]:
     for position, facts in _diagnoses(ctx):
         if facts.status is not DiagnosisStatus.NOT_IN_EFFECT:
             continue
-        if facts.valid_from is not None and facts.valid_through is not None:
-            span = f"valid {facts.valid_from.isoformat()} to {facts.valid_through.isoformat()}"
-        else:
+        if facts.valid_from is None:
             span = "not valid on any date the code set covers"
+        elif facts.valid_through is None:
+            span = f"valid from {facts.valid_from.isoformat()}"
+        else:
+            span = f"valid {facts.valid_from.isoformat()} to {facts.valid_through.isoformat()}"
         yield Issue(
             f"diagnosis {position} ({facts.dotted}) is not valid on {day} ({span})",
             f"diagnoses[{position}]",
