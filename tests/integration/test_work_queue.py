@@ -238,3 +238,21 @@ def test_listing_pages_follow_hand_out_order(uow_factory: Factory) -> None:
         after=(last.score.value, last.item_id),
     )
     assert [i.amount_at_stake for i in rest] == [Money(a) for a in reversed(amounts[:4])]
+
+
+def test_closing_with_an_action_the_kind_does_not_have_is_refused(uow_factory: Factory) -> None:
+    people(uow_factory)
+    item_id = opened(uow_factory, denial("C9", "coding", "120.00"))
+    taken = wq.next_item(uow_factory, "bo", now=NOW, policy=POLICY)
+    assert taken is not None
+    assert taken.item_id == item_id
+    with pytest.raises(WorkError, match="approve_write_off is not an action for a denial item"):
+        wq.close(
+            uow_factory,
+            item_id,
+            "bo",
+            outcome=Outcome.NO_ACTION_NEEDED,
+            now=NOW,
+            action=WorkAction.APPROVE_WRITE_OFF,
+        )
+    assert wq.show(uow_factory, item_id).status is WorkStatus.IN_PROGRESS

@@ -25,6 +25,7 @@ from claimdesk.domain.work import (
     WorkStatus,
 )
 from claimdesk.routing.access import AccessError, Role
+from claimdesk.routing.actions import actions_for
 from claimdesk.routing.escalation import Escalation, escalation_for, sla_cutoff
 from claimdesk.routing.policy import TIERS, RoutingPolicy
 from claimdesk.routing.triage import new_item, successor
@@ -197,6 +198,12 @@ def close(
 ) -> WorkItem:
     with uow_factory() as uow:
         item = _held(uow, item_id)
+        allowed = actions_for(item.kind, appeal_rights=item.appeal_rights)
+        if action is not None and action not in allowed:
+            raise WorkError(
+                f"{item.label}: {action.value} is not an action for a {item.kind.value} item; "
+                f"allowed: {', '.join(a.value for a in allowed)}"
+            )
         uow.work.update(item, [item.close(user_id, now, outcome, resolved=resolved, action=action)])
         uow.commit()
         return item
