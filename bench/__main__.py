@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from bench import practice, queue, x12
+from bench import practice, queue, scrub, x12
 
-BENCHMARKS = {"practice": practice.run, "queue": queue.run, "x12": x12.run}
+BENCHMARKS = {"practice": practice.run, "queue": queue.run, "x12": x12.run, "scrub": scrub.run}
 
 
 def main(names: list[str]) -> None:
