@@ -37,19 +37,21 @@ PEAK_LIMIT_MB = 300
 
 
 class StepError(RuntimeError):
-    pass
+    """A step that failed or read something other than what was written: no figure for it."""
 
 
-def _step(name: str, argument: str, python: str = sys.executable) -> dict[str, Any]:
-    module = ["-m", "bench.x12_steps", name] if python == sys.executable else [name]
-    completed = subprocess.run(
-        [python, *module, argument], capture_output=True, text=True, cwd=ROOT, check=False
-    )
+def _run(command: list[str]) -> dict[str, Any]:
+    """Run one timed step in a fresh interpreter and return the JSON line it prints last."""
+    completed = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
     if completed.returncode != 0:
         last = (completed.stderr.strip().splitlines() or ["no output"])[-1]
-        raise StepError(f"{name} exited {completed.returncode}: {last}")
+        raise StepError(f"{' '.join(command[1:])} exited {completed.returncode}: {last}")
     facts: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
     return facts
+
+
+def _step(name: str, argument: str) -> dict[str, Any]:
+    return _run([sys.executable, "-m", "bench.x12_steps", name, argument])
 
 
 def _timing(label: str, facts: dict[str, Any]) -> Timing:
@@ -128,8 +130,14 @@ def _ratio(slow: Timing, fast: Timing) -> str:
     )
 
 
-def _check(what: str, ok: bool) -> str:
-    return f"{what}: {'met' if ok else 'NOT MET'}"
+def _check(what: str, wall: bool, cpu: bool) -> str:
+    """A target judged on wall time and on CPU time: other work on a shared machine stretches
+    the wall clock of one step more than another's, never its CPU time."""
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "NOT MET"
+
+    return f"{what}: {verdict(wall)} on wall time, {verdict(cpu)} on cpu time"
 
 
 def run() -> list[Timing]:
@@ -148,7 +156,13 @@ def run() -> list[Timing]:
         ours = _timing("claimdesk read_835 (typed, balanced)", facts)
         timings = [naive, ours]
         ratios = [_ratio(ours, naive)]
-        checks = [_check("read within 4x of the naive split", ours.wall <= 4 * naive.wall)]
+        checks = [
+            _check(
+                "read within 4x of the naive split",
+                ours.wall <= 4 * naive.wall,
+                ours.cpu <= 4 * naive.cpu,
+            )
+        ]
 
         if "pyx12" in PEERS:
             facts = _step("pyx12", str(remittance_file))
@@ -165,20 +179,24 @@ def run() -> list[Timing]:
                 copy = work / "remittance-no-per-bl.835"
                 copy.write_text(without_per_bl(text), encoding="ascii")
                 script = str(ROOT / "bench" / "x12_lfh.py")
-                facts = _step(script, str(copy), python=python)
+                facts = _run([python, script, str(copy)])
                 if facts["models"] != 1:
                     raise StepError(f"linuxforhealth-x12 parsed {facts['models']} models, not 1")
                 lfh = _timing("linuxforhealth-x12 models", facts)
                 timings.append(lfh)
                 ratios.append(_ratio(lfh, ours))
                 checks.append(
-                    _check("read at least 10x faster than LFH", lfh.wall >= 10 * ours.wall)
+                    _check(
+                        "read at least 10x faster than LFH",
+                        lfh.wall >= 10 * ours.wall,
+                        lfh.cpu >= 10 * ours.cpu,
+                    )
                 )
         del text
 
         write = _timing("claimdesk write_837p", _step("write837p", str(CLAIMS)))
         timings.append(write)
-        checks.append(_check("837P written in under 2 s", write.wall < 2))
+        checks.append(_check("837P written in under 2 s", write.wall < 2, write.cpu < 2))
 
         if BIG_MB:
             single = remittance_file.read_text(encoding="ascii")
@@ -194,11 +212,8 @@ def run() -> list[Timing]:
             timings.append(streamed)
             peak = float(facts["peak_mb"])
             print(f"  streamed {facts['claims']} claims; peak resident size {peak:.0f} MB")
-            checks.append(
-                _check(
-                    f"{size:.0f} MB streamed under {PEAK_LIMIT_MB} MB peak", peak < PEAK_LIMIT_MB
-                )
-            )
+            verdict = "met" if peak < PEAK_LIMIT_MB else "NOT MET"
+            checks.append(f"{size:.0f} MB streamed under {PEAK_LIMIT_MB} MB peak: {verdict}")
 
         for timing in timings:
             print("  " + timing.line())
