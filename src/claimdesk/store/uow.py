@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from claimdesk.store.ledger_repository import LedgerRepository
+from claimdesk.store.remit_repository import RemitRepository
 from claimdesk.store.repositories import (
     ClaimRepository,
     ContractRateRepository,
@@ -45,6 +46,7 @@ class UnitOfWork:
     claims: ClaimRepository
     ledger: LedgerRepository
     work: WorkRepository
+    remits: RemitRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
@@ -76,6 +78,7 @@ class UnitOfWork:
         self.claims = ClaimRepository(session, self.encounters)
         self.ledger = LedgerRepository(session)
         self.work = WorkRepository(session)
+        self.remits = RemitRepository(session, self.encounters)
         return self
 
     def commit(self) -> None:

@@ -5,7 +5,10 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from claimdesk.store import work_tables  # noqa: F401  (registers the work-queue tables on Base)
+from claimdesk.store import (
+    remit_tables,  # noqa: F401  (registers the remittance tables on Base)
+    work_tables,  # noqa: F401  (registers the work-queue tables on Base)
+)
 from claimdesk.store.engine import make_engine
 from claimdesk.store.tables import Base
 

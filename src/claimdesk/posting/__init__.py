@@ -1,0 +1,1 @@
+"""Remittance posting policy: from a payer's 835 answer to ledger entries and claim moves."""

@@ -1,0 +1,255 @@
+"""The posting policy: one 835 claim payment and our claim in, ledger entries and a claim move out.
+
+Money follows the adjustment group (domain primer, adjustment groups): the payment (CLP04 /
+SVC03) credits insurance A/R; PR moves to the patient's balance; CO that is contractual is a
+contractual adjustment; OA, PI and CR that are not denials are other adjustments. A *denied*
+amount (any non-PR adjustment whose category is a denial) is not adjusted off: it stays on
+insurance A/R as the amount at stake until an appeal recovers it or a write-off closes it.
+A reversal (CLP02 = 22) undoes the entries of the payment it reverses, exactly, so a reversal
+followed by its correction nets to the correction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from claimdesk.denials.table import CategoryTable, Classification
+from claimdesk.domain.claims import ClaimStatus
+from claimdesk.domain.ledger import (
+    Dimensions,
+    Entry,
+    EntryKind,
+    reversal_of,
+    standard_entry,
+)
+from claimdesk.domain.money import Money, total
+from claimdesk.edi.codes import ClaimStatus as ClpStatus
+from claimdesk.edi.x835 import Adjustment, ClaimPayment, ServicePayment
+from claimdesk.edi.x837 import line_control_number
+from claimdesk.posting.facts import ClaimFacts, LineFacts, PostingContext
+
+CONTRACTUAL_GROUP = "CO"
+PATIENT_GROUP = "PR"
+
+
+class PostingRefusedError(ValueError):
+    """A claim payment that cannot be posted as read; the reason becomes Tier 2 work."""
+
+
+@dataclass(frozen=True, slots=True)
+class DeniedAmount:
+    classification: Classification
+    amount: Money
+    line_number: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Shortfall:
+    line_number: int
+    expected: Money  # contract allowed less the patient's share
+    paid: Money
+
+    @property
+    def amount(self) -> Money:
+        return self.expected - self.paid
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimPosting:
+    entries: tuple[Entry, ...]
+    target: ClaimStatus
+    reason: str
+    denials: tuple[DeniedAmount, ...] = ()
+    shortfalls: tuple[Shortfall, ...] = ()
+    patient_share: Money = field(default_factory=Money.zero)
+
+    @property
+    def denied_total(self) -> Money:
+        return total(d.amount for d in self.denials)
+
+    @property
+    def shortfall_total(self) -> Money:
+        return total(s.amount for s in self.shortfalls)
+
+
+def match_lines(
+    payment: ClaimPayment, claim: ClaimFacts
+) -> list[tuple[ServicePayment, LineFacts | None]]:
+    """Each 2110 service payment with our line: by REF*6R, else the next unused line of the
+    same procedure code (and date, when the 835 gives one); ``None`` when nothing fits."""
+    by_control = {line_control_number(claim.claim_id, ln.line_number): ln for ln in claim.lines}
+    used: set[int] = set()
+    matched: list[tuple[ServicePayment, LineFacts | None]] = []
+    for service in payment.service_lines:
+        line = by_control.get(service.control_number or "")
+        if line is None or line.line_number in used:
+            day = service.service_date
+            line = next(
+                (
+                    ln
+                    for ln in claim.lines
+                    if ln.line_number not in used
+                    and ln.procedure_code == service.procedure.code
+                    and (day is None or ln.date_of_service == day)
+                ),
+                None,
+            )
+        if line is not None:
+            used.add(line.line_number)
+        matched.append((service, line))
+    return matched
+
+
+class _Entries:
+    def __init__(self, claim: ClaimFacts, context: PostingContext, index: int) -> None:
+        self.claim = claim
+        self.context = context
+        self.prefix = f"{context.remittance_id}:{index}"
+        self.entries: list[Entry] = []
+        self.source = f"835 TRN02={context.trace_number} CLP01={claim.claim_id}"
+
+    def add(self, kind: EntryKind, amount: Money, line: int | None, memo: str) -> None:
+        if not amount:
+            return
+        c = self.claim
+        self.entries.append(
+            standard_entry(
+                entry_id=f"{self.prefix}:{len(self.entries) + 1}",
+                kind=kind,
+                amount=amount,
+                dims=Dimensions(c.patient_account, c.claim_id, line, c.payer_id),
+                effective=self.context.effective,
+                recorded_at=self.context.recorded_at,
+                recorded_by=self.context.recorded_by,
+                source=self.source,
+                memo=memo,
+            )
+        )
+
+
+def _remarks(payment: ClaimPayment, service: ServicePayment | None) -> tuple[str, ...]:
+    codes: list[str] = []
+    if service is not None:
+        codes.extend(r.code for r in service.remarks if r.qualifier == "HE")
+    if payment.outpatient is not None:
+        codes.extend(payment.outpatient.remark_codes)
+    if payment.inpatient is not None:
+        codes.extend(payment.inpatient.remark_codes)
+    return tuple(codes)
+
+
+def post_payment(
+    payment: ClaimPayment,
+    claim: ClaimFacts,
+    context: PostingContext,
+    table: CategoryTable,
+    *,
+    index: int,
+) -> ClaimPosting:
+    """Entries and claim move for a payment (not a reversal) of ``claim``."""
+    if payment.is_reversal:
+        raise ValueError("a reversal is posted with post_reversal()")
+    out = _Entries(claim, context, index)
+    denials: list[DeniedAmount] = []
+    shortfalls: list[Shortfall] = []
+    patient_share: list[Money] = []
+
+    def adjust(
+        adjustments: Sequence[Adjustment], line: int | None, remarks: tuple[str, ...]
+    ) -> tuple[Money, bool]:
+        """Post the adjustments; returns the line's patient share and whether any is denied."""
+        share, denied = Money.zero(), False
+        for a in adjustments:
+            group = a.group.value
+            found = table.classify(group, a.reason, remarks)
+            memo = f"{found.code} {found.category.name}"
+            if group == PATIENT_GROUP:
+                out.add(EntryKind.TRANSFER_TO_PATIENT, a.amount, line, memo)
+                share = share + a.amount
+            elif found.is_denial:
+                denials.append(DeniedAmount(found, a.amount, line))
+                denied = True
+            elif group == CONTRACTUAL_GROUP:
+                out.add(EntryKind.CONTRACTUAL_ADJUSTMENT, a.amount, line, memo)
+            else:
+                out.add(EntryKind.OTHER_ADJUSTMENT, a.amount, line, memo)
+        patient_share.append(share)
+        return share, denied
+
+    claim_remarks = _remarks(payment, None)
+    if payment.service_lines:
+        for service, line in match_lines(payment, claim):
+            number = None if line is None else line.line_number
+            out.add(EntryKind.INSURANCE_PAYMENT, service.paid, number, "SVC03 paid")
+            share, denied = adjust(service.adjustments, number, _remarks(payment, service))
+            allowed = None if number is None else claim.contract_allowed.get(number)
+            if allowed is not None and not denied:
+                shortfall = Shortfall(number or 0, allowed - share, service.paid)
+                if shortfall.amount.is_positive():
+                    shortfalls.append(shortfall)
+    else:
+        out.add(EntryKind.INSURANCE_PAYMENT, payment.paid, None, "CLP04 paid")
+    adjust(payment.adjustments, None, claim_remarks)
+    short = total(s.amount for s in shortfalls)
+    underpaid = short > context.underpayment_tolerance
+    if payment.status is ClpStatus.DENIED or (not payment.paid and denials):
+        target, reason = ClaimStatus.DENIED, "835 denied"
+    elif denials or underpaid:
+        target = ClaimStatus.PARTIALLY_PAID
+        reason = "835 paid in part" + ("; underpaid against the contract" if underpaid else "")
+    else:
+        target, reason = ClaimStatus.PAID, "835 paid"
+    return ClaimPosting(
+        entries=tuple(out.entries),
+        target=target,
+        reason=f"{reason} (TRN02 {context.trace_number})",
+        denials=tuple(denials),
+        shortfalls=tuple(shortfalls) if underpaid else (),
+        patient_share=total(patient_share),
+    )
+
+
+def post_reversal(
+    payment: ClaimPayment,
+    claim: ClaimFacts,
+    context: PostingContext,
+    reversed_entries: Sequence[Entry],
+    *,
+    index: int,
+) -> ClaimPosting:
+    """Undo the entries of the payment this CLP02 = 22 reverses; the claim reopens."""
+    if not payment.is_reversal:
+        raise ValueError("only a CLP02 = 22 claim payment is a reversal")
+    if not reversed_entries:
+        raise PostingRefusedError(
+            f"claim {claim.claim_id}: CLP02 = 22 reverses a payment that was never posted"
+        )
+    paid_before = total(
+        -p.amount
+        for e in reversed_entries
+        if e.kind is EntryKind.INSURANCE_PAYMENT
+        for p in e.postings
+        if p.amount.is_negative()
+    )
+    if paid_before != -payment.paid:
+        raise PostingRefusedError(
+            f"claim {claim.claim_id}: CLP04 {payment.paid} does not reverse the {paid_before} "
+            "posted for it"
+        )
+    entries = tuple(
+        reversal_of(
+            original,
+            entry_id=f"{context.remittance_id}:{index}:{n}",
+            effective=context.effective,
+            recorded_at=context.recorded_at,
+            recorded_by=context.recorded_by,
+            memo=f"CLP02 = 22 (TRN02 {context.trace_number}) reverses {original.entry_id}",
+        )
+        for n, original in enumerate(reversed_entries, start=1)
+    )
+    return ClaimPosting(
+        entries=entries,
+        target=ClaimStatus.ACCEPTED,
+        reason=f"835 reversal (TRN02 {context.trace_number})",
+    )

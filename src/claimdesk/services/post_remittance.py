@@ -1,0 +1,760 @@
+"""Post 835 remittances: every cent exactly once, every problem a Tier 2 work item.
+
+One 835 transaction set posts in one transaction. A remittance that fails balancing, or has a
+claim payment that matches none of our claims, posts nothing and becomes work with the reason;
+with ``claim_level`` posting configured, the claims that are sound post and only the failed
+claims wait (never half a claim). The idempotency key is (payer, payee, TRN02) plus the file's
+SHA-256: the same file or the same payment re-enveloped posts nothing the second time, and the
+same trace number with different money is refused and raised as work.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+from collections import deque
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from claimdesk.denials.table import CategoryTable, shipped_table
+from claimdesk.domain.claims import TRANSITIONS, Claim, ClaimStatus
+from claimdesk.domain.ledger import Dimensions as Dims
+from claimdesk.domain.ledger import Entry, EntryKind, standard_entry
+from claimdesk.domain.money import Money, total
+from claimdesk.domain.payers import ContractRate, Payer, rate_on
+from claimdesk.domain.work import Problem, WorkKind
+from claimdesk.edi.codes import ProviderAdjustmentReason
+from claimdesk.edi.errors import Severity
+from claimdesk.edi.x835 import ClaimPayment, Remittance, read_835
+from claimdesk.posting.facts import ClaimFacts, LineFacts, PostingContext
+from claimdesk.posting.policy import (
+    ClaimPosting,
+    PostingRefusedError,
+    post_payment,
+    post_reversal,
+)
+from claimdesk.routing.policy import RoutingPolicy, shipped_policy
+from claimdesk.routing.score import CategoryRecord
+from claimdesk.services.remit_work import open_in
+from claimdesk.services.secondary import bill_secondary
+from claimdesk.services.work_queue import UowFactory
+from claimdesk.store.remit_repository import HELD, POSTED
+from claimdesk.store.uow import UnitOfWork
+
+_CLAIM_RULES = frozenset({"835.balance.claim", "835.balance.line"})
+_FINAL = frozenset({ClaimStatus.CLOSED, ClaimStatus.VOIDED})
+
+
+class RemitOutcome(StrEnum):
+    POSTED = "posted"
+    PARTIAL = "partially_posted"
+    HELD = "held"
+    DUPLICATE = "duplicate"
+    REFUSED = "refused"
+
+
+@dataclass(frozen=True, slots=True)
+class PostingOptions:
+    claim_level: bool = False  # post the sound claims of a remittance whose other claims fail
+    underpayment_tolerance: Money = field(default_factory=lambda: Money("1.00"))
+    bill_secondary: bool = True
+
+
+@dataclass(slots=True)
+class RemittanceResult:
+    trace_number: str
+    outcome: RemitOutcome
+    payment: Money
+    claims_posted: int = 0
+    claims_held: int = 0
+    reasons: list[str] = field(default_factory=list)
+    work_items: int = 0
+    secondary_claims: int = 0
+
+
+@dataclass(slots=True)
+class FileResult:
+    name: str
+    sha256: str
+    already_ingested: bool
+    remittances: list[RemittanceResult] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and all(
+            r.outcome in (RemitOutcome.POSTED, RemitOutcome.DUPLICATE) for r in self.remittances
+        )
+
+
+def post_file(
+    uow_factory: UowFactory,
+    path: Path,
+    *,
+    now: datetime,
+    by: str,
+    options: PostingOptions | None = None,
+    table: CategoryTable | None = None,
+    policy: RoutingPolicy | None = None,
+) -> FileResult:
+    return post_bytes(
+        uow_factory,
+        path.read_bytes(),
+        name=path.name,
+        now=now,
+        by=by,
+        options=options,
+        table=table,
+        policy=policy,
+    )
+
+
+def post_bytes(
+    uow_factory: UowFactory,
+    data: bytes,
+    *,
+    name: str,
+    now: datetime,
+    by: str,
+    options: PostingOptions | None = None,
+    table: CategoryTable | None = None,
+    policy: RoutingPolicy | None = None,
+) -> FileResult:
+    """Read an 835 file and post each remittance in it, each in one transaction."""
+    sha = hashlib.sha256(data).hexdigest()
+    result = FileResult(name, sha, already_ingested=False)
+    with uow_factory() as uow:
+        if uow.remits.file_outcome(sha) == RemitOutcome.POSTED.value:
+            result.already_ingested = True
+            return result
+    read = read_835(data.decode("utf-8"))
+    result.problems.extend(
+        str(f)
+        for f in read.findings
+        if f.severity is Severity.ERROR and not f.rule.startswith("835.")
+    )
+    poster = _Poster(
+        options or PostingOptions(),
+        table or shipped_table(),
+        policy or shipped_policy(),
+        now,
+        by,
+        sha,
+    )
+    for remittance in read.remittances:
+        with uow_factory() as uow:
+            result.remittances.append(poster.post(uow, remittance))
+            uow.commit()
+    if not read.remittances:
+        result.problems.append(f"{name}: no 835 transaction set in the file")
+    with uow_factory() as uow:
+        outcome = RemitOutcome.POSTED if result.ok else RemitOutcome.HELD
+        uow.remits.record_file(
+            {
+                "sha256": sha,
+                "name": name,
+                "ingested_at": now,
+                "ingested_by": by,
+                "outcome": outcome.value,
+                "detail": {
+                    "remittances": [
+                        {"trace": r.trace_number, "outcome": r.outcome.value}
+                        for r in result.remittances
+                    ],
+                    "problems": result.problems,
+                },
+            }
+        )
+        uow.commit()
+    return result
+
+
+def remittance_key(remittance: Remittance) -> tuple[str, str, str] | None:
+    """(payer, payee, TRN02): TRN03 or the payer's name; the payee's NPI, tax id or id."""
+    if remittance.trace is None or remittance.payee is None:
+        return None
+    payer = remittance.trace.originator or (remittance.payer.name if remittance.payer else "")
+    payee = remittance.payee.npi or remittance.payee.tax_id or remittance.payee.id
+    if not (payer and payee and remittance.trace.number):
+        return None
+    return payer, payee or remittance.payee.name, remittance.trace.number
+
+
+def remittance_id_of(key: tuple[str, str, str]) -> str:
+    return "R" + hashlib.sha256("|".join(key).encode()).hexdigest()[:23]
+
+
+def status_path(current: ClaimStatus, target: ClaimStatus) -> list[ClaimStatus] | None:
+    """The shortest list of moves from ``current`` to ``target`` through the state machine."""
+    if current == target:
+        return []
+    seen = {current}
+    queue: deque[tuple[ClaimStatus, list[ClaimStatus]]] = deque([(current, [])])
+    while queue:
+        status, path = queue.popleft()
+        for step in sorted(TRANSITIONS[status]):
+            if step in seen or (step in _FINAL and step != target):
+                continue
+            if step == target:
+                return [*path, step]
+            seen.add(step)
+            queue.append((step, [*path, step]))
+    return None
+
+
+@dataclass(slots=True)
+class _Held:
+    index: int
+    payment: ClaimPayment
+    reason: str
+
+
+@dataclass(slots=True)
+class _Ready:
+    index: int
+    payment: ClaimPayment
+    claim: Claim
+    posting: ClaimPosting
+    reverses: int | None = None  # the claim payment row a reversal undoes
+
+
+class _Poster:
+    def __init__(
+        self,
+        options: PostingOptions,
+        table: CategoryTable,
+        policy: RoutingPolicy,
+        now: datetime,
+        by: str,
+        sha: str,
+    ) -> None:
+        self.options = options
+        self.table = table
+        self.policy = policy
+        self.now = now
+        self.by = by
+        self.sha = sha
+
+    def post(self, uow: UnitOfWork, remittance: Remittance) -> RemittanceResult:
+        payment = remittance.payment
+        trace = remittance.trace.number if remittance.trace else ""
+        amount = payment.amount if payment else Money.zero()
+        result = RemittanceResult(trace, RemitOutcome.HELD, amount)
+        key = remittance_key(remittance)
+        if key is None or payment is None:
+            result.outcome = RemitOutcome.REFUSED
+            result.reasons.append(
+                f"835 ST02 {remittance.control_number}: no BPR, TRN or payee id; it cannot be "
+                "identified, so nothing is posted"
+            )
+            return result
+        claims_paid = total(c.paid for c in remittance.claims)
+        stored = uow.remits.remittance_by_key(*key)
+        rid = remittance_id_of(key)
+        history = uow.work.recovery_history()
+        if stored is not None:
+            same = (
+                stored.payment_amount == amount
+                and stored.claims_paid == claims_paid
+                and stored.claim_count == len(remittance.claims)
+            )
+            if not same:
+                result.outcome = RemitOutcome.REFUSED
+                reason = (
+                    f"TRN02 {trace} was posted before with payment {stored.payment_amount}; "
+                    f"this one says {amount}: refused"
+                )
+                result.reasons.append(reason)
+                self._work(
+                    uow,
+                    history,
+                    result,
+                    Problem(
+                        kind=WorkKind.UNMATCHED_PAYMENT,
+                        category="payment_matching",
+                        problem_key=f"trace-conflict:{rid}",
+                        amount_at_stake=abs(amount),
+                        remittance_id=rid,
+                        summary=reason,
+                    ),
+                )
+                return result
+            held_before = HELD in uow.remits.payment_positions(rid).values()
+            if stored.status != HELD and not held_before:
+                result.outcome = RemitOutcome.DUPLICATE
+                result.reasons.append(f"TRN02 {trace} is already posted; nothing posted again")
+                return result
+        first_time = stored is None
+        uow.remits.drop_held_payments(rid)
+        done = set(uow.remits.payment_positions(rid))
+        effective = payment.effective_date or remittance.production_date or self.now.date()
+        context = PostingContext(
+            remittance_id=rid,
+            trace_number=trace,
+            effective=effective,
+            recorded_at=self.now,
+            recorded_by=self.by,
+            underpayment_tolerance=self.options.underpayment_tolerance,
+        )
+        blocking = self._transaction_errors(remittance)
+        claim_errors = self._claim_errors(remittance)
+        ready, held = self._prepare(uow, remittance, context, claim_errors, done)
+        plb_entries, plb_problems = self._provider_adjustments(uow, remittance, context)
+        blocking.extend(plb_problems)
+        values = {
+            "remittance_id": rid,
+            "payer_key": key[0],
+            "payee_key": key[1],
+            "trace_number": trace,
+            "file_sha256": self.sha,
+            "control_number": remittance.control_number,
+            "payment_amount": amount.amount,
+            "claims_paid": claims_paid.amount,
+            "claim_count": len(remittance.claims),
+            "payment_date": payment.effective_date,
+            "posted_at": self.now,
+            "posted_by": self.by,
+        }
+        if blocking or (held and not self.options.claim_level):
+            reasons = blocking + [h.reason for h in held]
+            result.reasons.extend(reasons)
+            result.claims_held = len(remittance.claims) - len(done)
+            uow.remits.save_remittance(
+                values | {"status": HELD, "reason": "; ".join(reasons)[:4000]}
+            )
+            uow.remits.add_payments([self._held_row(rid, h) for h in held])
+            if first_time:
+                self._hold_work(uow, history, result, rid, amount, blocking, held)
+            return result
+        status = RemitOutcome.PARTIAL if held else RemitOutcome.POSTED
+        uow.remits.save_remittance(
+            values | {"status": POSTED, "reason": "; ".join(h.reason for h in held)[:4000]}
+        )
+        entries = [e for r in ready for e in r.posting.entries]
+        if not done:
+            entries.extend(plb_entries)
+        uow.ledger.append_many(entries)
+        self._move_claims(uow, ready)
+        ids = uow.remits.add_payments(
+            [self._posted_row(rid, r) for r in ready] + [self._held_row(rid, h) for h in held]
+        )
+        uow.remits.mark_reversed(r.reverses for r in ready if r.reverses is not None)
+        for h in held:
+            self._work(uow, history, result, self._unmatched(rid, h))
+        payers: dict[str, Payer | None] = {}
+        for r in ready:
+            self._claim_work(uow, history, result, r, rid, effective, payers)
+            if (
+                self.options.bill_secondary
+                and not r.payment.is_reversal
+                and not r.payment.is_crossed_over
+                and not (r.payment.status is not None and r.payment.status.is_forwarded)
+                and r.posting.patient_share.is_positive()
+            ):
+                made = bill_secondary(
+                    uow, r.claim, ids[r.index], r.posting, now=self.now, by=self.by
+                )
+                result.secondary_claims += made is not None
+        result.outcome = status
+        result.claims_posted = len(ready)
+        result.claims_held = len(held)
+        result.reasons.extend(h.reason for h in held)
+        return result
+
+    # Checks
+
+    def _transaction_errors(self, remittance: Remittance) -> list[str]:
+        return [
+            f"835 ST02 {remittance.control_number}, {f}"
+            for f in remittance.findings
+            if f.severity is Severity.ERROR and f.rule not in _CLAIM_RULES
+        ]
+
+    def _claim_errors(self, remittance: Remittance) -> dict[int, list[str]]:
+        """Balancing findings of a claim or its lines, by the claim's index in the remittance."""
+        positions = [c.position for c in remittance.claims]
+        found: dict[int, list[str]] = {}
+        for f in remittance.findings:
+            if f.rule in _CLAIM_RULES and f.location.segment_position is not None:
+                index = bisect.bisect_right(positions, f.location.segment_position) - 1
+                found.setdefault(max(index, 0), []).append(str(f))
+        return found
+
+    # Matching and posting policy
+
+    def _prepare(
+        self,
+        uow: UnitOfWork,
+        remittance: Remittance,
+        context: PostingContext,
+        claim_errors: Mapping[int, list[str]],
+        done: set[int],
+    ) -> tuple[list[_Ready], list[_Held]]:
+        payments = [(i, p) for i, p in enumerate(remittance.claims) if i not in done]
+        claim_ids = self._match(uow, [p for _i, p in payments])
+        claims = uow.remits.claims(sorted({c for c in claim_ids.values() if c}))
+        reversing = [claim_ids[i] for i, p in payments if p.is_reversal and claim_ids.get(i)]
+        last = uow.remits.last_posted([c for c in reversing if c])
+        originals = uow.ledger.get_many([e for p in last.values() for e in p.entry_ids])
+        rates: dict[str, list[ContractRate]] = {}
+        ready: list[_Ready] = []
+        held: list[_Held] = []
+        for position, (index, payment) in enumerate(payments):
+            where = f"835 TRN02 {context.trace_number}, claim payment {index + 1} (CLP01)"
+            claim_id = claim_ids.get(position)
+            if index in claim_errors:
+                held.append(_Held(index, payment, f"{where}: {'; '.join(claim_errors[index])}"))
+                continue
+            claim = claims.get(claim_id or "")
+            if claim is None:
+                held.append(_Held(index, payment, f"{where}: matches none of our claims"))
+                continue
+            facts = self._facts(uow, claim, rates)
+            try:
+                if payment.is_reversal:
+                    previous = last.get(claim.claim_id)
+                    entries = (
+                        [originals[e] for e in previous.entry_ids] if previous is not None else []
+                    )
+                    posting = post_reversal(payment, facts, context, entries, index=index)
+                    reverses = previous.payment_id if previous is not None else None
+                    last.pop(claim.claim_id, None)
+                else:
+                    posting = post_payment(payment, facts, context, self.table, index=index)
+                    reverses = None
+            except PostingRefusedError as exc:
+                held.append(_Held(index, payment, f"{where}: {exc}"))
+                continue
+            if status_path(claim.status, posting.target) is None:
+                held.append(
+                    _Held(index, payment, f"{where}: claim is {claim.status}, cannot be posted")
+                )
+                continue
+            ready.append(_Ready(index, payment, claim, posting, reverses))
+        return ready, held
+
+    def _match(self, uow: UnitOfWork, payments: Sequence[ClaimPayment]) -> dict[int, str | None]:
+        """Our claim id per claim payment: CLP01, else the payer claim number (CLP07), else
+        the patient's member id + date of service + total charge."""
+        direct = uow.remits.claims([p.patient_control_number for p in payments])
+        by_number = uow.remits.claims_by_payer_number(
+            [
+                p.payer_claim_control_number
+                for p in payments
+                if p.patient_control_number not in direct
+            ]
+        )
+        found: dict[int, str | None] = {}
+        for n, p in enumerate(payments):
+            if p.patient_control_number in direct:
+                found[n] = p.patient_control_number
+            elif p.payer_claim_control_number in by_number:
+                found[n] = by_number[p.payer_claim_control_number]
+            else:
+                found[n] = self._by_patient(uow, p)
+        return found
+
+    def _by_patient(self, uow: UnitOfWork, p: ClaimPayment) -> str | None:
+        person = p.patient or p.insured
+        day = p.statement_from or next(
+            (line.service_date for line in p.service_lines if line.service_date), None
+        )
+        if person is None or not person.id or day is None:
+            return None
+        candidates = uow.remits.claims(uow.remits.claims_by_member_and_date(person.id, day))
+        fits = [c for c in candidates.values() if c.total_charge == abs(p.charge)]
+        return fits[0].claim_id if len(fits) == 1 else None
+
+    def _facts(
+        self, uow: UnitOfWork, claim: Claim, rates: dict[str, list[ContractRate]]
+    ) -> ClaimFacts:
+        if claim.payer_id not in rates:
+            rates[claim.payer_id] = uow.contracts.for_payer(claim.payer_id)
+        contract = rates[claim.payer_id]
+        allowed: dict[int, Money] = {}
+        for line in claim.lines:
+            modifier = line.modifiers[0] if line.modifiers else ""
+            rate = rate_on(contract, line.procedure_code, line.date_of_service, modifier)
+            if rate is None and modifier:
+                rate = rate_on(contract, line.procedure_code, line.date_of_service)
+            if rate is not None:
+                allowed[line.line_number] = Money.rounded(rate.allowed.amount * line.units)
+        return ClaimFacts(
+            claim_id=claim.claim_id,
+            patient_account=claim.encounter.patient_account,
+            payer_id=claim.payer_id,
+            status=claim.status,
+            date_of_service=claim.encounter.date_of_service,
+            lines=tuple(
+                LineFacts(
+                    ln.line_number,
+                    ln.procedure_code,
+                    ln.modifiers,
+                    ln.charge,
+                    ln.units,
+                    ln.date_of_service,
+                )
+                for ln in claim.lines
+            ),
+            contract_allowed=allowed,
+        )
+
+    def _provider_adjustments(
+        self, uow: UnitOfWork, remittance: Remittance, context: PostingContext
+    ) -> tuple[list[Entry], list[str]]:
+        """PLB items: a positive amount is money the payer keeps (recoupment, forwarding
+        balance), a negative one money it adds (interest). Each is posted on the claim its
+        reference (PLB03-2) names; one that names none of our claims holds the remittance."""
+        entries: list[Entry] = []
+        problems: list[str] = []
+        items = [(plb, item) for plb in remittance.provider_adjustments for item in plb.items]
+        if not items:
+            return entries, problems
+        references = [item.reference for _plb, item in items]
+        claims = uow.remits.claims(references)
+        by_number = uow.remits.claims_by_payer_number(references)
+        missing = [by_number[r] for r in references if r not in claims and r in by_number]
+        claims.update(uow.remits.claims(missing))
+        for n, (plb, item) in enumerate(items, start=1):
+            claim_id = item.reference if item.reference in claims else by_number.get(item.reference)
+            claim = claims.get(claim_id or "")
+            if claim is None:
+                problems.append(
+                    f"835 TRN02 {context.trace_number}, PLB segment {plb.position}, item {n}: "
+                    f"reason {item.reason_code} reference names none of our claims"
+                )
+                continue
+            entries.append(
+                self._plb_entry(claim, item.reason, item.reason_code, item.amount, n, context)
+            )
+        return entries, problems
+
+    def _plb_entry(
+        self,
+        claim: Claim,
+        reason: ProviderAdjustmentReason | None,
+        code: str,
+        amount: Money,
+        n: int,
+        context: PostingContext,
+    ) -> Entry:
+        dims = Dims(claim.encounter.patient_account, claim.claim_id, None, claim.payer_id)
+        common: dict[str, Any] = {
+            "entry_id": f"{context.remittance_id}:plb:{n}",
+            "dims": dims,
+            "effective": context.effective,
+            "recorded_at": context.recorded_at,
+            "recorded_by": context.recorded_by,
+            "source": f"835 TRN02={context.trace_number} PLB {code}",
+            "memo": f"PLB {code}",
+        }
+        if reason is ProviderAdjustmentReason.INTEREST_OWED:
+            # Interest is income on top of the claim, not a payment of its receivable.
+            return standard_entry(kind=EntryKind.OTHER_ADJUSTMENT, amount=amount, **common)
+        if amount.is_positive():
+            return standard_entry(kind=EntryKind.RECOUPMENT, amount=amount, **common)
+        return standard_entry(kind=EntryKind.INSURANCE_PAYMENT, amount=-amount, **common)
+
+    # Claims, records and work
+
+    def _move_claims(self, uow: UnitOfWork, ready: Sequence[_Ready]) -> None:
+        moved: dict[str, tuple[Claim, int]] = {}
+        for r in ready:
+            claim = r.claim
+            if claim.claim_id not in moved:
+                moved[claim.claim_id] = (claim, len(claim.history))
+            for step in status_path(claim.status, r.posting.target) or []:
+                claim.move_to(step, by=self.by, at=self.now, reason=r.posting.reason)
+            if r.payment.payer_claim_control_number and not r.payment.is_reversal:
+                claim.payer_claim_number = r.payment.payer_claim_control_number
+        uow.remits.save_claims(list(moved.values()))
+
+    def _posted_row(self, rid: str, r: _Ready) -> dict[str, Any]:
+        p = r.payment
+        return _payment_row(rid, r.index, p, r.claim.claim_id) | {
+            "status": POSTED,
+            "patient_share": r.posting.patient_share.amount,
+            "denied": r.posting.denied_total.amount,
+            "shortfall": r.posting.shortfall_total.amount,
+            "reason": r.posting.reason,
+            "entry_ids": [e.entry_id for e in r.posting.entries],
+        }
+
+    def _held_row(self, rid: str, h: _Held) -> dict[str, Any]:
+        return _payment_row(rid, h.index, h.payment, None) | {
+            "status": HELD,
+            "patient_share": Money.zero().amount,
+            "denied": Money.zero().amount,
+            "shortfall": Money.zero().amount,
+            "reason": h.reason[:4000],
+            "entry_ids": [],
+        }
+
+    def _work(
+        self,
+        uow: UnitOfWork,
+        history: Mapping[str, CategoryRecord],
+        result: RemittanceResult,
+        problem: Problem,
+    ) -> None:
+        open_in(uow, problem, now=self.now, policy=self.policy, history=history)
+        result.work_items += 1
+
+    def _unmatched(self, rid: str, h: _Held) -> Problem:
+        return Problem(
+            kind=WorkKind.UNMATCHED_PAYMENT,
+            category="payment_matching",
+            problem_key=f"unmatched:{rid}:{h.index}",
+            amount_at_stake=abs(h.payment.paid),
+            remittance_id=rid,
+            summary=h.reason,
+        )
+
+    def _hold_work(
+        self,
+        uow: UnitOfWork,
+        history: Mapping[str, CategoryRecord],
+        result: RemittanceResult,
+        rid: str,
+        amount: Money,
+        blocking: Sequence[str],
+        held: Sequence[_Held],
+    ) -> None:
+        if blocking:
+            self._work(
+                uow,
+                history,
+                result,
+                Problem(
+                    kind=WorkKind.OUT_OF_BALANCE_REMITTANCE,
+                    category="remittance_balance",
+                    problem_key=f"remittance:{rid}",
+                    amount_at_stake=abs(amount),
+                    remittance_id=rid,
+                    summary="; ".join(blocking)[:2000],
+                ),
+            )
+        for h in held:
+            self._work(uow, history, result, self._unmatched(rid, h))
+
+    def _claim_work(
+        self,
+        uow: UnitOfWork,
+        history: Mapping[str, CategoryRecord],
+        result: RemittanceResult,
+        r: _Ready,
+        rid: str,
+        paid_on: date,
+        payers: dict[str, Payer | None],
+    ) -> None:
+        claim, posting = r.claim, r.posting
+        if claim.payer_id not in payers:
+            payers[claim.payer_id] = uow.payers.get(claim.payer_id)
+        payer = payers[claim.payer_id]
+        appeal_by = paid_on + timedelta(days=payer.appeal_window_days) if payer else None
+        filing_by = (
+            claim.encounter.date_of_service + timedelta(days=payer.timely_filing_days)
+            if payer
+            else None
+        )
+        by_code: dict[str, list[Any]] = {}
+        for denied in posting.denials:
+            by_code.setdefault(denied.classification.code, []).append(denied)
+        for code, group in sorted(by_code.items()):
+            found = group[0].classification
+            at_stake = total(d.amount for d in group)
+            corrected = found.action is not None and found.action.value == "corrected_claim"
+            deadline = filing_by if corrected else appeal_by if found.appealable else None
+            action = found.action.value if found.action else "review"
+            self._work(
+                uow,
+                history,
+                result,
+                Problem(
+                    kind=WorkKind.DENIAL,
+                    category=found.category.work_category,
+                    problem_key=f"denial:{code}",
+                    amount_at_stake=abs(at_stake),
+                    claim_id=claim.claim_id,
+                    patient_account=claim.encounter.patient_account,
+                    remittance_id=rid,
+                    payer_id=claim.payer_id,
+                    deadline=deadline,
+                    deadline_kind=(
+                        "timely_filing" if corrected else "appeal_window" if deadline else ""
+                    ),
+                    appeal_rights=found.appealable,
+                    summary=(
+                        f"{found.category.label}: {code}{'/' + found.rarc if found.rarc else ''} "
+                        f"denied {at_stake}; caused at {found.category.front_end_step}; "
+                        f"recommended: {action}"
+                    ),
+                ),
+            )
+        if posting.shortfalls:
+            self._work(
+                uow,
+                history,
+                result,
+                Problem(
+                    kind=WorkKind.UNDERPAYMENT,
+                    category="underpayment",
+                    problem_key="underpayment",
+                    amount_at_stake=posting.shortfall_total,
+                    claim_id=claim.claim_id,
+                    patient_account=claim.encounter.patient_account,
+                    remittance_id=rid,
+                    payer_id=claim.payer_id,
+                    deadline=appeal_by,
+                    deadline_kind="appeal_window" if appeal_by else "",
+                    appeal_rights=True,
+                    summary=(
+                        f"paid {posting.shortfall_total} below the contract on lines "
+                        f"{', '.join(str(s.line_number) for s in posting.shortfalls)}; "
+                        "recommended: appeal"
+                    ),
+                ),
+            )
+
+
+def _payment_row(rid: str, index: int, p: ClaimPayment, claim_id: str | None) -> dict[str, Any]:
+    return {
+        "remittance_id": rid,
+        "position_index": index,
+        "patient_control_number": p.patient_control_number[:38],
+        "claim_id": claim_id,
+        "clp_status": p.status.value if p.status is not None else "",
+        "charge": p.charge.amount,
+        "paid": p.paid.amount,
+        "payer_claim_number": p.payer_claim_control_number[:50],
+        "crossed_over": p.is_crossed_over,
+        "adjudication": adjudication_of(p),
+    }
+
+
+def adjudication_of(p: ClaimPayment) -> dict[str, Any]:
+    """What the payer did, as JSON: the secondary claim's loops 2320/2430 are built from it."""
+
+    def cas(adjustments: Sequence[Any]) -> list[list[str]]:
+        return [[a.group.value, a.reason, str(a.amount)] for a in adjustments]
+
+    return {
+        "paid": str(p.paid),
+        "patient_responsibility": str(p.patient_responsibility or Money.zero()),
+        "adjustments": cas(p.adjustments),
+        "lines": [
+            {
+                "control": line.control_number or "",
+                "code": line.procedure.code,
+                "modifiers": list(line.procedure.modifiers),
+                "paid": str(line.paid),
+                "units": str(line.units) if line.units is not None else "",
+                "adjustments": cas(line.adjustments),
+            }
+            for line in p.service_lines
+        ],
+    }

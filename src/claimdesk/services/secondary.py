@@ -1,0 +1,167 @@
+"""Secondary claims: after the primary pays, bill the secondary payer with the primary's
+adjudication (837 loops 2320/2430), unless the primary crossed the claim over (NM1*TT).
+
+The patient's share the primary left moves from patient A/R to the secondary claim's insurance
+A/R, line by line: until the secondary answers, the patient is not billed for it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+from decimal import Decimal
+
+from claimdesk.domain.claims import Claim, ClaimStatus
+from claimdesk.domain.coverage import Priority
+from claimdesk.domain.ledger import Account, Dimensions, Entry, EntryKind, Posting
+from claimdesk.domain.money import Money
+from claimdesk.edi.claim_input import (
+    Adjustment,
+    AdjustmentGroup,
+    LineAdjudication,
+    PrimaryAdjudication,
+)
+from claimdesk.edi.x837 import line_control_number
+from claimdesk.posting.policy import ClaimPosting
+from claimdesk.store.uow import UnitOfWork
+
+SECONDARY_SUFFIX = "-S"
+
+
+class SecondaryError(LookupError):
+    """A secondary claim or its primary adjudication cannot be found."""
+
+
+def bill_secondary(
+    uow: UnitOfWork,
+    primary: Claim,
+    payment_id: int,
+    posting: ClaimPosting,
+    *,
+    now: datetime,
+    by: str,
+) -> str | None:
+    """Create the secondary claim of ``primary`` if the patient has an active secondary
+    coverage; returns its id, or ``None`` when there is nothing to bill."""
+    coverage = uow.coverages.get(primary.coverage_id) if primary.coverage_id else None
+    if coverage is None or coverage.priority is not Priority.PRIMARY:
+        return None
+    if uow.remits.secondary_of(primary.claim_id) is not None:
+        return None
+    day = primary.encounter.date_of_service
+    secondary = next(
+        (
+            c
+            for c in sorted(
+                uow.coverages.for_patient(coverage.patient_account), key=lambda c: c.coverage_id
+            )
+            if c.priority is Priority.SECONDARY and c.active_on(day)
+        ),
+        None,
+    )
+    if secondary is None:
+        return None
+    claim_id = f"{primary.claim_id}{SECONDARY_SUFFIX}"
+    claim = Claim(
+        claim_id=claim_id,
+        encounter=primary.encounter,
+        coverage_id=secondary.coverage_id,
+        payer_id=secondary.payer_id,
+        created_at=now,
+        created_by=by,
+        status=ClaimStatus.READY,
+    )
+    uow.claims.add(claim)
+    uow.remits.add_secondary(
+        {
+            "claim_id": claim_id,
+            "primary_claim_id": primary.claim_id,
+            "claim_payment_id": payment_id,
+            "created_at": now,
+        }
+    )
+    share: dict[int | None, Money] = defaultdict(Money.zero)
+    for entry in posting.entries:
+        if entry.kind is EntryKind.TRANSFER_TO_PATIENT:
+            debit = next(p for p in entry.postings if p.amount.is_positive())
+            share[debit.dims.line_number] = share[debit.dims.line_number] + debit.amount
+    patient = primary.encounter.patient_account
+    postings: list[Posting] = []
+    for line, amount in sorted(share.items(), key=lambda item: item[0] or 0):
+        postings.append(
+            Posting(
+                Account.PATIENT_AR,
+                -amount,
+                Dimensions(patient, primary.claim_id, line, primary.payer_id),
+            )
+        )
+        postings.append(
+            Posting(
+                Account.INSURANCE_AR,
+                amount,
+                Dimensions(patient, claim_id, line, secondary.payer_id),
+            )
+        )
+    if any(p.amount for p in postings):
+        uow.ledger.append(
+            Entry(
+                entry_id=f"secondary:{claim_id}",
+                kind=EntryKind.TRANSFER_TO_INSURANCE,
+                effective=now.date(),
+                recorded_at=now,
+                recorded_by=by,
+                postings=tuple(postings),
+                source=f"secondary claim {claim_id}",
+                memo=f"patient share of {primary.claim_id} billed to the secondary payer",
+            )
+        )
+    return claim_id
+
+
+def primary_adjudication(uow: UnitOfWork, secondary_claim_id: str) -> PrimaryAdjudication:
+    """The primary payer's result on the claim, for the secondary 837's loops 2320/2430."""
+    link = uow.remits.secondary_link(secondary_claim_id)
+    if link is None:
+        raise SecondaryError(f"claim {secondary_claim_id}: not a secondary claim")
+    primary = uow.claims.get(link["primary_claim_id"])
+    payment = uow.remits.payment(link["claim_payment_id"])
+    if primary is None or payment is None or primary.coverage_id is None:
+        raise SecondaryError(f"claim {secondary_claim_id}: the primary payment is missing")
+    payer = uow.payers.get(primary.payer_id)
+    coverage = uow.coverages.get(primary.coverage_id)
+    if payer is None or coverage is None:
+        raise SecondaryError(f"claim {secondary_claim_id}: the primary payer is missing")
+    data = payment["adjudication"]
+    numbers = {line_control_number(primary.claim_id, ln.line_number): ln for ln in primary.lines}
+    lines = []
+    for position, line in enumerate(data["lines"]):
+        ours = numbers.get(line["control"]) or (
+            primary.lines[position] if position < len(primary.lines) else None
+        )
+        if ours is None:
+            continue
+        lines.append(
+            LineAdjudication(
+                line_number=ours.line_number,
+                paid=Money(line["paid"]),
+                adjustments=_adjustments(line["adjustments"]),
+                paid_units=Decimal(line["units"]) if line["units"] else None,
+            )
+        )
+    adjudicated: date = link["created_at"].date()
+    return PrimaryAdjudication(
+        payer=payer,
+        coverage=coverage,
+        paid=Money(data["paid"]),
+        adjudicated_on=adjudicated,
+        claim_adjustments=_adjustments(data["adjustments"]),
+        lines=tuple(lines),
+        patient_responsibility=Money(data["patient_responsibility"]),
+        payer_claim_number=payment["payer_claim_number"],
+    )
+
+
+def _adjustments(rows: list[list[str]]) -> tuple[Adjustment, ...]:
+    return tuple(
+        Adjustment(AdjustmentGroup(g), reason, Money(amount)) for g, reason, amount in rows
+    )

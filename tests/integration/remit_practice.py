@@ -1,0 +1,220 @@
+"""A small practice with submitted claims, and 835 files about them, for posting tests."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from store_practice import (
+    ACME,
+    CHILD,
+    CHILD_ACME,
+    DOCTOR,
+    GROUP,
+    MEDICARE,
+    OFFICE,
+    PARENT,
+    line,
+)
+
+from claimdesk.domain.claims import Claim, ClaimStatus
+from claimdesk.domain.coverage import Priority
+from claimdesk.domain.encounters import Encounter
+from claimdesk.domain.ledger import Responsibility
+from claimdesk.domain.money import Money
+from claimdesk.domain.payers import ContractRate
+from claimdesk.edi.codes import AdjustmentGroup, ClaimFilingIndicator, PaymentMethod
+from claimdesk.edi.codes import ClaimStatus as Clp
+from claimdesk.edi.write_835 import (
+    ClaimPaymentInput,
+    ProviderAdjustmentInput,
+    RemittanceInput,
+    ServiceLineInput,
+    write_835,
+)
+from claimdesk.edi.writer import Envelope
+from claimdesk.edi.x835 import Adjustment, EntityName, Party, Procedure, Reference
+from claimdesk.edi.x837 import line_control_number
+from claimdesk.services.charges import charge_entry
+from claimdesk.store.uow import UnitOfWork
+
+M = Money
+CO = AdjustmentGroup.CONTRACTUAL_OBLIGATION
+PR = AdjustmentGroup.PATIENT_RESPONSIBILITY
+OA = AdjustmentGroup.OTHER_ADJUSTMENT
+SUBMITTED_AT = datetime(2024, 2, 12, 9, 0, tzinfo=UTC)
+NOW = datetime(2024, 3, 20, 10, 0, tzinfo=UTC)
+RATES = (
+    ContractRate("ACME", "99213", M("92.50"), date(2024, 1, 1)),
+    ContractRate("ACME", "90686", M("20.00"), date(2024, 1, 1)),
+)
+SECONDARY_MCR = dataclasses.replace(
+    CHILD_ACME,
+    coverage_id="COV9",
+    payer_id="MCR",
+    member_id="M999",
+    priority=Priority.SECONDARY,
+)
+PAYER = Party(
+    "PR",
+    "ACME HEALTH",
+    address_lines=("1 PAYER WAY",),
+    city="SPRINGFIELD",
+    state="IL",
+    postal_code="62701",
+    references=(Reference("2U", "ACME"),),
+)
+PAYEE = Party("PE", "RIVERBEND", "XX", GROUP.npi)
+PATIENT = EntityName("QC", "1", "DOE", "JANE", id_qualifier="MI", id="A12345678")
+
+
+def encounter(number: int) -> Encounter:
+    """Visit ``E<n>``: line 1 99213 at 150.00, line 2 90686 at 40.00 (190.00 in all)."""
+    return Encounter(
+        encounter_id=f"E{number}",
+        patient_account="P1",
+        rendering_npi=DOCTOR.npi,
+        billing_npi=GROUP.npi,
+        facility_id="F1",
+        date_of_service=date(2024, 2, 10),
+        diagnoses=("J02.9", "Z23"),
+        lines=(line(1, "99213", "150.00", (1,)), line(2, "90686", "40.00", (2,))),
+    )
+
+
+def seed(
+    uow_factory: Callable[[], UnitOfWork], count: int = 3, *, secondary: bool = False
+) -> list[str]:
+    """Store the practice and ``count`` submitted claims C1..Cn with their charges."""
+    encounters = [encounter(n) for n in range(1, count + 1)]
+    claims = []
+    for enc in encounters:
+        claim = Claim(
+            claim_id=f"C{enc.encounter_id[1:]}",
+            encounter=enc,
+            coverage_id="COV1",
+            payer_id="ACME",
+            created_at=SUBMITTED_AT,
+            created_by="tester",
+        )
+        claim.move_to(ClaimStatus.READY, by="tester", at=SUBMITTED_AT)
+        claim.move_to(ClaimStatus.SUBMITTED, by="tester", at=SUBMITTED_AT)
+        claims.append(claim)
+    with uow_factory() as uow:
+        for payer in (ACME, MEDICARE):
+            uow.payers.add(payer)
+        uow.providers.add(DOCTOR)
+        uow.providers.add(GROUP)
+        uow.facilities.add(OFFICE)
+        uow.guarantors.add(PARENT)
+        uow.patients.add(CHILD)
+        uow.coverages.add(CHILD_ACME)
+        if secondary:
+            uow.coverages.add(SECONDARY_MCR)
+        for rate in RATES:
+            uow.contracts.add(rate)
+        uow.encounters.add_many(encounters)
+        uow.claims.add_many(claims)
+        uow.ledger.append_many(
+            [
+                charge_entry(
+                    claim_id=c.claim_id,
+                    patient_account="P1",
+                    payer_id="ACME",
+                    responsibility=Responsibility.INSURANCE,
+                    line=ln,
+                    revision=1,
+                    recorded_at=SUBMITTED_AT,
+                    recorded_by="tester",
+                    source="test",
+                )
+                for c in claims
+                for ln in c.lines
+            ]
+        )
+        uow.commit()
+    return [c.claim_id for c in claims]
+
+
+def svc(
+    claim_id: str,
+    number: int,
+    code: str,
+    charge: str,
+    paid: str,
+    *adjustments: tuple[AdjustmentGroup, str, str],
+) -> ServiceLineInput:
+    return ServiceLineInput(
+        Procedure("HC", code),
+        M(charge),
+        M(paid),
+        units=Decimal(1),
+        service_date=date(2024, 2, 10),
+        adjustments=tuple(Adjustment(g, r, M(a)) for g, r, a in adjustments),
+        control_number=line_control_number(claim_id, number),
+    )
+
+
+def paid_claim(claim_id: str, *, pcn: str | None = None) -> ClaimPaymentInput:
+    """190.00 charged: line 1 pays 72.50 (CO-45 57.50, PR-2 20.00); line 2 pays 20.00
+    (CO-45 20.00). Paid 92.50, patient 20.00, contractual 77.50."""
+    return claim_payment(
+        claim_id,
+        svc(claim_id, 1, "99213", "150.00", "72.50", (CO, "45", "57.50"), (PR, "2", "20.00")),
+        svc(claim_id, 2, "90686", "40.00", "20.00", (CO, "45", "20.00")),
+        pcn=pcn,
+    )
+
+
+def claim_payment(
+    claim_id: str,
+    *lines: ServiceLineInput,
+    status: Clp = Clp.PRIMARY,
+    pcn: str | None = None,
+    adjustments: Sequence[tuple[AdjustmentGroup, str, str]] = (),
+) -> ClaimPaymentInput:
+    claim_adjustments = tuple(Adjustment(g, r, M(a)) for g, r, a in adjustments)
+    paid = sum((ln.paid for ln in lines), M(0)) - sum((a.amount for a in claim_adjustments), M(0))
+    share = sum((a.amount for ln in lines for a in ln.adjustments if a.group is PR), M(0)) + sum(
+        (a.amount for a in claim_adjustments if a.group is PR), M(0)
+    )
+    return ClaimPaymentInput(
+        patient_control_number=pcn if pcn is not None else claim_id,
+        status=status,
+        charge=sum((ln.charge for ln in lines), M(0)),
+        paid=paid,
+        filing_indicator=ClaimFilingIndicator.PPO,
+        payer_claim_control_number=f"PCN-{claim_id}",
+        patient=PATIENT,
+        patient_responsibility=share,
+        facility_code="11",
+        frequency="1",
+        adjustments=claim_adjustments,
+        statement_from=date(2024, 2, 10),
+        lines=lines,
+    )
+
+
+def remittance(
+    trace: str,
+    *claims: ClaimPaymentInput,
+    plb: Sequence[ProviderAdjustmentInput] = (),
+) -> RemittanceInput:
+    return RemittanceInput(
+        payer=PAYER,
+        payee=PAYEE,
+        payer_tax_id="123456789",
+        technical_contact_phone="8005551212",
+        trace_number=trace,
+        method=PaymentMethod.CHECK,
+        payment_date=date(2024, 3, 15),
+        claims=claims,
+        provider_adjustments=tuple(plb),
+    )
+
+
+def file_of(*remittances: RemittanceInput, control: int = 1) -> bytes:
+    envelope = Envelope("ACMEPAYER", "RIVERBEND", control, control, datetime(2024, 3, 15, 8, 0))
+    return write_835(list(remittances), envelope).encode()
