@@ -34,8 +34,6 @@ class EntryKind(StrEnum):
     CONTRACTUAL_ADJUSTMENT = "contractual_adjustment"
     OTHER_ADJUSTMENT = "other_adjustment"
     TRANSFER_TO_PATIENT = "transfer_to_patient"
-    # The patient's share billed on to a secondary payer: patient A/R back to insurance A/R.
-    TRANSFER_TO_INSURANCE = "transfer_to_insurance"
     PATIENT_PAYMENT = "patient_payment"
     WRITE_OFF = "write_off"
     REFUND = "refund"
@@ -61,7 +59,6 @@ _STANDARD: dict[EntryKind, tuple[Account | None, Account | None]] = {
     EntryKind.CONTRACTUAL_ADJUSTMENT: (Account.CONTRACTUAL, Account.INSURANCE_AR),
     EntryKind.OTHER_ADJUSTMENT: (Account.OTHER_ADJUSTMENT, Account.INSURANCE_AR),
     EntryKind.TRANSFER_TO_PATIENT: (Account.PATIENT_AR, Account.INSURANCE_AR),
-    EntryKind.TRANSFER_TO_INSURANCE: (Account.INSURANCE_AR, Account.PATIENT_AR),
     EntryKind.PATIENT_PAYMENT: (Account.CASH, Account.PATIENT_AR),
     EntryKind.WRITE_OFF: (Account.WRITE_OFF, None),
     EntryKind.REFUND: (None, Account.CASH),

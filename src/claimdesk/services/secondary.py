@@ -106,7 +106,8 @@ def bill_secondary(
         uow.ledger.append(
             Entry(
                 entry_id=f"secondary:{claim_id}",
-                kind=EntryKind.TRANSFER_TO_INSURANCE,
+                # The transfer to the patient, run backwards onto the secondary payer's A/R.
+                kind=EntryKind.TRANSFER_TO_PATIENT,
                 effective=now.date(),
                 recorded_at=now,
                 recorded_by=by,
