@@ -4,20 +4,42 @@ payer against hand-computed figures, idempotency, reversals, holds and Tier 2 wo
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, timedelta
 
-from remit_practice import NOW, file_of, paid_claim, remittance, seed
+from remit_practice import (
+    CO,
+    GROUP,
+    NOW,
+    PR,
+    Clp,
+    claim_payment,
+    file_of,
+    paid_claim,
+    remittance,
+    seed,
+    svc,
+)
 
 from claimdesk.domain.claims import ClaimStatus
 from claimdesk.domain.ledger import Account, BalanceQuery
 from claimdesk.domain.money import Money
-from claimdesk.services.post_remittance import RemitOutcome, post_bytes
+from claimdesk.domain.work import WorkKind, WorkStatus
+from claimdesk.edi.write_835 import ProviderAdjustmentInput, reversal_of
+from claimdesk.edi.x835 import ProviderAdjustmentItem
+from claimdesk.services.post_remittance import (
+    FileResult,
+    PostingOptions,
+    RemitOutcome,
+    post_bytes,
+)
+from claimdesk.services.secondary import primary_adjudication
 from claimdesk.store.uow import UnitOfWork
 
 M = Money
 Factory = Callable[[], UnitOfWork]
 
 
-def post(uow_factory: Factory, data: bytes, name: str = "era.835"):  # type: ignore[no-untyped-def]
+def post(uow_factory: Factory, data: bytes, name: str = "era.835") -> FileResult:
     return post_bytes(uow_factory, data, name=name, now=NOW, by="poster")
 
 
@@ -48,3 +70,202 @@ def test_a_paid_claim_posts_payment_contractual_and_patient_share(uow_factory: F
         assert claim.history[-1].by == "poster"
         assert "TRN02 T1" in claim.history[-1].reason
         assert sum(uow.ledger.trial_balance().values(), M(0)) == M(0)
+
+
+INS = frozenset({Account.INSURANCE_AR})
+PAT = frozenset({Account.PATIENT_AR})
+
+
+def test_the_same_file_twice_posts_once(uow_factory: Factory) -> None:
+    seed(uow_factory)
+    data = file_of(remittance("T1", paid_claim("C1")))
+    post(uow_factory, data)
+    again = post(uow_factory, data)
+    assert again.already_ingested
+    assert balance(uow_factory, accounts=frozenset({Account.CASH})) == M("92.50")
+
+
+def test_the_same_payment_re_enveloped_posts_nothing_and_says_so(uow_factory: Factory) -> None:
+    seed(uow_factory)
+    post(uow_factory, file_of(remittance("T1", paid_claim("C1")), control=1))
+    again = post(uow_factory, file_of(remittance("T1", paid_claim("C1")), control=2))
+    assert not again.already_ingested
+    assert [r.outcome for r in again.remittances] == [RemitOutcome.DUPLICATE]
+    assert "already posted" in again.remittances[0].reasons[0]
+    assert balance(uow_factory, accounts=frozenset({Account.CASH})) == M("92.50")
+
+
+def test_a_trace_number_reused_with_other_money_is_refused_as_work(uow_factory: Factory) -> None:
+    seed(uow_factory)
+    post(uow_factory, file_of(remittance("T1", paid_claim("C1"))))
+    other = post(uow_factory, file_of(remittance("T1", paid_claim("C2")), control=2))
+    assert other.remittances[0].outcome is RemitOutcome.DUPLICATE  # same money: 92.50
+    different = remittance("T1", paid_claim("C2"), paid_claim("C3"))
+    refused = post(uow_factory, file_of(different, control=3))
+    assert refused.remittances[0].outcome is RemitOutcome.REFUSED
+    assert refused.remittances[0].work_items == 1
+    assert balance(uow_factory, accounts=INS, claim_id="C2") == M("190.00")
+    with uow_factory() as uow:
+        items = uow.work.page(["t2-payments"], [WorkStatus.OPEN], 10, None)
+        assert [i.kind for i in items] == [WorkKind.UNMATCHED_PAYMENT]
+
+
+def test_a_reversal_then_correction_nets_to_the_correction(uow_factory: Factory) -> None:
+    seed(uow_factory)
+    post(uow_factory, file_of(remittance("T1", paid_claim("C1"))))
+    # The correction pays line 1 in full (92.50 allowed, PR-2 20.00: 72.50) and denies nothing
+    # new on line 2 but pays it 10.00 more: 30.00 (CO-45 10.00).
+    correction = claim_payment(
+        "C1",
+        svc("C1", 1, "99213", "150.00", "72.50", (CO, "45", "57.50"), (PR, "2", "20.00")),
+        svc("C1", 2, "90686", "40.00", "30.00", (CO, "45", "10.00")),
+    )
+    reversal = reversal_of(paid_claim("C1"))
+    result = post(uow_factory, file_of(remittance("T2", reversal, correction), control=2))
+    assert result.remittances[0].outcome is RemitOutcome.POSTED, result.remittances[0].reasons
+    assert balance(uow_factory, accounts=frozenset({Account.CASH})) == M("102.50")
+    assert balance(uow_factory, accounts=frozenset({Account.CONTRACTUAL})) == M("67.50")
+    assert balance(uow_factory, accounts=INS, claim_id="C1") == M("0.00")
+    assert balance(uow_factory, accounts=PAT, patient_account="P1") == M("20.00")
+    with uow_factory() as uow:
+        claim = uow.claims.get("C1")
+        assert claim is not None
+        moves = [(h.from_status, h.to_status) for h in claim.history[-3:]]
+        assert moves == [
+            (ClaimStatus.SUBMITTED, ClaimStatus.PAID),
+            (ClaimStatus.PAID, ClaimStatus.ACCEPTED),
+            (ClaimStatus.ACCEPTED, ClaimStatus.PAID),
+        ]
+
+
+def test_an_out_of_balance_file_posts_nothing_and_becomes_work(uow_factory: Factory) -> None:
+    seed(uow_factory)
+    text = file_of(remittance("T1", paid_claim("C1"), paid_claim("C2"))).decode()
+    # BPR02 185.00 -> 175.00: the transaction no longer balances.
+    broken = text.replace("*185*C*", "*175*C*", 1)
+    assert broken != text
+    result = post(uow_factory, broken.encode())
+    assert result.remittances[0].outcome is RemitOutcome.HELD
+    assert "does not balance" in result.remittances[0].reasons[0]
+    assert balance(uow_factory, accounts=frozenset({Account.CASH})) == M("0.00")
+    assert balance(uow_factory, accounts=INS) == M("570.00")
+    with uow_factory() as uow:
+        items = uow.work.page(["t2-payments"], [WorkStatus.OPEN], 10, None)
+        assert [i.kind for i in items] == [WorkKind.OUT_OF_BALANCE_REMITTANCE]
+        claim = uow.claims.get("C1")
+        assert claim is not None
+        assert claim.status is ClaimStatus.SUBMITTED
+
+
+def test_an_unmatched_claim_holds_the_remittance_unless_claim_level(uow_factory: Factory) -> None:
+    seed(uow_factory)
+    data = file_of(remittance("T1", paid_claim("C1"), paid_claim("C1", pcn="NOPE")))
+    # Unmatched by CLP01, the payer claim number PCN-C1 still finds C1: use an unknown one.
+    data = data.replace(b"NOPE*1*190*92.5*20*12*PCN-C1", b"NOPE*1*190*92.5*20*12*PCN-X")
+    held = post(uow_factory, data)
+    assert held.remittances[0].outcome is RemitOutcome.HELD
+    assert balance(uow_factory, accounts=frozenset({Account.CASH})) == M("0.00")
+    # A held file is not 'already ingested': the same bytes are tried again.
+    partial = post_bytes(
+        uow_factory,
+        data,
+        name="again",
+        now=NOW,
+        by="poster",
+        options=PostingOptions(claim_level=True),
+    )
+    assert partial.remittances[0].outcome is RemitOutcome.PARTIAL
+    assert partial.remittances[0].claims_posted == 1
+    assert balance(uow_factory, accounts=frozenset({Account.CASH})) == M("92.50")
+
+
+def test_a_denial_stays_at_stake_and_opens_a_work_item_with_deadline(
+    uow_factory: Factory,
+) -> None:
+    seed(uow_factory)
+    denied = claim_payment(
+        "C2",
+        svc("C2", 1, "99213", "150.00", "0.00", (CO, "50", "150.00")),
+        svc("C2", 2, "90686", "40.00", "0.00", (CO, "50", "40.00")),
+        status=Clp.DENIED,
+    )
+    timely = claim_payment(
+        "C3",
+        svc("C3", 1, "99213", "150.00", "0.00", (CO, "29", "150.00")),
+        svc("C3", 2, "90686", "40.00", "0.00", (CO, "29", "40.00")),
+        status=Clp.DENIED,
+    )
+    text = file_of(remittance("T1", denied, timely)).decode()
+    # RARC N211 on C3's lines: timely filing with no appeal rights.
+    text = text.replace("CAS*CO*29*150~", "CAS*CO*29*150~LQ*HE*N211~").replace(
+        "CAS*CO*29*40~", "CAS*CO*29*40~LQ*HE*N211~"
+    )
+    result = post(uow_factory, text.encode())
+    assert result.remittances[0].outcome is RemitOutcome.POSTED, result.remittances[0].reasons
+    assert balance(uow_factory, accounts=INS, claim_id="C2") == M("190.00")
+    with uow_factory() as uow:
+        c2 = uow.work.active_for("C2", "denial:CO-50")
+        c3 = uow.work.active_for("C3", "denial:CO-29")
+        claim = uow.claims.get("C2")
+    assert claim is not None
+    assert claim.status is ClaimStatus.DENIED
+    assert c2 is not None
+    assert c3 is not None
+    assert c2.category == "medical_necessity"
+    assert c2.amount_at_stake == M("190.00")
+    assert c2.appeal_rights
+    assert c2.deadline == date(2024, 3, 15) + timedelta(days=180)  # Acme's appeal window
+    assert "recommended: appeal" in c2.summary
+    assert not c3.appeal_rights
+    assert "request_write_off" in c3.summary
+
+
+def test_an_underpaid_claim_is_work_even_when_paid(uow_factory: Factory) -> None:
+    seed(uow_factory)
+    # Contract allows 92.50 on 99213 and 20.00 on 90686; line 1 pays 60.00 with PR-2 20.00.
+    short = claim_payment(
+        "C1",
+        svc("C1", 1, "99213", "150.00", "60.00", (CO, "45", "70.00"), (PR, "2", "20.00")),
+        svc("C1", 2, "90686", "40.00", "20.00", (CO, "45", "20.00")),
+    )
+    post(uow_factory, file_of(remittance("T1", short)))
+    with uow_factory() as uow:
+        item = uow.work.active_for("C1", "underpayment")
+        claim = uow.claims.get("C1")
+    assert item is not None
+    assert item.amount_at_stake == M("12.50")
+    assert claim is not None
+    assert claim.status is ClaimStatus.PARTIALLY_PAID
+
+
+def test_primary_payment_bills_the_secondary_with_the_patient_share(
+    uow_factory: Factory,
+) -> None:
+    seed(uow_factory, secondary=True)
+    result = post(uow_factory, file_of(remittance("T1", paid_claim("C1"))))
+    assert result.remittances[0].secondary_claims == 1
+    assert balance(uow_factory, accounts=PAT, patient_account="P1") == M("0.00")
+    assert balance(uow_factory, accounts=INS, claim_id="C1-S", payer_id="MCR") == M("20.00")
+    with uow_factory() as uow:
+        adjudication = primary_adjudication(uow, "C1-S")
+    assert adjudication.paid == M("92.50")
+    assert adjudication.payer_claim_number == "PCN-C1"
+    assert [ln.line_number for ln in adjudication.lines] == [1, 2]
+    assert adjudication.lines[0].adjustments[1].amount == M("20.00")
+
+
+def test_plb_interest_and_recoupment_post_on_the_named_claim(uow_factory: Factory) -> None:
+    seed(uow_factory)
+    plb = ProviderAdjustmentInput(
+        GROUP.npi,
+        date(2024, 12, 31),
+        (
+            ProviderAdjustmentItem("L6", "C1", M("-2.50")),
+            ProviderAdjustmentItem("WO", "PCN-C1", M("5.00")),
+        ),
+    )
+    post(uow_factory, file_of(remittance("T1", paid_claim("C1"), plb=[plb])))
+    # Cash: 92.50 paid + 2.50 interest - 5.00 withheld = 90.00 = BPR02.
+    assert balance(uow_factory, accounts=frozenset({Account.CASH})) == M("90.00")
+    assert balance(uow_factory, accounts=INS, claim_id="C1") == M("5.00")
+    assert balance(uow_factory, accounts=frozenset({Account.OTHER_ADJUSTMENT})) == M("-2.50")

@@ -22,8 +22,8 @@ from typing import Any
 
 from claimdesk.denials.table import CategoryTable, shipped_table
 from claimdesk.domain.claims import TRANSITIONS, Claim, ClaimStatus
+from claimdesk.domain.ledger import Account, Entry, EntryKind, Posting, standard_entry
 from claimdesk.domain.ledger import Dimensions as Dims
-from claimdesk.domain.ledger import Entry, EntryKind, standard_entry
 from claimdesk.domain.money import Money, total
 from claimdesk.domain.payers import ContractRate, Payer, rate_on
 from claimdesk.domain.work import Problem, WorkKind
@@ -514,13 +514,15 @@ class _Poster:
         items = [(plb, item) for plb in remittance.provider_adjustments for item in plb.items]
         if not items:
             return entries, problems
-        references = [item.reference for _plb, item in items]
+        # A reference may be a payer claim number (CLP07) of this very remittance.
+        local = {c.payer_claim_control_number: c.patient_control_number for c in remittance.claims}
+        references = [local.get(item.reference, item.reference) for _plb, item in items]
         claims = uow.remits.claims(references)
         by_number = uow.remits.claims_by_payer_number(references)
         missing = [by_number[r] for r in references if r not in claims and r in by_number]
         claims.update(uow.remits.claims(missing))
-        for n, (plb, item) in enumerate(items, start=1):
-            claim_id = item.reference if item.reference in claims else by_number.get(item.reference)
+        for n, ((plb, item), reference) in enumerate(zip(items, references, strict=True), 1):
+            claim_id = reference if reference in claims else by_number.get(reference)
             claim = claims.get(claim_id or "")
             if claim is None:
                 problems.append(
@@ -553,8 +555,16 @@ class _Poster:
             "memo": f"PLB {code}",
         }
         if reason is ProviderAdjustmentReason.INTEREST_OWED:
-            # Interest is income on top of the claim, not a payment of its receivable.
-            return standard_entry(kind=EntryKind.OTHER_ADJUSTMENT, amount=amount, **common)
+            # Interest is income on top of the claim, not a payment of its receivable: cash
+            # up, and the other-adjustment account credited (a negative PLB amount adds money).
+            return Entry(
+                kind=EntryKind.OTHER_ADJUSTMENT,
+                postings=(
+                    Posting(Account.CASH, -amount, dims),
+                    Posting(Account.OTHER_ADJUSTMENT, amount, dims),
+                ),
+                **{k: v for k, v in common.items() if k != "dims"},
+            )
         if amount.is_positive():
             return standard_entry(kind=EntryKind.RECOUPMENT, amount=amount, **common)
         return standard_entry(kind=EntryKind.INSURANCE_PAYMENT, amount=-amount, **common)
