@@ -56,6 +56,9 @@ class Scrubber:
     def rules(self) -> tuple[Rule, ...]:
         return self._rules
 
+    def rule(self, code: str) -> Rule:
+        return next(r for r in self._rules if r.code == code)
+
     def enabled(self, payer_rules: PayerRules) -> tuple[Rule, ...]:
         disabled = payer_rules.disabled
         enabled = self._enabled.get(disabled)
