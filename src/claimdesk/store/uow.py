@@ -30,6 +30,7 @@ from claimdesk.store.repositories import (
     PayerRepository,
     ProviderRepository,
 )
+from claimdesk.store.tier1_repository import Tier1Repository
 from claimdesk.store.work_repository import WorkRepository
 
 
@@ -47,6 +48,7 @@ class UnitOfWork:
     ledger: LedgerRepository
     work: WorkRepository
     remits: RemitRepository
+    tier1: Tier1Repository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
@@ -79,6 +81,7 @@ class UnitOfWork:
         self.ledger = LedgerRepository(session)
         self.work = WorkRepository(session)
         self.remits = RemitRepository(session, self.encounters)
+        self.tier1 = Tier1Repository(session)
         return self
 
     def commit(self) -> None:
