@@ -6,6 +6,7 @@ from claimdesk.cli import (
     codes_cmd,
     demo_cmd,
     import_cmd,
+    ingest_cmd,
     init_cmd,
     queue_cmd,
     rules_cmd,
@@ -27,6 +28,7 @@ COMMAND_MODULES = (
     users_cmd,
     rules_cmd,
     codes_cmd,
+    ingest_cmd,
 )
 
 

@@ -1,0 +1,141 @@
+"""``claimdesk ingest``: post 835 remittances from files or the inbox; problems become work."""
+
+from __future__ import annotations
+
+import getpass
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from claimdesk.cli.app import (
+    EXIT_INPUT_PROBLEMS,
+    JsonOption,
+    app,
+    console,
+    emit_json,
+    fail,
+    settings_of,
+)
+from claimdesk.domain.money import Money, MoneyError
+from claimdesk.edi.errors import X12Error
+from claimdesk.services.database import units_of_work
+from claimdesk.services.post_remittance import FileResult, PostingOptions, post_file
+from claimdesk.services.setup import set_up
+
+
+def _archive(path: Path, archive: Path) -> Path:
+    archive.mkdir(parents=True, exist_ok=True)
+    target = archive / path.name
+    counter = 1
+    while target.exists():
+        target = archive / f"{path.stem}.{counter}{path.suffix}"
+        counter += 1
+    shutil.move(path, target)
+    return target
+
+
+def _as_dict(result: FileResult) -> dict[str, object]:
+    return {
+        "file": result.name,
+        "sha256": result.sha256,
+        "already_ingested": result.already_ingested,
+        "problems": result.problems,
+        "remittances": [
+            {
+                "trace_number": r.trace_number,
+                "outcome": r.outcome.value,
+                "payment": str(r.payment),
+                "claims_posted": r.claims_posted,
+                "claims_held": r.claims_held,
+                "work_items": r.work_items,
+                "secondary_claims": r.secondary_claims,
+                "reasons": r.reasons,
+            }
+            for r in result.remittances
+        ],
+    }
+
+
+@app.command("ingest")
+def ingest(
+    ctx: typer.Context,
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="835 files; default: every file in the inbox.")
+    ] = None,
+    claim_level: Annotated[
+        bool,
+        typer.Option(
+            "--claim-level", help="Post the sound claims of a remittance whose others fail."
+        ),
+    ] = False,
+    tolerance: Annotated[
+        str, typer.Option("--tolerance", help="Underpayment tolerance per claim, in dollars.")
+    ] = "1.00",
+    as_json: JsonOption = False,
+) -> None:
+    """Post remittances (835): each once, in one transaction; problems become Tier 2 work.
+
+    Files from the inbox that posted (or were already posted) move to the archive; a file held
+    for a problem stays in the inbox and is tried again next time.
+    """
+    settings = settings_of(ctx)
+    try:
+        options = PostingOptions(claim_level=claim_level, underpayment_tolerance=Money(tolerance))
+    except MoneyError as exc:
+        raise fail(f"--tolerance: {exc}") from exc
+    from_inbox = not files
+    paths = (
+        sorted(p for p in settings.inbox.iterdir() if p.is_file())
+        if from_inbox and settings.inbox.is_dir()
+        else list(files or [])
+    )
+    for path in paths:
+        if not path.is_file():
+            raise fail(f"{path}: no such file")
+    set_up(settings)
+    results: list[FileResult] = []
+    now = datetime.now(UTC)
+    with units_of_work(settings) as uow_factory:
+        for path in paths:
+            try:
+                result = post_file(
+                    uow_factory, path, now=now, by=getpass.getuser(), options=options
+                )
+            except (X12Error, UnicodeDecodeError) as exc:
+                result = FileResult(path.name, "", already_ingested=False)
+                result.problems.append(f"{path}: not a readable X12 file: {exc}")
+            results.append(result)
+            if from_inbox and (result.ok or result.already_ingested):
+                _archive(path, settings.archive)
+    problems = not all(r.ok or r.already_ingested for r in results)
+    if as_json:
+        emit_json({"files": [_as_dict(r) for r in results]})
+    else:
+        table = Table(title="ingest")
+        for column in ("file", "trace", "outcome", "payment", "posted", "held", "work"):
+            table.add_column(column)
+        for result in results:
+            if result.already_ingested:
+                table.add_row(result.name, "", "already ingested: nothing posted", "", "", "", "")
+            for r in result.remittances:
+                table.add_row(
+                    result.name,
+                    r.trace_number,
+                    r.outcome.value,
+                    str(r.payment),
+                    str(r.claims_posted),
+                    str(r.claims_held),
+                    str(r.work_items),
+                )
+        console.print(table)
+        for result in results:
+            for line in result.problems + [x for r in result.remittances for x in r.reasons]:
+                console.print(line, markup=False, highlight=False)
+        if not paths:
+            console.print("nothing to ingest: the inbox is empty")
+    if problems:
+        raise typer.Exit(EXIT_INPUT_PROBLEMS)
