@@ -168,6 +168,10 @@ FACILITIES: tuple[tuple[str, str, str], ...] = (
     ("TELE1", "Riverbend Virtual Care", "02"),
 )
 
+# Conditions a patient never has together: ICD-10-CM Excludes1 notes forbid coding them on one
+# claim (R73 prediabetes excludes diabetes E08-E13).
+EXCLUSIVE_CONDITIONS = (frozenset({"diabetes", "prediabetes"}),)
+
 # Curated common prefixes, by the kind of visit that uses them.
 CHRONIC_PREFIXES = {
     "diabetes": ("E11.9", "E11.65", "E11.2", "E11.4"),
@@ -175,7 +179,8 @@ CHRONIC_PREFIXES = {
     "lipids": ("E78.0", "E78.1", "E78.2", "E78.5"),
     "reflux": ("K21",),
     "anxiety": ("F41",),
-    "depression": ("F32",),
+    # Not all of F32: F32.81 (premenstrual dysphoric disorder) is for female patients only.
+    "depression": ("F32.0", "F32.1", "F32.2", "F32.9", "F32.A"),
     "obesity": ("E66.0", "E66.9"),
     "prediabetes": ("R73",),
     "asthma": ("J45",),

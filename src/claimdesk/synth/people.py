@@ -160,6 +160,9 @@ class PeopleFactory:
             count = min(len(self._chronic), rng.choices((0, 1, 2, 3), (4, 3, 2, 1 + age // 30))[0])
             adult = tuple(name for name in self._chronic if name != "asthma" or age < 50)
             pool = tuple(rng.sample(adult, count))
+            for pair in catalog.EXCLUSIVE_CONDITIONS:
+                if pair <= set(pool):
+                    pool = tuple(name for name in pool if name != min(pair))
         return [(name, rng.choice(self._chronic[name])) for name in pool]
 
     def _coverage(

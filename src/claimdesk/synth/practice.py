@@ -23,6 +23,7 @@ from claimdesk.synth.people import PeopleFactory, make_address, make_clinicians,
 from claimdesk.synth.records import AddressRec, DefectRec, EncounterRec, PatientRec
 from claimdesk.synth.visits import VisitFactory
 
+MAX_DAY_REDRAWS = 50
 # The practice's "today". Encounters fall in the year before it.
 REFERENCE_DATE = date(2026, 9, 30)
 PERIOD_DAYS = 365
@@ -147,8 +148,16 @@ class _Practice:
         adults = [c for c in self._clinicians if not c.pediatric]
         children = [c for c in self._clinicians if c.pediatric]
         drafts: list[EncounterRec] = []
+        booked: set[tuple[str, date]] = set()
         for patient in chosen:
             day = self._visit_day()
+            # One visit per patient per day: a second one would be a duplicate claim (DUP001).
+            # Bounded, so that a tiny practice with many visits still finishes.
+            for _ in range(MAX_DAY_REDRAWS):
+                if (patient.account, day) not in booked:
+                    break
+                day = self._visit_day()
+            booked.add((patient.account, day))
             plan = factory.visit(patient, day)
             pediatric = patient.age_on(day) < 18 and rng.random() < 0.7
             clinician = rng.choice(children if pediatric else adults)

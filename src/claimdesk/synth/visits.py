@@ -149,7 +149,10 @@ class VisitFactory:
         reason = plan.diagnosis(rng.choice(self._acute[group]))
         pointers = [reason]
         if patient.chronic and rng.random() < 0.3:
-            pointers.append(plan.diagnosis(rng.choice(patient.chronic)[1]))
+            name, code = rng.choice(patient.chronic)
+            # J30 allergic rhinitis excludes (Excludes1) rhinitis with asthma, coded in J45.
+            if not (group == "rhinitis" and name == "asthma"):
+                pointers.append(plan.diagnosis(code))
         em = plan.line(
             self._established_em((20, 55, 25, 0)), pointers, ("95",) if telehealth else ()
         )
