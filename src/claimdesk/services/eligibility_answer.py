@@ -103,7 +103,9 @@ def interpret(member: MemberEligibility, service_date: date) -> EligibilityReadi
         rejection = member.rejections[0]
         return _rejected(rejection.reason, rejection.follow_up.value if rejection.follow_up else "")
     benefits = _figures(member)
-    authorization = member.authorization_required()
+    # Any service type needing authorization flags the coverage (EB11 = Y).
+    flags = [b.authorization_required for b in benefits if b.authorization_required is not None]
+    authorization = any(flags) if flags else None
     active = member.is_active(service_date)
     day = service_date.isoformat()
     if active:

@@ -1,0 +1,49 @@
+"""Envelopes for the files claimdesk sends, with control numbers that are never reused.
+
+ISA13 and GS06 must be unique per trading partner; the store's counter per sender guarantees it,
+since the counter row stays locked until the file's transaction commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from claimdesk.edi.writer import Envelope
+from claimdesk.store.uow import UnitOfWork
+
+
+def next_envelope(
+    uow: UnitOfWork, *, sender_id: str, receiver_id: str, created: datetime, production: bool
+) -> Envelope:
+    number = uow.tier1.next_number(f"isa:{sender_id}")
+    return Envelope(
+        sender_id=sender_id,
+        receiver_id=receiver_id,
+        interchange_control_number=number,
+        group_control_number=number,
+        created=created,
+        production=production,
+    )
+
+
+def write_outbox_file(outbox: Path, name: str, text: str) -> Path:
+    """Write ``text`` to ``outbox/name`` at once (aside, then renamed): never half a file."""
+    outbox.mkdir(parents=True, exist_ok=True)
+    target = outbox / name
+    handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=outbox)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def sha256_of(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

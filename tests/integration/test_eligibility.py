@@ -1,0 +1,204 @@
+"""Eligibility on SQLite and PostgreSQL: 270 out for unbilled claims' coverages, 271 answers in,
+stored per coverage, problems become Tier 1 work items and a later clean answer closes them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import text
+from store_practice import NOW
+from tier1_practice import INACTIVE_PLAN, UowFactory, answer_271, import_small_practice, request_for
+
+from claimdesk.codes.reference import load_config
+from claimdesk.domain.money import Money
+from claimdesk.domain.work import Outcome, WorkKind, WorkStatus
+from claimdesk.edi.x270 import VERSION
+from claimdesk.services.eligibility import (
+    InquiryReport,
+    eligibility_result,
+    ingest_eligibility,
+    problem_key,
+    results_for_claims,
+    send_inquiries,
+)
+from claimdesk.services.trading_partners import TradingPartners
+
+DOS = date(2024, 2, 10)
+CONFIG = load_config(None)
+
+
+def _send(
+    uow_factory: UowFactory,
+    outbox: Path,
+    *,
+    now: datetime = NOW,
+    max_age_days: int | None = None,
+) -> InquiryReport:
+    return send_inquiries(
+        uow_factory,
+        outbox,
+        partners=TradingPartners(),
+        config=CONFIG,
+        now=now,
+        max_age_days=max_age_days,
+    )
+
+
+def _trace(uow_factory: UowFactory) -> str:
+    with uow_factory() as uow:
+        return uow.tier1.checks_of(["COV1"])[-1].trace_number
+
+
+def _items(uow_factory: UowFactory, claim_id: str) -> list[tuple[WorkStatus, str]]:
+    with uow_factory() as uow:
+        return [
+            (item.status, item.summary)
+            for item in uow.work.active_of_claim(claim_id, problem_key("COV1"))
+        ]
+
+
+def test_inquiry_then_active_answer_is_stored_per_coverage(
+    uow_factory: UowFactory, tmp_path: Path
+) -> None:
+    import_small_practice(uow_factory)
+    report = _send(uow_factory, tmp_path)
+    # E1 and E2 share coverage COV1 and their date of service: one request; E3 is self-pay.
+    assert report.requests == 1
+    assert len(report.files) == 1
+    sent = Path(report.files[0]).read_text()
+    assert VERSION in sent
+    assert "NM1*IL*1*DOE*JOHN****MI*A12345678~" in sent
+    assert "DTP*291*D8*20240210~" in sent
+
+    trace = _trace(uow_factory)
+    answer = ingest_eligibility(
+        uow_factory, answer_271([request_for(trace, DOS)]), source="271-a.x12", now=NOW
+    )
+    assert (answer.answered, answer.active, answer.problems, answer.unmatched) == (1, 1, [], [])
+
+    with uow_factory() as uow:
+        check = uow.tier1.checks_of(["COV1"])[-1]
+        figures = {(b.service_type, b.network): b for b in uow.tier1.benefits(check.check_id)}
+    assert check.active is True
+    assert check.plan == "ACME PPO"
+    assert check.authorization_required is True
+    assert check.messages == ("NETWORK TIER 1 - PREFERRED",)
+    assert check.raw_response is not None
+    assert check.raw_response.startswith("HL*")
+    assert "EB*C**30**" in check.raw_response
+    whole_plan_in = figures[("30", "in")]
+    assert whole_plan_in.coinsurance == Decimal("0.2")
+    assert whole_plan_in.deductible == Money("1500.00")
+    assert whole_plan_in.deductible_remaining == Money("40.00")
+    assert whole_plan_in.out_of_pocket_remaining == Money("2100.50")
+    assert figures[("98", "in")].copay == Money("25.00")
+    assert figures[("30", "out")].coinsurance == Decimal("0.4")
+    assert figures[("30", "out")].deductible_remaining is None
+
+    result = eligibility_result(check)
+    assert result is not None
+    assert (result.coverage_id, result.service_date, result.active) == ("COV1", DOS, True)
+    assert result.authorization_required is True
+
+    # Reading the same file again changes nothing; a fresh check is not sent again.
+    again = ingest_eligibility(
+        uow_factory, answer_271([request_for(trace, DOS)]), source="271-a.x12", now=NOW
+    )
+    assert again.already_read
+    assert again.answered == 0
+    later = _send(uow_factory, tmp_path, now=NOW + timedelta(days=3))
+    assert (later.requests, later.up_to_date) == (0, 1)
+
+
+def test_problems_become_work_items_and_a_clean_answer_closes_them(
+    uow_factory: UowFactory, tmp_path: Path
+) -> None:
+    import_small_practice(uow_factory)
+    _send(uow_factory, tmp_path)
+    first = ingest_eligibility(
+        uow_factory,
+        answer_271([request_for(_trace(uow_factory), DOS)], reject="72"),
+        source="271-reject.x12",
+        now=NOW,
+    )
+    assert first.answered == 1
+    assert first.active == 0
+    assert first.work_items_opened == 2  # claims CE1 and CE2
+    with uow_factory() as uow:
+        check = uow.tier1.checks_of(["COV1"])[-1]
+        item = uow.work.active_for("CE1", problem_key("COV1"))
+    assert (check.active, check.problem, check.reject_reason, check.follow_up) == (
+        False,
+        "unknown_member",
+        "72",
+        "C",
+    )
+    assert item is not None
+    assert item.kind is WorkKind.ELIGIBILITY_FAILURE
+    assert item.tier == 1
+    assert item.queue == "t1-front-end"
+    assert "AAA reject reason 72: the member id is invalid or missing" in item.summary
+    assert "Check the member id with the patient's insurance card" in item.summary
+    with uow_factory() as uow:
+        claim = uow.claims.get("CE1")
+        assert claim is not None
+        results = results_for_claims([claim], uow.tier1.checks_of(["COV1"]))
+    assert results["CE1"].active is False
+    assert "member id is invalid" in results["CE1"].reason
+
+    # Still pending within the limit: no new request; with a limit of 0 days it is stale.
+    assert _send(uow_factory, tmp_path, now=NOW).requests == 0
+    stale = _send(uow_factory, tmp_path, now=NOW + timedelta(days=1), max_age_days=0)
+    assert stale.requests == 1
+    inactive = ingest_eligibility(
+        uow_factory,
+        answer_271([request_for(_trace(uow_factory), DOS)], benefits=INACTIVE_PLAN, control=901),
+        source="271-inactive.x12",
+        now=NOW + timedelta(days=1),
+    )
+    assert inactive.work_items_opened == 0  # the same problem is already open on both claims
+    assert "inactive on 2024-02-10" in inactive.problems[0]
+
+    _send(uow_factory, tmp_path, now=NOW + timedelta(days=2), max_age_days=0)
+    clean = ingest_eligibility(
+        uow_factory,
+        answer_271([request_for(_trace(uow_factory), DOS)], control=902),
+        source="271-clean.x12",
+        now=NOW + timedelta(days=2),
+    )
+    assert clean.work_items_closed == 2
+    assert _items(uow_factory, "CE1") == []
+    assert _items(uow_factory, "CE2") == []
+    with uow_factory() as uow:
+        closed = uow.work.get(item.item_id or 0)
+    assert closed is not None
+    assert closed.outcome is Outcome.PROBLEM_SOLVED
+
+
+def test_answers_for_traces_we_never_sent_are_reported_not_stored(
+    uow_factory: UowFactory, tmp_path: Path
+) -> None:
+    import_small_practice(uow_factory)
+    report = ingest_eligibility(
+        uow_factory, answer_271([request_for("NOT-OURS", DOS)]), source="271-x.x12", now=NOW
+    )
+    assert report.unmatched == ["NOT-OURS"]
+    assert report.answered == 0
+
+
+def test_coverage_without_member_id_is_not_sent_but_becomes_work(
+    uow_factory: UowFactory, tmp_path: Path
+) -> None:
+    import_small_practice(uow_factory)
+    with uow_factory() as uow:
+        uow.session.execute(text("UPDATE coverages SET member_id = '' WHERE coverage_id = 'COV1'"))
+        uow.commit()
+    report = _send(uow_factory, tmp_path)
+    assert report.requests == 0
+    assert report.files == []
+    assert report.not_sent == ["coverage COV1 has no member id to ask the payer about"]
+    assert report.work_items == 1
+    summary = _items(uow_factory, "CE1")[0][1]
+    assert "Enter the member id from the patient's insurance card" in summary
