@@ -399,6 +399,7 @@ class _Reader:
                 el.unexpected(segment, sid in _KNOWN)
         self._close_service(level, service)
         first = self.transaction.segments[0]
+        el.loop = None
         if bht is None:
             el.report(
                 "270.bht_missing",

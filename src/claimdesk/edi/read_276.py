@@ -363,6 +363,7 @@ class _Reader:
             else:
                 el.unexpected(segment, sid in _KNOWN)
         first = self.transaction.segments[0]
+        el.loop = None
         if bht is None:
             el.report(
                 "276.bht_missing",

@@ -407,11 +407,11 @@ def test_inquiry_at_a_subscriber_with_dependents_is_a_warning() -> None:
 
 def test_missing_bht_and_levels() -> None:
     found = rules(interchange(["HL*1**22*0", "TRN*1*T1", "NM1*IL*1*A*B****MI*M1", "EQ*30"]))
-    assert set(found) == {
-        "270.bht_missing",
-        "270.level_20_missing",
-        "270.level_21_missing",
-        "270.hl_parent_level",
+    assert found == {
+        "270.bht_missing": ["segment 3, ST"],
+        "270.hl_parent_level": ["segment 4, HL02, loop 2000C"],
+        "270.level_20_missing": ["segment 3, ST"],
+        "270.level_21_missing": ["segment 3, ST"],
     }
 
 
