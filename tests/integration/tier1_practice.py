@@ -3,11 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 
-from store_practice import ACME, CHILD, CHILD_ACME, GROUP, NOW, small_bundle
+from store_practice import (
+    ACME,
+    CHILD,
+    CHILD_ACME,
+    CLINIC,
+    DOCTOR,
+    GROUP,
+    NOW,
+    OFFICE,
+    VISIT_ADULT,
+    VISIT_CHILD,
+    VISIT_CHILD_2,
+    line,
+    small_bundle,
+)
 
+from claimdesk.bundle.model import PracticeBundle
+from claimdesk.codes.reference import load_config, load_reference
 from claimdesk.domain.money import Money
 from claimdesk.edi.hierarchical import Period
 from claimdesk.edi.write_271 import BenefitAnswer, EligibilityAnswer, Rejection, write_271
@@ -15,6 +33,8 @@ from claimdesk.edi.writer import Envelope
 from claimdesk.edi.x270 import EligibilityRequest
 from claimdesk.edi.x271 import BenefitCode, CoverageLevel, FollowUpAction, PlanNetwork, TimePeriod
 from claimdesk.services.import_bundle import import_bundle
+from claimdesk.services.submit import SubmitReport, submit
+from claimdesk.services.trading_partners import TradingPartners
 from claimdesk.store.uow import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
@@ -93,3 +113,57 @@ def answer_271(
         for r in requests
     ]
     return write_271(answers, Envelope("ACME", "CLAIMDESK", control, control, created))
+
+
+def submit_bundle(*, zip_plus_four: bool = True) -> PracticeBundle:
+    """The small practice with two clean ACME claims (CE1, CE2) and the self-pay visit (CE3),
+    whose only coverage lapsed (held by COV007). The 837 needs the billing provider's ZIP+4."""
+    bundle = small_bundle()
+    if zip_plus_four:
+        address = replace(CLINIC, postal_code="627011234")
+        bundle = replace(
+            bundle,
+            providers=(DOCTOR, replace(GROUP, address=address)),
+            facilities=(replace(OFFICE, address=address),),
+        )
+    first = replace(
+        VISIT_CHILD,
+        lines=(line(1, "99213", "150.00", (1,), ("25",)), line(2, "90686", "40.00", (2,))),
+    )
+    second = replace(
+        VISIT_CHILD_2,
+        date_of_service=SECOND_DOS,
+        lines=(replace(line(1, "99213", "150.00"), date_of_service=SECOND_DOS),),
+    )
+    return replace(bundle, encounters=(first, second, VISIT_ADULT))
+
+
+SECOND_DOS = date(2024, 2, 12)
+PARTNERS = TradingPartners(
+    submitter_id="RFMG001", contact_name="Billing office", phone="2175550199"
+)
+
+
+def import_submit_practice(
+    uow_factory: UowFactory, now: datetime = NOW, *, zip_plus_four: bool = True
+) -> None:
+    import_bundle(
+        uow_factory,
+        submit_bundle(zip_plus_four=zip_plus_four),
+        source="/bundles/submit",
+        files_sha256="1" * 64,
+        user="t",
+        now=now,
+    )
+
+
+def run_submit(uow_factory: UowFactory, outbox: Path, now: datetime = NOW) -> SubmitReport:
+    return submit(
+        uow_factory,
+        outbox,
+        reference=load_reference(outbox / "no-codes"),
+        config=load_config(None),
+        partners=PARTNERS,
+        now=now,
+        by="tester",
+    )

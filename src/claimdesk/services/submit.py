@@ -1,0 +1,306 @@
+"""``submit``: scrub every unbilled claim; clean ones go out in one 837P batch per payer.
+
+Draft, held and ready claims are scrubbed as of ``now``. A claim with an error is held and its
+findings (errors first, then warnings, each with its fix) become one Tier 1 scrub-hold item; a
+held claim that now passes is released (its item closed) and sent. Clean claims of a payer are
+written to one 837P interchange in the outbox, recorded as a batch with its clean claim rate,
+and move READY -> SUBMITTED. A self-pay claim is scrubbed too, but is billed to the patient, so
+it stays READY and goes in no 837.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from claimdesk.domain.claims import Claim, ClaimStatus
+from claimdesk.domain.money import total
+from claimdesk.domain.work import Problem, WorkKind
+from claimdesk.edi.claim_input import ClaimInput, Receiver, Submitter
+from claimdesk.edi.writer import Envelope, X12WriteError, transaction_control_number
+from claimdesk.edi.x837p import write_837p
+from claimdesk.routing.policy import RoutingPolicy, shipped_policy
+from claimdesk.scrub.config import ScrubConfig
+from claimdesk.scrub.context import ScrubContext
+from claimdesk.scrub.engine import Scrubber, ScrubResult
+from claimdesk.scrub.findings import Finding
+from claimdesk.scrub.reference import ReferenceData
+from claimdesk.services.scrub_store import store_contexts
+from claimdesk.services.trading_partners import TradingPartners
+from claimdesk.services.work_queue import open_item, solve_problem
+from claimdesk.services.x12_envelopes import next_envelope, write_outbox_file
+from claimdesk.store.tier1_repository import BatchClaim, BatchRecord
+from claimdesk.store.uow import UnitOfWork
+
+UowFactory = Callable[[], UnitOfWork]
+
+SCRUBBED = (ClaimStatus.DRAFT, ClaimStatus.HELD, ClaimStatus.READY)
+HOLD_KEY = "scrub-hold"
+CATEGORY = "scrub"
+WRITER_RULE = "X12"  # a claim the 837 writer refuses, held like a scrub error
+
+
+def finding_text(finding: Finding) -> str:
+    return (
+        f"{finding.rule} {finding.name} ({finding.severity.value}) at {finding.location}: "
+        f"{finding.message}. Fix: {finding.fix}"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class HeldClaim:
+    claim_id: str
+    rules: tuple[str, ...]  # the codes of the blocking findings
+    findings: tuple[str, ...]  # every finding, as text with its fix
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "claim_id": self.claim_id,
+            "rules": list(self.rules),
+            "findings": list(self.findings),
+        }
+
+
+@dataclass(slots=True)
+class PayerCounts:
+    scrubbed: int = 0
+    clean: int = 0
+    held: int = 0
+
+
+@dataclass(slots=True)
+class SubmitReport:
+    scrubbed: int = 0
+    clean: int = 0
+    held: list[HeldClaim] = field(default_factory=list)
+    released: list[str] = field(default_factory=list)  # held before, clean now
+    self_pay_ready: list[str] = field(default_factory=list)
+    batches: list[BatchRecord] = field(default_factory=list)
+    work_items_opened: int = 0
+    work_items_closed: int = 0
+
+    @property
+    def submitted(self) -> int:
+        return sum(b.submitted for b in self.batches)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "scrubbed": self.scrubbed,
+            "clean": self.clean,
+            "held": [h.as_json() for h in self.held],
+            "released": self.released,
+            "self_pay_ready": self.self_pay_ready,
+            "submitted": self.submitted,
+            "batches": [b.as_json() for b in self.batches],
+            "work_items_opened": self.work_items_opened,
+            "work_items_closed": self.work_items_closed,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _Outgoing:
+    claim: Claim
+    claim_input: ClaimInput
+
+
+def submit(
+    uow_factory: UowFactory,
+    outbox: Path,
+    *,
+    reference: ReferenceData,
+    config: ScrubConfig,
+    partners: TradingPartners,
+    now: datetime,
+    by: str,
+    scrubber: Scrubber | None = None,
+    policy: RoutingPolicy | None = None,
+) -> SubmitReport:
+    engine = scrubber or Scrubber.default()
+    report = SubmitReport()
+    was_held: set[str] = set()
+    with uow_factory() as uow:
+        uow.work.begin_write()
+        claims = [c for status in SCRUBBED for c in uow.claims.with_status(status)]
+        claims.sort(key=lambda c: c.claim_id)
+        was_held = {c.claim_id for c in claims if c.status is ClaimStatus.HELD}
+        contexts = store_contexts(uow, claims, reference, config, today=now.date())
+        counts: dict[str, PayerCounts] = {}
+        outgoing: dict[str, list[_Outgoing]] = {}
+        held: list[tuple[Claim, HeldClaim]] = []
+        for context in contexts:
+            claim = context.claim
+            result = engine.scrub(context)
+            report.scrubbed += 1
+            tally = counts.setdefault(claim.payer_id, PayerCounts())
+            tally.scrubbed += 1
+            claim_input = None
+            problem = None if result.clean else _held(result)
+            if problem is None and context.coverage is not None and context.payer is not None:
+                claim_input, refusal = _claim_input(claim, context, partners, now)
+                if refusal is not None:
+                    problem = HeldClaim(claim.claim_id, (WRITER_RULE,), (refusal,))
+            if problem is not None:
+                tally.held += 1
+                held.append((claim, problem))
+                if claim.status is not ClaimStatus.HELD:
+                    claim.move_to(
+                        ClaimStatus.HELD, by=by, at=now, reason="scrub: " + ", ".join(problem.rules)
+                    )
+                    uow.claims.save(claim)
+                continue
+            tally.clean += 1
+            report.clean += 1
+            if claim.status is not ClaimStatus.READY:
+                claim.move_to(ClaimStatus.READY, by=by, at=now, reason="scrub: clean")
+            if claim_input is None:
+                report.self_pay_ready.append(claim.claim_id)
+                uow.claims.save(claim)
+                continue
+            outgoing.setdefault(claim.payer_id, []).append(_Outgoing(claim, claim_input))
+        for payer_id, batch in sorted(outgoing.items()):
+            report.batches.append(
+                _send(uow, outbox, payer_id, batch, counts[payer_id], partners, now, by)
+            )
+        uow.commit()
+    report.held = [h for _, h in held]
+    report.released = sorted(
+        o.claim.claim_id
+        for batch in outgoing.values()
+        for o in batch
+        if o.claim.claim_id in was_held
+    ) + sorted(c for c in report.self_pay_ready if c in was_held)
+    chosen = policy or shipped_policy()
+    for claim, hold in held:
+        opened = open_item(uow_factory, _hold_problem(claim, hold), now=now, by=by, policy=chosen)
+        report.work_items_opened += int(opened.created)
+    for claim_id in report.released:
+        closed = solve_problem(
+            uow_factory, claim_id=claim_id, problem_key=HOLD_KEY, now=now, reason="scrub: clean"
+        )
+        report.work_items_closed += len(closed)
+    return report
+
+
+def _held(result: ScrubResult) -> HeldClaim:
+    blocking = tuple(dict.fromkeys(f.rule for f in result.findings if f.blocks_submission))
+    return HeldClaim(result.claim_id, blocking, tuple(finding_text(f) for f in result.findings))
+
+
+def _hold_problem(claim: Claim, hold: HeldClaim) -> Problem:
+    return Problem(
+        kind=WorkKind.SCRUB_HOLD,
+        category=CATEGORY,
+        problem_key=HOLD_KEY,
+        amount_at_stake=claim.total_charge,
+        claim_id=claim.claim_id,
+        patient_account=claim.encounter.patient_account,
+        payer_id=claim.payer_id,
+        summary=f"held by {', '.join(hold.rules)}: " + " | ".join(hold.findings),
+    )
+
+
+def _claim_input(
+    claim: Claim,
+    context: ScrubContext,
+    partners: TradingPartners,
+    now: datetime,
+) -> tuple[ClaimInput | None, str | None]:
+    """The claim's 837 input, or why the 837 writer refuses it (written alone as a probe)."""
+    coverage, payer = context.coverage, context.payer
+    encounter = claim.encounter
+    billing = context.providers.get(encounter.billing_npi)
+    if coverage is None or payer is None:
+        return None, None
+    if billing is None:
+        return None, f"{WRITER_RULE}: billing provider {encounter.billing_npi} is not on file"
+    try:
+        claim_input = ClaimInput(
+            claim=claim,
+            patient=context.patient,
+            coverage=coverage,
+            payer=payer,
+            billing_provider=billing,
+            submitter=partners.submitter_for(billing),
+            receiver=partners.receiver_for(payer),
+            rendering=context.providers.get(encounter.rendering_npi),
+            # A referring provider not on file has no name to send (2310A NM103).
+            referring=context.providers.get(encounter.referring_npi)
+            if encounter.referring_npi
+            else None,
+            facility=context.facility,
+        )
+        write_837p([claim_input], Envelope("PROBE", "PROBE", 1, 1, now))
+    except X12WriteError as exc:
+        return None, f"{WRITER_RULE} 837 writer refused the claim: {exc}"
+    return claim_input, None
+
+
+def _send(
+    uow: UnitOfWork,
+    outbox: Path,
+    payer_id: str,
+    batch: list[_Outgoing],
+    counts: PayerCounts,
+    partners: TradingPartners,
+    now: datetime,
+    by: str,
+) -> BatchRecord:
+    first = batch[0].claim_input
+    envelope = next_envelope(
+        uow,
+        sender_id=first.submitter.identifier,
+        receiver_id=first.receiver.identifier,
+        created=now,
+        production=partners.production,
+    )
+    inputs = [o.claim_input for o in batch]
+    text = write_837p(inputs, envelope)
+    name = f"837P-{payer_id}-{envelope.interchange_control_number:09d}.x12"
+    # write_837 puts each (submitter, receiver) pair in its own transaction set, in first-seen
+    # order; the 999 answers per transaction set (AK202 = ST02).
+    exchanges: dict[tuple[Submitter, Receiver], str] = {}
+    for claim_input in inputs:
+        key = (claim_input.submitter, claim_input.receiver)
+        if key not in exchanges:
+            exchanges[key] = transaction_control_number(envelope, len(exchanges))
+    batch_id = uow.tier1.add_batch(
+        {
+            "payer_id": payer_id,
+            "transaction": "837P",
+            "file_name": name,
+            "sender_id": envelope.sender_id,
+            "receiver_id": envelope.receiver_id,
+            "interchange_control_number": envelope.interchange_control_number,
+            "group_control_number": envelope.group_control_number,
+            "created_at": now,
+            "created_by": by,
+            "scrubbed": counts.scrubbed,
+            "clean": counts.clean,
+            "held": counts.held,
+            "submitted": len(batch),
+            "total_charge": total(o.claim.total_charge for o in batch).amount,
+        },
+        [
+            BatchClaim(
+                batch_id=0,
+                claim_id=o.claim.claim_id,
+                transaction_control_number=exchanges[
+                    (o.claim_input.submitter, o.claim_input.receiver)
+                ],
+                charge=o.claim.total_charge,
+                outcome="submitted",
+                reason="",
+            )
+            for o in batch
+        ],
+    )
+    for o in batch:
+        o.claim.move_to(ClaimStatus.SUBMITTED, by=by, at=now, reason=f"batch {batch_id}: {name}")
+        uow.claims.save(o.claim)
+    write_outbox_file(outbox, name, text)
+    stored = uow.tier1.batch(batch_id)
+    if stored is None:
+        raise LookupError(f"batch {batch_id} was not stored")
+    return stored

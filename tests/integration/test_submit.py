@@ -1,0 +1,134 @@
+"""Submit on SQLite and PostgreSQL: scrub, batch clean claims per payer into an 837P that pyx12
+accepts, update statuses and history, hold the rest as Tier 1 work, release a fixed claim."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import text
+from store_practice import NOW
+from tier1_practice import UowFactory, import_submit_practice, run_submit
+
+from claimdesk.domain.claims import ClaimStatus
+from claimdesk.domain.money import Money
+from claimdesk.domain.work import Outcome, WorkKind
+from claimdesk.services.submit import HOLD_KEY
+from claimdesk.store.uow import UnitOfWork
+from unit.edi.pyx12_oracle import pyx12_errors
+
+
+def _status(uow: UnitOfWork, claim_id: str) -> ClaimStatus:
+    claim = uow.claims.get(claim_id)
+    assert claim is not None
+    return claim.status
+
+
+def test_clean_claims_are_batched_and_the_lapsed_one_is_held(
+    uow_factory: UowFactory, tmp_path: Path
+) -> None:
+    import_submit_practice(uow_factory)
+    report = run_submit(uow_factory, tmp_path)
+
+    assert (report.scrubbed, report.clean, report.submitted) == (3, 2, 2)
+    assert [(h.claim_id, h.rules) for h in report.held] == [("CE3", ("COV007",))]
+    [batch] = report.batches
+    assert (batch.payer_id, batch.transaction, batch.submitted) == ("ACME", "837P", 2)
+    assert (batch.scrubbed, batch.clean, batch.held) == (2, 2, 0)
+    assert batch.clean_claim_rate == Decimal(1)
+    assert batch.first_pass_acceptance is None  # nothing acknowledged yet
+    assert batch.total_charge == Money("340.00")
+
+    x12 = (tmp_path / batch.file_name).read_text()
+    assert pyx12_errors(x12) == []
+    assert "CLM*CE1*190*" in x12
+    assert "CLM*CE2*150*" in x12
+    assert "CE3" not in x12
+    assert x12.startswith("ISA*00*          *00*          *ZZ*RFMG001        *ZZ*ACME           ")
+
+    with uow_factory() as uow:
+        first = uow.claims.get("CE1")
+        assert first is not None
+        assert [c.to_status for c in first.history] == [
+            ClaimStatus.DRAFT,
+            ClaimStatus.READY,
+            ClaimStatus.SUBMITTED,
+        ]
+        assert first.history[-1].reason == f"batch {batch.batch_id}: {batch.file_name}"
+        assert _status(uow, "CE3") is ClaimStatus.HELD
+        item = uow.work.active_for("CE3", HOLD_KEY)
+    assert item is not None
+    assert (item.kind, item.tier, item.queue) == (WorkKind.SCRUB_HOLD, 1, "t1-scrub")
+    assert "COV007 coverage-lapsed (error)" in item.summary
+    assert "Fix: Ask the patient for current insurance" in item.summary
+    assert "COD024 zero-charge (warning)" in item.summary  # warnings ride along
+
+
+def test_a_second_run_sends_nothing_twice_and_keeps_one_item(
+    uow_factory: UowFactory, tmp_path: Path
+) -> None:
+    import_submit_practice(uow_factory)
+    run_submit(uow_factory, tmp_path)
+    again = run_submit(uow_factory, tmp_path, NOW + timedelta(hours=1))
+    assert again.scrubbed == 1  # only the held claim is scrubbed again
+    assert again.batches == []
+    assert again.work_items_opened == 0  # its scrub-hold item is still open
+    with uow_factory() as uow:
+        assert len(uow.tier1.batches()) == 1
+
+
+def test_a_fixed_claim_is_rescrubbed_and_released(uow_factory: UowFactory, tmp_path: Path) -> None:
+    import_submit_practice(uow_factory)
+    with uow_factory() as uow:
+        uow.session.execute(
+            text("UPDATE encounter_diagnoses SET code = 'J02.Z9' WHERE encounter_id = 'E2'")
+        )
+        uow.commit()
+    first = run_submit(uow_factory, tmp_path)
+    assert ("CE2", ("COD001",)) in [(h.claim_id, h.rules) for h in first.held]
+    assert first.batches[0].held == 1
+    assert first.batches[0].clean_claim_rate == Decimal("0.5")
+    with uow_factory() as uow:
+        item = uow.work.active_for("CE2", HOLD_KEY)
+        uow.session.execute(
+            text("UPDATE encounter_diagnoses SET code = 'J02.9' WHERE encounter_id = 'E2'")
+        )
+        uow.commit()
+    assert item is not None
+
+    later = NOW + timedelta(days=1)
+    second = run_submit(uow_factory, tmp_path, later)
+    assert second.released == ["CE2"]
+    assert second.work_items_closed == 1
+    [batch] = second.batches
+    assert batch.submitted == 1
+    with uow_factory() as uow:
+        claim = uow.claims.get("CE2")
+        closed = uow.work.get(item.item_id or 0)
+    assert claim is not None
+    assert [c.to_status for c in claim.history] == [
+        ClaimStatus.DRAFT,
+        ClaimStatus.HELD,
+        ClaimStatus.READY,
+        ClaimStatus.SUBMITTED,
+    ]
+    assert closed is not None
+    assert closed.outcome is Outcome.PROBLEM_SOLVED
+    assert pyx12_errors((tmp_path / batch.file_name).read_text()) == []
+
+
+def test_a_claim_the_837_cannot_carry_is_held_with_the_writers_reason(
+    uow_factory: UowFactory, tmp_path: Path
+) -> None:
+    import_submit_practice(uow_factory, zip_plus_four=False)
+    report = run_submit(uow_factory, tmp_path)
+    assert report.batches == []
+    held = {h.claim_id: h for h in report.held}
+    assert held["CE1"].rules == ("X12",)
+    assert (
+        "2010AA billing provider N403 ZIP code: '62701' is not nine digits"
+        in (held["CE1"].findings[0])
+    )
+    with uow_factory() as uow:
+        assert _status(uow, "CE1") is ClaimStatus.HELD
