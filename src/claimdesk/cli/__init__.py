@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from claimdesk.cli import (
+    audit_cmd,
     codes_cmd,
     demo_cmd,
     import_cmd,
@@ -10,9 +11,11 @@ from claimdesk.cli import (
     init_cmd,
     queue_cmd,
     rules_cmd,
+    serve_cmd,
     summary_cmd,
     synth_cmd,
     users_cmd,
+    web_users_cmd,
     x12_cmd,
 )
 from claimdesk.cli.app import app
@@ -29,6 +32,9 @@ COMMAND_MODULES = (
     rules_cmd,
     codes_cmd,
     ingest_cmd,
+    serve_cmd,
+    audit_cmd,
+    web_users_cmd,
 )
 
 

@@ -31,6 +31,7 @@ from claimdesk.store.repositories import (
     ProviderRepository,
 )
 from claimdesk.store.tier1_repository import Tier1Repository
+from claimdesk.store.web_repository import WebRepository
 from claimdesk.store.work_repository import WorkRepository
 
 
@@ -48,6 +49,7 @@ class UnitOfWork:
     ledger: LedgerRepository
     work: WorkRepository
     remits: RemitRepository
+    web: WebRepository
     tier1: Tier1Repository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
@@ -81,6 +83,7 @@ class UnitOfWork:
         self.ledger = LedgerRepository(session)
         self.work = WorkRepository(session)
         self.remits = RemitRepository(session, self.encounters)
+        self.web = WebRepository(session)
         self.tier1 = Tier1Repository(session)
         return self
 

@@ -8,6 +8,7 @@ from sqlalchemy import Connection
 from claimdesk.store import (
     remit_tables,  # noqa: F401  (registers the remittance tables on Base)
     tier1_tables,  # noqa: F401  (registers the Tier 1 tables on Base)
+    web_tables,  # noqa: F401  (registers the web desk tables on Base)
     work_tables,  # noqa: F401  (registers the work-queue tables on Base)
 )
 from claimdesk.store.engine import make_engine

@@ -1,0 +1,496 @@
+"""The desk: every use case a person starts from the web or the API, checked and audited.
+
+Each method takes the acting person, checks what they may do with the object asked for, calls
+the services, and writes an audit record for every view or change of patient data, also when it
+is refused. The faces (JSON API, HTML pages) only translate requests and answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from claimdesk.api.guard import Actor, Capability, ForbiddenError, NotFoundError
+from claimdesk.audit.chain import AuditRecord
+from claimdesk.audit.log import Outcome as AuditOutcome
+from claimdesk.audit.log import record
+from claimdesk.domain.claims import Claim, StatusChange
+from claimdesk.domain.coverage import Coverage
+from claimdesk.domain.ledger import RECEIVABLES, Account, BalanceQuery, Entry
+from claimdesk.domain.money import Money
+from claimdesk.domain.parties import Patient
+from claimdesk.domain.work import Outcome, WorkAction, WorkItem, WorkStatus
+from claimdesk.routing.access import Role
+from claimdesk.routing.actions import actions_for
+from claimdesk.routing.policy import RoutingPolicy
+from claimdesk.security import accounts
+from claimdesk.security.masking import member_id_for
+from claimdesk.services import users as user_service
+from claimdesk.services import work_queue
+from claimdesk.services.practice_summary import PracticeSummary, practice_summary
+from claimdesk.services.users import Person, queues_of
+from claimdesk.store.uow import UnitOfWork
+from claimdesk.store.web_repository import ClaimHit, PatientHit
+from claimdesk.store.work_repository import ProductivityRow, User
+
+UowFactory = Callable[[], UnitOfWork]
+SEARCH_LIMIT = 50
+QUEUE_PAGE = 50
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageView:
+    coverage_id: str
+    payer_id: str
+    plan_name: str
+    member_id: str  # masked for roles that do not need it
+    priority: int
+    effective: str
+    termination: str
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerLine:
+    entry_id: str
+    kind: str
+    effective: str
+    account: str
+    line_number: int | None
+    amount: Money
+    memo: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimView:
+    claim: Claim
+    patient: Patient
+    payer_name: str
+    coverage: CoverageView | None
+    history: tuple[StatusChange, ...]
+    ledger: tuple[LedgerLine, ...]
+    balance: Money
+    insurance_balance: Money
+    patient_balance: Money
+    line_balances: dict[int, Money]
+
+
+@dataclass(frozen=True, slots=True)
+class PatientView:
+    patient: Patient
+    coverages: tuple[CoverageView, ...]
+    claims: tuple[ClaimHit, ...]
+    balance: Money
+
+
+@dataclass(frozen=True, slots=True)
+class ItemView:
+    item: WorkItem
+    claim: ClaimView | None
+    may_act: bool
+    holds: bool
+    actions: tuple[WorkAction, ...]
+    can_escalate: bool
+
+
+@dataclass(frozen=True, slots=True)
+class QueueView:
+    queues: tuple[str, ...]
+    open_items: tuple[WorkItem, ...]
+    mine: tuple[WorkItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    term: str
+    patients: tuple[PatientHit, ...]
+    claims: tuple[ClaimHit, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    summary: PracticeSummary
+    productivity: tuple[ProductivityRow, ...]
+    start: datetime
+    end: datetime
+
+
+def _coverage_view(coverage: Coverage, role: Role) -> CoverageView:
+    return CoverageView(
+        coverage_id=coverage.coverage_id,
+        payer_id=coverage.payer_id,
+        plan_name=coverage.plan_name,
+        member_id=member_id_for(role, coverage.member_id),
+        priority=int(coverage.priority),
+        effective=coverage.effective.isoformat(),
+        termination="" if coverage.termination is None else coverage.termination.isoformat(),
+    )
+
+
+def _ledger_lines(entries: Sequence[Entry], claim_id: str) -> tuple[LedgerLine, ...]:
+    return tuple(
+        LedgerLine(
+            entry_id=entry.entry_id,
+            kind=entry.kind.value,
+            effective=entry.effective.isoformat(),
+            account=posting.account.value,
+            line_number=posting.dims.line_number,
+            amount=posting.amount,
+            memo=entry.memo,
+        )
+        for entry in entries
+        for posting in entry.postings
+        if posting.dims.claim_id == claim_id and posting.account in RECEIVABLES
+    )
+
+
+class Desk:
+    def __init__(
+        self, uow_factory: UowFactory, policy: RoutingPolicy, clock: Callable[[], datetime]
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.policy = policy
+        self.clock = clock
+
+    # People and who they are.
+
+    def actor(self, user: User) -> Actor:
+        with self.uow_factory() as uow:
+            return Actor(user, queues_of(uow, user, self.policy))
+
+    def _audit(
+        self,
+        actor: Actor,
+        action: str,
+        target: str,
+        outcome: str,
+        patient: str | None = None,
+        detail: str = "",
+    ) -> None:
+        record(
+            self.uow_factory,
+            AuditRecord(self.clock(), actor.user.user_id, patient, action, target, outcome, detail),
+        )
+
+    # Reading patient data.
+
+    def _claim_view(self, uow: UnitOfWork, claim_id: str, role: Role) -> ClaimView | None:
+        claim = uow.claims.get(claim_id)
+        if claim is None:
+            return None
+        patient = uow.patients.get(claim.encounter.patient_account)
+        if patient is None:
+            return None
+        payer = uow.payers.get(claim.payer_id)
+        coverage = uow.coverages.get(claim.coverage_id) if claim.coverage_id else None
+        claim_query = BalanceQuery(claim_id=claim_id)
+        return ClaimView(
+            claim=claim,
+            patient=patient,
+            payer_name=claim.payer_id if payer is None else payer.name,
+            coverage=None if coverage is None else _coverage_view(coverage, role),
+            history=tuple(claim.history),
+            ledger=_ledger_lines(uow.ledger.entries(claim_id=claim_id), claim_id),
+            balance=uow.ledger.balance(claim_query),
+            insurance_balance=uow.ledger.balance(
+                BalanceQuery(accounts=frozenset({Account.INSURANCE_AR}), claim_id=claim_id)
+            ),
+            patient_balance=uow.ledger.balance(
+                BalanceQuery(accounts=frozenset({Account.PATIENT_AR}), claim_id=claim_id)
+            ),
+            line_balances=uow.ledger.balances_by_line(claim_id),
+        )
+
+    def claim(self, actor: Actor, claim_id: str) -> ClaimView:
+        target = f"claim {claim_id}"
+        if not actor.can(Capability.READ_PATIENTS):
+            self._audit(actor, "view_claim", target, AuditOutcome.DENIED)
+            raise ForbiddenError(f"a {actor.role} may not read claims")
+        with self.uow_factory() as uow:
+            view = self._claim_view(uow, claim_id, actor.role)
+        if view is None:
+            self._audit(actor, "view_claim", target, AuditOutcome.NOT_FOUND)
+            raise NotFoundError(f"claim {claim_id}: no such claim")
+        self._audit(actor, "view_claim", target, AuditOutcome.OK, view.patient.account)
+        return view
+
+    def patient(self, actor: Actor, account: str) -> PatientView:
+        target = f"patient {account}"
+        if not actor.can(Capability.READ_PATIENTS):
+            self._audit(actor, "view_patient", target, AuditOutcome.DENIED)
+            raise ForbiddenError(f"a {actor.role} may not read patients")
+        with self.uow_factory() as uow:
+            patient = uow.patients.get(account)
+            if patient is not None:
+                view = PatientView(
+                    patient=patient,
+                    coverages=tuple(
+                        _coverage_view(c, actor.role) for c in uow.coverages.for_patient(account)
+                    ),
+                    claims=tuple(uow.web.claims_of_patient(account)),
+                    balance=uow.ledger.balance(BalanceQuery(patient_account=account)),
+                )
+        if patient is None:
+            self._audit(actor, "view_patient", target, AuditOutcome.NOT_FOUND)
+            raise NotFoundError(f"patient {account}: no such patient")
+        self._audit(actor, "view_patient", target, AuditOutcome.OK, account)
+        return view
+
+    def search(self, actor: Actor, term: str) -> SearchResult:
+        term = term.strip()
+        if not actor.can(Capability.READ_PATIENTS):
+            self._audit(actor, "search", f"search {term}", AuditOutcome.DENIED)
+            raise ForbiddenError(f"a {actor.role} may not search patients or claims")
+        if not term:
+            return SearchResult(term, (), ())
+        with self.uow_factory() as uow:
+            patients = tuple(uow.web.find_patients(term, SEARCH_LIMIT))
+            claims = tuple(uow.web.find_claims(term, SEARCH_LIMIT))
+        shown = sorted({p.account for p in patients} | {c.patient_account for c in claims})
+        self._audit(
+            actor,
+            "search",
+            f"search {term}",
+            AuditOutcome.OK,
+            detail=f"patients shown: {', '.join(shown)}" if shown else "nothing found",
+        )
+        return SearchResult(term, patients, claims)
+
+    # Work items.
+
+    def queue(self, actor: Actor) -> QueueView:
+        if not actor.queues:
+            return QueueView((), (), ())
+        open_items = work_queue.list_queue(self.uow_factory, queues=actor.queues, limit=QUEUE_PAGE)
+        held = work_queue.list_queue(
+            self.uow_factory,
+            queues=actor.queues,
+            statuses=(WorkStatus.IN_PROGRESS,),
+            limit=QUEUE_PAGE,
+        )
+        mine = tuple(i for i in held if i.assignee == actor.user.user_id)
+        return QueueView(actor.queues, tuple(open_items), mine)
+
+    def _visible_item(self, actor: Actor, item_id: int, action: str) -> WorkItem:
+        try:
+            item = work_queue.show(self.uow_factory, item_id)
+        except work_queue.ItemNotFoundError:
+            item = None
+        if item is None or not actor.sees_item(item):
+            self._audit(actor, action, f"work item {item_id}", AuditOutcome.NOT_FOUND)
+            raise NotFoundError(f"work item {item_id}: no such item in your queues")
+        return item
+
+    def item(self, actor: Actor, item_id: int) -> ItemView:
+        item = self._visible_item(actor, item_id, "view_item")
+        claim = None
+        if item.claim_id is not None:
+            with self.uow_factory() as uow:
+                claim = self._claim_view(uow, item.claim_id, actor.role)
+        patient = item.patient_account or (None if claim is None else claim.patient.account)
+        self._audit(actor, "view_item", f"work item {item_id}", AuditOutcome.OK, patient)
+        holds = item.assignee == actor.user.user_id and item.status is WorkStatus.IN_PROGRESS
+        return ItemView(
+            item=item,
+            claim=claim,
+            may_act=actor.works_item(item),
+            holds=holds,
+            actions=actions_for(item.kind, appeal_rights=item.appeal_rights),
+            can_escalate=self.policy.tiers[item.tier].escalation_queue is not None,
+        )
+
+    def _acting_on(self, actor: Actor, item_id: int, action: str) -> WorkItem:
+        item = self._visible_item(actor, item_id, action)
+        if not actor.works_item(item):
+            self._audit(
+                actor, action, f"work item {item_id}", AuditOutcome.DENIED, item.patient_account
+            )
+            raise ForbiddenError(f"work item {item_id}: queue {item.queue} is not one you work")
+        return item
+
+    def _changed(
+        self, actor: Actor, item: WorkItem, action: str, change: Callable[[], WorkItem]
+    ) -> WorkItem:
+        target = f"work item {item.item_id}"
+        try:
+            changed = change()
+        except Exception as exc:
+            self._audit(
+                actor, action, target, AuditOutcome.FAILED, item.patient_account, str(exc)[:500]
+            )
+            raise
+        self._audit(actor, action, target, AuditOutcome.OK, item.patient_account)
+        return changed
+
+    def next_item(self, actor: Actor) -> WorkItem | None:
+        if not actor.can(Capability.WORK):
+            raise ForbiddenError(f"a {actor.role} takes no items")
+        item = work_queue.next_item(
+            self.uow_factory, actor.user.user_id, now=self.clock(), policy=self.policy
+        )
+        if item is not None:
+            self._audit(
+                actor,
+                "take_item",
+                f"work item {item.item_id}",
+                AuditOutcome.OK,
+                item.patient_account,
+            )
+        return item
+
+    def note(self, actor: Actor, item_id: int, text: str) -> WorkItem:
+        item = self._acting_on(actor, item_id, "note_item")
+        return self._changed(
+            actor,
+            item,
+            "note_item",
+            lambda: work_queue.add_note(
+                self.uow_factory, item_id, actor.user.user_id, text, now=self.clock()
+            ),
+        )
+
+    def snooze(self, actor: Actor, item_id: int, until: datetime) -> WorkItem:
+        item = self._acting_on(actor, item_id, "snooze_item")
+        return self._changed(
+            actor,
+            item,
+            "snooze_item",
+            lambda: work_queue.snooze(
+                self.uow_factory, item_id, actor.user.user_id, until=until, now=self.clock()
+            ),
+        )
+
+    def release(self, actor: Actor, item_id: int) -> WorkItem:
+        item = self._acting_on(actor, item_id, "release_item")
+        return self._changed(
+            actor,
+            item,
+            "release_item",
+            lambda: work_queue.release(
+                self.uow_factory, item_id, actor.user.user_id, now=self.clock()
+            ),
+        )
+
+    def escalate(self, actor: Actor, item_id: int, reason: str) -> WorkItem:
+        item = self._acting_on(actor, item_id, "escalate_item")
+        return self._changed(
+            actor,
+            item,
+            "escalate_item",
+            lambda: work_queue.escalate(
+                self.uow_factory,
+                item_id,
+                actor.user.user_id,
+                reason=reason,
+                now=self.clock(),
+                policy=self.policy,
+            ),
+        )
+
+    def close(
+        self,
+        actor: Actor,
+        item_id: int,
+        outcome: Outcome,
+        resolved: Money | None,
+        action: WorkAction | None,
+    ) -> WorkItem:
+        item = self._acting_on(actor, item_id, "close_item")
+        return self._changed(
+            actor,
+            item,
+            "close_item",
+            lambda: work_queue.close(
+                self.uow_factory,
+                item_id,
+                actor.user.user_id,
+                outcome=outcome,
+                now=self.clock(),
+                resolved=resolved,
+                action=action,
+            ),
+        )
+
+    # People.
+
+    def people(self, actor: Actor) -> list[Person]:
+        actor.require(Capability.MANAGE_PEOPLE)
+        return user_service.list_people(self.uow_factory, self.policy)
+
+    def add_person(self, actor: Actor, user_id: str, name: str, role: Role) -> User:
+        actor.require(Capability.MANAGE_PEOPLE)
+        user = user_service.add_user(
+            self.uow_factory,
+            user_id=user_id,
+            name=name,
+            role=role,
+            by=actor.user.user_id,
+            now=self.clock(),
+        )
+        self._audit(actor, "add_user", f"user {user_id}", AuditOutcome.OK, detail=role.value)
+        return user
+
+    def grant(self, actor: Actor, user_id: str, queue: str) -> bool:
+        actor.require(Capability.MANAGE_PEOPLE)
+        with self.uow_factory() as uow:
+            if uow.work.user(user_id) is None:
+                raise NotFoundError(f"user {user_id}: no such user")
+        added = user_service.grant_queue(
+            self.uow_factory,
+            user_id=user_id,
+            queue=queue,
+            by=actor.user.user_id,
+            now=self.clock(),
+            policy=self.policy,
+        )
+        self._audit(actor, "grant_queue", f"user {user_id}", AuditOutcome.OK, detail=queue)
+        return added
+
+    def disable(self, actor: Actor, user_id: str) -> int:
+        actor.require(Capability.MANAGE_PEOPLE)
+        self.person(actor, user_id)
+        ended = accounts.disable_user(
+            self.uow_factory, user_id, by=actor.user.user_id, now=self.clock()
+        )
+        self._audit(actor, "disable_user", f"user {user_id}", AuditOutcome.OK)
+        return ended
+
+    def set_password(self, actor: Actor, user_id: str, password: str) -> None:
+        if user_id != actor.user.user_id:
+            actor.require(Capability.MANAGE_PEOPLE)
+            self.person(actor, user_id)
+        accounts.set_password(
+            self.uow_factory, user_id, password, by=actor.user.user_id, now=self.clock()
+        )
+        self._audit(actor, "set_password", f"user {user_id}", AuditOutcome.OK)
+
+    def person(self, actor: Actor, user_id: str) -> User:
+        actor.require(Capability.MANAGE_PEOPLE)
+        with self.uow_factory() as uow:
+            user = uow.work.user(user_id)
+        if user is None:
+            raise NotFoundError(f"user {user_id}: no such user")
+        return user
+
+    # Figures.
+
+    def dashboard(self, actor: Actor, days: int = 30) -> Dashboard:
+        actor.require(Capability.SEE_SUMMARY)
+        end = self.clock()
+        start = end - timedelta(days=days)
+        with self.uow_factory() as uow:
+            summary = practice_summary(uow)
+        rows = work_queue.productivity(self.uow_factory, start=start, end=end)
+        return Dashboard(summary, tuple(rows), start, end)
+
+    def audit_log(self, actor: Actor, limit: int = 200) -> list[AuditRecordView]:
+        actor.require(Capability.READ_AUDIT)
+        with self.uow_factory() as uow:
+            stored = uow.web.audit_records(limit=limit, newest_first=True)
+        return [AuditRecordView(s.record_id, s.record) for s in stored]
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecordView:
+    record_id: int
+    record: AuditRecord

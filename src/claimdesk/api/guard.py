@@ -1,0 +1,67 @@
+"""Who may do what: capabilities per role, and the per-object checks on work items.
+
+Menus are drawn from these too, but every route checks them on the object it serves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from claimdesk.domain.work import WorkItem
+from claimdesk.routing.access import Role
+from claimdesk.store.work_repository import User
+
+
+class Capability(StrEnum):
+    WORK = "work"  # take and act on items of the queues one may work
+    READ_PATIENTS = "read_patients"  # search, claim and patient pages
+    OVERSEE_QUEUES = "oversee_queues"  # read items of any queue
+    MANAGE_PEOPLE = "manage_people"
+    SEE_SUMMARY = "see_summary"
+    READ_AUDIT = "read_audit"
+
+
+C = Capability
+CAPABILITIES: dict[Role, frozenset[Capability]] = {
+    Role.TIER1: frozenset({C.WORK, C.READ_PATIENTS}),
+    Role.TIER2: frozenset({C.WORK, C.READ_PATIENTS}),
+    Role.MANAGER: frozenset(
+        {C.WORK, C.READ_PATIENTS, C.OVERSEE_QUEUES, C.MANAGE_PEOPLE, C.SEE_SUMMARY}
+    ),
+    # An auditor reads everything and changes nothing.
+    Role.AUDITOR: frozenset({C.READ_PATIENTS, C.OVERSEE_QUEUES, C.SEE_SUMMARY, C.READ_AUDIT}),
+    # An admin manages people; patient data only through the queues granted to them.
+    Role.ADMIN: frozenset({C.WORK, C.MANAGE_PEOPLE}),
+}
+
+
+class ForbiddenError(PermissionError):
+    """The person may not do this (HTTP 403)."""
+
+
+class NotFoundError(LookupError):
+    """No such object, or one the person may not see (HTTP 404: ids reveal nothing)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    user: User
+    queues: tuple[str, ...]
+
+    @property
+    def role(self) -> Role:
+        return self.user.role
+
+    def can(self, capability: Capability) -> bool:
+        return capability in CAPABILITIES[self.role]
+
+    def require(self, capability: Capability) -> None:
+        if not self.can(capability):
+            raise ForbiddenError(f"a {self.role} may not {capability.value.replace('_', ' ')}")
+
+    def sees_item(self, item: WorkItem) -> bool:
+        return item.queue in self.queues or self.can(Capability.OVERSEE_QUEUES)
+
+    def works_item(self, item: WorkItem) -> bool:
+        return self.can(Capability.WORK) and item.queue in self.queues

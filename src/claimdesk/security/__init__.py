@@ -1,0 +1,1 @@
+"""Security for the web desk: passwords, sign-in throttling, sessions, CSRF, masking, headers."""

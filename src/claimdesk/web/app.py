@@ -1,0 +1,120 @@
+"""The web application: pages, the JSON API under ``/api/v1``, headers and error answers.
+
+Errors on ``/api/`` are problem+json (RFC 9457); on pages they are an HTML page with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+
+from claimdesk.api.desk import Desk
+from claimdesk.api.guard import ForbiddenError, NotFoundError
+from claimdesk.api.routes import router as api_router
+from claimdesk.domain.work import WorkError
+from claimdesk.routing.access import AccessError
+from claimdesk.security.accounts import LockedError, SignInError
+from claimdesk.security.headers import headers_for
+from claimdesk.security.passwords import PasswordRuleError
+from claimdesk.services.users import UserError
+from claimdesk.web.auth import CsrfError, SignInRequiredError
+from claimdesk.web.config import DeskConfig
+from claimdesk.web.pages import router as pages_router
+from claimdesk.web.templates import templates
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+# Exceptions a person's request can cause, with the HTTP status and title they answer with.
+EXPECTED: tuple[tuple[type[Exception], int, str], ...] = (
+    (LockedError, 429, "Too many failed sign-ins"),
+    (SignInError, 401, "Sign-in failed"),
+    (SignInRequiredError, 401, "Sign-in required"),
+    (CsrfError, 403, "Form expired"),
+    (ForbiddenError, 403, "Not allowed"),
+    (AccessError, 403, "Not allowed"),
+    (NotFoundError, 404, "Not found"),
+    (WorkError, 409, "Not possible in the item's state"),
+    (UserError, 422, "Invalid person"),
+    (PasswordRuleError, 422, "Invalid password"),
+)
+
+
+def _problem(status: int, title: str, detail: str, instance: str) -> JSONResponse:
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    body["detail"] = detail
+    body["instance"] = instance
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body, status, headers=headers, media_type="application/problem+json")
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _error_page(request: Request, status: int, title: str, detail: str) -> Response:
+    return templates.TemplateResponse(
+        request, "error.html", {"title": title, "detail": detail}, status_code=status
+    )
+
+
+def _answer(request: Request, status: int, title: str, detail: str) -> Response:
+    if _is_api(request):
+        return _problem(status, title, detail, request.url.path)
+    if status == 401 and title == "Sign-in required":
+        return RedirectResponse("/login", status_code=303)
+    return _error_page(request, status, title, detail)
+
+
+def create_app(config: DeskConfig) -> FastAPI:
+    app = FastAPI(
+        title="claimdesk",
+        version="1",
+        description="The billing desk: work queues, claims, patients, people and figures.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.config = config
+    app.state.desk = Desk(config.uow_factory, config.policy, config.clock)
+
+    @app.middleware("http")
+    async def security_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        for name, value in headers_for(request.url.path).items():
+            response.headers.setdefault(name, value)
+        return response
+
+    for exc_type, status, title in EXPECTED:
+        app.add_exception_handler(exc_type, _handler(status, title))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        reasons = "; ".join(
+            f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}" for error in exc.errors()
+        )
+        return _answer(request, 422, "Invalid request", reasons)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        return _answer(request, exc.status_code, str(exc.detail), str(exc.detail))
+
+    app.include_router(api_router, prefix="/api/v1")
+    app.include_router(pages_router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
+
+
+def _handler(status: int, title: str) -> Callable[[Request, Exception], Awaitable[Response]]:
+    async def handle(request: Request, exc: Exception) -> Response:
+        return _answer(request, status, title, str(exc) or title)
+
+    return handle

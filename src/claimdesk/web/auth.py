@@ -1,0 +1,82 @@
+"""Who is asking: the session cookie (pages) or a bearer token (API), checked on each request."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Form, Request
+
+from claimdesk.api.desk import Desk
+from claimdesk.api.guard import Actor
+from claimdesk.security.accounts import Authenticated, authenticate
+from claimdesk.security.csrf import csrf_matches
+from claimdesk.web.config import DeskConfig
+
+SESSION_COOKIE = "claimdesk_session"
+
+
+class SignInRequiredError(Exception):
+    """No live session: pages redirect to the sign-in page, the API answers 401."""
+
+
+class CsrfError(Exception):
+    """A form came back without this session's CSRF token."""
+
+
+def config_of(request: Request) -> DeskConfig:
+    config: DeskConfig = request.app.state.config
+    return config
+
+
+def desk_of(request: Request) -> Desk:
+    desk: Desk = request.app.state.desk
+    return desk
+
+
+def _session(request: Request, token: str | None) -> Authenticated:
+    if not token:
+        raise SignInRequiredError
+    config = config_of(request)
+    found = authenticate(config.uow_factory, token, now=config.clock(), policy=config.sessions)
+    if found is None:
+        raise SignInRequiredError
+    request.state.session = found
+    return found
+
+
+def page_session(request: Request) -> Authenticated:
+    return _session(request, request.cookies.get(SESSION_COOKIE))
+
+
+def page_actor(session: Annotated[Authenticated, Depends(page_session)], request: Request) -> Actor:
+    return desk_of(request).actor(session.user)
+
+
+def form_actor(
+    session: Annotated[Authenticated, Depends(page_session)],
+    request: Request,
+    csrf_token: Annotated[str, Form()] = "",
+) -> Actor:
+    """The person behind a submitted form, which must carry this session's CSRF token."""
+    if not csrf_matches(session.csrf_token, csrf_token):
+        raise CsrfError
+    return desk_of(request).actor(session.user)
+
+
+def bearer_session(request: Request) -> Authenticated:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer":
+        raise SignInRequiredError
+    return _session(request, token.strip())
+
+
+def api_actor(
+    session: Annotated[Authenticated, Depends(bearer_session)], request: Request
+) -> Actor:
+    return desk_of(request).actor(session.user)
+
+
+PageActor = Annotated[Actor, Depends(page_actor)]
+FormActor = Annotated[Actor, Depends(form_actor)]
+ApiActor = Annotated[Actor, Depends(api_actor)]

@@ -1,0 +1,27 @@
+"""What one running desk needs: the database, the routing policy, the clock and the limits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from claimdesk.routing.policy import RoutingPolicy
+from claimdesk.security.sessions import SessionPolicy
+from claimdesk.security.throttle import ThrottlePolicy
+from claimdesk.store.uow import UnitOfWork
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class DeskConfig:
+    uow_factory: Callable[[], UnitOfWork]
+    policy: RoutingPolicy
+    clock: Callable[[], datetime] = utc_now
+    sessions: SessionPolicy = field(default_factory=SessionPolicy)
+    throttle: ThrottlePolicy = field(default_factory=ThrottlePolicy)
+    # Off only for a plain-HTTP server on the loopback interface (tests, a single workstation).
+    secure_cookies: bool = True
