@@ -196,11 +196,12 @@ def _apply_999(
     for ack in parsed.acknowledgments:
         if ack.functional_id != "HC":
             continue
-        interchange = parsed.envelopes.interchanges[ack.interchange_index]
+        receivers = {ic.index: ic.header.receiver_id for ic in parsed.envelopes.interchanges}
         batch = None
-        if ack.group_control_number.isdigit():
+        if ack.group_control_number.isdigit() and ack.interchange_index in receivers:
+            # The 999 comes back to us: its ISA08 is the sender id of the batch it answers.
             batch = uow.tier1.batch_by_group(
-                interchange.header.receiver_id, int(ack.group_control_number)
+                receivers[ack.interchange_index], int(ack.group_control_number)
             )
         if batch is None:
             report.unmatched.append(f"group {ack.group_control_number}")

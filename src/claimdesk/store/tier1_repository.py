@@ -537,13 +537,14 @@ class Tier1Repository:
             .where(BATCH_CLAIMS.c.batch_id == batch_id, BATCH_CLAIMS.c.claim_id == claim_id)
             .values(outcome=outcome, outcome_at=at, reason=reason)
         )
-        counts: dict[str, int] = dict(
-            self._session.execute(
+        counts: dict[str, int] = {
+            outcome: int(count)
+            for outcome, count in self._session.execute(
                 select(BATCH_CLAIMS.c.outcome, func.count())
                 .where(BATCH_CLAIMS.c.batch_id == batch_id)
                 .group_by(BATCH_CLAIMS.c.outcome)
-            ).tuples()
-        )
+            )
+        }
         self._session.execute(
             update(BATCHES)
             .where(BATCHES.c.id == batch_id)
