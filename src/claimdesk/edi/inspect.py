@@ -1,7 +1,8 @@
 """Summarize any X12 file: its interchanges, transaction sets and every finding.
 
 This is what ``claimdesk x12 inspect FILE`` shows. Transaction sets that claimdesk reads in full
-(835, 837, 999, 271, 277) also get that reader's findings; the others get the envelope checks only.
+(835, 837, 999, 270, 271, 276, 277) also get that reader's findings; the others get the envelope
+checks only.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 from claimdesk.domain.money import total
 from claimdesk.edi.envelope import TransactionSet, read_envelopes
 from claimdesk.edi.errors import X12Error, X12Finding, has_errors
+from claimdesk.edi.read_270 import read_270_transaction
+from claimdesk.edi.read_276 import read_276_transaction
 from claimdesk.edi.read_837 import read_837_transaction
 from claimdesk.edi.x271 import read_271_transaction
 from claimdesk.edi.x277 import read_277_transaction
@@ -65,6 +68,18 @@ def _detail_999(transaction: TransactionSet) -> tuple[str, tuple[X12Finding, ...
     return detail, ack.findings
 
 
+def _detail_270(transaction: TransactionSet) -> tuple[str, tuple[X12Finding, ...]]:
+    inquiry_set = read_270_transaction(transaction)
+    inquiries = inquiry_set.inquiries
+    dependents = sum(1 for i in inquiries if i.is_dependent)
+    types = sorted({t for i in inquiries for t in i.service_types})
+    detail = (
+        f"{len(inquiries)} eligibility inquiries ({dependents} for dependents), "
+        f"service types {', '.join(types)}"
+    )
+    return detail, inquiry_set.findings
+
+
 def _detail_271(transaction: TransactionSet) -> tuple[str, tuple[X12Finding, ...]]:
     response = read_271_transaction(transaction)
     active = sum(1 for m in response.patients if m.is_active())
@@ -73,6 +88,14 @@ def _detail_271(transaction: TransactionSet) -> tuple[str, tuple[X12Finding, ...
         f"{len(response.patients)} member answers: {active} active, {rejected} rejected requests"
     )
     return detail, response.findings
+
+
+def _detail_276(transaction: TransactionSet) -> tuple[str, tuple[X12Finding, ...]]:
+    inquiry_set = read_276_transaction(transaction)
+    inquiries = inquiry_set.inquiries
+    charges = total(i.charge for i in inquiries if i.charge is not None)
+    detail = f"{len(inquiries)} claim status inquiries, charges {charges}"
+    return detail, inquiry_set.findings
 
 
 def _detail_277(transaction: TransactionSet) -> tuple[str, tuple[X12Finding, ...]]:
@@ -99,7 +122,9 @@ _READERS: dict[str, Callable[[TransactionSet], tuple[str, tuple[X12Finding, ...]
     "835": _detail_835,
     "837": _detail_837,
     "999": _detail_999,
+    "270": _detail_270,
     "271": _detail_271,
+    "276": _detail_276,
     "277": _detail_277,
 }
 

@@ -87,3 +87,49 @@ def test_277ca_rejection_is_counted(tmp_path: Path) -> None:
     assert code == 0, output
     (summary,) = json.loads(output)["transactions"]
     assert summary["detail"] == "claim acknowledgment: 2 claims, 1 accepted, 1 rejected"
+
+
+def test_270_inquiries_are_summarized(tmp_path: Path) -> None:
+    from claimdesk.domain.coverage import Relationship
+    from claimdesk.edi.x270 import write_270
+
+    from .test_read_270 import request
+
+    requests = [
+        request(1, service_types=("30", "98")),
+        request(2, relationship=Relationship.CHILD, service_types=("UC",)),
+    ]
+    path = tmp_path / "inquiry.270"
+    path.write_text(write_270(requests, ENVELOPE))
+    code, output = _inspect(path, "--json")
+    assert code == 0, output
+    (summary,) = json.loads(output)["transactions"]
+    assert (
+        summary["detail"] == "2 eligibility inquiries (1 for dependents), service types 30, 98, UC"
+    )
+
+
+def test_276_is_summarized_and_a_missing_subscriber_name_exits_one(tmp_path: Path) -> None:
+    from claimdesk.edi.x276 import ClaimStatusRequest, write_276
+
+    first = claim_input()
+    second = claim_input(claim=claim("C-1002"))
+    text = write_276([ClaimStatusRequest(first, "T1"), ClaimStatusRequest(second, "T2")], ENVELOPE)
+    path = tmp_path / "status.276"
+    path.write_text(text)
+    code, output = _inspect(path, "--json")
+    assert code == 0, output
+    (summary,) = json.loads(output)["transactions"]
+    charges = first.claim.total_charge + second.claim.total_charge
+    assert summary["detail"] == f"2 claim status inquiries, charges {charges}"
+    segments = text.split("~")
+    segments.remove(next(s for s in segments if s.startswith("NM1*IL")))
+    se = next(i for i, s in enumerate(segments) if s.startswith("SE*"))
+    count = int(segments[se].split("*")[1])
+    segments[se] = segments[se].replace(f"SE*{count}*", f"SE*{count - 1}*")
+    path.write_text("~".join(segments))
+    code, output = _inspect(path, "--json")
+    assert code == 1, output
+    (finding,) = json.loads(output)["findings"]
+    assert finding["rule"] == "276.name_missing"
+    assert finding["location"]["loop_id"] == "2000D"
