@@ -23,6 +23,7 @@ from claimdesk.services.eligibility import (
     results_for_claims,
     send_inquiries,
 )
+from claimdesk.services.estimates import estimate_encounter, import_directory
 from claimdesk.services.trading_partners import TradingPartners
 
 DOS = date(2024, 2, 10)
@@ -202,3 +203,49 @@ def test_coverage_without_member_id_is_not_sent_but_becomes_work(
     assert report.work_items == 1
     summary = _items(uow_factory, "CE1")[0][1]
     assert "Enter the member id from the patient's insurance card" in summary
+
+
+def test_estimate_uses_contract_rate_directory_tier_and_271_remaining(
+    uow_factory: UowFactory, tmp_path: Path
+) -> None:
+    import_small_practice(uow_factory)
+    directory = tmp_path / "plans.csv"
+    directory.write_text(
+        "payer_id,plan_name,network_tier,copay,coinsurance,deductible,out_of_pocket_max\n"
+        "ACME,Acme PPO,1,20.00,0.1,1000.00,4000.00\n"
+        "ACME,Acme PPO,2,45.00,0.3,2000.00,8000.00\n"
+    )
+    assert import_directory(uow_factory, directory, now=NOW, by="alice") == 2
+    assert import_directory(uow_factory, directory, now=NOW, by="alice") == 0
+
+    # No 271 yet: tier 1 of the directory, nothing of the deductible met.
+    # Line 1 (99213-25, no rate for the modifier, so the plain 92.50 rate): copay 20.00, then
+    # 72.50 to the deductible. Line 2 (90686 x 1.5, no rate): its 40.00 charge to the deductible.
+    before = estimate_encounter(uow_factory, "E1", now=NOW, by="alice")
+    lines = before.estimate.lines
+    assert [(e.line.allowed, e.line.allowed_basis) for e in lines] == [
+        (Money("92.50"), "contract"),
+        (Money("40.00"), "charge"),
+    ]
+    assert before.estimate.patient == Money("132.50")
+    assert before.estimate.insurer == Money(0)
+
+    _send(uow_factory, tmp_path)
+    ingest_eligibility(
+        uow_factory, answer_271([request_for(_trace(uow_factory), DOS)]), source="a", now=NOW
+    )
+    # With the 271: 40.00 deductible left. Line 1: copay 20.00, deductible 40.00, 10% of
+    # 32.50 = 3.25 -> 63.25. Line 2: 10% of 40.00 = 4.00. Patient 67.25, plan 65.25.
+    after = estimate_encounter(uow_factory, "E1", now=NOW + timedelta(minutes=1), by="alice")
+    assert [e.patient for e in after.estimate.lines] == [Money("63.25"), Money("4.00")]
+    assert after.estimate.patient == Money("67.25")
+    assert after.estimate.insurer == Money("65.25")
+    with uow_factory() as uow:
+        kept = uow.tier1.estimates_for("E1")
+    assert [e.patient for e in kept] == [Money("132.50"), Money("67.25")]
+    assert kept[-1].sources == {
+        "copay": "directory",
+        "coinsurance": "directory",
+        "deductible_remaining": "271",
+        "out_of_pocket_remaining": "271",
+    }
