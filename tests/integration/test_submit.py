@@ -3,6 +3,7 @@ accepts, update statuses and history, hold the rest as Tier 1 work, release a fi
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -10,12 +11,15 @@ from pathlib import Path
 from sqlalchemy import text
 from store_practice import NOW
 from tier1_practice import UowFactory, import_submit_practice, run_submit
+from typer.testing import CliRunner
 
+from claimdesk.cli import app
 from claimdesk.domain.claims import ClaimStatus
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import Outcome, WorkKind
 from claimdesk.services.submit import HOLD_KEY
 from claimdesk.store.uow import UnitOfWork
+from claimdesk.synth.practice import write_practice
 from unit.edi.pyx12_oracle import pyx12_errors
 
 
@@ -132,3 +136,30 @@ def test_a_claim_the_837_cannot_carry_is_held_with_the_writers_reason(
     )
     with uow_factory() as uow:
         assert _status(uow, "CE1") is ClaimStatus.HELD
+
+
+def test_cli_eligibility_then_submit(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    bundle = tmp_path / "bundle"
+    write_practice(bundle, patients=12, encounters=25, seed=3, defect_rate=0.2)
+    runner = CliRunner()
+    base = ["--home", str(home)]
+    assert runner.invoke(app, [*base, "import", str(bundle)], env={}).exit_code == 0
+    (home / "submission.toml").write_text(
+        '[submitter]\nid = "RFMG001"\ncontact = "Billing"\nphone = "6145550100"\n'
+    )
+    checked = runner.invoke(app, [*base, "eligibility", "--json"], env={})
+    assert checked.exit_code in (0, 1), checked.output
+    inquiries = json.loads(checked.output)["inquiries"]
+    assert inquiries["requests"] > 0
+    assert all(Path(f).name.startswith("270-") for f in inquiries["files"])
+
+    submitted = runner.invoke(app, [*base, "submit", "--json"], env={})
+    assert submitted.exit_code == 1, submitted.output  # planted defects are held
+    report = json.loads(submitted.output)
+    assert report["held"]
+    # The synthetic billing provider has a five-digit ZIP: the 837 writer's reason is shown.
+    assert any("X12" in h["rules"] for h in report["held"])
+    assert all(
+        f.startswith("X12") or " at claim " in f for h in report["held"] for f in h["findings"]
+    )

@@ -6,12 +6,15 @@ from claimdesk.cli import (
     audit_cmd,
     codes_cmd,
     demo_cmd,
+    eligibility_cmd,
+    estimate_cmd,
     import_cmd,
     ingest_cmd,
     init_cmd,
     queue_cmd,
     rules_cmd,
     serve_cmd,
+    submit_cmd,
     summary_cmd,
     synth_cmd,
     users_cmd,
@@ -35,6 +38,9 @@ COMMAND_MODULES = (
     serve_cmd,
     audit_cmd,
     web_users_cmd,
+    eligibility_cmd,
+    submit_cmd,
+    estimate_cmd,
 )
 
 

@@ -22,7 +22,9 @@ from claimdesk.cli.app import (
 )
 from claimdesk.domain.money import Money, MoneyError
 from claimdesk.edi.errors import X12Error
+from claimdesk.services.acknowledgments import AckReport, ingest_tier1_path
 from claimdesk.services.database import units_of_work
+from claimdesk.services.eligibility import AnswerReport
 from claimdesk.services.post_remittance import FileResult, PostingOptions, post_file
 from claimdesk.services.setup import set_up
 
@@ -98,9 +100,16 @@ def ingest(
             raise fail(f"{path}: no such file")
     set_up(settings)
     results: list[FileResult] = []
+    tier1_results: list[AckReport | AnswerReport] = []
     now = datetime.now(UTC)
     with units_of_work(settings) as uow_factory:
         for path in paths:
+            tier1 = ingest_tier1_path(uow_factory, path, now=now)
+            if tier1 is not None:
+                tier1_results.append(tier1)
+                if from_inbox:
+                    _archive(path, settings.archive)
+                continue
             try:
                 result = post_file(
                     uow_factory, path, now=now, by=getpass.getuser(), options=options
@@ -113,7 +122,12 @@ def ingest(
                 _archive(path, settings.archive)
     problems = not all(r.ok or r.already_ingested for r in results)
     if as_json:
-        emit_json({"files": [_as_dict(r) for r in results]})
+        emit_json(
+            {
+                "files": [_as_dict(r) for r in results],
+                "acknowledgments": [r.as_json() for r in tier1_results],
+            }
+        )
     else:
         table = Table(title="ingest")
         for column in ("file", "trace", "outcome", "payment", "posted", "held", "work"):
@@ -135,6 +149,8 @@ def ingest(
         for result in results:
             for line in result.problems + [x for r in result.remittances for x in r.reasons]:
                 console.print(line, markup=False, highlight=False)
+        for tier1_result in tier1_results:
+            console.print_json(data=tier1_result.as_json())
         if not paths:
             console.print("nothing to ingest: the inbox is empty")
     if problems:

@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from claimdesk.domain.claims import Claim, ClaimStatus
 from claimdesk.domain.work import Problem, WorkKind
 from claimdesk.edi.envelope import read_envelopes
+from claimdesk.edi.errors import X12Error
 from claimdesk.edi.x277 import ClaimStatusDetail, read_277
 from claimdesk.edi.x999 import Acknowledgment, TransactionSetAck, read_acknowledgments
 from claimdesk.routing.policy import RoutingPolicy, shipped_policy
@@ -330,3 +332,18 @@ def release_rejected(uow_factory: UowFactory, claim_id: str, *, now: datetime, b
             reason=f"released by {by} after correction",
         )
     return claim
+
+
+def ingest_tier1_path(
+    uow_factory: UowFactory, path: Path, *, now: datetime
+) -> AckReport | AnswerReport | None:
+    """``ingest_tier1_file`` for a file; None when it is not a 999, 277CA or 271 (or not X12,
+    which the caller's own reader then reports)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        kind = tier1_kind(text)
+    except (X12Error, UnicodeDecodeError):
+        return None
+    if kind is None:
+        return None
+    return ingest_tier1_file(uow_factory, text, source=path.name, now=now)

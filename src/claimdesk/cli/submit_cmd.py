@@ -1,0 +1,77 @@
+"""``claimdesk submit``: scrub unbilled claims; clean ones go to 837P batches in the outbox.
+
+Exit status: 0 nothing held, 1 some claims are held (each a Tier 1 work item), 2 cannot run.
+"""
+
+from __future__ import annotations
+
+import getpass
+from datetime import UTC, datetime
+
+import typer
+from rich.table import Table
+
+from claimdesk.cli.app import (
+    EXIT_INPUT_PROBLEMS,
+    JsonOption,
+    app,
+    console,
+    emit_json,
+    fail,
+    settings_of,
+)
+from claimdesk.codes.reference import load_config, load_reference
+from claimdesk.codes.table import CodeImportError
+from claimdesk.scrub.config import ScrubConfigError
+from claimdesk.services.database import units_of_work
+from claimdesk.services.setup import set_up
+from claimdesk.services.submit import submit
+from claimdesk.services.trading_partners import TradingPartnerError, load_trading_partners
+
+
+@app.command("submit")
+def submit_(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """Scrub every draft, held and ready claim; write clean ones to one 837P per payer."""
+    settings = settings_of(ctx)
+    try:
+        partners = load_trading_partners(settings.home)
+        config = load_config(settings.home)
+        reference = load_reference(settings.home / "codes")
+    except (TradingPartnerError, ScrubConfigError, CodeImportError, ValueError) as exc:
+        raise fail(str(exc)) from exc
+    set_up(settings)
+    with units_of_work(settings) as uow_factory:
+        report = submit(
+            uow_factory,
+            settings.outbox,
+            reference=reference,
+            config=config,
+            partners=partners,
+            now=datetime.now(UTC),
+            by=getpass.getuser(),
+        )
+    if as_json:
+        emit_json(report.as_json())
+    else:
+        table = Table(title="submit")
+        for column in ("payer", "file", "claims", "charges", "clean claim rate"):
+            table.add_column(column)
+        for batch in report.batches:
+            rate = batch.clean_claim_rate
+            table.add_row(
+                batch.payer_id,
+                batch.file_name,
+                str(batch.submitted),
+                str(batch.total_charge),
+                "" if rate is None else f"{rate:.1%}",
+            )
+        console.print(table)
+        console.print(
+            f"scrubbed {report.scrubbed}, clean {report.clean}, held {len(report.held)}, "
+            f"released {len(report.released)}, self-pay ready {len(report.self_pay_ready)}",
+            highlight=False,
+        )
+        for held in report.held:
+            console.print(f"{held.claim_id}: {', '.join(held.rules)}", highlight=False)
+    if report.held:
+        raise typer.Exit(EXIT_INPUT_PROBLEMS)
