@@ -1,0 +1,286 @@
+"""Every route, every role: each answer matches this test's own permission table.
+
+The table is written here by hand, independently of ``claimdesk.api.guard``; a route the app
+gains without a row here fails ``test_the_table_covers_every_route``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from desk_practice import CLAIM_T1, USERS, build_desk
+from fastapi.routing import APIRoute
+
+from claimdesk.api.routes import router as api_router
+from claimdesk.routing.access import Role
+from claimdesk.store.uow import UnitOfWork
+from claimdesk.web.pages import router as pages_router
+
+ROLES = (Role.TIER1, Role.TIER2, Role.MANAGER, Role.AUDITOR, Role.ADMIN)
+T1, T2 = "{t1}", "{t2}"
+READERS = (200, 200, 200, 200, 403)
+ALL_OK = (200, 200, 200, 200, 200)
+# (method, route template, concrete path, form or JSON body, expected per role in ROLES order).
+# Items of a queue one neither works nor oversees answer 404: an id reveals nothing.
+PAGES: list[tuple[str, str, str, dict[str, Any] | None, tuple[int, ...]]] = [
+    ("GET", "/", "/", None, (303, 303, 303, 303, 303)),
+    ("GET", "/queue", "/queue", None, ALL_OK),
+    ("GET", "/items/{item_id}", f"/items/{T1}", None, (200, 404, 200, 200, 404)),
+    ("GET", "/items/{item_id}", f"/items/{T2}", None, (404, 200, 200, 200, 404)),
+    ("GET", "/search", "/search?q=Doe", None, READERS),
+    ("GET", "/claims/{claim_id}", f"/claims/{CLAIM_T1}", None, READERS),
+    ("GET", "/patients/{account}", "/patients/P1", None, READERS),
+    ("GET", "/admin/users", "/admin/users", None, (403, 403, 200, 403, 200)),
+    ("GET", "/dashboard", "/dashboard", None, (403, 403, 200, 200, 403)),
+    ("GET", "/audit", "/audit", None, (403, 403, 403, 200, 403)),
+    (
+        "POST",
+        "/items/{item_id}/note",
+        f"/items/{T1}/note",
+        {"text": "n"},
+        (303, 404, 403, 403, 404),
+    ),
+    (
+        "POST",
+        "/items/{item_id}/note",
+        f"/items/{T2}/note",
+        {"text": "n"},
+        (404, 303, 403, 403, 404),
+    ),
+    # Not held yet: the holder rule refuses even the right tier (409).
+    (
+        "POST",
+        "/items/{item_id}/escalate",
+        f"/items/{T1}/escalate",
+        {"reason": "r"},
+        (409, 404, 403, 403, 404),
+    ),
+    (
+        "POST",
+        "/items/{item_id}/snooze",
+        f"/items/{T2}/snooze",
+        {"until": "2026-04-01"},
+        (404, 409, 403, 403, 404),
+    ),
+    ("POST", "/items/{item_id}/release", f"/items/{T2}/release", {}, (404, 409, 403, 403, 404)),
+    (
+        "POST",
+        "/items/{item_id}/close",
+        f"/items/{T1}/close",
+        {"outcome": "no_action_needed"},
+        (409, 404, 403, 403, 404),
+    ),
+    (
+        "POST",
+        "/admin/users",
+        "/admin/users",
+        {"user_id": "newbie", "name": "N", "role": "tier1"},
+        (403, 403, 303, 403, 303),
+    ),
+    (
+        "POST",
+        "/admin/users/{user_id}/grants",
+        "/admin/users/ann/grants",
+        {"queue": "t1-rejections"},
+        (403, 403, 303, 403, 303),
+    ),
+    (
+        "POST",
+        "/admin/users/{user_id}/password",
+        "/admin/users/newbie/password",
+        {"password": "another long password"},
+        (403, 403, 303, 403, 303),
+    ),
+    (
+        "POST",
+        "/admin/users/{user_id}/disable",
+        "/admin/users/newbie/disable",
+        {},
+        (403, 403, 303, 403, 303),
+    ),
+    # Taking the next item comes last: it changes which items each person holds.
+    ("POST", "/queue/next", "/queue/next", {}, (303, 303, 200, 403, 200)),
+    ("POST", "/logout", "/logout", {}, (303, 303, 303, 303, 303)),
+]
+API: list[tuple[str, str, str, dict[str, Any] | None, tuple[int, ...]]] = [
+    ("GET", "/api/v1/me", "/api/v1/me", None, ALL_OK),
+    ("GET", "/api/v1/work/items", "/api/v1/work/items", None, ALL_OK),
+    (
+        "GET",
+        "/api/v1/work/items/{item_id}",
+        f"/api/v1/work/items/{T1}",
+        None,
+        (200, 404, 200, 200, 404),
+    ),
+    ("GET", "/api/v1/claims", "/api/v1/claims?q=C", None, READERS),
+    ("GET", "/api/v1/claims/{claim_id}", f"/api/v1/claims/{CLAIM_T1}", None, READERS),
+    ("GET", "/api/v1/patients", "/api/v1/patients?q=D", None, READERS),
+    ("GET", "/api/v1/patients/{account}", "/api/v1/patients/P2", None, READERS),
+    ("GET", "/api/v1/users", "/api/v1/users", None, (403, 403, 200, 403, 200)),
+    ("GET", "/api/v1/summary", "/api/v1/summary", None, (403, 403, 200, 200, 403)),
+    (
+        "POST",
+        "/api/v1/work/items/{item_id}/notes",
+        f"/api/v1/work/items/{T2}/notes",
+        {"text": "n"},
+        (404, 200, 403, 403, 404),
+    ),
+    (
+        "POST",
+        "/api/v1/work/items/{item_id}/snooze",
+        f"/api/v1/work/items/{T1}/snooze",
+        {"until": "2026-04-01T08:00:00Z"},
+        (409, 404, 403, 403, 404),
+    ),
+    (
+        "POST",
+        "/api/v1/work/items/{item_id}/release",
+        f"/api/v1/work/items/{T1}/release",
+        {},
+        (409, 404, 403, 403, 404),
+    ),
+    (
+        "POST",
+        "/api/v1/work/items/{item_id}/escalate",
+        f"/api/v1/work/items/{T2}/escalate",
+        {"reason": "r"},
+        (404, 409, 403, 403, 404),
+    ),
+    (
+        "POST",
+        "/api/v1/work/items/{item_id}/close",
+        f"/api/v1/work/items/{T2}/close",
+        {"outcome": "written_off"},
+        (404, 409, 403, 403, 404),
+    ),
+    (
+        "POST",
+        "/api/v1/users",
+        "/api/v1/users",
+        {"user_id": "newbie", "name": "N", "role": "tier1"},
+        (403, 403, 201, 403, 201),
+    ),
+    (
+        "POST",
+        "/api/v1/users/{user_id}/grants",
+        "/api/v1/users/ann/grants",
+        {"queue": "t1-rejections"},
+        (403, 403, 200, 403, 200),
+    ),
+    (
+        "POST",
+        "/api/v1/users/{user_id}/disable",
+        "/api/v1/users/newbie/disable",
+        {},
+        (403, 403, 200, 403, 200),
+    ),
+    ("POST", "/api/v1/work/next", "/api/v1/work/next", {}, (200, 200, 200, 403, 200)),
+    (
+        "DELETE",
+        "/api/v1/sessions/current",
+        "/api/v1/sessions/current",
+        None,
+        (204, 204, 204, 204, 204),
+    ),
+]
+UNAUTHENTICATED = {("POST", "/login"), ("GET", "/login"), ("POST", "/api/v1/sessions")}
+
+
+def _concrete(path: str, t1: int, t2: int) -> str:
+    return path.replace(T1, str(t1)).replace(T2, str(t2))
+
+
+@pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
+def test_every_page_answers_as_the_table_says(
+    uow_factory: Callable[[], UnitOfWork], role: Role
+) -> None:
+    desk = build_desk(uow_factory)
+    client = desk.signed_in(role)
+    csrf = client.get("/queue").text.split('name="csrf_token" value="')[1].split('"')[0]
+    column = ROLES.index(role)
+    for method, _template, path, body, expected in PAGES:
+        url = _concrete(path, desk.tier1_item, desk.tier2_item)
+        if method == "GET":
+            answer = client.get(url)
+        else:
+            answer = client.post(url, data={"csrf_token": csrf, **(body or {})})
+        assert answer.status_code == expected[column], f"{role} {method} {url}: {answer.text}"
+
+
+@pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
+def test_every_api_route_answers_as_the_table_says(
+    uow_factory: Callable[[], UnitOfWork], role: Role
+) -> None:
+    desk = build_desk(uow_factory)
+    client = desk.client()
+    headers = {"Authorization": f"Bearer {desk.api_token(client, role)}"}
+    column = ROLES.index(role)
+    for method, _template, path, body, expected in API:
+        url = _concrete(path, desk.tier1_item, desk.tier2_item)
+        answer = client.request(method, url, json=body, headers=headers)
+        assert answer.status_code == expected[column], f"{role} {method} {url}: {answer.text}"
+        if answer.status_code >= 400:
+            assert answer.headers["content-type"] == "application/problem+json"
+            assert answer.json()["status"] == answer.status_code
+
+
+def test_forms_without_the_session_csrf_token_are_refused(
+    uow_factory: Callable[[], UnitOfWork],
+) -> None:
+    desk = build_desk(uow_factory)
+    client = desk.signed_in(Role.TIER1)
+    for token in ("", "0" * 64):
+        answer = client.post(
+            f"/items/{desk.tier1_item}/note", data={"csrf_token": token, "text": "x"}
+        )
+        assert answer.status_code == 403
+    other = desk.signed_in(Role.TIER1)
+    other_csrf = other.get("/queue").text.split('name="csrf_token" value="')[1].split('"')[0]
+    answer = client.post(
+        f"/items/{desk.tier1_item}/note", data={"csrf_token": other_csrf, "text": "x"}
+    )
+    assert answer.status_code == 403  # another session's token does not do
+
+
+def test_without_a_session_pages_redirect_and_the_api_answers_401(
+    uow_factory: Callable[[], UnitOfWork],
+) -> None:
+    desk = build_desk(uow_factory)
+    client = desk.client()
+    for method, _template, path, _body, _expected in PAGES:
+        url = _concrete(path, desk.tier1_item, desk.tier2_item)
+        answer = client.request(method, url)
+        assert answer.status_code in (303, 422), f"{method} {url}"
+        if answer.status_code == 303:
+            assert answer.headers["location"] == "/login"
+    for method, _template, path, body, _expected in API:
+        url = _concrete(path, desk.tier1_item, desk.tier2_item)
+        answer = client.request(method, url, json=body)
+        assert answer.status_code == 401, f"{method} {url}"
+        assert answer.headers["www-authenticate"] == "Bearer"
+
+
+def test_the_table_covers_every_route() -> None:
+    routes = {
+        (method, prefix + route.path)
+        for prefix, router in (("/api/v1", api_router), ("", pages_router))
+        for route in router.routes
+        if isinstance(route, APIRoute)
+        for method in route.methods
+    }
+    covered = {(m, t) for m, t, *_ in PAGES + API} | UNAUTHENTICATED
+    assert routes == covered
+
+
+def test_member_ids_are_masked_for_the_auditor_only(uow_factory: Callable[[], UnitOfWork]) -> None:
+    desk = build_desk(uow_factory)
+    seen = {
+        role: desk.signed_in(role).get(f"/claims/{CLAIM_T1}").text
+        for role in (Role.TIER1, Role.AUDITOR)
+    }
+    assert "A12345678" in seen[Role.TIER1]
+    assert "A12345678" not in seen[Role.AUDITOR]
+    assert "•••••5678" in seen[Role.AUDITOR]
+    assert USERS[Role.AUDITOR] == "aud"
