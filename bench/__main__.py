@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import sys
 
-from bench import practice, queue, scrub, x12
+from bench import posting, practice, queue, scrub, x12
 
-BENCHMARKS = {"practice": practice.run, "queue": queue.run, "x12": x12.run, "scrub": scrub.run}
+BENCHMARKS = {
+    "practice": practice.run,
+    "queue": queue.run,
+    "x12": x12.run,
+    "scrub": scrub.run,
+    "posting": posting.run,
+}
 
 
 def main(names: list[str]) -> None:

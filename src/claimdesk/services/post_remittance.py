@@ -238,8 +238,10 @@ class _Poster:
         self.now = now
         self.by = by
         self.sha = sha
+        self.known: dict[tuple[str, str], tuple[bool, int]] | None = None
 
     def post(self, uow: UnitOfWork, remittance: Remittance) -> RemittanceResult:
+        self.known = None
         payment = remittance.payment
         trace = remittance.trace.number if remittance.trace else ""
         amount = payment.amount if payment else Money.zero()
@@ -346,15 +348,21 @@ class _Poster:
         for h in held:
             self._work(uow, history, result, self._unmatched(rid, h))
         payers: dict[str, Payer | None] = {}
+        billable = [
+            r
+            for r in ready
+            if self.options.bill_secondary
+            and not r.payment.is_reversal
+            and not r.payment.is_crossed_over
+            and not (r.payment.status is not None and r.payment.status.is_forwarded)
+            and r.posting.patient_share.is_positive()
+        ]
+        self.known = uow.remits.work_on_claims([r.claim.claim_id for r in ready])
+        secondary = uow.remits.with_secondary_coverage([r.claim.claim_id for r in billable])
+        to_bill = {r.index for r in billable if r.claim.claim_id in secondary}
         for r in ready:
             self._claim_work(uow, history, result, r, rid, effective, payers)
-            if (
-                self.options.bill_secondary
-                and not r.payment.is_reversal
-                and not r.payment.is_crossed_over
-                and not (r.payment.status is not None and r.payment.status.is_forwarded)
-                and r.posting.patient_share.is_positive()
-            ):
+            if r.index in to_bill:
                 made = bill_secondary(
                     uow, r.claim, ids[r.index], r.posting, now=self.now, by=self.by
                 )
@@ -395,8 +403,8 @@ class _Poster:
         done: set[int],
     ) -> tuple[list[_Ready], list[_Held]]:
         payments = [(i, p) for i, p in enumerate(remittance.claims) if i not in done]
-        claim_ids = self._match(uow, [p for _i, p in payments])
-        claims = uow.remits.claims(sorted({c for c in claim_ids.values() if c}))
+        claim_ids, claims = self._match(uow, [p for _i, p in payments])
+        claims.update(uow.remits.claims(sorted({c for c in claim_ids.values() if c} - set(claims))))
         reversing = [claim_ids[i] for i, p in payments if p.is_reversal and claim_ids.get(i)]
         last = uow.remits.last_posted([c for c in reversing if c])
         originals = uow.ledger.get_many([e for p in last.values() for e in p.entry_ids])
@@ -437,7 +445,9 @@ class _Poster:
             ready.append(_Ready(index, payment, claim, posting, reverses))
         return ready, held
 
-    def _match(self, uow: UnitOfWork, payments: Sequence[ClaimPayment]) -> dict[int, str | None]:
+    def _match(
+        self, uow: UnitOfWork, payments: Sequence[ClaimPayment]
+    ) -> tuple[dict[int, str | None], dict[str, Claim]]:
         """Our claim id per claim payment: CLP01, else the payer claim number (CLP07), else
         the patient's member id + date of service + total charge."""
         direct = uow.remits.claims([p.patient_control_number for p in payments])
@@ -456,7 +466,7 @@ class _Poster:
                 found[n] = by_number[p.payer_claim_control_number]
             else:
                 found[n] = self._by_patient(uow, p)
-        return found
+        return found, direct
 
     def _by_patient(self, uow: UnitOfWork, p: ClaimPayment) -> str | None:
         person = p.patient or p.insured
@@ -611,8 +621,13 @@ class _Poster:
         result: RemittanceResult,
         problem: Problem,
     ) -> None:
-        open_in(uow, problem, now=self.now, policy=self.policy, history=history)
-        result.work_items += 1
+        made = open_in(
+            uow, problem, now=self.now, policy=self.policy, history=history, known=self.known
+        )
+        result.work_items += made is not None
+        if made is not None and problem.claim_id is not None and self.known is not None:
+            key = (problem.claim_id, problem.problem_key)
+            self.known[key] = (True, self.known.get(key, (False, 0))[1] + 1)
 
     def _unmatched(self, rid: str, h: _Held) -> Problem:
         return Problem(

@@ -37,6 +37,7 @@ from claimdesk.store.tables import (
     EncounterRow,
     table_of,
 )
+from claimdesk.store.work_tables import WorkItemRow
 
 FILES = table_of(RemitFileRow)
 REMITTANCES = table_of(RemittanceRow)
@@ -49,6 +50,7 @@ CODE_TEXTS = table_of(CodeTextRow)
 CLAIMS = table_of(ClaimRow)
 HISTORY = table_of(ClaimStatusRow)
 
+SECONDARY_PRIORITY = 2
 POSTED = "posted"
 HELD = "held"
 REVERSED = "reversed"
@@ -343,6 +345,32 @@ class RemitRepository:
     def secondary_of(self, primary_claim_id: str) -> str | None:
         query = select(SECONDARY.c.claim_id).where(SECONDARY.c.primary_claim_id == primary_claim_id)
         return self._session.execute(query).scalar()
+
+    def with_secondary_coverage(self, claim_ids: Sequence[str]) -> set[str]:
+        """Those of ``claim_ids`` whose patient has a secondary coverage on file."""
+        found: set[str] = set()
+        for chunk in chunks(sorted(set(claim_ids))):
+            query = (
+                select(CLAIMS.c.claim_id)
+                .join(EncounterRow, EncounterRow.encounter_id == CLAIMS.c.encounter_id)
+                .join(CoverageRow, CoverageRow.patient_account == EncounterRow.patient_account)
+                .where(CLAIMS.c.claim_id.in_(chunk), CoverageRow.priority == SECONDARY_PRIORITY)
+            )
+            found.update(self._session.execute(query).scalars())
+        return found
+
+    def work_on_claims(self, claim_ids: Sequence[str]) -> dict[tuple[str, str], tuple[bool, int]]:
+        """Per (claim, problem key) with work items: whether one is active, and how many."""
+        found: dict[tuple[str, str], tuple[bool, int]] = {}
+        items = table_of(WorkItemRow)
+        for chunk in chunks(sorted(set(claim_ids))):
+            query = select(items.c.claim_id, items.c.problem_key, items.c.open_key).where(
+                items.c.claim_id.in_(chunk)
+            )
+            for claim_id, problem_key, key in self._session.execute(query):
+                active, count = found.get((claim_id, problem_key), (False, 0))
+                found[(claim_id, problem_key)] = (active or key is not None, count + 1)
+        return found
 
     def secondary_link(self, claim_id: str) -> RowMapping | None:
         query = select(SECONDARY).where(SECONDARY.c.claim_id == claim_id)

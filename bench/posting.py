@@ -1,0 +1,224 @@
+"""Post one 20,000-claim 835 into SQLite and into PostgreSQL (target: under 20 s on either).
+
+The practice is stored first (claims submitted, charges on the books); then one remittance pays
+most claims (CO-45 and PR-2 per line), denies one in ten (CO-50, a work item each) and underpays
+one in twenty against the contract (a work item each). Timed: read, match, post, move claims,
+record, open work; one transaction.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import tempfile
+import uuid
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import text
+
+from bench.timing import timed
+from claimdesk.domain.claims import Claim, ClaimStatus
+from claimdesk.domain.coverage import Coverage, NetworkTier, Priority, Relationship
+from claimdesk.domain.encounters import Encounter, ServiceLine
+from claimdesk.domain.ledger import Account, BalanceQuery, Responsibility
+from claimdesk.domain.money import Money
+from claimdesk.domain.parties import Address, Patient, Sex
+from claimdesk.domain.payers import ContractRate, Payer, PayerKind
+from claimdesk.domain.providers import Facility, Provider, ProviderKind
+from claimdesk.edi.codes import AdjustmentGroup, ClaimFilingIndicator, PaymentMethod
+from claimdesk.edi.codes import ClaimStatus as Clp
+from claimdesk.edi.write_835 import (
+    ClaimPaymentInput,
+    RemittanceInput,
+    ServiceLineInput,
+    write_835,
+)
+from claimdesk.edi.writer import Envelope
+from claimdesk.edi.x835 import Adjustment, EntityName, Party, Procedure
+from claimdesk.edi.x837 import line_control_number
+from claimdesk.services.charges import charge_entry
+from claimdesk.services.post_remittance import post_bytes
+from claimdesk.store.engine import make_engine
+from claimdesk.store.migrate import upgrade_to_head
+from claimdesk.store.uow import UnitOfWork, unit_of_work_factory
+
+CLAIMS = int(os.environ.get("BENCH_POSTING_CLAIMS", "20000"))
+DAY = date(2024, 2, 10)
+AT = datetime(2024, 2, 12, tzinfo=UTC)
+NOW = datetime(2024, 3, 20, tzinfo=UTC)
+M = Money
+CO, PR = AdjustmentGroup.CONTRACTUAL_OBLIGATION, AdjustmentGroup.PATIENT_RESPONSIBILITY
+BILLING = Provider("1234567893", ProviderKind.ORGANIZATION, "RIVERBEND", "207Q00000X", "371234567")
+HOME = Address("1 Main St", "Springfield", "IL", "62701")
+
+
+def _seed(uow: UnitOfWork) -> None:
+    uow.payers.add(Payer("ACME", "Acme Health", PayerKind.COMMERCIAL, 90, 180))
+    uow.providers.add(BILLING)
+    uow.facilities.add(Facility("F1", "Office", "11", HOME, BILLING.npi))
+    uow.contracts.add(ContractRate("ACME", "99213", M("92.50"), date(2024, 1, 1)))
+    patients, coverages, encounters, claims = [], [], [], []
+    for n in range(CLAIMS):
+        account = f"P{n}"
+        patients.append(Patient(account, "DOE", "PAT", date(1980, 1, 1), Sex.FEMALE, HOME))
+        coverages.append(
+            Coverage(
+                f"COV{n}",
+                account,
+                "ACME",
+                "PPO",
+                f"M{n:08d}",
+                "G1",
+                Priority.PRIMARY,
+                Relationship.SELF,
+                date(2024, 1, 1),
+                None,
+                NetworkTier.TIER_1,
+            )
+        )
+        encounter = Encounter(
+            f"E{n}",
+            account,
+            BILLING.npi,
+            BILLING.npi,
+            "F1",
+            DAY,
+            ("J02.9",),
+            (ServiceLine(1, "99213", M("150.00"), Decimal(1), DAY, "11", (1,)),),
+        )
+        encounters.append(encounter)
+        claim = Claim(f"C{n}", encounter, f"COV{n}", "ACME", AT, "bench")
+        claim.move_to(ClaimStatus.READY, by="bench", at=AT)
+        claim.move_to(ClaimStatus.SUBMITTED, by="bench", at=AT)
+        claims.append(claim)
+    for patient in patients:
+        uow.patients.add(patient)
+    for coverage in coverages:
+        uow.coverages.add(coverage)
+    uow.encounters.add_many(encounters)
+    uow.claims.add_many(claims)
+    uow.ledger.append_many(
+        [
+            charge_entry(
+                claim_id=c.claim_id,
+                patient_account=c.encounter.patient_account,
+                payer_id="ACME",
+                responsibility=Responsibility.INSURANCE,
+                line=c.lines[0],
+                revision=1,
+                recorded_at=AT,
+                recorded_by="bench",
+                source="bench",
+            )
+            for c in claims
+        ]
+    )
+
+
+def _payment(n: int) -> ClaimPaymentInput:
+    claim_id = f"C{n}"
+    if n % 10 == 0:
+        paid, adjustments, status = "0", [(CO, "50", "150")], Clp.DENIED
+    elif n % 20 == 5:
+        paid, adjustments, status = "60", [(CO, "45", "70"), (PR, "2", "20")], Clp.PRIMARY
+    else:
+        paid, adjustments, status = "72.50", [(CO, "45", "57.50"), (PR, "2", "20")], Clp.PRIMARY
+    cas = tuple(Adjustment(g, r, M(a)) for g, r, a in adjustments)
+    line = ServiceLineInput(
+        Procedure("HC", "99213"),
+        M("150"),
+        M(paid),
+        units=Decimal(1),
+        service_date=DAY,
+        adjustments=cas,
+        control_number=line_control_number(claim_id, 1),
+    )
+    return ClaimPaymentInput(
+        patient_control_number=claim_id,
+        status=status,
+        charge=M("150"),
+        paid=M(paid),
+        filing_indicator=ClaimFilingIndicator.PPO,
+        payer_claim_control_number=f"PCN{n}",
+        patient=EntityName("QC", "1", "DOE", "PAT"),
+        statement_from=DAY,
+        lines=(line,),
+    )
+
+
+def _file() -> bytes:
+    remittance = RemittanceInput(
+        payer=Party(
+            "PR", "ACME", address_lines=("1 WAY",), city="X", state="IL", postal_code="62701"
+        ),
+        payee=Party("PE", "RIVERBEND", "XX", BILLING.npi),
+        payer_tax_id="123456789",
+        technical_contact_phone="8005551212",
+        trace_number="BENCH1",
+        method=PaymentMethod.CHECK,
+        payment_date=date(2024, 3, 15),
+        claims=tuple(_payment(n) for n in range(CLAIMS)),
+    )
+    envelope = Envelope("ACME", "RIVERBEND", 1, 1, datetime(2024, 3, 15, 8, 0, tzinfo=UTC))
+    return write_835([remittance], envelope).encode()
+
+
+def _run_on(label: str, url: str, data: bytes) -> None:
+    engine = make_engine(url)
+    try:
+        upgrade_to_head(engine)
+        factory = unit_of_work_factory(engine)
+        with factory() as uow:
+            _seed(uow)
+            uow.commit()
+        timing, result = timed(
+            f"post {CLAIMS:,}-claim 835 into {label}",
+            lambda: post_bytes(factory, data, name="bench.835", now=NOW, by="bench"),
+        )
+        outcome = result.remittances[0]
+        with factory() as uow:
+            cash = uow.ledger.balance(BalanceQuery(accounts=frozenset({Account.CASH})))
+        print(timing.line())
+        print(
+            f"  {outcome.outcome.value}: {outcome.claims_posted:,} claims posted, "
+            f"{outcome.work_items:,} work items, cash {cash} (BPR02 {outcome.payment}), "
+            f"{CLAIMS / timing.wall:,.0f} claims/s"
+        )
+    finally:
+        engine.dispose()
+
+
+def _postgres_url() -> tuple[str, str] | None:
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=2):
+            pass
+    except OSError:
+        return None
+    name = f"claimdesk_bench_{uuid.uuid4().hex[:12]}"
+    return name, f"postgresql://postgres@127.0.0.1:5432/{name}"
+
+
+def run() -> None:
+    print(f"posting: one 835 with {CLAIMS:,} claims")
+    timing, data = timed("write the 835", _file)
+    print(timing.line(), f"({len(data) / 1e6:.1f} MB)")
+    with tempfile.TemporaryDirectory() as folder:
+        _run_on("SQLite", f"sqlite:///{Path(folder) / 'bench.db'}", data)
+    target = _postgres_url()
+    if target is None:
+        print("  PostgreSQL at 127.0.0.1:5432 is not reachable: skipped")
+        return
+    name, url = target
+    admin = make_engine("postgresql://postgres@127.0.0.1:5432/postgres").execution_options(
+        isolation_level="AUTOCOMMIT"
+    )
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        _run_on("PostgreSQL", url, data)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
