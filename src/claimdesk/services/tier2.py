@@ -1,0 +1,465 @@
+"""Tier 2 actions on a claim: corrected claim, void, appeal, payer follow-up, chasing claims with
+no answer, and write-off (with Tier 3 approval above a configured amount).
+
+Each action is one transaction and records in the claim's history who did it, when and why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from claimdesk.denials.letter import AppealFacts, appeal_letter
+from claimdesk.domain.claims import Claim, ClaimStatus, FrequencyCode
+from claimdesk.domain.ledger import (
+    Account,
+    BalanceQuery,
+    Dimensions,
+    EntryKind,
+    standard_entry,
+)
+from claimdesk.domain.money import Money
+from claimdesk.domain.work import Problem, WorkKind
+from claimdesk.routing.access import Role
+from claimdesk.routing.policy import RoutingPolicy, shipped_policy
+from claimdesk.services.charges import charge_entry, responsibility_of, reverse_charge
+from claimdesk.services.remit_work import open_in
+from claimdesk.services.users import acting_user
+from claimdesk.services.work_queue import UowFactory
+from claimdesk.store.uow import UnitOfWork
+
+PENDING, POSTED, REJECTED = "pending", "posted", "rejected"
+INSURANCE = frozenset({Account.INSURANCE_AR})
+
+
+class Tier2Error(ValueError):
+    """An action the claim's state or the user's role does not allow."""
+
+
+@dataclass(frozen=True, slots=True)
+class Tier2Settings:
+    write_off_approval_above: Money = field(default_factory=lambda: Money("100.00"))
+    no_response_days: int = 30
+    practice_name: str = "Our practice"
+
+
+def _claim(uow: UnitOfWork, claim_id: str) -> Claim:
+    claim = uow.claims.get(claim_id)
+    if claim is None:
+        raise Tier2Error(f"claim {claim_id}: no such claim")
+    return claim
+
+
+def _move(
+    uow: UnitOfWork, claim: Claim, target: ClaimStatus, by: str, at: datetime, why: str
+) -> None:
+    if claim.status is target:
+        return
+    if not claim.can_move_to(target):
+        raise Tier2Error(f"claim {claim.claim_id}: is {claim.status}, so it cannot be {why}")
+    stored = len(claim.history)
+    claim.move_to(target, by=by, at=at, reason=why)
+    uow.remits.save_claims([(claim, stored)])
+
+
+def insurance_balance(uow: UnitOfWork, claim_id: str) -> Money:
+    return uow.ledger.balance(BalanceQuery(accounts=INSURANCE, claim_id=claim_id))
+
+
+# Corrected claims and voids
+
+
+def _replacement(
+    uow: UnitOfWork, claim_id: str, frequency: FrequencyCode, by: str, now: datetime
+) -> Claim:
+    original = _claim(uow, claim_id)
+    if not original.payer_claim_number:
+        raise Tier2Error(
+            f"claim {claim_id}: the payer has not given a claim number (CLP07), so a "
+            "replacement or void cannot name it (REF*F8)"
+        )
+    count = sum(1 for c in uow.claims.for_encounter(original.encounter.encounter_id))
+    new = Claim(
+        claim_id=f"{claim_id}-{frequency.value}{count}",
+        encounter=original.encounter,
+        coverage_id=original.coverage_id,
+        payer_id=original.payer_id,
+        created_at=now,
+        created_by=by,
+        frequency=frequency,
+        replaces_payer_claim_number=original.payer_claim_number,
+    )
+    uow.claims.add(new)
+    # The original's charges move to the new claim: the payer reverses the original's payment
+    # (CLP02 = 22) and answers the new claim, so each claim's balance stays its own.
+    charges = uow.ledger.charge_entry_ids([claim_id])
+    undone = uow.ledger.reversed_ids([e for ids in charges.values() for e in ids])
+    live = uow.ledger.get_many([e for ids in charges.values() for e in ids if e not in undone])
+    entries = [
+        reverse_charge(e, recorded_at=now, recorded_by=by, why=f"moved to {new.claim_id}")
+        for e in live.values()
+    ]
+    payer = uow.payers.get(original.payer_id)
+    if frequency is FrequencyCode.REPLACEMENT and payer is not None:
+        entries += [
+            charge_entry(
+                claim_id=new.claim_id,
+                patient_account=original.encounter.patient_account,
+                payer_id=original.payer_id,
+                responsibility=responsibility_of(payer.kind),
+                line=line,
+                revision=1,
+                recorded_at=now,
+                recorded_by=by,
+                source=f"replacement of {claim_id}",
+            )
+            for line in original.lines
+            if any(e.postings[0].dims.line_number == line.line_number for e in live.values())
+        ]
+    uow.ledger.append_many(entries)
+    return new
+
+
+def corrected_claim(uow_factory: UowFactory, claim_id: str, *, by: str, now: datetime) -> str:
+    """A replacement claim (CLM05-3 = 7, REF*F8 = the payer's claim number), ready to scrub
+    and send; the original is closed as replaced."""
+    with uow_factory() as uow:
+        new = _replacement(uow, claim_id, FrequencyCode.REPLACEMENT, by, now)
+        new.move_to(ClaimStatus.READY, by=by, at=now, reason=f"corrects {claim_id}")
+        uow.remits.save_claims([(new, 1)])
+        _move(
+            uow, _claim(uow, claim_id), ClaimStatus.CLOSED, by, now, f"replaced by {new.claim_id}"
+        )
+        uow.commit()
+        return new.claim_id
+
+
+def void_claim(uow_factory: UowFactory, claim_id: str, *, by: str, now: datetime) -> str:
+    """A void (CLM05-3 = 8) of a claim the payer has adjudicated; its charges are reversed."""
+    with uow_factory() as uow:
+        new = _replacement(uow, claim_id, FrequencyCode.VOID, by, now)
+        new.move_to(ClaimStatus.READY, by=by, at=now, reason=f"voids {claim_id}")
+        uow.remits.save_claims([(new, 1)])
+        _move(uow, _claim(uow, claim_id), ClaimStatus.CLOSED, by, now, f"voided by {new.claim_id}")
+        uow.commit()
+        return new.claim_id
+
+
+# Appeals
+
+
+def start_appeal(
+    uow_factory: UowFactory,
+    claim_id: str,
+    *,
+    argument: str,
+    letters: Path,
+    by: str,
+    now: datetime,
+    settings: Tier2Settings | None = None,
+) -> int:
+    """Write the appeal letter (PDF) and track the appeal; the claim moves to appealed."""
+    if not argument.strip():
+        raise Tier2Error(f"claim {claim_id}: an appeal needs the specialist's argument")
+    settings = settings or Tier2Settings()
+    with uow_factory() as uow:
+        claim = _claim(uow, claim_id)
+        items = uow.work.active_of_claim(claim_id, None)
+        denials = [i for i in items if i.kind in (WorkKind.DENIAL, WorkKind.UNDERPAYMENT)]
+        if any(not i.appeal_rights for i in denials) and not any(i.appeal_rights for i in denials):
+            raise Tier2Error(f"claim {claim_id}: its denial has no appeal rights")
+        codes = tuple(i.problem_key.split(":", 1)[1] for i in denials if ":" in i.problem_key)
+        deadline = min((i.deadline for i in denials if i.deadline), default=None)
+        if deadline is not None and now.date() > deadline:
+            raise Tier2Error(f"claim {claim_id}: the appeal window ended {deadline}")
+        at_stake = sum((i.amount_at_stake for i in denials), Money.zero())
+        patient = uow.patients.get(claim.encounter.patient_account)
+        coverage = uow.coverages.get(claim.coverage_id) if claim.coverage_id else None
+        payer = uow.payers.get(claim.payer_id)
+        carcs = [c.split("-", 1)[1] for c in codes if "-" in c]
+        texts = uow.remits.code_texts("CARC", carcs)
+        level = len(uow.remits.appeals_of(claim_id)) + 1
+        letter = appeal_letter(
+            AppealFacts(
+                payer_name=payer.name if payer else claim.payer_id,
+                practice_name=settings.practice_name,
+                claim_id=claim_id,
+                payer_claim_number=claim.payer_claim_number,
+                patient_name=f"{patient.first_name} {patient.last_name}" if patient else "",
+                member_id=coverage.member_id if coverage else "",
+                date_of_service=claim.encounter.date_of_service,
+                amount=at_stake,
+                denial_codes=codes or ("(see remittance)",),
+                denial_texts=tuple(f"{c}: {texts[c]}" for c in carcs if c in texts),
+                argument=argument.strip(),
+                written_on=now.date(),
+                deadline=deadline,
+                level=level,
+            )
+        )
+        letters.mkdir(parents=True, exist_ok=True)
+        path = letters / f"appeal-{claim_id}-{level}.pdf"
+        path.write_bytes(letter)
+        appeal_id = uow.remits.add_appeal(
+            {
+                "claim_id": claim_id,
+                "level": level,
+                "status": "drafted",
+                "denial_codes": ",".join(codes)[:200],
+                "amount": at_stake.amount,
+                "argument": argument.strip(),
+                "deadline": deadline,
+                "letter_path": str(path),
+                "created_at": now,
+                "created_by": by,
+                "submitted_on": None,
+                "outcome": None,
+                "decided_on": None,
+            }
+        )
+        _move(uow, claim, ClaimStatus.APPEALED, by, now, f"appeal {appeal_id} (level {level})")
+        uow.commit()
+        return appeal_id
+
+
+def submit_appeal(uow_factory: UowFactory, appeal_id: int, *, on: date) -> None:
+    with uow_factory() as uow:
+        appeal = uow.remits.appeal(appeal_id)
+        if appeal is None or appeal["status"] != "drafted":
+            raise Tier2Error(f"appeal {appeal_id}: no drafted appeal to submit")
+        uow.remits.update_appeal(appeal_id, {"status": "submitted", "submitted_on": on})
+        uow.commit()
+
+
+def decide_appeal(
+    uow_factory: UowFactory, appeal_id: int, *, outcome: str, on: date, by: str, now: datetime
+) -> None:
+    """Record the payer's decision: ``won`` (a new remittance will pay) or ``lost``."""
+    if outcome not in ("won", "lost"):
+        raise Tier2Error(f"appeal {appeal_id}: outcome must be won or lost, not {outcome!r}")
+    with uow_factory() as uow:
+        appeal = uow.remits.appeal(appeal_id)
+        if appeal is None or appeal["status"] != "submitted":
+            raise Tier2Error(f"appeal {appeal_id}: only a submitted appeal can be decided")
+        uow.remits.update_appeal(
+            appeal_id, {"status": "decided", "outcome": outcome, "decided_on": on}
+        )
+        if outcome == "lost":
+            claim = _claim(uow, appeal["claim_id"])
+            _move(uow, claim, ClaimStatus.DENIED, by, now, f"appeal {appeal_id} lost")
+        uow.commit()
+
+
+# Follow-up
+
+
+def log_follow_up(
+    uow_factory: UowFactory,
+    claim_id: str,
+    *,
+    channel: str,
+    reference: str,
+    notes: str,
+    next_follow_up: date | None,
+    by: str,
+    now: datetime,
+) -> int:
+    if channel not in ("call", "portal", "276", "277"):
+        raise Tier2Error(
+            f"follow-up on claim {claim_id}: channel {channel!r} is not call or portal"
+        )
+    with uow_factory() as uow:
+        _claim(uow, claim_id)
+        follow_up = uow.remits.add_follow_up(
+            {
+                "claim_id": claim_id,
+                "at": now,
+                "by": by,
+                "channel": channel,
+                "reference": reference,
+                "notes": notes,
+                "next_follow_up": next_follow_up,
+            }
+        )
+        uow.commit()
+        return follow_up
+
+
+def chase_unanswered(
+    uow_factory: UowFactory,
+    *,
+    now: datetime,
+    settings: Tier2Settings | None = None,
+    policy: RoutingPolicy | None = None,
+) -> list[str]:
+    """Claims with no answer after the configured days: a no-response work item each, and a
+    276 inquiry logged with its trace number (the 277 answer is matched by it)."""
+    settings = settings or Tier2Settings()
+    policy = policy or shipped_policy()
+    with uow_factory() as uow:
+        waiting = uow.remits.claims_waiting_since(now - timedelta(days=settings.no_response_days))
+        history = uow.work.recovery_history()
+        claims = uow.remits.claims(waiting)
+        for claim_id in waiting:
+            claim = claims[claim_id]
+            payer = uow.payers.get(claim.payer_id)
+            deadline = (
+                claim.encounter.date_of_service + timedelta(days=payer.timely_filing_days)
+                if payer
+                else None
+            )
+            made = open_in(
+                uow,
+                Problem(
+                    kind=WorkKind.NO_RESPONSE,
+                    category="no_response",
+                    problem_key="no_response",
+                    amount_at_stake=insurance_balance(uow, claim_id),
+                    claim_id=claim_id,
+                    patient_account=claim.encounter.patient_account,
+                    payer_id=claim.payer_id,
+                    deadline=deadline,
+                    deadline_kind="timely_filing" if deadline else "",
+                    summary=f"no answer since {claim.history[-1].at:%Y-%m-%d}; 276 sent",
+                ),
+                now=now,
+                policy=policy,
+                history=history,
+            )
+            if made is not None:
+                uow.remits.add_follow_up(
+                    {
+                        "claim_id": claim_id,
+                        "at": now,
+                        "by": "system",
+                        "channel": "276",
+                        "reference": f"{claim_id}-{now:%Y%m%d}",
+                        "notes": "claim status inquiry",
+                        "next_follow_up": (now + timedelta(days=7)).date(),
+                    }
+                )
+        uow.commit()
+        return waiting
+
+
+# Write-offs
+
+
+def request_write_off(
+    uow_factory: UowFactory,
+    claim_id: str,
+    *,
+    amount: Money,
+    reason_code: str,
+    note: str,
+    by: str,
+    now: datetime,
+    settings: Tier2Settings | None = None,
+    policy: RoutingPolicy | None = None,
+) -> int:
+    """Write off up to the claim's insurance balance; above the approval amount the request
+    waits for Tier 3 (a write-off approval work item)."""
+    settings = settings or Tier2Settings()
+    if not amount.is_positive() or not reason_code.strip():
+        raise Tier2Error(f"write-off on claim {claim_id}: a positive amount and a reason code")
+    with uow_factory() as uow:
+        claim = _claim(uow, claim_id)
+        owed = insurance_balance(uow, claim_id)
+        if amount > owed:
+            raise Tier2Error(
+                f"write-off on claim {claim_id}: {amount} is more than the {owed} owed"
+            )
+        request_id = uow.remits.add_write_off(
+            {
+                "claim_id": claim_id,
+                "amount": amount.amount,
+                "reason_code": reason_code.strip(),
+                "note": note,
+                "status": PENDING,
+                "requested_by": by,
+                "requested_at": now,
+                "decided_by": None,
+                "decided_at": None,
+                "entry_id": None,
+                "work_item_id": None,
+            }
+        )
+        if amount > settings.write_off_approval_above:
+            item = open_in(
+                uow,
+                Problem(
+                    kind=WorkKind.WRITE_OFF_APPROVAL,
+                    category="write_off",
+                    problem_key=f"write_off:{request_id}",
+                    amount_at_stake=amount,
+                    claim_id=claim_id,
+                    patient_account=claim.encounter.patient_account,
+                    payer_id=claim.payer_id,
+                    summary=f"write-off {amount} ({reason_code}) requested by {by}",
+                ),
+                now=now,
+                policy=policy or shipped_policy(),
+                history=uow.work.recovery_history(),
+            )
+            uow.remits.update_write_off(
+                request_id, {"work_item_id": item.item_id if item else None}
+            )
+        else:
+            _post_write_off(uow, claim, request_id, amount, reason_code, by, now)
+        uow.commit()
+        return request_id
+
+
+def decide_write_off(
+    uow_factory: UowFactory, request_id: int, *, approve: bool, by: str, now: datetime
+) -> str:
+    """A manager (Tier 3) approves or rejects a pending write-off."""
+    with uow_factory() as uow:
+        user = acting_user(uow, by)
+        if user.role is not Role.MANAGER:
+            raise Tier2Error(f"write-off {request_id}: only a manager (Tier 3) may decide it")
+        request = uow.remits.write_off(request_id)
+        if request is None or request["status"] != PENDING:
+            raise Tier2Error(f"write-off {request_id}: no pending request")
+        claim = _claim(uow, request["claim_id"])
+        if approve:
+            amount = Money(request["amount"])
+            if amount > insurance_balance(uow, claim.claim_id):
+                raise Tier2Error(f"write-off {request_id}: the claim no longer owes {amount}")
+            _post_write_off(uow, claim, request_id, amount, request["reason_code"], by, now)
+        else:
+            uow.remits.update_write_off(
+                request_id, {"status": REJECTED, "decided_by": by, "decided_at": now}
+            )
+        uow.commit()
+    return POSTED if approve else REJECTED
+
+
+def _post_write_off(
+    uow: UnitOfWork,
+    claim: Claim,
+    request_id: int,
+    amount: Money,
+    reason_code: str,
+    by: str,
+    now: datetime,
+) -> None:
+    entry = standard_entry(
+        entry_id=f"write-off:{request_id}",
+        kind=EntryKind.WRITE_OFF,
+        amount=amount,
+        dims=Dimensions(claim.encounter.patient_account, claim.claim_id, None, claim.payer_id),
+        effective=now.date(),
+        recorded_at=now,
+        recorded_by=by,
+        source=f"write-off request {request_id}",
+        memo=reason_code,
+    )
+    uow.ledger.append(entry)
+    uow.remits.update_write_off(
+        request_id,
+        {"status": POSTED, "decided_by": by, "decided_at": now, "entry_id": entry.entry_id},
+    )
+    if not insurance_balance(uow, claim.claim_id) and claim.can_move_to(ClaimStatus.CLOSED):
+        _move(uow, claim, ClaimStatus.CLOSED, by, now, f"written off ({reason_code})")

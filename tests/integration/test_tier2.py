@@ -1,0 +1,199 @@
+"""Tier 2 actions on SQLite and PostgreSQL: write-offs with Tier 3 approval, appeals with a PDF
+letter, corrected claims and voids, the follow-up log and chasing claims with no answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from remit_practice import (
+    CO,
+    NOW,
+    PR,
+    Clp,
+    claim_payment,
+    file_of,
+    paid_claim,
+    remittance,
+    seed,
+    svc,
+)
+
+from claimdesk.domain.claims import ClaimStatus, FrequencyCode
+from claimdesk.domain.ledger import Account, BalanceQuery
+from claimdesk.domain.money import Money
+from claimdesk.domain.work import WorkKind
+from claimdesk.routing.access import Role
+from claimdesk.services.post_remittance import post_bytes
+from claimdesk.services.tier2 import (
+    Tier2Error,
+    chase_unanswered,
+    corrected_claim,
+    decide_appeal,
+    decide_write_off,
+    log_follow_up,
+    request_write_off,
+    start_appeal,
+    submit_appeal,
+    void_claim,
+)
+from claimdesk.services.users import add_user
+from claimdesk.store.uow import UnitOfWork
+
+M = Money
+Factory = Callable[[], UnitOfWork]
+INS = frozenset({Account.INSURANCE_AR})
+
+
+def owed(uow_factory: Factory, claim_id: str) -> Money:
+    with uow_factory() as uow:
+        return uow.ledger.balance(BalanceQuery(accounts=INS, claim_id=claim_id))
+
+
+def status(uow_factory: Factory, claim_id: str) -> ClaimStatus:
+    with uow_factory() as uow:
+        claim = uow.claims.get(claim_id)
+        assert claim is not None
+        return claim.status
+
+
+def deny(uow_factory: Factory, claim_id: str, carc: str = "50", trace: str = "T1") -> None:
+    denied = claim_payment(
+        claim_id,
+        svc(claim_id, 1, "99213", "150.00", "0.00", (CO, carc, "150.00")),
+        svc(claim_id, 2, "90686", "40.00", "0.00", (CO, carc, "40.00")),
+        status=Clp.DENIED,
+    )
+    post_bytes(uow_factory, file_of(remittance(trace, denied)), name="d", now=NOW, by="poster")
+
+
+def test_a_small_write_off_posts_at_once_and_closes_the_claim(uow_factory: Factory) -> None:
+    seed(uow_factory)
+    short = claim_payment(
+        "C1",
+        svc("C1", 1, "99213", "150.00", "72.50", (CO, "45", "57.50"), (PR, "2", "20.00")),
+        svc("C1", 2, "90686", "40.00", "0.00", (CO, "97", "40.00")),
+    )
+    post_bytes(uow_factory, file_of(remittance("T1", short)), name="x", now=NOW, by="poster")
+    assert owed(uow_factory, "C1") == M("40.00")
+    request_write_off(
+        uow_factory, "C1", amount=M("40.00"), reason_code="BUNDLED", note="", by="bill", now=NOW
+    )
+    assert owed(uow_factory, "C1") == M("0.00")
+    assert status(uow_factory, "C1") is ClaimStatus.CLOSED
+
+
+def test_a_large_write_off_waits_for_a_manager(uow_factory: Factory) -> None:
+    seed(uow_factory)
+    deny(uow_factory, "C2")
+    add_user(uow_factory, user_id="root", name="Root", role=Role.ADMIN, by="root", now=NOW)
+    add_user(uow_factory, user_id="meg", name="Meg", role=Role.MANAGER, by="root", now=NOW)
+    add_user(uow_factory, user_id="tom", name="Tom", role=Role.TIER2, by="root", now=NOW)
+    request = request_write_off(
+        uow_factory, "C2", amount=M("190.00"), reason_code="MEDNEC", note="", by="tom", now=NOW
+    )
+    assert owed(uow_factory, "C2") == M("190.00")
+    with uow_factory() as uow:
+        item = uow.work.active_for("C2", f"write_off:{request}")
+    assert item is not None
+    assert item.tier == 3
+    assert item.kind is WorkKind.WRITE_OFF_APPROVAL
+    with pytest.raises(Tier2Error, match="only a manager"):
+        decide_write_off(uow_factory, request, approve=True, by="tom", now=NOW)
+    decide_write_off(uow_factory, request, approve=True, by="meg", now=NOW)
+    assert owed(uow_factory, "C2") == M("0.00")
+    with pytest.raises(Tier2Error, match="no pending request"):
+        decide_write_off(uow_factory, request, approve=True, by="meg", now=NOW)
+
+
+def test_an_appeal_writes_a_pdf_and_tracks_the_outcome(
+    uow_factory: Factory, tmp_path: Path
+) -> None:
+    seed(uow_factory)
+    deny(uow_factory, "C2")
+    appeal = start_appeal(
+        uow_factory,
+        "C2",
+        argument="The visit note documents acute pharyngitis; the test was necessary.",
+        letters=tmp_path,
+        by="tom",
+        now=NOW,
+    )
+    letter = tmp_path / "appeal-C2-1.pdf"
+    assert letter.read_bytes().startswith(b"%PDF")
+    assert status(uow_factory, "C2") is ClaimStatus.APPEALED
+    submit_appeal(uow_factory, appeal, on=NOW.date())
+    decide_appeal(uow_factory, appeal, outcome="lost", on=NOW.date(), by="tom", now=NOW)
+    assert status(uow_factory, "C2") is ClaimStatus.DENIED
+    with uow_factory() as uow:
+        (stored,) = uow.remits.appeals_of("C2")
+    assert stored["deadline"] == date(2024, 3, 15) + timedelta(days=180)
+    assert stored["outcome"] == "lost"
+    assert stored["denial_codes"] == "CO-50"
+
+
+def test_a_denial_without_appeal_rights_cannot_be_appealed(
+    uow_factory: Factory, tmp_path: Path
+) -> None:
+    seed(uow_factory)
+    deny(uow_factory, "C3", carc="18")  # duplicate: no appeal rights
+    with pytest.raises(Tier2Error, match="no appeal rights"):
+        start_appeal(uow_factory, "C3", argument="x", letters=tmp_path, by="tom", now=NOW)
+
+
+def test_a_corrected_claim_replaces_the_original_and_takes_its_charges(
+    uow_factory: Factory,
+) -> None:
+    seed(uow_factory)
+    deny(uow_factory, "C2", carc="4")  # coding: corrected claim
+    new_id = corrected_claim(uow_factory, "C2", by="tom", now=NOW)
+    with uow_factory() as uow:
+        new = uow.claims.get(new_id)
+    assert new is not None
+    assert new.frequency is FrequencyCode.REPLACEMENT
+    assert new.replaces_payer_claim_number == "PCN-C2"
+    assert new.status is ClaimStatus.READY
+    assert status(uow_factory, "C2") is ClaimStatus.CLOSED
+    assert owed(uow_factory, "C2") == M("0.00")
+    assert owed(uow_factory, new_id) == M("190.00")
+
+
+def test_a_void_reverses_the_charges(uow_factory: Factory) -> None:
+    seed(uow_factory)
+    post_bytes(uow_factory, file_of(remittance("T1", paid_claim("C1"))), name="x", now=NOW, by="p")
+    void_id = void_claim(uow_factory, "C1", by="tom", now=NOW)
+    with uow_factory() as uow:
+        void = uow.claims.get(void_id)
+    assert void is not None
+    assert void.frequency is FrequencyCode.VOID
+    assert owed(uow_factory, void_id) == M("0.00")
+    # The payment stays on C1 until the payer's reversal (CLP02 = 22) takes it back.
+    assert owed(uow_factory, "C1") == M("-190.00")
+
+
+def test_claims_with_no_answer_are_chased_once(uow_factory: Factory) -> None:
+    seed(uow_factory)
+    post_bytes(uow_factory, file_of(remittance("T1", paid_claim("C1"))), name="x", now=NOW, by="p")
+    waiting = chase_unanswered(uow_factory, now=NOW)
+    assert waiting == ["C2", "C3"]
+    chase_unanswered(uow_factory, now=NOW)
+    with uow_factory() as uow:
+        item = uow.work.active_for("C2", "no_response")
+        log = uow.remits.follow_ups("C2")
+    assert item is not None
+    assert item.amount_at_stake == M("190.00")
+    assert [f["channel"] for f in log] == ["276"]
+    log_follow_up(
+        uow_factory,
+        "C2",
+        channel="call",
+        reference="REF-77",
+        notes="payer says in process",
+        next_follow_up=date(2024, 4, 1),
+        by="tom",
+        now=NOW,
+    )
+    with uow_factory() as uow:
+        assert [f["reference"] for f in uow.remits.follow_ups("C2")][-1] == "REF-77"
