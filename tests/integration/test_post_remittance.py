@@ -3,8 +3,10 @@ payer against hand-computed figures, idempotency, reversals, holds and Tier 2 wo
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
 
 from remit_practice import (
     CO,
@@ -19,13 +21,17 @@ from remit_practice import (
     seed,
     svc,
 )
+from typer.testing import CliRunner
 
+from claimdesk.cli import app
+from claimdesk.config import Settings
 from claimdesk.domain.claims import ClaimStatus
 from claimdesk.domain.ledger import Account, BalanceQuery
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import WorkKind, WorkStatus
 from claimdesk.edi.write_835 import ProviderAdjustmentInput, reversal_of
 from claimdesk.edi.x835 import ProviderAdjustmentItem
+from claimdesk.services.database import units_of_work
 from claimdesk.services.post_remittance import (
     FileResult,
     PostingOptions,
@@ -33,6 +39,7 @@ from claimdesk.services.post_remittance import (
     post_bytes,
 )
 from claimdesk.services.secondary import primary_adjudication
+from claimdesk.services.setup import set_up
 from claimdesk.store.uow import UnitOfWork
 
 M = Money
@@ -269,3 +276,35 @@ def test_plb_interest_and_recoupment_post_on_the_named_claim(uow_factory: Factor
     assert balance(uow_factory, accounts=frozenset({Account.CASH})) == M("90.00")
     assert balance(uow_factory, accounts=INS, claim_id="C1") == M("5.00")
     assert balance(uow_factory, accounts=frozenset({Account.OTHER_ADJUSTMENT})) == M("-2.50")
+
+
+def test_ingest_posts_the_inbox_archives_what_posted_and_keeps_what_is_held(
+    tmp_path: Path,
+) -> None:
+    home = tmp_path / "home"
+    settings = Settings(home=home)
+    set_up(settings)
+    with units_of_work(settings) as uow_factory:
+        seed(uow_factory)
+    good = file_of(remittance("T1", paid_claim("C1")))
+    held = file_of(remittance("T2", paid_claim("C2", pcn="NOPE")), control=2).replace(
+        b"PCN-C2", b"PCN-X"
+    )
+    (home / "inbox" / "good.835").write_bytes(good)
+    (home / "inbox" / "held.835").write_bytes(held)
+    runner = CliRunner()
+    result = runner.invoke(app, ["--home", str(home), "ingest", "--json"])
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.output)
+    outcomes = {f["file"]: f["remittances"][0]["outcome"] for f in report["files"]}
+    assert outcomes == {"good.835": "posted", "held.835": "held"}
+    assert sorted(p.name for p in (home / "archive").iterdir()) == ["good.835"]
+    assert sorted(p.name for p in (home / "inbox").iterdir()) == ["held.835"]
+    again = runner.invoke(app, ["--home", str(home), "ingest", str(home / "archive/good.835")])
+    assert again.exit_code == 0, again.output
+    assert "already ingested" in again.output
+    denied = runner.invoke(
+        app, ["--home", str(home), "tier2", "write-off", "C1", "--amount", "5", "--reason", "X"]
+    )
+    assert denied.exit_code == 1
+    assert "more than the 0.00 owed" in denied.output

@@ -17,6 +17,7 @@ from claimdesk.cli import (
     submit_cmd,
     summary_cmd,
     synth_cmd,
+    tier2_cmd,
     users_cmd,
     web_users_cmd,
     x12_cmd,
@@ -41,6 +42,7 @@ COMMAND_MODULES = (
     eligibility_cmd,
     submit_cmd,
     estimate_cmd,
+    tier2_cmd,
 )
 
 
