@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import posting, practice, queue, scrub, x12
+from bench import posting, practice, queue, scrub, web, x12
 
 BENCHMARKS = {
     "practice": practice.run,
@@ -12,6 +12,7 @@ BENCHMARKS = {
     "x12": x12.run,
     "scrub": scrub.run,
     "posting": posting.run,
+    "web": web.run,
 }
 
 
