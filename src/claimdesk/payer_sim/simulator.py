@@ -16,7 +16,12 @@ from claimdesk.domain.money import Money
 from claimdesk.edi.read_837 import read_837
 from claimdesk.edi.read_837_records import Claim837
 from claimdesk.edi.write_277 import ACCEPTED_FOR_PROCESSING, ClaimDecision, write_277ca
-from claimdesk.edi.write_835 import RemittanceInput, reversal_of, write_835
+from claimdesk.edi.write_835 import (
+    ClaimPaymentInput,
+    RemittanceInput,
+    reversal_of,
+    write_835,
+)
 from claimdesk.edi.write_999 import acknowledge, write_999
 from claimdesk.edi.writer import Envelope
 from claimdesk.payer_sim.adjudicate import (
@@ -159,9 +164,18 @@ class PayerSimulator:
         frequency = claim.frequency or FrequencyCode.ORIGINAL
         key = duplicate_key(claim)
         pay_on = received + timedelta(days=policy.remit_lag_days)
+        submitter = claim.header.submitter.name.id if claim.header.submitter else ""
+        reversed_first: tuple[ClaimPaymentInput, ...] = ()
         if frequency is not FrequencyCode.ORIGINAL:
-            self._take_back(claim.original_payer_claim_number, claim, pay_on)
+            reversal = self._take_back(claim.original_payer_claim_number)
+            reversed_first = (reversal,) if reversal is not None else ()
             if frequency is FrequencyCode.VOID:
+                if reversal is not None:
+                    state.scheduled.append(
+                        ScheduledRemittance(
+                            payer_id, submitter, payee_of(claim), pay_on, reversed_first
+                        )
+                    )
                 return None
         result = adjudicate(
             claim,
@@ -177,10 +191,10 @@ class PayerSimulator:
         owed = interest(payment.paid, received, pay_on, policy)
         item = ScheduledRemittance(
             payer_id=payer_id,
-            submitter_id=claim.header.submitter.name.id if claim.header.submitter else "",
+            submitter_id=submitter,
             payee=payee_of(claim),
             pay_on=pay_on,
-            payments=(payment,),
+            payments=(*reversed_first, payment),
             interest=owed,
             reference=number if owed else "",
         )
@@ -215,14 +229,14 @@ class PayerSimulator:
             )
         return replace(result, payment=payment)
 
-    def _take_back(self, number: str, claim: Claim837, pay_on: date) -> None:
-        """Undo the claim a replacement or void refers to (REF*F8): cancel its payment when it
-        is still scheduled, else schedule its reversal. A number the payer does not know
-        changes nothing: the replacement is then adjudicated as a new claim."""
+    def _take_back(self, number: str) -> ClaimPaymentInput | None:
+        """Undo the claim a replacement or void refers to (REF*F8): cancel its payment while it
+        is still scheduled, else return its reversal (CLP02 22) to be paid with the answer. A
+        number the payer does not know changes nothing (a replacement is then a new claim)."""
         state = self.state
         original = state.claims.get(number)
         if original is None or original.state is ClaimState.REVERSED:
-            return
+            return None
         if original.accumulator_key is not None:
             accumulator = state.accumulator(original.accumulator_key)
             accumulator.deductible_met = max(
@@ -234,20 +248,15 @@ class PayerSimulator:
         for key, seen in list(state.seen.items()):
             if seen == number:
                 del state.seen[key]
-        pending = [s for s in state.scheduled if original.payment in s.payments]
-        if original.state is ClaimState.PENDING and pending:
-            state.scheduled = [s for s in state.scheduled if s not in pending]
-        else:
-            state.scheduled.append(
-                ScheduledRemittance(
-                    payer_id=original.payer_id,
-                    submitter_id=claim.header.submitter.name.id if claim.header.submitter else "",
-                    payee=payee_of(claim),
-                    pay_on=pay_on,
-                    payments=(reversal_of(original.payment),),
-                )
-            )
         original.state = ClaimState.REVERSED
+        reversal = reversal_of(original.payment)
+        # A recoupment still to come is moot once the claim is taken back.
+        state.scheduled = [s for s in state.scheduled if reversal not in s.payments]
+        pending = [s for s in state.scheduled if original.payment in s.payments]
+        if pending:
+            state.scheduled = [s for s in state.scheduled if s not in pending]
+            return None
+        return reversal
 
     # -- payments ----------------------------------------------------------------------------
 
