@@ -1,4 +1,5 @@
-"""The payer simulator: 837 files in; 999, 277CA and (after the lag) 835 files out.
+"""The payer simulator: 837 files in; 999, 277CA and (after the lag) 835 files out; 270 in, 271
+out; 276 in, claim status answers out.
 
 :class:`PayerSimulator` holds a :class:`~claimdesk.payer_sim.world.PayerWorld` (the payers'
 truth and policy) and a :class:`~claimdesk.payer_sim.state.SimState` (what they remember). It
@@ -13,8 +14,11 @@ from datetime import date, datetime, time, timedelta
 
 from claimdesk.domain.claims import FrequencyCode
 from claimdesk.domain.money import Money
+from claimdesk.edi.read_270 import read_270
+from claimdesk.edi.read_276 import read_276, status_question
 from claimdesk.edi.read_837 import read_837
 from claimdesk.edi.read_837_records import Claim837
+from claimdesk.edi.write_271 import EligibilityAnswer, write_271
 from claimdesk.edi.write_277 import ACCEPTED_FOR_PROCESSING, ClaimDecision, write_277ca
 from claimdesk.edi.write_835 import (
     ClaimPaymentInput,
@@ -32,6 +36,7 @@ from claimdesk.payer_sim.adjudicate import (
     payer_id_of,
 )
 from claimdesk.payer_sim.clearinghouse import batch, decision, rejections
+from claimdesk.payer_sim.eligibility import EligibilityDesk, Unanswered
 from claimdesk.payer_sim.remit import (
     correction_of,
     due_remittances,
@@ -40,6 +45,7 @@ from claimdesk.payer_sim.remit import (
     schedule_recoupment,
 )
 from claimdesk.payer_sim.state import ClaimRecord, ClaimState, ScheduledRemittance, SimState
+from claimdesk.payer_sim.status import ClaimStatusAnswer, claim_status
 from claimdesk.payer_sim.world import PayerWorld
 
 _ACCEPTED = (ACCEPTED_FOR_PROCESSING,)
@@ -67,6 +73,15 @@ class RemittanceFile:
     receiver_id: str
     text: str
     remittances: tuple[RemittanceInput, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EligibilityReply:
+    """The 271 (None when no inquiry could be answered) and the inquiries left unanswered."""
+
+    text: str | None
+    answers: tuple[EligibilityAnswer, ...]
+    unanswered: tuple[Unanswered, ...]
 
 
 class PayerSimulator:
@@ -257,6 +272,32 @@ class PayerSimulator:
             state.scheduled = [s for s in state.scheduled if s not in pending]
             return None
         return reversal
+
+    # -- eligibility and claim status ----------------------------------------------------------
+
+    def answer_270(self, text: str, today: date) -> EligibilityReply:
+        """A 271 answering every 270 inquiry of ``text`` that can be answered."""
+        read = read_270(text)
+        desk = EligibilityDesk(self.world, self.state)
+        answers: list[EligibilityAnswer] = []
+        unanswered: list[Unanswered] = []
+        for inquiry in read.inquiries:
+            result = desk.answer(inquiry, today)
+            if isinstance(result, Unanswered):
+                unanswered.append(result)
+            else:
+                answers.append(result)
+        written = None
+        if answers:
+            receiver = read.envelopes.interchanges[0].header.sender_id
+            envelope = self.envelope(self.world.policy.clearinghouse_id, receiver, today)
+            written = write_271(answers, envelope)
+        return EligibilityReply(written, tuple(answers), tuple(unanswered))
+
+    def claim_status(self, text: str) -> tuple[ClaimStatusAnswer, ...]:
+        """The status of every claim a 276 asks about (see ``claimdesk.payer_sim.status``)."""
+        read = read_276(text)
+        return tuple(claim_status(status_question(i), self.state) for i in read.inquiries)
 
     # -- payments ----------------------------------------------------------------------------
 
