@@ -342,6 +342,8 @@ def parse_policy(text: str, source: str = "policy.toml") -> SimPolicy:
     defaults = read.table(data, "defaults", "")
     if "plans" in defaults:
         raise read.fail("defaults.plans", "plans belong to a payer; [benefits] is the default")
+    # The defaults first, so that a mistake in them is named where it is written.
+    default_payer = read.payer("", _merged(defaults, {}), "defaults.")
     raw_payers = read.table(data, "payers", "")
     payers = {
         payer_id: read.payer(
@@ -376,7 +378,7 @@ def parse_policy(text: str, source: str = "policy.toml") -> SimPolicy:
                 for name in Rejections.__dataclass_fields__
             }
         ),
-        defaults=read.payer("", _merged(defaults, {}), "defaults."),
+        defaults=default_payer,
         payers=MappingProxyType(payers),
         ncci=tuple(ncci),
         benefits=read.plan(read.table(data, "benefits", ""), "benefits."),

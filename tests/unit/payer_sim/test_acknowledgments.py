@@ -104,4 +104,5 @@ def test_a_syntax_error_rejects_the_transaction_set_in_the_999_and_nothing_is_ad
     assert _accepted_999(receipt) is AcknowledgmentStatus.REJECTED
     assert receipt.claim_acks == ()
     assert receipt.syntax_rejected == ("C-1001",)
-    assert receipt.accepted == receipt.adjudications == ()
+    assert receipt.accepted == ()
+    assert receipt.adjudications == ()
