@@ -89,6 +89,3 @@ class SimState:
         if found is None:
             found = self.accumulators[key] = Accumulator()
         return found
-
-    def records_for(self, payer_id: str, claim_id: str) -> list[ClaimRecord]:
-        return [r for r in self.claims.values() if (r.payer_id, r.claim_id) == (payer_id, claim_id)]
