@@ -25,10 +25,12 @@ def make_phone(rng: random.Random) -> str:
     return f"{rng.choice(names.AREA_CODES)}55501{rng.randrange(100):02d}"
 
 
-def make_address(rng: random.Random) -> AddressRec:
+def make_address(rng: random.Random, *, zip_plus_four: bool = False) -> AddressRec:
+    """A plausible address; ``zip_plus_four`` for providers and facilities, whose 837 loops
+    (2010AA billing provider, 2310C service facility) require the nine-digit ZIP code."""
     city, state, zip3 = rng.choice(names.TOWNS)
     postal = f"{zip3}{rng.randrange(100):02d}"
-    if rng.random() < 0.3:
+    if zip_plus_four or rng.random() < 0.3:
         postal += f"{rng.randrange(10000):04d}"
     street = f"{rng.randrange(1, 9900)} {rng.choice(names.STREET_NAMES)} "
     street += rng.choice(names.STREET_SUFFIXES)

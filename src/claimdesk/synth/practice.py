@@ -112,8 +112,8 @@ class _Practice:
         self._group_npi = make_npi(rng)
         self._group_tax_id = f"{rng.randrange(10, 99)}{rng.randrange(10**6, 10**7)}"
         self._referring = tuple(make_npi(rng) for _ in range(8))
-        self._office = make_address(rng)
-        self._hospital = make_address(rng)
+        self._office = make_address(rng, zip_plus_four=True)
+        self._hospital = make_address(rng, zip_plus_four=True)
         self._hospital_npi = make_npi(rng)
         self._people = PeopleFactory(rng, self._start)
         self._patients: list[PatientRec] = []
