@@ -1,0 +1,152 @@
+"""Front-end and first-pass KPIs: clean claim rate, first-pass resolution, initial denials.
+
+Definitions follow the domain primer's KPI table (HFMA MAP Keys / MGMA). Only original claims
+(CLM05-3 = 1) count: a replacement or void is the second pass of a claim already counted.
+"""
+
+from __future__ import annotations
+
+from claimdesk.analytics.facts import ClaimFact, Facts, PaymentFact, Period, initial_adjudications
+from claimdesk.analytics.results import ClaimAmount, Kpi, Unit, count_ratio, dollar_ratio
+from claimdesk.domain.claims import ClaimStatus
+from claimdesk.domain.money import total
+
+ADJUDICATED = frozenset(
+    {ClaimStatus.PAID.value, ClaimStatus.PARTIALLY_PAID.value, ClaimStatus.DENIED.value}
+)
+DENIED_CLP_STATUS = "4"  # CLP02 = 4: denied
+
+
+def touched_before_adjudication(claim: ClaimFact, *statuses: str) -> bool:
+    """Whether the claim was in one of ``statuses`` before its first adjudication (or ever, if
+    it has not been adjudicated yet)."""
+    for event in claim.events:
+        if event.status in ADJUDICATED:
+            return False
+        if event.status in statuses:
+            return True
+    return False
+
+
+def is_initial_denial(payment: PaymentFact) -> bool:
+    return payment.clp_status == DENIED_CLP_STATUS or payment.denied.is_positive()
+
+
+def adjudicated_in(facts: Facts, period: Period) -> list[tuple[ClaimFact, PaymentFact]]:
+    """Original claims whose first adjudication falls in the period, in claim id order."""
+    claims = {c.claim_id: c for c in facts.claims if c.is_original}
+    first = initial_adjudications(facts.payments)
+    return [
+        (claims[claim_id], payment)
+        for claim_id, payment in sorted(first.items())
+        if claim_id in claims and period.contains(payment.paid_on)
+    ]
+
+
+def clean_claim_rate(facts: Facts, period: Period) -> Kpi:
+    """Claims that passed every edit with no manual touch / claims accepted for billing.
+
+    Accepted for billing: original claims first submitted in the period. A manual touch is a
+    scrub hold (HELD) or a clearinghouse rejection (REJECTED, 999/277CA) before adjudication.
+    """
+    denominator: list[ClaimAmount] = []
+    numerator: list[ClaimAmount] = []
+    for claim in sorted(facts.claims, key=lambda c: c.claim_id):
+        submitted = claim.first_at(ClaimStatus.SUBMITTED.value)
+        if not claim.is_original or submitted is None or not period.contains(submitted.date()):
+            continue
+        denominator.append(ClaimAmount(claim.claim_id, claim.charge))
+        touched = touched_before_adjudication(
+            claim, ClaimStatus.HELD.value, ClaimStatus.REJECTED.value
+        )
+        if not touched:
+            numerator.append(ClaimAmount(claim.claim_id, claim.charge))
+    return Kpi(
+        name="clean_claim_rate",
+        label="Clean claim rate",
+        unit=Unit.PERCENT,
+        value=None if not denominator else count_ratio(numerator, denominator),
+        numerator=tuple(numerator),
+        denominator=tuple(denominator),
+        numerator_label="claims never held by a scrub edit nor rejected by a clearinghouse",
+        denominator_label="original claims first submitted in the period",
+        empty_reason="" if denominator else "no claim was submitted in the period",
+    )
+
+
+def first_pass_resolution_rate(facts: Facts, period: Period) -> Kpi:
+    """Claims paid or resolved on first submission / claims adjudicated.
+
+    Resolved on first submission: never rejected before adjudication, and the first 835 denied
+    nothing and paid no less than the contract (no underpayment shortfall).
+    """
+    denominator: list[ClaimAmount] = []
+    numerator: list[ClaimAmount] = []
+    for claim, payment in adjudicated_in(facts, period):
+        denominator.append(ClaimAmount(claim.claim_id, payment.charge))
+        rejected = touched_before_adjudication(claim, ClaimStatus.REJECTED.value)
+        if not rejected and not is_initial_denial(payment) and not payment.shortfall.is_positive():
+            numerator.append(ClaimAmount(claim.claim_id, payment.paid))
+    return Kpi(
+        name="first_pass_resolution_rate",
+        label="First-pass resolution rate",
+        unit=Unit.PERCENT,
+        value=None if not denominator else count_ratio(numerator, denominator),
+        numerator=tuple(numerator),
+        denominator=tuple(denominator),
+        numerator_label=(
+            "claims resolved by their first 835: never rejected, nothing denied, not underpaid"
+        ),
+        denominator_label="original claims first adjudicated in the period",
+        empty_reason="" if denominator else "no claim was adjudicated in the period",
+    )
+
+
+def initial_denial_rate(facts: Facts, period: Period) -> Kpi:
+    """Claims denied (in full or in part) on first adjudication / claims adjudicated."""
+    denominator: list[ClaimAmount] = []
+    numerator: list[ClaimAmount] = []
+    for claim, payment in adjudicated_in(facts, period):
+        denominator.append(ClaimAmount(claim.claim_id, payment.charge))
+        if is_initial_denial(payment):
+            numerator.append(ClaimAmount(claim.claim_id, payment.denied))
+    return Kpi(
+        name="initial_denial_rate",
+        label="Initial denial rate (claims)",
+        unit=Unit.PERCENT,
+        value=None if not denominator else count_ratio(numerator, denominator),
+        numerator=tuple(numerator),
+        denominator=tuple(denominator),
+        numerator_label="claims denied in full or in part by their first 835 (amount denied)",
+        denominator_label="original claims first adjudicated in the period (charge)",
+        empty_reason="" if denominator else "no claim was adjudicated in the period",
+    )
+
+
+def initial_denial_rate_dollars(facts: Facts, period: Period) -> Kpi:
+    """Dollars denied on first adjudication / dollars (charges) adjudicated."""
+    denominator: list[ClaimAmount] = []
+    numerator: list[ClaimAmount] = []
+    for claim, payment in adjudicated_in(facts, period):
+        denominator.append(ClaimAmount(claim.claim_id, payment.charge))
+        if payment.denied.is_positive():
+            numerator.append(ClaimAmount(claim.claim_id, payment.denied))
+    charged = total(r.amount for r in denominator)
+    reason = (
+        "no claim was adjudicated in the period"
+        if not denominator
+        else "the adjudicated claims carry no charge"
+        if not charged
+        else ""
+    )
+    return Kpi(
+        name="initial_denial_rate_dollars",
+        label="Initial denial rate (dollars)",
+        unit=Unit.PERCENT,
+        value=None if reason else dollar_ratio(total(r.amount for r in numerator), charged),
+        numerator=tuple(numerator),
+        denominator=tuple(denominator),
+        numerator_label="dollars denied by the first 835 of each claim",
+        denominator_label="charges (CLP03) of original claims first adjudicated in the period",
+        empty_reason=reason,
+    )

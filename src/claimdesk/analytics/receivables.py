@@ -1,0 +1,213 @@
+"""A/R KPIs from the ledger: net days in A/R, aging buckets, A/R over 90 days, net collection.
+
+Balances are sums of postings (the ledger stores no balances), so a reversal entry cancels what
+it reverses without any special case here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from claimdesk.analytics.facts import ClaimFact, Facts, LedgerFact, Period
+from claimdesk.analytics.results import Cell, ClaimAmount, Kpi, Table, Unit, dollar_ratio
+from claimdesk.domain.claims import ClaimStatus
+from claimdesk.domain.ledger import Account
+from claimdesk.domain.money import Money, total
+
+REVENUE_WINDOW_DAYS = 90  # "average daily net patient revenue (last 3 months)"
+OVER_DAYS = 90
+BUCKETS: tuple[tuple[str, int, int | None], ...] = (
+    ("0-30", 0, 30),
+    ("31-60", 31, 60),
+    ("61-90", 61, 90),
+    ("91-120", 91, 120),
+    ("120+", 121, None),
+)
+RECEIVABLE_ACCOUNTS = {Account.INSURANCE_AR.value: "insurance", Account.PATIENT_AR.value: "patient"}
+
+
+def bucket_of(age_days: int) -> str:
+    for name, low, high in BUCKETS:
+        if age_days >= low and (high is None or age_days <= high):
+            return name
+    # A balance dated after the report's end (negative age) is current.
+    return BUCKETS[0][0]
+
+
+@dataclass(frozen=True, slots=True)
+class Balance:
+    """Open A/R of one claim on one receivable (or of money attached to no claim)."""
+
+    claim_id: str
+    account: str
+    payer_id: str
+    patient_account: str
+    dated: date  # the date of service, or the posting date when there is no claim
+    amount: Money
+
+    def age(self, as_of: date) -> int:
+        return (as_of - self.dated).days
+
+    def row(self, as_of: date) -> ClaimAmount:
+        age = self.age(as_of)
+        who = RECEIVABLE_ACCOUNTS[self.account]
+        return ClaimAmount(self.claim_id, self.amount, f"{who} {bucket_of(age)}", days=age)
+
+
+def balances(facts: Facts, as_of: date) -> list[Balance]:
+    """Non-zero receivable balances at the end of ``as_of``, per claim and account."""
+    claims = {c.claim_id: c for c in facts.claims}
+    sums: dict[tuple[str, str, str, str, date], Money] = {}
+    for f in facts.ledger:
+        if f.account not in RECEIVABLE_ACCOUNTS or f.effective > as_of:
+            continue
+        claim = claims.get(f.claim_id or "")
+        if claim is not None:
+            key = (
+                claim.claim_id,
+                f.account,
+                claim.payer_id,
+                claim.patient_account,
+                claim.date_of_service,
+            )
+        else:
+            key = ("", f.account, f.payer_id or "", f.patient_account, f.effective)
+        sums[key] = sums.get(key, Money.zero()) + f.amount
+    return [
+        Balance(claim_id, account, payer, patient, dated, amount)
+        for (claim_id, account, payer, patient, dated), amount in sorted(sums.items())
+        if amount
+    ]
+
+
+def _sum_by_claim(facts: Iterable[LedgerFact], sign: int = 1) -> list[ClaimAmount]:
+    sums: dict[str, Money] = {}
+    for f in facts:
+        key = f.claim_id or ""
+        sums[key] = sums.get(key, Money.zero()) + (f.amount if sign > 0 else -f.amount)
+    return [ClaimAmount(claim_id, amount) for claim_id, amount in sorted(sums.items()) if amount]
+
+
+def net_revenue(facts: Facts, period: Period) -> list[ClaimAmount]:
+    """Per claim, gross charges less contractual adjustments posted in the period."""
+    in_period = [f for f in facts.ledger if period.contains(f.effective)]
+    charges = [f for f in in_period if f.account == Account.GROSS_CHARGES.value]
+    contractual = [f for f in in_period if f.account == Account.CONTRACTUAL.value]
+    # Gross charges are credits (negative); contractual adjustments are debits (positive).
+    return _sum_by_claim([*charges, *contractual], sign=-1)
+
+
+def net_days_in_ar(facts: Facts, period: Period) -> Kpi:
+    """Net A/R at the period's end / average daily net patient revenue of the 90 days ending
+    then."""
+    window = Period(period.end - timedelta(days=REVENUE_WINDOW_DAYS - 1), period.end)
+    numerator = [b.row(period.end) for b in balances(facts, period.end)]
+    denominator = net_revenue(facts, window)
+    revenue = total(r.amount for r in denominator)
+    reason = "" if revenue.is_positive() else "no net patient revenue in the 90 days to the end"
+    value = (
+        None
+        if reason
+        else (total(r.amount for r in numerator).amount * REVENUE_WINDOW_DAYS / revenue.amount)
+    )
+    return Kpi(
+        name="net_days_in_ar",
+        label="Net days in A/R",
+        unit=Unit.DAYS,
+        value=value,
+        numerator=tuple(numerator),
+        denominator=tuple(denominator),
+        numerator_label="net A/R (insurance and patient) at the end of the period",
+        denominator_label=(
+            f"net patient revenue (charges less contractual adjustments) of the "
+            f"{REVENUE_WINDOW_DAYS} days to {period.end}, divided by {REVENUE_WINDOW_DAYS} per day"
+        ),
+        empty_reason=reason,
+    )
+
+
+def _aging_table(name: str, title: str, rows: dict[str, dict[str, Money]]) -> Table:
+    out: list[tuple[Cell, ...]] = []
+    for key, buckets in sorted(rows.items()):
+        amounts = [buckets.get(b, Money.zero()) for b, _, _ in BUCKETS]
+        out.append((key, *amounts, total(amounts)))
+    return Table(name, title, ("key", *(b for b, _, _ in BUCKETS), "total"), tuple(out))
+
+
+def ar_aging(facts: Facts, period: Period) -> Kpi:
+    """Open A/R at the period's end by age since the date of service, per payer and patient."""
+    open_ar = balances(facts, period.end)
+    by_payer: dict[str, dict[str, Money]] = {}
+    by_patient: dict[str, dict[str, Money]] = {}
+    for b in open_ar:
+        bucket = bucket_of(b.age(period.end))
+        target = (
+            by_payer.setdefault(b.payer_id, {})
+            if b.account == Account.INSURANCE_AR.value
+            else by_patient.setdefault(b.patient_account, {})
+        )
+        target[bucket] = target.get(bucket, Money.zero()) + b.amount
+    return Kpi(
+        name="ar_aging",
+        label="A/R aging",
+        unit=Unit.DOLLARS,
+        value=total(b.amount for b in open_ar),
+        numerator=tuple(b.row(period.end) for b in open_ar),
+        denominator=None,
+        numerator_label="open A/R per claim at the end of the period, by age since service",
+        tables=(
+            _aging_table("ar_aging_by_payer", "insurance A/R aging by payer", by_payer),
+            _aging_table("ar_aging_by_patient", "patient A/R aging by patient", by_patient),
+        ),
+    )
+
+
+def _billed(balance: Balance, claims: dict[str, ClaimFact]) -> bool:
+    """Patient balances are billed by statement; insurance balances once the claim went out."""
+    if balance.account == Account.PATIENT_AR.value:
+        return True
+    claim = claims.get(balance.claim_id)
+    return claim is None or claim.first_at(ClaimStatus.SUBMITTED.value) is not None
+
+
+def ar_over_90(facts: Facts, period: Period) -> Kpi:
+    """Billed A/R older than 90 days / total billed A/R, at the period's end."""
+    claims = {c.claim_id: c for c in facts.claims}
+    billed = [b for b in balances(facts, period.end) if _billed(b, claims)]
+    denominator = [b.row(period.end) for b in billed]
+    numerator = [r for r in denominator if r.days is not None and r.days > OVER_DAYS]
+    owed = total(r.amount for r in denominator)
+    reason = "" if owed.is_positive() else "no billed A/R is open at the end of the period"
+    return Kpi(
+        name="ar_over_90",
+        label="A/R over 90 days",
+        unit=Unit.PERCENT,
+        value=None if reason else dollar_ratio(total(r.amount for r in numerator), owed),
+        numerator=tuple(numerator),
+        denominator=tuple(denominator),
+        numerator_label="billed A/R more than 90 days past the date of service",
+        denominator_label="billed A/R at the end of the period (unbilled insurance claims out)",
+        empty_reason=reason,
+    )
+
+
+def net_collection_rate(facts: Facts, period: Period) -> Kpi:
+    """Payments / (charges - contractual adjustments), all as posted in the period."""
+    in_period = [f for f in facts.ledger if period.contains(f.effective)]
+    numerator = _sum_by_claim(f for f in in_period if f.account == Account.CASH.value)
+    denominator = net_revenue(facts, period)
+    collectible = total(r.amount for r in denominator)
+    reason = "" if collectible.is_positive() else "no net charges were posted in the period"
+    return Kpi(
+        name="net_collection_rate",
+        label="Net collection rate",
+        unit=Unit.PERCENT,
+        value=None if reason else dollar_ratio(total(r.amount for r in numerator), collectible),
+        numerator=tuple(numerator),
+        denominator=tuple(denominator),
+        numerator_label="payments (insurance and patient, less refunds and recoupments)",
+        denominator_label="charges less contractual adjustments posted in the period",
+        empty_reason=reason,
+    )
