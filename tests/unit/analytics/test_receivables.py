@@ -1,0 +1,138 @@
+"""Net days in A/R, aging, A/R over 90 days and net collection rate from hand-built postings."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from claimdesk.analytics.facts import Facts, LedgerFact, Period
+from claimdesk.analytics.receivables import (
+    ar_aging,
+    ar_over_90,
+    bucket_of,
+    net_collection_rate,
+    net_days_in_ar,
+)
+from claimdesk.domain.ledger import Account
+from claimdesk.domain.money import Money
+
+from .builders import claim, posting
+
+QUARTER = Period(date(2024, 4, 1), date(2024, 6, 30))
+INS, PAT, GROSS = Account.INSURANCE_AR.value, Account.PATIENT_AR.value, Account.GROSS_CHARGES.value
+CASH, CONTRACTUAL = Account.CASH.value, Account.CONTRACTUAL.value
+
+
+def entry(
+    claim_id: str, day: date, kind: str, *sides: tuple[str, str], payer: str = "P1"
+) -> list[LedgerFact]:
+    return [
+        posting(claim_id, account, amount, day, kind=kind, payer=payer) for account, amount in sides
+    ]
+
+
+def practice() -> Facts:
+    """R1 served 6/15, paid with a patient share; R2 served 3/1, unpaid; R3 served 4/15, held
+    (never billed); R4 served 3/31, paid on 4/20 and the payment reversed on 4/25."""
+    submitted = (date(2024, 3, 1), "submitted")
+    claims = (
+        claim("R1", submitted, dos=date(2024, 6, 15)),
+        claim("R2", submitted, dos=date(2024, 3, 1), payer="P2", charge="200.00"),
+        claim("R3", (date(2024, 4, 15), "held"), dos=date(2024, 4, 15), charge="50.00"),
+        claim("R4", submitted, dos=date(2024, 3, 31)),
+    )
+    ledger = [
+        *entry("R1", date(2024, 6, 15), "charge", (INS, "100.00"), (GROSS, "-100.00")),
+        *entry("R1", date(2024, 6, 25), "insurance_payment", (CASH, "60.00"), (INS, "-60.00")),
+        *entry(
+            "R1",
+            date(2024, 6, 25),
+            "contractual_adjustment",
+            (CONTRACTUAL, "30.00"),
+            (INS, "-30.00"),
+        ),
+        *entry("R1", date(2024, 6, 25), "transfer_to_patient", (PAT, "10.00"), (INS, "-10.00")),
+        *entry("R2", date(2024, 3, 1), "charge", (INS, "200.00"), (GROSS, "-200.00"), payer="P2"),
+        *entry("R3", date(2024, 4, 15), "charge", (INS, "50.00"), (GROSS, "-50.00")),
+        *entry("R4", date(2024, 3, 31), "charge", (INS, "100.00"), (GROSS, "-100.00")),
+        *entry("R4", date(2024, 4, 20), "insurance_payment", (CASH, "70.00"), (INS, "-70.00")),
+        *entry(
+            "R4",
+            date(2024, 4, 20),
+            "contractual_adjustment",
+            (CONTRACTUAL, "30.00"),
+            (INS, "-30.00"),
+        ),
+        *entry("R4", date(2024, 4, 25), "reversal", (CASH, "-70.00"), (INS, "70.00")),
+        *entry("R4", date(2024, 4, 25), "reversal", (CONTRACTUAL, "-30.00"), (INS, "30.00")),
+    ]
+    return Facts(claims=claims, ledger=tuple(ledger))
+
+
+def test_buckets_follow_the_days_since_service() -> None:
+    assert [bucket_of(n) for n in (0, 30, 31, 60, 61, 90, 91, 120, 121, 400)] == [
+        "0-30",
+        "0-30",
+        "31-60",
+        "31-60",
+        "61-90",
+        "61-90",
+        "91-120",
+        "91-120",
+        "120+",
+        "120+",
+    ]
+
+
+def test_net_days_in_ar_divides_net_ar_by_average_daily_net_revenue_of_90_days() -> None:
+    kpi = net_days_in_ar(practice(), QUARTER)
+    # Net A/R 360.00; net revenue 4/2..6/30 = charges 150.00 - contractual 30.00 (R4's reversed).
+    assert sum(r.amount.cents for r in kpi.numerator) == 36000
+    assert [(r.claim_id, r.amount) for r in kpi.denominator or ()] == [
+        ("R1", Money("70.00")),
+        ("R3", Money("50.00")),
+    ]
+    assert kpi.value == Decimal(270)
+
+
+def test_aging_by_payer_and_patient() -> None:
+    kpi = ar_aging(practice(), QUARTER)
+    assert kpi.value == Money("360.00")
+    tables = {t.name: t for t in kpi.tables}
+    zero = Money.zero()
+    assert tables["ar_aging_by_payer"].rows == (
+        ("P1", zero, zero, Money("50.00"), Money("100.00"), zero, Money("150.00")),
+        ("P2", zero, zero, zero, zero, Money("200.00"), Money("200.00")),
+    )
+    assert tables["ar_aging_by_patient"].rows == (
+        ("A1", Money("10.00"), zero, zero, zero, zero, Money("10.00")),
+    )
+    assert {(r.claim_id, r.label) for r in kpi.numerator} == {
+        ("R1", "patient 0-30"),
+        ("R2", "insurance 120+"),
+        ("R3", "insurance 61-90"),
+        ("R4", "insurance 91-120"),
+    }
+
+
+def test_ar_over_90_counts_billed_ar_only() -> None:
+    kpi = ar_over_90(practice(), QUARTER)
+    assert sorted(r.claim_id for r in kpi.denominator or ()) == ["R1", "R2", "R4"]
+    assert sorted(r.claim_id for r in kpi.numerator) == ["R2", "R4"]
+    assert kpi.value == Decimal("300.00") / Decimal("310.00")
+
+
+def test_net_collection_rate_nets_reversed_payments() -> None:
+    kpi = net_collection_rate(practice(), QUARTER)
+    assert [(r.claim_id, r.amount) for r in kpi.numerator] == [("R1", Money("60.00"))]
+    assert kpi.value == Decimal("0.5")
+
+
+def test_empty_books_have_no_ratio() -> None:
+    empty = Facts()
+    for calculate in (net_days_in_ar, ar_over_90, net_collection_rate):
+        kpi = calculate(empty, QUARTER)
+        assert kpi.value is None
+        assert kpi.empty_reason
+        assert kpi.display().startswith("n/a (")
+    assert ar_aging(empty, QUARTER).value == Money.zero()
