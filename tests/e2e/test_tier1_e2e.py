@@ -9,8 +9,6 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import text
-
 from claimdesk.codes.reference import load_config, load_reference
 from claimdesk.config import Settings
 from claimdesk.domain.claims import ClaimStatus
@@ -52,16 +50,6 @@ def test_defects_are_held_with_their_rules_and_clean_claims_pass_pyx12(tmp_path:
     assert imported.report is not None, imported.errors
 
     with units_of_work(settings) as uow_factory:
-        with uow_factory() as uow:
-            # The 837P needs the billing provider's ZIP+4 (2010AA N403); the synthetic practice
-            # registers five digits, so the billing office completes it before submitting.
-            uow.session.execute(
-                text(
-                    "UPDATE providers SET postal_code = postal_code || '0001' "
-                    "WHERE kind = '2' AND length(postal_code) = 5"
-                )
-            )
-            uow.commit()
         report = submit(
             uow_factory,
             settings.outbox,

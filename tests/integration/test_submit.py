@@ -17,6 +17,9 @@ from claimdesk.cli import app
 from claimdesk.domain.claims import ClaimStatus
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import Outcome, WorkKind
+from claimdesk.edi.envelope import read_envelopes
+from claimdesk.edi.write_999 import acknowledge, write_999
+from claimdesk.edi.writer import Envelope
 from claimdesk.services.submit import HOLD_KEY
 from claimdesk.store.uow import UnitOfWork
 from claimdesk.synth.practice import write_practice
@@ -158,8 +161,20 @@ def test_cli_eligibility_then_submit(tmp_path: Path) -> None:
     assert submitted.exit_code == 1, submitted.output  # planted defects are held
     report = json.loads(submitted.output)
     assert report["held"]
-    # The synthetic billing provider has a five-digit ZIP: the 837 writer's reason is shown.
-    assert any("X12" in h["rules"] for h in report["held"])
-    assert all(
-        f.startswith("X12") or " at claim " in f for h in report["held"] for f in h["findings"]
-    )
+    assert all(" at claim " in f for h in report["held"] for f in h["findings"])
+    batch = report["batches"][0]
+    sent = (home / "outbox" / batch["file"]).read_text()
+    assert pyx12_errors(sent) == []
+
+    # The clearinghouse's 999 lands in the inbox; ingest reads it and archives it.
+    received = read_envelopes(sent)
+    groups = acknowledge(received.interchanges[0], received.findings)
+    header = received.interchanges[0].header
+    ack = write_999(groups, Envelope(header.receiver_id, header.sender_id, 7, 7, NOW))
+    (home / "inbox" / "ack.999").write_text(ack)
+    ingested = runner.invoke(app, [*base, "ingest", "--json"], env={})
+    assert ingested.exit_code == 0, ingested.output
+    [answer] = json.loads(ingested.output)["acknowledgments"]
+    assert answer["kind"] == "999"
+    assert len(answer["syntax_accepted"]) == batch["submitted"]
+    assert (home / "archive" / "ack.999").is_file()
