@@ -5,12 +5,14 @@ from __future__ import annotations
 from claimdesk.cli import (
     audit_cmd,
     codes_cmd,
+    cycle_cmd,
     demo_cmd,
     eligibility_cmd,
     estimate_cmd,
     import_cmd,
     ingest_cmd,
     init_cmd,
+    kpi_cmd,
     queue_cmd,
     rules_cmd,
     serve_cmd,
@@ -43,6 +45,8 @@ COMMAND_MODULES = (
     submit_cmd,
     estimate_cmd,
     tier2_cmd,
+    kpi_cmd,
+    cycle_cmd,
 )
 
 
