@@ -1,29 +1,85 @@
-"""``claimdesk demo``: a synthetic practice imported into the embedded database, summarized."""
+"""``claimdesk demo``: a synthetic practice run through 90 days of the revenue cycle on SQLite,
+then the web desk with a demo person for each tier.
+
+The practice is imported as of the start of its year (charges are captured as its visits
+happen); the cycle's time is measured and printed.
+"""
 
 from __future__ import annotations
 
-import getpass
-from datetime import UTC, datetime
+import time as clock
+from datetime import UTC, datetime, time, timedelta
 from typing import Annotated
 
 import typer
 
 from claimdesk.cli.app import EXIT_CANNOT_RUN, app, console, fail, settings_of
+from claimdesk.cli.cycle_cmd import print_cycle, run_with_progress
+from claimdesk.cli.serve_cmd import serve
 from claimdesk.cli.summary_cmd import print_summary
+from claimdesk.config import Settings
+from claimdesk.cycle.run import CycleOptions
+from claimdesk.routing.access import Role
+from claimdesk.security.accounts import set_password
+from claimdesk.services.database import units_of_work
 from claimdesk.services.import_folder import import_folder
 from claimdesk.services.practice_summary import summarize
 from claimdesk.services.setup import set_up
+from claimdesk.services.trading_partners import FILE_NAME
+from claimdesk.services.users import add_user
 from claimdesk.synth import write_practice
+from claimdesk.synth.practice import PERIOD_DAYS, REFERENCE_DATE
+
+DEMO_DAYS = 90
+DEMO_PASSWORD = "claimdesk-demo-2026"
+# The admin first (the first person must be an admin who adds themself), then one per tier.
+DEMO_PEOPLE = (
+    ("demo-admin", "Demo Administrator", Role.ADMIN),
+    ("demo-tier1", "Demo Tier 1 Biller", Role.TIER1),
+    ("demo-tier2", "Demo Denial Specialist", Role.TIER2),
+    ("demo-manager", "Demo Billing Manager (Tier 3)", Role.MANAGER),
+    ("demo-auditor", "Demo Auditor", Role.AUDITOR),
+)
+# The practice's enrollment with the simulated clearinghouse (loop 1000A/1000B, ISA06/ISA08).
+SUBMISSION = """\
+production = false
+
+[submitter]
+name = "Riverbend Family Medicine Group"
+id = "RFMG001"
+contact = "Billing office"
+phone = "6145550100"
+
+[receiver]
+name = "Claimdesk Simulated Clearinghouse"
+id = "CDSIMCH"
+"""
+
+
+def _demo_people(settings: Settings, now: datetime) -> None:
+    with units_of_work(settings) as uow_factory:
+        with uow_factory() as uow:
+            known = {u.user_id for u in uow.work.users()}
+        admin = DEMO_PEOPLE[0][0]
+        for user_id, name, role in DEMO_PEOPLE:
+            if user_id not in known:
+                add_user(uow_factory, user_id=user_id, name=name, role=role, by=admin, now=now)
+            set_password(uow_factory, user_id, DEMO_PASSWORD, by=admin, now=now)
 
 
 @app.command("demo")
 def demo(
     ctx: typer.Context,
-    patients: Annotated[int, typer.Option("--patients", min=1)] = 400,
-    encounters: Annotated[int, typer.Option("--encounters", min=1)] = 2000,
+    patients: Annotated[int, typer.Option("--patients", min=1)] = 600,
+    encounters: Annotated[int, typer.Option("--encounters", min=1)] = 2400,
     seed: Annotated[int, typer.Option("--seed")] = 7,
+    days: Annotated[int, typer.Option("--days", min=1)] = DEMO_DAYS,
+    serve_desk: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Start the web desk afterwards.")
+    ] = True,
+    port: Annotated[int, typer.Option("--port")] = 8000,
 ) -> None:
-    """Synthesize a practice, import it (twice: the second changes nothing), print the books."""
+    """Synthesize a practice, run it through 90 simulated days, report, and serve the desk."""
     settings = settings_of(ctx)
     setup = set_up(settings)
     console.print(f"data home {setup.home}, database {setup.database}")
@@ -33,16 +89,34 @@ def demo(
         f"synthesized {synth.counts['patients']} patients and {synth.counts['encounters']} "
         f"encounters in {bundle_dir} (planted defects: {sum(synth.defects.values())})"
     )
-    for attempt in ("first", "second"):
-        outcome = import_folder(settings, bundle_dir, user=getpass.getuser(), now=datetime.now(UTC))
-        if outcome.report is None:
-            raise fail(f"the demo bundle did not import: {outcome.errors[0]}")
-        report = outcome.report
-        console.print(
-            f"{attempt} import: {report.inserted} inserted, {report.updated} updated, "
-            f"{report.claims_created} claims, {report.ledger_entries_posted} ledger entries"
-        )
+    year_start = REFERENCE_DATE - timedelta(days=PERIOD_DAYS)
+    imported_at = datetime.combine(year_start, time(8), tzinfo=UTC)
+    outcome = import_folder(settings, bundle_dir, user="demo", now=imported_at)
+    if outcome.report is None:
+        raise fail(f"the demo bundle did not import: {outcome.errors[0]}")
+    report = outcome.report
+    console.print(
+        f"import: {report.inserted} inserted, {report.updated} updated, "
+        f"{report.claims_created} claims, {report.ledger_entries_posted} ledger entries"
+    )
+    submission = settings.home / FILE_NAME
+    if not submission.exists():
+        submission.write_text(SUBMISSION, encoding="utf-8")
+    _demo_people(settings, imported_at)
+    started = clock.perf_counter()
+    cycle = run_with_progress(settings, CycleOptions(days=days), quiet=False)
+    elapsed = clock.perf_counter() - started
+    print_cycle(cycle)
+    console.print(f"cycle of {days} days ran in {elapsed:.1f} s", highlight=False)
     summary = summarize(settings)
     print_summary(summary)
     if not summary.balanced:
         raise typer.Exit(EXIT_CANNOT_RUN)
+    console.print(
+        "demo sign-in (password for each: "
+        f"{DEMO_PASSWORD}): " + ", ".join(f"{u} ({r.value})" for u, _n, r in DEMO_PEOPLE),
+        highlight=False,
+    )
+    if serve_desk:
+        console.print(f"sign in at http://127.0.0.1:{port}/", highlight=False)
+        serve(ctx, host="127.0.0.1", port=port)

@@ -1,0 +1,114 @@
+"""Reading the inbox: each file claimed once, ingested through the services, then archived.
+
+A file is claimed by renaming it into ``inbox/processing/`` (a rename is atomic on one file
+system: of two readers racing for a file, one wins and the other finds it gone), so two
+processes sharing an inbox never read the same file. Posting has its own idempotency key on
+top (the file's SHA-256 and the 835's payer, payee and TRN02), so a file put back and read again
+posts nothing twice. Acknowledgments and 271s are read before 835s, as a clearinghouse sends
+them first.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from claimdesk.services.acknowledgments import AckReport, ingest_tier1_path
+from claimdesk.services.eligibility import AnswerReport
+from claimdesk.services.post_remittance import FileResult, PostingOptions, post_file
+from claimdesk.store.uow import UnitOfWork
+
+UowFactory = Callable[[], UnitOfWork]
+PROCESSING = "processing"
+HELD = "held"
+# Tier 1 answers before payments: a claim's 277CA acceptance precedes its 835.
+_ORDER = {".271": 0, ".999": 1, ".277": 2, ".835": 3}
+
+
+@dataclass(slots=True)
+class InboxReport:
+    acknowledgments: list[AckReport] = field(default_factory=list)
+    eligibility: list[AnswerReport] = field(default_factory=list)
+    remittances: list[FileResult] = field(default_factory=list)
+    held: list[str] = field(default_factory=list)  # files whose posting is held for a problem
+
+    def merge(self, other: InboxReport) -> None:
+        self.acknowledgments += other.acknowledgments
+        self.eligibility += other.eligibility
+        self.remittances += other.remittances
+        self.held += other.held
+
+
+def waiting_files(inbox: Path) -> list[Path]:
+    """The files in the inbox, in the order they are read (temporary dot-files are not)."""
+    if not inbox.is_dir():
+        return []
+    found = [p for p in inbox.iterdir() if p.is_file() and not p.name.startswith(".")]
+    return sorted(found, key=lambda p: (_ORDER.get(p.suffix, len(_ORDER)), p.name))
+
+
+def claim_file(path: Path) -> Path | None:
+    """Move ``path`` into the inbox's processing folder; None when another reader took it."""
+    processing = path.parent / PROCESSING
+    processing.mkdir(exist_ok=True)
+    target = processing / path.name
+    try:
+        os.rename(path, target)
+    except FileNotFoundError:
+        return None
+    return target
+
+
+def _archive(path: Path, archive: Path) -> Path:
+    archive.mkdir(parents=True, exist_ok=True)
+    target = archive / path.name
+    counter = 1
+    while target.exists():
+        target = archive / f"{path.stem}.{counter}{path.suffix}"
+        counter += 1
+    shutil.move(path, target)
+    return target
+
+
+def ingest_claimed(
+    uow_factory: UowFactory,
+    path: Path,
+    archive: Path,
+    *,
+    now: datetime,
+    by: str,
+    options: PostingOptions | None = None,
+) -> InboxReport:
+    """Ingest one claimed file and archive it; an 835 held for a problem (already Tier 2 work)
+    goes to ``archive/held``. An exception leaves the file in the processing folder."""
+    report = InboxReport()
+    tier1 = ingest_tier1_path(uow_factory, path, now=now)
+    if isinstance(tier1, AckReport):
+        report.acknowledgments.append(tier1)
+    elif isinstance(tier1, AnswerReport):
+        report.eligibility.append(tier1)
+    else:
+        result = post_file(uow_factory, path, now=now, by=by, options=options)
+        report.remittances.append(result)
+        if not (result.ok or result.already_ingested):
+            report.held.append(path.name)
+            _archive(path, archive / HELD)
+            return report
+    _archive(path, archive)
+    return report
+
+
+def ingest_inbox(
+    uow_factory: UowFactory, inbox: Path, archive: Path, *, now: datetime, by: str
+) -> InboxReport:
+    """Every file waiting in ``inbox``, each claimed, ingested and archived."""
+    report = InboxReport()
+    for path in waiting_files(inbox):
+        claimed = claim_file(path)
+        if claimed is not None:
+            report.merge(ingest_claimed(uow_factory, claimed, archive, now=now, by=by))
+    return report

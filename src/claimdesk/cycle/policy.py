@@ -1,0 +1,133 @@
+"""The simulated staff's policy, from the packaged ``policy.toml`` or a file of the user's."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from claimdesk.routing.access import Role
+
+
+class StaffPolicyError(ValueError):
+    """The staff policy cannot be used; the message names the file, table and key."""
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    user_id: str
+    name: str
+    role: Role
+    items_per_day: int
+
+
+@dataclass(frozen=True, slots=True)
+class StaffPolicy:
+    seed: int
+    tier1: Person
+    tier2: Person
+    tier3: Person
+    release_after_days: int
+    max_releases: int
+    hold_write_off_after_days: int
+    appeal_categories: frozenset[str]
+    appeal_success_rate: Decimal
+    appeal_decision_days: int
+    write_off_reason: str
+    follow_up_days: int
+    write_off_approval_rate: Decimal
+
+    @property
+    def people(self) -> tuple[Person, ...]:
+        return (self.tier1, self.tier2, self.tier3)
+
+
+class _Reader:
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def table(self, data: dict[str, Any], key: str) -> dict[str, Any]:
+        value = data.get(key)
+        if not isinstance(value, dict):
+            raise StaffPolicyError(f"{self.source}: [{key}] is missing")
+        return value
+
+    def integer(self, table: dict[str, Any], where: str, key: str, minimum: int = 0) -> int:
+        value = table.get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+            raise StaffPolicyError(
+                f"{self.source}: {where} {key} must be a whole number of at least {minimum}"
+            )
+        return value
+
+    def rate(self, table: dict[str, Any], where: str, key: str) -> Decimal:
+        value = table.get(key)
+        try:
+            rate = Decimal(value) if isinstance(value, str) else None
+        except InvalidOperation:
+            rate = None
+        if rate is None or not Decimal(0) <= rate <= Decimal(1):
+            raise StaffPolicyError(
+                f"{self.source}: {where} {key} must be a fraction between 0 and 1 as a string"
+            )
+        return rate
+
+    def text(self, table: dict[str, Any], where: str, key: str) -> str:
+        value = table.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise StaffPolicyError(f"{self.source}: {where} {key} must be a non-empty string")
+        return value.strip()
+
+    def person(self, data: dict[str, Any], key: str, role: Role) -> Person:
+        table = self.table(data, key)
+        where = f"[{key}]"
+        return Person(
+            user_id=self.text(table, where, "user"),
+            name=self.text(table, where, "name"),
+            role=role,
+            items_per_day=self.integer(table, where, "items_per_day"),
+        )
+
+
+def parse_staff_policy(text: str, source: str = "policy.toml") -> StaffPolicy:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise StaffPolicyError(f"{source}: not TOML: {exc}") from exc
+    read = _Reader(source)
+    tier1, tier2, tier3 = (read.table(data, k) for k in ("tier1", "tier2", "tier3"))
+    categories = tier2.get("appeal_categories")
+    if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
+        raise StaffPolicyError(f"{source}: [tier2] appeal_categories must be a list of names")
+    seed = data.get("seed")
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise StaffPolicyError(f"{source}: seed must be a whole number")
+    return StaffPolicy(
+        seed=seed,
+        tier1=read.person(data, "tier1", Role.TIER1),
+        tier2=read.person(data, "tier2", Role.TIER2),
+        tier3=read.person(data, "tier3", Role.MANAGER),
+        release_after_days=read.integer(tier1, "[tier1]", "release_after_days"),
+        max_releases=read.integer(tier1, "[tier1]", "max_releases"),
+        hold_write_off_after_days=read.integer(tier1, "[tier1]", "hold_write_off_after_days"),
+        appeal_categories=frozenset(categories),
+        appeal_success_rate=read.rate(tier2, "[tier2]", "appeal_success_rate"),
+        appeal_decision_days=read.integer(tier2, "[tier2]", "appeal_decision_days", 1),
+        write_off_reason=read.text(tier2, "[tier2]", "write_off_reason"),
+        follow_up_days=read.integer(tier2, "[tier2]", "follow_up_days", 1),
+        write_off_approval_rate=read.rate(tier3, "[tier3]", "write_off_approval_rate"),
+    )
+
+
+def shipped_staff_policy() -> StaffPolicy:
+    text = files("claimdesk.cycle").joinpath("policy.toml").read_text(encoding="utf-8")
+    return parse_staff_policy(text, "claimdesk/cycle/policy.toml")
+
+
+def load_staff_policy(path: Path | None) -> StaffPolicy:
+    if path is None:
+        return shipped_staff_policy()
+    return parse_staff_policy(path.read_text(encoding="utf-8"), str(path))

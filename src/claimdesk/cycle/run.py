@@ -1,0 +1,343 @@
+"""``run_cycle``: the practice's revenue cycle, day by day, against the payer simulator.
+
+Each simulated day (its "now" is the day at 17:00 UTC, handed to every service):
+
+1. the day's visits become claims (:mod:`claimdesk.cycle.captured`);
+2. 270 inquiries go out for the coverages that need a check; the simulator answers 271s;
+3. the claims are scrubbed (or not, with scrubbing off) and clean ones leave in 837Ps;
+4. the simulator acknowledges them (999, 277CA) and adjudicates; due 835s arrive;
+5. the inbox is read through the services: acknowledgments, eligibility, posting, routing;
+6. claims with no answer are chased, the payers decide the appeals that are due, and the
+   simulated staff work the Tier 1, 2 and 3 queues.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from claimdesk.bundle.reader import read_bundle
+from claimdesk.codes.reference import load_config, load_reference
+from claimdesk.config import Settings
+from claimdesk.cycle.appeal_desk import AppealDesk
+from claimdesk.cycle.captured import captured_factory
+from claimdesk.cycle.inbox import InboxReport, ingest_inbox
+from claimdesk.cycle.payer_link import PayerLink
+from claimdesk.cycle.policy import StaffPolicy, shipped_staff_policy
+from claimdesk.cycle.staff import Staff
+from claimdesk.domain.claims import ClaimStatus
+from claimdesk.domain.work import WorkStatus
+from claimdesk.payer_sim.policy import default_policy
+from claimdesk.payer_sim.simulator import PayerSimulator
+from claimdesk.payer_sim.world import PayerWorld
+from claimdesk.routing.access import Role
+from claimdesk.routing.policy import RoutingPolicy, shipped_policy
+from claimdesk.scrub.engine import Scrubber
+from claimdesk.services.eligibility import send_inquiries
+from claimdesk.services.submit import submit
+from claimdesk.services.tier2 import Tier2Settings, chase_unanswered, decide_appeal
+from claimdesk.services.trading_partners import TradingPartners, load_trading_partners
+from claimdesk.services.users import add_user
+from claimdesk.store.engine import make_engine
+from claimdesk.store.tables import ClaimRow, EncounterRow, ImportRow
+from claimdesk.store.uow import UnitOfWork
+from claimdesk.store.work_tables import WorkItemRow
+
+DAY_END = time(17, 0)
+SYSTEM_USER = "cycle"
+
+
+class CycleError(ValueError):
+    """The cycle cannot start; the message says what is missing."""
+
+
+@dataclass(frozen=True, slots=True)
+class CycleOptions:
+    days: int
+    scrub: bool = True
+    seed: int | None = None  # the payer simulator's seed; None: its policy's
+    start: date | None = None  # None: the earliest date of service of an unbilled claim
+    bundle: Path | None = None  # None: the bundle of the latest import
+    staff: StaffPolicy | None = None
+    partners: TradingPartners | None = None
+
+
+@dataclass(slots=True)
+class CycleReport:
+    start: date
+    end: date
+    scrub: bool
+    claims_submitted: int = 0
+    claims_held: int = 0
+    adjudicated_first_pass: int = 0
+    denied_first_pass: int = 0
+    denial_causes: dict[str, int] = field(default_factory=dict)
+    rejected: int = 0
+    remittance_files: int = 0
+    remittances_held: list[str] = field(default_factory=list)
+    appeals_won: int = 0
+    appeals_lost: int = 0
+    staff_actions: dict[str, int] = field(default_factory=dict)
+    open_items_by_tier: dict[int, int] = field(default_factory=dict)
+    claims_by_status: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def initial_denial_rate(self) -> float | None:
+        if not self.adjudicated_first_pass:
+            return None
+        return self.denied_first_pass / self.adjudicated_first_pass
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "scrub": self.scrub,
+            "claims_submitted": self.claims_submitted,
+            "claims_held": self.claims_held,
+            "adjudicated_first_pass": self.adjudicated_first_pass,
+            "denied_first_pass": self.denied_first_pass,
+            "initial_denial_rate": self.initial_denial_rate,
+            "denial_causes": dict(sorted(self.denial_causes.items())),
+            "rejected": self.rejected,
+            "remittance_files": self.remittance_files,
+            "remittances_held": self.remittances_held,
+            "appeals_won": self.appeals_won,
+            "appeals_lost": self.appeals_lost,
+            "staff_actions": dict(sorted(self.staff_actions.items())),
+            "open_items_by_tier": {str(k): v for k, v in sorted(self.open_items_by_tier.items())},
+            "claims_by_status": dict(sorted(self.claims_by_status.items())),
+        }
+
+
+def day_end(day: date) -> datetime:
+    return datetime.combine(day, DAY_END, tzinfo=UTC)
+
+
+def _latest_bundle(sessions: sessionmaker[Session]) -> Path:
+    with sessions() as session:
+        found = session.execute(
+            select(ImportRow.bundle_path).order_by(ImportRow.started_at.desc()).limit(1)
+        ).scalar_one_or_none()
+    if found is None:
+        raise CycleError("no practice has been imported: run 'claimdesk import BUNDLE_DIR' first")
+    return Path(found)
+
+
+def _first_unbilled_day(sessions: sessionmaker[Session]) -> date:
+    with sessions() as session:
+        found = session.execute(
+            select(EncounterRow.date_of_service)
+            .join(ClaimRow, ClaimRow.encounter_id == EncounterRow.encounter_id)
+            .where(ClaimRow.status == ClaimStatus.DRAFT.value)
+            .order_by(EncounterRow.date_of_service)
+            .limit(1)
+        ).scalar_one_or_none()
+    if found is None:
+        raise CycleError("no unbilled (draft) claim is left to run a cycle on")
+    return found
+
+
+def _world(bundle_path: Path, seed: int | None) -> PayerWorld:
+    read = read_bundle(bundle_path)
+    if read.bundle is None:
+        first = read.errors[0] if read.errors else "unreadable"
+        raise CycleError(f"{bundle_path}: the payers' copy of the practice cannot be read: {first}")
+    policy = default_policy()
+    if seed is not None:
+        policy = replace(policy, seed=seed)
+    return PayerWorld.from_bundle(read.bundle, policy)
+
+
+def ensure_staff(uow_factory: Callable[[], UnitOfWork], staff: StaffPolicy, now: datetime) -> None:
+    """The simulated people exist as users with their roles, added by an administrator (the
+    cycle's own, when the practice has no users yet)."""
+    with uow_factory() as uow:
+        users = uow.work.users()
+    if not users:
+        add_user(
+            uow_factory,
+            user_id=SYSTEM_USER,
+            name="Cycle simulation",
+            role=Role.ADMIN,
+            by=SYSTEM_USER,
+            now=now,
+        )
+        admin = SYSTEM_USER
+    else:
+        admins = sorted(u.user_id for u in users if u.role is Role.ADMIN and u.active)
+        if not admins:
+            raise CycleError(
+                "the practice has users but no active admin to add the simulated staff"
+            )
+        admin = admins[0]
+    known = {u.user_id for u in users}
+    for person in staff.people:
+        if person.user_id not in known:
+            add_user(
+                uow_factory,
+                user_id=person.user_id,
+                name=person.name,
+                role=person.role,
+                by=admin,
+                now=now,
+            )
+
+
+def run_cycle(
+    settings: Settings,
+    options: CycleOptions,
+    on_day: Callable[[date, int], None] | None = None,
+) -> CycleReport:
+    """Run ``options.days`` days of the cycle on the practice in ``settings``' database."""
+    engine = make_engine(settings.effective_database_url)
+    try:
+        sessions = sessionmaker(bind=engine, expire_on_commit=False)
+        start = options.start or _first_unbilled_day(sessions)
+        world = _world(options.bundle or _latest_bundle(sessions), options.seed)
+        return _Cycle(settings, options, sessions, world, start).run(on_day)
+    finally:
+        engine.dispose()
+
+
+class _Cycle:
+    def __init__(
+        self,
+        settings: Settings,
+        options: CycleOptions,
+        sessions: sessionmaker[Session],
+        world: PayerWorld,
+        start: date,
+    ) -> None:
+        self.settings = settings
+        self.options = options
+        self.sessions = sessions
+        self.start = start
+        self.staff_policy = options.staff or shipped_staff_policy()
+        self.routing: RoutingPolicy = shipped_policy()
+        self.partners = options.partners or load_trading_partners(settings.home)
+        self.reference = load_reference(settings.home / "codes")
+        self.config = load_config(settings.home)
+        self.scrubber = None if options.scrub else Scrubber(())
+        self.simulator = PayerSimulator(world)
+        self.link = PayerLink(self.simulator, settings.inbox, settings.archive)
+        self.desk = AppealDesk(
+            self.simulator,
+            self.staff_policy.seed,
+            float(self.staff_policy.appeal_success_rate),
+        )
+        self.tier2 = Tier2Settings()
+        self.report = CycleReport(start=start, end=start, scrub=options.scrub)
+        self.inbox = InboxReport()
+
+    def uow_factory(self, day: date) -> Callable[[], UnitOfWork]:
+        return captured_factory(self.sessions, day)
+
+    def run(self, on_day: Callable[[date, int], None] | None) -> CycleReport:
+        for folder in (self.settings.inbox, self.settings.outbox, self.settings.archive):
+            folder.mkdir(parents=True, exist_ok=True)
+        ensure_staff(self.uow_factory(self.start), self.staff_policy, day_end(self.start))
+        staff = Staff(
+            self.uow_factory(self.start),
+            policy=self.staff_policy,
+            routing=self.routing,
+            desk=self.desk,
+            letters=self.settings.home / "letters",
+            tier2_settings=self.tier2,
+        )
+        for number in range(self.options.days):
+            day = self.start + timedelta(days=number)
+            self._day(day, staff)
+            if on_day is not None:
+                on_day(day, number + 1)
+        self.report.end = self.start + timedelta(days=max(self.options.days - 1, 0))
+        self._finish(staff)
+        return self.report
+
+    def _day(self, day: date, staff: Staff) -> None:
+        now = day_end(day)
+        uow_factory = self.uow_factory(day)
+        settings, link = self.settings, self.link
+        send_inquiries(
+            uow_factory,
+            settings.outbox,
+            partners=self.partners,
+            config=self.config,
+            now=now,
+            policy=self.routing,
+        )
+        link.send(settings.outbox, day)
+        self._read_inbox(uow_factory, now)
+        sent = submit(
+            uow_factory,
+            settings.outbox,
+            reference=self.reference,
+            config=self.config,
+            partners=self.partners,
+            now=now,
+            by=SYSTEM_USER,
+            scrubber=self.scrubber,
+            policy=self.routing,
+        )
+        self.report.claims_submitted += sum(b.submitted for b in sent.batches)
+        link.send(settings.outbox, day)
+        self._appeal_decisions(uow_factory, day, now)
+        link.deliver(day)
+        self._read_inbox(uow_factory, now)
+        chase_unanswered(uow_factory, now=now, settings=self.tier2, policy=self.routing)
+        staff.work_day(now)
+
+    def _read_inbox(self, uow_factory: Callable[[], UnitOfWork], now: datetime) -> None:
+        settings = self.settings
+        self.inbox.merge(
+            ingest_inbox(uow_factory, settings.inbox, settings.archive, now=now, by=SYSTEM_USER)
+        )
+
+    def _appeal_decisions(
+        self, uow_factory: Callable[[], UnitOfWork], day: date, now: datetime
+    ) -> None:
+        by = self.staff_policy.tier2.user_id
+        for appeal in self.desk.decisions(day):
+            route = self.link.routes.get(appeal.claim_id)
+            won = appeal.won and route is not None
+            if won and route is not None:
+                self.desk.pay(appeal.claim_id, route, day)
+            decide_appeal(
+                uow_factory,
+                appeal.appeal_id,
+                outcome="won" if won else "lost",
+                on=day,
+                by=by,
+                now=now,
+            )
+
+    def _finish(self, staff: Staff) -> None:
+        report, tally = self.report, self.link.first_pass
+        report.adjudicated_first_pass = len(tally.adjudicated)
+        report.denied_first_pass = len(tally.denied)
+        report.denial_causes = dict(tally.causes)
+        report.rejected = self.link.counts.claims_rejected
+        report.remittance_files = self.link.counts.remittance_files
+        report.remittances_held = list(self.inbox.held)
+        report.appeals_won = self.desk.won
+        report.appeals_lost = self.desk.lost
+        report.staff_actions = dict(staff.report.actions)
+        with self.uow_factory(report.end)() as uow:
+            statuses: Counter[str] = Counter()
+            for status in ClaimStatus:
+                statuses[status.value] = len(uow.claims.with_status(status))
+            report.claims_by_status = {k: v for k, v in statuses.items() if v}
+            report.claims_held = statuses[ClaimStatus.HELD.value]
+            active = (WorkStatus.OPEN, WorkStatus.IN_PROGRESS, WorkStatus.SNOOZED)
+            counts = uow.session.execute(
+                select(WorkItemRow.tier, func.count())
+                .where(WorkItemRow.status.in_([s.value for s in active]))
+                .group_by(WorkItemRow.tier)
+            )
+            report.open_items_by_tier = {int(row[0]): int(row[1]) for row in counts.all()}

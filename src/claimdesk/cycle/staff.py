@@ -1,0 +1,298 @@
+"""Simulated staff: Tier 1, Tier 2 and Tier 3 people working their queues by the staff policy.
+
+Each person takes items the way a person at the desk does (``next_item``, highest priority
+first, leased to them) and acts through the same services: a rejected claim is released after
+its correction, an item that has to wait is snoozed until it is due, a denial with appeal rights
+in the policy's categories is appealed (letter, submission, then the payer's decision), the
+rest is written off, and a write-off above the approval amount waits for the manager.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from claimdesk.cycle.appeal_desk import AppealDesk
+from claimdesk.cycle.policy import Person, StaffPolicy
+from claimdesk.domain.claims import ClaimStatus
+from claimdesk.domain.money import Money
+from claimdesk.domain.work import Outcome, WorkAction, WorkItem, WorkKind
+from claimdesk.routing.actions import actions_for
+from claimdesk.routing.policy import RoutingPolicy
+from claimdesk.services.acknowledgments import release_rejected
+from claimdesk.services.tier2 import (
+    Tier2Error,
+    Tier2Settings,
+    decide_write_off,
+    insurance_balance,
+    log_follow_up,
+    request_write_off,
+    start_appeal,
+    submit_appeal,
+)
+from claimdesk.services.work_queue import close, next_item, snooze
+from claimdesk.store.uow import UnitOfWork
+
+UowFactory = Callable[[], UnitOfWork]
+SATURDAY = 5
+_WAITING = (ClaimStatus.SUBMITTED, ClaimStatus.ACCEPTED)
+
+
+@dataclass(slots=True)
+class StaffReport:
+    """What the simulated staff did, by action."""
+
+    actions: Counter[str] = field(default_factory=Counter)
+
+
+class Staff:
+    def __init__(
+        self,
+        uow_factory: UowFactory,
+        *,
+        policy: StaffPolicy,
+        routing: RoutingPolicy,
+        desk: AppealDesk,
+        letters: Path,
+        tier2_settings: Tier2Settings,
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._policy = policy
+        self._routing = routing
+        self._desk = desk
+        self._letters = letters
+        self._tier2 = tier2_settings
+        self._rng = random.Random(policy.seed)
+        self._releases: Counter[str] = Counter()
+        self.report = StaffReport()
+
+    def work_day(self, now: datetime) -> None:
+        if now.weekday() >= SATURDAY:
+            return
+        handlers = {1: self._tier1, 2: self._tier2_item, 3: self._tier3}
+        for tier, person in enumerate(self._policy.people, start=1):
+            for _ in range(person.items_per_day):
+                item = next_item(
+                    self._uow_factory, person.user_id, now=now, policy=self._routing, tier=tier
+                )
+                if item is None:
+                    break
+                handlers[tier](person, item, now)
+
+    # -- shared ------------------------------------------------------------------------------
+
+    def _count(self, action: str) -> None:
+        self.report.actions[action] += 1
+
+    def _close(
+        self,
+        person: Person,
+        item: WorkItem,
+        now: datetime,
+        outcome: Outcome,
+        action: WorkAction | None,
+        resolved: Money | None = None,
+    ) -> None:
+        allowed = actions_for(item.kind, appeal_rights=item.appeal_rights)
+        chosen = action if action in allowed else None
+        close(
+            self._uow_factory,
+            _id(item),
+            person.user_id,
+            outcome=outcome,
+            now=now,
+            resolved=resolved,
+            action=chosen,
+        )
+        self._count(f"tier{item.tier} close {outcome.value}")
+
+    def _wait(self, person: Person, item: WorkItem, now: datetime, until: datetime) -> None:
+        # Something else has to happen first; the item comes back when it is due.
+        snooze(
+            self._uow_factory, _id(item), person.user_id, until=max(until, _next_day(now)), now=now
+        )
+        self._count(f"tier{item.tier} wait")
+
+    def _claim_status(self, claim_id: str) -> tuple[ClaimStatus | None, Money]:
+        with self._uow_factory() as uow:
+            claim = uow.claims.get(claim_id)
+            if claim is None:
+                return None, Money.zero()
+            return claim.status, insurance_balance(uow, claim_id)
+
+    def _write_off(self, person: Person, item: WorkItem, now: datetime, reason: str) -> None:
+        claim_id = item.claim_id or ""
+        _status, owed = self._claim_status(claim_id)
+        if not owed.is_positive():
+            self._close(person, item, now, Outcome.NO_ACTION_NEEDED, None)
+            return
+        request_write_off(
+            self._uow_factory,
+            claim_id,
+            amount=owed,
+            reason_code=self._policy.write_off_reason,
+            note=reason,
+            by=person.user_id,
+            now=now,
+            settings=self._tier2,
+            policy=self._routing,
+        )
+        self._count("write-off requested")
+        self._close(
+            person, item, now, Outcome.WRITTEN_OFF, WorkAction.REQUEST_WRITE_OFF, resolved=None
+        )
+
+    # -- Tier 1: rejections and holds ---------------------------------------------------------
+
+    def _tier1(self, person: Person, item: WorkItem, now: datetime) -> None:
+        policy = self._policy
+        claim_id = item.claim_id
+        status, _owed = self._claim_status(claim_id) if claim_id else (None, Money.zero())
+        if claim_id is None or status is None:
+            self._close(person, item, now, Outcome.NO_ACTION_NEEDED, None)
+            return
+        if item.kind is WorkKind.ELIGIBILITY_FAILURE:
+            # The claim's own hold, rejection or denial carries the money; the check is noted.
+            self._close(person, item, now, Outcome.NO_ACTION_NEEDED, WorkAction.VERIFY_ELIGIBILITY)
+            return
+        if status is ClaimStatus.REJECTED:
+            due = item.created_at + timedelta(days=policy.release_after_days)
+            if now < due:
+                self._wait(person, item, now, due)
+            elif self._releases[claim_id] < policy.max_releases:
+                self._releases[claim_id] += 1
+                release_rejected(self._uow_factory, claim_id, now=now, by=person.user_id)
+                self._count("rejection released")
+            else:
+                self._write_off(person, item, now, "rejected again after correction")
+            return
+        if status is ClaimStatus.HELD:
+            due = item.created_at + timedelta(days=policy.hold_write_off_after_days)
+            if now < due:
+                self._wait(person, item, now, due)
+            else:
+                self._write_off(person, item, now, "held: the record could not be corrected")
+            return
+        if item.kind is WorkKind.DENIAL:
+            self._write_off(person, item, now, "registration denial not correctable")
+            return
+        self._close(person, item, now, Outcome.NO_ACTION_NEEDED, None)
+
+    # -- Tier 2: denials, underpayments, no response -------------------------------------------
+
+    def _tier2_item(self, person: Person, item: WorkItem, now: datetime) -> None:
+        claim_id = item.claim_id
+        if claim_id is None:
+            self._wait(person, item, now, now + timedelta(days=30))
+            return
+        status, owed = self._claim_status(claim_id)
+        if item.kind is WorkKind.NO_RESPONSE:
+            self._no_response(person, item, now, status)
+            return
+        if item.kind not in (WorkKind.DENIAL, WorkKind.UNDERPAYMENT):
+            self._wait(person, item, now, now + timedelta(days=30))
+            return
+        if not owed.is_positive():
+            self._close(
+                person,
+                item,
+                now,
+                Outcome.RECOVERED,
+                WorkAction.APPEAL,
+                resolved=item.amount_at_stake,
+            )
+            return
+        if status is ClaimStatus.APPEALED:
+            self._wait(person, item, now, now + timedelta(days=self._policy.follow_up_days))
+            return
+        if self._appealable(item, claim_id):
+            try:
+                appeal_id = start_appeal(
+                    self._uow_factory,
+                    claim_id,
+                    argument=(
+                        "The service was medically necessary and billed as documented; "
+                        "we ask that the claim be reconsidered and paid at the contract rate."
+                    ),
+                    letters=self._letters,
+                    by=person.user_id,
+                    now=now,
+                    settings=self._tier2,
+                )
+            except Tier2Error:
+                self._write_off(person, item, now, "appeal not possible")
+                return
+            submit_appeal(self._uow_factory, appeal_id, on=now.date())
+            self._desk.receive(appeal_id, claim_id, now.date(), self._policy.appeal_decision_days)
+            self._count("appeal sent")
+            self._wait(
+                person, item, now, now + timedelta(days=self._policy.appeal_decision_days + 1)
+            )
+            return
+        self._write_off(person, item, now, f"{item.category}: not appealable by policy")
+
+    def _appealable(self, item: WorkItem, claim_id: str) -> bool:
+        if not item.appeal_rights or item.category not in self._policy.appeal_categories:
+            return False
+        with self._uow_factory() as uow:
+            # One level of appeal: a lost appeal is not appealed again.
+            return not uow.remits.appeals_of(claim_id)
+
+    def _no_response(
+        self, person: Person, item: WorkItem, now: datetime, status: ClaimStatus | None
+    ) -> None:
+        if status not in _WAITING:
+            self._close(person, item, now, Outcome.NO_ACTION_NEEDED, WorkAction.CALL_PAYER)
+            return
+        days = self._policy.follow_up_days
+        log_follow_up(
+            self._uow_factory,
+            item.claim_id or "",
+            channel="call",
+            reference=f"{item.claim_id}-{now:%Y%m%d}",
+            notes="called the payer: claim in process",
+            next_follow_up=(now + timedelta(days=days)).date(),
+            by=person.user_id,
+            now=now,
+        )
+        self._count("payer called")
+        self._wait(person, item, now, now + timedelta(days=days))
+
+    # -- Tier 3: write-off approval ------------------------------------------------------------
+
+    def _tier3(self, person: Person, item: WorkItem, now: datetime) -> None:
+        if item.kind is not WorkKind.WRITE_OFF_APPROVAL or ":" not in item.problem_key:
+            self._wait(person, item, now, now + timedelta(days=30))
+            return
+        request_id = int(item.problem_key.split(":", 1)[1])
+        approve = self._rng.random() < float(self._policy.write_off_approval_rate)
+        try:
+            decide_write_off(
+                self._uow_factory, request_id, approve=approve, by=person.user_id, now=now
+            )
+        except Tier2Error:
+            # The claim was paid or written off meanwhile: nothing is left to approve.
+            self._close(person, item, now, Outcome.NO_ACTION_NEEDED, None)
+            return
+        self._count("write-off approved" if approve else "write-off rejected")
+        self._close(
+            person,
+            item,
+            now,
+            Outcome.WRITTEN_OFF if approve else Outcome.NO_ACTION_NEEDED,
+            WorkAction.APPROVE_WRITE_OFF,
+        )
+
+
+def _id(item: WorkItem) -> int:
+    if item.item_id is None:
+        raise ValueError(f"{item.label}: a stored item has an id")
+    return item.item_id
+
+
+def _next_day(now: datetime) -> datetime:
+    return now + timedelta(days=1)
