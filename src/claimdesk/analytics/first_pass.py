@@ -6,6 +6,8 @@ Definitions follow the domain primer's KPI table (HFMA MAP Keys / MGMA). Only or
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from claimdesk.analytics.facts import ClaimFact, Facts, PaymentFact, Period, initial_adjudications
 from claimdesk.analytics.results import ClaimAmount, Kpi, Unit, count_ratio, dollar_ratio
 from claimdesk.domain.claims import ClaimStatus
@@ -43,17 +45,30 @@ def adjudicated_in(facts: Facts, period: Period) -> list[tuple[ClaimFact, Paymen
     ]
 
 
+def entered_billing(claim: ClaimFact) -> datetime | None:
+    """When the scrubber first decided on the claim: held (HELD) or sent (SUBMITTED)."""
+    return next(
+        (
+            e.at
+            for e in claim.events
+            if e.status in (ClaimStatus.HELD.value, ClaimStatus.SUBMITTED.value)
+        ),
+        None,
+    )
+
+
 def clean_claim_rate(facts: Facts, period: Period) -> Kpi:
     """Claims that passed every edit with no manual touch / claims accepted for billing.
 
-    Accepted for billing: original claims first submitted in the period. A manual touch is a
-    scrub hold (HELD) or a clearinghouse rejection (REJECTED, 999/277CA) before adjudication.
+    Accepted for billing: original claims the scrubber first held or sent in the period (a claim
+    held and never fixed still counts against the rate). A manual touch is a scrub hold (HELD)
+    or a clearinghouse rejection (REJECTED, 999/277CA) before adjudication.
     """
     denominator: list[ClaimAmount] = []
     numerator: list[ClaimAmount] = []
     for claim in sorted(facts.claims, key=lambda c: c.claim_id):
-        submitted = claim.first_at(ClaimStatus.SUBMITTED.value)
-        if not claim.is_original or submitted is None or not period.contains(submitted.date()):
+        entered = entered_billing(claim)
+        if not claim.is_original or entered is None or not period.contains(entered.date()):
             continue
         denominator.append(ClaimAmount(claim.claim_id, claim.charge))
         touched = touched_before_adjudication(
@@ -69,8 +84,8 @@ def clean_claim_rate(facts: Facts, period: Period) -> Kpi:
         numerator=tuple(numerator),
         denominator=tuple(denominator),
         numerator_label="claims never held by a scrub edit nor rejected by a clearinghouse",
-        denominator_label="original claims first submitted in the period",
-        empty_reason="" if denominator else "no claim was submitted in the period",
+        denominator_label="original claims first held or submitted by the scrubber in the period",
+        empty_reason="" if denominator else "no claim was scrubbed for billing in the period",
     )
 
 

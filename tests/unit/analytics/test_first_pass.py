@@ -32,7 +32,8 @@ def d(day: int, month: int = 3) -> date:
 def practice() -> Facts:
     """C1 clean and paid; C2 held by the scrubber then paid; C3 rejected by the clearinghouse
     then paid; C4 denied, appealed, paid in April; C5 submitted in February, paid in part; C6 a
-    replacement (not counted); C7 submitted, not adjudicated; C8 paid, reversed, paid again."""
+    replacement (not counted); C7 submitted, not adjudicated; C8 paid, reversed, paid again; C9
+    held by the scrubber and not fixed yet."""
     claims = (
         claim("C1", (d(1), "draft"), (d(1), "ready"), (d(2), "submitted"), (d(20), "paid")),
         claim("C2", (d(1), "held"), (d(2), "ready"), (d(3), "submitted"), (d(20), "paid")),
@@ -57,6 +58,7 @@ def practice() -> Facts:
         claim("C6", (d(5), "submitted"), (d(25), "paid"), frequency="7"),
         claim("C7", (d(28), "submitted")),
         claim("C8", (d(2), "submitted"), (d(12), "paid"), (d(14), "accepted"), (d(14), "paid")),
+        claim("C9", (d(1), "draft"), (d(29), "held")),
     )
     payments = (
         payment(1, "C1", d(20), paid="80.00", adjustments=(("CO", "45", "20.00"),)),
@@ -95,14 +97,12 @@ def ids(rows: Sequence[ClaimAmount] | None) -> list[str]:
     return [r.claim_id for r in rows]
 
 
-def test_clean_claim_rate_counts_claims_first_submitted_in_the_period_never_held_or_rejected() -> (
-    None
-):
+def test_clean_claim_rate_counts_claims_scrubbed_in_the_period_never_held_or_rejected() -> None:
     kpi = clean_claim_rate(practice(), MARCH)
-    assert ids(kpi.denominator) == ["C1", "C2", "C3", "C4", "C7", "C8"]
+    assert ids(kpi.denominator) == ["C1", "C2", "C3", "C4", "C7", "C8", "C9"]
     assert ids(kpi.numerator) == ["C1", "C4", "C7", "C8"]
-    assert kpi.value == Decimal(4) / Decimal(6)
-    assert kpi.display() == "66.7%"
+    assert kpi.value == Decimal(4) / Decimal(7)
+    assert kpi.display() == "57.1%"
 
 
 def test_first_pass_resolution_excludes_rejected_denied_and_counts_reversed_payment_as_first() -> (

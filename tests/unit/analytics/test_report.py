@@ -20,9 +20,9 @@ def test_report_has_every_kpi_and_is_json() -> None:
     payload = json.loads(json.dumps(report.as_dict()))
     clean = payload["kpis"][0]
     assert clean["name"] == "clean_claim_rate"
-    assert clean["display"] == "66.7%"
+    assert clean["display"] == "57.1%"
     assert clean["numerator"]["claims"] == 4
-    assert clean["denominator"]["claims"] == 6
+    assert clean["denominator"]["claims"] == 7
 
 
 def test_scope_by_payer_keeps_only_that_payers_claims() -> None:
