@@ -106,7 +106,11 @@ def net_days_in_ar(facts: Facts, period: Period) -> Kpi:
     numerator = [b.row(period.end) for b in balances(facts, period.end)]
     denominator = net_revenue(facts, window)
     revenue = total(r.amount for r in denominator)
-    reason = "" if revenue.is_positive() else "no net patient revenue in the 90 days to the end"
+    reason = (
+        ""
+        if revenue.is_positive()
+        else f"net patient revenue of the {REVENUE_WINDOW_DAYS} days to {period.end} is {revenue}"
+    )
     value = (
         None
         if reason

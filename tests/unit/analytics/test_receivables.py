@@ -135,4 +135,7 @@ def test_empty_books_have_no_ratio() -> None:
         assert kpi.value is None
         assert kpi.empty_reason
         assert kpi.display().startswith("n/a (")
+    assert net_days_in_ar(empty, QUARTER).empty_reason == (
+        "net patient revenue of the 90 days to 2024-06-30 is 0.00"
+    )
     assert ar_aging(empty, QUARTER).value == Money.zero()
