@@ -38,8 +38,7 @@ from claimdesk.posting.policy import (
     post_reversal,
 )
 from claimdesk.routing.policy import RoutingPolicy, shipped_policy
-from claimdesk.routing.score import CategoryRecord
-from claimdesk.services.remit_work import open_in
+from claimdesk.services.remit_work import open_many
 from claimdesk.services.secondary import bill_secondary
 from claimdesk.services.work_queue import UowFactory
 from claimdesk.store.remit_repository import HELD, POSTED
@@ -239,9 +238,25 @@ class _Poster:
         self.by = by
         self.sha = sha
         self.known: dict[tuple[str, str], tuple[bool, int]] | None = None
+        self.pending: list[Problem] = []  # work the remittance causes, opened together
 
     def post(self, uow: UnitOfWork, remittance: Remittance) -> RemittanceResult:
         self.known = None
+        self.pending = []
+        result = self._post(uow, remittance)
+        if self.pending:
+            made = open_many(
+                uow,
+                self.pending,
+                now=self.now,
+                policy=self.policy,
+                history=uow.work.recovery_history(),
+                known=self.known,
+            )
+            result.work_items += len(made)
+        return result
+
+    def _post(self, uow: UnitOfWork, remittance: Remittance) -> RemittanceResult:
         payment = remittance.payment
         trace = remittance.trace.number if remittance.trace else ""
         amount = payment.amount if payment else Money.zero()
@@ -257,7 +272,6 @@ class _Poster:
         claims_paid = total(c.paid for c in remittance.claims)
         stored = uow.remits.remittance_by_key(*key)
         rid = remittance_id_of(key)
-        history = uow.work.recovery_history()
         if stored is not None:
             same = (
                 stored.payment_amount == amount
@@ -272,9 +286,6 @@ class _Poster:
                 )
                 result.reasons.append(reason)
                 self._work(
-                    uow,
-                    history,
-                    result,
                     Problem(
                         kind=WorkKind.UNMATCHED_PAYMENT,
                         category="payment_matching",
@@ -330,7 +341,7 @@ class _Poster:
             )
             uow.remits.add_payments([self._held_row(rid, h) for h in held])
             if first_time:
-                self._hold_work(uow, history, result, rid, amount, blocking, held)
+                self._hold_work(rid, amount, blocking, held)
             return result
         status = RemitOutcome.PARTIAL if held else RemitOutcome.POSTED
         uow.remits.save_remittance(
@@ -346,7 +357,7 @@ class _Poster:
         )
         uow.remits.mark_reversed(r.reverses for r in ready if r.reverses is not None)
         for h in held:
-            self._work(uow, history, result, self._unmatched(rid, h))
+            self._work(self._unmatched(rid, h))
         payers: dict[str, Payer | None] = {}
         billable = [
             r
@@ -361,7 +372,7 @@ class _Poster:
         secondary = uow.remits.with_secondary_coverage([r.claim.claim_id for r in billable])
         to_bill = {r.index for r in billable if r.claim.claim_id in secondary}
         for r in ready:
-            self._claim_work(uow, history, result, r, rid, effective, payers)
+            self._claim_work(uow, r, rid, effective, payers)
             if r.index in to_bill:
                 made = bill_secondary(
                     uow, r.claim, ids[r.index], r.posting, now=self.now, by=self.by
@@ -614,20 +625,8 @@ class _Poster:
             "entry_ids": [],
         }
 
-    def _work(
-        self,
-        uow: UnitOfWork,
-        history: Mapping[str, CategoryRecord],
-        result: RemittanceResult,
-        problem: Problem,
-    ) -> None:
-        made = open_in(
-            uow, problem, now=self.now, policy=self.policy, history=history, known=self.known
-        )
-        result.work_items += made is not None
-        if made is not None and problem.claim_id is not None and self.known is not None:
-            key = (problem.claim_id, problem.problem_key)
-            self.known[key] = (True, self.known.get(key, (False, 0))[1] + 1)
+    def _work(self, problem: Problem) -> None:
+        self.pending.append(problem)
 
     def _unmatched(self, rid: str, h: _Held) -> Problem:
         return Problem(
@@ -641,9 +640,6 @@ class _Poster:
 
     def _hold_work(
         self,
-        uow: UnitOfWork,
-        history: Mapping[str, CategoryRecord],
-        result: RemittanceResult,
         rid: str,
         amount: Money,
         blocking: Sequence[str],
@@ -651,9 +647,6 @@ class _Poster:
     ) -> None:
         if blocking:
             self._work(
-                uow,
-                history,
-                result,
                 Problem(
                     kind=WorkKind.OUT_OF_BALANCE_REMITTANCE,
                     category="remittance_balance",
@@ -664,13 +657,11 @@ class _Poster:
                 ),
             )
         for h in held:
-            self._work(uow, history, result, self._unmatched(rid, h))
+            self._work(self._unmatched(rid, h))
 
     def _claim_work(
         self,
         uow: UnitOfWork,
-        history: Mapping[str, CategoryRecord],
-        result: RemittanceResult,
         r: _Ready,
         rid: str,
         paid_on: date,
@@ -696,9 +687,6 @@ class _Poster:
             deadline = filing_by if corrected else appeal_by if found.appealable else None
             action = found.action.value if found.action else "review"
             self._work(
-                uow,
-                history,
-                result,
                 Problem(
                     kind=WorkKind.DENIAL,
                     category=found.category.work_category,
@@ -722,9 +710,6 @@ class _Poster:
             )
         if posting.shortfalls:
             self._work(
-                uow,
-                history,
-                result,
                 Problem(
                     kind=WorkKind.UNDERPAYMENT,
                     category="underpayment",

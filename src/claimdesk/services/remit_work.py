@@ -1,13 +1,14 @@
 """Open Tier 2 work items inside a posting's own transaction.
 
 ``services.work_queue.open_item`` runs its own transaction; posting must commit its entries and
-the work they cause together, so this thin function does the same inside the caller's unit of
-work, keeping one active item per claim and problem.
+the work they cause together, so these functions do the same inside the caller's unit of work,
+keeping one active item per claim and problem. A posting opens thousands at once, so they are
+routed and scored in Python and stored with one bulk insert.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from claimdesk.domain.work import SYSTEM, Problem, WorkItem
@@ -15,6 +16,40 @@ from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.routing.score import CategoryRecord
 from claimdesk.routing.triage import new_item
 from claimdesk.store.uow import UnitOfWork
+
+Known = Mapping[tuple[str, str], tuple[bool, int]]
+
+
+def open_many(
+    uow: UnitOfWork,
+    problems: Sequence[Problem],
+    *,
+    now: datetime,
+    policy: RoutingPolicy,
+    history: Mapping[str, CategoryRecord],
+    known: Known | None = None,
+) -> list[WorkItem]:
+    """New routed and scored items for ``problems``, stored together, in order. A problem whose
+    claim already has an active item for it (stored, or earlier in ``problems``) gets none.
+    ``known`` (from ``uow.remits.work_on_claims``) saves the query that finds those."""
+    if known is None:
+        known = uow.remits.work_on_claims([p.claim_id for p in problems if p.claim_id])
+    seen = dict(known)
+    items: list[WorkItem] = []
+    for problem in problems:
+        failures = 1
+        if problem.claim_id is not None:
+            key = (problem.claim_id, problem.problem_key)
+            active, count = seen.get(key, (False, 0))
+            if active:
+                continue
+            seen[key] = (True, count + 1)
+            failures = count + 1
+        items.append(
+            new_item(problem, failures=failures, now=now, by=SYSTEM, policy=policy, history=history)
+        )
+    uow.work.add_many(items)
+    return items
 
 
 def open_in(
@@ -24,21 +59,8 @@ def open_in(
     now: datetime,
     policy: RoutingPolicy,
     history: Mapping[str, CategoryRecord],
-    known: Mapping[tuple[str, str], tuple[bool, int]] | None = None,
 ) -> WorkItem | None:
     """A new routed and scored item for ``problem``; ``None`` when the claim already has an
-    active one. ``known`` (from ``uow.remits.work_on_claims``) saves two queries per item."""
-    failures = 1
-    if problem.claim_id is not None and known is not None:
-        active, count = known.get((problem.claim_id, problem.problem_key), (False, 0))
-        if active:
-            return None
-        failures = count + 1
-    elif problem.claim_id is not None:
-        existing = uow.work.active_for(problem.claim_id, problem.problem_key)
-        if existing is not None:
-            return None
-        failures = uow.work.occurrences(problem.claim_id, problem.problem_key) + 1
-    item = new_item(problem, failures=failures, now=now, by=SYSTEM, policy=policy, history=history)
-    uow.work.add(item)
-    return item
+    active one."""
+    made = open_many(uow, [problem], now=now, policy=policy, history=history)
+    return made[0] if made else None

@@ -360,16 +360,20 @@ class RemitRepository:
         return found
 
     def work_on_claims(self, claim_ids: Sequence[str]) -> dict[tuple[str, str], tuple[bool, int]]:
-        """Per (claim, problem key) with work items: whether one is active, and how many."""
+        """Per (claim, problem key) with work items: whether one is active, and how many were
+        opened (escalation successors not counted, as in ``WorkRepository.occurrences``)."""
         found: dict[tuple[str, str], tuple[bool, int]] = {}
         items = table_of(WorkItemRow)
         for chunk in chunks(sorted(set(claim_ids))):
-            query = select(items.c.claim_id, items.c.problem_key, items.c.open_key).where(
-                items.c.claim_id.in_(chunk)
-            )
-            for claim_id, problem_key, key in self._session.execute(query):
+            query = select(
+                items.c.claim_id, items.c.problem_key, items.c.open_key, items.c.escalated_from
+            ).where(items.c.claim_id.in_(chunk))
+            for claim_id, problem_key, key, escalated_from in self._session.execute(query):
                 active, count = found.get((claim_id, problem_key), (False, 0))
-                found[(claim_id, problem_key)] = (active or key is not None, count + 1)
+                found[(claim_id, problem_key)] = (
+                    active or key is not None,
+                    count + (escalated_from is None),
+                )
         return found
 
     def secondary_link(self, claim_id: str) -> RowMapping | None:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Table, and_, func, insert, select, update
+from sqlalchemy import ColumnElement, Table, and_, func, select, update
 from sqlalchemy.orm import Session
 
 from claimdesk.domain.claims import Claim, ClaimStatus
@@ -22,6 +22,7 @@ from claimdesk.domain.parties import Guarantor, Patient
 from claimdesk.domain.payers import ContractRate, FeeScheduleItem, Payer
 from claimdesk.domain.providers import Facility, Provider
 from claimdesk.store import rows
+from claimdesk.store.bulk import bulk_insert
 from claimdesk.store.tables import (
     Base,
     ClaimRow,
@@ -52,9 +53,9 @@ def chunks(values: Sequence[Any], size: int = IN_CHUNK) -> Iterable[Sequence[Any
 
 
 def insert_rows(session: Session, model: type[Base], values: builtins.list[rows.Row]) -> None:
-    """One executemany INSERT for all ``values`` (Core, so no per-object ORM overhead)."""
-    if values:
-        session.execute(insert(table_of(model)), values)
+    """Insert all ``values`` at once: COPY on PostgreSQL, an executemany INSERT on SQLite (Core
+    either way, so no per-object ORM overhead); see :mod:`claimdesk.store.bulk`."""
+    bulk_insert(session, table_of(model), values)
 
 
 class _Repository(Generic[T]):

@@ -41,6 +41,7 @@ from claimdesk.domain.work import (
 )
 from claimdesk.routing.access import Role
 from claimdesk.routing.score import CategoryRecord
+from claimdesk.store.bulk import bulk_insert
 from claimdesk.store.engine import SQLITE_BEGIN_OPTION
 from claimdesk.store.tables import table_of
 from claimdesk.store.work_tables import QueueGrantRow, UserRow, WorkHistoryRow, WorkItemRow
@@ -123,6 +124,18 @@ def _state_values(item: WorkItem) -> dict[str, Any]:
         "closed_by": item.closed_by,
         "outcome": None if item.outcome is None else item.outcome.value,
         "resolved_amount": None if item.resolved_amount is None else item.resolved_amount.amount,
+    }
+
+
+def _history_values(item_id: int, event: HistoryEvent) -> dict[str, Any]:
+    return {
+        "item_id": item_id,
+        "at": event.at,
+        "by": event.by,
+        "action": event.action,
+        "from_status": None if event.from_status is None else event.from_status.value,
+        "to_status": event.to_status.value,
+        "detail": event.detail,
     }
 
 
@@ -241,11 +254,34 @@ class WorkRepository:
     # Items.
 
     def add(self, item: WorkItem) -> int:
-        statement = insert(ITEMS).values(**_item_values(item)).returning(ITEMS.c.id)
-        item_id: int = self._session.execute(statement).scalar_one()
-        item.item_id = item_id
-        self.add_history(item_id, item.history)
+        (item_id,) = self.add_many([item])
         return item_id
+
+    def add_many(self, items: Sequence[WorkItem]) -> list[int]:
+        """Store new items and their history; sets and returns their ids, in order.
+
+        One multi-row INSERT ... RETURNING per page of rows (SQLAlchemy's "insertmanyvalues",
+        which keeps each page under the engine's bound-parameter limit and returns the ids in
+        the order the rows were given), then the history of all items in one bulk insert.
+        """
+        if not items:
+            return []
+        statement = insert(ITEMS).returning(ITEMS.c.id, sort_by_parameter_order=True)
+        ids: list[int] = list(
+            self._session.execute(statement, [_item_values(item) for item in items]).scalars()
+        )
+        for item, item_id in zip(items, ids, strict=True):
+            item.item_id = item_id
+        bulk_insert(
+            self._session,
+            HISTORY,
+            [
+                _history_values(item_id, e)
+                for item, item_id in zip(items, ids, strict=True)
+                for e in item.history
+            ],
+        )
+        return ids
 
     def update(self, item: WorkItem, events: Sequence[HistoryEvent]) -> None:
         if item.item_id is None:
@@ -256,22 +292,7 @@ class WorkRepository:
         self.add_history(item.item_id, events)
 
     def add_history(self, item_id: int, events: Sequence[HistoryEvent]) -> None:
-        if events:
-            self._session.execute(
-                insert(HISTORY),
-                [
-                    {
-                        "item_id": item_id,
-                        "at": e.at,
-                        "by": e.by,
-                        "action": e.action,
-                        "from_status": None if e.from_status is None else e.from_status.value,
-                        "to_status": e.to_status.value,
-                        "detail": e.detail,
-                    }
-                    for e in events
-                ],
-            )
+        bulk_insert(self._session, HISTORY, [_history_values(item_id, e) for e in events])
 
     def get(self, item_id: int, *, with_history: bool = True) -> WorkItem | None:
         row = self._session.execute(select(ITEMS).where(ITEMS.c.id == item_id)).first()
