@@ -1,5 +1,5 @@
 """``claimdesk demo``: a synthetic practice run through 90 days of the revenue cycle on SQLite,
-then the web desk with a demo person for each tier.
+the Tier 3 report of those days, then the web desk with a demo person for each tier.
 
 The practice is imported as of the start of its year (charges are captured as its visits
 happen); the cycle's time is measured and printed.
@@ -15,6 +15,7 @@ import typer
 
 from claimdesk.cli.app import EXIT_CANNOT_RUN, app, console, fail, settings_of
 from claimdesk.cli.cycle_cmd import print_cycle, run_with_progress
+from claimdesk.cli.kpi_cmd import print_kpi_report
 from claimdesk.cli.serve_cmd import serve
 from claimdesk.cli.summary_cmd import print_summary
 from claimdesk.config import Settings
@@ -23,6 +24,7 @@ from claimdesk.routing.access import Role
 from claimdesk.security.accounts import set_password
 from claimdesk.services.database import units_of_work
 from claimdesk.services.import_folder import import_folder
+from claimdesk.services.kpis import kpi_report
 from claimdesk.services.practice_summary import summarize
 from claimdesk.services.setup import set_up
 from claimdesk.services.trading_partners import FILE_NAME
@@ -108,6 +110,8 @@ def demo(
     elapsed = clock.perf_counter() - started
     print_cycle(cycle)
     console.print(f"cycle of {days} days ran in {elapsed:.1f} s", highlight=False)
+    with units_of_work(settings) as uow_factory, uow_factory() as uow:
+        print_kpi_report(kpi_report(uow, start=cycle.start, end=cycle.end))
     summary = summarize(settings)
     print_summary(summary)
     if not summary.balanced:

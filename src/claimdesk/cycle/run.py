@@ -79,6 +79,9 @@ class CycleReport:
     adjudicated_first_pass: int = 0
     denied_first_pass: int = 0
     denial_causes: dict[str, int] = field(default_factory=dict)
+    # The payers' side of the first pass: claims adjudicated on first submission, and denied.
+    first_pass_claims: frozenset[str] = frozenset()
+    first_pass_denied: frozenset[str] = frozenset()
     rejected: int = 0
     remittance_files: int = 0
     remittances_held: list[str] = field(default_factory=list)
@@ -322,6 +325,8 @@ class _Cycle:
         report.adjudicated_first_pass = len(tally.adjudicated)
         report.denied_first_pass = len(tally.denied)
         report.denial_causes = dict(tally.causes)
+        report.first_pass_claims = frozenset(tally.adjudicated)
+        report.first_pass_denied = frozenset(tally.denied)
         report.rejected = self.link.counts.claims_rejected
         report.remittance_files = self.link.counts.remittance_files
         report.remittances_held = list(self.inbox.held)
