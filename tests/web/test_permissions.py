@@ -21,6 +21,9 @@ from claimdesk.web.pages import router as pages_router
 ROLES = (Role.TIER1, Role.TIER2, Role.MANAGER, Role.AUDITOR, Role.ADMIN)
 T1, T2 = "{t1}", "{t2}"
 READERS = (200, 200, 200, 200, 403)
+ON_T2 = (404, 409, 403, 403, 404)  # an action on the Tier 2 denial nobody holds yet
+FIX = {"member_id": "A12345678", "diagnoses": "J069", "pointers_1": "1"}
+NOT_835 = ("era.835", b"ISA*not an 835~", "application/octet-stream")
 ALL_OK = (200, 200, 200, 200, 200)
 # (method, route template, concrete path, form or JSON body, expected per role in ROLES order).
 # Items of a queue one neither works nor oversees answer 404: an id reveals nothing.
@@ -99,6 +102,58 @@ PAGES: list[tuple[str, str, str, dict[str, Any] | None, tuple[int, ...]]] = [
         "/admin/users/newbie/disable",
         {},
         (403, 403, 303, 403, 303),
+    ),
+    # Billing actions go through an item one works and holds: not held yet answers 409.
+    ("POST", "/items/{item_id}/fix", f"/items/{T1}/fix", FIX, (409, 404, 403, 403, 404)),
+    ("POST", "/items/{item_id}/corrected-claim", f"/items/{T2}/corrected-claim", {}, ON_T2),
+    ("POST", "/items/{item_id}/void", f"/items/{T2}/void", {}, ON_T2),
+    ("POST", "/items/{item_id}/appeal", f"/items/{T2}/appeal", {"argument": "a"}, ON_T2),
+    (
+        "POST",
+        "/items/{item_id}/follow-up",
+        f"/items/{T2}/follow-up",
+        {"channel": "call", "notes": "n"},
+        ON_T2,
+    ),
+    (
+        "POST",
+        "/items/{item_id}/write-off",
+        f"/items/{T2}/write-off",
+        {"amount": "10.00", "reason_code": "CO-45"},
+        ON_T2,
+    ),
+    # A denial item offers no write-off decision: that is a Tier 3 approval item's action.
+    (
+        "POST",
+        "/items/{item_id}/write-off/decision",
+        f"/items/{T2}/write-off/decision",
+        {"decision": "approve"},
+        (404, 403, 403, 403, 404),
+    ),
+    (
+        "GET",
+        "/items/{item_id}/appeals/{appeal_id}/letter",
+        f"/items/{T2}/appeals/1/letter",
+        None,
+        (404, 404, 404, 404, 404),
+    ),
+    ("GET", "/claims/{claim_id}/eligibility", f"/claims/{CLAIM_T1}/eligibility", None, READERS),
+    ("GET", "/claims/{claim_id}/segments", f"/claims/{CLAIM_T1}/segments", None, READERS),
+    (
+        "POST",
+        "/claims/{claim_id}/estimate",
+        f"/claims/{CLAIM_T1}/estimate",
+        {},
+        (303, 303, 303, 403, 403),
+    ),
+    ("GET", "/remittances", "/remittances", None, (403, 200, 200, 403, 403)),
+    ("POST", "/remittances", "/remittances", {"file": NOT_835}, (403, 409, 409, 403, 403)),
+    (
+        "GET",
+        "/dashboard/claims",
+        "/dashboard/claims?chart=aging&key=all:0-30",
+        None,
+        (403, 403, 200, 200, 403),
     ),
     # Taking the next item comes last: it changes which items each person holds.
     ("POST", "/queue/next", "/queue/next", {}, (303, 303, 200, 403, 200)),
@@ -205,7 +260,9 @@ def test_every_page_answers_as_the_table_says(
         if method == "GET":
             answer = client.get(url)
         else:
-            answer = client.post(url, data={"csrf_token": csrf, **(body or {})})
+            form = {k: v for k, v in (body or {}).items() if not isinstance(v, tuple)}
+            files = {k: v for k, v in (body or {}).items() if isinstance(v, tuple)}
+            answer = client.post(url, data={"csrf_token": csrf, **form}, files=files or None)
         assert answer.status_code == expected[column], f"{role} {method} {url}: {answer.text}"
 
 

@@ -45,6 +45,7 @@ class CoverageView:
     payer_id: str
     plan_name: str
     member_id: str  # masked for roles that do not need it
+    group_number: str
     priority: int
     effective: str
     termination: str
@@ -121,6 +122,7 @@ def _coverage_view(coverage: Coverage, role: Role) -> CoverageView:
         payer_id=coverage.payer_id,
         plan_name=coverage.plan_name,
         member_id=member_id_for(role, coverage.member_id),
+        group_number=coverage.group_number,
         priority=int(coverage.priority),
         effective=coverage.effective.isoformat(),
         termination="" if coverage.termination is None else coverage.termination.isoformat(),

@@ -20,14 +20,22 @@ class Capability(StrEnum):
     MANAGE_PEOPLE = "manage_people"
     SEE_SUMMARY = "see_summary"
     READ_AUDIT = "read_audit"
+    POST_REMITTANCES = "post_remittances"  # upload an 835 and post it
 
 
 C = Capability
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.TIER1: frozenset({C.WORK, C.READ_PATIENTS}),
-    Role.TIER2: frozenset({C.WORK, C.READ_PATIENTS}),
+    Role.TIER2: frozenset({C.WORK, C.READ_PATIENTS, C.POST_REMITTANCES}),
     Role.MANAGER: frozenset(
-        {C.WORK, C.READ_PATIENTS, C.OVERSEE_QUEUES, C.MANAGE_PEOPLE, C.SEE_SUMMARY}
+        {
+            C.WORK,
+            C.READ_PATIENTS,
+            C.OVERSEE_QUEUES,
+            C.MANAGE_PEOPLE,
+            C.SEE_SUMMARY,
+            C.POST_REMITTANCES,
+        }
     ),
     # An auditor reads everything and changes nothing.
     Role.AUDITOR: frozenset({C.READ_PATIENTS, C.OVERSEE_QUEUES, C.SEE_SUMMARY, C.READ_AUDIT}),

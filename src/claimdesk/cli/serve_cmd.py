@@ -32,6 +32,7 @@ def serve(
             uow_factory=uow_factory,
             policy=shipped_policy(),
             secure_cookies=host not in LOOPBACK,
+            settings=settings,
         )
         console.print(f"claimdesk desk on http://{host}:{port}/ (API under /api/v1)")
         uvicorn.run(create_app(config), host=host, port=port, log_level="warning")

@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select, text, update
+from sqlalchemy import delete, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from claimdesk.audit.chain import GENESIS, AuditRecord, StoredRecord
+from claimdesk.domain.ledger import Account
+from claimdesk.domain.money import Money
 from claimdesk.security.throttle import Attempt
 from claimdesk.store.engine import SQLITE_BEGIN_OPTION
-from claimdesk.store.tables import ClaimRow, EncounterRow, PatientRow, PayerRow, table_of
+from claimdesk.store.remit_tables import ClaimPaymentRow, RemitFileRow, RemittanceRow
+from claimdesk.store.repositories import chunks
+from claimdesk.store.tables import (
+    ClaimRow,
+    CoverageRow,
+    EncounterDiagnosisRow,
+    EncounterRow,
+    LedgerPostingRow,
+    PatientRow,
+    PayerRow,
+    ServiceLineRow,
+    table_of,
+)
 from claimdesk.store.web_tables import AuditRow, CredentialRow, SignInAttemptRow, WebSessionRow
 from claimdesk.store.work_tables import UserRow
 
@@ -20,6 +36,16 @@ CREDENTIALS = table_of(CredentialRow)
 ATTEMPTS = table_of(SignInAttemptRow)
 SESSIONS = table_of(WebSessionRow)
 AUDIT = table_of(AuditRow)
+COVERAGES = table_of(CoverageRow)
+DIAGNOSES = table_of(EncounterDiagnosisRow)
+LINES = table_of(ServiceLineRow)
+CLAIMS = table_of(ClaimRow)
+ENCOUNTERS = table_of(EncounterRow)
+PAYMENTS = table_of(ClaimPaymentRow)
+REMITTANCES = table_of(RemittanceRow)
+REMIT_FILES = table_of(RemitFileRow)
+POSTINGS = table_of(LedgerPostingRow)
+PAYERS = table_of(PayerRow)
 USERS = table_of(UserRow)
 # Any constant works: it names the one advisory lock that serializes audit appends on PostgreSQL.
 AUDIT_LOCK_KEY = 0x636C6D64
@@ -58,6 +84,24 @@ class ClaimHit:
     payer_name: str
     status: str
     date_of_service: date
+
+
+@dataclass(frozen=True, slots=True)
+class DeniedPayment:
+    claim_id: str
+    payer_id: str
+    day: date
+    denied: Money
+    adjudication: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class OpenBalance:
+    claim_id: str
+    payer_id: str
+    payer_name: str
+    date_of_service: date
+    owed: Money
 
 
 def _like(term: str) -> str:
@@ -291,3 +335,142 @@ class WebRepository:
             .where(ClaimRow.claim_id == claim_id)
         )
         return self._session.execute(query).scalar_one_or_none()
+
+    # Corrections of a held or rejected claim's data (the desk's fix form).
+
+    def set_member(self, coverage_id: str, member_id: str, group_number: str) -> None:
+        self._session.execute(
+            update(COVERAGES)
+            .where(COVERAGES.c.coverage_id == coverage_id)
+            .values(member_id=member_id, group_number=group_number)
+        )
+
+    def set_diagnoses(self, encounter_id: str, codes: Sequence[str]) -> None:
+        self._session.execute(delete(DIAGNOSES).where(DIAGNOSES.c.encounter_id == encounter_id))
+        self._session.execute(
+            insert(DIAGNOSES),
+            [
+                {"encounter_id": encounter_id, "position": n, "code": code}
+                for n, code in enumerate(codes, start=1)
+            ],
+        )
+
+    def set_line_coding(
+        self,
+        encounter_id: str,
+        line_number: int,
+        modifiers: Sequence[str],
+        pointers: Sequence[int],
+    ) -> None:
+        padded_modifiers = [*modifiers, "", "", "", ""][:4]
+        padded_pointers: list[int | None] = [*pointers, None, None, None][:4]
+        self._session.execute(
+            update(LINES)
+            .where(LINES.c.encounter_id == encounter_id, LINES.c.line_number == line_number)
+            .values(
+                modifier1=padded_modifiers[0],
+                modifier2=padded_modifiers[1],
+                modifier3=padded_modifiers[2],
+                modifier4=padded_modifiers[3],
+                pointer1=padded_pointers[0],
+                pointer2=padded_pointers[1],
+                pointer3=padded_pointers[2],
+                pointer4=padded_pointers[3],
+            )
+        )
+
+    # Figures for the dashboard.
+
+    def denied_payments(self) -> list[DeniedPayment]:
+        """Every posted claim payment with a denied amount, with its remittance's payment day."""
+        query = (
+            select(
+                PAYMENTS.c.claim_id,
+                PAYMENTS.c.denied,
+                PAYMENTS.c.adjudication,
+                REMITTANCES.c.payment_date,
+                REMITTANCES.c.posted_at,
+                CLAIMS.c.payer_id,
+            )
+            .join(REMITTANCES, REMITTANCES.c.remittance_id == PAYMENTS.c.remittance_id)
+            .join(CLAIMS, CLAIMS.c.claim_id == PAYMENTS.c.claim_id)
+            .where(PAYMENTS.c.status == "posted", PAYMENTS.c.denied > Decimal(0))
+            .order_by(PAYMENTS.c.id)
+        )
+        return [
+            DeniedPayment(
+                claim_id=row.claim_id,
+                payer_id=row.payer_id,
+                day=row.payment_date or row.posted_at.date(),
+                denied=Money(row.denied),
+                adjudication=row.adjudication,
+            )
+            for row in self._session.execute(query)
+        ]
+
+    def insurance_balances(self) -> list[OpenBalance]:
+        """Claims owing insurance money, with the day their receivable starts (date of service)."""
+        owed = func.sum(POSTINGS.c.amount)
+        query = (
+            select(
+                CLAIMS.c.claim_id,
+                CLAIMS.c.payer_id,
+                PAYERS.c.name,
+                ENCOUNTERS.c.date_of_service,
+                owed.label("owed"),
+            )
+            .join(CLAIMS, CLAIMS.c.claim_id == POSTINGS.c.claim_id)
+            .join(ENCOUNTERS, ENCOUNTERS.c.encounter_id == CLAIMS.c.encounter_id)
+            .join(PAYERS, PAYERS.c.payer_id == CLAIMS.c.payer_id)
+            .where(POSTINGS.c.account == Account.INSURANCE_AR.value)
+            .group_by(
+                CLAIMS.c.claim_id, CLAIMS.c.payer_id, PAYERS.c.name, ENCOUNTERS.c.date_of_service
+            )
+            .having(owed > Decimal(0))
+            .order_by(CLAIMS.c.claim_id)
+        )
+        return [
+            OpenBalance(row.claim_id, row.payer_id, row.name, row.date_of_service, Money(row.owed))
+            for row in self._session.execute(query)
+        ]
+
+    def claim_hits(self, claim_ids: Sequence[str]) -> list[ClaimHit]:
+        found: list[ClaimHit] = []
+        for chunk in chunks(list(claim_ids)):
+            found += [
+                ClaimHit(
+                    row.claim_id,
+                    row.patient_account,
+                    row.payer_id,
+                    row.name,
+                    row.status,
+                    row.date_of_service,
+                )
+                for row in self._session.execute(
+                    select(
+                        CLAIMS.c.claim_id,
+                        ENCOUNTERS.c.patient_account,
+                        CLAIMS.c.payer_id,
+                        PAYERS.c.name,
+                        CLAIMS.c.status,
+                        ENCOUNTERS.c.date_of_service,
+                    )
+                    .join(ENCOUNTERS, ENCOUNTERS.c.encounter_id == CLAIMS.c.encounter_id)
+                    .join(PAYERS, PAYERS.c.payer_id == CLAIMS.c.payer_id)
+                    .where(CLAIMS.c.claim_id.in_(chunk))
+                )
+            ]
+        return sorted(found, key=lambda hit: hit.claim_id)
+
+    # Where a claim's remittances came from (the raw 835 view).
+
+    def remit_files_of_claim(self, claim_id: str) -> list[str]:
+        query = (
+            select(REMIT_FILES.c.name)
+            .join(REMITTANCES, REMITTANCES.c.file_sha256 == REMIT_FILES.c.sha256)
+            .join(PAYMENTS, PAYMENTS.c.remittance_id == REMITTANCES.c.remittance_id)
+            .where(PAYMENTS.c.claim_id == claim_id)
+            .distinct()
+            .order_by(REMIT_FILES.c.name)
+        )
+        return list(self._session.execute(query).scalars())

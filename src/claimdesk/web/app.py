@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
-from claimdesk.api.desk import Desk
+from claimdesk.api.billing_desk import BillingDesk, DeskSetupError
 from claimdesk.api.guard import ForbiddenError, NotFoundError
 from claimdesk.api.routes import router as api_router
 from claimdesk.domain.work import WorkError
@@ -23,6 +23,8 @@ from claimdesk.routing.access import AccessError
 from claimdesk.security.accounts import LockedError, SignInError
 from claimdesk.security.headers import headers_for
 from claimdesk.security.passwords import PasswordRuleError
+from claimdesk.services.held_claims import ClaimFixError
+from claimdesk.services.tier2 import Tier2Error
 from claimdesk.services.users import UserError
 from claimdesk.web.auth import CsrfError, SignInRequiredError
 from claimdesk.web.config import DeskConfig
@@ -43,6 +45,9 @@ EXPECTED: tuple[tuple[type[Exception], int, str], ...] = (
     (WorkError, 409, "Not possible in the item's state"),
     (UserError, 422, "Invalid person"),
     (PasswordRuleError, 422, "Invalid password"),
+    (ClaimFixError, 422, "Invalid fix"),
+    (Tier2Error, 409, "Not possible for the claim"),
+    (DeskSetupError, 503, "Not set up"),
 )
 
 
@@ -82,7 +87,7 @@ def create_app(config: DeskConfig) -> FastAPI:
         redoc_url=None,
     )
     app.state.config = config
-    app.state.desk = Desk(config.uow_factory, config.policy, config.clock)
+    app.state.desk = BillingDesk(config.uow_factory, config.policy, config.clock, config.settings)
 
     @app.middleware("http")
     async def security_headers(

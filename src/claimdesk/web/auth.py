@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Form, Request
 
-from claimdesk.api.desk import Desk
+from claimdesk.api.billing_desk import BillingDesk
 from claimdesk.api.guard import Actor
 from claimdesk.security.accounts import Authenticated, authenticate
 from claimdesk.security.csrf import csrf_matches
@@ -28,8 +28,8 @@ def config_of(request: Request) -> DeskConfig:
     return config
 
 
-def desk_of(request: Request) -> Desk:
-    desk: Desk = request.app.state.desk
+def desk_of(request: Request) -> BillingDesk:
+    desk: BillingDesk = request.app.state.desk
     return desk
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from claimdesk.config import Settings
 from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.security.sessions import SessionPolicy
 from claimdesk.security.throttle import ThrottlePolicy
@@ -25,3 +26,5 @@ class DeskConfig:
     throttle: ThrottlePolicy = field(default_factory=ThrottlePolicy)
     # Off only for a plain-HTTP server on the loopback interface (tests, a single workstation).
     secure_cookies: bool = True
+    # The data home (codes, outbox, archive): fixing claims, appeal letters and raw segments.
+    settings: Settings | None = None

@@ -10,14 +10,16 @@ from datetime import UTC, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Path, Query, Request, Response
+from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from claimdesk.api.billing_desk import denial_facts
 from claimdesk.api.guard import Actor, Capability
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import Outcome, WorkAction, WorkError
 from claimdesk.routing.access import Role
 from claimdesk.security.accounts import Authenticated, SignInError, sign_in, sign_out
+from claimdesk.services.held_claims import ClaimFix, ClaimFixError, LineCoding
 from claimdesk.web.auth import SESSION_COOKIE, FormActor, PageActor, config_of, desk_of
 from claimdesk.web.templates import templates
 
@@ -26,6 +28,7 @@ router = APIRouter(include_in_schema=False)
 ItemId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Id = Annotated[str, Path(min_length=1, max_length=80)]
 Text = Annotated[str, Form(max_length=4000)]
+MAX_UPLOAD = 20_000_000  # bytes of one uploaded 835
 
 
 def _page(request: Request, name: str, actor: Actor | None, **context: Any) -> HTMLResponse:
@@ -124,13 +127,21 @@ def take_next(request: Request, actor: FormActor) -> Response:
 
 @router.get("/items/{item_id}")
 def item_page(item_id: ItemId, request: Request, actor: PageActor) -> HTMLResponse:
-    view = desk_of(request).item(actor, item_id)
+    desk = desk_of(request)
+    view = desk.item(actor, item_id)
+    claim_id = view.item.claim_id
     return _page(
         request,
         "item.html",
         actor,
         view=view,
         outcomes=[o for o in Outcome if o.value != "problem_solved"],
+        denial=denial_facts(desk.uow_factory, view.item),
+        write_off=desk.write_off_request(view.item),
+        appeals=desk.appeals(claim_id) if claim_id else [],
+        follow_ups=desk.follow_ups(claim_id) if claim_id else [],
+        fixed=request.query_params.get("fixed", ""),
+        made=request.query_params.get("made", ""),
     )
 
 
@@ -188,6 +199,129 @@ def close(
     return _see("/queue")
 
 
+# Billing actions on the item's claim.
+
+
+def _line_coding(form: dict[str, str], line: int) -> LineCoding:
+    modifiers = tuple(m for m in form.get(f"modifiers_{line}", "").replace(",", " ").split() if m)
+    try:
+        pointers = tuple(int(p) for p in form.get(f"pointers_{line}", "").replace(",", " ").split())
+    except ValueError as exc:
+        raise ClaimFixError(
+            f"service line {line}: diagnosis pointers must be numbers 1 to 12"
+        ) from exc
+    return LineCoding(modifiers, pointers)
+
+
+@router.post("/items/{item_id}/fix")
+async def fix_claim(item_id: ItemId, request: Request, actor: FormActor) -> Response:
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    if any(len(v) > 200 for v in form.values()):
+        raise ClaimFixError("a field of the fix form is longer than 200 characters")
+    lines = {
+        int(key.split("_", 1)[1]): _line_coding(form, int(key.split("_", 1)[1]))
+        for key in form
+        if key.startswith("pointers_") and key.split("_", 1)[1].isdigit()
+    }
+    fix = ClaimFix(
+        member_id=form.get("member_id", ""),
+        group_number=form.get("group_number", ""),
+        diagnoses=tuple(
+            d.strip().upper().replace(".", "")
+            for d in form.get("diagnoses", "").replace(",", " ").split()
+        ),
+        lines=lines,
+    )
+    result = desk_of(request).fix(actor, item_id, fix)
+    return _see(f"/items/{item_id}?fixed={'released' if result.released else 'still-held'}")
+
+
+@router.post("/items/{item_id}/corrected-claim")
+def corrected_claim(item_id: ItemId, request: Request, actor: FormActor) -> Response:
+    new = desk_of(request).corrected_claim(actor, item_id)
+    return _see(f"/items/{item_id}?made={new}")
+
+
+@router.post("/items/{item_id}/void")
+def void_claim(item_id: ItemId, request: Request, actor: FormActor) -> Response:
+    new = desk_of(request).void(actor, item_id)
+    return _see(f"/items/{item_id}?made={new}")
+
+
+@router.post("/items/{item_id}/appeal")
+def appeal(item_id: ItemId, request: Request, actor: FormActor, argument: Text) -> Response:
+    desk_of(request).appeal(actor, item_id, argument)
+    return _see(f"/items/{item_id}")
+
+
+@router.get("/items/{item_id}/appeals/{appeal_id}/letter")
+def appeal_letter(
+    item_id: ItemId,
+    appeal_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    request: Request,
+    actor: PageActor,
+) -> Response:
+    name, data = desk_of(request).appeal_letter(actor, item_id, appeal_id)
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.post("/items/{item_id}/follow-up")
+def follow_up(
+    item_id: ItemId,
+    request: Request,
+    actor: FormActor,
+    channel: Annotated[str, Form(max_length=10)],
+    notes: Text,
+    reference: Annotated[str, Form(max_length=80)] = "",
+    next_follow_up: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    try:
+        day = datetime.fromisoformat(next_follow_up).date() if next_follow_up else None
+    except ValueError as exc:
+        raise WorkError(f"next follow-up: {next_follow_up!r} is not a date (YYYY-MM-DD)") from exc
+    desk_of(request).follow_up(
+        actor, item_id, channel=channel, reference=reference, notes=notes, next_follow_up=day
+    )
+    return _see(f"/items/{item_id}")
+
+
+def _amount(text: str, field: str) -> Money:
+    try:
+        return Money(Decimal(text.strip()))
+    except (InvalidOperation, ValueError) as exc:
+        raise WorkError(f"{field}: {text!r} is not an amount") from exc
+
+
+@router.post("/items/{item_id}/write-off")
+def request_write_off(
+    item_id: ItemId,
+    request: Request,
+    actor: FormActor,
+    amount: Annotated[str, Form(max_length=20)],
+    reason_code: Annotated[str, Form(max_length=20)],
+    note: Text = "",
+) -> Response:
+    desk_of(request).request_write_off(
+        actor, item_id, _amount(amount, "write-off amount"), reason_code, note
+    )
+    return _see(f"/items/{item_id}")
+
+
+@router.post("/items/{item_id}/write-off/decision")
+def decide_write_off(
+    item_id: ItemId,
+    request: Request,
+    actor: FormActor,
+    decision: Annotated[str, Form(pattern="^(approve|reject)$")],
+) -> Response:
+    desk_of(request).decide_write_off(actor, item_id, decision == "approve")
+    return _see(f"/items/{item_id}")
+
+
 # Claims and patients.
 
 
@@ -201,6 +335,46 @@ def search(
 @router.get("/claims/{claim_id}")
 def claim_page(claim_id: Id, request: Request, actor: PageActor) -> HTMLResponse:
     return _page(request, "claim.html", actor, view=desk_of(request).claim(actor, claim_id))
+
+
+@router.get("/claims/{claim_id}/eligibility")
+def eligibility_page(claim_id: Id, request: Request, actor: PageActor) -> HTMLResponse:
+    view = desk_of(request).eligibility(actor, claim_id)
+    return _page(request, "eligibility.html", actor, view=view)
+
+
+@router.post("/claims/{claim_id}/estimate")
+def estimate(claim_id: Id, request: Request, actor: FormActor) -> Response:
+    desk_of(request).estimate(actor, claim_id)
+    return _see(f"/claims/{claim_id}/eligibility")
+
+
+@router.get("/claims/{claim_id}/segments")
+def segments_page(claim_id: Id, request: Request, actor: PageActor) -> HTMLResponse:
+    view = desk_of(request).segments(actor, claim_id)
+    return _page(request, "segments.html", actor, view=view)
+
+
+# Remittances.
+
+
+@router.get("/remittances")
+def remittance_form(request: Request, actor: PageActor) -> HTMLResponse:
+    actor.require(Capability.POST_REMITTANCES)
+    return _page(request, "remittance.html", actor, result=None)
+
+
+@router.post("/remittances")
+async def post_remittance(
+    request: Request, actor: FormActor, file: Annotated[UploadFile, File()]
+) -> HTMLResponse:
+    actor.require(Capability.POST_REMITTANCES)
+    data = await file.read(MAX_UPLOAD + 1)
+    if len(data) > MAX_UPLOAD:
+        raise WorkError(f"{file.filename}: larger than {MAX_UPLOAD // 1_000_000} MB")
+    name = (file.filename or "upload.835").rsplit("/", 1)[-1][:120]
+    result = desk_of(request).post_remittance(actor, name, data)
+    return _page(request, "remittance.html", actor, result=result)
 
 
 @router.get("/patients/{account}")
@@ -269,7 +443,20 @@ def set_password(
 
 @router.get("/dashboard")
 def dashboard(request: Request, actor: PageActor) -> HTMLResponse:
-    return _page(request, "dashboard.html", actor, view=desk_of(request).dashboard(actor))
+    desk = desk_of(request)
+    view = desk.dashboard(actor)
+    return _page(request, "dashboard.html", actor, view=view, figures=desk.figures(actor))
+
+
+@router.get("/dashboard/claims")
+def dashboard_claims(
+    request: Request,
+    actor: PageActor,
+    chart: Annotated[str, Query(max_length=20)],
+    key: Annotated[str, Query(max_length=80)],
+) -> HTMLResponse:
+    found = desk_of(request).figure_claims(actor, chart, key)
+    return _page(request, "figure_claims.html", actor, found=found)
 
 
 @router.get("/audit")

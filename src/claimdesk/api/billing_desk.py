@@ -1,0 +1,473 @@
+"""The desk's billing use cases: fixing held claims, Tier 2 actions, ERA upload, figures.
+
+Actions on a claim go through the work item that brought it to the person: the item must be in
+a queue they work, held by them, and of a kind that offers the action. Every view of patient
+data and every change is audited, refusals and failures included.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from claimdesk.api.desk import Desk, UowFactory
+from claimdesk.api.guard import Actor, Capability, ForbiddenError, NotFoundError
+from claimdesk.audit.log import Outcome as AuditOutcome
+from claimdesk.codes.reference import load_config, load_reference
+from claimdesk.config import Settings
+from claimdesk.denials.table import shipped_table
+from claimdesk.domain.eligibility import BenefitFigures
+from claimdesk.domain.money import Money
+from claimdesk.domain.work import Outcome, WorkAction, WorkError, WorkItem, WorkStatus
+from claimdesk.routing.actions import actions_for
+from claimdesk.routing.policy import RoutingPolicy
+from claimdesk.services import dashboard, tier2, work_queue
+from claimdesk.services.estimates import EstimateOutcome, estimate_encounter
+from claimdesk.services.held_claims import ClaimFix, FixResult, fix_claim
+from claimdesk.services.post_remittance import FileResult, post_bytes
+from claimdesk.store.tier1_repository import EligibilityCheck, StoredEstimate
+from claimdesk.store.web_repository import ClaimHit
+
+T = TypeVar("T")
+SEGMENT = re.compile(r"~\s*")
+
+
+class DeskSetupError(RuntimeError):
+    """The desk was started without a data home, which this use case needs (HTTP 503)."""
+
+
+@dataclass(frozen=True, slots=True)
+class EligibilityView:
+    claim_id: str
+    encounter_id: str
+    checks: tuple[tuple[EligibilityCheck, tuple[BenefitFigures, ...]], ...]
+    estimates: tuple[StoredEstimate, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Segments:
+    claim_id: str
+    sent: tuple[tuple[str, tuple[str, ...]], ...]  # (837 file, the claim's segments)
+    answered: tuple[tuple[str, tuple[str, ...]], ...]  # (835 file, the claim's segments)
+
+
+@dataclass(frozen=True, slots=True)
+class FigureClaims:
+    chart: str
+    label: str
+    amount: Money
+    claims: tuple[ClaimHit, ...]
+
+
+def claim_segments(text: str, start: str, claim_id: str) -> tuple[str, ...]:
+    """The segments of one claim: from its ``start`` segment (``CLM``/``CLP``) with the claim id
+    in element 1 up to the next claim, hierarchical level or transaction trailer."""
+    stops = {"HL", "SE"} if start == "CLM" else {"SE", "PLB", "LX"}
+    found: list[str] = []
+    inside = False
+    for segment in (s.strip() for s in SEGMENT.split(text)):
+        tag, _, rest = segment.partition("*")
+        if tag == start:
+            inside = rest.split("*", 1)[0] == claim_id
+        elif tag in stops:
+            inside = False
+        if inside:
+            found.append(segment)
+    return tuple(found)
+
+
+class BillingDesk(Desk):
+    def __init__(
+        self,
+        uow_factory: UowFactory,
+        policy: RoutingPolicy,
+        clock: Callable[[], datetime],
+        settings: Settings | None = None,
+    ) -> None:
+        super().__init__(uow_factory, policy, clock)
+        self.settings = settings
+
+    def _home(self) -> Settings:
+        if self.settings is None:
+            raise DeskSetupError("this desk runs without a data home (claimdesk serve sets one)")
+        return self.settings
+
+    # The checks every action on an item makes.
+
+    def _action_on(self, actor: Actor, item_id: int, action: str, allowed: WorkAction) -> WorkItem:
+        item = self._acting_on(actor, item_id, action)
+        if allowed not in actions_for(item.kind, appeal_rights=item.appeal_rights):
+            self._audit(
+                actor, action, f"work item {item_id}", AuditOutcome.DENIED, item.patient_account
+            )
+            raise ForbiddenError(f"work item {item_id}: a {item.kind} item offers no {action}")
+        if item.assignee != actor.user.user_id or item.status is not WorkStatus.IN_PROGRESS:
+            raise WorkError(f"work item {item_id}: take the item before you {action}")
+        if item.claim_id is None:
+            raise WorkError(f"work item {item_id}: has no claim")
+        return item
+
+    def _run(
+        self, actor: Actor, item: WorkItem, action: str, change: Callable[[], T], done: str
+    ) -> T:
+        """Run the change, audit it, and note on the item what was done."""
+        target = f"claim {item.claim_id}"
+        try:
+            result = change()
+        except Exception as exc:
+            self._audit(
+                actor, action, target, AuditOutcome.FAILED, item.patient_account, str(exc)[:500]
+            )
+            raise
+        self._audit(actor, action, target, AuditOutcome.OK, item.patient_account, done)
+        assert item.item_id is not None
+        if item.status is WorkStatus.IN_PROGRESS and action != "decide_write_off":
+            work_queue.add_note(
+                self.uow_factory, item.item_id, actor.user.user_id, done, now=self.clock()
+            )
+        return result
+
+    # Tier 1: fix a held or rejected claim, eligibility and estimate.
+
+    def fix(self, actor: Actor, item_id: int, fix: ClaimFix) -> FixResult:
+        item = self._action_on(actor, item_id, "fix_claim", WorkAction.FIX_AND_RESUBMIT)
+        home = self._home()
+        claim_id = str(item.claim_id)
+
+        def change() -> FixResult:
+            return fix_claim(
+                self.uow_factory,
+                claim_id,
+                fix,
+                reference=load_reference(home.home / "codes"),
+                config=load_config(home.home),
+                now=self.clock(),
+                by=actor.user.user_id,
+            )
+
+        return self._run(actor, item, "fix_claim", change, "claim fixed and scrubbed")
+
+    def _readable_claim(self, actor: Actor, claim_id: str, action: str) -> str:
+        """The claim's patient account, once the actor may read it (else 403/404, audited)."""
+        target = f"claim {claim_id}"
+        if not actor.can(Capability.READ_PATIENTS):
+            self._audit(actor, action, target, AuditOutcome.DENIED)
+            raise ForbiddenError(f"a {actor.role} may not read claims")
+        with self.uow_factory() as uow:
+            account = uow.web.patient_of_claim(claim_id)
+        if account is None:
+            self._audit(actor, action, target, AuditOutcome.NOT_FOUND)
+            raise NotFoundError(f"claim {claim_id}: no such claim")
+        return account
+
+    def eligibility(self, actor: Actor, claim_id: str) -> EligibilityView:
+        account = self._readable_claim(actor, claim_id, "view_eligibility")
+        with self.uow_factory() as uow:
+            claim = uow.claims.get(claim_id)
+            assert claim is not None
+            checks = uow.tier1.checks_of([claim.coverage_id] if claim.coverage_id else [])
+            view = EligibilityView(
+                claim_id,
+                claim.encounter.encounter_id,
+                tuple((c, tuple(uow.tier1.benefits(c.check_id))) for c in checks),
+                tuple(uow.tier1.estimates_for(claim.encounter.encounter_id)),
+            )
+        self._audit(actor, "view_eligibility", f"claim {claim_id}", AuditOutcome.OK, account)
+        return view
+
+    def estimate(self, actor: Actor, claim_id: str) -> EstimateOutcome:
+        account = self._readable_claim(actor, claim_id, "estimate")
+        if not actor.can(Capability.WORK):
+            self._audit(actor, "estimate", f"claim {claim_id}", AuditOutcome.DENIED, account)
+            raise ForbiddenError(f"a {actor.role} makes no estimates")
+        with self.uow_factory() as uow:
+            claim = uow.claims.get(claim_id)
+            assert claim is not None
+            encounter_id = claim.encounter.encounter_id
+        try:
+            outcome = estimate_encounter(
+                self.uow_factory, encounter_id, now=self.clock(), by=actor.user.user_id
+            )
+        except LookupError as exc:
+            self._audit(actor, "estimate", f"claim {claim_id}", AuditOutcome.FAILED, account)
+            raise WorkError(str(exc)) from exc
+        self._audit(actor, "estimate", f"claim {claim_id}", AuditOutcome.OK, account)
+        return outcome
+
+    # Tier 2: corrected claim, void, appeal, follow-up, write-off.
+
+    def corrected_claim(self, actor: Actor, item_id: int) -> str:
+        item = self._action_on(actor, item_id, "corrected_claim", WorkAction.CORRECTED_CLAIM)
+        claim_id, by = str(item.claim_id), actor.user.user_id
+        return self._run(
+            actor,
+            item,
+            "corrected_claim",
+            lambda: tier2.corrected_claim(self.uow_factory, claim_id, by=by, now=self.clock()),
+            f"corrected claim of {claim_id} made",
+        )
+
+    def void(self, actor: Actor, item_id: int) -> str:
+        # A void is the other correction of an adjudicated claim (CLM05-3 = 8).
+        item = self._action_on(actor, item_id, "void_claim", WorkAction.CORRECTED_CLAIM)
+        claim_id, by = str(item.claim_id), actor.user.user_id
+        return self._run(
+            actor,
+            item,
+            "void_claim",
+            lambda: tier2.void_claim(self.uow_factory, claim_id, by=by, now=self.clock()),
+            f"void of {claim_id} made",
+        )
+
+    def appeal(self, actor: Actor, item_id: int, argument: str) -> int:
+        item = self._action_on(actor, item_id, "appeal", WorkAction.APPEAL)
+        home = self._home()
+        claim_id, by = str(item.claim_id), actor.user.user_id
+        return self._run(
+            actor,
+            item,
+            "appeal",
+            lambda: tier2.start_appeal(
+                self.uow_factory,
+                claim_id,
+                argument=argument,
+                letters=home.outbox / "appeals",
+                by=by,
+                now=self.clock(),
+            ),
+            f"appeal of {claim_id} drafted",
+        )
+
+    def appeals(self, claim_id: str) -> list[dict[str, Any]]:
+        with self.uow_factory() as uow:
+            return [dict(row) for row in uow.remits.appeals_of(claim_id)]
+
+    def appeal_letter(self, actor: Actor, item_id: int, appeal_id: int) -> tuple[str, bytes]:
+        """The letter's file name and PDF, for a person who sees the item of its claim."""
+        item = self._visible_item(actor, item_id, "export_appeal_letter")
+        with self.uow_factory() as uow:
+            appeal = uow.remits.appeal(appeal_id)
+        if appeal is None or appeal["claim_id"] != item.claim_id or not appeal["letter_path"]:
+            self._audit(
+                actor,
+                "export_appeal_letter",
+                f"appeal {appeal_id}",
+                AuditOutcome.NOT_FOUND,
+                item.patient_account,
+            )
+            raise NotFoundError(f"appeal {appeal_id}: no letter for the claim of item {item_id}")
+        path = Path(appeal["letter_path"])
+        data = path.read_bytes()
+        self._audit(
+            actor,
+            "export_appeal_letter",
+            f"appeal {appeal_id}",
+            AuditOutcome.OK,
+            item.patient_account,
+        )
+        return path.name, data
+
+    def follow_up(
+        self,
+        actor: Actor,
+        item_id: int,
+        *,
+        channel: str,
+        reference: str,
+        notes: str,
+        next_follow_up: date | None,
+    ) -> int:
+        item = self._action_on(actor, item_id, "follow_up", WorkAction.CALL_PAYER)
+        claim_id, by = str(item.claim_id), actor.user.user_id
+        return self._run(
+            actor,
+            item,
+            "follow_up",
+            lambda: tier2.log_follow_up(
+                self.uow_factory,
+                claim_id,
+                channel=channel,
+                reference=reference,
+                notes=notes,
+                next_follow_up=next_follow_up,
+                by=by,
+                now=self.clock(),
+            ),
+            f"payer follow-up by {channel} logged: {notes[:200]}",
+        )
+
+    def follow_ups(self, claim_id: str) -> list[dict[str, Any]]:
+        with self.uow_factory() as uow:
+            return [dict(row) for row in uow.remits.follow_ups(claim_id)]
+
+    def request_write_off(
+        self, actor: Actor, item_id: int, amount: Money, reason_code: str, note: str
+    ) -> int:
+        item = self._action_on(actor, item_id, "request_write_off", WorkAction.REQUEST_WRITE_OFF)
+        claim_id, by = str(item.claim_id), actor.user.user_id
+        return self._run(
+            actor,
+            item,
+            "request_write_off",
+            lambda: tier2.request_write_off(
+                self.uow_factory,
+                claim_id,
+                amount=amount,
+                reason_code=reason_code,
+                note=note,
+                by=by,
+                now=self.clock(),
+                policy=self.policy,
+            ),
+            f"write-off of {amount} ({reason_code}) requested",
+        )
+
+    # Tier 3: deciding a write-off.
+
+    def write_off_request(self, item: WorkItem) -> dict[str, Any] | None:
+        if not item.problem_key.startswith("write_off:"):
+            return None
+        with self.uow_factory() as uow:
+            row = uow.remits.write_off(int(item.problem_key.split(":", 1)[1]))
+        return None if row is None else dict(row)
+
+    def decide_write_off(self, actor: Actor, item_id: int, approve: bool) -> str:
+        item = self._action_on(actor, item_id, "decide_write_off", WorkAction.APPROVE_WRITE_OFF)
+        request = self.write_off_request(item)
+        if request is None:
+            raise WorkError(f"work item {item_id}: names no write-off request")
+        by = actor.user.user_id
+
+        def change() -> str:
+            decided = tier2.decide_write_off(
+                self.uow_factory, request["id"], approve=approve, by=by, now=self.clock()
+            )
+            work_queue.close(
+                self.uow_factory,
+                item_id,
+                by,
+                outcome=Outcome.WRITTEN_OFF if approve else Outcome.NO_ACTION_NEEDED,
+                now=self.clock(),
+                action=WorkAction.APPROVE_WRITE_OFF if approve else None,
+            )
+            return decided
+
+        verb = "approved" if approve else "rejected"
+        return self._run(
+            actor, item, "decide_write_off", change, f"write-off {request['id']} {verb}"
+        )
+
+    # Remittances and raw segments.
+
+    def post_remittance(self, actor: Actor, name: str, data: bytes) -> FileResult:
+        if not actor.can(Capability.POST_REMITTANCES):
+            self._audit(actor, "post_remittance", f"file {name}", AuditOutcome.DENIED)
+            raise ForbiddenError(f"a {actor.role} may not post remittances")
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise WorkError(f"{name}: not a text file (byte {exc.start} is not UTF-8)") from exc
+        try:
+            result = post_bytes(
+                self.uow_factory, data, name=name, now=self.clock(), by=actor.user.user_id
+            )
+        except Exception as exc:
+            self._audit(
+                actor, "post_remittance", f"file {name}", AuditOutcome.FAILED, detail=str(exc)
+            )
+            raise WorkError(f"{name}: {exc}") from exc
+        if self.settings is not None and result.ok and not result.already_ingested:
+            archive = self.settings.archive
+            archive.mkdir(parents=True, exist_ok=True)
+            (archive / Path(name).name).write_bytes(data)
+        posted = sum(r.claims_posted for r in result.remittances)
+        self._audit(
+            actor,
+            "post_remittance",
+            f"file {name}",
+            AuditOutcome.OK,
+            detail=f"{len(result.remittances)} remittance(s), {posted} claim(s) posted",
+        )
+        return result
+
+    def segments(self, actor: Actor, claim_id: str) -> Segments:
+        account = self._readable_claim(actor, claim_id, "view_segments")
+        sent: list[tuple[str, tuple[str, ...]]] = []
+        answered: list[tuple[str, tuple[str, ...]]] = []
+        with self.uow_factory() as uow:
+            batch_claim = uow.tier1.latest_batch_claim(claim_id)
+            batch = None if batch_claim is None else uow.tier1.batch(batch_claim.batch_id)
+            remit_files = uow.web.remit_files_of_claim(claim_id)
+        if self.settings is not None:
+            if batch is not None:
+                path = self.settings.outbox / batch.file_name
+                if path.is_file():
+                    text = path.read_text(encoding="utf-8")
+                    sent.append((batch.file_name, claim_segments(text, "CLM", claim_id)))
+            for name in remit_files:
+                path = self.settings.archive / name
+                if path.is_file():
+                    text = path.read_text(encoding="utf-8")
+                    answered.append((name, claim_segments(text, "CLP", claim_id)))
+        self._audit(actor, "view_segments", f"claim {claim_id}", AuditOutcome.OK, account)
+        return Segments(claim_id, tuple(sent), tuple(answered))
+
+    # Figures.
+
+    def figures(self, actor: Actor) -> dashboard.Figures:
+        actor.require(Capability.SEE_SUMMARY)
+        return dashboard.figures(self.uow_factory, as_of=self.clock().date())
+
+    def figure_claims(self, actor: Actor, chart: str, key: str) -> FigureClaims:
+        actor.require(Capability.SEE_SUMMARY)
+        found = self.figures(actor).find(chart, key)
+        if found is None:
+            raise NotFoundError(f"dashboard {chart} {key}: no such figure")
+        with self.uow_factory() as uow:
+            hits = tuple(uow.web.claim_hits(sorted(found.claims)))
+        self._audit(
+            actor,
+            "view_claim_list",
+            f"dashboard {chart} {key}",
+            AuditOutcome.OK,
+            detail=f"patients shown: {', '.join(sorted({h.patient_account for h in hits}))}",
+        )
+        return FigureClaims(chart, found.label, found.amount, hits)
+
+
+@dataclass(frozen=True, slots=True)
+class DenialFacts:
+    code: str  # group-CARC, e.g. CO-16
+    carc_text: str
+    rarc: str
+    category: str
+    recommended: str
+    appealable: bool
+
+
+DENIAL_CODE = re.compile(r"\b([A-Z]{2})-([A-Z0-9]{1,3})(?:/([A-Z]{1,2}\d{1,3}))?\b")
+
+
+def denial_facts(uow_factory: UowFactory, item: WorkItem) -> DenialFacts | None:
+    """What the payer said about a denial item: its code, remark, category and the action the
+    category table recommends."""
+    if not item.problem_key.startswith("denial:"):
+        return None
+    group, _, carc = item.problem_key.split(":", 1)[1].partition("-")
+    found = DENIAL_CODE.search(item.summary)
+    rarc = found.group(3) or "" if found and found.group(2) == carc else ""
+    classified = shipped_table().classify(group, carc, [rarc] if rarc else [])
+    with uow_factory() as uow:
+        texts = uow.remits.code_texts("CARC", [carc])
+    return DenialFacts(
+        code=classified.code,
+        carc_text=texts.get(carc, ""),
+        rarc=rarc,
+        category=classified.category.label,
+        recommended="review" if classified.action is None else classified.action.value,
+        appealable=classified.appealable,
+    )
