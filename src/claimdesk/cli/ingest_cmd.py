@@ -54,6 +54,7 @@ def _as_dict(result: FileResult) -> dict[str, object]:
                 "claims_posted": r.claims_posted,
                 "claims_held": r.claims_held,
                 "work_items": r.work_items,
+                "work_items_closed": r.work_items_closed,
                 "secondary_claims": r.secondary_claims,
                 "reasons": r.reasons,
             }

@@ -38,7 +38,7 @@ from claimdesk.posting.policy import (
     post_reversal,
 )
 from claimdesk.routing.policy import RoutingPolicy, shipped_policy
-from claimdesk.services.remit_work import open_many
+from claimdesk.services.remit_work import insurance_balance, open_many, solve_settled
 from claimdesk.services.secondary import bill_secondary
 from claimdesk.services.work_queue import UowFactory
 from claimdesk.store.remit_repository import HELD, POSTED
@@ -72,6 +72,7 @@ class RemittanceResult:
     claims_held: int = 0
     reasons: list[str] = field(default_factory=list)
     work_items: int = 0
+    work_items_closed: int = 0  # problems this remittance solved (the claim is paid)
     secondary_claims: int = 0
 
 
@@ -378,6 +379,7 @@ class _Poster:
                     uow, r.claim, ids[r.index], r.posting, now=self.now, by=self.by
                 )
                 result.secondary_claims += made is not None
+        result.work_items_closed = self._solve_settled(uow, ready, trace)
         result.outcome = status
         result.claims_posted = len(ready)
         result.claims_held = len(held)
@@ -627,6 +629,30 @@ class _Poster:
 
     def _work(self, problem: Problem) -> None:
         self.pending.append(problem)
+
+    def _solve_settled(self, uow: UnitOfWork, ready: Sequence[_Ready], trace: str) -> int:
+        """Close the work of claims this remittance settled: paid, or nothing owed any more;
+        a problem the same answer raises again stays open."""
+        active = {claim for (claim, _), (open_now, _) in (self.known or {}).items() if open_now}
+        raised: dict[str, set[str]] = {}
+        for problem in self.pending:
+            if problem.claim_id is not None:
+                raised.setdefault(problem.claim_id, set()).add(problem.problem_key)
+        closed = 0
+        claims = {r.claim.claim_id: r.claim for r in ready if r.claim.claim_id in active}
+        for claim_id, claim in sorted(claims.items()):
+            if claim.status is not ClaimStatus.PAID and insurance_balance(uow, claim_id):
+                continue
+            closed += len(
+                solve_settled(
+                    uow,
+                    claim_id,
+                    now=self.now,
+                    reason=f"835 TRN02 {trace}: the claim is {claim.status}, nothing at stake",
+                    still=raised.get(claim_id, ()),
+                )
+            )
+        return closed
 
     def _unmatched(self, rid: str, h: _Held) -> Problem:
         return Problem(

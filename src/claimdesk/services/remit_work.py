@@ -8,16 +8,48 @@ routed and scored in Python and stored with one bulk insert.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 
-from claimdesk.domain.work import SYSTEM, Problem, WorkItem
+from claimdesk.domain.ledger import Account, BalanceQuery
+from claimdesk.domain.money import Money
+from claimdesk.domain.work import SYSTEM, Problem, WorkItem, WorkKind
 from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.routing.score import CategoryRecord
 from claimdesk.routing.triage import new_item
+from claimdesk.services.work_queue import solve_in
 from claimdesk.store.uow import UnitOfWork
 
 Known = Mapping[tuple[str, str], tuple[bool, int]]
+
+# The problems that end when the payer has paid the claim (or nothing is owed on it any more).
+SETTLED_BY_PAYMENT = frozenset({WorkKind.DENIAL, WorkKind.UNDERPAYMENT, WorkKind.NO_RESPONSE})
+INSURANCE = frozenset({Account.INSURANCE_AR})
+
+
+def insurance_balance(uow: UnitOfWork, claim_id: str) -> Money:
+    """What the payers still owe on the claim."""
+    return uow.ledger.balance(BalanceQuery(accounts=INSURANCE, claim_id=claim_id))
+
+
+def solve_settled(
+    uow: UnitOfWork,
+    claim_id: str,
+    *,
+    now: datetime,
+    reason: str,
+    still: Collection[str] = (),
+    kinds: Collection[WorkKind] = SETTLED_BY_PAYMENT,
+) -> list[int]:
+    """Close the claim's active items of ``kinds`` (by default, every problem a payment
+    settles), except those whose problem key is in ``still`` (raised again by the same answer)."""
+    return solve_in(
+        uow,
+        claim_id,
+        now=now,
+        reason=reason,
+        keep=lambda item: item.kind not in kinds or item.problem_key in still,
+    )
 
 
 def open_many(

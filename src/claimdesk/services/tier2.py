@@ -13,8 +13,6 @@ from pathlib import Path
 from claimdesk.denials.letter import AppealFacts, appeal_letter
 from claimdesk.domain.claims import Claim, ClaimStatus, FrequencyCode
 from claimdesk.domain.ledger import (
-    Account,
-    BalanceQuery,
     Dimensions,
     EntryKind,
     standard_entry,
@@ -24,13 +22,14 @@ from claimdesk.domain.work import Problem, WorkKind
 from claimdesk.routing.access import Role
 from claimdesk.routing.policy import RoutingPolicy, shipped_policy
 from claimdesk.services.charges import charge_entry, responsibility_of, reverse_charge
-from claimdesk.services.remit_work import open_in
+from claimdesk.services.remit_work import insurance_balance as insurance_balance
+from claimdesk.services.remit_work import open_in, solve_settled
 from claimdesk.services.users import acting_user
 from claimdesk.services.work_queue import UowFactory
 from claimdesk.store.uow import UnitOfWork
 
 PENDING, POSTED, REJECTED = "pending", "posted", "rejected"
-INSURANCE = frozenset({Account.INSURANCE_AR})
+ARGUED = frozenset({WorkKind.DENIAL, WorkKind.UNDERPAYMENT})  # what a won appeal settles
 
 
 class Tier2Error(ValueError):
@@ -61,10 +60,6 @@ def _move(
     stored = len(claim.history)
     claim.move_to(target, by=by, at=at, reason=why)
     uow.remits.save_claims([(claim, stored)])
-
-
-def insurance_balance(uow: UnitOfWork, claim_id: str) -> Money:
-    return uow.ledger.balance(BalanceQuery(accounts=INSURANCE, claim_id=claim_id))
 
 
 # Corrected claims and voids
@@ -245,9 +240,20 @@ def decide_appeal(
         uow.remits.update_appeal(
             appeal_id, {"status": "decided", "outcome": outcome, "decided_on": on}
         )
+        claim = _claim(uow, appeal["claim_id"])
         if outcome == "lost":
-            claim = _claim(uow, appeal["claim_id"])
+            # The denial stands: its items stay for the next level of appeal or a write-off.
             _move(uow, claim, ClaimStatus.DENIED, by, now, f"appeal {appeal_id} lost")
+        else:
+            # Won: the payer reprocesses and pays; nothing is left to argue, and a claim whose
+            # payment never comes is chased as unanswered.
+            solve_settled(
+                uow,
+                claim.claim_id,
+                now=now,
+                reason=f"appeal {appeal_id} won",
+                kinds=ARGUED,
+            )
         uow.commit()
 
 
@@ -461,5 +467,12 @@ def _post_write_off(
         request_id,
         {"status": POSTED, "decided_by": by, "decided_at": now, "entry_id": entry.entry_id},
     )
-    if not insurance_balance(uow, claim.claim_id) and claim.can_move_to(ClaimStatus.CLOSED):
-        _move(uow, claim, ClaimStatus.CLOSED, by, now, f"written off ({reason_code})")
+    if not insurance_balance(uow, claim.claim_id):
+        if claim.can_move_to(ClaimStatus.CLOSED):
+            _move(uow, claim, ClaimStatus.CLOSED, by, now, f"written off ({reason_code})")
+        solve_settled(
+            uow,
+            claim.claim_id,
+            now=now,
+            reason=f"write-off request {request_id}: nothing is owed on the claim",
+        )

@@ -90,14 +90,30 @@ def solve_problem(
     """Close the claim's active items (for one problem, or all) because the problem is gone."""
     with uow_factory() as uow:
         uow.work.begin_write()
-        closed = []
-        for item in uow.work.active_of_claim(claim_id, problem_key):
-            event = item.close(SYSTEM, now, Outcome.PROBLEM_SOLVED)
-            note = HistoryEvent(now, SYSTEM, "note", item.status, item.status, reason)
-            uow.work.update(item, [event, note])
-            closed.append(item.item_id)
+        closed = solve_in(uow, claim_id, now=now, reason=reason, problem_key=problem_key)
         uow.commit()
-        return [item_id for item_id in closed if item_id is not None]
+        return closed
+
+
+def solve_in(
+    uow: UnitOfWork,
+    claim_id: str,
+    *,
+    now: datetime,
+    reason: str,
+    problem_key: str | None = None,
+    keep: Callable[[WorkItem], bool] = lambda _item: False,
+) -> list[int]:
+    """``solve_problem`` inside the caller's transaction; items ``keep`` picks stay open."""
+    closed = []
+    for item in uow.work.active_of_claim(claim_id, problem_key):
+        if keep(item):
+            continue
+        event = item.close(SYSTEM, now, Outcome.PROBLEM_SOLVED)
+        note = HistoryEvent(now, SYSTEM, "note", item.status, item.status, reason)
+        uow.work.update(item, [event, note])
+        closed.append(item.item_id)
+    return [item_id for item_id in closed if item_id is not None]
 
 
 def next_item(
