@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
+from claimdesk.analytics.export import explanation_csv, report_csv_files
+from claimdesk.analytics.prevention import RecurringDenial
 from claimdesk.analytics.report import KPI_NAMES, UnknownKpiError
-from claimdesk.analytics.results import Cell, KpiExplanation, KpiReport, Table
-from claimdesk.cli.app import JsonOption, app, console, emit_json, fail, settings_of
+from claimdesk.analytics.results import Cell, KpiExplanation, KpiReport, Table, display
+from claimdesk.cli.app import JsonOption, app, console, emit_json, err_console, fail, settings_of
+from claimdesk.codes.reference import load_config
+from claimdesk.scrub.config import ScrubConfigError
 from claimdesk.services.database import units_of_work
-from claimdesk.services.kpis import explain, kpi_report
+from claimdesk.services.kpis import MonthKpis, Tier3Report, explain, tier3_report
 from claimdesk.services.setup import set_up
 
 DEFAULT_DAYS = 90
@@ -33,6 +39,32 @@ ExplainOption = Annotated[
     str | None,
     typer.Option(
         "--explain", help=f"List the claims behind one KPI: {', '.join(KPI_NAMES)}.", metavar="NAME"
+    ),
+]
+
+CsvOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--csv",
+        help="Write CSV: one file per table into this folder; with --explain, this one file.",
+        metavar="PATH",
+    ),
+]
+ChartsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--charts",
+        help="Write SVG charts (denial rate and A/R days trends, denial Pareto, aging) here.",
+        metavar="DIR",
+    ),
+]
+RecurringOption = Annotated[
+    int | None,
+    typer.Option(
+        "--recurring",
+        min=1,
+        help="A denial category recurs at this many denied claims (default: prevention.toml).",
+        metavar="N",
     ),
 ]
 
@@ -111,6 +143,71 @@ def print_kpi_report(report: KpiReport, out: Console = console) -> None:
             print_table(table, out)
 
 
+def print_trend(trend: tuple[MonthKpis, ...], out: Console = console) -> None:
+    shown = RichTable(title="trend by month")
+    for column in ("month", "adjudicated", "denied", "initial denial rate", "net days in A/R"):
+        shown.add_column(column, justify="left" if column == "month" else "right")
+    for m in trend:
+        denial = m.initial_denial_rate
+        shown.add_row(
+            m.month,
+            str(len({r.claim_id for r in denial.denominator or ()})),
+            str(len({r.claim_id for r in denial.numerator})),
+            # The reason for an n/a is in --json; here it would drown the figures.
+            display(denial.value, denial.unit),
+            display(m.net_days_in_ar.value, m.net_days_in_ar.unit),
+        )
+    out.print(shown)
+
+
+def print_prevention(
+    found: tuple[RecurringDenial, ...], min_claims: int, out: Console = console
+) -> None:
+    """Each recurring denial category with the rules that would have caught it."""
+    title = f"denial-to-prevention: categories with at least {min_claims} denied claims"
+    if not found:
+        out.print(f"{title}: none in the period")
+        return
+    shown = RichTable(title=title)
+    for column in ("category", "claims", "denied", "would save", "front-end rule", "status"):
+        shown.add_column(column, justify="right" if column in {"claims", "denied"} else "left")
+    for r in found:
+        head = (r.label, str(len(r.claims)), str(r.denied))
+        for index, c in enumerate(r.rules):
+            shown.add_row(
+                *(head if index == 0 else ("", "", "")),
+                str(c.would_save),
+                f"{c.rule.code} {c.rule.name} ({c.rule.severity})",
+                c.status,
+            )
+        if not r.rules:
+            shown.add_row(*head, "0.00", "none", "")
+    out.print(shown)
+    for r in found:
+        for note in r.notes:
+            out.print(f"{r.label}: {note}")
+
+
+def _write(files: Mapping[str, str], folder: Path) -> list[Path]:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name, text in files.items():
+            path = folder / name
+            path.write_bytes(text.encode("utf-8"))
+            written.append(path)
+    except OSError as exc:
+        raise fail(f"{exc.filename or folder}: cannot write: {exc.strerror}") from None
+    return written
+
+
+def _tell(paths: list[Path], what: str, as_json: bool) -> None:
+    # With --json stdout holds only the JSON document.
+    out = err_console if as_json else console
+    for path in paths:
+        out.print(f"wrote {what} {path}", soft_wrap=True, highlight=False)
+
+
 def print_explanation(explanation: KpiExplanation, out: Console = console) -> None:
     out.print(
         f"[bold]{explanation.label}[/bold] {explanation.start} to {explanation.end}: "
@@ -144,43 +241,73 @@ def kpi(
     provider: ProviderOption = None,
     facility: FacilityOption = None,
     explain_name: ExplainOption = None,
+    csv_path: CsvOption = None,
+    charts_dir: ChartsOption = None,
+    recurring: RecurringOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Tier 3 KPIs (HFMA/MGMA definitions), each traceable to the claims behind it."""
+    """Tier 3 KPIs (HFMA/MGMA definitions), each traceable to the claims behind it, with the
+    monthly trend and the denial-to-prevention loop; CSV files and SVG charts on request."""
     end = _day(end_text, "--to", datetime.now(UTC).date())
     start = _day(start_text, "--from", end - timedelta(days=DEFAULT_DAYS - 1))
     if end < start:
         raise fail(f"--from {start} is after --to {end}")
+    if explain_name is not None and charts_dir is not None:
+        raise fail("--charts draws the whole report; leave out --explain")
     settings = settings_of(ctx)
     set_up(settings)
+    if explain_name is not None:
+        with units_of_work(settings) as factory, factory() as uow:
+            try:
+                explanation = explain(
+                    uow,
+                    explain_name,
+                    start=start,
+                    end=end,
+                    payer_id=payer,
+                    provider_npi=provider,
+                    facility_id=facility,
+                )
+            except UnknownKpiError as exc:
+                raise fail(f"--explain: {exc}") from None
+        if as_json:
+            emit_json(explanation.as_dict())
+        else:
+            print_explanation(explanation)
+        if csv_path is not None:
+            target = csv_path / f"{explanation.name}.csv" if csv_path.is_dir() else csv_path
+            _tell(
+                _write({target.name: explanation_csv(explanation)}, target.parent), "CSV", as_json
+            )
+        return
+    try:
+        scrub_config = load_config(settings.home)
+    except ScrubConfigError as exc:
+        raise fail(str(exc)) from None
     with units_of_work(settings) as factory, factory() as uow:
-        if explain_name is None:
-            report = kpi_report(
-                uow,
-                start=start,
-                end=end,
-                payer_id=payer,
-                provider_npi=provider,
-                facility_id=facility,
-            )
-            if as_json:
-                emit_json(report.as_dict())
-            else:
-                print_kpi_report(report)
-            return
-        try:
-            explanation = explain(
-                uow,
-                explain_name,
-                start=start,
-                end=end,
-                payer_id=payer,
-                provider_npi=provider,
-                facility_id=facility,
-            )
-        except UnknownKpiError as exc:
-            raise fail(f"--explain: {exc}") from None
+        tier3 = tier3_report(
+            uow,
+            start=start,
+            end=end,
+            scrub_config=scrub_config,
+            payer_id=payer,
+            provider_npi=provider,
+            facility_id=facility,
+            min_claims=recurring,
+        )
     if as_json:
-        emit_json(explanation.as_dict())
+        emit_json(tier3.as_dict())
     else:
-        print_explanation(explanation)
+        print_tier3(tier3)
+    if csv_path is not None:
+        files = report_csv_files(tier3.report, tier3.tables())
+        _tell(_write(files, csv_path), "CSV", as_json)
+    if charts_dir is not None:
+        _tell(_write(tier3.charts(), charts_dir), "SVG chart", as_json)
+
+
+def print_tier3(tier3: Tier3Report, out: Console = console) -> None:
+    """The KPI report, the monthly trend and the denial-to-prevention loop."""
+    print_kpi_report(tier3.report, out)
+    print_trend(tier3.trend, out)
+    print_prevention(tier3.prevention, tier3.min_claims, out)
