@@ -18,6 +18,7 @@ from claimdesk.api.guard import Actor, Capability
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import Outcome, WorkAction, WorkError
 from claimdesk.routing.access import Role
+from claimdesk.scrub.findings import Finding
 from claimdesk.security.accounts import Authenticated, SignInError, sign_in, sign_out
 from claimdesk.services.held_claims import ClaimFix, ClaimFixError, LineCoding
 from claimdesk.web.auth import SESSION_COOKIE, FormActor, PageActor, config_of, desk_of
@@ -127,6 +128,24 @@ def take_next(request: Request, actor: FormActor) -> Response:
 
 @router.get("/items/{item_id}")
 def item_page(item_id: ItemId, request: Request, actor: PageActor) -> HTMLResponse:
+    return _item_page(
+        request,
+        actor,
+        item_id,
+        fixed=request.query_params.get("fixed", ""),
+        made=request.query_params.get("made", ""),
+    )
+
+
+def _item_page(
+    request: Request,
+    actor: Actor,
+    item_id: int,
+    *,
+    fixed: str = "",
+    made: str = "",
+    still: tuple[Finding, ...] = (),
+) -> HTMLResponse:
     desk = desk_of(request)
     view = desk.item(actor, item_id)
     claim_id = view.item.claim_id
@@ -233,7 +252,10 @@ async def fix_claim(item_id: ItemId, request: Request, actor: FormActor) -> Resp
         lines=lines,
     )
     result = desk_of(request).fix(actor, item_id, fix)
-    return _see(f"/items/{item_id}?fixed={'released' if result.released else 'still-held'}")
+    if result.released:
+        return _see(f"/items/{item_id}?fixed=released")
+    # Still held: the item page shows what the new scrub found.
+    return _item_page(request, actor, item_id, fixed="still-held", still=result.blocking)
 
 
 @router.post("/items/{item_id}/corrected-claim")
