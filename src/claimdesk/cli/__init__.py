@@ -22,6 +22,7 @@ from claimdesk.cli import (
     tier2_cmd,
     users_cmd,
     web_users_cmd,
+    worker_cmd,
     x12_cmd,
 )
 from claimdesk.cli.app import app
@@ -47,6 +48,7 @@ COMMAND_MODULES = (
     tier2_cmd,
     kpi_cmd,
     cycle_cmd,
+    worker_cmd,
 )
 
 

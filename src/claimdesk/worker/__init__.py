@@ -1,0 +1,1 @@
+"""Background jobs: the same jobs with procrastinate on PostgreSQL or in process on SQLite."""

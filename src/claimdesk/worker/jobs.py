@@ -1,0 +1,135 @@
+"""The background jobs themselves, free of any queue: each takes the settings and "now".
+
+``watch_inboxes`` reads every file waiting in the inbox (999, 277CA, 271 and 835), each claimed
+by renaming it into ``inbox/processing`` so that workers sharing the inbox never read one file
+twice; posting's own idempotency key guards the rest. A file whose ingestion fails goes back to
+the inbox and the job fails, so the queue retries it with backoff; when the last attempt fails
+each such file becomes a work item (:func:`surface_failures`).
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from claimdesk.codes.reference import load_config, load_reference
+from claimdesk.config import Settings
+from claimdesk.cycle.inbox import claim_file, ingest_claimed, waiting_files
+from claimdesk.domain.money import Money
+from claimdesk.domain.work import Problem, WorkKind
+from claimdesk.routing.policy import shipped_policy
+from claimdesk.services.database import units_of_work
+from claimdesk.services.eligibility import send_inquiries
+from claimdesk.services.submit import submit
+from claimdesk.services.tier2 import chase_unanswered
+from claimdesk.services.trading_partners import load_trading_partners
+from claimdesk.services.work_queue import open_item
+
+WORKER_USER = "worker"
+
+
+class InboxFilesFailedError(RuntimeError):
+    """Some inbox files could not be ingested; they are back in the inbox for the retry."""
+
+    def __init__(self, failures: dict[str, str]) -> None:
+        super().__init__(
+            "; ".join(f"{name}: {reason}" for name, reason in sorted(failures.items()))
+        )
+        self.failures = failures
+
+
+@dataclass(slots=True)
+class InboxRun:
+    ingested: list[str] = field(default_factory=list)
+    failures: dict[str, str] = field(default_factory=dict)
+
+
+def watch_inboxes(settings: Settings, now: datetime) -> InboxRun:
+    run = InboxRun()
+    with units_of_work(settings) as uow_factory:
+        for path in waiting_files(settings.inbox):
+            claimed = claim_file(path)
+            if claimed is None:
+                continue  # another worker took it
+            try:
+                ingest_claimed(uow_factory, claimed, settings.archive, now=now, by=WORKER_USER)
+            except Exception as exc:  # any failure: the file goes back for the retry
+                claimed.rename(path)
+                run.failures[path.name] = f"{type(exc).__name__}: {exc}"
+                continue
+            run.ingested.append(path.name)
+    if run.failures:
+        raise InboxFilesFailedError(run.failures)
+    return run
+
+
+def scrub_and_submit(settings: Settings, now: datetime) -> int:
+    """Scrub every unbilled claim and write the clean ones to 837P batches; claims sent."""
+    with units_of_work(settings) as uow_factory:
+        report = submit(
+            uow_factory,
+            settings.outbox,
+            reference=load_reference(settings.home / "codes"),
+            config=load_config(settings.home),
+            partners=load_trading_partners(settings.home),
+            now=now,
+            by=WORKER_USER,
+        )
+    return sum(b.submitted for b in report.batches)
+
+
+def eligibility_sweep(settings: Settings, now: datetime) -> int:
+    """270 inquiries for the coverages of unbilled claims that need a check; requests sent."""
+    with units_of_work(settings) as uow_factory:
+        report = send_inquiries(
+            uow_factory,
+            settings.outbox,
+            partners=load_trading_partners(settings.home),
+            config=load_config(settings.home),
+            now=now,
+        )
+    return report.requests
+
+
+def follow_up(settings: Settings, now: datetime) -> int:
+    """No-response work (and a logged 276) for claims the payer has not answered."""
+    with units_of_work(settings) as uow_factory:
+        return len(chase_unanswered(uow_factory, now=now))
+
+
+JOBS: dict[str, Callable[[Settings, datetime], object]] = {
+    "watch_inboxes": watch_inboxes,
+    "scrub_and_submit": scrub_and_submit,
+    "eligibility_sweep": eligibility_sweep,
+    "follow_up": follow_up,
+}
+
+
+def surface_failures(settings: Settings, job: str, error: Exception, now: datetime) -> int:
+    """A job that keeps failing becomes work: one item per failed inbox file (an 835 for Tier 2
+    remittance work, any other file for Tier 1), one for any other job. Items opened."""
+    failures = error.failures if isinstance(error, InboxFilesFailedError) else {"": str(error)}
+    opened = 0
+    with units_of_work(settings) as uow_factory:
+        for name, reason in sorted(failures.items()):
+            remittance = name.endswith(".835")
+            kind = (
+                WorkKind.OUT_OF_BALANCE_REMITTANCE
+                if remittance
+                else WorkKind.CLEARINGHOUSE_REJECTION
+            )
+            subject = f"file {name}" if name else f"job {job}"
+            problem = Problem(
+                kind=kind,
+                category="job_failure",
+                problem_key=f"job:{job}:{name}"[:120],
+                amount_at_stake=Money.zero(),
+                summary=f"{subject} failed after every retry: {reason}"[:1000],
+            )
+            made = open_item(
+                uow_factory, problem, now=now, by=getpass.getuser(), policy=shipped_policy()
+            )
+            opened += int(made.created)
+    return opened
