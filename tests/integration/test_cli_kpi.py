@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from test_kpis import END, START, UowFactory, practice  # noqa: F401  (practice is a fixture)
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from claimdesk.cli import app
 from claimdesk.cli.app import console
@@ -26,12 +26,16 @@ SVG = "{http://www.w3.org/2000/svg}"
 PERIOD = ("--from", START.isoformat(), "--to", END.isoformat())
 
 
-def _run(tmp_path: Path, database_url: str, *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(
+def _invoke(tmp_path: Path, database_url: str, *args: str) -> Result:
+    return CliRunner().invoke(
         app,
         ["--home", str(tmp_path / "home"), "kpi", *PERIOD, *args],
         env={"CLAIMDESK_DATABASE_URL": database_url},
     )
+
+
+def _run(tmp_path: Path, database_url: str, *args: str) -> tuple[int, str]:
+    result = _invoke(tmp_path, database_url, *args)
     return result.exit_code, result.output
 
 
@@ -171,8 +175,11 @@ def test_charts_are_svg_files_of_the_reports_figures(
             uow, start=START, end=END, scrub_config=load_config(tmp_path / "home")
         )
     folder = tmp_path / "charts"
-    code, output = _run(tmp_path, database_url, "--charts", str(folder), "--json")
-    assert code == 0, output
+    result = _invoke(tmp_path, database_url, "--charts", str(folder), "--json")
+    assert result.exit_code == 0, result.output
+    # The notices of files written go to stderr: stdout stays one JSON document.
+    assert json.loads(result.stdout)["to"] == END.isoformat()
+    assert f"wrote SVG chart {folder / 'ar_aging_by_payer.svg'}" in result.stderr
     files = sorted(p.name for p in folder.iterdir())
     assert files == sorted(expected.charts())
     pareto = ET.parse(folder / "denials_pareto_by_category.svg").getroot()
