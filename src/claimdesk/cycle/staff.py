@@ -20,7 +20,7 @@ from claimdesk.cycle.appeal_desk import AppealDesk
 from claimdesk.cycle.policy import Person, StaffPolicy
 from claimdesk.domain.claims import ClaimStatus
 from claimdesk.domain.money import Money
-from claimdesk.domain.work import Outcome, WorkAction, WorkItem, WorkKind
+from claimdesk.domain.work import Outcome, WorkAction, WorkItem, WorkKind, WorkStatus
 from claimdesk.routing.actions import actions_for
 from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.services.acknowledgments import release_rejected
@@ -34,7 +34,7 @@ from claimdesk.services.tier2 import (
     start_appeal,
     submit_appeal,
 )
-from claimdesk.services.work_queue import close, next_item, snooze
+from claimdesk.services.work_queue import close, next_item, show, snooze
 from claimdesk.store.uow import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
@@ -97,6 +97,11 @@ class Staff:
         action: WorkAction | None,
         resolved: Money | None = None,
     ) -> None:
+        if not self._holding(person, item):
+            # The action itself solved the problem (a write-off of all that is owed, a won
+            # appeal) and the service closed the item.
+            self._count(f"tier{item.tier} closed by the service")
+            return
         allowed = actions_for(item.kind, appeal_rights=item.appeal_rights)
         chosen = action if action in allowed else None
         close(
@@ -110,8 +115,15 @@ class Staff:
         )
         self._count(f"tier{item.tier} close {outcome.value}")
 
+    def _holding(self, person: Person, item: WorkItem) -> bool:
+        current = show(self._uow_factory, _id(item))
+        return current.status is WorkStatus.IN_PROGRESS and current.assignee == person.user_id
+
     def _wait(self, person: Person, item: WorkItem, now: datetime, until: datetime) -> None:
         # Something else has to happen first; the item comes back when it is due.
+        if not self._holding(person, item):
+            self._count(f"tier{item.tier} closed by the service")
+            return
         snooze(
             self._uow_factory, _id(item), person.user_id, until=max(until, _next_day(now)), now=now
         )
