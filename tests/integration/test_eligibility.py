@@ -9,12 +9,23 @@ from pathlib import Path
 
 from sqlalchemy import text
 from store_practice import NOW
-from tier1_practice import INACTIVE_PLAN, UowFactory, answer_271, import_small_practice, request_for
+from tier1_practice import (
+    ACTIVE_PLAN,
+    INACTIVE_PLAN,
+    UowFactory,
+    answer_271,
+    import_small_practice,
+    request_for,
+)
 
 from claimdesk.codes.reference import load_config
+from claimdesk.domain.claims import ClaimStatus
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import Outcome, WorkKind, WorkStatus
+from claimdesk.edi.write_271 import BenefitAnswer
 from claimdesk.edi.x270 import VERSION
+from claimdesk.edi.x271 import PROCEDURE_QUALIFIER, BenefitCode
+from claimdesk.edi.x835 import Procedure
 from claimdesk.services.eligibility import (
     InquiryReport,
     eligibility_result,
@@ -85,6 +96,7 @@ def test_inquiry_then_active_answer_is_stored_per_coverage(
     assert check.active is True
     assert check.plan == "ACME PPO"
     assert check.authorization_required is True
+    assert check.authorization_codes == ()  # EB11 = Y without EB13: the whole plan
     assert check.messages == ("NETWORK TIER 1 - PREFERRED",)
     assert check.raw_response is not None
     assert check.raw_response.startswith("HL*")
@@ -111,6 +123,40 @@ def test_inquiry_then_active_answer_is_stored_per_coverage(
     assert again.answered == 0
     later = _send(uow_factory, tmp_path, now=NOW + timedelta(days=3))
     assert (later.requests, later.up_to_date) == (0, 1)
+
+
+def test_procedures_needing_authorization_are_stored_with_the_check(
+    uow_factory: UowFactory, tmp_path: Path
+) -> None:
+    import_small_practice(uow_factory)
+    _send(uow_factory, tmp_path)
+    trace = _trace(uow_factory)
+    per_procedure = tuple(
+        BenefitAnswer(
+            BenefitCode.BENEFIT_DESCRIPTION,
+            (),
+            authorization_required=True,
+            procedure=Procedure(PROCEDURE_QUALIFIER, code),
+        )
+        for code in ("73721", "20610")
+    )
+    text = answer_271([request_for(trace, DOS)], benefits=(ACTIVE_PLAN[0], *per_procedure))
+    report = ingest_eligibility(uow_factory, text, source="271-codes.x12", now=NOW)
+    assert (report.answered, report.active) == (1, 1)
+
+    with uow_factory() as uow:
+        check = uow.tier1.checks_of(["COV1"])[-1]
+        claims = [c for c in uow.claims.with_status(ClaimStatus.DRAFT) if c.coverage_id == "COV1"]
+    assert check.authorization_codes == ("20610", "73721")
+    # Only procedures need authorization, so the plan-level flag stays unset.
+    assert check.authorization_required is None
+    result = eligibility_result(check)
+    assert result is not None
+    assert result.authorization_codes == frozenset({"20610", "73721"})
+    assert not result.authorization_required
+    assert claims
+    found = results_for_claims(claims, [check])
+    assert {r.authorization_codes for r in found.values()} == {frozenset({"20610", "73721"})}
 
 
 def test_problems_become_work_items_and_a_clean_answer_closes_them(

@@ -45,6 +45,8 @@ class EligibilityReading:
     fix_hint: str
     reject_reason: str  # AAA03
     follow_up: str  # AAA04
-    authorization_required: bool | None
+    authorization_required: bool | None  # plan-wide: an EB11 = Y that names no procedure
     messages: tuple[str, ...]
     benefits: tuple[BenefitFigures, ...]
+    # The procedure codes (EB13) the payer says need authorization (EB11 = Y), sorted.
+    authorization_codes: tuple[str, ...] = ()

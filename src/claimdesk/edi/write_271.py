@@ -44,7 +44,7 @@ from claimdesk.edi.x271 import (
     PlanNetwork,
     TimePeriod,
 )
-from claimdesk.edi.x835 import EntityName
+from claimdesk.edi.x835 import EntityName, Procedure
 from claimdesk.edi.x837 import provider_name
 
 
@@ -62,6 +62,7 @@ class BenefitAnswer:
     percent: Decimal | None = None  # EB08: a fraction, .2 is 20 percent
     authorization_required: bool | None = None  # EB11
     network: PlanNetwork | None = None  # EB12
+    procedure: Procedure | None = None  # EB13: the one procedure the benefit is about
     dates: tuple[Period, ...] = ()  # DTP in loop 2110
     messages: tuple[str, ...] = ()  # MSG: plan and network tier text
     related_entity: EntityName | None = None  # loop 2120 inside LS/LE
@@ -232,6 +233,17 @@ def _traces(w: SegmentWriter, answer: EligibilityAnswer) -> None:
         )
 
 
+def _procedure(w: SegmentWriter, procedure: Procedure | None, record: str) -> str:
+    """EB13 composite: qualifier (HC for CPT/HCPCS), code and up to four modifiers."""
+    if procedure is None:
+        return ""
+    return w.composite(
+        w.identifier(procedure.qualifier, 2, record, "EB13-1 procedure qualifier", 2),
+        w.identifier(procedure.code, 48, record, "EB13-2 procedure code"),
+        *(w.identifier(m, 2, record, "EB13 modifier", 2) for m in procedure.modifiers[:4]),
+    )
+
+
 def _benefit(w: SegmentWriter, benefit: BenefitAnswer, record: str) -> None:
     repetition = w.delimiters.repetition
     types = repetition.join(
@@ -257,6 +269,7 @@ def _benefit(w: SegmentWriter, benefit: BenefitAnswer, record: str) -> None:
         "",
         "" if authorization is None else ("Y" if authorization else "N"),
         benefit.network.value if benefit.network is not None else "",
+        _procedure(w, benefit.procedure, record),
     )
     for period in benefit.dates:
         if period.start == period.end:

@@ -32,6 +32,7 @@ from claimdesk.edi.x835 import EntityName, Procedure, Reference, Trace
 
 IMPLEMENTATION = "005010X279A1"
 HEALTH_BENEFIT_PLAN_COVERAGE = "30"  # EB03 service type that stands for the whole plan
+PROCEDURE_QUALIFIER = "HC"  # EB13-1: CPT or HCPCS procedure code
 
 SOURCE, RECEIVER, SUBSCRIBER, DEPENDENT = "20", "21", "22", "23"
 
@@ -397,17 +398,29 @@ class MemberEligibility:
         network: PlanNetwork = PlanNetwork.IN_NETWORK,
     ) -> bool | None:
         """EB11 of the benefits for the service type: True when any says Y, False when one says
-        N and none Y, None when no benefit says."""
+        N and none Y, None when no benefit says. A benefit naming a procedure (EB13) speaks
+        for that procedure only, not the service type: see ``authorization_codes``."""
         flags = [
             b.authorization_required
             for b in self.benefits
             if b.authorization_required is not None
+            and b.procedure is None
             and b.in_network(network)
             and (b.applies_to(service_type) or b.applies_to(HEALTH_BENEFIT_PLAN_COVERAGE))
         ]
         if not flags:
             return None
         return any(flags)
+
+    def authorization_codes(self) -> frozenset[str]:
+        """The CPT/HCPCS codes (EB13 qualifier HC) whose benefit says EB11 = Y."""
+        return frozenset(
+            b.procedure.code
+            for b in self.benefits
+            if b.authorization_required
+            and b.procedure is not None
+            and b.procedure.qualifier == PROCEDURE_QUALIFIER
+        )
 
 
 def _first_amount(

@@ -25,12 +25,14 @@ from claimdesk.edi.read_270 import EligibilityInquiry, EligibilityQuestion, elig
 from claimdesk.edi.write_271 import BenefitAnswer, EligibilityAnswer, Rejection
 from claimdesk.edi.x270 import EligibilityRequest
 from claimdesk.edi.x271 import (
+    PROCEDURE_QUALIFIER,
     BenefitCode,
     CoverageLevel,
     FollowUpAction,
     PlanNetwork,
     TimePeriod,
 )
+from claimdesk.edi.x835 import Procedure
 from claimdesk.payer_sim.policy import TierBenefits
 from claimdesk.payer_sim.state import Accumulator, SimState
 from claimdesk.payer_sim.world import Member, PayerWorld
@@ -192,16 +194,19 @@ class EligibilityDesk:
         for other in sorted(benefits.tiers):
             if other is not tier:
                 answers += tier_benefits(plan, other, benefits.tiers[other], None)
-        codes = sorted(self.world.policy.for_payer(coverage.payer_id).authorization_codes)
-        if codes:
-            answers.append(
-                BenefitAnswer(
-                    BenefitCode.BENEFIT_DESCRIPTION,
-                    authorization_required=True,
-                    network=_network(tier),
-                    messages=(f"PRIOR AUTHORIZATION REQUIRED FOR {' '.join(codes)}",),
-                )
+        # One EB per procedure needing prior authorization: EB11 Y for the code in EB13, which
+        # names the service instead of an EB03 service type; the plan as a whole needs none.
+        answers += [
+            BenefitAnswer(
+                BenefitCode.BENEFIT_DESCRIPTION,
+                service_types=(),
+                authorization_required=True,
+                network=_network(tier),
+                procedure=Procedure(PROCEDURE_QUALIFIER, code),
+                messages=(f"PRIOR AUTHORIZATION REQUIRED FOR {code}",),
             )
+            for code in sorted(self.world.policy.for_payer(coverage.payer_id).authorization_codes)
+        ]
         return answers
 
     def _provider(

@@ -25,6 +25,8 @@ class EligibilityResult:
     active: bool  # coverage active on that date
     authorization_required: bool = False  # the payer said services need prior authorization
     reason: str = ""  # why inactive or rejected (e.g. an AAA reject reason), for the message
+    # The procedure codes the payer said need prior authorization (271 EB13 with EB11 = Y).
+    authorization_codes: frozenset[str] = frozenset()
 
 
 # An already billed service: patient account, date of service, procedure code, rendering NPI.

@@ -723,13 +723,11 @@ EXAMPLES: dict[str, RuleExamples] = {
         "line 3 (20610) needs prior authorization and the claim has none",
     ),
     "AUT002": _ex(
-        "the 271 says authorization is required; the claim has none",
-        lambda c: eligibility(c, authorization_required=True),
-        "authorization PA12345 on the claim",
-        lambda c: encounter(
-            eligibility(c, authorization_required=True), prior_authorization="PA12345"
-        ),
-        "says authorization is required and the claim has none",
+        "the 271 says 83036 needs authorization; the claim bills it with none",
+        lambda c: eligibility(c, authorization_codes=frozenset({"83036"})),
+        "the 271 names only 20610, which the claim does not bill",
+        lambda c: eligibility(c, authorization_codes=frozenset({"20610"})),
+        "line 2 (83036): eligibility check of 2026-03-09 says 83036 needs authorization",
     ),
     "AUT003": _ex(
         "authorization 12-34 where the payer issues PA + 5 digits",

@@ -52,6 +52,7 @@ def eligibility_result(check: EligibilityCheck) -> EligibilityResult | None:
         service_date=check.service_date,
         active=bool(check.active),
         authorization_required=bool(check.authorization_required),
+        authorization_codes=frozenset(check.authorization_codes),
         reason=check.reason,
     )
 

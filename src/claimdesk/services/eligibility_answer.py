@@ -103,7 +103,8 @@ def interpret(member: MemberEligibility, service_date: date) -> EligibilityReadi
         rejection = member.rejections[0]
         return _rejected(rejection.reason, rejection.follow_up.value if rejection.follow_up else "")
     benefits = _figures(member)
-    # Any service type needing authorization flags the coverage (EB11 = Y).
+    # Any service type needing authorization flags the coverage (EB11 = Y); a benefit for one
+    # procedure (EB13) flags that procedure only.
     flags = [b.authorization_required for b in benefits if b.authorization_required is not None]
     authorization = any(flags) if flags else None
     active = member.is_active(service_date)
@@ -129,6 +130,7 @@ def interpret(member: MemberEligibility, service_date: date) -> EligibilityReadi
         authorization_required=authorization,
         messages=messages,
         benefits=benefits,
+        authorization_codes=tuple(sorted(member.authorization_codes())),
     )
 
 

@@ -75,6 +75,7 @@ class EligibilityCheck:
     authorization_required: bool | None
     messages: tuple[str, ...]
     raw_response: str | None
+    authorization_codes: tuple[str, ...] = ()  # EB13 codes needing authorization
 
     @property
     def answered(self) -> bool:
@@ -102,6 +103,7 @@ def _check_of(row: Any) -> EligibilityCheck:
         authorization_required=row.authorization_required,
         messages=tuple(row.messages or ()),
         raw_response=row.raw_response,
+        authorization_codes=tuple(row.authorization_codes or ()),
     )
 
 
@@ -283,6 +285,7 @@ class Tier1Repository:
                 reject_reason=reading.reject_reason,
                 follow_up=reading.follow_up,
                 authorization_required=reading.authorization_required,
+                authorization_codes=list(reading.authorization_codes),
                 messages=list(reading.messages),
                 raw_response=raw_response,
             )

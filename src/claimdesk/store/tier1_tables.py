@@ -53,6 +53,8 @@ class EligibilityCheckRow(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     fix_hint: Mapped[str] = mapped_column(Text, default="")
     authorization_required: Mapped[bool | None]
+    # EB13 procedure codes whose EB11 is Y; None for checks stored before they were kept.
+    authorization_codes: Mapped[list[str] | None] = mapped_column(JSON)
     messages: Mapped[list[str]] = mapped_column(JSON, default=list)  # MSG01 texts
     raw_response: Mapped[str | None] = mapped_column(Text)  # the member's 271 segments
 

@@ -24,7 +24,7 @@ from claimdesk.edi.x271 import (
     TimePeriod,
     read_271,
 )
-from claimdesk.edi.x835 import EntityName
+from claimdesk.edi.x835 import EntityName, Procedure
 
 from .claim_builders import BILLING, COMMERCIAL, DOS, ENVELOPE, MEDICAID, coverage, patient
 from .x12_checks import check_envelope, check_hierarchy
@@ -117,6 +117,7 @@ def _as_answer(benefit: Benefit) -> BenefitAnswer:
         percent=benefit.percent,
         authorization_required=benefit.authorization_required,
         network=benefit.network,
+        procedure=benefit.procedure,
         dates=benefit.dates,
         messages=benefit.messages,
         related_entity=benefit.related_entities[0].name if benefit.related_entities else None,
@@ -168,6 +169,61 @@ def test_active_coverage_reads_back_with_its_cost_share() -> None:
     assert "NETWORK TIER 1 - PREFERRED" in member.messages
     (pcp,) = next(b for b in member.benefits if b.related_entities).related_entities
     assert pcp.name.id == "1987654320"
+
+
+def test_procedures_needing_authorization_round_trip_in_eb13() -> None:
+    benefits = (
+        PLAN[0],
+        BenefitAnswer(BenefitCode.COPAYMENT, ("98",), amount=Money("25"), network=IN),
+        BenefitAnswer(
+            BenefitCode.BENEFIT_DESCRIPTION,
+            (),
+            authorization_required=True,
+            network=IN,
+            procedure=Procedure("HC", "20610"),
+        ),
+        BenefitAnswer(
+            BenefitCode.BENEFIT_DESCRIPTION,
+            (),
+            authorization_required=True,
+            network=IN,
+            procedure=Procedure("HC", "73721", ("RT",)),
+        ),
+        BenefitAnswer(
+            BenefitCode.BENEFIT_DESCRIPTION,
+            (),
+            authorization_required=False,
+            network=IN,
+            procedure=Procedure("HC", "99213"),
+        ),
+    )
+    x12 = write_271([EligibilityAnswer(request(), benefits)], ENVELOPE)
+    segs = check_envelope(x12)
+    assert ["EB", "D", "", "", "", "", "", "", "", "", "", "Y", "Y", "HC:20610"] in segs
+    assert ["EB", "D", "", "", "", "", "", "", "", "", "", "Y", "Y", "HC:73721:RT"] in segs
+    result = read_271(x12)
+    assert result.findings == ()
+    (member,) = result.members
+    assert [_as_answer(b) for b in member.benefits] == list(benefits)
+    assert member.authorization_codes() == frozenset({"20610", "73721"})
+    # A procedure's EB11 is not the plan's: no service type needs authorization.
+    assert member.authorization_required() is None
+    assert member.cost_share("98", IN).authorization_required is None
+
+
+def test_an_eb13_qualifier_not_sent_is_refused() -> None:
+    answer = EligibilityAnswer(
+        request(),
+        (
+            BenefitAnswer(
+                BenefitCode.BENEFIT_DESCRIPTION,
+                authorization_required=True,
+                procedure=Procedure("", "20610"),
+            ),
+        ),
+    )
+    with pytest.raises(X12WriteError, match="EB13-1 procedure qualifier"):
+        write_271([answer], ENVELOPE)
 
 
 def test_dependent_inactive_and_rejected_answers_in_one_file() -> None:

@@ -60,7 +60,9 @@ def test_an_active_member_gets_the_tiers_cost_share_and_the_deductible_left() ->
     assert reading.problem is EligibilityProblem.NONE
     assert reading.plan == "PPO GOLD"  # X12 text is upper case
     assert any("NETWORK TIER 1" in m for m in reading.messages)
-    assert reading.authorization_required is True
+    # Only the listed procedure needs authorization, not the plan.
+    assert reading.authorization_required is None
+    assert reading.authorization_codes == ("20610",)
     in_network = next(b for b in reading.benefits if b.network == "in")
     assert in_network.copay == Money("20.00")
     assert in_network.coinsurance == Decimal("0.20")
@@ -100,3 +102,25 @@ def test_claim_status_is_not_found_then_pending_then_finalized_with_the_payment(
     assert done.paid == Money("32.00")
     assert done.paid_on == RECEIVED + timedelta(days=14)
     assert done.payment_trace == remittance_file.remittances[0].trace_number
+
+
+def test_each_procedure_needing_authorization_has_its_own_eb_with_eb13() -> None:
+    simulator = PayerSimulator(world(policy(authorization_codes='"20610", "73721"')))
+    request = EligibilityRequest(
+        coverage=coverage(member_id="XYZ123456789"),
+        patient=patient(),
+        payer=COMMERCIAL,
+        provider=BILLING,
+        service_date=DOS,
+        trace_number="T-1",
+    )
+    reply = simulator.answer_270(write_270([request], ENVELOPE), DOS)
+    assert reply.text is not None
+    (member,) = read_271(reply.text).members
+    flagged = [b for b in member.benefits if b.authorization_required]
+    assert [(b.procedure.qualifier, b.procedure.code) for b in flagged if b.procedure] == [
+        ("HC", "20610"),
+        ("HC", "73721"),
+    ]
+    assert all(b.procedure is not None and b.service_types == () for b in flagged)
+    assert member.authorization_required() is None

@@ -47,20 +47,36 @@ def prior_auth_missing(ctx: ScrubContext) -> Iterator[Issue]:
     "eligibility-says-authorization-required",
     ERROR,
     T1,
-    summary="The eligibility response says services need authorization; none is on the claim.",
+    summary=(
+        "The eligibility response says a billed procedure (or the whole plan) needs "
+        "authorization; none is on the claim."
+    ),
     fix="Obtain the authorization from the payer and enter its number on the claim.",
-    reference="005010X279A1 271 EB11 = Y (authorization or certification required)",
+    reference=(
+        "005010X279A1 271 EB11 = Y (authorization or certification required) for the "
+        "procedure in EB13, or for the plan when EB13 is absent"
+    ),
 )
 def eligibility_auth(ctx: ScrubContext) -> Iterator[Issue]:
     result = ctx.eligibility
-    if (
-        result is not None
-        and result.authorization_required
-        and not ctx.claim.encounter.prior_authorization.strip()
-    ):
+    if result is None or ctx.claim.encounter.prior_authorization.strip():
+        return
+    checked = result.checked_at.date().isoformat()
+    codes = result.authorization_codes
+    if codes:
+        for line in ctx.claim.lines:
+            if line.procedure_code in codes:
+                yield Issue(
+                    f"line {line.line_number} ({line.procedure_code}): eligibility check of "
+                    f"{checked} says {line.procedure_code} needs authorization and the claim "
+                    "has none",
+                    "prior_authorization",
+                    line.line_number,
+                )
+    elif result.authorization_required:
+        # EB11 = Y with no EB13: the payer names no procedure, so the claim as a whole.
         yield Issue(
-            f"eligibility check of {result.checked_at.date().isoformat()} says authorization "
-            "is required and the claim has none",
+            f"eligibility check of {checked} says authorization is required and the claim has none",
             "prior_authorization",
         )
 
