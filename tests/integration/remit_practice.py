@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from store_practice import (
     ACME,
     CHILD,
     CHILD_ACME,
+    CLINIC,
     DOCTOR,
     GROUP,
     MEDICARE,
@@ -46,6 +47,8 @@ PR = AdjustmentGroup.PATIENT_RESPONSIBILITY
 OA = AdjustmentGroup.OTHER_ADJUSTMENT
 SUBMITTED_AT = datetime(2024, 2, 12, 9, 0, tzinfo=UTC)
 NOW = datetime(2024, 3, 20, 10, 0, tzinfo=UTC)
+VISIT_DAY = date(2024, 2, 10)
+BILLING_ADDRESS = dataclasses.replace(CLINIC, postal_code="627011234")
 RATES = (
     ContractRate("ACME", "99213", M("92.50"), date(2024, 1, 1)),
     ContractRate("ACME", "90686", M("20.00"), date(2024, 1, 1)),
@@ -70,7 +73,7 @@ PAYEE = Party("PE", "RIVERBEND", "XX", GROUP.npi)
 PATIENT = EntityName("QC", "1", "DOE", "JANE", id_qualifier="MI", id="A12345678")
 
 
-def encounter(number: int) -> Encounter:
+def encounter(number: int, day: date = VISIT_DAY) -> Encounter:
     """Visit ``E<n>``: line 1 99213 at 150.00, line 2 90686 at 40.00 (190.00 in all)."""
     return Encounter(
         encounter_id=f"E{number}",
@@ -78,17 +81,29 @@ def encounter(number: int) -> Encounter:
         rendering_npi=DOCTOR.npi,
         billing_npi=GROUP.npi,
         facility_id="F1",
-        date_of_service=date(2024, 2, 10),
+        date_of_service=day,
         diagnoses=("J02.9", "Z23"),
-        lines=(line(1, "99213", "150.00", (1,)), line(2, "90686", "40.00", (2,))),
+        lines=tuple(
+            dataclasses.replace(ln, date_of_service=day)
+            for ln in (line(1, "99213", "150.00", (1,)), line(2, "90686", "40.00", (2,)))
+        ),
     )
 
 
 def seed(
-    uow_factory: Callable[[], UnitOfWork], count: int = 3, *, secondary: bool = False
+    uow_factory: Callable[[], UnitOfWork],
+    count: int = 3,
+    *,
+    secondary: bool = False,
+    a_day_apart: bool = False,
 ) -> list[str]:
-    """Store the practice and ``count`` submitted claims C1..Cn with their charges."""
-    encounters = [encounter(n) for n in range(1, count + 1)]
+    """Store the practice and ``count`` submitted claims C1..Cn with their charges; the visits
+    are all on ``VISIT_DAY``, or with ``a_day_apart`` on consecutive days from it (so that the
+    scrubber does not see the same service twice)."""
+    encounters = [
+        encounter(n, VISIT_DAY + timedelta(days=n - 1) if a_day_apart else VISIT_DAY)
+        for n in range(1, count + 1)
+    ]
     claims = []
     for enc in encounters:
         claim = Claim(
@@ -106,8 +121,9 @@ def seed(
         for payer in (ACME, MEDICARE):
             uow.payers.add(payer)
         uow.providers.add(DOCTOR)
-        uow.providers.add(GROUP)
-        uow.facilities.add(OFFICE)
+        # The 837 needs the billing provider's ZIP+4 (2010AA N403).
+        uow.providers.add(dataclasses.replace(GROUP, address=BILLING_ADDRESS))
+        uow.facilities.add(dataclasses.replace(OFFICE, address=BILLING_ADDRESS))
         uow.guarantors.add(PARENT)
         uow.patients.add(CHILD)
         uow.coverages.add(CHILD_ACME)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from claimdesk.domain.claims import Claim
@@ -35,21 +35,29 @@ BilledKey = tuple[str, date, str, str]
 
 @dataclass(frozen=True, slots=True)
 class BilledIndex:
-    """The practice's billing history: which claims already billed each service."""
+    """The practice's billing history: which claims already billed each service.
+
+    ``same_bill`` names, per claim, the other claims of its encounter: the original a
+    replacement or void supersedes, the primary payer's claim of a secondary claim. They bill
+    the same visit again on purpose, so none of them is a duplicate of the other.
+    """
 
     claims_by_service: Mapping[BilledKey, frozenset[str]]
+    same_bill: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def other_claims(self, key: BilledKey, claim_id: str) -> frozenset[str]:
         claims = self.claims_by_service.get(key)
         if not claims:
             return frozenset()
-        return claims - {claim_id}
+        return claims - {claim_id} - self.same_bill.get(claim_id, frozenset())
 
     @staticmethod
     def of(claims: list[Claim]) -> BilledIndex:
         index: dict[BilledKey, set[str]] = {}
+        encounters: dict[str, set[str]] = {}
         for claim in claims:
             encounter = claim.encounter
+            encounters.setdefault(encounter.encounter_id, set()).add(claim.claim_id)
             for line in encounter.lines:
                 key = (
                     encounter.patient_account,
@@ -58,7 +66,13 @@ class BilledIndex:
                     encounter.rendering_npi,
                 )
                 index.setdefault(key, set()).add(claim.claim_id)
-        return BilledIndex({key: frozenset(ids) for key, ids in index.items()})
+        same_bill = {
+            claim_id: frozenset(ids - {claim_id})
+            for ids in encounters.values()
+            if len(ids) > 1
+            for claim_id in ids
+        }
+        return BilledIndex({key: frozenset(ids) for key, ids in index.items()}, same_bill)
 
 
 EMPTY_HISTORY = BilledIndex({})
@@ -85,6 +99,9 @@ class ScrubContext:
     history: BilledIndex
     payer_rules: PayerRules
     today: date
+    # The payers ahead of the billed coverage have adjudicated the claim (a secondary claim
+    # made from the primary's remittance), so billing this coverage now is in order.
+    prior_payers_adjudicated: bool = False
 
     @property
     def claim_id(self) -> str:

@@ -44,6 +44,7 @@ def store_contexts(
             coverages[account] = tuple(uow.coverages.for_patient(account))
     checks = uow.tier1.checks_of([c.coverage_id for c in claims if c.coverage_id])
     eligibility = results_for_claims(claims, checks)
+    secondary = uow.remits.secondary_claims([c.claim_id for c in claims])
     contexts: list[ScrubContext] = []
     for claim in claims:
         encounter = claim.encounter
@@ -70,6 +71,7 @@ def store_contexts(
                 history=history,
                 payer_rules=config.rules_for(payer),
                 today=today,
+                prior_payers_adjudicated=claim.claim_id in secondary,
             )
         )
     return contexts

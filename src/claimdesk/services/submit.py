@@ -18,7 +18,7 @@ from pathlib import Path
 from claimdesk.domain.claims import Claim, ClaimStatus
 from claimdesk.domain.money import total
 from claimdesk.domain.work import Problem, WorkKind
-from claimdesk.edi.claim_input import ClaimInput, Receiver, Submitter
+from claimdesk.edi.claim_input import ClaimInput, PrimaryAdjudication, Receiver, Submitter
 from claimdesk.edi.writer import Envelope, X12WriteError, transaction_control_number
 from claimdesk.edi.x837p import write_837p
 from claimdesk.routing.policy import RoutingPolicy, shipped_policy
@@ -27,6 +27,7 @@ from claimdesk.scrub.context import ScrubContext
 from claimdesk.scrub.engine import Scrubber, ScrubResult
 from claimdesk.scrub.findings import Finding
 from claimdesk.scrub.reference import ReferenceData
+from claimdesk.services.claim_inputs import ClaimParties, build_claim_input, primary_adjudications
 from claimdesk.services.scrub_store import store_contexts
 from claimdesk.services.trading_partners import TradingPartners
 from claimdesk.services.work_queue import open_item, solve_problem
@@ -126,6 +127,8 @@ def submit(
         claims.sort(key=lambda c: c.claim_id)
         was_held = {c.claim_id for c in claims if c.status is ClaimStatus.HELD}
         contexts = store_contexts(uow, claims, reference, config, today=now.date())
+        coverages = {c.coverage.coverage_id: c.coverage for c in contexts if c.coverage}
+        primaries = primary_adjudications(uow, claims, coverages)
         counts: dict[str, PayerCounts] = {}
         outgoing: dict[str, list[_Outgoing]] = {}
         held: list[tuple[Claim, HeldClaim]] = []
@@ -138,7 +141,9 @@ def submit(
             claim_input = None
             problem = None if result.clean else _held(result)
             if problem is None and context.coverage is not None and context.payer is not None:
-                claim_input, refusal = _claim_input(claim, context, partners, now)
+                claim_input, refusal = _claim_input(
+                    claim, context, partners, now, primaries.get(claim.claim_id)
+                )
                 if refusal is not None:
                     problem = HeldClaim(claim.claim_id, (WRITER_RULE,), (refusal,))
             if problem is not None:
@@ -206,35 +211,19 @@ def _claim_input(
     context: ScrubContext,
     partners: TradingPartners,
     now: datetime,
+    primary: PrimaryAdjudication | None,
 ) -> tuple[ClaimInput | None, str | None]:
     """The claim's 837 input, or why the 837 writer refuses it (written alone as a probe)."""
     coverage, payer = context.coverage, context.payer
-    encounter = claim.encounter
-    billing = context.providers.get(encounter.billing_npi)
     if coverage is None or payer is None:
         return None, None
-    if billing is None:
-        return None, f"{WRITER_RULE}: billing provider {encounter.billing_npi} is not on file"
+    parties = ClaimParties(context.patient, coverage, payer, context.providers, context.facility)
     try:
-        claim_input = ClaimInput(
-            claim=claim,
-            patient=context.patient,
-            coverage=coverage,
-            payer=payer,
-            billing_provider=billing,
-            submitter=partners.submitter_for(billing),
-            receiver=partners.receiver_for(payer),
-            rendering=context.providers.get(encounter.rendering_npi),
-            # A referring provider not on file has no name to send (2310A NM103).
-            referring=context.providers.get(encounter.referring_npi)
-            if encounter.referring_npi
-            else None,
-            facility=context.facility,
-        )
-        write_837p([claim_input], Envelope("PROBE", "PROBE", 1, 1, now))
+        built = build_claim_input(claim, parties, partners, primary)
+        write_837p([built], Envelope("PROBE", "PROBE", 1, 1, now))
     except X12WriteError as exc:
         return None, f"{WRITER_RULE} 837 writer refused the claim: {exc}"
-    return claim_input, None
+    return built, None
 
 
 def _send(

@@ -346,6 +346,14 @@ class RemitRepository:
         query = select(SECONDARY.c.claim_id).where(SECONDARY.c.primary_claim_id == primary_claim_id)
         return self._session.execute(query).scalar()
 
+    def secondary_claims(self, claim_ids: Sequence[str]) -> set[str]:
+        """Those of ``claim_ids`` made from a primary payer's remittance (secondary claims)."""
+        found: set[str] = set()
+        for chunk in chunks(sorted(set(claim_ids))):
+            query = select(SECONDARY.c.claim_id).where(SECONDARY.c.claim_id.in_(chunk))
+            found.update(self._session.execute(query).scalars())
+        return found
+
     def with_secondary_coverage(self, claim_ids: Sequence[str]) -> set[str]:
         """Those of ``claim_ids`` whose patient has a secondary coverage on file."""
         found: set[str] = set()

@@ -107,7 +107,7 @@ def eligibility_stale(ctx: ScrubContext) -> Iterator[Issue]:
 )
 def payer_order(ctx: ScrubContext) -> Iterator[Issue]:
     billed = ctx.coverage
-    if billed is None or billed.priority is Priority.PRIMARY:
+    if billed is None or billed.priority is Priority.PRIMARY or ctx.prior_payers_adjudicated:
         return
     day = ctx.date_of_service
     for other in ctx.coverages:
