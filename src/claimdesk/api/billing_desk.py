@@ -14,6 +14,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from claimdesk.analytics.report import UnknownKpiError
+from claimdesk.analytics.results import KpiExplanation, KpiReport
 from claimdesk.api.desk import Desk, UowFactory
 from claimdesk.api.guard import Actor, Capability, ForbiddenError, NotFoundError
 from claimdesk.audit.log import Outcome as AuditOutcome
@@ -28,6 +30,7 @@ from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.services import dashboard, tier2, work_queue
 from claimdesk.services.estimates import EstimateOutcome, estimate_encounter
 from claimdesk.services.held_claims import ClaimFix, FixResult, fix_claim
+from claimdesk.services.kpis import explain, kpi_report
 from claimdesk.services.post_remittance import FileResult, post_bytes
 from claimdesk.store.tier1_repository import EligibilityCheck, StoredEstimate
 from claimdesk.store.web_repository import ClaimHit
@@ -418,25 +421,98 @@ class BillingDesk(Desk):
 
     # Figures.
 
-    def figures(self, actor: Actor) -> dashboard.Figures:
+    def figures(self, actor: Actor) -> dashboard.DashboardFigures:
         actor.require(Capability.SEE_SUMMARY)
-        return dashboard.figures(self.uow_factory, as_of=self.clock().date())
+        home = None if self.settings is None else self.settings.home
+        return dashboard.figures(self.uow_factory, today=self.clock().date(), home=home)
 
-    def figure_claims(self, actor: Actor, chart: str, key: str) -> FigureClaims:
+    def figure_claims(
+        self,
+        actor: Actor,
+        kpi: str,
+        *,
+        payer_id: str | None = None,
+        part: str = "",
+        start: date | None = None,
+        end: date | None = None,
+    ) -> FigureClaims:
+        """The claims behind a KPI (or one part of it) over the dashboard's period, or over
+        ``start``..``end`` when given (a month of the trend)."""
         actor.require(Capability.SEE_SUMMARY)
-        found = self.figures(actor).find(chart, key)
-        if found is None:
-            raise NotFoundError(f"dashboard {chart} {key}: no such figure")
+        first, last = dashboard.period(self.clock().date())
+        try:
+            found = dashboard.claims_behind(
+                self.uow_factory,
+                kpi,
+                start=start or first,
+                end=end or last,
+                payer_id=payer_id,
+                part=part,
+            )
+        except UnknownKpiError as exc:
+            raise NotFoundError(str(exc)) from exc
         with self.uow_factory() as uow:
-            hits = tuple(uow.web.claim_hits(sorted(found.claims)))
+            hits = tuple(uow.web.claim_hits(found.claim_ids))
+        target = " ".join(x for x in ("dashboard", kpi, payer_id or "", part) if x)
         self._audit(
             actor,
             "view_claim_list",
-            f"dashboard {chart} {key}",
+            target,
             AuditOutcome.OK,
             detail=f"patients shown: {', '.join(sorted({h.patient_account for h in hits}))}",
         )
-        return FigureClaims(chart, found.label, found.amount, hits)
+        label = found.explanation.label + (f" {part}" if part else "")
+        if payer_id:
+            label += f" ({payer_id})"
+        return FigureClaims(kpi, label, found.amount, hits)
+
+    def _kpi_period(self, start: date | None, end: date | None) -> tuple[date, date]:
+        first, last = dashboard.period(self.clock().date())
+        start, end = start or first, end or last
+        if start > end:
+            raise WorkError(f"period: from {start} is after to {end}")
+        return start, end
+
+    def kpis(
+        self,
+        actor: Actor,
+        *,
+        start: date | None = None,
+        end: date | None = None,
+        payer_id: str | None = None,
+    ) -> KpiReport:
+        """Every KPI over the period (the dashboard's by default); counts and sums only."""
+        actor.require(Capability.SEE_SUMMARY)
+        start, end = self._kpi_period(start, end)
+        with self.uow_factory() as uow:
+            return kpi_report(uow, start=start, end=end, payer_id=payer_id)
+
+    def explain_kpi(
+        self,
+        actor: Actor,
+        name: str,
+        *,
+        start: date | None = None,
+        end: date | None = None,
+        payer_id: str | None = None,
+    ) -> KpiExplanation:
+        """The claims behind one KPI; a list of claims, so audited like one."""
+        actor.require(Capability.SEE_SUMMARY)
+        start, end = self._kpi_period(start, end)
+        try:
+            with self.uow_factory() as uow:
+                found = explain(uow, name, start=start, end=end, payer_id=payer_id)
+        except UnknownKpiError as exc:
+            raise NotFoundError(str(exc)) from exc
+        claims = {c.claim_id for c in (*found.numerator, *(found.denominator or ())) if c.claim_id}
+        self._audit(
+            actor,
+            "view_claim_list",
+            f"kpi {name}",
+            AuditOutcome.OK,
+            detail=f"claims shown: {len(claims)}",
+        )
+        return found
 
 
 @dataclass(frozen=True, slots=True)

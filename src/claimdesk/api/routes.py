@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, Field
@@ -13,19 +13,24 @@ from claimdesk.api.serialize import (
     claim_hit_json,
     claim_json,
     dashboard_json,
+    fix_result_json,
     item_json,
     item_view_json,
     patient_hit_json,
     patient_json,
     person_json,
+    posting_json,
 )
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import Outcome, WorkAction
 from claimdesk.routing.access import Role
 from claimdesk.security.accounts import Authenticated, sign_in, sign_out
+from claimdesk.services.held_claims import ClaimFix, LineCoding
 from claimdesk.web.auth import ApiActor, bearer_session, config_of, desk_of
 
 router = APIRouter(tags=["claimdesk"])
+# The largest 835 text one upload takes (characters).
+MAX_UPLOAD = 20_000_000
 
 Id = Annotated[str, Path(min_length=1, max_length=80)]
 ItemId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -199,3 +204,172 @@ def disable(user_id: Id, actor: ApiActor, request: Request) -> dict[str, Any]:
 def summary(actor: ApiActor, request: Request) -> dict[str, Any]:
     """The practice's books and the last 30 days of queue productivity."""
     return dashboard_json(desk_of(request).dashboard(actor))
+
+
+# Billing actions on the claim of an item you hold (the item page's buttons).
+
+
+class LineCodingBody(BaseModel):
+    line: int = Field(ge=1, le=50)
+    modifiers: list[Annotated[str, Field(pattern=r"^[A-Z0-9]{2}$")]] = Field(
+        default_factory=list, max_length=4
+    )
+    pointers: list[Annotated[int, Field(ge=1, le=12)]] = Field(min_length=1, max_length=4)
+
+
+class FixBody(BaseModel):
+    member_id: str = Field(default="", max_length=80)
+    group_number: str = Field(default="", max_length=50)
+    diagnoses: list[Annotated[str, Field(min_length=3, max_length=8)]] = Field(
+        default_factory=list, max_length=12
+    )
+    lines: list[LineCodingBody] = Field(default_factory=list, max_length=50)
+
+
+class AppealBody(BaseModel):
+    argument: str = Field(min_length=1, max_length=4000)
+
+
+class FollowUpBody(BaseModel):
+    channel: Literal["call", "portal"]
+    notes: str = Field(min_length=1, max_length=4000)
+    reference: str = Field(default="", max_length=80)
+    next_follow_up: date | None = None
+
+
+class WriteOffBody(BaseModel):
+    amount: Decimal = Field(gt=0, max_digits=12, decimal_places=2)
+    reason_code: str = Field(min_length=1, max_length=20)
+    note: str = Field(default="", max_length=4000)
+
+
+class DecisionBody(BaseModel):
+    approve: bool
+
+
+class RemittanceBody(BaseModel):
+    name: str = Field(min_length=1, max_length=120, pattern=r"^[A-Za-z0-9._-]+$")
+    x12: str = Field(min_length=1, max_length=MAX_UPLOAD, description="the 835 file's text")
+
+
+@router.post("/work/items/{item_id}/fix")
+def fix(item_id: ItemId, body: FixBody, actor: ApiActor, request: Request) -> dict[str, Any]:
+    """Correct a held or rejected claim and scrub it again; a clean claim is released."""
+    claim_fix = ClaimFix(
+        member_id=body.member_id,
+        group_number=body.group_number,
+        diagnoses=tuple(d.strip().upper().replace(".", "") for d in body.diagnoses),
+        lines={
+            line.line: LineCoding(tuple(line.modifiers), tuple(line.pointers))
+            for line in body.lines
+        },
+    )
+    return fix_result_json(desk_of(request).fix(actor, item_id, claim_fix))
+
+
+@router.post("/work/items/{item_id}/corrected-claim", status_code=201)
+def corrected_claim(item_id: ItemId, actor: ApiActor, request: Request) -> dict[str, Any]:
+    """A replacement claim (frequency 7) for the item's claim; the answer names it."""
+    return {"claim_id": desk_of(request).corrected_claim(actor, item_id)}
+
+
+@router.post("/work/items/{item_id}/void", status_code=201)
+def void(item_id: ItemId, actor: ApiActor, request: Request) -> dict[str, Any]:
+    """A void (frequency 8) of the item's claim; the answer names it."""
+    return {"claim_id": desk_of(request).void(actor, item_id)}
+
+
+@router.post("/work/items/{item_id}/appeals", status_code=201)
+def appeal(item_id: ItemId, body: AppealBody, actor: ApiActor, request: Request) -> dict[str, Any]:
+    """Draft an appeal of the item's claim with its letter (PDF, see the letter route)."""
+    return {"appeal_id": desk_of(request).appeal(actor, item_id, body.argument)}
+
+
+@router.get(
+    "/work/items/{item_id}/appeals/{appeal_id}/letter",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+def appeal_letter(
+    item_id: ItemId,
+    appeal_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    actor: ApiActor,
+    request: Request,
+) -> Response:
+    name, data = desk_of(request).appeal_letter(actor, item_id, appeal_id)
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.post("/work/items/{item_id}/follow-ups", status_code=201)
+def follow_up(
+    item_id: ItemId, body: FollowUpBody, actor: ApiActor, request: Request
+) -> dict[str, Any]:
+    """Log a call or portal check with the payer about the item's claim."""
+    made = desk_of(request).follow_up(
+        actor,
+        item_id,
+        channel=body.channel,
+        reference=body.reference,
+        notes=body.notes,
+        next_follow_up=body.next_follow_up,
+    )
+    return {"follow_up_id": made}
+
+
+@router.post("/work/items/{item_id}/write-off", status_code=201)
+def request_write_off(
+    item_id: ItemId, body: WriteOffBody, actor: ApiActor, request: Request
+) -> dict[str, Any]:
+    """Ask Tier 3 to write off part of the claim's balance."""
+    made = desk_of(request).request_write_off(
+        actor, item_id, Money(body.amount), body.reason_code, body.note
+    )
+    return {"write_off_id": made}
+
+
+@router.post("/work/items/{item_id}/write-off/decision")
+def decide_write_off(
+    item_id: ItemId, body: DecisionBody, actor: ApiActor, request: Request
+) -> dict[str, Any]:
+    """Approve (post) or reject the write-off the item asks for; the item closes."""
+    return {"write_off": desk_of(request).decide_write_off(actor, item_id, body.approve)}
+
+
+@router.post("/remittances")
+def post_remittance(body: RemittanceBody, actor: ApiActor, request: Request) -> dict[str, Any]:
+    """Post an 835 file; the answer is its posting summary."""
+    data = body.x12.encode("utf-8")
+    return posting_json(desk_of(request).post_remittance(actor, body.name, data))
+
+
+# KPIs.
+
+From = Annotated[date | None, Query(alias="from")]
+To = Annotated[date | None, Query(alias="to")]
+PayerId = Annotated[str | None, Query(max_length=40)]
+
+
+@router.get("/kpis")
+def kpis(
+    actor: ApiActor, request: Request, start: From = None, end: To = None, payer_id: PayerId = None
+) -> dict[str, Any]:
+    """Every KPI over the period (default: the year to today), with its parts and tables."""
+    return desk_of(request).kpis(actor, start=start, end=end, payer_id=payer_id).as_dict()
+
+
+@router.get("/kpis/{name}")
+def explain_kpi(
+    name: Annotated[str, Path(min_length=1, max_length=40)],
+    actor: ApiActor,
+    request: Request,
+    start: From = None,
+    end: To = None,
+    payer_id: PayerId = None,
+) -> dict[str, Any]:
+    """The claims (with amounts) behind the numerator and denominator of one KPI."""
+    found = desk_of(request).explain_kpi(actor, name, start=start, end=end, payer_id=payer_id)
+    return found.as_dict()

@@ -6,6 +6,8 @@ from typing import Any
 
 from claimdesk.api.desk import ClaimView, CoverageView, Dashboard, ItemView, PatientView
 from claimdesk.domain.work import WorkItem
+from claimdesk.services.held_claims import FixResult
+from claimdesk.services.post_remittance import FileResult
 from claimdesk.services.users import Person
 from claimdesk.store.web_repository import ClaimHit, PatientHit
 
@@ -183,5 +185,38 @@ def dashboard_json(view: Dashboard) -> dict[str, Any]:
                 "average_age_days": str(row.average_age_days),
             }
             for row in view.productivity
+        ],
+    }
+
+
+def fix_result_json(result: FixResult) -> dict[str, Any]:
+    return {
+        "claim_id": result.claim_id,
+        "released": result.released,
+        "findings": [f.as_json() for f in result.findings],
+    }
+
+
+def posting_json(result: FileResult) -> dict[str, Any]:
+    """The posting summary of one uploaded 835 file."""
+    return {
+        "name": result.name,
+        "sha256": result.sha256,
+        "already_ingested": result.already_ingested,
+        "ok": result.ok,
+        "problems": list(result.problems),
+        "remittances": [
+            {
+                "trace_number": r.trace_number,
+                "outcome": r.outcome.value,
+                "payment": str(r.payment),
+                "claims_posted": r.claims_posted,
+                "claims_held": r.claims_held,
+                "reasons": list(r.reasons),
+                "work_items": r.work_items,
+                "work_items_closed": r.work_items_closed,
+                "secondary_claims": r.secondary_claims,
+            }
+            for r in result.remittances
         ],
     }

@@ -6,7 +6,7 @@ answers with a redirect to the page showing the result (post/redirect/get).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
@@ -474,10 +474,15 @@ def dashboard(request: Request, actor: PageActor) -> HTMLResponse:
 def dashboard_claims(
     request: Request,
     actor: PageActor,
-    chart: Annotated[str, Query(max_length=20)],
-    key: Annotated[str, Query(max_length=80)],
+    kpi: Annotated[str, Query(max_length=40)],
+    payer: Annotated[str | None, Query(max_length=40)] = None,
+    part: Annotated[str, Query(max_length=80)] = "",
+    start: Annotated[date | None, Query(alias="from")] = None,
+    end: Annotated[date | None, Query(alias="to")] = None,
 ) -> HTMLResponse:
-    found = desk_of(request).figure_claims(actor, chart, key)
+    found = desk_of(request).figure_claims(
+        actor, kpi, payer_id=payer, part=part, start=start, end=end
+    )
     return _page(request, "figure_claims.html", actor, found=found)
 
 

@@ -1,0 +1,80 @@
+"""The JSON API's billing routes go through the same desk checks as the pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from desk_practice import CLAIM_T2, build_desk
+
+from claimdesk.analytics.report import KPI_NAMES
+from claimdesk.routing.access import Role
+from claimdesk.store.uow import UnitOfWork
+
+
+def test_tier2_logs_a_payer_follow_up_on_the_denial_it_took(
+    uow_factory: Callable[[], UnitOfWork],
+) -> None:
+    desk = build_desk(uow_factory)
+    client = desk.client()
+    headers = {"Authorization": f"Bearer {desk.api_token(client, Role.TIER2)}"}
+    taken = client.post("/api/v1/work/next", headers=headers).json()["item"]
+    assert taken["id"] == desk.tier2_item
+    answer = client.post(
+        f"/api/v1/work/items/{desk.tier2_item}/follow-ups",
+        json={"channel": "call", "notes": "payer reprocesses", "reference": "REF-9"},
+        headers=headers,
+    )
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["follow_up_id"] >= 1
+    item = client.get(f"/api/v1/work/items/{desk.tier2_item}", headers=headers).json()
+    assert any("payer follow-up by call logged" in e["detail"] for e in item["item"]["history"])
+    with uow_factory() as uow:
+        logged = uow.remits.follow_ups(CLAIM_T2)
+    assert [row["reference"] for row in logged] == ["REF-9"]
+
+
+def test_a_write_off_asks_for_a_positive_amount(uow_factory: Callable[[], UnitOfWork]) -> None:
+    desk = build_desk(uow_factory)
+    client = desk.client()
+    headers = {"Authorization": f"Bearer {desk.api_token(client, Role.TIER2)}"}
+    client.post("/api/v1/work/next", headers=headers)
+    answer = client.post(
+        f"/api/v1/work/items/{desk.tier2_item}/write-off",
+        json={"amount": "-5.00", "reason_code": "small_balance"},
+        headers=headers,
+    )
+    assert answer.status_code == 422
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert "amount" in answer.json()["detail"]
+
+
+def test_an_upload_that_is_no_835_is_named_in_the_problem(
+    uow_factory: Callable[[], UnitOfWork],
+) -> None:
+    desk = build_desk(uow_factory)
+    client = desk.client()
+    headers = {"Authorization": f"Bearer {desk.api_token(client, Role.TIER2)}"}
+    answer = client.post(
+        "/api/v1/remittances", json={"name": "june.835", "x12": "ISA*nope~"}, headers=headers
+    )
+    assert answer.status_code == 409
+    assert answer.json()["detail"].startswith("june.835: ")
+
+
+def test_kpis_and_the_claims_behind_one(uow_factory: Callable[[], UnitOfWork]) -> None:
+    desk = build_desk(uow_factory)
+    client = desk.client()
+    headers = {"Authorization": f"Bearer {desk.api_token(client, Role.MANAGER)}"}
+    report = client.get("/api/v1/kpis?from=2026-01-01&to=2026-03-31", headers=headers).json()
+    assert (report["from"], report["to"]) == ("2026-01-01", "2026-03-31")
+    assert tuple(k["name"] for k in report["kpis"]) == KPI_NAMES
+    found = client.get("/api/v1/kpis/ar_aging?from=2026-01-01&to=2026-03-31", headers=headers)
+    assert found.status_code == 200
+    assert found.json()["name"] == "ar_aging"
+    assert found.json()["denominator"] is None
+    backwards = client.get("/api/v1/kpis?from=2026-03-31&to=2026-01-01", headers=headers)
+    assert backwards.status_code == 409
+    assert "after" in backwards.json()["detail"]
+    with uow_factory() as uow:
+        actions = [s.record.action for s in uow.web.audit_records(limit=50, newest_first=True)]
+    assert "view_claim_list" in actions
