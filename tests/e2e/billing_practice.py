@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from claimdesk.bundle.reader import read_bundle
 from claimdesk.codes.reference import load_config, load_reference
@@ -86,16 +86,6 @@ def build_practice(tmp: Path) -> BillingPractice:
     assert imported.report is not None, imported.errors
     engine = make_engine(settings.effective_database_url)
     uow_factory = unit_of_work_factory(engine)
-    with uow_factory() as uow:
-        # The 837P needs the billing provider's ZIP+4 (2010AA N403); the synthetic practice
-        # registers five digits, so the billing office completes it before submitting.
-        uow.session.execute(
-            text(
-                "UPDATE providers SET postal_code = postal_code || '0001' "
-                "WHERE kind = '2' AND length(postal_code) = 5"
-            )
-        )
-        uow.commit()
     report = submit(
         uow_factory,
         settings.outbox,
