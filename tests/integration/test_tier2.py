@@ -20,6 +20,7 @@ from remit_practice import (
     seed,
     svc,
 )
+from tier1_practice import PARTNERS
 
 from claimdesk.domain.claims import ClaimStatus, FrequencyCode
 from claimdesk.domain.ledger import Account, BalanceQuery
@@ -173,12 +174,13 @@ def test_a_void_reverses_the_charges(uow_factory: Factory) -> None:
     assert owed(uow_factory, "C1") == M("-190.00")
 
 
-def test_claims_with_no_answer_are_chased_once(uow_factory: Factory) -> None:
+def test_claims_with_no_answer_are_chased_once(uow_factory: Factory, tmp_path: Path) -> None:
     seed(uow_factory)
     post_bytes(uow_factory, file_of(remittance("T1", paid_claim("C1"))), name="x", now=NOW, by="p")
-    waiting = chase_unanswered(uow_factory, now=NOW)
+    waiting = chase_unanswered(uow_factory, now=NOW, outbox=tmp_path, partners=PARTNERS)
     assert waiting == ["C2", "C3"]
-    chase_unanswered(uow_factory, now=NOW)
+    chase_unanswered(uow_factory, now=NOW, outbox=tmp_path, partners=PARTNERS)
+    assert len(list(tmp_path.glob("276-*.x12"))) == 1
     with uow_factory() as uow:
         item = uow.work.active_for("C2", "no_response")
         log = uow.remits.follow_ups("C2")

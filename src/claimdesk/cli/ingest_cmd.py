@@ -1,4 +1,8 @@
-"""``claimdesk ingest``: post 835 remittances from files or the inbox; problems become work."""
+"""``claimdesk ingest``: post 835 remittances from files or the inbox; problems become work.
+
+999, 277CA and 271 files go to the Tier 1 services, 277 claim status responses to the
+claim-status service; anything else is read as an 835.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ from claimdesk.cli.app import (
 from claimdesk.domain.money import Money, MoneyError
 from claimdesk.edi.errors import X12Error
 from claimdesk.services.acknowledgments import AckReport, ingest_tier1_path
+from claimdesk.services.claim_status import StatusReport, ingest_claim_status_path
 from claimdesk.services.database import units_of_work
 from claimdesk.services.eligibility import AnswerReport
 from claimdesk.services.post_remittance import FileResult, PostingOptions, post_file
@@ -101,11 +106,15 @@ def ingest(
             raise fail(f"{path}: no such file")
     set_up(settings)
     results: list[FileResult] = []
-    tier1_results: list[AckReport | AnswerReport] = []
+    tier1_results: list[AckReport | AnswerReport | StatusReport] = []
     now = datetime.now(UTC)
     with units_of_work(settings) as uow_factory:
         for path in paths:
-            tier1 = ingest_tier1_path(uow_factory, path, now=now)
+            tier1: AckReport | AnswerReport | StatusReport | None = ingest_tier1_path(
+                uow_factory, path, now=now
+            )
+            if tier1 is None:
+                tier1 = ingest_claim_status_path(uow_factory, path, now=now)
             if tier1 is not None:
                 tier1_results.append(tier1)
                 if from_inbox:

@@ -14,6 +14,7 @@ from claimdesk.domain.money import Money, MoneyError
 from claimdesk.services import tier2
 from claimdesk.services.database import units_of_work
 from claimdesk.services.setup import set_up
+from claimdesk.services.trading_partners import TradingPartnerError, load_trading_partners
 from claimdesk.services.users import UserError
 from claimdesk.services.work_queue import UowFactory
 
@@ -110,15 +111,23 @@ def chase(
     ctx: typer.Context,
     days: Annotated[int, typer.Option(help="Days without an answer.")] = 30,
 ) -> None:
-    """Open no-response work and log a 276 inquiry for claims with no answer."""
-    settings = tier2.Tier2Settings(no_response_days=days)
-    _run(
-        ctx,
-        "chase",
-        lambda f: (
-            f"{len(tier2.chase_unanswered(f, now=_now(), settings=settings))} claim(s) chased"
-        ),
-    )
+    """Open no-response work for claims with no answer and ask their payers in a 276."""
+    settings = settings_of(ctx)
+    try:
+        partners = load_trading_partners(settings.home)
+    except TradingPartnerError as exc:
+        raise fail(f"chase: {exc}") from exc
+    rules = tier2.Tier2Settings(no_response_days=days)
+
+    def act(f: UowFactory) -> str:
+        done = tier2.chase(f, now=_now(), settings=rules, outbox=settings.outbox, partners=partners)
+        lines = [f"{len(done.waiting)} claim(s) with no answer"]
+        if done.inquiries is not None:
+            lines += [f"276 written: {path}" for path in done.inquiries.files]
+            lines += [f"not asked: {why}" for why in done.inquiries.refused.values()]
+        return "\n".join(lines)
+
+    _run(ctx, "chase", act)
 
 
 @tier2_app.command("write-off")

@@ -22,8 +22,10 @@ from claimdesk.domain.work import Problem, WorkKind
 from claimdesk.routing.access import Role
 from claimdesk.routing.policy import RoutingPolicy, shipped_policy
 from claimdesk.services.charges import charge_entry, responsibility_of, reverse_charge
+from claimdesk.services.claim_status import Inquiries, no_response_problem, send_inquiries
 from claimdesk.services.remit_work import insurance_balance as insurance_balance
-from claimdesk.services.remit_work import open_in, solve_settled
+from claimdesk.services.remit_work import open_in, open_many, solve_settled
+from claimdesk.services.trading_partners import TradingPartners
 from claimdesk.services.users import acting_user
 from claimdesk.services.work_queue import UowFactory
 from claimdesk.store.uow import UnitOfWork
@@ -292,61 +294,66 @@ def log_follow_up(
         return follow_up
 
 
+@dataclass(frozen=True, slots=True)
+class Chase:
+    waiting: list[str]  # claims with no answer after the configured days
+    inquiries: Inquiries | None  # the 276s written, when an outbox was given
+
+
+def chase(
+    uow_factory: UowFactory,
+    *,
+    now: datetime,
+    settings: Tier2Settings | None = None,
+    policy: RoutingPolicy | None = None,
+    outbox: Path | None = None,
+    partners: TradingPartners | None = None,
+) -> Chase:
+    """Claims with no answer after the configured days get a no-response work item each, once;
+    with an ``outbox``, a 276 per payer asks about the newly chased claims, each inquiry logged
+    with the trace number its 277 answer will echo."""
+    settings = settings or Tier2Settings()
+    policy = policy or shipped_policy()
+    with uow_factory() as uow:
+        waiting = uow.remits.claims_waiting_since(now - timedelta(days=settings.no_response_days))
+        claims = uow.remits.claims(waiting)
+        payers = {p.payer_id: p for p in uow.payers.list()}
+        problems = [
+            no_response_problem(
+                uow,
+                claims[claim_id],
+                payers.get(claims[claim_id].payer_id),
+                f"no answer since {claims[claim_id].history[-1].at:%Y-%m-%d}",
+            )
+            for claim_id in waiting
+        ]
+        made = open_many(uow, problems, now=now, policy=policy, history=uow.work.recovery_history())
+        inquiries = None
+        if outbox is not None:
+            inquiries = send_inquiries(
+                uow,
+                [claims[item.claim_id] for item in made if item.claim_id is not None],
+                outbox,
+                partners=partners or TradingPartners(),
+                now=now,
+            )
+        uow.commit()
+        return Chase(waiting, inquiries)
+
+
 def chase_unanswered(
     uow_factory: UowFactory,
     *,
     now: datetime,
     settings: Tier2Settings | None = None,
     policy: RoutingPolicy | None = None,
+    outbox: Path | None = None,
+    partners: TradingPartners | None = None,
 ) -> list[str]:
-    """Claims with no answer after the configured days: a no-response work item each, and a
-    276 inquiry logged with its trace number (the 277 answer is matched by it)."""
-    settings = settings or Tier2Settings()
-    policy = policy or shipped_policy()
-    with uow_factory() as uow:
-        waiting = uow.remits.claims_waiting_since(now - timedelta(days=settings.no_response_days))
-        history = uow.work.recovery_history()
-        claims = uow.remits.claims(waiting)
-        for claim_id in waiting:
-            claim = claims[claim_id]
-            payer = uow.payers.get(claim.payer_id)
-            deadline = (
-                claim.encounter.date_of_service + timedelta(days=payer.timely_filing_days)
-                if payer
-                else None
-            )
-            made = open_in(
-                uow,
-                Problem(
-                    kind=WorkKind.NO_RESPONSE,
-                    category="no_response",
-                    problem_key="no_response",
-                    amount_at_stake=insurance_balance(uow, claim_id),
-                    claim_id=claim_id,
-                    patient_account=claim.encounter.patient_account,
-                    payer_id=claim.payer_id,
-                    deadline=deadline,
-                    deadline_kind="timely_filing" if deadline else "",
-                    summary=f"no answer since {claim.history[-1].at:%Y-%m-%d}; 276 sent",
-                ),
-                now=now,
-                policy=policy,
-                history=history,
-            )
-            if made is not None:
-                uow.remits.add_follow_up(
-                    {
-                        "claim_id": claim_id,
-                        "at": now,
-                        "by": "system",
-                        "channel": "276",
-                        "reference": f"{claim_id}-{now:%Y%m%d}",
-                        "notes": "claim status inquiry",
-                        "next_follow_up": (now + timedelta(days=7)).date(),
-                    }
-                )
-        uow.commit()
-        return waiting
+    """:func:`chase`, answering only which claims were waiting."""
+    return chase(
+        uow_factory, now=now, settings=settings, policy=policy, outbox=outbox, partners=partners
+    ).waiting
 
 
 # Write-offs
