@@ -29,7 +29,13 @@ from claimdesk.store.remit_tables import (
     SecondaryClaimRow,
     WriteOffRequestRow,
 )
-from claimdesk.store.repositories import EncounterRepository, chunks, insert_rows
+from claimdesk.store.repositories import (
+    EncounterRepository,
+    among,
+    chunks,
+    insert_rows,
+    key_chunks,
+)
 from claimdesk.store.tables import (
     ClaimRow,
     ClaimStatusRow,
@@ -214,16 +220,21 @@ class RemitRepository:
     def claims(self, claim_ids: Sequence[str]) -> dict[str, Claim]:
         """The stored claims among ``claim_ids``, with encounters and full history."""
         found: dict[str, Claim] = {}
-        for chunk in chunks(sorted(set(claim_ids))):
+        session = self._session
+        for chunk in key_chunks(session, sorted(set(claim_ids))):
             claim_rows = list(
-                self._session.execute(select(CLAIMS).where(CLAIMS.c.claim_id.in_(chunk)))
+                session.execute(select(CLAIMS).where(among(session, CLAIMS.c.claim_id, chunk)))
                 .mappings()
                 .all()
             )
             if not claim_rows:
                 continue
             history: dict[str, list[rows.RowIn]] = defaultdict(list)
-            query = select(HISTORY).where(HISTORY.c.claim_id.in_(chunk)).order_by(HISTORY.c.seq)
+            query = (
+                select(HISTORY)
+                .where(among(session, HISTORY.c.claim_id, chunk))
+                .order_by(HISTORY.c.seq)
+            )
             for row in self._session.execute(query).mappings():
                 history[row["claim_id"]].append(row)
             encounters = self._encounters.get_many([r["encounter_id"] for r in claim_rows])
