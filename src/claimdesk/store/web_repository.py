@@ -5,15 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from claimdesk.audit.chain import GENESIS, AuditRecord, StoredRecord
-from claimdesk.domain.ledger import Account
-from claimdesk.domain.money import Money
 from claimdesk.security.throttle import Attempt
 from claimdesk.store.engine import SQLITE_BEGIN_OPTION
 from claimdesk.store.remit_tables import ClaimPaymentRow, RemitFileRow, RemittanceRow
@@ -84,24 +81,6 @@ class ClaimHit:
     payer_name: str
     status: str
     date_of_service: date
-
-
-@dataclass(frozen=True, slots=True)
-class DeniedPayment:
-    claim_id: str
-    payer_id: str
-    day: date
-    denied: Money
-    adjudication: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class OpenBalance:
-    claim_id: str
-    payer_id: str
-    payer_name: str
-    date_of_service: date
-    owed: Money
 
 
 def _like(term: str) -> str:
@@ -378,61 +357,6 @@ class WebRepository:
                 pointer4=padded_pointers[3],
             )
         )
-
-    # Figures for the dashboard.
-
-    def denied_payments(self) -> list[DeniedPayment]:
-        """Every posted claim payment with a denied amount, with its remittance's payment day."""
-        query = (
-            select(
-                PAYMENTS.c.claim_id,
-                PAYMENTS.c.denied,
-                PAYMENTS.c.adjudication,
-                REMITTANCES.c.payment_date,
-                REMITTANCES.c.posted_at,
-                CLAIMS.c.payer_id,
-            )
-            .join(REMITTANCES, REMITTANCES.c.remittance_id == PAYMENTS.c.remittance_id)
-            .join(CLAIMS, CLAIMS.c.claim_id == PAYMENTS.c.claim_id)
-            .where(PAYMENTS.c.status == "posted", PAYMENTS.c.denied > Decimal(0))
-            .order_by(PAYMENTS.c.id)
-        )
-        return [
-            DeniedPayment(
-                claim_id=row.claim_id,
-                payer_id=row.payer_id,
-                day=row.payment_date or row.posted_at.date(),
-                denied=Money(row.denied),
-                adjudication=row.adjudication,
-            )
-            for row in self._session.execute(query)
-        ]
-
-    def insurance_balances(self) -> list[OpenBalance]:
-        """Claims owing insurance money, with the day their receivable starts (date of service)."""
-        owed = func.sum(POSTINGS.c.amount)
-        query = (
-            select(
-                CLAIMS.c.claim_id,
-                CLAIMS.c.payer_id,
-                PAYERS.c.name,
-                ENCOUNTERS.c.date_of_service,
-                owed.label("owed"),
-            )
-            .join(CLAIMS, CLAIMS.c.claim_id == POSTINGS.c.claim_id)
-            .join(ENCOUNTERS, ENCOUNTERS.c.encounter_id == CLAIMS.c.encounter_id)
-            .join(PAYERS, PAYERS.c.payer_id == CLAIMS.c.payer_id)
-            .where(POSTINGS.c.account == Account.INSURANCE_AR.value)
-            .group_by(
-                CLAIMS.c.claim_id, CLAIMS.c.payer_id, PAYERS.c.name, ENCOUNTERS.c.date_of_service
-            )
-            .having(owed > Decimal(0))
-            .order_by(CLAIMS.c.claim_id)
-        )
-        return [
-            OpenBalance(row.claim_id, row.payer_id, row.name, row.date_of_service, Money(row.owed))
-            for row in self._session.execute(query)
-        ]
 
     def claim_hits(self, claim_ids: Sequence[str]) -> list[ClaimHit]:
         found: list[ClaimHit] = []
