@@ -18,6 +18,7 @@ from claimdesk.edi.errors import X12Error
 from claimdesk.payer_sim.files import deliver_remittances
 from claimdesk.payer_sim.simulator import PayerSimulator
 from claimdesk.payer_sim.state import ScheduledRemittance
+from claimdesk.payer_sim.status_x12 import answer_276
 from claimdesk.services.x12_envelopes import write_outbox_file
 
 SENT = "sent"
@@ -79,6 +80,10 @@ class PayerLink:
                 reply = self.simulator.answer_270(text, today)
                 if reply.text is not None:
                     write_outbox_file(self.inbox, f"{path.stem}.271", reply.text)
+            elif kind == "276":
+                status = answer_276(self.simulator, text, today)
+                if status is not None:
+                    write_outbox_file(self.inbox, f"{path.stem}.277", status)
             else:
                 continue
             self.counts.files_sent += 1

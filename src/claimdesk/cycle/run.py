@@ -293,7 +293,14 @@ class _Cycle:
         self._appeal_decisions(uow_factory, day, now)
         link.deliver(day)
         self._read_inbox(uow_factory, now)
-        chase_unanswered(uow_factory, now=now, settings=self.tier2, policy=self.routing)
+        chase_unanswered(
+            uow_factory,
+            now=now,
+            settings=self.tier2,
+            policy=self.routing,
+            outbox=self.settings.outbox,
+            partners=self.partners,
+        )
         staff.work_day(now)
 
     def _read_inbox(self, uow_factory: Callable[[], UnitOfWork], now: datetime) -> None:

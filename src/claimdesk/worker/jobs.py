@@ -94,9 +94,15 @@ def eligibility_sweep(settings: Settings, now: datetime) -> int:
 
 
 def follow_up(settings: Settings, now: datetime) -> int:
-    """No-response work (and a logged 276) for claims the payer has not answered."""
+    """No-response work, and a 276 in the outbox, for claims the payer has not answered."""
     with units_of_work(settings) as uow_factory:
-        return len(chase_unanswered(uow_factory, now=now))
+        waiting = chase_unanswered(
+            uow_factory,
+            now=now,
+            outbox=settings.outbox,
+            partners=load_trading_partners(settings.home),
+        )
+    return len(waiting)
 
 
 JOBS: dict[str, Callable[[Settings, datetime], object]] = {
