@@ -25,7 +25,7 @@ from claimdesk.services.eligibility import send_inquiries
 from claimdesk.services.submit import submit
 from claimdesk.services.tier2 import chase_unanswered
 from claimdesk.services.trading_partners import load_trading_partners
-from claimdesk.services.work_queue import open_item
+from claimdesk.services.work_queue import escalate_overdue, open_item
 
 WORKER_USER = "worker"
 
@@ -105,11 +105,18 @@ def follow_up(settings: Settings, now: datetime) -> int:
     return len(waiting)
 
 
+def escalation_sweep(settings: Settings, now: datetime) -> int:
+    """Work items past their tier's SLA move up a tier, with the reason recorded."""
+    with units_of_work(settings) as uow_factory:
+        return len(escalate_overdue(uow_factory, now=now, policy=shipped_policy()))
+
+
 JOBS: dict[str, Callable[[Settings, datetime], object]] = {
     "watch_inboxes": watch_inboxes,
     "scrub_and_submit": scrub_and_submit,
     "eligibility_sweep": eligibility_sweep,
     "follow_up": follow_up,
+    "escalation_sweep": escalation_sweep,
 }
 
 

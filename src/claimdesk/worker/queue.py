@@ -31,6 +31,7 @@ SCHEDULE = {
     "scrub_and_submit": "0 * * * *",
     "eligibility_sweep": "0 6 * * *",
     "follow_up": "30 6 * * *",
+    "escalation_sweep": "15 * * * *",
 }
 SETTINGS_KEY = "settings"
 
