@@ -85,7 +85,7 @@ def ingest(
     ] = "1.00",
     as_json: JsonOption = False,
 ) -> None:
-    """Post remittances (835): each once, in one transaction; problems become Tier 2 work.
+    """Read 835, 999, 277CA, 277 and 271 files: each once, in one transaction; problems become work.
 
     Files from the inbox that posted (or were already posted) move to the archive; a file held
     for a problem stays in the inbox and is tried again next time.
