@@ -1,4 +1,4 @@
-"""Reading helpers shared by the hierarchical (HL) transactions: 271, 277CA and 277.
+"""Reading helpers shared by the hierarchical (HL) transactions: 270, 271, 276 and 277.
 
 An HL segment opens a level (HL01 its id, HL02 its parent's id, HL03 what it is); the ids must be
 unique and a parent must come before its children. Dates in these transactions come in DTP
@@ -7,13 +7,16 @@ segments as one day (D8) or a range (RD8, ``CCYYMMDD-CCYYMMDD``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol, TypeVar
 
-from claimdesk.edi.codes import ElementSyntaxError, SegmentSyntaxError
-from claimdesk.edi.envelope import parse_date
+from claimdesk.edi.codes import ElementSyntaxError, SegmentSyntaxError, TransactionSetError
+from claimdesk.edi.envelope import Envelopes, TransactionSet, parse_date, read_envelopes
+from claimdesk.edi.errors import Severity, X12Finding
 from claimdesk.edi.reading import ElementReader
-from claimdesk.edi.tokenizer import Segment
+from claimdesk.edi.tokenizer import Segment, bulk_allocation
 from claimdesk.edi.x835 import EntityName
 
 
@@ -27,6 +30,42 @@ class Period:
 
     def contains(self, day: date) -> bool:
         return self.start <= day <= self.end
+
+
+class _ReadSet(Protocol):
+    @property
+    def findings(self) -> tuple[X12Finding, ...]: ...
+
+
+ReadSet = TypeVar("ReadSet", bound=_ReadSet)
+
+
+def read_transaction_sets(
+    text: str, transaction_set_id: str, read_one: Callable[[TransactionSet], ReadSet]
+) -> tuple[Envelopes, tuple[ReadSet, ...], tuple[X12Finding, ...]]:
+    """Read every ST01 ``transaction_set_id`` set in ``text`` with ``read_one``; other sets get a
+    warning. Findings are the envelopes' then each set's, in order."""
+    envelopes = read_envelopes(text)
+    findings = list(envelopes.findings)
+    read: list[ReadSet] = []
+    with bulk_allocation():
+        for transaction in envelopes.transaction_sets:
+            found_id = transaction.transaction_set_id
+            if found_id != transaction_set_id:
+                findings.append(
+                    X12Finding(
+                        f"{transaction_set_id}.not_{transaction_set_id}",
+                        f"transaction set {found_id[:6]!r} is not a {transaction_set_id}",
+                        transaction.location(transaction.segments[0], element_position=1),
+                        TransactionSetError.NOT_SUPPORTED,
+                        Severity.WARNING,
+                    )
+                )
+                continue
+            one = read_one(transaction)
+            read.append(one)
+            findings.extend(one.findings)
+    return envelopes, tuple(read), tuple(findings)
 
 
 def read_period(el: ElementReader, segment: Segment, first: int = 1) -> Period | None:

@@ -16,12 +16,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from claimdesk.edi.codes import ElementSyntaxError, SegmentSyntaxError, TransactionSetError
-from claimdesk.edi.envelope import Envelopes, TransactionSet, read_envelopes
+from claimdesk.edi.codes import ElementSyntaxError, SegmentSyntaxError
+from claimdesk.edi.envelope import Envelopes, TransactionSet
 from claimdesk.edi.errors import Severity, X12Finding, has_errors
-from claimdesk.edi.hierarchical import Hierarchy, Period, read_name, read_period
+from claimdesk.edi.hierarchical import (
+    Hierarchy,
+    Period,
+    read_name,
+    read_period,
+    read_transaction_sets,
+)
 from claimdesk.edi.reading import ElementReader
-from claimdesk.edi.tokenizer import Segment, bulk_allocation
+from claimdesk.edi.tokenizer import Segment
 from claimdesk.edi.x835 import EntityName, Procedure, Reference, Trace
 
 IMPLEMENTATION = "005010X279A1"
@@ -238,26 +244,8 @@ def eligibility_question(inquiry: EligibilityInquiry) -> EligibilityQuestion:
 
 def read_270(text: str) -> EligibilityInquiries:
     """Read every 270 in ``text``; raises X12Error only on non-X12 input."""
-    envelopes = read_envelopes(text)
-    findings = list(envelopes.findings)
-    transactions: list[EligibilityInquirySet] = []
-    with bulk_allocation():
-        for transaction in envelopes.transaction_sets:
-            if transaction.transaction_set_id != "270":
-                findings.append(
-                    X12Finding(
-                        "270.not_270",
-                        f"transaction set {transaction.transaction_set_id[:6]!r} is not a 270",
-                        transaction.location(transaction.segments[0], element_position=1),
-                        TransactionSetError.NOT_SUPPORTED,
-                        Severity.WARNING,
-                    )
-                )
-                continue
-            inquiry_set = read_270_transaction(transaction)
-            transactions.append(inquiry_set)
-            findings.extend(inquiry_set.findings)
-    return EligibilityInquiries(tuple(transactions), tuple(findings), envelopes)
+    envelopes, transactions, findings = read_transaction_sets(text, "270", read_270_transaction)
+    return EligibilityInquiries(transactions, findings, envelopes)
 
 
 def read_270_transaction(transaction: TransactionSet) -> EligibilityInquirySet:

@@ -19,13 +19,19 @@ from datetime import date
 from decimal import Decimal
 
 from claimdesk.domain.money import Money
-from claimdesk.edi.codes import ElementSyntaxError, SegmentSyntaxError, TransactionSetError
-from claimdesk.edi.envelope import Envelopes, TransactionSet, read_envelopes
+from claimdesk.edi.codes import ElementSyntaxError, SegmentSyntaxError
+from claimdesk.edi.envelope import Envelopes, TransactionSet
 from claimdesk.edi.errors import Severity, X12Finding, has_errors
-from claimdesk.edi.hierarchical import Hierarchy, Period, read_name, read_period
+from claimdesk.edi.hierarchical import (
+    Hierarchy,
+    Period,
+    read_name,
+    read_period,
+    read_transaction_sets,
+)
 from claimdesk.edi.read_270 import InquiredPerson, check_entity, check_parent_level
 from claimdesk.edi.reading import ElementReader
-from claimdesk.edi.tokenizer import Segment, bulk_allocation
+from claimdesk.edi.tokenizer import Segment
 from claimdesk.edi.x835 import EntityName, Procedure, Reference
 
 IMPLEMENTATION = "005010X212"
@@ -233,26 +239,8 @@ def status_question(inquiry: ClaimStatusInquiry) -> StatusQuestion:
 
 def read_276(text: str) -> StatusInquiries:
     """Read every 276 in ``text``; raises X12Error only on non-X12 input."""
-    envelopes = read_envelopes(text)
-    findings = list(envelopes.findings)
-    transactions: list[StatusInquirySet] = []
-    with bulk_allocation():
-        for transaction in envelopes.transaction_sets:
-            if transaction.transaction_set_id != "276":
-                findings.append(
-                    X12Finding(
-                        "276.not_276",
-                        f"transaction set {transaction.transaction_set_id[:6]!r} is not a 276",
-                        transaction.location(transaction.segments[0], element_position=1),
-                        TransactionSetError.NOT_SUPPORTED,
-                        Severity.WARNING,
-                    )
-                )
-                continue
-            inquiry_set = read_276_transaction(transaction)
-            transactions.append(inquiry_set)
-            findings.extend(inquiry_set.findings)
-    return StatusInquiries(tuple(transactions), tuple(findings), envelopes)
+    envelopes, transactions, findings = read_transaction_sets(text, "276", read_276_transaction)
+    return StatusInquiries(transactions, findings, envelopes)
 
 
 def read_276_transaction(transaction: TransactionSet) -> StatusInquirySet:

@@ -17,10 +17,9 @@ from decimal import Decimal
 
 from claimdesk.domain.coverage import Relationship
 from claimdesk.domain.money import Money
-from claimdesk.domain.payers import Payer
-from claimdesk.domain.providers import Provider
 from claimdesk.edi.delimiters import DEFAULT_DELIMITERS, Delimiters
 from claimdesk.edi.hierarchical import Period
+from claimdesk.edi.hl_writer import begin_hierarchy, payer_and_provider_levels
 from claimdesk.edi.writer import (
     Envelope,
     SegmentWriter,
@@ -30,8 +29,6 @@ from claimdesk.edi.writer import (
     date_range,
     decimal,
     money,
-    time4,
-    transaction_control_number,
     write_interchange,
 )
 from claimdesk.edi.x270 import EligibilityRequest
@@ -45,7 +42,6 @@ from claimdesk.edi.x271 import (
     TimePeriod,
 )
 from claimdesk.edi.x835 import EntityName, Procedure
-from claimdesk.edi.x837 import provider_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,40 +99,16 @@ def write_271(
     if not answers:
         raise X12WriteError("batch", "answers", "there are no eligibility answers to write")
     w = SegmentWriter(delimiters)
-    reference = (
-        f"{envelope.interchange_control_number:09d}{transaction_control_number(envelope, 0)}"
-    )
     # BHT02 11: response.
-    w.add("BHT", "0022", "11", reference, date8(envelope.created), time4(envelope.created))
-    tree: dict[Payer, dict[Provider, list[EligibilityAnswer]]] = {}
-    for answer in answers:
-        request = answer.request
-        tree.setdefault(request.payer, {}).setdefault(request.provider, []).append(answer)
-    hl = 0
-    for payer, by_provider in tree.items():
-        hl += 1
-        payer_hl = str(hl)
-        record = f"payer {payer.payer_id}"
-        w.add("HL", payer_hl, "", "20", "1")
-        w.add(
-            "NM1",
-            "PR",
-            "2",
-            w.required_text(payer.name, 60, record, "2100A NM103 payer name"),
-            "",
-            "",
-            "",
-            "",
-            "PI",
-            w.identifier(payer.payer_id, 80, record, "2100A NM109 payer id", 2),
-        )
-        for provider, group in by_provider.items():
-            hl += 1
-            provider_hl = str(hl)
-            w.add("HL", provider_hl, payer_hl, "21", "1")
-            provider_name(w, "1P", provider, group[0].record, "2100B information receiver")
-            for answer in group:
-                hl = _subscriber(w, answer, hl, provider_hl)
+    begin_hierarchy(w, envelope, "0022", "11")
+    payer_and_provider_levels(
+        w,
+        answers,
+        lambda answer: answer.request.payer,
+        lambda answer: answer.request.provider,
+        lambda answer: answer.record,
+        _subscriber,
+    )
     return write_interchange(
         envelope,
         functional_id="HB",

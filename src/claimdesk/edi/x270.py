@@ -16,17 +16,15 @@ from claimdesk.domain.parties import Patient
 from claimdesk.domain.payers import Payer
 from claimdesk.domain.providers import Provider
 from claimdesk.edi.delimiters import DEFAULT_DELIMITERS, Delimiters
+from claimdesk.edi.hl_writer import begin_hierarchy, payer_and_provider_levels
 from claimdesk.edi.writer import (
     Envelope,
     SegmentWriter,
     TransactionSet,
     X12WriteError,
     date8,
-    time4,
-    transaction_control_number,
     write_interchange,
 )
-from claimdesk.edi.x837 import provider_name
 
 VERSION = "005010X279A1"
 HEALTH_BENEFIT_PLAN_COVERAGE = "30"  # EQ01 service type code for "is the plan active"
@@ -64,39 +62,16 @@ def write_270(
     if not requests:
         raise X12WriteError("batch", "requests", "there are no eligibility requests to write")
     w = SegmentWriter(delimiters)
-    reference = (
-        f"{envelope.interchange_control_number:09d}{transaction_control_number(envelope, 0)}"
-    )
     # BHT02 13: request.
-    w.add("BHT", "0022", "13", reference, date8(envelope.created), time4(envelope.created))
-    by_payer: dict[Payer, dict[Provider, list[EligibilityRequest]]] = {}
-    for request in requests:
-        by_payer.setdefault(request.payer, {}).setdefault(request.provider, []).append(request)
-    hl = 0
-    for payer, by_provider in by_payer.items():
-        hl += 1
-        payer_hl = str(hl)
-        record = f"payer {payer.payer_id}"
-        w.add("HL", payer_hl, "", "20", "1")
-        w.add(
-            "NM1",
-            "PR",
-            "2",
-            w.required_text(payer.name, 60, record, "2100A NM103 payer name"),
-            "",
-            "",
-            "",
-            "",
-            "PI",
-            w.identifier(payer.payer_id, 80, record, "2100A NM109 payer id", 2),
-        )
-        for provider, group in by_provider.items():
-            hl += 1
-            provider_hl = str(hl)
-            w.add("HL", provider_hl, payer_hl, "21", "1")
-            provider_name(w, "1P", provider, group[0].record, "2100B information receiver")
-            for request in group:
-                hl = _subscriber(w, request, hl, provider_hl)
+    begin_hierarchy(w, envelope, "0022", "13")
+    payer_and_provider_levels(
+        w,
+        requests,
+        lambda request: request.payer,
+        lambda request: request.provider,
+        lambda request: request.record,
+        _subscriber,
+    )
     return write_interchange(
         envelope,
         functional_id="HS",

@@ -22,12 +22,18 @@ from decimal import Decimal
 from enum import Enum
 
 from claimdesk.domain.money import Money
-from claimdesk.edi.codes import ElementSyntaxError, SegmentSyntaxError, TransactionSetError
-from claimdesk.edi.envelope import Envelopes, TransactionSet, read_envelopes
-from claimdesk.edi.errors import Severity, X12Finding, has_errors
-from claimdesk.edi.hierarchical import Hierarchy, Period, read_name, read_period
+from claimdesk.edi.codes import ElementSyntaxError, SegmentSyntaxError
+from claimdesk.edi.envelope import Envelopes, TransactionSet
+from claimdesk.edi.errors import X12Finding, has_errors
+from claimdesk.edi.hierarchical import (
+    Hierarchy,
+    Period,
+    read_name,
+    read_period,
+    read_transaction_sets,
+)
 from claimdesk.edi.reading import ElementReader
-from claimdesk.edi.tokenizer import Segment, bulk_allocation
+from claimdesk.edi.tokenizer import Segment
 from claimdesk.edi.x835 import EntityName, Procedure, Reference, Trace
 
 IMPLEMENTATION = "005010X279A1"
@@ -492,26 +498,8 @@ class EligibilityFile:
 
 def read_271(text: str) -> EligibilityFile:
     """Read every 271 in ``text``; raises X12Error only on non-X12 input."""
-    envelopes = read_envelopes(text)
-    findings = list(envelopes.findings)
-    responses: list[EligibilityResponse] = []
-    with bulk_allocation():
-        for transaction in envelopes.transaction_sets:
-            if transaction.transaction_set_id != "271":
-                findings.append(
-                    X12Finding(
-                        "271.not_271",
-                        f"transaction set {transaction.transaction_set_id[:6]!r} is not a 271",
-                        transaction.location(transaction.segments[0], element_position=1),
-                        TransactionSetError.NOT_SUPPORTED,
-                        Severity.WARNING,
-                    )
-                )
-                continue
-            response = read_271_transaction(transaction)
-            responses.append(response)
-            findings.extend(response.findings)
-    return EligibilityFile(tuple(responses), tuple(findings), envelopes)
+    envelopes, responses, findings = read_transaction_sets(text, "271", read_271_transaction)
+    return EligibilityFile(responses, findings, envelopes)
 
 
 def read_271_transaction(transaction: TransactionSet) -> EligibilityResponse:

@@ -15,6 +15,7 @@ from claimdesk.domain.payers import Payer
 from claimdesk.domain.providers import Provider
 from claimdesk.edi.claim_input import ClaimInput, Submitter
 from claimdesk.edi.delimiters import DEFAULT_DELIMITERS, Delimiters
+from claimdesk.edi.hl_writer import begin_hierarchy, payer_level
 from claimdesk.edi.writer import (
     Envelope,
     SegmentWriter,
@@ -23,8 +24,6 @@ from claimdesk.edi.writer import (
     date8,
     date_range,
     money,
-    time4,
-    transaction_control_number,
     write_interchange,
 )
 from claimdesk.edi.x837 import provider_name
@@ -51,10 +50,7 @@ def write_276(
     if not requests:
         raise X12WriteError("batch", "requests", "there are no claim status requests to write")
     w = SegmentWriter(delimiters)
-    reference = (
-        f"{envelope.interchange_control_number:09d}{transaction_control_number(envelope, 0)}"
-    )
-    w.add("BHT", "0010", "13", reference, date8(envelope.created), time4(envelope.created))
+    begin_hierarchy(w, envelope, "0010", "13")
     tree: dict[Payer, dict[Submitter, dict[Provider, list[ClaimStatusRequest]]]] = {}
     for request in requests:
         claim = request.claim
@@ -64,21 +60,7 @@ def write_276(
     hl = 0
     for payer, by_submitter in tree.items():
         hl += 1
-        payer_hl = str(hl)
-        record = f"payer {payer.payer_id}"
-        w.add("HL", payer_hl, "", "20", "1")
-        w.add(
-            "NM1",
-            "PR",
-            "2",
-            w.required_text(payer.name, 60, record, "2100A NM103 payer name"),
-            "",
-            "",
-            "",
-            "",
-            "PI",
-            w.identifier(payer.payer_id, 80, record, "2100A NM109 payer id", 2),
-        )
+        payer_hl = payer_level(w, payer, hl)
         for submitter, by_provider in by_submitter.items():
             hl += 1
             receiver_hl = str(hl)

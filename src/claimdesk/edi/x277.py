@@ -19,12 +19,18 @@ from datetime import date
 from decimal import Decimal
 
 from claimdesk.domain.money import Money
-from claimdesk.edi.codes import SegmentSyntaxError, TransactionSetError
-from claimdesk.edi.envelope import Envelopes, TransactionSet, read_envelopes
+from claimdesk.edi.codes import SegmentSyntaxError
+from claimdesk.edi.envelope import Envelopes, TransactionSet
 from claimdesk.edi.errors import Severity, X12Finding, has_errors
-from claimdesk.edi.hierarchical import Hierarchy, Period, read_name, read_period
+from claimdesk.edi.hierarchical import (
+    Hierarchy,
+    Period,
+    read_name,
+    read_period,
+    read_transaction_sets,
+)
 from claimdesk.edi.reading import ElementReader
-from claimdesk.edi.tokenizer import Segment, bulk_allocation
+from claimdesk.edi.tokenizer import Segment
 from claimdesk.edi.x835 import (
     EntityName,
     Procedure,
@@ -277,26 +283,8 @@ class ClaimStatusFile:
 
 def read_277(text: str) -> ClaimStatusFile:
     """Read every 277 (277CA or claim status) in ``text``; raises X12Error only on non-X12."""
-    envelopes = read_envelopes(text)
-    findings = list(envelopes.findings)
-    responses: list[ClaimStatusResponse] = []
-    with bulk_allocation():
-        for transaction in envelopes.transaction_sets:
-            if transaction.transaction_set_id != "277":
-                findings.append(
-                    X12Finding(
-                        "277.not_277",
-                        f"transaction set {transaction.transaction_set_id[:6]!r} is not a 277",
-                        transaction.location(transaction.segments[0], element_position=1),
-                        TransactionSetError.NOT_SUPPORTED,
-                        Severity.WARNING,
-                    )
-                )
-                continue
-            response = read_277_transaction(transaction)
-            responses.append(response)
-            findings.extend(response.findings)
-    return ClaimStatusFile(tuple(responses), tuple(findings), envelopes)
+    envelopes, responses, findings = read_transaction_sets(text, "277", read_277_transaction)
+    return ClaimStatusFile(responses, findings, envelopes)
 
 
 def read_277_transaction(transaction: TransactionSet) -> ClaimStatusResponse:
