@@ -7,8 +7,11 @@ the 270 and 271 put the provider under it as the information receiver (HL03 21, 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
+from claimdesk.domain.coverage import Coverage
+from claimdesk.domain.parties import Patient
 from claimdesk.domain.payers import Payer
 from claimdesk.domain.providers import Provider
 from claimdesk.edi.writer import (
@@ -21,6 +24,19 @@ from claimdesk.edi.writer import (
 from claimdesk.edi.x837 import provider_name
 
 Item = TypeVar("Item")
+
+
+@dataclass(frozen=True, slots=True)
+class NameLoops:
+    """Where a transaction names the subscriber and a dependent patient."""
+
+    subscriber: str  # the subscriber's name loop
+    dependent: str  # the dependent's name loop
+    patient_entity: str  # the dependent's NM101
+
+
+ELIGIBILITY_NAMES = NameLoops("2100C", "2100D", "03")  # 270 and 271
+CLAIM_STATUS_NAMES = NameLoops("2100D", "2100E", "QC")  # 276
 
 
 def begin_hierarchy(w: SegmentWriter, envelope: Envelope, structure: str, purpose: str) -> None:
@@ -77,3 +93,62 @@ def payer_and_provider_levels(
             provider_name(w, "1P", receiver, record(group[0]), "2100B information receiver")
             for item in group:
                 hl = subscriber(w, item, hl, provider_hl)
+
+
+def subscriber_levels(
+    w: SegmentWriter,
+    coverage: Coverage,
+    patient: Patient,
+    dependent: bool,
+    hl: int,
+    parent: str,
+    record: str,
+    loops: NameLoops,
+    before_patient_name: Callable[[], None],
+) -> int:
+    """The subscriber level (HL03 22) under ``parent`` and, for a ``dependent``, the dependent
+    level (HL03 23) under it, each with its NM1; returns the last HL id used.
+
+    ``loops`` says where the names go. The patient's level
+    is the subscriber's own unless ``dependent``; ``before_patient_name`` writes what comes
+    between its HL and its NM1 (the 270/271 TRN, the 276 DMG).
+    """
+    subscriber_loop, dependent_loop = loops.subscriber, loops.dependent
+    hl += 1
+    subscriber_hl = str(hl)
+    w.add("HL", subscriber_hl, parent, "22", "1" if dependent else "0")
+    if not dependent:
+        before_patient_name()
+    subscriber = coverage.subscriber if dependent else None
+    last, first, middle = (
+        (subscriber.last_name, subscriber.first_name, "")
+        if subscriber is not None
+        else (patient.last_name, patient.first_name, patient.middle_name)
+    )
+    w.add(
+        "NM1",
+        "IL",
+        "1",
+        w.required_text(last, 60, record, f"{subscriber_loop} NM103 subscriber last name"),
+        w.text(first, 35),
+        w.text(middle, 25),
+        "",
+        "",
+        "MI",
+        w.identifier(coverage.member_id, 80, record, f"{subscriber_loop} NM109 member id", 2),
+    )
+    if dependent:
+        hl += 1
+        w.add("HL", str(hl), subscriber_hl, "23", "0")
+        before_patient_name()
+        w.add(
+            "NM1",
+            loops.patient_entity,
+            "1",
+            w.required_text(
+                patient.last_name, 60, record, f"{dependent_loop} NM103 patient last name"
+            ),
+            w.text(patient.first_name, 35),
+            w.text(patient.middle_name, 25),
+        )
+    return hl

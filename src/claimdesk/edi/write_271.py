@@ -14,12 +14,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 from claimdesk.domain.coverage import Relationship
 from claimdesk.domain.money import Money
 from claimdesk.edi.delimiters import DEFAULT_DELIMITERS, Delimiters
 from claimdesk.edi.hierarchical import Period
-from claimdesk.edi.hl_writer import begin_hierarchy, payer_and_provider_levels
+from claimdesk.edi.hl_writer import (
+    ELIGIBILITY_NAMES,
+    begin_hierarchy,
+    payer_and_provider_levels,
+    subscriber_levels,
+)
 from claimdesk.edi.writer import (
     Envelope,
     SegmentWriter,
@@ -129,41 +135,10 @@ def _subscriber(w: SegmentWriter, answer: EligibilityAnswer, hl: int, parent: st
     dependent = coverage.relationship is not Relationship.SELF
     if answer.rejection is None and not answer.benefits:
         raise X12WriteError(record, "EB", "an answer needs benefits or a rejection")
-    hl += 1
-    subscriber_hl = str(hl)
-    w.add("HL", subscriber_hl, parent, "22", "1" if dependent else "0")
-    if not dependent:
-        _traces(w, answer)
-    subscriber = coverage.subscriber if dependent else None
-    last, first, middle = (
-        (subscriber.last_name, subscriber.first_name, "")
-        if subscriber is not None
-        else (patient.last_name, patient.first_name, patient.middle_name)
+    traces = partial(_traces, w, answer)
+    hl = subscriber_levels(
+        w, coverage, patient, dependent, hl, parent, record, ELIGIBILITY_NAMES, traces
     )
-    w.add(
-        "NM1",
-        "IL",
-        "1",
-        w.required_text(last, 60, record, "2100C NM103 subscriber last name"),
-        w.text(first, 35),
-        w.text(middle, 25),
-        "",
-        "",
-        "MI",
-        w.identifier(coverage.member_id, 80, record, "2100C NM109 member id", 2),
-    )
-    if dependent:
-        hl += 1
-        w.add("HL", str(hl), subscriber_hl, "23", "0")
-        _traces(w, answer)
-        w.add(
-            "NM1",
-            "03",
-            "1",
-            w.required_text(patient.last_name, 60, record, "2100D NM103 patient last name"),
-            w.text(patient.first_name, 35),
-            w.text(patient.middle_name, 25),
-        )
     if answer.rejection is not None:
         # AAA01 N: the request is not valid as sent.
         w.add(

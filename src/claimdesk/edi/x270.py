@@ -10,13 +10,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from claimdesk.domain.coverage import Coverage, Relationship
 from claimdesk.domain.parties import Patient
 from claimdesk.domain.payers import Payer
 from claimdesk.domain.providers import Provider
 from claimdesk.edi.delimiters import DEFAULT_DELIMITERS, Delimiters
-from claimdesk.edi.hl_writer import begin_hierarchy, payer_and_provider_levels
+from claimdesk.edi.hl_writer import (
+    ELIGIBILITY_NAMES,
+    begin_hierarchy,
+    payer_and_provider_levels,
+    subscriber_levels,
+)
 from claimdesk.edi.writer import (
     Envelope,
     SegmentWriter,
@@ -89,41 +95,10 @@ def _subscriber(w: SegmentWriter, request: EligibilityRequest, hl: int, parent: 
     coverage = request.coverage
     patient = request.patient
     dependent = coverage.relationship is not Relationship.SELF
-    hl += 1
-    subscriber_hl = str(hl)
-    w.add("HL", subscriber_hl, parent, "22", "1" if dependent else "0")
-    if not dependent:
-        _trace(w, request)
-    subscriber = coverage.subscriber if dependent else None
-    last, first, middle = (
-        (subscriber.last_name, subscriber.first_name, "")
-        if subscriber is not None
-        else (patient.last_name, patient.first_name, patient.middle_name)
+    trace = partial(_trace, w, request)
+    hl = subscriber_levels(
+        w, coverage, patient, dependent, hl, parent, record, ELIGIBILITY_NAMES, trace
     )
-    w.add(
-        "NM1",
-        "IL",
-        "1",
-        w.required_text(last, 60, record, "2100C NM103 subscriber last name"),
-        w.text(first, 35),
-        w.text(middle, 25),
-        "",
-        "",
-        "MI",
-        w.identifier(coverage.member_id, 80, record, "2100C NM109 member id", 2),
-    )
-    if dependent:
-        hl += 1
-        w.add("HL", str(hl), subscriber_hl, "23", "0")
-        _trace(w, request)
-        w.add(
-            "NM1",
-            "03",
-            "1",
-            w.required_text(patient.last_name, 60, record, "2100D NM103 patient last name"),
-            w.text(patient.first_name, 35),
-            w.text(patient.middle_name, 25),
-        )
     w.add("DMG", "D8", date8(patient.birth_date), patient.sex.value)
     w.add("DTP", "291", "D8", date8(request.service_date))
     if not request.service_types:

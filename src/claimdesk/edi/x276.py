@@ -10,12 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from claimdesk.domain.payers import Payer
 from claimdesk.domain.providers import Provider
 from claimdesk.edi.claim_input import ClaimInput, Submitter
 from claimdesk.edi.delimiters import DEFAULT_DELIMITERS, Delimiters
-from claimdesk.edi.hl_writer import begin_hierarchy, payer_level
+from claimdesk.edi.hl_writer import (
+    CLAIM_STATUS_NAMES,
+    begin_hierarchy,
+    payer_level,
+    subscriber_levels,
+)
 from claimdesk.edi.writer import (
     Envelope,
     SegmentWriter,
@@ -103,41 +109,10 @@ def _subscriber(w: SegmentWriter, request: ClaimStatusRequest, hl: int, parent: 
     patient = claim.patient
     coverage = claim.coverage
     dependent = not claim.patient_is_subscriber
-    hl += 1
-    subscriber_hl = str(hl)
-    w.add("HL", subscriber_hl, parent, "22", "1" if dependent else "0")
-    if not dependent:
-        w.add("DMG", "D8", date8(patient.birth_date), patient.sex.value)
-    subscriber = coverage.subscriber if dependent else None
-    last, first, middle = (
-        (subscriber.last_name, subscriber.first_name, "")
-        if subscriber is not None
-        else (patient.last_name, patient.first_name, patient.middle_name)
+    demographics = partial(w.add, "DMG", "D8", date8(patient.birth_date), patient.sex.value)
+    hl = subscriber_levels(
+        w, coverage, patient, dependent, hl, parent, record, CLAIM_STATUS_NAMES, demographics
     )
-    w.add(
-        "NM1",
-        "IL",
-        "1",
-        w.required_text(last, 60, record, "2100D NM103 subscriber last name"),
-        w.text(first, 35),
-        w.text(middle, 25),
-        "",
-        "",
-        "MI",
-        w.identifier(coverage.member_id, 80, record, "2100D NM109 member id", 2),
-    )
-    if dependent:
-        hl += 1
-        w.add("HL", str(hl), subscriber_hl, "23", "0")
-        w.add("DMG", "D8", date8(patient.birth_date), patient.sex.value)
-        w.add(
-            "NM1",
-            "QC",
-            "1",
-            w.required_text(patient.last_name, 60, record, "2100E NM103 patient last name"),
-            w.text(patient.first_name, 35),
-            w.text(patient.middle_name, 25),
-        )
     _claim_inquiry(w, request)
     return hl
 
