@@ -7,7 +7,7 @@ segments as one day (D8) or a range (RD8, ``CCYYMMDD-CCYYMMDD``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol, TypeVar
@@ -161,3 +161,89 @@ class Hierarchy:
             seen.add(current)
             current = self.parents.get(current, "")
         return found
+
+
+def check_parent_level(
+    el: ElementReader,
+    hierarchy: Hierarchy,
+    segment: Segment,
+    expected: str,
+    rule: str,
+) -> None:
+    """HL02 must name a level of the ``expected`` kind (HL03), or be empty for a top level."""
+    parent = segment.get(2)
+    if not expected:
+        if parent:
+            el.report(
+                rule,
+                f"HL02 {parent[:12]!r}: level {segment.get(3)[:6]!r} is a top level",
+                segment,
+                SegmentSyntaxError.HAS_DATA_ELEMENT_ERRORS,
+                2,
+            )
+        return
+    if not parent:
+        el.report(
+            rule,
+            f"HL02 is required: level {segment.get(3)[:6]!r} sits under a level {expected}",
+            segment,
+            ElementSyntaxError.REQUIRED_ELEMENT_MISSING,
+            2,
+        )
+        return
+    found = hierarchy.levels.get(parent)
+    if found is not None and found != expected:
+        el.report(
+            rule,
+            f"HL02 {parent[:12]!r} is a level {found[:6]!r}, not the level {expected} "
+            f"that level {segment.get(3)[:6]!r} sits under",
+            segment,
+            SegmentSyntaxError.HAS_DATA_ELEMENT_ERRORS,
+            2,
+        )
+
+
+def open_level(
+    el: ElementReader,
+    hierarchy: Hierarchy,
+    segment: Segment,
+    loops: Mapping[str, str],
+    parents: Mapping[str, str],
+    transaction_set_id: str,
+) -> str:
+    """Open an HL of a transaction whose levels are ``loops`` (HL03 -> the 2000 loop's letter) and
+    must sit under ``parents`` (HL03 -> its parent's HL03); returns the level code (HL03)."""
+    suffix = loops.get(segment.get(3))
+    el.loop = f"2000{suffix}" if suffix else None
+    code = hierarchy.open(segment)
+    if suffix is None:
+        el.report(
+            f"{transaction_set_id}.hl_level",
+            f"HL03 {code[:6]!r} is not a {transaction_set_id} level ({_level_list(loops)})",
+            segment,
+            SegmentSyntaxError.HAS_DATA_ELEMENT_ERRORS,
+            3,
+        )
+    else:
+        rule = f"{transaction_set_id}.hl_parent_level"
+        check_parent_level(el, hierarchy, segment, parents[code], rule)
+    return code
+
+
+def _level_list(loops: Mapping[str, str]) -> str:
+    """``20, 21, 22 or 23``: the level codes in loop order."""
+    *rest, last = loops
+    return f"{', '.join(rest)} or {last}" if rest else last
+
+
+def require_bht(
+    el: ElementReader, bht: Segment | None, first: Segment, transaction_set_id: str
+) -> None:
+    """Report a transaction set without its BHT (reported at ``first``, the ST)."""
+    if bht is None:
+        el.report(
+            f"{transaction_set_id}.bht_missing",
+            "the required BHT beginning of hierarchical transaction segment is missing",
+            first,
+            SegmentSyntaxError.REQUIRED_SEGMENT_MISSING,
+        )

@@ -22,10 +22,13 @@ from claimdesk.edi.errors import Severity, X12Finding, has_errors
 from claimdesk.edi.hierarchical import (
     Hierarchy,
     Period,
+    open_level,
     read_name,
     read_period,
     read_transaction_sets,
+    require_bht,
 )
+from claimdesk.edi.hierarchical import check_parent_level as check_parent_level
 from claimdesk.edi.reading import ElementReader
 from claimdesk.edi.tokenizer import Segment
 from claimdesk.edi.x835 import EntityName, Procedure, Reference, Trace
@@ -252,46 +255,6 @@ def read_270_transaction(transaction: TransactionSet) -> EligibilityInquirySet:
     return _Reader(transaction).read()
 
 
-def check_parent_level(
-    el: ElementReader,
-    hierarchy: Hierarchy,
-    segment: Segment,
-    expected: str,
-    rule: str,
-) -> None:
-    """HL02 must name a level of the ``expected`` kind (HL03), or be empty for a top level."""
-    parent = segment.get(2)
-    if not expected:
-        if parent:
-            el.report(
-                rule,
-                f"HL02 {parent[:12]!r}: level {segment.get(3)[:6]!r} is a top level",
-                segment,
-                SegmentSyntaxError.HAS_DATA_ELEMENT_ERRORS,
-                2,
-            )
-        return
-    if not parent:
-        el.report(
-            rule,
-            f"HL02 is required: level {segment.get(3)[:6]!r} sits under a level {expected}",
-            segment,
-            ElementSyntaxError.REQUIRED_ELEMENT_MISSING,
-            2,
-        )
-        return
-    found = hierarchy.levels.get(parent)
-    if found is not None and found != expected:
-        el.report(
-            rule,
-            f"HL02 {parent[:12]!r} is a level {found[:6]!r}, not the level {expected} "
-            f"that level {segment.get(3)[:6]!r} sits under",
-            segment,
-            SegmentSyntaxError.HAS_DATA_ELEMENT_ERRORS,
-            2,
-        )
-
-
 def check_entity(
     el: ElementReader, segment: Segment, allowed: frozenset[str], what: str, rule: str
 ) -> None:
@@ -388,13 +351,7 @@ class _Reader:
         self._close_service(level, service)
         first = self.transaction.segments[0]
         el.loop = None
-        if bht is None:
-            el.report(
-                "270.bht_missing",
-                "the required BHT beginning of hierarchical transaction segment is missing",
-                first,
-                SegmentSyntaxError.REQUIRED_SEGMENT_MISSING,
-            )
+        require_bht(el, bht, first, "270")
         created = el.date(bht, 4) if bht is not None else None
         self.with_dependents = {
             self.hierarchy.parents.get(lv.number, "")
@@ -418,20 +375,7 @@ class _Reader:
         )
 
     def _open_level(self, segment: Segment) -> _Level:
-        el = self.el
-        suffix = _LOOPS.get(segment.get(3))
-        el.loop = f"2000{suffix}" if suffix else None
-        code = self.hierarchy.open(segment)
-        if suffix is None:
-            el.report(
-                "270.hl_level",
-                f"HL03 {code[:6]!r} is not a 270 level (20, 21, 22 or 23)",
-                segment,
-                SegmentSyntaxError.HAS_DATA_ELEMENT_ERRORS,
-                3,
-            )
-        else:
-            check_parent_level(el, self.hierarchy, segment, _PARENTS[code], "270.hl_parent_level")
+        code = open_level(self.el, self.hierarchy, segment, _LOOPS, _PARENTS, "270")
         level = _Level(segment, segment.get(1), code)
         self.levels[level.number] = level
         self.ordered.append(level)

@@ -25,11 +25,13 @@ from claimdesk.edi.errors import Severity, X12Finding, has_errors
 from claimdesk.edi.hierarchical import (
     Hierarchy,
     Period,
+    open_level,
     read_name,
     read_period,
     read_transaction_sets,
+    require_bht,
 )
-from claimdesk.edi.read_270 import InquiredPerson, check_entity, check_parent_level
+from claimdesk.edi.read_270 import InquiredPerson, check_entity
 from claimdesk.edi.reading import ElementReader
 from claimdesk.edi.tokenizer import Segment
 from claimdesk.edi.x835 import EntityName, Procedure, Reference
@@ -352,13 +354,7 @@ class _Reader:
                 el.unexpected(segment, sid in _KNOWN)
         first = self.transaction.segments[0]
         el.loop = None
-        if bht is None:
-            el.report(
-                "276.bht_missing",
-                "the required BHT beginning of hierarchical transaction segment is missing",
-                first,
-                SegmentSyntaxError.REQUIRED_SEGMENT_MISSING,
-            )
+        require_bht(el, bht, first, "276")
         created = el.date(bht, 4) if bht is not None else None
         self._check_levels(first)
         inquiries = tuple(self._inquiry(claim) for claim in self.claims)
@@ -373,20 +369,7 @@ class _Reader:
         )
 
     def _open_level(self, segment: Segment) -> _Level:
-        el = self.el
-        suffix = _LOOPS.get(segment.get(3))
-        el.loop = f"2000{suffix}" if suffix else None
-        code = self.hierarchy.open(segment)
-        if suffix is None:
-            el.report(
-                "276.hl_level",
-                f"HL03 {code[:6]!r} is not a 276 level (20, 21, 19, 22 or 23)",
-                segment,
-                SegmentSyntaxError.HAS_DATA_ELEMENT_ERRORS,
-                3,
-            )
-        else:
-            check_parent_level(el, self.hierarchy, segment, _PARENTS[code], "276.hl_parent_level")
+        code = open_level(self.el, self.hierarchy, segment, _LOOPS, _PARENTS, "276")
         level = _Level(segment, segment.get(1), code)
         self.levels[level.number] = level
         self.ordered.append(level)

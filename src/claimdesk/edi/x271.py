@@ -31,6 +31,7 @@ from claimdesk.edi.hierarchical import (
     read_name,
     read_period,
     read_transaction_sets,
+    require_bht,
 )
 from claimdesk.edi.reading import ElementReader
 from claimdesk.edi.tokenizer import Segment
@@ -596,13 +597,7 @@ class _Reader:
                 el.unexpected(segment, sid in _KNOWN)
         self._close_benefit(level, benefit)
         first = self.transaction.segments[0]
-        if bht is None:
-            el.report(
-                "271.bht_missing",
-                "the required BHT beginning of hierarchical transaction segment is missing",
-                first,
-                SegmentSyntaxError.REQUIRED_SEGMENT_MISSING,
-            )
+        require_bht(el, bht, first, "271")
         members = [self._member(lv) for lv in self.ordered if lv.level in (SUBSCRIBER, DEPENDENT)]
         if not any(lv.level == SOURCE for lv in self.ordered):
             el.loop = None

@@ -28,6 +28,7 @@ from claimdesk.edi.hierarchical import (
     read_name,
     read_period,
     read_transaction_sets,
+    require_bht,
 )
 from claimdesk.edi.reading import ElementReader
 from claimdesk.edi.tokenizer import Segment
@@ -438,13 +439,7 @@ class _Reader:
                 el.unexpected(segment, sid in _KNOWN)
         self._close_claim(claim)
         first = self.transaction.segments[0]
-        if bht is None:
-            el.report(
-                "277.bht_missing",
-                "the required BHT beginning of hierarchical transaction segment is missing",
-                first,
-                SegmentSyntaxError.REQUIRED_SEGMENT_MISSING,
-            )
+        require_bht(el, bht, first, "277")
         self._check_levels(first)
         frozen = [level.freeze() for level in self.ordered]
         return ClaimStatusResponse(
