@@ -7,10 +7,10 @@ segments as one day (D8) or a range (RD8, ``CCYYMMDD-CCYYMMDD``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from claimdesk.edi.codes import ElementSyntaxError, SegmentSyntaxError, TransactionSetError
 from claimdesk.edi.envelope import Envelopes, TransactionSet, parse_date, read_envelopes
@@ -247,3 +247,25 @@ def require_bht(
             first,
             SegmentSyntaxError.REQUIRED_SEGMENT_MISSING,
         )
+
+
+Level = TypeVar("Level")
+
+
+class LevelReader(Generic[Level]):
+    """What every HL transaction reader keeps: its findings, the HL ids and its levels in order."""
+
+    def __init__(self, transaction: TransactionSet) -> None:
+        self.transaction = transaction
+        self.el = ElementReader(transaction)
+        self.hierarchy = Hierarchy(self.el)
+        self.levels: dict[str, Level] = {}  # HL01 -> level
+        self.ordered: list[Level] = []
+
+    def body(self) -> Iterator[tuple[Segment, str]]:
+        """The segments after ST and before SE, each with its id."""
+        for segment in self.transaction.segments[1:]:
+            sid = segment.elements[0]
+            if sid == "SE":
+                return
+            yield segment, sid

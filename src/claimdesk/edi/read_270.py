@@ -20,7 +20,7 @@ from claimdesk.edi.codes import ElementSyntaxError, SegmentSyntaxError
 from claimdesk.edi.envelope import Envelopes, TransactionSet
 from claimdesk.edi.errors import Severity, X12Finding, has_errors
 from claimdesk.edi.hierarchical import (
-    Hierarchy,
+    LevelReader,
     Period,
     open_level,
     read_name,
@@ -310,13 +310,9 @@ class _Level:
         )
 
 
-class _Reader:
+class _Reader(LevelReader[_Level]):
     def __init__(self, transaction: TransactionSet) -> None:
-        self.transaction = transaction
-        self.el = ElementReader(transaction)
-        self.hierarchy = Hierarchy(self.el)
-        self.levels: dict[str, _Level] = {}
-        self.ordered: list[_Level] = []
+        super().__init__(transaction)
         self.repetition = transaction.delimiters.repetition
         self.with_dependents: set[str] = set()  # HL01 of subscribers with dependent levels
 
@@ -325,10 +321,7 @@ class _Reader:
         bht: Segment | None = None
         level: _Level | None = None
         service: _Service | None = None
-        for segment in self.transaction.segments[1:]:
-            sid = segment.elements[0]
-            if sid == "SE":
-                break
+        for segment, sid in self.body():
             if sid == "BHT" and bht is None and level is None:
                 bht = segment
             elif sid == "HL":

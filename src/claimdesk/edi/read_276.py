@@ -23,7 +23,7 @@ from claimdesk.edi.codes import ElementSyntaxError, SegmentSyntaxError
 from claimdesk.edi.envelope import Envelopes, TransactionSet
 from claimdesk.edi.errors import Severity, X12Finding, has_errors
 from claimdesk.edi.hierarchical import (
-    Hierarchy,
+    LevelReader,
     Period,
     open_level,
     read_name,
@@ -32,7 +32,6 @@ from claimdesk.edi.hierarchical import (
     require_bht,
 )
 from claimdesk.edi.read_270 import InquiredPerson, check_entity
-from claimdesk.edi.reading import ElementReader
 from claimdesk.edi.tokenizer import Segment
 from claimdesk.edi.x835 import EntityName, Procedure, Reference
 
@@ -295,13 +294,9 @@ class _Claim:
     lines: list[_Line] = field(default_factory=list)
 
 
-class _Reader:
+class _Reader(LevelReader[_Level]):
     def __init__(self, transaction: TransactionSet) -> None:
-        self.transaction = transaction
-        self.el = ElementReader(transaction)
-        self.hierarchy = Hierarchy(self.el)
-        self.levels: dict[str, _Level] = {}
-        self.ordered: list[_Level] = []
+        super().__init__(transaction)
         self.claims: list[_Claim] = []
 
     def read(self) -> StatusInquirySet:
@@ -310,10 +305,7 @@ class _Reader:
         level: _Level | None = None
         claim: _Claim | None = None
         line: _Line | None = None
-        for segment in self.transaction.segments[1:]:
-            sid = segment.elements[0]
-            if sid == "SE":
-                break
+        for segment, sid in self.body():
             if sid == "BHT" and bht is None and level is None:
                 bht = segment
             elif sid == "HL":

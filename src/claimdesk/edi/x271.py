@@ -26,14 +26,13 @@ from claimdesk.edi.codes import ElementSyntaxError, SegmentSyntaxError
 from claimdesk.edi.envelope import Envelopes, TransactionSet
 from claimdesk.edi.errors import X12Finding, has_errors
 from claimdesk.edi.hierarchical import (
-    Hierarchy,
+    LevelReader,
     Period,
     read_name,
     read_period,
     read_transaction_sets,
     require_bht,
 )
-from claimdesk.edi.reading import ElementReader
 from claimdesk.edi.tokenizer import Segment
 from claimdesk.edi.x835 import EntityName, Procedure, Reference, Trace
 
@@ -560,13 +559,9 @@ class _Level:
 _LOOPS = {SOURCE: "A", RECEIVER: "B", SUBSCRIBER: "C", DEPENDENT: "D"}
 
 
-class _Reader:
+class _Reader(LevelReader[_Level]):
     def __init__(self, transaction: TransactionSet) -> None:
-        self.transaction = transaction
-        self.el = ElementReader(transaction)
-        self.hierarchy = Hierarchy(self.el)
-        self.levels: dict[str, _Level] = {}
-        self.ordered: list[_Level] = []
+        super().__init__(transaction)
         self.repetition = transaction.delimiters.repetition
 
     def read(self) -> EligibilityResponse:
@@ -574,10 +569,7 @@ class _Reader:
         bht: Segment | None = None
         level: _Level | None = None
         benefit: _Benefit | None = None
-        for segment in self.transaction.segments[1:]:
-            sid = segment.elements[0]
-            if sid == "SE":
-                break
+        for segment, sid in self.body():
             if sid == "BHT" and bht is None and level is None:
                 bht = segment
             elif sid == "HL":

@@ -23,14 +23,13 @@ from claimdesk.edi.codes import SegmentSyntaxError
 from claimdesk.edi.envelope import Envelopes, TransactionSet
 from claimdesk.edi.errors import Severity, X12Finding, has_errors
 from claimdesk.edi.hierarchical import (
-    Hierarchy,
+    LevelReader,
     Period,
     read_name,
     read_period,
     read_transaction_sets,
     require_bht,
 )
-from claimdesk.edi.reading import ElementReader
 from claimdesk.edi.tokenizer import Segment
 from claimdesk.edi.x835 import (
     EntityName,
@@ -354,13 +353,9 @@ class _Claim:
     lines: list[_Line] = field(default_factory=list)
 
 
-class _Reader:
+class _Reader(LevelReader[_Level]):
     def __init__(self, transaction: TransactionSet) -> None:
-        self.transaction = transaction
-        self.el = ElementReader(transaction)
-        self.hierarchy = Hierarchy(self.el)
-        self.levels: dict[str, _Level] = {}
-        self.ordered: list[_Level] = []
+        super().__init__(transaction)
         self.claims: list[ClaimStatusDetail] = []
 
     def read(self) -> ClaimStatusResponse:
@@ -369,10 +364,7 @@ class _Reader:
         level: _Level | None = None
         claim: _Claim | None = None
         line: _Line | None = None
-        for segment in self.transaction.segments[1:]:
-            sid = segment.elements[0]
-            if sid == "SE":
-                break
+        for segment, sid in self.body():
             if sid == "BHT" and bht is None and level is None:
                 bht = segment
             elif sid == "HL":
