@@ -7,7 +7,6 @@ claim-status service; anything else is read as an 835.
 from __future__ import annotations
 
 import getpass
-import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -25,24 +24,10 @@ from claimdesk.cli.app import (
     settings_of,
 )
 from claimdesk.domain.money import Money, MoneyError
-from claimdesk.edi.errors import X12Error
-from claimdesk.services.acknowledgments import AckReport, ingest_tier1_path
-from claimdesk.services.claim_status import StatusReport, ingest_claim_status_path
 from claimdesk.services.database import units_of_work
-from claimdesk.services.eligibility import AnswerReport
-from claimdesk.services.post_remittance import FileResult, PostingOptions, post_file
+from claimdesk.services.ingest import Tier1Report, archive_file, ingest_path
+from claimdesk.services.post_remittance import FileResult, PostingOptions
 from claimdesk.services.setup import set_up
-
-
-def _archive(path: Path, archive: Path) -> Path:
-    archive.mkdir(parents=True, exist_ok=True)
-    target = archive / path.name
-    counter = 1
-    while target.exists():
-        target = archive / f"{path.stem}.{counter}{path.suffix}"
-        counter += 1
-    shutil.move(path, target)
-    return target
 
 
 def _as_dict(result: FileResult) -> dict[str, object]:
@@ -106,30 +91,19 @@ def ingest(
             raise fail(f"{path}: no such file")
     set_up(settings)
     results: list[FileResult] = []
-    tier1_results: list[AckReport | AnswerReport | StatusReport] = []
+    tier1_results: list[Tier1Report] = []
     now = datetime.now(UTC)
     with units_of_work(settings) as uow_factory:
         for path in paths:
-            tier1: AckReport | AnswerReport | StatusReport | None = ingest_tier1_path(
-                uow_factory, path, now=now
-            )
-            if tier1 is None:
-                tier1 = ingest_claim_status_path(uow_factory, path, now=now)
-            if tier1 is not None:
-                tier1_results.append(tier1)
+            result = ingest_path(uow_factory, path, now=now, by=getpass.getuser(), options=options)
+            if not isinstance(result, FileResult):
+                tier1_results.append(result)
                 if from_inbox:
-                    _archive(path, settings.archive)
+                    archive_file(path, settings.archive)
                 continue
-            try:
-                result = post_file(
-                    uow_factory, path, now=now, by=getpass.getuser(), options=options
-                )
-            except (X12Error, UnicodeDecodeError) as exc:
-                result = FileResult(path.name, "", already_ingested=False)
-                result.problems.append(f"{path}: not a readable X12 file: {exc}")
             results.append(result)
             if from_inbox and (result.ok or result.already_ingested):
-                _archive(path, settings.archive)
+                archive_file(path, settings.archive)
     problems = not all(r.ok or r.already_ingested for r in results)
     if as_json:
         emit_json(

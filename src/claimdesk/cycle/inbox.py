@@ -4,22 +4,23 @@ A file is claimed by renaming it into ``inbox/processing/`` (a rename is atomic 
 system: of two readers racing for a file, one wins and the other finds it gone), so two
 processes sharing an inbox never read the same file. Posting has its own idempotency key on
 top (the file's SHA-256 and the 835's payer, payee and TRN02), so a file put back and read again
-posts nothing twice. Acknowledgments and 271s are read before 835s, as a clearinghouse sends
+posts nothing twice. Acknowledgments, 271s and 277s are read before 835s, as a clearinghouse sends
 them first.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from claimdesk.services.acknowledgments import AckReport, ingest_tier1_path
+from claimdesk.services.acknowledgments import AckReport
+from claimdesk.services.claim_status import StatusReport
 from claimdesk.services.eligibility import AnswerReport
-from claimdesk.services.post_remittance import FileResult, PostingOptions, post_file
+from claimdesk.services.ingest import archive_file, ingest_path
+from claimdesk.services.post_remittance import FileResult, PostingOptions
 from claimdesk.store.uow import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
@@ -34,12 +35,14 @@ class InboxReport:
     acknowledgments: list[AckReport] = field(default_factory=list)
     eligibility: list[AnswerReport] = field(default_factory=list)
     remittances: list[FileResult] = field(default_factory=list)
+    statuses: list[StatusReport] = field(default_factory=list)
     held: list[str] = field(default_factory=list)  # files whose posting is held for a problem
 
     def merge(self, other: InboxReport) -> None:
         self.acknowledgments += other.acknowledgments
         self.eligibility += other.eligibility
         self.remittances += other.remittances
+        self.statuses += other.statuses
         self.held += other.held
 
 
@@ -63,17 +66,6 @@ def claim_file(path: Path) -> Path | None:
     return target
 
 
-def _archive(path: Path, archive: Path) -> Path:
-    archive.mkdir(parents=True, exist_ok=True)
-    target = archive / path.name
-    counter = 1
-    while target.exists():
-        target = archive / f"{path.stem}.{counter}{path.suffix}"
-        counter += 1
-    shutil.move(path, target)
-    return target
-
-
 def ingest_claimed(
     uow_factory: UowFactory,
     path: Path,
@@ -86,19 +78,20 @@ def ingest_claimed(
     """Ingest one claimed file and archive it; an 835 held for a problem (already Tier 2 work)
     goes to ``archive/held``. An exception leaves the file in the processing folder."""
     report = InboxReport()
-    tier1 = ingest_tier1_path(uow_factory, path, now=now)
-    if isinstance(tier1, AckReport):
-        report.acknowledgments.append(tier1)
-    elif isinstance(tier1, AnswerReport):
-        report.eligibility.append(tier1)
+    result = ingest_path(uow_factory, path, now=now, by=by, options=options)
+    if isinstance(result, AckReport):
+        report.acknowledgments.append(result)
+    elif isinstance(result, AnswerReport):
+        report.eligibility.append(result)
+    elif isinstance(result, StatusReport):
+        report.statuses.append(result)
     else:
-        result = post_file(uow_factory, path, now=now, by=by, options=options)
         report.remittances.append(result)
         if not (result.ok or result.already_ingested):
             report.held.append(path.name)
-            _archive(path, archive / HELD)
+            archive_file(path, archive / HELD)
             return report
-    _archive(path, archive)
+    archive_file(path, archive)
     return report
 
 

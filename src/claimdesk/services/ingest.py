@@ -1,0 +1,58 @@
+"""Use case: ingest one X12 file of any kind a payer or clearinghouse sends back.
+
+999, 277CA and 271 files go to the Tier 1 services, 277 claim-status responses to the follow-up
+log, and anything else is posted as an 835 (whose reader reports a file that is not one). The
+command line, the simulated cycle and the worker all read files through this one dispatch.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from claimdesk.edi.errors import X12Error
+from claimdesk.services.acknowledgments import AckReport, ingest_tier1_path
+from claimdesk.services.claim_status import StatusReport, ingest_claim_status_path
+from claimdesk.services.eligibility import AnswerReport
+from claimdesk.services.post_remittance import FileResult, PostingOptions, post_file
+from claimdesk.store.uow import UnitOfWork
+
+UowFactory = Callable[[], UnitOfWork]
+Tier1Report = AckReport | AnswerReport | StatusReport
+
+
+def ingest_path(
+    uow_factory: UowFactory,
+    path: Path,
+    *,
+    now: datetime,
+    by: str,
+    options: PostingOptions | None = None,
+) -> Tier1Report | FileResult:
+    """Read ``path`` with the service its transaction calls for; a posting's result, or the
+    Tier 1 / claim-status report. A file that is not readable X12 is a posting problem."""
+    tier1: Tier1Report | None = ingest_tier1_path(uow_factory, path, now=now)
+    if tier1 is None:
+        tier1 = ingest_claim_status_path(uow_factory, path, now=now)
+    if tier1 is not None:
+        return tier1
+    try:
+        return post_file(uow_factory, path, now=now, by=by, options=options)
+    except (X12Error, UnicodeDecodeError) as exc:
+        result = FileResult(path.name, "", already_ingested=False)
+        result.problems.append(f"{path}: not a readable X12 file: {exc}")
+        return result
+
+
+def archive_file(path: Path, archive: Path) -> Path:
+    """Move ``path`` into ``archive`` without overwriting an earlier file of the same name."""
+    archive.mkdir(parents=True, exist_ok=True)
+    target = archive / path.name
+    counter = 1
+    while target.exists():
+        target = archive / f"{path.stem}.{counter}{path.suffix}"
+        counter += 1
+    shutil.move(path, target)
+    return target
