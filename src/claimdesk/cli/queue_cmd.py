@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from claimdesk.api.serialize import item_json
 from claimdesk.cli.app import (
     EXIT_INPUT_PROBLEMS,
     JsonOption,
@@ -35,45 +36,15 @@ REFUSALS = (WorkError, AccessError, UserError, MoneyError, work_queue.ItemNotFou
 
 
 def item_dict(item: WorkItem) -> dict[str, Any]:
-    s = item.score
+    """The API's JSON shape of an item, with what a terminal user also needs: the actions the
+    item offers, its lease and snooze, and how often its problem failed."""
     return {
-        "id": item.item_id,
-        "kind": item.kind.value,
-        "category": item.category,
-        "tier": item.tier,
-        "queue": item.queue,
-        "status": item.status.value,
-        "claim_id": item.claim_id,
-        "patient_account": item.patient_account,
+        **item_json(item),
         "remittance_id": item.remittance_id,
-        "amount_at_stake": str(item.amount_at_stake),
-        "deadline": item.deadline,
-        "deadline_kind": item.deadline_kind,
-        "assignee": item.assignee,
         "lease_until": item.lease_until,
         "snoozed_until": item.snoozed_until,
         "failures": item.failures,
         "actions": [a.value for a in actions_for(item.kind, appeal_rights=item.appeal_rights)],
-        "priority": {
-            "value": str(s.value),
-            "recovery_rate": str(s.recovery_rate),
-            "rate_source": s.rate_source,
-            "expected_recovery": str(s.expected_recovery),
-            "effort_minutes": s.effort_minutes,
-            "urgency": str(s.urgency),
-            "days_left": s.days_left,
-            "why": s.explain(),
-        },
-        "history": [
-            {
-                "at": e.at,
-                "by": e.by,
-                "action": e.action,
-                "to": e.to_status.value,
-                "detail": e.detail,
-            }
-            for e in item.history
-        ],
     }
 
 
