@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from claimdesk.api.desk import ClaimView, CoverageView, Dashboard, ItemView, PatientView
-from claimdesk.domain.work import WorkItem
-from claimdesk.services.held_claims import FixResult
-from claimdesk.services.post_remittance import FileResult
-from claimdesk.services.users import Person
-from claimdesk.store.web_repository import ClaimHit, PatientHit
+# Types only: the terminal's ``queue list`` uses item_json and must not load the web desk.
+if TYPE_CHECKING:
+    from claimdesk.api.desk import ClaimView, CoverageView, Dashboard, ItemView, PatientView
+    from claimdesk.domain.work import WorkItem
+    from claimdesk.services.held_claims import FixResult
+    from claimdesk.services.post_remittance import FileResult
+    from claimdesk.services.users import Person
+    from claimdesk.store.web_repository import ClaimHit, PatientHit
 
 
 def item_json(item: WorkItem) -> dict[str, Any]:

@@ -5,22 +5,60 @@ Exit status: 0 success, 1 the input had problems (reported), 2 the command could
 
 from __future__ import annotations
 
+import importlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+import typer.main
 from rich.console import Console
+from typer.core import TyperCommand, TyperGroup
 
+from claimdesk.cli.commands import COMMANDS
 from claimdesk.config import Settings
 
 EXIT_OK = 0
 EXIT_INPUT_PROBLEMS = 1
 EXIT_CANNOT_RUN = 2
 
+
+class CatalogGroup(TyperGroup):
+    """The program's command group: a command's modules are imported when it is asked for.
+
+    Help lists the catalog's summaries (see :mod:`claimdesk.cli.commands`) without importing
+    any command.
+    """
+
+    _listing = False
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
+            return None
+        if self._listing:
+            return TyperCommand(cmd_name, help=entry.summary)
+        for module in entry.modules:
+            importlib.import_module(module)
+        # The modules registered the command on ``app``; build it as typer would.
+        built: TyperGroup = typer.main.get_command(app)  # type: ignore[assignment]
+        return built.commands.get(cmd_name)
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
+
 app = typer.Typer(
     name="claimdesk",
+    cls=CatalogGroup,
     help="Medical billing for the tiered revenue cycle.",
     no_args_is_help=True,
     add_completion=False,
@@ -66,3 +104,14 @@ def fail(message: str, code: int = EXIT_CANNOT_RUN) -> typer.Exit:
 
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the report as JSON.")]
+
+
+def ready(settings: Settings) -> None:
+    """The home's folders and a current schema, before a command touches the database."""
+    # Imported here, not at the top: ``claimdesk --help`` must not load the database layer.
+    from claimdesk.services.setup import HomeError, open_home
+
+    try:
+        open_home(settings, lambda note: err_console.print(note, highlight=False))
+    except HomeError as exc:
+        raise fail(str(exc)) from exc

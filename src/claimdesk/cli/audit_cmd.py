@@ -12,10 +12,10 @@ from claimdesk.cli.app import (
     console,
     emit_json,
     fail,
+    ready,
     settings_of,
 )
 from claimdesk.services.database import units_of_work
-from claimdesk.services.setup import set_up
 
 audit_app = typer.Typer(
     help="The audit log of patient-data views and changes.", no_args_is_help=True
@@ -27,7 +27,7 @@ app.add_typer(audit_app, name="audit")
 def verify_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """Re-compute every record's hash; exit 1 naming the first record that was changed."""
     settings = settings_of(ctx)
-    set_up(settings)
+    ready(settings)
     with units_of_work(settings) as uow_factory:
         result = verify(uow_factory)
     if as_json:

@@ -13,13 +13,12 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from claimdesk.cli.app import JsonOption, app, console, emit_json, fail, settings_of
+from claimdesk.cli.app import JsonOption, app, console, emit_json, fail, ready, settings_of
 from claimdesk.codes.table import CodeImportError
 from claimdesk.config import Settings
 from claimdesk.cycle.policy import StaffPolicyError, load_staff_policy
 from claimdesk.cycle.run import CycleError, CycleOptions, CycleReport, run_cycle
 from claimdesk.scrub.config import ScrubConfigError
-from claimdesk.services.setup import set_up
 from claimdesk.services.trading_partners import TradingPartnerError
 
 
@@ -112,7 +111,7 @@ def cycle(
         staff = load_staff_policy(staff_policy)
     except (StaffPolicyError, OSError) as exc:
         raise fail(str(exc)) from exc
-    set_up(settings)
+    ready(settings)
     options = CycleOptions(
         days=days, scrub=scrub, seed=seed, start=first, bundle=bundle, staff=staff
     )

@@ -18,6 +18,7 @@ from claimdesk.cli.app import (
     console,
     emit_json,
     fail,
+    ready,
     settings_of,
 )
 from claimdesk.codes.reference import load_config
@@ -26,7 +27,6 @@ from claimdesk.scrub.config import ScrubConfigError
 from claimdesk.services.acknowledgments import KIND_271, tier1_kind
 from claimdesk.services.database import units_of_work
 from claimdesk.services.eligibility import AnswerReport, ingest_eligibility, send_inquiries
-from claimdesk.services.setup import set_up
 from claimdesk.services.trading_partners import TradingPartnerError, load_trading_partners
 
 
@@ -50,7 +50,7 @@ def eligibility(
         config = load_config(settings.home)
     except (TradingPartnerError, ScrubConfigError) as exc:
         raise fail(str(exc)) from exc
-    set_up(settings)
+    ready(settings)
     now = datetime.now(UTC)
     answers: list[AnswerReport] = []
     with units_of_work(settings) as uow_factory:

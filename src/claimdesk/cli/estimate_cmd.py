@@ -19,11 +19,11 @@ from claimdesk.cli.app import (
     emit_json,
     err_console,
     fail,
+    ready,
     settings_of,
 )
 from claimdesk.services.database import units_of_work
 from claimdesk.services.estimates import DirectoryError, estimate_encounter, import_directory
-from claimdesk.services.setup import set_up
 
 plans_app = typer.Typer(help="The plan/tier directory you maintain.", no_args_is_help=True)
 app.add_typer(plans_app, name="plans")
@@ -45,7 +45,7 @@ def import_plans(
     if not path.is_file():
         raise fail(f"cannot read {path}: no such file")
     settings = settings_of(ctx)
-    set_up(settings)
+    ready(settings)
     try:
         with units_of_work(settings) as uow_factory:
             changed = import_directory(
@@ -69,7 +69,7 @@ def estimate(
 ) -> None:
     """Estimate what the patient owes for a visit, line by line, and keep the estimate."""
     settings = settings_of(ctx)
-    set_up(settings)
+    ready(settings)
     try:
         with units_of_work(settings) as uow_factory:
             outcome = estimate_encounter(

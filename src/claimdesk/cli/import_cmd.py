@@ -18,11 +18,11 @@ from claimdesk.cli.app import (
     emit_json,
     err_console,
     fail,
+    ready,
     settings_of,
 )
 from claimdesk.services.import_bundle import BundleImportError
 from claimdesk.services.import_folder import import_folder
-from claimdesk.services.setup import set_up
 
 
 @app.command("import")
@@ -37,7 +37,7 @@ def import_(
     if not bundle_dir.is_dir():
         raise fail(f"{bundle_dir} is not a folder")
     settings = settings_of(ctx)
-    set_up(settings)
+    ready(settings)
     try:
         outcome = import_folder(settings, bundle_dir, user=getpass.getuser(), now=datetime.now(UTC))
     except BundleImportError as exc:

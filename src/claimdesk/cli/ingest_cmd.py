@@ -21,13 +21,13 @@ from claimdesk.cli.app import (
     console,
     emit_json,
     fail,
+    ready,
     settings_of,
 )
 from claimdesk.domain.money import Money, MoneyError
 from claimdesk.services.database import units_of_work
 from claimdesk.services.ingest import Tier1Report, archive_file, ingest_path
 from claimdesk.services.post_remittance import FileResult, PostingOptions
-from claimdesk.services.setup import set_up
 
 
 def _as_dict(result: FileResult) -> dict[str, object]:
@@ -89,7 +89,7 @@ def ingest(
     for path in paths:
         if not path.is_file():
             raise fail(f"{path}: no such file")
-    set_up(settings)
+    ready(settings)
     results: list[FileResult] = []
     tier1_results: list[Tier1Report] = []
     now = datetime.now(UTC)

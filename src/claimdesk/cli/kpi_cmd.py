@@ -16,12 +16,20 @@ from claimdesk.analytics.export import explanation_csv, report_csv_files
 from claimdesk.analytics.prevention import RecurringDenial
 from claimdesk.analytics.report import KPI_NAMES, UnknownKpiError
 from claimdesk.analytics.results import Cell, KpiExplanation, KpiReport, Table, display
-from claimdesk.cli.app import JsonOption, app, console, emit_json, err_console, fail, settings_of
+from claimdesk.cli.app import (
+    JsonOption,
+    app,
+    console,
+    emit_json,
+    err_console,
+    fail,
+    ready,
+    settings_of,
+)
 from claimdesk.codes.reference import load_config
 from claimdesk.scrub.config import ScrubConfigError
 from claimdesk.services.database import units_of_work
 from claimdesk.services.kpis import MonthKpis, Tier3Report, explain, tier3_report
-from claimdesk.services.setup import set_up
 
 DEFAULT_DAYS = 90
 TABLE_ROWS = 20  # a practice has thousands of patients: the terminal shows the largest rows
@@ -246,8 +254,10 @@ def kpi(
     recurring: RecurringOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Tier 3 KPIs (HFMA/MGMA definitions), each traceable to the claims behind it, with the
-    monthly trend and the denial-to-prevention loop; CSV files and SVG charts on request."""
+    """Tier 3 KPIs (HFMA/MGMA definitions), each traceable to the claims behind it.
+
+    With the monthly trend and the denial-to-prevention loop; CSV files and SVG charts on request.
+    """
     end = _day(end_text, "--to", datetime.now(UTC).date())
     start = _day(start_text, "--from", end - timedelta(days=DEFAULT_DAYS - 1))
     if end < start:
@@ -255,7 +265,7 @@ def kpi(
     if explain_name is not None and charts_dir is not None:
         raise fail("--charts draws the whole report; leave out --explain")
     settings = settings_of(ctx)
-    set_up(settings)
+    ready(settings)
     if explain_name is not None:
         with units_of_work(settings) as factory, factory() as uow:
             try:

@@ -16,6 +16,7 @@ from claimdesk.cli.app import (
     console,
     emit_json,
     fail,
+    ready,
     settings_of,
 )
 from claimdesk.domain.money import Money, MoneyError
@@ -25,7 +26,6 @@ from claimdesk.routing.actions import actions_for
 from claimdesk.routing.policy import shipped_policy
 from claimdesk.services import work_queue
 from claimdesk.services.database import units_of_work
-from claimdesk.services.setup import set_up
 from claimdesk.services.users import UserError
 
 queue_app = typer.Typer(help="The work queues, by tier.", no_args_is_help=True)
@@ -73,7 +73,7 @@ def list_items(
 ) -> None:
     """Items in the order they will be handed out (best first)."""
     settings = settings_of(ctx)
-    set_up(settings)
+    ready(settings)
     tiers = shipped_policy().queues()
     queues = [q for q, t in tiers.items() if (tier is None or t == tier) and queue in (None, q)]
     with units_of_work(settings) as uow_factory:
@@ -104,7 +104,7 @@ def next_item(
 ) -> None:
     """Take the best open item of the queues USER may work, with a lease."""
     settings = settings_of(ctx)
-    set_up(settings)
+    ready(settings)
     with units_of_work(settings) as uow_factory:
         try:
             item = work_queue.next_item(
@@ -124,7 +124,7 @@ def next_item(
 def show(ctx: typer.Context, item_id: int, as_json: JsonOption = False) -> None:
     """One item with its score parts, possible actions and full history."""
     settings = settings_of(ctx)
-    set_up(settings)
+    ready(settings)
     with units_of_work(settings) as uow_factory:
         try:
             item = work_queue.show(uow_factory, item_id)
@@ -151,7 +151,7 @@ def act(
 ) -> None:
     """Work an item you hold: renew its lease, release, snooze, note, escalate or close it."""
     settings = settings_of(ctx)
-    set_up(settings)
+    ready(settings)
     policy = shipped_policy()
     now = datetime.now(UTC)
     with units_of_work(settings) as uow_factory:

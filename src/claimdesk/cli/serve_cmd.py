@@ -7,10 +7,9 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from claimdesk.cli.app import app, console, settings_of
+from claimdesk.cli.app import app, console, ready, settings_of
 from claimdesk.routing.policy import shipped_policy
 from claimdesk.services.database import units_of_work
-from claimdesk.services.setup import set_up
 from claimdesk.web.app import create_app
 from claimdesk.web.config import DeskConfig
 
@@ -25,7 +24,7 @@ def serve(
 ) -> None:
     """Serve the web desk and the API (put TLS in front of it for anything but this machine)."""
     settings = settings_of(ctx)
-    set_up(settings)
+    ready(settings)
     with units_of_work(settings) as uow_factory:
         # Cookies are marked Secure unless the desk listens on this machine only over plain HTTP.
         config = DeskConfig(

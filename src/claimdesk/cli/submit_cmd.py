@@ -18,13 +18,13 @@ from claimdesk.cli.app import (
     console,
     emit_json,
     fail,
+    ready,
     settings_of,
 )
 from claimdesk.codes.reference import load_config, load_reference
 from claimdesk.codes.table import CodeImportError
 from claimdesk.scrub.config import ScrubConfigError
 from claimdesk.services.database import units_of_work
-from claimdesk.services.setup import set_up
 from claimdesk.services.submit import submit
 from claimdesk.services.trading_partners import TradingPartnerError, load_trading_partners
 
@@ -39,7 +39,7 @@ def submit_(ctx: typer.Context, as_json: JsonOption = False) -> None:
         reference = load_reference(settings.home / "codes")
     except (TradingPartnerError, ScrubConfigError, CodeImportError, ValueError) as exc:
         raise fail(str(exc)) from exc
-    set_up(settings)
+    ready(settings)
     with units_of_work(settings) as uow_factory:
         report = submit(
             uow_factory,

@@ -5,9 +5,16 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from claimdesk.cli.app import EXIT_CANNOT_RUN, JsonOption, app, console, emit_json, settings_of
+from claimdesk.cli.app import (
+    EXIT_CANNOT_RUN,
+    JsonOption,
+    app,
+    console,
+    emit_json,
+    ready,
+    settings_of,
+)
 from claimdesk.services.practice_summary import PracticeSummary, summarize
-from claimdesk.services.setup import set_up
 
 
 def print_summary(summary: PracticeSummary) -> None:
@@ -35,7 +42,7 @@ def print_summary(summary: PracticeSummary) -> None:
 def summary(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """What the books hold: counts, charges by payer, and ledger totals that must balance."""
     settings = settings_of(ctx)
-    set_up(settings)
+    ready(settings)
     result = summarize(settings)
     if as_json:
         emit_json(result.as_dict())

@@ -9,11 +9,10 @@ from typing import Annotated
 
 import typer
 
-from claimdesk.cli.app import EXIT_INPUT_PROBLEMS, app, console, fail, settings_of
+from claimdesk.cli.app import EXIT_INPUT_PROBLEMS, app, console, fail, ready, settings_of
 from claimdesk.domain.money import Money, MoneyError
 from claimdesk.services import tier2
 from claimdesk.services.database import units_of_work
-from claimdesk.services.setup import set_up
 from claimdesk.services.trading_partners import TradingPartnerError, load_trading_partners
 from claimdesk.services.users import UserError
 from claimdesk.services.work_queue import UowFactory
@@ -27,7 +26,7 @@ ClaimArgument = Annotated[str, typer.Argument(help="Our claim id (CLM01).")]
 
 def _run(ctx: typer.Context, action: str, work: Callable[[UowFactory], str]) -> None:
     settings = settings_of(ctx)
-    set_up(settings)
+    ready(settings)
     with units_of_work(settings) as uow_factory:
         try:
             console.print(work(uow_factory), markup=False, highlight=False)

@@ -15,12 +15,12 @@ from claimdesk.cli.app import (
     console,
     emit_json,
     fail,
+    ready,
     settings_of,
 )
 from claimdesk.routing.access import AccessError, Role
 from claimdesk.routing.policy import shipped_policy
 from claimdesk.services.database import units_of_work
-from claimdesk.services.setup import set_up
 from claimdesk.services.users import UserError, add_user, grant_queue, list_people
 
 users_app = typer.Typer(help="People, their roles and their extra queues.", no_args_is_help=True)
@@ -39,7 +39,7 @@ def add(
 ) -> None:
     """Add a person with a role (the first person must be an admin adding themself)."""
     settings = settings_of(ctx)
-    set_up(settings)
+    ready(settings)
     with units_of_work(settings) as uow_factory:
         try:
             user = add_user(
@@ -59,7 +59,7 @@ def add(
 def allow(ctx: typer.Context, user_id: str, queue: str, by: ByOption) -> None:
     """Allow a person to work one more queue."""
     settings = settings_of(ctx)
-    set_up(settings)
+    ready(settings)
     with units_of_work(settings) as uow_factory:
         try:
             added = grant_queue(
@@ -79,7 +79,7 @@ def allow(ctx: typer.Context, user_id: str, queue: str, by: ByOption) -> None:
 def list_users(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """Everyone, with their role and the queues they may work."""
     settings = settings_of(ctx)
-    set_up(settings)
+    ready(settings)
     with units_of_work(settings) as uow_factory:
         people = list_people(uow_factory, shipped_policy())
     if as_json:

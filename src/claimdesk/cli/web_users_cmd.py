@@ -6,14 +6,13 @@ from typing import Annotated
 
 import typer
 
-from claimdesk.cli.app import EXIT_INPUT_PROBLEMS, console, fail, settings_of
+from claimdesk.cli.app import EXIT_INPUT_PROBLEMS, console, fail, ready, settings_of
 from claimdesk.cli.users_cmd import ByOption, users_app
 from claimdesk.routing.access import AccessError
 from claimdesk.security import totp
 from claimdesk.security.accounts import enable_totp, set_password
 from claimdesk.security.passwords import PasswordRuleError
 from claimdesk.services.database import units_of_work
-from claimdesk.services.setup import set_up
 from claimdesk.services.users import UserError
 from claimdesk.web.config import utc_now
 
@@ -37,7 +36,7 @@ def password(
 ) -> None:
     """Set a person's web password (12 or more characters); their sessions end."""
     settings = settings_of(ctx)
-    set_up(settings)
+    ready(settings)
     with units_of_work(settings) as uow_factory:
         try:
             set_password(uow_factory, user_id, new_password, by=by, now=utc_now())
@@ -50,7 +49,7 @@ def password(
 def enrol_totp(ctx: typer.Context, user_id: str, by: ByOption) -> None:
     """Give a person a one-time-code secret; prints the URI to add to an authenticator app."""
     settings = settings_of(ctx)
-    set_up(settings)
+    ready(settings)
     with units_of_work(settings) as uow_factory:
         try:
             secret = enable_totp(uow_factory, user_id, by=by)

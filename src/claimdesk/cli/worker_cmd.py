@@ -14,9 +14,8 @@ from typing import Annotated
 import typer
 from sqlalchemy import make_url
 
-from claimdesk.cli.app import app, console, fail, settings_of
+from claimdesk.cli.app import app, console, fail, ready, settings_of
 from claimdesk.config import Settings
-from claimdesk.services.setup import set_up
 from claimdesk.worker.inprocess import run_round
 from claimdesk.worker.jobs import JOBS
 
@@ -50,7 +49,7 @@ def worker(
 ) -> None:
     """Run background jobs: procrastinate on PostgreSQL, in process on SQLite."""
     settings = settings_of(ctx)
-    set_up(settings)
+    ready(settings)
     unknown = sorted(set(enqueue_jobs or []) - set(JOBS))
     if unknown:
         raise fail(f"--enqueue: no job named {', '.join(unknown)}; jobs: {', '.join(JOBS)}")

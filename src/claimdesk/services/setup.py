@@ -1,14 +1,24 @@
-"""``claimdesk init``: the data home's folders and a database at the newest schema."""
+"""The data home's folders and a database at the newest schema.
+
+``set_up`` (``claimdesk init``) creates what is missing and migrates. Every other command calls
+``open_home``, which checks the schema revision with one query and migrates only when the
+database is behind, saying so; a database newer than this program is refused.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import make_url
 
 from claimdesk.config import Settings
 from claimdesk.store.engine import make_engine
-from claimdesk.store.migrate import upgrade_to_head
+from claimdesk.store.schema_version import SCHEMA_HEAD, schema_revision
+
+
+class HomeError(RuntimeError):
+    """The data home cannot be used by this program; the message says why and what to do."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,13 +34,21 @@ class SetupReport:
         return self.revision_before != self.revision_after
 
 
-def set_up(settings: Settings) -> SetupReport:
-    """Create what is missing and migrate the database; running it again changes nothing."""
+def _folders(settings: Settings) -> list[str]:
     created: list[str] = []
     for folder in (settings.home, settings.inbox, settings.outbox, settings.archive):
         if not folder.is_dir():
             folder.mkdir(parents=True, exist_ok=True)
             created.append(str(folder))
+    return created
+
+
+def set_up(settings: Settings) -> SetupReport:
+    """Create what is missing and migrate the database; running it again changes nothing."""
+    # Alembic is loaded only here: the commands that find the schema current never pay for it.
+    from claimdesk.store.migrate import upgrade_to_head
+
+    created = _folders(settings)
     url = make_url(settings.effective_database_url)
     engine = make_engine(url)
     try:
@@ -43,4 +61,33 @@ def set_up(settings: Settings) -> SetupReport:
         database=url.render_as_string(hide_password=True),
         revision_before=before,
         revision_after=after,
+    )
+
+
+def open_home(settings: Settings, say: Callable[[str], None]) -> None:
+    """Make the home usable for a command: folders present and the schema current.
+
+    One query reads the schema revision; only a database that is behind (or empty) is migrated,
+    and ``say`` is told so. A revision this program does not know raises :class:`HomeError`.
+    """
+    _folders(settings)
+    url = make_url(settings.effective_database_url)
+    engine = make_engine(url)
+    try:
+        revision = schema_revision(engine)
+    finally:
+        engine.dispose()
+    if revision == SCHEMA_HEAD:
+        return
+    if revision is not None and revision > SCHEMA_HEAD:
+        raise HomeError(
+            f"the database {url.render_as_string(hide_password=True)} is at schema revision "
+            f"{revision}, newer than this claimdesk knows ({SCHEMA_HEAD}): install the newer "
+            "claimdesk that wrote it"
+        )
+    report = set_up(settings)
+    say(
+        f"the database {report.database} was "
+        f"{'empty' if revision is None else f'at schema {revision}'}: migrated to "
+        f"{report.revision_after} (claimdesk init does this too)"
     )
