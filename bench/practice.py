@@ -11,7 +11,7 @@ import csv
 import os
 import sqlite3
 import tempfile
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bench.timing import Timing, timed
@@ -21,6 +21,10 @@ from claimdesk.store.engine import make_engine
 from claimdesk.store.migrate import upgrade_to_head
 from claimdesk.store.uow import unit_of_work_factory
 from claimdesk.synth import write_practice
+
+# The synthetic practice's today in this file's bundles, and the days of visits before it.
+REFERENCE_DATE = date(2026, 9, 30)
+PERIOD_DAYS = 365
 
 ENCOUNTERS = int(os.environ.get("BENCH_ENCOUNTERS", "100000"))
 PATIENTS = max(1, ENCOUNTERS * 3 // 10)
@@ -50,7 +54,14 @@ def run() -> list[Timing]:
         print(f"practice: {PATIENTS} patients, {ENCOUNTERS} encounters")
         synth, summary = timed(
             "synth (write the bundle)",
-            lambda: write_practice(bundle, patients=PATIENTS, encounters=ENCOUNTERS, seed=1),
+            lambda: write_practice(
+                bundle,
+                patients=PATIENTS,
+                encounters=ENCOUNTERS,
+                seed=1,
+                as_of=REFERENCE_DATE,
+                days=PERIOD_DAYS,
+            ),
         )
         print(f"  rows: {summary.counts}")
         floor, _ = timed(

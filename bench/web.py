@@ -16,7 +16,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -43,9 +43,13 @@ from claimdesk.services.trading_partners import TradingPartners
 from claimdesk.services.users import add_user
 from claimdesk.store.engine import make_engine
 from claimdesk.store.uow import UnitOfWork, unit_of_work_factory
-from claimdesk.synth.practice import REFERENCE_DATE, write_practice
+from claimdesk.synth.practice import write_practice
 from claimdesk.web.app import create_app
 from claimdesk.web.config import DeskConfig
+
+# The synthetic practice's today in this file's bundles, and the days of visits before it.
+REFERENCE_DATE = date(2026, 9, 30)
+PERIOD_DAYS = 365
 
 CLAIMS = int(os.environ.get("BENCH_WEB_CLAIMS", "1000000"))
 TARGET_MS = 100.0
@@ -76,7 +80,15 @@ ITEM_COLUMNS = (
 
 def _practice(settings: Settings, folder: Path) -> UowFactory:
     """A small practice worked through submission and posting by the real services."""
-    write_practice(folder, patients=80, encounters=240, seed=8, defect_rate=0.1)
+    write_practice(
+        folder,
+        patients=80,
+        encounters=240,
+        seed=8,
+        defect_rate=0.1,
+        as_of=REFERENCE_DATE,
+        days=PERIOD_DAYS,
+    )
     set_up(settings)
     imported = import_folder(settings, folder, user="bench", now=SUBMITTED)
     if imported.report is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -36,8 +36,12 @@ from claimdesk.services.trading_partners import TradingPartners
 from claimdesk.services.users import add_user
 from claimdesk.store.engine import make_engine
 from claimdesk.store.uow import UnitOfWork, unit_of_work_factory
-from claimdesk.synth.practice import REFERENCE_DATE, write_practice
+from claimdesk.synth.practice import write_practice
 from claimdesk.web.config import DeskConfig
+
+# The synthetic practice's today in this file's bundles, and the days of visits before it.
+REFERENCE_DATE = date(2026, 9, 30)
+PERIOD_DAYS = 365
 
 PASSWORD = "correct horse battery staple"
 POLICY = shipped_policy()
@@ -79,7 +83,15 @@ def _bring_to_top(
 
 def build_practice(tmp: Path) -> BillingPractice:
     bundle = tmp / "bundle"
-    write_practice(bundle, patients=60, encounters=160, seed=11, defect_rate=0.1)
+    write_practice(
+        bundle,
+        patients=60,
+        encounters=160,
+        seed=11,
+        defect_rate=0.1,
+        as_of=REFERENCE_DATE,
+        days=PERIOD_DAYS,
+    )
     settings = Settings(home=tmp / "home")
     set_up(settings)
     imported = import_folder(settings, bundle, user="e2e", now=SUBMITTED)

@@ -27,7 +27,11 @@ from claimdesk.services.trading_partners import TradingPartners
 from claimdesk.store.remit_tables import ClaimPaymentRow, RemittanceRow
 from claimdesk.store.tables import ClaimRow, ClaimStatusRow, LedgerPostingRow
 from claimdesk.store.work_tables import WorkItemRow
-from claimdesk.synth.practice import PERIOD_DAYS, REFERENCE_DATE, write_practice
+from claimdesk.synth.practice import write_practice
+
+# The synthetic practice's today in this file's bundles, and the days of visits before it.
+REFERENCE_DATE = date(2026, 9, 30)
+PERIOD_DAYS = 365
 
 DAYS = 30
 PATIENTS, ENCOUNTERS, SEED = 600, 2400, 41
@@ -42,7 +46,14 @@ ADJUDICATED = ("paid", "partially_paid", "denied")
 
 def _run(folder: Path, *, scrub: bool) -> tuple[Settings, CycleReport]:
     bundle = folder / "bundle"
-    write_practice(bundle, patients=PATIENTS, encounters=ENCOUNTERS, seed=SEED)
+    write_practice(
+        bundle,
+        patients=PATIENTS,
+        encounters=ENCOUNTERS,
+        seed=SEED,
+        as_of=REFERENCE_DATE,
+        days=PERIOD_DAYS,
+    )
     settings = Settings(home=folder / "home")
     set_up(settings)
     imported = import_folder(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import sys
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from claimdesk.codes.reference import load_config, load_reference
@@ -18,10 +18,14 @@ from claimdesk.services.setup import set_up
 from claimdesk.services.submit import HOLD_KEY, submit
 from claimdesk.services.trading_partners import TradingPartners
 from claimdesk.synth.defects import DefectKind
-from claimdesk.synth.practice import REFERENCE_DATE, write_practice
+from claimdesk.synth.practice import write_practice
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit" / "edi"))
 from pyx12_oracle import pyx12_errors
+
+# The synthetic practice's today in this file's bundles, and the days of visits before it.
+REFERENCE_DATE = date(2026, 9, 30)
+PERIOD_DAYS = 365
 
 # The rule each planted defect must trip (the answer key's kinds).
 EXPECTED_RULE = {
@@ -42,7 +46,15 @@ PARTNERS = TradingPartners(submitter_id="RFMG001", contact_name="Billing", phone
 
 def test_defects_are_held_with_their_rules_and_clean_claims_pass_pyx12(tmp_path: Path) -> None:
     bundle = tmp_path / "bundle"
-    summary = write_practice(bundle, patients=80, encounters=200, seed=11, defect_rate=0.1)
+    summary = write_practice(
+        bundle,
+        patients=80,
+        encounters=200,
+        seed=11,
+        defect_rate=0.1,
+        as_of=REFERENCE_DATE,
+        days=PERIOD_DAYS,
+    )
     assert all(summary.defects[kind.value] > 0 for kind in DefectKind)
     settings = Settings(home=tmp_path / "home")
     set_up(settings)

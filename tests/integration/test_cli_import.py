@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,10 @@ from typer.testing import CliRunner
 
 from claimdesk.cli import app
 from claimdesk.synth import write_practice
+
+# The synthetic practice's today in this file's bundles, and the days of visits before it.
+REFERENCE_DATE = date(2026, 9, 30)
+PERIOD_DAYS = 365
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "bundles"
 
@@ -24,12 +29,13 @@ def run(database_url: str, tmp_path: Path) -> object:
     home = tmp_path / "home"
 
     def invoke(*args: str) -> tuple[int, str]:
+        # JSON is on stdout alone: a fresh home says on stderr that its database was created.
         result = runner.invoke(
             app,
             ["--home", str(home), *args],
             env={"CLAIMDESK_DATABASE_URL": database_url},
         )
-        return result.exit_code, result.output
+        return result.exit_code, result.stdout if "--json" in args else result.output
 
     return invoke
 
@@ -55,7 +61,9 @@ def test_bad_bundle_reports_every_row_and_imports_nothing(run: object) -> None:
 
 def test_import_twice_changes_nothing_and_books_balance(run: object, tmp_path: Path) -> None:
     bundle = tmp_path / "bundle"
-    write_practice(bundle, patients=30, encounters=120, seed=3)
+    write_practice(
+        bundle, patients=30, encounters=120, seed=3, as_of=REFERENCE_DATE, days=PERIOD_DAYS
+    )
     code, output = run("import", str(bundle), "--json")  # type: ignore[operator]
     assert code == 0, output
     first = json.loads(output)

@@ -29,7 +29,11 @@ from claimdesk.services.trading_partners import TradingPartners
 from claimdesk.store.remit_tables import ClaimPaymentRow, RemittanceRow
 from claimdesk.store.tables import ClaimRow, ClaimStatusRow, LedgerEntryRow, LedgerPostingRow
 from claimdesk.store.uow import UnitOfWork
-from claimdesk.synth.practice import REFERENCE_DATE, write_practice
+from claimdesk.synth.practice import write_practice
+
+# The synthetic practice's today in this file's bundles, and the days of visits before it.
+REFERENCE_DATE = date(2026, 9, 30)
+PERIOD_DAYS = 365
 
 NOW = datetime(REFERENCE_DATE.year, REFERENCE_DATE.month, REFERENCE_DATE.day, 18, tzinfo=UTC)
 PARTNERS = TradingPartners(submitter_id="RFMG001", contact_name="Billing", phone="6145550100")
@@ -43,7 +47,15 @@ UowFactory = Callable[[], UnitOfWork]
 def practice(tmp_path: Path, database_url: str) -> Iterator[UowFactory]:
     """The practice after one submission and every answer to it, on the test's database."""
     bundle = tmp_path / "bundle"
-    write_practice(bundle, patients=40, encounters=120, seed=7, defect_rate=0.08)
+    write_practice(
+        bundle,
+        patients=40,
+        encounters=120,
+        seed=7,
+        defect_rate=0.08,
+        as_of=REFERENCE_DATE,
+        days=PERIOD_DAYS,
+    )
     settings = Settings(home=tmp_path / "home", database_url=database_url)
     set_up(settings)
     imported = import_folder(settings, bundle, user="kpi-test", now=NOW)

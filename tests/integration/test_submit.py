@@ -4,7 +4,7 @@ accepts, update statuses and history, hold the rest as Tier 1 work, release a fi
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,6 +24,10 @@ from claimdesk.services.submit import HOLD_KEY
 from claimdesk.store.uow import UnitOfWork
 from claimdesk.synth.practice import write_practice
 from unit.edi.pyx12_oracle import pyx12_errors
+
+# The synthetic practice's today in this file's bundles, and the days of visits before it.
+REFERENCE_DATE = date(2026, 9, 30)
+PERIOD_DAYS = 365
 
 
 def _status(uow: UnitOfWork, claim_id: str) -> ClaimStatus:
@@ -144,7 +148,15 @@ def test_a_claim_the_837_cannot_carry_is_held_with_the_writers_reason(
 def test_cli_eligibility_then_submit(tmp_path: Path) -> None:
     home = tmp_path / "home"
     bundle = tmp_path / "bundle"
-    write_practice(bundle, patients=12, encounters=25, seed=3, defect_rate=0.2)
+    write_practice(
+        bundle,
+        patients=12,
+        encounters=25,
+        seed=3,
+        defect_rate=0.2,
+        as_of=REFERENCE_DATE,
+        days=PERIOD_DAYS,
+    )
     runner = CliRunner()
     base = ["--home", str(home)]
     assert runner.invoke(app, [*base, "import", str(bundle)], env={}).exit_code == 0

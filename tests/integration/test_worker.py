@@ -16,7 +16,7 @@ import sys
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -40,8 +40,12 @@ from claimdesk.services.submit import submit
 from claimdesk.services.trading_partners import TradingPartners
 from claimdesk.store.engine import make_engine
 from claimdesk.store.remit_tables import ClaimPaymentRow, RemittanceRow
-from claimdesk.synth.practice import PERIOD_DAYS, REFERENCE_DATE, write_practice
+from claimdesk.synth.practice import write_practice
 from claimdesk.worker.queue import enqueue, ensure_schema
+
+# The synthetic practice's today in this file's bundles, and the days of visits before it.
+REFERENCE_DATE = date(2026, 9, 30)
+PERIOD_DAYS = 365
 
 PARTNERS = TradingPartners(submitter_id="RFMG001", contact_name="Billing", phone="6145550100")
 BILLED_DAYS, PAID_DAYS, INBOX_JOBS = 14, 50, 8
@@ -79,7 +83,9 @@ def postgres_url() -> Iterator[str]:
 def _billed_practice(tmp_path: Path, settings: Settings) -> Path:
     """Bill 14 days of visits; the 835s of 50 days wait in a staging folder."""
     bundle = tmp_path / "bundle"
-    write_practice(bundle, patients=150, encounters=700, seed=3)
+    write_practice(
+        bundle, patients=150, encounters=700, seed=3, as_of=REFERENCE_DATE, days=PERIOD_DAYS
+    )
     start = REFERENCE_DATE - timedelta(days=PERIOD_DAYS)
     imported = import_folder(
         settings, bundle, user="test", now=datetime.combine(start, time(8), tzinfo=UTC)

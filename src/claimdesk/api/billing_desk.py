@@ -22,6 +22,7 @@ from claimdesk.audit.log import Outcome as AuditOutcome
 from claimdesk.codes.reference import load_config, load_reference
 from claimdesk.config import Settings
 from claimdesk.denials.table import shipped_table
+from claimdesk.domain.clock import practice_today
 from claimdesk.domain.eligibility import BenefitFigures
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import Outcome, WorkAction, WorkError, WorkItem, WorkStatus
@@ -421,10 +422,16 @@ class BillingDesk(Desk):
 
     # Figures.
 
+    def today(self) -> date:
+        """The practice's date now (its time zone), the end of every default period."""
+        with self.uow_factory() as uow:
+            zone = uow.practice.profile().time_zone
+        return practice_today(self.clock(), zone)
+
     def figures(self, actor: Actor) -> dashboard.DashboardFigures:
         actor.require(Capability.SEE_SUMMARY)
         home = None if self.settings is None else self.settings.home
-        return dashboard.figures(self.uow_factory, today=self.clock().date(), home=home)
+        return dashboard.figures(self.uow_factory, today=self.today(), home=home)
 
     def figure_claims(
         self,
@@ -439,7 +446,7 @@ class BillingDesk(Desk):
         """The claims behind a KPI (or one part of it) over the dashboard's period, or over
         ``start``..``end`` when given (a month of the trend)."""
         actor.require(Capability.SEE_SUMMARY)
-        first, last = dashboard.period(self.clock().date())
+        first, last = dashboard.period(self.today())
         try:
             found = dashboard.claims_behind(
                 self.uow_factory,
@@ -467,7 +474,7 @@ class BillingDesk(Desk):
         return FigureClaims(kpi, label, found.amount, hits)
 
     def _kpi_period(self, start: date | None, end: date | None) -> tuple[date, date]:
-        first, last = dashboard.period(self.clock().date())
+        first, last = dashboard.period(self.today())
         start, end = start or first, end or last
         if start > end:
             raise WorkError(f"period: from {start} is after to {end}")

@@ -15,6 +15,7 @@ from typing import TypeVar
 from claimdesk.bundle.layout import LIST_SEPARATOR
 from claimdesk.domain.coverage import NetworkTier, Priority, Relationship
 from claimdesk.domain.encounters import MAX_DIAGNOSES, MAX_MODIFIERS, MAX_POINTERS
+from claimdesk.domain.filing import FilingLimit
 from claimdesk.domain.money import Money
 from claimdesk.domain.parties import Sex
 from claimdesk.domain.payers import PayerKind
@@ -84,6 +85,14 @@ def parse_positive_int(text: str) -> int:
     if not _DIGITS.fullmatch(text) or int(text) == 0:
         raise CellError(f"not a positive whole number: {text!r}")
     return int(text)
+
+
+def parse_filing_limit(text: str) -> FilingLimit:
+    """A timely filing limit as the payer states it: ``90 days``, ``12 months``, ``1 year``."""
+    try:
+        return FilingLimit.parse(text)
+    except ValueError as exc:
+        raise CellError(str(exc)) from None
 
 
 def parse_units(text: str) -> Decimal:

@@ -38,11 +38,13 @@ PAYERS = FileLayout(
         "payer_id",
         "name",
         "kind",
+        "timely_filing",
         "timely_filing_days",
         "appeal_window_days",
         "member_id_pattern",
     ),
-    optional=frozenset({"member_id_pattern"}),
+    # The filing limit is in timely_filing ("12 months") or timely_filing_days: either will do.
+    optional=frozenset({"timely_filing", "timely_filing_days", "member_id_pattern"}),
     key=("payer_id",),
 )
 PROVIDERS = FileLayout(

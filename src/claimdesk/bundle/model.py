@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from claimdesk.domain.coverage import Coverage
@@ -35,6 +36,7 @@ class PracticeBundle:
     fee_schedule: tuple[FeeScheduleItem, ...] = ()
     contracts: tuple[ContractRate, ...] = ()
     encounters: tuple[Encounter, ...] = ()
+    practice: Mapping[str, str] = field(default_factory=dict)  # practice.toml, checked
 
 
 @dataclass(frozen=True, slots=True)

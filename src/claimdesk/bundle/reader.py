@@ -28,6 +28,7 @@ from claimdesk.bundle.cells import (
     parse_choice,
     parse_date,
     parse_diagnosis_code,
+    parse_filing_limit,
     parse_modifier,
     parse_modifiers,
     parse_money,
@@ -47,9 +48,11 @@ from claimdesk.bundle.model import BundleReadResult, PracticeBundle, RowError
 from claimdesk.bundle.table import FILE_ROW, KeyIndex, Row, Table
 from claimdesk.domain.coverage import Coverage, Subscriber
 from claimdesk.domain.encounters import Encounter, ServiceLine
+from claimdesk.domain.filing import FilingLimit, FilingUnit
 from claimdesk.domain.money import Money
 from claimdesk.domain.parties import Address, Guarantor, Patient
 from claimdesk.domain.payers import ContractRate, FeeScheduleItem, Payer
+from claimdesk.domain.practice import PRACTICE_FILE, ProfileError, parse_practice_file
 from claimdesk.domain.providers import Facility, Provider
 
 T = TypeVar("T")
@@ -58,12 +61,16 @@ _FILE_ORDER = {layout.name: position for position, layout in enumerate(files.LAY
 _CITY_STATE_ZIP = ("city", "state", "postal_code")
 
 
-def read_bundle(path: Path) -> BundleReadResult:
-    """Every file of the bundle at ``path``, checked; the bundle only when nothing is wrong."""
+def read_bundle(path: Path, today: date | None = None) -> BundleReadResult:
+    """Every file of the bundle at ``path``, checked; the bundle only when nothing is wrong.
+
+    With ``today`` (the practice's date), a date of service after it is an error: a charge is
+    captured once the visit has happened.
+    """
     if not path.is_dir():
         return BundleReadResult(None, (RowError(str(path), FILE_ROW, "", "not a folder"),))
     errors: list[RowError] = []
-    bundle = _BundleReader(path, errors).read()
+    bundle = _BundleReader(path, errors, today).read()
     if errors:
         ordered = sorted(errors, key=lambda e: (_FILE_ORDER.get(e.file, len(_FILE_ORDER)), e.row))
         return BundleReadResult(None, tuple(ordered))
@@ -77,12 +84,12 @@ def bundle_sha256(path: Path) -> str:
     count, so the digest names the practice data alone; importers use it as an idempotency key.
     """
     digest = hashlib.sha256()
-    for layout in files.LAYOUTS:
-        file = path / layout.name
+    for name in (*(layout.name for layout in files.LAYOUTS), PRACTICE_FILE):
+        file = path / name
         if not file.is_file():
             continue
         content = file.read_bytes()
-        digest.update(f"{layout.name}\n{len(content)}\n".encode())
+        digest.update(f"{name}\n{len(content)}\n".encode())
         digest.update(content)
     return digest.hexdigest()
 
@@ -151,6 +158,24 @@ def _address(row: Row) -> Address | None:
     )
 
 
+def _filing_limit(row: Row) -> FilingLimit | None:
+    """The payer's timely filing limit: ``timely_filing`` (``12 months``), ``timely_filing_days``
+    (a number of days), or both when they state the same limit."""
+    stated = row.parse_optional("timely_filing", parse_filing_limit)
+    days = row.parse_optional("timely_filing_days", parse_positive_int)
+    in_days = FilingLimit(days, FilingUnit.DAYS) if days is not None else None
+    if stated is not None and in_days is not None and stated != in_days:
+        row.error(
+            "timely_filing",
+            f"{stated} disagrees with timely_filing_days {days}: give the limit in one column, "
+            f"or the same limit in both",
+        )
+        return None
+    if not row.text("timely_filing") and not row.text("timely_filing_days"):
+        row.error("timely_filing", "a value is required here (12 months) or in timely_filing_days")
+    return stated or in_days
+
+
 def _optional_address(row: Row) -> Address | None:
     """An address only when some address cell has a value; then city, state and ZIP must."""
     if not any(row.text(column) for column in files.ADDRESS):
@@ -162,9 +187,10 @@ def _optional_address(row: Row) -> Address | None:
 
 
 class _BundleReader:
-    def __init__(self, folder: Path, errors: list[RowError]) -> None:
+    def __init__(self, folder: Path, errors: list[RowError], today: date | None) -> None:
         self._folder = folder
         self._errors = errors
+        self._today = today
         self._payers: list[Payer] = []
         self._providers: list[Provider] = []
         self._facilities: dict[str, Facility] = {}
@@ -187,6 +213,7 @@ class _BundleReader:
         self._read(files.CONTRACTS, self._contract)
         self._read_encounters()
         return PracticeBundle(
+            practice=self._practice(),
             payers=tuple(self._payers),
             providers=tuple(self._providers),
             facilities=tuple(self._facilities.values()),
@@ -197,6 +224,20 @@ class _BundleReader:
             contracts=tuple(self._contracts),
             encounters=tuple(self._encounters),
         )
+
+    def _practice(self) -> dict[str, str]:
+        path = self._folder / PRACTICE_FILE
+        if not path.is_file():
+            return {}
+        try:
+            return parse_practice_file(path.read_text(encoding="utf-8"), PRACTICE_FILE)
+        except (ProfileError, UnicodeDecodeError) as exc:
+            self._errors.append(RowError(PRACTICE_FILE, FILE_ROW, "", str(exc)))
+            return {}
+
+    def _not_after_today(self, row: Row, column: str, day: date | None) -> None:
+        if day is not None and self._today is not None and day > self._today:
+            row.error(column, f"date of service {day.isoformat()} is after today {self._today}")
 
     def _read(self, layout: files.FileLayout, handle: Callable[[Row], None]) -> None:
         table = Table(self._folder, layout, self._errors)
@@ -213,7 +254,7 @@ class _BundleReader:
         payer_id = row.required("payer_id")
         name = row.required("name")
         kind = row.parse("kind", partial(parse_choice, choices=PAYER_KIND_VALUES))
-        filing = row.parse("timely_filing_days", parse_positive_int)
+        filing = _filing_limit(row)
         appeal = row.parse("appeal_window_days", parse_positive_int)
         pattern = row.parse_optional("member_id_pattern", parse_pattern) or ""
         if payer_id is None or name is None or kind is None or filing is None or appeal is None:
@@ -221,7 +262,7 @@ class _BundleReader:
         payer = _build(
             row,
             "payer_id",
-            lambda: Payer(payer_id, name, kind, filing, appeal, pattern),
+            lambda: Payer(payer_id, name, kind, filing.days, appeal, pattern, filing.months),
         )
         if payer is not None and row.ok:
             self._payers.append(payer)
@@ -422,6 +463,7 @@ class _BundleReader:
         facility_id = row.required("facility_id")
         date_of_service = row.parse("date_of_service", parse_date)
         referring = row.parse_optional("referring_npi", parse_npi) or ""
+        self._not_after_today(row, "date_of_service", date_of_service)
         self._check(row, "patient_account", files.PATIENTS, "patient")
         self._check(row, "rendering_npi", files.PROVIDERS, "provider")
         self._check(row, "billing_npi", files.PROVIDERS, "provider")
@@ -469,6 +511,7 @@ class _BundleReader:
         pointers = row.parse("diagnosis_pointers", parse_pointers)
         date_of_service = row.parse_optional("date_of_service", parse_date)
         place = row.parse_optional("place_of_service", parse_place_of_service)
+        self._not_after_today(row, "date_of_service", date_of_service)
         self._check(row, "encounter_id", files.ENCOUNTERS, "encounter")
         if encounter_id is None:
             return

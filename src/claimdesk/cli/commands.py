@@ -26,6 +26,10 @@ COMMANDS: dict[str, CommandEntry] = {
         "Create or migrate the database and the data folders (safe to run again).",
         "init_cmd",
     ),
+    "practice": _entry(
+        "The practice profile: legal name, billing provider, submitter, time zone.",
+        "practice_cmd",
+    ),
     "synth": _entry(
         "Write a synthetic practice bundle (and defects.csv, the list of planted defects).",
         "synth_cmd",

@@ -19,7 +19,6 @@ from claimdesk.config import Settings
 from claimdesk.cycle.policy import StaffPolicyError, load_staff_policy
 from claimdesk.cycle.run import CycleError, CycleOptions, CycleReport, run_cycle
 from claimdesk.scrub.config import ScrubConfigError
-from claimdesk.services.trading_partners import TradingPartnerError
 
 
 def run_with_progress(settings: Settings, options: CycleOptions, *, quiet: bool) -> CycleReport:
@@ -43,7 +42,6 @@ def run_with_progress(settings: Settings, options: CycleOptions, *, quiet: bool)
             return run_cycle(settings, options, advance)
     except (
         CycleError,
-        TradingPartnerError,
         ScrubConfigError,
         CodeImportError,
         StaffPolicyError,
@@ -90,7 +88,7 @@ def cycle(
     ] = True,
     start: Annotated[
         str | None,
-        typer.Option("--start", help="First day, YYYY-MM-DD (default: earliest unbilled visit)."),
+        typer.Option("--start", help="First day, YYYY-MM-DD (default: N days ending today)."),
     ] = None,
     bundle: Annotated[
         Path | None,
@@ -101,7 +99,10 @@ def cycle(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Run the practice through N simulated days against the payer simulator."""
+    """Run the practice through N simulated days against the payer simulator.
+
+    The days end today (or start at --start); a run that would reach past today is refused.
+    """
     settings = settings_of(ctx)
     try:
         first = date.fromisoformat(start) if start else None

@@ -1,15 +1,17 @@
 """``claimdesk demo``: a synthetic practice run through 90 days of the revenue cycle on SQLite,
 the Tier 3 report of those days, then the web desk with a demo person for each tier.
 
-The practice is imported as of the start of its year (charges are captured as its visits
-happen); the cycle's time is measured and printed.
+The practice's visits are dated in the N days ending today and imported today; the cycle then
+runs those days (each visit becomes a claim on its day), so the desk, ``kpi`` and ``summary``
+describe the practice as of today. The cycle's time is measured and printed.
 """
 
 from __future__ import annotations
 
 import time as clock
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 
@@ -20,6 +22,7 @@ from claimdesk.cli.serve_cmd import serve
 from claimdesk.cli.summary_cmd import print_summary
 from claimdesk.config import Settings
 from claimdesk.cycle.run import CycleOptions
+from claimdesk.domain.clock import practice_today
 from claimdesk.routing.access import Role
 from claimdesk.security.accounts import set_password
 from claimdesk.services.database import units_of_work
@@ -27,10 +30,8 @@ from claimdesk.services.import_folder import import_folder
 from claimdesk.services.kpis import kpi_report
 from claimdesk.services.practice_summary import summarize
 from claimdesk.services.setup import set_up
-from claimdesk.services.trading_partners import FILE_NAME
 from claimdesk.services.users import add_user
-from claimdesk.synth import write_practice
-from claimdesk.synth.practice import PERIOD_DAYS, REFERENCE_DATE
+from claimdesk.synth import catalog, write_practice
 
 DEMO_DAYS = 90
 DEMO_PASSWORD = "claimdesk-demo-2026"
@@ -42,20 +43,6 @@ DEMO_PEOPLE = (
     ("demo-manager", "Demo Billing Manager (Tier 3)", Role.MANAGER),
     ("demo-auditor", "Demo Auditor", Role.AUDITOR),
 )
-# The practice's enrollment with the simulated clearinghouse (loop 1000A/1000B, ISA06/ISA08).
-SUBMISSION = """\
-production = false
-
-[submitter]
-name = "Riverbend Family Medicine Group"
-id = "RFMG001"
-contact = "Billing office"
-phone = "6145550100"
-
-[receiver]
-name = "Claimdesk Simulated Clearinghouse"
-id = "CDSIMCH"
-"""
 
 
 def _demo_people(settings: Settings, now: datetime) -> None:
@@ -86,14 +73,24 @@ def demo(
     setup = set_up(settings)
     console.print(f"data home {setup.home}, database {setup.database}")
     bundle_dir = settings.home / "demo-bundle"
-    synth = write_practice(bundle_dir, patients=patients, encounters=encounters, seed=seed)
+    now = datetime.now(UTC)
+    today = practice_today(now, ZoneInfo(catalog.TIME_ZONE))
+    synth = write_practice(
+        bundle_dir,
+        patients=patients,
+        encounters=encounters,
+        seed=seed,
+        as_of=today,
+        days=days,
+    )
     console.print(
         f"synthesized {synth.counts['patients']} patients and {synth.counts['encounters']} "
-        f"encounters in {bundle_dir} (planted defects: {sum(synth.defects.values())})"
+        f"encounters of the {days} days to {today} in {bundle_dir} "
+        f"(planted defects: {sum(synth.defects.values())})",
+        highlight=False,
     )
-    year_start = REFERENCE_DATE - timedelta(days=PERIOD_DAYS)
-    imported_at = datetime.combine(year_start, time(8), tzinfo=UTC)
-    outcome = import_folder(settings, bundle_dir, user="demo", now=imported_at)
+    # The visits of the last N days are on file today; the cycle then bills them day by day.
+    outcome = import_folder(settings, bundle_dir, user="demo", now=now)
     if outcome.report is None:
         raise fail(f"the demo bundle did not import: {outcome.errors[0]}")
     report = outcome.report
@@ -101,10 +98,7 @@ def demo(
         f"import: {report.inserted} inserted, {report.updated} updated, "
         f"{report.claims_created} claims, {report.ledger_entries_posted} ledger entries"
     )
-    submission = settings.home / FILE_NAME
-    if not submission.exists():
-        submission.write_text(SUBMISSION, encoding="utf-8")
-    _demo_people(settings, imported_at)
+    _demo_people(settings, now)
     started = clock.perf_counter()
     cycle = run_with_progress(settings, CycleOptions(days=days), quiet=False)
     elapsed = clock.perf_counter() - started

@@ -27,7 +27,7 @@ from claimdesk.scrub.config import ScrubConfigError
 from claimdesk.services.acknowledgments import KIND_271, tier1_kind
 from claimdesk.services.database import units_of_work
 from claimdesk.services.eligibility import AnswerReport, ingest_eligibility, send_inquiries
-from claimdesk.services.trading_partners import TradingPartnerError, load_trading_partners
+from claimdesk.services.trading_partners import stored_partners
 
 
 @app.command("eligibility")
@@ -46,14 +46,14 @@ def eligibility(
     """Read the 271 files in the inbox, then write 270s for coverages that need a check."""
     settings = settings_of(ctx)
     try:
-        partners = load_trading_partners(settings.home)
         config = load_config(settings.home)
-    except (TradingPartnerError, ScrubConfigError) as exc:
+    except ScrubConfigError as exc:
         raise fail(str(exc)) from exc
     ready(settings)
     now = datetime.now(UTC)
     answers: list[AnswerReport] = []
     with units_of_work(settings) as uow_factory:
+        partners = stored_partners(uow_factory)
         for path in sorted(p for p in settings.inbox.iterdir() if p.is_file()):
             try:
                 text = path.read_text(encoding="utf-8")

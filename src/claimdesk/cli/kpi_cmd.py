@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
@@ -27,17 +27,21 @@ from claimdesk.cli.app import (
     settings_of,
 )
 from claimdesk.codes.reference import load_config
+from claimdesk.domain.clock import practice_today
 from claimdesk.scrub.config import ScrubConfigError
+from claimdesk.services.dashboard import period
 from claimdesk.services.database import units_of_work
 from claimdesk.services.kpis import MonthKpis, Tier3Report, explain, tier3_report
+from claimdesk.services.practice import profile_of
 
-DEFAULT_DAYS = 90
 TABLE_ROWS = 20  # a practice has thousands of patients: the terminal shows the largest rows
 
 FromOption = Annotated[
-    str | None, typer.Option("--from", help="First day (YYYY-MM-DD); default 90 days to --to.")
+    str | None, typer.Option("--from", help="First day (YYYY-MM-DD); default a year to --to.")
 ]
-ToOption = Annotated[str | None, typer.Option("--to", help="Last day (YYYY-MM-DD); default today.")]
+ToOption = Annotated[
+    str | None, typer.Option("--to", help="Last day (YYYY-MM-DD); default the practice's today.")
+]
 PayerOption = Annotated[str | None, typer.Option("--payer", help="Only this payer's claims.")]
 ProviderOption = Annotated[
     str | None, typer.Option("--provider", help="Only claims of this rendering NPI.")
@@ -258,14 +262,18 @@ def kpi(
 
     With the monthly trend and the denial-to-prevention loop; CSV files and SVG charts on request.
     """
-    end = _day(end_text, "--to", datetime.now(UTC).date())
-    start = _day(start_text, "--from", end - timedelta(days=DEFAULT_DAYS - 1))
+    settings = settings_of(ctx)
+    ready(settings)
+    with units_of_work(settings) as uow_factory:
+        today = practice_today(datetime.now(UTC), profile_of(uow_factory).time_zone)
+    # No dates: the web dashboard's period (the year ending today), so both show one A/R.
+    first, last = period(today)
+    end = _day(end_text, "--to", last)
+    start = _day(start_text, "--from", end - (last - first))
     if end < start:
         raise fail(f"--from {start} is after --to {end}")
     if explain_name is not None and charts_dir is not None:
         raise fail("--charts draws the whole report; leave out --explain")
-    settings = settings_of(ctx)
-    ready(settings)
     if explain_name is not None:
         with units_of_work(settings) as factory, factory() as uow:
             try:

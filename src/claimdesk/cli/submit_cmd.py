@@ -1,6 +1,7 @@
 """``claimdesk submit``: scrub unbilled claims; clean ones go to 837P batches in the outbox.
 
-Exit status: 0 nothing held, 1 some claims are held (each a Tier 1 work item), 2 cannot run.
+Exit status: 0 nothing held, 1 some claims are held (each a Tier 1 work item), 2 cannot run
+(among others: the practice profile lacks what every 837 needs; then no claim is touched).
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ from claimdesk.codes.reference import load_config, load_reference
 from claimdesk.codes.table import CodeImportError
 from claimdesk.scrub.config import ScrubConfigError
 from claimdesk.services.database import units_of_work
+from claimdesk.services.practice import ProfileIncompleteError, profile_of, require_for_submit
 from claimdesk.services.submit import submit
-from claimdesk.services.trading_partners import TradingPartnerError, load_trading_partners
+from claimdesk.services.trading_partners import partners_of
 
 
 @app.command("submit")
@@ -34,19 +36,23 @@ def submit_(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """Scrub every draft, held and ready claim; write clean ones to one 837P per payer."""
     settings = settings_of(ctx)
     try:
-        partners = load_trading_partners(settings.home)
         config = load_config(settings.home)
         reference = load_reference(settings.home / "codes")
-    except (TradingPartnerError, ScrubConfigError, CodeImportError, ValueError) as exc:
+    except (ScrubConfigError, CodeImportError, ValueError) as exc:
         raise fail(str(exc)) from exc
     ready(settings)
     with units_of_work(settings) as uow_factory:
+        profile = profile_of(uow_factory)
+        try:
+            require_for_submit(profile)
+        except ProfileIncompleteError as exc:
+            raise fail(str(exc)) from exc
         report = submit(
             uow_factory,
             settings.outbox,
             reference=reference,
             config=config,
-            partners=partners,
+            partners=partners_of(profile),
             now=datetime.now(UTC),
             by=getpass.getuser(),
         )

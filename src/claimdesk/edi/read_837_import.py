@@ -15,8 +15,9 @@ from datetime import UTC, date, datetime, tzinfo
 from claimdesk.domain.claims import Claim
 from claimdesk.domain.coverage import Coverage, NetworkTier, Priority, Relationship, Subscriber
 from claimdesk.domain.encounters import Encounter, EncounterError, ServiceLine
+from claimdesk.domain.filing import FilingLimit, FilingUnit
 from claimdesk.domain.parties import Patient
-from claimdesk.domain.payers import GOVERNMENT_TIMELY_FILING_DAYS, Payer, PayerKind
+from claimdesk.domain.payers import GOVERNMENT_TIMELY_FILING, Payer, PayerKind
 from claimdesk.domain.providers import Facility, Provider, ProviderKind
 from claimdesk.edi.claim_input import (
     Adjustment,
@@ -198,14 +199,18 @@ class _Importer:
         kind = payer_kind(indicator)
         government = kind in (PayerKind.MEDICARE, PayerKind.MEDICAID)
         defaults = self.defaults
+        filing = (
+            GOVERNMENT_TIMELY_FILING
+            if government
+            else FilingLimit(defaults.timely_filing_days, FilingUnit.DAYS)
+        )
         return Payer(
             payer_id=party.name.id,
             name=party.name.last_or_organization,
             kind=kind,
-            timely_filing_days=GOVERNMENT_TIMELY_FILING_DAYS
-            if government
-            else defaults.timely_filing_days,
+            timely_filing_days=filing.days,
             appeal_window_days=defaults.appeal_window_days,
+            timely_filing_months=filing.months,
         )
 
     def patient(self, party: NamedParty, insured: NamedParty) -> Patient:

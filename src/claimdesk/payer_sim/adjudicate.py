@@ -215,7 +215,9 @@ class _Adjudicator:
         payer = self.world.payers.get(self.payer_id)
         if duplicate:
             return Denial("duplicate", codes.duplicate)
-        if payer is not None and (self.received - first).days > payer.timely_filing_days:
+        # The payer counts its limit as it states it (12 months for Medicare, 42 CFR 424.44);
+        # a claim received on the last day is on time.
+        if payer is not None and self.received > payer.timely_filing.last_day(first):
             return Denial("timely_filing", codes.timely_filing)
         member = self.member
         if member is None:

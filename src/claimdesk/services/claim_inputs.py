@@ -15,7 +15,7 @@ from claimdesk.domain.coverage import Coverage, Priority
 from claimdesk.domain.parties import Patient
 from claimdesk.domain.payers import Payer
 from claimdesk.domain.providers import Facility, Provider
-from claimdesk.edi.claim_input import ClaimInput, PrimaryAdjudication
+from claimdesk.edi.claim_input import ClaimInput, PayTo, PrimaryAdjudication
 from claimdesk.edi.writer import X12WriteError
 from claimdesk.services.secondary import primary_adjudication
 from claimdesk.services.trading_partners import TradingPartners
@@ -42,11 +42,14 @@ def build_claim_input(
     """The claim's writer input; raises :class:`X12WriteError` when something it names is
     missing or does not fit (the error names the claim, the field and the reason)."""
     encounter = claim.encounter
-    billing = parties.providers.get(encounter.billing_npi)
-    if billing is None:
+    on_file = parties.providers.get(encounter.billing_npi)
+    if on_file is None:
         raise X12WriteError(
             f"claim {claim.claim_id}", "billing provider", f"{encounter.billing_npi} is not on file"
         )
+    billing = partners.billing_provider(on_file)
+    # 2010AB only when payments go somewhere other than the billing address.
+    pay_to = partners.pay_to if partners.pay_to not in (None, billing.address) else None
     return ClaimInput(
         claim=claim,
         patient=parties.patient,
@@ -62,6 +65,7 @@ def build_claim_input(
         else None,
         facility=parties.facility,
         primary=primary,
+        pay_to=PayTo(pay_to) if pay_to is not None else None,
     )
 
 

@@ -48,11 +48,7 @@ def trace_number(claim_id: str, on: date) -> str:
 
 
 def no_response_problem(uow: UnitOfWork, claim: Claim, payer: Payer | None, why: str) -> Problem:
-    deadline = (
-        claim.encounter.date_of_service + timedelta(days=payer.timely_filing_days)
-        if payer
-        else None
-    )
+    deadline = payer.timely_filing.last_day(claim.encounter.date_of_service) if payer else None
     return Problem(
         kind=WorkKind.NO_RESPONSE,
         category="no_response",

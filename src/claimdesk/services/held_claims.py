@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from claimdesk.domain.claims import Claim, ClaimStatus
+from claimdesk.domain.clock import practice_today
 from claimdesk.domain.encounters import Encounter, EncounterError, ServiceLine
 from claimdesk.scrub.config import ScrubConfig
 from claimdesk.scrub.engine import Scrubber
@@ -139,7 +140,14 @@ def fix_claim(
         uow.commit()
     with uow_factory() as uow:
         claim = _fixable(uow, claim_id)
-        context = store_contexts(uow, [claim], reference, config, today=now.date())[0]
+        today = practice_today(now, uow.practice.profile().time_zone)
+        context = store_contexts(
+            uow,
+            [claim],
+            reference,
+            config,
+            today=today,
+        )[0]
         result = (scrubber or Scrubber.default()).scrub(context)
         released = result.clean
         if released and claim.status is ClaimStatus.HELD:

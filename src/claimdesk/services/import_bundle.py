@@ -28,6 +28,7 @@ from claimdesk.services.import_run import (
     stored_rows,
     update_many,
 )
+from claimdesk.services.practice import change_settings
 from claimdesk.store import rows
 from claimdesk.store.repositories import insert_rows
 from claimdesk.store.tables import (
@@ -54,6 +55,7 @@ class ImportReport:
     claims_created: int
     ledger_entries_posted: int
     changes_recorded: int
+    practice_settings_changed: tuple[str, ...] = ()  # practice.toml keys whose value changed
 
     @property
     def inserted(self) -> int:
@@ -73,6 +75,7 @@ class ImportReport:
             "claims_created": self.claims_created,
             "ledger_entries_posted": self.ledger_entries_posted,
             "changes_recorded": self.changes_recorded,
+            "practice_settings_changed": list(self.practice_settings_changed),
         }
 
 
@@ -113,6 +116,8 @@ def import_bundle(
         raise ValueError("the import time needs an explicit time zone")
     import_id = uuid.uuid4().hex
     with uow_factory() as uow:
+        # First: the practice settings in the bundle are audited in this transaction.
+        uow.web.lock_audit()
         run = ImportRun(uow, import_id, user, now)
         insert_rows(
             run.session,
@@ -175,12 +180,14 @@ def import_bundle(
         check_encounter_references(run, bundle.encounters)
         sync_encounters(run, bundle.encounters)
         insert_rows(run.session, ImportChangeRow, run.changes)
+        settings_changed = change_settings(uow, bundle.practice, by=user, now=now)
         report = ImportReport(
             import_id=import_id,
             counts=run.counts,
             claims_created=run.claims_created,
             ledger_entries_posted=run.entries_posted,
             changes_recorded=len(run.changes),
+            practice_settings_changed=tuple(settings_changed),
         )
         imports = table_of(ImportRow)
         run.session.execute(

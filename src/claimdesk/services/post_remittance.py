@@ -698,11 +698,7 @@ class _Poster:
             payers[claim.payer_id] = uow.payers.get(claim.payer_id)
         payer = payers[claim.payer_id]
         appeal_by = paid_on + timedelta(days=payer.appeal_window_days) if payer else None
-        filing_by = (
-            claim.encounter.date_of_service + timedelta(days=payer.timely_filing_days)
-            if payer
-            else None
-        )
+        filing_by = payer.timely_filing.last_day(claim.encounter.date_of_service) if payer else None
         by_code: dict[str, list[Any]] = {}
         for denied in posting.denials:
             by_code.setdefault(denied.classification.code, []).append(denied)

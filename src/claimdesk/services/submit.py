@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from claimdesk.domain.claims import Claim, ClaimStatus
+from claimdesk.domain.clock import practice_today
 from claimdesk.domain.money import total
 from claimdesk.domain.work import Problem, WorkKind
 from claimdesk.edi.claim_input import ClaimInput, PrimaryAdjudication, Receiver, Submitter
@@ -126,7 +127,14 @@ def submit(
         claims = [c for status in SCRUBBED for c in uow.claims.with_status(status)]
         claims.sort(key=lambda c: c.claim_id)
         was_held = {c.claim_id for c in claims if c.status is ClaimStatus.HELD}
-        contexts = store_contexts(uow, claims, reference, config, today=now.date())
+        today = practice_today(now, uow.practice.profile().time_zone)
+        contexts = store_contexts(
+            uow,
+            claims,
+            reference,
+            config,
+            today=today,
+        )
         coverages = {c.coverage.coverage_id: c.coverage for c in contexts if c.coverage}
         primaries = primary_adjudications(uow, claims, coverages)
         counts: dict[str, PayerCounts] = {}

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from claimdesk.denials.letter import AppealFacts, appeal_letter
 from claimdesk.domain.claims import Claim, ClaimStatus, FrequencyCode
+from claimdesk.domain.clock import practice_today
 from claimdesk.domain.ledger import (
     Dimensions,
     EntryKind,
@@ -168,7 +169,8 @@ def start_appeal(
             raise Tier2Error(f"claim {claim_id}: its denial has no appeal rights")
         codes = tuple(i.problem_key.split(":", 1)[1] for i in denials if ":" in i.problem_key)
         deadline = min((i.deadline for i in denials if i.deadline), default=None)
-        if deadline is not None and now.date() > deadline:
+        today = practice_today(now, uow.practice.profile().time_zone)
+        if deadline is not None and today > deadline:
             raise Tier2Error(f"claim {claim_id}: the appeal window ended {deadline}")
         at_stake = sum((i.amount_at_stake for i in denials), Money.zero())
         patient = uow.patients.get(claim.encounter.patient_account)

@@ -1,39 +1,22 @@
-"""Who claimdesk sends X12 files as, and to whom: the data home's ``submission.toml``.
+"""Who claimdesk sends X12 files as, and to whom: read from the practice profile.
 
-    [submitter]            # loop 1000A and ISA06; defaults from the billing organization
-    name = "Riverbend Family Medicine Group"
-    id = "RFMG001"         # the ETIN the receiver assigned (at most 15 characters for ISA06)
-    contact = "Billing office"
-    phone = "6145550100"   # PER needs a phone or an email
-    email = ""
-
-    [receiver]             # a clearinghouse for every payer; without it each payer receives
-    name = "Acme Clearinghouse"
-    id = "ACMECH"
-
-    production = false     # ISA15: T (test) until the partner says to go live
-
-Without the file, the submitter is the billing organization (its name, its NPI as id) and each
-payer is its own receiver (its name, its payer id).
+The submitter (loop 1000A, ISA06) and the receivers (loop 1000B, ISA08) are the profile's
+``submitter.*`` and ``receiver.*`` settings; a payer with ``receiver.PAYERID.*`` has a receiver
+of its own, the others go to ``receiver.*``, and without either a payer is its own receiver. The
+practice itself is the billing provider (2010AA) of every claim billed under its NPI.
 """
 
 from __future__ import annotations
 
-import tomllib
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
+from claimdesk.domain.parties import Address
 from claimdesk.domain.payers import Payer
+from claimdesk.domain.practice import PracticeProfile
 from claimdesk.domain.providers import Provider
 from claimdesk.edi.claim_input import Receiver, Submitter
-
-FILE_NAME = "submission.toml"
-ISA_ID_LENGTH = 15  # ISA06 / ISA08
-
-
-class TradingPartnerError(ValueError):
-    """``submission.toml`` cannot be used; the message names the file, table and key."""
+from claimdesk.store.uow import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +28,9 @@ class TradingPartners:
     email: str = ""
     receiver: Receiver | None = None
     production: bool = False
+    receivers: Mapping[str, Receiver] = field(default_factory=dict)  # by payer id
+    billing: Provider | None = None  # the practice, as its profile names it
+    pay_to: Address | None = None
 
     def submitter_for(self, billing: Provider) -> Submitter:
         return Submitter(
@@ -56,57 +42,37 @@ class TradingPartners:
         )
 
     def receiver_for(self, payer: Payer) -> Receiver:
-        return self.receiver or Receiver(payer.name, payer.payer_id)
+        own = self.receivers.get(payer.payer_id)
+        return own or self.receiver or Receiver(payer.name, payer.payer_id)
+
+    def billing_provider(self, on_file: Provider) -> Provider:
+        """The practice's own settings for a claim billed under its NPI, else the provider
+        on file."""
+        if self.billing is not None and self.billing.npi == on_file.npi:
+            return self.billing
+        return on_file
 
 
-def _text(table: dict[str, Any], key: str, where: str, limit: int | None = None) -> str:
-    value = table.get(key, "")
-    if not isinstance(value, str):
-        raise TradingPartnerError(f"{where}: {key} must be a string")
-    value = value.strip()
-    if limit is not None and len(value) > limit:
-        raise TradingPartnerError(f"{where}: {key} {value!r} is longer than {limit} characters")
-    return value
-
-
-def parse_trading_partners(text: str, source: str = FILE_NAME) -> TradingPartners:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise TradingPartnerError(f"{source}: not TOML: {exc}") from exc
-    unknown = sorted(set(data) - {"submitter", "receiver", "production"})
-    if unknown:
-        raise TradingPartnerError(f"{source}: unknown key(s) {', '.join(unknown)}")
-    submitter = data.get("submitter", {})
-    where = f"{source}: [submitter]"
-    extra = sorted(set(submitter) - {"name", "id", "contact", "phone", "email"})
-    if extra:
-        raise TradingPartnerError(f"{where}: unknown key(s) {', '.join(extra)}")
-    receiver_table = data.get("receiver")
-    receiver = None
-    if receiver_table is not None:
-        rwhere = f"{source}: [receiver]"
-        name = _text(receiver_table, "name", rwhere)
-        identifier = _text(receiver_table, "id", rwhere, ISA_ID_LENGTH)
-        if not name or not identifier:
-            raise TradingPartnerError(f"{rwhere}: needs both name and id")
-        receiver = Receiver(name, identifier)
-    production = data.get("production", False)
-    if not isinstance(production, bool):
-        raise TradingPartnerError(f"{source}: production must be true or false")
+def partners_of(profile: PracticeProfile) -> TradingPartners:
+    receiver_id = profile.get("receiver.id")
     return TradingPartners(
-        submitter_name=_text(submitter, "name", where),
-        submitter_id=_text(submitter, "id", where, ISA_ID_LENGTH),
-        contact_name=_text(submitter, "contact", where),
-        phone=_text(submitter, "phone", where),
-        email=_text(submitter, "email", where),
-        receiver=receiver,
-        production=production,
+        submitter_name=profile.get("submitter.name") or profile.get("name"),
+        submitter_id=profile.get("submitter.id"),
+        contact_name=profile.get("submitter.contact"),
+        phone=profile.get("submitter.phone"),
+        email=profile.get("submitter.email"),
+        receiver=Receiver(profile.get("receiver.name"), receiver_id) if receiver_id else None,
+        production=profile.production,
+        receivers={
+            payer: Receiver(name, identifier)
+            for payer, (name, identifier) in profile.payer_receivers().items()
+        },
+        billing=profile.billing_provider(),
+        pay_to=profile.pay_to(),
     )
 
 
-def load_trading_partners(home: Path) -> TradingPartners:
-    path = home / FILE_NAME
-    if not path.exists():
-        return TradingPartners()
-    return parse_trading_partners(path.read_text(encoding="utf-8"), str(path))
+def stored_partners(uow_factory: Callable[[], UnitOfWork]) -> TradingPartners:
+    """The trading partners the stored practice profile names."""
+    with uow_factory() as uow:
+        return partners_of(uow.practice.profile())

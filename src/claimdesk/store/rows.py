@@ -51,6 +51,7 @@ def payer_row(payer: Payer) -> Row:
         "timely_filing_days": payer.timely_filing_days,
         "appeal_window_days": payer.appeal_window_days,
         "member_id_pattern": payer.member_id_pattern,
+        "timely_filing_months": payer.timely_filing_months,
     }
 
 
@@ -62,6 +63,7 @@ def payer_of(row: RowIn) -> Payer:
         timely_filing_days=row["timely_filing_days"],
         appeal_window_days=row["appeal_window_days"],
         member_id_pattern=row["member_id_pattern"],
+        timely_filing_months=row["timely_filing_months"],
     )
 
 

@@ -61,9 +61,11 @@ class PayerRow(Base):
     payer_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     name: Mapped[str] = mapped_column(String(NAME_LEN))
     kind: Mapped[str] = mapped_column(String(20))
-    timely_filing_days: Mapped[int]
+    # The timely filing limit as the payer states it: in days or in calendar months, one of them.
+    timely_filing_days: Mapped[int | None]
     appeal_window_days: Mapped[int]
     member_id_pattern: Mapped[str] = mapped_column(String(200), default="")
+    timely_filing_months: Mapped[int | None]
 
 
 class ProviderRow(Base):

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from claimdesk.store.ledger_repository import LedgerRepository
+from claimdesk.store.practice_repository import PracticeRepository
 from claimdesk.store.remit_repository import RemitRepository
 from claimdesk.store.repositories import (
     ClaimRepository,
@@ -51,6 +52,7 @@ class UnitOfWork:
     remits: RemitRepository
     web: WebRepository
     tier1: Tier1Repository
+    practice: PracticeRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
@@ -85,6 +87,7 @@ class UnitOfWork:
         self.remits = RemitRepository(session, self.encounters)
         self.web = WebRepository(session)
         self.tier1 = Tier1Repository(session)
+        self.practice = PracticeRepository(session)
         return self
 
     def commit(self) -> None:

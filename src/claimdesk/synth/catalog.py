@@ -13,7 +13,8 @@ from functools import cache
 
 import simple_icd_10_cm as icd
 
-from claimdesk.domain.payers import GOVERNMENT_TIMELY_FILING_DAYS, PayerKind
+from claimdesk.domain.filing import FilingLimit, FilingUnit
+from claimdesk.domain.payers import GOVERNMENT_TIMELY_FILING, PayerKind
 
 # Letters an MBI may use: A-Z without S, L, O, I, B and Z (CMS MBI format specification).
 MBI_LETTERS = "ACDEFGHJKMNPQRTUVWXY"
@@ -31,7 +32,8 @@ class PayerSpec:
     payer_id: str
     name: str
     kind: PayerKind
-    timely_filing_days: int
+    # As real payers state it: government payers in months, commercial ones in days.
+    timely_filing: FilingLimit
     appeal_window_days: int
     member_id_pattern: str
     member_id_shape: str
@@ -44,7 +46,7 @@ MEDICARE = PayerSpec(
     "MCR01",
     "Medicare Part B (synthetic contractor)",
     PayerKind.MEDICARE,
-    GOVERNMENT_TIMELY_FILING_DAYS,
+    GOVERNMENT_TIMELY_FILING,
     # Redetermination: 120 days from the initial determination (42 CFR 405.942).
     120,
     MBI_PATTERN,
@@ -56,7 +58,7 @@ MEDICAID = PayerSpec(
     "MCD01",
     "State Medicaid (synthetic)",
     PayerKind.MEDICAID,
-    GOVERNMENT_TIMELY_FILING_DAYS,
+    GOVERNMENT_TIMELY_FILING,
     90,
     "^[A-Z]{2}[0-9]{9}$",
     "LL999999999",
@@ -68,7 +70,7 @@ COMMERCIAL = (
         "SHP01",
         "Summit Health Plan",
         PayerKind.COMMERCIAL,
-        90,
+        FilingLimit(90, FilingUnit.DAYS),
         180,
         "^SH[0-9]{9}$",
         "SH999999999",
@@ -79,7 +81,7 @@ COMMERCIAL = (
         "LMI02",
         "Lakeshore Mutual Insurance",
         PayerKind.COMMERCIAL,
-        180,
+        FilingLimit(180, FilingUnit.DAYS),
         90,
         "^[A-Z]{3}[0-9]{9}$",
         "LLL999999999",
@@ -90,7 +92,7 @@ COMMERCIAL = (
         "PBA03",
         "Prairie Benefit Administrators",
         PayerKind.COMMERCIAL,
-        120,
+        FilingLimit(120, FilingUnit.DAYS),
         60,
         "^[0-9]{11}$",
         "99999999999",
@@ -102,7 +104,7 @@ WORKERS_COMP = PayerSpec(
     "KWC01",
     "Keystone Workers' Compensation Fund",
     PayerKind.WORKERS_COMP,
-    180,
+    FilingLimit(180, FilingUnit.DAYS),
     90,
     "^WC[0-9]{8}$",
     "WC99999999",
@@ -158,6 +160,10 @@ INDIVIDUALS: tuple[ProviderSpec, ...] = (
     ProviderSpec("Brennan", "Owen", "363A00000X"),
 )
 GROUP_NAME = "Riverbend Family Medicine Group"
+TIME_ZONE = "America/New_York"
+# The group's enrollment with the payer simulator's clearinghouse (1000A and 1000B).
+SUBMITTER = {"id": "RFMG001", "contact": "Billing office", "phone": "6145550100"}
+CLEARINGHOUSE = {"id": "CDSIMCH", "name": "Claimdesk Simulated Clearinghouse"}
 GROUP_TAXONOMY = "261QP2300X"
 
 # Places of service (CMS POS code set): 11 office, 22 on-campus outpatient hospital, 02 telehealth

@@ -7,6 +7,7 @@ so the same parameters always give byte-identical files.
 from __future__ import annotations
 
 import csv
+import json
 import random
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from claimdesk.bundle import layout as files
 from claimdesk.bundle.reader import bundle_sha256
+from claimdesk.domain.practice import PRACTICE_FILE
 from claimdesk.synth import catalog
 from claimdesk.synth.defects import DefectKind, DefectPlanter
 from claimdesk.synth.people import PeopleFactory, make_address, make_clinicians, make_npi
@@ -24,9 +26,11 @@ from claimdesk.synth.records import AddressRec, DefectRec, EncounterRec, Patient
 from claimdesk.synth.visits import VisitFactory
 
 MAX_DAY_REDRAWS = 50
-# The practice's "today". Encounters fall in the year before it.
-REFERENCE_DATE = date(2026, 9, 30)
-PERIOD_DAYS = 365
+# A month of visits not yet billed: well inside every payer's filing limit.
+DEFAULT_DAYS = 30
+# Each patient defect reaches all of the patient's visits: 6% of patients and 6% of visits
+# make about 12% of claims, the share of claims the field sees rejected or denied at first.
+DEFAULT_DEFECT_RATE = 0.06
 DEFECTS_FILE = "defects.csv"
 DEFECT_COLUMNS = ("kind", "patient_account", "encounter_id", "coverage_id", "detail")
 SATURDAY = 5
@@ -36,7 +40,7 @@ SATURDAY = 5
 class SynthSummary:
     out_dir: Path
     seed: int
-    reference_date: date
+    as_of: date
     sha256: str
     counts: dict[str, int]
     defects: dict[str, int] = field(default_factory=dict)
@@ -45,7 +49,7 @@ class SynthSummary:
         return {
             "out_dir": str(self.out_dir),
             "seed": self.seed,
-            "reference_date": self.reference_date.isoformat(),
+            "as_of": self.as_of.isoformat(),
             "sha256": self.sha256,
             "counts": dict(self.counts),
             "defects": dict(self.defects),
@@ -58,19 +62,25 @@ def write_practice(
     patients: int,
     encounters: int,
     seed: int,
-    defect_rate: float = 0.08,
-    reference_date: date = REFERENCE_DATE,
+    defect_rate: float = DEFAULT_DEFECT_RATE,
+    as_of: date,
+    days: int = DEFAULT_DAYS,
 ) -> SynthSummary:
     """Write a practice of ``patients`` patients and ``encounters`` visits to ``out_dir``.
+
+    Every visit falls in the ``days`` days ending at ``as_of`` (the practice's today), so a
+    bundle written today imports today; the same seed and ``as_of`` give the same files.
 
     About ``defect_rate`` of the patients get one registration defect and about ``defect_rate``
     of the encounters one charge-entry defect; ``defects.csv`` lists each with its kind.
     """
     if patients < 1 or encounters < 0:
         raise ValueError("a practice needs at least one patient and no negative encounter count")
+    if days < 1:
+        raise ValueError(f"a practice needs at least one day of visits, not {days}")
     if not 0 <= defect_rate <= 1:
         raise ValueError(f"defect rate {defect_rate} is not between 0 and 1")
-    practice = _Practice(random.Random(seed), reference_date)
+    practice = _Practice(random.Random(seed), as_of, days)
     practice.generate(patients, encounters, defect_rate)
     out_dir.mkdir(parents=True, exist_ok=True)
     counts = practice.write(out_dir)
@@ -78,7 +88,7 @@ def write_practice(
     return SynthSummary(
         out_dir=out_dir,
         seed=seed,
-        reference_date=reference_date,
+        as_of=as_of,
         sha256=bundle_sha256(out_dir),
         counts=counts,
         defects={kind.value: kinds[kind.value] for kind in DefectKind},
@@ -104,10 +114,11 @@ def _address_cells(address: AddressRec) -> dict[str, str]:
 
 
 class _Practice:
-    def __init__(self, rng: random.Random, reference_date: date) -> None:
+    def __init__(self, rng: random.Random, as_of: date, days: int) -> None:
         self._rng = rng
-        self._reference = reference_date
-        self._start = reference_date - timedelta(days=PERIOD_DAYS)
+        self._as_of = as_of
+        self._days = days
+        self._start = as_of - timedelta(days=days - 1)
         self._clinicians = make_clinicians(rng)
         self._group_npi = make_npi(rng)
         self._group_tax_id = f"{rng.randrange(10, 99)}{rng.randrange(10**6, 10**7)}"
@@ -128,11 +139,15 @@ class _Practice:
         self.defects = planter.defects
 
     def _visit_day(self) -> date:
-        day = self._start + timedelta(days=self._rng.randrange(PERIOD_DAYS))
+        day = self._start + timedelta(days=self._rng.randrange(self._days))
         if day.weekday() >= SATURDAY:
             # Clinics see patients on weekdays: the visit moves to the nearest weekday in range.
             forward = day + timedelta(days=7 - day.weekday())
-            day = forward if forward < self._reference else day - timedelta(days=day.weekday() - 4)
+            back = day - timedelta(days=day.weekday() - 4)
+            if forward <= self._as_of:
+                return forward
+            if back >= self._start:
+                return back
         return day
 
     def _visits(self, count: int) -> list[EncounterRec]:
@@ -219,7 +234,38 @@ class _Practice:
             for d in self.defects
         )
         counts["defects"] = _write_csv(out_dir / DEFECTS_FILE, DEFECT_COLUMNS, defect_rows)
+        (out_dir / PRACTICE_FILE).write_text(self._practice_toml(), encoding="utf-8")
         return counts
+
+    def _practice_toml(self) -> str:
+        """The practice profile: the group bills, enrolled with the simulated clearinghouse."""
+        office = self._office
+        tables: dict[str, dict[str, str]] = {
+            "": {
+                "name": catalog.GROUP_NAME,
+                "time_zone": catalog.TIME_ZONE,
+                "signature": f"Billing Office, {catalog.GROUP_NAME}",
+            },
+            "billing": {
+                "npi": self._group_npi,
+                "tax_id": self._group_tax_id,
+                "taxonomy": catalog.GROUP_TAXONOMY,
+                "address1": office.line1,
+                "address2": office.line2,
+                "city": office.city,
+                "state": office.state,
+                "zip": office.postal_code,
+            },
+            "submitter": dict(catalog.SUBMITTER),
+            "receiver": dict(catalog.CLEARINGHOUSE),
+        }
+        lines: list[str] = []
+        for table, values in tables.items():
+            if table:
+                lines.append(f"\n[{table}]")
+            # JSON strings of printable ASCII are TOML basic strings.
+            lines += [f"{key} = {json.dumps(value)}" for key, value in values.items() if value]
+        return "\n".join(lines) + "\n"
 
     def _payer_rows(self) -> Iterable[dict[str, str]]:
         for payer in catalog.PAYERS:
@@ -227,7 +273,7 @@ class _Practice:
                 "payer_id": payer.payer_id,
                 "name": payer.name,
                 "kind": payer.kind.value,
-                "timely_filing_days": str(payer.timely_filing_days),
+                "timely_filing": str(payer.timely_filing),
                 "appeal_window_days": str(payer.appeal_window_days),
                 "member_id_pattern": payer.member_id_pattern,
             }
@@ -324,8 +370,8 @@ class _Practice:
         since = self._fee_effective()
         # Medicare's physician fee schedule changes every January 1; one commercial contract
         # was renegotiated for office visits at the middle of the period.
-        january = date(self._start.year + 1, 1, 1)
-        midyear = self._start + timedelta(days=PERIOD_DAYS // 2)
+        january = date(self._as_of.year, 1, 1)
+        midyear = self._start + timedelta(days=self._days // 2)
         renegotiated = catalog.COMMERCIAL[0]
         for payer in catalog.PAYERS:
             for code, fee in catalog.FEES.items():

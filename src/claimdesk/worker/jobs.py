@@ -22,9 +22,10 @@ from claimdesk.domain.work import Problem, WorkKind
 from claimdesk.routing.policy import shipped_policy
 from claimdesk.services.database import units_of_work
 from claimdesk.services.eligibility import send_inquiries
+from claimdesk.services.practice import profile_of, require_for_submit
 from claimdesk.services.submit import submit
 from claimdesk.services.tier2 import chase_unanswered
-from claimdesk.services.trading_partners import load_trading_partners
+from claimdesk.services.trading_partners import partners_of, stored_partners
 from claimdesk.services.work_queue import escalate_overdue, open_item
 
 WORKER_USER = "worker"
@@ -68,12 +69,15 @@ def watch_inboxes(settings: Settings, now: datetime) -> InboxRun:
 def scrub_and_submit(settings: Settings, now: datetime) -> int:
     """Scrub every unbilled claim and write the clean ones to 837P batches; claims sent."""
     with units_of_work(settings) as uow_factory:
+        profile = profile_of(uow_factory)
+        # An incomplete profile fails the job with the missing settings named, holding nothing.
+        require_for_submit(profile)
         report = submit(
             uow_factory,
             settings.outbox,
             reference=load_reference(settings.home / "codes"),
             config=load_config(settings.home),
-            partners=load_trading_partners(settings.home),
+            partners=partners_of(profile),
             now=now,
             by=WORKER_USER,
         )
@@ -86,7 +90,7 @@ def eligibility_sweep(settings: Settings, now: datetime) -> int:
         report = send_inquiries(
             uow_factory,
             settings.outbox,
-            partners=load_trading_partners(settings.home),
+            partners=stored_partners(uow_factory),
             config=load_config(settings.home),
             now=now,
         )
@@ -100,7 +104,7 @@ def follow_up(settings: Settings, now: datetime) -> int:
             uow_factory,
             now=now,
             outbox=settings.outbox,
-            partners=load_trading_partners(settings.home),
+            partners=stored_partners(uow_factory),
         )
     return len(waiting)
 

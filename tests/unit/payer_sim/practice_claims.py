@@ -24,6 +24,10 @@ from claimdesk.edi.writer import Envelope, X12WriteError
 from claimdesk.edi.x837p import write_837p
 from claimdesk.synth import write_practice
 
+# The synthetic practice's today in this file's bundles, and the days of visits before it.
+REFERENCE_DATE = date(2026, 9, 30)
+PERIOD_DAYS = 365
+
 SUBMITTER = Submitter("Riverbend Family Medicine Group", "RBFMG01", "Billing Office", "5551230000")
 RECEIVER = Receiver("Claimdesk Simulated Clearinghouse", "CDSIMCH")
 
@@ -37,7 +41,14 @@ class PracticeClaims:
 
 
 def synthetic_bundle(folder: Path, *, patients: int, encounters: int, seed: int) -> PracticeBundle:
-    write_practice(folder, patients=patients, encounters=encounters, seed=seed)
+    write_practice(
+        folder,
+        patients=patients,
+        encounters=encounters,
+        seed=seed,
+        as_of=REFERENCE_DATE,
+        days=PERIOD_DAYS,
+    )
     result = read_bundle(folder)
     assert result.bundle is not None, result.errors[:5]
     return result.bundle

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,10 @@ from claimdesk.scrub.engine import Scrubber, ScrubResult
 from claimdesk.scrub.practice import practice_contexts
 from claimdesk.synth import write_practice
 from claimdesk.synth.defects import DefectKind
+
+# The synthetic practice's today in this file's bundles, and the days of visits before it.
+REFERENCE_DATE = date(2026, 9, 30)
+PERIOD_DAYS = 365
 
 EXPECTED = {
     DefectKind.MISSING_MEMBER_ID: "REG006",
@@ -35,7 +40,15 @@ EXPECTED = {
 @pytest.fixture(scope="module")
 def practice(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, PracticeBundle]:
     folder = tmp_path_factory.mktemp("practice")
-    write_practice(folder, patients=400, encounters=1500, seed=11, defect_rate=0.1)
+    write_practice(
+        folder,
+        patients=400,
+        encounters=1500,
+        seed=11,
+        defect_rate=0.1,
+        as_of=REFERENCE_DATE,
+        days=PERIOD_DAYS,
+    )
     result = read_bundle(folder)
     assert result.bundle is not None, result.errors[:5]
     return folder, result.bundle

@@ -16,11 +16,16 @@ from claimdesk.bundle.model import PracticeBundle
 from claimdesk.bundle.reader import bundle_sha256, read_bundle
 from claimdesk.domain.coverage import Relationship
 from claimdesk.domain.payers import PayerKind
+from claimdesk.domain.practice import PRACTICE_FILE
 from claimdesk.domain.providers import npi_is_valid
 from claimdesk.synth import SynthSummary, write_practice
 from claimdesk.synth.catalog import EM_CODES, FEES, NEEDS_MODIFIER_25
 from claimdesk.synth.defects import ENCOUNTER_KINDS, PATIENT_KINDS, DefectKind
-from claimdesk.synth.practice import DEFECTS_FILE, REFERENCE_DATE
+from claimdesk.synth.practice import DEFECTS_FILE
+
+# The synthetic practice's today in this file's bundles, and the days of visits before it.
+REFERENCE_DATE = date(2026, 9, 30)
+PERIOD_DAYS = 365
 
 PATIENTS = 300
 ENCOUNTERS = 900
@@ -29,7 +34,14 @@ ENCOUNTERS = 900
 @pytest.fixture(scope="module")
 def practice(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, SynthSummary]:
     out = tmp_path_factory.mktemp("practice")
-    return out, write_practice(out, patients=PATIENTS, encounters=ENCOUNTERS, seed=11)
+    return out, write_practice(
+        out,
+        patients=PATIENTS,
+        encounters=ENCOUNTERS,
+        seed=11,
+        as_of=REFERENCE_DATE,
+        days=PERIOD_DAYS,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -65,9 +77,15 @@ def test_reader_accepts_the_practice_and_counts_match(
 
 
 def test_same_seed_gives_identical_files_and_another_seed_differs(tmp_path: Path) -> None:
-    first = write_practice(tmp_path / "a", patients=40, encounters=80, seed=5)
-    second = write_practice(tmp_path / "b", patients=40, encounters=80, seed=5)
-    other = write_practice(tmp_path / "c", patients=40, encounters=80, seed=6)
+    first = write_practice(
+        tmp_path / "a", patients=40, encounters=80, seed=5, as_of=REFERENCE_DATE, days=PERIOD_DAYS
+    )
+    second = write_practice(
+        tmp_path / "b", patients=40, encounters=80, seed=5, as_of=REFERENCE_DATE, days=PERIOD_DAYS
+    )
+    other = write_practice(
+        tmp_path / "c", patients=40, encounters=80, seed=6, as_of=REFERENCE_DATE, days=PERIOD_DAYS
+    )
 
     assert _files(tmp_path / "a") == _files(tmp_path / "b")
     assert first.sha256 == second.sha256
@@ -84,8 +102,9 @@ def test_payers_have_real_windows_and_member_ids_match_their_patterns(
     assert kinds[PayerKind.WORKERS_COMP] == 1
     for payer in bundle.payers:
         if payer.kind in (PayerKind.MEDICARE, PayerKind.MEDICAID):
-            assert payer.timely_filing_days == 365
+            assert str(payer.timely_filing) == "12 months"
         if payer.kind is PayerKind.COMMERCIAL:
+            assert payer.timely_filing_days is not None
             assert 90 <= payer.timely_filing_days <= 180
         assert 60 <= payer.appeal_window_days <= 180
     patterns = {p.payer_id: re.compile(p.member_id_pattern) for p in bundle.payers}
@@ -121,8 +140,9 @@ def test_providers_codes_and_money_are_realistic(
     bad_codes = {d["encounter_id"] for d in defects if "diagnosis" in d["kind"]}
     for encounter in bundle.encounters:
         assert 1 <= len(encounter.lines) <= 4
-        assert encounter.date_of_service < REFERENCE_DATE
-        assert (REFERENCE_DATE - encounter.date_of_service).days <= 366
+        # Every visit falls in the PERIOD_DAYS days ending at the as-of date, that day included.
+        assert encounter.date_of_service <= REFERENCE_DATE
+        assert (REFERENCE_DATE - encounter.date_of_service).days < PERIOD_DAYS
         if encounter.encounter_id not in bad_codes:
             assert all(icd.is_leaf(code) for code in encounter.diagnoses), encounter
         for line in encounter.lines:
@@ -227,7 +247,15 @@ def test_every_defect_kind_appears_at_a_moderate_rate_and_survives_reading(
 
 
 def test_clean_practice_has_no_defects(tmp_path: Path) -> None:
-    summary = write_practice(tmp_path, patients=30, encounters=60, seed=2, defect_rate=0)
+    summary = write_practice(
+        tmp_path,
+        patients=30,
+        encounters=60,
+        seed=2,
+        defect_rate=0,
+        as_of=REFERENCE_DATE,
+        days=PERIOD_DAYS,
+    )
 
     assert sum(summary.defects.values()) == 0
     assert (tmp_path / DEFECTS_FILE).read_text().count("\n") == 1
@@ -237,13 +265,46 @@ def test_clean_practice_has_no_defects(tmp_path: Path) -> None:
 
 
 def test_every_bundle_file_is_written(practice: tuple[Path, SynthSummary]) -> None:
-    assert {layout.name for layout in LAYOUTS} | {DEFECTS_FILE} == {
+    assert {layout.name for layout in LAYOUTS} | {DEFECTS_FILE, PRACTICE_FILE} == {
         p.name for p in practice[0].iterdir()
     }
 
 
 def test_bad_parameters_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="defect rate"):
-        write_practice(tmp_path, patients=5, encounters=5, seed=1, defect_rate=1.5)
+        write_practice(
+            tmp_path,
+            patients=5,
+            encounters=5,
+            seed=1,
+            defect_rate=1.5,
+            as_of=REFERENCE_DATE,
+            days=PERIOD_DAYS,
+        )
+    with pytest.raises(ValueError, match="at least one day"):
+        write_practice(tmp_path, patients=5, encounters=5, seed=1, as_of=REFERENCE_DATE, days=0)
     with pytest.raises(ValueError, match="patient"):
-        write_practice(tmp_path, patients=0, encounters=5, seed=1)
+        write_practice(
+            tmp_path, patients=0, encounters=5, seed=1, as_of=REFERENCE_DATE, days=PERIOD_DAYS
+        )
+
+
+def test_visits_fall_in_the_days_ending_at_the_as_of_date_and_repeat_for_it(
+    tmp_path: Path,
+) -> None:
+    as_of = date(2024, 3, 1)  # a Friday, after a 29 February
+    first = write_practice(tmp_path / "a", patients=20, encounters=60, seed=4, as_of=as_of, days=10)
+    again = write_practice(tmp_path / "b", patients=20, encounters=60, seed=4, as_of=as_of, days=10)
+    later = write_practice(
+        tmp_path / "c", patients=20, encounters=60, seed=4, as_of=date(2024, 3, 8), days=10
+    )
+    assert first.sha256 == again.sha256
+    assert first.sha256 != later.sha256
+    bundle = read_bundle(tmp_path / "a", today=as_of)
+    assert bundle.bundle is not None, bundle.errors[:3]
+    days = {e.date_of_service for e in bundle.bundle.encounters}
+    assert min(days) >= date(2024, 2, 21)
+    assert max(days) <= as_of
+    assert all(day.weekday() < 5 for day in days)
+    assert bundle.bundle.practice["time_zone"] == "America/New_York"
+    assert bundle.bundle.practice["billing.npi"] in {p.npi for p in bundle.bundle.providers}

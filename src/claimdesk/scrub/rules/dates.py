@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
 
+from claimdesk.domain.encounters import ServiceLine
 from claimdesk.scrub.context import ScrubContext
 from claimdesk.scrub.findings import BillingTier, Severity
 from claimdesk.scrub.registry import rule
@@ -34,8 +34,9 @@ def future_service(ctx: ScrubContext) -> Iterator[Issue]:
             )
 
 
-def _deadline_days(ctx: ScrubContext) -> int | None:
-    return ctx.payer.timely_filing_days if ctx.payer is not None else None
+def _oldest(ctx: ScrubContext) -> ServiceLine:
+    """The line whose service date starts the claim's filing window."""
+    return min(ctx.claim.lines, key=lambda line: line.date_of_service)
 
 
 @rule(
@@ -51,14 +52,15 @@ def _deadline_days(ctx: ScrubContext) -> int | None:
     reference="Payer timely filing limit (Medicare: 12 months, 42 CFR 424.44)",
 )
 def filing_expired(ctx: ScrubContext) -> Iterator[Issue]:
-    days = _deadline_days(ctx)
-    if days is None or ctx.payer is None:
+    payer = ctx.payer
+    if payer is None:
         return
-    oldest = min(ctx.claim.lines, key=lambda line: line.date_of_service)
-    deadline = oldest.date_of_service + timedelta(days=days)
+    oldest = _oldest(ctx)
+    deadline = payer.timely_filing.last_day(oldest.date_of_service)
+    # The last day itself is still on time; the claim is late from the day after (42 CFR 424.44).
     if ctx.today > deadline:
         yield Issue(
-            f"{ctx.payer.name} allows {days} days to file; the limit for "
+            f"{payer.name} allows {payer.timely_filing} to file; the limit for "
             f"{oldest.date_of_service.isoformat()} passed on {deadline.isoformat()}",
             "date_of_service",
             oldest.line_number,
@@ -75,11 +77,10 @@ def filing_expired(ctx: ScrubContext) -> Iterator[Issue]:
     reference="Payer timely filing limit; payer configuration timely_filing_warning_days",
 )
 def filing_near(ctx: ScrubContext) -> Iterator[Issue]:
-    days = _deadline_days(ctx)
-    if days is None:
+    if ctx.payer is None:
         return
-    oldest = min(ctx.claim.lines, key=lambda line: line.date_of_service)
-    deadline = oldest.date_of_service + timedelta(days=days)
+    oldest = _oldest(ctx)
+    deadline = ctx.payer.timely_filing.last_day(oldest.date_of_service)
     left = (deadline - ctx.today).days
     if 0 <= left <= ctx.payer_rules.timely_filing_warning_days:
         yield Issue(

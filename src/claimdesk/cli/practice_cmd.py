@@ -1,0 +1,86 @@
+"""``claimdesk practice show|set``: the practice profile every claim, file and letter names.
+
+Exit status: 0 done, 1 a value was refused (nothing changed), 2 the database cannot be used.
+"""
+
+from __future__ import annotations
+
+import getpass
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from claimdesk.cli.app import (
+    EXIT_INPUT_PROBLEMS,
+    JsonOption,
+    app,
+    console,
+    emit_json,
+    fail,
+    ready,
+    settings_of,
+)
+from claimdesk.domain.practice import SETTINGS, ProfileError
+from claimdesk.services.database import units_of_work
+from claimdesk.services.practice import profile_of, set_settings
+
+practice_app = typer.Typer(
+    help="The practice profile: legal name, billing provider, submitter, time zone.",
+    no_args_is_help=True,
+)
+app.add_typer(practice_app, name="practice")
+
+
+@practice_app.command("show")
+def show(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """Every setting, its value, and what submit still needs."""
+    settings = settings_of(ctx)
+    ready(settings)
+    with units_of_work(settings) as uow_factory:
+        profile = profile_of(uow_factory)
+    missing = profile.missing_to_submit()
+    if as_json:
+        emit_json(
+            {
+                "settings": dict(sorted(profile.values.items())),
+                "missing_to_submit": [s.key for s in missing],
+            }
+        )
+        return
+    table = Table(title="practice profile")
+    for column in ("setting", "value", "meaning"):
+        table.add_column(column)
+    needed = {s.key for s in missing}
+    extra = sorted(set(profile.values) - set(SETTINGS))
+    for key in (*SETTINGS, *extra):
+        meaning = SETTINGS[key].meaning if key in SETTINGS else "receiver of one payer"
+        value = profile.get(key) or ("[red]missing[/red]" if key in needed else "")
+        table.add_row(key, value, meaning)
+    console.print(table)
+    if missing:
+        console.print(
+            "submit needs: " + ", ".join(s.key for s in missing) + " (claimdesk practice set "
+            "KEY VALUE)",
+            highlight=False,
+        )
+
+
+@practice_app.command("set")
+def set_(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="The setting, e.g. billing.npi or time_zone.")],
+    value: Annotated[str, typer.Argument(help="Its new value; empty ('') removes it.")],
+) -> None:
+    """Change one setting (checked: NPI check digit, ZIP+4, phone, time zone)."""
+    settings = settings_of(ctx)
+    ready(settings)
+    with units_of_work(settings) as uow_factory:
+        try:
+            changed = set_settings(
+                uow_factory, {key: value}, by=getpass.getuser(), now=datetime.now(UTC)
+            )
+        except ProfileError as exc:
+            raise fail(f"{exc}; nothing was changed", EXIT_INPUT_PROBLEMS) from exc
+    console.print(f"{key} {'set' if changed else 'unchanged'}", highlight=False)

@@ -1,0 +1,88 @@
+"""Use cases of the practice profile: read it, change settings (checked, audited, all or nothing),
+take a bundle's ``practice.toml``, and say what ``submit`` still needs.
+
+``practice.toml`` holds the same settings as ``claimdesk practice set``, grouped in tables::
+
+    name = "Riverbend Family Medicine Group"
+    time_zone = "America/New_York"
+    [billing]
+    npi = "1234567893"
+    zip = "43215-1234"
+    [submitter]
+    id = "RFMG001"
+    [receiver]           # one clearinghouse for every payer ...
+    id = "ACMECH"
+    [receiver.MCR]       # ... or a receiver of its own for one payer
+    id = "MCRJUR15"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+
+from claimdesk.audit.chain import AuditRecord, record_hash
+from claimdesk.domain.practice import PracticeProfile, checked_changes
+from claimdesk.store.uow import UnitOfWork
+
+UowFactory = Callable[[], UnitOfWork]
+AUDIT_ACTION = "practice.set"
+
+
+class ProfileIncompleteError(RuntimeError):
+    """The profile lacks settings a use case needs; the message names each and how to set it."""
+
+
+def profile_of(uow_factory: UowFactory) -> PracticeProfile:
+    with uow_factory() as uow:
+        return uow.practice.profile()
+
+
+def change_settings(
+    uow: UnitOfWork, changes: Mapping[str, str], *, by: str, now: datetime
+) -> list[str]:
+    """Store the checked ``changes`` in ``uow`` (the caller commits), one audit record per
+    setting that changed; returns the keys that changed. The caller took the audit lock
+    (``uow.web.lock_audit()``) as its transaction's first step."""
+    checked = checked_changes(changes)
+    before = uow.practice.profile()
+    changed = [key for key, value in checked.items() if before.get(key) != value]
+    for key in changed:
+        uow.practice.put(key, checked[key], at=now, by=by)
+        entry = AuditRecord(
+            at=now.astimezone(UTC),
+            user_id=by,
+            patient_account=None,
+            action=AUDIT_ACTION,
+            target=key,
+            outcome="ok",
+            detail=f"{before.get(key)!r} -> {checked[key]!r}",
+        )
+        previous = uow.web.last_audit_hash()
+        uow.web.append_audit(entry, previous, record_hash(previous, entry))
+    return changed
+
+
+def set_settings(
+    uow_factory: UowFactory, changes: Mapping[str, str], *, by: str, now: datetime
+) -> list[str]:
+    """``practice set``: check every value, then store them all in one transaction."""
+    with uow_factory() as uow:
+        uow.web.lock_audit()
+        changed = change_settings(uow, changes, by=by, now=now)
+        uow.commit()
+    return changed
+
+
+def require_for_submit(profile: PracticeProfile) -> None:
+    """Stop before any claim is scrubbed when the 837 could not name the practice."""
+    missing = profile.missing_to_submit()
+    if missing:
+        lines = [
+            f"  {s.key}: {s.meaning}; set it with: claimdesk practice set {s.key} VALUE"
+            for s in missing
+        ]
+        raise ProfileIncompleteError(
+            "the practice profile is missing what every 837 needs, so no claim was scrubbed "
+            "or held:\n" + "\n".join(lines)
+        )
