@@ -160,9 +160,6 @@ def test_cli_eligibility_then_submit(tmp_path: Path) -> None:
     runner = CliRunner()
     base = ["--home", str(home)]
     assert runner.invoke(app, [*base, "import", str(bundle)], env={}).exit_code == 0
-    (home / "submission.toml").write_text(
-        '[submitter]\nid = "RFMG001"\ncontact = "Billing"\nphone = "6145550100"\n'
-    )
     checked = runner.invoke(app, [*base, "eligibility", "--json"], env={})
     assert checked.exit_code in (0, 1), checked.output
     inquiries = json.loads(checked.output)["inquiries"]

@@ -84,9 +84,7 @@ def test_parse(text: str, limit: FilingLimit) -> None:
 
 @pytest.mark.parametrize("text", ["12 moons", "12", "months", "twelve months", "-3 days", ""])
 def test_parse_refuses_what_is_not_a_limit(text: str) -> None:
-    with pytest.raises(
-        ValueError, match="not a timely filing limit .*e.g. '90 days' or '12 months'"
-    ):
+    with pytest.raises(ValueError, match=r"not a timely filing limit .*'90 days' or '12 months'"):
         FilingLimit.parse(text)
 
 
