@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sys
 
-from bench import posting, practice, queue, scrub, web, x12
+from bench import cli, posting, practice, queue, scrub, web, x12
 
 BENCHMARKS = {
+    "cli": cli.run,
     "practice": practice.run,
     "queue": queue.run,
     "x12": x12.run,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 from bench.timing import Timing, timed
@@ -31,6 +32,9 @@ CODE_FILES = (
     ("taxonomy", "taxonomy.csv"),
 )
 
+# The bundle's fixed today: the same claims in every run, whatever the date.
+AS_OF = date(2026, 9, 30)
+
 
 def naive_floor(contexts: list[ScrubContext]) -> int:
     touched = 0
@@ -49,7 +53,14 @@ def run() -> list[Timing]:
     with tempfile.TemporaryDirectory(prefix="claimdesk-bench-scrub-") as tmp:
         work = Path(tmp)
         bundle_dir = work / "bundle"
-        write_practice(bundle_dir, patients=max(1, CLAIMS * 3 // 10), encounters=CLAIMS, seed=1)
+        write_practice(
+            bundle_dir,
+            patients=max(1, CLAIMS * 3 // 10),
+            encounters=CLAIMS,
+            seed=1,
+            as_of=AS_OF,
+            days=365,
+        )
         result = read_bundle(bundle_dir)
         bundle = result.bundle
         assert bundle is not None, result.errors[:5]
