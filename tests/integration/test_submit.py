@@ -129,20 +129,19 @@ def test_a_fixed_claim_is_rescrubbed_and_released(uow_factory: UowFactory, tmp_p
     assert pyx12_errors((tmp_path / batch.file_name).read_text()) == []
 
 
-def test_a_claim_the_837_cannot_carry_is_held_with_the_writers_reason(
+def test_a_claim_the_837_cannot_carry_is_a_setup_error_not_held_work(
     uow_factory: UowFactory, tmp_path: Path
 ) -> None:
     import_submit_practice(uow_factory, zip_plus_four=False)
     report = run_submit(uow_factory, tmp_path)
     assert report.batches == []
-    held = {h.claim_id: h for h in report.held}
-    assert held["CE1"].rules == ("X12",)
-    assert (
-        "2010AA billing provider N403 ZIP code: '62701' is not nine digits"
-        in (held["CE1"].findings[0])
-    )
+    refused = {n.claim_id: n.reason for n in report.not_written}
+    assert "2010AA billing provider N403 ZIP code: '62701' is not nine digits" in refused["CE1"]
+    assert "CE1" not in {h.claim_id for h in report.held}
+    assert report.work_items_opened == len(report.held)
     with uow_factory() as uow:
-        assert _status(uow, "CE1") is ClaimStatus.HELD
+        assert _status(uow, "CE1") is ClaimStatus.DRAFT
+        assert uow.work.active_of_claim("CE1", None) == []
 
 
 def test_cli_eligibility_then_submit(tmp_path: Path) -> None:

@@ -38,7 +38,15 @@ def load_items(uow_factory: Callable[[], UnitOfWork], count: int) -> set[int]:
                 Money(f"{10 + n % 500}.00"),
                 claim_id=f"C{n}",
             )
-            item = new_item(problem, failures=1, now=NOW, by="loader", policy=POLICY, history={})
+            item = new_item(
+                problem,
+                failures=1,
+                now=NOW,
+                today=NOW.date(),
+                by="loader",
+                policy=POLICY,
+                history={},
+            )
             ids.add(uow.work.add(item))
         uow.commit()
     return ids

@@ -1,7 +1,8 @@
 """``claimdesk submit``: scrub unbilled claims; clean ones go to 837P batches in the outbox.
 
 Exit status: 0 nothing held, 1 some claims are held (each a Tier 1 work item), 2 cannot run
-(among others: the practice profile lacks what every 837 needs; then no claim is touched).
+(the practice profile lacks what every 837 needs, and then no claim is touched; or the 837
+writer refused claims for their setup, named, none of them held).
 """
 
 from __future__ import annotations
@@ -79,5 +80,12 @@ def submit_(ctx: typer.Context, as_json: JsonOption = False) -> None:
         )
         for held in report.held:
             console.print(f"{held.claim_id}: {', '.join(held.rules)}", highlight=False)
+    if report.not_written:
+        reasons = sorted({n.reason for n in report.not_written})
+        raise fail(
+            f"the 837 writer could not write {len(report.not_written)} claim(s); fix the setup "
+            "(claimdesk practice show, the providers file) and submit again:\n  "
+            + "\n  ".join(reasons)
+        )
     if report.held:
         raise typer.Exit(EXIT_INPUT_PROBLEMS)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 
 from claimdesk.domain.work import HistoryEvent, Problem, WorkItem, WorkStatus
 from claimdesk.routing.escalation import Escalation, escalation_for
@@ -16,11 +16,13 @@ def new_item(
     *,
     failures: int,
     now: datetime,
+    today: date,
     by: str,
     policy: RoutingPolicy,
     history: Mapping[str, CategoryRecord],
 ) -> WorkItem:
-    """The item for ``problem``, its ``failures``-th occurrence on the claim.
+    """The item for ``problem``, its ``failures``-th occurrence on the claim; ``today`` is the
+    practice's date at ``now``, from which the deadline's urgency counts.
 
     Amount and failure rules apply at once (an item need not wait in a tier that cannot take it);
     the SLA rule needs age, so it applies later (see :func:`successor`).
@@ -46,7 +48,7 @@ def new_item(
         amount_at_stake=problem.amount_at_stake,
         category=problem.category,
         deadline=problem.deadline,
-        today=now.date(),
+        today=today,
         policy=policy,
         history=history,
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 
+from claimdesk.domain.clock import practice_today
 from claimdesk.domain.ledger import Account, BalanceQuery
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import SYSTEM, Problem, WorkItem, WorkKind
@@ -67,6 +68,7 @@ def open_many(
     if known is None:
         known = uow.remits.work_on_claims([p.claim_id for p in problems if p.claim_id])
     seen = dict(known)
+    today = practice_today(now, uow.practice.profile().time_zone)
     items: list[WorkItem] = []
     for problem in problems:
         failures = 1
@@ -78,7 +80,15 @@ def open_many(
             seen[key] = (True, count + 1)
             failures = count + 1
         items.append(
-            new_item(problem, failures=failures, now=now, by=SYSTEM, policy=policy, history=history)
+            new_item(
+                problem,
+                failures=failures,
+                now=now,
+                today=today,
+                by=SYSTEM,
+                policy=policy,
+                history=history,
+            )
         )
     uow.work.add_many(items)
     return items

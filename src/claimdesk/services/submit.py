@@ -5,7 +5,9 @@ findings (errors first, then warnings, each with its fix) become one Tier 1 scru
 held claim that now passes is released (its item closed) and sent. Clean claims of a payer are
 written to one 837P interchange in the outbox, recorded as a batch with its clean claim rate,
 and move READY -> SUBMITTED. A self-pay claim is scrubbed too, but is billed to the patient, so
-it stays READY and goes in no 837.
+it stays READY and goes in no 837. A claim the 837 writer refuses (a billing provider on file
+without a ZIP+4, say) is a configuration error: it is left as it was, opens no work item, and is
+listed in ``not_written`` for the face to report.
 """
 
 from __future__ import annotations
@@ -41,7 +43,6 @@ UowFactory = Callable[[], UnitOfWork]
 SCRUBBED = (ClaimStatus.DRAFT, ClaimStatus.HELD, ClaimStatus.READY)
 HOLD_KEY = "scrub-hold"
 CATEGORY = "scrub"
-WRITER_RULE = "X12"  # a claim the 837 writer refuses, held like a scrub error
 
 
 def finding_text(finding: Finding) -> str:
@@ -65,6 +66,17 @@ class HeldClaim:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class NotWritten:
+    """A claim the 837 writer refused: a configuration error, reported, never held."""
+
+    claim_id: str
+    reason: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"claim_id": self.claim_id, "reason": self.reason}
+
+
 @dataclass(slots=True)
 class PayerCounts:
     scrubbed: int = 0
@@ -79,6 +91,7 @@ class SubmitReport:
     held: list[HeldClaim] = field(default_factory=list)
     released: list[str] = field(default_factory=list)  # held before, clean now
     self_pay_ready: list[str] = field(default_factory=list)
+    not_written: list[NotWritten] = field(default_factory=list)
     batches: list[BatchRecord] = field(default_factory=list)
     work_items_opened: int = 0
     work_items_closed: int = 0
@@ -94,6 +107,7 @@ class SubmitReport:
             "held": [h.as_json() for h in self.held],
             "released": self.released,
             "self_pay_ready": self.self_pay_ready,
+            "not_written": [n.as_json() for n in self.not_written],
             "submitted": self.submitted,
             "batches": [b.as_json() for b in self.batches],
             "work_items_opened": self.work_items_opened,
@@ -153,7 +167,10 @@ def submit(
                     claim, context, partners, now, primaries.get(claim.claim_id)
                 )
                 if refusal is not None:
-                    problem = HeldClaim(claim.claim_id, (WRITER_RULE,), (refusal,))
+                    # What the writer refuses is set up wrongly (profile, provider file), not
+                    # wrong with this claim: no hold and no work item; submit names it instead.
+                    report.not_written.append(NotWritten(claim.claim_id, refusal))
+                    continue
             if problem is not None:
                 tally.held += 1
                 held.append((claim, problem))
@@ -230,7 +247,7 @@ def _claim_input(
         built = build_claim_input(claim, parties, partners, primary)
         write_837p([built], Envelope("PROBE", "PROBE", 1, 1, now))
     except X12WriteError as exc:
-        return None, f"{WRITER_RULE} 837 writer refused the claim: {exc}"
+        return None, str(exc)
     return built, None
 
 

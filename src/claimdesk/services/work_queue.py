@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from sqlalchemy.exc import IntegrityError
 
+from claimdesk.domain.clock import practice_today
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import (
     SYSTEM,
@@ -65,6 +66,7 @@ def open_item(
                 problem,
                 failures=failures,
                 now=now,
+                today=practice_today(now, uow.practice.profile().time_zone),
                 by=by,
                 policy=policy,
                 history=uow.work.recovery_history(),

@@ -33,7 +33,15 @@ def item(appeal_rights: bool = True) -> WorkItem:
         claim_id="C1",
         appeal_rights=appeal_rights,
     )
-    made = new_item(found, failures=1, now=NOW, by="router", policy=shipped_policy(), history={})
+    made = new_item(
+        found,
+        failures=1,
+        now=NOW,
+        today=NOW.date(),
+        by="router",
+        policy=shipped_policy(),
+        history={},
+    )
     made.item_id = 7
     return made
 

@@ -59,7 +59,13 @@ def problem(category: str, amount: str, **extra: object) -> Problem:
 
 def test_a_small_registration_denial_stays_in_tier_1() -> None:
     item = new_item(
-        problem("registration", "120.00"), failures=1, now=NOW, by="u", policy=POLICY, history={}
+        problem("registration", "120.00"),
+        failures=1,
+        now=NOW,
+        today=NOW.date(),
+        by="u",
+        policy=POLICY,
+        history={},
     )
     assert (item.tier, item.queue, item.status) == (1, "t1-front-end", WorkStatus.OPEN)
     assert item.score.value == Decimal("648.00")
@@ -68,7 +74,13 @@ def test_a_small_registration_denial_stays_in_tier_1() -> None:
 
 def test_a_large_amount_passes_every_threshold_it_reaches() -> None:
     item = new_item(
-        problem("registration", "12000.00"), failures=1, now=NOW, by="u", policy=POLICY, history={}
+        problem("registration", "12000.00"),
+        failures=1,
+        now=NOW,
+        today=NOW.date(),
+        by="u",
+        policy=POLICY,
+        history={},
     )
     assert (item.tier, item.queue) == (3, "t3-escalations")
     assert item.history[0].detail == (
@@ -80,7 +92,13 @@ def test_a_large_amount_passes_every_threshold_it_reaches() -> None:
 
 def test_a_second_failure_moves_up_exactly_one_tier() -> None:
     item = new_item(
-        problem("registration", "50.00"), failures=2, now=NOW, by="u", policy=POLICY, history={}
+        problem("registration", "50.00"),
+        failures=2,
+        now=NOW,
+        today=NOW.date(),
+        by="u",
+        policy=POLICY,
+        history={},
     )
     assert (item.tier, item.queue, item.failures) == (2, "t2-escalations", 2)
 
@@ -93,6 +111,7 @@ def test_no_appeal_action_without_appeal_rights() -> None:
         problem("coding", "500.00", deadline=date(2026, 3, 20), deadline_kind="appeal_window"),
         failures=1,
         now=NOW,
+        today=NOW.date(),
         by="u",
         policy=POLICY,
         history={},
