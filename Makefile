@@ -9,11 +9,13 @@ STAMP := $(VENV)/.installed
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# The sources are compiled once per install, so no command pays for compiling its modules.
+# The sources and the ICD-10-CM code set are compiled once per install, so no command pays for
+# compiling its modules or parsing the code set's XML.
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
 	$(BIN)/python -m compileall -q src >/dev/null
+	$(BIN)/python -c 'from claimdesk.codes.icd10_cache import icd10_table; icd10_table()'
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -56,11 +56,13 @@ def _run(folder: Path, *, scrub: bool) -> tuple[Settings, CycleReport]:
     )
     settings = Settings(home=folder / "home")
     set_up(settings)
+    # The year's visits are on file by its last day; the cycle replays its first DAYS days.
     imported = import_folder(
-        settings, bundle, user="e2e", now=datetime.combine(YEAR_START, time(8), tzinfo=UTC)
+        settings, bundle, user="e2e", now=datetime.combine(REFERENCE_DATE, time(18), tzinfo=UTC)
     )
     assert imported.report is not None, imported.errors[:3]
-    report = run_cycle(settings, CycleOptions(days=DAYS, scrub=scrub, partners=PARTNERS))
+    options = CycleOptions(days=DAYS, scrub=scrub, partners=PARTNERS, start=YEAR_START)
+    report = run_cycle(settings, options)
     return settings, report
 
 

@@ -87,8 +87,9 @@ def _billed_practice(tmp_path: Path, settings: Settings) -> Path:
         bundle, patients=150, encounters=700, seed=3, as_of=REFERENCE_DATE, days=PERIOD_DAYS
     )
     start = REFERENCE_DATE - timedelta(days=PERIOD_DAYS)
+    # The year's visits are on file by its last day; the first BILLED_DAYS are billed below.
     imported = import_folder(
-        settings, bundle, user="test", now=datetime.combine(start, time(8), tzinfo=UTC)
+        settings, bundle, user="test", now=datetime.combine(REFERENCE_DATE, time(18), tzinfo=UTC)
     )
     assert imported.report is not None, imported.errors[:3]
     read = read_bundle(bundle)

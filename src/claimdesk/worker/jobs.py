@@ -22,7 +22,7 @@ from claimdesk.domain.work import Problem, WorkKind
 from claimdesk.routing.policy import shipped_policy
 from claimdesk.services.database import units_of_work
 from claimdesk.services.eligibility import send_inquiries
-from claimdesk.services.practice import profile_of, require_for_submit
+from claimdesk.services.practice import profile_of
 from claimdesk.services.submit import submit
 from claimdesk.services.tier2 import chase_unanswered
 from claimdesk.services.trading_partners import partners_of, stored_partners
@@ -66,12 +66,17 @@ def watch_inboxes(settings: Settings, now: datetime) -> InboxRun:
     return run
 
 
-def scrub_and_submit(settings: Settings, now: datetime) -> int:
-    """Scrub every unbilled claim and write the clean ones to 837P batches; claims sent."""
+def scrub_and_submit(settings: Settings, now: datetime) -> int | str:
+    """Scrub every unbilled claim and write the clean ones to 837P batches; claims sent.
+
+    Until the practice profile names what every 837 needs, the job sends and holds nothing and
+    says which settings are missing (a setup step, not a failure to retry).
+    """
     with units_of_work(settings) as uow_factory:
         profile = profile_of(uow_factory)
-        # An incomplete profile fails the job with the missing settings named, holding nothing.
-        require_for_submit(profile)
+        missing = profile.missing_to_submit()
+        if missing:
+            return "not run: the practice profile lacks " + ", ".join(s.key for s in missing)
         report = submit(
             uow_factory,
             settings.outbox,
