@@ -95,12 +95,15 @@ def charge_entry(
     )
 
 
-def reverse_charge(original: Entry, *, recorded_at: datetime, recorded_by: str, why: str) -> Entry:
-    """Undo a charge (the ledger is append-only); effective on the day it is recorded."""
+def reverse_charge(
+    original: Entry, *, effective: date, recorded_at: datetime, recorded_by: str, why: str
+) -> Entry:
+    """Undo a charge (the ledger is append-only); ``effective`` is the practice's date of the
+    reversal."""
     return reversal_of(
         original,
         entry_id=reversal_entry_id(original.entry_id),
-        effective=recorded_at.date(),
+        effective=effective,
         recorded_at=recorded_at,
         recorded_by=recorded_by,
         memo=why,

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from claimdesk.domain.claims import Claim, ClaimStatus
-from claimdesk.domain.clock import practice_today
 from claimdesk.domain.encounters import Encounter, EncounterError, ServiceLine
 from claimdesk.scrub.config import ScrubConfig
 from claimdesk.scrub.engine import Scrubber
 from claimdesk.scrub.findings import Finding
 from claimdesk.scrub.reference import ReferenceData
 from claimdesk.services.acknowledgments import release_rejected
+from claimdesk.services.practice import practice_date
 from claimdesk.services.scrub_store import store_contexts
 from claimdesk.services.submit import HOLD_KEY
 from claimdesk.services.work_queue import solve_problem
@@ -140,7 +140,7 @@ def fix_claim(
         uow.commit()
     with uow_factory() as uow:
         claim = _fixable(uow, claim_id)
-        today = practice_today(now, uow.practice.profile().time_zone)
+        today = practice_date(uow, now)
         context = store_contexts(
             uow,
             [claim],

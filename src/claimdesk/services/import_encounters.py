@@ -27,6 +27,7 @@ from claimdesk.services.charges import (
     self_pay_payer,
 )
 from claimdesk.services.import_run import BundleImportError, ImportRun, require, update_many
+from claimdesk.services.practice import practice_date
 from claimdesk.store import rows
 from claimdesk.store.repositories import chunks, insert_rows
 from claimdesk.store.tables import (
@@ -339,6 +340,7 @@ def _recharge(
             entries.append(
                 reverse_charge(
                     originals[current_id],
+                    effective=practice_date(run.uow, run.now),
                     recorded_at=run.now,
                     recorded_by=run.user,
                     why=f"import {run.import_id}: line {number} changed",

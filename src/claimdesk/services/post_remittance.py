@@ -38,6 +38,7 @@ from claimdesk.posting.policy import (
     post_reversal,
 )
 from claimdesk.routing.policy import RoutingPolicy, shipped_policy
+from claimdesk.services.practice import practice_date
 from claimdesk.services.remit_work import insurance_balance, open_many, solve_settled
 from claimdesk.services.secondary import bill_secondary
 from claimdesk.services.work_queue import UowFactory
@@ -305,7 +306,9 @@ class _Poster:
         first_time = stored is None
         uow.remits.drop_held_payments(rid)
         done = set(uow.remits.payment_positions(rid))
-        effective = payment.effective_date or remittance.production_date or self.now.date()
+        effective = (
+            payment.effective_date or remittance.production_date or practice_date(uow, self.now)
+        )
         context = PostingContext(
             remittance_id=rid,
             trace_number=trace,

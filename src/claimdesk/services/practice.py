@@ -19,9 +19,10 @@ take a bundle's ``practice.toml``, and say what ``submit`` still needs.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from claimdesk.audit.chain import AuditRecord, record_hash
+from claimdesk.domain.clock import practice_today
 from claimdesk.domain.practice import PracticeProfile, checked_changes
 from claimdesk.store.uow import UnitOfWork
 
@@ -31,6 +32,11 @@ AUDIT_ACTION = "practice.set"
 
 class ProfileIncompleteError(RuntimeError):
     """The profile lacks settings a use case needs; the message names each and how to set it."""
+
+
+def practice_date(uow: UnitOfWork, now: datetime) -> date:
+    """The practice's today at ``now``: the date every entry, deadline and check counts from."""
+    return practice_today(now, uow.practice.profile().time_zone)
 
 
 def profile_of(uow_factory: UowFactory) -> PracticeProfile:

@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 
-from claimdesk.domain.clock import practice_today
 from claimdesk.domain.ledger import Account, BalanceQuery
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import SYSTEM, Problem, WorkItem, WorkKind
 from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.routing.score import CategoryRecord
 from claimdesk.routing.triage import new_item
+from claimdesk.services.practice import practice_date
 from claimdesk.services.work_queue import solve_in
 from claimdesk.store.uow import UnitOfWork
 
@@ -68,7 +68,7 @@ def open_many(
     if known is None:
         known = uow.remits.work_on_claims([p.claim_id for p in problems if p.claim_id])
     seen = dict(known)
-    today = practice_today(now, uow.practice.profile().time_zone)
+    today = practice_date(uow, now)
     items: list[WorkItem] = []
     for problem in problems:
         failures = 1

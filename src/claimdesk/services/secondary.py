@@ -23,6 +23,7 @@ from claimdesk.edi.claim_input import (
 )
 from claimdesk.edi.x837 import line_control_number
 from claimdesk.posting.policy import ClaimPosting
+from claimdesk.services.practice import practice_date
 from claimdesk.store.uow import UnitOfWork
 
 SECONDARY_SUFFIX = "-S"
@@ -108,7 +109,7 @@ def bill_secondary(
                 entry_id=f"secondary:{claim_id}",
                 # The transfer to the patient, run backwards onto the secondary payer's A/R.
                 kind=EntryKind.TRANSFER_TO_PATIENT,
-                effective=now.date(),
+                effective=practice_date(uow, now),
                 recorded_at=now,
                 recorded_by=by,
                 postings=tuple(postings),

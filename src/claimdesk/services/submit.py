@@ -18,7 +18,6 @@ from datetime import datetime
 from pathlib import Path
 
 from claimdesk.domain.claims import Claim, ClaimStatus
-from claimdesk.domain.clock import practice_today
 from claimdesk.domain.money import total
 from claimdesk.domain.work import Problem, WorkKind
 from claimdesk.edi.claim_input import ClaimInput, PrimaryAdjudication, Receiver, Submitter
@@ -31,6 +30,7 @@ from claimdesk.scrub.engine import Scrubber, ScrubResult
 from claimdesk.scrub.findings import Finding
 from claimdesk.scrub.reference import ReferenceData
 from claimdesk.services.claim_inputs import ClaimParties, build_claim_input, primary_adjudications
+from claimdesk.services.practice import practice_date
 from claimdesk.services.scrub_store import store_contexts
 from claimdesk.services.trading_partners import TradingPartners
 from claimdesk.services.work_queue import open_item, solve_problem
@@ -141,7 +141,7 @@ def submit(
         claims = [c for status in SCRUBBED for c in uow.claims.with_status(status)]
         claims.sort(key=lambda c: c.claim_id)
         was_held = {c.claim_id for c in claims if c.status is ClaimStatus.HELD}
-        today = practice_today(now, uow.practice.profile().time_zone)
+        today = practice_date(uow, now)
         contexts = store_contexts(
             uow,
             claims,

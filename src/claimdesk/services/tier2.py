@@ -12,7 +12,6 @@ from pathlib import Path
 
 from claimdesk.denials.letter import AppealFacts, appeal_letter
 from claimdesk.domain.claims import Claim, ClaimStatus, FrequencyCode
-from claimdesk.domain.clock import practice_today
 from claimdesk.domain.ledger import (
     Dimensions,
     EntryKind,
@@ -24,6 +23,7 @@ from claimdesk.routing.access import Role
 from claimdesk.routing.policy import RoutingPolicy, shipped_policy
 from claimdesk.services.charges import charge_entry, responsibility_of, reverse_charge
 from claimdesk.services.claim_status import Inquiries, no_response_problem, send_inquiries
+from claimdesk.services.practice import practice_date
 from claimdesk.services.remit_work import insurance_balance as insurance_balance
 from claimdesk.services.remit_work import open_in, open_many, solve_settled
 from claimdesk.services.trading_partners import TradingPartners
@@ -95,7 +95,13 @@ def _replacement(
     undone = uow.ledger.reversed_ids([e for ids in charges.values() for e in ids])
     live = uow.ledger.get_many([e for ids in charges.values() for e in ids if e not in undone])
     entries = [
-        reverse_charge(e, recorded_at=now, recorded_by=by, why=f"moved to {new.claim_id}")
+        reverse_charge(
+            e,
+            effective=practice_date(uow, now),
+            recorded_at=now,
+            recorded_by=by,
+            why=f"moved to {new.claim_id}",
+        )
         for e in live.values()
     ]
     payer = uow.payers.get(original.payer_id)
@@ -169,7 +175,7 @@ def start_appeal(
             raise Tier2Error(f"claim {claim_id}: its denial has no appeal rights")
         codes = tuple(i.problem_key.split(":", 1)[1] for i in denials if ":" in i.problem_key)
         deadline = min((i.deadline for i in denials if i.deadline), default=None)
-        today = practice_today(now, uow.practice.profile().time_zone)
+        today = practice_date(uow, now)
         if deadline is not None and today > deadline:
             raise Tier2Error(f"claim {claim_id}: the appeal window ended {deadline}")
         at_stake = sum((i.amount_at_stake for i in denials), Money.zero())
@@ -465,7 +471,7 @@ def _post_write_off(
         kind=EntryKind.WRITE_OFF,
         amount=amount,
         dims=Dimensions(claim.encounter.patient_account, claim.claim_id, None, claim.payer_id),
-        effective=now.date(),
+        effective=practice_date(uow, now),
         recorded_at=now,
         recorded_by=by,
         source=f"write-off request {request_id}",

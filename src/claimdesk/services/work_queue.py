@@ -13,7 +13,6 @@ from decimal import Decimal
 
 from sqlalchemy.exc import IntegrityError
 
-from claimdesk.domain.clock import practice_today
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import (
     SYSTEM,
@@ -30,6 +29,7 @@ from claimdesk.routing.actions import actions_for
 from claimdesk.routing.escalation import Escalation, escalation_for, sla_cutoff
 from claimdesk.routing.policy import TIERS, RoutingPolicy
 from claimdesk.routing.triage import new_item, successor
+from claimdesk.services.practice import practice_date
 from claimdesk.services.users import acting_user, queues_of
 from claimdesk.store.uow import UnitOfWork
 from claimdesk.store.work_repository import ProductivityRow
@@ -66,7 +66,7 @@ def open_item(
                 problem,
                 failures=failures,
                 now=now,
-                today=practice_today(now, uow.practice.profile().time_zone),
+                today=practice_date(uow, now),
                 by=by,
                 policy=policy,
                 history=uow.work.recovery_history(),
