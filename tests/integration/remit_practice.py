@@ -129,6 +129,9 @@ def seed(
         uow.coverages.add(CHILD_ACME)
         if secondary:
             uow.coverages.add(SECONDARY_MCR)
+        # Letters name and sign for the practice (its profile).
+        uow.practice.put("name", GROUP.name, at=SUBMITTED_AT, by="tester")
+        uow.practice.put("signature", "Billing Office", at=SUBMITTED_AT, by="tester")
         for rate in RATES:
             uow.contracts.add(rate)
         uow.encounters.add_many(encounters)

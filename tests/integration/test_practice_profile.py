@@ -144,8 +144,8 @@ def test_a_bundle_profile_with_a_bad_npi_imports_nothing(cli: Cli, tmp_path: Pat
     code, out, _err = cli("import", str(bundle), "--json")
     assert code == 1
     [error] = json.loads(out)["errors"]
-    assert error["file"] == "practice.toml"
-    assert "billing.npi: '1234567890' is not an NPI" in error["reason"]
+    assert (error["file"], error["row"], error["column"]) == ("practice.toml", 0, "billing.npi")
+    assert error["reason"].startswith("'1234567890' is not an NPI: 10 digits")
     assert _count(cli, ClaimRow) == 0
 
 
@@ -182,3 +182,20 @@ def test_the_readme_flow_bills_today_and_no_entry_is_dated_after_today(
         ).one()
     assert latest[0] <= TODAY
     assert latest[1].date() <= now.date()
+
+
+def test_a_bundle_changing_only_its_profile_says_what_changed(cli: Cli, tmp_path: Path) -> None:
+    bundle = _bundle(tmp_path)
+    assert cli("import", str(bundle))[0] == 0
+    code, out, _err = cli("import", str(bundle))
+    assert code == 0
+    assert "nothing changed: this bundle was already imported" in out
+    profile = (bundle / "practice.toml").read_text()
+    signed = profile.replace('signature = "Billing Office,', 'signature = "Accounts Office,')
+    (bundle / "practice.toml").write_text(signed)
+    code, out, _err = cli("import", str(bundle))
+    assert code == 0
+    assert "practice settings changed (each audited): signature" in " ".join(out.split())
+    assert "nothing changed" not in out
+    shown = json.loads(cli("practice", "show", "--json")[1])["settings"]
+    assert shown["signature"].startswith("Accounts Office,")

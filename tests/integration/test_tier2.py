@@ -3,6 +3,8 @@ letter, corrected claims and voids, the follow-up log and chasing claims with no
 
 from __future__ import annotations
 
+import re
+import zlib
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -46,6 +48,17 @@ from claimdesk.store.uow import UnitOfWork
 M = Money
 Factory = Callable[[], UnitOfWork]
 INS = frozenset({Account.INSURANCE_AR})
+
+
+def pdf_text(path: Path) -> str:
+    """The lines of text a PDF shows, in order (fpdf2 writes each as one Tj in a zlib stream)."""
+    lines: list[str] = []
+    for stream in re.findall(rb"stream\r?\n(.*?)endstream", path.read_bytes(), re.S):
+        content = zlib.decompress(stream).decode("latin-1")
+        lines += [
+            m.replace("\\(", "(").replace("\\)", ")") for m in re.findall(r"\((.*?)\) Tj", content)
+        ]
+    return "\n".join(lines)
 
 
 def owed(uow_factory: Factory, claim_id: str) -> Money:
@@ -124,6 +137,9 @@ def test_an_appeal_writes_a_pdf_and_tracks_the_outcome(
     )
     letter = tmp_path / "appeal-C2-1.pdf"
     assert letter.read_bytes().startswith(b"%PDF")
+    text = pdf_text(letter)
+    assert "Springfield Clinic\nMarch" in text  # the profile's name, dated the practice's today
+    assert text.rstrip().endswith("Sincerely,\nBilling Office")
     assert status(uow_factory, "C2") is ClaimStatus.APPEALED
     submit_appeal(uow_factory, appeal, on=NOW.date())
     decide_appeal(uow_factory, appeal, outcome="lost", on=NOW.date(), by="tom", now=NOW)
@@ -199,3 +215,18 @@ def test_claims_with_no_answer_are_chased_once(uow_factory: Factory, tmp_path: P
     )
     with uow_factory() as uow:
         assert [f["reference"] for f in uow.remits.follow_ups("C2")][-1] == "REF-77"
+
+
+def test_an_appeal_the_claim_cannot_take_writes_no_letter(
+    uow_factory: Factory, tmp_path: Path
+) -> None:
+    seed(uow_factory)
+    deny(uow_factory, "C2")
+    letters = tmp_path / "letters"
+    first = start_appeal(uow_factory, "C2", argument="x", letters=letters, by="tom", now=NOW)
+    submit_appeal(uow_factory, first, on=NOW.date())
+    decide_appeal(uow_factory, first, outcome="lost", on=NOW.date(), by="tom", now=NOW)
+    void_claim(uow_factory, "C2", by="tom", now=NOW)
+    with pytest.raises(Tier2Error, match="so it cannot be appealed"):
+        start_appeal(uow_factory, "C2", argument="again", letters=letters, by="tom", now=NOW)
+    assert sorted(p.name for p in letters.iterdir()) == ["appeal-C2-1.pdf"]

@@ -94,11 +94,18 @@ def test_bad_values_are_refused_naming_the_setting(key: str, value: str, reason:
 def test_a_practice_file_names_every_bad_setting_at_once() -> None:
     text = 'name = "X"\n[billing]\nnpi = "1234567890"\nzip = "4321"\n[submitter]\nid = "A1"\n'
     with pytest.raises(ProfileError) as caught:
-        parse_practice_file(text, "practice.toml")
-    message = str(caught.value)
-    assert message.startswith("practice.toml: ")
-    assert "billing.npi: '1234567890' is not an NPI" in message
-    assert "billing.zip: '4321' is not a ZIP+4 code" in message
+        parse_practice_file(text)
+    assert [key for key, _reason in caught.value.problems] == ["billing.npi", "billing.zip"]
+    assert caught.value.problems[0][1].startswith("'1234567890' is not an NPI")
+    assert "billing.zip: '4321' is not a ZIP+4 code" in str(caught.value)
+
+
+def test_a_practice_file_that_is_not_toml_is_one_problem_of_the_file() -> None:
+    with pytest.raises(ProfileError) as caught:
+        parse_practice_file("name = \n")
+    [(key, reason)] = caught.value.problems
+    assert key == ""
+    assert reason.startswith("not TOML: ")
 
 
 def test_a_practice_file_flattens_tables_and_per_payer_receivers() -> None:

@@ -230,10 +230,12 @@ class _BundleReader:
         if not path.is_file():
             return {}
         try:
-            return parse_practice_file(path.read_text(encoding="utf-8"), PRACTICE_FILE)
-        except (ProfileError, UnicodeDecodeError) as exc:
-            self._errors.append(RowError(PRACTICE_FILE, FILE_ROW, "", str(exc)))
-            return {}
+            return parse_practice_file(path.read_text(encoding="utf-8"))
+        except UnicodeDecodeError as exc:
+            self._errors.append(RowError(PRACTICE_FILE, FILE_ROW, "", f"not UTF-8: {exc}"))
+        except ProfileError as exc:
+            self._errors.extend(RowError(PRACTICE_FILE, FILE_ROW, k, r) for k, r in exc.problems)
+        return {}
 
     def _not_after_today(self, row: Row, column: str, day: date | None) -> None:
         if day is not None and self._today is not None and day > self._today:

@@ -72,7 +72,12 @@ def import_(
     console.print(table)
     console.print(
         f"claims created {report.claims_created}, ledger entries posted "
-        f"{report.ledger_entries_posted}, changes audited {report.changes_recorded}"
+        f"{report.ledger_entries_posted}, record changes audited {report.changes_recorded}"
     )
-    if not report.inserted and not report.updated and not report.ledger_entries_posted:
+    changed = report.practice_settings_changed
+    if changed:
+        console.print(
+            f"practice settings changed (each audited): {', '.join(changed)}", highlight=False
+        )
+    if report.unchanged:
         console.print("nothing changed: this bundle was already imported")

@@ -18,6 +18,7 @@ from claimdesk.domain.money import Money
 class AppealFacts:
     payer_name: str
     practice_name: str
+    signature: str  # the profile's signature line, else the practice's name
     claim_id: str
     payer_claim_number: str
     patient_name: str
@@ -71,5 +72,5 @@ def appeal_letter(facts: AppealFacts) -> bytes:
             f"This appeal is filed within the appeal window, which ends {facts.deadline:%m/%d/%Y}."
         )
     para("Please reprocess the claim and send a corrected remittance.\n\nSincerely,")
-    para(facts.practice_name)
+    para(facts.signature)
     return bytes(pdf.output())

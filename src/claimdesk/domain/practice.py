@@ -23,7 +23,14 @@ ISA_ID_LENGTH = 15  # ISA06/ISA08 and the 1000A/1000B identifiers
 
 
 class ProfileError(ValueError):
-    """A setting's value cannot be used; the message names the setting and the fix."""
+    """Settings that cannot be used: each problem names its setting (``""``: the file itself)
+    and the reason, which says what a good value looks like."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__(
+            "; ".join(f"{key}: {reason}" if key else reason for key, reason in problems)
+        )
+        self.problems = tuple(problems)
 
 
 def _text(limit: int) -> Callable[[str], str]:
@@ -155,7 +162,7 @@ def setting_of(key: str) -> Setting:
     if match is None:
         known = ", ".join(SETTINGS)
         raise ProfileError(
-            f"{key}: no such practice setting (known: {known}, receiver.PAYERID.id|name)"
+            [(key, f"no such practice setting (known: {known}, receiver.PAYERID.id|name)")]
         )
     payer, part = match.groups()
     if part == "id":
@@ -172,48 +179,46 @@ def checked_value(key: str, value: str) -> str:
     try:
         return setting.check(text)
     except ValueError as exc:
-        raise ProfileError(f"{key}: {value!r} {exc}") from exc
+        raise ProfileError([(key, f"{value!r} {exc}")]) from exc
 
 
 def checked_changes(changes: Mapping[str, str]) -> dict[str, str]:
     """Every value checked; one :class:`ProfileError` naming every bad setting."""
     checked: dict[str, str] = {}
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []
     for key, value in changes.items():
         try:
             checked[key] = checked_value(key, value)
         except ProfileError as exc:
-            problems.append(str(exc))
+            problems.extend(exc.problems)
     if problems:
-        raise ProfileError("; ".join(problems))
+        raise ProfileError(problems)
     return checked
 
 
-def _flatten(table: Mapping[str, Any], prefix: str, source: str, out: dict[str, str]) -> None:
+def _flatten(table: Mapping[str, Any], prefix: str, out: dict[str, str]) -> None:
     for key, value in table.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict):
-            _flatten(value, f"{name}.", source, out)
+            _flatten(value, f"{name}.", out)
         elif isinstance(value, bool):
             out[name] = "true" if value else "false"
         elif isinstance(value, str | int):
             out[name] = str(value)
         else:
-            raise ProfileError(f"{source}: {name} must be text, a number or true/false")
+            raise ProfileError([(name, "must be text, a number or true/false")])
 
 
-def parse_practice_file(text: str, source: str = PRACTICE_FILE) -> dict[str, str]:
-    """The settings of a ``practice.toml``, checked; errors name the file and every setting."""
+def parse_practice_file(text: str) -> dict[str, str]:
+    """The checked settings of a ``practice.toml``; one :class:`ProfileError` names every bad
+    setting."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"{source}: not TOML: {exc}") from exc
+        raise ProfileError([("", f"not TOML: {exc}")]) from exc
     flat: dict[str, str] = {}
-    _flatten(data, "", source, flat)
-    try:
-        return checked_changes(flat)
-    except ProfileError as exc:
-        raise ProfileError(f"{source}: {exc}") from exc
+    _flatten(data, "", flat)
+    return checked_changes(flat)
 
 
 @dataclass(frozen=True, slots=True)

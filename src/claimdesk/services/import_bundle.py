@@ -65,6 +65,16 @@ class ImportReport:
     def updated(self) -> int:
         return sum(c.updated for c in self.counts.values())
 
+    @property
+    def unchanged(self) -> bool:
+        """Nothing was stored: no record, no charge, no practice setting."""
+        return not (
+            self.inserted
+            or self.updated
+            or self.ledger_entries_posted
+            or self.practice_settings_changed
+        )
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "import_id": self.import_id,

@@ -29,6 +29,7 @@ from claimdesk.services.remit_work import open_in, open_many, solve_settled
 from claimdesk.services.trading_partners import TradingPartners
 from claimdesk.services.users import acting_user
 from claimdesk.services.work_queue import UowFactory
+from claimdesk.services.x12_envelopes import write_outbox_file
 from claimdesk.store.uow import UnitOfWork
 
 PENDING, POSTED, REJECTED = "pending", "posted", "rejected"
@@ -43,7 +44,6 @@ class Tier2Error(ValueError):
 class Tier2Settings:
     write_off_approval_above: Money = field(default_factory=lambda: Money("100.00"))
     no_response_days: int = 30
-    practice_name: str = "Our practice"
 
 
 def _claim(uow: UnitOfWork, claim_id: str) -> Claim:
@@ -171,6 +171,8 @@ def start_appeal(
         claim = _claim(uow, claim_id)
         items = uow.work.active_of_claim(claim_id, None)
         denials = [i for i in items if i.kind in (WorkKind.DENIAL, WorkKind.UNDERPAYMENT)]
+        if claim.status is not ClaimStatus.APPEALED and not claim.can_move_to(ClaimStatus.APPEALED):
+            raise Tier2Error(f"claim {claim_id}: is {claim.status}, so it cannot be appealed")
         if any(not i.appeal_rights for i in denials) and not any(i.appeal_rights for i in denials):
             raise Tier2Error(f"claim {claim_id}: its denial has no appeal rights")
         codes = tuple(i.problem_key.split(":", 1)[1] for i in denials if ":" in i.problem_key)
@@ -185,10 +187,17 @@ def start_appeal(
         carcs = [c.split("-", 1)[1] for c in codes if "-" in c]
         texts = uow.remits.code_texts("CARC", carcs)
         level = len(uow.remits.appeals_of(claim_id)) + 1
+        profile = uow.practice.profile()
+        if not profile.get("name"):
+            raise Tier2Error(
+                f"claim {claim_id}: an appeal letter names the practice; set it first with: "
+                "claimdesk practice set name VALUE"
+            )
         letter = appeal_letter(
             AppealFacts(
                 payer_name=payer.name if payer else claim.payer_id,
-                practice_name=settings.practice_name,
+                practice_name=profile.get("name"),
+                signature=profile.get("signature") or profile.get("name"),
                 claim_id=claim_id,
                 payer_claim_number=claim.payer_claim_number,
                 patient_name=f"{patient.first_name} {patient.last_name}" if patient else "",
@@ -198,14 +207,12 @@ def start_appeal(
                 denial_codes=codes or ("(see remittance)",),
                 denial_texts=tuple(f"{c}: {texts[c]}" for c in carcs if c in texts),
                 argument=argument.strip(),
-                written_on=now.date(),
+                written_on=today,
                 deadline=deadline,
                 level=level,
             )
         )
-        letters.mkdir(parents=True, exist_ok=True)
         path = letters / f"appeal-{claim_id}-{level}.pdf"
-        path.write_bytes(letter)
         appeal_id = uow.remits.add_appeal(
             {
                 "claim_id": claim_id,
@@ -225,7 +232,9 @@ def start_appeal(
         )
         _move(uow, claim, ClaimStatus.APPEALED, by, now, f"appeal {appeal_id} (level {level})")
         uow.commit()
-        return appeal_id
+    # Only an appeal that was recorded leaves a letter behind.
+    write_outbox_file(letters, path.name, letter)
+    return appeal_id
 
 
 def submit_appeal(uow_factory: UowFactory, appeal_id: int, *, on: date) -> None:

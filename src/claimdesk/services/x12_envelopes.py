@@ -25,19 +25,22 @@ def next_envelope(
         receiver_id=receiver_id,
         interchange_control_number=number,
         group_control_number=number,
-        created=created,
+        # ISA09/10, GS04/05 and BHT04/05 are the practice's own date and time (one clock).
+        created=created.astimezone(uow.practice.profile().time_zone),
         production=production,
     )
 
 
-def write_outbox_file(outbox: Path, name: str, text: str) -> Path:
-    """Write ``text`` to ``outbox/name`` at once (aside, then renamed): never half a file."""
+def write_outbox_file(outbox: Path, name: str, content: str | bytes) -> Path:
+    """Write ``content`` (text as UTF-8) to ``outbox/name`` at once (aside, then renamed):
+    never half a file."""
     outbox.mkdir(parents=True, exist_ok=True)
     target = outbox / name
+    data = content.encode("utf-8") if isinstance(content, str) else content
     handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=outbox)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
