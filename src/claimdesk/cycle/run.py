@@ -146,7 +146,7 @@ def _first_day(sessions: sessionmaker[Session], options: CycleOptions) -> date:
     if last > today:
         raise CycleError(
             f"{options.days} days from {start} run through {last}, after today {today}: "
-            "the cycle does not simulate the future"
+            "the cycle does not simulate the future; run fewer days or start earlier"
         )
     return start
 
