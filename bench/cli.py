@@ -110,10 +110,10 @@ def _submit(root: Path, env: dict[str, str]) -> None:
     floor = [_wall(PASS, env) for _ in range(RUNS)]
     cold_env = {**env, "CLAIMDESK_CACHE_DIR": str(root / "cold-cache")}
     cold = _wall((sys.executable, "-c", codes), cold_env)
-    print(f"  submit of {CLAIMS_SUBMIT} claims             {_figures(runs)}")
+    print(f"  {f'claimdesk submit ({CLAIMS_SUBMIT} claims)':<38} {_figures(runs)}")
     loading = statistics.median(warm) - statistics.median(floor)
     print(
-        f"  of which code-set loading (warm cache)  {loading:6.3f} s "
+        f"  {'of which code-set loading (warm cache)':<38} {loading:6.3f} s "
         f"({loading / statistics.median(runs):.1%} of the median submit)"
     )
     print(
