@@ -23,6 +23,7 @@ from claimdesk.services.database import units_of_work
 from claimdesk.store.tables import ClaimRow, LedgerEntryRow
 from claimdesk.store.work_tables import WorkItemRow
 from claimdesk.synth import write_practice
+from unit.edi.pyx12_oracle import pyx12_errors
 
 TODAY = practice_today(datetime.now(UTC), ZoneInfo("America/New_York"))
 
@@ -199,3 +200,23 @@ def test_a_bundle_changing_only_its_profile_says_what_changed(cli: Cli, tmp_path
     assert "nothing changed" not in out
     shown = json.loads(cli("practice", "show", "--json")[1])["settings"]
     assert shown["signature"].startswith("Accounts Office,")
+
+
+def test_the_837_names_the_practice_as_its_profile_says(cli: Cli, tmp_path: Path) -> None:
+    bundle = _bundle(tmp_path, days=5)
+    assert cli("import", str(bundle))[0] == 0
+    for key, value in (
+        ("name", "Riverbend Medical Group LLC"),
+        ("pay_to.address1", "PO Box 4410"),
+        ("pay_to.city", "Columbus"),
+        ("pay_to.state", "OH"),
+        ("pay_to.zip", "43216-4410"),
+    ):
+        assert cli("practice", "set", key, value)[0] == 0
+    code, out, err = cli("submit", "--json")
+    assert code in (0, 1), err
+    [batch, *_] = json.loads(out)["batches"]
+    sent = (cli.home / "outbox" / batch["file"]).read_text()
+    assert "NM1*85*2*RIVERBEND MEDICAL GROUP LLC*****XX*" in sent  # 2010AA, from the profile
+    assert "NM1*87*2~N3*PO BOX 4410~N4*COLUMBUS*OH*432164410~" in sent  # 2010AB pay-to
+    assert pyx12_errors(sent) == []
