@@ -4,10 +4,12 @@ accepts, update statuses and history, hold the rest as Tier 1 work, release a fi
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 from store_practice import NOW
 from tier1_practice import UowFactory, import_submit_practice, run_submit
@@ -20,6 +22,7 @@ from claimdesk.domain.work import Outcome, WorkKind
 from claimdesk.edi.envelope import read_envelopes
 from claimdesk.edi.write_999 import acknowledge, write_999
 from claimdesk.edi.writer import Envelope
+from claimdesk.services import submit as submit_service
 from claimdesk.services.submit import HOLD_KEY
 from claimdesk.store.uow import UnitOfWork
 from claimdesk.synth.practice import write_practice
@@ -186,3 +189,66 @@ def test_cli_eligibility_then_submit(tmp_path: Path) -> None:
     assert answer["kind"] == "999"
     assert len(answer["syntax_accepted"]) == batch["submitted"]
     assert (home / "archive" / "ack.999").is_file()
+
+
+class _CrashAtCommit(UnitOfWork):
+    """A unit of work whose process dies as it commits: nothing of it is stored."""
+
+    def commit(self) -> None:
+        raise KeyboardInterrupt("killed while committing")
+
+
+def _statuses(uow_factory: UowFactory) -> dict[str, ClaimStatus]:
+    with uow_factory() as uow:
+        return {
+            c.claim_id: c.status for status in ClaimStatus for c in uow.claims.with_status(status)
+        }
+
+
+def _sent_claims(outbox: Path) -> list[str]:
+    return sorted(
+        claim
+        for path in outbox.glob("837P-*.x12")
+        for claim in re.findall(r"CLM\*([^*]+)\*", path.read_text())
+    )
+
+
+def test_an_837_reaches_the_outbox_only_after_its_transaction_commits(
+    uow_factory: UowFactory, tmp_path: Path
+) -> None:
+    import_submit_practice(uow_factory)
+    before = _statuses(uow_factory)
+    session_factory = uow_factory()._session_factory
+    with pytest.raises(KeyboardInterrupt):
+        run_submit(lambda: _CrashAtCommit(session_factory), tmp_path)
+    assert list(tmp_path.glob("*.x12")) == []  # nothing a clearinghouse could pick up
+    assert _statuses(uow_factory) == before
+    report = run_submit(uow_factory, tmp_path)
+    assert report.recovered == []  # the staged file of the rolled-back run was dropped
+    assert [b.file_name for b in report.batches] == [p.name for p in tmp_path.glob("*.x12")]
+    sent = _sent_claims(tmp_path)
+    assert sent == sorted(set(sent))
+    assert not (tmp_path / ".pending").exists() or list((tmp_path / ".pending").iterdir()) == []
+
+
+def test_an_837_committed_but_not_yet_published_is_sent_once_by_the_next_run(
+    uow_factory: UowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_submit_practice(uow_factory)
+
+    def die(outbox: Path, name: str) -> Path:
+        raise KeyboardInterrupt("killed after the commit, before the rename")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(submit_service, "publish_staged", die)
+        with pytest.raises(KeyboardInterrupt):
+            run_submit(uow_factory, tmp_path)
+    assert list(tmp_path.glob("*.x12")) == []
+    staged = sorted(p.name for p in (tmp_path / ".pending").iterdir())
+    assert staged
+    report = run_submit(uow_factory, tmp_path)
+    assert report.recovered == staged
+    assert report.batches == []  # its claims were submitted by the run that died
+    assert sorted(p.name for p in tmp_path.glob("*.x12")) == staged
+    sent = _sent_claims(tmp_path)
+    assert sent == sorted(set(sent))

@@ -34,7 +34,12 @@ from claimdesk.services.practice import practice_date
 from claimdesk.services.scrub_store import store_contexts
 from claimdesk.services.trading_partners import TradingPartners
 from claimdesk.services.work_queue import open_item, solve_problem
-from claimdesk.services.x12_envelopes import next_envelope, write_outbox_file
+from claimdesk.services.x12_envelopes import (
+    next_envelope,
+    publish_staged,
+    settle_staged,
+    stage_outbox_file,
+)
 from claimdesk.store.tier1_repository import BatchClaim, BatchRecord
 from claimdesk.store.uow import UnitOfWork
 
@@ -92,6 +97,7 @@ class SubmitReport:
     released: list[str] = field(default_factory=list)  # held before, clean now
     self_pay_ready: list[str] = field(default_factory=list)
     not_written: list[NotWritten] = field(default_factory=list)
+    recovered: list[str] = field(default_factory=list)  # 837s a crashed run committed, now sent
     batches: list[BatchRecord] = field(default_factory=list)
     work_items_opened: int = 0
     work_items_closed: int = 0
@@ -108,6 +114,7 @@ class SubmitReport:
             "released": self.released,
             "self_pay_ready": self.self_pay_ready,
             "not_written": [n.as_json() for n in self.not_written],
+            "recovered": self.recovered,
             "submitted": self.submitted,
             "batches": [b.as_json() for b in self.batches],
             "work_items_opened": self.work_items_opened,
@@ -138,6 +145,8 @@ def submit(
     was_held: set[str] = set()
     with uow_factory() as uow:
         uow.work.begin_write()
+        # A run that died between its commit and its rename left its 837s staged.
+        report.recovered = settle_staged(outbox, lambda n: uow.tier1.batch_named(n) is not None)
         claims = [c for status in SCRUBBED for c in uow.claims.with_status(status)]
         claims.sort(key=lambda c: c.claim_id)
         was_held = {c.claim_id for c in claims if c.status is ClaimStatus.HELD}
@@ -194,6 +203,8 @@ def submit(
                 _send(uow, outbox, payer_id, batch, counts[payer_id], partners, now, by)
             )
         uow.commit()
+    for sent in report.batches:
+        publish_staged(outbox, sent.file_name)
     report.held = [h for _, h in held]
     report.released = sorted(
         o.claim.claim_id
@@ -313,7 +324,7 @@ def _send(
     for o in batch:
         o.claim.move_to(ClaimStatus.SUBMITTED, by=by, at=now, reason=f"batch {batch_id}: {name}")
         uow.claims.save(o.claim)
-    write_outbox_file(outbox, name, text)
+    stage_outbox_file(outbox, name, text)
     stored = uow.tier1.batch(batch_id)
     if stored is None:
         raise LookupError(f"batch {batch_id} was not stored")

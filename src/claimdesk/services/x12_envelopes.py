@@ -1,7 +1,14 @@
-"""Envelopes for the files claimdesk sends, with control numbers that are never reused.
+"""Envelopes for the files claimdesk sends, with control numbers that are never reused, and the
+outbox they are written to.
 
 ISA13 and GS06 must be unique per trading partner; the store's counter per sender guarantees it,
 since the counter row stays locked until the file's transaction commits.
+
+A file belongs in the outbox only once the transaction that records it has committed: otherwise
+a crash in between leaves a file whose claims are still unbilled, and the next run sends them
+again. So a file is first staged in ``outbox/.pending/`` (where nothing picks it up), published
+by a rename after the commit, and a staged file left by a crash is published or dropped by
+whether its transaction committed (:func:`settle_staged`).
 """
 
 from __future__ import annotations
@@ -9,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -46,6 +54,38 @@ def write_outbox_file(outbox: Path, name: str, content: str | bytes) -> Path:
         Path(temporary).unlink(missing_ok=True)
         raise
     return target
+
+
+STAGING = ".pending"
+
+
+def stage_outbox_file(outbox: Path, name: str, content: str | bytes) -> Path:
+    """Write a file of a transaction not yet committed where no transport will take it."""
+    return write_outbox_file(outbox / STAGING, name, content)
+
+
+def publish_staged(outbox: Path, name: str) -> Path:
+    """Move a staged file into the outbox, once its transaction has committed."""
+    target = outbox / name
+    os.replace(outbox / STAGING / name, target)
+    return target
+
+
+def settle_staged(outbox: Path, committed: Callable[[str], bool]) -> list[str]:
+    """After a crash: publish each staged file whose transaction committed (``committed(name)``)
+    and drop the others; returns the names published."""
+    staging = outbox / STAGING
+    if not staging.is_dir():
+        return []
+    published: list[str] = []
+    for path in sorted(staging.iterdir()):
+        if path.name.startswith("."):
+            path.unlink()  # half a write: its rename never happened
+        elif committed(path.name):
+            published.append(publish_staged(outbox, path.name).name)
+        else:
+            path.unlink()
+    return published
 
 
 def sha256_of(text: str) -> str:

@@ -503,6 +503,10 @@ class Tier1Repository:
     def batches(self) -> list[BatchRecord]:
         return [_batch_of(r) for r in self._session.execute(select(BATCHES).order_by(BATCHES.c.id))]
 
+    def batch_named(self, file_name: str) -> BatchRecord | None:
+        row = self._session.execute(select(BATCHES).where(BATCHES.c.file_name == file_name)).first()
+        return None if row is None else _batch_of(row)
+
     def batch_by_group(self, sender_id: str, group_control_number: int) -> BatchRecord | None:
         """The batch a 999 answers: its sender's GS06 (echoed in AK102)."""
         row = self._session.execute(
