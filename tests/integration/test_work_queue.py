@@ -256,3 +256,28 @@ def test_closing_with_an_action_the_kind_does_not_have_is_refused(uow_factory: F
             action=WorkAction.APPROVE_WRITE_OFF,
         )
     assert wq.show(uow_factory, item_id).status is WorkStatus.IN_PROGRESS
+
+
+def test_the_recovery_history_sums_dollars_on_both_databases(uow_factory: Factory) -> None:
+    people(uow_factory)
+    for claim, recovered in (("C1", "90.00"), ("C2", "30.50")):
+        item_id = opened(uow_factory, denial(claim, "registration", "100.00"))
+        taken = wq.next_item(uow_factory, "ann", now=NOW, policy=POLICY)
+        assert taken is not None
+        assert taken.item_id == item_id
+        wq.close(
+            uow_factory,
+            item_id,
+            "ann",
+            outcome=Outcome.RECOVERED,
+            resolved=Money(recovered),
+            action=WorkAction.CORRECT_REGISTRATION,
+            now=NOW,
+        )
+    with uow_factory() as uow:
+        record = uow.work.recovery_history()["registration"]
+    assert (record.closed, record.at_stake, record.recovered) == (
+        2,
+        Money("200.00"),
+        Money("120.50"),
+    )

@@ -500,13 +500,11 @@ class WorkRepository:
             )
         return found
 
-    def _money_sum(self, value: Any) -> Money:
-        # SQLite keeps cents as integers (see ScaledDecimal); PostgreSQL sums NUMERIC exactly.
-        if value is None:
-            return Money(0)
-        if self._postgres:
-            return Money(Decimal(value))
-        return Money(Decimal(int(value)).scaleb(-2))
+    @staticmethod
+    def _money_sum(value: Decimal | None) -> Money:
+        # A SUM keeps its column's type, so ScaledDecimal has already turned SQLite's integer
+        # cents into dollars: scaling here again made the sums 100 times too small.
+        return Money(0) if value is None else Money(value)
 
     def productivity(self, start: datetime, end: datetime) -> list[ProductivityRow]:
         """Items closed by people in [start, end), per day, person, queue and tier."""
