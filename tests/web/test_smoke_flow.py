@@ -28,6 +28,19 @@ def test_tier1_takes_notes_and_closes(uow_factory: Callable[[], UnitOfWork]) -> 
         f"/items/{desk.tier1_item}/note", data={"csrf_token": csrf, "text": "called the payer"}
     )
     assert noted.status_code == 303
+    # What Decimal() takes but no person means as dollars is refused, and the item stays open.
+    for typed in ("1_000", "１２３", "1e3", "12.345", "-5"):
+        refused = client.post(
+            f"/items/{desk.tier1_item}/close",
+            data={
+                "csrf_token": csrf,
+                "outcome": "recovered",
+                "action": "fix_and_resubmit",
+                "resolved": typed,
+            },
+        )
+        assert refused.status_code == 409, (typed, refused.status_code)
+        assert "dollars recovered" in refused.text
     closed = client.post(
         f"/items/{desk.tier1_item}/close",
         data={"csrf_token": csrf, "outcome": "no_action_needed", "action": "fix_and_resubmit"},

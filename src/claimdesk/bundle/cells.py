@@ -16,7 +16,7 @@ from claimdesk.bundle.layout import LIST_SEPARATOR
 from claimdesk.domain.coverage import NetworkTier, Priority, Relationship
 from claimdesk.domain.encounters import MAX_DIAGNOSES, MAX_MODIFIERS, MAX_POINTERS
 from claimdesk.domain.filing import FilingLimit
-from claimdesk.domain.money import Money
+from claimdesk.domain.money import Money, MoneyError, parse_dollars
 from claimdesk.domain.parties import Sex
 from claimdesk.domain.payers import PayerKind
 from claimdesk.domain.providers import ProviderKind
@@ -29,7 +29,6 @@ class CellError(ValueError):
 E = TypeVar("E", bound=Enum)
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
-_MONEY = re.compile(r"\d+(\.\d{1,2})?", re.ASCII)
 _DECIMAL_LIKE = re.compile(r"-?\d*\.?\d+", re.ASCII)
 _DIGITS = re.compile(r"\d+", re.ASCII)
 _NPI = re.compile(r"\d{10}", re.ASCII)
@@ -72,13 +71,10 @@ def parse_date(text: str) -> date:
 
 def parse_money(text: str) -> Money:
     """A non-negative amount in dollars with at most two decimals, e.g. ``125.00``."""
-    if _MONEY.fullmatch(text):
-        return Money(text)
-    if text.startswith("-") and _MONEY.fullmatch(text[1:]):
-        raise CellError(f"amount {text!r} is negative")
-    if _DECIMAL_LIKE.fullmatch(text):
-        raise CellError(f"amount {text!r} has more than 2 decimals")
-    raise CellError(f"not an amount {text!r}: expected digits with at most 2 decimals, e.g. 125.00")
+    try:
+        return parse_dollars(text)
+    except MoneyError as exc:
+        raise CellError(str(exc)) from exc
 
 
 def parse_positive_int(text: str) -> int:

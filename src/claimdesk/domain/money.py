@@ -33,6 +33,27 @@ class MoneyError(ValueError):
     """A value that cannot be an amount of money (a float, garbage text, sub-cent precision)."""
 
 
+# What a person types as dollars: ASCII digits, at most two decimals, no sign, no separators.
+# Decimal() alone would also take "1_000", full-width digits and "1e3".
+_DOLLARS = re.compile(r"\d+(\.\d{1,2})?", re.ASCII)
+_DECIMAL_LIKE = re.compile(r"-?\d*\.?\d+", re.ASCII)
+
+
+def parse_dollars(text: str) -> Money:
+    """A non-negative amount typed in dollars, e.g. ``125.00``; :class:`MoneyError` says why
+    anything else is not one."""
+    text = text.strip()
+    if _DOLLARS.fullmatch(text):
+        return Money(text)
+    if text.startswith("-") and _DOLLARS.fullmatch(text[1:]):
+        raise MoneyError(f"amount {text!r} is negative")
+    if _DECIMAL_LIKE.fullmatch(text):
+        raise MoneyError(f"amount {text!r} has more than 2 decimals")
+    raise MoneyError(
+        f"not an amount {text!r}: expected digits with at most 2 decimals, e.g. 125.00"
+    )
+
+
 def _to_decimal(value: object) -> Decimal:
     if isinstance(value, bool | float):
         raise MoneyError(f"money cannot be built from {type(value).__name__} {value!r}; use a str")

@@ -7,7 +7,6 @@ answers with a redirect to the page showing the result (post/redirect/get).
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile
@@ -15,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from claimdesk.api.billing_desk import denial_facts
 from claimdesk.api.guard import Actor, Capability
-from claimdesk.domain.money import Money
+from claimdesk.domain.money import Money, MoneyError, parse_dollars
 from claimdesk.domain.work import Outcome, WorkAction, WorkError
 from claimdesk.routing.access import Role
 from claimdesk.scrub.findings import Finding
@@ -207,9 +206,9 @@ def close(
     resolved: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
     try:
-        amount = Money(Decimal(resolved)) if resolved.strip() else None
-    except (InvalidOperation, ValueError) as exc:
-        raise WorkError(f"dollars recovered: {resolved!r} is not an amount") from exc
+        amount = parse_dollars(resolved) if resolved.strip() else None
+    except MoneyError as exc:
+        raise WorkError(f"dollars recovered: {exc}") from exc
     try:
         chosen = WorkAction(action) if action else None
     except ValueError as exc:
@@ -313,9 +312,9 @@ def follow_up(
 
 def _amount(text: str, field: str) -> Money:
     try:
-        return Money(Decimal(text.strip()))
-    except (InvalidOperation, ValueError) as exc:
-        raise WorkError(f"{field}: {text!r} is not an amount") from exc
+        return parse_dollars(text)
+    except MoneyError as exc:
+        raise WorkError(f"{field}: {exc}") from exc
 
 
 @router.post("/items/{item_id}/write-off")

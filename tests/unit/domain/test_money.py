@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claimdesk.domain.money import CENTS_LIMIT, Money, MoneyError, total
+from claimdesk.domain.money import CENTS_LIMIT, Money, MoneyError, parse_dollars, total
 
 from .strategies import REALISTIC_CENTS, cents, money
 
@@ -362,3 +362,28 @@ def test_money_rebuilt_from_its_amount_is_equal(count: int) -> None:
     amount = Money.from_cents(count)
     assert Money(amount.amount) == amount
     assert Money(amount) == amount
+
+
+@pytest.mark.parametrize(
+    ("typed", "amount"), [("125", "125.00"), ("125.5", "125.50"), (" 0.05 ", "0.05")]
+)
+def test_typed_dollars_are_read_exactly(typed: str, amount: str) -> None:
+    assert parse_dollars(typed) == Money(amount)
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("1_000", "not an amount"),
+        ("１２３", "not an amount"),
+        ("1e3", "not an amount"),
+        ("$10", "not an amount"),
+        ("1,000.00", "not an amount"),
+        ("12.345", "more than 2 decimals"),
+        ("-5", "is negative"),
+        ("", "not an amount"),
+    ],
+)
+def test_what_a_person_would_not_mean_as_dollars_is_refused(typed: str, reason: str) -> None:
+    with pytest.raises(MoneyError, match=reason):
+        parse_dollars(typed)
