@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
+from pathlib import Path
 
-from desk_practice import CLAIM_T2, build_desk
+from desk_practice import CLAIM_T1, CLAIM_T2, build_desk
+from remit_practice import file_of, paid_claim, remittance
 
 from claimdesk.analytics.report import KPI_NAMES
+from claimdesk.config import Settings
 from claimdesk.routing.access import Role
 from claimdesk.store.uow import UnitOfWork
 
@@ -78,3 +82,25 @@ def test_kpis_and_the_claims_behind_one(uow_factory: Callable[[], UnitOfWork]) -
     with uow_factory() as uow:
         actions = [s.record.action for s in uow.web.audit_records(limit=50, newest_first=True)]
     assert "view_claim_list" in actions
+
+
+def test_an_uploaded_835_never_overwrites_an_archived_file_of_its_name(
+    uow_factory: Callable[[], UnitOfWork], tmp_path: Path
+) -> None:
+    desk = build_desk(uow_factory)
+    desk.config = dataclasses.replace(desk.config, settings=Settings(home=tmp_path))
+    client = desk.client()
+    headers = {"Authorization": f"Bearer {desk.api_token(client, Role.TIER2)}"}
+    refused = client.post(
+        "/api/v1/remittances", json={"name": "june.835", "x12": "ISA*nope~"}, headers=headers
+    )
+    assert refused.status_code == 409
+    assert list(tmp_path.glob("archive/*")) == []  # a refused file leaves nothing behind
+    files = [file_of(remittance(f"T-{c}", paid_claim(c))) for c in (CLAIM_T1, CLAIM_T2)]
+    for data in files:
+        posted = client.post(
+            "/api/v1/remittances", json={"name": "june.835", "x12": data.decode()}, headers=headers
+        )
+        assert posted.status_code == 200, posted.text
+    archived = {p.name: p.read_bytes() for p in (tmp_path / "archive").iterdir()}
+    assert archived == {"june.835": files[0], "june.1.835": files[1]}

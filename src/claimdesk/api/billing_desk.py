@@ -31,8 +31,10 @@ from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.services import dashboard, tier2, work_queue
 from claimdesk.services.estimates import EstimateOutcome, estimate_encounter
 from claimdesk.services.held_claims import ClaimFix, FixResult, fix_claim
+from claimdesk.services.ingest import archive_name
 from claimdesk.services.kpis import explain, kpi_report
 from claimdesk.services.post_remittance import FileResult, post_bytes
+from claimdesk.services.x12_envelopes import write_outbox_file
 from claimdesk.store.tier1_repository import EligibilityCheck, StoredEstimate
 from claimdesk.store.web_repository import ClaimHit
 
@@ -375,19 +377,25 @@ class BillingDesk(Desk):
             data.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise WorkError(f"{name}: not a text file (byte {exc.start} is not UTF-8)") from exc
+        # Posted under the name it is archived as, so its claims' segments are found again.
+        place = None if self.settings is None else archive_name(self.settings.archive, name)
+        kept = name if place is None else place.name
         try:
             result = post_bytes(
-                self.uow_factory, data, name=name, now=self.clock(), by=actor.user.user_id
+                self.uow_factory, data, name=kept, now=self.clock(), by=actor.user.user_id
             )
         except Exception as exc:
+            if place is not None:
+                place.unlink()
             self._audit(
                 actor, "post_remittance", f"file {name}", AuditOutcome.FAILED, detail=str(exc)
             )
             raise WorkError(f"{name}: {exc}") from exc
-        if self.settings is not None and result.ok and not result.already_ingested:
-            archive = self.settings.archive
-            archive.mkdir(parents=True, exist_ok=True)
-            (archive / Path(name).name).write_bytes(data)
+        if place is not None:
+            if result.ok and not result.already_ingested:
+                write_outbox_file(place.parent, place.name, data)
+            else:
+                place.unlink()
         posted = sum(r.claims_posted for r in result.remittances)
         self._audit(
             actor,

@@ -46,13 +46,26 @@ def ingest_path(
         return result
 
 
+def archive_name(archive: Path, name: str) -> Path:
+    """Claim the archive's place for a file called ``name``: never an earlier file's
+    (``june.835``, then ``june.1.835``...). The place is taken at once (an empty file), so two
+    uploads of one name at the same time get two places; the caller fills or removes it."""
+    archive.mkdir(parents=True, exist_ok=True)
+    plain = Path(name)
+    target = archive / plain.name
+    counter = 1
+    while True:
+        try:
+            target.open("xb").close()
+        except FileExistsError:
+            target = archive / f"{plain.stem}.{counter}{plain.suffix}"
+            counter += 1
+            continue
+        return target
+
+
 def archive_file(path: Path, archive: Path) -> Path:
     """Move ``path`` into ``archive`` without overwriting an earlier file of the same name."""
-    archive.mkdir(parents=True, exist_ok=True)
-    target = archive / path.name
-    counter = 1
-    while target.exists():
-        target = archive / f"{path.stem}.{counter}{path.suffix}"
-        counter += 1
-    shutil.move(path, target)
+    target = archive_name(archive, path.name)
+    shutil.move(path, target)  # onto its reserved place; also across file systems
     return target
