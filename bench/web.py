@@ -28,6 +28,8 @@ from bench.queue import _reachable as postgres_reachable
 from claimdesk.bundle.reader import read_bundle
 from claimdesk.codes.reference import load_config, load_reference
 from claimdesk.config import Settings
+from claimdesk.desk.config import DeskConfig
+from claimdesk.http.app import create_app
 from claimdesk.payer_sim.files import answer_files, deliver_remittances
 from claimdesk.payer_sim.simulator import PayerSimulator
 from claimdesk.payer_sim.world import PayerWorld
@@ -44,8 +46,6 @@ from claimdesk.services.users import add_user
 from claimdesk.store.engine import make_engine
 from claimdesk.store.uow import UnitOfWork, unit_of_work_factory
 from claimdesk.synth.practice import write_practice
-from claimdesk.web.app import create_app
-from claimdesk.web.config import DeskConfig
 
 # The synthetic practice's today in this file's bundles, and the days of visits before it.
 REFERENCE_DATE = date(2026, 9, 30)

@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from claimdesk.bundle.reader import read_bundle
 from claimdesk.codes.reference import load_config, load_reference
 from claimdesk.config import Settings
+from claimdesk.desk.config import DeskConfig
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import WorkItem, WorkKind
 from claimdesk.payer_sim.files import answer_files, deliver_remittances
@@ -37,7 +38,6 @@ from claimdesk.services.users import add_user
 from claimdesk.store.engine import make_engine
 from claimdesk.store.uow import UnitOfWork, unit_of_work_factory
 from claimdesk.synth.practice import write_practice
-from claimdesk.web.config import DeskConfig
 
 # The synthetic practice's today in this file's bundles, and the days of visits before it.
 REFERENCE_DATE = date(2026, 9, 30)

@@ -21,9 +21,9 @@ import uvicorn
 
 from claimdesk.domain.claims import ClaimStatus
 from claimdesk.domain.work import WorkStatus
+from claimdesk.http.app import create_app
 from claimdesk.routing.access import Role
 from claimdesk.services import tier2
-from claimdesk.web.app import create_app
 
 sys.path.append(str(Path(__file__).resolve().parent))
 from billing_practice import PASSWORD, USERS, BillingPractice, build_practice

@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 import uvicorn
 
+from claimdesk.http.app import create_app
 from claimdesk.routing.access import Role
 from claimdesk.store.engine import make_engine
 from claimdesk.store.migrate import upgrade_to_head
 from claimdesk.store.uow import unit_of_work_factory
-from claimdesk.web.app import create_app
 
 sys.path.append(str(Path(__file__).resolve().parents[1] / "web"))
 sys.path.append(str(Path(__file__).resolve().parents[1] / "integration"))

@@ -9,8 +9,10 @@ from datetime import UTC, datetime, timedelta
 from fastapi.testclient import TestClient
 from store_practice import small_bundle
 
+from claimdesk.desk.config import DeskConfig
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import Problem, WorkKind
+from claimdesk.http.app import create_app
 from claimdesk.routing.access import Role
 from claimdesk.routing.policy import shipped_policy
 from claimdesk.security.accounts import set_password
@@ -19,8 +21,6 @@ from claimdesk.services.charges import claim_id_for
 from claimdesk.services.import_bundle import import_bundle
 from claimdesk.services.users import add_user, grant_queue
 from claimdesk.store.uow import UnitOfWork
-from claimdesk.web.app import create_app
-from claimdesk.web.config import DeskConfig
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery staple"

@@ -1,6 +1,6 @@
 """Every route, every role: each answer matches this test's own permission table.
 
-The table is written here by hand, independently of ``claimdesk.api.guard``; a route the app
+The table is written here by hand, independently of ``claimdesk.desk.guard``; a route the app
 gains without a row here fails ``test_the_table_covers_every_route``.
 """
 
@@ -13,10 +13,10 @@ import pytest
 from desk_practice import CLAIM_T1, USERS, build_desk
 from fastapi.routing import APIRoute
 
-from claimdesk.api.routes import router as api_router
+from claimdesk.http.api.routes import router as api_router
+from claimdesk.http.pages.pages import router as pages_router
 from claimdesk.routing.access import Role
 from claimdesk.store.uow import UnitOfWork
-from claimdesk.web.pages import router as pages_router
 
 ROLES = (Role.TIER1, Role.TIER2, Role.MANAGER, Role.AUDITOR, Role.ADMIN)
 T1, T2 = "{t1}", "{t2}"

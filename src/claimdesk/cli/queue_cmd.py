@@ -8,7 +8,6 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from claimdesk.api.serialize import item_json
 from claimdesk.cli.app import (
     EXIT_INPUT_PROBLEMS,
     JsonOption,
@@ -19,6 +18,7 @@ from claimdesk.cli.app import (
     ready,
     settings_of,
 )
+from claimdesk.desk.serialize import item_json
 from claimdesk.domain.money import Money, MoneyError
 from claimdesk.domain.work import Outcome, WorkAction, WorkError, WorkItem, WorkStatus
 from claimdesk.routing.access import AccessError

@@ -8,10 +8,10 @@ import typer
 import uvicorn
 
 from claimdesk.cli.app import app, console, ready, settings_of
+from claimdesk.desk.config import DeskConfig
+from claimdesk.http.app import create_app
 from claimdesk.routing.policy import shipped_policy
 from claimdesk.services.database import units_of_work
-from claimdesk.web.app import create_app
-from claimdesk.web.config import DeskConfig
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 

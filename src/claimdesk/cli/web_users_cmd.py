@@ -8,13 +8,13 @@ import typer
 
 from claimdesk.cli.app import EXIT_INPUT_PROBLEMS, console, fail, ready, settings_of
 from claimdesk.cli.users_cmd import ByOption, users_app
+from claimdesk.desk.config import utc_now
 from claimdesk.routing.access import AccessError
 from claimdesk.security import totp
 from claimdesk.security.accounts import enable_totp, set_password
 from claimdesk.security.passwords import PasswordRuleError
 from claimdesk.services.database import units_of_work
 from claimdesk.services.users import UserError
-from claimdesk.web.config import utc_now
 
 
 @users_app.command("password")

@@ -16,12 +16,12 @@ from typing import Any, TypeVar
 
 from claimdesk.analytics.report import UnknownKpiError
 from claimdesk.analytics.results import KpiExplanation, KpiReport
-from claimdesk.api.desk import Desk, UowFactory
-from claimdesk.api.guard import Actor, Capability, ForbiddenError, NotFoundError
 from claimdesk.audit.log import Outcome as AuditOutcome
 from claimdesk.codes.reference import load_config, load_reference
 from claimdesk.config import Settings
 from claimdesk.denials.table import shipped_table
+from claimdesk.desk.desk import Desk, UowFactory
+from claimdesk.desk.guard import Actor, Capability, ForbiddenError, NotFoundError
 from claimdesk.domain.clock import practice_today
 from claimdesk.domain.eligibility import BenefitFigures
 from claimdesk.domain.money import Money

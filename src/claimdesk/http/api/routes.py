@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from claimdesk.api.serialize import (
+from claimdesk.desk.serialize import (
     claim_hit_json,
     claim_json,
     dashboard_json,
@@ -23,10 +23,10 @@ from claimdesk.api.serialize import (
 )
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import Outcome, WorkAction
+from claimdesk.http.auth import ApiActor, bearer_session, config_of, desk_of
 from claimdesk.routing.access import Role
 from claimdesk.security.accounts import Authenticated, sign_in, sign_out
 from claimdesk.services.held_claims import ClaimFix, LineCoding
-from claimdesk.web.auth import ApiActor, bearer_session, config_of, desk_of
 
 router = APIRouter(tags=["claimdesk"])
 # The largest 835 text one upload takes (characters).

@@ -6,11 +6,11 @@ from typing import Annotated
 
 from fastapi import Depends, Form, Request
 
-from claimdesk.api.billing_desk import BillingDesk
-from claimdesk.api.guard import Actor
+from claimdesk.desk.billing import BillingDesk
+from claimdesk.desk.config import DeskConfig
+from claimdesk.desk.guard import Actor
 from claimdesk.security.accounts import Authenticated, authenticate
 from claimdesk.security.csrf import csrf_matches
-from claimdesk.web.config import DeskConfig
 
 SESSION_COOKIE = "claimdesk_session"
 

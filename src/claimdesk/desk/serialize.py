@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 # Types only: the terminal's ``queue list`` uses item_json and must not load the web desk.
 if TYPE_CHECKING:
-    from claimdesk.api.desk import ClaimView, CoverageView, Dashboard, ItemView, PatientView
+    from claimdesk.desk.desk import ClaimView, CoverageView, Dashboard, ItemView, PatientView
     from claimdesk.domain.work import WorkItem
     from claimdesk.services.held_claims import FixResult
     from claimdesk.services.post_remittance import FileResult

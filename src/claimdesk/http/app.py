@@ -15,10 +15,14 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
-from claimdesk.api.billing_desk import BillingDesk, DeskSetupError
-from claimdesk.api.guard import ForbiddenError, NotFoundError
-from claimdesk.api.routes import router as api_router
+from claimdesk.desk.billing import BillingDesk, DeskSetupError
+from claimdesk.desk.config import DeskConfig
+from claimdesk.desk.guard import ForbiddenError, NotFoundError
 from claimdesk.domain.work import WorkError
+from claimdesk.http.api.routes import router as api_router
+from claimdesk.http.auth import CsrfError, SignInRequiredError
+from claimdesk.http.pages.pages import router as pages_router
+from claimdesk.http.pages.templates import templates
 from claimdesk.routing.access import AccessError
 from claimdesk.security.accounts import LockedError, SignInError
 from claimdesk.security.headers import headers_for
@@ -26,12 +30,8 @@ from claimdesk.security.passwords import PasswordRuleError
 from claimdesk.services.held_claims import ClaimFixError
 from claimdesk.services.tier2 import Tier2Error
 from claimdesk.services.users import UserError
-from claimdesk.web.auth import CsrfError, SignInRequiredError
-from claimdesk.web.config import DeskConfig
-from claimdesk.web.pages import router as pages_router
-from claimdesk.web.templates import templates
 
-STATIC = Path(__file__).resolve().parent / "static"
+STATIC = Path(__file__).resolve().parent / "pages" / "static"
 
 # Exceptions a person's request can cause, with the HTTP status and title they answer with.
 EXPECTED: tuple[tuple[type[Exception], int, str], ...] = (

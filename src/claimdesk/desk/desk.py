@@ -11,10 +11,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from claimdesk.api.guard import Actor, Capability, ForbiddenError, NotFoundError
 from claimdesk.audit.chain import AuditRecord
 from claimdesk.audit.log import Outcome as AuditOutcome
 from claimdesk.audit.log import record
+from claimdesk.desk.guard import Actor, Capability, ForbiddenError, NotFoundError
 from claimdesk.domain.claims import Claim, StatusChange
 from claimdesk.domain.coverage import Coverage
 from claimdesk.domain.ledger import RECEIVABLES, Account, BalanceQuery, Entry

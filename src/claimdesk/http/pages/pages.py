@@ -12,16 +12,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from claimdesk.api.billing_desk import denial_facts
-from claimdesk.api.guard import Actor, Capability
+from claimdesk.desk.billing import denial_facts
+from claimdesk.desk.guard import Actor, Capability
 from claimdesk.domain.money import Money, MoneyError, parse_dollars
 from claimdesk.domain.work import Outcome, WorkAction, WorkError
+from claimdesk.http.auth import SESSION_COOKIE, FormActor, PageActor, config_of, desk_of
+from claimdesk.http.pages.templates import templates
 from claimdesk.routing.access import Role
 from claimdesk.scrub.findings import Finding
 from claimdesk.security.accounts import Authenticated, SignInError, sign_in, sign_out
 from claimdesk.services.held_claims import ClaimFix, ClaimFixError, LineCoding
-from claimdesk.web.auth import SESSION_COOKIE, FormActor, PageActor, config_of, desk_of
-from claimdesk.web.templates import templates
 
 router = APIRouter(include_in_schema=False)
 

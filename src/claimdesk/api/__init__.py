@@ -1,1 +1,0 @@
-"""The JSON API and the desk use cases the API and the web pages share."""

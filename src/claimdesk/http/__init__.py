@@ -1,0 +1,1 @@
+"""The HTTP faces: the JSON API and the server-rendered pages, composed into one app."""

@@ -1,0 +1,1 @@
+"""The billing desk in the browser: server-rendered pages over the desk."""

@@ -1,1 +1,0 @@
-"""The billing desk in the browser: server-rendered pages over the desk use cases."""
