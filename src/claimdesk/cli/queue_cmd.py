@@ -18,8 +18,12 @@ from claimdesk.cli.app import (
     ready,
     settings_of,
 )
+from claimdesk.config import Settings
+from claimdesk.desk.billing import BillingDesk
+from claimdesk.desk.config import utc_now
+from claimdesk.desk.guard import ForbiddenError, NotFoundError
 from claimdesk.desk.serialize import item_json
-from claimdesk.domain.money import Money, MoneyError
+from claimdesk.domain.money import MoneyError, parse_dollars
 from claimdesk.domain.work import Outcome, WorkAction, WorkError, WorkItem, WorkStatus
 from claimdesk.routing.access import AccessError
 from claimdesk.routing.actions import actions_for
@@ -27,12 +31,26 @@ from claimdesk.routing.policy import shipped_policy
 from claimdesk.services import work_queue
 from claimdesk.services.database import units_of_work
 from claimdesk.services.users import UserError
+from claimdesk.services.work_queue import UowFactory
 
 queue_app = typer.Typer(help="The work queues, by tier.", no_args_is_help=True)
 app.add_typer(queue_app, name="queue")
 
 TierOption = Annotated[int | None, typer.Option("--tier", min=1, max=3, help="Only this tier.")]
-REFUSALS = (WorkError, AccessError, UserError, MoneyError, work_queue.ItemNotFoundError)
+REFUSALS = (
+    WorkError,
+    AccessError,
+    UserError,
+    MoneyError,
+    ForbiddenError,
+    NotFoundError,
+    work_queue.ItemNotFoundError,
+)
+
+
+def _desk(settings: Settings, uow_factory: UowFactory) -> BillingDesk:
+    """The desk the web and the API use: the terminal's actions are checked and audited alike."""
+    return BillingDesk(uow_factory, shipped_policy(), utc_now, settings)
 
 
 def item_dict(item: WorkItem) -> dict[str, Any]:
@@ -106,10 +124,9 @@ def next_item(
     settings = settings_of(ctx)
     ready(settings)
     with units_of_work(settings) as uow_factory:
+        desk = _desk(settings, uow_factory)
         try:
-            item = work_queue.next_item(
-                uow_factory, user, now=datetime.now(UTC), policy=shipped_policy(), tier=tier
-            )
+            item = desk.next_item(desk.actor_named(user), tier=tier)
         except REFUSALS as exc:
             raise fail(str(exc), EXIT_INPUT_PROBLEMS) from exc
     if as_json:
@@ -152,37 +169,28 @@ def act(
     """Work an item you hold: renew its lease, release, snooze, note, escalate or close it."""
     settings = settings_of(ctx)
     ready(settings)
-    policy = shipped_policy()
-    now = datetime.now(UTC)
     with units_of_work(settings) as uow_factory:
+        desk = _desk(settings, uow_factory)
         try:
+            actor = desk.actor_named(user)
             if what == "renew":
-                item = work_queue.renew(uow_factory, item_id, user, now=now, policy=policy)
+                item = desk.renew(actor, item_id)
             elif what == "release":
-                item = work_queue.release(uow_factory, item_id, user, now=now)
+                item = desk.release(actor, item_id)
             elif what == "snooze":
                 if until is None:
                     raise WorkError(f"work item {item_id}: snooze needs --until")
                 wake = until if until.tzinfo else until.replace(tzinfo=UTC)
-                item = work_queue.snooze(uow_factory, item_id, user, until=wake, now=now)
+                item = desk.snooze(actor, item_id, wake)
             elif what == "note":
-                item = work_queue.add_note(uow_factory, item_id, user, text, now=now)
+                item = desk.note(actor, item_id, text)
             elif what == "escalate":
-                item = work_queue.escalate(
-                    uow_factory, item_id, user, reason=text, now=now, policy=policy
-                )
+                item = desk.escalate(actor, item_id, text)
             elif what == "close":
                 if outcome is None:
                     raise WorkError(f"work item {item_id}: close needs --outcome")
-                item = work_queue.close(
-                    uow_factory,
-                    item_id,
-                    user,
-                    outcome=outcome,
-                    now=now,
-                    resolved=None if recovered is None else Money(recovered),
-                    action=action,
-                )
+                resolved = None if recovered is None else parse_dollars(recovered)
+                item = desk.close(actor, item_id, outcome, resolved, action)
             else:
                 raise WorkError(f"work item {item_id}: unknown action {what!r}")
         except REFUSALS as exc:

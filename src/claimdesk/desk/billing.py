@@ -162,7 +162,7 @@ class BillingDesk(Desk):
         target = f"claim {claim_id}"
         if not actor.can(Capability.READ_PATIENTS):
             self._audit(actor, action, target, AuditOutcome.DENIED)
-            raise ForbiddenError(f"a {actor.role} may not read claims")
+            raise ForbiddenError(f"{actor.called} may not read claims")
         with self.uow_factory() as uow:
             account = uow.web.patient_of_claim(claim_id)
         if account is None:
@@ -189,7 +189,7 @@ class BillingDesk(Desk):
         account = self._readable_claim(actor, claim_id, "estimate")
         if not actor.can(Capability.WORK):
             self._audit(actor, "estimate", f"claim {claim_id}", AuditOutcome.DENIED, account)
-            raise ForbiddenError(f"a {actor.role} makes no estimates")
+            raise ForbiddenError(f"{actor.called} makes no estimates")
         with self.uow_factory() as uow:
             claim = uow.claims.get(claim_id)
             assert claim is not None
@@ -372,7 +372,7 @@ class BillingDesk(Desk):
     def post_remittance(self, actor: Actor, name: str, data: bytes) -> FileResult:
         if not actor.can(Capability.POST_REMITTANCES):
             self._audit(actor, "post_remittance", f"file {name}", AuditOutcome.DENIED)
-            raise ForbiddenError(f"a {actor.role} may not post remittances")
+            raise ForbiddenError(f"{actor.called} may not post remittances")
         try:
             data.decode("utf-8")
         except UnicodeDecodeError as exc:

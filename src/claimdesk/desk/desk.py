@@ -29,7 +29,7 @@ from claimdesk.security.masking import member_id_for
 from claimdesk.services import users as user_service
 from claimdesk.services import work_queue
 from claimdesk.services.practice_summary import PracticeSummary, practice_summary
-from claimdesk.services.users import Person, queues_of
+from claimdesk.services.users import Person, acting_user, queues_of
 from claimdesk.store.uow import UnitOfWork
 from claimdesk.store.web_repository import ClaimHit, PatientHit
 from claimdesk.store.work_repository import ProductivityRow, User
@@ -160,6 +160,13 @@ class Desk:
         with self.uow_factory() as uow:
             return Actor(user, queues_of(uow, user, self.policy))
 
+    def actor_named(self, user_id: str) -> Actor:
+        """The active person called ``user_id`` (the terminal's ``--as``): a known user or a
+        refusal, never a name taken on trust."""
+        with self.uow_factory() as uow:
+            user = acting_user(uow, user_id)
+            return Actor(user, queues_of(uow, user, self.policy))
+
     def _audit(
         self,
         actor: Actor,
@@ -207,7 +214,7 @@ class Desk:
         target = f"claim {claim_id}"
         if not actor.can(Capability.READ_PATIENTS):
             self._audit(actor, "view_claim", target, AuditOutcome.DENIED)
-            raise ForbiddenError(f"a {actor.role} may not read claims")
+            raise ForbiddenError(f"{actor.called} may not read claims")
         with self.uow_factory() as uow:
             view = self._claim_view(uow, claim_id, actor.role)
         if view is None:
@@ -220,7 +227,7 @@ class Desk:
         target = f"patient {account}"
         if not actor.can(Capability.READ_PATIENTS):
             self._audit(actor, "view_patient", target, AuditOutcome.DENIED)
-            raise ForbiddenError(f"a {actor.role} may not read patients")
+            raise ForbiddenError(f"{actor.called} may not read patients")
         with self.uow_factory() as uow:
             patient = uow.patients.get(account)
             if patient is not None:
@@ -242,7 +249,7 @@ class Desk:
         term = term.strip()
         if not actor.can(Capability.READ_PATIENTS):
             self._audit(actor, "search", f"search {term}", AuditOutcome.DENIED)
-            raise ForbiddenError(f"a {actor.role} may not search patients or claims")
+            raise ForbiddenError(f"{actor.called} may not search patients or claims")
         if not term:
             return SearchResult(term, (), ())
         with self.uow_factory() as uow:
@@ -324,11 +331,12 @@ class Desk:
         self._audit(actor, action, target, AuditOutcome.OK, item.patient_account)
         return changed
 
-    def next_item(self, actor: Actor) -> WorkItem | None:
+    def next_item(self, actor: Actor, tier: int | None = None) -> WorkItem | None:
         if not actor.can(Capability.WORK):
-            raise ForbiddenError(f"a {actor.role} takes no items")
+            self._audit(actor, "take_item", "next item", AuditOutcome.DENIED)
+            raise ForbiddenError(f"{actor.called} takes no items")
         item = work_queue.next_item(
-            self.uow_factory, actor.user.user_id, now=self.clock(), policy=self.policy
+            self.uow_factory, actor.user.user_id, now=self.clock(), policy=self.policy, tier=tier
         )
         if item is not None:
             self._audit(
@@ -339,6 +347,17 @@ class Desk:
                 item.patient_account,
             )
         return item
+
+    def renew(self, actor: Actor, item_id: int) -> WorkItem:
+        item = self._acting_on(actor, item_id, "renew_item")
+        return self._changed(
+            actor,
+            item,
+            "renew_item",
+            lambda: work_queue.renew(
+                self.uow_factory, item_id, actor.user.user_id, now=self.clock(), policy=self.policy
+            ),
+        )
 
     def note(self, actor: Actor, item_id: int, text: str) -> WorkItem:
         item = self._acting_on(actor, item_id, "note_item")

@@ -61,12 +61,17 @@ class Actor:
     def role(self) -> Role:
         return self.user.role
 
+    @property
+    def called(self) -> str:
+        """The role with its article, for refusals: "an auditor", "a tier1"."""
+        return f"{'an' if self.role.value[0] in 'aeiou' else 'a'} {self.role}"
+
     def can(self, capability: Capability) -> bool:
         return capability in CAPABILITIES[self.role]
 
     def require(self, capability: Capability) -> None:
         if not self.can(capability):
-            raise ForbiddenError(f"a {self.role} may not {capability.value.replace('_', ' ')}")
+            raise ForbiddenError(f"{self.called} may not {capability.value.replace('_', ' ')}")
 
     def sees_item(self, item: WorkItem) -> bool:
         return item.queue in self.queues or self.can(Capability.OVERSEE_QUEUES)
