@@ -228,7 +228,7 @@ def test_an_837_reaches_the_outbox_only_after_its_transaction_commits(
     assert [b.file_name for b in report.batches] == [p.name for p in tmp_path.glob("*.x12")]
     sent = _sent_claims(tmp_path)
     assert sent == sorted(set(sent))
-    assert not (tmp_path / ".pending").exists() or list((tmp_path / ".pending").iterdir()) == []
+    assert not (tmp_path / ".pending").exists()
 
 
 def test_an_837_committed_but_not_yet_published_is_sent_once_by_the_next_run(
@@ -250,5 +250,6 @@ def test_an_837_committed_but_not_yet_published_is_sent_once_by_the_next_run(
     assert report.recovered == staged
     assert report.batches == []  # its claims were submitted by the run that died
     assert sorted(p.name for p in tmp_path.glob("*.x12")) == staged
+    assert not (tmp_path / ".pending").exists()
     sent = _sent_claims(tmp_path)
     assert sent == sorted(set(sent))

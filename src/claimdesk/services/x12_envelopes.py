@@ -13,6 +13,7 @@ whether its transaction committed (:func:`settle_staged`).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -65,10 +66,17 @@ def stage_outbox_file(outbox: Path, name: str, content: str | bytes) -> Path:
 
 
 def publish_staged(outbox: Path, name: str) -> Path:
-    """Move a staged file into the outbox, once its transaction has committed."""
+    """Move a staged file into the outbox, once its transaction has committed; the staging
+    folder goes when it is empty, so the outbox holds only files to send."""
     target = outbox / name
     os.replace(outbox / STAGING / name, target)
+    _drop_empty_staging(outbox)
     return target
+
+
+def _drop_empty_staging(outbox: Path) -> None:
+    with contextlib.suppress(OSError):  # not empty: another run is staging a file
+        (outbox / STAGING).rmdir()
 
 
 def settle_staged(outbox: Path, committed: Callable[[str], bool]) -> list[str]:
@@ -85,6 +93,7 @@ def settle_staged(outbox: Path, committed: Callable[[str], bool]) -> list[str]:
             published.append(publish_staged(outbox, path.name).name)
         else:
             path.unlink()
+    _drop_empty_staging(outbox)
     return published
 
 
