@@ -58,10 +58,16 @@ def write_outbox_file(outbox: Path, name: str, content: str | bytes) -> Path:
 
 
 STAGING = ".pending"
+STAGING_TRIES = 3
 
 
 def stage_outbox_file(outbox: Path, name: str, content: str | bytes) -> Path:
     """Write a file of a transaction not yet committed where no transport will take it."""
+    for _ in range(STAGING_TRIES - 1):
+        try:
+            return write_outbox_file(outbox / STAGING, name, content)
+        except FileNotFoundError:
+            continue  # a run that just published removed the then empty staging folder
     return write_outbox_file(outbox / STAGING, name, content)
 
 
