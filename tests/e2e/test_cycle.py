@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import func, select
 
 from claimdesk.config import Settings
+from claimdesk.cycle.policy import shipped_staff_policy
 from claimdesk.cycle.run import CycleOptions, CycleReport, run_cycle
 from claimdesk.domain.ledger import Account, BalanceQuery
 from claimdesk.services.database import units_of_work
@@ -259,3 +260,20 @@ def test_scrubbing_lowers_the_initial_denial_rate(
     )
     assert on.initial_denial_rate < off.initial_denial_rate
     assert off.claims_submitted > on.claims_submitted  # without scrubbing nothing is held
+
+
+def test_the_simulated_staff_leave_an_audit_trail(
+    scrubbed: tuple[Settings, CycleReport],
+) -> None:
+    settings, report = scrubbed
+    people = {p.user_id for p in shipped_staff_policy().people}
+    with units_of_work(settings) as uow_factory, uow_factory() as uow:
+        records = [r.record for r in uow.web.audit_records()]
+    work = [r for r in records if r.action in {"take_item", "close_item", "snooze_item"}]
+    assert {r.user_id for r in work} == people  # every simulated person, and only they
+    assert all(r.outcome == "ok" for r in work)
+    closes = sum(n for action, n in report.staff_actions.items() if " close " in action)
+    waits = sum(n for action, n in report.staff_actions.items() if action.endswith(" wait"))
+    assert sum(r.action == "close_item" for r in work) == closes
+    assert sum(r.action == "snooze_item" for r in work) == waits
+    assert sum(r.action == "take_item" for r in work) >= closes + waits

@@ -13,11 +13,13 @@ import random
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from claimdesk.cycle.appeal_desk import AppealDesk
 from claimdesk.cycle.policy import Person, StaffPolicy
+from claimdesk.desk.desk import Desk
+from claimdesk.desk.guard import Actor
 from claimdesk.domain.claims import ClaimStatus
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import Outcome, WorkAction, WorkItem, WorkKind, WorkStatus
@@ -34,7 +36,7 @@ from claimdesk.services.tier2 import (
     start_appeal,
     submit_appeal,
 )
-from claimdesk.services.work_queue import close, next_item, show, snooze
+from claimdesk.services.work_queue import show
 from claimdesk.store.uow import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
@@ -69,16 +71,20 @@ class Staff:
         self._rng = random.Random(policy.seed)
         self._releases: Counter[str] = Counter()
         self.report = StaffReport()
+        # The simulated people work the queues through the desk, as people do: checked, audited.
+        self._today = datetime.min.replace(tzinfo=UTC)
+        self._queues = Desk(uow_factory, routing, lambda: self._today)
+        self._actors: dict[str, Actor] = {}
 
     def work_day(self, now: datetime) -> None:
         if now.weekday() >= SATURDAY:
             return
+        self._today = now
         handlers = {1: self._tier1, 2: self._tier2_item, 3: self._tier3}
         for tier, person in enumerate(self._policy.people, start=1):
+            self._actors[person.user_id] = self._queues.actor_named(person.user_id)
             for _ in range(person.items_per_day):
-                item = next_item(
-                    self._uow_factory, person.user_id, now=now, policy=self._routing, tier=tier
-                )
+                item = self._queues.next_item(self._actors[person.user_id], tier=tier)
                 if item is None:
                     break
                 handlers[tier](person, item, now)
@@ -104,15 +110,7 @@ class Staff:
             return
         allowed = actions_for(item.kind, appeal_rights=item.appeal_rights)
         chosen = action if action in allowed else None
-        close(
-            self._uow_factory,
-            _id(item),
-            person.user_id,
-            outcome=outcome,
-            now=now,
-            resolved=resolved,
-            action=chosen,
-        )
+        self._queues.close(self._actors[person.user_id], _id(item), outcome, resolved, chosen)
         self._count(f"tier{item.tier} close {outcome.value}")
 
     def _holding(self, person: Person, item: WorkItem) -> bool:
@@ -124,9 +122,7 @@ class Staff:
         if not self._holding(person, item):
             self._count(f"tier{item.tier} closed by the service")
             return
-        snooze(
-            self._uow_factory, _id(item), person.user_id, until=max(until, _next_day(now)), now=now
-        )
+        self._queues.snooze(self._actors[person.user_id], _id(item), max(until, _next_day(now)))
         self._count(f"tier{item.tier} wait")
 
     def _claim_status(self, claim_id: str) -> tuple[ClaimStatus | None, Money]:
