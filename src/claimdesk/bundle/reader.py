@@ -11,11 +11,12 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from claimdesk.bundle import layout as files
 from claimdesk.bundle.cells import (
@@ -46,6 +47,7 @@ from claimdesk.bundle.cells import (
 )
 from claimdesk.bundle.model import BundleReadResult, PracticeBundle, RowError
 from claimdesk.bundle.table import FILE_ROW, KeyIndex, Row, Table
+from claimdesk.domain.clock import practice_today
 from claimdesk.domain.coverage import Coverage, Subscriber
 from claimdesk.domain.encounters import Encounter, ServiceLine
 from claimdesk.domain.filing import FilingLimit, FilingUnit
@@ -61,16 +63,19 @@ _FILE_ORDER = {layout.name: position for position, layout in enumerate(files.LAY
 _CITY_STATE_ZIP = ("city", "state", "postal_code")
 
 
-def read_bundle(path: Path, today: date | None = None) -> BundleReadResult:
+def read_bundle(
+    path: Path, now: datetime | None = None, zone: ZoneInfo | None = None
+) -> BundleReadResult:
     """Every file of the bundle at ``path``, checked; the bundle only when nothing is wrong.
 
-    With ``today`` (the practice's date), a date of service after it is an error: a charge is
-    captured once the visit has happened.
+    With ``now``, a date of service after the practice's today is an error (a charge is captured
+    once the visit has happened); today is taken in the time zone of the bundle's own
+    ``practice.toml`` when it names one, else in ``zone`` (the stored profile's).
     """
     if not path.is_dir():
         return BundleReadResult(None, (RowError(str(path), FILE_ROW, "", "not a folder"),))
     errors: list[RowError] = []
-    bundle = _BundleReader(path, errors, today).read()
+    bundle = _BundleReader(path, errors, now, zone).read()
     if errors:
         ordered = sorted(errors, key=lambda e: (_FILE_ORDER.get(e.file, len(_FILE_ORDER)), e.row))
         return BundleReadResult(None, tuple(ordered))
@@ -187,10 +192,14 @@ def _optional_address(row: Row) -> Address | None:
 
 
 class _BundleReader:
-    def __init__(self, folder: Path, errors: list[RowError], today: date | None) -> None:
+    def __init__(
+        self, folder: Path, errors: list[RowError], now: datetime | None, zone: ZoneInfo | None
+    ) -> None:
         self._folder = folder
         self._errors = errors
-        self._today = today
+        self._now = now
+        self._zone = zone
+        self._today: date | None = None
         self._payers: list[Payer] = []
         self._providers: list[Provider] = []
         self._facilities: dict[str, Facility] = {}
@@ -203,6 +212,10 @@ class _BundleReader:
         self._keys = {layout.name: KeyIndex(layout) for layout in files.LAYOUTS}
 
     def read(self) -> PracticeBundle:
+        practice = self._practice()
+        if self._now is not None:
+            zone = practice.get("time_zone")
+            self._today = practice_today(self._now, ZoneInfo(zone) if zone else self._zone)
         self._read(files.PAYERS, self._payer)
         self._read(files.PROVIDERS, self._provider)
         self._read(files.FACILITIES, self._facility)
@@ -213,7 +226,7 @@ class _BundleReader:
         self._read(files.CONTRACTS, self._contract)
         self._read_encounters()
         return PracticeBundle(
-            practice=self._practice(),
+            practice=practice,
             payers=tuple(self._payers),
             providers=tuple(self._providers),
             facilities=tuple(self._facilities.values()),

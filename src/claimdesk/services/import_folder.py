@@ -5,18 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from claimdesk.bundle.model import RowError
 from claimdesk.bundle.reader import bundle_sha256, read_bundle
 from claimdesk.config import Settings
-from claimdesk.domain.clock import practice_today
-from claimdesk.domain.practice import (
-    PRACTICE_FILE,
-    PracticeProfile,
-    ProfileError,
-    parse_practice_file,
-)
 from claimdesk.services.database import units_of_work
 from claimdesk.services.import_bundle import ImportReport, import_bundle
 from claimdesk.services.practice import profile_of
@@ -30,24 +22,10 @@ class FolderImport:
     errors: tuple[RowError, ...]
 
 
-def _zone(folder: Path, stored: PracticeProfile) -> ZoneInfo | None:
-    """The bundle's own time zone when its practice.toml names one, else the stored profile's."""
-    path = folder / PRACTICE_FILE
-    if path.is_file():
-        try:
-            zone = parse_practice_file(path.read_text(encoding="utf-8")).get("time_zone")
-        except (ProfileError, UnicodeDecodeError):
-            zone = None  # read_bundle reports the file's problems
-        if zone:
-            return ZoneInfo(zone)
-    return stored.time_zone
-
-
 def import_folder(settings: Settings, folder: Path, *, user: str, now: datetime) -> FolderImport:
     """Import ``folder``; a date of service after the practice's today (at ``now``) is an error."""
     with units_of_work(settings) as uow_factory:
-        today = practice_today(now, _zone(folder, profile_of(uow_factory)))
-        result = read_bundle(folder, today)
+        result = read_bundle(folder, now, profile_of(uow_factory).time_zone)
         if result.bundle is None:
             return FolderImport(report=None, errors=result.errors)
         report = import_bundle(

@@ -151,13 +151,7 @@ def submit(
         claims.sort(key=lambda c: c.claim_id)
         was_held = {c.claim_id for c in claims if c.status is ClaimStatus.HELD}
         today = practice_date(uow, now)
-        contexts = store_contexts(
-            uow,
-            claims,
-            reference,
-            config,
-            today=today,
-        )
+        contexts = store_contexts(uow, claims, reference, config, today=today)
         coverages = {c.coverage.coverage_id: c.coverage for c in contexts if c.coverage}
         primaries = primary_adjudications(uow, claims, coverages)
         counts: dict[str, PayerCounts] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
@@ -300,7 +300,7 @@ def test_visits_fall_in_the_days_ending_at_the_as_of_date_and_repeat_for_it(
     )
     assert first.sha256 == again.sha256
     assert first.sha256 != later.sha256
-    bundle = read_bundle(tmp_path / "a", today=as_of)
+    bundle = read_bundle(tmp_path / "a", now=datetime.combine(as_of, time(12), tzinfo=UTC))
     assert bundle.bundle is not None, bundle.errors[:3]
     days = {e.date_of_service for e in bundle.bundle.encounters}
     assert min(days) >= date(2024, 2, 21)
