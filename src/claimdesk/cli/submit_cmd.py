@@ -27,9 +27,9 @@ from claimdesk.codes.reference import load_config, load_reference
 from claimdesk.codes.table import CodeImportError
 from claimdesk.scrub.config import ScrubConfigError
 from claimdesk.services.database import units_of_work
-from claimdesk.services.practice import ProfileIncompleteError, profile_of, require_for_submit
+from claimdesk.services.practice import ProfileIncompleteError
 from claimdesk.services.submit import submit
-from claimdesk.services.trading_partners import partners_of
+from claimdesk.services.trading_partners import partners_to_submit
 
 
 @app.command("submit")
@@ -43,9 +43,8 @@ def submit_(ctx: typer.Context, as_json: JsonOption = False) -> None:
         raise fail(str(exc)) from exc
     ready(settings)
     with units_of_work(settings) as uow_factory:
-        profile = profile_of(uow_factory)
         try:
-            require_for_submit(profile)
+            partners = partners_to_submit(uow_factory)
         except ProfileIncompleteError as exc:
             raise fail(str(exc)) from exc
         report = submit(
@@ -53,7 +52,7 @@ def submit_(ctx: typer.Context, as_json: JsonOption = False) -> None:
             settings.outbox,
             reference=reference,
             config=config,
-            partners=partners_of(profile),
+            partners=partners,
             now=datetime.now(UTC),
             by=getpass.getuser(),
         )

@@ -42,10 +42,10 @@ from claimdesk.routing.access import Role
 from claimdesk.routing.policy import RoutingPolicy, shipped_policy
 from claimdesk.scrub.engine import Scrubber
 from claimdesk.services.eligibility import send_inquiries
-from claimdesk.services.practice import ProfileIncompleteError, require_for_submit
+from claimdesk.services.practice import ProfileIncompleteError
 from claimdesk.services.submit import submit
 from claimdesk.services.tier2 import Tier2Settings, chase_unanswered, decide_appeal
-from claimdesk.services.trading_partners import TradingPartners, partners_of
+from claimdesk.services.trading_partners import TradingPartners, partners_to_submit
 from claimdesk.services.users import add_user
 from claimdesk.store.engine import make_engine
 from claimdesk.store.practice_repository import PracticeRepository
@@ -244,13 +244,10 @@ class _Cycle:
         self.inbox = InboxReport()
 
     def _stored_partners(self) -> TradingPartners:
-        with self.uow_factory(self.start)() as uow:
-            profile = uow.practice.profile()
         try:
-            require_for_submit(profile)
+            return partners_to_submit(self.uow_factory(self.start))
         except ProfileIncompleteError as exc:
             raise CycleError(str(exc)) from exc
-        return partners_of(profile)
 
     def uow_factory(self, day: date) -> Callable[[], UnitOfWork]:
         return captured_factory(self.sessions, day)

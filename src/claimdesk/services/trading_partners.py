@@ -16,6 +16,7 @@ from claimdesk.domain.payers import Payer
 from claimdesk.domain.practice import PracticeProfile
 from claimdesk.domain.providers import Provider
 from claimdesk.edi.claim_input import Receiver, Submitter
+from claimdesk.services.practice import require_for_submit
 from claimdesk.store.uow import UnitOfWork
 
 
@@ -76,3 +77,12 @@ def stored_partners(uow_factory: Callable[[], UnitOfWork]) -> TradingPartners:
     """The trading partners the stored practice profile names."""
     with uow_factory() as uow:
         return partners_of(uow.practice.profile())
+
+
+def partners_to_submit(uow_factory: Callable[[], UnitOfWork]) -> TradingPartners:
+    """The stored trading partners, once the profile names all an 837 needs; else
+    :class:`ProfileIncompleteError` naming each missing setting."""
+    with uow_factory() as uow:
+        profile = uow.practice.profile()
+    require_for_submit(profile)
+    return partners_of(profile)
