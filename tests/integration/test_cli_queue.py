@@ -63,9 +63,9 @@ def _denial(settings: Settings, claim_id: str, category: str, amount: str) -> in
 def test_people_take_the_best_item_of_their_tier_and_close_it(
     run: Invoke, settings: Settings
 ) -> None:
-    assert run("users", "add", "root", "--role", "admin", "--by", "root")[0] == 0
-    assert run("users", "add", "bo", "--role", "tier2", "--by", "root")[0] == 0
-    assert run("users", "add", "aud", "--role", "auditor", "--by", "root")[0] == 0
+    assert run("--as", "root", "users", "add", "root", "--role", "admin")[0] == 0
+    assert run("--as", "root", "users", "add", "bo", "--role", "tier2")[0] == 0
+    assert run("--as", "root", "users", "add", "aud", "--role", "auditor")[0] == 0
     small = _denial(settings, "C1", "coding", "40.00")
     big = _denial(settings, "C2", "coding", "900.00")
 

@@ -1,17 +1,19 @@
-"""One use case, three faces: taking the next work item is refused to an auditor and granted to
-a Tier 1 biller alike through the terminal, the JSON API and the pages, and each outcome writes
-one audit record."""
+"""One use case, three faces: taking the next work item (refused to an auditor, granted to a
+biller) and deciding a write-off (refused to a biller, granted to a manager) go alike through the
+terminal, the JSON API and the pages, and each outcome writes one audit record."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
-from desk_practice import USERS, build_desk
+from desk_practice import CLAIM_T1, CLAIM_T2, POLICY, START, USERS, build_desk
 from typer.testing import CliRunner
 
 from claimdesk.cli import app
+from claimdesk.domain.money import Money
 from claimdesk.routing.access import Role
+from claimdesk.services import tier2
 from claimdesk.store.uow import UnitOfWork
 
 AUDITOR, BILLER = USERS[Role.AUDITOR], USERS[Role.TIER1]
@@ -54,3 +56,85 @@ def test_taking_the_next_item_is_checked_and_audited_whichever_face(
     unknown = cli.invoke(app, [*home, "queue", "next", "mallory"], env=env)
     assert unknown.exit_code == 1
     assert "user 'mallory': no such user" in unknown.stderr
+
+
+def _decisions(uow_factory: Callable[[], UnitOfWork], user_id: str) -> list[str]:
+    with uow_factory() as uow:
+        records = uow.web.audit_records()
+    return [
+        r.record.outcome
+        for r in records
+        if r.record.user_id == user_id and r.record.action == "decide_write_off"
+    ]
+
+
+def test_approving_a_write_off_is_refused_to_tier1_and_granted_to_a_manager_whichever_face(
+    uow_factory: Callable[[], UnitOfWork], database_url: str, tmp_path: Path
+) -> None:
+    desk = build_desk(uow_factory)
+    request_id = tier2.request_write_off(
+        uow_factory,
+        CLAIM_T1,
+        amount=Money("120.00"),  # above the $100 a biller may write off alone (insured visit)
+        reason_code="SMALL_BALANCE",
+        note="",
+        by=USERS[Role.TIER2],
+        now=START,
+        policy=POLICY,
+    )
+    with uow_factory() as uow:
+        (approval,) = uow.work.active_of_claim(CLAIM_T1, f"write_off:{request_id}")
+    cli = CliRunner()
+    env = {"CLAIMDESK_DATABASE_URL": database_url}
+    home = ["--home", str(tmp_path / "home")]
+
+    refused = cli.invoke(
+        app, [*home, "--as", BILLER, "tier2", "approve-write-off", str(request_id)], env=env
+    )
+    assert refused.exit_code == 1, refused.output
+    assert "a tier1 may not approve write offs" in refused.stderr
+    client = desk.client()
+    token = desk.api_token(client, Role.TIER1)
+    api = client.post(
+        f"/api/v1/work/items/{approval.item_id}/write-off/decision",
+        json={"approve": True},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert api.status_code == 403, api.text
+    pages = desk.signed_in(Role.TIER1)
+    csrf = pages.get("/search").text.split('name="csrf_token" value="')[1].split('"')[0]
+    page = pages.post(
+        f"/items/{approval.item_id}/write-off/decision",
+        data={"csrf_token": csrf, "decision": "approve"},
+    )
+    assert page.status_code == 403
+    assert _decisions(uow_factory, BILLER) == ["denied"] * 3
+    with uow_factory() as uow:
+        assert uow.remits.write_off(request_id)["status"] == "pending"
+
+    manager = USERS[Role.MANAGER]
+    approved = cli.invoke(
+        app, [*home, "--as", manager, "tier2", "approve-write-off", str(request_id)], env=env
+    )
+    assert approved.exit_code == 0, approved.output
+    assert _decisions(uow_factory, manager) == ["ok"]
+    with uow_factory() as uow:
+        assert uow.remits.write_off(request_id)["status"] == "posted"
+        assert uow.work.active_of_claim(CLAIM_T1, f"write_off:{request_id}") == []
+        assert uow.ledger.get(f"write-off:{request_id}") is not None
+
+
+def test_the_terminal_acts_only_as_a_known_user(
+    uow_factory: Callable[[], UnitOfWork], database_url: str, tmp_path: Path
+) -> None:
+    build_desk(uow_factory)
+    cli = CliRunner()
+    env = {"CLAIMDESK_DATABASE_URL": database_url, "CLAIMDESK_USER": "mallory"}
+    home = ["--home", str(tmp_path / "home")]
+    answer = cli.invoke(app, [*home, "tier2", "void", CLAIM_T2], env=env)
+    assert answer.exit_code == 1
+    assert "user 'mallory': no such user" in answer.stderr
+    added = cli.invoke(app, [*home, "users", "add", "eve", "--role", "manager"], env=env)
+    assert added.exit_code == 1
+    with uow_factory() as uow:
+        assert uow.work.user("eve") is None

@@ -122,13 +122,14 @@ PAGES: list[tuple[str, str, str, dict[str, Any] | None, tuple[int, ...]]] = [
         {"amount": "10.00", "reason_code": "CO-45"},
         ON_T2,
     ),
-    # A denial item offers no write-off decision: that is a Tier 3 approval item's action.
+    # Only a manager decides write-offs (403 to every other role, whatever the id); and a denial
+    # item offers no decision: that is a Tier 3 approval item's action.
     (
         "POST",
         "/items/{item_id}/write-off/decision",
         f"/items/{T2}/write-off/decision",
         {"decision": "approve"},
-        (404, 403, 403, 403, 404),
+        (403, 403, 403, 403, 403),
     ),
     (
         "GET",
@@ -280,7 +281,7 @@ API: list[tuple[str, str, str, dict[str, Any] | None, tuple[int, ...]]] = [
         "/api/v1/work/items/{item_id}/write-off/decision",
         f"/api/v1/work/items/{T2}/write-off/decision",
         {"approve": True},
-        (404, 403, 403, 403, 404),  # a denial item asks for no write-off decision
+        (403, 403, 403, 403, 403),  # only a manager decides; a denial item asks for no decision
     ),
     (
         "POST",

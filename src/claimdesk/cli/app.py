@@ -5,6 +5,7 @@ Exit status: 0 success, 1 the input had problems (reported), 2 the command could
 
 from __future__ import annotations
 
+import getpass
 import importlib
 import json
 from dataclasses import dataclass
@@ -70,6 +71,7 @@ err_console = Console(stderr=True, soft_wrap=True)
 @dataclass(frozen=True, slots=True)
 class Context:
     settings: Settings
+    acting_as: str | None
 
 
 @app.callback()
@@ -83,14 +85,29 @@ def _main(
             help="Data home: the SQLite database and the inbox/outbox/archive folders.",
         ),
     ] = None,
+    acting_as: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            envvar="CLAIMDESK_USER",
+            help="The claimdesk user who acts (default: your login name); checked and audited.",
+        ),
+    ] = None,
 ) -> None:
     settings = Settings() if home is None else Settings(home=home)
-    ctx.obj = Context(settings=settings)
+    ctx.obj = Context(settings=settings, acting_as=acting_as)
 
 
 def settings_of(ctx: typer.Context) -> Settings:
     context: Context = ctx.obj
     return context.settings
+
+
+def acting_user_id(ctx: typer.Context) -> str:
+    """Who acts: ``--as`` / ``CLAIMDESK_USER``, else the login name. The desk accepts only a
+    known, active claimdesk user, so a name is never taken on trust."""
+    context: Context = ctx.obj
+    return context.acting_as or getpass.getuser()
 
 
 def emit_json(payload: Any) -> None:

@@ -1,16 +1,31 @@
-"""``claimdesk tier2``: the Tier 2 actions on a claim from the command line."""
+"""``claimdesk tier2``: the Tier 2 actions on a claim from the command line, through the desk.
+
+The acting person is ``--as`` / ``CLAIMDESK_USER`` (else the login name): a known claimdesk user
+whose role the desk checks, and every action, refused or done, is audited as on the web.
+"""
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Annotated
 
 import typer
 
-from claimdesk.cli.app import EXIT_INPUT_PROBLEMS, app, console, fail, ready, settings_of
-from claimdesk.domain.money import Money, MoneyError
+from claimdesk.cli.app import (
+    EXIT_INPUT_PROBLEMS,
+    acting_user_id,
+    app,
+    console,
+    fail,
+    ready,
+    settings_of,
+)
+from claimdesk.desk.billing import BillingDesk
+from claimdesk.desk.guard import Actor, ForbiddenError, NotFoundError
+from claimdesk.domain.money import MoneyError, parse_dollars
+from claimdesk.domain.work import WorkError
+from claimdesk.routing.policy import shipped_policy
 from claimdesk.services import tier2
 from claimdesk.services.database import units_of_work
 from claimdesk.services.trading_partners import stored_partners
@@ -20,36 +35,37 @@ from claimdesk.services.work_queue import UowFactory
 tier2_app = typer.Typer(help="Tier 2: corrected claims, voids, appeals, follow-up, write-offs.")
 app.add_typer(tier2_app, name="tier2")
 
-ByOption = Annotated[str, typer.Option("--by", help="Who acts (default: the login name).")]
 ClaimArgument = Annotated[str, typer.Argument(help="Our claim id (CLM01).")]
-
-
-def _run(ctx: typer.Context, action: str, work: Callable[[UowFactory], str]) -> None:
-    settings = settings_of(ctx)
-    ready(settings)
-    with units_of_work(settings) as uow_factory:
-        try:
-            console.print(work(uow_factory), markup=False, highlight=False)
-        except (tier2.Tier2Error, UserError, PermissionError) as exc:
-            raise fail(f"{action}: {exc}", EXIT_INPUT_PROBLEMS) from exc
+REFUSALS = (tier2.Tier2Error, UserError, ForbiddenError, NotFoundError, WorkError)
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _act(ctx: typer.Context, action: str, work: Callable[[BillingDesk, Actor], str]) -> None:
+    settings = settings_of(ctx)
+    ready(settings)
+    with units_of_work(settings) as uow_factory:
+        desk = BillingDesk(uow_factory, shipped_policy(), _now, settings)
+        try:
+            console.print(
+                work(desk, desk.actor_named(acting_user_id(ctx))), markup=False, highlight=False
+            )
+        except REFUSALS as exc:
+            raise fail(f"{action}: {exc}", EXIT_INPUT_PROBLEMS) from exc
+
+
 @tier2_app.command("correct")
-def correct(ctx: typer.Context, claim_id: ClaimArgument, by: ByOption = "") -> None:
+def correct(ctx: typer.Context, claim_id: ClaimArgument) -> None:
     """Replace a claim (frequency 7, REF*F8 = the payer's claim number), ready to scrub."""
-    user = by or getpass.getuser()
-    _run(ctx, "correct", lambda f: tier2.corrected_claim(f, claim_id, by=user, now=_now()))
+    _act(ctx, "correct", lambda desk, actor: desk.corrected_claim(actor, claim_id))
 
 
 @tier2_app.command("void")
-def void(ctx: typer.Context, claim_id: ClaimArgument, by: ByOption = "") -> None:
+def void(ctx: typer.Context, claim_id: ClaimArgument) -> None:
     """Void a claim the payer adjudicated (frequency 8)."""
-    user = by or getpass.getuser()
-    _run(ctx, "void", lambda f: tier2.void_claim(f, claim_id, by=user, now=_now()))
+    _act(ctx, "void", lambda desk, actor: desk.void(actor, claim_id))
 
 
 @tier2_app.command("appeal")
@@ -57,19 +73,14 @@ def appeal(
     ctx: typer.Context,
     claim_id: ClaimArgument,
     argument: Annotated[str, typer.Option("--argument", help="Why the payer should pay.")],
-    by: ByOption = "",
 ) -> None:
     """Write the appeal letter (PDF, in the outbox) and track the appeal."""
-    user = by or getpass.getuser()
     letters = settings_of(ctx).outbox / "appeals"
 
-    def act(f: UowFactory) -> str:
-        number = tier2.start_appeal(
-            f, claim_id, argument=argument, letters=letters, by=user, now=_now()
-        )
-        return f"appeal {number}: letter written to {letters}"
+    def act(desk: BillingDesk, actor: Actor) -> str:
+        return f"appeal {desk.appeal(actor, claim_id, argument)}: letter written to {letters}"
 
-    _run(ctx, "appeal", act)
+    _act(ctx, "appeal", act)
 
 
 @tier2_app.command("follow-up")
@@ -80,29 +91,25 @@ def follow_up(
     reference: Annotated[str, typer.Option(help="Call or portal reference.")] = "",
     notes: Annotated[str, typer.Option(help="What the payer said.")] = "",
     next_date: Annotated[str, typer.Option("--next", help="Next follow-up date, YYYY-MM-DD.")] = "",
-    by: ByOption = "",
 ) -> None:
     """Log a payer call or portal check on a claim."""
     try:
         next_day = date.fromisoformat(next_date) if next_date else None
     except ValueError as exc:
         raise fail(f"--next: {next_date!r} is not a YYYY-MM-DD date") from exc
-    user = by or getpass.getuser()
 
-    def act(f: UowFactory) -> str:
-        number = tier2.log_follow_up(
-            f,
+    def act(desk: BillingDesk, actor: Actor) -> str:
+        number = desk.follow_up(
+            actor,
             claim_id,
             channel=channel,
             reference=reference,
             notes=notes,
             next_follow_up=next_day,
-            by=user,
-            now=_now(),
         )
         return f"follow-up {number} logged"
 
-    _run(ctx, "follow-up", act)
+    _act(ctx, "follow-up", act)
 
 
 @tier2_app.command("chase")
@@ -112,6 +119,7 @@ def chase(
 ) -> None:
     """Open no-response work for claims with no answer and ask their payers in a 276."""
     settings = settings_of(ctx)
+    ready(settings)
     rules = tier2.Tier2Settings(no_response_days=days)
 
     def act(f: UowFactory) -> str:
@@ -124,7 +132,11 @@ def chase(
             lines += [f"not asked: {why}" for why in done.inquiries.refused.values()]
         return "\n".join(lines)
 
-    _run(ctx, "chase", act)
+    with units_of_work(settings) as uow_factory:
+        try:
+            console.print(act(uow_factory), markup=False, highlight=False)
+        except tier2.Tier2Error as exc:
+            raise fail(f"chase: {exc}", EXIT_INPUT_PROBLEMS) from exc
 
 
 @tier2_app.command("write-off")
@@ -133,34 +145,18 @@ def write_off(
     claim_id: ClaimArgument,
     amount: Annotated[str, typer.Option(help="Dollars to write off.")],
     reason: Annotated[str, typer.Option(help="Write-off reason code.")],
-    approval_above: Annotated[
-        str, typer.Option(help="Amounts above this need Tier 3 approval.")
-    ] = "100.00",
     note: Annotated[str, typer.Option()] = "",
-    by: ByOption = "",
 ) -> None:
-    """Write off a claim's balance; above the approval amount a manager must approve."""
+    """Write off a claim's balance; above the practice's approval amount a manager approves."""
     try:
-        money, limit = Money(amount), Money(approval_above)
+        money = parse_dollars(amount)
     except MoneyError as exc:
-        raise fail(f"amount: {exc}") from exc
-    settings = tier2.Tier2Settings(write_off_approval_above=limit)
-    user = by or getpass.getuser()
+        raise fail(f"--amount: {exc}") from exc
 
-    def act(f: UowFactory) -> str:
-        number = tier2.request_write_off(
-            f,
-            claim_id,
-            amount=money,
-            reason_code=reason,
-            note=note,
-            by=user,
-            now=_now(),
-            settings=settings,
-        )
-        return f"write-off request {number}"
+    def act(desk: BillingDesk, actor: Actor) -> str:
+        return f"write-off request {desk.request_write_off(actor, claim_id, money, reason, note)}"
 
-    _run(ctx, "write-off", act)
+    _act(ctx, "write-off", act)
 
 
 @tier2_app.command("approve-write-off")
@@ -168,12 +164,10 @@ def approve_write_off(
     ctx: typer.Context,
     request_id: Annotated[int, typer.Argument(help="The write-off request number.")],
     reject: Annotated[bool, typer.Option("--reject", help="Reject instead.")] = False,
-    by: ByOption = "",
 ) -> None:
     """Tier 3: approve (or reject) a pending write-off."""
-    user = by or getpass.getuser()
-    _run(
+    _act(
         ctx,
         "approve-write-off",
-        lambda f: tier2.decide_write_off(f, request_id, approve=not reject, by=user, now=_now()),
+        lambda desk, actor: desk.decide_write_off_request(actor, request_id, not reject),
     )

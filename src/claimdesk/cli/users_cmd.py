@@ -11,6 +11,7 @@ from rich.table import Table
 from claimdesk.cli.app import (
     EXIT_INPUT_PROBLEMS,
     JsonOption,
+    acting_user_id,
     app,
     console,
     emit_json,
@@ -18,15 +19,23 @@ from claimdesk.cli.app import (
     ready,
     settings_of,
 )
+from claimdesk.desk.desk import Desk
+from claimdesk.desk.guard import ForbiddenError, NotFoundError
 from claimdesk.routing.access import AccessError, Role
 from claimdesk.routing.policy import shipped_policy
 from claimdesk.services.database import units_of_work
-from claimdesk.services.users import UserError, add_user, grant_queue, list_people
+from claimdesk.services.users import UserError, list_people
+from claimdesk.services.work_queue import UowFactory
 
 users_app = typer.Typer(help="People, their roles and their extra queues.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 
-ByOption = Annotated[str, typer.Option("--by", help="The manager or admin doing this.")]
+
+def desk_of(uow_factory: UowFactory) -> Desk:
+    return Desk(uow_factory, shipped_policy(), lambda: datetime.now(UTC))
+
+
+REFUSALS = (UserError, AccessError, ForbiddenError, NotFoundError)
 
 
 @users_app.command("add")
@@ -34,43 +43,30 @@ def add(
     ctx: typer.Context,
     user_id: str,
     role: Annotated[Role, typer.Option("--role", help="tier1, tier2, manager, auditor or admin.")],
-    by: ByOption,
     name: Annotated[str, typer.Option("--name", help="Full name.")] = "",
 ) -> None:
-    """Add a person with a role (the first person must be an admin adding themself)."""
+    """Add a person with a role, as the manager or admin ``--as`` names (on a new home, the
+    first person is an admin adding themself)."""
     settings = settings_of(ctx)
     ready(settings)
     with units_of_work(settings) as uow_factory:
         try:
-            user = add_user(
-                uow_factory,
-                user_id=user_id,
-                name=name or user_id,
-                role=role,
-                by=by,
-                now=datetime.now(UTC),
-            )
-        except (UserError, AccessError) as exc:
+            user = desk_of(uow_factory).enroll(acting_user_id(ctx), user_id, name or user_id, role)
+        except REFUSALS as exc:
             raise fail(str(exc), EXIT_INPUT_PROBLEMS) from exc
     console.print(f"added {user.user_id} ({user.role})")
 
 
 @users_app.command("allow")
-def allow(ctx: typer.Context, user_id: str, queue: str, by: ByOption) -> None:
-    """Allow a person to work one more queue."""
+def allow(ctx: typer.Context, user_id: str, queue: str) -> None:
+    """Allow a person to work one more queue (as the manager or admin ``--as`` names)."""
     settings = settings_of(ctx)
     ready(settings)
     with units_of_work(settings) as uow_factory:
+        desk = desk_of(uow_factory)
         try:
-            added = grant_queue(
-                uow_factory,
-                user_id=user_id,
-                queue=queue,
-                by=by,
-                now=datetime.now(UTC),
-                policy=shipped_policy(),
-            )
-        except (UserError, AccessError) as exc:
+            added = desk.grant(desk.actor_named(acting_user_id(ctx)), user_id, queue)
+        except REFUSALS as exc:
             raise fail(str(exc), EXIT_INPUT_PROBLEMS) from exc
     console.print(f"{user_id} may work {queue}" + ("" if added else " (already allowed)"))
 

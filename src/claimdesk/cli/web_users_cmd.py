@@ -1,4 +1,5 @@
-"""``claimdesk users password|totp``: sign-in secrets for the web desk."""
+"""``claimdesk users password|totp``: sign-in secrets for the web desk, set through the desk as
+the person ``--as`` names (themself, or a manager or admin for the people they manage)."""
 
 from __future__ import annotations
 
@@ -6,22 +7,17 @@ from typing import Annotated
 
 import typer
 
-from claimdesk.cli.app import EXIT_INPUT_PROBLEMS, console, fail, ready, settings_of
-from claimdesk.cli.users_cmd import ByOption, users_app
-from claimdesk.desk.config import utc_now
-from claimdesk.routing.access import AccessError
+from claimdesk.cli.app import EXIT_INPUT_PROBLEMS, acting_user_id, console, fail, ready, settings_of
+from claimdesk.cli.users_cmd import REFUSALS, desk_of, users_app
 from claimdesk.security import totp
-from claimdesk.security.accounts import enable_totp, set_password
 from claimdesk.security.passwords import PasswordRuleError
 from claimdesk.services.database import units_of_work
-from claimdesk.services.users import UserError
 
 
 @users_app.command("password")
 def password(
     ctx: typer.Context,
     user_id: str,
-    by: ByOption,
     new_password: Annotated[
         str,
         typer.Option(
@@ -39,20 +35,22 @@ def password(
     ready(settings)
     with units_of_work(settings) as uow_factory:
         try:
-            set_password(uow_factory, user_id, new_password, by=by, now=utc_now())
-        except (UserError, AccessError, PasswordRuleError) as exc:
+            desk = desk_of(uow_factory)
+            desk.set_password(desk.actor_named(acting_user_id(ctx)), user_id, new_password)
+        except (*REFUSALS, PasswordRuleError) as exc:
             raise fail(str(exc), EXIT_INPUT_PROBLEMS) from exc
     console.print(f"password set for {user_id}")
 
 
 @users_app.command("totp")
-def enrol_totp(ctx: typer.Context, user_id: str, by: ByOption) -> None:
+def enrol_totp(ctx: typer.Context, user_id: str) -> None:
     """Give a person a one-time-code secret; prints the URI to add to an authenticator app."""
     settings = settings_of(ctx)
     ready(settings)
     with units_of_work(settings) as uow_factory:
         try:
-            secret = enable_totp(uow_factory, user_id, by=by)
-        except (UserError, AccessError) as exc:
+            desk = desk_of(uow_factory)
+            secret = desk.enrol_totp(desk.actor_named(acting_user_id(ctx)), user_id)
+        except REFUSALS as exc:
             raise fail(str(exc), EXIT_INPUT_PROBLEMS) from exc
     console.print(totp.provisioning_uri(secret, user_id))

@@ -118,20 +118,26 @@ class BillingDesk(Desk):
         return item
 
     def _run(
-        self, actor: Actor, item: WorkItem, action: str, change: Callable[[], T], done: str
+        self,
+        actor: Actor,
+        claim_id: str,
+        account: str | None,
+        action: str,
+        change: Callable[[], T],
+        done: str,
+        item: WorkItem | None = None,
     ) -> T:
-        """Run the change, audit it, and note on the item what was done."""
-        target = f"claim {item.claim_id}"
+        """Run the change, audit it, and note on the item (if one brought the claim) what was
+        done."""
+        target = f"claim {claim_id}"
         try:
             result = change()
         except Exception as exc:
-            self._audit(
-                actor, action, target, AuditOutcome.FAILED, item.patient_account, str(exc)[:500]
-            )
+            self._audit(actor, action, target, AuditOutcome.FAILED, account, str(exc)[:500])
             raise
-        self._audit(actor, action, target, AuditOutcome.OK, item.patient_account, done)
-        assert item.item_id is not None
-        if item.status is WorkStatus.IN_PROGRESS and action != "decide_write_off":
+        self._audit(actor, action, target, AuditOutcome.OK, account, done)
+        if item is not None and item.status is WorkStatus.IN_PROGRESS:
+            assert item.item_id is not None
             work_queue.add_note(
                 self.uow_factory, item.item_id, actor.user.user_id, done, now=self.clock()
             )
@@ -155,7 +161,15 @@ class BillingDesk(Desk):
                 by=actor.user.user_id,
             )
 
-        return self._run(actor, item, "fix_claim", change, "claim fixed and scrubbed")
+        return self._run(
+            actor,
+            claim_id,
+            item.patient_account,
+            "fix_claim",
+            change,
+            "claim fixed and scrubbed",
+            item,
+        )
 
     def _readable_claim(self, actor: Actor, claim_id: str, action: str) -> str:
         """The claim's patient account, once the actor may read it (else 403/404, audited)."""
@@ -204,48 +218,77 @@ class BillingDesk(Desk):
         self._audit(actor, "estimate", f"claim {claim_id}", AuditOutcome.OK, account)
         return outcome
 
-    # Tier 2: corrected claim, void, appeal, follow-up, write-off.
+    # Tier 2: corrected claim, void, appeal, follow-up, write-off. Each use case is reached
+    # through the work item that brought the claim (the pages, the API) or by the claim's id
+    # (the terminal); both check the same capability and write the same audit record.
 
-    def corrected_claim(self, actor: Actor, item_id: int) -> str:
-        item = self._action_on(actor, item_id, "corrected_claim", WorkAction.CORRECTED_CLAIM)
-        claim_id, by = str(item.claim_id), actor.user.user_id
+    def _recovering(self, actor: Actor, claim_id: str, action: str) -> str:
+        """The claim's patient account, once the actor may change claims in Tier 2."""
+        account = self._readable_claim(actor, claim_id, action)
+        self._checked(actor, Capability.RECOVER_CLAIMS, action, f"claim {claim_id}", account)
+        return account
+
+    def _claim_action(
+        self,
+        actor: Actor,
+        target: int | str,
+        action: str,
+        allowed: WorkAction,
+        change: Callable[[str], T],
+        done: Callable[[str], str],
+    ) -> T:
+        """``target`` is a work item id (an int) or a claim id (a str)."""
+        item: WorkItem | None = None
+        if isinstance(target, int):
+            item = self._action_on(actor, target, action, allowed)
+            claim_id, account = str(item.claim_id), item.patient_account
+            self._checked(actor, Capability.RECOVER_CLAIMS, action, f"claim {claim_id}", account)
+        else:
+            claim_id, account = target, self._recovering(actor, target, action)
         return self._run(
+            actor, claim_id, account, action, lambda: change(claim_id), done(claim_id), item
+        )
+
+    def corrected_claim(self, actor: Actor, target: int | str) -> str:
+        return self._claim_action(
             actor,
-            item,
+            target,
             "corrected_claim",
-            lambda: tier2.corrected_claim(self.uow_factory, claim_id, by=by, now=self.clock()),
-            f"corrected claim of {claim_id} made",
+            WorkAction.CORRECTED_CLAIM,
+            lambda claim_id: tier2.corrected_claim(
+                self.uow_factory, claim_id, by=actor.user.user_id, now=self.clock()
+            ),
+            lambda claim_id: f"corrected claim of {claim_id} made",
         )
 
-    def void(self, actor: Actor, item_id: int) -> str:
+    def void(self, actor: Actor, target: int | str) -> str:
         # A void is the other correction of an adjudicated claim (CLM05-3 = 8).
-        item = self._action_on(actor, item_id, "void_claim", WorkAction.CORRECTED_CLAIM)
-        claim_id, by = str(item.claim_id), actor.user.user_id
-        return self._run(
+        return self._claim_action(
             actor,
-            item,
+            target,
             "void_claim",
-            lambda: tier2.void_claim(self.uow_factory, claim_id, by=by, now=self.clock()),
-            f"void of {claim_id} made",
+            WorkAction.CORRECTED_CLAIM,
+            lambda claim_id: tier2.void_claim(
+                self.uow_factory, claim_id, by=actor.user.user_id, now=self.clock()
+            ),
+            lambda claim_id: f"void of {claim_id} made",
         )
 
-    def appeal(self, actor: Actor, item_id: int, argument: str) -> int:
-        item = self._action_on(actor, item_id, "appeal", WorkAction.APPEAL)
-        home = self._home()
-        claim_id, by = str(item.claim_id), actor.user.user_id
-        return self._run(
+    def appeal(self, actor: Actor, target: int | str, argument: str) -> int:
+        return self._claim_action(
             actor,
-            item,
+            target,
             "appeal",
-            lambda: tier2.start_appeal(
+            WorkAction.APPEAL,
+            lambda claim_id: tier2.start_appeal(
                 self.uow_factory,
                 claim_id,
                 argument=argument,
-                letters=home.outbox / "appeals",
-                by=by,
+                letters=self._home().outbox / "appeals",
+                by=actor.user.user_id,
                 now=self.clock(),
             ),
-            f"appeal of {claim_id} drafted",
+            lambda claim_id: f"appeal of {claim_id} drafted",
         )
 
     def appeals(self, claim_id: str) -> list[dict[str, Any]]:
@@ -280,30 +323,29 @@ class BillingDesk(Desk):
     def follow_up(
         self,
         actor: Actor,
-        item_id: int,
+        target: int | str,
         *,
         channel: str,
         reference: str,
         notes: str,
         next_follow_up: date | None,
     ) -> int:
-        item = self._action_on(actor, item_id, "follow_up", WorkAction.CALL_PAYER)
-        claim_id, by = str(item.claim_id), actor.user.user_id
-        return self._run(
+        return self._claim_action(
             actor,
-            item,
+            target,
             "follow_up",
-            lambda: tier2.log_follow_up(
+            WorkAction.CALL_PAYER,
+            lambda claim_id: tier2.log_follow_up(
                 self.uow_factory,
                 claim_id,
                 channel=channel,
                 reference=reference,
                 notes=notes,
                 next_follow_up=next_follow_up,
-                by=by,
+                by=actor.user.user_id,
                 now=self.clock(),
             ),
-            f"payer follow-up by {channel} logged: {notes[:200]}",
+            lambda _claim_id: f"payer follow-up by {channel} logged: {notes[:200]}",
         )
 
     def follow_ups(self, claim_id: str) -> list[dict[str, Any]]:
@@ -311,25 +353,24 @@ class BillingDesk(Desk):
             return [dict(row) for row in uow.remits.follow_ups(claim_id)]
 
     def request_write_off(
-        self, actor: Actor, item_id: int, amount: Money, reason_code: str, note: str
+        self, actor: Actor, target: int | str, amount: Money, reason_code: str, note: str
     ) -> int:
-        item = self._action_on(actor, item_id, "request_write_off", WorkAction.REQUEST_WRITE_OFF)
-        claim_id, by = str(item.claim_id), actor.user.user_id
-        return self._run(
+        return self._claim_action(
             actor,
-            item,
+            target,
             "request_write_off",
-            lambda: tier2.request_write_off(
+            WorkAction.REQUEST_WRITE_OFF,
+            lambda claim_id: tier2.request_write_off(
                 self.uow_factory,
                 claim_id,
                 amount=amount,
                 reason_code=reason_code,
                 note=note,
-                by=by,
+                by=actor.user.user_id,
                 now=self.clock(),
                 policy=self.policy,
             ),
-            f"write-off of {amount} ({reason_code}) requested",
+            lambda _claim_id: f"write-off of {amount} ({reason_code}) requested",
         )
 
     # Tier 3: deciding a write-off.
@@ -342,7 +383,12 @@ class BillingDesk(Desk):
         return None if row is None else dict(row)
 
     def decide_write_off(self, actor: Actor, item_id: int, approve: bool) -> str:
+        """Decide the request a Tier 3 approval item names, and close the item."""
+        self._checked(
+            actor, Capability.APPROVE_WRITE_OFFS, "decide_write_off", f"work item {item_id}"
+        )
         item = self._action_on(actor, item_id, "decide_write_off", WorkAction.APPROVE_WRITE_OFF)
+        claim_id = str(item.claim_id)
         request = self.write_off_request(item)
         if request is None:
             raise WorkError(f"work item {item_id}: names no write-off request")
@@ -363,8 +409,48 @@ class BillingDesk(Desk):
             return decided
 
         verb = "approved" if approve else "rejected"
+        done = f"write-off {request['id']} {verb}"
+        return self._run(actor, claim_id, item.patient_account, "decide_write_off", change, done)
+
+    def decide_write_off_request(self, actor: Actor, request_id: int, approve: bool) -> str:
+        """The terminal's way: decide a write-off by its request number. Its approval item, if
+        nobody else holds it, is closed as decided."""
+        target = f"write-off {request_id}"
+        self._checked(actor, Capability.APPROVE_WRITE_OFFS, "decide_write_off", target)
+        with self.uow_factory() as uow:
+            request = uow.remits.write_off(request_id)
+        if request is None:
+            self._audit(actor, "decide_write_off", target, AuditOutcome.NOT_FOUND)
+            raise NotFoundError(f"write-off {request_id}: no such request")
+        claim_id = str(request["claim_id"])
+        account = self._readable_claim(actor, claim_id, "decide_write_off")
+        key = f"write_off:{request_id}"
+        with self.uow_factory() as uow:
+            held = [
+                item
+                for item in uow.work.active_of_claim(claim_id, key)
+                if item.assignee not in (None, actor.user.user_id)
+            ]
+        if held:
+            raise WorkError(f"write-off {request_id}: item {held[0].item_id} is held by another")
+        by = actor.user.user_id
+        verb = "approved" if approve else "rejected"
+
+        def change() -> str:
+            decided = tier2.decide_write_off(
+                self.uow_factory, request_id, approve=approve, by=by, now=self.clock()
+            )
+            work_queue.solve_problem(
+                self.uow_factory,
+                claim_id=claim_id,
+                problem_key=key,
+                now=self.clock(),
+                reason=f"write-off {request_id} {verb} by {by}",
+            )
+            return decided
+
         return self._run(
-            actor, item, "decide_write_off", change, f"write-off {request['id']} {verb}"
+            actor, claim_id, account, "decide_write_off", change, f"write-off {request_id} {verb}"
         )
 
     # Remittances and raw segments.

@@ -181,6 +181,19 @@ class Desk:
             AuditRecord(self.clock(), actor.user.user_id, patient, action, target, outcome, detail),
         )
 
+    def _checked(
+        self,
+        actor: Actor,
+        capability: Capability,
+        action: str,
+        target: str,
+        patient: str | None = None,
+    ) -> None:
+        """Refuse (and audit the refusal) unless the actor's role has ``capability``."""
+        if not actor.can(capability):
+            self._audit(actor, action, target, AuditOutcome.DENIED, patient)
+            actor.require(capability)
+
     # Reading patient data.
 
     def _claim_view(self, uow: UnitOfWork, claim_id: str, role: Role) -> ClaimView | None:
@@ -439,7 +452,7 @@ class Desk:
         return user_service.list_people(self.uow_factory, self.policy)
 
     def add_person(self, actor: Actor, user_id: str, name: str, role: Role) -> User:
-        actor.require(Capability.MANAGE_PEOPLE)
+        self._checked(actor, Capability.MANAGE_PEOPLE, "add_user", f"user {user_id}")
         user = user_service.add_user(
             self.uow_factory,
             user_id=user_id,
@@ -451,8 +464,21 @@ class Desk:
         self._audit(actor, "add_user", f"user {user_id}", AuditOutcome.OK, detail=role.value)
         return user
 
+    def enroll(self, acting: str, user_id: str, name: str, role: Role) -> User:
+        """Add a person on behalf of the user called ``acting``. On a home with nobody yet, the
+        first person is an admin adding themself (no one else could vouch for them)."""
+        with self.uow_factory() as uow:
+            first = uow.work.count_users() == 0
+        if not first:
+            return self.add_person(self.actor_named(acting), user_id, name, role)
+        user = user_service.add_user(
+            self.uow_factory, user_id=user_id, name=name, role=role, by=acting, now=self.clock()
+        )
+        self._audit(self.actor(user), "add_user", f"user {user_id}", AuditOutcome.OK, detail=role)
+        return user
+
     def grant(self, actor: Actor, user_id: str, queue: str) -> bool:
-        actor.require(Capability.MANAGE_PEOPLE)
+        self._checked(actor, Capability.MANAGE_PEOPLE, "grant_queue", f"user {user_id}")
         with self.uow_factory() as uow:
             if uow.work.user(user_id) is None:
                 raise NotFoundError(f"user {user_id}: no such user")
@@ -468,7 +494,7 @@ class Desk:
         return added
 
     def disable(self, actor: Actor, user_id: str) -> int:
-        actor.require(Capability.MANAGE_PEOPLE)
+        self._checked(actor, Capability.MANAGE_PEOPLE, "disable_user", f"user {user_id}")
         self.person(actor, user_id)
         ended = accounts.disable_user(
             self.uow_factory, user_id, by=actor.user.user_id, now=self.clock()
@@ -478,12 +504,22 @@ class Desk:
 
     def set_password(self, actor: Actor, user_id: str, password: str) -> None:
         if user_id != actor.user.user_id:
-            actor.require(Capability.MANAGE_PEOPLE)
+            self._checked(actor, Capability.MANAGE_PEOPLE, "set_password", f"user {user_id}")
             self.person(actor, user_id)
         accounts.set_password(
             self.uow_factory, user_id, password, by=actor.user.user_id, now=self.clock()
         )
         self._audit(actor, "set_password", f"user {user_id}", AuditOutcome.OK)
+
+    def enrol_totp(self, actor: Actor, user_id: str) -> str:
+        """A new one-time-code secret for ``user_id`` (themself, or someone a manager or admin
+        manages); returns the secret to show once."""
+        if user_id != actor.user.user_id:
+            self._checked(actor, Capability.MANAGE_PEOPLE, "enrol_totp", f"user {user_id}")
+            self.person(actor, user_id)
+        secret = accounts.enable_totp(self.uow_factory, user_id, by=actor.user.user_id)
+        self._audit(actor, "enrol_totp", f"user {user_id}", AuditOutcome.OK)
+        return secret
 
     def person(self, actor: Actor, user_id: str) -> User:
         actor.require(Capability.MANAGE_PEOPLE)

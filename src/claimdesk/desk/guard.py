@@ -21,12 +21,14 @@ class Capability(StrEnum):
     SEE_SUMMARY = "see_summary"
     READ_AUDIT = "read_audit"
     POST_REMITTANCES = "post_remittances"  # upload an 835 and post it
+    RECOVER_CLAIMS = "recover_claims"  # Tier 2: correct, void, appeal, follow up, write off
+    APPROVE_WRITE_OFFS = "approve_write_offs"  # Tier 3: decide a write-off request
 
 
 C = Capability
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.TIER1: frozenset({C.WORK, C.READ_PATIENTS}),
-    Role.TIER2: frozenset({C.WORK, C.READ_PATIENTS, C.POST_REMITTANCES}),
+    Role.TIER2: frozenset({C.WORK, C.READ_PATIENTS, C.POST_REMITTANCES, C.RECOVER_CLAIMS}),
     Role.MANAGER: frozenset(
         {
             C.WORK,
@@ -35,6 +37,8 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             C.MANAGE_PEOPLE,
             C.SEE_SUMMARY,
             C.POST_REMITTANCES,
+            C.RECOVER_CLAIMS,
+            C.APPROVE_WRITE_OFFS,
         }
     ),
     # An auditor reads everything and changes nothing.
