@@ -262,7 +262,6 @@ class _Cycle:
             routing=self.routing,
             desk=self.desk,
             letters=self.settings.home / "letters",
-            tier2_settings=self.tier2,
         )
         for number in range(self.options.days):
             day = self.start + timedelta(days=number)

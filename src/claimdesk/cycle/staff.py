@@ -4,7 +4,9 @@ Each person takes items the way a person at the desk does (``next_item``, highes
 first, leased to them) and acts through the same services: a rejected claim is released after
 its correction, an item that has to wait is snoozed until it is due, a denial with appeal rights
 in the policy's categories is appealed (letter, submission, then the payer's decision), the
-rest is written off, and a write-off above the approval amount waits for the manager.
+rest is written off, and a write-off above the approval amount waits for the manager. Tier 1 may
+not write off: what it cannot correct it escalates to Tier 2. Every action goes through the
+desk, so the role is checked and the action audited as for a person at the web desk.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 
 from claimdesk.cycle.appeal_desk import AppealDesk
 from claimdesk.cycle.policy import Person, StaffPolicy
-from claimdesk.desk.desk import Desk
+from claimdesk.desk.billing import BillingDesk
 from claimdesk.desk.guard import Actor
 from claimdesk.domain.claims import ClaimStatus
 from claimdesk.domain.money import Money
@@ -26,22 +28,15 @@ from claimdesk.domain.work import Outcome, WorkAction, WorkItem, WorkKind, WorkS
 from claimdesk.routing.actions import actions_for
 from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.services.acknowledgments import release_rejected
-from claimdesk.services.tier2 import (
-    Tier2Error,
-    Tier2Settings,
-    decide_write_off,
-    insurance_balance,
-    log_follow_up,
-    request_write_off,
-    start_appeal,
-    submit_appeal,
-)
+from claimdesk.services.tier2 import Tier2Error, insurance_balance, submit_appeal
 from claimdesk.services.work_queue import show
 from claimdesk.store.uow import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
 SATURDAY = 5
 _WAITING = (ClaimStatus.SUBMITTED, ClaimStatus.ACCEPTED)
+# What Tier 1 corrects; Tier 2 sees these only when Tier 1 gave up on them.
+_CORRECTABLE = (WorkKind.SCRUB_HOLD, WorkKind.CLEARINGHOUSE_REJECTION, WorkKind.PAYER_REJECTION)
 
 
 @dataclass(slots=True)
@@ -60,20 +55,18 @@ class Staff:
         routing: RoutingPolicy,
         desk: AppealDesk,
         letters: Path,
-        tier2_settings: Tier2Settings,
     ) -> None:
         self._uow_factory = uow_factory
         self._policy = policy
         self._routing = routing
         self._desk = desk
         self._letters = letters
-        self._tier2 = tier2_settings
         self._rng = random.Random(policy.seed)
         self._releases: Counter[str] = Counter()
         self.report = StaffReport()
         # The simulated people work the queues through the desk, as people do: checked, audited.
         self._today = datetime.min.replace(tzinfo=UTC)
-        self._queues = Desk(uow_factory, routing, lambda: self._today)
+        self._queues = BillingDesk(uow_factory, routing, lambda: self._today, letters=letters)
         self._actors: dict[str, Actor] = {}
 
     def work_day(self, now: datetime) -> None:
@@ -138,21 +131,27 @@ class Staff:
         if not owed.is_positive():
             self._close(person, item, now, Outcome.NO_ACTION_NEEDED, None)
             return
-        request_write_off(
-            self._uow_factory,
-            claim_id,
-            amount=owed,
-            reason_code=self._policy.write_off_reason,
-            note=reason,
-            by=person.user_id,
-            now=now,
-            settings=self._tier2,
-            policy=self._routing,
+        # Through the item when it offers a write-off; an escalated hold or rejection does not,
+        # so the write-off is made on its claim, as a specialist would from the claim's page.
+        offers = WorkAction.REQUEST_WRITE_OFF in actions_for(
+            item.kind, appeal_rights=item.appeal_rights
+        )
+        self._queues.request_write_off(
+            self._actors[person.user_id],
+            _id(item) if offers else claim_id,
+            owed,
+            self._policy.write_off_reason,
+            reason,
         )
         self._count("write-off requested")
         self._close(
             person, item, now, Outcome.WRITTEN_OFF, WorkAction.REQUEST_WRITE_OFF, resolved=None
         )
+
+    def _give_up(self, person: Person, item: WorkItem, reason: str) -> None:
+        # Tier 1 may not write off: what it cannot correct goes up to Tier 2, which may.
+        self._queues.escalate(self._actors[person.user_id], _id(item), reason)
+        self._count("tier1 escalated")
 
     # -- Tier 1: rejections and holds ---------------------------------------------------------
 
@@ -176,17 +175,17 @@ class Staff:
                 release_rejected(self._uow_factory, claim_id, now=now, by=person.user_id)
                 self._count("rejection released")
             else:
-                self._write_off(person, item, now, "rejected again after correction")
+                self._give_up(person, item, "rejected again after correction")
             return
         if status is ClaimStatus.HELD:
             due = item.created_at + timedelta(days=policy.hold_write_off_after_days)
             if now < due:
                 self._wait(person, item, now, due)
             else:
-                self._write_off(person, item, now, "held: the record could not be corrected")
+                self._give_up(person, item, "held: the record could not be corrected")
             return
         if item.kind is WorkKind.DENIAL:
-            self._write_off(person, item, now, "registration denial not correctable")
+            self._give_up(person, item, "registration denial not correctable")
             return
         self._close(person, item, now, Outcome.NO_ACTION_NEEDED, None)
 
@@ -200,6 +199,9 @@ class Staff:
         status, owed = self._claim_status(claim_id)
         if item.kind is WorkKind.NO_RESPONSE:
             self._no_response(person, item, now, status)
+            return
+        if item.kind in _CORRECTABLE:
+            self._write_off(person, item, now, f"{item.category}: Tier 1 could not correct it")
             return
         if item.kind not in (WorkKind.DENIAL, WorkKind.UNDERPAYMENT):
             self._wait(person, item, now, now + timedelta(days=30))
@@ -219,17 +221,11 @@ class Staff:
             return
         if self._appealable(item, claim_id):
             try:
-                appeal_id = start_appeal(
-                    self._uow_factory,
-                    claim_id,
-                    argument=(
-                        "The service was medically necessary and billed as documented; "
-                        "we ask that the claim be reconsidered and paid at the contract rate."
-                    ),
-                    letters=self._letters,
-                    by=person.user_id,
-                    now=now,
-                    settings=self._tier2,
+                appeal_id = self._queues.appeal(
+                    self._actors[person.user_id],
+                    _id(item),
+                    "The service was medically necessary and billed as documented; "
+                    "we ask that the claim be reconsidered and paid at the contract rate.",
                 )
             except Tier2Error:
                 self._write_off(person, item, now, "appeal not possible")
@@ -257,15 +253,13 @@ class Staff:
             self._close(person, item, now, Outcome.NO_ACTION_NEEDED, WorkAction.CALL_PAYER)
             return
         days = self._policy.follow_up_days
-        log_follow_up(
-            self._uow_factory,
-            item.claim_id or "",
+        self._queues.follow_up(
+            self._actors[person.user_id],
+            _id(item),
             channel="call",
             reference=f"{item.claim_id}-{now:%Y%m%d}",
             notes="called the payer: claim in process",
             next_follow_up=(now + timedelta(days=days)).date(),
-            by=person.user_id,
-            now=now,
         )
         self._count("payer called")
         self._wait(person, item, now, now + timedelta(days=days))
@@ -273,27 +267,18 @@ class Staff:
     # -- Tier 3: write-off approval ------------------------------------------------------------
 
     def _tier3(self, person: Person, item: WorkItem, now: datetime) -> None:
-        if item.kind is not WorkKind.WRITE_OFF_APPROVAL or ":" not in item.problem_key:
+        if item.kind is not WorkKind.WRITE_OFF_APPROVAL:
             self._wait(person, item, now, now + timedelta(days=30))
             return
-        request_id = int(item.problem_key.split(":", 1)[1])
         approve = self._rng.random() < float(self._policy.write_off_approval_rate)
         try:
-            decide_write_off(
-                self._uow_factory, request_id, approve=approve, by=person.user_id, now=now
-            )
+            # The desk decides the request and closes the approval item.
+            self._queues.decide_write_off(self._actors[person.user_id], _id(item), approve)
         except Tier2Error:
             # The claim was paid or written off meanwhile: nothing is left to approve.
             self._close(person, item, now, Outcome.NO_ACTION_NEEDED, None)
             return
         self._count("write-off approved" if approve else "write-off rejected")
-        self._close(
-            person,
-            item,
-            now,
-            Outcome.WRITTEN_OFF if approve else Outcome.NO_ACTION_NEEDED,
-            WorkAction.APPROVE_WRITE_OFF,
-        )
 
 
 def _id(item: WorkItem) -> int:

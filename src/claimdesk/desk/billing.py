@@ -93,9 +93,13 @@ class BillingDesk(Desk):
         policy: RoutingPolicy,
         clock: Callable[[], datetime],
         settings: Settings | None = None,
+        letters: Path | None = None,
     ) -> None:
         super().__init__(uow_factory, policy, clock)
         self.settings = settings
+        # Appeal letters go to the outbox's appeals folder unless the caller keeps them apart
+        # (the simulated cycle, whose outbox is what it sends to the payers).
+        self.letters = letters
 
     def _home(self) -> Settings:
         if self.settings is None:
@@ -284,7 +288,7 @@ class BillingDesk(Desk):
                 self.uow_factory,
                 claim_id,
                 argument=argument,
-                letters=self._home().outbox / "appeals",
+                letters=self.letters or self._home().outbox / "appeals",
                 by=actor.user.user_id,
                 now=self.clock(),
             ),
