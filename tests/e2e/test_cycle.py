@@ -25,9 +25,10 @@ from claimdesk.services.import_folder import import_folder
 from claimdesk.services.kpis import kpi_report
 from claimdesk.services.setup import set_up
 from claimdesk.services.trading_partners import TradingPartners
-from claimdesk.store.remit_tables import ClaimPaymentRow, RemittanceRow
-from claimdesk.store.tables import ClaimRow, ClaimStatusRow, LedgerPostingRow
-from claimdesk.store.work_tables import WorkItemRow
+from claimdesk.store.tables.claims import ClaimRow, ClaimStatusRow
+from claimdesk.store.tables.ledger import LedgerPostingRow
+from claimdesk.store.tables.remittances import ClaimPaymentRow, RemittanceRow
+from claimdesk.store.tables.work_items import WorkItemRow
 from claimdesk.synth.practice import write_practice
 
 # The synthetic practice's today in this file's bundles, and the days of visits before it.

@@ -18,8 +18,8 @@ from claimdesk.security import totp
 from claimdesk.security.accounts import enable_totp
 from claimdesk.services.database import units_of_work
 from claimdesk.services.setup import set_up
+from claimdesk.store.tables.audit import AuditRow
 from claimdesk.store.uow import UnitOfWork
-from claimdesk.store.web_tables import AuditRow
 
 Factory = Callable[[], UnitOfWork]
 

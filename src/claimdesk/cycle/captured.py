@@ -19,7 +19,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from claimdesk.domain.claims import Claim, ClaimStatus
 from claimdesk.store.repositories import ClaimRepository, EncounterRepository
-from claimdesk.store.tables import ClaimRow, EncounterRow, table_of
+from claimdesk.store.tables.base import table_of
+from claimdesk.store.tables.claims import ClaimRow
+from claimdesk.store.tables.encounters import EncounterRow
 from claimdesk.store.uow import UnitOfWork
 
 

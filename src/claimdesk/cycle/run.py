@@ -49,9 +49,9 @@ from claimdesk.services.trading_partners import TradingPartners, partners_to_sub
 from claimdesk.services.users import add_user
 from claimdesk.store.engine import make_engine
 from claimdesk.store.practice_repository import PracticeRepository
-from claimdesk.store.tables import ImportRow
+from claimdesk.store.tables.imports import ImportRow
+from claimdesk.store.tables.work_items import WorkItemRow
 from claimdesk.store.uow import UnitOfWork
-from claimdesk.store.work_tables import WorkItemRow
 
 DAY_END = time(17, 0)
 SYSTEM_USER = "cycle"

@@ -13,10 +13,10 @@ from claimdesk.security.passwords import DECOY_HASH, hash_password, verify_passw
 from claimdesk.security.sessions import SessionPolicy, SessionState, digest, new_token, state_of
 from claimdesk.security.throttle import ThrottlePolicy, locked_until
 from claimdesk.services.users import acting_user
+from claimdesk.store.tables.base import USER_LEN
 from claimdesk.store.uow import UnitOfWork
 from claimdesk.store.web_repository import StoredSession
 from claimdesk.store.work_repository import User
-from claimdesk.store.work_tables import USER_LEN
 
 UowFactory = Callable[[], UnitOfWork]
 DEFAULT_THROTTLE = ThrottlePolicy()

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from claimdesk.store import rows
 from claimdesk.store.repositories import chunks
-from claimdesk.store.tables import Base, table_of
+from claimdesk.store.tables.base import Base, table_of
 from claimdesk.store.uow import UnitOfWork
 
 Key = tuple[Any, ...]

@@ -47,18 +47,13 @@ from claimdesk.domain.work import WorkStatus
 from claimdesk.scrub.config import ScrubConfig
 from claimdesk.scrub.engine import Scrubber
 from claimdesk.store.remit_repository import HELD, REVERSED
-from claimdesk.store.remit_tables import ClaimPaymentRow, RemittanceRow
-from claimdesk.store.tables import (
-    ClaimRow,
-    ClaimStatusRow,
-    EncounterRow,
-    LedgerEntryRow,
-    LedgerPostingRow,
-    ServiceLineRow,
-)
-from claimdesk.store.tier1_tables import EstimateRow
+from claimdesk.store.tables.claims import ClaimRow, ClaimStatusRow
+from claimdesk.store.tables.encounters import EncounterRow, ServiceLineRow
+from claimdesk.store.tables.estimates import EstimateRow
+from claimdesk.store.tables.ledger import LedgerEntryRow, LedgerPostingRow
+from claimdesk.store.tables.remittances import ClaimPaymentRow, RemittanceRow
+from claimdesk.store.tables.work_items import WorkItemRow
 from claimdesk.store.uow import UnitOfWork
-from claimdesk.store.work_tables import WorkItemRow
 
 # The statuses the KPIs read from a claim's history; the others only make the history longer.
 _EVENTS = tuple(

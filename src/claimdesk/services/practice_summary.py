@@ -11,15 +11,11 @@ from claimdesk.config import Settings
 from claimdesk.domain.ledger import RECEIVABLES, Account, BalanceQuery
 from claimdesk.domain.money import Money, total
 from claimdesk.services.database import units_of_work
-from claimdesk.store.tables import (
-    ClaimRow,
-    CoverageRow,
-    EncounterRow,
-    PatientRow,
-    PayerRow,
-    ProviderRow,
-    ServiceLineRow,
-)
+from claimdesk.store.tables.claims import ClaimRow
+from claimdesk.store.tables.coverages import CoverageRow
+from claimdesk.store.tables.encounters import EncounterRow, ServiceLineRow
+from claimdesk.store.tables.patients import PatientRow
+from claimdesk.store.tables.reference import PayerRow, ProviderRow
 from claimdesk.store.uow import UnitOfWork
 
 _COUNTED = {

@@ -19,16 +19,6 @@ from sqlalchemy.orm import Session
 from claimdesk.domain.claims import Claim, ClaimStatus
 from claimdesk.domain.money import Money
 from claimdesk.store import rows
-from claimdesk.store.remit_tables import (
-    AppealRow,
-    ClaimPaymentRow,
-    CodeTextRow,
-    FollowUpRow,
-    RemitFileRow,
-    RemittanceRow,
-    SecondaryClaimRow,
-    WriteOffRequestRow,
-)
 from claimdesk.store.repositories import (
     EncounterRepository,
     among,
@@ -36,14 +26,16 @@ from claimdesk.store.repositories import (
     insert_rows,
     key_chunks,
 )
-from claimdesk.store.tables import (
-    ClaimRow,
-    ClaimStatusRow,
-    CoverageRow,
-    EncounterRow,
-    table_of,
-)
-from claimdesk.store.work_tables import WorkItemRow
+from claimdesk.store.tables.appeals import AppealRow
+from claimdesk.store.tables.base import table_of
+from claimdesk.store.tables.claims import ClaimRow, ClaimStatusRow, SecondaryClaimRow
+from claimdesk.store.tables.coverages import CoverageRow
+from claimdesk.store.tables.encounters import EncounterRow
+from claimdesk.store.tables.follow_ups import FollowUpRow
+from claimdesk.store.tables.reference import CodeTextRow
+from claimdesk.store.tables.remittances import ClaimPaymentRow, RemitFileRow, RemittanceRow
+from claimdesk.store.tables.work_items import WorkItemRow
+from claimdesk.store.tables.write_offs import WriteOffRequestRow
 
 FILES = table_of(RemitFileRow)
 REMITTANCES = table_of(RemittanceRow)

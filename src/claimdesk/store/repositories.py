@@ -23,22 +23,17 @@ from claimdesk.domain.payers import ContractRate, FeeScheduleItem, Payer
 from claimdesk.domain.providers import Facility, Provider
 from claimdesk.store import rows
 from claimdesk.store.bulk import bulk_insert
-from claimdesk.store.tables import (
-    Base,
-    ClaimRow,
-    ClaimStatusRow,
+from claimdesk.store.tables.base import Base, table_of
+from claimdesk.store.tables.claims import ClaimRow, ClaimStatusRow
+from claimdesk.store.tables.coverages import CoverageRow
+from claimdesk.store.tables.encounters import EncounterDiagnosisRow, EncounterRow, ServiceLineRow
+from claimdesk.store.tables.patients import GuarantorRow, PatientRow
+from claimdesk.store.tables.reference import (
     ContractRateRow,
-    CoverageRow,
-    EncounterDiagnosisRow,
-    EncounterRow,
     FacilityRow,
     FeeScheduleRow,
-    GuarantorRow,
-    PatientRow,
     PayerRow,
     ProviderRow,
-    ServiceLineRow,
-    table_of,
 )
 
 T = TypeVar("T")

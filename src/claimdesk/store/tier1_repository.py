@@ -20,18 +20,16 @@ from claimdesk.domain.eligibility import BenefitFigures, EligibilityReading
 from claimdesk.domain.estimate import Estimate, PlanTier
 from claimdesk.domain.money import Money
 from claimdesk.store.repositories import chunks
-from claimdesk.store.tables import table_of
-from claimdesk.store.tier1_tables import (
+from claimdesk.store.tables.base import table_of
+from claimdesk.store.tables.batches import (
     BatchClaimRow,
     ControlNumberRow,
-    EligibilityBenefitRow,
-    EligibilityCheckRow,
-    EstimateLineRow,
-    EstimateRow,
-    PlanTierRow,
     SubmissionBatchRow,
     Tier1FileRow,
 )
+from claimdesk.store.tables.eligibility import EligibilityBenefitRow, EligibilityCheckRow
+from claimdesk.store.tables.estimates import EstimateLineRow, EstimateRow
+from claimdesk.store.tables.reference import PlanTierRow
 
 CHECKS = table_of(EligibilityCheckRow)
 BENEFITS = table_of(EligibilityBenefitRow)

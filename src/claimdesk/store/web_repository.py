@@ -13,21 +13,18 @@ from sqlalchemy.orm import Session
 from claimdesk.audit.chain import GENESIS, AuditRecord, StoredRecord
 from claimdesk.security.throttle import Attempt
 from claimdesk.store.engine import SQLITE_BEGIN_OPTION
-from claimdesk.store.remit_tables import ClaimPaymentRow, RemitFileRow, RemittanceRow
 from claimdesk.store.repositories import chunks
-from claimdesk.store.tables import (
-    ClaimRow,
-    CoverageRow,
-    EncounterDiagnosisRow,
-    EncounterRow,
-    LedgerPostingRow,
-    PatientRow,
-    PayerRow,
-    ServiceLineRow,
-    table_of,
-)
-from claimdesk.store.web_tables import AuditRow, CredentialRow, SignInAttemptRow, WebSessionRow
-from claimdesk.store.work_tables import UserRow
+from claimdesk.store.tables.audit import AuditRow
+from claimdesk.store.tables.base import table_of
+from claimdesk.store.tables.claims import ClaimRow
+from claimdesk.store.tables.coverages import CoverageRow
+from claimdesk.store.tables.encounters import EncounterDiagnosisRow, EncounterRow, ServiceLineRow
+from claimdesk.store.tables.ledger import LedgerPostingRow
+from claimdesk.store.tables.patients import PatientRow
+from claimdesk.store.tables.reference import PayerRow
+from claimdesk.store.tables.remittances import ClaimPaymentRow, RemitFileRow, RemittanceRow
+from claimdesk.store.tables.sessions import WebSessionRow
+from claimdesk.store.tables.users import CredentialRow, SignInAttemptRow, UserRow
 
 CREDENTIALS = table_of(CredentialRow)
 ATTEMPTS = table_of(SignInAttemptRow)

@@ -43,8 +43,9 @@ from claimdesk.routing.access import Role
 from claimdesk.routing.score import CategoryRecord
 from claimdesk.store.bulk import bulk_insert
 from claimdesk.store.engine import SQLITE_BEGIN_OPTION
-from claimdesk.store.tables import table_of
-from claimdesk.store.work_tables import QueueGrantRow, UserRow, WorkHistoryRow, WorkItemRow
+from claimdesk.store.tables.base import table_of
+from claimdesk.store.tables.users import QueueGrantRow, UserRow
+from claimdesk.store.tables.work_items import WorkHistoryRow, WorkItemRow
 
 ITEMS = table_of(WorkItemRow)
 HISTORY = table_of(WorkHistoryRow)
