@@ -269,7 +269,7 @@ def test_the_simulated_staff_leave_an_audit_trail(
     settings, report = scrubbed
     people = {p.user_id for p in shipped_staff_policy().people}
     with units_of_work(settings) as uow_factory, uow_factory() as uow:
-        records = [r.record for r in uow.web.audit_records()]
+        records = [r.record for r in uow.audit.records()]
     work = [r for r in records if r.action in {"take_item", "close_item", "snooze_item"}]
     assert {r.user_id for r in work} == people  # every simulated person, and only they
     assert all(r.outcome == "ok" for r in work)

@@ -29,7 +29,7 @@ from claimdesk.services.charges import (
 from claimdesk.services.import_run import BundleImportError, ImportRun, require, update_many
 from claimdesk.services.practice import practice_date
 from claimdesk.store import rows
-from claimdesk.store.repositories import chunks, insert_rows
+from claimdesk.store.repositories.sql import chunks, insert_rows
 from claimdesk.store.tables.base import table_of
 from claimdesk.store.tables.claims import ClaimRow
 from claimdesk.store.tables.coverages import CoverageRow
