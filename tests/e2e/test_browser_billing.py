@@ -100,7 +100,7 @@ def _pdf_text(data: bytes) -> str:
 
 def _audited(built: BillingPractice, action: str) -> list[str | None]:
     with built.config.uow_factory() as uow:
-        records = uow.web.audit_records(limit=10_000, newest_first=False)
+        records = uow.audit.records(limit=10_000, newest_first=False)
     return [s.record.patient_account for s in records if s.record.action == action]
 
 

@@ -25,9 +25,10 @@ from claimdesk.services.import_folder import import_folder
 from claimdesk.services.kpis import kpi_report
 from claimdesk.services.setup import set_up
 from claimdesk.services.trading_partners import TradingPartners
-from claimdesk.store.remit_tables import ClaimPaymentRow, RemittanceRow
-from claimdesk.store.tables import ClaimRow, ClaimStatusRow, LedgerPostingRow
-from claimdesk.store.work_tables import WorkItemRow
+from claimdesk.store.tables.claims import ClaimRow, ClaimStatusRow
+from claimdesk.store.tables.ledger import LedgerPostingRow
+from claimdesk.store.tables.remittances import ClaimPaymentRow, RemittanceRow
+from claimdesk.store.tables.work_items import WorkItemRow
 from claimdesk.synth.practice import write_practice
 
 # The synthetic practice's today in this file's bundles, and the days of visits before it.
@@ -268,7 +269,7 @@ def test_the_simulated_staff_leave_an_audit_trail(
     settings, report = scrubbed
     people = {p.user_id for p in shipped_staff_policy().people}
     with units_of_work(settings) as uow_factory, uow_factory() as uow:
-        records = [r.record for r in uow.web.audit_records()]
+        records = [r.record for r in uow.audit.records()]
     work = [r for r in records if r.action in {"take_item", "close_item", "snooze_item"}]
     assert {r.user_id for r in work} == people  # every simulated person, and only they
     assert all(r.outcome == "ok" for r in work)

@@ -80,7 +80,7 @@ def test_defects_are_held_with_their_rules_and_clean_claims_pass_pyx12(tmp_path:
                 c.claim_id: c.status for s in ClaimStatus for c in uow.claims.with_status(s)
             }
             hold_items = {
-                claim_id: uow.work.active_for(claim_id, HOLD_KEY) for claim_id in statuses
+                claim_id: uow.work_items.active_for(claim_id, HOLD_KEY) for claim_id in statuses
             }
 
     held = {h.claim_id: set(h.rules) for h in report.held}

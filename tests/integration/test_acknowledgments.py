@@ -32,7 +32,7 @@ from claimdesk.services.acknowledgments import (
     problem_key,
     release_rejected,
 )
-from claimdesk.store.tier1_repository import BatchRecord
+from claimdesk.store.repositories.batches import BatchRecord
 
 ACK_TIME = NOW + timedelta(hours=2)
 GROUP_NPI = EntityName("85", "2", "SPRINGFIELD CLINIC", id_qualifier="XX", id="9876543213")
@@ -102,8 +102,8 @@ def test_a_rejected_transaction_set_rejects_its_claims_as_tier1_work(
     assert report.work_items_opened == 2
     assert _status(uow_factory, "CE1") is ClaimStatus.REJECTED
     with uow_factory() as uow:
-        item = uow.work.active_for("CE1", problem_key("999"))
-        stored = uow.tier1.batch(batch.batch_id)
+        item = uow.work_items.active_for("CE1", problem_key("999"))
+        stored = uow.batches.get(batch.batch_id)
     assert item is not None
     assert (item.kind, item.tier, item.queue) == (
         WorkKind.CLEARINGHOUSE_REJECTION,
@@ -164,8 +164,8 @@ def test_277ca_accepts_one_claim_and_rejects_the_other(
     assert rejection.location == "claim CE2 (TRN02)"
     with uow_factory() as uow:
         accepted = uow.claims.get("CE1")
-        stored = uow.tier1.batch(batch.batch_id)
-        item = uow.work.active_for("CE2", problem_key("277CA"))
+        stored = uow.batches.get(batch.batch_id)
+        item = uow.work_items.active_for("CE2", problem_key("277CA"))
     assert accepted is not None
     assert accepted.status is ClaimStatus.ACCEPTED
     assert accepted.payer_claim_number == "PAY-0001"
@@ -177,7 +177,7 @@ def test_277ca_accepts_one_claim_and_rejects_the_other(
     # The biller corrects CE2 and releases it: the item closes and the next submit sends it.
     release_rejected(uow_factory, "CE2", now=ACK_TIME, by="alice")
     with uow_factory() as uow:
-        assert uow.work.active_for("CE2", problem_key("277CA")) is None
+        assert uow.work_items.active_for("CE2", problem_key("277CA")) is None
     resent = run_submit(uow_factory, tmp_path, ACK_TIME + timedelta(minutes=5))
     assert [b.submitted for b in resent.batches] == [1]
     assert _status(uow_factory, "CE2") is ClaimStatus.SUBMITTED

@@ -92,7 +92,7 @@ def test_chasing_writes_one_276_per_payer_that_reads_back_clean(
     assert "REF*EJ*C2~" in text
     assert "AMT*T3*190~" in text
     with uow_factory() as uow:
-        log = uow.remits.follow_ups("C2")
+        log = uow.follow_ups.of_claim("C2")
     assert [(f["channel"], f["reference"]) for f in log] == [("276", TRACE_C2)]
     assert inquiry.name in log[0]["notes"]
     # Chased once: the next run opens nothing and asks nothing again.
@@ -106,7 +106,7 @@ def test_a_277_answer_is_logged_and_settles_the_no_response_item(
 ) -> None:
     chased(uow_factory, tmp_path)
     with uow_factory() as uow:
-        waiting_c2 = uow.work.active_for("C2", "no_response")
+        waiting_c2 = uow.work_items.active_for("C2", "no_response")
     assert waiting_c2 is not None
     answer = status_277(
         (TRACE_C2, "P1:20", "PCN-C2"),  # pending: the payer has it
@@ -122,10 +122,10 @@ def test_a_277_answer_is_logged_and_settles_the_no_response_item(
         ("C3", "A4:35", 0, 0),
     ]
     with uow_factory() as uow:
-        item = uow.work.get(waiting_c2.item_id or 0)
-        still = uow.work.active_for("C3", "no_response")
-        c2_log = uow.remits.follow_ups("C2")
-        c3_log = uow.remits.follow_ups("C3")
+        item = uow.work_items.get(waiting_c2.item_id or 0)
+        still = uow.work_items.active_for("C3", "no_response")
+        c2_log = uow.follow_ups.of_claim("C2")
+        c3_log = uow.follow_ups.of_claim("C3")
     assert item is not None
     assert (item.status, item.outcome) == (WorkStatus.DONE, Outcome.PROBLEM_SOLVED)
     assert still is not None
@@ -137,7 +137,7 @@ def test_a_277_answer_is_logged_and_settles_the_no_response_item(
     again = ingest_claim_status(uow_factory, answer, name="status.277", now=NOW)
     assert again.already_ingested
     with uow_factory() as uow:
-        assert len(uow.remits.follow_ups("C2")) == 2
+        assert len(uow.follow_ups.of_claim("C2")) == 2
 
 
 def test_a_277_for_a_claim_never_chased_opens_its_no_response_item(
@@ -149,7 +149,7 @@ def test_a_277_for_a_claim_never_chased_opens_its_no_response_item(
     )
     assert [(a.claim_id, a.items_opened) for a in report.answers] == [("C1", 1)]
     with uow_factory() as uow:
-        item = uow.work.active_for("C1", "no_response")
+        item = uow.work_items.active_for("C1", "no_response")
     assert item is not None
     assert "A4:35" in item.summary
 

@@ -60,14 +60,14 @@ def _send(
 
 def _trace(uow_factory: UowFactory) -> str:
     with uow_factory() as uow:
-        return uow.tier1.checks_of(["COV1"])[-1].trace_number
+        return uow.eligibility.checks_of(["COV1"])[-1].trace_number
 
 
 def _items(uow_factory: UowFactory, claim_id: str) -> list[tuple[WorkStatus, str]]:
     with uow_factory() as uow:
         return [
             (item.status, item.summary)
-            for item in uow.work.active_of_claim(claim_id, problem_key("COV1"))
+            for item in uow.work_items.active_of_claim(claim_id, problem_key("COV1"))
         ]
 
 
@@ -91,8 +91,8 @@ def test_inquiry_then_active_answer_is_stored_per_coverage(
     assert (answer.answered, answer.active, answer.problems, answer.unmatched) == (1, 1, [], [])
 
     with uow_factory() as uow:
-        check = uow.tier1.checks_of(["COV1"])[-1]
-        figures = {(b.service_type, b.network): b for b in uow.tier1.benefits(check.check_id)}
+        check = uow.eligibility.checks_of(["COV1"])[-1]
+        figures = {(b.service_type, b.network): b for b in uow.eligibility.benefits(check.check_id)}
     assert check.active is True
     assert check.plan == "ACME PPO"
     assert check.authorization_required is True
@@ -145,7 +145,7 @@ def test_procedures_needing_authorization_are_stored_with_the_check(
     assert (report.answered, report.active) == (1, 1)
 
     with uow_factory() as uow:
-        check = uow.tier1.checks_of(["COV1"])[-1]
+        check = uow.eligibility.checks_of(["COV1"])[-1]
         claims = [c for c in uow.claims.with_status(ClaimStatus.DRAFT) if c.coverage_id == "COV1"]
     assert check.authorization_codes == ("20610", "73721")
     # Only procedures need authorization, so the plan-level flag stays unset.
@@ -174,8 +174,8 @@ def test_problems_become_work_items_and_a_clean_answer_closes_them(
     assert first.active == 0
     assert first.work_items_opened == 2  # claims CE1 and CE2
     with uow_factory() as uow:
-        check = uow.tier1.checks_of(["COV1"])[-1]
-        item = uow.work.active_for("CE1", problem_key("COV1"))
+        check = uow.eligibility.checks_of(["COV1"])[-1]
+        item = uow.work_items.active_for("CE1", problem_key("COV1"))
     assert (check.active, check.problem, check.reject_reason, check.follow_up) == (
         False,
         "unknown_member",
@@ -191,7 +191,7 @@ def test_problems_become_work_items_and_a_clean_answer_closes_them(
     with uow_factory() as uow:
         claim = uow.claims.get("CE1")
         assert claim is not None
-        results = results_for_claims([claim], uow.tier1.checks_of(["COV1"]))
+        results = results_for_claims([claim], uow.eligibility.checks_of(["COV1"]))
     assert results["CE1"].active is False
     assert "member id is invalid" in results["CE1"].reason
 
@@ -219,7 +219,7 @@ def test_problems_become_work_items_and_a_clean_answer_closes_them(
     assert _items(uow_factory, "CE1") == []
     assert _items(uow_factory, "CE2") == []
     with uow_factory() as uow:
-        closed = uow.work.get(item.item_id or 0)
+        closed = uow.work_items.get(item.item_id or 0)
     assert closed is not None
     assert closed.outcome is Outcome.PROBLEM_SOLVED
 
@@ -287,7 +287,7 @@ def test_estimate_uses_contract_rate_directory_tier_and_271_remaining(
     assert after.estimate.patient == Money("67.25")
     assert after.estimate.insurer == Money("65.25")
     with uow_factory() as uow:
-        kept = uow.tier1.estimates_for("E1")
+        kept = uow.estimates.for_encounter("E1")
     assert [e.patient for e in kept] == [Money("132.50"), Money("67.25")]
     assert kept[-1].sources == {
         "copay": "directory",

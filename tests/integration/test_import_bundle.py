@@ -16,7 +16,8 @@ from claimdesk.domain.money import Money
 from claimdesk.domain.parties import Address
 from claimdesk.domain.payers import PayerKind
 from claimdesk.services.import_bundle import BundleImportError, ImportReport, import_bundle
-from claimdesk.store.tables import Base, ImportChangeRow, ImportRow, table_of
+from claimdesk.store.tables.base import Base, table_of
+from claimdesk.store.tables.imports import ImportChangeRow, ImportRow
 from claimdesk.store.uow import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]

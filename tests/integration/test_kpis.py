@@ -26,8 +26,9 @@ from claimdesk.services.post_remittance import post_bytes
 from claimdesk.services.setup import set_up
 from claimdesk.services.submit import submit
 from claimdesk.services.trading_partners import TradingPartners
-from claimdesk.store.remit_tables import ClaimPaymentRow, RemittanceRow
-from claimdesk.store.tables import ClaimRow, ClaimStatusRow, LedgerEntryRow, LedgerPostingRow
+from claimdesk.store.tables.claims import ClaimRow, ClaimStatusRow
+from claimdesk.store.tables.ledger import LedgerEntryRow, LedgerPostingRow
+from claimdesk.store.tables.remittances import ClaimPaymentRow, RemittanceRow
 from claimdesk.store.uow import UnitOfWork
 from claimdesk.synth.practice import write_practice
 

@@ -36,7 +36,7 @@ from claimdesk.domain.ledger import (
     standard_entry,
 )
 from claimdesk.domain.money import Money
-from claimdesk.store.ledger_repository import LedgerRepository
+from claimdesk.store.repositories.ledger import LedgerRepository
 from claimdesk.store.uow import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]

@@ -113,7 +113,7 @@ def test_a_trace_number_reused_with_other_money_is_refused_as_work(uow_factory: 
     assert refused.remittances[0].work_items == 1
     assert balance(uow_factory, accounts=INS, claim_id="C2") == M("190.00")
     with uow_factory() as uow:
-        items = uow.work.page(["t2-payments"], [WorkStatus.OPEN], 10, None)
+        items = uow.work_items.page(["t2-payments"], [WorkStatus.OPEN], 10, None)
         assert [i.kind for i in items] == [WorkKind.UNMATCHED_PAYMENT]
 
 
@@ -157,7 +157,7 @@ def test_an_out_of_balance_file_posts_nothing_and_becomes_work(uow_factory: Fact
     assert balance(uow_factory, accounts=frozenset({Account.CASH})) == M("0.00")
     assert balance(uow_factory, accounts=INS) == M("570.00")
     with uow_factory() as uow:
-        items = uow.work.page(["t2-payments"], [WorkStatus.OPEN], 10, None)
+        items = uow.work_items.page(["t2-payments"], [WorkStatus.OPEN], 10, None)
         assert [i.kind for i in items] == [WorkKind.OUT_OF_BALANCE_REMITTANCE]
         claim = uow.claims.get("C1")
         assert claim is not None
@@ -211,8 +211,8 @@ def test_a_denial_stays_at_stake_and_opens_a_work_item_with_deadline(
     assert result.remittances[0].outcome is RemitOutcome.POSTED, result.remittances[0].reasons
     assert balance(uow_factory, accounts=INS, claim_id="C2") == M("190.00")
     with uow_factory() as uow:
-        c2 = uow.work.active_for("C2", "denial:CO-50")
-        c3 = uow.work.active_for("C3", "denial:CO-29")
+        c2 = uow.work_items.active_for("C2", "denial:CO-50")
+        c3 = uow.work_items.active_for("C3", "denial:CO-29")
         claim = uow.claims.get("C2")
     assert claim is not None
     assert claim.status is ClaimStatus.DENIED
@@ -237,7 +237,7 @@ def test_an_underpaid_claim_is_work_even_when_paid(uow_factory: Factory) -> None
     )
     post(uow_factory, file_of(remittance("T1", short)))
     with uow_factory() as uow:
-        item = uow.work.active_for("C1", "underpayment")
+        item = uow.work_items.active_for("C1", "underpayment")
         claim = uow.claims.get("C1")
     assert item is not None
     assert item.amount_at_stake == M("12.50")

@@ -20,8 +20,9 @@ from claimdesk.config import Settings
 from claimdesk.domain.clock import practice_today
 from claimdesk.domain.practice import SETTINGS
 from claimdesk.services.database import units_of_work
-from claimdesk.store.tables import ClaimRow, LedgerEntryRow
-from claimdesk.store.work_tables import WorkItemRow
+from claimdesk.store.tables.claims import ClaimRow
+from claimdesk.store.tables.ledger import LedgerEntryRow
+from claimdesk.store.tables.work_items import WorkItemRow
 from claimdesk.synth import write_practice
 from unit.edi.pyx12_oracle import pyx12_errors
 

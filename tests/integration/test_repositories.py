@@ -27,8 +27,8 @@ from store_practice import (
 )
 
 from claimdesk.domain.claims import Claim, ClaimStatus, FrequencyCode
-from claimdesk.store.repositories import insert_rows
-from claimdesk.store.tables import ImportRow
+from claimdesk.store.repositories.sql import insert_rows
+from claimdesk.store.tables.imports import ImportRow
 from claimdesk.store.uow import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]

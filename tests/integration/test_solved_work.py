@@ -67,14 +67,14 @@ def underpaid(claim_id: str) -> bytes:
 def item(uow_factory: Factory, item_id: int | None) -> WorkItem:
     assert item_id is not None
     with uow_factory() as uow:
-        found = uow.work.get(item_id)
+        found = uow.work_items.get(item_id)
     assert found is not None
     return found
 
 
 def active(uow_factory: Factory, claim_id: str, key: str) -> WorkItem:
     with uow_factory() as uow:
-        found = uow.work.active_for(claim_id, key)
+        found = uow.work_items.active_for(claim_id, key)
     assert found is not None, f"{claim_id} has no active {key} item"
     return found
 

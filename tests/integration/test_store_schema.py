@@ -28,7 +28,7 @@ from claimdesk.store.migrate import (
     upgrade_to_head,
 )
 from claimdesk.store.schema_version import SCHEMA_HEAD
-from claimdesk.store.tables import Base
+from claimdesk.store.tables.base import Base
 
 
 def test_migrated_schema_matches_the_mappings(engine: Engine) -> None:

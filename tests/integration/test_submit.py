@@ -71,7 +71,7 @@ def test_clean_claims_are_batched_and_the_lapsed_one_is_held(
         ]
         assert first.history[-1].reason == f"batch {batch.batch_id}: {batch.file_name}"
         assert _status(uow, "CE3") is ClaimStatus.HELD
-        item = uow.work.active_for("CE3", HOLD_KEY)
+        item = uow.work_items.active_for("CE3", HOLD_KEY)
     assert item is not None
     assert (item.kind, item.tier, item.queue) == (WorkKind.SCRUB_HOLD, 1, "t1-scrub")
     assert "COV007 coverage-lapsed (error)" in item.summary
@@ -89,7 +89,7 @@ def test_a_second_run_sends_nothing_twice_and_keeps_one_item(
     assert again.batches == []
     assert again.work_items_opened == 0  # its scrub-hold item is still open
     with uow_factory() as uow:
-        assert len(uow.tier1.batches()) == 1
+        assert len(uow.batches.list()) == 1
 
 
 def test_a_fixed_claim_is_rescrubbed_and_released(uow_factory: UowFactory, tmp_path: Path) -> None:
@@ -104,7 +104,7 @@ def test_a_fixed_claim_is_rescrubbed_and_released(uow_factory: UowFactory, tmp_p
     assert first.batches[0].held == 1
     assert first.batches[0].clean_claim_rate == Decimal("0.5")
     with uow_factory() as uow:
-        item = uow.work.active_for("CE2", HOLD_KEY)
+        item = uow.work_items.active_for("CE2", HOLD_KEY)
         uow.session.execute(
             text("UPDATE encounter_diagnoses SET code = 'J02.9' WHERE encounter_id = 'E2'")
         )
@@ -119,7 +119,7 @@ def test_a_fixed_claim_is_rescrubbed_and_released(uow_factory: UowFactory, tmp_p
     assert batch.submitted == 1
     with uow_factory() as uow:
         claim = uow.claims.get("CE2")
-        closed = uow.work.get(item.item_id or 0)
+        closed = uow.work_items.get(item.item_id or 0)
     assert claim is not None
     assert [c.to_status for c in claim.history] == [
         ClaimStatus.DRAFT,
@@ -144,7 +144,7 @@ def test_a_claim_the_837_cannot_carry_is_a_setup_error_not_held_work(
     assert report.work_items_opened == len(report.held)
     with uow_factory() as uow:
         assert _status(uow, "CE1") is ClaimStatus.DRAFT
-        assert uow.work.active_of_claim("CE1", None) == []
+        assert uow.work_items.active_of_claim("CE1", None) == []
 
 
 def test_cli_eligibility_then_submit(tmp_path: Path) -> None:

@@ -110,7 +110,7 @@ def test_a_large_write_off_waits_for_a_manager(uow_factory: Factory) -> None:
     )
     assert owed(uow_factory, "C2") == M("190.00")
     with uow_factory() as uow:
-        item = uow.work.active_for("C2", f"write_off:{request}")
+        item = uow.work_items.active_for("C2", f"write_off:{request}")
     assert item is not None
     assert item.tier == 3
     assert item.kind is WorkKind.WRITE_OFF_APPROVAL
@@ -145,7 +145,7 @@ def test_an_appeal_writes_a_pdf_and_tracks_the_outcome(
     decide_appeal(uow_factory, appeal, outcome="lost", on=NOW.date(), by="tom", now=NOW)
     assert status(uow_factory, "C2") is ClaimStatus.DENIED
     with uow_factory() as uow:
-        (stored,) = uow.remits.appeals_of("C2")
+        (stored,) = uow.appeals.of_claim("C2")
     assert stored["deadline"] == date(2024, 3, 15) + timedelta(days=180)
     assert stored["outcome"] == "lost"
     assert stored["denial_codes"] == "CO-50"
@@ -198,8 +198,8 @@ def test_claims_with_no_answer_are_chased_once(uow_factory: Factory, tmp_path: P
     chase_unanswered(uow_factory, now=NOW, outbox=tmp_path, partners=PARTNERS)
     assert len(list(tmp_path.glob("276-*.x12"))) == 1
     with uow_factory() as uow:
-        item = uow.work.active_for("C2", "no_response")
-        log = uow.remits.follow_ups("C2")
+        item = uow.work_items.active_for("C2", "no_response")
+        log = uow.follow_ups.of_claim("C2")
     assert item is not None
     assert item.amount_at_stake == M("190.00")
     assert [f["channel"] for f in log] == ["276"]
@@ -214,7 +214,7 @@ def test_claims_with_no_answer_are_chased_once(uow_factory: Factory, tmp_path: P
         now=NOW,
     )
     with uow_factory() as uow:
-        assert [f["reference"] for f in uow.remits.follow_ups("C2")][-1] == "REF-77"
+        assert [f["reference"] for f in uow.follow_ups.of_claim("C2")][-1] == "REF-77"
 
 
 def test_an_appeal_the_claim_cannot_take_writes_no_letter(

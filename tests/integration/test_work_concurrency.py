@@ -47,7 +47,7 @@ def load_items(uow_factory: Callable[[], UnitOfWork], count: int) -> set[int]:
                 policy=POLICY,
                 history={},
             )
-            ids.add(uow.work.add(item))
+            ids.add(uow.work_items.add(item))
         uow.commit()
     return ids
 

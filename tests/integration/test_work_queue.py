@@ -198,7 +198,8 @@ def test_learned_recovery_rate_feeds_new_scores(uow_factory: Factory) -> None:
         wq.next_item(uow_factory, "ann", now=NOW, policy=POLICY)
     with uow_factory() as uow:
         held = [
-            i.item_id for i in uow.work.page(["t1-front-end"], [WorkStatus.IN_PROGRESS], 100, None)
+            i.item_id
+            for i in uow.work_items.page(["t1-front-end"], [WorkStatus.IN_PROGRESS], 100, None)
         ]
     for n, item_id in enumerate(held):
         assert item_id is not None
@@ -275,7 +276,7 @@ def test_the_recovery_history_sums_dollars_on_both_databases(uow_factory: Factor
             now=NOW,
         )
     with uow_factory() as uow:
-        record = uow.work.recovery_history()["registration"]
+        record = uow.work_items.recovery_history()["registration"]
     assert (record.closed, record.at_stake, record.recovered) == (
         2,
         Money("200.00"),

@@ -39,7 +39,7 @@ from claimdesk.services.setup import set_up
 from claimdesk.services.submit import submit
 from claimdesk.services.trading_partners import TradingPartners
 from claimdesk.store.engine import make_engine
-from claimdesk.store.remit_tables import ClaimPaymentRow, RemittanceRow
+from claimdesk.store.tables.remittances import ClaimPaymentRow, RemittanceRow
 from claimdesk.synth.practice import write_practice
 from claimdesk.worker.queue import enqueue, ensure_schema
 

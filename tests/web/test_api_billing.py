@@ -33,7 +33,7 @@ def test_tier2_logs_a_payer_follow_up_on_the_denial_it_took(
     item = client.get(f"/api/v1/work/items/{desk.tier2_item}", headers=headers).json()
     assert any("payer follow-up by call logged" in e["detail"] for e in item["item"]["history"])
     with uow_factory() as uow:
-        logged = uow.remits.follow_ups(CLAIM_T2)
+        logged = uow.follow_ups.of_claim(CLAIM_T2)
     assert [row["reference"] for row in logged] == ["REF-9"]
 
 
@@ -80,7 +80,7 @@ def test_kpis_and_the_claims_behind_one(uow_factory: Callable[[], UnitOfWork]) -
     assert backwards.status_code == 409
     assert "after" in backwards.json()["detail"]
     with uow_factory() as uow:
-        actions = [s.record.action for s in uow.web.audit_records(limit=50, newest_first=True)]
+        actions = [s.record.action for s in uow.audit.records(limit=50, newest_first=True)]
     assert "view_claim_list" in actions
 
 

@@ -21,7 +21,7 @@ AUDITOR, BILLER = USERS[Role.AUDITOR], USERS[Role.TIER1]
 
 def _takes(uow_factory: Callable[[], UnitOfWork], user_id: str) -> list[tuple[str, str]]:
     with uow_factory() as uow:
-        records = uow.web.audit_records()
+        records = uow.audit.records()
     return [
         (r.record.target, r.record.outcome)
         for r in records

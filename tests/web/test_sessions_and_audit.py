@@ -18,8 +18,8 @@ from claimdesk.security import totp
 from claimdesk.security.accounts import enable_totp
 from claimdesk.services.database import units_of_work
 from claimdesk.services.setup import set_up
+from claimdesk.store.tables.audit import AuditRow
 from claimdesk.store.uow import UnitOfWork
-from claimdesk.store.web_tables import AuditRow
 
 Factory = Callable[[], UnitOfWork]
 
@@ -103,7 +103,7 @@ def test_every_patient_data_view_is_audited(uow_factory: Factory) -> None:
     admin = desk.signed_in(Role.ADMIN)
     assert admin.get("/patients/P1").status_code == 403
     with uow_factory() as uow:
-        records = [s.record for s in uow.web.audit_records()]
+        records = [s.record for s in uow.audit.records()]
     seen = [(r.user_id, r.action, r.patient_account, r.outcome) for r in records]
     for _path, action, patient in views:
         assert (USERS[Role.TIER1], action, patient, "ok") in seen
@@ -129,7 +129,7 @@ def test_audit_verify_command_finds_a_changed_record(tmp_path: Path, database_ur
     assert intact.exit_code == 0, intact.output
     assert "intact: 3 records" in intact.output
     with units_of_work(settings) as uow_factory, uow_factory() as uow:
-        second = uow.web.audit_records()[1].record_id
+        second = uow.audit.records()[1].record_id
         uow.session.execute(
             update(AuditRow).where(AuditRow.id == second).values(patient_account="P9")
         )

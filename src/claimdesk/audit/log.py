@@ -34,9 +34,9 @@ def record(uow_factory: UowFactory, entry: AuditRecord) -> None:
         detail=entry.detail,
     )
     with uow_factory() as uow:
-        uow.web.lock_audit()
-        prev_hash = uow.web.last_audit_hash()
-        uow.web.append_audit(entry, prev_hash, record_hash(prev_hash, entry))
+        uow.audit.lock()
+        prev_hash = uow.audit.last_hash()
+        uow.audit.append(entry, prev_hash, record_hash(prev_hash, entry))
         uow.commit()
 
 
@@ -57,7 +57,7 @@ def verify(uow_factory: UowFactory) -> Verification:
     last_hash: str | None = None
     with uow_factory() as uow:
         while True:
-            page = uow.web.audit_records(after_id=after, limit=VERIFY_PAGE)
+            page = uow.audit.records(after_id=after, limit=VERIFY_PAGE)
             if not page:
                 return Verification(count, None)
             broken = first_break(page, start=last_hash)

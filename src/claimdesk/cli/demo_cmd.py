@@ -48,7 +48,7 @@ DEMO_PEOPLE = (
 def _demo_people(settings: Settings, now: datetime) -> None:
     with units_of_work(settings) as uow_factory:
         with uow_factory() as uow:
-            known = {u.user_id for u in uow.work.users()}
+            known = {u.user_id for u in uow.users.list()}
         admin = DEMO_PEOPLE[0][0]
         for user_id, name, role in DEMO_PEOPLE:
             if user_id not in known:

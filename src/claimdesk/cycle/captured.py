@@ -12,14 +12,17 @@ from __future__ import annotations
 import builtins
 from collections.abc import Callable
 from datetime import date
-from typing import Self
+from functools import cached_property
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from claimdesk.domain.claims import Claim, ClaimStatus
-from claimdesk.store.repositories import ClaimRepository, EncounterRepository
-from claimdesk.store.tables import ClaimRow, EncounterRow, table_of
+from claimdesk.store.repositories.claims import ClaimRepository
+from claimdesk.store.repositories.encounters import EncounterRepository
+from claimdesk.store.tables.base import table_of
+from claimdesk.store.tables.claims import ClaimRow
+from claimdesk.store.tables.encounters import EncounterRow
 from claimdesk.store.uow import UnitOfWork
 
 
@@ -45,10 +48,9 @@ class CapturedUnitOfWork(UnitOfWork):
         super().__init__(session_factory)
         self._today = today
 
-    def __enter__(self) -> Self:
-        super().__enter__()
-        self.claims = CapturedClaims(self.session, self.encounters, self._today)
-        return self
+    @cached_property
+    def claims(self) -> ClaimRepository:
+        return CapturedClaims(self._open(), self.encounters, self._today)
 
 
 def captured_factory(

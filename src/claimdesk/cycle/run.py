@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from claimdesk.bundle.reader import read_bundle
@@ -34,7 +34,6 @@ from claimdesk.cycle.policy import StaffPolicy, shipped_staff_policy
 from claimdesk.cycle.staff import Staff
 from claimdesk.domain.claims import ClaimStatus
 from claimdesk.domain.clock import practice_today
-from claimdesk.domain.work import WorkStatus
 from claimdesk.payer_sim.policy import default_policy
 from claimdesk.payer_sim.simulator import PayerSimulator
 from claimdesk.payer_sim.world import PayerWorld
@@ -48,10 +47,10 @@ from claimdesk.services.tier2 import Tier2Settings, chase_unanswered, decide_app
 from claimdesk.services.trading_partners import TradingPartners, partners_to_submit
 from claimdesk.services.users import add_user
 from claimdesk.store.engine import make_engine
-from claimdesk.store.practice_repository import PracticeRepository
-from claimdesk.store.tables import ImportRow
+from claimdesk.store.queries.queues import open_items_by_tier
+from claimdesk.store.repositories.practice import PracticeRepository
+from claimdesk.store.tables.imports import ImportRow
 from claimdesk.store.uow import UnitOfWork
-from claimdesk.store.work_tables import WorkItemRow
 
 DAY_END = time(17, 0)
 SYSTEM_USER = "cycle"
@@ -166,7 +165,7 @@ def ensure_staff(uow_factory: Callable[[], UnitOfWork], staff: StaffPolicy, now:
     """The simulated people exist as users with their roles, added by an administrator (the
     cycle's own, when the practice has no users yet)."""
     with uow_factory() as uow:
-        users = uow.work.users()
+        users = uow.users.list()
     if not users:
         add_user(
             uow_factory,
@@ -355,10 +354,4 @@ class _Cycle:
                 statuses[status.value] = len(uow.claims.with_status(status))
             report.claims_by_status = {k: v for k, v in statuses.items() if v}
             report.claims_held = statuses[ClaimStatus.HELD.value]
-            active = (WorkStatus.OPEN, WorkStatus.IN_PROGRESS, WorkStatus.SNOOZED)
-            counts = uow.session.execute(
-                select(WorkItemRow.tier, func.count())
-                .where(WorkItemRow.status.in_([s.value for s in active]))
-                .group_by(WorkItemRow.tier)
-            )
-            report.open_items_by_tier = {int(row[0]): int(row[1]) for row in counts.all()}
+            report.open_items_by_tier = open_items_by_tier(uow.read)

@@ -244,7 +244,7 @@ class Staff:
             return False
         with self._uow_factory() as uow:
             # One level of appeal: a lost appeal is not appealed again.
-            return not uow.remits.appeals_of(claim_id)
+            return not uow.appeals.of_claim(claim_id)
 
     def _no_response(
         self, person: Person, item: WorkItem, now: datetime, status: ClaimStatus | None

@@ -22,6 +22,7 @@ from claimdesk.config import Settings
 from claimdesk.denials.table import shipped_table
 from claimdesk.desk.desk import Desk, UowFactory
 from claimdesk.desk.guard import Actor, Capability, ForbiddenError, NotFoundError
+from claimdesk.desk.serialize import write_off_json
 from claimdesk.domain.clock import practice_today
 from claimdesk.domain.eligibility import BenefitFigures
 from claimdesk.domain.money import Money
@@ -35,8 +36,9 @@ from claimdesk.services.ingest import archive_name
 from claimdesk.services.kpis import explain, kpi_report
 from claimdesk.services.post_remittance import FileResult, post_bytes
 from claimdesk.services.x12_envelopes import write_outbox_file
-from claimdesk.store.tier1_repository import EligibilityCheck, StoredEstimate
-from claimdesk.store.web_repository import ClaimHit
+from claimdesk.store.queries.search import ClaimHit, claim_hits, patient_of_claim
+from claimdesk.store.repositories.eligibility import EligibilityCheck
+from claimdesk.store.repositories.estimates import StoredEstimate
 
 T = TypeVar("T")
 SEGMENT = re.compile(r"~\s*")
@@ -182,7 +184,7 @@ class BillingDesk(Desk):
             self._audit(actor, action, target, AuditOutcome.DENIED)
             raise ForbiddenError(f"{actor.called} may not read claims")
         with self.uow_factory() as uow:
-            account = uow.web.patient_of_claim(claim_id)
+            account = patient_of_claim(uow.read, claim_id)
         if account is None:
             self._audit(actor, action, target, AuditOutcome.NOT_FOUND)
             raise NotFoundError(f"claim {claim_id}: no such claim")
@@ -193,12 +195,12 @@ class BillingDesk(Desk):
         with self.uow_factory() as uow:
             claim = uow.claims.get(claim_id)
             assert claim is not None
-            checks = uow.tier1.checks_of([claim.coverage_id] if claim.coverage_id else [])
+            checks = uow.eligibility.checks_of([claim.coverage_id] if claim.coverage_id else [])
             view = EligibilityView(
                 claim_id,
                 claim.encounter.encounter_id,
-                tuple((c, tuple(uow.tier1.benefits(c.check_id))) for c in checks),
-                tuple(uow.tier1.estimates_for(claim.encounter.encounter_id)),
+                tuple((c, tuple(uow.eligibility.benefits(c.check_id))) for c in checks),
+                tuple(uow.estimates.for_encounter(claim.encounter.encounter_id)),
             )
         self._audit(actor, "view_eligibility", f"claim {claim_id}", AuditOutcome.OK, account)
         return view
@@ -297,13 +299,13 @@ class BillingDesk(Desk):
 
     def appeals(self, claim_id: str) -> list[dict[str, Any]]:
         with self.uow_factory() as uow:
-            return [dict(row) for row in uow.remits.appeals_of(claim_id)]
+            return [dict(row) for row in uow.appeals.of_claim(claim_id)]
 
     def appeal_letter(self, actor: Actor, item_id: int, appeal_id: int) -> tuple[str, bytes]:
         """The letter's file name and PDF, for a person who sees the item of its claim."""
         item = self._visible_item(actor, item_id, "export_appeal_letter")
         with self.uow_factory() as uow:
-            appeal = uow.remits.appeal(appeal_id)
+            appeal = uow.appeals.get(appeal_id)
         if appeal is None or appeal["claim_id"] != item.claim_id or not appeal["letter_path"]:
             self._audit(
                 actor,
@@ -354,7 +356,7 @@ class BillingDesk(Desk):
 
     def follow_ups(self, claim_id: str) -> list[dict[str, Any]]:
         with self.uow_factory() as uow:
-            return [dict(row) for row in uow.remits.follow_ups(claim_id)]
+            return [dict(row) for row in uow.follow_ups.of_claim(claim_id)]
 
     def request_write_off(
         self, actor: Actor, target: int | str, amount: Money, reason_code: str, note: str
@@ -383,8 +385,8 @@ class BillingDesk(Desk):
         if not item.problem_key.startswith("write_off:"):
             return None
         with self.uow_factory() as uow:
-            row = uow.remits.write_off(int(item.problem_key.split(":", 1)[1]))
-        return None if row is None else dict(row)
+            request = uow.write_offs.get(int(item.problem_key.split(":", 1)[1]))
+        return None if request is None else write_off_json(request)
 
     def decide_write_off(self, actor: Actor, item_id: int, approve: bool) -> str:
         """Decide the request a Tier 3 approval item names, and close the item."""
@@ -501,9 +503,9 @@ class BillingDesk(Desk):
         sent: list[tuple[str, tuple[str, ...]]] = []
         answered: list[tuple[str, tuple[str, ...]]] = []
         with self.uow_factory() as uow:
-            batch_claim = uow.tier1.latest_batch_claim(claim_id)
-            batch = None if batch_claim is None else uow.tier1.batch(batch_claim.batch_id)
-            remit_files = uow.web.remit_files_of_claim(claim_id)
+            batch_claim = uow.batches.latest_claim(claim_id)
+            batch = None if batch_claim is None else uow.batches.get(batch_claim.batch_id)
+            remit_files = uow.remittances.files_of_claim(claim_id)
         if self.settings is not None:
             if batch is not None:
                 path = self.settings.outbox / batch.file_name
@@ -557,7 +559,7 @@ class BillingDesk(Desk):
         except UnknownKpiError as exc:
             raise NotFoundError(str(exc)) from exc
         with self.uow_factory() as uow:
-            hits = tuple(uow.web.claim_hits(found.claim_ids))
+            hits = tuple(claim_hits(uow.read, found.claim_ids))
         target = " ".join(x for x in ("dashboard", kpi, payer_id or "", part) if x)
         self._audit(
             actor,
@@ -643,7 +645,7 @@ def denial_facts(uow_factory: UowFactory, item: WorkItem) -> DenialFacts | None:
     rarc = found.group(3) or "" if found and found.group(2) == carc else ""
     classified = shipped_table().classify(group, carc, [rarc] if rarc else [])
     with uow_factory() as uow:
-        texts = uow.remits.code_texts("CARC", [carc])
+        texts = uow.code_texts.get_many("CARC", [carc])
     return DenialFacts(
         code=classified.code,
         carc_text=texts.get(carc, ""),

@@ -30,9 +30,16 @@ from claimdesk.services import users as user_service
 from claimdesk.services import work_queue
 from claimdesk.services.practice_summary import PracticeSummary, practice_summary
 from claimdesk.services.users import Person, acting_user, queues_of
+from claimdesk.store.queries.productivity import ProductivityRow
+from claimdesk.store.queries.search import (
+    ClaimHit,
+    PatientHit,
+    claims_of_patient,
+    find_claims,
+    find_patients,
+)
+from claimdesk.store.repositories.users import User
 from claimdesk.store.uow import UnitOfWork
-from claimdesk.store.web_repository import ClaimHit, PatientHit
-from claimdesk.store.work_repository import ProductivityRow, User
 
 UowFactory = Callable[[], UnitOfWork]
 SEARCH_LIMIT = 50
@@ -249,7 +256,7 @@ class Desk:
                     coverages=tuple(
                         _coverage_view(c, actor.role) for c in uow.coverages.for_patient(account)
                     ),
-                    claims=tuple(uow.web.claims_of_patient(account)),
+                    claims=tuple(claims_of_patient(uow.read, account)),
                     balance=uow.ledger.balance(BalanceQuery(patient_account=account)),
                 )
         if patient is None:
@@ -266,8 +273,8 @@ class Desk:
         if not term:
             return SearchResult(term, (), ())
         with self.uow_factory() as uow:
-            patients = tuple(uow.web.find_patients(term, SEARCH_LIMIT))
-            claims = tuple(uow.web.find_claims(term, SEARCH_LIMIT))
+            patients = tuple(find_patients(uow.read, term, SEARCH_LIMIT))
+            claims = tuple(find_claims(uow.read, term, SEARCH_LIMIT))
         shown = sorted({p.account for p in patients} | {c.patient_account for c in claims})
         self._audit(
             actor,
@@ -480,7 +487,7 @@ class Desk:
     def grant(self, actor: Actor, user_id: str, queue: str) -> bool:
         self._checked(actor, Capability.MANAGE_PEOPLE, "grant_queue", f"user {user_id}")
         with self.uow_factory() as uow:
-            if uow.work.user(user_id) is None:
+            if uow.users.get(user_id) is None:
                 raise NotFoundError(f"user {user_id}: no such user")
         added = user_service.grant_queue(
             self.uow_factory,
@@ -524,7 +531,7 @@ class Desk:
     def person(self, actor: Actor, user_id: str) -> User:
         actor.require(Capability.MANAGE_PEOPLE)
         with self.uow_factory() as uow:
-            user = uow.work.user(user_id)
+            user = uow.users.get(user_id)
         if user is None:
             raise NotFoundError(f"user {user_id}: no such user")
         return user
@@ -543,7 +550,7 @@ class Desk:
     def audit_log(self, actor: Actor, limit: int = 200) -> list[AuditRecordView]:
         actor.require(Capability.READ_AUDIT)
         with self.uow_factory() as uow:
-            stored = uow.web.audit_records(limit=limit, newest_first=True)
+            stored = uow.audit.records(limit=limit, newest_first=True)
         return [AuditRecordView(s.record_id, s.record) for s in stored]
 
 

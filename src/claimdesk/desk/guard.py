@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from claimdesk.domain.work import WorkItem
 from claimdesk.routing.access import Role
-from claimdesk.store.work_repository import User
+from claimdesk.store.repositories.users import User
 
 
 class Capability(StrEnum):

@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING, Any
 # Types only: the terminal's ``queue list`` uses item_json and must not load the web desk.
 if TYPE_CHECKING:
     from claimdesk.desk.desk import ClaimView, CoverageView, Dashboard, ItemView, PatientView
+    from claimdesk.domain.recovery import WriteOffRequest
     from claimdesk.domain.work import WorkItem
     from claimdesk.services.held_claims import FixResult
     from claimdesk.services.post_remittance import FileResult
     from claimdesk.services.users import Person
-    from claimdesk.store.web_repository import ClaimHit, PatientHit
+    from claimdesk.store.queries.search import ClaimHit, PatientHit
 
 
 def item_json(item: WorkItem) -> dict[str, Any]:
@@ -221,4 +222,22 @@ def posting_json(result: FileResult) -> dict[str, Any]:
             }
             for r in result.remittances
         ],
+    }
+
+
+def write_off_json(request: WriteOffRequest) -> dict[str, Any]:
+    """A write-off request in the shape the decision page reads (the stored row's fields)."""
+    return {
+        "id": request.request_id,
+        "claim_id": request.claim_id,
+        "amount": request.amount.amount,
+        "reason_code": request.reason_code,
+        "note": request.note,
+        "status": request.status,
+        "requested_by": request.requested_by,
+        "requested_at": request.requested_at,
+        "decided_by": request.decided_by,
+        "decided_at": request.decided_at,
+        "entry_id": request.entry_id,
+        "work_item_id": request.work_item_id,
     }

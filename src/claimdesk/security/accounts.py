@@ -13,10 +13,10 @@ from claimdesk.security.passwords import DECOY_HASH, hash_password, verify_passw
 from claimdesk.security.sessions import SessionPolicy, SessionState, digest, new_token, state_of
 from claimdesk.security.throttle import ThrottlePolicy, locked_until
 from claimdesk.services.users import acting_user
+from claimdesk.store.repositories.sessions import StoredSession
+from claimdesk.store.repositories.users import User
+from claimdesk.store.tables.base import USER_LEN
 from claimdesk.store.uow import UnitOfWork
-from claimdesk.store.web_repository import StoredSession
-from claimdesk.store.work_repository import User
-from claimdesk.store.work_tables import USER_LEN
 
 UowFactory = Callable[[], UnitOfWork]
 DEFAULT_THROTTLE = ThrottlePolicy()
@@ -54,26 +54,26 @@ def sign_in(
 ) -> SignedIn:
     user_id = user_id.strip()[:USER_LEN]
     with uow_factory() as uow:
-        uow.work.begin_write()
-        recent = uow.web.attempts_since(user_id, now - throttle.window - throttle.lockout)
+        uow.work_items.begin_write()
+        recent = uow.users.attempts_since(user_id, now - throttle.window - throttle.lockout)
         until = locked_until(recent, now, throttle)
         if until is not None:
             raise LockedError(
                 f"too many failed sign-ins for this name; try again after {until:%H:%M} UTC"
             )
-        user = uow.work.user(user_id)
-        credential = uow.web.credential(user_id)
+        user = uow.users.get(user_id)
+        credential = uow.users.credential(user_id)
         stored_hash = DECOY_HASH if credential is None else credential.password_hash
         ok = verify_password(stored_hash, password)
         ok = ok and credential is not None and user is not None and user.active
         if ok and credential is not None and credential.totp_secret is not None:
             ok = totp.verify_code(credential.totp_secret, code, now)
-        uow.web.add_attempt(user_id, now, ok)
+        uow.users.add_attempt(user_id, now, ok)
         if not ok or user is None:
             uow.commit()
             raise SignInError("the user name, password or one-time code is wrong")
         token = new_token()
-        uow.web.add_session(StoredSession(digest(token), user_id, new_csrf_token(), now, now, None))
+        uow.sessions.add(StoredSession(digest(token), user_id, new_csrf_token(), now, now, None))
         uow.commit()
         return SignedIn(token, user)
 
@@ -84,7 +84,7 @@ def authenticate(
     """The live session of ``token``, its idle clock restarted; None when there is none."""
     token_digest = digest(token)
     with uow_factory() as uow:
-        stored = uow.web.session(token_digest)
+        stored = uow.sessions.get(token_digest)
         if stored is None:
             return None
         state = state_of(
@@ -94,23 +94,23 @@ def authenticate(
             now=now,
             policy=policy,
         )
-        user = uow.work.user(stored.user_id)
+        user = uow.users.get(stored.user_id)
         if state is SessionState.LIVE and (user is None or not user.active):
             state = SessionState.ENDED
-            uow.web.end_session(token_digest, now, "user_disabled")
+            uow.sessions.end(token_digest, now, "user_disabled")
         elif state in (SessionState.IDLE, SessionState.EXPIRED):
-            uow.web.end_session(token_digest, now, state.value)
+            uow.sessions.end(token_digest, now, state.value)
         if state is not SessionState.LIVE or user is None:
             uow.commit()
             return None
-        uow.web.touch_session(token_digest, now)
+        uow.sessions.touch(token_digest, now)
         uow.commit()
         return Authenticated(user, stored.csrf_token, token_digest)
 
 
 def sign_out(uow_factory: UowFactory, token_digest: str, *, now: datetime) -> None:
     with uow_factory() as uow:
-        uow.web.end_session(token_digest, now, "signed_out")
+        uow.sessions.end(token_digest, now, "signed_out")
         uow.commit()
 
 
@@ -131,8 +131,8 @@ def set_password(
     with uow_factory() as uow:
         target = acting_user(uow, user_id)
         _check_may_manage(acting_user(uow, by), target)
-        uow.web.set_password(user_id, password_hash, by, now)
-        uow.web.end_sessions_of(user_id, now, "password_changed")
+        uow.users.set_password(user_id, password_hash, by, now)
+        uow.sessions.end_all_of(user_id, now, "password_changed")
         uow.commit()
 
 
@@ -142,9 +142,9 @@ def enable_totp(uow_factory: UowFactory, user_id: str, *, by: str) -> str:
     with uow_factory() as uow:
         target = acting_user(uow, user_id)
         _check_may_manage(acting_user(uow, by), target)
-        if uow.web.credential(user_id) is None:
+        if uow.users.credential(user_id) is None:
             raise AccessError(f"user {user_id!r}: set a password before a second factor")
-        uow.web.set_totp_secret(user_id, secret)
+        uow.users.set_totp_secret(user_id, secret)
         uow.commit()
     return secret
 
@@ -157,7 +157,7 @@ def disable_user(uow_factory: UowFactory, user_id: str, *, by: str, now: datetim
         if manager.user_id == target.user_id:
             raise AccessError("a person cannot disable themself")
         _check_may_manage(manager, target)
-        uow.web.set_active(user_id, False)
-        ended = uow.web.end_sessions_of(user_id, now, "user_disabled")
+        uow.users.set_active(user_id, False)
+        ended = uow.sessions.end_all_of(user_id, now, "user_disabled")
         uow.commit()
         return ended

@@ -106,15 +106,15 @@ def ingest_acknowledgment(
     report = AckReport(source, kind, digest)
     rejected: list[tuple[Claim, Rejection]] = []
     with uow_factory() as uow:
-        uow.work.begin_write()
-        if uow.tier1.file_read(digest, kind):
+        uow.work_items.begin_write()
+        if uow.files_read.contains(digest, kind):
             report.already_read = True
             return report
         if kind == KIND_999:
             _apply_999(uow, text, report, rejected, now)
         else:
             _apply_277ca(uow, text, report, rejected, now)
-        uow.tier1.add_file(
+        uow.files_read.add(
             sha256=digest,
             kind=kind,
             name=source,
@@ -175,9 +175,9 @@ def _decide(
     if payer_claim_number:
         claim.payer_claim_number = payer_claim_number
     uow.claims.save(claim)
-    entry = uow.tier1.latest_batch_claim(claim.claim_id)
+    entry = uow.batches.latest_claim(claim.claim_id)
     if entry is not None and entry.outcome == "submitted":
-        uow.tier1.record_outcome(
+        uow.batches.record_outcome(
             entry.batch_id,
             claim.claim_id,
             "accepted" if accepted else "rejected",
@@ -202,14 +202,14 @@ def _apply_999(
         batch = None
         if ack.group_control_number.isdigit() and ack.interchange_index in receivers:
             # The 999 comes back to us: its ISA08 is the sender id of the batch it answers.
-            batch = uow.tier1.batch_by_group(
+            batch = uow.batches.by_group(
                 receivers[ack.interchange_index], int(ack.group_control_number)
             )
         if batch is None:
             report.unmatched.append(f"group {ack.group_control_number}")
             continue
         by_set: dict[str, list[str]] = {}
-        for entry in uow.tier1.claims_of_batch(batch.batch_id):
+        for entry in uow.batches.claims_of(batch.batch_id):
             by_set.setdefault(entry.transaction_control_number, []).append(entry.claim_id)
         verdicts = _verdicts(ack, by_set)
         for control_number, claim_ids in sorted(by_set.items()):
@@ -316,7 +316,7 @@ def release_rejected(uow_factory: UowFactory, claim_id: str, *, now: datetime, b
     """A person fixed a rejected claim: it goes back to READY for the next ``submit``, and the
     rejection items close (the next scrub holds it again if something is still wrong)."""
     with uow_factory() as uow:
-        uow.work.begin_write()
+        uow.work_items.begin_write()
         claim = uow.claims.get(claim_id)
         if claim is None:
             raise LookupError(f"claim {claim_id}: no such claim")

@@ -81,7 +81,7 @@ def primary_adjudications(
     ]
     return {
         claim_id: primary_adjudication(uow, claim_id)
-        for claim_id in sorted(uow.remits.secondary_claims(later))
+        for claim_id in sorted(uow.claims.secondaries_among(later))
     }
 
 

@@ -105,7 +105,7 @@ def send_inquiries(
         )
         name = f"276-{payer_id}-{envelope.interchange_control_number:09d}.x12"
         for request in group:
-            uow.remits.add_follow_up(
+            uow.follow_ups.add(
                 {
                     "claim_id": request.claim.claim.claim_id,
                     "at": now,
@@ -195,8 +195,8 @@ def ingest_claim_status(
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     chosen = policy or shipped_policy()
     with uow_factory() as uow:
-        uow.work.begin_write()
-        if uow.remits.file_outcome(sha) is not None:
+        uow.work_items.begin_write()
+        if uow.remittances.file_outcome(sha) is not None:
             report.already_ingested = True
             return report
         details = [
@@ -211,7 +211,7 @@ def ingest_claim_status(
                 report.unmatched.append(detail.patient_control_number)
                 continue
             report.answers.append(_answer(uow, claim, detail, name, now, chosen))
-        uow.remits.record_file(
+        uow.remittances.record_file(
             {
                 "sha256": sha,
                 "name": name,
@@ -229,7 +229,7 @@ def _claim_of(uow: UnitOfWork, detail: ClaimStatusDetail) -> Claim | None:
     """The claim a 277 answers: by our 276 trace (TRN02), our claim id (REF*EJ, or TRN02
     itself), else the payer's claim number (REF*1K)."""
     trace = detail.patient_control_number
-    inquiry = uow.remits.follow_up_by_reference(INQUIRY, trace)
+    inquiry = uow.follow_ups.by_reference(INQUIRY, trace)
     candidates = [
         inquiry["claim_id"] if inquiry is not None else None,
         detail.reference("EJ"),
@@ -237,7 +237,7 @@ def _claim_of(uow: UnitOfWork, detail: ClaimStatusDetail) -> Claim | None:
     ]
     number = detail.payer_claim_number
     if number:
-        candidates.append(uow.remits.claims_by_payer_number([number]).get(number))
+        candidates.append(uow.claims.by_payer_number([number]).get(number))
     for claim_id in candidates:
         if claim_id:
             claim = uow.claims.get(claim_id)
@@ -271,7 +271,7 @@ def _answer(
     has_it = any(c.category in HAS_IT for c in codes) and not detail.rejected
     finalized = detail.finalized and not detail.rejected
     pending = has_it and not finalized
-    uow.remits.add_follow_up(
+    uow.follow_ups.add(
         {
             "claim_id": claim.claim_id,
             "at": now,
@@ -297,6 +297,8 @@ def _answer(
         why = f"277: the payer reports {status or 'no status'} for the claim"
         problem = no_response_problem(uow, claim, uow.payers.get(claim.payer_id), why)
         opened = len(
-            open_many(uow, [problem], now=now, policy=policy, history=uow.work.recovery_history())
+            open_many(
+                uow, [problem], now=now, policy=policy, history=uow.work_items.recovery_history()
+            )
         )
     return StatusAnswer(claim.claim_id, detail.patient_control_number, status, opened, closed)

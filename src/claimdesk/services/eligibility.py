@@ -27,7 +27,7 @@ from claimdesk.services.eligibility_answer import interpret, member_segments
 from claimdesk.services.trading_partners import TradingPartners
 from claimdesk.services.work_queue import open_item, solve_problem
 from claimdesk.services.x12_envelopes import next_envelope, sha256_of, write_outbox_file
-from claimdesk.store.tier1_repository import EligibilityCheck
+from claimdesk.store.repositories.eligibility import EligibilityCheck
 from claimdesk.store.uow import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
@@ -120,9 +120,9 @@ def send_inquiries(
     report = InquiryReport()
     refused: list[tuple[Problem, str]] = []
     with uow_factory() as uow:
-        uow.work.begin_write()
+        uow.work_items.begin_write()
         claims = _unbilled(uow)
-        checks = uow.tier1.checks_of([c.coverage_id for c in claims])
+        checks = uow.eligibility.checks_of([c.coverage_id for c in claims])
         latest: dict[tuple[str, date], EligibilityCheck] = {}
         for check in checks:
             latest[(check.coverage_id, check.service_date)] = check
@@ -159,7 +159,7 @@ def send_inquiries(
                 report.not_sent.append(reason)
                 refused.append((_problem(claim, reason, NOT_SENT_FIX), reason))
                 continue
-            trace = f"CD{uow.tier1.next_number('trace:270'):010d}"
+            trace = f"CD{uow.batches.next_number('trace:270'):010d}"
             request = EligibilityRequest(coverage, patient, payer, provider, day, trace)
             by_payer.setdefault(payer.payer_id, []).append(request)
         for payer_id, requests in sorted(by_payer.items()):
@@ -178,7 +178,7 @@ def send_inquiries(
             text = write_270(sendable, envelope)
             name = f"270-{payer_id}-{envelope.interchange_control_number:09d}.x12"
             for request in sendable:
-                uow.tier1.add_check(
+                uow.eligibility.add_check(
                     trace_number=request.trace_number,
                     coverage_id=request.coverage.coverage_id,
                     payer_id=payer_id,
@@ -276,29 +276,29 @@ def ingest_eligibility(
     report.findings = [str(f) for f in parsed.findings if f.severity is Severity.ERROR]
     answered: list[EligibilityCheck] = []
     with uow_factory() as uow:
-        uow.work.begin_write()
-        if uow.tier1.file_read(digest, "271"):
+        uow.work_items.begin_write()
+        if uow.files_read.contains(digest, "271"):
             report.already_read = True
             return report
         transactions = parsed.envelopes.transaction_sets
         for response in parsed.responses:
             for member in response.patients:
                 trace = member.request_trace
-                check = None if trace is None else uow.tier1.check_by_trace(trace)
+                check = None if trace is None else uow.eligibility.check_by_trace(trace)
                 if check is None:
                     report.unmatched.append(trace or f"member at segment {member.position}")
                     continue
                 if check.answered_at is not None:
                     continue
                 reading = interpret(member, check.service_date)
-                uow.tier1.record_answer(
+                uow.eligibility.record_answer(
                     check.check_id,
                     reading,
                     answered_at=now,
                     response_file=source,
                     raw_response=member_segments(transactions, response, member),
                 )
-                stored = uow.tier1.check_by_trace(check.trace_number)
+                stored = uow.eligibility.check_by_trace(check.trace_number)
                 if stored is not None:
                     answered.append(stored)
                 report.answered += 1
@@ -309,7 +309,7 @@ def ingest_eligibility(
                         f"coverage {check.coverage_id} on {check.service_date.isoformat()}: "
                         f"{reading.reason}; fix: {reading.fix_hint}"
                     )
-        uow.tier1.add_file(
+        uow.files_read.add(
             sha256=digest,
             kind="271",
             name=source,

@@ -30,7 +30,7 @@ from claimdesk.domain.estimate import (
 )
 from claimdesk.domain.money import Money, MoneyError
 from claimdesk.domain.payers import rate_on
-from claimdesk.store.tier1_repository import EligibilityCheck
+from claimdesk.store.repositories.eligibility import EligibilityCheck
 from claimdesk.store.uow import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
@@ -101,7 +101,7 @@ def import_directory(uow_factory: UowFactory, path: Path, *, now: datetime, by: 
     """Store every entry of the CSV (all or nothing); the number of entries that changed."""
     tiers = read_directory(path)
     with uow_factory() as uow:
-        changed = sum(uow.tier1.put_plan_tier(t, at=now, by=by) for t in tiers)
+        changed = sum(uow.plan_tiers.put(t, at=now, by=by) for t in tiers)
         uow.commit()
     return changed
 
@@ -139,11 +139,11 @@ def estimate_encounter(
             lines.append(
                 LineCharge(line.line_number, line.procedure_code, line.charge, allowed, basis)
             )
-        tier = uow.tier1.plan_tier(coverage.payer_id, coverage.plan_name, coverage.network_tier)
-        checks = uow.tier1.checks_of([coverage.coverage_id])
+        tier = uow.plan_tiers.get(coverage.payer_id, coverage.plan_name, coverage.network_tier)
+        checks = uow.eligibility.checks_of([coverage.coverage_id])
         check_id, reported = _reported(uow, checks, claim, coverage.network_tier)
         result = estimate(lines, resolve_benefits(tier, reported))
-        estimate_id = uow.tier1.add_estimate(
+        estimate_id = uow.estimates.add(
             result,
             encounter_id=encounter_id,
             claim_id=claim.claim_id,
@@ -170,7 +170,7 @@ def _reported(
     chosen = candidates[-1]
     network = "out" if network_tier is NetworkTier.OUT_OF_NETWORK else "in"
     figures = {
-        b.service_type: b for b in uow.tier1.benefits(chosen.check_id) if b.network == network
+        b.service_type: b for b in uow.eligibility.benefits(chosen.check_id) if b.network == network
     }
     ordered = [figures[t] for t in (PROFESSIONAL_SERVICES, WHOLE_PLAN) if t in figures]
 

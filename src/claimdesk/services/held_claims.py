@@ -119,7 +119,7 @@ def fix_claim(
 ) -> FixResult:
     """Store the corrections, scrub the claim again and release it when nothing blocks it."""
     with uow_factory() as uow:
-        uow.work.begin_write()
+        uow.work_items.begin_write()
         claim = _fixable(uow, claim_id)
         try:
             encounter = _corrected(claim.encounter, fix)
@@ -128,10 +128,12 @@ def fix_claim(
         if claim.coverage_id:
             if not fix.member_id.strip():
                 raise ClaimFixError(f"claim {claim_id}: member id (NM109) is required")
-            uow.web.set_member(claim.coverage_id, fix.member_id.strip(), fix.group_number.strip())
-        uow.web.set_diagnoses(encounter.encounter_id, encounter.diagnoses)
+            uow.coverages.set_member(
+                claim.coverage_id, fix.member_id.strip(), fix.group_number.strip()
+            )
+        uow.encounters.set_diagnoses(encounter.encounter_id, encounter.diagnoses)
         for line in encounter.lines:
-            uow.web.set_line_coding(
+            uow.encounters.set_line_coding(
                 encounter.encounter_id,
                 line.line_number,
                 line.modifiers,

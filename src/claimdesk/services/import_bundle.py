@@ -30,20 +30,17 @@ from claimdesk.services.import_run import (
 )
 from claimdesk.services.practice import change_settings
 from claimdesk.store import rows
-from claimdesk.store.repositories import insert_rows
-from claimdesk.store.tables import (
-    Base,
+from claimdesk.store.repositories.sql import insert_rows
+from claimdesk.store.tables.base import Base, table_of
+from claimdesk.store.tables.coverages import CoverageRow
+from claimdesk.store.tables.imports import ImportChangeRow, ImportRow
+from claimdesk.store.tables.patients import GuarantorRow, PatientRow
+from claimdesk.store.tables.reference import (
     ContractRateRow,
-    CoverageRow,
     FacilityRow,
     FeeScheduleRow,
-    GuarantorRow,
-    ImportChangeRow,
-    ImportRow,
-    PatientRow,
     PayerRow,
     ProviderRow,
-    table_of,
 )
 from claimdesk.store.uow import UnitOfWork
 
@@ -127,7 +124,7 @@ def import_bundle(
     import_id = uuid.uuid4().hex
     with uow_factory() as uow:
         # First: the practice settings in the bundle are audited in this transaction.
-        uow.web.lock_audit()
+        uow.audit.lock()
         run = ImportRun(uow, import_id, user, now)
         insert_rows(
             run.session,

@@ -29,19 +29,13 @@ from claimdesk.services.charges import (
 from claimdesk.services.import_run import BundleImportError, ImportRun, require, update_many
 from claimdesk.services.practice import practice_date
 from claimdesk.store import rows
-from claimdesk.store.repositories import chunks, insert_rows
-from claimdesk.store.tables import (
-    ClaimRow,
-    CoverageRow,
-    EncounterDiagnosisRow,
-    EncounterRow,
-    FacilityRow,
-    PatientRow,
-    PayerRow,
-    ProviderRow,
-    ServiceLineRow,
-    table_of,
-)
+from claimdesk.store.repositories.sql import chunks, insert_rows
+from claimdesk.store.tables.base import table_of
+from claimdesk.store.tables.claims import ClaimRow
+from claimdesk.store.tables.coverages import CoverageRow
+from claimdesk.store.tables.encounters import EncounterDiagnosisRow, EncounterRow, ServiceLineRow
+from claimdesk.store.tables.patients import PatientRow
+from claimdesk.store.tables.reference import FacilityRow, PayerRow, ProviderRow
 
 
 def check_encounter_references(run: ImportRun, encounters: Sequence[Encounter]) -> None:

@@ -11,8 +11,8 @@ from sqlalchemy import Table, and_, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from claimdesk.store import rows
-from claimdesk.store.repositories import chunks
-from claimdesk.store.tables import Base, table_of
+from claimdesk.store.repositories.sql import chunks
+from claimdesk.store.tables.base import Base, table_of
 from claimdesk.store.uow import UnitOfWork
 
 Key = tuple[Any, ...]

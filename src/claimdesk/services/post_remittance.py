@@ -42,7 +42,7 @@ from claimdesk.services.practice import practice_date
 from claimdesk.services.remit_work import insurance_balance, open_many, solve_settled
 from claimdesk.services.secondary import bill_secondary
 from claimdesk.services.work_queue import UowFactory
-from claimdesk.store.remit_repository import HELD, POSTED
+from claimdesk.store.repositories.remittances import HELD, POSTED
 from claimdesk.store.uow import UnitOfWork
 
 _CLAIM_RULES = frozenset({"835.balance.claim", "835.balance.line"})
@@ -129,7 +129,7 @@ def post_bytes(
     sha = hashlib.sha256(data).hexdigest()
     result = FileResult(name, sha, already_ingested=False)
     with uow_factory() as uow:
-        if uow.remits.file_outcome(sha) == RemitOutcome.POSTED.value:
+        if uow.remittances.file_outcome(sha) == RemitOutcome.POSTED.value:
             result.already_ingested = True
             return result
     read = read_835(data.decode("utf-8"))
@@ -154,7 +154,7 @@ def post_bytes(
         result.problems.append(f"{name}: no 835 transaction set in the file")
     with uow_factory() as uow:
         outcome = RemitOutcome.POSTED if result.ok else RemitOutcome.HELD
-        uow.remits.record_file(
+        uow.remittances.record_file(
             {
                 "sha256": sha,
                 "name": name,
@@ -252,7 +252,7 @@ class _Poster:
                 self.pending,
                 now=self.now,
                 policy=self.policy,
-                history=uow.work.recovery_history(),
+                history=uow.work_items.recovery_history(),
                 known=self.known,
             )
             result.work_items += len(made)
@@ -272,7 +272,7 @@ class _Poster:
             )
             return result
         claims_paid = total(c.paid for c in remittance.claims)
-        stored = uow.remits.remittance_by_key(*key)
+        stored = uow.remittances.remittance_by_key(*key)
         rid = remittance_id_of(key)
         if stored is not None:
             same = (
@@ -298,14 +298,14 @@ class _Poster:
                     ),
                 )
                 return result
-            held_before = HELD in uow.remits.payment_positions(rid).values()
+            held_before = HELD in uow.remittances.payment_positions(rid).values()
             if stored.status != HELD and not held_before:
                 result.outcome = RemitOutcome.DUPLICATE
                 result.reasons.append(f"TRN02 {trace} is already posted; nothing posted again")
                 return result
         first_time = stored is None
-        uow.remits.drop_held_payments(rid)
-        done = set(uow.remits.payment_positions(rid))
+        uow.remittances.drop_held_payments(rid)
+        done = set(uow.remittances.payment_positions(rid))
         effective = (
             payment.effective_date or remittance.production_date or practice_date(uow, self.now)
         )
@@ -340,15 +340,15 @@ class _Poster:
             reasons = blocking + [h.reason for h in held]
             result.reasons.extend(reasons)
             result.claims_held = len(remittance.claims) - len(done)
-            uow.remits.save_remittance(
+            uow.remittances.save_remittance(
                 values | {"status": HELD, "reason": "; ".join(reasons)[:4000]}
             )
-            uow.remits.add_payments([self._held_row(rid, h) for h in held])
+            uow.remittances.add_payments([self._held_row(rid, h) for h in held])
             if first_time:
                 self._hold_work(rid, amount, blocking, held)
             return result
         status = RemitOutcome.PARTIAL if held else RemitOutcome.POSTED
-        uow.remits.save_remittance(
+        uow.remittances.save_remittance(
             values | {"status": POSTED, "reason": "; ".join(h.reason for h in held)[:4000]}
         )
         entries = [e for r in ready for e in r.posting.entries]
@@ -356,10 +356,10 @@ class _Poster:
             entries.extend(plb_entries)
         uow.ledger.append_many(entries)
         self._move_claims(uow, ready)
-        ids = uow.remits.add_payments(
+        ids = uow.remittances.add_payments(
             [self._posted_row(rid, r) for r in ready] + [self._held_row(rid, h) for h in held]
         )
-        uow.remits.mark_reversed(r.reverses for r in ready if r.reverses is not None)
+        uow.remittances.mark_reversed(r.reverses for r in ready if r.reverses is not None)
         for h in held:
             self._work(self._unmatched(rid, h))
         payers: dict[str, Payer | None] = {}
@@ -372,8 +372,8 @@ class _Poster:
             and not (r.payment.status is not None and r.payment.status.is_forwarded)
             and r.posting.patient_share.is_positive()
         ]
-        self.known = uow.remits.work_on_claims([r.claim.claim_id for r in ready])
-        secondary = uow.remits.with_secondary_coverage([r.claim.claim_id for r in billable])
+        self.known = uow.work_items.on_claims([r.claim.claim_id for r in ready])
+        secondary = uow.claims.with_secondary_coverage([r.claim.claim_id for r in billable])
         to_bill = {r.index for r in billable if r.claim.claim_id in secondary}
         for r in ready:
             self._claim_work(uow, r, rid, effective, payers)
@@ -420,9 +420,11 @@ class _Poster:
     ) -> tuple[list[_Ready], list[_Held]]:
         payments = [(i, p) for i, p in enumerate(remittance.claims) if i not in done]
         claim_ids, claims = self._match(uow, [p for _i, p in payments])
-        claims.update(uow.remits.claims(sorted({c for c in claim_ids.values() if c} - set(claims))))
+        claims.update(
+            uow.claims.get_many(sorted({c for c in claim_ids.values() if c} - set(claims)))
+        )
         reversing = [claim_ids[i] for i, p in payments if p.is_reversal and claim_ids.get(i)]
-        last = uow.remits.last_posted([c for c in reversing if c])
+        last = uow.remittances.last_posted([c for c in reversing if c])
         originals = uow.ledger.get_many([e for p in last.values() for e in p.entry_ids])
         rates: dict[str, list[ContractRate]] = {}
         ready: list[_Ready] = []
@@ -466,8 +468,8 @@ class _Poster:
     ) -> tuple[dict[int, str | None], dict[str, Claim]]:
         """Our claim id per claim payment: CLP01, else the payer claim number (CLP07), else
         the patient's member id + date of service + total charge."""
-        direct = uow.remits.claims([p.patient_control_number for p in payments])
-        by_number = uow.remits.claims_by_payer_number(
+        direct = uow.claims.get_many([p.patient_control_number for p in payments])
+        by_number = uow.claims.by_payer_number(
             [
                 p.payer_claim_control_number
                 for p in payments
@@ -491,7 +493,7 @@ class _Poster:
         )
         if person is None or not person.id or day is None:
             return None
-        candidates = uow.remits.claims(uow.remits.claims_by_member_and_date(person.id, day))
+        candidates = uow.claims.get_many(uow.claims.by_member_and_date(person.id, day))
         fits = [c for c in candidates.values() if c.total_charge == abs(p.charge)]
         return fits[0].claim_id if len(fits) == 1 else None
 
@@ -543,10 +545,10 @@ class _Poster:
         # A reference may be a payer claim number (CLP07) of this very remittance.
         local = {c.payer_claim_control_number: c.patient_control_number for c in remittance.claims}
         references = [local.get(item.reference, item.reference) for _plb, item in items]
-        claims = uow.remits.claims(references)
-        by_number = uow.remits.claims_by_payer_number(references)
+        claims = uow.claims.get_many(references)
+        by_number = uow.claims.by_payer_number(references)
         missing = [by_number[r] for r in references if r not in claims and r in by_number]
-        claims.update(uow.remits.claims(missing))
+        claims.update(uow.claims.get_many(missing))
         for n, ((plb, item), reference) in enumerate(zip(items, references, strict=True), 1):
             claim_id = reference if reference in claims else by_number.get(reference)
             claim = claims.get(claim_id or "")
@@ -607,7 +609,7 @@ class _Poster:
                 claim.move_to(step, by=self.by, at=self.now, reason=r.posting.reason)
             if r.payment.payer_claim_control_number and not r.payment.is_reversal:
                 claim.payer_claim_number = r.payment.payer_claim_control_number
-        uow.remits.save_claims(list(moved.values()))
+        uow.claims.save_many(list(moved.values()))
 
     def _posted_row(self, rid: str, r: _Ready) -> dict[str, Any]:
         p = r.payment

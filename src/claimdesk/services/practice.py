@@ -49,7 +49,7 @@ def change_settings(
 ) -> list[str]:
     """Store the checked ``changes`` in ``uow`` (the caller commits), one audit record per
     setting that changed; returns the keys that changed. The caller took the audit lock
-    (``uow.web.lock_audit()``) as its transaction's first step."""
+    (``uow.audit.lock()``) as its transaction's first step."""
     checked = checked_changes(changes)
     before = uow.practice.profile()
     changed = [key for key, value in checked.items() if before.get(key) != value]
@@ -64,8 +64,8 @@ def change_settings(
             outcome="ok",
             detail=f"{before.get(key)!r} -> {checked[key]!r}",
         )
-        previous = uow.web.last_audit_hash()
-        uow.web.append_audit(entry, previous, record_hash(previous, entry))
+        previous = uow.audit.last_hash()
+        uow.audit.append(entry, previous, record_hash(previous, entry))
     return changed
 
 
@@ -74,7 +74,7 @@ def set_settings(
 ) -> list[str]:
     """``practice set``: check every value, then store them all in one transaction."""
     with uow_factory() as uow:
-        uow.web.lock_audit()
+        uow.audit.lock()
         changed = change_settings(uow, changes, by=by, now=now)
         uow.commit()
     return changed

@@ -5,32 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
-
 from claimdesk.config import Settings
 from claimdesk.domain.ledger import RECEIVABLES, Account, BalanceQuery
 from claimdesk.domain.money import Money, total
 from claimdesk.services.database import units_of_work
-from claimdesk.store.tables import (
-    ClaimRow,
-    CoverageRow,
-    EncounterRow,
-    PatientRow,
-    PayerRow,
-    ProviderRow,
-    ServiceLineRow,
-)
+from claimdesk.store.queries.summary import book_counts
 from claimdesk.store.uow import UnitOfWork
-
-_COUNTED = {
-    "payers": PayerRow,
-    "providers": ProviderRow,
-    "patients": PatientRow,
-    "coverages": CoverageRow,
-    "encounters": EncounterRow,
-    "service_lines": ServiceLineRow,
-    "claims": ClaimRow,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,18 +60,7 @@ class PracticeSummary:
 
 
 def practice_summary(uow: UnitOfWork) -> PracticeSummary:
-    session = uow.session
-    counts = {
-        name: session.scalar(select(func.count()).select_from(row)) or 0
-        for name, row in _COUNTED.items()
-    }
-    by_status: dict[str, int] = dict(
-        session.execute(select(ClaimRow.status, func.count()).group_by(ClaimRow.status)).all()
-    )
-    claims_per_payer: dict[str, int] = dict(
-        session.execute(select(ClaimRow.payer_id, func.count()).group_by(ClaimRow.payer_id)).all()
-    )
-    names: dict[str, str] = dict(session.execute(select(PayerRow.payer_id, PayerRow.name)).all())
+    books = book_counts(uow.read)
     charges = uow.ledger.balances_by_payer(
         BalanceQuery(accounts=frozenset({Account.GROSS_CHARGES}))
     )
@@ -99,16 +68,16 @@ def practice_summary(uow: UnitOfWork) -> PracticeSummary:
     by_payer = tuple(
         PayerCharges(
             payer_id=payer_id,
-            name=names.get(payer_id, payer_id),
-            claims=claims_per_payer.get(payer_id, 0),
+            name=books.payer_names.get(payer_id, payer_id),
+            claims=books.claims_per_payer.get(payer_id, 0),
             charges=-charges.get(payer_id, Money.zero()),
             receivable=receivable.get(payer_id, Money.zero()),
         )
-        for payer_id in sorted(set(charges) | set(claims_per_payer))
+        for payer_id in sorted(set(charges) | set(books.claims_per_payer))
     )
     return PracticeSummary(
-        counts=counts,
-        claims_by_status={str(k): v for k, v in by_status.items()},
+        counts=books.rows,
+        claims_by_status={str(k): v for k, v in books.claims_by_status.items()},
         by_payer=by_payer,
         trial_balance=uow.ledger.trial_balance(),
     )

@@ -64,9 +64,9 @@ def open_many(
 ) -> list[WorkItem]:
     """New routed and scored items for ``problems``, stored together, in order. A problem whose
     claim already has an active item for it (stored, or earlier in ``problems``) gets none.
-    ``known`` (from ``uow.remits.work_on_claims``) saves the query that finds those."""
+    ``known`` (from ``uow.work_items.on_claims``) saves the query that finds those."""
     if known is None:
-        known = uow.remits.work_on_claims([p.claim_id for p in problems if p.claim_id])
+        known = uow.work_items.on_claims([p.claim_id for p in problems if p.claim_id])
     seen = dict(known)
     today = practice_date(uow, now)
     items: list[WorkItem] = []
@@ -90,7 +90,7 @@ def open_many(
                 history=history,
             )
         )
-    uow.work.add_many(items)
+    uow.work_items.add_many(items)
     return items
 
 

@@ -42,9 +42,9 @@ def store_contexts(
         account = claim.encounter.patient_account
         if account not in coverages:
             coverages[account] = tuple(uow.coverages.for_patient(account))
-    checks = uow.tier1.checks_of([c.coverage_id for c in claims if c.coverage_id])
+    checks = uow.eligibility.checks_of([c.coverage_id for c in claims if c.coverage_id])
     eligibility = results_for_claims(claims, checks)
-    secondary = uow.remits.secondary_claims([c.claim_id for c in claims])
+    secondary = uow.claims.secondaries_among([c.claim_id for c in claims])
     contexts: list[ScrubContext] = []
     for claim in claims:
         encounter = claim.encounter

@@ -47,7 +47,7 @@ def bill_secondary(
     coverage = uow.coverages.get(primary.coverage_id) if primary.coverage_id else None
     if coverage is None or coverage.priority is not Priority.PRIMARY:
         return None
-    if uow.remits.secondary_of(primary.claim_id) is not None:
+    if uow.claims.secondary_of(primary.claim_id) is not None:
         return None
     day = primary.encounter.date_of_service
     secondary = next(
@@ -73,7 +73,7 @@ def bill_secondary(
         status=ClaimStatus.READY,
     )
     uow.claims.add(claim)
-    uow.remits.add_secondary(
+    uow.claims.add_secondary(
         {
             "claim_id": claim_id,
             "primary_claim_id": primary.claim_id,
@@ -122,11 +122,11 @@ def bill_secondary(
 
 def primary_adjudication(uow: UnitOfWork, secondary_claim_id: str) -> PrimaryAdjudication:
     """The primary payer's result on the claim, for the secondary 837's loops 2320/2430."""
-    link = uow.remits.secondary_link(secondary_claim_id)
+    link = uow.claims.secondary_link(secondary_claim_id)
     if link is None:
         raise SecondaryError(f"claim {secondary_claim_id}: not a secondary claim")
     primary = uow.claims.get(link["primary_claim_id"])
-    payment = uow.remits.payment(link["claim_payment_id"])
+    payment = uow.remittances.payment(link["claim_payment_id"])
     if primary is None or payment is None or primary.coverage_id is None:
         raise SecondaryError(f"claim {secondary_claim_id}: the primary payment is missing")
     payer = uow.payers.get(primary.payer_id)

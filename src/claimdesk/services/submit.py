@@ -40,7 +40,7 @@ from claimdesk.services.x12_envelopes import (
     settle_staged,
     stage_outbox_file,
 )
-from claimdesk.store.tier1_repository import BatchClaim, BatchRecord
+from claimdesk.store.repositories.batches import BatchClaim, BatchRecord
 from claimdesk.store.uow import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
@@ -144,9 +144,9 @@ def submit(
     report = SubmitReport()
     was_held: set[str] = set()
     with uow_factory() as uow:
-        uow.work.begin_write()
+        uow.work_items.begin_write()
         # A run that died between its commit and its rename left its 837s staged.
-        report.recovered = settle_staged(outbox, lambda n: uow.tier1.batch_named(n) is not None)
+        report.recovered = settle_staged(outbox, lambda n: uow.batches.named(n) is not None)
         claims = [c for status in SCRUBBED for c in uow.claims.with_status(status)]
         claims.sort(key=lambda c: c.claim_id)
         was_held = {c.claim_id for c in claims if c.status is ClaimStatus.HELD}
@@ -284,7 +284,7 @@ def _send(
         key = (claim_input.submitter, claim_input.receiver)
         if key not in exchanges:
             exchanges[key] = transaction_control_number(envelope, len(exchanges))
-    batch_id = uow.tier1.add_batch(
+    batch_id = uow.batches.add(
         {
             "payer_id": payer_id,
             "transaction": "837P",
@@ -319,7 +319,7 @@ def _send(
         o.claim.move_to(ClaimStatus.SUBMITTED, by=by, at=now, reason=f"batch {batch_id}: {name}")
         uow.claims.save(o.claim)
     stage_outbox_file(outbox, name, text)
-    stored = uow.tier1.batch(batch_id)
+    stored = uow.batches.get(batch_id)
     if stored is None:
         raise LookupError(f"batch {batch_id} was not stored")
     return stored

@@ -6,9 +6,10 @@ Each action is one transaction and records in the claim's history who did it, wh
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import cast
 
 from claimdesk.denials.letter import AppealFacts, appeal_letter
 from claimdesk.domain.claims import Claim, ClaimStatus, FrequencyCode
@@ -18,6 +19,7 @@ from claimdesk.domain.ledger import (
     standard_entry,
 )
 from claimdesk.domain.money import Money
+from claimdesk.domain.recovery import POSTED, REJECTED, WriteOffRequest
 from claimdesk.domain.work import Problem, WorkKind
 from claimdesk.routing.access import Role
 from claimdesk.routing.policy import RoutingPolicy, shipped_policy
@@ -32,7 +34,6 @@ from claimdesk.services.work_queue import UowFactory
 from claimdesk.services.x12_envelopes import write_outbox_file
 from claimdesk.store.uow import UnitOfWork
 
-PENDING, POSTED, REJECTED = "pending", "posted", "rejected"
 ARGUED = frozenset({WorkKind.DENIAL, WorkKind.UNDERPAYMENT})  # what a won appeal settles
 
 
@@ -62,7 +63,7 @@ def _move(
         raise Tier2Error(f"claim {claim.claim_id}: is {claim.status}, so it cannot be {why}")
     stored = len(claim.history)
     claim.move_to(target, by=by, at=at, reason=why)
-    uow.remits.save_claims([(claim, stored)])
+    uow.claims.save_many([(claim, stored)])
 
 
 # Corrected claims and voids
@@ -131,7 +132,7 @@ def corrected_claim(uow_factory: UowFactory, claim_id: str, *, by: str, now: dat
     with uow_factory() as uow:
         new = _replacement(uow, claim_id, FrequencyCode.REPLACEMENT, by, now)
         new.move_to(ClaimStatus.READY, by=by, at=now, reason=f"corrects {claim_id}")
-        uow.remits.save_claims([(new, 1)])
+        uow.claims.save_many([(new, 1)])
         _move(
             uow, _claim(uow, claim_id), ClaimStatus.CLOSED, by, now, f"replaced by {new.claim_id}"
         )
@@ -144,7 +145,7 @@ def void_claim(uow_factory: UowFactory, claim_id: str, *, by: str, now: datetime
     with uow_factory() as uow:
         new = _replacement(uow, claim_id, FrequencyCode.VOID, by, now)
         new.move_to(ClaimStatus.READY, by=by, at=now, reason=f"voids {claim_id}")
-        uow.remits.save_claims([(new, 1)])
+        uow.claims.save_many([(new, 1)])
         _move(uow, _claim(uow, claim_id), ClaimStatus.CLOSED, by, now, f"voided by {new.claim_id}")
         uow.commit()
         return new.claim_id
@@ -169,7 +170,7 @@ def start_appeal(
     settings = settings or Tier2Settings()
     with uow_factory() as uow:
         claim = _claim(uow, claim_id)
-        items = uow.work.active_of_claim(claim_id, None)
+        items = uow.work_items.active_of_claim(claim_id, None)
         denials = [i for i in items if i.kind in (WorkKind.DENIAL, WorkKind.UNDERPAYMENT)]
         if claim.status is not ClaimStatus.APPEALED and not claim.can_move_to(ClaimStatus.APPEALED):
             raise Tier2Error(f"claim {claim_id}: is {claim.status}, so it cannot be appealed")
@@ -185,8 +186,8 @@ def start_appeal(
         coverage = uow.coverages.get(claim.coverage_id) if claim.coverage_id else None
         payer = uow.payers.get(claim.payer_id)
         carcs = [c.split("-", 1)[1] for c in codes if "-" in c]
-        texts = uow.remits.code_texts("CARC", carcs)
-        level = len(uow.remits.appeals_of(claim_id)) + 1
+        texts = uow.code_texts.get_many("CARC", carcs)
+        level = len(uow.appeals.of_claim(claim_id)) + 1
         profile = uow.practice.profile()
         if not profile.get("name"):
             raise Tier2Error(
@@ -213,7 +214,7 @@ def start_appeal(
             )
         )
         path = letters / f"appeal-{claim_id}-{level}.pdf"
-        appeal_id = uow.remits.add_appeal(
+        appeal_id = uow.appeals.add(
             {
                 "claim_id": claim_id,
                 "level": level,
@@ -239,10 +240,10 @@ def start_appeal(
 
 def submit_appeal(uow_factory: UowFactory, appeal_id: int, *, on: date) -> None:
     with uow_factory() as uow:
-        appeal = uow.remits.appeal(appeal_id)
+        appeal = uow.appeals.get(appeal_id)
         if appeal is None or appeal["status"] != "drafted":
             raise Tier2Error(f"appeal {appeal_id}: no drafted appeal to submit")
-        uow.remits.update_appeal(appeal_id, {"status": "submitted", "submitted_on": on})
+        uow.appeals.update(appeal_id, {"status": "submitted", "submitted_on": on})
         uow.commit()
 
 
@@ -253,12 +254,10 @@ def decide_appeal(
     if outcome not in ("won", "lost"):
         raise Tier2Error(f"appeal {appeal_id}: outcome must be won or lost, not {outcome!r}")
     with uow_factory() as uow:
-        appeal = uow.remits.appeal(appeal_id)
+        appeal = uow.appeals.get(appeal_id)
         if appeal is None or appeal["status"] != "submitted":
             raise Tier2Error(f"appeal {appeal_id}: only a submitted appeal can be decided")
-        uow.remits.update_appeal(
-            appeal_id, {"status": "decided", "outcome": outcome, "decided_on": on}
-        )
+        uow.appeals.update(appeal_id, {"status": "decided", "outcome": outcome, "decided_on": on})
         claim = _claim(uow, appeal["claim_id"])
         if outcome == "lost":
             # The denial stands: its items stay for the next level of appeal or a write-off.
@@ -296,7 +295,7 @@ def log_follow_up(
         )
     with uow_factory() as uow:
         _claim(uow, claim_id)
-        follow_up = uow.remits.add_follow_up(
+        follow_up = uow.follow_ups.add(
             {
                 "claim_id": claim_id,
                 "at": now,
@@ -332,8 +331,8 @@ def chase(
     settings = settings or Tier2Settings()
     policy = policy or shipped_policy()
     with uow_factory() as uow:
-        waiting = uow.remits.claims_waiting_since(now - timedelta(days=settings.no_response_days))
-        claims = uow.remits.claims(waiting)
+        waiting = uow.claims.waiting_since(now - timedelta(days=settings.no_response_days))
+        claims = uow.claims.get_many(waiting)
         payers = {p.payer_id: p for p in uow.payers.list()}
         problems = [
             no_response_problem(
@@ -344,7 +343,9 @@ def chase(
             )
             for claim_id in waiting
         ]
-        made = open_many(uow, problems, now=now, policy=policy, history=uow.work.recovery_history())
+        made = open_many(
+            uow, problems, now=now, policy=policy, history=uow.work_items.recovery_history()
+        )
         inquiries = None
         if outbox is not None:
             inquiries = send_inquiries(
@@ -400,21 +401,17 @@ def request_write_off(
             raise Tier2Error(
                 f"write-off on claim {claim_id}: {amount} is more than the {owed} owed"
             )
-        request_id = uow.remits.add_write_off(
-            {
-                "claim_id": claim_id,
-                "amount": amount.amount,
-                "reason_code": reason_code.strip(),
-                "note": note,
-                "status": PENDING,
-                "requested_by": by,
-                "requested_at": now,
-                "decided_by": None,
-                "decided_at": None,
-                "entry_id": None,
-                "work_item_id": None,
-            }
+        request = uow.write_offs.add(
+            WriteOffRequest(
+                claim_id=claim_id,
+                amount=amount,
+                reason_code=reason_code.strip(),
+                note=note,
+                requested_by=by,
+                requested_at=now,
+            )
         )
+        request_id = cast(int, request.request_id)
         if amount > settings.write_off_approval_above:
             item = open_in(
                 uow,
@@ -430,13 +427,11 @@ def request_write_off(
                 ),
                 now=now,
                 policy=policy or shipped_policy(),
-                history=uow.work.recovery_history(),
+                history=uow.work_items.recovery_history(),
             )
-            uow.remits.update_write_off(
-                request_id, {"work_item_id": item.item_id if item else None}
-            )
+            uow.write_offs.save(replace(request, work_item_id=item.item_id if item else None))
         else:
-            _post_write_off(uow, claim, request_id, amount, reason_code, by, now)
+            _post_write_off(uow, claim, request, by, now)
         uow.commit()
         return request_id
 
@@ -449,19 +444,17 @@ def decide_write_off(
         user = acting_user(uow, by)
         if user.role is not Role.MANAGER:
             raise Tier2Error(f"write-off {request_id}: only a manager (Tier 3) may decide it")
-        request = uow.remits.write_off(request_id)
-        if request is None or request["status"] != PENDING:
+        request = uow.write_offs.get(request_id)
+        if request is None or not request.pending:
             raise Tier2Error(f"write-off {request_id}: no pending request")
-        claim = _claim(uow, request["claim_id"])
+        claim = _claim(uow, request.claim_id)
         if approve:
-            amount = Money(request["amount"])
+            amount = request.amount
             if amount > insurance_balance(uow, claim.claim_id):
                 raise Tier2Error(f"write-off {request_id}: the claim no longer owes {amount}")
-            _post_write_off(uow, claim, request_id, amount, request["reason_code"], by, now)
+            _post_write_off(uow, claim, request, by, now)
         else:
-            uow.remits.update_write_off(
-                request_id, {"status": REJECTED, "decided_by": by, "decided_at": now}
-            )
+            uow.write_offs.save(request.rejected(by=by, at=now))
         uow.commit()
     return POSTED if approve else REJECTED
 
@@ -469,12 +462,11 @@ def decide_write_off(
 def _post_write_off(
     uow: UnitOfWork,
     claim: Claim,
-    request_id: int,
-    amount: Money,
-    reason_code: str,
+    request: WriteOffRequest,
     by: str,
     now: datetime,
 ) -> None:
+    request_id, amount, reason_code = request.request_id, request.amount, request.reason_code
     entry = standard_entry(
         entry_id=f"write-off:{request_id}",
         kind=EntryKind.WRITE_OFF,
@@ -487,10 +479,7 @@ def _post_write_off(
         memo=reason_code,
     )
     uow.ledger.append(entry)
-    uow.remits.update_write_off(
-        request_id,
-        {"status": POSTED, "decided_by": by, "decided_at": now, "entry_id": entry.entry_id},
-    )
+    uow.write_offs.save(request.posted(by=by, at=now, entry_id=entry.entry_id))
     if not insurance_balance(uow, claim.claim_id):
         if claim.can_move_to(ClaimStatus.CLOSED):
             _move(uow, claim, ClaimStatus.CLOSED, by, now, f"written off ({reason_code})")

@@ -8,8 +8,8 @@ from datetime import datetime
 
 from claimdesk.routing.access import AccessError, Role, allowed_queues, check_add, check_grant
 from claimdesk.routing.policy import RoutingPolicy
+from claimdesk.store.repositories.users import User
 from claimdesk.store.uow import UnitOfWork
-from claimdesk.store.work_repository import User
 
 UowFactory = Callable[[], UnitOfWork]
 
@@ -36,7 +36,7 @@ class Person:
 
 
 def acting_user(uow: UnitOfWork, user_id: str) -> User:
-    user = uow.work.user(user_id)
+    user = uow.users.get(user_id)
     if user is None:
         raise UserError(f"user {user_id!r}: no such user; add them with 'claimdesk users add'")
     if not user.active:
@@ -45,7 +45,7 @@ def acting_user(uow: UnitOfWork, user_id: str) -> User:
 
 
 def queues_of(uow: UnitOfWork, user: User, policy: RoutingPolicy) -> tuple[str, ...]:
-    return allowed_queues(user.role, uow.work.grants(user.user_id), policy)
+    return allowed_queues(user.role, uow.users.grants(user.user_id), policy)
 
 
 def add_user(
@@ -55,15 +55,15 @@ def add_user(
     if not user_id.strip() or not name.strip():
         raise UserError("a user needs a non-empty user id and name")
     with uow_factory() as uow:
-        if uow.work.count_users() == 0:
+        if uow.users.count() == 0:
             if role is not Role.ADMIN or by != user_id:
                 raise AccessError("the first user must be an admin who adds themself (--by)")
         else:
             check_add(acting_user(uow, by).role, role)
-        if uow.work.user(user_id) is not None:
+        if uow.users.get(user_id) is not None:
             raise UserError(f"user {user_id!r}: already exists")
         user = User(user_id, name.strip(), role, True, now, by)
-        uow.work.add_user(user)
+        uow.users.add(user)
         uow.commit()
         return user
 
@@ -84,7 +84,7 @@ def grant_queue(
         check_grant(manager.role, person.role, queue, policy)
         if queue in queues_of(uow, person, policy):
             return False
-        uow.work.grant(user_id, queue, by, now)
+        uow.users.grant(user_id, queue, by, now)
         uow.commit()
         return True
 
@@ -92,6 +92,6 @@ def grant_queue(
 def list_people(uow_factory: UowFactory, policy: RoutingPolicy) -> list[Person]:
     with uow_factory() as uow:
         return [
-            Person(user, uow.work.grants(user.user_id), queues_of(uow, user, policy))
-            for user in uow.work.users()
+            Person(user, uow.users.grants(user.user_id), queues_of(uow, user, policy))
+            for user in uow.users.list()
         ]

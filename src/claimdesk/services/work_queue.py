@@ -31,8 +31,8 @@ from claimdesk.routing.policy import TIERS, RoutingPolicy
 from claimdesk.routing.triage import new_item, successor
 from claimdesk.services.practice import practice_date
 from claimdesk.services.users import acting_user, queues_of
+from claimdesk.store.queries.productivity import ProductivityRow, productivity_rows
 from claimdesk.store.uow import UnitOfWork
-from claimdesk.store.work_repository import ProductivityRow
 
 UowFactory = Callable[[], UnitOfWork]
 
@@ -54,12 +54,12 @@ def open_item(
     """The active item for ``problem``: the existing one, or a new routed and scored item."""
     for _ in range(2):
         with uow_factory() as uow:
-            uow.work.begin_write()
+            uow.work_items.begin_write()
             if problem.claim_id is not None:
-                existing = uow.work.active_for(problem.claim_id, problem.problem_key)
+                existing = uow.work_items.active_for(problem.claim_id, problem.problem_key)
                 if existing is not None:
                     return Opened(existing, created=False)
-                failures = uow.work.occurrences(problem.claim_id, problem.problem_key) + 1
+                failures = uow.work_items.occurrences(problem.claim_id, problem.problem_key) + 1
             else:
                 failures = 1
             item = new_item(
@@ -69,10 +69,10 @@ def open_item(
                 today=practice_date(uow, now),
                 by=by,
                 policy=policy,
-                history=uow.work.recovery_history(),
+                history=uow.work_items.recovery_history(),
             )
             try:
-                uow.work.add(item)
+                uow.work_items.add(item)
                 uow.commit()
             except IntegrityError:
                 # Another process opened the same problem first; the next round returns it.
@@ -91,7 +91,7 @@ def solve_problem(
 ) -> list[int]:
     """Close the claim's active items (for one problem, or all) because the problem is gone."""
     with uow_factory() as uow:
-        uow.work.begin_write()
+        uow.work_items.begin_write()
         closed = solve_in(uow, claim_id, now=now, reason=reason, problem_key=problem_key)
         uow.commit()
         return closed
@@ -108,12 +108,12 @@ def solve_in(
 ) -> list[int]:
     """``solve_problem`` inside the caller's transaction; items ``keep`` picks stay open."""
     closed = []
-    for item in uow.work.active_of_claim(claim_id, problem_key):
+    for item in uow.work_items.active_of_claim(claim_id, problem_key):
         if keep(item):
             continue
         event = item.close(SYSTEM, now, Outcome.PROBLEM_SOLVED)
         note = HistoryEvent(now, SYSTEM, "note", item.status, item.status, reason)
-        uow.work.update(item, [event, note])
+        uow.work_items.update(item, [event, note])
         closed.append(item.item_id)
     return [item_id for item_id in closed if item_id is not None]
 
@@ -135,21 +135,21 @@ def next_item(
     ``tier`` limits the hand-out to that tier's queues among those the user may work.
     """
     with uow_factory() as uow:
-        uow.work.return_expired(now)
+        uow.work_items.return_expired(now)
         user = acting_user(uow, user_id)
         if user.role is Role.AUDITOR:
             raise AccessError(f"user {user_id!r} is an auditor: read-only, takes no items")
         tiers = policy.queues()
         queues = [q for q in queues_of(uow, user, policy) if tier is None or tiers.get(q) == tier]
-        for queue, _top in uow.work.queue_tops(queues):
-            item_id = uow.work.claim_top(queue)
+        for queue, _top in uow.work_items.queue_tops(queues):
+            item_id = uow.work_items.claim_top(queue)
             if item_id is None:
                 continue
-            item = uow.work.get(item_id, with_history=False)
+            item = uow.work_items.get(item_id, with_history=False)
             if item is None:
                 raise ItemNotFoundError(item_id)
             event = item.take(user_id, now, lease or policy.lease)
-            uow.work.update(item, [event])
+            uow.work_items.update(item, [event])
             uow.commit()
             return item
         uow.commit()
@@ -158,8 +158,8 @@ def next_item(
 
 def _held(uow: UnitOfWork, item_id: int) -> WorkItem:
     """The item, locked for this transaction (must be the transaction's first statement)."""
-    uow.work.begin_write()
-    item = uow.work.get_for_update(item_id)
+    uow.work_items.begin_write()
+    item = uow.work_items.get_for_update(item_id)
     if item is None:
         raise ItemNotFoundError(item_id)
     return item
@@ -170,7 +170,7 @@ def renew(
 ) -> WorkItem:
     with uow_factory() as uow:
         item = _held(uow, item_id)
-        uow.work.update(item, [item.renew(user_id, now, policy.lease)])
+        uow.work_items.update(item, [item.renew(user_id, now, policy.lease)])
         uow.commit()
         return item
 
@@ -178,7 +178,7 @@ def renew(
 def release(uow_factory: UowFactory, item_id: int, user_id: str, *, now: datetime) -> WorkItem:
     with uow_factory() as uow:
         item = _held(uow, item_id)
-        uow.work.update(item, [item.release(user_id, now)])
+        uow.work_items.update(item, [item.release(user_id, now)])
         uow.commit()
         return item
 
@@ -188,7 +188,7 @@ def snooze(
 ) -> WorkItem:
     with uow_factory() as uow:
         item = _held(uow, item_id)
-        uow.work.update(item, [item.snooze(user_id, now, until)])
+        uow.work_items.update(item, [item.snooze(user_id, now, until)])
         uow.commit()
         return item
 
@@ -199,7 +199,7 @@ def add_note(
     with uow_factory() as uow:
         item = _held(uow, item_id)
         acting_user(uow, user_id)
-        uow.work.update(item, [item.note(user_id, now, text)])
+        uow.work_items.update(item, [item.note(user_id, now, text)])
         uow.commit()
         return item
 
@@ -222,7 +222,9 @@ def close(
                 f"{item.label}: {action.value} is not an action for a {item.kind.value} item; "
                 f"allowed: {', '.join(a.value for a in allowed)}"
             )
-        uow.work.update(item, [item.close(user_id, now, outcome, resolved=resolved, action=action)])
+        uow.work_items.update(
+            item, [item.close(user_id, now, outcome, resolved=resolved, action=action)]
+        )
         uow.commit()
         return item
 
@@ -253,9 +255,9 @@ def escalate(
 def _escalate(
     uow: UnitOfWork, item: WorkItem, moved: Escalation, now: datetime, by: str
 ) -> WorkItem:
-    uow.work.update(item, [item.escalate(by, now, f"to {moved.to_queue}: {moved.reason}")])
+    uow.work_items.update(item, [item.escalate(by, now, f"to {moved.to_queue}: {moved.reason}")])
     following = successor(item, moved, now, by)
-    uow.work.add(following)
+    uow.work_items.add(following)
     return following
 
 
@@ -265,9 +267,9 @@ def escalate_overdue(
     """Move every item past its tier's SLA up one tier; the successors, in order."""
     moved_items = []
     with uow_factory() as uow:
-        uow.work.begin_write()
+        uow.work_items.begin_write()
         for tier in TIERS:
-            for item_id in uow.work.overdue(tier, sla_cutoff(tier, now, policy)):
+            for item_id in uow.work_items.overdue(tier, sla_cutoff(tier, now, policy)):
                 item = _held(uow, item_id)
                 moved = escalation_for(
                     tier=item.tier,
@@ -285,7 +287,7 @@ def escalate_overdue(
 
 def show(uow_factory: UowFactory, item_id: int) -> WorkItem:
     with uow_factory() as uow:
-        item = uow.work.get(item_id)
+        item = uow.work_items.get(item_id)
         if item is None:
             raise ItemNotFoundError(item_id)
         return item
@@ -302,12 +304,12 @@ def list_queue(
     """A page of items of ``queues`` in hand-out order (keyset paging with ``after``)."""
     with uow_factory() as uow:
         if after is None and len(statuses) == 1:
-            return uow.work.page_per_queue(queues, statuses[0], limit)
-        return uow.work.page(queues, statuses, limit, after)
+            return uow.work_items.page_per_queue(queues, statuses[0], limit)
+        return uow.work_items.page(queues, statuses, limit, after)
 
 
 def productivity(
     uow_factory: UowFactory, *, start: datetime, end: datetime
 ) -> list[ProductivityRow]:
     with uow_factory() as uow:
-        return uow.work.productivity(start, end)
+        return productivity_rows(uow.read, start, end)

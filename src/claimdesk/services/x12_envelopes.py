@@ -28,7 +28,7 @@ from claimdesk.store.uow import UnitOfWork
 def next_envelope(
     uow: UnitOfWork, *, sender_id: str, receiver_id: str, created: datetime, production: bool
 ) -> Envelope:
-    number = uow.tier1.next_number(f"isa:{sender_id}")
+    number = uow.batches.next_number(f"isa:{sender_id}")
     return Envelope(
         sender_id=sender_id,
         receiver_id=receiver_id,

@@ -5,66 +5,184 @@
         uow.commit()
 
 Leaving the block without :meth:`UnitOfWork.commit` (or by an exception) rolls everything back.
+
+Repositories are built on first use within the open unit of work, so a use case that touches
+only work items builds one repository, not all of them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cached_property
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from claimdesk.store.ledger_repository import LedgerRepository
-from claimdesk.store.practice_repository import PracticeRepository
-from claimdesk.store.remit_repository import RemitRepository
-from claimdesk.store.repositories import (
-    ClaimRepository,
+from claimdesk.store.repositories.appeals import AppealRepository
+from claimdesk.store.repositories.audit import AuditRepository
+from claimdesk.store.repositories.batches import BatchRepository
+from claimdesk.store.repositories.claims import ClaimRepository
+from claimdesk.store.repositories.code_texts import CodeTextRepository
+from claimdesk.store.repositories.coverages import CoverageRepository
+from claimdesk.store.repositories.eligibility import EligibilityRepository
+from claimdesk.store.repositories.encounters import EncounterRepository
+from claimdesk.store.repositories.estimates import EstimateRepository
+from claimdesk.store.repositories.files_read import FileReadRepository
+from claimdesk.store.repositories.follow_ups import FollowUpRepository
+from claimdesk.store.repositories.ledger import LedgerRepository
+from claimdesk.store.repositories.patients import GuarantorRepository, PatientRepository
+from claimdesk.store.repositories.plan_tiers import PlanTierRepository
+from claimdesk.store.repositories.practice import PracticeRepository
+from claimdesk.store.repositories.reference import (
     ContractRateRepository,
-    CoverageRepository,
-    EncounterRepository,
     FacilityRepository,
     FeeScheduleRepository,
-    GuarantorRepository,
-    PatientRepository,
     PayerRepository,
     ProviderRepository,
 )
-from claimdesk.store.tier1_repository import Tier1Repository
-from claimdesk.store.web_repository import WebRepository
-from claimdesk.store.work_repository import WorkRepository
+from claimdesk.store.repositories.remittances import RemittanceRepository
+from claimdesk.store.repositories.sessions import SessionRepository
+from claimdesk.store.repositories.users import UserRepository
+from claimdesk.store.repositories.work_items import WorkItemRepository
+from claimdesk.store.repositories.write_offs import WriteOffRepository
 
 
 class UnitOfWork:
-    payers: PayerRepository
-    providers: ProviderRepository
-    facilities: FacilityRepository
-    guarantors: GuarantorRepository
-    patients: PatientRepository
-    coverages: CoverageRepository
-    fee_schedule: FeeScheduleRepository
-    contracts: ContractRateRepository
-    encounters: EncounterRepository
-    claims: ClaimRepository
-    ledger: LedgerRepository
-    work: WorkRepository
-    remits: RemitRepository
-    web: WebRepository
-    tier1: Tier1Repository
-    practice: PracticeRepository
-
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
         self._session: Session | None = None
         self._committed = False
 
-    @property
-    def session(self) -> Session:
-        """The open session, for services that issue bulk statements of their own."""
+    def _open(self) -> Session:
         if self._session is None:
             raise RuntimeError("the unit of work is not open; use it in a with block")
         return self._session
+
+    @property
+    def session(self) -> Session:
+        return self._open()
+
+    @property
+    def read(self) -> Connection:
+        """The transaction's connection, for the read-only queries of ``claimdesk.store.queries``:
+        they see what this unit of work wrote and take no repository."""
+        return self._open().connection()
+
+    # Reference data.
+
+    @cached_property
+    def payers(self) -> PayerRepository:
+        return PayerRepository(self._open())
+
+    @cached_property
+    def providers(self) -> ProviderRepository:
+        return ProviderRepository(self._open())
+
+    @cached_property
+    def facilities(self) -> FacilityRepository:
+        return FacilityRepository(self._open())
+
+    @cached_property
+    def fee_schedule(self) -> FeeScheduleRepository:
+        return FeeScheduleRepository(self._open())
+
+    @cached_property
+    def contracts(self) -> ContractRateRepository:
+        return ContractRateRepository(self._open())
+
+    @cached_property
+    def plan_tiers(self) -> PlanTierRepository:
+        return PlanTierRepository(self._open())
+
+    @cached_property
+    def code_texts(self) -> CodeTextRepository:
+        return CodeTextRepository(self._open())
+
+    @cached_property
+    def practice(self) -> PracticeRepository:
+        return PracticeRepository(self._open())
+
+    # Patients, their coverages and encounters.
+
+    @cached_property
+    def guarantors(self) -> GuarantorRepository:
+        return GuarantorRepository(self._open())
+
+    @cached_property
+    def patients(self) -> PatientRepository:
+        return PatientRepository(self._open())
+
+    @cached_property
+    def coverages(self) -> CoverageRepository:
+        return CoverageRepository(self._open())
+
+    @cached_property
+    def encounters(self) -> EncounterRepository:
+        return EncounterRepository(self._open())
+
+    # Claims and money.
+
+    @cached_property
+    def claims(self) -> ClaimRepository:
+        return ClaimRepository(self._open(), self.encounters)
+
+    @cached_property
+    def ledger(self) -> LedgerRepository:
+        return LedgerRepository(self._open())
+
+    @cached_property
+    def eligibility(self) -> EligibilityRepository:
+        return EligibilityRepository(self._open())
+
+    @cached_property
+    def estimates(self) -> EstimateRepository:
+        return EstimateRepository(self._open())
+
+    @cached_property
+    def batches(self) -> BatchRepository:
+        return BatchRepository(self._open())
+
+    @cached_property
+    def files_read(self) -> FileReadRepository:
+        return FileReadRepository(self._open())
+
+    @cached_property
+    def remittances(self) -> RemittanceRepository:
+        return RemittanceRepository(self._open())
+
+    # Recovery (Tier 2).
+
+    @cached_property
+    def appeals(self) -> AppealRepository:
+        return AppealRepository(self._open())
+
+    @cached_property
+    def write_offs(self) -> WriteOffRepository:
+        return WriteOffRepository(self._open())
+
+    @cached_property
+    def follow_ups(self) -> FollowUpRepository:
+        return FollowUpRepository(self._open())
+
+    # Work and people.
+
+    @cached_property
+    def work_items(self) -> WorkItemRepository:
+        return WorkItemRepository(self._open())
+
+    @cached_property
+    def users(self) -> UserRepository:
+        return UserRepository(self._open())
+
+    @cached_property
+    def sessions(self) -> SessionRepository:
+        return SessionRepository(self._open())
+
+    @cached_property
+    def audit(self) -> AuditRepository:
+        return AuditRepository(self._open())
 
     def __enter__(self) -> Self:
         if self._session is not None:
@@ -72,30 +190,14 @@ class UnitOfWork:
         session = self._session_factory()
         session.begin()
         self._session = session
-        self.payers = PayerRepository(session)
-        self.providers = ProviderRepository(session)
-        self.facilities = FacilityRepository(session)
-        self.guarantors = GuarantorRepository(session)
-        self.patients = PatientRepository(session)
-        self.coverages = CoverageRepository(session)
-        self.fee_schedule = FeeScheduleRepository(session)
-        self.contracts = ContractRateRepository(session)
-        self.encounters = EncounterRepository(session)
-        self.claims = ClaimRepository(session, self.encounters)
-        self.ledger = LedgerRepository(session)
-        self.work = WorkRepository(session)
-        self.remits = RemitRepository(session, self.encounters)
-        self.web = WebRepository(session)
-        self.tier1 = Tier1Repository(session)
-        self.practice = PracticeRepository(session)
         return self
 
     def commit(self) -> None:
-        self.session.commit()
+        self._open().commit()
         self._committed = True
 
     def rollback(self) -> None:
-        self.session.rollback()
+        self._open().rollback()
 
     def __exit__(
         self,
@@ -103,7 +205,7 @@ class UnitOfWork:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        session = self.session
+        session = self._open()
         try:
             if exc_type is not None or not self._committed:
                 session.rollback()

@@ -5,14 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from claimdesk.store import (
-    remit_tables,  # noqa: F401  (registers the remittance tables on Base)
-    tier1_tables,  # noqa: F401  (registers the Tier 1 tables on Base)
-    web_tables,  # noqa: F401  (registers the web desk tables on Base)
-    work_tables,  # noqa: F401  (registers the work-queue tables on Base)
-)
 from claimdesk.store.engine import make_engine
-from claimdesk.store.tables import Base
+from claimdesk.store.tables.base import Base  # the package registers every table on Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from claimdesk.domain.practice import PracticeProfile
-from claimdesk.store.practice_tables import PracticeSettingRow
+from claimdesk.store.tables.practice import PracticeSettingRow
 
 
 class PracticeRepository:

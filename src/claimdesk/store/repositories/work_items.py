@@ -1,23 +1,21 @@
-"""Work items, people and queue grants in the database, including the hand-out queries.
+"""Work items and their history, including the hand-out queries.
 
 The hand-out reads the top of one queue at a time from ``ix_work_items_hand_out`` (status, queue,
 priority, id), so its cost does not grow with the number of open items. On PostgreSQL the row is
 claimed with ``FOR UPDATE SKIP LOCKED``; SQLite has no row locks, so the service starts the
-transaction with ``BEGIN IMMEDIATE`` (see :meth:`WorkRepository.begin_write`), which takes SQLite's
-single write lock first.
+transaction with ``BEGIN IMMEDIATE`` (see
+:meth:`WorkItemRepository.begin_write`), which takes SQLite's single write lock first.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Row,
     and_,
     func,
     insert,
@@ -39,41 +37,18 @@ from claimdesk.domain.work import (
     WorkKind,
     WorkStatus,
 )
-from claimdesk.routing.access import Role
 from claimdesk.routing.score import CategoryRecord
 from claimdesk.store.bulk import bulk_insert
 from claimdesk.store.engine import SQLITE_BEGIN_OPTION
-from claimdesk.store.tables import table_of
-from claimdesk.store.work_tables import QueueGrantRow, UserRow, WorkHistoryRow, WorkItemRow
+from claimdesk.store.repositories.sql import chunks
+from claimdesk.store.tables.base import table_of
+from claimdesk.store.tables.work_items import WorkHistoryRow, WorkItemRow
 
 ITEMS = table_of(WorkItemRow)
 HISTORY = table_of(WorkHistoryRow)
-USERS = table_of(UserRow)
-GRANTS = table_of(QueueGrantRow)
 ACTIVE = tuple(s.value for s in (WorkStatus.OPEN, WorkStatus.IN_PROGRESS, WorkStatus.SNOOZED))
 # Leases and snoozes returned per hand-out: bounded, so one call never does unbounded work.
 SWEEP_LIMIT = 200
-
-
-@dataclass(frozen=True, slots=True)
-class User:
-    user_id: str
-    name: str
-    role: Role
-    active: bool
-    created_at: datetime
-    created_by: str
-
-
-@dataclass(frozen=True, slots=True)
-class ProductivityRow:
-    day: date
-    person: str
-    queue: str
-    tier: int
-    closed: int
-    resolved: Money
-    average_age_days: Decimal
 
 
 def open_key(claim_id: str | None, problem_key: str) -> str | None:
@@ -198,7 +173,7 @@ def _hand_out_order() -> tuple[ColumnElement[Any], ...]:
     return (ITEMS.c.priority.desc(), ITEMS.c.id.desc())
 
 
-class WorkRepository:
+class WorkItemRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
         self._writing = False  # one repository per unit of work, so per transaction
@@ -206,50 +181,6 @@ class WorkRepository:
     @property
     def _postgres(self) -> bool:
         return self._session.get_bind().dialect.name == "postgresql"
-
-    # People and grants.
-
-    def add_user(self, user: User) -> None:
-        self._session.execute(
-            insert(USERS).values(
-                user_id=user.user_id,
-                name=user.name,
-                role=user.role.value,
-                active=user.active,
-                created_at=user.created_at,
-                created_by=user.created_by,
-            )
-        )
-
-    def user(self, user_id: str) -> User | None:
-        row = self._session.execute(select(USERS).where(USERS.c.user_id == user_id)).first()
-        return None if row is None else self._user_of(row)
-
-    def users(self) -> list[User]:
-        rows = self._session.execute(select(USERS).order_by(USERS.c.user_id))
-        return [self._user_of(row) for row in rows]
-
-    def count_users(self) -> int:
-        return self._session.execute(select(func.count()).select_from(USERS)).scalar_one()
-
-    @staticmethod
-    def _user_of(row: Row[Any]) -> User:
-        return User(
-            row.user_id, row.name, Role(row.role), row.active, row.created_at, row.created_by
-        )
-
-    def grant(self, user_id: str, queue: str, by: str, at: datetime) -> bool:
-        """Allow ``user_id`` to work ``queue``; False when it was already allowed."""
-        if queue in self.grants(user_id):
-            return False
-        self._session.execute(
-            insert(GRANTS).values(user_id=user_id, queue=queue, granted_by=by, granted_at=at)
-        )
-        return True
-
-    def grants(self, user_id: str) -> tuple[str, ...]:
-        query = select(GRANTS.c.queue).where(GRANTS.c.user_id == user_id).order_by(GRANTS.c.queue)
-        return tuple(self._session.execute(query).scalars())
 
     # Items.
 
@@ -506,43 +437,18 @@ class WorkRepository:
         # cents into dollars: scaling here again made the sums 100 times too small.
         return Money(0) if value is None else Money(value)
 
-    def productivity(self, start: datetime, end: datetime) -> list[ProductivityRow]:
-        """Items closed by people in [start, end), per day, person, queue and tier."""
-        closed_at = ITEMS.c.closed_at
-        person_closed = and_(
-            ITEMS.c.status == WorkStatus.DONE.value,
-            closed_at >= start,
-            closed_at < end,
-            ITEMS.c.closed_by != SYSTEM,
-        )
-        query = (
-            select(
-                ITEMS.c.closed_by,
-                ITEMS.c.queue,
-                ITEMS.c.tier,
-                ITEMS.c.created_at,
-                closed_at,
-                ITEMS.c.resolved_amount,
-            )
-            .where(person_closed)
-            .order_by(closed_at)
-        )
-        groups: dict[tuple[date, str, str, int], list[tuple[Money, Decimal]]] = {}
-        for person, queue, tier, created, closed, resolved in self._session.execute(query):
-            age = Decimal((closed - created).total_seconds()) / Decimal(86400)
-            money = Money(0) if resolved is None else Money(resolved)
-            groups.setdefault((closed.date(), person, queue, tier), []).append((money, age))
-        return [
-            ProductivityRow(
-                day=key[0],
-                person=key[1],
-                queue=key[2],
-                tier=key[3],
-                closed=len(values),
-                resolved=sum((money for money, _ in values), Money(0)),
-                average_age_days=(
-                    sum((age for _, age in values), Decimal(0)) / len(values)
-                ).quantize(Decimal("0.01")),
-            )
-            for key, values in sorted(groups.items())
-        ]
+    def on_claims(self, claim_ids: Sequence[str]) -> dict[tuple[str, str], tuple[bool, int]]:
+        """Per (claim, problem key) with work items: whether one is active, and how many were
+        opened (escalation successors not counted, as in ``occurrences``)."""
+        found: dict[tuple[str, str], tuple[bool, int]] = {}
+        for chunk in chunks(sorted(set(claim_ids))):
+            query = select(
+                ITEMS.c.claim_id, ITEMS.c.problem_key, ITEMS.c.open_key, ITEMS.c.escalated_from
+            ).where(ITEMS.c.claim_id.in_(chunk))
+            for claim_id, problem_key, key, escalated_from in self._session.execute(query):
+                active, count = found.get((claim_id, problem_key), (False, 0))
+                found[(claim_id, problem_key)] = (
+                    active or key is not None,
+                    count + (escalated_from is None),
+                )
+        return found

@@ -25,8 +25,9 @@ from claimdesk.domain.ledger import (
 )
 from claimdesk.domain.money import Money
 from claimdesk.store import rows
-from claimdesk.store.repositories import chunks, insert_rows
-from claimdesk.store.tables import LedgerEntryRow, LedgerPostingRow, table_of
+from claimdesk.store.repositories.sql import chunks, insert_rows
+from claimdesk.store.tables.base import table_of
+from claimdesk.store.tables.ledger import LedgerEntryRow, LedgerPostingRow
 
 # The default query: every receivable posting, whoever it is about.
 RECEIVABLES_ONLY = BalanceQuery()

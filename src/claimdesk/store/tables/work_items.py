@@ -1,4 +1,4 @@
-"""Tables for the work queues: people, their extra queues, work items and item history.
+"""Work items and their history.
 
 Work items refer to claims, patients and remittances by their keys without foreign keys: an item
 may concern a remittance or a payment that matches no claim yet, and the queue must accept it.
@@ -9,36 +9,21 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from claimdesk.store.tables import NAME_LEN, Base
+from claimdesk.store.tables.base import (
+    QUEUE_LEN,
+    USER_LEN,
+    Base,
+)
 from claimdesk.store.types import ScaledDecimal
-
-USER_LEN = 80
-QUEUE_LEN = 40
-
-
-class UserRow(Base):
-    __tablename__ = "users"
-
-    user_id: Mapped[str] = mapped_column(String(USER_LEN), primary_key=True)
-    name: Mapped[str] = mapped_column(String(NAME_LEN))
-    role: Mapped[str] = mapped_column(String(20))
-    active: Mapped[bool]
-    created_at: Mapped[datetime]
-    created_by: Mapped[str] = mapped_column(String(USER_LEN))
-
-
-class QueueGrantRow(Base):
-    """An extra queue a manager allowed a person to work."""
-
-    __tablename__ = "queue_grants"
-
-    user_id: Mapped[str] = mapped_column(ForeignKey("users.user_id"), primary_key=True)
-    queue: Mapped[str] = mapped_column(String(QUEUE_LEN), primary_key=True)
-    granted_by: Mapped[str] = mapped_column(String(USER_LEN))
-    granted_at: Mapped[datetime]
 
 
 class WorkItemRow(Base):

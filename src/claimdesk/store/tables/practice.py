@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import (
+    String,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from claimdesk.store.tables import Base
-from claimdesk.store.work_tables import USER_LEN
+from claimdesk.store.tables.base import (
+    USER_LEN,
+    Base,
+)
 
 
 class PracticeSettingRow(Base):

@@ -1,0 +1,1 @@
+"""The read side: reporting and search queries in SQLAlchemy Core, on ``uow.read``."""

@@ -1,0 +1,229 @@
+"""Submission batches (837 files) with their claims, and the X12 control numbers they use."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.orm import Session
+
+from claimdesk.domain.money import Money
+from claimdesk.store.tables.base import table_of
+from claimdesk.store.tables.batches import (
+    BatchClaimRow,
+    ControlNumberRow,
+    SubmissionBatchRow,
+)
+
+BATCHES = table_of(SubmissionBatchRow)
+
+
+BATCH_CLAIMS = table_of(BatchClaimRow)
+
+
+COUNTERS = table_of(ControlNumberRow)
+
+
+@dataclass(frozen=True, slots=True)
+class BatchRecord:
+    batch_id: int
+    payer_id: str
+    transaction: str
+    file_name: str
+    sender_id: str
+    receiver_id: str
+    interchange_control_number: int
+    group_control_number: int
+    created_at: datetime
+    scrubbed: int
+    clean: int
+    held: int
+    submitted: int
+    total_charge: Money
+    accepted: int
+    rejected: int
+
+    @property
+    def clean_claim_rate(self) -> Decimal | None:
+        """Claims that passed every edit / claims scrubbed (HFMA clean claim rate)."""
+        return None if not self.scrubbed else Decimal(self.clean) / Decimal(self.scrubbed)
+
+    @property
+    def first_pass_acceptance(self) -> Decimal | None:
+        """Claims accepted on first submission / claims acknowledged so far."""
+        answered = self.accepted + self.rejected
+        return None if not answered else Decimal(self.accepted) / Decimal(answered)
+
+    def as_json(self) -> dict[str, object]:
+        rate, acceptance = self.clean_claim_rate, self.first_pass_acceptance
+        return {
+            "batch_id": self.batch_id,
+            "payer_id": self.payer_id,
+            "transaction": self.transaction,
+            "file": self.file_name,
+            "interchange_control_number": self.interchange_control_number,
+            "scrubbed": self.scrubbed,
+            "clean": self.clean,
+            "held": self.held,
+            "submitted": self.submitted,
+            "total_charge": str(self.total_charge),
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "clean_claim_rate": None if rate is None else str(round(rate, 4)),
+            "first_pass_acceptance": None if acceptance is None else str(round(acceptance, 4)),
+        }
+
+
+def _batch_of(row: Any) -> BatchRecord:
+    return BatchRecord(
+        batch_id=row.id,
+        payer_id=row.payer_id,
+        transaction=row.transaction,
+        file_name=row.file_name,
+        sender_id=row.sender_id,
+        receiver_id=row.receiver_id,
+        interchange_control_number=row.interchange_control_number,
+        group_control_number=row.group_control_number,
+        created_at=row.created_at,
+        scrubbed=row.scrubbed,
+        clean=row.clean,
+        held=row.held,
+        submitted=row.submitted,
+        total_charge=Money(row.total_charge),
+        accepted=row.accepted,
+        rejected=row.rejected,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class BatchClaim:
+    batch_id: int
+    claim_id: str
+    transaction_control_number: str
+    charge: Money
+    outcome: str  # submitted, accepted, rejected
+    reason: str
+
+
+class BatchRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def next_number(self, name: str) -> int:
+        """The next value of counter ``name`` (1 first); the row stays locked until commit."""
+        current = self._session.execute(
+            select(COUNTERS.c.last_value).where(COUNTERS.c.name == name).with_for_update()
+        ).scalar_one_or_none()
+        if current is None:
+            self._session.execute(insert(COUNTERS).values(name=name, last_value=1))
+            return 1
+        self._session.execute(
+            update(COUNTERS).where(COUNTERS.c.name == name).values(last_value=current + 1)
+        )
+        return int(current) + 1
+
+    def add(self, values: dict[str, Any], claims: Iterable[BatchClaim]) -> int:
+        batch_id = int(
+            self._session.execute(
+                insert(BATCHES).values(accepted=0, rejected=0, **values).returning(BATCHES.c.id)
+            ).scalar_one()
+        )
+        self._session.execute(
+            insert(BATCH_CLAIMS),
+            [
+                {
+                    "batch_id": batch_id,
+                    "claim_id": c.claim_id,
+                    "transaction_control_number": c.transaction_control_number,
+                    "charge": c.charge.amount,
+                    "outcome": c.outcome,
+                    "outcome_at": None,
+                    "reason": c.reason,
+                }
+                for c in claims
+            ],
+        )
+        return batch_id
+
+    def get(self, batch_id: int) -> BatchRecord | None:
+        row = self._session.execute(select(BATCHES).where(BATCHES.c.id == batch_id)).first()
+        return None if row is None else _batch_of(row)
+
+    def list(self) -> builtins.list[BatchRecord]:
+        return [_batch_of(r) for r in self._session.execute(select(BATCHES).order_by(BATCHES.c.id))]
+
+    def named(self, file_name: str) -> BatchRecord | None:
+        row = self._session.execute(select(BATCHES).where(BATCHES.c.file_name == file_name)).first()
+        return None if row is None else _batch_of(row)
+
+    def by_group(self, sender_id: str, group_control_number: int) -> BatchRecord | None:
+        """The batch a 999 answers: its sender's GS06 (echoed in AK102)."""
+        row = self._session.execute(
+            select(BATCHES).where(
+                BATCHES.c.sender_id == sender_id,
+                BATCHES.c.group_control_number == group_control_number,
+            )
+        ).first()
+        return None if row is None else _batch_of(row)
+
+    def claims_of(self, batch_id: int) -> builtins.list[BatchClaim]:
+        rows = self._session.execute(
+            select(BATCH_CLAIMS)
+            .where(BATCH_CLAIMS.c.batch_id == batch_id)
+            .order_by(BATCH_CLAIMS.c.claim_id)
+        )
+        return [_batch_claim_of(row) for row in rows]
+
+    def latest_claim(self, claim_id: str) -> BatchClaim | None:
+        """The claim's entry in the last batch that carried it."""
+        row = self._session.execute(
+            select(BATCH_CLAIMS)
+            .where(BATCH_CLAIMS.c.claim_id == claim_id)
+            .order_by(BATCH_CLAIMS.c.batch_id.desc())
+            .limit(1)
+        ).first()
+        return None if row is None else _batch_claim_of(row)
+
+    def record_outcome(
+        self, batch_id: int, claim_id: str, outcome: str, *, at: datetime, reason: str
+    ) -> None:
+        """The first acknowledgment decides; the batch's counts follow it."""
+        self._session.execute(
+            update(BATCH_CLAIMS)
+            .where(BATCH_CLAIMS.c.batch_id == batch_id, BATCH_CLAIMS.c.claim_id == claim_id)
+            .values(outcome=outcome, outcome_at=at, reason=reason)
+        )
+        counts: dict[str, int] = {
+            outcome: int(count)
+            for outcome, count in self._session.execute(
+                select(BATCH_CLAIMS.c.outcome, func.count())
+                .where(BATCH_CLAIMS.c.batch_id == batch_id)
+                .group_by(BATCH_CLAIMS.c.outcome)
+            )
+        }
+        self._session.execute(
+            update(BATCHES)
+            .where(BATCHES.c.id == batch_id)
+            .values(accepted=counts.get("accepted", 0), rejected=counts.get("rejected", 0))
+        )
+
+
+def _batch_claim_of(row: Any) -> BatchClaim:
+    return BatchClaim(
+        batch_id=row.batch_id,
+        claim_id=row.claim_id,
+        transaction_control_number=row.transaction_control_number,
+        charge=Money(row.charge),
+        outcome=row.outcome,
+        reason=row.reason,
+    )

@@ -1,0 +1,82 @@
+"""Web sessions, stored by the digest of their token."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import (
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.orm import Session
+
+from claimdesk.store.tables.base import table_of
+from claimdesk.store.tables.sessions import WebSessionRow
+
+SESSIONS = table_of(WebSessionRow)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSession:
+    token_digest: str
+    user_id: str
+    csrf_token: str
+    created_at: datetime
+    last_seen_at: datetime
+    ended_at: datetime | None
+
+
+class SessionRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, session: StoredSession) -> None:
+        self._session.execute(
+            insert(SESSIONS).values(
+                token_digest=session.token_digest,
+                user_id=session.user_id,
+                csrf_token=session.csrf_token,
+                created_at=session.created_at,
+                last_seen_at=session.last_seen_at,
+                ended_at=None,
+                end_reason="",
+            )
+        )
+
+    def get(self, token_digest: str) -> StoredSession | None:
+        row = self._session.execute(
+            select(SESSIONS).where(SESSIONS.c.token_digest == token_digest)
+        ).first()
+        if row is None:
+            return None
+        return StoredSession(
+            row.token_digest,
+            row.user_id,
+            row.csrf_token,
+            row.created_at,
+            row.last_seen_at,
+            row.ended_at,
+        )
+
+    def touch(self, token_digest: str, at: datetime) -> None:
+        self._session.execute(
+            update(SESSIONS).where(SESSIONS.c.token_digest == token_digest).values(last_seen_at=at)
+        )
+
+    def end(self, token_digest: str, at: datetime, reason: str) -> None:
+        self._session.execute(
+            update(SESSIONS)
+            .where(SESSIONS.c.token_digest == token_digest, SESSIONS.c.ended_at.is_(None))
+            .values(ended_at=at, end_reason=reason)
+        )
+
+    def end_all_of(self, user_id: str, at: datetime, reason: str) -> int:
+        result = self._session.execute(
+            update(SESSIONS)
+            .where(SESSIONS.c.user_id == user_id, SESSIONS.c.ended_at.is_(None))
+            .values(ended_at=at, end_reason=reason)
+            .returning(SESSIONS.c.token_digest)
+        )
+        return len(result.all())

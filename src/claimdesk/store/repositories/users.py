@@ -1,0 +1,131 @@
+"""People, the extra queues they were granted, their credentials and their sign-in attempts."""
+
+from __future__ import annotations
+
+import builtins
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Row,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.orm import Session
+
+from claimdesk.routing.access import Role
+from claimdesk.security.throttle import Attempt
+from claimdesk.store.tables.base import table_of
+from claimdesk.store.tables.users import CredentialRow, QueueGrantRow, SignInAttemptRow, UserRow
+
+USERS = table_of(UserRow)
+
+
+GRANTS = table_of(QueueGrantRow)
+
+
+CREDENTIALS = table_of(CredentialRow)
+
+
+ATTEMPTS = table_of(SignInAttemptRow)
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    user_id: str
+    name: str
+    role: Role
+    active: bool
+    created_at: datetime
+    created_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class Credential:
+    user_id: str
+    password_hash: str
+    totp_secret: str | None
+
+
+class UserRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, user: User) -> None:
+        self._session.execute(
+            insert(USERS).values(
+                user_id=user.user_id,
+                name=user.name,
+                role=user.role.value,
+                active=user.active,
+                created_at=user.created_at,
+                created_by=user.created_by,
+            )
+        )
+
+    def get(self, user_id: str) -> User | None:
+        row = self._session.execute(select(USERS).where(USERS.c.user_id == user_id)).first()
+        return None if row is None else self._user_of(row)
+
+    def list(self) -> builtins.list[User]:
+        rows = self._session.execute(select(USERS).order_by(USERS.c.user_id))
+        return [self._user_of(row) for row in rows]
+
+    def count(self) -> int:
+        return self._session.execute(select(func.count()).select_from(USERS)).scalar_one()
+
+    @staticmethod
+    def _user_of(row: Row[Any]) -> User:
+        return User(
+            row.user_id, row.name, Role(row.role), row.active, row.created_at, row.created_by
+        )
+
+    def grant(self, user_id: str, queue: str, by: str, at: datetime) -> bool:
+        """Allow ``user_id`` to work ``queue``; False when it was already allowed."""
+        if queue in self.grants(user_id):
+            return False
+        self._session.execute(
+            insert(GRANTS).values(user_id=user_id, queue=queue, granted_by=by, granted_at=at)
+        )
+        return True
+
+    def grants(self, user_id: str) -> tuple[str, ...]:
+        query = select(GRANTS.c.queue).where(GRANTS.c.user_id == user_id).order_by(GRANTS.c.queue)
+        return tuple(self._session.execute(query).scalars())
+
+    def credential(self, user_id: str) -> Credential | None:
+        row = self._session.execute(
+            select(CREDENTIALS).where(CREDENTIALS.c.user_id == user_id)
+        ).first()
+        return None if row is None else Credential(row.user_id, row.password_hash, row.totp_secret)
+
+    def set_password(self, user_id: str, password_hash: str, by: str, at: datetime) -> None:
+        values = {"password_hash": password_hash, "changed_at": at, "changed_by": by}
+        if self.credential(user_id) is None:
+            self._session.execute(insert(CREDENTIALS).values(user_id=user_id, **values))
+        else:
+            self._session.execute(
+                update(CREDENTIALS).where(CREDENTIALS.c.user_id == user_id).values(**values)
+            )
+
+    def set_totp_secret(self, user_id: str, secret: str | None) -> None:
+        self._session.execute(
+            update(CREDENTIALS).where(CREDENTIALS.c.user_id == user_id).values(totp_secret=secret)
+        )
+
+    def set_active(self, user_id: str, active: bool) -> None:
+        self._session.execute(update(USERS).where(USERS.c.user_id == user_id).values(active=active))
+
+    def add_attempt(self, user_id: str, at: datetime, succeeded: bool) -> None:
+        self._session.execute(insert(ATTEMPTS).values(user_id=user_id, at=at, succeeded=succeeded))
+
+    def attempts_since(self, user_id: str, since: datetime) -> builtins.list[Attempt]:
+        query = (
+            select(ATTEMPTS.c.at, ATTEMPTS.c.succeeded)
+            .where(ATTEMPTS.c.user_id == user_id, ATTEMPTS.c.at >= since)
+            .order_by(ATTEMPTS.c.id)
+        )
+        return [Attempt(at, succeeded) for at, succeeded in self._session.execute(query)]

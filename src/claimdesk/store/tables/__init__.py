@@ -1,0 +1,27 @@
+"""The schema: one module per aggregate's tables, all on the one metadata of ``base.Base``.
+
+Importing the package registers every table, so alembic and ``create_all`` always see the whole
+schema whichever table module a caller imported first.
+"""
+
+from claimdesk.store.tables import (  # noqa: F401  (each import registers its tables on Base)
+    appeals,
+    audit,
+    batches,
+    claims,
+    coverages,
+    eligibility,
+    encounters,
+    estimates,
+    follow_ups,
+    imports,
+    ledger,
+    patients,
+    practice,
+    reference,
+    remittances,
+    sessions,
+    users,
+    work_items,
+    write_offs,
+)

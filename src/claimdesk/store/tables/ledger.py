@@ -1,0 +1,58 @@
+"""The double-entry journal: entries and their postings."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from claimdesk.store.tables.base import (
+    Base,
+)
+
+
+class LedgerEntryRow(Base):
+    """A journal entry. Rows are only ever inserted; ``id`` keeps the order they were posted in."""
+
+    __tablename__ = "ledger_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entry_id: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    effective: Mapped[date]
+    recorded_at: Mapped[datetime]
+    recorded_by: Mapped[str] = mapped_column(String(80))
+    source: Mapped[str] = mapped_column(Text, default="")
+    memo: Mapped[str] = mapped_column(Text, default="")
+    # Unique: an entry can be reversed at most once, enforced by the database too.
+    reverses: Mapped[str | None] = mapped_column(ForeignKey("ledger_entries.entry_id"), unique=True)
+
+
+class LedgerPostingRow(Base):
+    __tablename__ = "ledger_postings"
+    __table_args__ = (
+        UniqueConstraint("entry_id", "position"),
+        Index("ix_ledger_postings_claim_line", "claim_id", "line_number", "account"),
+        Index("ix_ledger_postings_patient", "patient_account", "account"),
+        Index("ix_ledger_postings_payer", "payer_id", "account"),
+        Index("ix_ledger_postings_account", "account"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entry_id: Mapped[str] = mapped_column(ForeignKey("ledger_entries.entry_id"))
+    position: Mapped[int]
+    account: Mapped[str] = mapped_column(String(40))
+    amount: Mapped[Decimal]  # debit positive, credit negative
+    patient_account: Mapped[str] = mapped_column(ForeignKey("patients.account"))
+    claim_id: Mapped[str | None] = mapped_column(ForeignKey("claims.claim_id"))
+    line_number: Mapped[int | None]
+    payer_id: Mapped[str | None] = mapped_column(ForeignKey("payers.payer_id"))

@@ -1,0 +1,34 @@
+"""Web sessions.
+
+Session tokens are stored only as their SHA-256 digest, so a copy of the database cannot be
+replayed as a live session.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    String,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from claimdesk.store.tables.base import (
+    DIGEST_LEN,
+    Base,
+)
+
+
+class WebSessionRow(Base):
+    __tablename__ = "web_sessions"
+    __table_args__ = (Index("ix_web_sessions_user", "user_id", "ended_at"),)
+
+    token_digest: Mapped[str] = mapped_column(String(DIGEST_LEN), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.user_id"))
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[str] = mapped_column(String(30), default="")
