@@ -60,7 +60,7 @@ def test_taking_the_next_item_is_checked_and_audited_whichever_face(
 
 def _decisions(uow_factory: Callable[[], UnitOfWork], user_id: str) -> list[str]:
     with uow_factory() as uow:
-        records = uow.web.audit_records()
+        records = uow.audit.records()
     return [
         r.record.outcome
         for r in records
@@ -83,7 +83,7 @@ def test_approving_a_write_off_is_refused_to_tier1_and_granted_to_a_manager_whic
         policy=POLICY,
     )
     with uow_factory() as uow:
-        (approval,) = uow.work.active_of_claim(CLAIM_T1, f"write_off:{request_id}")
+        (approval,) = uow.work_items.active_of_claim(CLAIM_T1, f"write_off:{request_id}")
     cli = CliRunner()
     env = {"CLAIMDESK_DATABASE_URL": database_url}
     home = ["--home", str(tmp_path / "home")]
@@ -110,7 +110,7 @@ def test_approving_a_write_off_is_refused_to_tier1_and_granted_to_a_manager_whic
     assert page.status_code == 403
     assert _decisions(uow_factory, BILLER) == ["denied"] * 3
     with uow_factory() as uow:
-        assert uow.remits.write_off(request_id)["status"] == "pending"
+        assert uow.write_offs.get(request_id).pending
 
     manager = USERS[Role.MANAGER]
     approved = cli.invoke(
@@ -119,8 +119,8 @@ def test_approving_a_write_off_is_refused_to_tier1_and_granted_to_a_manager_whic
     assert approved.exit_code == 0, approved.output
     assert _decisions(uow_factory, manager) == ["ok"]
     with uow_factory() as uow:
-        assert uow.remits.write_off(request_id)["status"] == "posted"
-        assert uow.work.active_of_claim(CLAIM_T1, f"write_off:{request_id}") == []
+        assert uow.write_offs.get(request_id).status == "posted"
+        assert uow.work_items.active_of_claim(CLAIM_T1, f"write_off:{request_id}") == []
         assert uow.ledger.get(f"write-off:{request_id}") is not None
 
 
@@ -137,4 +137,4 @@ def test_the_terminal_acts_only_as_a_known_user(
     added = cli.invoke(app, [*home, "users", "add", "eve", "--role", "manager"], env=env)
     assert added.exit_code == 1
     with uow_factory() as uow:
-        assert uow.work.user("eve") is None
+        assert uow.users.get("eve") is None

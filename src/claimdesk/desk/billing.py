@@ -424,17 +424,17 @@ class BillingDesk(Desk):
         target = f"write-off {request_id}"
         self._checked(actor, Capability.APPROVE_WRITE_OFFS, "decide_write_off", target)
         with self.uow_factory() as uow:
-            request = uow.remits.write_off(request_id)
+            request = uow.write_offs.get(request_id)
         if request is None:
             self._audit(actor, "decide_write_off", target, AuditOutcome.NOT_FOUND)
             raise NotFoundError(f"write-off {request_id}: no such request")
-        claim_id = str(request["claim_id"])
+        claim_id = request.claim_id
         account = self._readable_claim(actor, claim_id, "decide_write_off")
         key = f"write_off:{request_id}"
         with self.uow_factory() as uow:
             held = [
                 item
-                for item in uow.work.active_of_claim(claim_id, key)
+                for item in uow.work_items.active_of_claim(claim_id, key)
                 if item.assignee not in (None, actor.user.user_id)
             ]
         if held:

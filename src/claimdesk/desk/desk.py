@@ -475,7 +475,7 @@ class Desk:
         """Add a person on behalf of the user called ``acting``. On a home with nobody yet, the
         first person is an admin adding themself (no one else could vouch for them)."""
         with self.uow_factory() as uow:
-            first = uow.work.count_users() == 0
+            first = uow.users.count() == 0
         if not first:
             return self.add_person(self.actor_named(acting), user_id, name, role)
         user = user_service.add_user(
