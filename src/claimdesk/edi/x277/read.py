@@ -14,6 +14,7 @@ was rejected and never will unless corrected and sent again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -353,6 +354,16 @@ class _Claim:
     lines: list[_Line] = field(default_factory=list)
 
 
+@dataclass
+class _Walk:
+    """Where :meth:`_Reader.read` is: the BHT, and the level, claim and line that are open."""
+
+    bht: Segment | None = None
+    level: _Level | None = None
+    claim: _Claim | None = None
+    line: _Line | None = None
+
+
 class _Reader(LevelReader[_Level]):
     def __init__(self, transaction: TransactionSet) -> None:
         super().__init__(transaction)
@@ -360,76 +371,18 @@ class _Reader(LevelReader[_Level]):
 
     def read(self) -> ClaimStatusResponse:
         el = self.el
-        bht: Segment | None = None
-        level: _Level | None = None
-        claim: _Claim | None = None
-        line: _Line | None = None
+        walk = _Walk()
         for segment, sid in self.body():
-            if sid == "BHT" and bht is None and level is None:
-                bht = segment
+            if sid == "BHT" and walk.bht is None and walk.level is None:
+                walk.bht = segment
             elif sid == "HL":
-                self._close_claim(claim)
-                claim = line = None
-                level = self._open_level(segment)
-            elif level is None:
+                self._close_claim(walk.claim)
+                walk.claim = walk.line = None
+                walk.level = self._open_level(segment)
+            elif walk.level is None or not self._level_segment(walk, walk.level, segment, sid):
                 el.unexpected(segment, sid in _KNOWN)
-            elif sid == "NM1" and claim is None:
-                if level.name is None:
-                    level.name = read_name(el, segment)
-            elif sid == "TRN" and level.level in PATIENT_LEVELS:
-                self._close_claim(claim)
-                line = None
-                el.loop = "2200D" if level.level != "23" else "2200E"
-                claim = _Claim(segment, level)
-                el.text(segment, 2, required=True)
-            elif sid == "TRN" and claim is None and not level.trace:
-                level.trace = el.text(segment, 2, required=True)
-            elif sid == "STC":
-                status = self._read_stc(segment)
-                if line is not None:
-                    line.statuses.append(status)
-                elif claim is not None:
-                    claim.statuses.append(status)
-                elif level.level not in PATIENT_LEVELS:
-                    level.statuses.append(status)
-                else:
-                    el.unexpected(segment, True)
-            elif sid == "SVC" and claim is not None:
-                line = self._read_svc(segment)
-                claim.lines.append(line)
-            elif sid == "REF":
-                reference = Reference(segment.get(1), el.text(segment, 2, required=True))
-                if line is not None:
-                    line.references.append(reference)
-                elif claim is not None:
-                    claim.references.append(reference)
-                elif level.level == PROVIDER:
-                    level.references.append(reference)
-                else:
-                    el.unexpected(segment, True)
-            elif sid == "DTP":
-                period = read_period(el, segment)
-                if line is not None:
-                    line.dates = period
-                elif claim is not None:
-                    claim.dates = period
-                elif level.level == SOURCE and period is not None:
-                    level.dates.append(period)
-                elif level.level != SOURCE:
-                    el.unexpected(segment, True)
-            elif sid == "QTY" and claim is None and level.level in (RECEIVER, PROVIDER):
-                quantity = el.decimal(segment, 2, required=True)
-                if quantity is not None:
-                    level.quantities.append(QualifiedQuantity(segment.get(1), quantity))
-            elif sid == "AMT" and claim is None and level.level in (RECEIVER, PROVIDER):
-                amount = el.money(segment, 2, required=True)
-                if amount is not None:
-                    level.amounts.append(QualifiedAmount(segment.get(1), amount))
-            elif sid == "PER" and claim is None and level.level == SOURCE:
-                continue  # 2100A payer contact: informational.
-            else:
-                el.unexpected(segment, sid in _KNOWN)
-        self._close_claim(claim)
+        self._close_claim(walk.claim)
+        bht = walk.bht
         first = self.transaction.segments[0]
         require_bht(el, bht, first, "277")
         self._check_levels(first)
@@ -447,6 +400,96 @@ class _Reader(LevelReader[_Level]):
             claims=tuple(self.claims),
             findings=tuple(el.findings),
         )
+
+    def _level_segment(self, walk: _Walk, level: _Level, segment: Segment, sid: str) -> bool:
+        """Read a segment inside an HL level; False when it does not belong where it is."""
+        handler = _LEVEL_SEGMENTS.get(sid)
+        return handler is not None and handler(self, walk, level, segment)
+
+    def _nm1(self, walk: _Walk, level: _Level, segment: Segment) -> bool:
+        if walk.claim is not None:
+            return False
+        if level.name is None:
+            level.name = read_name(self.el, segment)
+        return True
+
+    def _trn(self, walk: _Walk, level: _Level, segment: Segment) -> bool:
+        el = self.el
+        if level.level in PATIENT_LEVELS:
+            # TRN in 2000D/2000E opens the claim loop 2200D/2200E.
+            self._close_claim(walk.claim)
+            walk.line = None
+            el.loop = "2200D" if level.level != "23" else "2200E"
+            walk.claim = _Claim(segment, level)
+            el.text(segment, 2, required=True)
+            return True
+        if walk.claim is None and not level.trace:
+            level.trace = el.text(segment, 2, required=True)  # TRN02
+            return True
+        return False
+
+    def _stc(self, walk: _Walk, level: _Level, segment: Segment) -> bool:
+        status = self._read_stc(segment)
+        if walk.line is not None:
+            walk.line.statuses.append(status)
+        elif walk.claim is not None:
+            walk.claim.statuses.append(status)
+        elif level.level not in PATIENT_LEVELS:
+            level.statuses.append(status)
+        else:
+            self.el.unexpected(segment, True)
+        return True
+
+    def _svc(self, walk: _Walk, level: _Level, segment: Segment) -> bool:
+        if walk.claim is None:
+            return False
+        walk.line = self._read_svc(segment)
+        walk.claim.lines.append(walk.line)
+        return True
+
+    def _ref(self, walk: _Walk, level: _Level, segment: Segment) -> bool:
+        reference = Reference(segment.get(1), self.el.text(segment, 2, required=True))
+        if walk.line is not None:
+            walk.line.references.append(reference)
+        elif walk.claim is not None:
+            walk.claim.references.append(reference)
+        elif level.level == PROVIDER:
+            level.references.append(reference)
+        else:
+            self.el.unexpected(segment, True)
+        return True
+
+    def _dtp(self, walk: _Walk, level: _Level, segment: Segment) -> bool:
+        period = read_period(self.el, segment)
+        if walk.line is not None:
+            walk.line.dates = period
+        elif walk.claim is not None:
+            walk.claim.dates = period
+        elif level.level == SOURCE and period is not None:
+            level.dates.append(period)
+        elif level.level != SOURCE:
+            self.el.unexpected(segment, True)
+        return True
+
+    def _qty(self, walk: _Walk, level: _Level, segment: Segment) -> bool:
+        if walk.claim is not None or level.level not in (RECEIVER, PROVIDER):
+            return False
+        quantity = self.el.decimal(segment, 2, required=True)  # QTY02
+        if quantity is not None:
+            level.quantities.append(QualifiedQuantity(segment.get(1), quantity))
+        return True
+
+    def _amt(self, walk: _Walk, level: _Level, segment: Segment) -> bool:
+        if walk.claim is not None or level.level not in (RECEIVER, PROVIDER):
+            return False
+        amount = self.el.money(segment, 2, required=True)  # AMT02
+        if amount is not None:
+            level.amounts.append(QualifiedAmount(segment.get(1), amount))
+        return True
+
+    def _per(self, walk: _Walk, level: _Level, segment: Segment) -> bool:
+        # 2100A payer contact: informational.
+        return walk.claim is None and level.level == SOURCE
 
     def _open_level(self, segment: Segment) -> _Level:
         el = self.el
@@ -601,3 +644,17 @@ class _Reader(LevelReader[_Level]):
                 lines=tuple(line.freeze() for line in claim.lines),
             )
         )
+
+
+# What each segment inside an HL level is read by; each returns False when it is out of place.
+_LEVEL_SEGMENTS: dict[str, Callable[[_Reader, _Walk, _Level, Segment], bool]] = {
+    "NM1": _Reader._nm1,
+    "TRN": _Reader._trn,
+    "STC": _Reader._stc,
+    "SVC": _Reader._svc,
+    "REF": _Reader._ref,
+    "DTP": _Reader._dtp,
+    "QTY": _Reader._qty,
+    "AMT": _Reader._amt,
+    "PER": _Reader._per,
+}
