@@ -27,17 +27,18 @@ from claimdesk.domain.money import Money
 from claimdesk.domain.parties import Address, Patient, Sex
 from claimdesk.domain.payers import ContractRate, Payer, PayerKind
 from claimdesk.domain.providers import Facility, Provider, ProviderKind
-from claimdesk.edi.codes import AdjustmentGroup, ClaimFilingIndicator, PaymentMethod
-from claimdesk.edi.codes import ClaimStatus as Clp
-from claimdesk.edi.write_835 import (
+from claimdesk.edi.x12.codes import AdjustmentGroup, ClaimFilingIndicator, PaymentMethod
+from claimdesk.edi.x12.codes import ClaimStatus as Clp
+from claimdesk.edi.x12.composites import Adjustment, EntityName, Procedure
+from claimdesk.edi.x12.writer import Envelope
+from claimdesk.edi.x835.model import Party
+from claimdesk.edi.x835.write import (
     ClaimPaymentInput,
     RemittanceInput,
     ServiceLineInput,
     write_835,
 )
-from claimdesk.edi.writer import Envelope
-from claimdesk.edi.x835 import Adjustment, EntityName, Party, Procedure
-from claimdesk.edi.x837 import line_control_number
+from claimdesk.edi.x837.segments import line_control_number
 from claimdesk.services.charges import charge_entry
 from claimdesk.services.post_remittance import post_bytes
 from claimdesk.store.engine import make_engine

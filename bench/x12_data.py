@@ -20,14 +20,16 @@ from claimdesk.domain.money import Money
 from claimdesk.domain.parties import Address, Patient, Sex
 from claimdesk.domain.payers import Payer, PayerKind
 from claimdesk.domain.providers import Facility, Provider, ProviderKind, npi_check_digit
-from claimdesk.edi.claim_input import ClaimInput, Receiver, Submitter
-from claimdesk.edi.codes import (
+from claimdesk.edi.x12.codes import (
     AdjustmentGroup,
     ClaimFilingIndicator,
     ClaimStatus,
     PaymentMethod,
 )
-from claimdesk.edi.write_835 import (
+from claimdesk.edi.x12.composites import Adjustment, EntityName, Procedure, Reference
+from claimdesk.edi.x12.writer import Envelope
+from claimdesk.edi.x835.model import Party, ProviderAdjustmentItem, Remark
+from claimdesk.edi.x835.write import (
     BankAccount,
     ClaimPaymentInput,
     ProviderAdjustmentInput,
@@ -35,17 +37,8 @@ from claimdesk.edi.write_835 import (
     ServiceLineInput,
     write_835,
 )
-from claimdesk.edi.writer import Envelope
-from claimdesk.edi.x835 import (
-    Adjustment,
-    EntityName,
-    Party,
-    Procedure,
-    ProviderAdjustmentItem,
-    Reference,
-    Remark,
-)
-from claimdesk.edi.x837p import write_837p
+from claimdesk.edi.x837.claim_input import ClaimInput, Receiver, Submitter
+from claimdesk.edi.x837.write import write_837p
 
 CREATED = datetime(2024, 5, 2, 14, 30, tzinfo=UTC)
 FIRST_SERVICE_DAY = date(2024, 1, 2)

@@ -38,7 +38,7 @@ def naive(path: str) -> dict[str, Any]:
 
 def read(path: str) -> dict[str, Any]:
     """claimdesk's full typed read of the 835, envelope and balancing checks included."""
-    from claimdesk.edi.x835 import read_835
+    from claimdesk.edi.x835.read import read_835
 
     text = Path(path).read_text(encoding="ascii")
 
@@ -55,7 +55,7 @@ def read(path: str) -> dict[str, Any]:
 
 def stream(path: str) -> dict[str, Any]:
     """Stream the 835 from disk one claim at a time; report the process's peak resident size."""
-    from claimdesk.edi.x835 import ClaimPayment, RemittanceTrailer, iter_835
+    from claimdesk.edi.x835.read import ClaimPayment, RemittanceTrailer, iter_835
 
     def work() -> dict[str, Any]:
         claims = lines = 0

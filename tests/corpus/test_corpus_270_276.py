@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from claimdesk.domain.money import Money
-from claimdesk.edi.errors import Severity
-from claimdesk.edi.hierarchical import Period
-from claimdesk.edi.read_270 import eligibility_question, read_270
-from claimdesk.edi.read_276 import read_276, status_question
-from claimdesk.edi.x835 import Reference
+from claimdesk.edi.x12.composites import Reference
+from claimdesk.edi.x12.errors import Severity
+from claimdesk.edi.x12.hierarchy import Period
+from claimdesk.edi.x270.read import eligibility_question, read_270
+from claimdesk.edi.x276.read import read_276, status_question
 
 from .conftest import CorpusFile, corpus_index, read_text
 

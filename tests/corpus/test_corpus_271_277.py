@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from claimdesk.domain.money import Money
-from claimdesk.edi.errors import Severity
-from claimdesk.edi.x271 import FollowUpAction, PlanNetwork, read_271
-from claimdesk.edi.x277 import StatusCode, read_277
+from claimdesk.edi.x12.errors import Severity
+from claimdesk.edi.x271.read import FollowUpAction, PlanNetwork, read_271
+from claimdesk.edi.x277.read import StatusCode, read_277
 
 from .conftest import CorpusFile, corpus_index, read_text
 

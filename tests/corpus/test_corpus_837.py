@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from claimdesk.domain.money import Money
-from claimdesk.edi.errors import Severity, X12Error
-from claimdesk.edi.read_837 import read_837
+from claimdesk.edi.x12.errors import Severity, X12Error
+from claimdesk.edi.x837.read import read_837
 
 from .conftest import CorpusFile, corpus_index, read_text
 

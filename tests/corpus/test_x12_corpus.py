@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from claimdesk.domain.money import Money
-from claimdesk.edi.codes import AcknowledgmentStatus, SegmentSyntaxError
-from claimdesk.edi.envelope import read_envelopes
-from claimdesk.edi.errors import Severity, X12Error
 from claimdesk.edi.inspect import inspect_x12
-from claimdesk.edi.tokenizer import tokenize
-from claimdesk.edi.x835 import read_835
-from claimdesk.edi.x999 import read_999
+from claimdesk.edi.x12.codes import AcknowledgmentStatus, SegmentSyntaxError
+from claimdesk.edi.x12.envelope import read_envelopes
+from claimdesk.edi.x12.errors import Severity, X12Error
+from claimdesk.edi.x12.tokenizer import tokenize
+from claimdesk.edi.x835.read import read_835
+from claimdesk.edi.x999.read import read_999
 
 from .conftest import CorpusFile, corpus_index, read_text
 

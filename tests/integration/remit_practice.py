@@ -26,18 +26,19 @@ from claimdesk.domain.encounters import Encounter
 from claimdesk.domain.ledger import Responsibility
 from claimdesk.domain.money import Money
 from claimdesk.domain.payers import ContractRate
-from claimdesk.edi.codes import AdjustmentGroup, ClaimFilingIndicator, PaymentMethod
-from claimdesk.edi.codes import ClaimStatus as Clp
-from claimdesk.edi.write_835 import (
+from claimdesk.edi.x12.codes import AdjustmentGroup, ClaimFilingIndicator, PaymentMethod
+from claimdesk.edi.x12.codes import ClaimStatus as Clp
+from claimdesk.edi.x12.composites import Adjustment, EntityName, Procedure, Reference
+from claimdesk.edi.x12.writer import Envelope
+from claimdesk.edi.x835.model import Party
+from claimdesk.edi.x835.write import (
     ClaimPaymentInput,
     ProviderAdjustmentInput,
     RemittanceInput,
     ServiceLineInput,
     write_835,
 )
-from claimdesk.edi.writer import Envelope
-from claimdesk.edi.x835 import Adjustment, EntityName, Party, Procedure, Reference
-from claimdesk.edi.x837 import line_control_number
+from claimdesk.edi.x837.segments import line_control_number
 from claimdesk.services.charges import charge_entry
 from claimdesk.store.uow import UnitOfWork
 

@@ -13,19 +13,19 @@ from tier1_practice import UowFactory, import_submit_practice, run_submit
 from claimdesk.domain.claims import ClaimStatus
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import WorkKind
-from claimdesk.edi.codes import (
+from claimdesk.edi.x12.codes import (
     AcknowledgmentStatus,
     ElementSyntaxError,
     SegmentSyntaxError,
     TransactionSetError,
 )
-from claimdesk.edi.envelope import read_envelopes
-from claimdesk.edi.write_277 import AcknowledgmentBatch, ClaimDecision, write_277ca
-from claimdesk.edi.write_999 import GroupAcknowledgment, acknowledge, write_999
-from claimdesk.edi.writer import Envelope
-from claimdesk.edi.x277 import StatusCode
-from claimdesk.edi.x835 import EntityName
-from claimdesk.edi.x999 import ElementError, SegmentError, TransactionSetAck
+from claimdesk.edi.x12.composites import EntityName
+from claimdesk.edi.x12.envelope import read_envelopes
+from claimdesk.edi.x12.writer import Envelope
+from claimdesk.edi.x277.read import StatusCode
+from claimdesk.edi.x277.write import AcknowledgmentBatch, ClaimDecision, write_277ca
+from claimdesk.edi.x999.read import ElementError, SegmentError, TransactionSetAck
+from claimdesk.edi.x999.write import GroupAcknowledgment, acknowledge, write_999
 from claimdesk.services.acknowledgments import (
     ingest_acknowledgment,
     ingest_tier1_file,

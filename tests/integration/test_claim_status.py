@@ -16,8 +16,8 @@ from claimdesk.cli import app
 from claimdesk.config import Settings
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import Outcome, WorkStatus
-from claimdesk.edi.read_276 import read_276
-from claimdesk.edi.x277 import read_277
+from claimdesk.edi.x276.read import read_276
+from claimdesk.edi.x277.read import read_277
 from claimdesk.services.claim_status import ingest_claim_status, is_claim_status
 from claimdesk.services.database import units_of_work
 from claimdesk.services.post_remittance import post_bytes

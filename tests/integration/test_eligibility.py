@@ -22,10 +22,10 @@ from claimdesk.codes.reference import load_config
 from claimdesk.domain.claims import ClaimStatus
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import Outcome, WorkKind, WorkStatus
-from claimdesk.edi.write_271 import BenefitAnswer
-from claimdesk.edi.x270 import VERSION
-from claimdesk.edi.x271 import PROCEDURE_QUALIFIER, BenefitCode
-from claimdesk.edi.x835 import Procedure
+from claimdesk.edi.x12.composites import Procedure
+from claimdesk.edi.x270.write import VERSION
+from claimdesk.edi.x271.read import PROCEDURE_QUALIFIER, BenefitCode
+from claimdesk.edi.x271.write import BenefitAnswer
 from claimdesk.services.eligibility import (
     InquiryReport,
     eligibility_result,

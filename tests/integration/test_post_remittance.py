@@ -29,8 +29,8 @@ from claimdesk.domain.claims import ClaimStatus
 from claimdesk.domain.ledger import Account, BalanceQuery
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import WorkKind, WorkStatus
-from claimdesk.edi.write_835 import ProviderAdjustmentInput, reversal_of
-from claimdesk.edi.x835 import ProviderAdjustmentItem
+from claimdesk.edi.x835.model import ProviderAdjustmentItem
+from claimdesk.edi.x835.write import ProviderAdjustmentInput, reversal_of
 from claimdesk.services.database import units_of_work
 from claimdesk.services.post_remittance import (
     FileResult,

@@ -22,7 +22,7 @@ from remit_practice import (
 
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import Outcome, WorkItem, WorkStatus
-from claimdesk.edi.write_835 import reversal_of
+from claimdesk.edi.x835.write import reversal_of
 from claimdesk.services.post_remittance import FileResult, RemitOutcome, post_bytes
 from claimdesk.services.tier2 import (
     Tier2Settings,

@@ -19,9 +19,9 @@ from claimdesk.cli import app
 from claimdesk.domain.claims import ClaimStatus
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import Outcome, WorkKind
-from claimdesk.edi.envelope import read_envelopes
-from claimdesk.edi.write_999 import acknowledge, write_999
-from claimdesk.edi.writer import Envelope
+from claimdesk.edi.x12.envelope import read_envelopes
+from claimdesk.edi.x12.writer import Envelope
+from claimdesk.edi.x999.write import acknowledge, write_999
 from claimdesk.services import submit as submit_service
 from claimdesk.services.submit import HOLD_KEY
 from claimdesk.store.uow import UnitOfWork

@@ -16,7 +16,7 @@ from claimdesk.codes.reference import load_config, load_reference
 from claimdesk.domain.claims import ClaimStatus, FrequencyCode
 from claimdesk.domain.coverage import Priority
 from claimdesk.domain.payers import Payer, PayerKind
-from claimdesk.edi.envelope import read_envelopes
+from claimdesk.edi.x12.envelope import read_envelopes
 from claimdesk.services.post_remittance import RemitOutcome, post_bytes
 from claimdesk.services.secondary import SECONDARY_SUFFIX
 from claimdesk.services.submit import submit

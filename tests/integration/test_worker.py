@@ -28,7 +28,7 @@ from claimdesk.config import Settings
 from claimdesk.cycle.inbox import PROCESSING, ingest_inbox
 from claimdesk.cycle.payer_link import PayerLink
 from claimdesk.cycle.run import day_end
-from claimdesk.edi.x835 import read_835
+from claimdesk.edi.x835.read import read_835
 from claimdesk.payer_sim.files import deliver_remittances
 from claimdesk.payer_sim.simulator import PayerSimulator
 from claimdesk.payer_sim.world import PayerWorld

@@ -27,11 +27,17 @@ from store_practice import (
 from claimdesk.bundle.model import PracticeBundle
 from claimdesk.codes.reference import load_config, load_reference
 from claimdesk.domain.money import Money
-from claimdesk.edi.hierarchical import Period
-from claimdesk.edi.write_271 import BenefitAnswer, EligibilityAnswer, Rejection, write_271
-from claimdesk.edi.writer import Envelope
-from claimdesk.edi.x270 import EligibilityRequest
-from claimdesk.edi.x271 import BenefitCode, CoverageLevel, FollowUpAction, PlanNetwork, TimePeriod
+from claimdesk.edi.x12.hierarchy import Period
+from claimdesk.edi.x12.writer import Envelope
+from claimdesk.edi.x270.write import EligibilityRequest
+from claimdesk.edi.x271.read import (
+    BenefitCode,
+    CoverageLevel,
+    FollowUpAction,
+    PlanNetwork,
+    TimePeriod,
+)
+from claimdesk.edi.x271.write import BenefitAnswer, EligibilityAnswer, Rejection, write_271
 from claimdesk.services.import_bundle import import_bundle
 from claimdesk.services.submit import SubmitReport, submit
 from claimdesk.services.trading_partners import TradingPartners

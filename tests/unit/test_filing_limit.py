@@ -17,8 +17,8 @@ from claimdesk.codes.builtin import MODIFIERS, PLACES_OF_SERVICE
 from claimdesk.codes.icd10 import shared_code_set
 from claimdesk.domain.filing import FilingLimit, FilingUnit
 from claimdesk.domain.payers import Payer, PayerKind
-from claimdesk.edi.codes import ClaimStatus
-from claimdesk.edi.x835 import read_835
+from claimdesk.edi.x12.codes import ClaimStatus
+from claimdesk.edi.x835.read import read_835
 from claimdesk.payer_sim.simulator import PayerSimulator
 from claimdesk.payer_sim.world import Member, PayerWorld
 from claimdesk.scrub import examples as ex

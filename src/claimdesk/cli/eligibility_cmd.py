@@ -22,7 +22,7 @@ from claimdesk.cli.app import (
     settings_of,
 )
 from claimdesk.codes.reference import load_config
-from claimdesk.edi.errors import X12Error
+from claimdesk.edi.x12.errors import X12Error
 from claimdesk.scrub.config import ScrubConfigError
 from claimdesk.services.acknowledgments import KIND_271, tier1_kind
 from claimdesk.services.database import units_of_work

@@ -89,11 +89,12 @@ def _print(path: Path, report: InspectReport) -> None:
     )
     if report.transactions:
         table = Table()
-        for column in ("ST", "control", "guide", "segments", "content"):
+        for column in ("ST", "kind", "control", "guide", "segments", "content"):
             table.add_column(column)
         for t in report.transactions:
             table.add_row(
                 t.transaction_set_id,
+                t.kind,
                 t.control_number,
                 t.implementation,
                 str(t.segment_count),

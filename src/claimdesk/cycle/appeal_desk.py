@@ -15,10 +15,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from claimdesk.domain.money import Money, total
-from claimdesk.edi.codes import AdjustmentGroup
-from claimdesk.edi.codes import ClaimStatus as ClpStatus
-from claimdesk.edi.write_835 import ClaimPaymentInput, ServiceLineInput
-from claimdesk.edi.x835 import Adjustment
+from claimdesk.edi.x12.codes import AdjustmentGroup
+from claimdesk.edi.x12.codes import ClaimStatus as ClpStatus
+from claimdesk.edi.x12.composites import Adjustment
+from claimdesk.edi.x835.write import ClaimPaymentInput, ServiceLineInput
 from claimdesk.payer_sim.simulator import PayerSimulator
 from claimdesk.payer_sim.state import ClaimState, ScheduledRemittance
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from claimdesk.edi.envelope import read_envelopes
-from claimdesk.edi.errors import X12Error
+from claimdesk.edi.x12.envelope import read_envelopes
+from claimdesk.edi.x12.errors import X12Error
 from claimdesk.payer_sim.files import deliver_remittances
 from claimdesk.payer_sim.simulator import PayerSimulator
 from claimdesk.payer_sim.state import ScheduledRemittance

@@ -1,7 +1,8 @@
 """Eligibility as claimdesk keeps it: what a 271 said about a coverage on a date of service.
 
-A 271 is read by ``claimdesk.edi.x271`` and interpreted by ``claimdesk.services.eligibility_answer``
-into these plain records, which the store keeps and the scrubber and estimates read.
+A 271 is read by ``claimdesk.edi.x271.read`` and interpreted by
+``claimdesk.services.eligibility_answer`` into these plain records, which the store keeps and
+the scrubber and estimates read.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Summarize any X12 file: its interchanges, transaction sets and every finding.
 
-This is what ``claimdesk x12 inspect FILE`` shows. Transaction sets that claimdesk reads in full
+This is what ``claimdesk x12 inspect FILE`` shows. The sniffer names each transaction set's kind
+(837P, 277CA...) and picks its reader. Transaction sets that claimdesk reads in full
 (835, 837, 999, 270, 271, 276, 277) also get that reader's findings; the others get the envelope
 checks only.
 """
@@ -12,15 +13,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from claimdesk.domain.money import total
-from claimdesk.edi.envelope import TransactionSet, read_envelopes
-from claimdesk.edi.errors import X12Error, X12Finding, has_errors
-from claimdesk.edi.read_270 import read_270_transaction
-from claimdesk.edi.read_276 import read_276_transaction
-from claimdesk.edi.read_837 import read_837_transaction
-from claimdesk.edi.x271 import read_271_transaction
-from claimdesk.edi.x277 import read_277_transaction
-from claimdesk.edi.x835 import read_835_transaction
-from claimdesk.edi.x999 import read_999_transaction
+from claimdesk.edi.x12.envelope import TransactionSet, read_envelopes
+from claimdesk.edi.x12.errors import X12Error, X12Finding, has_errors
+from claimdesk.edi.x12.sniff import Transaction, sniff_transaction
+from claimdesk.edi.x270.read import read_270_transaction
+from claimdesk.edi.x271.read import read_271_transaction
+from claimdesk.edi.x276.read import read_276_transaction
+from claimdesk.edi.x277.read import read_277_transaction
+from claimdesk.edi.x835.read import read_835_transaction
+from claimdesk.edi.x837.read import read_837_transaction
+from claimdesk.edi.x999.read import read_999_transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +33,7 @@ class TransactionSummary:
     interchange_index: int
     segment_count: int  # ST through SE as found
     detail: str  # one line about the content, e.g. claims and payment of an 835
+    kind: str = ""  # what the sniffer tells from ST01 and the guide, e.g. 837P; "" when unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,14 +121,18 @@ def _detail_837(transaction: TransactionSet) -> tuple[str, tuple[X12Finding, ...
 
 
 # Transaction sets read in full; the others get the envelope checks only.
-_READERS: dict[str, Callable[[TransactionSet], tuple[str, tuple[X12Finding, ...]]]] = {
-    "835": _detail_835,
-    "837": _detail_837,
-    "999": _detail_999,
-    "270": _detail_270,
-    "271": _detail_271,
-    "276": _detail_276,
-    "277": _detail_277,
+_READERS: dict[Transaction, Callable[[TransactionSet], tuple[str, tuple[X12Finding, ...]]]] = {
+    Transaction.PAYMENT: _detail_835,
+    Transaction.CLAIM_PROFESSIONAL: _detail_837,
+    Transaction.CLAIM_INSTITUTIONAL: _detail_837,
+    Transaction.CLAIM: _detail_837,
+    Transaction.IMPLEMENTATION_ACKNOWLEDGMENT: _detail_999,
+    Transaction.ELIGIBILITY_INQUIRY: _detail_270,
+    Transaction.ELIGIBILITY_ANSWER: _detail_271,
+    Transaction.STATUS_INQUIRY: _detail_276,
+    Transaction.CLAIM_ACKNOWLEDGMENT: _detail_277,
+    Transaction.CLAIM_STATUS: _detail_277,
+    Transaction.RESPONSE_277: _detail_277,
 }
 
 
@@ -138,20 +145,21 @@ def inspect_x12(text: str) -> InspectReport:
     findings = list(envelopes.findings)
     summaries: list[TransactionSummary] = []
     for transaction in envelopes.transaction_sets:
-        kind = transaction.transaction_set_id
+        kind = sniff_transaction(transaction)
         detail = ""
-        reader = _READERS.get(kind)
+        reader = _READERS.get(kind) if kind is not None else None
         if reader is not None:
             detail, found = reader(transaction)
             findings.extend(found)
         summaries.append(
             TransactionSummary(
-                transaction_set_id=kind,
+                transaction_set_id=transaction.transaction_set_id,
                 control_number=transaction.control_number,
                 implementation=transaction.implementation,
                 interchange_index=transaction.interchange_index,
                 segment_count=len(transaction.segments),
                 detail=detail,
+                kind=kind.value if kind is not None else "",
             )
         )
     return InspectReport(

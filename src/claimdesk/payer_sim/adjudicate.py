@@ -24,10 +24,11 @@ from decimal import Decimal
 from claimdesk.domain.coverage import Priority, Relationship
 from claimdesk.domain.estimate import Benefits, LineCharge, estimate
 from claimdesk.domain.money import Money, total
-from claimdesk.edi.codes import AdjustmentGroup, ClaimFilingIndicator, ClaimStatus
-from claimdesk.edi.read_837_records import Claim837, NamedParty, ServiceLine837
-from claimdesk.edi.write_835 import ClaimPaymentInput, ServiceLineInput
-from claimdesk.edi.x835 import Adjustment, EntityName, Procedure, Remark
+from claimdesk.edi.x12.codes import AdjustmentGroup, ClaimFilingIndicator, ClaimStatus
+from claimdesk.edi.x12.composites import Adjustment, EntityName, Procedure
+from claimdesk.edi.x835.model import Remark
+from claimdesk.edi.x835.write import ClaimPaymentInput, ServiceLineInput
+from claimdesk.edi.x837.model import Claim837, NamedParty, ServiceLine837
 from claimdesk.payer_sim.policy import AdjustmentCode, PayerPolicy, SecondaryMethod
 from claimdesk.payer_sim.state import Accumulator, SimState
 from claimdesk.payer_sim.world import Member, PayerWorld

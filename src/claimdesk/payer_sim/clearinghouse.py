@@ -12,10 +12,10 @@ import re
 from datetime import date
 
 from claimdesk.domain.providers import npi_is_valid
-from claimdesk.edi.read_837_records import Claim837, Header837, NamedParty
-from claimdesk.edi.write_277 import AcknowledgmentBatch, ClaimDecision
-from claimdesk.edi.x277 import StatusCode
-from claimdesk.edi.x835 import EntityName
+from claimdesk.edi.x12.composites import EntityName
+from claimdesk.edi.x277.read import StatusCode
+from claimdesk.edi.x277.write import AcknowledgmentBatch, ClaimDecision
+from claimdesk.edi.x837.model import Claim837, Header837, NamedParty
 from claimdesk.payer_sim.adjudicate import patient_party, payer_id_of, service_day
 from claimdesk.payer_sim.world import PayerWorld
 

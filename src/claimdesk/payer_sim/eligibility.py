@@ -20,11 +20,11 @@ from claimdesk.domain.money import Money
 from claimdesk.domain.parties import Address, Patient, Sex
 from claimdesk.domain.payers import Payer
 from claimdesk.domain.providers import Provider, ProviderKind
-from claimdesk.edi.hierarchical import Period
-from claimdesk.edi.read_270 import EligibilityInquiry, EligibilityQuestion, eligibility_question
-from claimdesk.edi.write_271 import BenefitAnswer, EligibilityAnswer, Rejection
-from claimdesk.edi.x270 import EligibilityRequest
-from claimdesk.edi.x271 import (
+from claimdesk.edi.x12.composites import Procedure
+from claimdesk.edi.x12.hierarchy import Period
+from claimdesk.edi.x270.read import EligibilityInquiry, EligibilityQuestion, eligibility_question
+from claimdesk.edi.x270.write import EligibilityRequest
+from claimdesk.edi.x271.read import (
     PROCEDURE_QUALIFIER,
     BenefitCode,
     CoverageLevel,
@@ -32,7 +32,7 @@ from claimdesk.edi.x271 import (
     PlanNetwork,
     TimePeriod,
 )
-from claimdesk.edi.x835 import Procedure
+from claimdesk.edi.x271.write import BenefitAnswer, EligibilityAnswer, Rejection
 from claimdesk.payer_sim.policy import TierBenefits
 from claimdesk.payer_sim.state import Accumulator, SimState
 from claimdesk.payer_sim.world import Member, PayerWorld

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from claimdesk.edi.envelope import read_envelopes
+from claimdesk.edi.x12.envelope import read_envelopes
 from claimdesk.payer_sim.simulator import PayerSimulator
 from claimdesk.payer_sim.status import ClaimStatusAnswer
 

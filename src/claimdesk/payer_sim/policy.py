@@ -21,8 +21,8 @@ from typing import Any
 from claimdesk.domain.coverage import NetworkTier
 from claimdesk.domain.money import Money, MoneyError
 from claimdesk.domain.parties import Address
-from claimdesk.edi.codes import AdjustmentGroup
-from claimdesk.edi.x277 import StatusCode
+from claimdesk.edi.x12.codes import AdjustmentGroup
+from claimdesk.edi.x277.read import StatusCode
 
 _GROUPS = {g.value: g for g in AdjustmentGroup}
 _ADJUSTMENT = re.compile(r"^(CO|OA|PI|PR|CR)-([A-Z0-9]{1,5})(?::([A-Z0-9]{1,5}))?$")

@@ -16,15 +16,16 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from claimdesk.domain.money import Money, total
-from claimdesk.edi.codes import AdjustmentGroup, ClaimStatus, PaymentMethod
-from claimdesk.edi.read_837_records import Claim837
-from claimdesk.edi.write_835 import (
+from claimdesk.edi.x12.codes import AdjustmentGroup, ClaimStatus, PaymentMethod
+from claimdesk.edi.x12.composites import Adjustment
+from claimdesk.edi.x835.model import Party, ProviderAdjustmentItem, Remark
+from claimdesk.edi.x835.write import (
     ClaimPaymentInput,
     ProviderAdjustmentInput,
     RemittanceInput,
     reversal_of,
 )
-from claimdesk.edi.x835 import Adjustment, Party, ProviderAdjustmentItem, Remark
+from claimdesk.edi.x837.model import Claim837
 from claimdesk.payer_sim.policy import PayerPolicy
 from claimdesk.payer_sim.state import ClaimState, ScheduledRemittance, SimState
 from claimdesk.payer_sim.world import PayerWorld

@@ -14,20 +14,20 @@ from datetime import date, datetime, time, timedelta
 
 from claimdesk.domain.claims import FrequencyCode
 from claimdesk.domain.money import Money
-from claimdesk.edi.read_270 import read_270
-from claimdesk.edi.read_276 import read_276, status_question
-from claimdesk.edi.read_837 import read_837
-from claimdesk.edi.read_837_records import Claim837
-from claimdesk.edi.write_271 import EligibilityAnswer, write_271
-from claimdesk.edi.write_277 import ACCEPTED_FOR_PROCESSING, ClaimDecision, write_277ca
-from claimdesk.edi.write_835 import (
+from claimdesk.edi.x12.writer import Envelope
+from claimdesk.edi.x270.read import read_270
+from claimdesk.edi.x271.write import EligibilityAnswer, write_271
+from claimdesk.edi.x276.read import read_276, status_question
+from claimdesk.edi.x277.write import ACCEPTED_FOR_PROCESSING, ClaimDecision, write_277ca
+from claimdesk.edi.x835.write import (
     ClaimPaymentInput,
     RemittanceInput,
     reversal_of,
     write_835,
 )
-from claimdesk.edi.write_999 import acknowledge, write_999
-from claimdesk.edi.writer import Envelope
+from claimdesk.edi.x837.model import Claim837
+from claimdesk.edi.x837.read import read_837
+from claimdesk.edi.x999.write import acknowledge, write_999
 from claimdesk.payer_sim.adjudicate import (
     Adjudication,
     adjudicate,

@@ -11,8 +11,8 @@ from datetime import date
 from enum import StrEnum
 
 from claimdesk.domain.money import Money
-from claimdesk.edi.write_835 import ClaimPaymentInput
-from claimdesk.edi.x835 import Party
+from claimdesk.edi.x835.model import Party
+from claimdesk.edi.x835.write import ClaimPaymentInput
 
 
 @dataclass(slots=True)

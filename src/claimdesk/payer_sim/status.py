@@ -13,7 +13,7 @@ from datetime import date
 from enum import StrEnum
 
 from claimdesk.domain.money import Money
-from claimdesk.edi.read_276 import StatusQuestion
+from claimdesk.edi.x276.read import StatusQuestion
 from claimdesk.payer_sim.state import ClaimRecord, ClaimState, SimState
 
 

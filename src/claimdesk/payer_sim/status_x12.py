@@ -11,8 +11,10 @@ from __future__ import annotations
 from datetime import date
 
 from claimdesk.domain.money import Money
-from claimdesk.edi.read_276 import ClaimStatusInquiry, read_276, status_question
-from claimdesk.edi.write_277_status import (
+from claimdesk.edi.x12.composites import EntityName
+from claimdesk.edi.x276.read import ClaimStatusInquiry, read_276, status_question
+from claimdesk.edi.x277.read import StatusCode
+from claimdesk.edi.x277.write_status import (
     CHECK_NUMBER_MAX,
     DENIED,
     IN_PROCESS,
@@ -22,8 +24,6 @@ from claimdesk.edi.write_277_status import (
     StatusResponse,
     write_277_status,
 )
-from claimdesk.edi.x277 import StatusCode
-from claimdesk.edi.x835 import EntityName
 from claimdesk.payer_sim.simulator import PayerSimulator
 from claimdesk.payer_sim.status import ClaimStatusAnswer, StatusKind, claim_status
 

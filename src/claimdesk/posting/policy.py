@@ -24,9 +24,10 @@ from claimdesk.domain.ledger import (
     standard_entry,
 )
 from claimdesk.domain.money import Money, total
-from claimdesk.edi.codes import ClaimStatus as ClpStatus
-from claimdesk.edi.x835 import Adjustment, ClaimPayment, ServicePayment
-from claimdesk.edi.x837 import line_control_number
+from claimdesk.edi.x12.codes import ClaimStatus as ClpStatus
+from claimdesk.edi.x12.composites import Adjustment
+from claimdesk.edi.x835.model import ClaimPayment, ServicePayment
+from claimdesk.edi.x837.segments import line_control_number
 from claimdesk.posting.facts import ClaimFacts, LineFacts, PostingContext
 
 CONTRACTUAL_GROUP = "CO"

@@ -16,10 +16,10 @@ from pathlib import Path
 
 from claimdesk.domain.claims import Claim, ClaimStatus
 from claimdesk.domain.work import Problem, WorkKind
-from claimdesk.edi.envelope import read_envelopes
-from claimdesk.edi.errors import X12Error
-from claimdesk.edi.x277 import ClaimStatusDetail, read_277
-from claimdesk.edi.x999 import Acknowledgment, TransactionSetAck, read_acknowledgments
+from claimdesk.edi.x12.errors import X12Error
+from claimdesk.edi.x12.sniff import Transaction, sniff
+from claimdesk.edi.x277.read import ClaimStatusDetail, read_277
+from claimdesk.edi.x999.read import Acknowledgment, TransactionSetAck, read_acknowledgments
 from claimdesk.routing.policy import RoutingPolicy, shipped_policy
 from claimdesk.services.eligibility import AnswerReport, ingest_eligibility
 from claimdesk.services.work_queue import open_item, solve_problem
@@ -44,12 +44,16 @@ def tier1_kind(text: str) -> str | None:
 
     Raises ``X12Error`` when ``text`` is not X12 at all.
     """
-    ids = {ts.transaction_set_id for ts in read_envelopes(text).transaction_sets}
-    if "999" in ids:
+    return tier1_kind_of(sniff(text))
+
+
+def tier1_kind_of(kinds: frozenset[Transaction]) -> str | None:
+    """:func:`tier1_kind` of a file whose transactions were sniffed already."""
+    if Transaction.IMPLEMENTATION_ACKNOWLEDGMENT in kinds:
         return KIND_999
-    if "271" in ids:
+    if Transaction.ELIGIBILITY_ANSWER in kinds:
         return KIND_271
-    if "277" in ids and any(r.is_acknowledgment for r in read_277(text).responses):
+    if Transaction.CLAIM_ACKNOWLEDGMENT in kinds:
         return KIND_277CA
     return None
 

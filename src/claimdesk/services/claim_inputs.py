@@ -15,8 +15,8 @@ from claimdesk.domain.coverage import Coverage, Priority
 from claimdesk.domain.parties import Patient
 from claimdesk.domain.payers import Payer
 from claimdesk.domain.providers import Facility, Provider
-from claimdesk.edi.claim_input import ClaimInput, PayTo, PrimaryAdjudication
-from claimdesk.edi.writer import X12WriteError
+from claimdesk.edi.x12.writer import X12WriteError
+from claimdesk.edi.x837.claim_input import ClaimInput, PayTo, PrimaryAdjudication
 from claimdesk.services.secondary import primary_adjudication
 from claimdesk.services.trading_partners import TradingPartners
 from claimdesk.store.uow import UnitOfWork

@@ -20,12 +20,11 @@ from pathlib import Path
 from claimdesk.domain.claims import Claim
 from claimdesk.domain.payers import Payer
 from claimdesk.domain.work import Problem, WorkKind
-from claimdesk.edi.claim_input import ClaimInput
-from claimdesk.edi.envelope import read_envelopes
-from claimdesk.edi.errors import X12Error
-from claimdesk.edi.writer import Envelope, X12WriteError
-from claimdesk.edi.x276 import ClaimStatusRequest, write_276
-from claimdesk.edi.x277 import CLAIM_STATUS, ClaimStatusDetail, StatusCode, read_277
+from claimdesk.edi.x12.sniff import Transaction, sniff
+from claimdesk.edi.x12.writer import Envelope, X12WriteError
+from claimdesk.edi.x276.write import ClaimStatusRequest, write_276
+from claimdesk.edi.x277.read import ClaimStatusDetail, StatusCode, read_277
+from claimdesk.edi.x837.claim_input import ClaimInput
 from claimdesk.routing.policy import RoutingPolicy, shipped_policy
 from claimdesk.services.claim_inputs import stored_claim_inputs
 from claimdesk.services.remit_work import insurance_balance, open_many, solve_settled
@@ -160,26 +159,7 @@ class StatusReport:
 
 def is_claim_status(text: str) -> bool:
     """True when ``text`` holds a 277 claim status response (BHT06 = DG, or 005010X212)."""
-    if "277" not in {t.transaction_set_id for t in read_envelopes(text).transaction_sets}:
-        return False
-    return any(
-        not r.is_acknowledgment and (r.transaction_type == "DG" or r.implementation == CLAIM_STATUS)
-        for r in read_277(text).responses
-    )
-
-
-def ingest_claim_status_path(
-    uow_factory: UowFactory, path: Path, *, now: datetime, policy: RoutingPolicy | None = None
-) -> StatusReport | None:
-    """:func:`ingest_claim_status` for a file; None when it holds no 277 claim status (or is
-    not readable X12), so the caller can try other kinds."""
-    try:
-        text = path.read_text(encoding="utf-8")
-        if not is_claim_status(text):
-            return None
-    except (OSError, UnicodeDecodeError, X12Error):
-        return None
-    return ingest_claim_status(uow_factory, text, name=path.name, now=now, policy=policy)
+    return Transaction.CLAIM_STATUS in sniff(text)
 
 
 def ingest_claim_status(

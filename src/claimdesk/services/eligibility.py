@@ -16,10 +16,10 @@ from pathlib import Path
 from claimdesk.domain.claims import Claim, ClaimStatus
 from claimdesk.domain.eligibility import EligibilityProblem
 from claimdesk.domain.work import Problem, WorkKind
-from claimdesk.edi.errors import Severity
-from claimdesk.edi.writer import Envelope, X12WriteError
-from claimdesk.edi.x270 import EligibilityRequest, write_270
-from claimdesk.edi.x271 import read_271
+from claimdesk.edi.x12.errors import Severity
+from claimdesk.edi.x12.writer import Envelope, X12WriteError
+from claimdesk.edi.x270.write import EligibilityRequest, write_270
+from claimdesk.edi.x271.read import read_271
 from claimdesk.routing.policy import RoutingPolicy, shipped_policy
 from claimdesk.scrub.config import ScrubConfig
 from claimdesk.scrub.context import EligibilityResult

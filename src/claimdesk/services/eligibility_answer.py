@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import date
 
 from claimdesk.domain.eligibility import BenefitFigures, EligibilityProblem, EligibilityReading
-from claimdesk.edi.envelope import TransactionSet
-from claimdesk.edi.x271 import (
+from claimdesk.edi.x12.envelope import TransactionSet
+from claimdesk.edi.x271.read import (
     HEALTH_BENEFIT_PLAN_COVERAGE,
     EligibilityResponse,
     MemberEligibility,

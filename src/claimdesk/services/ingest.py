@@ -1,8 +1,9 @@
 """Use case: ingest one X12 file of any kind a payer or clearinghouse sends back.
 
-999, 277CA and 271 files go to the Tier 1 services, 277 claim-status responses to the follow-up
-log, and anything else is posted as an 835 (whose reader reports a file that is not one). The
-command line, the simulated cycle and the worker all read files through this one dispatch.
+The sniffer (:mod:`claimdesk.edi.x12.sniff`) tells the transaction: 999, 277CA and 271 files go
+to the Tier 1 services, 277 claim-status responses to the follow-up log, and anything else is
+posted as an 835 (whose reader reports a file that is not one). The command line, the
+simulated cycle and the worker all read files through this one dispatch.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from claimdesk.edi.errors import X12Error
-from claimdesk.services.acknowledgments import AckReport, ingest_tier1_path
-from claimdesk.services.claim_status import StatusReport, ingest_claim_status_path
+from claimdesk.edi.x12.errors import X12Error
+from claimdesk.edi.x12.sniff import Transaction, sniff
+from claimdesk.services.acknowledgments import AckReport, ingest_tier1_file, tier1_kind_of
+from claimdesk.services.claim_status import StatusReport, ingest_claim_status
 from claimdesk.services.eligibility import AnswerReport
 from claimdesk.services.post_remittance import FileResult, PostingOptions, post_file
 from claimdesk.store.uow import UnitOfWork
@@ -33,11 +35,19 @@ def ingest_path(
 ) -> Tier1Report | FileResult:
     """Read ``path`` with the service its transaction calls for; a posting's result, or the
     Tier 1 / claim-status report. A file that is not readable X12 is a posting problem."""
-    tier1: Tier1Report | None = ingest_tier1_path(uow_factory, path, now=now)
-    if tier1 is None:
-        tier1 = ingest_claim_status_path(uow_factory, path, now=now)
-    if tier1 is not None:
-        return tier1
+    text = ""
+    kinds: frozenset[Transaction] = frozenset()
+    try:
+        text = path.read_text(encoding="utf-8")
+        kinds = sniff(text)
+    except (X12Error, UnicodeDecodeError):
+        pass  # not X12: the 835 reader below reports it
+    if tier1_kind_of(kinds) is not None:
+        tier1 = ingest_tier1_file(uow_factory, text, source=path.name, now=now)
+        if tier1 is not None:
+            return tier1
+    if Transaction.CLAIM_STATUS in kinds:
+        return ingest_claim_status(uow_factory, text, name=path.name, now=now)
     try:
         return post_file(uow_factory, path, now=now, by=by, options=options)
     except (X12Error, UnicodeDecodeError) as exc:

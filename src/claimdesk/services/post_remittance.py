@@ -27,9 +27,10 @@ from claimdesk.domain.ledger import Dimensions as Dims
 from claimdesk.domain.money import Money, total
 from claimdesk.domain.payers import ContractRate, Payer, rate_on
 from claimdesk.domain.work import Problem, WorkKind
-from claimdesk.edi.codes import ProviderAdjustmentReason
-from claimdesk.edi.errors import Severity
-from claimdesk.edi.x835 import ClaimPayment, Remittance, read_835
+from claimdesk.edi.x12.codes import ProviderAdjustmentReason
+from claimdesk.edi.x12.errors import Severity
+from claimdesk.edi.x835.model import ClaimPayment, Remittance
+from claimdesk.edi.x835.read import read_835
 from claimdesk.posting.facts import ClaimFacts, LineFacts, PostingContext
 from claimdesk.posting.policy import (
     ClaimPosting,

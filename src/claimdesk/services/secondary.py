@@ -15,13 +15,13 @@ from claimdesk.domain.claims import Claim, ClaimStatus
 from claimdesk.domain.coverage import Priority
 from claimdesk.domain.ledger import Account, Dimensions, Entry, EntryKind, Posting
 from claimdesk.domain.money import Money
-from claimdesk.edi.claim_input import (
+from claimdesk.edi.x837.claim_input import (
     Adjustment,
     AdjustmentGroup,
     LineAdjudication,
     PrimaryAdjudication,
 )
-from claimdesk.edi.x837 import line_control_number
+from claimdesk.edi.x837.segments import line_control_number
 from claimdesk.posting.policy import ClaimPosting
 from claimdesk.services.practice import practice_date
 from claimdesk.store.uow import UnitOfWork

@@ -20,9 +20,9 @@ from pathlib import Path
 from claimdesk.domain.claims import Claim, ClaimStatus
 from claimdesk.domain.money import total
 from claimdesk.domain.work import Problem, WorkKind
-from claimdesk.edi.claim_input import ClaimInput, PrimaryAdjudication, Receiver, Submitter
-from claimdesk.edi.writer import Envelope, X12WriteError, transaction_control_number
-from claimdesk.edi.x837p import write_837p
+from claimdesk.edi.x12.writer import Envelope, X12WriteError, transaction_control_number
+from claimdesk.edi.x837.claim_input import ClaimInput, PrimaryAdjudication, Receiver, Submitter
+from claimdesk.edi.x837.write import write_837p
 from claimdesk.routing.policy import RoutingPolicy, shipped_policy
 from claimdesk.scrub.config import ScrubConfig
 from claimdesk.scrub.context import ScrubContext

@@ -15,7 +15,7 @@ from claimdesk.domain.parties import Address
 from claimdesk.domain.payers import Payer
 from claimdesk.domain.practice import PracticeProfile
 from claimdesk.domain.providers import Provider
-from claimdesk.edi.claim_input import Receiver, Submitter
+from claimdesk.edi.x837.claim_input import Receiver, Submitter
 from claimdesk.services.practice import require_for_submit
 from claimdesk.store.uow import UnitOfWork
 

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from claimdesk.edi.writer import Envelope
+from claimdesk.edi.x12.writer import Envelope
 from claimdesk.store.uow import UnitOfWork
 
 

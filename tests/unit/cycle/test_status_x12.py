@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from claimdesk.domain.money import Money
-from claimdesk.edi.write_277_status import IN_PROCESS, NOT_FOUND, PAID
-from claimdesk.edi.x276 import ClaimStatusRequest, write_276
-from claimdesk.edi.x277 import CLAIM_STATUS, ClaimStatusDetail, read_277
+from claimdesk.edi.x276.write import ClaimStatusRequest, write_276
+from claimdesk.edi.x277.read import CLAIM_STATUS, ClaimStatusDetail, read_277
+from claimdesk.edi.x277.write_status import IN_PROCESS, NOT_FOUND, PAID
 from claimdesk.payer_sim.simulator import PayerSimulator
 from claimdesk.payer_sim.status_x12 import answer_276
 from unit.edi.claim_builders import ENVELOPE, claim_input

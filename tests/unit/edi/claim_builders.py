@@ -14,7 +14,8 @@ from claimdesk.domain.money import Money
 from claimdesk.domain.parties import Address, Patient, Sex
 from claimdesk.domain.payers import Payer, PayerKind
 from claimdesk.domain.providers import Facility, Provider, ProviderKind, npi_check_digit
-from claimdesk.edi.claim_input import (
+from claimdesk.edi.x12.writer import Envelope
+from claimdesk.edi.x837.claim_input import (
     Adjustment,
     AdjustmentGroup,
     ClaimInput,
@@ -25,7 +26,6 @@ from claimdesk.edi.claim_input import (
     Receiver,
     Submitter,
 )
-from claimdesk.edi.writer import Envelope
 
 CREATED = datetime(2024, 5, 2, 14, 30, tzinfo=UTC)
 DOS = date(2024, 4, 22)

@@ -8,8 +8,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from claimdesk.cli import app
-from claimdesk.edi.write_277 import write_277ca
-from claimdesk.edi.x837p import write_837p
+from claimdesk.edi.x277.write import write_277ca
+from claimdesk.edi.x837.write import write_837p
 
 from .claim_builders import ENVELOPE, claim, claim_input
 from .samples import balanced_835
@@ -91,7 +91,7 @@ def test_277ca_rejection_is_counted(tmp_path: Path) -> None:
 
 def test_270_inquiries_are_summarized(tmp_path: Path) -> None:
     from claimdesk.domain.coverage import Relationship
-    from claimdesk.edi.x270 import write_270
+    from claimdesk.edi.x270.write import write_270
 
     from .test_read_270 import request
 
@@ -110,7 +110,7 @@ def test_270_inquiries_are_summarized(tmp_path: Path) -> None:
 
 
 def test_276_is_summarized_and_a_missing_subscriber_name_exits_one(tmp_path: Path) -> None:
-    from claimdesk.edi.x276 import ClaimStatusRequest, write_276
+    from claimdesk.edi.x276.write import ClaimStatusRequest, write_276
 
     first = claim_input()
     second = claim_input(claim=claim("C-1002"))

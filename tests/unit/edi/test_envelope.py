@@ -2,14 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from claimdesk.edi.codes import (
+from claimdesk.edi.x12.codes import (
     ElementSyntaxError,
     FunctionalGroupError,
     InterchangeNote,
     SegmentSyntaxError,
     TransactionSetError,
 )
-from claimdesk.edi.envelope import read_envelopes
+from claimdesk.edi.x12.envelope import read_envelopes
 
 from .samples import BALANCED_835_SEGMENTS, balanced_835, interchange, transaction
 

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimdesk.edi.errors import X12Error
 from claimdesk.edi.inspect import inspect_x12
-from claimdesk.edi.tokenizer import tokenize
-from claimdesk.edi.x835 import read_835
-from claimdesk.edi.x999 import read_999
+from claimdesk.edi.x12.errors import X12Error
+from claimdesk.edi.x12.tokenizer import tokenize
+from claimdesk.edi.x835.read import read_835
+from claimdesk.edi.x999.read import read_999
 
 from .samples import ACCEPTED_999, REJECTED_999, balanced_835
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from claimdesk.edi.codes import InterchangeNote
 from claimdesk.edi.inspect import inspect_x12
+from claimdesk.edi.x12.codes import InterchangeNote
 
 from .samples import BALANCED_835_SEGMENTS, REJECTED_999, balanced_835, interchange, transaction
 

@@ -10,19 +10,19 @@ from hypothesis import strategies as st
 
 from claimdesk.domain.coverage import Relationship
 from claimdesk.domain.providers import Provider
-from claimdesk.edi.delimiters import Delimiters
-from claimdesk.edi.errors import Severity, X12Error
-from claimdesk.edi.hierarchical import Period
 from claimdesk.edi.inspect import inspect_x12
-from claimdesk.edi.read_270 import (
+from claimdesk.edi.x12.composites import EntityName, Procedure, Reference, Trace
+from claimdesk.edi.x12.delimiters import Delimiters
+from claimdesk.edi.x12.errors import Severity, X12Error
+from claimdesk.edi.x12.hierarchy import Period
+from claimdesk.edi.x12.writer import SegmentWriter
+from claimdesk.edi.x270.read import (
     EligibilityQuestion,
     InquiredPerson,
     eligibility_question,
     read_270,
 )
-from claimdesk.edi.writer import SegmentWriter
-from claimdesk.edi.x270 import EligibilityRequest, write_270
-from claimdesk.edi.x835 import EntityName, Procedure, Reference, Trace
+from claimdesk.edi.x270.write import EligibilityRequest, write_270
 
 from .claim_builders import (
     BILLING,

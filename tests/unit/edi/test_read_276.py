@@ -11,15 +11,15 @@ from hypothesis import strategies as st
 
 from claimdesk.domain.coverage import Relationship
 from claimdesk.domain.money import Money
-from claimdesk.edi.claim_input import ClaimInput, Submitter
-from claimdesk.edi.errors import Severity, X12Error
-from claimdesk.edi.hierarchical import Period
 from claimdesk.edi.inspect import inspect_x12
-from claimdesk.edi.read_270 import InquiredPerson
-from claimdesk.edi.read_276 import StatusQuestion, read_276, status_question
-from claimdesk.edi.writer import SegmentWriter
-from claimdesk.edi.x276 import ClaimStatusRequest, write_276
-from claimdesk.edi.x835 import EntityName, Procedure, Reference
+from claimdesk.edi.x12.composites import EntityName, Procedure, Reference
+from claimdesk.edi.x12.errors import Severity, X12Error
+from claimdesk.edi.x12.hierarchy import Period
+from claimdesk.edi.x12.writer import SegmentWriter
+from claimdesk.edi.x270.read import InquiredPerson
+from claimdesk.edi.x276.read import StatusQuestion, read_276, status_question
+from claimdesk.edi.x276.write import ClaimStatusRequest, write_276
+from claimdesk.edi.x837.claim_input import ClaimInput, Submitter
 
 from .claim_builders import (
     DOS,

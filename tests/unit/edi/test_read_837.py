@@ -12,20 +12,19 @@ from claimdesk.domain.coverage import Priority, Relationship
 from claimdesk.domain.money import Money
 from claimdesk.domain.parties import Sex
 from claimdesk.domain.payers import PayerKind
-from claimdesk.edi.claim_input import ClaimInput
-from claimdesk.edi.codes import AdjustmentGroup, ClaimFilingIndicator, SegmentSyntaxError
-from claimdesk.edi.errors import Severity, X12Error
-from claimdesk.edi.read_837 import read_837
-from claimdesk.edi.read_837_import import (
+from claimdesk.edi.x12.codes import AdjustmentGroup, ClaimFilingIndicator, SegmentSyntaxError
+from claimdesk.edi.x12.errors import Severity, X12Error
+from claimdesk.edi.x837.claim_input import ClaimInput
+from claimdesk.edi.x837.model import Claims837
+from claimdesk.edi.x837.read import read_837
+from claimdesk.edi.x837.to_domain import (
     ClaimImportError,
     ImportDefaults,
     diagnosis_with_dot,
     payer_kind,
     to_claim_input,
 )
-from claimdesk.edi.read_837_records import Claims837
-from claimdesk.edi.x837i import write_837i
-from claimdesk.edi.x837p import write_837p
+from claimdesk.edi.x837.write import write_837i, write_837p
 
 from .claim_builders import (
     BILLING,

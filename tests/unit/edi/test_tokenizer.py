@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from claimdesk.edi.codes import InterchangeNote, SegmentSyntaxError
-from claimdesk.edi.delimiters import Delimiters
-from claimdesk.edi.errors import X12Error
-from claimdesk.edi.tokenizer import read_delimiters, tokenize
+from claimdesk.edi.x12.codes import InterchangeNote, SegmentSyntaxError
+from claimdesk.edi.x12.delimiters import Delimiters
+from claimdesk.edi.x12.errors import X12Error
+from claimdesk.edi.x12.tokenizer import read_delimiters, tokenize
 
 from .samples import balanced_835
 

@@ -11,11 +11,11 @@ import pytest
 
 from claimdesk.domain.coverage import Relationship
 from claimdesk.domain.money import Money
-from claimdesk.edi.hierarchical import Period
-from claimdesk.edi.write_271 import BenefitAnswer, EligibilityAnswer, Rejection, write_271
-from claimdesk.edi.writer import X12WriteError
-from claimdesk.edi.x270 import EligibilityRequest
-from claimdesk.edi.x271 import (
+from claimdesk.edi.x12.composites import EntityName, Procedure
+from claimdesk.edi.x12.hierarchy import Period
+from claimdesk.edi.x12.writer import X12WriteError
+from claimdesk.edi.x270.write import EligibilityRequest
+from claimdesk.edi.x271.read import (
     Benefit,
     BenefitCode,
     CoverageLevel,
@@ -24,7 +24,7 @@ from claimdesk.edi.x271 import (
     TimePeriod,
     read_271,
 )
-from claimdesk.edi.x835 import EntityName, Procedure
+from claimdesk.edi.x271.write import BenefitAnswer, EligibilityAnswer, Rejection, write_271
 
 from .claim_builders import BILLING, COMMERCIAL, DOS, ENVELOPE, MEDICAID, coverage, patient
 from .x12_checks import check_envelope, check_hierarchy

@@ -11,15 +11,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from claimdesk.domain.money import Money
-from claimdesk.edi.write_277 import (
+from claimdesk.edi.x12.composites import EntityName, Procedure
+from claimdesk.edi.x12.writer import Envelope, X12WriteError
+from claimdesk.edi.x277.read import ClaimStatusDetail, StatusCode, read_277
+from claimdesk.edi.x277.write import (
     AcknowledgmentBatch,
     ClaimDecision,
     LineDecision,
     write_277ca,
 )
-from claimdesk.edi.writer import Envelope, X12WriteError
-from claimdesk.edi.x277 import ClaimStatusDetail, StatusCode, read_277
-from claimdesk.edi.x835 import EntityName, Procedure
 
 from .pyx12_oracle import pyx12_errors
 from .x12_checks import check_envelope, check_hierarchy

@@ -1,7 +1,7 @@
 """The 277 claim status response (005010X212): written and read back the same.
 
 pyx12 4.0 ships an X212 map but does not list it in its map index, so it cannot be the oracle
-here; the reader (``claimdesk.edi.x277``), which checks the X212 structure, is.
+here; the reader (``claimdesk.edi.x277.read``), which checks the X212 structure, is.
 """
 
 from __future__ import annotations
@@ -11,7 +11,10 @@ from datetime import date, datetime
 import pytest
 
 from claimdesk.domain.money import Money
-from claimdesk.edi.write_277_status import (
+from claimdesk.edi.x12.composites import EntityName
+from claimdesk.edi.x12.writer import Envelope, X12WriteError
+from claimdesk.edi.x277.read import CLAIM_STATUS, read_277
+from claimdesk.edi.x277.write_status import (
     DENIED,
     IN_PROCESS,
     NOT_FOUND,
@@ -20,9 +23,6 @@ from claimdesk.edi.write_277_status import (
     StatusResponse,
     write_277_status,
 )
-from claimdesk.edi.writer import Envelope, X12WriteError
-from claimdesk.edi.x277 import CLAIM_STATUS, read_277
-from claimdesk.edi.x835 import EntityName
 
 ENVELOPE = Envelope("MCR01", "RFMG001", 41, 41, datetime(2026, 3, 2, 12, 0))
 SOURCE = EntityName("PR", "2", "MEDICARE PART B", id_qualifier="PI", id="MCR01")

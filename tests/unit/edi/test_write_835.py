@@ -12,14 +12,25 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from claimdesk.domain.money import Money
-from claimdesk.edi.codes import (
+from claimdesk.edi.x12.codes import (
     AdjustmentGroup,
     ClaimFilingIndicator,
     ClaimStatus,
     PaymentMethod,
 )
-from claimdesk.edi.errors import has_errors
-from claimdesk.edi.write_835 import (
+from claimdesk.edi.x12.composites import Adjustment, EntityName, Procedure, Reference
+from claimdesk.edi.x12.errors import has_errors
+from claimdesk.edi.x12.writer import Envelope, X12WriteError
+from claimdesk.edi.x835.model import (
+    ClaimPayment,
+    InpatientAdjudication,
+    OutpatientAdjudication,
+    Party,
+    ProviderAdjustmentItem,
+    Remark,
+)
+from claimdesk.edi.x835.read import read_835
+from claimdesk.edi.x835.write import (
     BankAccount,
     ClaimPaymentInput,
     ProviderAdjustmentInput,
@@ -28,20 +39,6 @@ from claimdesk.edi.write_835 import (
     check_balance,
     reversal_of,
     write_835,
-)
-from claimdesk.edi.writer import Envelope, X12WriteError
-from claimdesk.edi.x835 import (
-    Adjustment,
-    ClaimPayment,
-    EntityName,
-    InpatientAdjudication,
-    OutpatientAdjudication,
-    Party,
-    Procedure,
-    ProviderAdjustmentItem,
-    Reference,
-    Remark,
-    read_835,
 )
 
 from .pyx12_oracle import pyx12_errors

@@ -6,26 +6,26 @@ from datetime import datetime
 
 import pytest
 
-from claimdesk.edi.codes import (
+from claimdesk.edi.x12.codes import (
     AcknowledgmentStatus,
     ElementSyntaxError,
     FunctionalGroupError,
     SegmentSyntaxError,
     TransactionSetError,
 )
-from claimdesk.edi.envelope import read_envelopes
-from claimdesk.edi.errors import X12Finding
-from claimdesk.edi.reading import ElementReader
-from claimdesk.edi.write_999 import GroupAcknowledgment, acknowledge, write_999
-from claimdesk.edi.writer import Envelope, X12WriteError
-from claimdesk.edi.x837p import write_837p
-from claimdesk.edi.x999 import (
+from claimdesk.edi.x12.envelope import read_envelopes
+from claimdesk.edi.x12.errors import X12Finding
+from claimdesk.edi.x12.reading import ElementReader
+from claimdesk.edi.x12.writer import Envelope, X12WriteError
+from claimdesk.edi.x837.write import write_837p
+from claimdesk.edi.x999.read import (
     ElementError,
     ErrorContext,
     SegmentError,
     TransactionSetAck,
     read_999,
 )
+from claimdesk.edi.x999.write import GroupAcknowledgment, acknowledge, write_999
 
 from .claim_builders import ENVELOPE, claim_input
 from .pyx12_oracle import pyx12_errors

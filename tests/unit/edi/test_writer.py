@@ -6,8 +6,8 @@ import pytest
 
 from claimdesk.domain.money import Money
 from claimdesk.domain.parties import Address
-from claimdesk.edi.delimiters import Delimiters
-from claimdesk.edi.writer import (
+from claimdesk.edi.x12.delimiters import Delimiters
+from claimdesk.edi.x12.writer import (
     SegmentWriter,
     TransactionSet,
     X12WriteError,

@@ -3,8 +3,8 @@ from dataclasses import replace
 import pytest
 
 from claimdesk.domain.coverage import Relationship
-from claimdesk.edi.writer import X12WriteError
-from claimdesk.edi.x270 import EligibilityRequest, write_270
+from claimdesk.edi.x12.writer import X12WriteError
+from claimdesk.edi.x270.write import EligibilityRequest, write_270
 
 from .claim_builders import BILLING, COMMERCIAL, DOS, ENVELOPE, MEDICAID, coverage, patient
 from .x12_checks import check_envelope, check_hierarchy

@@ -8,8 +8,8 @@ from decimal import Decimal
 from hypothesis import given, settings
 
 from claimdesk.domain.money import Money
-from claimdesk.edi.errors import X12Error
-from claimdesk.edi.x271 import (
+from claimdesk.edi.x12.errors import X12Error
+from claimdesk.edi.x271.read import (
     BenefitCode,
     CoverageLevel,
     FollowUpAction,

@@ -4,9 +4,9 @@ from datetime import date
 import pytest
 
 from claimdesk.domain.coverage import Relationship
-from claimdesk.edi.claim_input import Submitter
-from claimdesk.edi.writer import X12WriteError
-from claimdesk.edi.x276 import ClaimStatusRequest, write_276
+from claimdesk.edi.x12.writer import X12WriteError
+from claimdesk.edi.x276.write import ClaimStatusRequest, write_276
+from claimdesk.edi.x837.claim_input import Submitter
 
 from .claim_builders import (
     BILLING,

@@ -8,8 +8,8 @@ from decimal import Decimal
 from hypothesis import given, settings
 
 from claimdesk.domain.money import Money
-from claimdesk.edi.errors import Severity, X12Error
-from claimdesk.edi.x277 import StatusCode, read_277
+from claimdesk.edi.x12.errors import Severity, X12Error
+from claimdesk.edi.x277.read import StatusCode, read_277
 
 from .x12_mutations import mutations
 

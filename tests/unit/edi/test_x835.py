@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from claimdesk.domain.money import Money
-from claimdesk.edi.codes import (
+from claimdesk.edi.x12.codes import (
     AdjustmentGroup,
     ClaimFilingIndicator,
     ClaimStatus,
@@ -16,8 +16,9 @@ from claimdesk.edi.codes import (
     ProviderAdjustmentReason,
     SegmentSyntaxError,
 )
-from claimdesk.edi.errors import Severity
-from claimdesk.edi.x835 import Adjustment, Procedure, read_835
+from claimdesk.edi.x12.composites import Adjustment, Procedure
+from claimdesk.edi.x12.errors import Severity
+from claimdesk.edi.x835.read import read_835
 
 from .samples import BALANCED_835_SEGMENTS, balanced_835, interchange, transaction
 

@@ -10,17 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from claimdesk.edi.errors import X12Error, X12Finding
-from claimdesk.edi.x835 import (
+from claimdesk.edi.x12.errors import X12Error, X12Finding
+from claimdesk.edi.x835.model import (
     ClaimPayment,
     Remittance,
     RemittanceHeader,
     RemittanceRecord,
     RemittanceTrailer,
     StreamFindings,
-    iter_835,
-    read_835,
 )
+from claimdesk.edi.x835.read import iter_835, read_835
 
 from .samples import BALANCED_835_SEGMENTS, REJECTED_999, balanced_835, interchange, transaction
 
@@ -67,7 +66,7 @@ def _rebuild(records: list[RemittanceRecord]) -> tuple[list[Remittance], list[X1
 
 
 def _assert_streams_like_read(text: str, monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
-    monkeypatch.setattr("claimdesk.edi.x835.CHUNK_SIZE", chunk)
+    monkeypatch.setattr("claimdesk.edi.x835.read.CHUNK_SIZE", chunk)
     expected = read_835(text)
     remittances, findings = _rebuild(list(iter_835(io.StringIO(text, newline=""))))
     assert remittances == list(expected.remittances)
@@ -171,7 +170,7 @@ def test_streams_from_a_path_and_from_bytes(tmp_path: Path) -> None:
 
 def test_first_claim_arrives_before_the_input_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
     text = interchange(transaction(BALANCED_835_SEGMENTS * 50))
-    monkeypatch.setattr("claimdesk.edi.x835.CHUNK_SIZE", 256)
+    monkeypatch.setattr("claimdesk.edi.x835.read.CHUNK_SIZE", 256)
     handle = io.StringIO(text)
     records = iter_835(handle)
     first = next(r for r in records if isinstance(r, ClaimPayment))

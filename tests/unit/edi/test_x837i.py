@@ -4,9 +4,9 @@ from datetime import date
 import pytest
 
 from claimdesk.domain.coverage import Relationship
-from claimdesk.edi.claim_input import ClaimInput
-from claimdesk.edi.writer import X12WriteError
-from claimdesk.edi.x837i import write_837i
+from claimdesk.edi.x12.writer import X12WriteError
+from claimdesk.edi.x837.claim_input import ClaimInput
+from claimdesk.edi.x837.write import write_837i
 
 from .claim_builders import (
     ENVELOPE,

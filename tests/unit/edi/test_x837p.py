@@ -12,7 +12,8 @@ from claimdesk.domain.money import Money
 from claimdesk.domain.parties import Address
 from claimdesk.domain.payers import Payer, PayerKind
 from claimdesk.domain.providers import ProviderKind
-from claimdesk.edi.claim_input import (
+from claimdesk.edi.x12.writer import X12WriteError
+from claimdesk.edi.x837.claim_input import (
     Adjustment,
     AdjustmentGroup,
     ClaimInput,
@@ -21,8 +22,7 @@ from claimdesk.edi.claim_input import (
     PrimaryAdjudication,
     Receiver,
 )
-from claimdesk.edi.writer import X12WriteError
-from claimdesk.edi.x837p import write_837p
+from claimdesk.edi.x837.write import write_837p
 
 from .claim_builders import (
     BILLING,

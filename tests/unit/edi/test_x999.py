@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from claimdesk.edi.codes import (
+from claimdesk.edi.x12.codes import (
     AcknowledgmentStatus,
     ElementSyntaxError,
     InterchangeAcknowledgmentCode,
@@ -10,7 +10,7 @@ from claimdesk.edi.codes import (
     SegmentSyntaxError,
     TransactionSetError,
 )
-from claimdesk.edi.x999 import read_999
+from claimdesk.edi.x999.read import read_999
 
 from .samples import ACCEPTED_999, ISA, REJECTED_999
 

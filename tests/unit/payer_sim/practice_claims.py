@@ -19,9 +19,9 @@ from claimdesk.domain.claims import Claim
 from claimdesk.domain.coverage import Coverage, Priority
 from claimdesk.domain.parties import Address
 from claimdesk.domain.providers import Provider, ProviderKind
-from claimdesk.edi.claim_input import ClaimInput, Receiver, Submitter
-from claimdesk.edi.writer import Envelope, X12WriteError
-from claimdesk.edi.x837p import write_837p
+from claimdesk.edi.x12.writer import Envelope, X12WriteError
+from claimdesk.edi.x837.claim_input import ClaimInput, Receiver, Submitter
+from claimdesk.edi.x837.write import write_837p
 from claimdesk.synth import write_practice
 
 # The synthetic practice's today in this file's bundles, and the days of visits before it.

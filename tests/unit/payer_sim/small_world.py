@@ -15,8 +15,8 @@ from claimdesk.codes.icd10 import shared_code_set
 from claimdesk.domain.coverage import Coverage, NetworkTier, Priority
 from claimdesk.domain.money import Money
 from claimdesk.domain.payers import ContractRate
-from claimdesk.edi.claim_input import ClaimInput
-from claimdesk.edi.x837p import write_837p
+from claimdesk.edi.x837.claim_input import ClaimInput
+from claimdesk.edi.x837.write import write_837p
 from claimdesk.payer_sim.policy import SimPolicy, parse_policy
 from claimdesk.payer_sim.simulator import PayerSimulator, Receipt
 from claimdesk.payer_sim.world import Member, PayerWorld

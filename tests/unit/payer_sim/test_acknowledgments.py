@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from claimdesk.domain.payers import Payer, PayerKind
-from claimdesk.edi.codes import AcknowledgmentStatus
-from claimdesk.edi.x277 import StatusCode, read_277
-from claimdesk.edi.x837p import write_837p
-from claimdesk.edi.x999 import read_999
+from claimdesk.edi.x12.codes import AcknowledgmentStatus
+from claimdesk.edi.x277.read import StatusCode, read_277
+from claimdesk.edi.x837.write import write_837p
+from claimdesk.edi.x999.read import read_999
 from claimdesk.payer_sim.simulator import PayerSimulator, Receipt
 from unit.edi.claim_builders import (
     COMMERCIAL,

@@ -9,8 +9,9 @@ import pytest
 
 from claimdesk.denials.table import shipped_table
 from claimdesk.domain.coverage import Priority
-from claimdesk.edi.codes import ClaimStatus
-from claimdesk.edi.x835 import ClaimPayment, read_835
+from claimdesk.edi.x12.codes import ClaimStatus
+from claimdesk.edi.x835.model import ClaimPayment
+from claimdesk.edi.x835.read import read_835
 from claimdesk.payer_sim.simulator import PayerSimulator
 from claimdesk.payer_sim.world import PayerWorld
 from unit.edi.claim_builders import DOS, claim, claim_input, coverage, line

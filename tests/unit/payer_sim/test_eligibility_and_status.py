@@ -9,9 +9,9 @@ from decimal import Decimal
 
 from claimdesk.domain.eligibility import EligibilityProblem, EligibilityReading
 from claimdesk.domain.money import Money
-from claimdesk.edi.x270 import EligibilityRequest, write_270
-from claimdesk.edi.x271 import read_271
-from claimdesk.edi.x276 import ClaimStatusRequest, write_276
+from claimdesk.edi.x270.write import EligibilityRequest, write_270
+from claimdesk.edi.x271.read import read_271
+from claimdesk.edi.x276.write import ClaimStatusRequest, write_276
 from claimdesk.payer_sim.simulator import PayerSimulator
 from claimdesk.payer_sim.status import StatusKind
 from claimdesk.services.eligibility_answer import interpret

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from claimdesk.edi.x270 import EligibilityRequest, write_270
-from claimdesk.edi.x276 import ClaimStatusRequest, write_276
-from claimdesk.edi.x835 import read_835
-from claimdesk.edi.x837p import write_837p
+from claimdesk.edi.x270.write import EligibilityRequest, write_270
+from claimdesk.edi.x276.write import ClaimStatusRequest, write_276
+from claimdesk.edi.x835.read import read_835
+from claimdesk.edi.x837.write import write_837p
 from claimdesk.payer_sim.files import answer_files, deliver_remittances
 from claimdesk.payer_sim.simulator import PayerSimulator
 from claimdesk.payer_sim.status import StatusKind

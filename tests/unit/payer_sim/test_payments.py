@@ -10,8 +10,9 @@ import pytest
 
 from claimdesk.domain.coverage import NetworkTier
 from claimdesk.domain.money import Money
-from claimdesk.edi.codes import AdjustmentGroup, ClaimStatus
-from claimdesk.edi.x835 import ClaimPayment, read_835
+from claimdesk.edi.x12.codes import AdjustmentGroup, ClaimStatus
+from claimdesk.edi.x835.model import ClaimPayment
+from claimdesk.edi.x835.read import read_835
 from claimdesk.payer_sim.simulator import PayerSimulator
 from unit.edi.claim_builders import claim, claim_input, line, secondary_input
 from unit.edi.pyx12_oracle import pyx12_errors

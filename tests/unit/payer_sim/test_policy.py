@@ -6,7 +6,7 @@ import pytest
 
 from claimdesk.domain.coverage import NetworkTier
 from claimdesk.domain.money import Money
-from claimdesk.edi.codes import AdjustmentGroup
+from claimdesk.edi.x12.codes import AdjustmentGroup
 from claimdesk.payer_sim.policy import (
     AdjustmentCode,
     PolicyError,

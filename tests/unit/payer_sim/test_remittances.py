@@ -7,8 +7,9 @@ from datetime import timedelta
 
 from claimdesk.domain.claims import FrequencyCode
 from claimdesk.domain.money import Money
-from claimdesk.edi.codes import ClaimStatus
-from claimdesk.edi.x835 import Remittance, read_835
+from claimdesk.edi.x12.codes import ClaimStatus
+from claimdesk.edi.x835.model import Remittance
+from claimdesk.edi.x835.read import read_835
 from claimdesk.payer_sim.simulator import PayerSimulator
 from unit.edi.claim_builders import claim, claim_input, line
 from unit.edi.pyx12_oracle import pyx12_errors

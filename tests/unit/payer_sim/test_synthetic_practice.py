@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from claimdesk.denials.table import shipped_table
-from claimdesk.edi.x277 import read_277
-from claimdesk.edi.x835 import read_835
-from claimdesk.edi.x837p import write_837p
-from claimdesk.edi.x999 import read_999
+from claimdesk.edi.x277.read import read_277
+from claimdesk.edi.x835.read import read_835
+from claimdesk.edi.x837.write import write_837p
+from claimdesk.edi.x999.read import read_999
 from claimdesk.payer_sim.simulator import PayerSimulator
 from claimdesk.payer_sim.world import PayerWorld
 from unit.edi.pyx12_oracle import pyx12_errors

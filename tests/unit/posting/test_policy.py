@@ -23,9 +23,10 @@ from claimdesk.domain.ledger import (
     standard_entry,
 )
 from claimdesk.domain.money import Money, total
-from claimdesk.edi.codes import AdjustmentGroup
-from claimdesk.edi.codes import ClaimStatus as Clp
-from claimdesk.edi.x835 import Adjustment, ClaimPayment, Procedure, Remark, ServicePayment
+from claimdesk.edi.x12.codes import AdjustmentGroup
+from claimdesk.edi.x12.codes import ClaimStatus as Clp
+from claimdesk.edi.x12.composites import Adjustment, Procedure
+from claimdesk.edi.x835.model import ClaimPayment, Remark, ServicePayment
 from claimdesk.posting.facts import ClaimFacts, LineFacts, PostingContext
 from claimdesk.posting.policy import PostingRefusedError, match_lines, post_payment, post_reversal
 

@@ -14,11 +14,11 @@ from claimdesk.domain.money import Money
 from claimdesk.domain.parties import Address, Patient, Sex
 from claimdesk.domain.payers import Payer, PayerKind
 from claimdesk.domain.providers import Provider, ProviderKind, npi_check_digit
-from claimdesk.edi.hierarchical import Period
-from claimdesk.edi.write_271 import BenefitAnswer, EligibilityAnswer, Rejection, write_271
-from claimdesk.edi.writer import Envelope
-from claimdesk.edi.x270 import EligibilityRequest
-from claimdesk.edi.x271 import BenefitCode, FollowUpAction, PlanNetwork, TimePeriod, read_271
+from claimdesk.edi.x12.hierarchy import Period
+from claimdesk.edi.x12.writer import Envelope
+from claimdesk.edi.x270.write import EligibilityRequest
+from claimdesk.edi.x271.read import BenefitCode, FollowUpAction, PlanNetwork, TimePeriod, read_271
+from claimdesk.edi.x271.write import BenefitAnswer, EligibilityAnswer, Rejection, write_271
 from claimdesk.services.eligibility_answer import interpret, member_segments
 
 DOS = date(2024, 4, 22)
