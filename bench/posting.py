@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from bench.timing import timed
+from claimdesk.denials.table import shipped_table
 from claimdesk.domain.claims import Claim, ClaimStatus
 from claimdesk.domain.coverage import Coverage, NetworkTier, Priority, Relationship
 from claimdesk.domain.encounters import Encounter, ServiceLine
@@ -39,6 +40,7 @@ from claimdesk.edi.x835.write import (
     write_835,
 )
 from claimdesk.edi.x837.segments import line_control_number
+from claimdesk.routing.policy import shipped_policy
 from claimdesk.services.charges import charge_entry
 from claimdesk.services.post_remittance import post_bytes
 from claimdesk.store.engine import make_engine
@@ -176,7 +178,15 @@ def _run_on(label: str, url: str, data: bytes) -> None:
             uow.commit()
         timing, result = timed(
             f"post {CLAIMS:,}-claim 835 into {label}",
-            lambda: post_bytes(factory, data, name="bench.835", now=NOW, by="bench"),
+            lambda: post_bytes(
+                factory,
+                data,
+                name="bench.835",
+                now=NOW,
+                by="bench",
+                table=shipped_table(),
+                policy=shipped_policy(),
+            ),
         )
         outcome = result.remittances[0]
         with factory() as uow:

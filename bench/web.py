@@ -25,9 +25,11 @@ from sqlalchemy import Engine, text
 
 from bench.queue import ADMIN_URL, PG_HOST, PG_PORT, _median_ms
 from bench.queue import _reachable as postgres_reachable
+from claimdesk.bootstrap import shipped_rules
 from claimdesk.bundle.reader import read_bundle
 from claimdesk.codes.reference import load_config, load_reference
 from claimdesk.config import Settings
+from claimdesk.denials.table import shipped_table
 from claimdesk.desk.config import DeskConfig
 from claimdesk.http.app import create_app
 from claimdesk.payer_sim.files import answer_files, deliver_remittances
@@ -102,6 +104,7 @@ def _practice(settings: Settings, folder: Path) -> UowFactory:
         partners=PARTNERS,
         now=SUBMITTED,
         by="bench",
+        policy=shipped_policy(),
     )
     read = read_bundle(folder)
     assert read.bundle is not None
@@ -110,9 +113,13 @@ def _practice(settings: Settings, folder: Path) -> UowFactory:
         simulator, settings.outbox.glob("837P-*.x12"), settings.inbox, SUBMITTED.date()
     )
     for path in answers:
-        ingest_tier1_path(uow_factory, path, now=SUBMITTED + timedelta(days=1))
+        ingest_tier1_path(
+            uow_factory, path, now=SUBMITTED + timedelta(days=1), policy=shipped_policy()
+        )
     for path in deliver_remittances(simulator, settings.inbox, PAID.date()):
-        post_file(uow_factory, path, now=PAID, by="bench")
+        post_file(
+            uow_factory, path, now=PAID, by="bench", table=shipped_table(), policy=shipped_policy()
+        )
     return uow_factory
 
 
@@ -246,7 +253,7 @@ def run() -> None:
             add_user(uow_factory, user_id="root", name="Root", role=Role.ADMIN, by="root", now=PAID)
             add_user(uow_factory, user_id="bo", name="Bo", role=Role.TIER2, by="root", now=PAID)
             set_password(uow_factory, "bo", PASSWORD, by="root", now=PAID)
-            config = DeskConfig(uow_factory=uow_factory, policy=shipped_policy(), settings=settings)
+            config = DeskConfig(uow_factory=uow_factory, rules=shipped_rules(), settings=settings)
             client = TestClient(create_app(config), base_url="https://desk", follow_redirects=False)
             client.post("/login", data={"user_id": "bo", "password": PASSWORD})
             queue_page = client.get("/queue")

@@ -15,9 +15,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from claimdesk.bootstrap import shipped_rules
 from claimdesk.bundle.reader import read_bundle
 from claimdesk.codes.reference import load_config, load_reference
 from claimdesk.config import Settings
+from claimdesk.denials.table import shipped_table
 from claimdesk.desk.config import DeskConfig
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import WorkItem, WorkKind
@@ -106,6 +108,7 @@ def build_practice(tmp: Path) -> BillingPractice:
         partners=PARTNERS,
         now=SUBMITTED,
         by="e2e",
+        policy=shipped_policy(),
     )
     with uow_factory() as uow:
         # Held for the modifier only, and far enough inside the filing window to be sent later.
@@ -124,9 +127,11 @@ def build_practice(tmp: Path) -> BillingPractice:
         simulator, settings.outbox.glob("837P-*.x12"), settings.inbox, ANSWERED.date()
     )
     for path in answers:
-        ingest_tier1_path(uow_factory, path, now=ANSWERED)
+        ingest_tier1_path(uow_factory, path, now=ANSWERED, policy=shipped_policy())
     for path in deliver_remittances(simulator, settings.inbox, PAID.date()):
-        posted = post_file(uow_factory, path, now=PAID, by="e2e")
+        posted = post_file(
+            uow_factory, path, now=PAID, by="e2e", table=shipped_table(), policy=shipped_policy()
+        )
         assert posted.ok, posted.problems
         settings.archive.mkdir(parents=True, exist_ok=True)
         path.rename(settings.archive / path.name)
@@ -193,7 +198,7 @@ def build_practice(tmp: Path) -> BillingPractice:
     assert tier2_item.claim_id is not None
     config = DeskConfig(
         uow_factory=uow_factory,
-        policy=POLICY,
+        rules=shipped_rules(),
         clock=lambda: DESK_TIME,
         settings=settings,
         secure_cookies=False,

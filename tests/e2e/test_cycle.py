@@ -16,9 +16,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from claimdesk.bootstrap import composed
 from claimdesk.config import Settings
 from claimdesk.cycle.policy import shipped_staff_policy
 from claimdesk.cycle.run import CycleOptions, CycleReport, run_cycle
+from claimdesk.denials.table import shipped_table
 from claimdesk.domain.ledger import Account, BalanceQuery
 from claimdesk.services.database import units_of_work
 from claimdesk.services.import_folder import import_folder
@@ -63,8 +65,11 @@ def _run(folder: Path, *, scrub: bool) -> tuple[Settings, CycleReport]:
         settings, bundle, user="e2e", now=datetime.combine(REFERENCE_DATE, time(18), tzinfo=UTC)
     )
     assert imported.report is not None, imported.errors[:3]
-    options = CycleOptions(days=DAYS, scrub=scrub, partners=PARTNERS, start=YEAR_START)
-    report = run_cycle(settings, options)
+    options = CycleOptions(
+        days=DAYS, staff=shipped_staff_policy(), scrub=scrub, partners=PARTNERS, start=YEAR_START
+    )
+    with composed(settings) as parts:
+        report = run_cycle(parts, options)
     return settings, report
 
 
@@ -209,7 +214,7 @@ def _scrub_decisions(settings: Settings) -> dict[str, list[tuple[datetime, str]]
 def test_the_kpis_equal_an_independent_recount(scrubbed: tuple[Settings, CycleReport]) -> None:
     settings, report = scrubbed
     with units_of_work(settings) as uow_factory, uow_factory() as uow:
-        kpis = kpi_report(uow, start=report.start, end=report.end)
+        kpis = kpi_report(uow, start=report.start, end=report.end, table=shipped_table())
     denial = kpis.get("initial_denial_rate")
 
     first = {

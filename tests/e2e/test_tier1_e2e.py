@@ -12,6 +12,7 @@ from pathlib import Path
 from claimdesk.codes.reference import load_config, load_reference
 from claimdesk.config import Settings
 from claimdesk.domain.claims import ClaimStatus
+from claimdesk.routing.policy import shipped_policy
 from claimdesk.services.database import units_of_work
 from claimdesk.services.import_folder import import_folder
 from claimdesk.services.setup import set_up
@@ -70,6 +71,7 @@ def test_defects_are_held_with_their_rules_and_clean_claims_pass_pyx12(tmp_path:
             partners=PARTNERS,
             now=NOW,
             by="e2e",
+            policy=shipped_policy(),
         )
         with uow_factory() as uow:
             encounters_of = {

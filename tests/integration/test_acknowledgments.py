@@ -26,6 +26,7 @@ from claimdesk.edi.x277.read import StatusCode
 from claimdesk.edi.x277.write import AcknowledgmentBatch, ClaimDecision, write_277ca
 from claimdesk.edi.x999.read import ElementError, SegmentError, TransactionSetAck
 from claimdesk.edi.x999.write import GroupAcknowledgment, acknowledge, write_999
+from claimdesk.routing.policy import shipped_policy
 from claimdesk.services.acknowledgments import (
     ingest_acknowledgment,
     ingest_tier1_file,
@@ -61,7 +62,11 @@ def test_an_accepting_999_changes_no_claim(uow_factory: UowFactory, tmp_path: Pa
     sent = read_envelopes((tmp_path / batch.file_name).read_text())
     groups = acknowledge(sent.interchanges[0], sent.findings)
     report = ingest_acknowledgment(
-        uow_factory, write_999(groups, _envelope(batch, 50)), source="999-ok.x12", now=ACK_TIME
+        uow_factory,
+        write_999(groups, _envelope(batch, 50)),
+        source="999-ok.x12",
+        now=ACK_TIME,
+        policy=shipped_policy(),
     )
     assert report.kind == "999"
     assert report.syntax_accepted == ["CE1", "CE2"]
@@ -95,7 +100,9 @@ def test_a_rejected_transaction_set_rejects_its_claims_as_tier1_work(
         "HC", str(batch.group_control_number), "005010X222A1", (rejected_set,)
     )
     text = write_999([group], _envelope(batch, 51))
-    report = ingest_tier1_file(uow_factory, text, source="999-bad.x12", now=ACK_TIME)
+    report = ingest_tier1_file(
+        uow_factory, text, source="999-bad.x12", now=ACK_TIME, policy=shipped_policy()
+    )
     assert report is not None
     assert report.as_json()["kind"] == "999"
     assert [r.claim_id for r in report.rejected] == ["CE1", "CE2"]  # type: ignore[union-attr]
@@ -118,7 +125,9 @@ def test_a_rejected_transaction_set_rejects_its_claims_as_tier1_work(
     assert (stored.accepted, stored.rejected) == (0, 2)
     assert stored.first_pass_acceptance == Decimal(0)
 
-    again = ingest_acknowledgment(uow_factory, text, source="999-bad.x12", now=ACK_TIME)
+    again = ingest_acknowledgment(
+        uow_factory, text, source="999-bad.x12", now=ACK_TIME, policy=shipped_policy()
+    )
     assert again.already_read
     assert again.rejected == []
 
@@ -155,7 +164,9 @@ def test_277ca_accepts_one_claim_and_rejects_the_other(
         ),
     )
     text = write_277ca([answer], _envelope(batch, 52))
-    report = ingest_acknowledgment(uow_factory, text, source="277ca.x12", now=ACK_TIME)
+    report = ingest_acknowledgment(
+        uow_factory, text, source="277ca.x12", now=ACK_TIME, policy=shipped_policy()
+    )
     assert report.kind == "277CA"
     assert report.accepted == ["CE1"]
     [rejection] = report.rejected

@@ -14,10 +14,12 @@ from typer.testing import CliRunner
 
 from claimdesk.cli import app
 from claimdesk.config import Settings
+from claimdesk.denials.table import shipped_table
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import Outcome, WorkStatus
 from claimdesk.edi.x276.read import read_276
 from claimdesk.edi.x277.read import read_277
+from claimdesk.routing.policy import shipped_policy
 from claimdesk.services.claim_status import ingest_claim_status, is_claim_status
 from claimdesk.services.database import units_of_work
 from claimdesk.services.post_remittance import post_bytes
@@ -63,8 +65,16 @@ def status_277(*claims: tuple[str, str, str]) -> str:
 
 def chased(uow_factory: Factory, outbox: Path) -> list[Path]:
     seed(uow_factory)
-    post_bytes(uow_factory, file_of(remittance("T1", paid_claim("C1"))), name="x", now=NOW, by="p")
-    done = chase(uow_factory, now=NOW, outbox=outbox, partners=PARTNERS)
+    post_bytes(
+        uow_factory,
+        file_of(remittance("T1", paid_claim("C1"))),
+        name="x",
+        now=NOW,
+        by="p",
+        table=shipped_table(),
+        policy=shipped_policy(),
+    )
+    done = chase(uow_factory, now=NOW, outbox=outbox, partners=PARTNERS, policy=shipped_policy())
     assert done.waiting == ["C2", "C3"]
     assert done.inquiries is not None
     assert done.inquiries.asked == ["C2", "C3"]
@@ -96,7 +106,7 @@ def test_chasing_writes_one_276_per_payer_that_reads_back_clean(
     assert [(f["channel"], f["reference"]) for f in log] == [("276", TRACE_C2)]
     assert inquiry.name in log[0]["notes"]
     # Chased once: the next run opens nothing and asks nothing again.
-    again = chase(uow_factory, now=NOW, outbox=tmp_path, partners=PARTNERS)
+    again = chase(uow_factory, now=NOW, outbox=tmp_path, partners=PARTNERS, policy=shipped_policy())
     assert again.inquiries is not None
     assert again.inquiries.files == []
 
@@ -115,7 +125,9 @@ def test_a_277_answer_is_logged_and_settles_the_no_response_item(
     )
     assert read_277(answer).findings == ()
     assert is_claim_status(answer)
-    report = ingest_claim_status(uow_factory, answer, name="status.277", now=NOW)
+    report = ingest_claim_status(
+        uow_factory, answer, name="status.277", now=NOW, policy=shipped_policy()
+    )
     assert report.unmatched == ["C9-20240320"]
     assert [(a.claim_id, a.status, a.items_opened, a.items_closed) for a in report.answers] == [
         ("C2", "P1:20", 0, 1),
@@ -134,7 +146,9 @@ def test_a_277_answer_is_logged_and_settles_the_no_response_item(
     assert c2_log[-1]["next_follow_up"] is not None  # pending: ask again later
     assert c3_log[-1]["next_follow_up"] is None
     # The same file again changes nothing.
-    again = ingest_claim_status(uow_factory, answer, name="status.277", now=NOW)
+    again = ingest_claim_status(
+        uow_factory, answer, name="status.277", now=NOW, policy=shipped_policy()
+    )
     assert again.already_ingested
     with uow_factory() as uow:
         assert len(uow.follow_ups.of_claim("C2")) == 2
@@ -145,7 +159,7 @@ def test_a_277_for_a_claim_never_chased_opens_its_no_response_item(
 ) -> None:
     seed(uow_factory)
     report = ingest_claim_status(
-        uow_factory, status_277(("C1", "A4:35", "")), name="s.277", now=NOW
+        uow_factory, status_277(("C1", "A4:35", "")), name="s.277", now=NOW, policy=shipped_policy()
     )
     assert [(a.claim_id, a.items_opened) for a in report.answers] == [("C1", 1)]
     with uow_factory() as uow:

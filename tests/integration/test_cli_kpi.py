@@ -17,9 +17,11 @@ import pytest
 from test_kpis import END, START, UowFactory, practice  # noqa: F401  (practice is a fixture)
 from typer.testing import CliRunner, Result
 
+from claimdesk.analytics.prevention import shipped_prevention
 from claimdesk.cli import app
 from claimdesk.cli.app import console
 from claimdesk.codes.reference import load_config
+from claimdesk.denials.table import shipped_table
 from claimdesk.services.kpis import explain, tier3_report
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -54,7 +56,13 @@ def test_text_report_shows_kpis_trend_and_prevention(
     monkeypatch.setattr(console, "width", 240)
     with practice() as uow:
         expected = tier3_report(
-            uow, start=START, end=END, scrub_config=load_config(tmp_path / "home"), min_claims=1
+            uow,
+            start=START,
+            end=END,
+            scrub_config=load_config(tmp_path / "home"),
+            min_claims=1,
+            plan=shipped_prevention(),
+            table=shipped_table(),
         )
     code, output = _run(tmp_path, database_url, "--recurring", "1")
     assert code == 0, output
@@ -76,7 +84,13 @@ def test_json_carries_the_report_trend_and_prevention(
 ) -> None:
     with practice() as uow:
         expected = tier3_report(
-            uow, start=START, end=END, scrub_config=load_config(tmp_path / "home"), min_claims=2
+            uow,
+            start=START,
+            end=END,
+            scrub_config=load_config(tmp_path / "home"),
+            min_claims=2,
+            plan=shipped_prevention(),
+            table=shipped_table(),
         )
     code, output = _run(tmp_path, database_url, "--json", "--recurring", "2")
     assert code == 0, output
@@ -106,7 +120,7 @@ def test_explain_writes_the_claims_behind_a_kpi_to_csv(
     database_url: str,
 ) -> None:
     with practice() as uow:
-        expected = explain(uow, "initial_denial_rate", start=START, end=END)
+        expected = explain(uow, "initial_denial_rate", start=START, end=END, table=shipped_table())
     target = tmp_path / "out" / "denials.csv"
     code, output = _run(
         tmp_path, database_url, "--explain", "initial_denial_rate", "--csv", str(target)
@@ -135,7 +149,13 @@ def test_csv_writes_one_file_per_table(
 ) -> None:
     with practice() as uow:
         expected = tier3_report(
-            uow, start=START, end=END, scrub_config=load_config(tmp_path / "home"), min_claims=1
+            uow,
+            start=START,
+            end=END,
+            scrub_config=load_config(tmp_path / "home"),
+            min_claims=1,
+            plan=shipped_prevention(),
+            table=shipped_table(),
         )
     folder = tmp_path / "csv"
     code, output = _run(tmp_path, database_url, "--csv", str(folder), "--recurring", "1")
@@ -172,7 +192,12 @@ def test_charts_are_svg_files_of_the_reports_figures(
 ) -> None:
     with practice() as uow:
         expected = tier3_report(
-            uow, start=START, end=END, scrub_config=load_config(tmp_path / "home")
+            uow,
+            start=START,
+            end=END,
+            scrub_config=load_config(tmp_path / "home"),
+            plan=shipped_prevention(),
+            table=shipped_table(),
         )
     folder = tmp_path / "charts"
     result = _invoke(tmp_path, database_url, "--charts", str(folder), "--json")

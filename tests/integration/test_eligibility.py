@@ -26,6 +26,7 @@ from claimdesk.edi.x12.composites import Procedure
 from claimdesk.edi.x270.write import VERSION
 from claimdesk.edi.x271.read import PROCEDURE_QUALIFIER, BenefitCode
 from claimdesk.edi.x271.write import BenefitAnswer
+from claimdesk.routing.policy import shipped_policy
 from claimdesk.services.eligibility import (
     InquiryReport,
     eligibility_result,
@@ -55,6 +56,7 @@ def _send(
         config=CONFIG,
         now=now,
         max_age_days=max_age_days,
+        policy=shipped_policy(),
     )
 
 
@@ -86,7 +88,11 @@ def test_inquiry_then_active_answer_is_stored_per_coverage(
 
     trace = _trace(uow_factory)
     answer = ingest_eligibility(
-        uow_factory, answer_271([request_for(trace, DOS)]), source="271-a.x12", now=NOW
+        uow_factory,
+        answer_271([request_for(trace, DOS)]),
+        source="271-a.x12",
+        now=NOW,
+        policy=shipped_policy(),
     )
     assert (answer.answered, answer.active, answer.problems, answer.unmatched) == (1, 1, [], [])
 
@@ -117,7 +123,11 @@ def test_inquiry_then_active_answer_is_stored_per_coverage(
 
     # Reading the same file again changes nothing; a fresh check is not sent again.
     again = ingest_eligibility(
-        uow_factory, answer_271([request_for(trace, DOS)]), source="271-a.x12", now=NOW
+        uow_factory,
+        answer_271([request_for(trace, DOS)]),
+        source="271-a.x12",
+        now=NOW,
+        policy=shipped_policy(),
     )
     assert again.already_read
     assert again.answered == 0
@@ -141,7 +151,9 @@ def test_procedures_needing_authorization_are_stored_with_the_check(
         for code in ("73721", "20610")
     )
     text = answer_271([request_for(trace, DOS)], benefits=(ACTIVE_PLAN[0], *per_procedure))
-    report = ingest_eligibility(uow_factory, text, source="271-codes.x12", now=NOW)
+    report = ingest_eligibility(
+        uow_factory, text, source="271-codes.x12", now=NOW, policy=shipped_policy()
+    )
     assert (report.answered, report.active) == (1, 1)
 
     with uow_factory() as uow:
@@ -169,6 +181,7 @@ def test_problems_become_work_items_and_a_clean_answer_closes_them(
         answer_271([request_for(_trace(uow_factory), DOS)], reject="72"),
         source="271-reject.x12",
         now=NOW,
+        policy=shipped_policy(),
     )
     assert first.answered == 1
     assert first.active == 0
@@ -204,6 +217,7 @@ def test_problems_become_work_items_and_a_clean_answer_closes_them(
         answer_271([request_for(_trace(uow_factory), DOS)], benefits=INACTIVE_PLAN, control=901),
         source="271-inactive.x12",
         now=NOW + timedelta(days=1),
+        policy=shipped_policy(),
     )
     assert inactive.work_items_opened == 0  # the same problem is already open on both claims
     assert "inactive on 2024-02-10" in inactive.problems[0]
@@ -214,6 +228,7 @@ def test_problems_become_work_items_and_a_clean_answer_closes_them(
         answer_271([request_for(_trace(uow_factory), DOS)], control=902),
         source="271-clean.x12",
         now=NOW + timedelta(days=2),
+        policy=shipped_policy(),
     )
     assert clean.work_items_closed == 2
     assert _items(uow_factory, "CE1") == []
@@ -229,7 +244,11 @@ def test_answers_for_traces_we_never_sent_are_reported_not_stored(
 ) -> None:
     import_small_practice(uow_factory)
     report = ingest_eligibility(
-        uow_factory, answer_271([request_for("NOT-OURS", DOS)]), source="271-x.x12", now=NOW
+        uow_factory,
+        answer_271([request_for("NOT-OURS", DOS)]),
+        source="271-x.x12",
+        now=NOW,
+        policy=shipped_policy(),
     )
     assert report.unmatched == ["NOT-OURS"]
     assert report.answered == 0
@@ -278,7 +297,11 @@ def test_estimate_uses_contract_rate_directory_tier_and_271_remaining(
 
     _send(uow_factory, tmp_path)
     ingest_eligibility(
-        uow_factory, answer_271([request_for(_trace(uow_factory), DOS)]), source="a", now=NOW
+        uow_factory,
+        answer_271([request_for(_trace(uow_factory), DOS)]),
+        source="a",
+        now=NOW,
+        policy=shipped_policy(),
     )
     # With the 271: 40.00 deductible left. Line 1: copay 20.00, deductible 40.00, 10% of
     # 32.50 = 3.25 -> 63.25. Line 2: 10% of 40.00 = 4.00. Patient 67.25, plan 65.25.

@@ -16,8 +16,10 @@ from sqlalchemy import select
 from claimdesk.bundle.reader import read_bundle
 from claimdesk.codes.reference import load_config, load_reference
 from claimdesk.config import Settings
+from claimdesk.denials.table import shipped_table
 from claimdesk.payer_sim.simulator import PayerSimulator
 from claimdesk.payer_sim.world import PayerWorld
+from claimdesk.routing.policy import shipped_policy
 from claimdesk.services.acknowledgments import ingest_acknowledgment
 from claimdesk.services.database import units_of_work
 from claimdesk.services.import_folder import import_folder
@@ -74,15 +76,28 @@ def practice(tmp_path: Path, database_url: str) -> Iterator[UowFactory]:
             partners=PARTNERS,
             now=NOW,
             by="kpi-test",
+            policy=shipped_policy(),
         )
         for number, sent in enumerate(sorted(settings.outbox.iterdir())):
             receipt = simulator.receive_837(sent.read_text(), REFERENCE_DATE)
             for kind, acks in (("999", receipt.functional_acks), ("277", receipt.claim_acks)):
                 for index, text in enumerate(acks):
-                    ingest_acknowledgment(factory, text, source=f"{kind}-{number}-{index}", now=NOW)
+                    ingest_acknowledgment(
+                        factory,
+                        text,
+                        source=f"{kind}-{number}-{index}",
+                        now=NOW,
+                        policy=shipped_policy(),
+                    )
         for index, remit in enumerate(simulator.remittances(PAID_BY)):
             posted = post_bytes(
-                factory, remit.text.encode(), name=f"835-{index}", now=later, by="kpi-test"
+                factory,
+                remit.text.encode(),
+                name=f"835-{index}",
+                now=later,
+                by="kpi-test",
+                table=shipped_table(),
+                policy=shipped_policy(),
             )
             assert posted.ok, posted.remittances
         yield factory
@@ -133,7 +148,7 @@ def _account_sums(uow: UnitOfWork, start: date, end: date) -> dict[str, Decimal]
 
 def test_kpis_equal_figures_recomputed_from_raw_rows(practice: UowFactory) -> None:
     with practice() as uow:
-        report = kpi_report(uow, start=START, end=END)
+        report = kpi_report(uow, start=START, end=END, table=shipped_table())
         statuses = _statuses(uow)
         originals = set(
             uow.session.execute(select(ClaimRow.claim_id).where(ClaimRow.frequency == "1"))
@@ -142,8 +157,10 @@ def test_kpis_equal_figures_recomputed_from_raw_rows(practice: UowFactory) -> No
         )
         first = _first_payments(uow)
         sums = _account_sums(uow, START, END)
-        explained = explain(uow, "initial_denial_rate", start=START, end=END)
-        clean_explained = explain(uow, "clean_claim_rate", start=START, end=END)
+        explained = explain(uow, "initial_denial_rate", start=START, end=END, table=shipped_table())
+        clean_explained = explain(
+            uow, "clean_claim_rate", start=START, end=END, table=shipped_table()
+        )
 
     # Clean claim rate: scrubbed claims (held or sent) never held nor rejected before
     # adjudication.
@@ -188,7 +205,7 @@ def test_kpis_equal_figures_recomputed_from_raw_rows(practice: UowFactory) -> No
 
 def test_a_payer_scope_counts_only_that_payers_claims(practice: UowFactory) -> None:
     with practice() as uow:
-        whole = kpi_report(uow, start=START, end=END)
+        whole = kpi_report(uow, start=START, end=END, table=shipped_table())
         claims_of: dict[str, str] = {
             row.claim_id: row.payer_id
             for row in uow.session.execute(select(ClaimRow.claim_id, ClaimRow.payer_id))
@@ -196,7 +213,9 @@ def test_a_payer_scope_counts_only_that_payers_claims(practice: UowFactory) -> N
         adjudicated = whole.get("initial_denial_rate").denominator or ()
         payers = sorted({claims_of[r.claim_id] for r in adjudicated})
         assert len(payers) > 1
-        scoped = [kpi_report(uow, start=START, end=END, payer_id=p) for p in payers]
+        scoped = [
+            kpi_report(uow, start=START, end=END, payer_id=p, table=shipped_table()) for p in payers
+        ]
     for payer, report in zip(payers, scoped, strict=True):
         rows = report.get("initial_denial_rate").denominator or ()
         assert rows

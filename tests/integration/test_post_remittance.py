@@ -25,12 +25,14 @@ from typer.testing import CliRunner
 
 from claimdesk.cli import app
 from claimdesk.config import Settings
+from claimdesk.denials.table import shipped_table
 from claimdesk.domain.claims import ClaimStatus
 from claimdesk.domain.ledger import Account, BalanceQuery
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import WorkKind, WorkStatus
 from claimdesk.edi.x835.model import ProviderAdjustmentItem
 from claimdesk.edi.x835.write import ProviderAdjustmentInput, reversal_of
+from claimdesk.routing.policy import shipped_policy
 from claimdesk.services.database import units_of_work
 from claimdesk.services.post_remittance import (
     FileResult,
@@ -47,7 +49,15 @@ Factory = Callable[[], UnitOfWork]
 
 
 def post(uow_factory: Factory, data: bytes, name: str = "era.835") -> FileResult:
-    return post_bytes(uow_factory, data, name=name, now=NOW, by="poster")
+    return post_bytes(
+        uow_factory,
+        data,
+        name=name,
+        now=NOW,
+        by="poster",
+        table=shipped_table(),
+        policy=shipped_policy(),
+    )
 
 
 def balance(uow_factory: Factory, **query: object) -> Money:
@@ -180,6 +190,8 @@ def test_an_unmatched_claim_holds_the_remittance_unless_claim_level(uow_factory:
         now=NOW,
         by="poster",
         options=PostingOptions(claim_level=True),
+        table=shipped_table(),
+        policy=shipped_policy(),
     )
     assert partial.remittances[0].outcome is RemitOutcome.PARTIAL
     assert partial.remittances[0].claims_posted == 1
@@ -278,7 +290,7 @@ def test_plb_interest_and_recoupment_post_on_the_named_claim(uow_factory: Factor
     assert balance(uow_factory, accounts=frozenset({Account.OTHER_ADJUSTMENT})) == M("-2.50")
 
 
-def test_ingest_posts_the_inbox_archives_what_posted_and_keeps_what_is_held(
+def test_ingest_posts_the_inbox_and_archives_what_posted_and_what_is_held(
     tmp_path: Path,
 ) -> None:
     home = tmp_path / "home"
@@ -298,13 +310,20 @@ def test_ingest_posts_the_inbox_archives_what_posted_and_keeps_what_is_held(
     report = json.loads(result.output)
     outcomes = {f["file"]: f["remittances"][0]["outcome"] for f in report["files"]}
     assert outcomes == {"good.835": "posted", "held.835": "held"}
-    assert sorted(p.name for p in (home / "archive").iterdir()) == ["good.835"]
-    assert sorted(p.name for p in (home / "inbox").iterdir()) == ["held.835"]
+    # As the worker does: what posted is archived; a held 835 (Tier 2 work) goes to archive/held.
+    assert [p.name for p in (home / "archive").iterdir() if p.is_file()] == ["good.835"]
+    assert [p.name for p in (home / "archive" / "held").iterdir()] == ["held.835"]
+    assert [p for p in (home / "inbox").rglob("*") if p.is_file()] == []
     again = runner.invoke(app, ["--home", str(home), "ingest", str(home / "archive/good.835")])
     assert again.exit_code == 0, again.output
     assert "already ingested" in again.output
-    denied = runner.invoke(
-        app, ["--home", str(home), "tier2", "write-off", "C1", "--amount", "5", "--reason", "X"]
-    )
+    people = (("root", "admin", "root"), ("bo", "tier2", "root"))
+    for user_id, role, by in people:
+        added = runner.invoke(
+            app, ["--home", str(home), "--as", by, "users", "add", user_id, "--role", role]
+        )
+        assert added.exit_code == 0, added.output
+    write_off = ["tier2", "write-off", "C1", "--amount", "5", "--reason", "X"]
+    denied = runner.invoke(app, ["--home", str(home), "--as", "bo", *write_off])
     assert denied.exit_code == 1
     assert "more than the 0.00 owed" in denied.output

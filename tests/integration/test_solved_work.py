@@ -20,9 +20,11 @@ from remit_practice import (
     svc,
 )
 
+from claimdesk.denials.table import shipped_table
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import Outcome, WorkItem, WorkStatus
 from claimdesk.edi.x835.write import reversal_of
+from claimdesk.routing.policy import shipped_policy
 from claimdesk.services.post_remittance import FileResult, RemitOutcome, post_bytes
 from claimdesk.services.tier2 import (
     Tier2Settings,
@@ -39,7 +41,15 @@ Factory = Callable[[], UnitOfWork]
 
 
 def post(uow_factory: Factory, data: bytes) -> FileResult:
-    result = post_bytes(uow_factory, data, name="era.835", now=NOW, by="poster")
+    result = post_bytes(
+        uow_factory,
+        data,
+        name="era.835",
+        now=NOW,
+        by="poster",
+        table=shipped_table(),
+        policy=shipped_policy(),
+    )
     assert result.remittances[0].outcome is RemitOutcome.POSTED, result.remittances[0].reasons
     return result
 
@@ -98,7 +108,7 @@ def test_a_later_835_that_pays_a_denied_claim_closes_the_denial(uow_factory: Fac
 
 def test_a_payment_closes_the_no_response_item(uow_factory: Factory) -> None:
     seed(uow_factory)
-    assert chase_unanswered(uow_factory, now=NOW) == ["C1", "C2", "C3"]
+    assert chase_unanswered(uow_factory, now=NOW, policy=shipped_policy()) == ["C1", "C2", "C3"]
     waiting = active(uow_factory, "C3", "no_response")
     result = post(uow_factory, file_of(remittance("T1", paid_claim("C3"))))
     assert result.remittances[0].work_items_closed == 1
@@ -152,6 +162,7 @@ def test_a_write_off_of_all_that_is_owed_closes_the_denial(uow_factory: Factory)
         by="tom",
         now=NOW,
         settings=settings,
+        policy=shipped_policy(),
     )
     assert active(uow_factory, "C2", "denial:CO-50").item_id == denial.item_id  # 90.00 owed
     request = request_write_off(
@@ -163,6 +174,7 @@ def test_a_write_off_of_all_that_is_owed_closes_the_denial(uow_factory: Factory)
         by="tom",
         now=NOW,
         settings=settings,
+        policy=shipped_policy(),
     )
     assert_solved(uow_factory, denial, f"write-off request {request}")
 

@@ -13,10 +13,12 @@ from store_practice import CHILD_ACME
 from tier1_practice import PARTNERS
 
 from claimdesk.codes.reference import load_config, load_reference
+from claimdesk.denials.table import shipped_table
 from claimdesk.domain.claims import ClaimStatus, FrequencyCode
 from claimdesk.domain.coverage import Priority
 from claimdesk.domain.payers import Payer, PayerKind
 from claimdesk.edi.x12.envelope import read_envelopes
+from claimdesk.routing.policy import shipped_policy
 from claimdesk.services.post_remittance import RemitOutcome, post_bytes
 from claimdesk.services.secondary import SECONDARY_SUFFIX
 from claimdesk.services.submit import submit
@@ -58,7 +60,15 @@ def test_corrected_void_and_secondary_claims_are_submitted(
         svc("C3", 2, "90686", "40.00", "20.00", (CO, "45", "20.00")),
     )
     era = file_of(remittance("T1", paid_claim("C1"), coded, full))
-    posted = post_bytes(uow_factory, era, name="era.835", now=NOW, by="poster")
+    posted = post_bytes(
+        uow_factory,
+        era,
+        name="era.835",
+        now=NOW,
+        by="poster",
+        table=shipped_table(),
+        policy=shipped_policy(),
+    )
     assert posted.remittances[0].outcome is RemitOutcome.POSTED, posted.remittances[0].reasons
     assert posted.remittances[0].secondary_claims == 1  # C1 left a patient share
     replacement = corrected_claim(uow_factory, "C2", by="tom", now=NOW)
@@ -73,6 +83,7 @@ def test_corrected_void_and_secondary_claims_are_submitted(
         partners=PARTNERS,
         now=NOW,
         by="tester",
+        policy=shipped_policy(),
     )
     assert report.held == [], "\n".join(f"{h.claim_id} {h.rules}" for h in report.held)
     sent = {b.payer_id: b for b in report.batches}

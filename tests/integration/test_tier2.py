@@ -24,11 +24,13 @@ from remit_practice import (
 )
 from tier1_practice import PARTNERS
 
+from claimdesk.denials.table import shipped_table
 from claimdesk.domain.claims import ClaimStatus, FrequencyCode
 from claimdesk.domain.ledger import Account, BalanceQuery
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import WorkKind
 from claimdesk.routing.access import Role
+from claimdesk.routing.policy import shipped_policy
 from claimdesk.services.post_remittance import post_bytes
 from claimdesk.services.tier2 import (
     Tier2Error,
@@ -80,7 +82,15 @@ def deny(uow_factory: Factory, claim_id: str, carc: str = "50", trace: str = "T1
         svc(claim_id, 2, "90686", "40.00", "0.00", (CO, carc, "40.00")),
         status=Clp.DENIED,
     )
-    post_bytes(uow_factory, file_of(remittance(trace, denied)), name="d", now=NOW, by="poster")
+    post_bytes(
+        uow_factory,
+        file_of(remittance(trace, denied)),
+        name="d",
+        now=NOW,
+        by="poster",
+        table=shipped_table(),
+        policy=shipped_policy(),
+    )
 
 
 def test_a_small_write_off_posts_at_once_and_closes_the_claim(uow_factory: Factory) -> None:
@@ -90,10 +100,25 @@ def test_a_small_write_off_posts_at_once_and_closes_the_claim(uow_factory: Facto
         svc("C1", 1, "99213", "150.00", "72.50", (CO, "45", "57.50"), (PR, "2", "20.00")),
         svc("C1", 2, "90686", "40.00", "0.00", (CO, "97", "40.00")),
     )
-    post_bytes(uow_factory, file_of(remittance("T1", short)), name="x", now=NOW, by="poster")
+    post_bytes(
+        uow_factory,
+        file_of(remittance("T1", short)),
+        name="x",
+        now=NOW,
+        by="poster",
+        table=shipped_table(),
+        policy=shipped_policy(),
+    )
     assert owed(uow_factory, "C1") == M("40.00")
     request_write_off(
-        uow_factory, "C1", amount=M("40.00"), reason_code="BUNDLED", note="", by="bill", now=NOW
+        uow_factory,
+        "C1",
+        amount=M("40.00"),
+        reason_code="BUNDLED",
+        note="",
+        by="bill",
+        now=NOW,
+        policy=shipped_policy(),
     )
     assert owed(uow_factory, "C1") == M("0.00")
     assert status(uow_factory, "C1") is ClaimStatus.CLOSED
@@ -106,7 +131,14 @@ def test_a_large_write_off_waits_for_a_manager(uow_factory: Factory) -> None:
     add_user(uow_factory, user_id="meg", name="Meg", role=Role.MANAGER, by="root", now=NOW)
     add_user(uow_factory, user_id="tom", name="Tom", role=Role.TIER2, by="root", now=NOW)
     request = request_write_off(
-        uow_factory, "C2", amount=M("190.00"), reason_code="MEDNEC", note="", by="tom", now=NOW
+        uow_factory,
+        "C2",
+        amount=M("190.00"),
+        reason_code="MEDNEC",
+        note="",
+        by="tom",
+        now=NOW,
+        policy=shipped_policy(),
     )
     assert owed(uow_factory, "C2") == M("190.00")
     with uow_factory() as uow:
@@ -179,7 +211,15 @@ def test_a_corrected_claim_replaces_the_original_and_takes_its_charges(
 
 def test_a_void_reverses_the_charges(uow_factory: Factory) -> None:
     seed(uow_factory)
-    post_bytes(uow_factory, file_of(remittance("T1", paid_claim("C1"))), name="x", now=NOW, by="p")
+    post_bytes(
+        uow_factory,
+        file_of(remittance("T1", paid_claim("C1"))),
+        name="x",
+        now=NOW,
+        by="p",
+        table=shipped_table(),
+        policy=shipped_policy(),
+    )
     void_id = void_claim(uow_factory, "C1", by="tom", now=NOW)
     with uow_factory() as uow:
         void = uow.claims.get(void_id)
@@ -192,10 +232,22 @@ def test_a_void_reverses_the_charges(uow_factory: Factory) -> None:
 
 def test_claims_with_no_answer_are_chased_once(uow_factory: Factory, tmp_path: Path) -> None:
     seed(uow_factory)
-    post_bytes(uow_factory, file_of(remittance("T1", paid_claim("C1"))), name="x", now=NOW, by="p")
-    waiting = chase_unanswered(uow_factory, now=NOW, outbox=tmp_path, partners=PARTNERS)
+    post_bytes(
+        uow_factory,
+        file_of(remittance("T1", paid_claim("C1"))),
+        name="x",
+        now=NOW,
+        by="p",
+        table=shipped_table(),
+        policy=shipped_policy(),
+    )
+    waiting = chase_unanswered(
+        uow_factory, now=NOW, outbox=tmp_path, partners=PARTNERS, policy=shipped_policy()
+    )
     assert waiting == ["C2", "C3"]
-    chase_unanswered(uow_factory, now=NOW, outbox=tmp_path, partners=PARTNERS)
+    chase_unanswered(
+        uow_factory, now=NOW, outbox=tmp_path, partners=PARTNERS, policy=shipped_policy()
+    )
     assert len(list(tmp_path.glob("276-*.x12"))) == 1
     with uow_factory() as uow:
         item = uow.work_items.active_for("C2", "no_response")

@@ -22,19 +22,21 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
+from claimdesk.bootstrap import shipped_rules
 from claimdesk.bundle.reader import read_bundle
 from claimdesk.codes.reference import load_config, load_reference
 from claimdesk.config import Settings
-from claimdesk.cycle.inbox import PROCESSING, ingest_inbox
 from claimdesk.cycle.payer_link import PayerLink
 from claimdesk.cycle.run import day_end
 from claimdesk.edi.x835.read import read_835
 from claimdesk.payer_sim.files import deliver_remittances
 from claimdesk.payer_sim.simulator import PayerSimulator
 from claimdesk.payer_sim.world import PayerWorld
+from claimdesk.routing.policy import shipped_policy
 from claimdesk.services.database import units_of_work
 from claimdesk.services.eligibility import send_inquiries
 from claimdesk.services.import_folder import import_folder
+from claimdesk.services.inbox import PROCESSING, ingest_inbox
 from claimdesk.services.setup import set_up
 from claimdesk.services.submit import submit
 from claimdesk.services.trading_partners import TradingPartners
@@ -104,10 +106,22 @@ def _billed_practice(tmp_path: Path, settings: Settings) -> Path:
             now = day_end(day)
             if number < BILLED_DAYS:
                 send_inquiries(
-                    uow_factory, settings.outbox, partners=PARTNERS, config=config, now=now
+                    uow_factory,
+                    settings.outbox,
+                    partners=PARTNERS,
+                    config=config,
+                    now=now,
+                    policy=shipped_policy(),
                 )
                 link.send(settings.outbox, day)
-                ingest_inbox(uow_factory, settings.inbox, settings.archive, now=now, by="test")
+                ingest_inbox(
+                    uow_factory,
+                    settings.inbox,
+                    settings.archive,
+                    now=now,
+                    by="test",
+                    rules=shipped_rules(),
+                )
                 submit(
                     uow_factory,
                     settings.outbox,
@@ -116,9 +130,17 @@ def _billed_practice(tmp_path: Path, settings: Settings) -> Path:
                     partners=PARTNERS,
                     now=now,
                     by="test",
+                    policy=shipped_policy(),
                 )
                 link.send(settings.outbox, day)
-                ingest_inbox(uow_factory, settings.inbox, settings.archive, now=now, by="test")
+                ingest_inbox(
+                    uow_factory,
+                    settings.inbox,
+                    settings.archive,
+                    now=now,
+                    by="test",
+                    rules=shipped_rules(),
+                )
             deliver_remittances(simulator, staging, day)
     return staging
 

@@ -38,6 +38,7 @@ from claimdesk.edi.x271.read import (
     TimePeriod,
 )
 from claimdesk.edi.x271.write import BenefitAnswer, EligibilityAnswer, Rejection, write_271
+from claimdesk.routing.policy import shipped_policy
 from claimdesk.services.import_bundle import import_bundle
 from claimdesk.services.submit import SubmitReport, submit
 from claimdesk.services.trading_partners import TradingPartners
@@ -172,4 +173,5 @@ def run_submit(uow_factory: UowFactory, outbox: Path, now: datetime = NOW) -> Su
         partners=PARTNERS,
         now=now,
         by="tester",
+        policy=shipped_policy(),
     )

@@ -13,6 +13,7 @@ from claimdesk.domain.ledger import Account, BalanceQuery, Responsibility
 from claimdesk.domain.money import Money
 from claimdesk.domain.recovery import POSTED, WriteOffRequest
 from claimdesk.routing.access import Role
+from claimdesk.routing.policy import shipped_policy
 from claimdesk.services.charges import charge_entry
 from claimdesk.services.tier2 import decide_write_off, request_write_off
 from claimdesk.store.repositories.users import User
@@ -88,7 +89,14 @@ def test_a_small_write_off_posts_at_once_and_leaves_the_rest_owed() -> None:
     uow = practice_with_denied_claim()
 
     request_id = request_write_off(
-        lambda: uow, "C-100", amount=Money("25.50"), reason_code="SMALL", note="", by="b1", now=NOW
+        lambda: uow,
+        "C-100",
+        amount=Money("25.50"),
+        reason_code="SMALL",
+        note="",
+        by="b1",
+        now=NOW,
+        policy=shipped_policy(),
     )
 
     request = uow.write_offs.get(request_id)

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from fastapi.testclient import TestClient
 from store_practice import small_bundle
 
+from claimdesk.bootstrap import shipped_rules
 from claimdesk.desk.config import DeskConfig
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import Problem, WorkKind
@@ -58,7 +59,9 @@ class Desk:
     config: DeskConfig = field(init=False)
 
     def __post_init__(self) -> None:
-        self.config = DeskConfig(uow_factory=self.uow_factory, policy=POLICY, clock=self.clock)
+        self.config = DeskConfig(
+            uow_factory=self.uow_factory, rules=shipped_rules(), clock=self.clock
+        )
 
     def client(self) -> TestClient:
         # https, so the Secure session cookie is sent back as a browser would.

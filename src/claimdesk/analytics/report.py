@@ -48,11 +48,11 @@ def build_report(
     period: Period,
     scope: Scope | None = None,
     *,
-    table: CategoryTable | None = None,
+    table: CategoryTable,
 ) -> KpiReport:
     scope = scope or Scope()
     mine = scoped(facts, scope)
-    calculations = _calculations(table or shipped_table())
+    calculations = _calculations(table)
     return KpiReport(
         start=period.start,
         end=period.end,
@@ -69,9 +69,9 @@ def explain_kpi(
     period: Period,
     scope: Scope | None = None,
     *,
-    table: CategoryTable | None = None,
+    table: CategoryTable,
 ) -> KpiExplanation:
-    calculations = _calculations(table or shipped_table())
+    calculations = _calculations(table)
     if name not in calculations:
         raise UnknownKpiError(name)
     scope = scope or Scope()

@@ -13,6 +13,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from claimdesk.bootstrap import Composition, composed
 from claimdesk.cli.app import JsonOption, app, console, emit_json, fail, ready, settings_of
 from claimdesk.codes.table import CodeImportError
 from claimdesk.config import Settings
@@ -23,9 +24,14 @@ from claimdesk.scrub.config import ScrubConfigError
 
 def run_with_progress(settings: Settings, options: CycleOptions, *, quiet: bool) -> CycleReport:
     """The cycle with a progress bar per simulated day (none when ``quiet``)."""
+    with composed(settings) as parts:
+        return _run(parts, options, quiet=quiet)
+
+
+def _run(parts: Composition, options: CycleOptions, *, quiet: bool) -> CycleReport:
     try:
         if quiet:
-            return run_cycle(settings, options)
+            return run_cycle(parts, options)
         with Progress(
             TextColumn("[bold]cycle[/bold] {task.description}"),
             BarColumn(),
@@ -39,7 +45,7 @@ def run_with_progress(settings: Settings, options: CycleOptions, *, quiet: bool)
             def advance(day: date, _done: int) -> None:
                 progress.update(task, advance=1, description=day.isoformat())
 
-            return run_cycle(settings, options, advance)
+            return run_cycle(parts, options, advance)
     except (
         CycleError,
         ScrubConfigError,

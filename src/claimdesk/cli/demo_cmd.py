@@ -15,12 +15,14 @@ from zoneinfo import ZoneInfo
 
 import typer
 
+from claimdesk.bootstrap import composed
 from claimdesk.cli.app import EXIT_CANNOT_RUN, app, console, fail, settings_of
 from claimdesk.cli.cycle_cmd import print_cycle, run_with_progress
 from claimdesk.cli.kpi_cmd import print_kpi_report
 from claimdesk.cli.serve_cmd import serve
 from claimdesk.cli.summary_cmd import print_summary
 from claimdesk.config import Settings
+from claimdesk.cycle.policy import load_staff_policy
 from claimdesk.cycle.run import CycleOptions
 from claimdesk.domain.clock import practice_today
 from claimdesk.routing.access import Role
@@ -100,12 +102,16 @@ def demo(
     )
     _demo_people(settings, now)
     started = clock.perf_counter()
-    cycle = run_with_progress(settings, CycleOptions(days=days), quiet=False)
+    cycle = run_with_progress(
+        settings, CycleOptions(days=days, staff=load_staff_policy(None)), quiet=False
+    )
     elapsed = clock.perf_counter() - started
     print_cycle(cycle)
     console.print(f"cycle of {days} days ran in {elapsed:.1f} s", highlight=False)
-    with units_of_work(settings) as uow_factory, uow_factory() as uow:
-        print_kpi_report(kpi_report(uow, start=cycle.start, end=cycle.end))
+    with composed(settings) as parts, parts.uow_factory() as uow:
+        print_kpi_report(
+            kpi_report(uow, start=cycle.start, end=cycle.end, table=parts.rules.denials)
+        )
     summary = summarize(settings)
     print_summary(summary)
     if not summary.balanced:

@@ -6,11 +6,11 @@ Exit status: 0 every answer read was active, 1 some coverage has a problem (now 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
 
+from claimdesk.bootstrap import composed
 from claimdesk.cli.app import (
     EXIT_INPUT_PROBLEMS,
     JsonOption,
@@ -21,13 +21,10 @@ from claimdesk.cli.app import (
     ready,
     settings_of,
 )
-from claimdesk.codes.reference import load_config
 from claimdesk.edi.x12.errors import X12Error
 from claimdesk.scrub.config import ScrubConfigError
 from claimdesk.services.acknowledgments import KIND_271, tier1_kind
-from claimdesk.services.database import units_of_work
 from claimdesk.services.eligibility import AnswerReport, ingest_eligibility, send_inquiries
-from claimdesk.services.trading_partners import stored_partners
 
 
 @app.command("eligibility")
@@ -45,15 +42,15 @@ def eligibility(
 ) -> None:
     """Read the 271 files in the inbox, then write 270s for coverages that need a check."""
     settings = settings_of(ctx)
-    try:
-        config = load_config(settings.home)
-    except ScrubConfigError as exc:
-        raise fail(str(exc)) from exc
-    ready(settings)
-    now = datetime.now(UTC)
     answers: list[AnswerReport] = []
-    with units_of_work(settings) as uow_factory:
-        partners = stored_partners(uow_factory)
+    with composed(settings) as parts:
+        try:
+            config = parts.scrub_config
+        except ScrubConfigError as exc:
+            raise fail(str(exc)) from exc
+        ready(settings)
+        now, uow_factory, policy = parts.clock(), parts.uow_factory, parts.rules.routing
+        partners = parts.partners()
         for path in sorted(p for p in settings.inbox.iterdir() if p.is_file()):
             try:
                 text = path.read_text(encoding="utf-8")
@@ -61,7 +58,9 @@ def eligibility(
                     continue
             except (X12Error, UnicodeDecodeError):
                 continue
-            answers.append(ingest_eligibility(uow_factory, text, source=path.name, now=now))
+            answers.append(
+                ingest_eligibility(uow_factory, text, source=path.name, now=now, policy=policy)
+            )
         sent = send_inquiries(
             uow_factory,
             settings.outbox,
@@ -69,6 +68,7 @@ def eligibility(
             config=config,
             now=now,
             max_age_days=max_age_days,
+            policy=policy,
         )
     problems = [p for a in answers for p in a.problems] + sent.not_sent
     if as_json:

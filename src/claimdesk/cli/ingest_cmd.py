@@ -7,13 +7,13 @@ claim-status service; anything else is read as an 835.
 from __future__ import annotations
 
 import getpass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
+from claimdesk.bootstrap import composed
 from claimdesk.cli.app import (
     EXIT_INPUT_PROBLEMS,
     JsonOption,
@@ -24,9 +24,9 @@ from claimdesk.cli.app import (
     ready,
     settings_of,
 )
-from claimdesk.domain.money import Money, MoneyError
-from claimdesk.services.database import units_of_work
-from claimdesk.services.ingest import Tier1Report, archive_file, ingest_path
+from claimdesk.domain.money import MoneyError, parse_dollars
+from claimdesk.services.inbox import InboxReport, ingest_inbox
+from claimdesk.services.ingest import Tier1Report, ingest_path
 from claimdesk.services.post_remittance import FileResult, PostingOptions
 
 
@@ -72,38 +72,46 @@ def ingest(
 ) -> None:
     """Read 835, 999, 277CA, 277 and 271 files: each once, in one transaction; problems become work.
 
-    Files from the inbox that posted (or were already posted) move to the archive; a file held
-    for a problem stays in the inbox and is tried again next time.
+    Files from the inbox move to the archive once read, as the worker moves them; an 835 held
+    for a problem (Tier 2 work) goes to archive/held.
     """
     settings = settings_of(ctx)
     try:
-        options = PostingOptions(claim_level=claim_level, underpayment_tolerance=Money(tolerance))
+        options = PostingOptions(
+            claim_level=claim_level, underpayment_tolerance=parse_dollars(tolerance)
+        )
     except MoneyError as exc:
         raise fail(f"--tolerance: {exc}") from exc
-    from_inbox = not files
-    paths = (
-        sorted(p for p in settings.inbox.iterdir() if p.is_file())
-        if from_inbox and settings.inbox.is_dir()
-        else list(files or [])
-    )
-    for path in paths:
+    for path in files or []:
         if not path.is_file():
             raise fail(f"{path}: no such file")
     ready(settings)
-    results: list[FileResult] = []
-    tier1_results: list[Tier1Report] = []
-    now = datetime.now(UTC)
-    with units_of_work(settings) as uow_factory:
-        for path in paths:
-            result = ingest_path(uow_factory, path, now=now, by=getpass.getuser(), options=options)
-            if not isinstance(result, FileResult):
-                tier1_results.append(result)
-                if from_inbox:
-                    archive_file(path, settings.archive)
-                continue
-            results.append(result)
-            if from_inbox and (result.ok or result.already_ingested):
-                archive_file(path, settings.archive)
+    report = InboxReport()
+    with composed(settings) as parts:
+        now, by = parts.clock(), getpass.getuser()
+        if files:
+            # Named files are read where they are; only the inbox's files are archived.
+            for path in files:
+                report.add(
+                    ingest_path(
+                        parts.uow_factory, path, now=now, by=by, rules=parts.rules, options=options
+                    )
+                )
+        else:
+            # The worker's way: each file claimed, read, then archived (a held 835, already
+            # Tier 2 work, to archive/held).
+            report = ingest_inbox(
+                parts.uow_factory,
+                settings.inbox,
+                settings.archive,
+                now=now,
+                by=by,
+                rules=parts.rules,
+                options=options,
+            )
+    results = report.remittances
+    tier1_results: list[Tier1Report] = [*report.acknowledgments, *report.eligibility]
+    tier1_results += report.statuses
     problems = not all(r.ok or r.already_ingested for r in results)
     if as_json:
         emit_json(
@@ -135,7 +143,7 @@ def ingest(
                 console.print(line, markup=False, highlight=False)
         for tier1_result in tier1_results:
             console.print_json(data=tier1_result.as_json())
-        if not paths:
+        if not results and not tier1_results:
             console.print("nothing to ingest: the inbox is empty")
     if problems:
         raise typer.Exit(EXIT_INPUT_PROBLEMS)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
@@ -16,6 +16,7 @@ from claimdesk.analytics.export import explanation_csv, report_csv_files
 from claimdesk.analytics.prevention import RecurringDenial
 from claimdesk.analytics.report import KPI_NAMES, UnknownKpiError
 from claimdesk.analytics.results import Cell, KpiExplanation, KpiReport, Table, display
+from claimdesk.bootstrap import composed
 from claimdesk.cli.app import (
     JsonOption,
     app,
@@ -26,11 +27,9 @@ from claimdesk.cli.app import (
     ready,
     settings_of,
 )
-from claimdesk.codes.reference import load_config
 from claimdesk.domain.clock import practice_today
 from claimdesk.scrub.config import ScrubConfigError
 from claimdesk.services.dashboard import period
-from claimdesk.services.database import units_of_work
 from claimdesk.services.kpis import MonthKpis, Tier3Report, explain, tier3_report
 from claimdesk.services.practice import profile_of
 
@@ -264,8 +263,8 @@ def kpi(
     """
     settings = settings_of(ctx)
     ready(settings)
-    with units_of_work(settings) as uow_factory:
-        today = practice_today(datetime.now(UTC), profile_of(uow_factory).time_zone)
+    with composed(settings) as parts:
+        today = practice_today(parts.clock(), profile_of(parts.uow_factory).time_zone)
     # No dates: the web dashboard's period (the year ending today), so both show one A/R.
     first, last = period(today)
     end = _day(end_text, "--to", last)
@@ -275,7 +274,7 @@ def kpi(
     if explain_name is not None and charts_dir is not None:
         raise fail("--charts draws the whole report; leave out --explain")
     if explain_name is not None:
-        with units_of_work(settings) as factory, factory() as uow:
+        with composed(settings) as parts, parts.uow_factory() as uow:
             try:
                 explanation = explain(
                     uow,
@@ -285,6 +284,7 @@ def kpi(
                     payer_id=payer,
                     provider_npi=provider,
                     facility_id=facility,
+                    table=parts.rules.denials,
                 )
             except UnknownKpiError as exc:
                 raise fail(f"--explain: {exc}") from None
@@ -298,21 +298,24 @@ def kpi(
                 _write({target.name: explanation_csv(explanation)}, target.parent), "CSV", as_json
             )
         return
-    try:
-        scrub_config = load_config(settings.home)
-    except ScrubConfigError as exc:
-        raise fail(str(exc)) from None
-    with units_of_work(settings) as factory, factory() as uow:
-        tier3 = tier3_report(
-            uow,
-            start=start,
-            end=end,
-            scrub_config=scrub_config,
-            payer_id=payer,
-            provider_npi=provider,
-            facility_id=facility,
-            min_claims=recurring,
-        )
+    with composed(settings) as parts:
+        try:
+            scrub_config = parts.scrub_config
+        except ScrubConfigError as exc:
+            raise fail(str(exc)) from None
+        with parts.uow_factory() as uow:
+            tier3 = tier3_report(
+                uow,
+                start=start,
+                end=end,
+                scrub_config=scrub_config,
+                payer_id=payer,
+                provider_npi=provider,
+                facility_id=facility,
+                min_claims=recurring,
+                plan=parts.rules.prevention,
+                table=parts.rules.denials,
+            )
     if as_json:
         emit_json(tier3.as_dict())
     else:

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from claimdesk.bootstrap import composed
 from claimdesk.cli.app import (
     EXIT_INPUT_PROBLEMS,
     JsonOption,
@@ -18,18 +19,14 @@ from claimdesk.cli.app import (
     ready,
     settings_of,
 )
-from claimdesk.desk.desk import Desk
 from claimdesk.desk.guard import ForbiddenError, NotFoundError
 from claimdesk.desk.serialize import item_json
 from claimdesk.domain.money import MoneyError, parse_dollars
 from claimdesk.domain.work import Outcome, WorkAction, WorkError, WorkItem, WorkStatus
 from claimdesk.routing.access import AccessError
 from claimdesk.routing.actions import actions_for
-from claimdesk.routing.policy import shipped_policy
 from claimdesk.services import work_queue
-from claimdesk.services.database import units_of_work
 from claimdesk.services.users import UserError
-from claimdesk.services.work_queue import UowFactory
 
 queue_app = typer.Typer(help="The work queues, by tier.", no_args_is_help=True)
 app.add_typer(queue_app, name="queue")
@@ -44,12 +41,6 @@ REFUSALS = (
     NotFoundError,
     work_queue.ItemNotFoundError,
 )
-
-
-def _desk(uow_factory: UowFactory) -> Desk:
-    """The desk the web and the API work the queues through: the terminal's actions are checked
-    and audited alike. (Its queue part only: the billing desk's imports double the start-up.)"""
-    return Desk(uow_factory, shipped_policy(), lambda: datetime.now(UTC))
 
 
 def item_dict(item: WorkItem) -> dict[str, Any]:
@@ -91,10 +82,12 @@ def list_items(
     """Items in the order they will be handed out (best first)."""
     settings = settings_of(ctx)
     ready(settings)
-    tiers = shipped_policy().queues()
-    queues = [q for q, t in tiers.items() if (tier is None or t == tier) and queue in (None, q)]
-    with units_of_work(settings) as uow_factory:
-        items = work_queue.list_queue(uow_factory, queues=queues, statuses=[status], limit=limit)
+    with composed(settings) as parts:
+        tiers = parts.rules.routing.queues()
+        queues = [q for q, t in tiers.items() if (tier is None or t == tier) and queue in (None, q)]
+        items = work_queue.list_queue(
+            parts.uow_factory, queues=queues, statuses=[status], limit=limit
+        )
     if as_json:
         emit_json([item_dict(item) for item in items])
         return
@@ -122,8 +115,8 @@ def next_item(
     """Take the best open item of the queues USER may work, with a lease."""
     settings = settings_of(ctx)
     ready(settings)
-    with units_of_work(settings) as uow_factory:
-        desk = _desk(uow_factory)
+    with composed(settings) as parts:
+        desk = parts.desk()
         try:
             item = desk.next_item(desk.actor_named(user), tier=tier)
         except REFUSALS as exc:
@@ -141,9 +134,9 @@ def show(ctx: typer.Context, item_id: int, as_json: JsonOption = False) -> None:
     """One item with its score parts, possible actions and full history."""
     settings = settings_of(ctx)
     ready(settings)
-    with units_of_work(settings) as uow_factory:
+    with composed(settings) as parts:
         try:
-            item = work_queue.show(uow_factory, item_id)
+            item = work_queue.show(parts.uow_factory, item_id)
         except REFUSALS as exc:
             raise fail(str(exc), EXIT_INPUT_PROBLEMS) from exc
     if as_json:
@@ -168,8 +161,8 @@ def act(
     """Work an item you hold: renew its lease, release, snooze, note, escalate or close it."""
     settings = settings_of(ctx)
     ready(settings)
-    with units_of_work(settings) as uow_factory:
-        desk = _desk(uow_factory)
+    with composed(settings) as parts:
+        desk = parts.desk()
         try:
             actor = desk.actor_named(user)
             if what == "renew":

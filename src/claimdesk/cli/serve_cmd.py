@@ -7,11 +7,9 @@ from typing import Annotated
 import typer
 import uvicorn
 
+from claimdesk.bootstrap import composed
 from claimdesk.cli.app import app, console, ready, settings_of
-from claimdesk.desk.config import DeskConfig
 from claimdesk.http.app import create_app
-from claimdesk.routing.policy import shipped_policy
-from claimdesk.services.database import units_of_work
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -25,13 +23,8 @@ def serve(
     """Serve the web desk and the API (put TLS in front of it for anything but this machine)."""
     settings = settings_of(ctx)
     ready(settings)
-    with units_of_work(settings) as uow_factory:
+    with composed(settings) as parts:
         # Cookies are marked Secure unless the desk listens on this machine only over plain HTTP.
-        config = DeskConfig(
-            uow_factory=uow_factory,
-            policy=shipped_policy(),
-            secure_cookies=host not in LOOPBACK,
-            settings=settings,
-        )
+        config = parts.desk_config(secure_cookies=host not in LOOPBACK)
         console.print(f"claimdesk desk on http://{host}:{port}/ (API under /api/v1)")
         uvicorn.run(create_app(config), host=host, port=port, log_level="warning")

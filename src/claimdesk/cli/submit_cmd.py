@@ -8,11 +8,11 @@ writer refused claims for their setup, named, none of them held).
 from __future__ import annotations
 
 import getpass
-from datetime import UTC, datetime
 
 import typer
 from rich.table import Table
 
+from claimdesk.bootstrap import composed
 from claimdesk.cli.app import (
     EXIT_INPUT_PROBLEMS,
     JsonOption,
@@ -23,10 +23,8 @@ from claimdesk.cli.app import (
     ready,
     settings_of,
 )
-from claimdesk.codes.reference import load_config, load_reference
 from claimdesk.codes.table import CodeImportError
 from claimdesk.scrub.config import ScrubConfigError
-from claimdesk.services.database import units_of_work
 from claimdesk.services.practice import ProfileIncompleteError
 from claimdesk.services.submit import submit
 from claimdesk.services.trading_partners import partners_to_submit
@@ -36,25 +34,25 @@ from claimdesk.services.trading_partners import partners_to_submit
 def submit_(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """Scrub every draft, held and ready claim; write clean ones to one 837P per payer."""
     settings = settings_of(ctx)
-    try:
-        config = load_config(settings.home)
-        reference = load_reference(settings.home / "codes")
-    except (ScrubConfigError, CodeImportError, ValueError) as exc:
-        raise fail(str(exc)) from exc
-    ready(settings)
-    with units_of_work(settings) as uow_factory:
+    with composed(settings) as parts:
         try:
-            partners = partners_to_submit(uow_factory)
+            config, reference = parts.scrub_config, parts.reference
+        except (ScrubConfigError, CodeImportError, ValueError) as exc:
+            raise fail(str(exc)) from exc
+        ready(settings)
+        try:
+            partners = partners_to_submit(parts.uow_factory)
         except ProfileIncompleteError as exc:
             raise fail(str(exc)) from exc
         report = submit(
-            uow_factory,
+            parts.uow_factory,
             settings.outbox,
             reference=reference,
             config=config,
             partners=partners,
-            now=datetime.now(UTC),
+            now=parts.clock(),
             by=getpass.getuser(),
+            policy=parts.rules.routing,
         )
     if as_json:
         emit_json(report.as_json())

@@ -7,11 +7,12 @@ whose role the desk checks, and every action, refused or done, is audited as on 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Annotated
 
 import typer
 
+from claimdesk.bootstrap import Composition, composed
 from claimdesk.cli.app import (
     EXIT_INPUT_PROBLEMS,
     acting_user_id,
@@ -25,12 +26,8 @@ from claimdesk.desk.billing import BillingDesk
 from claimdesk.desk.guard import Actor, ForbiddenError, NotFoundError
 from claimdesk.domain.money import MoneyError, parse_dollars
 from claimdesk.domain.work import WorkError
-from claimdesk.routing.policy import shipped_policy
 from claimdesk.services import tier2
-from claimdesk.services.database import units_of_work
-from claimdesk.services.trading_partners import stored_partners
 from claimdesk.services.users import UserError
-from claimdesk.services.work_queue import UowFactory
 
 tier2_app = typer.Typer(help="Tier 2: corrected claims, voids, appeals, follow-up, write-offs.")
 app.add_typer(tier2_app, name="tier2")
@@ -39,15 +36,11 @@ ClaimArgument = Annotated[str, typer.Argument(help="Our claim id (CLM01).")]
 REFUSALS = (tier2.Tier2Error, UserError, ForbiddenError, NotFoundError, WorkError)
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def _act(ctx: typer.Context, action: str, work: Callable[[BillingDesk, Actor], str]) -> None:
     settings = settings_of(ctx)
     ready(settings)
-    with units_of_work(settings) as uow_factory:
-        desk = BillingDesk(uow_factory, shipped_policy(), _now, settings)
+    with composed(settings) as parts:
+        desk = parts.billing_desk()
         try:
             console.print(
                 work(desk, desk.actor_named(acting_user_id(ctx))), markup=False, highlight=False
@@ -122,9 +115,14 @@ def chase(
     ready(settings)
     rules = tier2.Tier2Settings(no_response_days=days)
 
-    def act(f: UowFactory) -> str:
+    def act(parts: Composition) -> str:
         done = tier2.chase(
-            f, now=_now(), settings=rules, outbox=settings.outbox, partners=stored_partners(f)
+            parts.uow_factory,
+            now=parts.clock(),
+            settings=rules,
+            outbox=settings.outbox,
+            partners=parts.partners(),
+            policy=parts.rules.routing,
         )
         lines = [f"{len(done.waiting)} claim(s) with no answer"]
         if done.inquiries is not None:
@@ -132,9 +130,9 @@ def chase(
             lines += [f"not asked: {why}" for why in done.inquiries.refused.values()]
         return "\n".join(lines)
 
-    with units_of_work(settings) as uow_factory:
+    with composed(settings) as parts:
         try:
-            console.print(act(uow_factory), markup=False, highlight=False)
+            console.print(act(parts), markup=False, highlight=False)
         except tier2.Tier2Error as exc:
             raise fail(f"chase: {exc}", EXIT_INPUT_PROBLEMS) from exc
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
+from claimdesk.bootstrap import composed
 from claimdesk.cli.app import (
     EXIT_INPUT_PROBLEMS,
     JsonOption,
@@ -19,20 +19,12 @@ from claimdesk.cli.app import (
     ready,
     settings_of,
 )
-from claimdesk.desk.desk import Desk
 from claimdesk.desk.guard import ForbiddenError, NotFoundError
 from claimdesk.routing.access import AccessError, Role
-from claimdesk.routing.policy import shipped_policy
-from claimdesk.services.database import units_of_work
 from claimdesk.services.users import UserError, list_people
-from claimdesk.services.work_queue import UowFactory
 
 users_app = typer.Typer(help="People, their roles and their extra queues.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
-
-
-def desk_of(uow_factory: UowFactory) -> Desk:
-    return Desk(uow_factory, shipped_policy(), lambda: datetime.now(UTC))
 
 
 REFUSALS = (UserError, AccessError, ForbiddenError, NotFoundError)
@@ -49,9 +41,9 @@ def add(
     first person is an admin adding themself)."""
     settings = settings_of(ctx)
     ready(settings)
-    with units_of_work(settings) as uow_factory:
+    with composed(settings) as parts:
         try:
-            user = desk_of(uow_factory).enroll(acting_user_id(ctx), user_id, name or user_id, role)
+            user = parts.desk().enroll(acting_user_id(ctx), user_id, name or user_id, role)
         except REFUSALS as exc:
             raise fail(str(exc), EXIT_INPUT_PROBLEMS) from exc
     console.print(f"added {user.user_id} ({user.role})")
@@ -62,8 +54,8 @@ def allow(ctx: typer.Context, user_id: str, queue: str) -> None:
     """Allow a person to work one more queue (as the manager or admin ``--as`` names)."""
     settings = settings_of(ctx)
     ready(settings)
-    with units_of_work(settings) as uow_factory:
-        desk = desk_of(uow_factory)
+    with composed(settings) as parts:
+        desk = parts.desk()
         try:
             added = desk.grant(desk.actor_named(acting_user_id(ctx)), user_id, queue)
         except REFUSALS as exc:
@@ -76,8 +68,8 @@ def list_users(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """Everyone, with their role and the queues they may work."""
     settings = settings_of(ctx)
     ready(settings)
-    with units_of_work(settings) as uow_factory:
-        people = list_people(uow_factory, shipped_policy())
+    with composed(settings) as parts:
+        people = list_people(parts.uow_factory, parts.rules.routing)
     if as_json:
         emit_json([person.as_dict() for person in people])
         return

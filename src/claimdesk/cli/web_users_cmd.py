@@ -7,11 +7,11 @@ from typing import Annotated
 
 import typer
 
+from claimdesk.bootstrap import composed
 from claimdesk.cli.app import EXIT_INPUT_PROBLEMS, acting_user_id, console, fail, ready, settings_of
-from claimdesk.cli.users_cmd import REFUSALS, desk_of, users_app
+from claimdesk.cli.users_cmd import REFUSALS, users_app
 from claimdesk.security import totp
 from claimdesk.security.passwords import PasswordRuleError
-from claimdesk.services.database import units_of_work
 
 
 @users_app.command("password")
@@ -33,9 +33,9 @@ def password(
     """Set a person's web password (12 or more characters); their sessions end."""
     settings = settings_of(ctx)
     ready(settings)
-    with units_of_work(settings) as uow_factory:
+    with composed(settings) as parts:
         try:
-            desk = desk_of(uow_factory)
+            desk = parts.desk()
             desk.set_password(desk.actor_named(acting_user_id(ctx)), user_id, new_password)
         except (*REFUSALS, PasswordRuleError) as exc:
             raise fail(str(exc), EXIT_INPUT_PROBLEMS) from exc
@@ -47,9 +47,9 @@ def enrol_totp(ctx: typer.Context, user_id: str) -> None:
     """Give a person a one-time-code secret; prints the URI to add to an authenticator app."""
     settings = settings_of(ctx)
     ready(settings)
-    with units_of_work(settings) as uow_factory:
+    with composed(settings) as parts:
         try:
-            desk = desk_of(uow_factory)
+            desk = parts.desk()
             secret = desk.enrol_totp(desk.actor_named(acting_user_id(ctx)), user_id)
         except REFUSALS as exc:
             raise fail(str(exc), EXIT_INPUT_PROBLEMS) from exc

@@ -23,14 +23,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from claimdesk.bootstrap import Composition
 from claimdesk.bundle.reader import read_bundle
-from claimdesk.codes.reference import load_config, load_reference
-from claimdesk.config import Settings
 from claimdesk.cycle.appeal_desk import AppealDesk
 from claimdesk.cycle.captured import captured_factory
-from claimdesk.cycle.inbox import InboxReport, ingest_inbox
 from claimdesk.cycle.payer_link import PayerLink
-from claimdesk.cycle.policy import StaffPolicy, shipped_staff_policy
+from claimdesk.cycle.policy import StaffPolicy
 from claimdesk.cycle.staff import Staff
 from claimdesk.domain.claims import ClaimStatus
 from claimdesk.domain.clock import practice_today
@@ -38,15 +36,15 @@ from claimdesk.payer_sim.policy import default_policy
 from claimdesk.payer_sim.simulator import PayerSimulator
 from claimdesk.payer_sim.world import PayerWorld
 from claimdesk.routing.access import Role
-from claimdesk.routing.policy import RoutingPolicy, shipped_policy
+from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.scrub.engine import Scrubber
 from claimdesk.services.eligibility import send_inquiries
+from claimdesk.services.inbox import InboxReport, ingest_inbox
 from claimdesk.services.practice import ProfileIncompleteError
 from claimdesk.services.submit import submit
 from claimdesk.services.tier2 import Tier2Settings, chase_unanswered, decide_appeal
 from claimdesk.services.trading_partners import TradingPartners, partners_to_submit
 from claimdesk.services.users import add_user
-from claimdesk.store.engine import make_engine
 from claimdesk.store.queries.queues import open_items_by_tier
 from claimdesk.store.repositories.practice import PracticeRepository
 from claimdesk.store.tables.imports import ImportRow
@@ -63,11 +61,11 @@ class CycleError(ValueError):
 @dataclass(frozen=True, slots=True)
 class CycleOptions:
     days: int
+    staff: StaffPolicy
     scrub: bool = True
     seed: int | None = None  # the payer simulator's seed; None: its policy's
     start: date | None = None  # None: the N days end today
     bundle: Path | None = None  # None: the bundle of the latest import
-    staff: StaffPolicy | None = None
     partners: TradingPartners | None = None
 
 
@@ -197,39 +195,37 @@ def ensure_staff(uow_factory: Callable[[], UnitOfWork], staff: StaffPolicy, now:
 
 
 def run_cycle(
-    settings: Settings,
+    parts: Composition,
     options: CycleOptions,
     on_day: Callable[[date, int], None] | None = None,
 ) -> CycleReport:
-    """Run ``options.days`` days of the cycle on the practice in ``settings``' database."""
-    engine = make_engine(settings.effective_database_url)
-    try:
-        sessions = sessionmaker(bind=engine, expire_on_commit=False)
-        start = _first_day(sessions, options)
-        world = _world(options.bundle or _latest_bundle(sessions), options.seed)
-        return _Cycle(settings, options, sessions, world, start).run(on_day)
-    finally:
-        engine.dispose()
+    """Run ``options.days`` days of the cycle on the practice in ``parts``' database."""
+    sessions = sessionmaker(bind=parts.engine, expire_on_commit=False)
+    start = _first_day(sessions, options)
+    world = _world(options.bundle or _latest_bundle(sessions), options.seed)
+    return _Cycle(parts, options, sessions, world, start).run(on_day)
 
 
 class _Cycle:
     def __init__(
         self,
-        settings: Settings,
+        parts: Composition,
         options: CycleOptions,
         sessions: sessionmaker[Session],
         world: PayerWorld,
         start: date,
     ) -> None:
+        settings = parts.settings
         self.settings = settings
         self.options = options
         self.sessions = sessions
         self.start = start
-        self.staff_policy = options.staff or shipped_staff_policy()
-        self.routing: RoutingPolicy = shipped_policy()
+        self.staff_policy = options.staff
+        self.rules = parts.rules
+        self.routing: RoutingPolicy = parts.rules.routing
         self.partners = options.partners or self._stored_partners()
-        self.reference = load_reference(settings.home / "codes")
-        self.config = load_config(settings.home)
+        self.reference = parts.reference
+        self.config = parts.scrub_config
         self.scrubber = None if options.scrub else Scrubber(())
         self.simulator = PayerSimulator(world)
         self.link = PayerLink(self.simulator, settings.inbox, settings.archive)
@@ -258,7 +254,7 @@ class _Cycle:
         staff = Staff(
             self.uow_factory(self.start),
             policy=self.staff_policy,
-            routing=self.routing,
+            rules=self.rules,
             desk=self.desk,
             letters=self.settings.home / "letters",
         )
@@ -314,7 +310,14 @@ class _Cycle:
     def _read_inbox(self, uow_factory: Callable[[], UnitOfWork], now: datetime) -> None:
         settings = self.settings
         self.inbox.merge(
-            ingest_inbox(uow_factory, settings.inbox, settings.archive, now=now, by=SYSTEM_USER)
+            ingest_inbox(
+                uow_factory,
+                settings.inbox,
+                settings.archive,
+                now=now,
+                by=SYSTEM_USER,
+                rules=self.rules,
+            )
         )
 
     def _appeal_decisions(

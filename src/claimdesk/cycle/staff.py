@@ -26,8 +26,8 @@ from claimdesk.domain.claims import ClaimStatus
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import Outcome, WorkAction, WorkItem, WorkKind, WorkStatus
 from claimdesk.routing.actions import actions_for
-from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.services.acknowledgments import release_rejected
+from claimdesk.services.rules import Rules
 from claimdesk.services.tier2 import Tier2Error, insurance_balance, submit_appeal
 from claimdesk.services.work_queue import show
 from claimdesk.store.uow import UnitOfWork
@@ -52,13 +52,12 @@ class Staff:
         uow_factory: UowFactory,
         *,
         policy: StaffPolicy,
-        routing: RoutingPolicy,
+        rules: Rules,
         desk: AppealDesk,
         letters: Path,
     ) -> None:
         self._uow_factory = uow_factory
         self._policy = policy
-        self._routing = routing
         self._desk = desk
         self._letters = letters
         self._rng = random.Random(policy.seed)
@@ -66,7 +65,7 @@ class Staff:
         self.report = StaffReport()
         # The simulated people work the queues through the desk, as people do: checked, audited.
         self._today = datetime.min.replace(tzinfo=UTC)
-        self._queues = BillingDesk(uow_factory, routing, lambda: self._today, letters=letters)
+        self._queues = BillingDesk(uow_factory, rules, lambda: self._today, letters=letters)
         self._actors: dict[str, Actor] = {}
 
     def work_day(self, now: datetime) -> None:

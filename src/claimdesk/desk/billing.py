@@ -19,7 +19,6 @@ from claimdesk.analytics.results import KpiExplanation, KpiReport
 from claimdesk.audit.log import Outcome as AuditOutcome
 from claimdesk.codes.reference import load_config, load_reference
 from claimdesk.config import Settings
-from claimdesk.denials.table import shipped_table
 from claimdesk.desk.desk import Desk, UowFactory
 from claimdesk.desk.guard import Actor, Capability, ForbiddenError, NotFoundError
 from claimdesk.desk.serialize import write_off_json
@@ -28,13 +27,13 @@ from claimdesk.domain.eligibility import BenefitFigures
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import Outcome, WorkAction, WorkError, WorkItem, WorkStatus
 from claimdesk.routing.actions import actions_for
-from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.services import dashboard, tier2, work_queue
 from claimdesk.services.estimates import EstimateOutcome, estimate_encounter
 from claimdesk.services.held_claims import ClaimFix, FixResult, fix_claim
 from claimdesk.services.ingest import archive_name
 from claimdesk.services.kpis import explain, kpi_report
 from claimdesk.services.post_remittance import FileResult, post_bytes
+from claimdesk.services.rules import Rules
 from claimdesk.services.x12_envelopes import write_outbox_file
 from claimdesk.store.queries.search import ClaimHit, claim_hits, patient_of_claim
 from claimdesk.store.repositories.eligibility import EligibilityCheck
@@ -92,12 +91,13 @@ class BillingDesk(Desk):
     def __init__(
         self,
         uow_factory: UowFactory,
-        policy: RoutingPolicy,
+        rules: Rules,
         clock: Callable[[], datetime],
         settings: Settings | None = None,
         letters: Path | None = None,
     ) -> None:
-        super().__init__(uow_factory, policy, clock)
+        super().__init__(uow_factory, rules.routing, clock)
+        self.rules = rules
         self.settings = settings
         # Appeal letters go to the outbox's appeals folder unless the caller keeps them apart
         # (the simulated cycle, whose outbox is what it sends to the payers).
@@ -474,7 +474,13 @@ class BillingDesk(Desk):
         kept = name if place is None else place.name
         try:
             result = post_bytes(
-                self.uow_factory, data, name=kept, now=self.clock(), by=actor.user.user_id
+                self.uow_factory,
+                data,
+                name=kept,
+                now=self.clock(),
+                by=actor.user.user_id,
+                table=self.rules.denials,
+                policy=self.rules.routing,
             )
         except Exception as exc:
             if place is not None:
@@ -520,6 +526,26 @@ class BillingDesk(Desk):
         self._audit(actor, "view_segments", f"claim {claim_id}", AuditOutcome.OK, account)
         return Segments(claim_id, tuple(sent), tuple(answered))
 
+    def denial_facts(self, item: WorkItem) -> DenialFacts | None:
+        """What the payer said about a denial item: its code, remark, category and the action the
+        category table recommends."""
+        if not item.problem_key.startswith("denial:"):
+            return None
+        group, _, carc = item.problem_key.split(":", 1)[1].partition("-")
+        found = DENIAL_CODE.search(item.summary)
+        rarc = found.group(3) or "" if found and found.group(2) == carc else ""
+        classified = self.rules.denials.classify(group, carc, [rarc] if rarc else [])
+        with self.uow_factory() as uow:
+            texts = uow.code_texts.get_many("CARC", [carc])
+        return DenialFacts(
+            code=classified.code,
+            carc_text=texts.get(carc, ""),
+            rarc=rarc,
+            category=classified.category.label,
+            recommended="review" if classified.action is None else classified.action.value,
+            appealable=classified.appealable,
+        )
+
     # Figures.
 
     def today(self) -> date:
@@ -531,7 +557,7 @@ class BillingDesk(Desk):
     def figures(self, actor: Actor) -> dashboard.DashboardFigures:
         actor.require(Capability.SEE_SUMMARY)
         home = None if self.settings is None else self.settings.home
-        return dashboard.figures(self.uow_factory, today=self.today(), home=home)
+        return dashboard.figures(self.uow_factory, today=self.today(), home=home, rules=self.rules)
 
     def figure_claims(
         self,
@@ -555,6 +581,7 @@ class BillingDesk(Desk):
                 end=end or last,
                 payer_id=payer_id,
                 part=part,
+                table=self.rules.denials,
             )
         except UnknownKpiError as exc:
             raise NotFoundError(str(exc)) from exc
@@ -592,7 +619,9 @@ class BillingDesk(Desk):
         actor.require(Capability.SEE_SUMMARY)
         start, end = self._kpi_period(start, end)
         with self.uow_factory() as uow:
-            return kpi_report(uow, start=start, end=end, payer_id=payer_id)
+            return kpi_report(
+                uow, start=start, end=end, payer_id=payer_id, table=self.rules.denials
+            )
 
     def explain_kpi(
         self,
@@ -608,7 +637,9 @@ class BillingDesk(Desk):
         start, end = self._kpi_period(start, end)
         try:
             with self.uow_factory() as uow:
-                found = explain(uow, name, start=start, end=end, payer_id=payer_id)
+                found = explain(
+                    uow, name, start=start, end=end, payer_id=payer_id, table=self.rules.denials
+                )
         except UnknownKpiError as exc:
             raise NotFoundError(str(exc)) from exc
         claims = {c.claim_id for c in (*found.numerator, *(found.denominator or ())) if c.claim_id}
@@ -633,24 +664,3 @@ class DenialFacts:
 
 
 DENIAL_CODE = re.compile(r"\b([A-Z]{2})-([A-Z0-9]{1,3})(?:/([A-Z]{1,2}\d{1,3}))?\b")
-
-
-def denial_facts(uow_factory: UowFactory, item: WorkItem) -> DenialFacts | None:
-    """What the payer said about a denial item: its code, remark, category and the action the
-    category table recommends."""
-    if not item.problem_key.startswith("denial:"):
-        return None
-    group, _, carc = item.problem_key.split(":", 1)[1].partition("-")
-    found = DENIAL_CODE.search(item.summary)
-    rarc = found.group(3) or "" if found and found.group(2) == carc else ""
-    classified = shipped_table().classify(group, carc, [rarc] if rarc else [])
-    with uow_factory() as uow:
-        texts = uow.code_texts.get_many("CARC", [carc])
-    return DenialFacts(
-        code=classified.code,
-        carc_text=texts.get(carc, ""),
-        rarc=rarc,
-        category=classified.category.label,
-        recommended="review" if classified.action is None else classified.action.value,
-        appealable=classified.appealable,
-    )

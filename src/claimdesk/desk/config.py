@@ -1,4 +1,4 @@
-"""What one running desk needs: the database, the routing policy, the clock and the limits."""
+"""What one running desk needs: the database, the rule tables, the clock and the limits."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from claimdesk.config import Settings
-from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.security.sessions import SessionPolicy
 from claimdesk.security.throttle import ThrottlePolicy
+from claimdesk.services.rules import Rules
 from claimdesk.store.uow import UnitOfWork
 
 
@@ -20,7 +20,7 @@ def utc_now() -> datetime:
 @dataclass(frozen=True, slots=True)
 class DeskConfig:
     uow_factory: Callable[[], UnitOfWork]
-    policy: RoutingPolicy
+    rules: Rules
     clock: Callable[[], datetime] = utc_now
     sessions: SessionPolicy = field(default_factory=SessionPolicy)
     throttle: ThrottlePolicy = field(default_factory=ThrottlePolicy)

@@ -87,7 +87,7 @@ def create_app(config: DeskConfig) -> FastAPI:
         redoc_url=None,
     )
     app.state.config = config
-    app.state.desk = BillingDesk(config.uow_factory, config.policy, config.clock, config.settings)
+    app.state.desk = BillingDesk(config.uow_factory, config.rules, config.clock, config.settings)
 
     @app.middleware("http")
     async def security_headers(

@@ -20,7 +20,7 @@ from claimdesk.edi.x12.errors import X12Error
 from claimdesk.edi.x12.sniff import Transaction, sniff
 from claimdesk.edi.x277.read import ClaimStatusDetail, read_277
 from claimdesk.edi.x999.read import Acknowledgment, TransactionSetAck, read_acknowledgments
-from claimdesk.routing.policy import RoutingPolicy, shipped_policy
+from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.services.eligibility import AnswerReport, ingest_eligibility
 from claimdesk.services.work_queue import open_item, solve_problem
 from claimdesk.services.x12_envelopes import sha256_of
@@ -100,7 +100,7 @@ def ingest_acknowledgment(
     *,
     source: str,
     now: datetime,
-    policy: RoutingPolicy | None = None,
+    policy: RoutingPolicy,
 ) -> AckReport:
     """Apply a 999 or 277CA file; raises ``ValueError`` for any other content."""
     kind = tier1_kind(text)
@@ -126,24 +126,23 @@ def ingest_acknowledgment(
             detail={"accepted": len(report.accepted), "rejected": len(report.rejected)},
         )
         uow.commit()
-    chosen = policy or shipped_policy()
     for claim, rejection in rejected:
         opened = open_item(
-            uow_factory, _problem(claim, kind, rejection), now=now, by=BY, policy=chosen
+            uow_factory, _problem(claim, kind, rejection), now=now, by=BY, policy=policy
         )
         report.work_items_opened += int(opened.created)
     return report
 
 
 def ingest_tier1_file(
-    uow_factory: UowFactory, text: str, *, source: str, now: datetime
+    uow_factory: UowFactory, text: str, *, source: str, now: datetime, policy: RoutingPolicy
 ) -> AckReport | AnswerReport | None:
     """Dispatch a 999, 277CA or 271 file; None when it is none of them."""
     kind = tier1_kind(text)
     if kind == KIND_271:
-        return ingest_eligibility(uow_factory, text, source=source, now=now)
+        return ingest_eligibility(uow_factory, text, source=source, now=now, policy=policy)
     if kind in (KIND_999, KIND_277CA):
-        return ingest_acknowledgment(uow_factory, text, source=source, now=now)
+        return ingest_acknowledgment(uow_factory, text, source=source, now=now, policy=policy)
     return None
 
 
@@ -339,7 +338,7 @@ def release_rejected(uow_factory: UowFactory, claim_id: str, *, now: datetime, b
 
 
 def ingest_tier1_path(
-    uow_factory: UowFactory, path: Path, *, now: datetime
+    uow_factory: UowFactory, path: Path, *, now: datetime, policy: RoutingPolicy
 ) -> AckReport | AnswerReport | None:
     """``ingest_tier1_file`` for a file; None when it is not a 999, 277CA or 271 (or not X12,
     which the caller's own reader then reports)."""
@@ -350,4 +349,4 @@ def ingest_tier1_path(
         return None
     if kind is None:
         return None
-    return ingest_tier1_file(uow_factory, text, source=path.name, now=now)
+    return ingest_tier1_file(uow_factory, text, source=path.name, now=now, policy=policy)

@@ -25,7 +25,7 @@ from claimdesk.edi.x12.writer import Envelope, X12WriteError
 from claimdesk.edi.x276.write import ClaimStatusRequest, write_276
 from claimdesk.edi.x277.read import ClaimStatusDetail, StatusCode, read_277
 from claimdesk.edi.x837.claim_input import ClaimInput
-from claimdesk.routing.policy import RoutingPolicy, shipped_policy
+from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.services.claim_inputs import stored_claim_inputs
 from claimdesk.services.remit_work import insurance_balance, open_many, solve_settled
 from claimdesk.services.trading_partners import TradingPartners
@@ -168,12 +168,12 @@ def ingest_claim_status(
     *,
     name: str,
     now: datetime,
-    policy: RoutingPolicy | None = None,
+    policy: RoutingPolicy,
 ) -> StatusReport:
     """Apply a 277 claim status file in one transaction; the same file twice changes nothing."""
     report = StatusReport(name)
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    chosen = policy or shipped_policy()
+    chosen = policy
     with uow_factory() as uow:
         uow.work_items.begin_write()
         if uow.remittances.file_outcome(sha) is not None:

@@ -15,8 +15,10 @@ from pathlib import Path
 
 from claimdesk.analytics.results import ClaimAmount, KpiExplanation
 from claimdesk.codes.reference import load_config
+from claimdesk.denials.table import CategoryTable
 from claimdesk.domain.money import Money, total
 from claimdesk.services.kpis import Tier3Report, explain, tier3_report
+from claimdesk.services.rules import Rules
 from claimdesk.store.uow import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
@@ -51,10 +53,19 @@ def period(today: date) -> tuple[date, date]:
     return today - timedelta(days=PERIOD_DAYS - 1), today
 
 
-def figures(uow_factory: UowFactory, *, today: date, home: Path | None) -> DashboardFigures:
+def figures(
+    uow_factory: UowFactory, *, today: date, home: Path | None, rules: Rules
+) -> DashboardFigures:
     start, end = period(today)
     with uow_factory() as uow:
-        report = tier3_report(uow, start=start, end=end, scrub_config=load_config(home))
+        report = tier3_report(
+            uow,
+            start=start,
+            end=end,
+            scrub_config=load_config(home),
+            plan=rules.prevention,
+            table=rules.denials,
+        )
     return DashboardFigures(report, report.charts())
 
 
@@ -72,8 +83,9 @@ def claims_behind(
     end: date,
     payer_id: str | None = None,
     part: str = "",
+    table: CategoryTable,
 ) -> FigurePart:
     """Raises :class:`claimdesk.analytics.report.UnknownKpiError` for a name that is no KPI."""
     with uow_factory() as uow:
-        found = explain(uow, kpi, start=start, end=end, payer_id=payer_id)
+        found = explain(uow, kpi, start=start, end=end, payer_id=payer_id, table=table)
     return FigurePart(found, part, tuple(c for c in found.numerator if in_part(c, part)))

@@ -20,7 +20,7 @@ from claimdesk.edi.x12.errors import Severity
 from claimdesk.edi.x12.writer import Envelope, X12WriteError
 from claimdesk.edi.x270.write import EligibilityRequest, write_270
 from claimdesk.edi.x271.read import read_271
-from claimdesk.routing.policy import RoutingPolicy, shipped_policy
+from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.scrub.config import ScrubConfig
 from claimdesk.scrub.context import EligibilityResult
 from claimdesk.services.eligibility_answer import interpret, member_segments
@@ -111,7 +111,7 @@ def send_inquiries(
     config: ScrubConfig,
     now: datetime,
     max_age_days: int | None = None,
-    policy: RoutingPolicy | None = None,
+    policy: RoutingPolicy,
 ) -> InquiryReport:
     """Write one 270 file per payer to ``outbox`` for every check that is missing or stale.
 
@@ -192,9 +192,7 @@ def send_inquiries(
             report.requests += len(sendable)
         uow.commit()
     for problem, _reason in refused:
-        if open_item(
-            uow_factory, problem, now=now, by=BY, policy=policy or shipped_policy()
-        ).created:
+        if open_item(uow_factory, problem, now=now, by=BY, policy=policy).created:
             report.work_items += 1
     return report
 
@@ -264,7 +262,7 @@ def ingest_eligibility(
     *,
     source: str,
     now: datetime,
-    policy: RoutingPolicy | None = None,
+    policy: RoutingPolicy,
 ) -> AnswerReport:
     """Store every answer of a 271 file whose trace number is one of our checks (once per file).
 
@@ -318,7 +316,7 @@ def ingest_eligibility(
         )
         affected = _claims_of(uow, answered)
         uow.commit()
-    _route(uow_factory, affected, now, policy or shipped_policy(), report)
+    _route(uow_factory, affected, now, policy, report)
     return report
 
 

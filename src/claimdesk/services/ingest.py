@@ -19,6 +19,7 @@ from claimdesk.services.acknowledgments import AckReport, ingest_tier1_file, tie
 from claimdesk.services.claim_status import StatusReport, ingest_claim_status
 from claimdesk.services.eligibility import AnswerReport
 from claimdesk.services.post_remittance import FileResult, PostingOptions, post_file
+from claimdesk.services.rules import Rules
 from claimdesk.store.uow import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
@@ -31,6 +32,7 @@ def ingest_path(
     *,
     now: datetime,
     by: str,
+    rules: Rules,
     options: PostingOptions | None = None,
 ) -> Tier1Report | FileResult:
     """Read ``path`` with the service its transaction calls for; a posting's result, or the
@@ -43,13 +45,23 @@ def ingest_path(
     except (X12Error, UnicodeDecodeError):
         pass  # not X12: the 835 reader below reports it
     if tier1_kind_of(kinds) is not None:
-        tier1 = ingest_tier1_file(uow_factory, text, source=path.name, now=now)
+        tier1 = ingest_tier1_file(
+            uow_factory, text, source=path.name, now=now, policy=rules.routing
+        )
         if tier1 is not None:
             return tier1
     if Transaction.CLAIM_STATUS in kinds:
-        return ingest_claim_status(uow_factory, text, name=path.name, now=now)
+        return ingest_claim_status(uow_factory, text, name=path.name, now=now, policy=rules.routing)
     try:
-        return post_file(uow_factory, path, now=now, by=by, options=options)
+        return post_file(
+            uow_factory,
+            path,
+            now=now,
+            by=by,
+            table=rules.denials,
+            policy=rules.routing,
+            options=options,
+        )
     except (X12Error, UnicodeDecodeError) as exc:
         result = FileResult(path.name, "", already_ingested=False)
         result.problems.append(f"{path}: not a readable X12 file: {exc}")

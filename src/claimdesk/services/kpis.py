@@ -26,11 +26,10 @@ from claimdesk.analytics.prevention import (
     RuleRef,
     prevention_table,
     recurring_denials,
-    shipped_prevention,
 )
 from claimdesk.analytics.report import build_report, explain_kpi
 from claimdesk.analytics.results import Cell, Kpi, KpiExplanation, KpiReport, Table
-from claimdesk.denials.table import shipped_table
+from claimdesk.denials.table import CategoryTable
 from claimdesk.domain.money import total
 from claimdesk.scrub.config import ScrubConfig
 from claimdesk.scrub.engine import Scrubber
@@ -46,11 +45,15 @@ def kpi_report(
     payer_id: str | None = None,
     provider_npi: str | None = None,
     facility_id: str | None = None,
+    table: CategoryTable,
 ) -> KpiReport:
     """Every KPI over ``start``..``end`` (both included) for the claims of the scope."""
     period = Period(start, end)
     return build_report(
-        kpi_facts(uow.read, end=end), period, Scope(payer_id, provider_npi, facility_id)
+        kpi_facts(uow.read, end=end),
+        period,
+        Scope(payer_id, provider_npi, facility_id),
+        table=table,
     )
 
 
@@ -63,6 +66,7 @@ def explain(
     payer_id: str | None = None,
     provider_npi: str | None = None,
     facility_id: str | None = None,
+    table: CategoryTable,
 ) -> KpiExplanation:
     """The claims (with amounts) behind the numerator and denominator of KPI ``name``.
 
@@ -70,7 +74,11 @@ def explain(
     """
     period = Period(start, end)
     return explain_kpi(
-        kpi_facts(uow.read, end=end), name, period, Scope(payer_id, provider_npi, facility_id)
+        kpi_facts(uow.read, end=end),
+        name,
+        period,
+        Scope(payer_id, provider_npi, facility_id),
+        table=table,
     )
 
 
@@ -215,7 +223,8 @@ def tier3_report(
     provider_npi: str | None = None,
     facility_id: str | None = None,
     min_claims: int | None = None,
-    plan: PreventionMap | None = None,
+    plan: PreventionMap,
+    table: CategoryTable,
 ) -> Tier3Report:
     """:func:`kpi_report` plus the monthly trend and, for every denial category with at least
     ``min_claims`` denied claims (default: the prevention map's), the scrub rules that would
@@ -223,8 +232,6 @@ def tier3_report(
     period = Period(start, end)
     scope = Scope(payer_id, provider_npi, facility_id)
     facts = kpi_facts(uow.read, end=end)
-    table = shipped_table()
-    plan = plan or shipped_prevention()
     payer_rules = {p.payer_id: scrub_config.rules_for(p) for p in uow.payers.list()}
     prevention = recurring_denials(
         denial_lines(scoped(facts, scope), period, table),

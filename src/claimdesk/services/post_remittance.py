@@ -20,7 +20,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from claimdesk.denials.table import CategoryTable, shipped_table
+from claimdesk.denials.table import CategoryTable
 from claimdesk.domain.claims import TRANSITIONS, Claim, ClaimStatus
 from claimdesk.domain.ledger import Account, Entry, EntryKind, Posting, standard_entry
 from claimdesk.domain.ledger import Dimensions as Dims
@@ -38,7 +38,7 @@ from claimdesk.posting.policy import (
     post_payment,
     post_reversal,
 )
-from claimdesk.routing.policy import RoutingPolicy, shipped_policy
+from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.services.practice import practice_date
 from claimdesk.services.remit_work import insurance_balance, open_many, solve_settled
 from claimdesk.services.secondary import bill_secondary
@@ -100,8 +100,8 @@ def post_file(
     now: datetime,
     by: str,
     options: PostingOptions | None = None,
-    table: CategoryTable | None = None,
-    policy: RoutingPolicy | None = None,
+    table: CategoryTable,
+    policy: RoutingPolicy,
 ) -> FileResult:
     return post_bytes(
         uow_factory,
@@ -123,8 +123,8 @@ def post_bytes(
     now: datetime,
     by: str,
     options: PostingOptions | None = None,
-    table: CategoryTable | None = None,
-    policy: RoutingPolicy | None = None,
+    table: CategoryTable,
+    policy: RoutingPolicy,
 ) -> FileResult:
     """Read an 835 file and post each remittance in it, each in one transaction."""
     sha = hashlib.sha256(data).hexdigest()
@@ -141,8 +141,8 @@ def post_bytes(
     )
     poster = _Poster(
         options or PostingOptions(),
-        table or shipped_table(),
-        policy or shipped_policy(),
+        table,
+        policy,
         now,
         by,
         sha,

@@ -23,7 +23,7 @@ from claimdesk.domain.work import Problem, WorkKind
 from claimdesk.edi.x12.writer import Envelope, X12WriteError, transaction_control_number
 from claimdesk.edi.x837.claim_input import ClaimInput, PrimaryAdjudication, Receiver, Submitter
 from claimdesk.edi.x837.write import write_837p
-from claimdesk.routing.policy import RoutingPolicy, shipped_policy
+from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.scrub.config import ScrubConfig
 from claimdesk.scrub.context import ScrubContext
 from claimdesk.scrub.engine import Scrubber, ScrubResult
@@ -138,7 +138,7 @@ def submit(
     now: datetime,
     by: str,
     scrubber: Scrubber | None = None,
-    policy: RoutingPolicy | None = None,
+    policy: RoutingPolicy,
 ) -> SubmitReport:
     engine = scrubber or Scrubber.default()
     report = SubmitReport()
@@ -206,7 +206,7 @@ def submit(
         for o in batch
         if o.claim.claim_id in was_held
     ) + sorted(c for c in report.self_pay_ready if c in was_held)
-    chosen = policy or shipped_policy()
+    chosen = policy
     for claim, hold in held:
         opened = open_item(uow_factory, _hold_problem(claim, hold), now=now, by=by, policy=chosen)
         report.work_items_opened += int(opened.created)

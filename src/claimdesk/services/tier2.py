@@ -22,7 +22,7 @@ from claimdesk.domain.money import Money
 from claimdesk.domain.recovery import POSTED, REJECTED, WriteOffRequest
 from claimdesk.domain.work import Problem, WorkKind
 from claimdesk.routing.access import Role
-from claimdesk.routing.policy import RoutingPolicy, shipped_policy
+from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.services.charges import charge_entry, responsibility_of, reverse_charge
 from claimdesk.services.claim_status import Inquiries, no_response_problem, send_inquiries
 from claimdesk.services.practice import practice_date
@@ -321,7 +321,7 @@ def chase(
     *,
     now: datetime,
     settings: Tier2Settings | None = None,
-    policy: RoutingPolicy | None = None,
+    policy: RoutingPolicy,
     outbox: Path | None = None,
     partners: TradingPartners | None = None,
 ) -> Chase:
@@ -329,7 +329,6 @@ def chase(
     with an ``outbox``, a 276 per payer asks about the newly chased claims, each inquiry logged
     with the trace number its 277 answer will echo."""
     settings = settings or Tier2Settings()
-    policy = policy or shipped_policy()
     with uow_factory() as uow:
         waiting = uow.claims.waiting_since(now - timedelta(days=settings.no_response_days))
         claims = uow.claims.get_many(waiting)
@@ -364,7 +363,7 @@ def chase_unanswered(
     *,
     now: datetime,
     settings: Tier2Settings | None = None,
-    policy: RoutingPolicy | None = None,
+    policy: RoutingPolicy,
     outbox: Path | None = None,
     partners: TradingPartners | None = None,
 ) -> list[str]:
@@ -387,7 +386,7 @@ def request_write_off(
     by: str,
     now: datetime,
     settings: Tier2Settings | None = None,
-    policy: RoutingPolicy | None = None,
+    policy: RoutingPolicy,
 ) -> int:
     """Write off up to the claim's insurance balance; above the approval amount the request
     waits for Tier 3 (a write-off approval work item)."""
@@ -426,7 +425,7 @@ def request_write_off(
                     summary=f"write-off {amount} ({reason_code}) requested by {by}",
                 ),
                 now=now,
-                policy=policy or shipped_policy(),
+                policy=policy,
                 history=uow.work_items.recovery_history(),
             )
             uow.write_offs.save(replace(request, work_item_id=item.item_id if item else None))

@@ -9,23 +9,20 @@ each such file becomes a work item (:func:`surface_failures`).
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from claimdesk.codes.reference import load_config, load_reference
+from claimdesk.bootstrap import composed
 from claimdesk.config import Settings
-from claimdesk.cycle.inbox import claim_file, ingest_claimed, waiting_files
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import Problem, WorkKind
-from claimdesk.routing.policy import shipped_policy
-from claimdesk.services.database import units_of_work
 from claimdesk.services.eligibility import send_inquiries
+from claimdesk.services.inbox import claim_file, ingest_claimed, waiting_files
 from claimdesk.services.practice import profile_of
 from claimdesk.services.submit import submit
 from claimdesk.services.tier2 import chase_unanswered
-from claimdesk.services.trading_partners import partners_of, stored_partners
+from claimdesk.services.trading_partners import partners_of
 from claimdesk.services.work_queue import escalate_overdue, open_item
 
 WORKER_USER = "worker"
@@ -49,13 +46,20 @@ class InboxRun:
 
 def watch_inboxes(settings: Settings, now: datetime) -> InboxRun:
     run = InboxRun()
-    with units_of_work(settings) as uow_factory:
+    with composed(settings) as parts:
         for path in waiting_files(settings.inbox):
             claimed = claim_file(path)
             if claimed is None:
                 continue  # another worker took it
             try:
-                ingest_claimed(uow_factory, claimed, settings.archive, now=now, by=WORKER_USER)
+                ingest_claimed(
+                    parts.uow_factory,
+                    claimed,
+                    settings.archive,
+                    now=now,
+                    by=WORKER_USER,
+                    rules=parts.rules,
+                )
             except Exception as exc:  # any failure: the file goes back for the retry
                 claimed.rename(path)
                 run.failures[path.name] = f"{type(exc).__name__}: {exc}"
@@ -72,52 +76,55 @@ def scrub_and_submit(settings: Settings, now: datetime) -> int | str:
     Until the practice profile names what every 837 needs, the job sends and holds nothing and
     says which settings are missing (a setup step, not a failure to retry).
     """
-    with units_of_work(settings) as uow_factory:
-        profile = profile_of(uow_factory)
+    with composed(settings) as parts:
+        profile = profile_of(parts.uow_factory)
         missing = profile.missing_to_submit()
         if missing:
             return "not run: the practice profile lacks " + ", ".join(s.key for s in missing)
         report = submit(
-            uow_factory,
+            parts.uow_factory,
             settings.outbox,
-            reference=load_reference(settings.home / "codes"),
-            config=load_config(settings.home),
+            reference=parts.reference,
+            config=parts.scrub_config,
             partners=partners_of(profile),
             now=now,
             by=WORKER_USER,
+            policy=parts.rules.routing,
         )
     return sum(b.submitted for b in report.batches)
 
 
 def eligibility_sweep(settings: Settings, now: datetime) -> int:
     """270 inquiries for the coverages of unbilled claims that need a check; requests sent."""
-    with units_of_work(settings) as uow_factory:
+    with composed(settings) as parts:
         report = send_inquiries(
-            uow_factory,
+            parts.uow_factory,
             settings.outbox,
-            partners=stored_partners(uow_factory),
-            config=load_config(settings.home),
+            partners=parts.partners(),
+            config=parts.scrub_config,
             now=now,
+            policy=parts.rules.routing,
         )
     return report.requests
 
 
 def follow_up(settings: Settings, now: datetime) -> int:
     """No-response work, and a 276 in the outbox, for claims the payer has not answered."""
-    with units_of_work(settings) as uow_factory:
+    with composed(settings) as parts:
         waiting = chase_unanswered(
-            uow_factory,
+            parts.uow_factory,
             now=now,
             outbox=settings.outbox,
-            partners=stored_partners(uow_factory),
+            partners=parts.partners(),
+            policy=parts.rules.routing,
         )
     return len(waiting)
 
 
 def escalation_sweep(settings: Settings, now: datetime) -> int:
     """Work items past their tier's SLA move up a tier, with the reason recorded."""
-    with units_of_work(settings) as uow_factory:
-        return len(escalate_overdue(uow_factory, now=now, policy=shipped_policy()))
+    with composed(settings) as parts:
+        return len(escalate_overdue(parts.uow_factory, now=now, policy=parts.rules.routing))
 
 
 JOBS: dict[str, Callable[[Settings, datetime], object]] = {
@@ -134,7 +141,7 @@ def surface_failures(settings: Settings, job: str, error: Exception, now: dateti
     remittance work, any other file for Tier 1), one for any other job. Items opened."""
     failures = error.failures if isinstance(error, InboxFilesFailedError) else {"": str(error)}
     opened = 0
-    with units_of_work(settings) as uow_factory:
+    with composed(settings) as parts:
         for name, reason in sorted(failures.items()):
             remittance = name.endswith(".835")
             kind = (
@@ -151,7 +158,7 @@ def surface_failures(settings: Settings, job: str, error: Exception, now: dateti
                 summary=f"{subject} failed after every retry: {reason}"[:1000],
             )
             made = open_item(
-                uow_factory, problem, now=now, by=getpass.getuser(), policy=shipped_policy()
+                parts.uow_factory, problem, now=now, by=WORKER_USER, policy=parts.rules.routing
             )
             opened += int(made.created)
     return opened

@@ -21,6 +21,7 @@ from claimdesk.analytics.charts import (
 )
 from claimdesk.analytics.report import build_report
 from claimdesk.analytics.results import Unit
+from claimdesk.denials.table import shipped_table
 
 from .test_first_pass import MARCH, practice
 
@@ -165,7 +166,7 @@ def test_values_read_as_their_unit() -> None:
 
 
 def test_report_charts_draw_every_chart_of_a_report() -> None:
-    report = build_report(practice(), MARCH)
+    report = build_report(practice(), MARCH, table=shipped_table())
     charts = report_charts(
         report, [Point("2024-03", Decimal("0.25"))], [Point("2024-03", Decimal("31.5"))]
     )

@@ -17,6 +17,7 @@ from claimdesk.analytics.export import (
 )
 from claimdesk.analytics.report import KPI_NAMES, build_report, explain_kpi
 from claimdesk.analytics.results import Table
+from claimdesk.denials.table import shipped_table
 from claimdesk.domain.money import Money
 
 from .test_first_pass import MARCH, practice
@@ -38,7 +39,7 @@ def test_cells_are_plain_decimal_strings() -> None:
 
 
 def test_report_files_are_the_summary_then_every_table() -> None:
-    report = build_report(practice(), MARCH)
+    report = build_report(practice(), MARCH, table=shipped_table())
     extra = Table("monthly_trend", "trend", ("month", "rate"), (("2024-03", Decimal("0.5")),))
     files = report_csv_files(report, [extra])
     assert list(files) == [
@@ -70,14 +71,14 @@ def test_report_files_are_the_summary_then_every_table() -> None:
 
 
 def test_two_tables_of_one_name_are_refused() -> None:
-    report = build_report(practice(), MARCH)
+    report = build_report(practice(), MARCH, table=shipped_table())
     twin = Table("productivity", "again", ("a",), ())
     with pytest.raises(ValueError, match="two tables are named 'productivity'"):
         report_csv_files(report, [twin])
 
 
 def test_explanation_lists_numerator_then_denominator() -> None:
-    explanation = explain_kpi(practice(), "initial_denial_rate", MARCH)
+    explanation = explain_kpi(practice(), "initial_denial_rate", MARCH, table=shipped_table())
     found = rows(explanation_csv(explanation))
     assert tuple(found[0]) == EXPLANATION_COLUMNS
     sides = [(r[0], r[1]) for r in found[1:]]
@@ -88,7 +89,7 @@ def test_explanation_lists_numerator_then_denominator() -> None:
 
 
 def test_explanation_of_an_amount_has_no_denominator_rows() -> None:
-    explanation = explain_kpi(receivables_practice(), "ar_aging", QUARTER)
+    explanation = explain_kpi(receivables_practice(), "ar_aging", QUARTER, table=shipped_table())
     found = rows(explanation_csv(explanation))
     assert len(found) == 1 + len(explanation.numerator) > 1
     assert {r[0] for r in found[1:]} == {"numerator"}

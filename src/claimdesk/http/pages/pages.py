@@ -12,7 +12,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from claimdesk.desk.billing import denial_facts
 from claimdesk.desk.guard import Actor, Capability
 from claimdesk.domain.money import Money, MoneyError, parse_dollars
 from claimdesk.domain.work import Outcome, WorkAction, WorkError
@@ -154,7 +153,7 @@ def _item_page(
         actor,
         view=view,
         outcomes=[o for o in Outcome if o.value != "problem_solved"],
-        denial=denial_facts(desk.uow_factory, view.item),
+        denial=desk.denial_facts(view.item),
         write_off=desk.write_off_request(view.item),
         appeals=desk.appeals(claim_id) if claim_id else [],
         follow_ups=desk.follow_ups(claim_id) if claim_id else [],

@@ -19,8 +19,9 @@ from pathlib import Path
 from claimdesk.services.acknowledgments import AckReport
 from claimdesk.services.claim_status import StatusReport
 from claimdesk.services.eligibility import AnswerReport
-from claimdesk.services.ingest import archive_file, ingest_path
+from claimdesk.services.ingest import Tier1Report, archive_file, ingest_path
 from claimdesk.services.post_remittance import FileResult, PostingOptions
+from claimdesk.services.rules import Rules
 from claimdesk.store.uow import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
@@ -37,6 +38,17 @@ class InboxReport:
     remittances: list[FileResult] = field(default_factory=list)
     statuses: list[StatusReport] = field(default_factory=list)
     held: list[str] = field(default_factory=list)  # files whose posting is held for a problem
+
+    def add(self, result: Tier1Report | FileResult) -> None:
+        """One file's outcome, under its kind."""
+        if isinstance(result, AckReport):
+            self.acknowledgments.append(result)
+        elif isinstance(result, AnswerReport):
+            self.eligibility.append(result)
+        elif isinstance(result, StatusReport):
+            self.statuses.append(result)
+        else:
+            self.remittances.append(result)
 
     def merge(self, other: InboxReport) -> None:
         self.acknowledgments += other.acknowledgments
@@ -73,35 +85,40 @@ def ingest_claimed(
     *,
     now: datetime,
     by: str,
+    rules: Rules,
     options: PostingOptions | None = None,
 ) -> InboxReport:
     """Ingest one claimed file and archive it; an 835 held for a problem (already Tier 2 work)
     goes to ``archive/held``. An exception leaves the file in the processing folder."""
     report = InboxReport()
-    result = ingest_path(uow_factory, path, now=now, by=by, options=options)
-    if isinstance(result, AckReport):
-        report.acknowledgments.append(result)
-    elif isinstance(result, AnswerReport):
-        report.eligibility.append(result)
-    elif isinstance(result, StatusReport):
-        report.statuses.append(result)
-    else:
-        report.remittances.append(result)
-        if not (result.ok or result.already_ingested):
-            report.held.append(path.name)
-            archive_file(path, archive / HELD)
-            return report
+    result = ingest_path(uow_factory, path, now=now, by=by, rules=rules, options=options)
+    report.add(result)
+    if isinstance(result, FileResult) and not (result.ok or result.already_ingested):
+        report.held.append(path.name)
+        archive_file(path, archive / HELD)
+        return report
     archive_file(path, archive)
     return report
 
 
 def ingest_inbox(
-    uow_factory: UowFactory, inbox: Path, archive: Path, *, now: datetime, by: str
+    uow_factory: UowFactory,
+    inbox: Path,
+    archive: Path,
+    *,
+    now: datetime,
+    by: str,
+    rules: Rules,
+    options: PostingOptions | None = None,
 ) -> InboxReport:
     """Every file waiting in ``inbox``, each claimed, ingested and archived."""
     report = InboxReport()
     for path in waiting_files(inbox):
         claimed = claim_file(path)
         if claimed is not None:
-            report.merge(ingest_claimed(uow_factory, claimed, archive, now=now, by=by))
+            report.merge(
+                ingest_claimed(
+                    uow_factory, claimed, archive, now=now, by=by, rules=rules, options=options
+                )
+            )
     return report

@@ -1,0 +1,113 @@
+"""The composition root: the one place that builds what a face works with.
+
+Every face (the terminal, the HTTP server, the worker, the simulated cycle) opens a
+:class:`Composition` on its settings and takes from it the unit-of-work factory, the practice's
+rule tables, the code sets, the scrub configuration, the trading partners, the clock and its desk.
+Below this module nothing opens a database or loads a rule table of its own accord: services and
+the desk are handed what they apply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from claimdesk.analytics.prevention import shipped_prevention
+from claimdesk.codes.reference import load_config, load_reference
+from claimdesk.config import Settings
+from claimdesk.denials.table import shipped_table
+from claimdesk.desk.config import DeskConfig
+from claimdesk.desk.desk import Desk
+from claimdesk.routing.policy import shipped_policy
+from claimdesk.scrub.config import ScrubConfig
+from claimdesk.scrub.reference import ReferenceData
+from claimdesk.services.rules import Rules
+from claimdesk.services.trading_partners import TradingPartners, stored_partners
+from claimdesk.store.engine import make_engine
+from claimdesk.store.uow import UnitOfWork, unit_of_work_factory
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from claimdesk.desk.billing import BillingDesk
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def shipped_rules() -> Rules:
+    """The rule tables claimdesk ships: routing, denial categories, denial prevention."""
+    return Rules(routing=shipped_policy(), denials=shipped_table(), prevention=shipped_prevention())
+
+
+class Composition:
+    """What one run of a face needs, each piece built on first use and then shared."""
+
+    def __init__(self, settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> None:
+        self.settings = settings
+        self.clock = clock
+
+    @cached_property
+    def engine(self) -> Engine:
+        return make_engine(self.settings.effective_database_url)
+
+    @cached_property
+    def uow_factory(self) -> Callable[[], UnitOfWork]:
+        return unit_of_work_factory(self.engine)
+
+    @cached_property
+    def rules(self) -> Rules:
+        return shipped_rules()
+
+    @cached_property
+    def reference(self) -> ReferenceData:
+        # The code sets are large: loaded once per run, and only by the faces that scrub.
+        return load_reference(self.settings.home / "codes")
+
+    @cached_property
+    def scrub_config(self) -> ScrubConfig:
+        return load_config(self.settings.home)
+
+    def partners(self) -> TradingPartners:
+        """The practice's trading partners as its stored profile names them now."""
+        return stored_partners(self.uow_factory)
+
+    def desk(self) -> Desk:
+        """The queue and people part of the desk (the terminal's start-up stays small)."""
+        return Desk(self.uow_factory, self.rules.routing, self.clock)
+
+    def billing_desk(self, *, letters: Path | None = None) -> BillingDesk:
+        # Imported here: the billing desk's imports would double the queue commands' start-up.
+        from claimdesk.desk.billing import BillingDesk
+
+        return BillingDesk(self.uow_factory, self.rules, self.clock, self.settings, letters)
+
+    def desk_config(self, *, secure_cookies: bool = True) -> DeskConfig:
+        return DeskConfig(
+            uow_factory=self.uow_factory,
+            rules=self.rules,
+            clock=self.clock,
+            secure_cookies=secure_cookies,
+            settings=self.settings,
+        )
+
+    def close(self) -> None:
+        if "engine" in self.__dict__:
+            self.engine.dispose()
+
+
+@contextmanager
+def composed(
+    settings: Settings, *, clock: Callable[[], datetime] = utc_now
+) -> Iterator[Composition]:
+    """A composition for one command, job or server; its database engine is closed after."""
+    parts = Composition(settings, clock=clock)
+    try:
+        yield parts
+    finally:
+        parts.close()

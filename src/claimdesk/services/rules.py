@@ -1,0 +1,18 @@
+"""The practice's rule tables as the services apply them: where work is routed, how denials are
+classified, and which scrub rule prevents which denial. Built once, by the composition root
+(:mod:`claimdesk.bootstrap`); a service is handed the tables, it never loads them itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from claimdesk.analytics.prevention import PreventionMap
+from claimdesk.denials.table import CategoryTable
+from claimdesk.routing.policy import RoutingPolicy
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    routing: RoutingPolicy
+    denials: CategoryTable
+    prevention: PreventionMap
