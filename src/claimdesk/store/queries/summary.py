@@ -35,15 +35,16 @@ class BookCounts:
 
 
 def book_counts(read: Connection) -> BookCounts:
+    # A result has keys(), so dict() would read it as a mapping: the pairs go in as a list.
     rows = {
         name: read.scalar(select(func.count()).select_from(row)) or 0
         for name, row in _COUNTED.items()
     }
     by_status: dict[str, int] = dict(
-        read.execute(select(ClaimRow.status, func.count()).group_by(ClaimRow.status)).tuples()
+        read.execute(select(ClaimRow.status, func.count()).group_by(ClaimRow.status)).all()
     )
     per_payer: dict[str, int] = dict(
-        read.execute(select(ClaimRow.payer_id, func.count()).group_by(ClaimRow.payer_id)).tuples()
+        read.execute(select(ClaimRow.payer_id, func.count()).group_by(ClaimRow.payer_id)).all()
     )
-    names: dict[str, str] = dict(read.execute(select(PayerRow.payer_id, PayerRow.name)).tuples())
+    names: dict[str, str] = dict(read.execute(select(PayerRow.payer_id, PayerRow.name)).all())
     return BookCounts(rows, by_status, per_payer, names)
