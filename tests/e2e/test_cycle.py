@@ -94,7 +94,7 @@ def test_the_cycle_billed_the_days_visits_and_money_came_back(
         cash = uow.ledger.balance(BalanceQuery(accounts=frozenset({Account.CASH})))
         # Claims of visits after the last day were never touched: still drafts (each claim's
         # draft row is as old as the import, which came at the year's end).
-        later = uow.session.execute(
+        later = uow.read.execute(
             select(func.count())
             .select_from(ClaimStatusRow)
             .where(
@@ -111,7 +111,7 @@ def test_the_ledger_balances_and_every_balance_is_the_sum_of_its_entries(
 ) -> None:
     settings, _report = scrubbed
     with units_of_work(settings) as uow_factory, uow_factory() as uow:
-        postings = uow.session.execute(
+        postings = uow.read.execute(
             select(
                 LedgerPostingRow.entry_id,
                 LedgerPostingRow.account,
@@ -145,7 +145,7 @@ def _denials_and_work(settings: Settings) -> tuple[set[str], set[str]]:
     with units_of_work(settings) as uow_factory, uow_factory() as uow:
         denied = {
             row.claim_id
-            for row in uow.session.execute(
+            for row in uow.read.execute(
                 select(ClaimPaymentRow.claim_id).where(
                     ClaimPaymentRow.status == "posted",
                     (ClaimPaymentRow.denied > Decimal(0)) | (ClaimPaymentRow.clp_status == "4"),
@@ -154,7 +154,7 @@ def _denials_and_work(settings: Settings) -> tuple[set[str], set[str]]:
         }
         worked = {
             row.claim_id
-            for row in uow.session.execute(
+            for row in uow.read.execute(
                 select(WorkItemRow.claim_id).where(WorkItemRow.problem_key.like("denial:%"))
             )
         }
@@ -175,7 +175,7 @@ def _first_adjudications(settings: Settings) -> dict[str, tuple[date, str, Decim
     """Each original claim's first posted, non-reversal payment: (day, CLP02, denied)."""
     first: dict[str, tuple[date, str, Decimal]] = {}
     with units_of_work(settings) as uow_factory, uow_factory() as uow:
-        rows = uow.session.execute(
+        rows = uow.read.execute(
             select(
                 ClaimPaymentRow.claim_id,
                 ClaimPaymentRow.clp_status,
@@ -201,7 +201,7 @@ def _first_adjudications(settings: Settings) -> dict[str, tuple[date, str, Decim
 def _scrub_decisions(settings: Settings) -> dict[str, list[tuple[datetime, str]]]:
     history: dict[str, list[tuple[datetime, str]]] = defaultdict(list)
     with units_of_work(settings) as uow_factory, uow_factory() as uow:
-        for row in uow.session.execute(
+        for row in uow.read.execute(
             select(ClaimStatusRow.claim_id, ClaimStatusRow.at, ClaimStatusRow.to_status)
             .join(ClaimRow, ClaimRow.claim_id == ClaimStatusRow.claim_id)
             .where(ClaimRow.frequency == "1")

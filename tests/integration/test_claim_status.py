@@ -103,8 +103,8 @@ def test_chasing_writes_one_276_per_payer_that_reads_back_clean(
     assert "AMT*T3*190~" in text
     with uow_factory() as uow:
         log = uow.follow_ups.of_claim("C2")
-    assert [(f["channel"], f["reference"]) for f in log] == [("276", TRACE_C2)]
-    assert inquiry.name in log[0]["notes"]
+    assert [(f.channel, f.reference) for f in log] == [("276", TRACE_C2)]
+    assert inquiry.name in log[0].notes
     # Chased once: the next run opens nothing and asks nothing again.
     again = chase(uow_factory, now=NOW, outbox=tmp_path, partners=PARTNERS, policy=shipped_policy())
     assert again.inquiries is not None
@@ -141,10 +141,10 @@ def test_a_277_answer_is_logged_and_settles_the_no_response_item(
     assert item is not None
     assert (item.status, item.outcome) == (WorkStatus.DONE, Outcome.PROBLEM_SOLVED)
     assert still is not None
-    assert [f["channel"] for f in c2_log] == ["276", "277"]
-    assert c2_log[-1]["notes"].startswith("277 in status.277: P1:20")
-    assert c2_log[-1]["next_follow_up"] is not None  # pending: ask again later
-    assert c3_log[-1]["next_follow_up"] is None
+    assert [f.channel for f in c2_log] == ["276", "277"]
+    assert c2_log[-1].notes.startswith("277 in status.277: P1:20")
+    assert c2_log[-1].next_follow_up is not None  # pending: ask again later
+    assert c3_log[-1].next_follow_up is None
     # The same file again changes nothing.
     again = ingest_claim_status(
         uow_factory, answer, name="status.277", now=NOW, policy=shipped_policy()

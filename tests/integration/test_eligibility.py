@@ -259,7 +259,7 @@ def test_coverage_without_member_id_is_not_sent_but_becomes_work(
 ) -> None:
     import_small_practice(uow_factory)
     with uow_factory() as uow:
-        uow.session.execute(text("UPDATE coverages SET member_id = '' WHERE coverage_id = 'COV1'"))
+        uow.read.execute(text("UPDATE coverages SET member_id = '' WHERE coverage_id = 'COV1'"))
         uow.commit()
     report = _send(uow_factory, tmp_path)
     assert report.requests == 0

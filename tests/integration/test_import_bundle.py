@@ -35,7 +35,7 @@ def _snapshot(uow_factory: UowFactory) -> dict[str, list[tuple[Any, ...]]]:
     skip = {table_of(ImportRow).name, table_of(ImportChangeRow).name}
     with uow_factory() as uow:
         return {
-            name: sorted(tuple(row) for row in uow.session.execute(select(table)))
+            name: sorted(tuple(row) for row in uow.read.execute(select(table)))
             for name, table in Base.metadata.tables.items()
             if name not in skip
         }
@@ -79,7 +79,7 @@ def test_first_import_stores_everything_claims_and_charges(uow_factory: UowFacto
         assert charge.kind is EntryKind.CHARGE
         assert charge.postings[0].dims.payer_id == "ACME"
         assert charge.recorded_by == "alice"
-        imports = list(uow.session.execute(select(table_of(ImportRow))).mappings())
+        imports = list(uow.read.execute(select(table_of(ImportRow))).mappings())
         assert len(imports) == 1
         assert imports[0]["files_sha256"] == SHA
         assert imports[0]["counts"]["ledger_entries_posted"] == 4
@@ -126,7 +126,7 @@ def test_changed_address_and_charge_are_updated_audited_and_reposted(
         assert uow.encounters.get("E1") == repriced
         changes = {
             (r["entity"], r["natural_key"], r["field"]): (r["old_value"], r["new_value"])
-            for r in uow.session.execute(select(table_of(ImportChangeRow))).mappings()
+            for r in uow.read.execute(select(table_of(ImportChangeRow))).mappings()
         }
         assert changes == {
             ("patients", "P2", "address_line1"): ("9 Elm St", "1 New Rd"),
@@ -168,7 +168,7 @@ def test_a_failing_import_leaves_the_database_unchanged(uow_factory: UowFactory)
     _import(uow_factory, small_bundle())
     before = _snapshot(uow_factory)
     with uow_factory() as uow:
-        imports_before = uow.session.execute(select(func.count()).select_from(ImportRow)).scalar()
+        imports_before = uow.read.execute(select(func.count()).select_from(ImportRow)).scalar()
     base = small_bundle()
     # Payers and patients change first; the encounter's unknown facility fails the import later.
     broken = dataclasses.replace(
@@ -184,8 +184,7 @@ def test_a_failing_import_leaves_the_database_unchanged(uow_factory: UowFactory)
     assert _snapshot(uow_factory) == before
     with uow_factory() as uow:
         assert (
-            uow.session.execute(select(func.count()).select_from(ImportRow)).scalar()
-            == imports_before
+            uow.read.execute(select(func.count()).select_from(ImportRow)).scalar() == imports_before
         )
 
 

@@ -104,7 +104,7 @@ def practice(tmp_path: Path, database_url: str) -> Iterator[UowFactory]:
 
 
 def _statuses(uow: UnitOfWork) -> dict[str, list[str]]:
-    rows = uow.session.execute(
+    rows = uow.read.execute(
         select(ClaimStatusRow.claim_id, ClaimStatusRow.to_status).order_by(
             ClaimStatusRow.claim_id, ClaimStatusRow.seq
         )
@@ -117,7 +117,7 @@ def _statuses(uow: UnitOfWork) -> dict[str, list[str]]:
 
 def _first_payments(uow: UnitOfWork) -> dict[str, tuple[str, Decimal, Decimal]]:
     """claim -> (CLP02, denied, charge) of its first non-reversal posted payment."""
-    rows = uow.session.execute(
+    rows = uow.read.execute(
         select(
             ClaimPaymentRow.claim_id,
             ClaimPaymentRow.clp_status,
@@ -135,7 +135,7 @@ def _first_payments(uow: UnitOfWork) -> dict[str, tuple[str, Decimal, Decimal]]:
 
 
 def _account_sums(uow: UnitOfWork, start: date, end: date) -> dict[str, Decimal]:
-    rows = uow.session.execute(
+    rows = uow.read.execute(
         select(LedgerPostingRow.account, LedgerPostingRow.amount)
         .join(LedgerEntryRow, LedgerEntryRow.entry_id == LedgerPostingRow.entry_id)
         .where(LedgerEntryRow.effective >= start, LedgerEntryRow.effective <= end)
@@ -151,7 +151,7 @@ def test_kpis_equal_figures_recomputed_from_raw_rows(practice: UowFactory) -> No
         report = kpi_report(uow, start=START, end=END, table=shipped_table())
         statuses = _statuses(uow)
         originals = set(
-            uow.session.execute(select(ClaimRow.claim_id).where(ClaimRow.frequency == "1"))
+            uow.read.execute(select(ClaimRow.claim_id).where(ClaimRow.frequency == "1"))
             .scalars()
             .all()
         )
@@ -208,7 +208,7 @@ def test_a_payer_scope_counts_only_that_payers_claims(practice: UowFactory) -> N
         whole = kpi_report(uow, start=START, end=END, table=shipped_table())
         claims_of: dict[str, str] = {
             row.claim_id: row.payer_id
-            for row in uow.session.execute(select(ClaimRow.claim_id, ClaimRow.payer_id))
+            for row in uow.read.execute(select(ClaimRow.claim_id, ClaimRow.payer_id))
         }
         adjudicated = whole.get("initial_denial_rate").denominator or ()
         payers = sorted({claims_of[r.claim_id] for r in adjudicated})

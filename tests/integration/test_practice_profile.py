@@ -54,7 +54,7 @@ def _count(cli: Cli, model: type[object], *where: object) -> int:
         query = select(func.count()).select_from(model)  # type: ignore[arg-type]
         for clause in where:
             query = query.where(clause)  # type: ignore[arg-type]
-        return int(uow.session.execute(query).scalar_one())
+        return int(uow.read.execute(query).scalar_one())
 
 
 @pytest.mark.parametrize(
@@ -179,7 +179,7 @@ def test_the_readme_flow_bills_today_and_no_entry_is_dated_after_today(
     assert "after today" in refused[2]
     now = datetime.now(UTC)
     with units_of_work(cli.settings) as factory, factory() as uow:
-        latest = uow.session.execute(
+        latest = uow.read.execute(
             select(func.max(LedgerEntryRow.effective), func.max(LedgerEntryRow.recorded_at))
         ).one()
     assert latest[0] <= TODAY

@@ -27,8 +27,6 @@ from store_practice import (
 )
 
 from claimdesk.domain.claims import Claim, ClaimStatus, FrequencyCode
-from claimdesk.store.repositories.sql import insert_rows
-from claimdesk.store.tables.imports import ImportRow
 from claimdesk.store.uow import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
@@ -170,14 +168,11 @@ def test_replacement_claim_and_self_pay_claim_round_trip(uow_factory: UowFactory
 
 def test_naive_timestamps_are_refused(uow_factory: UowFactory) -> None:
     naive = datetime(2024, 3, 1, 9, 30)
-    row = {
-        "import_id": "I1",
-        "started_at": naive,
-        "finished_at": None,
-        "imported_by": "alice",
-        "bundle_path": "/bundle",
-        "files_sha256": "0" * 64,
-        "counts": {},
-    }
     with uow_factory() as uow, pytest.raises(StatementError, match="no time zone"):
-        insert_rows(uow.session, ImportRow, [row])
+        uow.imports.start(
+            "I1",
+            started_at=naive,
+            imported_by="alice",
+            bundle_path="/bundle",
+            files_sha256="0" * 64,
+        )

@@ -95,7 +95,7 @@ def test_a_second_run_sends_nothing_twice_and_keeps_one_item(
 def test_a_fixed_claim_is_rescrubbed_and_released(uow_factory: UowFactory, tmp_path: Path) -> None:
     import_submit_practice(uow_factory)
     with uow_factory() as uow:
-        uow.session.execute(
+        uow.read.execute(
             text("UPDATE encounter_diagnoses SET code = 'J02.Z9' WHERE encounter_id = 'E2'")
         )
         uow.commit()
@@ -105,7 +105,7 @@ def test_a_fixed_claim_is_rescrubbed_and_released(uow_factory: UowFactory, tmp_p
     assert first.batches[0].clean_claim_rate == Decimal("0.5")
     with uow_factory() as uow:
         item = uow.work_items.active_for("CE2", HOLD_KEY)
-        uow.session.execute(
+        uow.read.execute(
             text("UPDATE encounter_diagnoses SET code = 'J02.9' WHERE encounter_id = 'E2'")
         )
         uow.commit()

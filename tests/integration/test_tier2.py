@@ -178,9 +178,9 @@ def test_an_appeal_writes_a_pdf_and_tracks_the_outcome(
     assert status(uow_factory, "C2") is ClaimStatus.DENIED
     with uow_factory() as uow:
         (stored,) = uow.appeals.of_claim("C2")
-    assert stored["deadline"] == date(2024, 3, 15) + timedelta(days=180)
-    assert stored["outcome"] == "lost"
-    assert stored["denial_codes"] == "CO-50"
+    assert stored.deadline == date(2024, 3, 15) + timedelta(days=180)
+    assert stored.outcome == "lost"
+    assert stored.denial_codes == "CO-50"
 
 
 def test_a_denial_without_appeal_rights_cannot_be_appealed(
@@ -254,7 +254,7 @@ def test_claims_with_no_answer_are_chased_once(uow_factory: Factory, tmp_path: P
         log = uow.follow_ups.of_claim("C2")
     assert item is not None
     assert item.amount_at_stake == M("190.00")
-    assert [f["channel"] for f in log] == ["276"]
+    assert [f.channel for f in log] == ["276"]
     log_follow_up(
         uow_factory,
         "C2",
@@ -266,7 +266,7 @@ def test_claims_with_no_answer_are_chased_once(uow_factory: Factory, tmp_path: P
         now=NOW,
     )
     with uow_factory() as uow:
-        assert [f["reference"] for f in uow.follow_ups.of_claim("C2")][-1] == "REF-77"
+        assert [f.reference for f in uow.follow_ups.of_claim("C2")][-1] == "REF-77"
 
 
 def test_an_appeal_the_claim_cannot_take_writes_no_letter(

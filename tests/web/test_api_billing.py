@@ -34,7 +34,7 @@ def test_tier2_logs_a_payer_follow_up_on_the_denial_it_took(
     assert any("payer follow-up by call logged" in e["detail"] for e in item["item"]["history"])
     with uow_factory() as uow:
         logged = uow.follow_ups.of_claim(CLAIM_T2)
-    assert [row["reference"] for row in logged] == ["REF-9"]
+    assert [f.reference for f in logged] == ["REF-9"]
 
 
 def test_a_write_off_asks_for_a_positive_amount(uow_factory: Callable[[], UnitOfWork]) -> None:

@@ -130,9 +130,7 @@ def test_audit_verify_command_finds_a_changed_record(tmp_path: Path, database_ur
     assert "intact: 3 records" in intact.output
     with units_of_work(settings) as uow_factory, uow_factory() as uow:
         second = uow.audit.records()[1].record_id
-        uow.session.execute(
-            update(AuditRow).where(AuditRow.id == second).values(patient_account="P9")
-        )
+        uow.read.execute(update(AuditRow).where(AuditRow.id == second).values(patient_account="P9"))
         uow.commit()
     tampered = runner.invoke(cli_app, args, env=env)
     assert tampered.exit_code == 1

@@ -21,7 +21,7 @@ from claimdesk.codes.reference import load_config, load_reference
 from claimdesk.config import Settings
 from claimdesk.desk.desk import Desk, UowFactory
 from claimdesk.desk.guard import Actor, Capability, ForbiddenError, NotFoundError
-from claimdesk.desk.serialize import write_off_json
+from claimdesk.desk.serialize import appeal_json, follow_up_json, write_off_json
 from claimdesk.domain.clock import practice_today
 from claimdesk.domain.eligibility import BenefitFigures
 from claimdesk.domain.money import Money
@@ -299,14 +299,14 @@ class BillingDesk(Desk):
 
     def appeals(self, claim_id: str) -> list[dict[str, Any]]:
         with self.uow_factory() as uow:
-            return [dict(row) for row in uow.appeals.of_claim(claim_id)]
+            return [appeal_json(a) for a in uow.appeals.of_claim(claim_id)]
 
     def appeal_letter(self, actor: Actor, item_id: int, appeal_id: int) -> tuple[str, bytes]:
         """The letter's file name and PDF, for a person who sees the item of its claim."""
         item = self._visible_item(actor, item_id, "export_appeal_letter")
         with self.uow_factory() as uow:
             appeal = uow.appeals.get(appeal_id)
-        if appeal is None or appeal["claim_id"] != item.claim_id or not appeal["letter_path"]:
+        if appeal is None or appeal.claim_id != item.claim_id or not appeal.letter_path:
             self._audit(
                 actor,
                 "export_appeal_letter",
@@ -315,7 +315,7 @@ class BillingDesk(Desk):
                 item.patient_account,
             )
             raise NotFoundError(f"appeal {appeal_id}: no letter for the claim of item {item_id}")
-        path = Path(appeal["letter_path"])
+        path = Path(appeal.letter_path)
         data = path.read_bytes()
         self._audit(
             actor,
@@ -356,7 +356,7 @@ class BillingDesk(Desk):
 
     def follow_ups(self, claim_id: str) -> list[dict[str, Any]]:
         with self.uow_factory() as uow:
-            return [dict(row) for row in uow.follow_ups.of_claim(claim_id)]
+            return [follow_up_json(f) for f in uow.follow_ups.of_claim(claim_id)]
 
     def request_write_off(
         self, actor: Actor, target: int | str, amount: Money, reason_code: str, note: str

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 # Types only: the terminal's ``queue list`` uses item_json and must not load the web desk.
 if TYPE_CHECKING:
     from claimdesk.desk.desk import ClaimView, CoverageView, Dashboard, ItemView, PatientView
-    from claimdesk.domain.recovery import WriteOffRequest
+    from claimdesk.domain.recovery import Appeal, FollowUp, WriteOffRequest
     from claimdesk.domain.work import WorkItem
     from claimdesk.services.held_claims import FixResult
     from claimdesk.services.post_remittance import FileResult
@@ -240,4 +240,38 @@ def write_off_json(request: WriteOffRequest) -> dict[str, Any]:
         "decided_at": request.decided_at,
         "entry_id": request.entry_id,
         "work_item_id": request.work_item_id,
+    }
+
+
+def appeal_json(appeal: Appeal) -> dict[str, Any]:
+    """An appeal in the shape the item page reads (the stored row's fields)."""
+    return {
+        "id": appeal.appeal_id,
+        "claim_id": appeal.claim_id,
+        "level": appeal.level,
+        "status": appeal.status,
+        "denial_codes": appeal.denial_codes,
+        "amount": appeal.amount.amount,
+        "argument": appeal.argument,
+        "deadline": appeal.deadline,
+        "letter_path": appeal.letter_path,
+        "created_at": appeal.created_at,
+        "created_by": appeal.created_by,
+        "submitted_on": appeal.submitted_on,
+        "outcome": appeal.outcome,
+        "decided_on": appeal.decided_on,
+    }
+
+
+def follow_up_json(follow_up: FollowUp) -> dict[str, Any]:
+    """A payer follow-up in the shape the item page reads (the stored row's fields)."""
+    return {
+        "id": follow_up.follow_up_id,
+        "claim_id": follow_up.claim_id,
+        "at": follow_up.at,
+        "by": follow_up.by,
+        "channel": follow_up.channel,
+        "reference": follow_up.reference,
+        "notes": follow_up.notes,
+        "next_follow_up": follow_up.next_follow_up,
     }

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from claimdesk.domain.claims import Claim
 from claimdesk.domain.payers import Payer
+from claimdesk.domain.recovery import FollowUp
 from claimdesk.domain.work import Problem, WorkKind
 from claimdesk.edi.x12.sniff import Transaction, sniff
 from claimdesk.edi.x12.writer import Envelope, X12WriteError
@@ -105,15 +106,15 @@ def send_inquiries(
         name = f"276-{payer_id}-{envelope.interchange_control_number:09d}.x12"
         for request in group:
             uow.follow_ups.add(
-                {
-                    "claim_id": request.claim.claim.claim_id,
-                    "at": now,
-                    "by": "system",
-                    "channel": INQUIRY,
-                    "reference": request.trace_number,
-                    "notes": f"claim status inquiry in {name}",
-                    "next_follow_up": (now + timedelta(days=7)).date(),
-                }
+                FollowUp(
+                    claim_id=request.claim.claim.claim_id,
+                    at=now,
+                    by="system",
+                    channel=INQUIRY,
+                    reference=request.trace_number,
+                    notes=f"claim status inquiry in {name}",
+                    next_follow_up=(now + timedelta(days=7)).date(),
+                )
             )
             done.asked.append(request.claim.claim.claim_id)
         done.files.append(write_outbox_file(outbox, name, write_276(group, envelope)))
@@ -211,7 +212,7 @@ def _claim_of(uow: UnitOfWork, detail: ClaimStatusDetail) -> Claim | None:
     trace = detail.patient_control_number
     inquiry = uow.follow_ups.by_reference(INQUIRY, trace)
     candidates = [
-        inquiry["claim_id"] if inquiry is not None else None,
+        inquiry.claim_id if inquiry is not None else None,
         detail.reference("EJ"),
         trace,
     ]
@@ -252,15 +253,15 @@ def _answer(
     finalized = detail.finalized and not detail.rejected
     pending = has_it and not finalized
     uow.follow_ups.add(
-        {
-            "claim_id": claim.claim_id,
-            "at": now,
-            "by": "system",
-            "channel": ANSWER,
-            "reference": detail.patient_control_number[:80],
-            "notes": "; ".join(notes),
-            "next_follow_up": (now + timedelta(days=ASK_AGAIN_DAYS)).date() if pending else None,
-        }
+        FollowUp(
+            claim_id=claim.claim_id,
+            at=now,
+            by="system",
+            channel=ANSWER,
+            reference=detail.patient_control_number[:80],
+            notes="; ".join(notes),
+            next_follow_up=(now + timedelta(days=ASK_AGAIN_DAYS)).date() if pending else None,
+        )
     )
     opened = closed = 0
     if has_it or finalized:

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import update
-
 from claimdesk.bundle.model import PracticeBundle
 from claimdesk.services.import_encounters import check_encounter_references, sync_encounters
 from claimdesk.services.import_run import (
@@ -22,26 +20,12 @@ from claimdesk.services.import_run import (
     BundleImportError,
     EntityCounts,
     ImportRun,
-    Key,
     key_text,
     require,
-    stored_rows,
-    update_many,
 )
 from claimdesk.services.practice import change_settings
 from claimdesk.store import rows
-from claimdesk.store.repositories.sql import insert_rows
-from claimdesk.store.tables.base import Base, table_of
-from claimdesk.store.tables.coverages import CoverageRow
-from claimdesk.store.tables.imports import ImportChangeRow, ImportRow
-from claimdesk.store.tables.patients import GuarantorRow, PatientRow
-from claimdesk.store.tables.reference import (
-    ContractRateRow,
-    FacilityRow,
-    FeeScheduleRow,
-    PayerRow,
-    ProviderRow,
-)
+from claimdesk.store.repositories.imports import Key, natural_key
 from claimdesk.store.uow import UnitOfWork
 
 
@@ -86,24 +70,6 @@ class ImportReport:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class _Entity:
-    name: str
-    model: type[Base]
-    key: tuple[str, ...]
-
-
-# In foreign-key order: everything an encounter refers to is stored before it.
-_PAYERS = _Entity("payers", PayerRow, ("payer_id",))
-_PROVIDERS = _Entity("providers", ProviderRow, ("npi",))
-_FACILITIES = _Entity("facilities", FacilityRow, ("facility_id",))
-_GUARANTORS = _Entity("guarantors", GuarantorRow, ("account",))
-_PATIENTS = _Entity("patients", PatientRow, ("account",))
-_COVERAGES = _Entity("coverages", CoverageRow, ("coverage_id",))
-_FEES = _Entity("fee_schedule", FeeScheduleRow, ("code", "modifier", "effective"))
-_CONTRACTS = _Entity("contracts", ContractRateRow, ("payer_id", "code", "modifier", "effective"))
-
-
 def import_bundle(
     uow_factory: Callable[[], UnitOfWork],
     bundle: PracticeBundle,
@@ -126,67 +92,55 @@ def import_bundle(
         # First: the practice settings in the bundle are audited in this transaction.
         uow.audit.lock()
         run = ImportRun(uow, import_id, user, now)
-        insert_rows(
-            run.session,
-            ImportRow,
-            [
-                {
-                    "import_id": import_id,
-                    "started_at": now,
-                    "finished_at": None,
-                    "imported_by": user,
-                    "bundle_path": source,
-                    "files_sha256": files_sha256,
-                    "counts": {},
-                }
-            ],
+        uow.imports.start(
+            import_id,
+            started_at=now,
+            imported_by=user,
+            bundle_path=source,
+            files_sha256=files_sha256,
         )
-        _upsert(run, _PAYERS, [rows.payer_row(p) for p in bundle.payers])
-        _upsert(run, _PROVIDERS, [rows.provider_row(p) for p in bundle.providers])
-        _upsert(run, _FACILITIES, [rows.facility_row(f) for f in bundle.facilities])
-        _upsert(run, _GUARANTORS, [rows.guarantor_row(g) for g in bundle.guarantors])
+        _upsert(run, "payers", [rows.payer_row(p) for p in bundle.payers])
+        _upsert(run, "providers", [rows.provider_row(p) for p in bundle.providers])
+        _upsert(run, "facilities", [rows.facility_row(f) for f in bundle.facilities])
+        _upsert(run, "guarantors", [rows.guarantor_row(g) for g in bundle.guarantors])
         require(
             run,
             "patients",
             "guarantor",
-            GuarantorRow,
-            "account",
+            "guarantors",
             {p.account: p.guarantor_account for p in bundle.patients},
         )
-        _upsert(run, _PATIENTS, [rows.patient_row(p) for p in bundle.patients])
+        _upsert(run, "patients", [rows.patient_row(p) for p in bundle.patients])
         require(
             run,
             "coverages",
             "patient",
-            PatientRow,
-            "account",
+            "patients",
             {c.coverage_id: c.patient_account for c in bundle.coverages},
         )
         require(
             run,
             "coverages",
             "payer",
-            PayerRow,
-            "payer_id",
+            "payers",
             {c.coverage_id: c.payer_id for c in bundle.coverages},
         )
-        _upsert(run, _COVERAGES, [rows.coverage_row(c) for c in bundle.coverages])
-        _upsert(run, _FEES, [rows.fee_row(f) for f in bundle.fee_schedule])
+        _upsert(run, "coverages", [rows.coverage_row(c) for c in bundle.coverages])
+        _upsert(run, "fee_schedule", [rows.fee_row(f) for f in bundle.fee_schedule])
         require(
             run,
             "contracts",
             "payer",
-            PayerRow,
-            "payer_id",
+            "payers",
             {
                 key_text((r.payer_id, r.code, r.modifier, r.effective)): r.payer_id
                 for r in bundle.contracts
             },
         )
-        _upsert(run, _CONTRACTS, [rows.contract_row(r) for r in bundle.contracts])
+        _upsert(run, "contracts", [rows.contract_row(r) for r in bundle.contracts])
         check_encounter_references(run, bundle.encounters)
         sync_encounters(run, bundle.encounters)
-        insert_rows(run.session, ImportChangeRow, run.changes)
+        uow.imports.record_changes(run.changes)
         settings_changed = change_settings(uow, bundle.practice, by=user, now=now)
         report = ImportReport(
             import_id=import_id,
@@ -196,26 +150,22 @@ def import_bundle(
             changes_recorded=len(run.changes),
             practice_settings_changed=tuple(settings_changed),
         )
-        imports = table_of(ImportRow)
-        run.session.execute(
-            update(imports)
-            .where(imports.c.import_id == import_id)
-            .values(finished_at=datetime.now(UTC), counts=report.as_dict())
-        )
+        uow.imports.finish(import_id, finished_at=datetime.now(UTC), counts=report.as_dict())
         uow.commit()
     return report
 
 
-def _upsert(run: ImportRun, entity: _Entity, new_rows: Sequence[rows.Row]) -> None:
-    table = table_of(entity.model)
+def _upsert(run: ImportRun, entity: str, new_rows: Sequence[rows.Row]) -> None:
+    key_columns = natural_key(entity)
     by_key: dict[Key, rows.Row] = {}
     for row in new_rows:
-        key = tuple(row[c] for c in entity.key)
+        key = tuple(row[c] for c in key_columns)
         if key in by_key:
-            raise BundleImportError(f"{entity.name}: {key_text(key)} appears twice in the bundle")
+            raise BundleImportError(f"{entity}: {key_text(key)} appears twice in the bundle")
         by_key[key] = row
-    stored = stored_rows(run.session, table, entity.key, by_key)
-    counts = run.counts[entity.name]
+    imports = run.uow.imports
+    stored = imports.stored(entity, by_key)
+    counts = run.counts[entity]
     inserts: list[rows.Row] = []
     changed: list[tuple[rows.RowIn, rows.Row]] = []
     for key, row in by_key.items():
@@ -228,10 +178,10 @@ def _upsert(run: ImportRun, entity: _Entity, new_rows: Sequence[rows.Row]) -> No
             counts.unchanged += 1
             continue
         for column in differing:
-            run.record(entity.name, key, column, old[column], row[column])
+            run.record(entity, key, column, old[column], row[column])
         changed.append((old, row))
-    insert_rows(run.session, entity.model, inserts)
-    update_many(run.session, table, changed)
+    imports.insert(entity, inserts)
+    imports.update(entity, changed)
     counts.inserted += len(inserts)
     counts.updated += len(changed)
 

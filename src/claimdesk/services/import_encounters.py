@@ -6,17 +6,12 @@ entry and a new charge entry; both ids are deterministic, so no re-import can po
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
-from sqlalchemy import bindparam, delete, select
-from sqlalchemy.orm import Session
 
 from claimdesk.domain.claims import Claim
 from claimdesk.domain.encounters import Encounter
 from claimdesk.domain.ledger import Entry, Responsibility
-from claimdesk.domain.payers import PayerKind
 from claimdesk.services.charges import (
     SELF_PAY_PAYER_ID,
     charge_entry,
@@ -26,16 +21,10 @@ from claimdesk.services.charges import (
     reverse_charge,
     self_pay_payer,
 )
-from claimdesk.services.import_run import BundleImportError, ImportRun, require, update_many
+from claimdesk.services.import_run import BundleImportError, ImportRun, require
 from claimdesk.services.practice import practice_date
 from claimdesk.store import rows
-from claimdesk.store.repositories.sql import chunks, insert_rows
-from claimdesk.store.tables.base import table_of
-from claimdesk.store.tables.claims import ClaimRow
-from claimdesk.store.tables.coverages import CoverageRow
-from claimdesk.store.tables.encounters import EncounterDiagnosisRow, EncounterRow, ServiceLineRow
-from claimdesk.store.tables.patients import PatientRow
-from claimdesk.store.tables.reference import FacilityRow, PayerRow, ProviderRow
+from claimdesk.store.repositories.imports import StoredEncounters
 
 
 def check_encounter_references(run: ImportRun, encounters: Sequence[Encounter]) -> None:
@@ -43,69 +32,30 @@ def check_encounter_references(run: ImportRun, encounters: Sequence[Encounter]) 
         run,
         "encounter",
         "patient",
-        PatientRow,
-        "account",
+        "patients",
         {e.encounter_id: e.patient_account for e in encounters},
     )
     require(
         run,
         "encounter",
         "rendering provider NPI",
-        ProviderRow,
-        "npi",
+        "providers",
         {e.encounter_id: e.rendering_npi for e in encounters},
     )
     require(
         run,
         "encounter",
         "billing provider NPI",
-        ProviderRow,
-        "npi",
+        "providers",
         {e.encounter_id: e.billing_npi for e in encounters},
     )
     require(
         run,
         "encounter",
         "facility",
-        FacilityRow,
-        "facility_id",
+        "facilities",
         {e.encounter_id: e.facility_id for e in encounters},
     )
-
-
-@dataclass(slots=True)
-class _StoredEncounters:
-    headers: dict[str, rows.RowIn] = field(default_factory=dict)
-    diagnoses: dict[str, dict[int, str]] = field(default_factory=dict)
-    lines: dict[str, dict[int, rows.RowIn]] = field(default_factory=dict)
-    claims: dict[str, rows.RowIn] = field(default_factory=dict)  # by encounter id
-
-
-def _load_encounters(session: Session, encounter_ids: Sequence[str]) -> _StoredEncounters:
-    stored = _StoredEncounters()
-    encounters = table_of(EncounterRow)
-    diagnoses = table_of(EncounterDiagnosisRow)
-    lines = table_of(ServiceLineRow)
-    claims = table_of(ClaimRow)
-    for chunk in chunks(list(encounter_ids)):
-        for row in session.execute(
-            select(encounters).where(encounters.c.encounter_id.in_(chunk))
-        ).mappings():
-            stored.headers[row["encounter_id"]] = row
-        for row in session.execute(
-            select(diagnoses).where(diagnoses.c.encounter_id.in_(chunk))
-        ).mappings():
-            stored.diagnoses.setdefault(row["encounter_id"], {})[row["position"]] = row["code"]
-        for row in session.execute(select(lines).where(lines.c.encounter_id.in_(chunk))).mappings():
-            stored.lines.setdefault(row["encounter_id"], {})[row["line_number"]] = row
-        claim_ids = [claim_id_for(e) for e in chunk]
-        for row in session.execute(
-            select(claims.c.claim_id, claims.c.encounter_id, claims.c.payer_id).where(
-                claims.c.claim_id.in_(claim_ids)
-            )
-        ).mappings():
-            stored.claims[row["encounter_id"]] = row
-    return stored
 
 
 @dataclass(slots=True)
@@ -129,7 +79,7 @@ def sync_encounters(run: ImportRun, encounters: Sequence[Encounter]) -> None:
                 f"encounters: {encounter.encounter_id} appears twice in the bundle"
             )
         by_id[encounter.encounter_id] = encounter
-    stored = _load_encounters(run.session, list(by_id))
+    stored = run.uow.imports.stored_encounters({e: claim_id_for(e) for e in by_id})
     counts = run.counts["encounters"]
     new = [e for e in by_id.values() if e.encounter_id not in stored.headers]
     changes = _EncounterChanges()
@@ -146,13 +96,13 @@ def sync_encounters(run: ImportRun, encounters: Sequence[Encounter]) -> None:
     counts.inserted += len(new)
     uow = run.uow
     uow.encounters.add_many(new)
-    _write_encounter_changes(run.session, changes)
+    _write_encounter_changes(run, changes)
     _claim_and_charge(run, [*new, *unclaimed])
     _recharge(run, changes.recharge, stored, unclaimed)
 
 
 def _compare_encounter(
-    run: ImportRun, encounter: Encounter, stored: _StoredEncounters, changes: _EncounterChanges
+    run: ImportRun, encounter: Encounter, stored: StoredEncounters, changes: _EncounterChanges
 ) -> bool:
     """Collect the writes that bring a stored encounter to ``encounter``; True if any."""
     eid = encounter.encounter_id
@@ -204,51 +154,20 @@ def _compare_encounter(
     return changed
 
 
-def _write_encounter_changes(session: Session, changes: _EncounterChanges) -> None:
-    update_many(session, table_of(EncounterRow), changes.header_updates)
-    diagnoses = table_of(EncounterDiagnosisRow)
-    replaced = [e.encounter_id for e in changes.diagnoses_replaced]
-    for chunk in chunks(replaced):
-        session.execute(delete(diagnoses).where(diagnoses.c.encounter_id.in_(chunk)))
-    insert_rows(
-        session,
-        EncounterDiagnosisRow,
-        [d for e in changes.diagnoses_replaced for d in rows.diagnosis_rows(e)],
-    )
-    lines = table_of(ServiceLineRow)
-    if changes.line_deletes:
-        session.execute(
-            delete(lines).where(
-                lines.c.encounter_id == bindparam("eid"), lines.c.line_number == bindparam("n")
-            ),
-            [{"eid": eid, "n": number} for eid, number in changes.line_deletes],
-        )
-    insert_rows(session, ServiceLineRow, changes.line_inserts)
-    update_many(session, lines, changes.line_updates)
-
-
-def _payer_kinds(session: Session, payer_ids: Iterable[str]) -> dict[str, PayerKind]:
-    payers = table_of(PayerRow)
-    kinds: dict[str, PayerKind] = {}
-    for chunk in chunks(sorted(set(payer_ids))):
-        for payer_id, kind in session.execute(
-            select(payers.c.payer_id, payers.c.kind).where(payers.c.payer_id.in_(chunk))
-        ):
-            kinds[payer_id] = PayerKind(kind)
-    return kinds
+def _write_encounter_changes(run: ImportRun, changes: _EncounterChanges) -> None:
+    imports = run.uow.imports
+    imports.update("encounters", changes.header_updates)
+    imports.replace_diagnoses(changes.diagnoses_replaced)
+    imports.delete_lines(changes.line_deletes)
+    imports.insert("service_lines", changes.line_inserts)
+    imports.update("service_lines", changes.line_updates)
 
 
 def _claim_and_charge(run: ImportRun, encounters: Sequence[Encounter]) -> None:
     """A draft claim per encounter for its primary coverage (else self-pay) and its charges."""
     if not encounters:
         return
-    coverages = table_of(CoverageRow)
-    by_patient: dict[str, list[Any]] = {}
-    for chunk in chunks(sorted({e.patient_account for e in encounters})):
-        for row in run.session.execute(
-            select(coverages).where(coverages.c.patient_account.in_(chunk))
-        ).mappings():
-            by_patient.setdefault(row["patient_account"], []).append(rows.coverage_of(row))
+    by_patient = run.uow.imports.coverages_of(e.patient_account for e in encounters)
     chosen = {
         e.encounter_id: primary_coverage_on(
             by_patient.get(e.patient_account, []), e.date_of_service
@@ -257,8 +176,8 @@ def _claim_and_charge(run: ImportRun, encounters: Sequence[Encounter]) -> None:
     }
     if any(c is None for c in chosen.values()):
         _ensure_self_pay(run)
-    kinds = _payer_kinds(
-        run.session, {c.payer_id if c else SELF_PAY_PAYER_ID for c in chosen.values()}
+    kinds = run.uow.imports.payer_kinds(
+        {c.payer_id if c else SELF_PAY_PAYER_ID for c in chosen.values()}
     )
     claims: list[Claim] = []
     entries: list[Entry] = []
@@ -306,7 +225,7 @@ def _ensure_self_pay(run: ImportRun) -> None:
 def _recharge(
     run: ImportRun,
     recharge: list[tuple[Encounter, int]],
-    stored: _StoredEncounters,
+    stored: StoredEncounters,
     unclaimed: list[Encounter],
 ) -> None:
     """Reverse the current charge of each changed line and post its new charge, if any."""
@@ -316,7 +235,7 @@ def _recharge(
         return
     ledger = run.uow.ledger
     claim_rows = {e.encounter_id: stored.claims[e.encounter_id] for e, _ in work}
-    kinds = _payer_kinds(run.session, {r["payer_id"] for r in claim_rows.values()})
+    kinds = run.uow.imports.payer_kinds({r["payer_id"] for r in claim_rows.values()})
     history = ledger.charge_entry_ids(sorted({r["claim_id"] for r in claim_rows.values()}))
     reversed_ids = ledger.reversed_ids([i for ids in history.values() for i in ids])
     current: dict[tuple[str, int], str] = {}

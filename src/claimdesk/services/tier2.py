@@ -19,7 +19,15 @@ from claimdesk.domain.ledger import (
     standard_entry,
 )
 from claimdesk.domain.money import Money
-from claimdesk.domain.recovery import POSTED, REJECTED, WriteOffRequest
+from claimdesk.domain.recovery import (
+    DRAFTED,
+    POSTED,
+    REJECTED,
+    SUBMITTED,
+    Appeal,
+    FollowUp,
+    WriteOffRequest,
+)
 from claimdesk.domain.work import Problem, WorkKind
 from claimdesk.routing.access import Role
 from claimdesk.routing.policy import RoutingPolicy
@@ -215,21 +223,17 @@ def start_appeal(
         )
         path = letters / f"appeal-{claim_id}-{level}.pdf"
         appeal_id = uow.appeals.add(
-            {
-                "claim_id": claim_id,
-                "level": level,
-                "status": "drafted",
-                "denial_codes": ",".join(codes)[:200],
-                "amount": at_stake.amount,
-                "argument": argument.strip(),
-                "deadline": deadline,
-                "letter_path": str(path),
-                "created_at": now,
-                "created_by": by,
-                "submitted_on": None,
-                "outcome": None,
-                "decided_on": None,
-            }
+            Appeal(
+                claim_id=claim_id,
+                level=level,
+                denial_codes=",".join(codes)[:200],
+                amount=at_stake,
+                argument=argument.strip(),
+                deadline=deadline,
+                letter_path=str(path),
+                created_at=now,
+                created_by=by,
+            )
         )
         _move(uow, claim, ClaimStatus.APPEALED, by, now, f"appeal {appeal_id} (level {level})")
         uow.commit()
@@ -241,9 +245,9 @@ def start_appeal(
 def submit_appeal(uow_factory: UowFactory, appeal_id: int, *, on: date) -> None:
     with uow_factory() as uow:
         appeal = uow.appeals.get(appeal_id)
-        if appeal is None or appeal["status"] != "drafted":
+        if appeal is None or appeal.status != DRAFTED:
             raise Tier2Error(f"appeal {appeal_id}: no drafted appeal to submit")
-        uow.appeals.update(appeal_id, {"status": "submitted", "submitted_on": on})
+        uow.appeals.save(appeal.submitted(on))
         uow.commit()
 
 
@@ -255,10 +259,10 @@ def decide_appeal(
         raise Tier2Error(f"appeal {appeal_id}: outcome must be won or lost, not {outcome!r}")
     with uow_factory() as uow:
         appeal = uow.appeals.get(appeal_id)
-        if appeal is None or appeal["status"] != "submitted":
+        if appeal is None or appeal.status != SUBMITTED:
             raise Tier2Error(f"appeal {appeal_id}: only a submitted appeal can be decided")
-        uow.appeals.update(appeal_id, {"status": "decided", "outcome": outcome, "decided_on": on})
-        claim = _claim(uow, appeal["claim_id"])
+        uow.appeals.save(appeal.decided(outcome, on))
+        claim = _claim(uow, appeal.claim_id)
         if outcome == "lost":
             # The denial stands: its items stay for the next level of appeal or a write-off.
             _move(uow, claim, ClaimStatus.DENIED, by, now, f"appeal {appeal_id} lost")
@@ -296,15 +300,15 @@ def log_follow_up(
     with uow_factory() as uow:
         _claim(uow, claim_id)
         follow_up = uow.follow_ups.add(
-            {
-                "claim_id": claim_id,
-                "at": now,
-                "by": by,
-                "channel": channel,
-                "reference": reference,
-                "notes": notes,
-                "next_follow_up": next_follow_up,
-            }
+            FollowUp(
+                claim_id=claim_id,
+                at=now,
+                by=by,
+                channel=channel,
+                reference=reference,
+                notes=notes,
+                next_follow_up=next_follow_up,
+            )
         )
         uow.commit()
         return follow_up

@@ -31,6 +31,7 @@ from claimdesk.store.repositories.encounters import EncounterRepository
 from claimdesk.store.repositories.estimates import EstimateRepository
 from claimdesk.store.repositories.files_read import FileReadRepository
 from claimdesk.store.repositories.follow_ups import FollowUpRepository
+from claimdesk.store.repositories.imports import ImportRepository
 from claimdesk.store.repositories.ledger import LedgerRepository
 from claimdesk.store.repositories.patients import GuarantorRepository, PatientRepository
 from claimdesk.store.repositories.plan_tiers import PlanTierRepository
@@ -59,10 +60,6 @@ class UnitOfWork:
         if self._session is None:
             raise RuntimeError("the unit of work is not open; use it in a with block")
         return self._session
-
-    @property
-    def session(self) -> Session:
-        return self._open()
 
     @property
     def read(self) -> Connection:
@@ -151,6 +148,10 @@ class UnitOfWork:
     @cached_property
     def remittances(self) -> RemittanceRepository:
         return RemittanceRepository(self._open())
+
+    @cached_property
+    def imports(self) -> ImportRepository:
+        return ImportRepository(self._open())
 
     # Recovery (Tier 2).
 

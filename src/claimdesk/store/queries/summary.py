@@ -35,6 +35,7 @@ class BookCounts:
 
 
 def book_counts(read: Connection) -> BookCounts:
+    # A result has keys(), so dict() would read it as a mapping: the pairs go in as a list.
     rows = {
         name: read.scalar(select(func.count()).select_from(row)) or 0
         for name, row in _COUNTED.items()
