@@ -7,20 +7,23 @@ from decimal import Decimal
 
 from fake_uow import FakeUnitOfWork
 
+from claimdesk.denials.table import shipped_table
 from claimdesk.domain.claims import Claim, ClaimStatus, FrequencyCode
 from claimdesk.domain.encounters import Encounter, ServiceLine
 from claimdesk.domain.ledger import Account, BalanceQuery, Entry, EntryKind, Responsibility
 from claimdesk.domain.money import Money
-from claimdesk.edi.codes import AdjustmentGroup, ClaimFilingIndicator, PaymentMethod
-from claimdesk.edi.codes import ClaimStatus as Clp
-from claimdesk.edi.write_835 import (
+from claimdesk.edi.x12.codes import AdjustmentGroup, ClaimFilingIndicator, PaymentMethod
+from claimdesk.edi.x12.codes import ClaimStatus as Clp
+from claimdesk.edi.x12.composites import Adjustment, EntityName, Procedure, Reference
+from claimdesk.edi.x12.writer import Envelope
+from claimdesk.edi.x835.model import Party
+from claimdesk.edi.x835.write import (
     ClaimPaymentInput,
     RemittanceInput,
     ServiceLineInput,
     write_835,
 )
-from claimdesk.edi.writer import Envelope
-from claimdesk.edi.x835 import Adjustment, EntityName, Party, Procedure, Reference
+from claimdesk.routing.policy import shipped_policy
 from claimdesk.services.charges import charge_entry
 from claimdesk.services.post_remittance import RemitOutcome, post_bytes
 
@@ -142,7 +145,15 @@ def test_a_paid_claim_posts_its_payment_and_contractual_adjustment_and_is_paid()
     uow = FakeUnitOfWork(claims=[claim], entries=charges(claim))
     assert uow.ledger.balance(CLAIM) == Money("190.00")
 
-    result = post_bytes(lambda: uow, paid_in_full_835(), name="acme.835", now=NOW, by="poster")
+    result = post_bytes(
+        lambda: uow,
+        paid_in_full_835(),
+        name="acme.835",
+        now=NOW,
+        by="poster",
+        table=shipped_table(),
+        policy=shipped_policy(),
+    )
 
     assert result.ok
     (posted,) = result.remittances
@@ -182,10 +193,26 @@ def test_the_same_file_again_posts_nothing() -> None:
     claim = submitted_claim()
     uow = FakeUnitOfWork(claims=[claim], entries=charges(claim))
     data = paid_in_full_835()
-    post_bytes(lambda: uow, data, name="acme.835", now=NOW, by="poster")
+    post_bytes(
+        lambda: uow,
+        data,
+        name="acme.835",
+        now=NOW,
+        by="poster",
+        table=shipped_table(),
+        policy=shipped_policy(),
+    )
     posted = list(uow.ledger.appended)
 
-    again = post_bytes(lambda: uow, data, name="acme.835", now=NOW, by="poster")
+    again = post_bytes(
+        lambda: uow,
+        data,
+        name="acme.835",
+        now=NOW,
+        by="poster",
+        table=shipped_table(),
+        policy=shipped_policy(),
+    )
 
     assert again.already_ingested
     assert uow.ledger.appended == posted
