@@ -283,3 +283,17 @@ def test_the_simulated_staff_leave_an_audit_trail(
     assert sum(r.action == "close_item" for r in work) == closes
     assert sum(r.action == "snooze_item" for r in work) == waits
     assert sum(r.action == "take_item" for r in work) >= closes + waits
+    # The cycle's own batch work runs as its system user: each weekday's jobs, each audited.
+    jobs = [r for r in records if r.action == "run_job"]
+    assert {r.user_id for r in jobs} == {"cycle"}
+    per_job = {t: sum(r.target == t for r in jobs) for t in {r.target for r in jobs}}
+    assert per_job == {
+        "job eligibility": DAYS,
+        "job submit": DAYS,
+        "job chase": DAYS,
+        "job ingest": 2 * DAYS,
+    }
+    assert all(r.outcome == "ok" for r in jobs)
+    tier2 = [r for r in records if r.action in {"appeal", "request_write_off", "follow_up"}]
+    assert tier2
+    assert {r.user_id for r in tier2} <= people

@@ -175,7 +175,9 @@ def test_ingest_routes_a_277_claim_status_from_the_inbox(tmp_path: Path) -> None
     with units_of_work(settings) as uow_factory:
         seed(uow_factory)
     (home / "inbox" / "status.277").write_text(status_277(("C2", "F1:65", "PCN-C2")))
-    result = CliRunner().invoke(app, ["--home", str(home), "ingest", "--json"])
+    runner, clerk = CliRunner(), {"CLAIMDESK_USER": "clerk"}
+    assert runner.invoke(app, ["--home", str(home), "init"], env=clerk).exit_code == 0
+    result = runner.invoke(app, ["--home", str(home), "ingest", "--json"], env=clerk)
     assert result.exit_code == 0, result.output
     (answered,) = json.loads(result.output)["acknowledgments"]
     assert answered["kind"] == "277"

@@ -27,14 +27,12 @@ FIXTURES = Path(__file__).parent.parent / "fixtures" / "bundles"
 def run(database_url: str, tmp_path: Path) -> object:
     runner = CliRunner()
     home = tmp_path / "home"
+    # The clerk creates the home (init), so is its first user: every command acts as them.
+    env = {"CLAIMDESK_DATABASE_URL": database_url, "CLAIMDESK_USER": "clerk"}
+    assert runner.invoke(app, ["--home", str(home), "init"], env=env).exit_code == 0
 
     def invoke(*args: str) -> tuple[int, str]:
-        # JSON is on stdout alone: a fresh home says on stderr that its database was created.
-        result = runner.invoke(
-            app,
-            ["--home", str(home), *args],
-            env={"CLAIMDESK_DATABASE_URL": database_url},
-        )
+        result = runner.invoke(app, ["--home", str(home), *args], env=env)
         return result.exit_code, result.stdout if "--json" in args else result.output
 
     return invoke

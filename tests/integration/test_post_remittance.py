@@ -305,7 +305,13 @@ def test_ingest_posts_the_inbox_and_archives_what_posted_and_what_is_held(
     (home / "inbox" / "good.835").write_bytes(good)
     (home / "inbox" / "held.835").write_bytes(held)
     runner = CliRunner()
-    result = runner.invoke(app, ["--home", str(home), "ingest", "--json"])
+    people = (("root", "admin", "root"), ("bo", "tier2", "root"))
+    for user_id, role, by in people:
+        added = runner.invoke(
+            app, ["--home", str(home), "--as", by, "users", "add", user_id, "--role", role]
+        )
+        assert added.exit_code == 0, added.output
+    result = runner.invoke(app, ["--home", str(home), "--as", "bo", "ingest", "--json"])
     assert result.exit_code == 1, result.output
     report = json.loads(result.output)
     outcomes = {f["file"]: f["remittances"][0]["outcome"] for f in report["files"]}
@@ -314,15 +320,11 @@ def test_ingest_posts_the_inbox_and_archives_what_posted_and_what_is_held(
     assert [p.name for p in (home / "archive").iterdir() if p.is_file()] == ["good.835"]
     assert [p.name for p in (home / "archive" / "held").iterdir()] == ["held.835"]
     assert [p for p in (home / "inbox").rglob("*") if p.is_file()] == []
-    again = runner.invoke(app, ["--home", str(home), "ingest", str(home / "archive/good.835")])
+    again = runner.invoke(
+        app, ["--home", str(home), "--as", "bo", "ingest", str(home / "archive/good.835")]
+    )
     assert again.exit_code == 0, again.output
     assert "already ingested" in again.output
-    people = (("root", "admin", "root"), ("bo", "tier2", "root"))
-    for user_id, role, by in people:
-        added = runner.invoke(
-            app, ["--home", str(home), "--as", by, "users", "add", user_id, "--role", role]
-        )
-        assert added.exit_code == 0, added.output
     write_off = ["tier2", "write-off", "C1", "--amount", "5", "--reason", "X"]
     denied = runner.invoke(app, ["--home", str(home), "--as", "bo", *write_off])
     assert denied.exit_code == 1

@@ -32,7 +32,8 @@ TODAY = practice_today(datetime.now(UTC), ZoneInfo("America/New_York"))
 class Cli:
     def __init__(self, home: Path, database_url: str) -> None:
         self.home = home
-        self.env = {"CLAIMDESK_DATABASE_URL": database_url}
+        # The clerk creates the home (init), so is its first user: every command acts as them.
+        self.env = {"CLAIMDESK_DATABASE_URL": database_url, "CLAIMDESK_USER": "clerk"}
         self.runner = CliRunner()
 
     def __call__(self, *args: str) -> tuple[int, str, str]:
@@ -46,7 +47,10 @@ class Cli:
 
 @pytest.fixture
 def cli(tmp_path: Path, database_url: str) -> Cli:
-    return Cli(tmp_path / "home", database_url)
+    made = Cli(tmp_path / "home", database_url)
+    code, _out, err = made("init")
+    assert code == 0, err
+    return made
 
 
 def _count(cli: Cli, model: type[object], *where: object) -> int:

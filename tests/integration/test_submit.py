@@ -161,14 +161,16 @@ def test_cli_eligibility_then_submit(tmp_path: Path) -> None:
     )
     runner = CliRunner()
     base = ["--home", str(home)]
-    assert runner.invoke(app, [*base, "import", str(bundle)], env={}).exit_code == 0
-    checked = runner.invoke(app, [*base, "eligibility", "--json"], env={})
+    clerk = {"CLAIMDESK_USER": "clerk"}  # init makes the clerk the home's first user
+    assert runner.invoke(app, [*base, "init"], env=clerk).exit_code == 0
+    assert runner.invoke(app, [*base, "import", str(bundle)], env=clerk).exit_code == 0
+    checked = runner.invoke(app, [*base, "eligibility", "--json"], env=clerk)
     assert checked.exit_code in (0, 1), checked.output
     inquiries = json.loads(checked.output)["inquiries"]
     assert inquiries["requests"] > 0
     assert all(Path(f).name.startswith("270-") for f in inquiries["files"])
 
-    submitted = runner.invoke(app, [*base, "submit", "--json"], env={})
+    submitted = runner.invoke(app, [*base, "submit", "--json"], env=clerk)
     assert submitted.exit_code == 1, submitted.output  # planted defects are held
     report = json.loads(submitted.output)
     assert report["held"]
@@ -183,7 +185,7 @@ def test_cli_eligibility_then_submit(tmp_path: Path) -> None:
     header = received.interchanges[0].header
     ack = write_999(groups, Envelope(header.receiver_id, header.sender_id, 7, 7, NOW))
     (home / "inbox" / "ack.999").write_text(ack)
-    ingested = runner.invoke(app, [*base, "ingest", "--json"], env={})
+    ingested = runner.invoke(app, [*base, "ingest", "--json"], env=clerk)
     assert ingested.exit_code == 0, ingested.output
     [answer] = json.loads(ingested.output)["acknowledgments"]
     assert answer["kind"] == "999"

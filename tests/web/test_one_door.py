@@ -11,10 +11,13 @@ from desk_practice import CLAIM_T1, CLAIM_T2, POLICY, START, USERS, build_desk
 from typer.testing import CliRunner
 
 from claimdesk.cli import app
+from claimdesk.config import Settings
 from claimdesk.domain.money import Money
 from claimdesk.routing.access import Role
 from claimdesk.services import tier2
 from claimdesk.store.uow import UnitOfWork
+from claimdesk.worker.inprocess import run_round
+from claimdesk.worker.jobs import JOBS
 
 AUDITOR, BILLER = USERS[Role.AUDITOR], USERS[Role.TIER1]
 
@@ -138,3 +141,40 @@ def test_the_terminal_acts_only_as_a_known_user(
     assert added.exit_code == 1
     with uow_factory() as uow:
         assert uow.users.get("eve") is None
+
+
+def _jobs(uow_factory: Callable[[], UnitOfWork]) -> list[tuple[str, str, str]]:
+    with uow_factory() as uow:
+        records = uow.audit.records()
+    return [
+        (r.record.user_id, r.record.target, r.record.outcome)
+        for r in records
+        if r.record.action == "run_job"
+    ]
+
+
+def test_batch_commands_and_the_worker_run_as_known_users_and_are_audited(
+    uow_factory: Callable[[], UnitOfWork], database_url: str, tmp_path: Path
+) -> None:
+    build_desk(uow_factory, items=False)
+    cli = CliRunner()
+    env = {"CLAIMDESK_DATABASE_URL": database_url}
+    home = tmp_path / "home"
+    base = ["--home", str(home)]
+
+    refused = cli.invoke(app, [*base, "--as", AUDITOR, "tier2", "chase"], env=env)
+    assert refused.exit_code == 1, refused.output
+    assert "an auditor may not run jobs" in refused.stderr
+    done = cli.invoke(app, [*base, "--as", BILLER, "tier2", "chase"], env=env)
+    assert done.exit_code == 0, done.output
+    assert _jobs(uow_factory) == [(AUDITOR, "job chase", "denied"), (BILLER, "job chase", "ok")]
+
+    settings = Settings(home=home, database_url=database_url)
+    run_round(settings, START)
+    worker_runs = [(target, outcome) for user, target, outcome in _jobs(uow_factory)[2:]]
+    assert {user for user, _t, _o in _jobs(uow_factory)[2:]} == {"worker"}
+    assert sorted(worker_runs) == sorted((f"job {name}", "ok") for name in JOBS)
+    with uow_factory() as uow:
+        worker = uow.users.get("worker")
+    assert worker is not None
+    assert worker.role is Role.SYSTEM

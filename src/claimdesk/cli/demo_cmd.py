@@ -15,24 +15,21 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from claimdesk.bootstrap import composed
+from claimdesk.bootstrap import Composition, composed
 from claimdesk.cli.app import EXIT_CANNOT_RUN, app, console, fail, settings_of
 from claimdesk.cli.cycle_cmd import print_cycle, run_with_progress
 from claimdesk.cli.kpi_cmd import print_kpi_report
 from claimdesk.cli.serve_cmd import serve
 from claimdesk.cli.summary_cmd import print_summary
-from claimdesk.config import Settings
 from claimdesk.cycle.policy import load_staff_policy
 from claimdesk.cycle.run import CycleOptions
+from claimdesk.desk.guard import Actor
 from claimdesk.domain.clock import practice_today
 from claimdesk.routing.access import Role
-from claimdesk.security.accounts import set_password
-from claimdesk.services.database import units_of_work
 from claimdesk.services.import_folder import import_folder
 from claimdesk.services.kpis import kpi_report
 from claimdesk.services.practice_summary import summarize
 from claimdesk.services.setup import set_up
-from claimdesk.services.users import add_user
 from claimdesk.synth import catalog, write_practice
 
 DEMO_DAYS = 90
@@ -47,15 +44,20 @@ DEMO_PEOPLE = (
 )
 
 
-def _demo_people(settings: Settings, now: datetime) -> None:
-    with units_of_work(settings) as uow_factory:
-        with uow_factory() as uow:
-            known = {u.user_id for u in uow.users.list()}
-        admin = DEMO_PEOPLE[0][0]
-        for user_id, name, role in DEMO_PEOPLE:
-            if user_id not in known:
-                add_user(uow_factory, user_id=user_id, name=name, role=role, by=admin, now=now)
-            set_password(uow_factory, user_id, DEMO_PASSWORD, by=admin, now=now)
+def _demo_people(parts: Composition) -> Actor:
+    """The demo's people, added through the desk by its admin (the home's first user); the
+    admin, who then runs the demo's import."""
+    desk = parts.desk()
+    with parts.uow_factory() as uow:
+        known = {u.user_id for u in uow.users.list()}
+    admin = DEMO_PEOPLE[0][0]
+    for user_id, name, role in DEMO_PEOPLE:
+        if user_id not in known:
+            desk.enroll(admin, user_id, name, role)
+    actor = desk.actor_named(admin)
+    for user_id, _name, _role in DEMO_PEOPLE:
+        desk.set_password(actor, user_id, DEMO_PASSWORD)
+    return actor
 
 
 @app.command("demo")
@@ -92,7 +94,14 @@ def demo(
         highlight=False,
     )
     # The visits of the last N days are on file today; the cycle then bills them day by day.
-    outcome = import_folder(settings, bundle_dir, user="demo", now=now)
+    with composed(settings) as parts:
+        admin = _demo_people(parts)
+        outcome = parts.desk().run_job(
+            admin,
+            "import",
+            lambda: import_folder(settings, bundle_dir, user=admin.user.user_id, now=now),
+            lambda done: f"demo bundle {bundle_dir.name}",
+        )
     if outcome.report is None:
         raise fail(f"the demo bundle did not import: {outcome.errors[0]}")
     report = outcome.report
@@ -100,7 +109,6 @@ def demo(
         f"import: {report.inserted} inserted, {report.updated} updated, "
         f"{report.claims_created} claims, {report.ledger_entries_posted} ledger entries"
     )
-    _demo_people(settings, now)
     started = clock.perf_counter()
     cycle = run_with_progress(
         settings, CycleOptions(days=days, staff=load_staff_policy(None)), quiet=False

@@ -21,10 +21,16 @@ from claimdesk.cli.app import (
     ready,
     settings_of,
 )
+from claimdesk.cli.jobs import as_job
 from claimdesk.edi.x12.errors import X12Error
 from claimdesk.scrub.config import ScrubConfigError
 from claimdesk.services.acknowledgments import KIND_271, tier1_kind
-from claimdesk.services.eligibility import AnswerReport, ingest_eligibility, send_inquiries
+from claimdesk.services.eligibility import (
+    AnswerReport,
+    InquiryReport,
+    ingest_eligibility,
+    send_inquiries,
+)
 
 
 @app.command("eligibility")
@@ -51,24 +57,34 @@ def eligibility(
         ready(settings)
         now, uow_factory, policy = parts.clock(), parts.uow_factory, parts.rules.routing
         partners = parts.partners()
-        for path in sorted(p for p in settings.inbox.iterdir() if p.is_file()):
-            try:
-                text = path.read_text(encoding="utf-8")
-                if tier1_kind(text) != KIND_271:
+
+        def check() -> InquiryReport:
+            for path in sorted(p for p in settings.inbox.iterdir() if p.is_file()):
+                try:
+                    text = path.read_text(encoding="utf-8")
+                    if tier1_kind(text) != KIND_271:
+                        continue
+                except (X12Error, UnicodeDecodeError):
                     continue
-            except (X12Error, UnicodeDecodeError):
-                continue
-            answers.append(
-                ingest_eligibility(uow_factory, text, source=path.name, now=now, policy=policy)
+                answers.append(
+                    ingest_eligibility(uow_factory, text, source=path.name, now=now, policy=policy)
+                )
+            return send_inquiries(
+                uow_factory,
+                settings.outbox,
+                partners=partners,
+                config=config,
+                now=now,
+                max_age_days=max_age_days,
+                policy=policy,
             )
-        sent = send_inquiries(
-            uow_factory,
-            settings.outbox,
-            partners=partners,
-            config=config,
-            now=now,
-            max_age_days=max_age_days,
-            policy=policy,
+
+        sent = as_job(
+            ctx,
+            parts,
+            "eligibility",
+            check,
+            lambda done: f"{len(answers)} 271(s) read, {done.requests} 270 request(s) written",
         )
     problems = [p for a in answers for p in a.problems] + sent.not_sent
     if as_json:

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import getpass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
+from claimdesk.bootstrap import composed
 from claimdesk.cli.app import (
     EXIT_INPUT_PROBLEMS,
     JsonOption,
+    acting_user_id,
     app,
     console,
     emit_json,
@@ -21,6 +21,7 @@ from claimdesk.cli.app import (
     ready,
     settings_of,
 )
+from claimdesk.cli.jobs import as_job
 from claimdesk.services.import_bundle import BundleImportError
 from claimdesk.services.import_folder import import_folder
 
@@ -38,10 +39,25 @@ def import_(
         raise fail(f"{bundle_dir} is not a folder")
     settings = settings_of(ctx)
     ready(settings)
-    try:
-        outcome = import_folder(settings, bundle_dir, user=getpass.getuser(), now=datetime.now(UTC))
-    except BundleImportError as exc:
-        raise fail(f"{bundle_dir}: {exc}; nothing was imported", EXIT_INPUT_PROBLEMS) from exc
+    with composed(settings) as parts:
+        user = acting_user_id(ctx)
+        try:
+            outcome = as_job(
+                ctx,
+                parts,
+                "import",
+                lambda: import_folder(settings, bundle_dir, user=user, now=parts.clock()),
+                lambda done: (
+                    f"bundle {bundle_dir.name}: "
+                    + (
+                        "imported"
+                        if done.report
+                        else f"{len(done.errors)} problem(s), nothing imported"
+                    )
+                ),
+            )
+        except BundleImportError as exc:
+            raise fail(f"{bundle_dir}: {exc}; nothing was imported", EXIT_INPUT_PROBLEMS) from exc
     if outcome.report is None:
         if as_json:
             emit_json(

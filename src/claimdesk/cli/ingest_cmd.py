@@ -6,7 +6,6 @@ claim-status service; anything else is read as an 835.
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +16,7 @@ from claimdesk.bootstrap import composed
 from claimdesk.cli.app import (
     EXIT_INPUT_PROBLEMS,
     JsonOption,
+    acting_user_id,
     app,
     console,
     emit_json,
@@ -24,6 +24,7 @@ from claimdesk.cli.app import (
     ready,
     settings_of,
 )
+from claimdesk.cli.jobs import as_job
 from claimdesk.domain.money import MoneyError, parse_dollars
 from claimdesk.services.inbox import InboxReport, ingest_inbox
 from claimdesk.services.ingest import Tier1Report, ingest_path
@@ -86,29 +87,33 @@ def ingest(
         if not path.is_file():
             raise fail(f"{path}: no such file")
     ready(settings)
-    report = InboxReport()
     with composed(settings) as parts:
-        now, by = parts.clock(), getpass.getuser()
-        if files:
+        now, by = parts.clock(), acting_user_id(ctx)
+
+        def read() -> InboxReport:
+            if not files:
+                # The worker's way: each file claimed, read, then archived (a held 835, already
+                # Tier 2 work, to archive/held).
+                return ingest_inbox(
+                    parts.uow_factory,
+                    settings.inbox,
+                    settings.archive,
+                    now=now,
+                    by=by,
+                    rules=parts.rules,
+                    options=options,
+                )
             # Named files are read where they are; only the inbox's files are archived.
+            named = InboxReport()
             for path in files:
-                report.add(
+                named.add(
                     ingest_path(
                         parts.uow_factory, path, now=now, by=by, rules=parts.rules, options=options
                     )
                 )
-        else:
-            # The worker's way: each file claimed, read, then archived (a held 835, already
-            # Tier 2 work, to archive/held).
-            report = ingest_inbox(
-                parts.uow_factory,
-                settings.inbox,
-                settings.archive,
-                now=now,
-                by=by,
-                rules=parts.rules,
-                options=options,
-            )
+            return named
+
+        report = as_job(ctx, parts, "ingest", read, lambda done: done.summary())
     results = report.remittances
     tier1_results: list[Tier1Report] = [*report.acknowledgments, *report.eligibility]
     tier1_results += report.statuses

@@ -1,21 +1,34 @@
-"""``claimdesk init``: create or migrate the database and the inbox/outbox/archive folders."""
+"""``claimdesk init``: create or migrate the database and the inbox/outbox/archive folders; on a
+new home, register the person running it as the first admin."""
 
 from __future__ import annotations
 
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 
-from claimdesk.cli.app import JsonOption, app, console, emit_json, fail, settings_of
+from claimdesk.bootstrap import composed
+from claimdesk.cli.app import JsonOption, acting_user_id, app, console, emit_json, fail, settings_of
+from claimdesk.routing.access import Role
 from claimdesk.services.setup import set_up
 
 
 @app.command("init")
 def init(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """Create or migrate the database and the data folders (safe to run again)."""
+    settings = settings_of(ctx)
     try:
-        report = set_up(settings_of(ctx))
+        report = set_up(settings)
     except (OSError, SQLAlchemyError) as exc:
         raise fail(f"cannot set up the data home: {exc}") from exc
+    # Whoever creates the data home is its first admin (--as, CLAIMDESK_USER or the login name):
+    # every later command acts as a known user, and an admin adds the others.
+    first_admin = None
+    with composed(settings) as parts:
+        with parts.uow_factory() as uow:
+            nobody = uow.users.count() == 0
+        if nobody:
+            first_admin = acting_user_id(ctx)
+            parts.desk().enroll(first_admin, first_admin, first_admin, Role.ADMIN)
     if as_json:
         emit_json(
             {
@@ -25,6 +38,7 @@ def init(ctx: typer.Context, as_json: JsonOption = False) -> None:
                 "revision_before": report.revision_before,
                 "revision_after": report.revision_after,
                 "migrated": report.migrated,
+                "first_admin": first_admin,
             }
         )
         return
@@ -37,3 +51,9 @@ def init(ctx: typer.Context, as_json: JsonOption = False) -> None:
         )
     else:
         console.print(f"database {report.database} is up to date ({report.revision_after})")
+    if first_admin is not None:
+        console.print(
+            f"first user: {first_admin} (admin); commands act as {first_admin} unless --as or "
+            "CLAIMDESK_USER names another user",
+            highlight=False,
+        )

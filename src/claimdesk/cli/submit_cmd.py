@@ -7,8 +7,6 @@ writer refused claims for their setup, named, none of them held).
 
 from __future__ import annotations
 
-import getpass
-
 import typer
 from rich.table import Table
 
@@ -16,6 +14,7 @@ from claimdesk.bootstrap import composed
 from claimdesk.cli.app import (
     EXIT_INPUT_PROBLEMS,
     JsonOption,
+    acting_user_id,
     app,
     console,
     emit_json,
@@ -23,6 +22,7 @@ from claimdesk.cli.app import (
     ready,
     settings_of,
 )
+from claimdesk.cli.jobs import as_job
 from claimdesk.codes.table import CodeImportError
 from claimdesk.scrub.config import ScrubConfigError
 from claimdesk.services.practice import ProfileIncompleteError
@@ -44,15 +44,23 @@ def submit_(ctx: typer.Context, as_json: JsonOption = False) -> None:
             partners = partners_to_submit(parts.uow_factory)
         except ProfileIncompleteError as exc:
             raise fail(str(exc)) from exc
-        report = submit(
-            parts.uow_factory,
-            settings.outbox,
-            reference=reference,
-            config=config,
-            partners=partners,
-            now=parts.clock(),
-            by=getpass.getuser(),
-            policy=parts.rules.routing,
+        report = as_job(
+            ctx,
+            parts,
+            "submit",
+            lambda: submit(
+                parts.uow_factory,
+                settings.outbox,
+                reference=reference,
+                config=config,
+                partners=partners,
+                now=parts.clock(),
+                by=acting_user_id(ctx),
+                policy=parts.rules.routing,
+            ),
+            lambda done: (
+                f"{sum(b.submitted for b in done.batches)} claim(s) sent, {len(done.held)} held"
+            ),
         )
     if as_json:
         emit_json(report.as_json())

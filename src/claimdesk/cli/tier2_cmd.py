@@ -22,6 +22,7 @@ from claimdesk.cli.app import (
     ready,
     settings_of,
 )
+from claimdesk.cli.jobs import as_job
 from claimdesk.desk.billing import BillingDesk
 from claimdesk.desk.guard import Actor, ForbiddenError, NotFoundError
 from claimdesk.domain.money import MoneyError, parse_dollars
@@ -132,7 +133,11 @@ def chase(
 
     with composed(settings) as parts:
         try:
-            console.print(act(parts), markup=False, highlight=False)
+            console.print(
+                as_job(ctx, parts, "chase", lambda: act(parts), lambda done: done.splitlines()[0]),
+                markup=False,
+                highlight=False,
+            )
         except tier2.Tier2Error as exc:
             raise fail(f"chase: {exc}", EXIT_INPUT_PROBLEMS) from exc
 

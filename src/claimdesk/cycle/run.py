@@ -30,6 +30,8 @@ from claimdesk.cycle.captured import captured_factory
 from claimdesk.cycle.payer_link import PayerLink
 from claimdesk.cycle.policy import StaffPolicy
 from claimdesk.cycle.staff import Staff
+from claimdesk.desk.desk import Desk
+from claimdesk.desk.guard import Actor
 from claimdesk.domain.claims import ClaimStatus
 from claimdesk.domain.clock import practice_today
 from claimdesk.payer_sim.policy import default_policy
@@ -51,7 +53,8 @@ from claimdesk.store.tables.imports import ImportRow
 from claimdesk.store.uow import UnitOfWork
 
 DAY_END = time(17, 0)
-SYSTEM_USER = "cycle"
+SYSTEM_USER = "cycle"  # the program: its batch jobs (a system user)
+CYCLE_ADMIN = "cycle-admin"  # adds the simulated staff on a home with no users yet
 
 
 class CycleError(ValueError):
@@ -167,13 +170,13 @@ def ensure_staff(uow_factory: Callable[[], UnitOfWork], staff: StaffPolicy, now:
     if not users:
         add_user(
             uow_factory,
-            user_id=SYSTEM_USER,
-            name="Cycle simulation",
+            user_id=CYCLE_ADMIN,
+            name="Cycle simulation administrator",
             role=Role.ADMIN,
-            by=SYSTEM_USER,
+            by=CYCLE_ADMIN,
             now=now,
         )
-        admin = SYSTEM_USER
+        admin = CYCLE_ADMIN
     else:
         admins = sorted(u.user_id for u in users if u.role is Role.ADMIN and u.active)
         if not admins:
@@ -271,54 +274,79 @@ class _Cycle:
         now = day_end(day)
         uow_factory = self.uow_factory(day)
         settings, link = self.settings, self.link
-        send_inquiries(
-            uow_factory,
-            settings.outbox,
-            partners=self.partners,
-            config=self.config,
-            now=now,
-            policy=self.routing,
+        # The cycle's batch work runs as its own system user through the desk, audited like the
+        # worker's jobs.
+        desk = Desk(uow_factory, self.routing, lambda: now)
+        actor = desk.system_actor(SYSTEM_USER, "simulated cycle")
+        desk.run_job(
+            actor,
+            "eligibility",
+            lambda: send_inquiries(
+                uow_factory,
+                settings.outbox,
+                partners=self.partners,
+                config=self.config,
+                now=now,
+                policy=self.routing,
+            ),
+            lambda done: f"{done.requests} 270 request(s)",
         )
         link.send(settings.outbox, day)
-        self._read_inbox(uow_factory, now)
-        sent = submit(
-            uow_factory,
-            settings.outbox,
-            reference=self.reference,
-            config=self.config,
-            partners=self.partners,
-            now=now,
-            by=SYSTEM_USER,
-            scrubber=self.scrubber,
-            policy=self.routing,
+        self._read_inbox(desk, actor, uow_factory, now)
+        sent = desk.run_job(
+            actor,
+            "submit",
+            lambda: submit(
+                uow_factory,
+                settings.outbox,
+                reference=self.reference,
+                config=self.config,
+                partners=self.partners,
+                now=now,
+                by=SYSTEM_USER,
+                scrubber=self.scrubber,
+                policy=self.routing,
+            ),
+            lambda done: f"{sum(b.submitted for b in done.batches)} claim(s) sent",
         )
         self.report.claims_submitted += sum(b.submitted for b in sent.batches)
         link.send(settings.outbox, day)
         self._appeal_decisions(uow_factory, day, now)
         link.deliver(day)
-        self._read_inbox(uow_factory, now)
-        chase_unanswered(
-            uow_factory,
-            now=now,
-            settings=self.tier2,
-            policy=self.routing,
-            outbox=self.settings.outbox,
-            partners=self.partners,
+        self._read_inbox(desk, actor, uow_factory, now)
+        desk.run_job(
+            actor,
+            "chase",
+            lambda: chase_unanswered(
+                uow_factory,
+                now=now,
+                settings=self.tier2,
+                policy=self.routing,
+                outbox=self.settings.outbox,
+                partners=self.partners,
+            ),
+            lambda waiting: f"{len(waiting)} claim(s) with no answer",
         )
         staff.work_day(now)
 
-    def _read_inbox(self, uow_factory: Callable[[], UnitOfWork], now: datetime) -> None:
+    def _read_inbox(
+        self, desk: Desk, actor: Actor, uow_factory: Callable[[], UnitOfWork], now: datetime
+    ) -> None:
         settings = self.settings
-        self.inbox.merge(
-            ingest_inbox(
+        read = desk.run_job(
+            actor,
+            "ingest",
+            lambda: ingest_inbox(
                 uow_factory,
                 settings.inbox,
                 settings.archive,
                 now=now,
                 by=SYSTEM_USER,
                 rules=self.rules,
-            )
+            ),
+            lambda done: done.summary(),
         )
+        self.inbox.merge(read)
 
     def _appeal_decisions(
         self, uow_factory: Callable[[], UnitOfWork], day: date, now: datetime

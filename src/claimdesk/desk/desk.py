@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from claimdesk.audit.chain import AuditRecord
 from claimdesk.audit.log import Outcome as AuditOutcome
@@ -42,6 +43,7 @@ from claimdesk.store.repositories.users import User
 from claimdesk.store.uow import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
+T = TypeVar("T")
 SEARCH_LIMIT = 50
 QUEUE_PAGE = 50
 
@@ -173,6 +175,33 @@ class Desk:
         with self.uow_factory() as uow:
             user = acting_user(uow, user_id)
             return Actor(user, queues_of(uow, user, self.policy))
+
+    def system_actor(self, user_id: str, name: str) -> Actor:
+        """The program called ``user_id`` (the worker, the simulated cycle) as a user of its own
+        with the system role, registered the first time it runs, so its jobs are checked and
+        audited like a person's."""
+        with self.uow_factory() as uow:
+            user = uow.users.get(user_id)
+            if user is None:
+                user = User(user_id, name, Role.SYSTEM, True, self.clock(), user_id)
+                uow.users.add(user)
+                uow.commit()
+            elif user.role is not Role.SYSTEM:
+                raise ForbiddenError(f"user {user_id!r} is a person ({user.role}), not a program")
+        return self.actor(user)
+
+    def run_job(self, actor: Actor, job: str, work: Callable[[], T], done: Callable[[T], str]) -> T:
+        """A batch use case (import a bundle, submit, read the inbox, ask payers): the actor
+        must be allowed to run jobs; the run is audited whether refused, failed or done."""
+        target = f"job {job}"
+        self._checked(actor, Capability.RUN_JOBS, "run_job", target)
+        try:
+            result = work()
+        except Exception as exc:
+            self._audit(actor, "run_job", target, AuditOutcome.FAILED, detail=str(exc)[:500])
+            raise
+        self._audit(actor, "run_job", target, AuditOutcome.OK, detail=done(result)[:500])
+        return result
 
     def _audit(
         self,

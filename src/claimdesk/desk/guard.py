@@ -23,12 +23,16 @@ class Capability(StrEnum):
     POST_REMITTANCES = "post_remittances"  # upload an 835 and post it
     RECOVER_CLAIMS = "recover_claims"  # Tier 2: correct, void, appeal, follow up, write off
     APPROVE_WRITE_OFFS = "approve_write_offs"  # Tier 3: decide a write-off request
+    # Batch work: import a bundle, scrub and submit, read the inbox, ask payers (270, 276).
+    RUN_JOBS = "run_jobs"
 
 
 C = Capability
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
-    Role.TIER1: frozenset({C.WORK, C.READ_PATIENTS}),
-    Role.TIER2: frozenset({C.WORK, C.READ_PATIENTS, C.POST_REMITTANCES, C.RECOVER_CLAIMS}),
+    Role.TIER1: frozenset({C.WORK, C.READ_PATIENTS, C.RUN_JOBS}),
+    Role.TIER2: frozenset(
+        {C.WORK, C.READ_PATIENTS, C.POST_REMITTANCES, C.RECOVER_CLAIMS, C.RUN_JOBS}
+    ),
     Role.MANAGER: frozenset(
         {
             C.WORK,
@@ -39,12 +43,15 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             C.POST_REMITTANCES,
             C.RECOVER_CLAIMS,
             C.APPROVE_WRITE_OFFS,
+            C.RUN_JOBS,
         }
     ),
     # An auditor reads everything and changes nothing.
     Role.AUDITOR: frozenset({C.READ_PATIENTS, C.OVERSEE_QUEUES, C.SEE_SUMMARY, C.READ_AUDIT}),
     # An admin manages people; patient data only through the queues granted to them.
-    Role.ADMIN: frozenset({C.WORK, C.MANAGE_PEOPLE}),
+    Role.ADMIN: frozenset({C.WORK, C.MANAGE_PEOPLE, C.RUN_JOBS}),
+    # The worker and the simulated cycle: their batch jobs, nothing else.
+    Role.SYSTEM: frozenset({C.RUN_JOBS}),
 }
 
 

@@ -14,6 +14,7 @@ class Role(StrEnum):
     MANAGER = "manager"  # tier 3
     AUDITOR = "auditor"  # reads everything, works nothing
     ADMIN = "admin"  # manages people; works only the queues granted
+    SYSTEM = "system"  # a program (the worker, the simulated cycle): runs jobs, never signs in
 
 
 ROLE_TIER: dict[Role, int] = {Role.TIER1: 1, Role.TIER2: 2, Role.MANAGER: 3}
@@ -24,7 +25,7 @@ class AccessError(PermissionError):
 
 
 def can_work(role: Role) -> bool:
-    return role is not Role.AUDITOR
+    return role not in (Role.AUDITOR, Role.SYSTEM)
 
 
 def can_manage(role: Role) -> bool:
@@ -53,5 +54,5 @@ def check_grant(by_role: Role, to_role: Role, queue: str, policy: RoutingPolicy)
 def check_add(by_role: Role, new_role: Role) -> None:
     if not can_manage(by_role):
         raise AccessError(f"a {by_role} cannot add people; a manager or admin can")
-    if new_role is Role.ADMIN and by_role is not Role.ADMIN:
-        raise AccessError("only an admin can add an admin")
+    if new_role in (Role.ADMIN, Role.SYSTEM) and by_role is not Role.ADMIN:
+        raise AccessError(f"only an admin can add an {new_role} user")

@@ -50,6 +50,14 @@ class InboxReport:
         else:
             self.remittances.append(result)
 
+    def summary(self) -> str:
+        """One line for the audit trail: how many files of each kind were read."""
+        return (
+            f"{len(self.remittances)} remittance file(s) ({len(self.held)} held), "
+            f"{len(self.acknowledgments)} acknowledgment(s), {len(self.eligibility)} 271(s), "
+            f"{len(self.statuses)} 277(s)"
+        )
+
     def merge(self, other: InboxReport) -> None:
         self.acknowledgments += other.acknowledgments
         self.eligibility += other.eligibility

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from claimdesk.config import Settings
-from claimdesk.worker.jobs import JOBS, surface_failures
+from claimdesk.worker.jobs import JOBS, run_as_worker, surface_failures
 
 
 @dataclass(slots=True)
@@ -19,10 +19,10 @@ class RoundReport:
 def run_round(settings: Settings, now: datetime, attempts: int = 3) -> RoundReport:
     """Every job once; a failing job is tried ``attempts`` times, then surfaces as work."""
     report = RoundReport()
-    for name, job in JOBS.items():
+    for name in JOBS:
         for attempt in range(1, attempts + 1):
             try:
-                report.results[name] = str(job(settings, now))
+                report.results[name] = str(run_as_worker(settings, name, now))
                 break
             except Exception as exc:  # a job's failure is reported, never fatal to the round
                 if attempt == attempts:

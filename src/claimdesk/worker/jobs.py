@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from claimdesk.bootstrap import composed
+from claimdesk.bootstrap import Composition, composed
 from claimdesk.config import Settings
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import Problem, WorkKind
@@ -44,96 +44,99 @@ class InboxRun:
     failures: dict[str, str] = field(default_factory=dict)
 
 
-def watch_inboxes(settings: Settings, now: datetime) -> InboxRun:
+def watch_inboxes(parts: Composition, now: datetime) -> InboxRun:
     run = InboxRun()
-    with composed(settings) as parts:
-        for path in waiting_files(settings.inbox):
-            claimed = claim_file(path)
-            if claimed is None:
-                continue  # another worker took it
-            try:
-                ingest_claimed(
-                    parts.uow_factory,
-                    claimed,
-                    settings.archive,
-                    now=now,
-                    by=WORKER_USER,
-                    rules=parts.rules,
-                )
-            except Exception as exc:  # any failure: the file goes back for the retry
-                claimed.rename(path)
-                run.failures[path.name] = f"{type(exc).__name__}: {exc}"
-                continue
-            run.ingested.append(path.name)
+    for path in waiting_files(parts.settings.inbox):
+        claimed = claim_file(path)
+        if claimed is None:
+            continue  # another worker took it
+        try:
+            ingest_claimed(
+                parts.uow_factory,
+                claimed,
+                parts.settings.archive,
+                now=now,
+                by=WORKER_USER,
+                rules=parts.rules,
+            )
+        except Exception as exc:  # any failure: the file goes back for the retry
+            claimed.rename(path)
+            run.failures[path.name] = f"{type(exc).__name__}: {exc}"
+            continue
+        run.ingested.append(path.name)
     if run.failures:
         raise InboxFilesFailedError(run.failures)
     return run
 
 
-def scrub_and_submit(settings: Settings, now: datetime) -> int | str:
+def scrub_and_submit(parts: Composition, now: datetime) -> int | str:
     """Scrub every unbilled claim and write the clean ones to 837P batches; claims sent.
 
     Until the practice profile names what every 837 needs, the job sends and holds nothing and
     says which settings are missing (a setup step, not a failure to retry).
     """
-    with composed(settings) as parts:
-        profile = profile_of(parts.uow_factory)
-        missing = profile.missing_to_submit()
-        if missing:
-            return "not run: the practice profile lacks " + ", ".join(s.key for s in missing)
-        report = submit(
-            parts.uow_factory,
-            settings.outbox,
-            reference=parts.reference,
-            config=parts.scrub_config,
-            partners=partners_of(profile),
-            now=now,
-            by=WORKER_USER,
-            policy=parts.rules.routing,
-        )
+    profile = profile_of(parts.uow_factory)
+    missing = profile.missing_to_submit()
+    if missing:
+        return "not run: the practice profile lacks " + ", ".join(s.key for s in missing)
+    report = submit(
+        parts.uow_factory,
+        parts.settings.outbox,
+        reference=parts.reference,
+        config=parts.scrub_config,
+        partners=partners_of(profile),
+        now=now,
+        by=WORKER_USER,
+        policy=parts.rules.routing,
+    )
     return sum(b.submitted for b in report.batches)
 
 
-def eligibility_sweep(settings: Settings, now: datetime) -> int:
+def eligibility_sweep(parts: Composition, now: datetime) -> int:
     """270 inquiries for the coverages of unbilled claims that need a check; requests sent."""
-    with composed(settings) as parts:
-        report = send_inquiries(
-            parts.uow_factory,
-            settings.outbox,
-            partners=parts.partners(),
-            config=parts.scrub_config,
-            now=now,
-            policy=parts.rules.routing,
-        )
+    report = send_inquiries(
+        parts.uow_factory,
+        parts.settings.outbox,
+        partners=parts.partners(),
+        config=parts.scrub_config,
+        now=now,
+        policy=parts.rules.routing,
+    )
     return report.requests
 
 
-def follow_up(settings: Settings, now: datetime) -> int:
+def follow_up(parts: Composition, now: datetime) -> int:
     """No-response work, and a 276 in the outbox, for claims the payer has not answered."""
-    with composed(settings) as parts:
-        waiting = chase_unanswered(
-            parts.uow_factory,
-            now=now,
-            outbox=settings.outbox,
-            partners=parts.partners(),
-            policy=parts.rules.routing,
-        )
+    waiting = chase_unanswered(
+        parts.uow_factory,
+        now=now,
+        outbox=parts.settings.outbox,
+        partners=parts.partners(),
+        policy=parts.rules.routing,
+    )
     return len(waiting)
 
 
-def escalation_sweep(settings: Settings, now: datetime) -> int:
+def escalation_sweep(parts: Composition, now: datetime) -> int:
     """Work items past their tier's SLA move up a tier, with the reason recorded."""
-    with composed(settings) as parts:
-        return len(escalate_overdue(parts.uow_factory, now=now, policy=parts.rules.routing))
+    return len(escalate_overdue(parts.uow_factory, now=now, policy=parts.rules.routing))
 
 
-JOBS: dict[str, Callable[[Settings, datetime], object]] = {
+JOBS: dict[str, Callable[[Composition, datetime], object]] = {
     "watch_inboxes": watch_inboxes,
     "scrub_and_submit": scrub_and_submit,
     "eligibility_sweep": eligibility_sweep,
     "follow_up": follow_up,
     "escalation_sweep": escalation_sweep,
 }
+
+
+def run_as_worker(settings: Settings, name: str, now: datetime) -> object:
+    """Job ``name`` as the worker's own system user, through the desk: checked and audited."""
+    with composed(settings, clock=lambda: now) as parts:
+        desk = parts.desk()
+        actor = desk.system_actor(WORKER_USER, "claimdesk worker")
+        return desk.run_job(actor, name, lambda: JOBS[name](parts, now), str)
 
 
 def surface_failures(settings: Settings, job: str, error: Exception, now: datetime) -> int:

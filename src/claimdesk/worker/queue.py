@@ -21,7 +21,7 @@ from procrastinate import (
 from sqlalchemy import make_url
 
 from claimdesk.config import Settings
-from claimdesk.worker.jobs import JOBS, surface_failures
+from claimdesk.worker.jobs import JOBS, run_as_worker, surface_failures
 
 QUEUE = "claimdesk"
 MAX_ATTEMPTS = 5
@@ -50,7 +50,7 @@ def _run(name: str, context: JobContext) -> str:
         raise TypeError("the worker was started without claimdesk settings")
     now = datetime.now(UTC)
     try:
-        return str(JOBS[name](settings, now))
+        return str(run_as_worker(settings, name, now))
     except Exception as exc:
         attempts = context.job.attempts if context.job else 0
         if attempts + 1 >= MAX_ATTEMPTS:
