@@ -4,6 +4,7 @@ terminal, the JSON API and the pages, and each outcome writes one audit record."
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -178,3 +179,24 @@ def test_batch_commands_and_the_worker_run_as_known_users_and_are_audited(
         worker = uow.users.get("worker")
     assert worker is not None
     assert worker.role is Role.SYSTEM
+
+
+def test_reading_the_audit_log_is_for_auditors_whichever_face(
+    uow_factory: Callable[[], UnitOfWork], database_url: str, tmp_path: Path
+) -> None:
+    desk = build_desk(uow_factory, items=False)
+    cli = CliRunner()
+    env = {"CLAIMDESK_DATABASE_URL": database_url}
+    base = ["--home", str(tmp_path / "home")]
+    refused = cli.invoke(app, [*base, "--as", BILLER, "audit", "list"], env=env)
+    assert refused.exit_code == 1
+    assert "a tier1 may not read audit" in refused.stderr
+    shown = cli.invoke(app, [*base, "--as", AUDITOR, "audit", "list", "--json"], env=env)
+    assert shown.exit_code == 0, shown.output
+    newest = json.loads(shown.stdout)[0]
+    assert (newest["user"], newest["action"], newest["outcome"]) == (BILLER, "read_audit", "denied")
+    pages = desk.signed_in(Role.TIER1)
+    assert pages.get("/audit").status_code == 403
+    with uow_factory() as uow:
+        denied = [r for r in uow.audit.records() if r.record.action == "read_audit"]
+    assert [(r.record.user_id, r.record.outcome) for r in denied] == [(BILLER, "denied")] * 2

@@ -1,13 +1,18 @@
-"""``claimdesk audit verify``: check that the audit log's hash chain is intact."""
+"""``claimdesk audit verify|list``: check that the audit log's hash chain is intact; read it."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
+from rich.table import Table
 
 from claimdesk.audit.log import verify
+from claimdesk.bootstrap import composed
 from claimdesk.cli.app import (
     EXIT_INPUT_PROBLEMS,
     JsonOption,
+    acting_user_id,
     app,
     console,
     emit_json,
@@ -15,7 +20,9 @@ from claimdesk.cli.app import (
     ready,
     settings_of,
 )
+from claimdesk.desk.guard import ForbiddenError
 from claimdesk.services.database import units_of_work
+from claimdesk.services.users import UserError
 
 audit_app = typer.Typer(
     help="The audit log of patient-data views and changes.", no_args_is_help=True
@@ -49,3 +56,44 @@ def verify_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
             EXIT_INPUT_PROBLEMS,
         )
     console.print(f"audit log intact: {result.records} records")
+
+
+@audit_app.command("list")
+def list_command(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=10_000)] = 50,
+    as_json: JsonOption = False,
+) -> None:
+    """The newest records first, for an auditor (--as): who did what to which record, and how
+    it ended. Reading the log is itself a use case the desk checks."""
+    settings = settings_of(ctx)
+    ready(settings)
+    with composed(settings) as parts:
+        desk = parts.desk()
+        try:
+            shown = desk.audit_log(desk.actor_named(acting_user_id(ctx)), limit=limit)
+        except (UserError, ForbiddenError) as exc:
+            raise fail(f"audit list: {exc}", EXIT_INPUT_PROBLEMS) from exc
+    rows = [
+        {
+            "id": view.record_id,
+            "at": view.record.at.isoformat(),
+            "user": view.record.user_id,
+            "action": view.record.action,
+            "target": view.record.target,
+            "outcome": view.record.outcome,
+            "detail": view.record.detail,
+        }
+        for view in shown
+    ]
+    if as_json:
+        emit_json(rows)
+        return
+    table = Table(title="audit log (newest first)")
+    for column in ("id", "at", "user", "action", "target", "outcome", "detail"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            *(str(row[c]) for c in ("id", "at", "user", "action", "target", "outcome", "detail"))
+        )
+    console.print(table)

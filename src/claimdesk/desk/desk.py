@@ -577,7 +577,7 @@ class Desk:
         return Dashboard(summary, tuple(rows), start, end)
 
     def audit_log(self, actor: Actor, limit: int = 200) -> list[AuditRecordView]:
-        actor.require(Capability.READ_AUDIT)
+        self._checked(actor, Capability.READ_AUDIT, "read_audit", "audit log")
         with self.uow_factory() as uow:
             stored = uow.audit.records(limit=limit, newest_first=True)
         return [AuditRecordView(s.record_id, s.record) for s in stored]
