@@ -298,7 +298,9 @@ def appeal(item_id: ItemId, body: AppealBody, actor: ApiActor, request: Request)
 @router.get(
     "/work/items/{item_id}/appeals/{appeal_id}/letter",
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {}}}},
+    responses={
+        200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}
+    },
 )
 def appeal_letter(
     item_id: ItemId,
