@@ -124,6 +124,20 @@ def test_every_operation_describes_its_successful_answer() -> None:
     assert undescribed == []
 
 
+def test_every_operation_describes_its_refusals_as_problems() -> None:
+    document = _document()
+    for item in document["paths"].values():
+        for method, operation in item.items():
+            if method not in METHODS:
+                continue
+            refused = operation["responses"]["4XX"]["content"]
+            assert list(refused) == ["application/problem+json"]
+            schema = refused["application/problem+json"]["schema"]
+            assert set(schema["required"]) == {"type", "title", "status", "detail", "instance"}
+            assert "422" not in operation["responses"]
+    assert "HTTPValidationError" not in document["components"]["schemas"]
+
+
 def test_money_is_a_string_of_dollars_in_the_document() -> None:
     document = _document()
     claim = _resolve(document, _answer_schema(document, "/api/v1/claims/{claim_id}", "get", 200))
@@ -169,6 +183,7 @@ def test_an_item_and_its_claim_answer_as_the_document_says(
 
 
 def test_an_error_is_still_a_problem(uow_factory: Callable[[], UnitOfWork]) -> None:
+    document = _document()
     desk = build_desk(uow_factory, items=False)
     client = desk.client()
     headers = {"Authorization": f"Bearer {desk.api_token(client, Role.TIER1)}"}
@@ -182,3 +197,6 @@ def test_an_error_is_still_a_problem(uow_factory: Callable[[], UnitOfWork]) -> N
         "detail": "claim NO-SUCH-CLAIM: no such claim",
         "instance": "/api/v1/claims/NO-SUCH-CLAIM",
     }
+    refused = document["paths"]["/api/v1/claims/{claim_id}"]["get"]["responses"]["4XX"]
+    schema = refused["content"]["application/problem+json"]["schema"]
+    assert _errors(document, schema, answer.json()) == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, Field
@@ -30,6 +30,7 @@ from claimdesk.http.api.schemas import (
     PatientSearchOut,
     PersonOut,
     PostingOut,
+    Problem,
     QueueOut,
     SessionOut,
     SummaryOut,
@@ -42,7 +43,18 @@ from claimdesk.routing.access import Role
 from claimdesk.security.accounts import Authenticated, sign_in, sign_out
 from claimdesk.services.held_claims import ClaimFix, LineCoding
 
-router = APIRouter(tags=["claimdesk"])
+# Every refusal is problem+json (claimdesk.http.app), whatever the route.
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    "4XX": {
+        "description": "Refused: signed out, not allowed, not found, not possible now, invalid",
+        "content": {"application/problem+json": {"schema": Problem.model_json_schema()}},
+    },
+    503: {
+        "description": "Not set up: the desk runs without a data home",
+        "content": {"application/problem+json": {"schema": Problem.model_json_schema()}},
+    },
+}
+router = APIRouter(tags=["claimdesk"], responses=PROBLEMS)
 # The largest 835 text one upload takes (characters).
 MAX_UPLOAD = 20_000_000
 

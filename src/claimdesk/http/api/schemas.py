@@ -56,6 +56,16 @@ class Answer(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class Problem(Answer):
+    """Every refusal or failure (RFC 9457), with the HTTP status as ``status``."""
+
+    type: Literal["about:blank"]
+    title: str = Field(examples=["Not found"])
+    status: int
+    detail: str = Field(description="what went wrong, for a person to read")
+    instance: str = Field(description="the path asked for")
+
+
 # Sessions and people.
 
 
