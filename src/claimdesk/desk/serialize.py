@@ -1,18 +1,12 @@
-"""Plain JSON shapes of the desk's views, shared by the API and the page tests."""
+"""Plain JSON shapes: a work item (the API's and the terminal's), and the Tier 2 records the
+pages read."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-# Types only: the terminal's ``queue list`` uses item_json and must not load the web desk.
-if TYPE_CHECKING:
-    from claimdesk.desk.desk import ClaimView, CoverageView, Dashboard, ItemView, PatientView
-    from claimdesk.domain.recovery import Appeal, FollowUp, WriteOffRequest
-    from claimdesk.domain.work import WorkItem
-    from claimdesk.services.held_claims import FixResult
-    from claimdesk.services.post_remittance import FileResult
-    from claimdesk.services.users import Person
-    from claimdesk.store.queries.search import ClaimHit, PatientHit
+from claimdesk.domain.recovery import Appeal, FollowUp, WriteOffRequest
+from claimdesk.domain.work import WorkItem
 
 
 def item_json(item: WorkItem) -> dict[str, Any]:
@@ -53,174 +47,6 @@ def item_json(item: WorkItem) -> dict[str, Any]:
                 "detail": e.detail,
             }
             for e in item.history
-        ],
-    }
-
-
-def coverage_json(c: CoverageView) -> dict[str, Any]:
-    return {
-        "coverage_id": c.coverage_id,
-        "payer_id": c.payer_id,
-        "plan_name": c.plan_name,
-        "member_id": c.member_id,
-        "priority": c.priority,
-        "effective": c.effective,
-        "termination": c.termination or None,
-    }
-
-
-def claim_json(view: ClaimView) -> dict[str, Any]:
-    claim = view.claim
-    encounter = claim.encounter
-    return {
-        "claim_id": claim.claim_id,
-        "status": claim.status.value,
-        "frequency": claim.frequency.value,
-        "payer_id": claim.payer_id,
-        "payer_name": view.payer_name,
-        "payer_claim_number": claim.payer_claim_number,
-        "patient_account": view.patient.account,
-        "patient_name": f"{view.patient.last_name}, {view.patient.first_name}",
-        "coverage": None if view.coverage is None else coverage_json(view.coverage),
-        "date_of_service": encounter.date_of_service.isoformat(),
-        "diagnoses": list(encounter.diagnoses),
-        "lines": [
-            {
-                "line_number": line.line_number,
-                "procedure_code": line.procedure_code,
-                "modifiers": list(line.modifiers),
-                "units": str(line.units),
-                "charge": str(line.charge),
-                "balance": str(view.line_balances.get(line.line_number, 0)),
-            }
-            for line in encounter.lines
-        ],
-        "total_charge": str(claim.total_charge),
-        "history": [
-            {
-                "at": h.at.isoformat(),
-                "by": h.by,
-                "from_status": None if h.from_status is None else h.from_status.value,
-                "to_status": h.to_status.value,
-                "reason": h.reason,
-            }
-            for h in view.history
-        ],
-        "ledger": [
-            {
-                "entry_id": e.entry_id,
-                "kind": e.kind,
-                "effective": e.effective,
-                "account": e.account,
-                "line_number": e.line_number,
-                "amount": str(e.amount),
-                "memo": e.memo,
-            }
-            for e in view.ledger
-        ],
-        "balance": str(view.balance),
-        "insurance_balance": str(view.insurance_balance),
-        "patient_balance": str(view.patient_balance),
-    }
-
-
-def item_view_json(view: ItemView) -> dict[str, Any]:
-    return {
-        "item": item_json(view.item),
-        "claim": None if view.claim is None else claim_json(view.claim),
-        "may_act": view.may_act,
-        "holds": view.holds,
-        "actions": [a.value for a in view.actions],
-    }
-
-
-def claim_hit_json(hit: ClaimHit) -> dict[str, Any]:
-    return {
-        "claim_id": hit.claim_id,
-        "patient_account": hit.patient_account,
-        "payer_id": hit.payer_id,
-        "payer_name": hit.payer_name,
-        "status": hit.status,
-        "date_of_service": hit.date_of_service.isoformat(),
-    }
-
-
-def patient_hit_json(hit: PatientHit) -> dict[str, Any]:
-    return {
-        "account": hit.account,
-        "last_name": hit.last_name,
-        "first_name": hit.first_name,
-        "birth_date": hit.birth_date.isoformat(),
-    }
-
-
-def patient_json(view: PatientView) -> dict[str, Any]:
-    p = view.patient
-    return {
-        "account": p.account,
-        "last_name": p.last_name,
-        "first_name": p.first_name,
-        "birth_date": p.birth_date.isoformat(),
-        "sex": p.sex.value,
-        "coverages": [coverage_json(c) for c in view.coverages],
-        "claims": [claim_hit_json(c) for c in view.claims],
-        "balance": str(view.balance),
-    }
-
-
-def person_json(person: Person) -> dict[str, Any]:
-    return person.as_dict()
-
-
-def dashboard_json(view: Dashboard) -> dict[str, Any]:
-    return {
-        "summary": view.summary.as_dict(),
-        "from": view.start.isoformat(),
-        "to": view.end.isoformat(),
-        "productivity": [
-            {
-                "day": row.day.isoformat(),
-                "person": row.person,
-                "queue": row.queue,
-                "tier": row.tier,
-                "closed": row.closed,
-                "resolved": str(row.resolved),
-                "average_age_days": str(row.average_age_days),
-            }
-            for row in view.productivity
-        ],
-    }
-
-
-def fix_result_json(result: FixResult) -> dict[str, Any]:
-    return {
-        "claim_id": result.claim_id,
-        "released": result.released,
-        "findings": [f.as_json() for f in result.findings],
-    }
-
-
-def posting_json(result: FileResult) -> dict[str, Any]:
-    """The posting summary of one uploaded 835 file."""
-    return {
-        "name": result.name,
-        "sha256": result.sha256,
-        "already_ingested": result.already_ingested,
-        "ok": result.ok,
-        "problems": list(result.problems),
-        "remittances": [
-            {
-                "trace_number": r.trace_number,
-                "outcome": r.outcome.value,
-                "payment": str(r.payment),
-                "claims_posted": r.claims_posted,
-                "claims_held": r.claims_held,
-                "reasons": list(r.reasons),
-                "work_items": r.work_items,
-                "work_items_closed": r.work_items_closed,
-                "secondary_claims": r.secondary_claims,
-            }
-            for r in result.remittances
         ],
     }
 

@@ -9,26 +9,52 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from claimdesk.desk.serialize import (
-    claim_hit_json,
-    claim_json,
-    dashboard_json,
-    fix_result_json,
-    item_json,
-    item_view_json,
-    patient_hit_json,
-    patient_json,
-    person_json,
-    posting_json,
-)
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import Outcome, WorkAction
+from claimdesk.http.api.schemas import (
+    AppealMadeOut,
+    ClaimMadeOut,
+    ClaimOut,
+    ClaimSearchOut,
+    DisabledOut,
+    FixOut,
+    FollowUpMadeOut,
+    GrantOut,
+    ItemDetailOut,
+    KpiExplanationOut,
+    KpiReportOut,
+    MeOut,
+    NewPersonOut,
+    NextItemOut,
+    PatientOut,
+    PatientSearchOut,
+    PersonOut,
+    PostingOut,
+    Problem,
+    QueueOut,
+    SessionOut,
+    SummaryOut,
+    WorkItemOut,
+    WriteOffDecisionOut,
+    WriteOffMadeOut,
+)
 from claimdesk.http.auth import ApiActor, bearer_session, config_of, desk_of
 from claimdesk.routing.access import Role
 from claimdesk.security.accounts import Authenticated, sign_in, sign_out
 from claimdesk.services.held_claims import ClaimFix, LineCoding
 
-router = APIRouter(tags=["claimdesk"])
+# Every refusal is problem+json (claimdesk.http.app), whatever the route.
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    "4XX": {
+        "description": "Refused: signed out, not allowed, not found, not possible now, invalid",
+        "content": {"application/problem+json": {"schema": Problem.model_json_schema()}},
+    },
+    503: {
+        "description": "Not set up: the desk runs without a data home",
+        "content": {"application/problem+json": {"schema": Problem.model_json_schema()}},
+    },
+}
+router = APIRouter(tags=["claimdesk"], responses=PROBLEMS)
 # The largest 835 text one upload takes (characters).
 MAX_UPLOAD = 20_000_000
 
@@ -71,7 +97,7 @@ class GrantBody(BaseModel):
 
 
 @router.post("/sessions", status_code=201)
-def create_session(body: SignInBody, request: Request) -> dict[str, Any]:
+def create_session(body: SignInBody, request: Request) -> SessionOut:
     """Sign in; the token goes in ``Authorization: Bearer <token>`` on every later call."""
     config = config_of(request)
     signed = sign_in(
@@ -82,7 +108,7 @@ def create_session(body: SignInBody, request: Request) -> dict[str, Any]:
         now=config.clock(),
         throttle=config.throttle,
     )
-    return {"token": signed.token, "user_id": signed.user.user_id, "role": signed.user.role}
+    return SessionOut(token=signed.token, user_id=signed.user.user_id, role=signed.user.role)
 
 
 @router.delete("/sessions/current", status_code=204)
@@ -95,115 +121,111 @@ def end_session(
 
 
 @router.get("/me")
-def me(actor: ApiActor) -> dict[str, Any]:
-    return {"user_id": actor.user.user_id, "role": actor.role, "queues": list(actor.queues)}
+def me(actor: ApiActor) -> MeOut:
+    return MeOut(user_id=actor.user.user_id, role=actor.role, queues=list(actor.queues))
 
 
 @router.get("/work/items")
-def queue_items(actor: ApiActor, request: Request) -> dict[str, Any]:
+def queue_items(actor: ApiActor, request: Request) -> QueueOut:
     """The open items of your queues, best first, and the items you hold."""
     view = desk_of(request).queue(actor)
-    return {
-        "queues": list(view.queues),
-        "open": [item_json(i) for i in view.open_items],
-        "mine": [item_json(i) for i in view.mine],
-    }
+    return QueueOut(
+        queues=list(view.queues),
+        open=[WorkItemOut.of(i) for i in view.open_items],
+        mine=[WorkItemOut.of(i) for i in view.mine],
+    )
 
 
 @router.post("/work/next")
-def take_next(actor: ApiActor, request: Request) -> dict[str, Any]:
+def take_next(actor: ApiActor, request: Request) -> NextItemOut:
     item = desk_of(request).next_item(actor)
-    return {"item": None if item is None else item_json(item)}
+    return NextItemOut(item=None if item is None else WorkItemOut.of(item))
 
 
 @router.get("/work/items/{item_id}")
-def work_item(item_id: ItemId, actor: ApiActor, request: Request) -> dict[str, Any]:
-    return item_view_json(desk_of(request).item(actor, item_id))
+def work_item(item_id: ItemId, actor: ApiActor, request: Request) -> ItemDetailOut:
+    return ItemDetailOut.of(desk_of(request).item(actor, item_id))
 
 
 @router.post("/work/items/{item_id}/notes")
-def note(item_id: ItemId, body: NoteBody, actor: ApiActor, request: Request) -> dict[str, Any]:
-    return item_json(desk_of(request).note(actor, item_id, body.text))
+def note(item_id: ItemId, body: NoteBody, actor: ApiActor, request: Request) -> WorkItemOut:
+    return WorkItemOut.of(desk_of(request).note(actor, item_id, body.text))
 
 
 @router.post("/work/items/{item_id}/snooze")
-def snooze(item_id: ItemId, body: SnoozeBody, actor: ApiActor, request: Request) -> dict[str, Any]:
-    return item_json(desk_of(request).snooze(actor, item_id, body.until))
+def snooze(item_id: ItemId, body: SnoozeBody, actor: ApiActor, request: Request) -> WorkItemOut:
+    return WorkItemOut.of(desk_of(request).snooze(actor, item_id, body.until))
 
 
 @router.post("/work/items/{item_id}/release")
-def release(item_id: ItemId, actor: ApiActor, request: Request) -> dict[str, Any]:
-    return item_json(desk_of(request).release(actor, item_id))
+def release(item_id: ItemId, actor: ApiActor, request: Request) -> WorkItemOut:
+    return WorkItemOut.of(desk_of(request).release(actor, item_id))
 
 
 @router.post("/work/items/{item_id}/escalate")
-def escalate(
-    item_id: ItemId, body: EscalateBody, actor: ApiActor, request: Request
-) -> dict[str, Any]:
+def escalate(item_id: ItemId, body: EscalateBody, actor: ApiActor, request: Request) -> WorkItemOut:
     """Move an item you hold up one tier; the answer is the new item in the tier above."""
-    return item_json(desk_of(request).escalate(actor, item_id, body.reason))
+    return WorkItemOut.of(desk_of(request).escalate(actor, item_id, body.reason))
 
 
 @router.post("/work/items/{item_id}/close")
-def close(item_id: ItemId, body: CloseBody, actor: ApiActor, request: Request) -> dict[str, Any]:
+def close(item_id: ItemId, body: CloseBody, actor: ApiActor, request: Request) -> WorkItemOut:
     resolved = None if body.resolved is None else Money(body.resolved)
     item = desk_of(request).close(actor, item_id, body.outcome, resolved, body.action)
-    return item_json(item)
+    return WorkItemOut.of(item)
 
 
 @router.get("/claims")
 def find_claims(
     actor: ApiActor, request: Request, q: Annotated[str, Query(max_length=80)] = ""
-) -> dict[str, Any]:
-    found = desk_of(request).search(actor, q)
-    return {"claims": [claim_hit_json(c) for c in found.claims]}
+) -> ClaimSearchOut:
+    return ClaimSearchOut.of(desk_of(request).search(actor, q))
 
 
 @router.get("/claims/{claim_id}")
-def claim(claim_id: Id, actor: ApiActor, request: Request) -> dict[str, Any]:
-    return claim_json(desk_of(request).claim(actor, claim_id))
+def claim(claim_id: Id, actor: ApiActor, request: Request) -> ClaimOut:
+    return ClaimOut.of(desk_of(request).claim(actor, claim_id))
 
 
 @router.get("/patients")
 def find_patients(
     actor: ApiActor, request: Request, q: Annotated[str, Query(max_length=80)] = ""
-) -> dict[str, Any]:
-    found = desk_of(request).search(actor, q)
-    return {"patients": [patient_hit_json(p) for p in found.patients]}
+) -> PatientSearchOut:
+    return PatientSearchOut.of(desk_of(request).search(actor, q))
 
 
 @router.get("/patients/{account}")
-def patient(account: Id, actor: ApiActor, request: Request) -> dict[str, Any]:
-    return patient_json(desk_of(request).patient(actor, account))
+def patient(account: Id, actor: ApiActor, request: Request) -> PatientOut:
+    return PatientOut.of(desk_of(request).patient(actor, account))
 
 
 @router.get("/users")
-def people(actor: ApiActor, request: Request) -> list[dict[str, Any]]:
-    return [person_json(p) for p in desk_of(request).people(actor)]
+def people(actor: ApiActor, request: Request) -> list[PersonOut]:
+    return [PersonOut.of(p) for p in desk_of(request).people(actor)]
 
 
 @router.post("/users", status_code=201)
-def add_person(body: PersonBody, actor: ApiActor, request: Request) -> dict[str, Any]:
+def add_person(body: PersonBody, actor: ApiActor, request: Request) -> NewPersonOut:
     user = desk_of(request).add_person(actor, body.user_id, body.name, body.role)
-    return {"user_id": user.user_id, "name": user.name, "role": user.role}
+    return NewPersonOut(user_id=user.user_id, name=user.name, role=user.role)
 
 
 @router.post("/users/{user_id}/grants")
-def grant(user_id: Id, body: GrantBody, actor: ApiActor, request: Request) -> dict[str, Any]:
+def grant(user_id: Id, body: GrantBody, actor: ApiActor, request: Request) -> GrantOut:
     added = desk_of(request).grant(actor, user_id, body.queue)
-    return {"user_id": user_id, "queue": body.queue, "added": added}
+    return GrantOut(user_id=user_id, queue=body.queue, added=added)
 
 
 @router.post("/users/{user_id}/disable")
-def disable(user_id: Id, actor: ApiActor, request: Request) -> dict[str, Any]:
+def disable(user_id: Id, actor: ApiActor, request: Request) -> DisabledOut:
     ended = desk_of(request).disable(actor, user_id)
-    return {"user_id": user_id, "active": False, "sessions_ended": ended}
+    return DisabledOut(user_id=user_id, active=False, sessions_ended=ended)
 
 
 @router.get("/summary")
-def summary(actor: ApiActor, request: Request) -> dict[str, Any]:
+def summary(actor: ApiActor, request: Request) -> SummaryOut:
     """The practice's books and the last 30 days of queue productivity."""
-    return dashboard_json(desk_of(request).dashboard(actor))
+    return SummaryOut.of(desk_of(request).dashboard(actor))
 
 
 # Billing actions on the claim of an item you hold (the item page's buttons).
@@ -253,7 +275,7 @@ class RemittanceBody(BaseModel):
 
 
 @router.post("/work/items/{item_id}/fix")
-def fix(item_id: ItemId, body: FixBody, actor: ApiActor, request: Request) -> dict[str, Any]:
+def fix(item_id: ItemId, body: FixBody, actor: ApiActor, request: Request) -> FixOut:
     """Correct a held or rejected claim and scrub it again; a clean claim is released."""
     claim_fix = ClaimFix(
         member_id=body.member_id,
@@ -264,31 +286,33 @@ def fix(item_id: ItemId, body: FixBody, actor: ApiActor, request: Request) -> di
             for line in body.lines
         },
     )
-    return fix_result_json(desk_of(request).fix(actor, item_id, claim_fix))
+    return FixOut.of(desk_of(request).fix(actor, item_id, claim_fix))
 
 
 @router.post("/work/items/{item_id}/corrected-claim", status_code=201)
-def corrected_claim(item_id: ItemId, actor: ApiActor, request: Request) -> dict[str, Any]:
+def corrected_claim(item_id: ItemId, actor: ApiActor, request: Request) -> ClaimMadeOut:
     """A replacement claim (frequency 7) for the item's claim; the answer names it."""
-    return {"claim_id": desk_of(request).corrected_claim(actor, item_id)}
+    return ClaimMadeOut(claim_id=desk_of(request).corrected_claim(actor, item_id))
 
 
 @router.post("/work/items/{item_id}/void", status_code=201)
-def void(item_id: ItemId, actor: ApiActor, request: Request) -> dict[str, Any]:
+def void(item_id: ItemId, actor: ApiActor, request: Request) -> ClaimMadeOut:
     """A void (frequency 8) of the item's claim; the answer names it."""
-    return {"claim_id": desk_of(request).void(actor, item_id)}
+    return ClaimMadeOut(claim_id=desk_of(request).void(actor, item_id))
 
 
 @router.post("/work/items/{item_id}/appeals", status_code=201)
-def appeal(item_id: ItemId, body: AppealBody, actor: ApiActor, request: Request) -> dict[str, Any]:
+def appeal(item_id: ItemId, body: AppealBody, actor: ApiActor, request: Request) -> AppealMadeOut:
     """Draft an appeal of the item's claim with its letter (PDF, see the letter route)."""
-    return {"appeal_id": desk_of(request).appeal(actor, item_id, body.argument)}
+    return AppealMadeOut(appeal_id=desk_of(request).appeal(actor, item_id, body.argument))
 
 
 @router.get(
     "/work/items/{item_id}/appeals/{appeal_id}/letter",
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {}}}},
+    responses={
+        200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}
+    },
 )
 def appeal_letter(
     item_id: ItemId,
@@ -307,7 +331,7 @@ def appeal_letter(
 @router.post("/work/items/{item_id}/follow-ups", status_code=201)
 def follow_up(
     item_id: ItemId, body: FollowUpBody, actor: ApiActor, request: Request
-) -> dict[str, Any]:
+) -> FollowUpMadeOut:
     """Log a call or portal check with the payer about the item's claim."""
     made = desk_of(request).follow_up(
         actor,
@@ -317,33 +341,34 @@ def follow_up(
         notes=body.notes,
         next_follow_up=body.next_follow_up,
     )
-    return {"follow_up_id": made}
+    return FollowUpMadeOut(follow_up_id=made)
 
 
 @router.post("/work/items/{item_id}/write-off", status_code=201)
 def request_write_off(
     item_id: ItemId, body: WriteOffBody, actor: ApiActor, request: Request
-) -> dict[str, Any]:
+) -> WriteOffMadeOut:
     """Ask Tier 3 to write off part of the claim's balance."""
     made = desk_of(request).request_write_off(
         actor, item_id, Money(body.amount), body.reason_code, body.note
     )
-    return {"write_off_id": made}
+    return WriteOffMadeOut(write_off_id=made)
 
 
 @router.post("/work/items/{item_id}/write-off/decision")
 def decide_write_off(
     item_id: ItemId, body: DecisionBody, actor: ApiActor, request: Request
-) -> dict[str, Any]:
+) -> WriteOffDecisionOut:
     """Approve (post) or reject the write-off the item asks for; the item closes."""
-    return {"write_off": desk_of(request).decide_write_off(actor, item_id, body.approve)}
+    decided = desk_of(request).decide_write_off(actor, item_id, body.approve)
+    return WriteOffDecisionOut(write_off=decided)
 
 
 @router.post("/remittances")
-def post_remittance(body: RemittanceBody, actor: ApiActor, request: Request) -> dict[str, Any]:
+def post_remittance(body: RemittanceBody, actor: ApiActor, request: Request) -> PostingOut:
     """Post an 835 file; the answer is its posting summary."""
     data = body.x12.encode("utf-8")
-    return posting_json(desk_of(request).post_remittance(actor, body.name, data))
+    return PostingOut.of(desk_of(request).post_remittance(actor, body.name, data))
 
 
 # KPIs.
@@ -356,12 +381,13 @@ PayerId = Annotated[str | None, Query(max_length=40)]
 @router.get("/kpis")
 def kpis(
     actor: ApiActor, request: Request, start: From = None, end: To = None, payer_id: PayerId = None
-) -> dict[str, Any]:
+) -> KpiReportOut:
     """Every KPI over the period (default: the year to today), with its parts and tables."""
-    return desk_of(request).kpis(actor, start=start, end=end, payer_id=payer_id).as_dict()
+    report = desk_of(request).kpis(actor, start=start, end=end, payer_id=payer_id)
+    return KpiReportOut.model_validate(report.as_dict())
 
 
-@router.get("/kpis/{name}")
+@router.get("/kpis/{name}", response_model_exclude_unset=True)
 def explain_kpi(
     name: Annotated[str, Path(min_length=1, max_length=40)],
     actor: ApiActor,
@@ -369,7 +395,7 @@ def explain_kpi(
     start: From = None,
     end: To = None,
     payer_id: PayerId = None,
-) -> dict[str, Any]:
+) -> KpiExplanationOut:
     """The claims (with amounts) behind the numerator and denominator of one KPI."""
     found = desk_of(request).explain_kpi(actor, name, start=start, end=end, payer_id=payer_id)
-    return found.as_dict()
+    return KpiExplanationOut.model_validate(found.as_dict())

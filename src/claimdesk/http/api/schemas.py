@@ -1,0 +1,598 @@
+"""The JSON API's answers as pydantic models, so ``/api/v1/openapi.json`` describes each one.
+
+Money is a string of dollars with two decimals (``"125.00"``), never a float; other decimals
+(units, rates, scores) are strings too, so no digit is lost. A shape the terminal prints as
+well (a work item, a person, a scrub finding, the books, the KPIs) is made once, below the faces,
+and validated here; the rest are built here from the desk's views.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal, Self
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+
+from claimdesk.analytics.results import Unit
+from claimdesk.desk.desk import (
+    ClaimView,
+    CoverageView,
+    Dashboard,
+    ItemView,
+    PatientView,
+    SearchResult,
+)
+from claimdesk.desk.serialize import item_json
+from claimdesk.domain.claims import ClaimStatus, FrequencyCode
+from claimdesk.domain.money import Money
+from claimdesk.domain.parties import Sex
+from claimdesk.domain.work import Outcome, WorkAction, WorkItem, WorkKind, WorkStatus
+from claimdesk.routing.access import Role
+from claimdesk.scrub.findings import Finding, Severity
+from claimdesk.services.held_claims import FixResult
+from claimdesk.services.post_remittance import FileResult, RemitOutcome
+from claimdesk.services.users import Person
+
+Dollars = Annotated[
+    str,
+    Field(
+        pattern=r"^-?\d+\.\d{2}$",
+        description="dollars with two decimals, as a string",
+        examples=["125.00"],
+    ),
+]
+DecimalText = Annotated[str, Field(description="an exact decimal, as a string", examples=["0.85"])]
+Timestamp = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
+DateText = Annotated[str, Field(json_schema_extra={"format": "date"})]
+
+
+def dollars(money: Money) -> str:
+    return str(money)
+
+
+class Answer(BaseModel):
+    """Every answer names each of its keys, always (a missing value is null)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Problem(Answer):
+    """Every refusal or failure (RFC 9457), with the HTTP status as ``status``."""
+
+    type: Literal["about:blank"]
+    title: str = Field(examples=["Not found"])
+    status: int
+    detail: str = Field(description="what went wrong, for a person to read")
+    instance: str = Field(description="the path asked for")
+
+
+# Sessions and people.
+
+
+class SessionOut(Answer):
+    token: str = Field(description="send as 'Authorization: Bearer <token>'")
+    user_id: str
+    role: Role
+
+
+class MeOut(Answer):
+    user_id: str
+    role: Role
+    queues: list[str]
+
+
+class PersonOut(Answer):
+    user_id: str
+    name: str
+    role: Role
+    active: bool
+    granted: list[str]
+    queues: list[str]
+
+    @classmethod
+    def of(cls, person: Person) -> Self:
+        return cls.model_validate(person.as_dict())
+
+
+class NewPersonOut(Answer):
+    user_id: str
+    name: str
+    role: Role
+
+
+class GrantOut(Answer):
+    user_id: str
+    queue: str
+    added: bool = Field(description="false if the person had the queue already")
+
+
+class DisabledOut(Answer):
+    user_id: str
+    active: Literal[False]
+    sessions_ended: int
+
+
+# Work items.
+
+
+class ScoreOut(Answer):
+    value: DecimalText = Field(description="dollars per hour of work")
+    amount_at_stake: Dollars
+    recovery_rate: DecimalText
+    rate_source: str
+    expected_recovery: Dollars
+    effort_minutes: int
+    urgency: DecimalText
+    days_left: int | None
+    explained: str
+
+
+class ItemEventOut(Answer):
+    at: Timestamp
+    by: str
+    action: str
+    to_status: WorkStatus
+    detail: str
+
+
+class WorkItemOut(Answer):
+    id: int
+    kind: WorkKind
+    category: str
+    tier: int
+    queue: str
+    status: WorkStatus
+    claim_id: str | None
+    patient_account: str | None
+    payer_id: str | None
+    amount_at_stake: Dollars
+    deadline: DateText | None
+    deadline_kind: str
+    summary: str
+    assignee: str | None
+    outcome: Outcome | None
+    score: ScoreOut
+    history: list[ItemEventOut]
+
+    @classmethod
+    def of(cls, item: WorkItem) -> Self:
+        return cls.model_validate(item_json(item))
+
+
+class QueueOut(Answer):
+    queues: list[str]
+    open: list[WorkItemOut] = Field(description="the open items of your queues, best first")
+    mine: list[WorkItemOut] = Field(description="the items you hold")
+
+
+class NextItemOut(Answer):
+    item: WorkItemOut | None = Field(description="null when no item is waiting")
+
+
+# Claims and patients.
+
+
+class CoverageOut(Answer):
+    coverage_id: str
+    payer_id: str
+    plan_name: str
+    member_id: str = Field(description="masked for roles that do not need it")
+    priority: int
+    effective: DateText
+    termination: DateText | None
+
+    @classmethod
+    def of(cls, coverage: CoverageView) -> Self:
+        return cls(
+            coverage_id=coverage.coverage_id,
+            payer_id=coverage.payer_id,
+            plan_name=coverage.plan_name,
+            member_id=coverage.member_id,
+            priority=coverage.priority,
+            effective=coverage.effective,
+            termination=coverage.termination or None,
+        )
+
+
+class ClaimLineOut(Answer):
+    line_number: int
+    procedure_code: str
+    modifiers: list[str]
+    units: DecimalText
+    charge: Dollars
+    balance: Dollars = Field(description="what the line still owes, insurance and patient")
+
+
+class ClaimEventOut(Answer):
+    at: Timestamp
+    by: str
+    from_status: ClaimStatus | None
+    to_status: ClaimStatus
+    reason: str
+
+
+class LedgerLineOut(Answer):
+    entry_id: str
+    kind: str
+    effective: DateText
+    account: str
+    line_number: int | None
+    amount: Dollars
+    memo: str
+
+
+class ClaimOut(Answer):
+    claim_id: str
+    status: ClaimStatus
+    frequency: FrequencyCode
+    payer_id: str
+    payer_name: str
+    payer_claim_number: str = Field(description='"" until the payer names the claim')
+    patient_account: str
+    patient_name: str = Field(description="last name, first name")
+    coverage: CoverageOut | None
+    date_of_service: date
+    diagnoses: list[str]
+    lines: list[ClaimLineOut]
+    total_charge: Dollars
+    history: list[ClaimEventOut]
+    ledger: list[LedgerLineOut] = Field(description="the claim's receivable postings")
+    balance: Dollars
+    insurance_balance: Dollars
+    patient_balance: Dollars
+
+    @classmethod
+    def of(cls, view: ClaimView) -> Self:
+        claim = view.claim
+        encounter = claim.encounter
+        return cls(
+            claim_id=claim.claim_id,
+            status=claim.status,
+            frequency=claim.frequency,
+            payer_id=claim.payer_id,
+            payer_name=view.payer_name,
+            payer_claim_number=claim.payer_claim_number,
+            patient_account=view.patient.account,
+            patient_name=f"{view.patient.last_name}, {view.patient.first_name}",
+            coverage=None if view.coverage is None else CoverageOut.of(view.coverage),
+            date_of_service=encounter.date_of_service,
+            diagnoses=list(encounter.diagnoses),
+            lines=[
+                ClaimLineOut(
+                    line_number=line.line_number,
+                    procedure_code=line.procedure_code,
+                    modifiers=list(line.modifiers),
+                    units=str(line.units),
+                    charge=dollars(line.charge),
+                    balance=dollars(view.line_balances.get(line.line_number, Money.zero())),
+                )
+                for line in encounter.lines
+            ],
+            total_charge=dollars(claim.total_charge),
+            history=[
+                ClaimEventOut(
+                    at=h.at.isoformat(),
+                    by=h.by,
+                    from_status=h.from_status,
+                    to_status=h.to_status,
+                    reason=h.reason,
+                )
+                for h in view.history
+            ],
+            ledger=[
+                LedgerLineOut(
+                    entry_id=e.entry_id,
+                    kind=e.kind,
+                    effective=e.effective,
+                    account=e.account,
+                    line_number=e.line_number,
+                    amount=dollars(e.amount),
+                    memo=e.memo,
+                )
+                for e in view.ledger
+            ],
+            balance=dollars(view.balance),
+            insurance_balance=dollars(view.insurance_balance),
+            patient_balance=dollars(view.patient_balance),
+        )
+
+
+class ItemDetailOut(Answer):
+    item: WorkItemOut
+    claim: ClaimOut | None
+    may_act: bool = Field(description="the item is in a queue you work")
+    holds: bool = Field(description="you hold the item")
+    actions: list[WorkAction] = Field(description="what the item's kind offers")
+
+    @classmethod
+    def of(cls, view: ItemView) -> Self:
+        return cls(
+            item=WorkItemOut.of(view.item),
+            claim=None if view.claim is None else ClaimOut.of(view.claim),
+            may_act=view.may_act,
+            holds=view.holds,
+            actions=list(view.actions),
+        )
+
+
+class Hit(Answer):
+    """A search hit, read off the desk's hit (the same names)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class ClaimHitOut(Hit):
+    claim_id: str
+    patient_account: str
+    payer_id: str
+    payer_name: str
+    status: ClaimStatus
+    date_of_service: date
+
+
+class ClaimSearchOut(Answer):
+    claims: list[ClaimHitOut]
+
+    @classmethod
+    def of(cls, found: SearchResult) -> Self:
+        return cls(claims=[ClaimHitOut.model_validate(c) for c in found.claims])
+
+
+class PatientHitOut(Hit):
+    account: str
+    last_name: str
+    first_name: str
+    birth_date: date
+
+
+class PatientSearchOut(Answer):
+    patients: list[PatientHitOut]
+
+    @classmethod
+    def of(cls, found: SearchResult) -> Self:
+        return cls(patients=[PatientHitOut.model_validate(p) for p in found.patients])
+
+
+class PatientOut(Answer):
+    account: str
+    last_name: str
+    first_name: str
+    birth_date: date
+    sex: Sex
+    coverages: list[CoverageOut]
+    claims: list[ClaimHitOut]
+    balance: Dollars
+
+    @classmethod
+    def of(cls, view: PatientView) -> Self:
+        p = view.patient
+        return cls(
+            account=p.account,
+            last_name=p.last_name,
+            first_name=p.first_name,
+            birth_date=p.birth_date,
+            sex=p.sex,
+            coverages=[CoverageOut.of(c) for c in view.coverages],
+            claims=[ClaimHitOut.model_validate(c) for c in view.claims],
+            balance=dollars(view.balance),
+        )
+
+
+# The practice's books and the people's productivity.
+
+
+class PayerChargesOut(Answer):
+    payer_id: str
+    name: str
+    claims: int
+    charges: Dollars
+    receivable: Dollars
+
+
+class BooksOut(Answer):
+    counts: dict[str, int]
+    claims_by_status: dict[str, int]
+    by_payer: list[PayerChargesOut]
+    trial_balance: dict[str, Dollars] = Field(description="every account's balance")
+    gross_charges: Dollars
+    balanced: bool = Field(description="the trial balance sums to zero")
+
+
+class ProductivityOut(Answer):
+    day: date
+    person: str
+    queue: str
+    tier: int
+    closed: int
+    resolved: Dollars
+    average_age_days: DecimalText
+
+
+class SummaryOut(Answer):
+    summary: BooksOut
+    start: Timestamp = Field(
+        serialization_alias="from", validation_alias=AliasChoices("start", "from")
+    )
+    end: Timestamp = Field(serialization_alias="to", validation_alias=AliasChoices("end", "to"))
+    productivity: list[ProductivityOut]
+
+    @classmethod
+    def of(cls, view: Dashboard) -> Self:
+        return cls(
+            summary=BooksOut.model_validate(view.summary.as_dict()),
+            start=view.start.isoformat(),
+            end=view.end.isoformat(),
+            productivity=[
+                ProductivityOut(
+                    day=row.day,
+                    person=row.person,
+                    queue=row.queue,
+                    tier=row.tier,
+                    closed=row.closed,
+                    resolved=dollars(row.resolved),
+                    average_age_days=str(row.average_age_days),
+                )
+                for row in view.productivity
+            ],
+        )
+
+
+# Billing actions.
+
+
+class FindingOut(Answer):
+    rule: str
+    name: str
+    severity: Severity
+    tier: int
+    message: str
+    fix: str
+    claim_id: str
+    line: int | None
+    field: str
+
+    @classmethod
+    def of(cls, finding: Finding) -> Self:
+        return cls.model_validate(finding.as_json())
+
+
+class FixOut(Answer):
+    claim_id: str
+    released: bool = Field(description="the claim scrubbed clean and goes out again")
+    findings: list[FindingOut]
+
+    @classmethod
+    def of(cls, result: FixResult) -> Self:
+        return cls(
+            claim_id=result.claim_id,
+            released=result.released,
+            findings=[FindingOut.of(f) for f in result.findings],
+        )
+
+
+class ClaimMadeOut(Answer):
+    claim_id: str = Field(description="the new claim")
+
+
+class AppealMadeOut(Answer):
+    appeal_id: int
+
+
+class FollowUpMadeOut(Answer):
+    follow_up_id: int
+
+
+class WriteOffMadeOut(Answer):
+    write_off_id: int
+
+
+class WriteOffDecisionOut(Answer):
+    write_off: str = Field(description="the request's status now", examples=["posted"])
+
+
+class RemittanceOut(Answer):
+    trace_number: str
+    outcome: RemitOutcome
+    payment: Dollars
+    claims_posted: int
+    claims_held: int
+    reasons: list[str]
+    work_items: int
+    work_items_closed: int
+    secondary_claims: int
+
+
+class PostingOut(Answer):
+    name: str
+    sha256: str
+    already_ingested: bool
+    ok: bool
+    problems: list[str]
+    remittances: list[RemittanceOut]
+
+    @classmethod
+    def of(cls, result: FileResult) -> Self:
+        return cls(
+            name=result.name,
+            sha256=result.sha256,
+            already_ingested=result.already_ingested,
+            ok=result.ok,
+            problems=list(result.problems),
+            remittances=[
+                RemittanceOut(
+                    trace_number=r.trace_number,
+                    outcome=r.outcome,
+                    payment=dollars(r.payment),
+                    claims_posted=r.claims_posted,
+                    claims_held=r.claims_held,
+                    reasons=list(r.reasons),
+                    work_items=r.work_items,
+                    work_items_closed=r.work_items_closed,
+                    secondary_claims=r.secondary_claims,
+                )
+                for r in result.remittances
+            ],
+        )
+
+
+# KPIs: their shapes are the analytics' own (the terminal prints them too).
+
+Cell = str | int | None
+
+
+class KpiPartOut(Answer):
+    label: str
+    claims: int = Field(description="distinct claims")
+    amount: Dollars
+
+
+class TableOut(Answer):
+    name: str
+    title: str
+    columns: list[str]
+    rows: list[list[Cell]]
+
+
+class KpiOut(Answer):
+    name: str
+    label: str
+    unit: Unit
+    value: Cell = Field(description="null when the denominator is empty")
+    display: str
+    numerator: KpiPartOut
+    denominator: KpiPartOut | None = Field(description="null for an amount or a count")
+    empty_reason: str | None
+    tables: list[TableOut]
+
+
+class KpiReportOut(Answer):
+    start: DateText = Field(alias="from")
+    end: DateText = Field(alias="to")
+    payer_id: str | None
+    provider_npi: str | None
+    facility_id: str | None
+    kpis: list[KpiOut]
+
+
+class ClaimAmountOut(Answer):
+    claim_id: str = Field(description='"" for money that belongs to no claim')
+    amount: Dollars
+    label: str | None = Field(default=None, description="only when the amount has one")
+    days: int | None = Field(default=None, description="only when the amount has an age")
+
+
+class ExplainedPartOut(Answer):
+    label: str
+    total: Dollars
+    claims: list[ClaimAmountOut]
+
+
+class KpiExplanationOut(Answer):
+    name: str
+    label: str
+    start: DateText = Field(alias="from")
+    end: DateText = Field(alias="to")
+    payer_id: str | None
+    value: str = Field(description="the KPI as shown")
+    numerator: ExplainedPartOut
+    denominator: ExplainedPartOut | None
