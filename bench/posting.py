@@ -30,15 +30,16 @@ from claimdesk.domain.payers import ContractRate, Payer, PayerKind
 from claimdesk.domain.providers import Facility, Provider, ProviderKind
 from claimdesk.edi.x12.codes import AdjustmentGroup, ClaimFilingIndicator, PaymentMethod
 from claimdesk.edi.x12.codes import ClaimStatus as Clp
-from claimdesk.edi.x12.composites import Adjustment, EntityName, Procedure
-from claimdesk.edi.x12.writer import Envelope
-from claimdesk.edi.x835.model import Party
-from claimdesk.edi.x835.write import (
-    ClaimPaymentInput,
-    RemittanceInput,
-    ServiceLineInput,
-    write_835,
+from claimdesk.edi.x12.composites import (
+    Adjustment,
+    EntityName,
+    Procedure,
+    QualifiedDate,
+    Reference,
 )
+from claimdesk.edi.x12.writer import Envelope
+from claimdesk.edi.x835.model import ClaimPayment, Party, ServicePayment
+from claimdesk.edi.x835.write import remittance_of, write_835
 from claimdesk.edi.x837.segments import line_control_number
 from claimdesk.routing.policy import shipped_policy
 from claimdesk.services.charges import charge_entry
@@ -120,7 +121,7 @@ def _seed(uow: UnitOfWork) -> None:
     )
 
 
-def _payment(n: int) -> ClaimPaymentInput:
+def _payment(n: int) -> ClaimPayment:
     claim_id = f"C{n}"
     if n % 10 == 0:
         paid, adjustments, status = "0", [(CO, "50", "150")], Clp.DENIED
@@ -129,30 +130,32 @@ def _payment(n: int) -> ClaimPaymentInput:
     else:
         paid, adjustments, status = "72.50", [(CO, "45", "57.50"), (PR, "2", "20")], Clp.PRIMARY
     cas = tuple(Adjustment(g, r, M(a)) for g, r, a in adjustments)
-    line = ServiceLineInput(
+    line = ServicePayment(
         Procedure("HC", "99213"),
         M("150"),
         M(paid),
         units=Decimal(1),
-        service_date=DAY,
+        dates=(QualifiedDate("472", DAY),),
         adjustments=cas,
-        control_number=line_control_number(claim_id, 1),
+        references=(Reference("6R", line_control_number(claim_id, 1)),),
     )
-    return ClaimPaymentInput(
+    return ClaimPayment(
         patient_control_number=claim_id,
         status=status,
         charge=M("150"),
         paid=M(paid),
         filing_indicator=ClaimFilingIndicator.PPO,
         payer_claim_control_number=f"PCN{n}",
-        patient=EntityName("QC", "1", "DOE", "PAT"),
-        statement_from=DAY,
-        lines=(line,),
+        patient_responsibility=None,
+        names=(EntityName("QC", "1", "DOE", "PAT"),),
+        dates=(QualifiedDate("232", DAY),),
+        service_lines=(line,),
     )
 
 
 def _file() -> bytes:
-    remittance = RemittanceInput(
+    remittance = remittance_of(
+        tuple(_payment(n) for n in range(CLAIMS)),
         payer=Party(
             "PR", "ACME", address_lines=("1 WAY",), city="X", state="IL", postal_code="62701"
         ),
@@ -162,7 +165,7 @@ def _file() -> bytes:
         trace_number="BENCH1",
         method=PaymentMethod.CHECK,
         payment_date=date(2024, 3, 15),
-        claims=tuple(_payment(n) for n in range(CLAIMS)),
+        production_date=date(2024, 3, 15),
     )
     envelope = Envelope("ACME", "RIVERBEND", 1, 1, datetime(2024, 3, 15, 8, 0, tzinfo=UTC))
     return write_835([remittance], envelope).encode()

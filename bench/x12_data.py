@@ -26,17 +26,26 @@ from claimdesk.edi.x12.codes import (
     ClaimStatus,
     PaymentMethod,
 )
-from claimdesk.edi.x12.composites import Adjustment, EntityName, Procedure, Reference
-from claimdesk.edi.x12.writer import Envelope
-from claimdesk.edi.x835.model import Party, ProviderAdjustmentItem, Remark
-from claimdesk.edi.x835.write import (
-    BankAccount,
-    ClaimPaymentInput,
-    ProviderAdjustmentInput,
-    RemittanceInput,
-    ServiceLineInput,
-    write_835,
+from claimdesk.edi.x12.composites import (
+    Adjustment,
+    EntityName,
+    Procedure,
+    QualifiedAmount,
+    QualifiedDate,
+    Reference,
 )
+from claimdesk.edi.x12.writer import Envelope
+from claimdesk.edi.x835.model import (
+    BankAccount,
+    ClaimPayment,
+    Party,
+    ProviderAdjustment,
+    ProviderAdjustmentItem,
+    Remark,
+    Remittance,
+    ServicePayment,
+)
+from claimdesk.edi.x835.write import remittance_of, write_835
 from claimdesk.edi.x837.claim_input import ClaimInput, Receiver, Submitter
 from claimdesk.edi.x837.write import write_837p
 
@@ -185,19 +194,19 @@ def write_claims(claims: list[ClaimInput]) -> str:
     return write_837p(claims, envelope())
 
 
-def _line_payment(rng: random.Random, line: ServiceLine, denied: bool) -> ServiceLineInput:
+def _line_payment(rng: random.Random, line: ServiceLine, denied: bool) -> ServicePayment:
     charge = line.charge
     procedure = Procedure("HC", line.procedure_code)
     if denied:
         adjustments = (Adjustment(AdjustmentGroup.CONTRACTUAL_OBLIGATION, "96", charge),)
-        return ServiceLineInput(
+        return ServicePayment(
             procedure=procedure,
             charge=charge,
             paid=Money.zero(),
             units=line.units,
-            service_date=line.date_of_service,
+            dates=(QualifiedDate("472", line.date_of_service),),
             adjustments=adjustments,
-            control_number=f"L{line.line_number}",
+            references=(Reference("6R", f"L{line.line_number}"),),
             remarks=(Remark("HE", "N130"),),
         )
     allowed = Money.rounded(charge.amount * Decimal(rng.choice(("0.80", "0.72", "0.65", "1"))))
@@ -213,22 +222,22 @@ def _line_payment(rng: random.Random, line: ServiceLine, denied: bool) -> Servic
             Adjustment(AdjustmentGroup.PATIENT_RESPONSIBILITY, "2", coinsurance)
         )
         paid = allowed - coinsurance
-    return ServiceLineInput(
+    return ServicePayment(
         procedure=procedure,
         charge=charge,
         paid=paid,
         units=line.units,
-        service_date=line.date_of_service,
+        dates=(QualifiedDate("472", line.date_of_service),),
         adjustments=tuple(adjustments_list),
-        control_number=f"L{line.line_number}",
-        allowed=allowed,
+        references=(Reference("6R", f"L{line.line_number}"),),
+        amounts=(QualifiedAmount("B6", allowed),),
     )
 
 
-def remittance(claims: list[ClaimInput], seed: int = 2) -> RemittanceInput:
+def remittance(claims: list[ClaimInput], seed: int = 2) -> Remittance:
     """The payer's answer to ``claims``: one check-less ACH payment, balanced to the cent."""
     rng = random.Random(seed)
-    payments: list[ClaimPaymentInput] = []
+    payments: list[ClaimPayment] = []
     for item in claims:
         claim = item.claim
         denied = rng.random() < 0.08
@@ -248,34 +257,38 @@ def remittance(claims: list[ClaimInput], seed: int = 2) -> RemittanceInput:
             Money.zero(),
         )
         payments.append(
-            ClaimPaymentInput(
+            ClaimPayment(
                 patient_control_number=claim.claim_id,
                 status=ClaimStatus.DENIED if denied else ClaimStatus.PRIMARY,
                 charge=charge,
                 paid=paid,
                 filing_indicator=ClaimFilingIndicator.PPO,
                 payer_claim_control_number=f"PCN{claim.claim_id}",
-                patient=EntityName(
-                    "QC",
-                    "1",
-                    item.patient.last_name,
-                    item.patient.first_name,
-                    id_qualifier="MI",
-                    id=item.coverage.member_id,
+                names=(
+                    EntityName(
+                        "QC",
+                        "1",
+                        item.patient.last_name,
+                        item.patient.first_name,
+                        id_qualifier="MI",
+                        id=item.coverage.member_id,
+                    ),
+                    RENDERING_NAME,
                 ),
                 patient_responsibility=responsibility,
                 facility_code="11",
                 frequency="1",
-                rendering_provider=RENDERING_NAME,
-                statement_from=claim.encounter.date_of_service,
-                statement_to=claim.encounter.date_of_service,
-                received=claim.encounter.date_of_service + timedelta(days=3),
-                lines=lines,
+                dates=(
+                    QualifiedDate("232", claim.encounter.date_of_service),
+                    QualifiedDate("233", claim.encounter.date_of_service),
+                    QualifiedDate("050", claim.encounter.date_of_service + timedelta(days=3)),
+                ),
+                service_lines=lines,
             )
         )
     # L6: interest the payer owes for paying late; a negative PLB amount adds to the payment.
     adjustments = (
-        ProviderAdjustmentInput(
+        ProviderAdjustment(
             provider_id=BILLING.npi,
             fiscal_period_date=date(2024, 12, 31),
             items=tuple(
@@ -294,7 +307,8 @@ def remittance(claims: list[ClaimInput], seed: int = 2) -> RemittanceInput:
         postal_code="60601",
     )
     payee = Party("PE", BILLING.name, "XX", BILLING.npi, references=(Reference("TJ", "123456789"),))
-    return RemittanceInput(
+    return remittance_of(
+        tuple(payments),
         payer=payer,
         payee=payee,
         payer_tax_id="36-1234567",
@@ -302,7 +316,6 @@ def remittance(claims: list[ClaimInput], seed: int = 2) -> RemittanceInput:
         trace_number="EFT20240502",
         method=PaymentMethod.ACH,
         payment_date=date(2024, 5, 2),
-        claims=tuple(payments),
         provider_adjustments=adjustments,
         payer_account=BankAccount("071000013", "8877665544"),
         payee_account=BankAccount("021000021", "1234567890"),

@@ -28,16 +28,22 @@ from claimdesk.domain.money import Money
 from claimdesk.domain.payers import ContractRate
 from claimdesk.edi.x12.codes import AdjustmentGroup, ClaimFilingIndicator, PaymentMethod
 from claimdesk.edi.x12.codes import ClaimStatus as Clp
-from claimdesk.edi.x12.composites import Adjustment, EntityName, Procedure, Reference
-from claimdesk.edi.x12.writer import Envelope
-from claimdesk.edi.x835.model import Party
-from claimdesk.edi.x835.write import (
-    ClaimPaymentInput,
-    ProviderAdjustmentInput,
-    RemittanceInput,
-    ServiceLineInput,
-    write_835,
+from claimdesk.edi.x12.composites import (
+    Adjustment,
+    EntityName,
+    Procedure,
+    QualifiedDate,
+    Reference,
 )
+from claimdesk.edi.x12.writer import Envelope
+from claimdesk.edi.x835.model import (
+    ClaimPayment,
+    Party,
+    ProviderAdjustment,
+    Remittance,
+    ServicePayment,
+)
+from claimdesk.edi.x835.write import remittance_of, write_835
 from claimdesk.edi.x837.segments import line_control_number
 from claimdesk.services.charges import charge_entry
 from claimdesk.store.uow import UnitOfWork
@@ -165,19 +171,19 @@ def svc(
     charge: str,
     paid: str,
     *adjustments: tuple[AdjustmentGroup, str, str],
-) -> ServiceLineInput:
-    return ServiceLineInput(
+) -> ServicePayment:
+    return ServicePayment(
         Procedure("HC", code),
         M(charge),
         M(paid),
         units=Decimal(1),
-        service_date=date(2024, 2, 10),
+        dates=(QualifiedDate("472", date(2024, 2, 10)),),
         adjustments=tuple(Adjustment(g, r, M(a)) for g, r, a in adjustments),
-        control_number=line_control_number(claim_id, number),
+        references=(Reference("6R", line_control_number(claim_id, number)),),
     )
 
 
-def paid_claim(claim_id: str, *, pcn: str | None = None) -> ClaimPaymentInput:
+def paid_claim(claim_id: str, *, pcn: str | None = None) -> ClaimPayment:
     """190.00 charged: line 1 pays 72.50 (CO-45 57.50, PR-2 20.00); line 2 pays 20.00
     (CO-45 20.00). Paid 92.50, patient 20.00, contractual 77.50."""
     return claim_payment(
@@ -190,39 +196,40 @@ def paid_claim(claim_id: str, *, pcn: str | None = None) -> ClaimPaymentInput:
 
 def claim_payment(
     claim_id: str,
-    *lines: ServiceLineInput,
+    *lines: ServicePayment,
     status: Clp = Clp.PRIMARY,
     pcn: str | None = None,
     adjustments: Sequence[tuple[AdjustmentGroup, str, str]] = (),
-) -> ClaimPaymentInput:
+) -> ClaimPayment:
     claim_adjustments = tuple(Adjustment(g, r, M(a)) for g, r, a in adjustments)
     paid = sum((ln.paid for ln in lines), M(0)) - sum((a.amount for a in claim_adjustments), M(0))
     share = sum((a.amount for ln in lines for a in ln.adjustments if a.group is PR), M(0)) + sum(
         (a.amount for a in claim_adjustments if a.group is PR), M(0)
     )
-    return ClaimPaymentInput(
+    return ClaimPayment(
         patient_control_number=pcn if pcn is not None else claim_id,
         status=status,
         charge=sum((ln.charge for ln in lines), M(0)),
         paid=paid,
         filing_indicator=ClaimFilingIndicator.PPO,
         payer_claim_control_number=f"PCN-{claim_id}",
-        patient=PATIENT,
+        names=(PATIENT,),
         patient_responsibility=share,
         facility_code="11",
         frequency="1",
         adjustments=claim_adjustments,
-        statement_from=date(2024, 2, 10),
-        lines=lines,
+        dates=(QualifiedDate("232", date(2024, 2, 10)),),
+        service_lines=lines,
     )
 
 
 def remittance(
     trace: str,
-    *claims: ClaimPaymentInput,
-    plb: Sequence[ProviderAdjustmentInput] = (),
-) -> RemittanceInput:
-    return RemittanceInput(
+    *claims: ClaimPayment,
+    plb: Sequence[ProviderAdjustment] = (),
+) -> Remittance:
+    return remittance_of(
+        claims,
         payer=PAYER,
         payee=PAYEE,
         payer_tax_id="123456789",
@@ -230,11 +237,11 @@ def remittance(
         trace_number=trace,
         method=PaymentMethod.CHECK,
         payment_date=date(2024, 3, 15),
-        claims=claims,
+        production_date=date(2024, 3, 15),
         provider_adjustments=tuple(plb),
     )
 
 
-def file_of(*remittances: RemittanceInput, control: int = 1) -> bytes:
+def file_of(*remittances: Remittance, control: int = 1) -> bytes:
     envelope = Envelope("ACMEPAYER", "RIVERBEND", control, control, datetime(2024, 3, 15, 8, 0))
     return write_835(list(remittances), envelope).encode()

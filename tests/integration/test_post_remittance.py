@@ -30,8 +30,8 @@ from claimdesk.domain.claims import ClaimStatus
 from claimdesk.domain.ledger import Account, BalanceQuery
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import WorkKind, WorkStatus
-from claimdesk.edi.x835.model import ProviderAdjustmentItem
-from claimdesk.edi.x835.write import ProviderAdjustmentInput, reversal_of
+from claimdesk.edi.x835.model import ProviderAdjustment, ProviderAdjustmentItem
+from claimdesk.edi.x835.write import reversal_of
 from claimdesk.routing.policy import shipped_policy
 from claimdesk.services.database import units_of_work
 from claimdesk.services.post_remittance import (
@@ -275,7 +275,7 @@ def test_primary_payment_bills_the_secondary_with_the_patient_share(
 
 def test_plb_interest_and_recoupment_post_on_the_named_claim(uow_factory: Factory) -> None:
     seed(uow_factory)
-    plb = ProviderAdjustmentInput(
+    plb = ProviderAdjustment(
         GROUP.npi,
         date(2024, 12, 31),
         (

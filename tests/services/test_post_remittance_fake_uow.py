@@ -14,15 +14,16 @@ from claimdesk.domain.ledger import Account, BalanceQuery, Entry, EntryKind, Res
 from claimdesk.domain.money import Money
 from claimdesk.edi.x12.codes import AdjustmentGroup, ClaimFilingIndicator, PaymentMethod
 from claimdesk.edi.x12.codes import ClaimStatus as Clp
-from claimdesk.edi.x12.composites import Adjustment, EntityName, Procedure, Reference
-from claimdesk.edi.x12.writer import Envelope
-from claimdesk.edi.x835.model import Party
-from claimdesk.edi.x835.write import (
-    ClaimPaymentInput,
-    RemittanceInput,
-    ServiceLineInput,
-    write_835,
+from claimdesk.edi.x12.composites import (
+    Adjustment,
+    EntityName,
+    Procedure,
+    QualifiedDate,
+    Reference,
 )
+from claimdesk.edi.x12.writer import Envelope
+from claimdesk.edi.x835.model import ClaimPayment, Party, ServicePayment
+from claimdesk.edi.x835.write import remittance_of, write_835
 from claimdesk.routing.policy import shipped_policy
 from claimdesk.services.charges import charge_entry
 from claimdesk.services.post_remittance import RemitOutcome, post_bytes
@@ -88,37 +89,38 @@ def charges(claim: Claim) -> list[Entry]:
     ]
 
 
-def service(code: str, charge: str, paid: str, contractual: str) -> ServiceLineInput:
-    return ServiceLineInput(
+def service(code: str, charge: str, paid: str, contractual: str) -> ServicePayment:
+    return ServicePayment(
         Procedure("HC", code),
         Money(charge),
         Money(paid),
         units=Decimal(1),
-        service_date=DOS,
+        dates=(QualifiedDate("472", DOS),),
         adjustments=(Adjustment(CO, "45", Money(contractual)),),
     )
 
 
 def paid_in_full_835() -> bytes:
     """190.00 charged: line 1 pays 92.50 (CO-45 57.50), line 2 pays 20.00 (CO-45 20.00)."""
-    payment = ClaimPaymentInput(
+    payment = ClaimPayment(
         patient_control_number="C-200",
         status=Clp.PRIMARY,
         charge=Money("190.00"),
         paid=Money("112.50"),
         filing_indicator=ClaimFilingIndicator.PPO,
         payer_claim_control_number="PCN-200",
-        patient=EntityName("QC", "1", "DOE", "JANE", id_qualifier="MI", id="A12345678"),
+        names=(EntityName("QC", "1", "DOE", "JANE", id_qualifier="MI", id="A12345678"),),
         patient_responsibility=Money("0.00"),
         facility_code="11",
         frequency="1",
-        statement_from=DOS,
-        lines=(
+        dates=(QualifiedDate("232", DOS),),
+        service_lines=(
             service("99213", "150.00", "92.50", "57.50"),
             service("90686", "40.00", "20.00", "20.00"),
         ),
     )
-    remittance = RemittanceInput(
+    remittance = remittance_of(
+        (payment,),
         payer=Party(
             "PR",
             "ACME HEALTH",
@@ -134,7 +136,7 @@ def paid_in_full_835() -> bytes:
         trace_number="CHK-77",
         method=PaymentMethod.CHECK,
         payment_date=PAID_ON,
-        claims=(payment,),
+        production_date=date(2024, 3, 15),
     )
     envelope = Envelope("ACMEPAYER", "RIVERBEND", 1, 1, datetime(2024, 3, 15, 8, 0))
     return write_835([remittance], envelope).encode()

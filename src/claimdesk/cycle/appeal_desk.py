@@ -17,8 +17,8 @@ from decimal import Decimal
 from claimdesk.domain.money import Money, total
 from claimdesk.edi.x12.codes import AdjustmentGroup
 from claimdesk.edi.x12.codes import ClaimStatus as ClpStatus
-from claimdesk.edi.x12.composites import Adjustment
-from claimdesk.edi.x835.write import ClaimPaymentInput, ServiceLineInput
+from claimdesk.edi.x12.composites import Adjustment, QualifiedAmount
+from claimdesk.edi.x835.model import ClaimPayment, ServicePayment
 from claimdesk.payer_sim.simulator import PayerSimulator
 from claimdesk.payer_sim.state import ClaimState, ScheduledRemittance
 
@@ -33,7 +33,7 @@ class PendingAppeal:
     won: bool
 
 
-def _denied(line: ServiceLineInput) -> bool:
+def _denied(line: ServicePayment) -> bool:
     """A line the payer refused: nothing paid and an adjustment that is neither the patient's
     share nor the contractual one."""
     return not line.paid.is_positive() and any(
@@ -66,7 +66,7 @@ class AppealDesk:
             self.lost += not appeal.won
         return due
 
-    def pay(self, claim_id: str, route: ScheduledRemittance, today: date) -> ClaimPaymentInput:
+    def pay(self, claim_id: str, route: ScheduledRemittance, today: date) -> ClaimPayment:
         """Schedule the overturned claim's payment for ``today``'s 835."""
         state = self.simulator.state
         records = [
@@ -78,8 +78,8 @@ class AppealDesk:
             raise LookupError(f"claim {claim_id}: the payer has no finalized adjudication")
         record = max(records, key=lambda r: (r.paid_on or r.received, r.payer_claim_number))
         world = self.simulator.world
-        lines: list[ServiceLineInput] = []
-        for line in record.payment.lines:
+        lines: list[ServicePayment] = []
+        for line in record.payment.service_lines:
             if not _denied(line):
                 lines.append(line)
                 continue
@@ -98,7 +98,13 @@ class AppealDesk:
                 else ()
             )
             lines.append(
-                replace(line, paid=allowed, allowed=allowed, adjustments=adjustments, remarks=())
+                replace(
+                    line,
+                    paid=allowed,
+                    amounts=(QualifiedAmount("B6", allowed),),  # AMT*B6: the allowed amount
+                    adjustments=adjustments,
+                    remarks=(),
+                )
             )
         status = record.payment.status
         payment = replace(
@@ -106,7 +112,7 @@ class AppealDesk:
             status=ClpStatus.PRIMARY if status is ClpStatus.DENIED else status,
             paid=total(ln.paid for ln in lines),
             payer_claim_control_number=f"{record.payer_claim_number}A"[:50],
-            lines=tuple(lines),
+            service_lines=tuple(lines),
         )
         state.scheduled.append(
             replace(route, pay_on=today, payments=(payment,), interest=Money.zero(), reference="")

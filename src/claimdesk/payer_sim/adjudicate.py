@@ -25,9 +25,15 @@ from claimdesk.domain.coverage import Priority, Relationship
 from claimdesk.domain.estimate import Benefits, LineCharge, estimate
 from claimdesk.domain.money import Money, total
 from claimdesk.edi.x12.codes import AdjustmentGroup, ClaimFilingIndicator, ClaimStatus
-from claimdesk.edi.x12.composites import Adjustment, EntityName, Procedure
-from claimdesk.edi.x835.model import Remark
-from claimdesk.edi.x835.write import ClaimPaymentInput, ServiceLineInput
+from claimdesk.edi.x12.composites import (
+    Adjustment,
+    EntityName,
+    Procedure,
+    QualifiedAmount,
+    QualifiedDate,
+    Reference,
+)
+from claimdesk.edi.x835.model import ClaimPayment, Remark, ServicePayment
 from claimdesk.edi.x837.model import Claim837, NamedParty, ServiceLine837
 from claimdesk.payer_sim.policy import AdjustmentCode, PayerPolicy, SecondaryMethod
 from claimdesk.payer_sim.state import Accumulator, SimState
@@ -77,7 +83,7 @@ def draws(seed: int, payer_id: str, claim_id: str, submission: int, lines: int) 
 
 @dataclass(frozen=True, slots=True)
 class Adjudication:
-    payment: ClaimPaymentInput
+    payment: ClaimPayment
     denials: tuple[Denial, ...]
     member: Member | None
     accumulator_key: tuple[str, str, int] | None
@@ -419,14 +425,16 @@ class _Adjudicator:
         allowed: dict[int, Money],
         paid: dict[int, Money],
         shares: dict[int, list[Adjustment]],
-    ) -> ServiceLineInput:
-        base = ServiceLineInput(
+    ) -> ServicePayment:
+        control = ln.source.control_number
+        base = ServicePayment(
             procedure=Procedure("HC", ln.code, ln.modifiers),
             charge=ln.charge,
             paid=Money.zero(),
             units=ln.units,
-            service_date=ln.day,
-            control_number=ln.source.control_number,
+            dates=(QualifiedDate("472", ln.day),),  # DTM*472: the date of service
+            # REF*6R: the line item control number of the 837, for the provider to match.
+            references=(Reference("6R", control),) if control else (),
         )
         denial = denied.get(ln.index) or denied.get(None)
         if denial is not None or ln.index not in paid:
@@ -452,12 +460,10 @@ class _Adjudicator:
             base,
             paid=paid[ln.index],
             adjustments=tuple(adjustments),
-            allowed=allowed[ln.index],
+            amounts=(QualifiedAmount("B6", allowed[ln.index]),),  # AMT*B6: the allowed amount
         )
 
-    def _payment(
-        self, lines: tuple[ServiceLineInput, ...], whole: Denial | None
-    ) -> ClaimPaymentInput:
+    def _payment(self, lines: tuple[ServicePayment, ...], whole: Denial | None) -> ClaimPayment:
         claim = self.claim
         patient_share = total(
             a.amount
@@ -472,7 +478,14 @@ class _Adjudicator:
             status = ClaimStatus.DENIED
         member_id = claim.subscriber.member_id
         dependent = claim.patient is not None
-        return ClaimPaymentInput(
+        patient = _name(patient_party(claim), "QC", "" if dependent else member_id)
+        # NM1*QC the patient, then NM1*IL the insured when the patient is a dependent.
+        names = (
+            (patient, _name(claim.subscriber.subscriber, "IL", member_id))
+            if dependent
+            else (patient,)
+        )
+        return ClaimPayment(
             patient_control_number=claim.claim_id,
             status=status,
             charge=total(line.charge for line in lines),
@@ -480,12 +493,11 @@ class _Adjudicator:
             patient_responsibility=patient_share,
             filing_indicator=filing_indicator(claim),
             payer_claim_control_number="",
-            patient=_name(patient_party(claim), "QC", "" if dependent else member_id),
-            insured=_name(claim.subscriber.subscriber, "IL", member_id) if dependent else None,
+            names=names,
             facility_code=claim.facility_code if claim.facility_qualifier == "B" else "",
             frequency=claim.frequency_code,
-            received=self.received,
-            lines=lines,
+            dates=(QualifiedDate("050", self.received),),  # DTM*050: received
+            service_lines=lines,
         )
 
 

@@ -18,13 +18,15 @@ from decimal import Decimal
 from claimdesk.domain.money import Money, total
 from claimdesk.edi.x12.codes import AdjustmentGroup, ClaimStatus, PaymentMethod
 from claimdesk.edi.x12.composites import Adjustment
-from claimdesk.edi.x835.model import Party, ProviderAdjustmentItem, Remark
-from claimdesk.edi.x835.write import (
-    ClaimPaymentInput,
-    ProviderAdjustmentInput,
-    RemittanceInput,
-    reversal_of,
+from claimdesk.edi.x835.model import (
+    ClaimPayment,
+    Party,
+    ProviderAdjustment,
+    ProviderAdjustmentItem,
+    Remark,
+    Remittance,
 )
+from claimdesk.edi.x835.write import remittance_of, reversal_of
 from claimdesk.edi.x837.model import Claim837
 from claimdesk.payer_sim.policy import PayerPolicy
 from claimdesk.payer_sim.state import ClaimState, ScheduledRemittance, SimState
@@ -63,16 +65,16 @@ def interest(paid: Money, received: date, pay_on: date, policy: PayerPolicy) -> 
     return Money.rounded(paid.amount * policy.annual_interest_rate * late / _DAYS_IN_YEAR)
 
 
-def correction_of(payment: ClaimPaymentInput, policy: PayerPolicy) -> ClaimPaymentInput:
+def correction_of(payment: ClaimPayment, policy: PayerPolicy) -> ClaimPayment:
     """The claim paid again after review, with its best-paid line denied (post-payment audit)."""
     code = policy.adjustments.recoupment
-    best = max(range(len(payment.lines)), key=lambda n: (payment.lines[n].paid, -n))
-    lines = list(payment.lines)
+    best = max(range(len(payment.service_lines)), key=lambda n: (payment.service_lines[n].paid, -n))
+    lines = list(payment.service_lines)
     line = lines[best]
     lines[best] = replace(
         line,
         paid=Money.zero(),
-        allowed=None,
+        amounts=(),
         adjustments=(Adjustment(code.group, code.carc, line.charge),),
         remarks=(Remark("HE", code.rarc),) if code.rarc else (),
     )
@@ -90,12 +92,12 @@ def correction_of(payment: ClaimPaymentInput, policy: PayerPolicy) -> ClaimPayme
         paid=paid,
         patient_responsibility=patient,
         payer_claim_control_number=f"{payment.payer_claim_control_number}R"[:50],
-        lines=tuple(lines),
+        service_lines=tuple(lines),
     )
 
 
 def schedule_recoupment(
-    state: SimState, item: ScheduledRemittance, payment: ClaimPaymentInput, policy: PayerPolicy
+    state: SimState, item: ScheduledRemittance, payment: ClaimPayment, policy: PayerPolicy
 ) -> None:
     state.scheduled.append(
         replace(
@@ -143,7 +145,7 @@ def _chunks(items: list[ScheduledRemittance]) -> list[list[ScheduledRemittance]]
     return [chunk for chunk in chunks if chunk]
 
 
-def _finalize(state: SimState, written: RemittanceInput, today: date) -> None:
+def _finalize(state: SimState, written: Remittance, today: date) -> None:
     """Mark the claims a remittance carried: paid (with its trace), or reversed."""
     for payment in written.claims:
         record = state.claims.get(payment.payer_claim_control_number)
@@ -154,7 +156,7 @@ def _finalize(state: SimState, written: RemittanceInput, today: date) -> None:
         else:
             record.state = ClaimState.FINALIZED
             record.paid_on = today
-            record.trace_number = written.trace_number
+            record.trace_number = written.trace.number if written.trace else ""
 
 
 def _first_claim(item: ScheduledRemittance) -> str:
@@ -168,7 +170,7 @@ def remittance(
     payee: Party,
     items: Iterable[ScheduledRemittance],
     today: date,
-) -> RemittanceInput:
+) -> Remittance:
     policy = world.policy.for_payer(payer_id)
     payer = world.payers.get(payer_id)
     items = list(items)
@@ -178,7 +180,8 @@ def remittance(
         if item.interest
     )
     address = policy.address
-    return RemittanceInput(
+    return remittance_of(
+        tuple(p for item in items for p in item.payments),
         payer=Party(
             entity="PR",
             name=payer.name if payer is not None else payer_id,
@@ -196,9 +199,8 @@ def remittance(
         method=PaymentMethod.CHECK,
         payment_date=today,
         production_date=today,
-        claims=tuple(p for item in items for p in item.payments),
         provider_adjustments=(
-            (ProviderAdjustmentInput(payee.id, date(today.year, 12, 31), interest_items),)
+            (ProviderAdjustment(payee.id, date(today.year, 12, 31), interest_items),)
             if interest_items
             else ()
         ),
@@ -207,7 +209,7 @@ def remittance(
 
 def due_remittances(
     world: PayerWorld, state: SimState, today: date
-) -> dict[tuple[str, str], list[RemittanceInput]]:
+) -> dict[tuple[str, str], list[Remittance]]:
     """Take every payment due by ``today`` off the schedule, as remittances per payer and
     receiver (one per payee)."""
     due = [s for s in state.scheduled if s.pay_on <= today]
@@ -215,7 +217,7 @@ def due_remittances(
     groups: dict[tuple[str, str, Party], list[ScheduledRemittance]] = {}
     for item in due:
         groups.setdefault((item.payer_id, item.submitter_id, item.payee), []).append(item)
-    result: dict[tuple[str, str], list[RemittanceInput]] = {}
+    result: dict[tuple[str, str], list[Remittance]] = {}
     for (payer_id, submitter_id, payee), items in sorted(
         groups.items(), key=lambda g: (g[0][0], g[0][1], g[0][2].id)
     ):

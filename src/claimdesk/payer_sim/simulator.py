@@ -19,12 +19,8 @@ from claimdesk.edi.x270.read import read_270
 from claimdesk.edi.x271.write import EligibilityAnswer, write_271
 from claimdesk.edi.x276.read import read_276, status_question
 from claimdesk.edi.x277.write import ACCEPTED_FOR_PROCESSING, ClaimDecision, write_277ca
-from claimdesk.edi.x835.write import (
-    ClaimPaymentInput,
-    RemittanceInput,
-    reversal_of,
-    write_835,
-)
+from claimdesk.edi.x835.model import ClaimPayment, Remittance
+from claimdesk.edi.x835.write import reversal_of, write_835
 from claimdesk.edi.x837.model import Claim837
 from claimdesk.edi.x837.read import read_837
 from claimdesk.edi.x999.write import acknowledge, write_999
@@ -72,7 +68,7 @@ class RemittanceFile:
     payer_id: str
     receiver_id: str
     text: str
-    remittances: tuple[RemittanceInput, ...]
+    remittances: tuple[Remittance, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +176,7 @@ class PayerSimulator:
         key = duplicate_key(claim)
         pay_on = received + timedelta(days=policy.remit_lag_days)
         submitter = claim.header.submitter.name.id if claim.header.submitter else ""
-        reversed_first: tuple[ClaimPaymentInput, ...] = ()
+        reversed_first: tuple[ClaimPayment, ...] = ()
         if frequency is not FrequencyCode.ORIGINAL:
             reversal = self._take_back(claim.original_payer_claim_number)
             reversed_first = (reversal,) if reversal is not None else ()
@@ -244,7 +240,7 @@ class PayerSimulator:
             )
         return replace(result, payment=payment)
 
-    def _take_back(self, number: str) -> ClaimPaymentInput | None:
+    def _take_back(self, number: str) -> ClaimPayment | None:
         """Undo the claim a replacement or void refers to (REF*F8): cancel its payment while it
         is still scheduled, else return its reversal (CLP02 22) to be paid with the answer. A
         number the payer does not know changes nothing (a replacement is then a new claim)."""

@@ -11,8 +11,7 @@ from datetime import date
 from enum import StrEnum
 
 from claimdesk.domain.money import Money
-from claimdesk.edi.x835.model import Party
-from claimdesk.edi.x835.write import ClaimPaymentInput
+from claimdesk.edi.x835.model import ClaimPayment, Party
 
 
 @dataclass(slots=True)
@@ -39,7 +38,7 @@ class ClaimRecord:
     member_id: str
     received: date
     pay_on: date
-    payment: ClaimPaymentInput
+    payment: ClaimPayment
     accumulator_key: tuple[str, str, int] | None
     deductible_applied: Money
     patient_applied: Money
@@ -56,7 +55,7 @@ class ScheduledRemittance:
     submitter_id: str  # ISA06 of the 837: who receives the 835
     payee: Party
     pay_on: date
-    payments: tuple[ClaimPaymentInput, ...]
+    payments: tuple[ClaimPayment, ...]
     interest: Money = field(default_factory=Money.zero)  # PLB L6, owed to the provider
     reference: str = ""  # PLB03-2: the payer claim number the interest is for
 

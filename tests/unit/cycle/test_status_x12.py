@@ -50,7 +50,7 @@ def test_the_277_follows_the_claim_from_unknown_to_paid() -> None:
     assert paid.finalized
     status = paid.statuses[0]
     assert status.paid == Money("32.00")
-    trace = remittance.remittances[0].trace_number
+    trace = remittance.remittances[0].trace.number
     # STC09 holds at most 16 characters: a longer 835 trace is left out, never cut.
     assert status.check_number == (trace if len(trace) <= 16 else "")
     assert status.check_date == RECEIVED + timedelta(days=14)

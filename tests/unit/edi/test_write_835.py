@@ -18,25 +18,32 @@ from claimdesk.edi.x12.codes import (
     ClaimStatus,
     PaymentMethod,
 )
-from claimdesk.edi.x12.composites import Adjustment, EntityName, Procedure, Reference
+from claimdesk.edi.x12.composites import (
+    Adjustment,
+    EntityName,
+    Procedure,
+    QualifiedAmount,
+    QualifiedDate,
+    Reference,
+)
 from claimdesk.edi.x12.errors import has_errors
 from claimdesk.edi.x12.writer import Envelope, X12WriteError
 from claimdesk.edi.x835.model import (
+    BankAccount,
     ClaimPayment,
     InpatientAdjudication,
     OutpatientAdjudication,
     Party,
+    ProviderAdjustment,
     ProviderAdjustmentItem,
     Remark,
+    Remittance,
+    ServicePayment,
 )
 from claimdesk.edi.x835.read import read_835
 from claimdesk.edi.x835.write import (
-    BankAccount,
-    ClaimPaymentInput,
-    ProviderAdjustmentInput,
-    RemittanceInput,
-    ServiceLineInput,
     check_balance,
+    remittance_of,
     reversal_of,
     write_835,
 )
@@ -74,68 +81,70 @@ PAYEE = Party(
 PATIENT = EntityName("QC", "1", "GARCIA", "ANA", "M", id_qualifier="MI", id="XYZ123456789")
 
 
-def office_visit(pcn: str = "C-1001") -> ClaimPaymentInput:
+def office_visit(pcn: str = "C-1001") -> ClaimPayment:
     """150 charged: line 1 pays 80 (CO-45 20, PR-2 20), line 2 pays 30 (CO-45 20)."""
-    return ClaimPaymentInput(
+    return ClaimPayment(
         patient_control_number=pcn,
         status=ClaimStatus.PRIMARY,
         charge=M("150"),
         paid=M("110"),
         filing_indicator=ClaimFilingIndicator.PPO,
         payer_claim_control_number=f"PAY-{pcn}",
-        patient=PATIENT,
         patient_responsibility=M("20"),
         facility_code="11",
         frequency="1",
-        insured=EntityName("IL", "1", "GARCIA", "LUIS", id_qualifier="MI", id="XYZ123456700"),
-        rendering_provider=EntityName(
-            "82", "1", "SMITH", "ANNA", id_qualifier="XX", id="1987654320"
+        names=(
+            PATIENT,
+            EntityName("IL", "1", "GARCIA", "LUIS", id_qualifier="MI", id="XYZ123456700"),
+            EntityName("82", "1", "SMITH", "ANNA", id_qualifier="XX", id="1987654320"),
         ),
         outpatient=OutpatientAdjudication(None, None, ("MA01", "N130")),
         references=(Reference("1L", "GRP7788"),),
-        statement_from=date(2024, 4, 22),
-        statement_to=date(2024, 4, 22),
-        received=date(2024, 5, 2),
-        lines=(
-            ServiceLineInput(
+        dates=(
+            QualifiedDate("232", date(2024, 4, 22)),
+            QualifiedDate("233", date(2024, 4, 22)),
+            QualifiedDate("050", date(2024, 5, 2)),
+        ),
+        service_lines=(
+            ServicePayment(
                 Procedure("HC", "99213", ("25",)),
                 M("100"),
                 M("60"),
                 units=Decimal(1),
-                service_date=date(2024, 4, 22),
+                dates=(QualifiedDate("472", date(2024, 4, 22)),),
                 adjustments=(Adjustment(CO, "45", M("20")), Adjustment(PR, "2", M("20"))),
-                control_number="C-1001-1",
-                allowed=M("80"),
+                references=(Reference("6R", "C-1001-1"),),
+                amounts=(QualifiedAmount("B6", M("80")),),
                 remarks=(Remark("HE", "N130"),),
             ),
-            ServiceLineInput(
+            ServicePayment(
                 Procedure("HC", "36415"),
                 M("50"),
                 M("50"),
                 units=Decimal(1),
-                service_date=date(2024, 4, 22),
-                control_number="C-1001-2",
-                allowed=M("50"),
+                dates=(QualifiedDate("472", date(2024, 4, 22)),),
+                references=(Reference("6R", "C-1001-2"),),
+                amounts=(QualifiedAmount("B6", M("50")),),
             ),
         ),
     )
 
 
-def remittance(*claims: ClaimPaymentInput, **changes: object) -> RemittanceInput:
-    base = RemittanceInput(
-        payer=PAYER,
-        payee=PAYEE,
-        payer_tax_id="12-3456789",
-        technical_contact_phone="(800) 555-1212",
-        trace_number="EFT20240603001",
-        method=PaymentMethod.ACH,
-        payment_date=date(2024, 6, 4),
-        claims=claims,
-        payer_account=BankAccount("011000015", "11112222"),
-        payee_account=BankAccount("021000021", "33334444"),
-        technical_contact_name="EDI HELP DESK",
-    )
-    return replace(base, **changes)  # type: ignore[arg-type]
+def remittance(*claims: ClaimPayment, **changes: object) -> Remittance:
+    arguments: dict[str, object] = {
+        "payer": PAYER,
+        "payee": PAYEE,
+        "payer_tax_id": "12-3456789",
+        "technical_contact_phone": "(800) 555-1212",
+        "trace_number": "EFT20240603001",
+        "method": PaymentMethod.ACH,
+        "payment_date": date(2024, 6, 4),
+        "production_date": date(2024, 6, 3),
+        "payer_account": BankAccount("011000015", "11112222"),
+        "payee_account": BankAccount("021000021", "33334444"),
+        "technical_contact_name": "EDI HELP DESK",
+    }
+    return remittance_of(claims, **(arguments | changes))  # type: ignore[arg-type]
 
 
 def _grouped(adjustments: tuple[Adjustment, ...]) -> tuple[Adjustment, ...]:
@@ -144,71 +153,31 @@ def _grouped(adjustments: tuple[Adjustment, ...]) -> tuple[Adjustment, ...]:
     return tuple(sorted(adjustments, key=lambda a: order.index(a.group)))
 
 
-def _as_written(claim: ClaimPaymentInput) -> ClaimPaymentInput:
+def _as_written(r: Remittance) -> Remittance:
+    """``r`` with its CAS adjustments in the order the writer groups them."""
     return replace(
-        claim,
-        adjustments=_grouped(claim.adjustments),
-        lines=tuple(replace(line, adjustments=_grouped(line.adjustments)) for line in claim.lines),
-    )
-
-
-def _as_input(read: ClaimPayment) -> ClaimPaymentInput:
-    """Rebuild the writer's input from what the reader found."""
-    assert read.status is not None
-    assert read.filing_indicator is not None
-    assert read.patient is not None
-    return ClaimPaymentInput(
-        patient_control_number=read.patient_control_number,
-        status=read.status,
-        charge=read.charge,
-        paid=read.paid,
-        filing_indicator=read.filing_indicator,
-        payer_claim_control_number=read.payer_claim_control_number,
-        patient=read.patient,
-        patient_responsibility=read.patient_responsibility,
-        facility_code=read.facility_code,
-        frequency=read.frequency,
-        drg_code=read.drg_code,
-        adjustments=read.adjustments,
-        insured=read.insured,
-        rendering_provider=read.rendering_provider,
-        crossover_carrier=read.crossover_carrier,
-        inpatient=read.inpatient,
-        outpatient=read.outpatient,
-        references=read.references,
-        statement_from=read.statement_from,
-        statement_to=read.statement_to,
-        received=read.received_date,
-        lines=tuple(
-            ServiceLineInput(
-                procedure=line.procedure,
-                charge=line.charge,
-                paid=line.paid,
-                units=line.units,
-                revenue_code=line.revenue_code,
-                service_date=line.service_date,
-                adjustments=line.adjustments,
-                control_number=line.control_number or "",
-                allowed=line.allowed,
-                remarks=line.remarks,
+        r,
+        claims=tuple(
+            replace(
+                claim,
+                adjustments=_grouped(claim.adjustments),
+                service_lines=tuple(
+                    replace(line, adjustments=_grouped(line.adjustments))
+                    for line in claim.service_lines
+                ),
             )
-            for line in read.service_lines
+            for claim in r.claims
         ),
     )
 
 
-def _round_trip(r: RemittanceInput) -> str:
+def _round_trip(r: Remittance) -> str:
     x12 = write_835([r], ENVELOPE)
     assert pyx12_errors(x12) == []
     result = read_835(x12)
     assert not has_errors(result.findings), [str(f) for f in result.findings]
     (read,) = result.remittances
-    assert [_as_input(c) for c in read.claims] == [_as_written(c) for c in r.claims]
-    assert read.payment is not None
-    assert read.payment.amount == r.payment
-    assert read.trace is not None
-    assert read.trace.number == r.trace_number
-    assert read.payer == PAYER
+    assert read == _as_written(r)
     assert read.payee == PAYEE
     return x12
 
@@ -234,18 +203,21 @@ def test_reversal_and_correction_with_provider_adjustments() -> None:
         paid=M("130"),
         patient_responsibility=M("0"),
         adjustments=(Adjustment(CO, "45", M("20")),),
-        lines=tuple(replace(line, adjustments=()) for line in original.lines),
+        service_lines=tuple(replace(line, adjustments=()) for line in original.service_lines),
     )
     corrected = replace(
         corrected,
-        lines=(replace(corrected.lines[0], paid=M("100")), corrected.lines[1]),
+        service_lines=(
+            replace(corrected.service_lines[0], paid=M("100")),
+            corrected.service_lines[1],
+        ),
         paid=M("130"),
     )
     reversal = reversal_of(original)
     assert reversal.status is ClaimStatus.REVERSAL
     assert (reversal.charge, reversal.paid) == (M("-150"), M("-110"))
-    assert reversal.lines[0].adjustments[0].amount == M("-20")
-    plb = ProviderAdjustmentInput(
+    assert reversal.service_lines[0].adjustments[0].amount == M("-20")
+    plb = ProviderAdjustment(
         "1234567893",
         date(2024, 12, 31),
         (
@@ -255,7 +227,8 @@ def test_reversal_and_correction_with_provider_adjustments() -> None:
     )
     r = remittance(reversal, corrected, office_visit("C-2003"), provider_adjustments=(plb,))
     # 130 - 110 + 110 - (15 - 2.50) = 117.50
-    assert r.payment == M("117.5")
+    assert r.payment is not None
+    assert r.payment.amount == M("117.5")
     x12 = _round_trip(r)
     assert "CLP*C-2002*22*-150*-110*-20*12" in x12
     assert "PLB*1234567893*20241231*WO:PAY-OLD-9*15*L6*-2.5~" in x12
@@ -275,7 +248,7 @@ def test_check_payment_and_zero_payment_notice() -> None:
         paid=M("0"),
         patient_responsibility=None,
         adjustments=(Adjustment(CO, "29", M("150")),),
-        lines=(),
+        service_lines=(),
     )
     notice = remittance(denied, payer_account=None, payee_account=None)
     segs = segments(_round_trip(notice))
@@ -298,7 +271,7 @@ def test_inpatient_claim_with_many_adjustments_splits_cas_and_keeps_mia() -> Non
         adjustments=adjustments,
         outpatient=None,
         inpatient=InpatientAdjudication(Decimal(3), M("9430"), ("MA07", "N1", "N2")),
-        lines=(),
+        service_lines=(),
     )
     x12 = _round_trip(remittance(claim))
     cas = [s for s in segments(x12) if s[0] == "CAS"]
@@ -310,7 +283,12 @@ def test_inpatient_claim_with_many_adjustments_splits_cas_and_keeps_mia() -> Non
     ("change", "field"),
     [
         (lambda c: replace(c, paid=M("111")), "CLP04 paid"),
-        (lambda c: replace(c, lines=(replace(c.lines[0], paid=M("61")), c.lines[1])), "SVC03 paid"),
+        (
+            lambda c: replace(
+                c, service_lines=(replace(c.service_lines[0], paid=M("61")), c.service_lines[1])
+            ),
+            "SVC03 paid",
+        ),
         (lambda c: replace(c, filing_indicator=ClaimFilingIndicator.COMMERCIAL), "CLP06"),
         (lambda c: replace(c, patient_control_number="A*B"), "CLP01"),
     ],
@@ -323,7 +301,7 @@ def test_unbalanced_or_unwritable_claims_are_refused(change, field) -> None:  # 
 
 
 def test_negative_payment_and_missing_bank_details_are_refused() -> None:
-    plb = ProviderAdjustmentInput(
+    plb = ProviderAdjustment(
         "1234567893", date(2024, 12, 31), (ProviderAdjustmentItem("WO", "X1", M("500")),)
     )
     with pytest.raises(X12WriteError, match="BPR02"):
@@ -338,7 +316,10 @@ def test_negative_payment_and_missing_bank_details_are_refused() -> None:
 
 def test_check_balance_names_the_line() -> None:
     claim = office_visit()
-    bad = replace(claim, lines=(claim.lines[0], replace(claim.lines[1], paid=M("49.99"))))
+    bad = replace(
+        claim,
+        service_lines=(claim.service_lines[0], replace(claim.service_lines[1], paid=M("49.99"))),
+    )
     with pytest.raises(X12WriteError) as caught:
         check_balance(bad)
     assert caught.value.record == "claim C-1001 line 2"
@@ -350,9 +331,9 @@ _GROUPS = (CO, PR, OA)
 
 
 @st.composite
-def balanced_claims(draw: st.DrawFn, index: int = 0) -> ClaimPaymentInput:
+def balanced_claims(draw: st.DrawFn, index: int = 0) -> ClaimPayment:
     """A random claim that balances: paid is what charge minus the adjustments leaves."""
-    lines: list[ServiceLineInput] = []
+    lines: list[ServicePayment] = []
     for n in range(draw(st.integers(0, 4))):
         charge = M.from_cents(draw(st.integers(1, 500_000)))
         adjustments = tuple(
@@ -365,7 +346,7 @@ def balanced_claims(draw: st.DrawFn, index: int = 0) -> ClaimPaymentInput:
         )
         paid = charge - sum((a.amount for a in adjustments), M.zero())
         lines.append(
-            ServiceLineInput(
+            ServicePayment(
                 Procedure(
                     "HC",
                     draw(st.sampled_from(("99213", "36415", "J1100"))),
@@ -374,9 +355,9 @@ def balanced_claims(draw: st.DrawFn, index: int = 0) -> ClaimPaymentInput:
                 charge,
                 paid,
                 units=Decimal(draw(st.integers(1, 12))),
-                service_date=date(2024, 4, 1 + n),
+                dates=(QualifiedDate("472", date(2024, 4, 1 + n)),),
                 adjustments=adjustments,
-                control_number=f"L{n}",
+                references=(Reference("6R", f"L{n}"),),
             )
         )
     claim_adjustments = tuple(
@@ -396,7 +377,7 @@ def balanced_claims(draw: st.DrawFn, index: int = 0) -> ClaimPaymentInput:
         (a.amount for line in lines for a in line.adjustments), M.zero()
     )
     status = draw(st.sampled_from((ClaimStatus.PRIMARY, ClaimStatus.SECONDARY, ClaimStatus.DENIED)))
-    claim = ClaimPaymentInput(
+    claim = ClaimPayment(
         patient_control_number=f"H-{draw(st.integers(1, 99999))}",
         status=status,
         charge=charge,
@@ -411,9 +392,10 @@ def balanced_claims(draw: st.DrawFn, index: int = 0) -> ClaimPaymentInput:
             )
         ),
         payer_claim_control_number=f"PCCN{draw(st.integers(1, 10**8))}",
-        patient=PATIENT,
+        patient_responsibility=None,
+        names=(PATIENT,),
         adjustments=claim_adjustments,
-        lines=tuple(lines),
+        service_lines=tuple(lines),
     )
     return reversal_of(claim) if draw(st.booleans()) else claim
 
@@ -421,15 +403,14 @@ def balanced_claims(draw: st.DrawFn, index: int = 0) -> ClaimPaymentInput:
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(balanced_claims(), min_size=1, max_size=4))
 def test_random_balanced_remittances_pass_pyx12_and_read_back(
-    claims: list[ClaimPaymentInput],
+    claims: list[ClaimPayment],
 ) -> None:
     r = remittance(*claims)
-    if r.payment.is_negative():
+    assert r.payment is not None
+    if r.payment.amount.is_negative():
         with pytest.raises(X12WriteError, match="BPR02"):
             write_835([r], ENVELOPE)
         return
-    if not r.payment:
-        r = replace(r, payer_account=None, payee_account=None)
     _round_trip(r)
 
 

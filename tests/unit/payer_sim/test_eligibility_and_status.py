@@ -101,7 +101,7 @@ def test_claim_status_is_not_found_then_pending_then_finalized_with_the_payment(
     assert done.trace_number == "S-1"
     assert done.paid == Money("32.00")
     assert done.paid_on == RECEIVED + timedelta(days=14)
-    assert done.payment_trace == remittance_file.remittances[0].trace_number
+    assert done.payment_trace == remittance_file.remittances[0].trace.number
 
 
 def test_each_procedure_needing_authorization_has_its_own_eb_with_eb13() -> None:

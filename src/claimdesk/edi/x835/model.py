@@ -1,14 +1,18 @@
 """The 835 as typed records: what :mod:`claimdesk.edi.x835.read` gives back and
-:mod:`claimdesk.edi.x835.write` takes.
+:mod:`claimdesk.edi.x835.write` takes, so ``read_835(write_835(rs))`` gives ``rs`` back.
 
 Loops follow the implementation guide (005010X221A1): header (BPR, TRN, REF, DTM), 1000A payer
 (N1*PR), 1000B payee (N1*PE), 2100 claim payment (CLP), 2110 service payment (SVC) and the
 summary PLB.
+
+Where a record was read from is metadata, not content: the segment ``position`` of a claim, line
+or PLB and the ST02, implementation, interchange and findings of a remittance default to nothing
+and take no part in equality, so a record built to be written equals the one read back.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import TypeAlias
@@ -47,6 +51,16 @@ class Remark:
 
 
 @dataclass(frozen=True, slots=True)
+class Contact:
+    """PER: who to call at the payer; 1000A needs one with PER01 BL (technical contact)."""
+
+    function: str  # PER01: BL technical, CX business, IC web site
+    name: str = ""  # PER02
+    qualifier: str = ""  # PER03: TE telephone, EM e-mail, UR web address
+    number: str = ""  # PER04
+
+
+@dataclass(frozen=True, slots=True)
 class Party:
     """N1 loop 1000A (payer, N101 = PR) or 1000B (payee, N101 = PE)."""
 
@@ -59,6 +73,7 @@ class Party:
     state: str = ""
     postal_code: str = ""
     references: tuple[Reference, ...] = ()
+    contacts: tuple[Contact, ...] = ()
 
     def reference(self, qualifier: str) -> str | None:
         return next((r.value for r in self.references if r.qualifier == qualifier), None)
@@ -75,6 +90,16 @@ class Party:
 
 
 @dataclass(frozen=True, slots=True)
+class BankAccount:
+    """One side of an EFT in the BPR: the depository (DFI) and the account at it."""
+
+    routing_number: str  # BPR07 / BPR13: ABA routing number
+    account_number: str  # BPR09 / BPR15
+    routing_qualifier: str = "01"  # BPR06 / BPR12: 01 ABA transit routing number
+    account_qualifier: str = "DA"  # BPR08 / BPR14: DA demand deposit
+
+
+@dataclass(frozen=True, slots=True)
 class Payment:
     """BPR: the money movement."""
 
@@ -84,6 +109,9 @@ class Payment:
     method: PaymentMethod | None  # BPR04
     format: str  # BPR05: CCP, CTX
     effective_date: date | None  # BPR16: check issue or EFT effective date
+    payer_account: BankAccount | None = None  # BPR06..BPR09, for an EFT
+    originator: str = ""  # BPR10: the payer's company id, as TRN03
+    payee_account: BankAccount | None = None  # BPR12..BPR15, for an EFT
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,20 +140,20 @@ def _dated(dates: tuple[QualifiedDate, ...], qualifier: str) -> date | None:
 class ServicePayment:
     """Loop 2110: one service line."""
 
-    position: int  # of the SVC in the interchange
     procedure: Procedure  # SVC01
     charge: Money  # SVC02
     paid: Money  # SVC03
-    revenue_code: str  # SVC04
-    units: Decimal | None  # SVC05; absent means 1
-    original_procedure: Procedure | None  # SVC06, when the payer changed the procedure
-    original_units: Decimal | None  # SVC07
+    revenue_code: str = ""  # SVC04
+    units: Decimal | None = None  # SVC05; absent means 1
+    original_procedure: Procedure | None = None  # SVC06, when the payer changed the procedure
+    original_units: Decimal | None = None  # SVC07
     dates: tuple[QualifiedDate, ...] = ()
     adjustments: tuple[Adjustment, ...] = ()
     references: tuple[Reference, ...] = ()
     amounts: tuple[QualifiedAmount, ...] = ()
     quantities: tuple[QualifiedQuantity, ...] = ()
     remarks: tuple[Remark, ...] = ()
+    position: int = field(default=0, compare=False)  # of the SVC in the interchange read
 
     @property
     def service_date(self) -> date | None:
@@ -150,7 +178,6 @@ class ServicePayment:
 class ClaimPayment:
     """Loop 2100: one claim's adjudication."""
 
-    position: int  # of the CLP in the interchange
     patient_control_number: str  # CLP01
     status: ClaimStatus | None  # CLP02; None when the code is not valid
     charge: Money  # CLP03
@@ -158,8 +185,8 @@ class ClaimPayment:
     patient_responsibility: Money | None  # CLP05
     filing_indicator: ClaimFilingIndicator | None  # CLP06
     payer_claim_control_number: str  # CLP07
-    facility_code: str  # CLP08: place of service or bill type facility code
-    frequency: str  # CLP09: claim frequency type code
+    facility_code: str = ""  # CLP08: place of service or bill type facility code
+    frequency: str = ""  # CLP09: claim frequency type code
     drg_code: str = ""  # CLP11
     adjustments: tuple[Adjustment, ...] = ()
     names: tuple[EntityName, ...] = ()
@@ -170,6 +197,7 @@ class ClaimPayment:
     amounts: tuple[QualifiedAmount, ...] = ()
     quantities: tuple[QualifiedQuantity, ...] = ()
     service_lines: tuple[ServicePayment, ...] = ()
+    position: int = field(default=0, compare=False)  # of the CLP in the interchange read
 
     def name(self, entity: str) -> EntityName | None:
         return next((n for n in self.names if n.entity == entity), None)
@@ -243,28 +271,29 @@ _PLB_REASONS = {member.value: member for member in ProviderAdjustmentReason}
 class ProviderAdjustment:
     """PLB: provider-level adjustments; a positive amount reduces the payment."""
 
-    position: int
     provider_id: str  # PLB01
     fiscal_period_date: date | None  # PLB02
-    items: tuple[ProviderAdjustmentItem, ...]
+    items: tuple[ProviderAdjustmentItem, ...]  # PLB03..PLB14: at most six in one segment
+    position: int = field(default=0, compare=False)  # of the PLB in the interchange read
 
 
 @dataclass(frozen=True, slots=True)
 class Remittance:
     """One 835 transaction set (ST..SE)."""
 
-    control_number: str  # ST02
-    implementation: str
-    interchange_index: int
     payment: Payment | None
     trace: Trace | None
     payer: Party | None
     payee: Party | None
     production_date: date | None  # DTM*405
-    references: tuple[Reference, ...]
+    references: tuple[Reference, ...]  # header REF (EV receiver id, F2 version)
     claims: tuple[ClaimPayment, ...]
-    provider_adjustments: tuple[ProviderAdjustment, ...]
-    findings: tuple[X12Finding, ...]
+    provider_adjustments: tuple[ProviderAdjustment, ...] = ()
+    # What reading found out; the writer numbers ST02 itself from its envelope.
+    control_number: str = field(default="", compare=False)  # ST02
+    implementation: str = field(default=IMPLEMENTATION, compare=False)
+    interchange_index: int = field(default=0, compare=False)
+    findings: tuple[X12Finding, ...] = field(default=(), compare=False)
 
     @property
     def provider_adjustment_total(self) -> Money:

@@ -54,7 +54,9 @@ from claimdesk.edi.x12.tokenizer import Segment, bulk_allocation
 from claimdesk.edi.x835 import loops
 from claimdesk.edi.x835.model import (
     IMPLEMENTATION,
+    BankAccount,
     ClaimPayment,
+    Contact,
     InpatientAdjudication,
     OutpatientAdjudication,
     Party,
@@ -197,7 +199,6 @@ class _Line:
 
     def freeze(self) -> ServicePayment:
         return ServicePayment(
-            self.segment.position,
             self.procedure,
             self.charge or _ZERO_MONEY,
             self.paid or _ZERO_MONEY,
@@ -211,6 +212,7 @@ class _Line:
             tuple(self.amounts),
             tuple(self.quantities),
             tuple(self.remarks),
+            self.segment.position,
         )
 
 
@@ -255,6 +257,7 @@ class _Party:
     state: str = ""
     postal_code: str = ""
     references: list[Reference] = field(default_factory=list)
+    contacts: list[Contact] = field(default_factory=list)
 
 
 # Segments that repeat verbatim across claims (a date of service, REF*6R*1, CAS*CO*45*20) are
@@ -508,6 +511,9 @@ class _Reader:
             method=el.code(segment, 4, PaymentMethod, required=True),
             format=segment.get(5),
             effective_date=el.date(segment, 16, required=True),
+            payer_account=_account(segment, 6),
+            originator=segment.get(10),
+            payee_account=_account(segment, 12),
         )
 
     def _read_clp(self, segment: Segment) -> _Claim:
@@ -533,7 +539,6 @@ class _Reader:
                 claim.readable = False
             lines.append(line.freeze())
         record = ClaimPayment(
-            segment.position,
             el.text(segment, 1, required=True),
             el.code(segment, 2, ClaimStatus, required=True),
             claim.charge or _ZERO_MONEY,
@@ -553,6 +558,7 @@ class _Reader:
             tuple(claim.amounts),
             tuple(claim.quantities),
             tuple(lines),
+            segment.position,
         )
         if claim.readable:
             self._balance_claim(record, segment, line_adjusted)
@@ -768,7 +774,11 @@ class _Reader:
             )
         elif sid == "REF":
             party.references.append(Reference(segment.get(1), segment.get(2)))
-        elif sid not in ("PER", "RDM", "N2"):
+        elif sid == "PER":
+            party.contacts.append(
+                Contact(segment.get(1), segment.get(2), segment.get(3), segment.get(4))
+            )
+        elif sid not in ("RDM", "N2"):
             return False
         return True
 
@@ -873,7 +883,17 @@ def _freeze_party(party: _Party | None) -> Party | None:
         state=party.state,
         postal_code=party.postal_code,
         references=tuple(party.references),
+        contacts=tuple(party.contacts),
     )
+
+
+def _account(segment: Segment, start: int) -> BankAccount | None:
+    """BPR06..BPR09 (the payer's) or BPR12..BPR15 (the payee's): qualifier, routing number,
+    account qualifier, account number; None when the payment names no such account."""
+    qualifier, routing, kind, number = (segment.get(start + i) for i in range(4))
+    if not (qualifier or routing or kind or number):
+        return None
+    return BankAccount(routing, number, qualifier, kind)
 
 
 # The header segments (no loop) and who reads each; each returns True as it takes the segment.

@@ -1,28 +1,37 @@
-"""Write the 835 health care claim payment/advice (005010X221A1), balanced by construction.
+"""Write the 835 health care claim payment/advice (005010X221A1) from the records its reader
+gives back (:mod:`claimdesk.edi.x835.model`), balanced or refused.
 
-The payer simulator describes each payment with the value types of the 835 reader (adjustments,
-procedures, names, remarks) wrapped in small input records. Nothing unbalanced is written: every
-service line must satisfy SVC02 - line CAS = SVC03, every claim CLP03 - claim CAS - line CAS =
-CLP04, and BPR02 is computed as the sum of CLP04 less the PLB amounts (a negative total cannot be
-paid and is refused). A reversal (CLP02 = 22) is the original claim with every amount negated;
-:func:`reversal_of` builds it.
+Nothing unbalanced is written: every service line must satisfy SVC02 - line CAS = SVC03, every
+claim CLP03 - claim CAS - line CAS = CLP04, and BPR02 must be the sum of CLP04 less the PLB
+amounts (a negative total cannot be paid and is refused). :func:`remittance_of` makes the BPR,
+TRN and technical contact of a payment from its claims. A reversal (CLP02 = 22) is the original
+claim with every amount negated; :func:`reversal_of` builds it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
 from claimdesk.domain.money import Money, total
 from claimdesk.edi.x12.codes import (
     AdjustmentGroup,
-    ClaimFilingIndicator,
     ClaimStatus,
+    CreditDebit,
+    HandlingCode,
     PaymentMethod,
 )
-from claimdesk.edi.x12.composites import Adjustment, EntityName, Procedure, Reference
+from claimdesk.edi.x12.composites import (
+    Adjustment,
+    EntityName,
+    Procedure,
+    QualifiedAmount,
+    QualifiedDate,
+    Reference,
+    Trace,
+)
 from claimdesk.edi.x12.delimiters import DEFAULT_DELIMITERS, Delimiters
 from claimdesk.edi.x12.writer import (
     Envelope,
@@ -38,15 +47,21 @@ from claimdesk.edi.x12.writer import (
 )
 from claimdesk.edi.x835.model import (
     IMPLEMENTATION,
+    BankAccount,
+    ClaimPayment,
+    Contact,
     InpatientAdjudication,
     OutpatientAdjudication,
     Party,
-    ProviderAdjustmentItem,
-    Remark,
+    Payment,
+    ProviderAdjustment,
+    Remittance,
+    ServicePayment,
 )
 
 _CAS_PER_SEGMENT = 6  # CAS02..CAS19 hold six reason/amount/quantity triplets
 _PLB_PER_SEGMENT = 6  # PLB03..PLB14 hold six adjustment pairs
+_MODIFIERS = 4  # SVC01-3..SVC01-6
 # CLP06 codes the 835 guide allows; commercial (CI) and Blue Cross (BL) are 837-only codes.
 _CLP06 = frozenset(
     {"12", "13", "14", "15", "16", "17", "AM", "CH", "DS", "HM", "LM", "MA", "MB", "MC", "OF"}
@@ -54,100 +69,87 @@ _CLP06 = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class ServiceLineInput:
-    """Loop 2110: one service line as adjudicated."""
+def remittance_of(
+    claims: tuple[ClaimPayment, ...],
+    *,
+    payer: Party,
+    payee: Party,
+    payer_tax_id: str,
+    technical_contact_phone: str,
+    trace_number: str,
+    method: PaymentMethod,
+    payment_date: date,
+    provider_adjustments: tuple[ProviderAdjustment, ...] = (),
+    payer_account: BankAccount | None = None,
+    payee_account: BankAccount | None = None,
+    production_date: date | None = None,
+    technical_contact_name: str = "",
+) -> Remittance:
+    """One payment (or notice) from one payer to one payee, carrying ``claims``.
 
-    procedure: Procedure  # SVC01
-    charge: Money  # SVC02
-    paid: Money  # SVC03
-    units: Decimal | None = None  # SVC05
-    revenue_code: str = ""  # SVC04 (institutional)
-    service_date: date | None = None  # DTM*472
-    adjustments: tuple[Adjustment, ...] = ()
-    control_number: str = ""  # REF*6R: the 837's line item control number
-    allowed: Money | None = None  # AMT*B6
-    remarks: tuple[Remark, ...] = ()  # LQ*HE
-
-
-@dataclass(frozen=True, slots=True)
-class ClaimPaymentInput:
-    """Loop 2100: one claim as adjudicated."""
-
-    patient_control_number: str  # CLP01: CLM01 of the 837
-    status: ClaimStatus  # CLP02
-    charge: Money  # CLP03
-    paid: Money  # CLP04
-    filing_indicator: ClaimFilingIndicator  # CLP06
-    payer_claim_control_number: str  # CLP07
-    patient: EntityName  # NM1*QC
-    patient_responsibility: Money | None = None  # CLP05
-    facility_code: str = ""  # CLP08: place of service (837P) or facility type (837I)
-    frequency: str = ""  # CLP09
-    drg_code: str = ""  # CLP11
-    adjustments: tuple[Adjustment, ...] = ()  # claim-level CAS
-    insured: EntityName | None = None  # NM1*IL
-    rendering_provider: EntityName | None = None  # NM1*82
-    crossover_carrier: EntityName | None = None  # NM1*TT
-    inpatient: InpatientAdjudication | None = None  # MIA
-    outpatient: OutpatientAdjudication | None = None  # MOA
-    references: tuple[Reference, ...] = ()  # REF other claim related ids (1L, EA, ...)
-    statement_from: date | None = None  # DTM*232
-    statement_to: date | None = None  # DTM*233
-    received: date | None = None  # DTM*050
-    lines: tuple[ServiceLineInput, ...] = ()
-
-    @property
-    def record(self) -> str:
-        return f"claim {self.patient_control_number}"
-
-
-@dataclass(frozen=True, slots=True)
-class ProviderAdjustmentInput:
-    """PLB: adjustments not tied to one claim; a positive amount reduces the payment."""
-
-    provider_id: str  # PLB01: the payee's NPI or tax id
-    fiscal_period_date: date  # PLB02
-    items: tuple[ProviderAdjustmentItem, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class BankAccount:
-    routing_number: str  # ABA routing (DFI) number
-    account_number: str
-
-
-@dataclass(frozen=True, slots=True)
-class RemittanceInput:
-    """One 835 transaction set: one payment (or notice) from one payer to one payee.
-
-    ``payer_tax_id`` (nine digits) makes TRN03 and BPR10. An ACH payment needs both bank
-    accounts; a check needs none. A zero payment is written as a notification (BPR01 H, NON).
+    BPR02 is what the claims pay less the provider adjustments; a zero payment is a notification
+    (BPR01 H, BPR04 NON). ``payer_tax_id`` (nine digits) makes TRN03 and, for an EFT, BPR10; an
+    EFT also needs both bank accounts, which the writer checks. The phone becomes the payer's
+    PER*BL technical contact, which the guide requires.
     """
-
-    payer: Party  # 1000A; N1*PR with its address (N3/N4 are required)
-    payee: Party  # 1000B; N1*PE identified by NPI (XX), tax id (FI) or plan id (XV)
-    payer_tax_id: str
-    technical_contact_phone: str  # PER*BL, required by the guide
-    trace_number: str  # TRN02: check or EFT trace number
-    method: PaymentMethod  # BPR04
-    payment_date: date  # BPR16: check issue or EFT effective date
-    claims: tuple[ClaimPaymentInput, ...]
-    provider_adjustments: tuple[ProviderAdjustmentInput, ...] = ()
-    payer_account: BankAccount | None = None  # BPR06-09
-    payee_account: BankAccount | None = None  # BPR12-15
-    production_date: date | None = None  # DTM*405
-    technical_contact_name: str = ""
-
-    @property
-    def payment(self) -> Money:
-        """BPR02: what the claims pay less the provider-level adjustments."""
-        return total(c.paid for c in self.claims) - total(
-            item.amount for plb in self.provider_adjustments for item in plb.items
+    tax_id = payer_tax_id.strip().replace("-", "")
+    if len(tax_id) != 9 or not tax_id.isdigit():
+        raise X12WriteError(
+            f"remittance {trace_number}", "TRN03 payer id", "needs the payer's nine-digit tax id"
         )
+    # TRN03 and BPR10: "1" (an IRS employer id follows) and the payer's tax id.
+    originator = "1" + tax_id
+    amount = total(c.paid for c in claims) - total(
+        item.amount for plb in provider_adjustments for item in plb.items
+    )
+    if not amount:
+        payment = Payment(
+            HandlingCode.NOTIFICATION_ONLY,
+            amount,
+            CreditDebit.CREDIT,
+            PaymentMethod.NON_PAYMENT,
+            "",
+            payment_date,
+        )
+    elif method in (PaymentMethod.CHECK, PaymentMethod.NON_PAYMENT):
+        payment = Payment(
+            HandlingCode.PAYMENT_WITH_REMITTANCE,
+            amount,
+            CreditDebit.CREDIT,
+            method,
+            "",
+            payment_date,
+        )
+    else:
+        # BPR05 CCP: cash concentration/disbursement plus addenda, the EFT format of the guide.
+        payment = Payment(
+            HandlingCode.PAYMENT_WITH_REMITTANCE,
+            amount,
+            CreditDebit.CREDIT,
+            method,
+            "CCP",
+            payment_date,
+            payer_account,
+            originator,
+            payee_account,
+        )
+    phone = "".join(c for c in technical_contact_phone if c.isdigit())
+    return Remittance(
+        payment=payment,
+        trace=Trace("1", trace_number, originator),  # TRN01 1: current transaction trace
+        payer=replace(
+            payer,
+            contacts=(*payer.contacts, Contact("BL", technical_contact_name, "TE", phone)),
+        ),
+        payee=payee,
+        production_date=production_date,
+        references=(),
+        claims=claims,
+        provider_adjustments=provider_adjustments,
+    )
 
 
-def reversal_of(claim: ClaimPaymentInput) -> ClaimPaymentInput:
+def reversal_of(claim: ClaimPayment) -> ClaimPayment:
     """The reversal (CLP02 = 22) of a claim paid earlier: the same claim with amounts negated."""
     return replace(
         claim,
@@ -158,15 +160,16 @@ def reversal_of(claim: ClaimPaymentInput) -> ClaimPaymentInput:
             -claim.patient_responsibility if claim.patient_responsibility is not None else None
         ),
         adjustments=_negated(claim.adjustments),
-        lines=tuple(
+        amounts=_negated_amounts(claim.amounts),
+        service_lines=tuple(
             replace(
                 line,
                 charge=-line.charge,
                 paid=-line.paid,
                 adjustments=_negated(line.adjustments),
-                allowed=-line.allowed if line.allowed is not None else None,
+                amounts=_negated_amounts(line.amounts),
             )
-            for line in claim.lines
+            for line in claim.service_lines
         ),
     )
 
@@ -175,15 +178,23 @@ def _negated(adjustments: tuple[Adjustment, ...]) -> tuple[Adjustment, ...]:
     return tuple(replace(a, amount=-a.amount) for a in adjustments)
 
 
-def check_balance(claim: ClaimPaymentInput) -> None:
+def _negated_amounts(amounts: tuple[QualifiedAmount, ...]) -> tuple[QualifiedAmount, ...]:
+    return tuple(replace(a, amount=-a.amount) for a in amounts)
+
+
+def _record(claim: ClaimPayment) -> str:
+    return f"claim {claim.patient_control_number}"
+
+
+def check_balance(claim: ClaimPayment) -> None:
     """Raise :class:`X12WriteError` unless every line and the claim balance (no tolerance)."""
     # Sums of Decimal cents are exact; Money is built only to word an error.
     line_adjusted = _ZERO
-    for number, line in enumerate(claim.lines, start=1):
+    for number, line in enumerate(claim.service_lines, start=1):
         adjusted = sum((a.amount.amount for a in line.adjustments), _ZERO)
         if line.charge.amount - adjusted != line.paid.amount:
             raise X12WriteError(
-                f"{claim.record} line {number}",
+                f"{_record(claim)} line {number}",
                 "SVC03 paid",
                 f"charge {line.charge} - adjustments {Money(adjusted)} = "
                 f"{Money(line.charge.amount - adjusted)}, not the {line.paid} paid",
@@ -192,7 +203,7 @@ def check_balance(claim: ClaimPaymentInput) -> None:
     adjusted = sum((a.amount.amount for a in claim.adjustments), line_adjusted)
     if claim.charge.amount - adjusted != claim.paid.amount:
         raise X12WriteError(
-            claim.record,
+            _record(claim),
             "CLP04 paid",
             f"charge {claim.charge} - claim and line adjustments {Money(adjusted)} = "
             f"{Money(claim.charge.amount - adjusted)}, not the {claim.paid} paid",
@@ -203,18 +214,16 @@ _ZERO = Decimal(0)
 
 
 def write_835(
-    remittances: Sequence[RemittanceInput],
+    remittances: Sequence[Remittance],
     envelope: Envelope,
     *,
     delimiters: Delimiters = DEFAULT_DELIMITERS,
     line_breaks: bool = False,
 ) -> str:
-    """One interchange with one 835 transaction set per remittance."""
+    """One interchange with one 835 transaction set per remittance (ST02 from ``envelope``)."""
     if not remittances:
         raise X12WriteError("batch", "remittances", "there are no remittances to write")
-    transactions = [
-        TransactionSet(_Writer(delimiters, envelope).remittance(r)) for r in remittances
-    ]
+    transactions = [TransactionSet(_Writer(delimiters).remittance(r)) for r in remittances]
     return write_interchange(
         envelope,
         functional_id="HP",
@@ -228,13 +237,12 @@ def write_835(
 
 
 class _Writer:
-    def __init__(self, delimiters: Delimiters, envelope: Envelope) -> None:
+    def __init__(self, delimiters: Delimiters) -> None:
         self.w = SegmentWriter(delimiters)
-        self.envelope = envelope
         # Codes, procedure codes and names repeat across thousands of claims: each distinct one
         # is checked and formatted once.
         self._identifiers: dict[tuple[str, int, int], str] = {}
-        self._names: dict[tuple[str, EntityName], str] = {}
+        self._names: dict[EntityName, str] = {}
 
     def _id(self, value: str, max_len: int, record: str, field: str, min_len: int = 1) -> str:
         key = (value, max_len, min_len)
@@ -245,28 +253,32 @@ class _Writer:
             )
         return known
 
-    def remittance(self, r: RemittanceInput) -> list[str]:
+    def remittance(self, r: Remittance) -> list[str]:
         w = self.w
-        record = f"remittance {r.trace_number}"
+        if r.trace is None:
+            raise X12WriteError("remittance", "TRN", "the reassociation trace is required")
+        trace = r.trace
+        record = f"remittance {trace.number}"
+        if r.payment is None or r.payer is None or r.payee is None:
+            raise X12WriteError(record, "BPR, N1*PR, N1*PE", "are required")
         for claim in r.claims:
             check_balance(claim)
-        payment = r.payment
-        if payment.is_negative():
-            raise X12WriteError(
-                record,
-                "BPR02 payment",
-                f"claims less provider adjustments come to {payment}: a payment cannot be negative",
-            )
-        tax_id = r.payer_tax_id.strip().replace("-", "")
-        if len(tax_id) != 9 or not tax_id.isdigit():
-            raise X12WriteError(record, "TRN03 payer id", "needs the payer's nine-digit tax id")
-        originator = "1" + tax_id
-        self._bpr(r, payment, originator, record)
+        self._check_payment(r, r.payment, record)
+        self._bpr(r.payment, record)
         w.add(
-            "TRN", "1", w.identifier(r.trace_number, 50, record, "TRN02 trace number"), originator
+            "TRN",
+            w.identifier(trace.type_code, 2, record, "TRN01 trace type"),
+            w.identifier(trace.number, 50, record, "TRN02 trace number"),
+            w.identifier(trace.originator, 10, record, "TRN03 payer id"),
+            w.identifier(trace.originator_supplemental, 50, record, "TRN04")
+            if trace.originator_supplemental
+            else "",
         )
-        w.add("DTM", "405", date8(r.production_date or self.envelope.created.date()))
-        self._payer(r, record)
+        for reference in r.references:
+            self._reference(reference, record)
+        if r.production_date is not None:
+            w.add("DTM", "405", date8(r.production_date))
+        self._payer(r.payer, record)
         self._payee(r.payee, record)
         if r.claims:
             # LX01: one header number for the whole remittance.
@@ -277,44 +289,65 @@ class _Writer:
             self._plb(plb, record)
         return w.segments
 
-    def _bpr(self, r: RemittanceInput, payment: Money, originator: str, record: str) -> None:
+    def _check_payment(self, r: Remittance, payment: Payment, record: str) -> None:
+        """BPR02 must be what the claims pay less the PLB amounts, and not negative."""
+        owed = total(c.paid for c in r.claims) - total(
+            item.amount for plb in r.provider_adjustments for item in plb.items
+        )
+        if owed.is_negative():
+            raise X12WriteError(
+                record,
+                "BPR02 payment",
+                f"claims less provider adjustments come to {owed}: a payment cannot be negative",
+            )
+        if payment.amount != owed:
+            raise X12WriteError(
+                record,
+                "BPR02 payment",
+                f"claims less provider adjustments come to {owed}, not {payment.amount}",
+            )
+
+    def _bpr(self, payment: Payment, record: str) -> None:
         w = self.w
-        day = date8(r.payment_date)
-        if not payment:
-            # BPR01 H: notification only, no money moves.
-            w.add("BPR", "H", "0", "C", "NON", *[""] * 11, day)
-            return
-        if r.method is PaymentMethod.NON_PAYMENT:
-            raise X12WriteError(record, "BPR04 method", f"NON cannot carry a payment of {payment}")
-        if r.method is PaymentMethod.CHECK:
-            w.add("BPR", "C", money(payment), "C", "CHK", *[""] * 11, day)
-            return
-        if r.payer_account is None or r.payee_account is None:
+        if payment.handling is None or payment.credit_debit is None or payment.method is None:
+            raise X12WriteError(record, "BPR01, BPR03, BPR04", "are required")
+        if payment.effective_date is None:
+            raise X12WriteError(record, "BPR16 date", "is required")
+        method = payment.method
+        if payment.amount and method is PaymentMethod.NON_PAYMENT:
+            raise X12WriteError(
+                record, "BPR04 method", f"NON cannot carry a payment of {payment.amount}"
+            )
+        electronic = payment.amount and method is not PaymentMethod.CHECK
+        if electronic and (payment.payer_account is None or payment.payee_account is None):
             raise X12WriteError(record, "BPR06-15 bank accounts", "an EFT needs both accounts")
-        payer, payee = r.payer_account, r.payee_account
         w.add(
             "BPR",
-            "C",
-            money(payment),
-            "C",
-            r.method.value,
-            "CCP",
-            "01",
-            _routing(payer.routing_number, record, "BPR07 payer routing number"),
-            "DA",
-            w.identifier(payer.account_number, 35, record, "BPR09 payer account"),
-            originator,
+            payment.handling.value,
+            money(payment.amount),
+            payment.credit_debit.value,
+            method.value,
+            self._id(payment.format, 10, record, "BPR05 format") if payment.format else "",
+            *self._account(payment.payer_account, record, "BPR06-09 payer"),
+            w.identifier(payment.originator, 10, record, "BPR10") if payment.originator else "",
             "",
-            "01",
-            _routing(payee.routing_number, record, "BPR13 payee routing number"),
-            "DA",
-            w.identifier(payee.account_number, 35, record, "BPR15 payee account"),
-            day,
+            *self._account(payment.payee_account, record, "BPR12-15 payee"),
+            date8(payment.effective_date),
         )
 
-    def _payer(self, r: RemittanceInput, record: str) -> None:
+    def _account(self, account: BankAccount | None, record: str, who: str) -> tuple[str, ...]:
+        if account is None:
+            return ("", "", "", "")
         w = self.w
-        payer = r.payer
+        return (
+            w.identifier(account.routing_qualifier, 2, record, f"{who} DFI qualifier", 2),
+            _routing(account.routing_number, record, f"{who} routing number"),
+            w.identifier(account.account_qualifier, 3, record, f"{who} account qualifier"),
+            w.identifier(account.account_number, 35, record, f"{who} account"),
+        )
+
+    def _payer(self, payer: Party, record: str) -> None:
+        w = self.w
         if payer.id and payer.id_qualifier != "XV":
             raise X12WriteError(record, "1000A N103", "the payer id must be a plan id (XV)")
         w.add(
@@ -327,10 +360,13 @@ class _Writer:
         self._address(payer, record, "1000A payer", required=True)
         for reference in payer.references:
             self._reference(reference, record)
-        phone = "".join(c for c in r.technical_contact_phone if c.isdigit())
-        if len(phone) < 10:
+        technical = [c for c in payer.contacts if c.function == "BL"]
+        if not technical or any(
+            c.qualifier == "TE" and not (len(c.number) >= 10 and c.number.isdigit())
+            for c in technical
+        ):
             raise X12WriteError(record, "1000A PER*BL phone", "needs a ten-digit phone number")
-        w.add("PER", "BL", w.text(r.technical_contact_name, 60), "TE", phone)
+        self._contacts(payer, record, "1000A")
 
     def _payee(self, payee: Party, record: str) -> None:
         w = self.w
@@ -346,6 +382,22 @@ class _Writer:
         self._address(payee, record, "1000B payee", required=False)
         for reference in payee.references:
             self._reference(reference, record)
+        self._contacts(payee, record, "1000B")
+
+    def _contacts(self, party: Party, record: str, loop: str) -> None:
+        w = self.w
+        for contact in party.contacts:
+            w.add(
+                "PER",
+                w.identifier(contact.function, 2, record, f"{loop} PER01", 2),
+                w.text(contact.name, 60),
+                w.identifier(contact.qualifier, 2, record, f"{loop} PER03", 2)
+                if contact.qualifier
+                else "",
+                w.identifier(contact.number, 256, record, f"{loop} PER04")
+                if contact.number
+                else "",
+            )
 
     def _address(self, party: Party, record: str, who: str, *, required: bool) -> None:
         w = self.w
@@ -374,13 +426,13 @@ class _Writer:
             w.identifier(reference.value, 50, record, f"REF*{reference.qualifier} value"),
         )
 
-    def _name(self, entity: str, name: EntityName, record: str) -> None:
+    def _name(self, name: EntityName, record: str) -> None:
         w = self.w
-        key = (entity, name)
-        known = self._names.get(key)
+        known = self._names.get(name)
         if known is not None:
             w.segments.append(known)
             return
+        entity = w.identifier(name.entity, 3, record, "NM101", 2)
         person = name.entity_type != "2"
         w.add(
             "NM1",
@@ -394,17 +446,20 @@ class _Writer:
             w.identifier(name.id_qualifier, 2, record, f"NM1*{entity} NM108") if name.id else "",
             w.identifier(name.id, 80, record, f"NM1*{entity} NM109 id") if name.id else "",
         )
-        self._names[key] = w.segments[-1]
+        self._names[name] = w.segments[-1]
 
-    def _claim(self, claim: ClaimPaymentInput) -> None:
+    def _claim(self, claim: ClaimPayment) -> None:
         w = self.w
-        record = claim.record
-        if claim.filing_indicator.value not in _CLP06:
+        record = _record(claim)
+        if claim.status is None:
+            raise X12WriteError(record, "CLP02 claim status", "is required")
+        if claim.filing_indicator is None or claim.filing_indicator.value not in _CLP06:
+            code = claim.filing_indicator.value if claim.filing_indicator else "none"
             raise X12WriteError(
-                record,
-                "CLP06 claim filing indicator",
-                f"{claim.filing_indicator.value} is not a code the 835 allows",
+                record, "CLP06 claim filing indicator", f"{code} is not a code the 835 allows"
             )
+        if claim.patient is None:
+            raise X12WriteError(record, "NM1*QC patient", "is required but missing")
         w.add(
             "CLP",
             w.identifier(claim.patient_control_number, 38, record, "CLP01"),
@@ -420,29 +475,34 @@ class _Writer:
             self._id(claim.drg_code, 4, record, "CLP11") if claim.drg_code else "",
         )
         self._adjustments(claim.adjustments, record)
-        self._name("QC", claim.patient, record)
-        for entity, name in (
-            ("IL", claim.insured),
-            ("82", claim.rendering_provider),
-            ("TT", claim.crossover_carrier),
-        ):
-            if name is not None:
-                self._name(entity, name, record)
+        for name in claim.names:
+            self._name(name, record)
         if claim.inpatient is not None:
             self._mia(claim.inpatient, record)
         if claim.outpatient is not None:
             self._moa(claim.outpatient, record)
         for reference in claim.references:
             self._reference(reference, record)
-        for qualifier, day in (
-            ("232", claim.statement_from),
-            ("233", claim.statement_to),
-            ("050", claim.received),
-        ):
-            if day is not None:
-                w.add("DTM", qualifier, date8(day))
-        for number, line in enumerate(claim.lines, start=1):
+        self._dates(claim.dates, record)
+        self._amounts(claim, record)
+        for number, line in enumerate(claim.service_lines, start=1):
             self._line(line, f"{record} line {number}")
+
+    def _dates(self, dates: tuple[QualifiedDate, ...], record: str) -> None:
+        for dated in dates:
+            self.w.add("DTM", self._id(dated.qualifier, 3, record, "DTM01", 3), date8(dated.value))
+
+    def _amounts(self, item: ClaimPayment | ServicePayment, record: str) -> None:
+        """AMT then QTY, as both 2100 and 2110 carry them."""
+        w = self.w
+        for amount in item.amounts:
+            w.add("AMT", self._id(amount.qualifier, 3, record, "AMT01"), money(amount.amount))
+        for quantity in item.quantities:
+            w.add(
+                "QTY",
+                self._id(quantity.qualifier, 2, record, "QTY01", 2),
+                decimal(quantity.quantity),
+            )
 
     def _mia(self, mia: InpatientAdjudication, record: str) -> None:
         w = self.w
@@ -469,28 +529,35 @@ class _Writer:
             *(self._id(c, 5, record, "MOA remark code") for c in moa.remark_codes[:5]),
         )
 
-    def _line(self, line: ServiceLineInput, record: str) -> None:
+    def _procedure(self, procedure: Procedure, record: str, element: str) -> str:
+        modifiers = [self._id(m, 2, record, f"{element} modifier", 2) for m in procedure.modifiers]
+        return self.w.composite(
+            self._id(procedure.qualifier, 2, record, f"{element}-1 qualifier"),
+            self._id(procedure.code, 48, record, f"{element}-2 procedure code"),
+            *modifiers,
+            # SVC01-7 description follows the four modifier places, empty ones included.
+            *([""] * (_MODIFIERS - len(modifiers)) if procedure.description else ()),
+            self.w.text(procedure.description, 80),
+        )
+
+    def _line(self, line: ServicePayment, record: str) -> None:
         w = self.w
-        procedure = line.procedure
+        original = line.original_procedure
         w.add(
             "SVC",
-            w.composite(
-                self._id(procedure.qualifier, 2, record, "SVC01-1 qualifier"),
-                self._id(procedure.code, 48, record, "SVC01-2 procedure code"),
-                *(self._id(m, 2, record, "SVC01 modifier", 2) for m in procedure.modifiers),
-            ),
+            self._procedure(line.procedure, record, "SVC01"),
             money(line.charge),
             money(line.paid),
             self._id(line.revenue_code, 48, record, "SVC04") if line.revenue_code else "",
             decimal(line.units) if line.units is not None else "",
+            self._procedure(original, record, "SVC06") if original is not None else "",
+            decimal(line.original_units) if line.original_units is not None else "",
         )
-        if line.service_date is not None:
-            w.add("DTM", "472", date8(line.service_date))
+        self._dates(line.dates, record)
         self._adjustments(line.adjustments, record)
-        if line.control_number:
-            w.add("REF", "6R", w.identifier(line.control_number, 50, record, "REF*6R"))
-        if line.allowed is not None:
-            w.add("AMT", "B6", money(line.allowed))
+        for reference in line.references:
+            self._reference(reference, record)
+        self._amounts(line, record)
         for remark in line.remarks:
             w.add(
                 "LQ",
@@ -514,10 +581,14 @@ class _Writer:
                     ]
                 w.add(*elements)
 
-    def _plb(self, plb: ProviderAdjustmentInput, record: str) -> None:
+    def _plb(self, plb: ProviderAdjustment, record: str) -> None:
+        """One PLB segment; more than six items are written as further PLBs, each read back as
+        a provider adjustment of its own."""
         w = self.w
         if not plb.items:
             raise X12WriteError(record, "PLB", "a provider adjustment needs at least one item")
+        if plb.fiscal_period_date is None:
+            raise X12WriteError(record, "PLB02 fiscal period date", "is required")
         provider = w.identifier(plb.provider_id, 50, record, "PLB01 provider id")
         period = date8(plb.fiscal_period_date)
         for start in range(0, len(plb.items), _PLB_PER_SEGMENT):
