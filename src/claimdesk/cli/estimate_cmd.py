@@ -3,17 +3,17 @@ and the patient's expected share of a visit (kept for comparison with the 835)."
 
 from __future__ import annotations
 
-import getpass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
+from claimdesk.bootstrap import composed
 from claimdesk.cli.app import (
     EXIT_INPUT_PROBLEMS,
     JsonOption,
+    acting_user_id,
     app,
     console,
     emit_json,
@@ -22,7 +22,7 @@ from claimdesk.cli.app import (
     ready,
     settings_of,
 )
-from claimdesk.services.database import units_of_work
+from claimdesk.cli.jobs import as_job
 from claimdesk.services.estimates import DirectoryError, estimate_encounter, import_directory
 
 plans_app = typer.Typer(help="The plan/tier directory you maintain.", no_args_is_help=True)
@@ -47,9 +47,15 @@ def import_plans(
     settings = settings_of(ctx)
     ready(settings)
     try:
-        with units_of_work(settings) as uow_factory:
-            changed = import_directory(
-                uow_factory, path, now=datetime.now(UTC), by=getpass.getuser()
+        with composed(settings) as parts:
+            changed = as_job(
+                ctx,
+                parts,
+                "plan tiers",
+                lambda: import_directory(
+                    parts.uow_factory, path, now=parts.clock(), by=acting_user_id(ctx)
+                ),
+                lambda done: f"{done} plan tier(s) stored or changed",
             )
     except DirectoryError as exc:
         for error in exc.errors:
@@ -71,9 +77,15 @@ def estimate(
     settings = settings_of(ctx)
     ready(settings)
     try:
-        with units_of_work(settings) as uow_factory:
-            outcome = estimate_encounter(
-                uow_factory, encounter_id, now=datetime.now(UTC), by=getpass.getuser()
+        with composed(settings) as parts:
+            outcome = as_job(
+                ctx,
+                parts,
+                "estimate",
+                lambda: estimate_encounter(
+                    parts.uow_factory, encounter_id, now=parts.clock(), by=acting_user_id(ctx)
+                ),
+                lambda done: f"estimate {done.estimate_id} of claim {done.claim_id}",
             )
     except LookupError as exc:
         raise fail(str(exc), EXIT_INPUT_PROBLEMS) from exc

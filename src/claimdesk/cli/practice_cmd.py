@@ -5,16 +5,16 @@ Exit status: 0 done, 1 a value was refused (nothing changed), 2 the database can
 
 from __future__ import annotations
 
-import getpass
-from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
+from claimdesk.bootstrap import composed
 from claimdesk.cli.app import (
     EXIT_INPUT_PROBLEMS,
     JsonOption,
+    acting_user_id,
     app,
     console,
     emit_json,
@@ -22,9 +22,11 @@ from claimdesk.cli.app import (
     ready,
     settings_of,
 )
+from claimdesk.desk.guard import ForbiddenError
 from claimdesk.domain.practice import SETTINGS, ProfileError
 from claimdesk.services.database import units_of_work
-from claimdesk.services.practice import profile_of, set_settings
+from claimdesk.services.practice import profile_of
+from claimdesk.services.users import UserError
 
 practice_app = typer.Typer(
     help="The practice profile: legal name, billing provider, submitter, time zone.",
@@ -76,11 +78,12 @@ def set_(
     """Change one setting (checked: NPI check digit, ZIP+4, phone, time zone)."""
     settings = settings_of(ctx)
     ready(settings)
-    with units_of_work(settings) as uow_factory:
+    with composed(settings) as parts:
+        desk = parts.desk()
         try:
-            changed = set_settings(
-                uow_factory, {key: value}, by=getpass.getuser(), now=datetime.now(UTC)
-            )
+            changed = desk.set_practice(desk.actor_named(acting_user_id(ctx)), {key: value})
         except ProfileError as exc:
             raise fail(f"{exc}; nothing was changed", EXIT_INPUT_PROBLEMS) from exc
+        except (UserError, ForbiddenError) as exc:
+            raise fail(f"practice set: {exc}", EXIT_INPUT_PROBLEMS) from exc
     console.print(f"{key} {'set' if changed else 'unchanged'}", highlight=False)

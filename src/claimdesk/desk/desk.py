@@ -7,7 +7,7 @@ is refused. The faces (JSON API, HTML pages) only translate requests and answers
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
@@ -29,6 +29,7 @@ from claimdesk.security import accounts
 from claimdesk.security.masking import member_id_for
 from claimdesk.services import users as user_service
 from claimdesk.services import work_queue
+from claimdesk.services.practice import set_settings
 from claimdesk.services.practice_summary import PracticeSummary, practice_summary
 from claimdesk.services.users import Person, acting_user, queues_of
 from claimdesk.store.queries.productivity import ProductivityRow
@@ -556,6 +557,12 @@ class Desk:
         secret = accounts.enable_totp(self.uow_factory, user_id, by=actor.user.user_id)
         self._audit(actor, "enrol_totp", f"user {user_id}", AuditOutcome.OK)
         return secret
+
+    def set_practice(self, actor: Actor, changes: Mapping[str, str]) -> list[str]:
+        """Change practice settings (checked all together; each change audited by the service in
+        its transaction); the keys that changed."""
+        self._checked(actor, Capability.SET_UP_PRACTICE, "set_practice", "practice profile")
+        return set_settings(self.uow_factory, changes, by=actor.user.user_id, now=self.clock())
 
     def person(self, actor: Actor, user_id: str) -> User:
         actor.require(Capability.MANAGE_PEOPLE)

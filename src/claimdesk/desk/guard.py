@@ -25,6 +25,7 @@ class Capability(StrEnum):
     APPROVE_WRITE_OFFS = "approve_write_offs"  # Tier 3: decide a write-off request
     # Batch work: import a bundle, scrub and submit, read the inbox, ask payers (270, 276).
     RUN_JOBS = "run_jobs"
+    SET_UP_PRACTICE = "set_up_practice"  # the practice profile: NPI, submitter, time zone...
 
 
 C = Capability
@@ -44,12 +45,13 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             C.RECOVER_CLAIMS,
             C.APPROVE_WRITE_OFFS,
             C.RUN_JOBS,
+            C.SET_UP_PRACTICE,
         }
     ),
     # An auditor reads everything and changes nothing.
     Role.AUDITOR: frozenset({C.READ_PATIENTS, C.OVERSEE_QUEUES, C.SEE_SUMMARY, C.READ_AUDIT}),
     # An admin manages people; patient data only through the queues granted to them.
-    Role.ADMIN: frozenset({C.WORK, C.MANAGE_PEOPLE, C.RUN_JOBS}),
+    Role.ADMIN: frozenset({C.WORK, C.MANAGE_PEOPLE, C.RUN_JOBS, C.SET_UP_PRACTICE}),
     # The worker and the simulated cycle: their batch jobs, nothing else.
     Role.SYSTEM: frozenset({C.RUN_JOBS}),
 }
