@@ -126,29 +126,33 @@ def ingest(
             }
         )
     else:
-        table = Table(title="ingest")
-        for column in ("file", "trace", "outcome", "payment", "posted", "held", "work"):
-            table.add_column(column)
-        for result in results:
-            if result.already_ingested:
-                table.add_row(result.name, "", "already ingested: nothing posted", "", "", "", "")
-            for r in result.remittances:
-                table.add_row(
-                    result.name,
-                    r.trace_number,
-                    r.outcome.value,
-                    str(r.payment),
-                    str(r.claims_posted),
-                    str(r.claims_held),
-                    str(r.work_items),
-                )
-        console.print(table)
-        for result in results:
-            for line in result.problems + [x for r in result.remittances for x in r.reasons]:
-                console.print(line, markup=False, highlight=False)
-        for tier1_result in tier1_results:
-            console.print_json(data=tier1_result.as_json())
-        if not results and not tier1_results:
-            console.print("nothing to ingest: the inbox is empty")
+        _print(results, tier1_results)
     if problems:
         raise typer.Exit(EXIT_INPUT_PROBLEMS)
+
+
+def _print(results: list[FileResult], tier1_results: list[Tier1Report]) -> None:
+    table = Table(title="ingest")
+    for column in ("file", "trace", "outcome", "payment", "posted", "held", "work"):
+        table.add_column(column)
+    for result in results:
+        if result.already_ingested:
+            table.add_row(result.name, "", "already ingested: nothing posted", "", "", "", "")
+        for r in result.remittances:
+            table.add_row(
+                result.name,
+                r.trace_number,
+                r.outcome.value,
+                str(r.payment),
+                str(r.claims_posted),
+                str(r.claims_held),
+                str(r.work_items),
+            )
+    console.print(table)
+    for result in results:
+        for line in result.problems + [x for r in result.remittances for x in r.reasons]:
+            console.print(line, markup=False, highlight=False)
+    for tier1_result in tier1_results:
+        console.print_json(data=tier1_result.as_json())
+    if not results and not tier1_results:
+        console.print("nothing to ingest: the inbox is empty")
