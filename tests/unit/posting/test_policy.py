@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from claimdesk.denials.table import shipped_table
@@ -243,6 +243,8 @@ def _cents(value: int) -> str:
 
 @settings(max_examples=150, deadline=None)
 @given(steps)
+# Found by a seed that CI may draw: a payment that posts no entry, then its reversal.
+@example([("pay", CLAIMS[0], (0, 0, 0, 0)), ("reverse", CLAIMS[0], (0, 0, 0, 0))])
 def test_random_payments_reversals_and_write_offs_keep_the_books(
     history: list[tuple[str, str, tuple[int, int, int, int]]],
 ) -> None:
@@ -279,6 +281,12 @@ def test_random_payments_reversals_and_write_offs_keep_the_books(
             last[claim_id] = (p, posting.entries)
         elif action == "reverse" and claim_id in last:
             p, entries = last.pop(claim_id)
+            if not entries:
+                # A payment of nothing, adjusted by nothing, posted nothing: there is nothing
+                # to reverse, and the reversal is refused rather than posted as nothing.
+                with pytest.raises(PostingRefusedError, match="never posted"):
+                    post_reversal(negated(p), single[claim_id], ctx, entries, index=0)
+                continue
             undone = post_reversal(negated(p), single[claim_id], ctx, entries, index=0)
             for entry in undone.entries:
                 journal.post(entry)
