@@ -4,12 +4,11 @@ new home, register the person running it as the first admin."""
 from __future__ import annotations
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 
 from claimdesk.bootstrap import composed
 from claimdesk.cli.app import JsonOption, acting_user_id, app, console, emit_json, fail, settings_of
 from claimdesk.routing.access import Role
-from claimdesk.services.setup import set_up
+from claimdesk.services.setup import HomeError, set_up
 
 
 @app.command("init")
@@ -18,7 +17,7 @@ def init(ctx: typer.Context, as_json: JsonOption = False) -> None:
     settings = settings_of(ctx)
     try:
         report = set_up(settings)
-    except (OSError, SQLAlchemyError) as exc:
+    except (OSError, HomeError) as exc:
         raise fail(f"cannot set up the data home: {exc}") from exc
     # Whoever creates the data home is its first admin (--as, CLAIMDESK_USER or the login name):
     # every later command acts as a known user, and an admin adds the others.

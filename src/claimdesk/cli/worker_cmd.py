@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
-from sqlalchemy import make_url
 
 from claimdesk.cli.app import app, console, fail, ready, settings_of
 from claimdesk.config import Settings
+from claimdesk.services.database import on_postgresql
 from claimdesk.worker.inprocess import run_round
 from claimdesk.worker.jobs import JOBS
 
@@ -53,7 +53,7 @@ def worker(
     unknown = sorted(set(enqueue_jobs or []) - set(JOBS))
     if unknown:
         raise fail(f"--enqueue: no job named {', '.join(unknown)}; jobs: {', '.join(JOBS)}")
-    if make_url(settings.effective_database_url).get_backend_name() != "postgresql":
+    if not on_postgresql(settings):
         if enqueue_jobs:
             raise fail("--enqueue needs PostgreSQL; on SQLite the jobs run in process")
         _in_process(settings, burst)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from claimdesk.config import Settings
 from claimdesk.store.engine import make_engine
@@ -53,6 +54,8 @@ def set_up(settings: Settings) -> SetupReport:
     engine = make_engine(url)
     try:
         before, after = upgrade_to_head(engine)
+    except SQLAlchemyError as exc:
+        raise HomeError(f"database {url.render_as_string(hide_password=True)}: {exc}") from exc
     finally:
         engine.dispose()
     return SetupReport(

@@ -18,9 +18,9 @@ from procrastinate import (
     RetryStrategy,
     SyncPsycopgConnector,
 )
-from sqlalchemy import make_url
 
 from claimdesk.config import Settings
+from claimdesk.services.database import conninfo
 from claimdesk.worker.jobs import JOBS, run_as_worker, surface_failures
 
 QUEUE = "claimdesk"
@@ -34,14 +34,6 @@ SCHEDULE = {
     "escalation_sweep": "15 * * * *",
 }
 SETTINGS_KEY = "settings"
-
-
-def conninfo(database_url: str) -> str:
-    """libpq connection string of a SQLAlchemy PostgreSQL URL (any driver suffix dropped)."""
-    url = make_url(database_url)
-    if url.get_backend_name() != "postgresql":
-        raise ValueError(f"{url.render_as_string()}: the queue needs PostgreSQL")
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def _run(name: str, context: JobContext) -> str:
