@@ -146,7 +146,8 @@ def test_two_groups_are_acknowledged_separately_with_a_group_error() -> None:
     assert "AK9*E*1*1*1*5~" in x12
 
 
-def test_partial_acceptance_and_contexts_round_trip() -> None:
+def partially_accepted_sets() -> tuple[TransactionSetAck, TransactionSetAck]:
+    """An accepted set and a rejected one with segment and element errors and contexts."""
     accepted = TransactionSetAck(
         "837", "0001", "005010X222A1", AcknowledgmentStatus.ACCEPTED, (), ()
     )
@@ -177,7 +178,11 @@ def test_partial_acceptance_and_contexts_round_trip() -> None:
             ),
         ),
     )
-    ack = Acknowledgment.of_sets("HC", "17", "005010X222A1", (accepted, rejected))
+    return accepted, rejected
+
+
+def test_partial_acceptance_and_contexts_round_trip() -> None:
+    ack = Acknowledgment.of_sets("HC", "17", "005010X222A1", partially_accepted_sets())
     assert ack.status is AcknowledgmentStatus.PARTIALLY_ACCEPTED
     x12 = _round_trip((ack,))
     assert "CTX*CLM01:C-1001~IK4*9*67*I12*12A~CTX*SITUATIONAL TRIGGER*CLM*20*2300~" in x12
