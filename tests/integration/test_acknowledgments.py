@@ -24,8 +24,8 @@ from claimdesk.edi.x12.envelope import read_envelopes
 from claimdesk.edi.x12.writer import Envelope
 from claimdesk.edi.x277.read import StatusCode
 from claimdesk.edi.x277.write import AcknowledgmentBatch, ClaimDecision, write_277ca
-from claimdesk.edi.x999.read import ElementError, SegmentError, TransactionSetAck
-from claimdesk.edi.x999.write import GroupAcknowledgment, acknowledge, write_999
+from claimdesk.edi.x999.model import Acknowledgment, ElementError, SegmentError, TransactionSetAck
+from claimdesk.edi.x999.write import acknowledge, write_999
 from claimdesk.routing.policy import shipped_policy
 from claimdesk.services.acknowledgments import (
     ingest_acknowledgment,
@@ -96,7 +96,7 @@ def test_a_rejected_transaction_set_rejects_its_claims_as_tier1_work(
             ),
         ),
     )
-    group = GroupAcknowledgment(
+    group = Acknowledgment.of_sets(
         "HC", str(batch.group_control_number), "005010X222A1", (rejected_set,)
     )
     text = write_999([group], _envelope(batch, 51))

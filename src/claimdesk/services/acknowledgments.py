@@ -19,7 +19,8 @@ from claimdesk.domain.work import Problem, WorkKind
 from claimdesk.edi.x12.errors import X12Error
 from claimdesk.edi.x12.sniff import Transaction, sniff
 from claimdesk.edi.x277.read import ClaimStatusDetail, read_277
-from claimdesk.edi.x999.read import Acknowledgment, TransactionSetAck, read_acknowledgments
+from claimdesk.edi.x999.model import Acknowledgment, TransactionSetAck
+from claimdesk.edi.x999.read import read_acknowledgments
 from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.services.eligibility import AnswerReport, ingest_eligibility
 from claimdesk.services.work_queue import open_item, solve_problem

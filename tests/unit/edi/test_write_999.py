@@ -18,14 +18,15 @@ from claimdesk.edi.x12.errors import X12Finding
 from claimdesk.edi.x12.reading import ElementReader
 from claimdesk.edi.x12.writer import Envelope, X12WriteError
 from claimdesk.edi.x837.write import write_837p
-from claimdesk.edi.x999.read import (
+from claimdesk.edi.x999.model import (
+    Acknowledgment,
     ElementError,
     ErrorContext,
     SegmentError,
     TransactionSetAck,
-    read_999,
 )
-from claimdesk.edi.x999.write import GroupAcknowledgment, acknowledge, write_999
+from claimdesk.edi.x999.read import read_999
+from claimdesk.edi.x999.write import acknowledge, write_999
 
 from .claim_builders import ENVELOPE, claim_input
 from .pyx12_oracle import pyx12_errors
@@ -49,7 +50,7 @@ def _dates_checked(text: str) -> list[X12Finding]:
     return findings
 
 
-def _round_trip(acks: tuple[GroupAcknowledgment, ...]) -> str:
+def _round_trip(acks: tuple[Acknowledgment, ...]) -> str:
     x12 = write_999(acks, ACK_ENVELOPE)
     check_envelope(x12)
     assert pyx12_errors(x12) == []
@@ -145,7 +146,8 @@ def test_two_groups_are_acknowledged_separately_with_a_group_error() -> None:
     assert "AK9*E*1*1*1*5~" in x12
 
 
-def test_partial_acceptance_and_contexts_round_trip() -> None:
+def partially_accepted_sets() -> tuple[TransactionSetAck, TransactionSetAck]:
+    """An accepted set and a rejected one with segment and element errors and contexts."""
     accepted = TransactionSetAck(
         "837", "0001", "005010X222A1", AcknowledgmentStatus.ACCEPTED, (), ()
     )
@@ -176,7 +178,11 @@ def test_partial_acceptance_and_contexts_round_trip() -> None:
             ),
         ),
     )
-    ack = GroupAcknowledgment("HC", "17", "005010X222A1", (accepted, rejected))
+    return accepted, rejected
+
+
+def test_partial_acceptance_and_contexts_round_trip() -> None:
+    ack = Acknowledgment.of_sets("HC", "17", "005010X222A1", partially_accepted_sets())
     assert ack.status is AcknowledgmentStatus.PARTIALLY_ACCEPTED
     x12 = _round_trip((ack,))
     assert "CTX*CLM01:C-1001~IK4*9*67*I12*12A~CTX*SITUATIONAL TRIGGER*CLM*20*2300~" in x12
@@ -185,10 +191,12 @@ def test_partial_acceptance_and_contexts_round_trip() -> None:
 def test_unwritable_acknowledgments_are_refused() -> None:
     no_reason = TransactionSetAck("837", "0001", "", AcknowledgmentStatus.REJECTED, (), ())
     with pytest.raises(X12WriteError, match="IK502"):
-        write_999((GroupAcknowledgment("HC", "17", "005010X222A1", (no_reason,)),), ACK_ENVELOPE)
+        write_999((Acknowledgment.of_sets("HC", "17", "005010X222A1", (no_reason,)),), ACK_ENVELOPE)
     no_verdict = TransactionSetAck("837", "0001", "", None, (), ())
     with pytest.raises(X12WriteError, match="IK501"):
-        write_999((GroupAcknowledgment("HC", "17", "005010X222A1", (no_verdict,)),), ACK_ENVELOPE)
+        write_999(
+            (Acknowledgment.of_sets("HC", "17", "005010X222A1", (no_verdict,)),), ACK_ENVELOPE
+        )
     with pytest.raises(X12WriteError, match="nothing to acknowledge"):
         write_999((), ACK_ENVELOPE)
 

@@ -5,11 +5,10 @@ numbers, ids and times are taken from the file, not regenerated)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from claimdesk.domain.money import Money
-from claimdesk.edi.x12.envelope import Interchange
 from claimdesk.edi.x12.errors import has_errors
 from claimdesk.edi.x12.writer import Envelope
 from claimdesk.edi.x835.model import Remittance
@@ -22,28 +21,7 @@ from unit.payer_sim.practice_claims import envelope, practice_claims, synthetic_
 
 from . import test_write_835 as builders
 from .samples import BALANCED_835_SEGMENTS, interchange, transaction
-
-
-def _envelope(ic: Interchange, first_transaction: str) -> Envelope:
-    """The envelope ``ic`` was written under: ISA, GS and the first ST02 as read."""
-    header = ic.header
-    (group,) = ic.groups
-    assert group.header.date is not None
-    hours, minutes = int(group.header.time[:2]), int(group.header.time[2:4])
-    return Envelope(
-        sender_id=header.sender_id,
-        receiver_id=header.receiver_id,
-        interchange_control_number=int(header.control_number),
-        group_control_number=int(group.header.control_number),
-        created=datetime.combine(group.header.date, time(hours, minutes)),
-        sender_qualifier=header.sender_qualifier,
-        receiver_qualifier=header.receiver_qualifier,
-        application_sender=group.header.sender,
-        application_receiver=group.header.receiver,
-        production=header.usage == "P",
-        acknowledgment_requested=header.acknowledgment_requested,
-        first_transaction_number=int(first_transaction),
-    )
+from .x12_checks import envelope_as_read
 
 
 def _rewritten(text: str) -> str:
@@ -53,7 +31,7 @@ def _rewritten(text: str) -> str:
     (ic,) = result.envelopes.interchanges
     return write_835(
         result.remittances,
-        _envelope(ic, result.remittances[0].control_number),
+        envelope_as_read(ic, result.remittances[0].control_number),
         delimiters=ic.delimiters,
         line_breaks=f"{ic.delimiters.segment}\n" in text,
     )
@@ -84,7 +62,7 @@ def test_the_payer_simulators_835s_round_trip(tmp_path: Path) -> None:
         assert _rewritten(text) == text
         # And the model: written again then read, the records come back equal.
         (ic,) = read_835(text).envelopes.interchanges
-        _assert_round_trips(remittances, _envelope(ic, remittances[0].control_number))
+        _assert_round_trips(remittances, envelope_as_read(ic, remittances[0].control_number))
 
 
 def test_the_write_tests_remittances_round_trip() -> None:
@@ -122,4 +100,4 @@ def test_a_changed_record_is_seen() -> None:
     changed = replace(read, claims=(replace(claim, service_lines=(claim.service_lines[0], line)),))
     assert changed != read
     (ic,) = read_835(text).envelopes.interchanges
-    assert write_835([changed], _envelope(ic, "0001")) != text
+    assert write_835([changed], envelope_as_read(ic, "0001")) != text

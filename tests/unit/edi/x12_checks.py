@@ -1,6 +1,12 @@
-"""Structural checks of written X12 that pyx12 cannot do for every transaction (270/276)."""
+"""Structural checks of written X12 that pyx12 cannot do for every transaction (270/276), and
+the envelope a read interchange was written under, for the round-trip tests."""
 
 from __future__ import annotations
+
+from datetime import datetime, time
+
+from claimdesk.edi.x12.envelope import Interchange
+from claimdesk.edi.x12.writer import Envelope
 
 
 def segments(x12: str) -> list[list[str]]:
@@ -43,3 +49,25 @@ def check_hierarchy(segs: list[list[str]]) -> list[list[str]]:
             seen[seg[1]] = seg[3]
             hls.append(seg)
     return hls
+
+
+def envelope_as_read(ic: Interchange, first_transaction: str) -> Envelope:
+    """The envelope ``ic`` was written under: ISA, GS and the first ST02 as read."""
+    header = ic.header
+    (group,) = ic.groups
+    assert group.header.date is not None
+    hours, minutes = int(group.header.time[:2]), int(group.header.time[2:4])
+    return Envelope(
+        sender_id=header.sender_id,
+        receiver_id=header.receiver_id,
+        interchange_control_number=int(header.control_number),
+        group_control_number=int(group.header.control_number),
+        created=datetime.combine(group.header.date, time(hours, minutes)),
+        sender_qualifier=header.sender_qualifier,
+        receiver_qualifier=header.receiver_qualifier,
+        application_sender=group.header.sender,
+        application_receiver=group.header.receiver,
+        production=header.usage == "P",
+        acknowledgment_requested=header.acknowledgment_requested,
+        first_transaction_number=int(first_transaction),
+    )

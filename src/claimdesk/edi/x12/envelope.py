@@ -146,6 +146,17 @@ class _OpenGroup:
     control_numbers: set[str] = field(default_factory=set)
 
 
+@dataclass
+class _OpenInterchange:
+    """An interchange as read so far: its groups, the group still open, and its IEA once seen."""
+
+    isa: Segment
+    groups: list[FunctionalGroup] = field(default_factory=list)
+    group: _OpenGroup | None = None
+    group_numbers: set[str] = field(default_factory=set)  # GS06 seen, each unique
+    iea: Segment | None = None
+
+
 class _EnvelopeReader:
     def __init__(self, stream: SegmentStream, findings: list[X12Finding]) -> None:
         self.stream = stream
@@ -173,89 +184,102 @@ class _EnvelopeReader:
         segments = self.stream.segments
         isa = segments[0]
         header = self._read_isa(isa)
-        groups: list[FunctionalGroup] = []
+        state = _OpenInterchange(isa)
         acknowledgments: list[Segment] = []
-        group: _OpenGroup | None = None
-        group_numbers: set[str] = set()
-        iea: Segment | None = None
         i = 1
         count = len(segments)
         while i < count:
             segment = segments[i]
             sid = segment.id
-            if iea is not None:
-                self._find(
-                    "envelope.after_iea",
-                    f"segment {sid[:3]} follows the IEA",
-                    segment,
-                    InterchangeNote.INVALID_CONTROL_STRUCTURE,
-                )
-                i += 1
+            if state.iea is not None:
+                self._after_iea(segment, sid)
+            elif sid == "ST":
+                i = self._read_transaction(segments, i, self._group_for(state, segment))
                 continue
-            if sid == "ST":
-                if group is None:
-                    self._find(
-                        "envelope.st_outside_group",
-                        "ST is not inside a GS/GE functional group",
-                        segment,
-                        TransactionSetError.NOT_IN_FUNCTIONAL_GROUP,
-                    )
-                    group = _OpenGroup(_missing_group())
-                i = self._read_transaction(segments, i, group)
-                continue
-            if sid == "GS":
-                if group is not None:
-                    self._close_group(group, None, groups)
-                group = _OpenGroup(self._read_gs(segment))
-                number = group.header.control_number
-                if number in group_numbers:
-                    self._find(
-                        "envelope.gs_duplicate",
-                        f"GS06 group control number {number} is used twice in the interchange",
-                        segment,
-                        FunctionalGroupError.CONTROL_NUMBER_NOT_UNIQUE,
-                        6,
-                    )
-                group_numbers.add(number)
-            elif sid == "GE":
-                if group is None:
-                    self._find(
-                        "envelope.ge_without_gs",
-                        "GE without a GS",
-                        segment,
-                        SegmentSyntaxError.UNEXPECTED_SEGMENT,
-                    )
-                else:
-                    self._close_group(group, segment, groups)
-                    group = None
-            elif sid == "IEA":
-                if group is not None:
-                    self._close_group(group, None, groups)
-                    group = None
-                iea = segment
-                self._check_iea(isa, iea, len(groups))
             elif sid == "TA1":
                 acknowledgments.append(segment)
             else:
-                self._find(
-                    "envelope.outside_transaction",
-                    f"segment {sid[:3]} is outside any ST/SE transaction set",
-                    segment,
-                    SegmentSyntaxError.NOT_IN_TRANSACTION_SET,
-                )
+                self._control_segment(state, segment, sid)
             i += 1
-        if group is not None:
-            self._close_group(group, None, groups)
-        if iea is None:
+        self._close_interchange(state, segments[-1])
+        return Interchange(
+            self.index, header, self.stream.delimiters, tuple(state.groups), tuple(acknowledgments)
+        )
+
+    def _after_iea(self, segment: Segment, sid: str) -> None:
+        self._find(
+            "envelope.after_iea",
+            f"segment {sid[:3]} follows the IEA",
+            segment,
+            InterchangeNote.INVALID_CONTROL_STRUCTURE,
+        )
+
+    def _group_for(self, state: _OpenInterchange, st: Segment) -> _OpenGroup:
+        """The open group an ST belongs to; a stand-in group when there is no GS."""
+        if state.group is None:
+            self._find(
+                "envelope.st_outside_group",
+                "ST is not inside a GS/GE functional group",
+                st,
+                TransactionSetError.NOT_IN_FUNCTIONAL_GROUP,
+            )
+            state.group = _OpenGroup(_missing_group())
+        return state.group
+
+    def _control_segment(self, state: _OpenInterchange, segment: Segment, sid: str) -> None:
+        """A segment between transaction sets: GS, GE or IEA; anything else is misplaced."""
+        if sid == "GS":
+            self._open_group(state, segment)
+        elif sid == "GE":
+            if state.group is None:
+                self._find(
+                    "envelope.ge_without_gs",
+                    "GE without a GS",
+                    segment,
+                    SegmentSyntaxError.UNEXPECTED_SEGMENT,
+                )
+            else:
+                self._close_group(state.group, segment, state.groups)
+                state.group = None
+        elif sid == "IEA":
+            if state.group is not None:
+                self._close_group(state.group, None, state.groups)
+                state.group = None
+            state.iea = segment
+            self._check_iea(state.isa, segment, len(state.groups))
+        else:
+            self._find(
+                "envelope.outside_transaction",
+                f"segment {sid[:3]} is outside any ST/SE transaction set",
+                segment,
+                SegmentSyntaxError.NOT_IN_TRANSACTION_SET,
+            )
+
+    def _open_group(self, state: _OpenInterchange, gs: Segment) -> None:
+        if state.group is not None:
+            self._close_group(state.group, None, state.groups)
+        state.group = _OpenGroup(self._read_gs(gs))
+        number = state.group.header.control_number
+        if number in state.group_numbers:
+            self._find(
+                "envelope.gs_duplicate",
+                f"GS06 group control number {number} is used twice in the interchange",
+                gs,
+                FunctionalGroupError.CONTROL_NUMBER_NOT_UNIQUE,
+                6,
+            )
+        state.group_numbers.add(number)
+
+    def _close_interchange(self, state: _OpenInterchange, last: Segment) -> None:
+        if state.group is not None:
+            self._close_group(state.group, None, state.groups)
+        if state.iea is None:
             self._find(
                 "envelope.iea_missing",
                 "the interchange has no IEA trailer: the file is truncated",
-                segments[-1],
+                last,
                 InterchangeNote.PREMATURE_END_OF_FILE,
             )
-        return Interchange(
-            self.index, header, self.stream.delimiters, tuple(groups), tuple(acknowledgments)
-        )
 
     def _read_isa(self, isa: Segment) -> InterchangeHeader:
         if len(isa) != len(_ISA_WIDTHS):
@@ -565,10 +589,7 @@ class _StreamingEnvelopeReader(_EnvelopeReader):
         self, isa: Segment, source: _Pushback
     ) -> Iterator[tuple[TransactionSet, TransactionBody]]:
         self._read_isa(isa)
-        groups: list[FunctionalGroup] = []
-        group: _OpenGroup | None = None
-        group_numbers: set[str] = set()
-        iea: Segment | None = None
+        state = _OpenInterchange(isa)
         last = isa
         for segment in source:
             sid = segment.elements[0]
@@ -576,23 +597,10 @@ class _StreamingEnvelopeReader(_EnvelopeReader):
                 source.push(segment)
                 break
             last = segment
-            if iea is not None:
-                self._find(
-                    "envelope.after_iea",
-                    f"segment {sid[:3]} follows the IEA",
-                    segment,
-                    InterchangeNote.INVALID_CONTROL_STRUCTURE,
-                )
-                continue
-            if sid == "ST":
-                if group is None:
-                    self._find(
-                        "envelope.st_outside_group",
-                        "ST is not inside a GS/GE functional group",
-                        segment,
-                        TransactionSetError.NOT_IN_FUNCTIONAL_GROUP,
-                    )
-                    group = _OpenGroup(_missing_group())
+            if state.iea is not None:
+                self._after_iea(segment, sid)
+            elif sid == "ST":
+                group = self._group_for(state, segment)
                 body = TransactionBody(source, segment)
                 yield self._transaction(segment, (segment,), group), body
                 body.drain()
@@ -600,50 +608,6 @@ class _StreamingEnvelopeReader(_EnvelopeReader):
                 seen = (segment, last) if last is not segment else (segment,)
                 group.transaction_sets.append(self._transaction(segment, seen, group))
                 self._check_transaction(segment, body.se, body.count, last, group)
-            elif sid == "GS":
-                if group is not None:
-                    self._close_group(group, None, groups)
-                group = _OpenGroup(self._read_gs(segment))
-                number = group.header.control_number
-                if number in group_numbers:
-                    self._find(
-                        "envelope.gs_duplicate",
-                        f"GS06 group control number {number} is used twice in the interchange",
-                        segment,
-                        FunctionalGroupError.CONTROL_NUMBER_NOT_UNIQUE,
-                        6,
-                    )
-                group_numbers.add(number)
-            elif sid == "GE":
-                if group is None:
-                    self._find(
-                        "envelope.ge_without_gs",
-                        "GE without a GS",
-                        segment,
-                        SegmentSyntaxError.UNEXPECTED_SEGMENT,
-                    )
-                else:
-                    self._close_group(group, segment, groups)
-                    group = None
-            elif sid == "IEA":
-                if group is not None:
-                    self._close_group(group, None, groups)
-                    group = None
-                iea = segment
-                self._check_iea(isa, iea, len(groups))
             elif sid != "TA1":
-                self._find(
-                    "envelope.outside_transaction",
-                    f"segment {sid[:3]} is outside any ST/SE transaction set",
-                    segment,
-                    SegmentSyntaxError.NOT_IN_TRANSACTION_SET,
-                )
-        if group is not None:
-            self._close_group(group, None, groups)
-        if iea is None:
-            self._find(
-                "envelope.iea_missing",
-                "the interchange has no IEA trailer: the file is truncated",
-                last,
-                InterchangeNote.PREMATURE_END_OF_FILE,
-            )
+                self._control_segment(state, segment, sid)
+        self._close_interchange(state, last)

@@ -13,6 +13,7 @@ The 4010 inquiry (004010X092A1) has the same shape; its dates of service came as
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -375,58 +376,30 @@ class _Reader(LevelReader[_Level]):
         return level
 
     def _level_segment(self, segment: Segment, level: _Level) -> bool:
-        el = self.el
         sid = segment.elements[0]
-        suffix = _LOOPS.get(level.level, "")
         if sid == "NM1":
-            if level.name is not None:
-                return False
-            el.loop = f"2100{suffix}"
-            level.name = read_name(el, segment)
-            level.name_segment = segment
-            allowed = _ENTITIES.get(level.level)
-            if allowed is not None:
-                check_entity(el, segment, allowed, _WHAT[level.level], "270.entity_code")
-        elif level.level == SOURCE:
+            return self._level_name(segment, level)
+        if level.level == SOURCE:
             return False  # 2100A is the payer's name alone
-        elif sid == "REF":
-            level.references.append(Reference(segment.get(1), el.text(segment, 2, required=True)))
-        elif sid == "N3":
-            level.address_lines.extend(x for x in (segment.get(1), segment.get(2)) if x)
-        elif sid == "N4":
-            level.city, level.state, level.postal_code = (
-                segment.get(1),
-                segment.get(2),
-                segment.get(3),
-            )
-        elif sid == "PRV":
-            return True  # the provider's role and taxonomy: not needed to answer
-        elif level.level == RECEIVER:
+        read = _PARTY_SEGMENTS.get(sid)
+        if read is None and level.level != RECEIVER:
+            # 2100B is the provider's name, address and role; the rest asks about a person.
+            read = _PERSON_SEGMENTS.get(sid)
+        if read is None:
             return False
-        elif sid == "TRN":
-            level.traces.append(
-                Trace(
-                    segment.get(1),
-                    el.text(segment, 2, required=True),
-                    segment.get(3),
-                    segment.get(4),
-                )
-            )
-            if level.inquiry_segment is None:
-                level.inquiry_segment = segment
-        elif sid == "DMG":
-            level.birth_date = el.date(segment, 2)
-            level.sex = segment.get(3)
-        elif sid == "INS":
-            level.relationship = segment.get(2)
-        elif sid == "DTP":
-            period = read_period(el, segment)
-            if period is not None:
-                level.dates.append(period)
-            if level.inquiry_segment is None:
-                level.inquiry_segment = segment
-        else:
-            return sid == "HI"  # diagnoses: do not change who is covered
+        read(self.el, segment, level)
+        return True
+
+    def _level_name(self, segment: Segment, level: _Level) -> bool:
+        if level.name is not None:
+            return False
+        el = self.el
+        el.loop = f"2100{_LOOPS.get(level.level, '')}"
+        level.name = read_name(el, segment)
+        level.name_segment = segment
+        allowed = _ENTITIES.get(level.level)
+        if allowed is not None:
+            check_entity(el, segment, allowed, _WHAT[level.level], "270.entity_code")
         return True
 
     def _service_segment(self, segment: Segment, service: _Service) -> bool:
@@ -577,3 +550,64 @@ class _Reader(LevelReader[_Level]):
             dates=tuple(level.dates),
             services=tuple(level.services),
         )
+
+
+def _read_reference(el: ElementReader, segment: Segment, level: _Level) -> None:
+    level.references.append(Reference(segment.get(1), el.text(segment, 2, required=True)))
+
+
+def _read_street(el: ElementReader, segment: Segment, level: _Level) -> None:
+    level.address_lines.extend(x for x in (segment.get(1), segment.get(2)) if x)
+
+
+def _read_city(el: ElementReader, segment: Segment, level: _Level) -> None:
+    level.city, level.state, level.postal_code = segment.get(1), segment.get(2), segment.get(3)
+
+
+def _skip(el: ElementReader, segment: Segment, level: _Level) -> None:
+    """Accepted but not read: it does not change who is covered."""
+
+
+def _read_trace(el: ElementReader, segment: Segment, level: _Level) -> None:
+    level.traces.append(
+        Trace(segment.get(1), el.text(segment, 2, required=True), segment.get(3), segment.get(4))
+    )
+    if level.inquiry_segment is None:
+        level.inquiry_segment = segment
+
+
+def _read_demographics(el: ElementReader, segment: Segment, level: _Level) -> None:
+    level.birth_date = el.date(segment, 2)  # DMG02
+    level.sex = segment.get(3)  # DMG03
+
+
+def _read_relationship(el: ElementReader, segment: Segment, level: _Level) -> None:
+    level.relationship = segment.get(2)  # INS02
+
+
+def _read_date(el: ElementReader, segment: Segment, level: _Level) -> None:
+    period = read_period(el, segment)
+    if period is not None:
+        level.dates.append(period)
+    if level.inquiry_segment is None:
+        level.inquiry_segment = segment
+
+
+_SegmentReader = Callable[[ElementReader, Segment, _Level], None]
+# Segments of any named level but the payer's: 2100B/C/D. PRV (the provider's role and
+# taxonomy) is not needed to answer.
+_PARTY_SEGMENTS: dict[str, _SegmentReader] = {
+    "REF": _read_reference,
+    "N3": _read_street,
+    "N4": _read_city,
+    "PRV": _skip,
+}
+# Segments of the subscriber's or dependent's level: 2000C/D and 2100C/D. HI (diagnoses) does
+# not change who is covered.
+_PERSON_SEGMENTS: dict[str, _SegmentReader] = {
+    "TRN": _read_trace,
+    "DMG": _read_demographics,
+    "INS": _read_relationship,
+    "DTP": _read_date,
+    "HI": _skip,
+}

@@ -1,14 +1,9 @@
-"""Read acknowledgments: the 999 implementation acknowledgment (005010X231A1) and the TA1.
-
-A 999 answers one functional group (AK1) with one AK2 loop per transaction set, each carrying
-segment errors (IK3, with CTX context), element errors (IK4) and a verdict (IK5); AK9 is the
-verdict on the group. A TA1 answers an interchange and sits between ISA and IEA, outside any group.
-"""
+"""Read acknowledgments, the 999 implementation acknowledgment (005010X231A1) and the TA1,
+into the records of :mod:`claimdesk.edi.x999.model`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from claimdesk.edi.x12.codes import (
     AcknowledgmentStatus,
@@ -19,115 +14,21 @@ from claimdesk.edi.x12.codes import (
     SegmentSyntaxError,
     TransactionSetError,
 )
-from claimdesk.edi.x12.envelope import Envelopes, TransactionSet, parse_date, read_envelopes
+from claimdesk.edi.x12.envelope import TransactionSet, parse_date, read_envelopes
 from claimdesk.edi.x12.errors import Location, Severity, X12Finding
 from claimdesk.edi.x12.reading import ElementReader
 from claimdesk.edi.x12.tokenizer import Segment
-
-IMPLEMENTATION = "005010X231A1"
+from claimdesk.edi.x999.model import (
+    Acknowledgment,
+    AcknowledgmentFile,
+    ElementError,
+    ErrorContext,
+    InterchangeAck,
+    SegmentError,
+    TransactionSetAck,
+)
 
 _KNOWN = frozenset({"ST", "AK1", "AK2", "IK3", "CTX", "IK4", "IK5", "AK9", "SE"})
-
-
-@dataclass(frozen=True, slots=True)
-class ErrorContext:
-    """CTX: business context (name/reference) or the segment context of an error."""
-
-    name: str  # CTX01-1, e.g. CLM01 or SITUATIONAL TRIGGER
-    reference: str  # CTX01-2
-    segment_id: str = ""  # CTX02
-    segment_position: int | None = None  # CTX03
-    loop_id: str = ""  # CTX04
-
-
-@dataclass(frozen=True, slots=True)
-class ElementError:
-    """IK4: an element in error, positions as in the acknowledged transaction set."""
-
-    position: int | None  # IK401-1
-    component: int | None  # IK401-2
-    repetition: int | None  # IK401-3
-    reference_number: str  # IK402: data element reference number
-    code: ElementSyntaxError | None  # IK403
-    bad_value: str  # IK404
-    contexts: tuple[ErrorContext, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class SegmentError:
-    """IK3: a segment in error; ``position`` counts from the ST of the acknowledged set (ST = 1)."""
-
-    segment_id: str  # IK301
-    position: int | None  # IK302
-    loop_id: str  # IK303
-    code: SegmentSyntaxError | None  # IK304
-    contexts: tuple[ErrorContext, ...] = ()
-    element_errors: tuple[ElementError, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class TransactionSetAck:
-    """AK2..IK5: the receiver's verdict on one transaction set it received."""
-
-    transaction_set_id: str  # AK201
-    control_number: str  # AK202: ST02 of the acknowledged set
-    implementation: str  # AK203
-    status: AcknowledgmentStatus | None  # IK501
-    errors: tuple[TransactionSetError, ...]  # IK502..IK506
-    segment_errors: tuple[SegmentError, ...]
-
-    @property
-    def accepted(self) -> bool:
-        return self.status is not None and self.status.is_accepted
-
-    @property
-    def rejected(self) -> bool:
-        return not self.accepted
-
-
-@dataclass(frozen=True, slots=True)
-class Acknowledgment:
-    """One 999 transaction set: the answer to one functional group."""
-
-    control_number: str  # ST02 of the 999
-    interchange_index: int
-    functional_id: str  # AK101: HC for 837, HS for 270, ...
-    group_control_number: str  # AK102: GS06 of the acknowledged group
-    version: str  # AK103
-    status: AcknowledgmentStatus | None  # AK901
-    included: int | None  # AK902: transaction sets included in the group
-    received: int | None  # AK903
-    accepted_count: int | None  # AK904
-    errors: tuple[FunctionalGroupError, ...]  # AK905..AK909
-    transaction_sets: tuple[TransactionSetAck, ...]
-    findings: tuple[X12Finding, ...]
-
-    @property
-    def accepted(self) -> bool:
-        return self.status is not None and self.status.is_accepted
-
-
-@dataclass(frozen=True, slots=True)
-class InterchangeAck:
-    """TA1: the receiver's verdict on an interchange envelope."""
-
-    control_number: str  # TA101: ISA13 of the acknowledged interchange
-    date: date | None  # TA102
-    time: str  # TA103
-    code: InterchangeAcknowledgmentCode | None  # TA104
-    note: InterchangeNote | None  # TA105
-
-    @property
-    def accepted(self) -> bool:
-        return self.code is InterchangeAcknowledgmentCode.ACCEPTED
-
-
-@dataclass(frozen=True, slots=True)
-class AcknowledgmentFile:
-    acknowledgments: tuple[Acknowledgment, ...]
-    interchange_acks: tuple[InterchangeAck, ...]
-    findings: tuple[X12Finding, ...]
-    envelopes: Envelopes
 
 
 def read_acknowledgments(text: str) -> AcknowledgmentFile:
@@ -235,11 +136,7 @@ class _Reader:
                 error = _SegmentError(segment)
                 current.errors.append(error)
             elif sid == "CTX" and error is not None:
-                context = self._context(segment)
-                if error.last_element is not None:
-                    error.element_contexts.append(context)
-                else:
-                    error.contexts.append(context)
+                self._add_context(error, segment)
             elif sid == "IK4" and error is not None:
                 self._close_element(error)
                 error.last_element = segment
@@ -255,8 +152,19 @@ class _Reader:
                 ak9 = segment
             else:
                 el.unexpected(segment, sid in _KNOWN)
-        if current is not None:
-            self._close(current, None)
+        self._close(current, None)
+        return self._acknowledgment(ak1, ak9)
+
+    def _add_context(self, error: _SegmentError, ctx: Segment) -> None:
+        """A CTX after an IK4 is that element's context, else the IK3 segment's."""
+        context = self._context(ctx)
+        if error.last_element is not None:
+            error.element_contexts.append(context)
+        else:
+            error.contexts.append(context)
+
+    def _acknowledgment(self, ak1: Segment | None, ak9: Segment | None) -> Acknowledgment:
+        el = self.el
         first = self.transaction.segments[0]
         if ak1 is None:
             el.report(
@@ -276,8 +184,6 @@ class _Reader:
         empty = Segment(["AK9"], first.position)
         trailer = ak9 or empty
         return Acknowledgment(
-            control_number=self.transaction.control_number,
-            interchange_index=self.transaction.interchange_index,
             functional_id=ak1.get(1) if ak1 else "",
             group_control_number=ak1.get(2) if ak1 else "",
             version=ak1.get(3) if ak1 else "",
@@ -291,6 +197,8 @@ class _Reader:
                 if (e := el.code(trailer, i, FunctionalGroupError)) is not None
             ),
             transaction_sets=tuple(self.sets),
+            control_number=self.transaction.control_number,
+            interchange_index=self.transaction.interchange_index,
             findings=tuple(el.findings),
         )
 

@@ -1,17 +1,17 @@
 """Write the 999 implementation acknowledgment (005010X231A1).
 
 :func:`acknowledge` turns what the readers found in a received interchange into one
-:class:`GroupAcknowledgment` per functional group: each transaction set is accepted, or rejected
-with its segment errors (IK3, with the element errors IK4 under them) and transaction set errors
-(IK5); group-level errors go to AK9. Findings that a 999 cannot express (business rules such as
-835 balancing, which carry no code) and warnings do not reject anything.
-:func:`write_999` writes the acknowledgments, one 999 transaction set per group.
+:class:`~claimdesk.edi.x999.model.Acknowledgment` per functional group: each transaction set is
+accepted, or rejected with its segment errors (IK3, with the element errors IK4 under them) and
+transaction set errors (IK5); group-level errors go to AK9. Findings that a 999 cannot express
+(business rules such as 835 balancing, which carry no code) and warnings do not reject anything.
+:func:`write_999` writes acknowledgments, one 999 transaction set per group, as they are: the
+AK9 verdict and counts come from the record, so a 999 read is written back unchanged.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from claimdesk.edi.x12.codes import (
     AcknowledgmentStatus,
@@ -32,8 +32,9 @@ from claimdesk.edi.x12.writer import (
 from claimdesk.edi.x12.writer import (
     TransactionSet as WrittenSet,
 )
-from claimdesk.edi.x999.read import (
+from claimdesk.edi.x999.model import (
     IMPLEMENTATION,
+    Acknowledgment,
     ElementError,
     ErrorContext,
     SegmentError,
@@ -45,38 +46,9 @@ _MAX_GROUP_ERRORS = 5  # AK905..AK909
 _BAD_VALUE_LENGTH = 99  # IK404
 
 
-@dataclass(frozen=True, slots=True)
-class GroupAcknowledgment:
-    """What one 999 says about one received functional group (AK1..AK9)."""
-
-    functional_id: str  # AK101: GS01 of the group, e.g. HC for 837
-    group_control_number: str  # AK102: its GS06
-    version: str  # AK103: its GS08
-    transaction_sets: tuple[TransactionSetAck, ...]
-    errors: tuple[FunctionalGroupError, ...] = ()  # AK905..AK909
-
-    @property
-    def accepted_count(self) -> int:
-        return sum(1 for ts in self.transaction_sets if ts.accepted)
-
-    @property
-    def status(self) -> AcknowledgmentStatus:
-        """AK901: accepted, accepted with errors, partially accepted or rejected."""
-        accepted = self.accepted_count
-        if accepted == 0 and (self.errors or self.transaction_sets):
-            return AcknowledgmentStatus.REJECTED
-        if accepted < len(self.transaction_sets):
-            return AcknowledgmentStatus.PARTIALLY_ACCEPTED
-        if self.errors or any(
-            ts.status is AcknowledgmentStatus.ACCEPTED_WITH_ERRORS for ts in self.transaction_sets
-        ):
-            return AcknowledgmentStatus.ACCEPTED_WITH_ERRORS
-        return AcknowledgmentStatus.ACCEPTED
-
-
 def acknowledge(
     interchange: Interchange, findings: Iterable[X12Finding]
-) -> tuple[GroupAcknowledgment, ...]:
+) -> tuple[Acknowledgment, ...]:
     """Acknowledge every functional group of ``interchange`` from the findings about it.
 
     ``findings`` are those of :func:`~claimdesk.edi.x12.envelope.read_envelopes` and of any
@@ -91,7 +63,7 @@ def acknowledge(
     ]
     groups = [g for g in interchange.groups if g.header.position is not None]
     starts = [g.header.position or 0 for g in groups]
-    acks: list[GroupAcknowledgment] = []
+    acks: list[Acknowledgment] = []
     for number, group in enumerate(groups):
         start = starts[number]
         end = starts[number + 1] if number + 1 < len(starts) else None
@@ -104,7 +76,7 @@ def acknowledge(
             )
         )[:_MAX_GROUP_ERRORS]
         acks.append(
-            GroupAcknowledgment(
+            Acknowledgment.of_sets(
                 functional_id=group.header.functional_id,
                 group_control_number=group.header.control_number,
                 version=group.header.version,
@@ -201,7 +173,7 @@ def _is_segment_id(value: str) -> bool:
 
 
 def write_999(
-    acknowledgments: Sequence[GroupAcknowledgment],
+    acknowledgments: Sequence[Acknowledgment],
     envelope: Envelope,
     *,
     delimiters: Delimiters = DEFAULT_DELIMITERS,
@@ -221,7 +193,7 @@ def write_999(
     )
 
 
-def _group(ack: GroupAcknowledgment, delimiters: Delimiters) -> list[str]:
+def _group(ack: Acknowledgment, delimiters: Delimiters) -> list[str]:
     w = SegmentWriter(delimiters)
     record = f"group {ack.group_control_number}"
     w.add(
@@ -232,16 +204,24 @@ def _group(ack: GroupAcknowledgment, delimiters: Delimiters) -> list[str]:
     )
     for ts in ack.transaction_sets:
         _transaction_set(w, ts, record)
-    count = str(len(ack.transaction_sets))
+    if ack.status is None:
+        raise X12WriteError(record, "AK901", "a functional group needs a verdict")
     w.add(
         "AK9",
         ack.status.value,
-        count,
-        count,
-        str(ack.accepted_count),
+        _count(ack.included, record, "AK902 included"),
+        _count(ack.received, record, "AK903 received"),
+        _count(ack.accepted_count, record, "AK904 accepted"),
         *(e.value for e in ack.errors[:_MAX_GROUP_ERRORS]),
     )
     return w.segments
+
+
+def _count(count: int | None, record: str, field: str) -> str:
+    """AK902..AK904: required counts of transaction sets."""
+    if count is None:
+        raise X12WriteError(record, field, "is required but missing")
+    return str(count)
 
 
 def _transaction_set(w: SegmentWriter, ts: TransactionSetAck, group: str) -> None:
