@@ -27,6 +27,8 @@ from store_practice import (
 )
 
 from claimdesk.domain.claims import Claim, ClaimStatus, FrequencyCode
+from claimdesk.routing.access import Role
+from claimdesk.store.repositories.users import User
 from claimdesk.store.uow import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
@@ -176,3 +178,16 @@ def test_naive_timestamps_are_refused(uow_factory: UowFactory) -> None:
             bundle_path="/bundle",
             files_sha256="0" * 64,
         )
+
+
+def test_a_user_added_once_by_two_runs_is_one_user(uow_factory: Callable[[], UnitOfWork]) -> None:
+    first = User("worker", "claimdesk worker", Role.SYSTEM, True, NOW, "worker")
+    with uow_factory() as uow:
+        assert uow.users.add_once(first) == first
+        uow.commit()
+    later = User("worker", "another name", Role.SYSTEM, True, NOW, "someone")
+    with uow_factory() as uow:
+        # The second run's insert meets the first one's row: it keeps it and its transaction.
+        assert uow.users.add_once(later) == first
+        assert uow.users.count() == 1
+        uow.commit()

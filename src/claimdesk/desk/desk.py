@@ -184,10 +184,11 @@ class Desk:
         with self.uow_factory() as uow:
             user = uow.users.get(user_id)
             if user is None:
-                user = User(user_id, name, Role.SYSTEM, True, self.clock(), user_id)
-                uow.users.add(user)
+                user = uow.users.add_once(
+                    User(user_id, name, Role.SYSTEM, True, self.clock(), user_id)
+                )
                 uow.commit()
-            elif user.role is not Role.SYSTEM:
+            if user.role is not Role.SYSTEM:
                 raise ForbiddenError(f"user {user_id!r} is a person ({user.role}), not a program")
         return self.actor(user)
 

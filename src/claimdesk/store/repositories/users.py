@@ -14,6 +14,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from claimdesk.routing.access import Role
@@ -65,6 +66,19 @@ class UserRepository:
                 created_by=user.created_by,
             )
         )
+
+    def add_once(self, user: User) -> User:
+        """The user called ``user.user_id``: added unless someone else added them first, as two
+        worker processes starting together both try to (a savepoint keeps the transaction)."""
+        try:
+            with self._session.begin_nested():
+                self.add(user)
+        except IntegrityError:
+            pass
+        stored = self.get(user.user_id)
+        if stored is None:
+            raise LookupError(f"user {user.user_id!r} was neither added nor found")
+        return stored
 
     def get(self, user_id: str) -> User | None:
         row = self._session.execute(select(USERS).where(USERS.c.user_id == user_id)).first()
