@@ -263,42 +263,44 @@ def kpi(
     """
     settings = settings_of(ctx)
     ready(settings)
+    # One composition for the whole command: the practice's today, then the report.
     with composed(settings) as parts:
         today = practice_today(parts.clock(), profile_of(parts.uow_factory).time_zone)
-    # No dates: the web dashboard's period (the year ending today), so both show one A/R.
-    first, last = period(today)
-    end = _day(end_text, "--to", last)
-    start = _day(start_text, "--from", end - (last - first))
-    if end < start:
-        raise fail(f"--from {start} is after --to {end}")
-    if explain_name is not None and charts_dir is not None:
-        raise fail("--charts draws the whole report; leave out --explain")
-    if explain_name is not None:
-        with composed(settings) as parts, parts.uow_factory() as uow:
-            try:
-                explanation = explain(
-                    uow,
-                    explain_name,
-                    start=start,
-                    end=end,
-                    payer_id=payer,
-                    provider_npi=provider,
-                    facility_id=facility,
-                    table=parts.rules.denials,
+        # No dates: the web dashboard's period (the year ending today), so both show one A/R.
+        first, last = period(today)
+        end = _day(end_text, "--to", last)
+        start = _day(start_text, "--from", end - (last - first))
+        if end < start:
+            raise fail(f"--from {start} is after --to {end}")
+        if explain_name is not None and charts_dir is not None:
+            raise fail("--charts draws the whole report; leave out --explain")
+        if explain_name is not None:
+            with parts.uow_factory() as uow:
+                try:
+                    explanation = explain(
+                        uow,
+                        explain_name,
+                        start=start,
+                        end=end,
+                        payer_id=payer,
+                        provider_npi=provider,
+                        facility_id=facility,
+                        table=parts.rules.denials,
+                    )
+                except UnknownKpiError as exc:
+                    raise fail(f"--explain: {exc}") from None
+            if as_json:
+                emit_json(explanation.as_dict())
+            else:
+                print_explanation(explanation)
+            if csv_path is not None:
+                target = csv_path / f"{explanation.name}.csv" if csv_path.is_dir() else csv_path
+                _tell(
+                    _write({target.name: explanation_csv(explanation)}, target.parent),
+                    "CSV",
+                    as_json,
                 )
-            except UnknownKpiError as exc:
-                raise fail(f"--explain: {exc}") from None
-        if as_json:
-            emit_json(explanation.as_dict())
-        else:
-            print_explanation(explanation)
-        if csv_path is not None:
-            target = csv_path / f"{explanation.name}.csv" if csv_path.is_dir() else csv_path
-            _tell(
-                _write({target.name: explanation_csv(explanation)}, target.parent), "CSV", as_json
-            )
-        return
-    with composed(settings) as parts:
+            return
         try:
             scrub_config = parts.scrub_config
         except ScrubConfigError as exc:
@@ -316,15 +318,15 @@ def kpi(
                 plan=parts.rules.prevention,
                 table=parts.rules.denials,
             )
-    if as_json:
-        emit_json(tier3.as_dict())
-    else:
-        print_tier3(tier3)
-    if csv_path is not None:
-        files = report_csv_files(tier3.report, tier3.tables())
-        _tell(_write(files, csv_path), "CSV", as_json)
-    if charts_dir is not None:
-        _tell(_write(tier3.charts(), charts_dir), "SVG chart", as_json)
+        if as_json:
+            emit_json(tier3.as_dict())
+        else:
+            print_tier3(tier3)
+        if csv_path is not None:
+            files = report_csv_files(tier3.report, tier3.tables())
+            _tell(_write(files, csv_path), "CSV", as_json)
+        if charts_dir is not None:
+            _tell(_write(tier3.charts(), charts_dir), "SVG chart", as_json)
 
 
 def print_tier3(tier3: Tier3Report, out: Console = console) -> None:

@@ -135,13 +135,9 @@ class BillingDesk(Desk):
     ) -> T:
         """Run the change, audit it, and note on the item (if one brought the claim) what was
         done."""
-        target = f"claim {claim_id}"
-        try:
-            result = change()
-        except Exception as exc:
-            self._audit(actor, action, target, AuditOutcome.FAILED, account, str(exc)[:500])
-            raise
-        self._audit(actor, action, target, AuditOutcome.OK, account, done)
+        result = self._audited(
+            actor, action, f"claim {claim_id}", account, change, lambda _result: done
+        )
         if item is not None and item.status is WorkStatus.IN_PROGRESS:
             assert item.item_id is not None
             work_queue.add_note(

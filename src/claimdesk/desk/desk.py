@@ -197,12 +197,24 @@ class Desk:
         must be allowed to run jobs; the run is audited whether refused, failed or done."""
         target = f"job {job}"
         self._checked(actor, Capability.RUN_JOBS, "run_job", target)
+        return self._audited(actor, "run_job", target, None, work, done)
+
+    def _audited(
+        self,
+        actor: Actor,
+        action: str,
+        target: str,
+        patient: str | None,
+        change: Callable[[], T],
+        done: Callable[[T], str],
+    ) -> T:
+        """Run the change and audit how it ended: failed (with the reason) or ok."""
         try:
-            result = work()
+            result = change()
         except Exception as exc:
-            self._audit(actor, "run_job", target, AuditOutcome.FAILED, detail=str(exc)[:500])
+            self._audit(actor, action, target, AuditOutcome.FAILED, patient, str(exc)[:500])
             raise
-        self._audit(actor, "run_job", target, AuditOutcome.OK, detail=done(result)[:500])
+        self._audit(actor, action, target, AuditOutcome.OK, patient, done(result)[:500])
         return result
 
     def _audit(
