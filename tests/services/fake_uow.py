@@ -43,6 +43,13 @@ class FakeClaims:
         """No claim has a secondary coverage: nothing is billed on."""
         return set()
 
+    def secondary_link(self, claim_id: str) -> None:
+        """No claim is a secondary claim: every one is billed to a first payer."""
+        return
+
+    def secondary_of(self, primary_claim_id: str) -> None:
+        return None
+
     def save_many(self, moved: Sequence[tuple[Claim, int]]) -> None:
         for claim, _stored in moved:
             self.by_id[claim.claim_id] = claim

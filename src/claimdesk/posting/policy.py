@@ -28,6 +28,7 @@ from claimdesk.edi.x12.codes import ClaimStatus as ClpStatus
 from claimdesk.edi.x12.composites import Adjustment
 from claimdesk.edi.x835.model import ClaimPayment, ServicePayment
 from claimdesk.edi.x837.segments import line_control_number
+from claimdesk.posting.cob import PRIOR_PAYER_CARC, expected_secondary_payment
 from claimdesk.posting.facts import ClaimFacts, LineFacts, PostingContext
 
 CONTRACTUAL_GROUP = "CO"
@@ -48,7 +49,7 @@ class DeniedAmount:
 @dataclass(frozen=True, slots=True)
 class Shortfall:
     line_number: int
-    expected: Money  # contract allowed less the patient's share
+    expected: Money  # what the contract says this payer owed (allowed less the patient share)
     paid: Money
 
     @property
@@ -140,6 +141,38 @@ def _remarks(payment: ClaimPayment, service: ServicePayment | None) -> tuple[str
     return tuple(codes)
 
 
+class _Restated:
+    """The prior payers' settled amounts a later payer's adjustments may restate (COB)."""
+
+    def __init__(self, claim: ClaimFacts) -> None:
+        prior = claim.prior
+        self.left: dict[int, Money] = {
+            ln.line_number: prior.settled.get(ln.line_number, Money.zero())
+            for ln in claim.lines
+            if prior is not None
+        }
+        self.absorbed = Money.zero()
+
+    def take(self, line: int | None, amount: Money) -> Money:
+        """The part of ``amount`` that restates the prior payers on ``line`` (a claim-level
+        adjustment draws on what the lines left); what is taken is never posted again."""
+        keys = [line] if line is not None else sorted(self.left)
+        taken = Money.zero()
+        for key in keys:
+            room = self.left.get(key, Money.zero())
+            part = min(room, amount - taken)
+            if part.is_positive():
+                self.left[key] = room - part
+                taken = taken + part
+        self.absorbed = self.absorbed + taken
+        return taken
+
+
+def _restating_first(adjustments: Sequence[Adjustment]) -> list[Adjustment]:
+    # CARC 23 says in so many words that it restates the prior payers; reconcile it first.
+    return sorted(adjustments, key=lambda a: a.reason != PRIOR_PAYER_CARC)
+
+
 def post_payment(
     payment: ClaimPayment,
     claim: ClaimFacts,
@@ -148,10 +181,15 @@ def post_payment(
     *,
     index: int,
 ) -> ClaimPosting:
-    """Entries and claim move for a payment (not a reversal) of ``claim``."""
+    """Entries and claim move for a payment (not a reversal) of ``claim``.
+
+    On a claim billed to a later payer (``claim.prior``), the adjustments that restate what the
+    prior payers paid and adjusted are reconciled against it and not posted (posting/cob.py);
+    only what this payer did beyond them moves money."""
     if payment.is_reversal:
         raise ValueError("a reversal is posted with post_reversal()")
     out = _Entries(claim, context, index)
+    restated = _Restated(claim)
     denials: list[DeniedAmount] = []
     shortfalls: list[Shortfall] = []
     patient_share: list[Money] = []
@@ -161,20 +199,24 @@ def post_payment(
     ) -> tuple[Money, bool]:
         """Post the adjustments; returns the line's patient share and whether any is denied."""
         share, denied = Money.zero(), False
-        for a in adjustments:
+        for a in _restating_first(adjustments):
             group = a.group.value
             found = table.classify(group, a.reason, remarks)
             memo = f"{found.code} {found.category.name}"
             if group == PATIENT_GROUP:
                 out.add(EntryKind.TRANSFER_TO_PATIENT, a.amount, line, memo)
                 share = share + a.amount
-            elif found.is_denial:
-                denials.append(DeniedAmount(found, a.amount, line))
+                continue
+            amount = a.amount - restated.take(line, a.amount)
+            if not amount:
+                continue
+            if found.is_denial:
+                denials.append(DeniedAmount(found, amount, line))
                 denied = True
             elif group == CONTRACTUAL_GROUP:
-                out.add(EntryKind.CONTRACTUAL_ADJUSTMENT, a.amount, line, memo)
+                out.add(EntryKind.CONTRACTUAL_ADJUSTMENT, amount, line, memo)
             else:
-                out.add(EntryKind.OTHER_ADJUSTMENT, a.amount, line, memo)
+                out.add(EntryKind.OTHER_ADJUSTMENT, amount, line, memo)
         patient_share.append(share)
         return share, denied
 
@@ -184,10 +226,9 @@ def post_payment(
             number = None if line is None else line.line_number
             out.add(EntryKind.INSURANCE_PAYMENT, service.paid, number, "SVC03 paid")
             share, denied = adjust(service.adjustments, number, _remarks(payment, service))
-            allowed = None if number is None else claim.contract_allowed.get(number)
-            if allowed is not None and not denied:
-                shortfall = Shortfall(number or 0, allowed - share, service.paid)
-                if shortfall.amount.is_positive():
+            if line is not None and not denied:
+                shortfall = _shortfall(claim, line, share, service.paid)
+                if shortfall is not None and shortfall.amount.is_positive():
                     shortfalls.append(shortfall)
     else:
         out.add(EntryKind.INSURANCE_PAYMENT, payment.paid, None, "CLP04 paid")
@@ -201,6 +242,8 @@ def post_payment(
         reason = "835 paid in part" + ("; underpaid against the contract" if underpaid else "")
     else:
         target, reason = ClaimStatus.PAID, "835 paid"
+    if restated.absorbed:
+        reason += f"; {restated.absorbed} restates the prior payers (COB), not posted again"
     return ClaimPosting(
         entries=tuple(out.entries),
         target=target,
@@ -209,6 +252,24 @@ def post_payment(
         shortfalls=tuple(shortfalls) if underpaid else (),
         patient_share=total(patient_share),
     )
+
+
+def _shortfall(claim: ClaimFacts, line: LineFacts, share: Money, paid: Money) -> Shortfall | None:
+    """The contract's expectation for the line: allowed less the patient's share from a first
+    payer; from a later one, what its coordination method leaves it to pay (posting/cob.py)."""
+    allowed = claim.contract_allowed.get(line.line_number)
+    if allowed is None:
+        return None
+    if claim.prior is None:
+        return Shortfall(line.line_number, allowed - share, paid)
+    expected = expected_secondary_payment(
+        claim.prior,
+        line=line.line_number,
+        charge=line.charge,
+        allowed=allowed,
+        patient_share=share,
+    )
+    return Shortfall(line.line_number, expected, paid)
 
 
 def post_reversal(
