@@ -45,10 +45,9 @@ class FakeClaims:
 
     def secondary_link(self, claim_id: str) -> None:
         """No claim is a secondary claim: every one is billed to a first payer."""
-        return
 
     def secondary_of(self, primary_claim_id: str) -> None:
-        return None
+        """No claim has a secondary claim made from it."""
 
     def save_many(self, moved: Sequence[tuple[Claim, int]]) -> None:
         for claim, _stored in moved:
