@@ -27,8 +27,8 @@ from claimdesk.domain.money import Money
 from claimdesk.domain.work import Outcome, WorkAction, WorkItem, WorkKind, WorkStatus
 from claimdesk.routing.actions import actions_for
 from claimdesk.services.acknowledgments import release_rejected
-from claimdesk.services.rules import Rules
 from claimdesk.services.remit_work import cash_received_since
+from claimdesk.services.rules import Rules
 from claimdesk.services.tier2 import Tier2Error, insurance_balance, submit_appeal
 from claimdesk.services.work_queue import show
 from claimdesk.store.uow import UnitOfWork
