@@ -350,6 +350,52 @@ def test_a_secondary_overpayment_is_a_credit_balance_item(uow_factory: Factory) 
     assert item.amount_at_stake == M("5.00")
 
 
+def _line_two_denied(claim_id: str) -> bytes:
+    return file_of(
+        remittance(
+            "T1",
+            claim_payment(
+                claim_id,
+                svc(
+                    claim_id, 1, "99213", "150.00", "72.50", (CO, "45", "57.50"), (PR, "2", "20.00")
+                ),
+                svc(claim_id, 2, "90686", "40.00", "0.00", (CO, "50", "40.00")),
+            ),
+        )
+    )
+
+
+def test_a_re_adjudication_without_a_reversal_posts_only_the_difference(
+    uow_factory: Factory,
+) -> None:
+    # The demo's payer answers an appeal with the whole claim again (CLP02 = 1, no reversal):
+    # before, lines 1 and 2 were posted twice and the claim ended below zero.
+    seed(uow_factory)
+    post(uow_factory, _line_two_denied("C1"))
+    assert balance(uow_factory, accounts=INS, claim_id="C1") == M("40.00")  # denied, at stake
+    overturned = post(uow_factory, file_of(remittance("T9", paid_claim("C1")), control=9))
+    assert [r.outcome for r in overturned.remittances] == [RemitOutcome.POSTED]
+    assert balance(uow_factory, accounts=INS, claim_id="C1") == M("0.00")
+    assert balance(uow_factory, accounts=PAT, claim_id="C1") == M("20.00")
+    assert balance(uow_factory, accounts=frozenset({Account.CASH})) == M("92.50")
+    # A later reversal undoes both answers, and the correction after it posts in full.
+    both = remittance("T10", reversal_of(paid_claim("C1")), paid_claim("C1"))
+    post(uow_factory, file_of(both, control=10))
+    assert balance(uow_factory, accounts=INS, claim_id="C1") == M("0.00")
+    assert balance(uow_factory, accounts=frozenset({Account.CASH})) == M("92.50")
+
+
+def test_a_supplemental_answer_on_one_line_leaves_the_other_lines_alone(
+    uow_factory: Factory,
+) -> None:
+    seed(uow_factory)
+    post(uow_factory, _line_two_denied("C1"))
+    line_two = claim_payment("C1", svc("C1", 2, "90686", "40.00", "20.00", (CO, "45", "20.00")))
+    post(uow_factory, file_of(remittance("T9", line_two), control=9))
+    assert balance(uow_factory, accounts=INS, claim_id="C1") == M("0.00")
+    assert balance(uow_factory, accounts=frozenset({Account.CASH})) == M("92.50")
+
+
 def test_plb_interest_and_recoupment_post_on_the_named_claim(uow_factory: Factory) -> None:
     seed(uow_factory)
     plb = ProviderAdjustment(

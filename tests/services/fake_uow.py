@@ -138,9 +138,15 @@ class FakeRemittances:
             ids[row["position_index"]] = len(self.payments)
         return ids
 
-    def last_posted(self, claim_ids: Sequence[str]) -> dict[str, PostedPayment]:
-        assert not claim_ids, "no reversal: nothing posted before is looked up"
-        return {}
+    def standing(self, claim_ids: Sequence[str]) -> dict[str, list[PostedPayment]]:
+        """Each claim's posted payments not reversed, from the rows this fake has taken."""
+        found: dict[str, list[PostedPayment]] = {}
+        for n, p in enumerate(self.payments, start=1):
+            if p["claim_id"] in claim_ids and p["status"] == "posted" and p["clp_status"] != "22":
+                found.setdefault(p["claim_id"], []).append(
+                    PostedPayment(n, p["claim_id"], tuple(p["entry_ids"]), p["payer_claim_number"])
+                )
+        return found
 
     def mark_reversed(self, payment_ids: Iterable[int]) -> None:
         assert not list(payment_ids), "no reversal: no claim payment is reversed"

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from claimdesk.denials.table import CategoryTable, Classification
 from claimdesk.domain.claims import ClaimStatus
 from claimdesk.domain.ledger import (
+    Account,
     Dimensions,
     Entry,
     EntryKind,
@@ -180,8 +181,13 @@ def post_payment(
     table: CategoryTable,
     *,
     index: int,
+    standing: Sequence[Entry] = (),
 ) -> ClaimPosting:
     """Entries and claim move for a payment (not a reversal) of ``claim``.
+
+    ``standing`` are the entries of this payer's earlier answers on the claim that no reversal
+    undid: a re-adjudication (e.g. after an appeal) sent without a reversal restates the whole
+    claim, so only the difference from what stands is posted, never the whole claim again.
 
     On a claim billed to a later payer (``claim.prior``), the adjustments that restate what the
     prior payers paid and adjusted are reconciled against it and not posted (posting/cob.py);
@@ -244,14 +250,63 @@ def post_payment(
         target, reason = ClaimStatus.PAID, "835 paid"
     if restated.absorbed:
         reason += f"; {restated.absorbed} restates the prior payers (COB), not posted again"
+    entries = tuple(out.entries)
+    if standing:
+        answered: set[int | None] = {
+            ln.line_number for _s, ln in match_lines(payment, claim) if ln is not None
+        }
+        if payment.adjustments:
+            answered.add(None)
+        entries = _beyond(entries, standing, out, answered if payment.service_lines else None)
+        reason += "; re-adjudication: the difference from the earlier answer posted"
     return ClaimPosting(
-        entries=tuple(out.entries),
+        entries=entries,
         target=target,
         reason=f"{reason} (TRN02 {context.trace_number})",
         denials=tuple(denials),
         shortfalls=tuple(shortfalls) if underpaid else (),
         patient_share=total(patient_share),
     )
+
+
+_NETTED = (
+    EntryKind.INSURANCE_PAYMENT,
+    EntryKind.CONTRACTUAL_ADJUSTMENT,
+    EntryKind.OTHER_ADJUSTMENT,
+    EntryKind.TRANSFER_TO_PATIENT,
+)
+
+
+def _on_insurance(entries: Sequence[Entry]) -> dict[tuple[EntryKind, int | None], Money]:
+    """What each kind of entry took off insurance A/R, per line."""
+    sums: dict[tuple[EntryKind, int | None], Money] = {}
+    for e in entries:
+        if e.kind not in _NETTED:
+            continue
+        for p in e.postings:
+            if p.account is Account.INSURANCE_AR:
+                key = (e.kind, p.dims.line_number)
+                sums[key] = sums.get(key, Money.zero()) - p.amount
+    return sums
+
+
+def _beyond(
+    new: tuple[Entry, ...],
+    standing: Sequence[Entry],
+    out: _Entries,
+    answered: set[int | None] | None,
+) -> tuple[Entry, ...]:
+    """Entries for the difference between a new answer and what already stands, on the lines
+    the new answer speaks of (``None``: the whole claim); a line it leaves out stays as it is."""
+    now, before = _on_insurance(new), _on_insurance(standing)
+    if answered is not None:
+        before = {k: v for k, v in before.items() if k[1] in answered}
+    out.entries = []
+    for kind, line in sorted(set(now) | set(before), key=lambda k: (k[1] or 0, k[0].value)):
+        old = before.get((kind, line), Money.zero())
+        fresh = now.get((kind, line), Money.zero())
+        out.add(kind, fresh - old, line, f"re-adjudication: {old} before, {fresh} now")
+    return tuple(out.entries)
 
 
 def _shortfall(claim: ClaimFacts, line: LineFacts, share: Money, paid: Money) -> Shortfall | None:

@@ -226,7 +226,7 @@ class _Ready:
     payment: ClaimPayment
     claim: Claim
     posting: ClaimPosting
-    reverses: int | None = None  # the claim payment row a reversal undoes
+    reverses: tuple[int, ...] = ()  # the claim payment rows a reversal undoes
 
 
 class _Poster:
@@ -365,7 +365,7 @@ class _Poster:
         ids = uow.remittances.add_payments(
             [self._posted_row(rid, r) for r in ready] + [self._held_row(rid, h) for h in held]
         )
-        uow.remittances.mark_reversed(r.reverses for r in ready if r.reverses is not None)
+        uow.remittances.mark_reversed(n for r in ready for n in r.reverses)
         for h in held:
             self._work(self._unmatched(rid, h))
         payers: dict[str, Payer | None] = {}
@@ -433,9 +433,10 @@ class _Poster:
         claims.update(
             uow.claims.get_many(sorted({c for c in claim_ids.values() if c} - set(claims)))
         )
-        reversing = [claim_ids[i] for i, p in payments if p.is_reversal and claim_ids.get(i)]
-        last = uow.remittances.last_posted([c for c in reversing if c])
-        originals = uow.ledger.get_many([e for p in last.values() for e in p.entry_ids])
+        standing = uow.remittances.standing([c for c in claim_ids.values() if c])
+        originals = uow.ledger.get_many(
+            [e for paid in standing.values() for p in paid for e in p.entry_ids]
+        )
         rates: dict[str, list[ContractRate]] = {}
         ready: list[_Ready] = []
         held: list[_Held] = []
@@ -449,19 +450,20 @@ class _Poster:
             if claim is None:
                 held.append(_Held(index, payment, f"{where}: matches none of our claims"))
                 continue
+            before = standing.pop(claim.claim_id, [])
+            entries = [originals[e] for p in before for e in p.entry_ids if e in originals]
             facts = self._facts(uow, claim, rates)
             try:
                 if payment.is_reversal:
-                    previous = last.get(claim.claim_id)
-                    entries = (
-                        [originals[e] for e in previous.entry_ids] if previous is not None else []
-                    )
                     posting = post_reversal(payment, facts, context, entries, index=index)
-                    reverses = previous.payment_id if previous is not None else None
-                    last.pop(claim.claim_id, None)
+                    reverses = tuple(p.payment_id for p in before)
                 else:
-                    posting = post_payment(payment, facts, context, self.table, index=index)
-                    reverses = None
+                    posting = post_payment(
+                        payment, facts, context, self.table, index=index, standing=entries
+                    )
+                    # A re-adjudication stands beside the earlier one; a reversal undoes both.
+                    standing[claim.claim_id] = before
+                    reverses = ()
             except PostingRefusedError as exc:
                 held.append(_Held(index, payment, f"{where}: {exc}"))
                 continue
