@@ -7,10 +7,11 @@ history/status codes only, a missing prior authorization, an NCCI bundling pair.
 front end cannot see (medical necessity, non-covered), drawn from a generator seeded with the
 policy's seed and the claim id, so a claim's answer does not depend on the order of the batch.
 
-A line that is paid is priced at the contract's allowed amount (CO-45 takes the charge above
-it) and the plan's cost share for the member's network tier is applied in the order payers
-apply it (``claimdesk.domain.estimate``: copay, deductible left this year, coinsurance, out-of-
-pocket limit). A secondary payer pays up to what the primary left to the patient (2320/2430).
+A line that is paid is priced by the payer's own benefit rules for the member's network tier
+(``payer_sim.pricing``, independent of claimdesk's estimate): in network at the contract's allowed
+amount (CO-45 takes the charge above it), out of network at the plan's allowed amount for a
+service with no contract (PR-45 when the provider may bill the patient the rest). A secondary
+payer pays up to what the primary left to the patient (2320/2430).
 """
 
 from __future__ import annotations
@@ -21,8 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from claimdesk.domain.coverage import Priority, Relationship
-from claimdesk.domain.estimate import Benefits, LineCharge, estimate
+from claimdesk.domain.coverage import NetworkTier, Priority, Relationship
 from claimdesk.domain.money import Money, total
 from claimdesk.edi.x12.codes import AdjustmentGroup, ClaimFilingIndicator, ClaimStatus
 from claimdesk.edi.x12.composites import (
@@ -36,7 +36,8 @@ from claimdesk.edi.x12.composites import (
 from claimdesk.edi.x835.model import ClaimPayment, Remark, ServicePayment
 from claimdesk.edi.x837.model import Claim837, NamedParty, ServiceLine837
 from claimdesk.payer_sim.policy import AdjustmentCode, PayerPolicy, SecondaryMethod
-from claimdesk.payer_sim.state import Accumulator, SimState
+from claimdesk.payer_sim.pricing import ClaimPricer, LineToPrice
+from claimdesk.payer_sim.state import SimState
 from claimdesk.payer_sim.world import Member, PayerWorld
 from claimdesk.scrub.reference import DiagnosisStatus
 
@@ -51,6 +52,7 @@ _PROCESSED_AS = {
     Priority.TERTIARY: ClaimStatus.TERTIARY,
 }
 _COPAY, _DEDUCTIBLE, _COINSURANCE = "3", "1", "2"
+_ABOVE_ALLOWED = "45"  # PR-45: the charge above the allowed amount, the patient's out of network
 _PRIOR_PAYER = "23"  # OA-23: the impact of the prior payer's adjudication
 
 
@@ -299,60 +301,70 @@ class _Adjudicator:
         first = min(line.day for line in self.lines)
         return (self.payer_id, self.member.patient.account, first.year)
 
-    def benefits(self, accumulator: Accumulator) -> Benefits:
-        assert self.member is not None
-        tier = self.world.benefits(self.member.coverage)
-        deductible_left = max(tier.deductible - accumulator.deductible_met, Money.zero())
-        out_of_pocket_left = (
-            None
-            if tier.out_of_pocket_max is None
-            else max(tier.out_of_pocket_max - accumulator.out_of_pocket_met, Money.zero())
-        )
-        return Benefits(tier.copay, tier.coinsurance, deductible_left, out_of_pocket_left)
+    def _taxonomy(self) -> str:
+        """The rendering provider's taxonomy on the payer's file (the billing provider renders
+        when the claim names no other)."""
+        party = self.claim.rendering or self.claim.billing.provider
+        provider = self.world.providers.get(party.name.id) if party is not None else None
+        return provider.taxonomy if provider is not None else ""
 
     def adjudicate(self, duplicate: bool) -> Adjudication:
         whole = self.claim_denial(duplicate)
         denials = [whole] if whole is not None else self.line_denials()
         by_line = {d.line: d for d in denials}
         paid_lines = [ln for ln in self.lines if whole is None and ln.index not in by_line]
-        allowed = {
-            ln.index: self.world.allowed(
-                self.payer_id, ln.code, ln.modifiers, ln.day, ln.units, ln.charge
-            ).amount
-            for ln in paid_lines
-        }
         key = self.accumulator_key() if paid_lines else None
         deductible_applied = patient_applied = Money.zero()
+        allowed: dict[int, Money] = {}
+        balances: dict[int, Money] = {}
         shares: dict[int, list[Adjustment]] = {}
         paid: dict[int, Money] = {}
         if key is not None:
+            assert self.member is not None
+            coverage = self.member.coverage
             accumulator = self.state.accumulator(key)
-            result = estimate(
-                [
-                    LineCharge(ln.index, ln.code, ln.charge, allowed[ln.index], "contract")
-                    for ln in paid_lines
-                ],
-                self.benefits(accumulator),
+            before = (accumulator.deductible_met, accumulator.out_of_pocket_met)
+            pricer = ClaimPricer(
+                self.world.benefits(coverage),
+                self.world.policy.services,
+                accumulator,
+                in_network=coverage.network_tier is not NetworkTier.OUT_OF_NETWORK,
+                no_rate_share=self.policy.no_rate_share,
             )
-            for share in result.lines:
-                n = share.line.line_number
-                parts = (
-                    (_COPAY, share.copay),
-                    (_DEDUCTIBLE, share.deductible),
-                    (_COINSURANCE, share.coinsurance),
+            taxonomy = self._taxonomy()
+            priced = pricer.price(
+                LineToPrice(
+                    ln.index,
+                    ln.code,
+                    ln.charge,
+                    self.world.contract_allowed(
+                        self.payer_id, ln.code, ln.modifiers, ln.day, ln.units
+                    ),
+                    taxonomy,
                 )
-                shares[n] = [
-                    Adjustment(AdjustmentGroup.PATIENT_RESPONSIBILITY, reason, amount)
-                    for reason, amount in parts
-                    if amount
+                for ln in paid_lines
+            )
+            patient = AdjustmentGroup.PATIENT_RESPONSIBILITY
+            for line in priced:
+                allowed[line.index] = line.allowed
+                balances[line.index] = line.balance
+                parts = (
+                    (_COPAY, line.copay),
+                    (_DEDUCTIBLE, line.deductible),
+                    (_COINSURANCE, line.coinsurance),
+                    (_ABOVE_ALLOWED, line.balance),
+                )
+                shares[line.index] = [
+                    Adjustment(patient, reason, amount) for reason, amount in parts if amount
                 ]
-                paid[n] = share.insurer
-            deductible_applied, patient_applied = result.deductible, result.patient
-            accumulator.deductible_met += deductible_applied
-            accumulator.out_of_pocket_met += patient_applied
+                paid[line.index] = line.plan_pays
+            deductible_applied = accumulator.deductible_met - before[0]
+            patient_applied = accumulator.out_of_pocket_met - before[1]
         if self._secondary():
             paid, shares = self._as_secondary(paid_lines, paid)
-        lines = tuple(self._line(ln, by_line, allowed, paid, shares) for ln in self.lines)
+        lines = tuple(
+            self._line(ln, by_line, allowed, paid, shares, balances) for ln in self.lines
+        )
         return Adjudication(
             payment=self._payment(lines, whole),
             denials=tuple(denials),
@@ -425,6 +437,7 @@ class _Adjudicator:
         allowed: dict[int, Money],
         paid: dict[int, Money],
         shares: dict[int, list[Adjustment]],
+        balances: dict[int, Money],
     ) -> ServicePayment:
         control = ln.source.control_number
         base = ServicePayment(
@@ -453,7 +466,8 @@ class _Adjudicator:
                     0, Adjustment(AdjustmentGroup.OTHER_ADJUSTMENT, _PRIOR_PAYER, prior)
                 )
             return replace(base, paid=paid[ln.index], adjustments=tuple(adjustments))
-        contractual = ln.charge - allowed[ln.index]
+        # Above the allowed amount: the provider's write-off, unless the patient owes it (PR-45).
+        contractual = ln.charge - allowed[ln.index] - balances.get(ln.index, Money.zero())
         if contractual:
             adjustments.insert(0, _adjustment(self.codes.contractual, contractual))
         return replace(

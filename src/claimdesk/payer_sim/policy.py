@@ -35,6 +35,11 @@ _TIER_KEYS = {
 }
 
 
+_VISITS = ("office_visit", "specialist_visit")
+_KINDS = frozenset({"preventive", *_VISITS, "diagnostic", "procedure", "drug"})
+_ALLOWED_BASES = frozenset({"billed", "maximum"})
+
+
 class PolicyError(ValueError):
     """A policy that cannot be used; the message names the source, the key and the reason."""
 
@@ -59,12 +64,38 @@ class AdjustmentCode:
 
 @dataclass(frozen=True, slots=True)
 class TierBenefits:
-    """What the patient pays under one network tier of a plan; no limit when the maximum is None."""
+    """What the patient pays under one network tier of a plan; no limit when the maximum is None.
+
+    ``copay`` is the office visit copay; the services in ``copay_services`` take a copay instead
+    of the deductible and coinsurance (both, when ``copay_with_coinsurance``). Preventive
+    services are free when ``preventive_free``. Out of network (no contract) the plan allows the
+    billed charge or ``maximum_allowable`` of it, and the provider may bill the patient the rest
+    when ``balance_billing``.
+    """
 
     copay: Money
     coinsurance: Decimal
     deductible: Money
     out_of_pocket_max: Money | None
+    specialist_copay: Money
+    copay_services: frozenset[str]
+    preventive_free: bool
+    copay_with_coinsurance: bool
+    allowed_without_contract: str  # "billed" or "maximum"
+    maximum_allowable: Decimal
+    balance_billing: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceList:
+    """The payer's list of which codes are which kind of service (its own, read from the policy):
+    code ranges as "LOW-HIGH" strings beside single codes."""
+
+    preventive: tuple[str, ...]
+    visit: tuple[str, ...]
+    diagnostic: tuple[str, ...]
+    drug: tuple[str, ...]
+    primary_care: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +183,7 @@ class SimPolicy:
     payers: Mapping[str, PayerPolicy]
     ncci: tuple[NcciEdit, ...]
     benefits: PlanBenefits  # for plans no payer lists
+    services: ServiceList
 
     def for_payer(self, payer_id: str) -> PayerPolicy:
         known = self.payers.get(payer_id)
@@ -257,20 +289,73 @@ class _Reader:
             if not isinstance(body, dict):
                 raise self.fail(f"{where}{key}", "a table is required")
             inner = f"{where}{key}."
-            maximum = (
-                self.money(body, "out_of_pocket_max", inner)
-                if "out_of_pocket_max" in body
-                else None
-            )
-            tiers[tier] = TierBenefits(
-                copay=self.money(body, "copay", inner),
-                coinsurance=self.fraction(body, "coinsurance", inner),
-                deductible=self.money(body, "deductible", inner),
-                out_of_pocket_max=maximum,
-            )
+            tiers[tier] = self.tier(body, tier, inner)
         if not tiers:
             raise self.fail(where.rstrip("."), "a plan needs at least one tier")
         return PlanBenefits(MappingProxyType(tiers))
+
+    def tier(self, body: Mapping[str, Any], tier: NetworkTier, where: str) -> TierBenefits:
+        """One tier's benefits; the optional keys default to a standard design: visits take the
+        copay, preventive care is free in network, out of network the charge is allowed and the
+        rest may be billed to the patient."""
+        in_network = tier is not NetworkTier.OUT_OF_NETWORK
+        copay = self.money(body, "copay", where)
+        basis = body.get("allowed_without_contract", "billed")
+        if basis not in _ALLOWED_BASES:
+            raise self.fail(f"{where}allowed_without_contract", f"{basis!r}; known: billed, maximum")
+        services = body.get("copay_services", list(_VISITS))
+        if not isinstance(services, list) or not set(services) <= _KINDS:
+            raise self.fail(f"{where}copay_services", f"a list of {', '.join(sorted(_KINDS))}")
+        return TierBenefits(
+            copay=copay,
+            coinsurance=self.fraction(body, "coinsurance", where),
+            deductible=self.money(body, "deductible", where),
+            out_of_pocket_max=(
+                self.money(body, "out_of_pocket_max", where)
+                if "out_of_pocket_max" in body
+                else None
+            ),
+            specialist_copay=(
+                self.money(body, "specialist_copay", where)
+                if "specialist_copay" in body
+                else copay
+            ),
+            copay_services=frozenset(services),
+            preventive_free=self.flag(body, "preventive_free", where, in_network),
+            copay_with_coinsurance=self.flag(body, "copay_with_coinsurance", where, False),
+            allowed_without_contract=basis,
+            maximum_allowable=(
+                self.fraction(body, "maximum_allowable", where)
+                if "maximum_allowable" in body
+                else Decimal(1)
+            ),
+            balance_billing=self.flag(body, "balance_billing", where, not in_network),
+        )
+
+    def flag(self, data: Mapping[str, Any], key: str, where: str, default: bool) -> bool:
+        value = data.get(key, default)
+        if not isinstance(value, bool):
+            raise self.fail(f"{where}{key}", "true or false is required")
+        return value
+
+    def services(self, data: Mapping[str, Any]) -> ServiceList:
+        def entries(key: str) -> tuple[str, ...]:
+            value = data.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+                raise self.fail(f"services.{key}", "a list of codes or LOW-HIGH ranges")
+            for entry in value:
+                low, _, high = entry.partition("-")
+                if high and (len(low) != len(high) or low > high):
+                    raise self.fail(f"services.{key}", f"{entry!r} is not a LOW-HIGH range")
+            return tuple(v.strip().upper() for v in value)
+
+        return ServiceList(
+            preventive=entries("preventive"),
+            visit=entries("visit"),
+            diagnostic=entries("diagnostic"),
+            drug=entries("drug"),
+            primary_care=frozenset(entries("primary_care")),
+        )
 
     def payer(self, payer_id: str, body: Mapping[str, Any], where: str) -> PayerPolicy:
         adjustments = self.table(body, "adjustments", where)
@@ -382,6 +467,7 @@ def parse_policy(text: str, source: str = "policy.toml") -> SimPolicy:
         payers=MappingProxyType(payers),
         ncci=tuple(ncci),
         benefits=read.plan(read.table(data, "benefits", ""), "benefits."),
+        services=read.services(read.table(data, "services", "")),
     )
 
 

@@ -16,7 +16,6 @@ from types import MappingProxyType
 from claimdesk.bundle.model import PracticeBundle
 from claimdesk.codes.icd10 import shared_code_set
 from claimdesk.domain.coverage import Coverage
-from claimdesk.domain.estimate import line_allowed
 from claimdesk.domain.money import Money
 from claimdesk.domain.parties import Patient
 from claimdesk.domain.payers import ContractRate, Payer, rate_on
@@ -114,6 +113,21 @@ class PayerWorld:
                 return named[0]
         return found[0]
 
+    def contract_allowed(
+        self, payer_id: str, code: str, modifiers: tuple[str, ...], day: date, units: Decimal
+    ) -> Money | None:
+        """The contract's rate for the line times its units (to the cent); None without a rate.
+
+        A rate for the line's first modifier (a pricing modifier such as 26) wins over the
+        code's plain rate.
+        """
+        rates = self._contracts.get(payer_id, [])
+        rate = None
+        if modifiers:
+            rate = rate_on(rates, code, day, modifiers[0])
+        rate = rate or rate_on(rates, code, day)
+        return None if rate is None else Money.rounded(rate.allowed.amount * units)
+
     def allowed(
         self,
         payer_id: str,
@@ -123,20 +137,12 @@ class PayerWorld:
         units: Decimal,
         charge: Money,
     ) -> Allowed:
-        """The contract's allowed amount for the line, never more than the charge.
-
-        A rate for the line's first modifier (a pricing modifier such as 26) wins over the
-        code's plain rate; without any rate the policy's share of the charge is allowed.
-        """
-        rates = self._contracts.get(payer_id, [])
-        rate = None
-        if modifiers:
-            rate = rate_on(rates, code, day, modifiers[0])
-        rate = rate or rate_on(rates, code, day)
-        if rate is None:
+        """The contract's allowed amount for the line, never more than the charge; without any
+        rate the policy's share of the charge is allowed."""
+        amount = self.contract_allowed(payer_id, code, modifiers, day, units)
+        if amount is None:
             share = self.policy.for_payer(payer_id).no_rate_share
             return Allowed(min(charge, Money.rounded(charge.amount * share)), contracted=False)
-        amount, _basis = line_allowed(rate.allowed, units, charge)
         return Allowed(min(charge, amount), contracted=True)
 
     def benefits(self, coverage: Coverage) -> TierBenefits:

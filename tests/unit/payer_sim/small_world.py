@@ -2,7 +2,9 @@
 
 Contract rates: 99213 allows 100.00 and 36415 allows 10.00 (the claims charge 125.00 and 15.50).
 The commercial plan's tiers differ in copay, coinsurance and deductible, so each tier's payment
-can be worked out on paper. Random denials, pends and recoupments are off unless a test turns
+can be worked out on paper: 99213 is an office visit (the copay, no deductible), 36415 a lab
+service (the deductible, then coinsurance); out of network the plan allows 80 percent of the
+charge and the patient owes the rest (PR-45). Random denials, pends and recoupments are off unless a test turns
 them on.
 """
 
@@ -86,6 +88,13 @@ column1 = ["96372"]
 column2 = ["99213"]
 modifiers = ["25"]
 
+[services]
+preventive = ["99381-99397"]
+visit = ["99202-99215"]
+diagnostic = ["36415", "80047-89398"]
+drug = ["J0120-J9999"]
+primary_care = ["207Q00000X"]
+
 [benefits]
 tier_1 = {{ copay = "0.00", coinsurance = "0.00", deductible = "0.00" }}
 
@@ -106,6 +115,8 @@ copay = "0.00"
 coinsurance = "0.50"
 deductible = "100.00"
 out_of_pocket_max = "5000.00"
+allowed_without_contract = "maximum"
+maximum_allowable = "0.80"
 """
 
 

@@ -115,8 +115,9 @@ def test_a_line_pointing_only_to_a_history_code_is_co_11() -> None:
     )
     payment = _adjudicate(world(), [weak])
     assert payment.status is ClaimStatus.PRIMARY
-    # Line 2 is paid by the plan's rules: its 10.00 allowed goes to the copay.
-    assert _codes(payment) == [("CO-11", "0.00", ()), ("CO-45,PR-3", "0.00", ())]
+    # Line 2 is paid by the plan's rules: venipuncture (36415) is a lab service, not the visit,
+    # so its 10.00 allowed goes to the deductible (PR-1), not to a copay.
+    assert _codes(payment) == [("CO-11", "0.00", ()), ("CO-45,PR-1", "0.00", ())]
     assert payment.patient_responsibility is not None
     assert str(payment.patient_responsibility) == "10.00"
 
@@ -131,7 +132,8 @@ def test_a_code_needing_prior_authorization_is_co_197_with_n54_without_one(
     if denied:
         assert first == ("CO-197", "0.00", ("N54",))
     else:
-        assert first[1] == "24.00"
+        # An office visit: the plan pays 100.00 allowed less the 20.00 copay.
+        assert first[1] == "80.00"
 
 
 @pytest.mark.parametrize(("modifiers", "denied"), [((), True), (("25",), False)])

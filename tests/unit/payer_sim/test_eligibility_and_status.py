@@ -53,7 +53,7 @@ def _ask(simulator: PayerSimulator, member_id: str = "XYZ123456789") -> Eligibil
 
 def test_an_active_member_gets_the_tiers_cost_share_and_the_deductible_left() -> None:
     simulator = PayerSimulator(world(policy(authorization_codes='"20610"')))
-    # A paid claim used 50.00 of the 50.00 deductible.
+    # A paid claim used 10.00 of the 50.00 deductible (its lab line; the visit took the copay).
     send(simulator, [claim_input()])
     reading = _ask(simulator)
     assert reading.active
@@ -67,8 +67,9 @@ def test_an_active_member_gets_the_tiers_cost_share_and_the_deductible_left() ->
     assert in_network.copay == Money("20.00")
     assert in_network.coinsurance == Decimal("0.20")
     assert in_network.deductible == Money("50.00")
-    assert in_network.deductible_remaining == Money("0.00")
-    assert in_network.out_of_pocket_remaining == Money("922.00")  # 1000 - 78 paid by the patient
+    assert in_network.deductible_remaining == Money("40.00")
+    # 1000 - 30 paid by the patient (the 20.00 copay and 10.00 of deductible).
+    assert in_network.out_of_pocket_remaining == Money("970.00")
     out = next(b for b in reading.benefits if b.network == "out")
     assert out.coinsurance == Decimal("0.50")
 
@@ -99,7 +100,7 @@ def test_claim_status_is_not_found_then_pending_then_finalized_with_the_payment(
     (done,) = simulator.claim_status(question)
     assert done.kind is StatusKind.FINALIZED
     assert done.trace_number == "S-1"
-    assert done.paid == Money("32.00")
+    assert done.paid == Money("80.00")  # the visit's 100.00 less its copay; the lab: deductible
     assert done.paid_on == RECEIVED + timedelta(days=14)
     assert done.payment_trace == remittance_file.remittances[0].trace.number
 

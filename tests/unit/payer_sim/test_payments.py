@@ -39,26 +39,32 @@ def _cas(payment: ClaimPayment, line: int) -> dict[str, Money]:
     }
 
 
-# (tier, line 1 paid, line 1 patient parts, line 2 paid, line 2 patient parts)
-# Line 1 allows 100.00 of 125.00, line 2 allows 10.00 of 15.50 (CO-45 25.00 and 5.50).
+# (tier, line 1 paid, line 1 adjustments, line 2 paid, line 2 adjustments, allowed amounts)
+# In network line 1 allows 100.00 of 125.00, line 2 10.00 of 15.50 (CO-45 25.00 and 5.50).
 CASES = [
-    # copay 20, then deductible 50, then 20% of 30 = 6: patient 76, plan 24; line 2: 20% of 10.
-    (NetworkTier.TIER_1, "24.00", {"PR-3": "20.00", "PR-1": "50.00", "PR-2": "6.00"}, "8.00",
-     {"PR-2": "2.00"}),
-    # copay 40, no deductible, 30% of 60 = 18: plan 42; line 2: 30% of 10 = 3.
-    (NetworkTier.TIER_2, "42.00", {"PR-3": "40.00", "PR-2": "18.00"}, "7.00", {"PR-2": "3.00"}),
-    # out of network: no copay, the deductible of 100 takes line 1; line 2: 50% of 10.
-    (NetworkTier.OUT_OF_NETWORK, "0.00", {"PR-1": "100.00"}, "5.00", {"PR-2": "5.00"}),
+    # 99213 is an office visit: the copay 20 only, no deductible: plan 80. 36415 is a lab
+    # service: its 10 allowed goes to the deductible of 50: plan 0.
+    (NetworkTier.TIER_1, "80.00", {"CO-45": "25.00", "PR-3": "20.00"}, "0.00",
+     {"CO-45": "5.50", "PR-1": "10.00"}, ("100.00", "10.00")),
+    # copay 40 only (coinsurance is not stacked on it): plan 60; lab: no deductible, 30% of 10.
+    (NetworkTier.TIER_2, "60.00", {"CO-45": "25.00", "PR-3": "40.00"}, "7.00",
+     {"CO-45": "5.50", "PR-2": "3.00"}, ("100.00", "10.00")),
+    # Out of network no contract: the plan allows 80% of the charge (100.00 and 12.40) and the
+    # patient owes the rest (PR-45 25.00 and 3.10). No copay: the deductible of 100 takes line
+    # 1; line 2: 50% of 12.40 = 6.20.
+    (NetworkTier.OUT_OF_NETWORK, "0.00", {"PR-45": "25.00", "PR-1": "100.00"}, "6.20",
+     {"PR-45": "3.10", "PR-2": "6.20"}, ("100.00", "12.40")),
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("tier", "paid1", "parts1", "paid2", "parts2"), CASES)
+@pytest.mark.parametrize(("tier", "paid1", "cas1", "paid2", "cas2", "allowed"), CASES)
 def test_each_network_tier_pays_allowed_less_the_patient_share(
     tier: NetworkTier,
     paid1: str,
-    parts1: dict[str, str],
+    cas1: dict[str, str],
     paid2: str,
-    parts2: dict[str, str],
+    cas2: dict[str, str],
+    allowed: tuple[str, str],
 ) -> None:
     simulator = PayerSimulator(world(tier=tier))
     receipt = send(simulator, [claim_input()])
@@ -67,30 +73,36 @@ def test_each_network_tier_pays_allowed_less_the_patient_share(
     assert payment.status is ClaimStatus.PRIMARY
     assert payment.service_lines[0].paid == Money(paid1)
     assert payment.service_lines[1].paid == Money(paid2)
-    assert _cas(payment, 0) == {"CO-45": Money("25.00")} | {k: Money(v) for k, v in parts1.items()}
-    assert _cas(payment, 1) == {"CO-45": Money("5.50")} | {k: Money(v) for k, v in parts2.items()}
-    patient = sum(map(Money, (*parts1.values(), *parts2.values())), Money.zero())
+    assert _cas(payment, 0) == {k: Money(v) for k, v in cas1.items()}
+    assert _cas(payment, 1) == {k: Money(v) for k, v in cas2.items()}
+    patient = sum(
+        (Money(v) for k, v in (*cas1.items(), *cas2.items()) if k.startswith("PR")), Money.zero()
+    )
     assert payment.patient_responsibility == patient
-    assert payment.paid == Money("110.00") - patient
-    allowed = [a.amount for line in payment.service_lines for a in line.amounts]
-    assert allowed == [Money("100.00"), Money("10.00")]
+    assert payment.paid == Money("140.50") - patient - sum(
+        (Money(v) for k, v in (*cas1.items(), *cas2.items()) if k.startswith("CO")), Money.zero()
+    )
+    amounts = [a.amount for line in payment.service_lines for a in line.amounts]
+    assert amounts == [Money(a) for a in allowed]
 
 
 def test_the_deductible_is_used_up_across_claims() -> None:
     simulator = PayerSimulator(world())
     send(simulator, [claim_input()])
-    # Another visit's claim (one line, so it is no duplicate), received a day later.
-    later = claim_input(claim=claim("C-1002", lines=(line(1),)))
+    # Another visit's claim, received a day later: a metabolic panel (80053, a lab service) with
+    # no contract rate, so the payer allows its no-rate share, 50% of 200.00 = 100.00.
+    later = claim_input(claim=claim("C-1002", lines=(line(1, code="80053", charge="200.00"),)))
     send(simulator, [later], RECEIVED + timedelta(days=1), number=2)
     (first,) = _paid_claims(simulator)
-    assert first.paid == Money("32.00")
+    # The visit's copay 20 (plan 80); the lab's 10.00 to the deductible (plan 0).
+    assert first.paid == Money("80.00")
     (second,) = _paid_claims(simulator, PAY_DAY + timedelta(days=1))
-    # The first claim met the deductible: copay 20, then 20% of 80 = 16.
-    assert second.paid == Money("64.00")
+    # 40.00 of the deductible is left after the first claim, then 20% of 60.00 = 12.00.
+    assert second.paid == Money("48.00")
     assert _cas(second, 0) == {
-        "CO-45": Money("25.00"),
-        "PR-3": Money("20.00"),
-        "PR-2": Money("16.00"),
+        "CO-45": Money("100.00"),
+        "PR-1": Money("40.00"),
+        "PR-2": Money("12.00"),
     }
 
 

@@ -33,7 +33,8 @@ def test_nothing_is_paid_before_the_lag() -> None:
     assert simulator.remittances(RECEIVED + timedelta(days=13)) == ()
     (remittance,) = _read(simulator, RECEIVED + timedelta(days=14))
     assert remittance.payment is not None
-    assert remittance.payment.amount == Money("32.00")
+    # The visit: 100.00 allowed less the 20.00 copay; the lab line's 10.00 goes to the deductible.
+    assert remittance.payment.amount == Money("80.00")
     # Paid once: the next day has nothing left.
     assert simulator.remittances(RECEIVED + timedelta(days=15)) == ()
 
@@ -43,13 +44,13 @@ def test_a_pended_claim_paid_after_the_prompt_pay_limit_earns_interest_in_a_plb(
     send(simulator, [claim_input()])
     assert simulator.remittances(RECEIVED + timedelta(days=43)) == ()
     (remittance,) = _read(simulator, RECEIVED + timedelta(days=44))
-    # 44 days after receipt, 14 past the 30-day limit: 32.00 x 10% x 14 / 365 = 0.12.
+    # 44 days after receipt, 14 past the 30-day limit: 80.00 x 10% x 14 / 365 = 0.3068 -> 0.31.
     (plb,) = remittance.provider_adjustments
     assert [(i.reason_code, i.reference, i.amount) for i in plb.items] == [
-        ("L6", "BCBS011-C-1001", Money("-0.12"))
+        ("L6", "BCBS011-C-1001", Money("-0.31"))
     ]
     assert remittance.payment is not None
-    assert remittance.payment.amount == Money("32.12")
+    assert remittance.payment.amount == Money("80.31")
 
 
 def test_a_recouped_claim_is_reversed_and_paid_again_corrected_when_money_covers_it() -> None:
@@ -57,8 +58,9 @@ def test_a_recouped_claim_is_reversed_and_paid_again_corrected_when_money_covers
     send(simulator, [claim_input()])
     (first,) = _read(simulator, RECEIVED + timedelta(days=14))
     assert first.payment is not None
-    assert first.payment.amount == Money("32.00")
-    # Reversal (-32.00) and correction (line 1 denied: 8.00) would pay -24.00: it waits.
+    assert first.payment.amount == Money("80.00")
+    # Reversal (-80.00) and correction (line 1 denied; line 2's 10.00 to the deductible given
+    # back by the reversal: 0.00) would pay -80.00: it waits.
     assert simulator.remittances(RECEIVED + timedelta(days=59)) == ()
     later = claim_input(
         claim=claim("C-2002", lines=(line(1, code="99213", charge="125.00", units="2"),))
@@ -68,11 +70,11 @@ def test_a_recouped_claim_is_reversed_and_paid_again_corrected_when_money_covers
     by_status = {c.status: c for c in remittance.claims}
     reversal = by_status[ClaimStatus.REVERSAL]
     assert reversal.patient_control_number == "C-1001"
-    assert reversal.paid == Money("-32.00")
+    assert reversal.paid == Money("-80.00")
     assert reversal.charge == Money("-140.50")
     corrected = [c for c in remittance.claims if c.patient_control_number == "C-1001"][1]
     assert corrected.status is ClaimStatus.PRIMARY
-    assert corrected.paid == Money("8.00")
+    assert corrected.paid == Money("0.00")
     assert [a.reason for a in corrected.service_lines[0].adjustments] == ["50"]
     new = [c for c in remittance.claims if c.patient_control_number == "C-2002"]
     assert new
@@ -95,9 +97,9 @@ def test_a_replacement_claim_reverses_the_paid_original_and_is_paid_afresh() -> 
     send(simulator, [replacement], RECEIVED + timedelta(days=20), number=2)
     (remittance,) = _read(simulator, RECEIVED + timedelta(days=34))
     reversal, again = remittance.claims
-    assert (reversal.status, reversal.paid) == (ClaimStatus.REVERSAL, Money("-32.00"))
+    assert (reversal.status, reversal.paid) == (ClaimStatus.REVERSAL, Money("-80.00"))
     assert reversal.payer_claim_control_number == "BCBS011-C-1001"
     # The original's deductible was given back, so the replacement pays as the original did.
-    assert (again.status, again.paid) == (ClaimStatus.PRIMARY, Money("32.00"))
+    assert (again.status, again.paid) == (ClaimStatus.PRIMARY, Money("80.00"))
     assert again.payer_claim_control_number == "BCBS012-C-1001"
     assert again.service_lines[0].adjustments[0].amount == Money("30.00")
