@@ -22,6 +22,7 @@ from claimdesk.config import Settings
 from claimdesk.denials.table import shipped_table
 from claimdesk.desk.config import DeskConfig
 from claimdesk.desk.desk import Desk
+from claimdesk.domain.benefits import shipped_catalog
 from claimdesk.routing.policy import shipped_policy
 from claimdesk.scrub.config import ScrubConfig
 from claimdesk.scrub.reference import ReferenceData
@@ -41,8 +42,14 @@ def utc_now() -> datetime:
 
 
 def shipped_rules() -> Rules:
-    """The rule tables claimdesk ships: routing, denial categories, denial prevention."""
-    return Rules(routing=shipped_policy(), denials=shipped_table(), prevention=shipped_prevention())
+    """The rule tables claimdesk ships: routing, denial categories, denial prevention, service
+    categories."""
+    return Rules(
+        routing=shipped_policy(),
+        denials=shipped_table(),
+        prevention=shipped_prevention(),
+        services=shipped_catalog(),
+    )
 
 
 class Composition:

@@ -19,7 +19,9 @@ from tier1_practice import (
 )
 
 from claimdesk.codes.reference import load_config
+from claimdesk.domain.benefits import AllowedBasis, ServiceCategory, shipped_catalog
 from claimdesk.domain.claims import ClaimStatus
+from claimdesk.domain.coverage import NetworkTier
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import Outcome, WorkKind, WorkStatus
 from claimdesk.edi.x12.composites import Procedure
@@ -275,25 +277,48 @@ def test_estimate_uses_contract_rate_directory_tier_and_271_remaining(
 ) -> None:
     import_small_practice(uow_factory)
     directory = tmp_path / "plans.csv"
+    # Tier 1 is a high-deductible design (no copay: the visit goes to the deductible); tier 2
+    # names every optional column.
     directory.write_text(
-        "payer_id,plan_name,network_tier,copay,coinsurance,deductible,out_of_pocket_max\n"
-        "ACME,Acme PPO,1,20.00,0.1,1000.00,4000.00\n"
-        "ACME,Acme PPO,2,45.00,0.3,2000.00,8000.00\n"
+        "payer_id,plan_name,network_tier,copay,coinsurance,deductible,out_of_pocket_max,"
+        "specialist_copay,copay_services,preventive_free,copay_with_coinsurance,"
+        "allowed_without_contract,maximum_allowable,balance_billing\n"
+        "ACME,Acme PPO,1,0.00,0.1,1000.00,4000.00,,,,,,,\n"
+        "ACME,Acme PPO,2,45.00,0.3,2000.00,8000.00,60.00,office_visit,yes,no,maximum,0.7,no\n"
     )
     assert import_directory(uow_factory, directory, now=NOW, by="alice") == 2
     assert import_directory(uow_factory, directory, now=NOW, by="alice") == 0
+    with uow_factory() as uow:
+        stored = uow.plan_tiers.get("ACME", "Acme PPO", NetworkTier.TIER_2)
+    assert stored is not None
+    assert stored.specialist_copay == Money("60.00")
+    assert stored.copay_services == frozenset({ServiceCategory.OFFICE_VISIT})
+    assert (stored.preventive_free, stored.balance_billing) == (True, False)
+    assert (stored.allowed_without_contract, stored.maximum_allowable) == (
+        AllowedBasis.MAXIMUM,
+        Decimal("0.7"),
+    )
 
     # No 271 yet: tier 1 of the directory, nothing of the deductible met.
-    # Line 1 (99213-25, no rate for the modifier, so the plain 92.50 rate): copay 20.00, then
-    # 72.50 to the deductible. Line 2 (90686 x 1.5, no rate): its 40.00 charge to the deductible.
-    before = estimate_encounter(uow_factory, "E1", now=NOW, by="alice")
+    # Line 1 (99213-25 by a family physician, an office visit; no rate for the modifier, so the
+    # plain 92.50 rate): no copay in this plan, so all 92.50 to the deductible. Line 2 (90686,
+    # flu vaccine, ACIP: preventive, free in network) owes nothing on its 40.00 charge.
+    before = estimate_encounter(uow_factory, "E1", catalog=shipped_catalog(), now=NOW, by="alice")
     lines = before.estimate.lines
     assert [(e.line.allowed, e.line.allowed_basis) for e in lines] == [
         (Money("92.50"), "contract"),
         (Money("40.00"), "charge"),
     ]
-    assert before.estimate.patient == Money("132.50")
-    assert before.estimate.insurer == Money(0)
+    assert [e.line.category for e in lines] == [
+        ServiceCategory.OFFICE_VISIT,
+        ServiceCategory.PREVENTIVE,
+    ]
+    assert [e.benefit for e in lines] == [
+        "office_visit: deductible, then 10% coinsurance",
+        "preventive: no cost sharing",
+    ]
+    assert before.estimate.patient == Money("92.50")
+    assert before.estimate.insurer == Money("40.00")
 
     _send(uow_factory, tmp_path)
     ingest_eligibility(
@@ -303,15 +328,17 @@ def test_estimate_uses_contract_rate_directory_tier_and_271_remaining(
         now=NOW,
         policy=shipped_policy(),
     )
-    # With the 271: 40.00 deductible left. Line 1: copay 20.00, deductible 40.00, 10% of
-    # 32.50 = 3.25 -> 63.25. Line 2: 10% of 40.00 = 4.00. Patient 67.25, plan 65.25.
-    after = estimate_encounter(uow_factory, "E1", now=NOW + timedelta(minutes=1), by="alice")
-    assert [e.patient for e in after.estimate.lines] == [Money("63.25"), Money("4.00")]
-    assert after.estimate.patient == Money("67.25")
-    assert after.estimate.insurer == Money("65.25")
+    # With the 271: 40.00 deductible left. Line 1: deductible 40.00, then 10% of 52.50 = 5.25
+    # -> 45.25. Line 2: still free. Patient 45.25, plan 132.50 - 45.25 = 87.25.
+    after = estimate_encounter(
+        uow_factory, "E1", catalog=shipped_catalog(), now=NOW + timedelta(minutes=1), by="alice"
+    )
+    assert [e.patient for e in after.estimate.lines] == [Money("45.25"), Money(0)]
+    assert after.estimate.patient == Money("45.25")
+    assert after.estimate.insurer == Money("87.25")
     with uow_factory() as uow:
         kept = uow.estimates.for_encounter("E1")
-    assert [e.patient for e in kept] == [Money("132.50"), Money("67.25")]
+    assert [e.patient for e in kept] == [Money("92.50"), Money("45.25")]
     assert kept[-1].sources == {
         "copay": "directory",
         "coinsurance": "directory",

@@ -83,7 +83,11 @@ def estimate(
                 parts,
                 "estimate",
                 lambda: estimate_encounter(
-                    parts.uow_factory, encounter_id, now=parts.clock(), by=acting_user_id(ctx)
+                    parts.uow_factory,
+                    encounter_id,
+                    catalog=parts.rules.services,
+                    now=parts.clock(),
+                    by=acting_user_id(ctx),
                 ),
                 lambda done: f"estimate {done.estimate_id} of claim {done.claim_id}",
             )
@@ -106,9 +110,12 @@ def estimate(
                         "code": e.line.procedure_code,
                         "allowed": str(e.line.allowed),
                         "basis": e.line.allowed_basis,
+                        "category": e.line.category.value,
+                        "benefit": e.benefit,
                         "copay": str(e.copay),
                         "deductible": str(e.deductible),
                         "coinsurance": str(e.coinsurance),
+                        "balance": str(e.balance),
                         "patient": str(e.patient),
                         "insurer": str(e.insurer),
                     }
@@ -118,16 +125,28 @@ def estimate(
         )
         return
     table = Table(title=f"estimate {outcome.estimate_id}: claim {outcome.claim_id}")
-    for column in ("line", "code", "allowed", "copay", "deductible", "coinsurance", "patient"):
+    for column in (
+        "line",
+        "code",
+        "benefit",
+        "allowed",
+        "copay",
+        "deductible",
+        "coinsurance",
+        "balance",
+        "patient",
+    ):
         table.add_column(column)
     for e in result.lines:
         table.add_row(
             str(e.line.line_number),
             e.line.procedure_code,
+            e.benefit,
             f"{e.line.allowed} ({e.line.allowed_basis})",
             str(e.copay),
             str(e.deductible),
             str(e.coinsurance),
+            str(e.balance),
             str(e.patient),
         )
     console.print(table)

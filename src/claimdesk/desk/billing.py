@@ -212,7 +212,11 @@ class BillingDesk(Desk):
             encounter_id = claim.encounter.encounter_id
         try:
             outcome = estimate_encounter(
-                self.uow_factory, encounter_id, now=self.clock(), by=actor.user.user_id
+                self.uow_factory,
+                encounter_id,
+                catalog=self.rules.services,
+                now=self.clock(),
+                by=actor.user.user_id,
             )
         except LookupError as exc:
             self._audit(actor, "estimate", f"claim {claim_id}", AuditOutcome.FAILED, account)

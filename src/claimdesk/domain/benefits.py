@@ -70,7 +70,8 @@ class CategoryBenefit:
         if self.copay:
             parts.append(f"copay {self.copay}")
         if self.takes_coinsurance:
-            parts.append(f"{self.coinsurance * 100:g}% coinsurance")
+            percent = (self.coinsurance * 100).quantize(Decimal("0.01")).normalize()
+            parts.append(f"{percent:f}% coinsurance")
         return ", then ".join(parts) if parts else "no cost sharing"
 
 
@@ -102,7 +103,9 @@ class PlanDesign:
         copay = Money.zero()
         if category in self.copay_services:
             copay = (
-                self.specialist_copay if category is ServiceCategory.SPECIALIST_VISIT else self.copay
+                self.specialist_copay
+                if category is ServiceCategory.SPECIALIST_VISIT
+                else self.copay
             )
         if copay and not self.copay_with_coinsurance:
             # A copay service: the copay is the patient's whole share, no deductible first.
@@ -119,9 +122,7 @@ class _Range:
 
     def __contains__(self, code: object) -> bool:
         return (
-            isinstance(code, str)
-            and len(code) == len(self.low)
-            and self.low <= code <= self.high
+            isinstance(code, str) and len(code) == len(self.low) and self.low <= code <= self.high
         )
 
 

@@ -100,7 +100,9 @@ class PlanTier:
             specialist_copay=self.copay if self.specialist_copay is None else self.specialist_copay,
             coinsurance=self.coinsurance,
             copay_services=self.copay_services,
-            preventive_free=self.in_network if self.preventive_free is None else self.preventive_free,
+            preventive_free=self.in_network
+            if self.preventive_free is None
+            else self.preventive_free,
             copay_with_coinsurance=self.copay_with_coinsurance,
             balance_billing=(
                 not self.in_network if self.balance_billing is None else self.balance_billing

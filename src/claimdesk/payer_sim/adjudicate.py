@@ -362,9 +362,7 @@ class _Adjudicator:
             patient_applied = accumulator.out_of_pocket_met - before[1]
         if self._secondary():
             paid, shares = self._as_secondary(paid_lines, paid)
-        lines = tuple(
-            self._line(ln, by_line, allowed, paid, shares, balances) for ln in self.lines
-        )
+        lines = tuple(self._line(ln, by_line, allowed, paid, shares, balances) for ln in self.lines)
         return Adjudication(
             payment=self._payment(lines, whole),
             denials=tuple(denials),

@@ -302,7 +302,9 @@ class _Reader:
         copay = self.money(body, "copay", where)
         basis = body.get("allowed_without_contract", "billed")
         if basis not in _ALLOWED_BASES:
-            raise self.fail(f"{where}allowed_without_contract", f"{basis!r}; known: billed, maximum")
+            raise self.fail(
+                f"{where}allowed_without_contract", f"{basis!r}; known: billed, maximum"
+            )
         services = body.get("copay_services", list(_VISITS))
         if not isinstance(services, list) or not set(services) <= _KINDS:
             raise self.fail(f"{where}copay_services", f"a list of {', '.join(sorted(_KINDS))}")
@@ -316,9 +318,7 @@ class _Reader:
                 else None
             ),
             specialist_copay=(
-                self.money(body, "specialist_copay", where)
-                if "specialist_copay" in body
-                else copay
+                self.money(body, "specialist_copay", where) if "specialist_copay" in body else copay
             ),
             copay_services=frozenset(services),
             preventive_free=self.flag(body, "preventive_free", where, in_network),

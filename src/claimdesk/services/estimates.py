@@ -2,8 +2,15 @@
 
 The directory is user-maintained: a CSV with the columns
 ``payer_id,plan_name,network_tier,copay,coinsurance,deductible,out_of_pocket_max`` (coinsurance
-as a fraction, .2 for 20 percent; tiers 1, 2, 3 or 9 for out of network) imported all or
-nothing. Each estimate is kept, so it can later be set against what the 835 gave the patient.
+as a fraction, .2 for 20 percent; tiers 1, 2, 3 or 9 for out of network) and, optionally,
+``specialist_copay`` (default: the copay), ``copay_services`` (the service categories that take
+the copay, space separated; default ``office_visit specialist_visit``), ``preventive_free``,
+``copay_with_coinsurance``, ``balance_billing`` (yes or no; defaults: preventive care free and
+balance billing only out of network, never copay and coinsurance on one service),
+``allowed_without_contract`` (``billed`` or ``maximum``, out of network) and
+``maximum_allowable`` (the share of the charge allowed with ``maximum``); imported all or
+nothing (docs/estimates.md). Each estimate is kept, so it can later be set against what the 835
+gave the patient.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from claimdesk.domain.benefits import VISITS, AllowedBasis, ServiceCatalog, ServiceCategory
 from claimdesk.domain.claims import Claim
 from claimdesk.domain.coverage import NetworkTier
 from claimdesk.domain.estimate import (
@@ -26,6 +34,7 @@ from claimdesk.domain.estimate import (
     ReportedCostShare,
     estimate,
     line_allowed,
+    out_of_network_allowed,
     resolve_benefits,
 )
 from claimdesk.domain.money import Money, MoneyError
@@ -44,6 +53,16 @@ DIRECTORY_COLUMNS = (
     "deductible",
     "out_of_pocket_max",
 )
+OPTIONAL_COLUMNS = (
+    "specialist_copay",
+    "copay_services",
+    "preventive_free",
+    "copay_with_coinsurance",
+    "allowed_without_contract",
+    "maximum_allowable",
+    "balance_billing",
+)
+_YES, _NO = frozenset({"yes", "y", "true", "1"}), frozenset({"no", "n", "false", "0"})
 PROFESSIONAL_SERVICES = "98"  # EB03 professional (physician) visit - office
 WHOLE_PLAN = "30"
 
@@ -82,19 +101,60 @@ def _tier_of(row: dict[str, str], where: str) -> PlanTier:
         tier = NetworkTier(int(row["network_tier"]))
     except ValueError as exc:
         raise ValueError(f"network_tier {row['network_tier']!r} is not 1, 2, 3 or 9") from exc
+    optional = {k: (row.get(k) or "").strip() for k in OPTIONAL_COLUMNS}
+    services = optional["copay_services"]
     try:
-        coinsurance = Decimal(row["coinsurance"].strip())
-    except InvalidOperation as exc:
-        raise ValueError(f"coinsurance {row['coinsurance']!r} is not a number") from exc
+        copay_services = (
+            frozenset(ServiceCategory(s) for s in services.split()) if services else VISITS
+        )
+    except ValueError as exc:
+        known = " ".join(c.value for c in ServiceCategory)
+        raise ValueError(f"copay_services {services!r}: categories are {known}") from exc
+    basis = optional["allowed_without_contract"] or AllowedBasis.BILLED.value
+    if basis not in {b.value for b in AllowedBasis}:
+        raise ValueError(f"allowed_without_contract {basis!r} is not billed or maximum")
     return PlanTier(
         payer_id=payer_id,
         plan_name=plan_name,
         network_tier=tier,
         copay=Money(row["copay"]),
-        coinsurance=coinsurance,
+        coinsurance=_fraction(row["coinsurance"], "coinsurance"),
         deductible=Money(row["deductible"]),
         out_of_pocket_max=Money(row["out_of_pocket_max"]),
+        specialist_copay=Money(optional["specialist_copay"])
+        if optional["specialist_copay"]
+        else None,
+        copay_services=copay_services,
+        preventive_free=_yes_no(optional["preventive_free"], "preventive_free"),
+        copay_with_coinsurance=bool(
+            _yes_no(optional["copay_with_coinsurance"], "copay_with_coinsurance")
+        ),
+        allowed_without_contract=AllowedBasis(basis),
+        maximum_allowable=(
+            _fraction(optional["maximum_allowable"], "maximum_allowable")
+            if optional["maximum_allowable"]
+            else Decimal(1)
+        ),
+        balance_billing=_yes_no(optional["balance_billing"], "balance_billing"),
     )
+
+
+def _fraction(text: str, column: str) -> Decimal:
+    try:
+        return Decimal(text.strip())
+    except InvalidOperation as exc:
+        raise ValueError(f"{column} {text!r} is not a number") from exc
+
+
+def _yes_no(text: str, column: str) -> bool | None:
+    """yes or no; blank is None (the tier's default)."""
+    if not text:
+        return None
+    if text.lower() in _YES:
+        return True
+    if text.lower() in _NO:
+        return False
+    raise ValueError(f"{column} {text!r} is not yes or no")
 
 
 def import_directory(uow_factory: UowFactory, path: Path, *, now: datetime, by: str) -> int:
@@ -115,9 +175,16 @@ class EstimateOutcome:
 
 
 def estimate_encounter(
-    uow_factory: UowFactory, encounter_id: str, *, now: datetime, by: str
+    uow_factory: UowFactory,
+    encounter_id: str,
+    *,
+    catalog: ServiceCatalog,
+    now: datetime,
+    by: str,
 ) -> EstimateOutcome:
-    """Estimate and keep the patient's share of the encounter's claim under its coverage."""
+    """Estimate and keep the patient's share of the encounter's claim under its coverage: each
+    line priced by the benefit of its service category (``catalog``), at the contract's rate in
+    network and at the plan's allowed amount for a service with no contract out of network."""
     with uow_factory() as uow:
         claims = [c for c in uow.claims.for_encounter(encounter_id) if c.coverage_id]
         if not claims:
@@ -126,23 +193,36 @@ def estimate_encounter(
         coverage = uow.coverages.get(claim.coverage_id)
         if coverage is None:
             raise LookupError(f"claim {claim.claim_id}: coverage {claim.coverage_id} missing")
-        rates = uow.contracts.for_payer(claim.payer_id)
+        tier = uow.plan_tiers.get(coverage.payer_id, coverage.plan_name, coverage.network_tier)
+        in_network = coverage.network_tier is not NetworkTier.OUT_OF_NETWORK
+        rates = uow.contracts.for_payer(claim.payer_id) if in_network else []
+        rendering = uow.providers.get(claim.encounter.rendering_npi)
+        taxonomy = rendering.taxonomy if rendering is not None else ""
         lines = []
         for line in claim.lines:
-            modifier = line.modifiers[0] if line.modifiers else ""
-            rate = rate_on(rates, line.procedure_code, line.date_of_service, modifier)
-            if rate is None and modifier:
-                rate = rate_on(rates, line.procedure_code, line.date_of_service)
-            allowed, basis = line_allowed(
-                rate.allowed if rate is not None else None, line.units, line.charge
-            )
+            if in_network:
+                modifier = line.modifiers[0] if line.modifiers else ""
+                rate = rate_on(rates, line.procedure_code, line.date_of_service, modifier)
+                if rate is None and modifier:
+                    rate = rate_on(rates, line.procedure_code, line.date_of_service)
+                allowed, basis = line_allowed(
+                    rate.allowed if rate is not None else None, line.units, line.charge
+                )
+            else:
+                allowed, basis = out_of_network_allowed(tier, line.charge)
             lines.append(
-                LineCharge(line.line_number, line.procedure_code, line.charge, allowed, basis)
+                LineCharge(
+                    line.line_number,
+                    line.procedure_code,
+                    line.charge,
+                    allowed,
+                    basis,
+                    catalog.category_of(line.procedure_code, taxonomy),
+                )
             )
-        tier = uow.plan_tiers.get(coverage.payer_id, coverage.plan_name, coverage.network_tier)
         checks = uow.eligibility.checks_of([coverage.coverage_id])
         check_id, reported = _reported(uow, checks, claim, coverage.network_tier)
-        result = estimate(lines, resolve_benefits(tier, reported))
+        result = estimate(lines, resolve_benefits(tier, reported, in_network=in_network))
         estimate_id = uow.estimates.add(
             result,
             encounter_id=encounter_id,

@@ -1,6 +1,7 @@
 """The practice's rule tables as the services apply them: where work is routed, how denials are
-classified, and which scrub rule prevents which denial. Built once, by the composition root
-(:mod:`claimdesk.bootstrap`); a service is handed the tables, it never loads them itself."""
+classified, which scrub rule prevents which denial, and which benefit prices which service.
+Built once, by the composition root (:mod:`claimdesk.bootstrap`); a service is handed the
+tables, it never loads them itself."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 
 from claimdesk.analytics.prevention import PreventionMap
 from claimdesk.denials.table import CategoryTable
+from claimdesk.domain.benefits import ServiceCatalog
 from claimdesk.routing.policy import RoutingPolicy
 
 
@@ -16,3 +18,4 @@ class Rules:
     routing: RoutingPolicy
     denials: CategoryTable
     prevention: PreventionMap
+    services: ServiceCatalog

@@ -4,8 +4,8 @@ Contract rates: 99213 allows 100.00 and 36415 allows 10.00 (the claims charge 12
 The commercial plan's tiers differ in copay, coinsurance and deductible, so each tier's payment
 can be worked out on paper: 99213 is an office visit (the copay, no deductible), 36415 a lab
 service (the deductible, then coinsurance); out of network the plan allows 80 percent of the
-charge and the patient owes the rest (PR-45). Random denials, pends and recoupments are off unless a test turns
-them on.
+charge and the patient owes the rest (PR-45). Random denials, pends and recoupments are off
+unless a test turns them on.
 """
 
 from __future__ import annotations

@@ -88,6 +88,8 @@ class EstimateRepository:
                     "coinsurance": e.coinsurance.amount,
                     "patient": e.patient.amount,
                     "insurer": e.insurer.amount,
+                    "benefit": e.benefit,
+                    "balance": e.balance.amount,
                 }
                 for e in estimate.lines
             ],

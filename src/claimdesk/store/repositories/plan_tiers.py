@@ -14,6 +14,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from claimdesk.domain.benefits import AllowedBasis, ServiceCategory
 from claimdesk.domain.coverage import NetworkTier
 from claimdesk.domain.estimate import PlanTier
 from claimdesk.domain.money import Money
@@ -41,6 +42,15 @@ class PlanTierRepository:
             "coinsurance": tier.coinsurance,
             "deductible": tier.deductible.amount,
             "out_of_pocket_max": tier.out_of_pocket_max.amount,
+            "specialist_copay": (
+                None if tier.specialist_copay is None else tier.specialist_copay.amount
+            ),
+            "copay_services": " ".join(sorted(c.value for c in tier.copay_services)),
+            "preventive_free": tier.preventive_free,
+            "copay_with_coinsurance": tier.copay_with_coinsurance,
+            "allowed_without_contract": tier.allowed_without_contract.value,
+            "maximum_allowable": tier.maximum_allowable,
+            "balance_billing": tier.balance_billing,
             "updated_at": at,
             "updated_by": by,
         }
@@ -86,4 +96,11 @@ def _tier_of(row: Any) -> PlanTier:
         coinsurance=row.coinsurance,
         deductible=Money(row.deductible),
         out_of_pocket_max=Money(row.out_of_pocket_max),
+        specialist_copay=None if row.specialist_copay is None else Money(row.specialist_copay),
+        copay_services=frozenset(ServiceCategory(c) for c in row.copay_services.split()),
+        preventive_free=row.preventive_free,
+        copay_with_coinsurance=row.copay_with_coinsurance,
+        allowed_without_contract=AllowedBasis(row.allowed_without_contract),
+        maximum_allowable=row.maximum_allowable,
+        balance_billing=row.balance_billing,
     )

@@ -64,3 +64,6 @@ class EstimateLineRow(Base):
     coinsurance: Mapped[Decimal]
     patient: Mapped[Decimal]
     insurer: Mapped[Decimal]
+    # Which benefit applied (category and cost sharing), for the person reading it.
+    benefit: Mapped[str] = mapped_column(String(120), server_default="")
+    balance: Mapped[Decimal] = mapped_column(server_default="0")  # billed above allowed

@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -107,6 +108,15 @@ class PlanTierRow(Base):
     coinsurance: Mapped[Decimal] = mapped_column(fraction())
     deductible: Mapped[Decimal]
     out_of_pocket_max: Mapped[Decimal]
+    specialist_copay: Mapped[Decimal | None]
+    copay_services: Mapped[str] = mapped_column(
+        String(120), server_default="office_visit specialist_visit"
+    )  # service categories, space separated
+    preventive_free: Mapped[bool | None]  # None: free in network only
+    copay_with_coinsurance: Mapped[bool] = mapped_column(server_default=false())
+    allowed_without_contract: Mapped[str] = mapped_column(String(10), server_default="billed")
+    maximum_allowable: Mapped[Decimal] = mapped_column(fraction(), server_default="1")
+    balance_billing: Mapped[bool | None]  # None: out of network only
     updated_at: Mapped[datetime]
     updated_by: Mapped[str] = mapped_column(String(USER_LEN))
 
