@@ -49,7 +49,9 @@ def test_the_277_follows_the_claim_from_unknown_to_paid() -> None:
     assert paid.codes == (PAID,)
     assert paid.finalized
     status = paid.statuses[0]
-    assert status.paid == Money("32.00")
+    # The small world's visit: 100.00 allowed less the 20.00 copay; its lab line meets the
+    # deductible.
+    assert status.paid == Money("80.00")
     trace = remittance.remittances[0].trace.number
     # STC09 holds at most 16 characters: a longer 835 trace is left out, never cut.
     assert status.check_number == (trace if len(trace) <= 16 else "")
