@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from claimdesk.domain.coverage import NetworkTier
@@ -36,6 +38,23 @@ def test_the_shipped_policy_reads_with_per_payer_overrides() -> None:
     assert len(unknown.tax_id) == 9
 
 
+def test_a_tiers_design_defaults_by_network_and_reads_its_optional_keys() -> None:
+    shipped = default_policy()
+    prairie = shipped.plan("PBA03", "Prairie Choice PPO")
+    tier_1 = prairie.for_tier(NetworkTier.TIER_1)
+    assert (tier_1.copay, tier_1.specialist_copay) == (Money("20.00"), Money("45.00"))
+    assert tier_1.copay_services == frozenset({"office_visit", "specialist_visit"})
+    assert (tier_1.preventive_free, tier_1.balance_billing) == (True, False)
+    assert not tier_1.copay_with_coinsurance
+    out = prairie.for_tier(NetworkTier.OUT_OF_NETWORK)
+    assert (out.preventive_free, out.balance_billing) == (False, True)
+    assert (out.allowed_without_contract, out.maximum_allowable) == ("maximum", Decimal("0.60"))
+    # A tier that names no specialist copay charges the office visit copay.
+    hmo = shipped.plan("SHP01", "Summit HMO Select").for_tier(NetworkTier.TIER_2)
+    assert hmo.specialist_copay == hmo.copay == Money("35.00")
+    assert "G0105" in shipped.services.preventive
+
+
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
@@ -44,6 +63,13 @@ def test_the_shipped_policy_reads_with_per_payer_overrides() -> None:
         ('annual_interest_rate = "0.10"', 'annual_interest_rate = "10"', "annual_interest_rate"),
         ('invalid_npi = "A7:562"', 'invalid_npi = "562"', "rejections.invalid_npi"),
         ("tier_2]", "tier_9]", "plans.PPO Gold.tier_9"),
+        (
+            'allowed_without_contract = "maximum"',
+            'allowed_without_contract = "usual"',
+            "out_of_network.allowed_without_contract",
+        ),
+        ('maximum_allowable = "0.80"', "balance_billing = 1", "out_of_network.balance_billing"),
+        ('visit = ["99202-99215"]', 'visit = ["99215-99202"]', "services.visit"),
     ],
 )
 def test_a_mistake_is_named_by_its_key(old: str, new: str, message: str) -> None:
