@@ -23,6 +23,17 @@ ESTIMATE_LINES = table_of(EstimateLineRow)
 
 
 @dataclass(frozen=True, slots=True)
+class StoredEstimateLine:
+    line_number: int
+    procedure_code: str
+    allowed: Money
+    allowed_basis: str
+    benefit: str  # the category and the cost sharing that applied
+    balance: Money
+    patient: Money
+
+
+@dataclass(frozen=True, slots=True)
 class StoredEstimate:
     estimate_id: int
     encounter_id: str
@@ -34,6 +45,7 @@ class StoredEstimate:
     patient: Money
     insurer: Money
     sources: dict[str, str]
+    lines: tuple[StoredEstimateLine, ...] = ()
 
 
 class EstimateRepository:
@@ -102,7 +114,26 @@ class EstimateRepository:
             select(ESTIMATES)
             .where(ESTIMATES.c.encounter_id == encounter_id)
             .order_by(ESTIMATES.c.created_at, ESTIMATES.c.id)
-        )
+        ).all()
+        ids = [row.id for row in rows]
+        lines: dict[int, list[StoredEstimateLine]] = {}
+        if ids:
+            for line in self._session.execute(
+                select(ESTIMATE_LINES)
+                .where(ESTIMATE_LINES.c.estimate_id.in_(ids))
+                .order_by(ESTIMATE_LINES.c.estimate_id, ESTIMATE_LINES.c.line_number)
+            ):
+                lines.setdefault(line.estimate_id, []).append(
+                    StoredEstimateLine(
+                        line_number=line.line_number,
+                        procedure_code=line.procedure_code,
+                        allowed=Money(line.allowed),
+                        allowed_basis=line.allowed_basis,
+                        benefit=line.benefit,
+                        balance=Money(line.balance),
+                        patient=Money(line.patient),
+                    )
+                )
         return [
             StoredEstimate(
                 estimate_id=row.id,
@@ -115,6 +146,7 @@ class EstimateRepository:
                 patient=Money(row.patient),
                 insurer=Money(row.insurer),
                 sources=dict(row.sources),
+                lines=tuple(lines.get(row.id, ())),
             )
             for row in rows
         ]
