@@ -2,8 +2,8 @@
 copay services, preventive care, stacking, allowed amount without a contract, balance billing)
 and, per estimate line, the benefit that applied and the balance billed out of network.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-04
 """
 
@@ -17,8 +17,8 @@ from alembic import op
 
 from claimdesk.store.types import ScaledDecimal
 
-revision: str = "0009"
-down_revision: str | None = "0008"
+revision: str = "0010"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
