@@ -5,6 +5,8 @@ The payer simulator adjudicates claims; reconsideration is modeled here. An appe
 per appeal, so the same seed gives the same decisions). A won appeal is paid the way a payer
 pays an overturned denial: a new claim payment (its own payer claim number) in the payer's next
 835, each denied line now allowed at the contract rate less the contractual adjustment (CO-45).
+A payer billed as secondary pays no more than the prior payers left open on the line, and says
+what they paid and adjusted as OA-23, as its first answer would have.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from claimdesk.payer_sim.simulator import PayerSimulator
 from claimdesk.payer_sim.state import ClaimState, ScheduledRemittance
 
 CONTRACTUAL = "45"  # CARC 45: charge exceeds the fee schedule (CO-45), not a denial
+PRIOR_PAYER = "23"  # CARC 23: the impact of prior payer(s) adjudication (OA-23)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +82,7 @@ class AppealDesk:
         record = max(records, key=lambda r: (r.paid_on or r.received, r.payer_claim_number))
         world = self.simulator.world
         lines: list[ServicePayment] = []
-        for line in record.payment.service_lines:
+        for position, line in enumerate(record.payment.service_lines):
             if not _denied(line):
                 lines.append(line)
                 continue
@@ -91,25 +94,31 @@ class AppealDesk:
                 line.units or Decimal(1),
                 line.charge,
             ).amount
-            contractual = line.charge - allowed
-            adjustments = (
-                (Adjustment(AdjustmentGroup.CONTRACTUAL_OBLIGATION, CONTRACTUAL, contractual),)
-                if contractual.is_positive()
-                else ()
+            left = line.charge if record.prior_open is None else record.prior_open[position]
+            pays = min(allowed, left)
+            adjustments = tuple(
+                Adjustment(group, reason, amount)
+                for group, reason, amount in (
+                    (AdjustmentGroup.OTHER_ADJUSTMENT, PRIOR_PAYER, line.charge - left),
+                    (AdjustmentGroup.CONTRACTUAL_OBLIGATION, CONTRACTUAL, left - pays),
+                )
+                if amount.is_positive()
             )
             lines.append(
                 replace(
                     line,
-                    paid=allowed,
+                    paid=pays,
                     amounts=(QualifiedAmount("B6", allowed),),  # AMT*B6: the allowed amount
                     adjustments=adjustments,
                     remarks=(),
                 )
             )
         status = record.payment.status
+        if status is ClpStatus.DENIED:
+            status = ClpStatus.PRIMARY if record.prior_open is None else ClpStatus.SECONDARY
         payment = replace(
             record.payment,
-            status=ClpStatus.PRIMARY if status is ClpStatus.DENIED else status,
+            status=status,
             paid=total(ln.paid for ln in lines),
             payer_claim_control_number=f"{record.payer_claim_number}A"[:50],
             service_lines=tuple(lines),

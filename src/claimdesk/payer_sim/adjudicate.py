@@ -92,6 +92,9 @@ class Adjudication:
     deductible_applied: Money
     patient_applied: Money
     draws: Draws
+    # Billed as a later payer: what the prior payers left open on each line (2430 PR), in the
+    # claim's line order; ``None`` when this payer was billed first.
+    prior_open: tuple[Money, ...] | None = None
 
     @property
     def denied(self) -> bool:
@@ -360,8 +363,13 @@ class _Adjudicator:
                 paid[line.index] = line.plan_pays
             deductible_applied = accumulator.deductible_met - before[0]
             patient_applied = accumulator.out_of_pocket_met - before[1]
+        prior_open = None
         if self._secondary():
             paid, shares = self._as_secondary(paid_lines, paid)
+            prior = self._prior_patient_share()
+            prior_open = tuple(
+                total(a.amount for a in prior.get(ln.index, [])) for ln in self.lines
+            )
         lines = tuple(self._line(ln, by_line, allowed, paid, shares, balances) for ln in self.lines)
         return Adjudication(
             payment=self._payment(lines, whole),
@@ -371,6 +379,7 @@ class _Adjudicator:
             deductible_applied=deductible_applied,
             patient_applied=patient_applied,
             draws=self.draws,
+            prior_open=prior_open,
         )
 
     # -- secondary ---------------------------------------------------------------------------

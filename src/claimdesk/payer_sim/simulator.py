@@ -222,6 +222,7 @@ class PayerSimulator:
             accumulator_key=result.accumulator_key,
             deductible_applied=result.deductible_applied,
             patient_applied=result.patient_applied,
+            prior_open=result.prior_open,
         )
         if payment.paid.is_positive() and result.draws.recoupment < policy.recoupment_rate:
             schedule_recoupment(state, item, payment, policy)

@@ -45,6 +45,7 @@ class ClaimRecord:
     state: ClaimState = ClaimState.PENDING
     paid_on: date | None = None
     trace_number: str = ""  # TRN02 of the 835 that carried it
+    prior_open: tuple[Money, ...] | None = None  # billed as a later payer: what was left open
 
 
 @dataclass(frozen=True, slots=True)
