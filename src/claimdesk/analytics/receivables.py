@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from claimdesk.analytics.facts import ClaimFact, Facts, LedgerFact, Period
 from claimdesk.analytics.results import Cell, ClaimAmount, Kpi, Table, Unit, dollar_ratio
@@ -99,11 +100,84 @@ def net_revenue(facts: Facts, period: Period) -> list[ClaimAmount]:
     return _sum_by_claim([*charges, *contractual], sign=-1)
 
 
+def _per_claim(facts: Iterable[LedgerFact], account: str) -> dict[str, Money]:
+    sums: dict[str, Money] = {}
+    for f in facts:
+        if f.account == account and f.claim_id is not None:
+            sums[f.claim_id] = sums.get(f.claim_id, Money.zero()) + f.amount
+    return sums
+
+
+def _ratio(adjusted: Money, charged: Money) -> Decimal:
+    return adjusted.amount / charged.amount if charged.is_positive() else Decimal(0)
+
+
+def contractual_ratios(facts: Facts, window: Period) -> tuple[dict[str, Decimal], Decimal]:
+    """Per payer, and for the practice, the contractual adjustments of the claims adjudicated in
+    ``window`` over those claims' gross charges (HFMA: net A/R is net of contractual
+    allowances; an allowance is estimated from the payers' recent adjustments).
+
+    A claim counts when a contractual adjustment was posted to it in the window and its
+    adjustments still net above zero at the window's end (a reversed adjustment drops it).
+    """
+    through = [f for f in facts.ledger if f.effective <= window.end]
+    contractual = _per_claim(through, Account.CONTRACTUAL.value)
+    charges = _per_claim(through, Account.GROSS_CHARGES.value)
+    adjusted_in_window = {
+        f.claim_id
+        for f in through
+        if f.account == Account.CONTRACTUAL.value and window.contains(f.effective)
+    }
+    payer_of = {c.claim_id: c.payer_id for c in facts.claims}
+    by_payer: dict[str, tuple[Money, Money]] = {}
+    for claim_id in sorted(adjusted_in_window):
+        adjusted = contractual.get(claim_id or "", Money.zero())
+        payer = payer_of.get(claim_id or "")
+        if payer is None or not adjusted.is_positive():
+            continue
+        done, charged = by_payer.get(payer, (Money.zero(), Money.zero()))
+        by_payer[payer] = (done + adjusted, charged - charges.get(claim_id or "", Money.zero()))
+    practice = _ratio(
+        total(a for a, _ in by_payer.values()), total(c for _, c in by_payer.values())
+    )
+    return {p: _ratio(a, c) for p, (a, c) in by_payer.items()}, practice
+
+
+def net_balances(facts: Facts, as_of: date, window: Period) -> list[ClaimAmount]:
+    """Net A/R per claim at the end of ``as_of``: the ledger balance, less the contractual
+    allowance expected on insurance A/R of claims not adjudicated yet (no contractual
+    adjustment standing), at the payer's ratio of ``window`` (the practice's if the payer has
+    none). Patient A/R and money on no claim carry no allowance."""
+    ratios, practice = contractual_ratios(facts, window)
+    standing = _per_claim(
+        (f for f in facts.ledger if f.effective <= as_of), Account.CONTRACTUAL.value
+    )
+    rows = []
+    for b in balances(facts, as_of):
+        row = b.row(as_of)
+        pending = (
+            b.account == Account.INSURANCE_AR.value
+            and b.claim_id
+            and b.amount.is_positive()
+            and not standing.get(b.claim_id)
+        )
+        if pending:
+            allowance = Money.rounded(b.amount.amount * ratios.get(b.payer_id, practice))
+            row = ClaimAmount(
+                b.claim_id,
+                b.amount - allowance,
+                f"{row.label} less allowance {allowance}",
+                days=row.days,
+            )
+        rows.append(row)
+    return rows
+
+
 def net_days_in_ar(facts: Facts, period: Period) -> Kpi:
     """Net A/R at the period's end / average daily net patient revenue of the 90 days ending
-    then."""
+    then (HFMA MAP Key: net days in A/R)."""
     window = Period(period.end - timedelta(days=REVENUE_WINDOW_DAYS - 1), period.end)
-    numerator = [b.row(period.end) for b in balances(facts, period.end)]
+    numerator = net_balances(facts, period.end, window)
     denominator = net_revenue(facts, window)
     revenue = total(r.amount for r in denominator)
     reason = (
@@ -123,7 +197,10 @@ def net_days_in_ar(facts: Facts, period: Period) -> Kpi:
         value=value,
         numerator=tuple(numerator),
         denominator=tuple(denominator),
-        numerator_label="net A/R (insurance and patient) at the end of the period",
+        numerator_label=(
+            "net A/R at the end of the period: insurance and patient A/R (billed and unbilled), "
+            "less the contractual allowance expected on claims not adjudicated yet"
+        ),
         denominator_label=(
             f"net patient revenue (charges less contractual adjustments) of the "
             f"{REVENUE_WINDOW_DAYS} days to {period.end}, divided by {REVENUE_WINDOW_DAYS} per day"

@@ -86,13 +86,24 @@ def test_buckets_follow_the_days_since_service() -> None:
 
 def test_net_days_in_ar_divides_net_ar_by_average_daily_net_revenue_of_90_days() -> None:
     kpi = net_days_in_ar(practice(), QUARTER)
-    # Net A/R 360.00; net revenue 4/2..6/30 = charges 150.00 - contractual 30.00 (R4's reversed).
-    assert sum(r.amount.cents for r in kpi.numerator) == 36000
+    # Ledger A/R at 6/30 is 360.00 (R1 10.00 patient, R2 200.00, R3 50.00, R4 100.00). Net A/R
+    # (HFMA: net of contractual allowances) takes off the contractual adjustment still to come on
+    # claims not adjudicated yet: P1's adjudicated claims were adjusted 30.00 on 100.00 of
+    # charges (R1; R4's adjustment was reversed), 30%; P2 has none, so the practice's 30% too.
+    # R2 200.00 - 60.00 = 140.00, R3 50.00 - 15.00 = 35.00, R4 100.00 - 30.00 = 70.00.
+    assert sorted((r.claim_id, r.amount) for r in kpi.numerator) == [
+        ("R1", Money("10.00")),
+        ("R2", Money("140.00")),
+        ("R3", Money("35.00")),
+        ("R4", Money("70.00")),
+    ]
+    # Net revenue 4/2..6/30 = charges 150.00 - contractual 30.00 (R4's reversed) = 120.00.
     assert [(r.claim_id, r.amount) for r in kpi.denominator or ()] == [
         ("R1", Money("70.00")),
         ("R3", Money("50.00")),
     ]
-    assert kpi.value == Decimal(270)
+    # 255.00 net A/R / (120.00 / 90 a day) = 191.25 days; gross A/R would say 270.
+    assert kpi.value == Decimal("191.25")
 
 
 def test_aging_by_payer_and_patient() -> None:
