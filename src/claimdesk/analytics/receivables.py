@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from decimal import Decimal
 
 from claimdesk.analytics.facts import ClaimFact, Facts, LedgerFact, Period
@@ -26,6 +26,7 @@ BUCKETS: tuple[tuple[str, int, int | None], ...] = (
     ("91-120", 91, 120),
     ("120+", 121, None),
 )
+BILLED_PART, UNBILLED_PART, PATIENT_PART = "insurance billed", "insurance unbilled", "patient"
 RECEIVABLE_ACCOUNTS = {Account.INSURANCE_AR.value: "insurance", Account.PATIENT_AR.value: "patient"}
 
 
@@ -126,17 +127,19 @@ def contractual_ratios(facts: Facts, window: Period) -> tuple[dict[str, Decimal]
     adjusted_in_window = {
         f.claim_id
         for f in through
-        if f.account == Account.CONTRACTUAL.value and window.contains(f.effective)
+        if f.account == Account.CONTRACTUAL.value
+        and f.claim_id is not None
+        and window.contains(f.effective)
     }
     payer_of = {c.claim_id: c.payer_id for c in facts.claims}
     by_payer: dict[str, tuple[Money, Money]] = {}
     for claim_id in sorted(adjusted_in_window):
-        adjusted = contractual.get(claim_id or "", Money.zero())
-        payer = payer_of.get(claim_id or "")
+        adjusted = contractual.get(claim_id, Money.zero())
+        payer = payer_of.get(claim_id)
         if payer is None or not adjusted.is_positive():
             continue
         done, charged = by_payer.get(payer, (Money.zero(), Money.zero()))
-        by_payer[payer] = (done + adjusted, charged - charges.get(claim_id or "", Money.zero()))
+        by_payer[payer] = (done + adjusted, charged - charges.get(claim_id, Money.zero()))
     practice = _ratio(
         total(a for a, _ in by_payer.values()), total(c for _, c in by_payer.values())
     )
@@ -217,46 +220,76 @@ def _aging_table(name: str, title: str, rows: dict[str, dict[str, Money]]) -> Ta
     return Table(name, title, ("key", *(b for b, _, _ in BUCKETS), "total"), tuple(out))
 
 
+def _billed(balance: Balance, claims: dict[str, ClaimFact], as_of: date) -> bool:
+    """Patient balances are billed by statement; insurance balances once the claim went out to
+    the payer on or before ``as_of`` (status ``submitted``; the history is dated in UTC)."""
+    if balance.account == Account.PATIENT_AR.value:
+        return True
+    claim = claims.get(balance.claim_id)
+    if claim is None:
+        return True
+    sent = claim.first_at(ClaimStatus.SUBMITTED.value)
+    return sent is not None and sent.astimezone(UTC).date() <= as_of
+
+
+def _part(balance: Balance, billed: bool) -> str:
+    if balance.account == Account.PATIENT_AR.value:
+        return PATIENT_PART
+    return BILLED_PART if billed else UNBILLED_PART
+
+
 def ar_aging(facts: Facts, period: Period) -> Kpi:
-    """Open A/R at the period's end by age since the date of service, per payer and patient."""
+    """Open A/R at the period's end (the ledger's receivables) by age since the date of
+    service: billed insurance A/R per payer, unbilled insurance A/R (never sent) per payer and
+    patient A/R per patient, which together make the whole figure."""
+    claims = {c.claim_id: c for c in facts.claims}
     open_ar = balances(facts, period.end)
-    by_payer: dict[str, dict[str, Money]] = {}
-    by_patient: dict[str, dict[str, Money]] = {}
+    parts: dict[str, dict[str, dict[str, Money]]] = {
+        BILLED_PART: {},
+        UNBILLED_PART: {},
+        PATIENT_PART: {},
+    }
+    rows: list[ClaimAmount] = []
     for b in open_ar:
-        bucket = bucket_of(b.age(period.end))
-        target = (
-            by_payer.setdefault(b.payer_id, {})
-            if b.account == Account.INSURANCE_AR.value
-            else by_patient.setdefault(b.patient_account, {})
-        )
+        age = b.age(period.end)
+        bucket = bucket_of(age)
+        part = _part(b, _billed(b, claims, period.end))
+        key = b.patient_account if part == PATIENT_PART else b.payer_id
+        target = parts[part].setdefault(key, {})
         target[bucket] = target.get(bucket, Money.zero()) + b.amount
+        rows.append(ClaimAmount(b.claim_id, b.amount, f"{part} {bucket}", days=age))
     return Kpi(
         name="ar_aging",
         label="A/R aging",
         unit=Unit.DOLLARS,
         value=total(b.amount for b in open_ar),
-        numerator=tuple(b.row(period.end) for b in open_ar),
+        numerator=tuple(rows),
         denominator=None,
-        numerator_label="open A/R per claim at the end of the period, by age since service",
+        numerator_label=(
+            "open A/R per claim at the end of the period (insurance billed, insurance unbilled, "
+            "patient), by age since service"
+        ),
         tables=(
-            _aging_table("ar_aging_by_payer", "insurance A/R aging by payer", by_payer),
-            _aging_table("ar_aging_by_patient", "patient A/R aging by patient", by_patient),
+            _aging_table(
+                "ar_aging_by_payer", "billed insurance A/R aging by payer", parts[BILLED_PART]
+            ),
+            _aging_table(
+                "ar_aging_unbilled_by_payer",
+                "unbilled insurance A/R (never submitted) aging by payer",
+                parts[UNBILLED_PART],
+            ),
+            _aging_table(
+                "ar_aging_by_patient", "patient A/R aging by patient", parts[PATIENT_PART]
+            ),
         ),
     )
 
 
-def _billed(balance: Balance, claims: dict[str, ClaimFact]) -> bool:
-    """Patient balances are billed by statement; insurance balances once the claim went out."""
-    if balance.account == Account.PATIENT_AR.value:
-        return True
-    claim = claims.get(balance.claim_id)
-    return claim is None or claim.first_at(ClaimStatus.SUBMITTED.value) is not None
-
-
 def ar_over_90(facts: Facts, period: Period) -> Kpi:
-    """Billed A/R older than 90 days / total billed A/R, at the period's end."""
+    """Billed A/R older than 90 days / total billed A/R at the period's end (HFMA MAP Key:
+    aged A/R as a percentage of total billed A/R)."""
     claims = {c.claim_id: c for c in facts.claims}
-    billed = [b for b in balances(facts, period.end) if _billed(b, claims)]
+    billed = [b for b in balances(facts, period.end) if _billed(b, claims, period.end)]
     denominator = [b.row(period.end) for b in billed]
     numerator = [r for r in denominator if r.days is not None and r.days > OVER_DAYS]
     owed = total(r.amount for r in denominator)
