@@ -7,14 +7,18 @@ the ledger, never through claimdesk.analytics.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from ar_practice import APRIL_END, MARCH_END, UowFactory, store
 from sqlalchemy import text
 
 from claimdesk.analytics.position import ArFilter
+from claimdesk.denials.table import shipped_table
 from claimdesk.domain.ledger import Account
 from claimdesk.domain.money import Money
+from claimdesk.services.kpis import kpi_report
+from claimdesk.services.practice_summary import practice_summary
 from claimdesk.store.queries.receivables import (
     ar_claims,
     ar_position,
@@ -139,3 +143,46 @@ def test_the_drill_down_is_paged_and_complete(books: UowFactory) -> None:
     assert streamed == rows
     assert [r.claim_id for r in unbilled.rows] == ["CE2"]
     assert acme_old.rows == ()
+
+
+SUM_IN_PERIOD = text(
+    "SELECT SUM(p.amount) FROM ledger_postings p "
+    "JOIN ledger_entries e ON e.entry_id = p.entry_id "
+    "WHERE p.account = :account AND e.effective BETWEEN :start AND :end"
+)
+
+
+def test_the_kpis_printed_equal_a_recomputation_by_hand_and_sql(books: UowFactory) -> None:
+    start = date(2024, 2, 1)
+    with books() as uow:
+        report = kpi_report(uow, start=start, end=MARCH_END, table=shipped_table())
+        summary = practice_summary(uow, MARCH_END)
+
+        def summed(account: str, first: date = start) -> Money:
+            found = uow.read.execute(
+                SUM_IN_PERIOD, {"account": account, "start": first, "end": MARCH_END}
+            ).scalar()
+            return raw_money(uow, found)
+
+        cash = summed(Account.CASH.value)
+        charges = -summed(Account.GROSS_CHARGES.value, date(2024, 1, 2))
+        contractual = summed(Account.CONTRACTUAL.value, date(2024, 1, 2))
+    # One A/R figure: the KPI report's aging, the summary and the ledger say 340.00.
+    aging = report.get("ar_aging")
+    assert aging.value == summary.ar.total == Money("340.00")
+    # Net revenue of the 90 days to 3/31: charges 490.00 - contractual 50.00 = 440.00.
+    assert (charges, contractual) == (Money("490.00"), Money("50.00"))
+    # Net A/R: CE1 was adjusted 50.00 on 190.00 of charges (Acme's ratio, and the practice's for
+    # Medicare, which has none); CE2 and CE3 (150.00 each, no adjustment yet) carry an allowance
+    # of 150.00 x 50/190 = 39.47 each: 340.00 - 78.94 = 261.06.
+    days = report.get("net_days_in_ar")
+    assert sum((r.amount for r in days.numerator), Money.zero()) == Money("261.06")
+    assert days.value == Decimal("261.06") * 90 / Decimal("440.00")
+    # Net collection rate: cash 100.00 (CE1's payment; the patient's 4/20 payment is later) over
+    # charges less contractual of the period, 440.00.
+    assert cash == Money("100.00")
+    assert report.get("net_collection_rate").value == Decimal("100.00") / Decimal("440.00")
+    # A/R over 90: nothing is older than 49 days; billed A/R is 170.00 + 20.00 patient.
+    over = report.get("ar_over_90")
+    assert over.value == Decimal(0)
+    assert sum((r.amount for r in over.denominator or ()), Money.zero()) == Money("190.00")
