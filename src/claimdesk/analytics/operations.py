@@ -10,7 +10,7 @@ from claimdesk.analytics.first_pass import adjudicated_in
 from claimdesk.analytics.results import ClaimAmount, Kpi, Table, Unit, count_ratio
 from claimdesk.domain.claims import ClaimStatus
 from claimdesk.domain.money import Money, total
-from claimdesk.domain.work import SYSTEM, Outcome, WorkKind, WorkStatus
+from claimdesk.domain.work import SYSTEM, WorkKind, WorkStatus
 
 ESTIMATE_TOLERANCE = Money("5.00")
 SECONDS_PER_DAY = Decimal(86400)

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from claimdesk.analytics.position import BUCKET_NAMES, ArPosition
 from claimdesk.cli.app import (
     EXIT_CANNOT_RUN,
     JsonOption,
@@ -18,7 +19,6 @@ from claimdesk.cli.app import (
     ready,
     settings_of,
 )
-from claimdesk.analytics.position import BUCKET_NAMES, ArPosition
 from claimdesk.services.practice_summary import PracticeSummary, summarize
 
 

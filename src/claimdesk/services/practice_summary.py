@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from claimdesk.config import Settings
 from claimdesk.analytics.position import ArPosition
+from claimdesk.config import Settings
 from claimdesk.domain.ledger import Account
 from claimdesk.domain.money import Money, total
 from claimdesk.services.database import units_of_work

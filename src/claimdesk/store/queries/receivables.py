@@ -214,7 +214,7 @@ def ar_claims(
         func.coalesce(cast(b.c.dated, String), literal("")),
     )
     if after:
-        claim_id, receivable, patient, day = (after.split(CURSOR_SEPARATOR) + ["", "", ""])[:4]
+        claim_id, receivable, patient, day = [*after.split(CURSOR_SEPARATOR), "", "", ""][:4]
         values = (claim_id, account_of.get(receivable, receivable), patient, day)
         query = query.where(
             or_(
