@@ -8,7 +8,7 @@ at a time.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
@@ -26,6 +26,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    true,
 )
 
 from claimdesk.analytics.position import (
@@ -49,16 +50,22 @@ from claimdesk.store.tables.ledger import LedgerEntryRow, LedgerPostingRow
 
 _RECEIVABLE = {Account.INSURANCE_AR.value: INSURANCE, Account.PATIENT_AR.value: PATIENT}
 CURSOR_SEPARATOR = "|"  # an X12 element separator in many files, so never inside a CLM01
+CHUNK = 500  # claims summed per query of a drill-down page
+SCAN_LIMIT = 20_000  # claims one page reads at most before it ends early
+PAST_CLAIM = "~"  # a receivable that sorts after every account: the cursor is past the claim
 
 
 def _money(value: Decimal | None) -> Money:
     return Money.zero() if value is None else Money(value)
 
 
-def _balances(as_of: date, payer_id: str | None, zone: tzinfo) -> Any:
+def _balances(
+    as_of: date, payer_id: str | None, zone: tzinfo, claims: Sequence[str] | None = None
+) -> Any:
     """Per claim and receivable (per patient, payer and day for money on no claim): the sum of
     postings effective on or before ``as_of``, with the claim's payer, patient, date of service,
-    aging bucket and whether the claim had gone to the payer by then."""
+    aging bucket and whether the claim had gone to the payer by then. ``claims`` keeps only
+    those claims (an empty list: only the money on no claim)."""
     p, e = LedgerPostingRow, LedgerEntryRow
     unattached = p.claim_id.is_(None)
     per_claim = (
@@ -71,7 +78,11 @@ def _balances(as_of: date, payer_id: str | None, zone: tzinfo) -> Any:
             func.sum(p.amount).label("amount"),
         )
         .join(e, e.entry_id == p.entry_id)
-        .where(p.account.in_(sorted(_RECEIVABLE)), e.effective <= as_of)
+        .where(
+            p.account.in_(sorted(_RECEIVABLE)),
+            e.effective <= as_of,
+            true() if claims is None else (p.claim_id.in_(claims) if claims else unattached),
+        )
         .group_by(
             p.claim_id,
             p.account,
@@ -157,8 +168,10 @@ def ar_position(
     return ArPosition(as_of, tuple(lines))
 
 
-def _filtered(as_of: date, where: ArFilter, zone: tzinfo) -> tuple[Any, Select[Any]]:
-    b = _balances(as_of, where.payer_id, zone)
+def _filtered(
+    as_of: date, where: ArFilter, zone: tzinfo, claims: Sequence[str] | None = None
+) -> tuple[Any, Select[Any]]:
+    b = _balances(as_of, where.payer_id, zone, claims)
     query = select(b)
     if where.part == INSURANCE:
         query = query.where(b.c.account == Account.INSURANCE_AR.value)
@@ -191,6 +204,50 @@ def cursor_of(row: ArClaim) -> str:
     )
 
 
+def _page_query(
+    as_of: date, where: ArFilter, zone: tzinfo, claims: Sequence[str], after: tuple[str, ...]
+) -> Select[Any]:
+    """The rows of ``claims`` (or of the money on no claim) after the cursor, in key order."""
+    b, query = _filtered(as_of, where, zone, claims)
+    key = (
+        b.c.claim_id,
+        b.c.account,
+        func.coalesce(b.c.patient_account, literal("")),
+        func.coalesce(cast(b.c.dated, String), literal("")),
+    )
+    if after:
+        query = query.where(
+            or_(
+                *(
+                    and_(*(key[j] == after[j] for j in range(i)), key[i] > after[i])
+                    for i in range(len(key))
+                )
+            )
+        )
+    return query.order_by(*key)
+
+
+def _claims_after(
+    read: Connection, as_of: date, where: ArFilter, claim_id: str, count: int
+) -> list[str]:
+    """The next ``count`` claims in id order after ``claim_id`` that may belong to the
+    drill-down: the payer's, and served within the bucket's days."""
+    query = select(ClaimRow.claim_id).where(ClaimRow.claim_id > claim_id)
+    if where.payer_id is not None:
+        query = query.where(ClaimRow.payer_id == where.payer_id)
+    if where.bucket:
+        starts = dict(bucket_starts(as_of))
+        names = list(BUCKET_NAMES)
+        position = names.index(where.bucket)
+        served = EncounterRow.date_of_service
+        query = query.join(EncounterRow, EncounterRow.encounter_id == ClaimRow.encounter_id)
+        if where.bucket in starts:
+            query = query.where(served >= starts[where.bucket])
+        if position > 0:
+            query = query.where(served < starts[names[position - 1]])
+    return list(read.scalars(query.order_by(ClaimRow.claim_id).limit(count)))
+
+
 def ar_claims(
     read: Connection,
     as_of: date,
@@ -202,32 +259,36 @@ def ar_claims(
 ) -> ArPage:
     """One page of the claims behind (a part of) the A/R figure, after the cursor ``after``.
 
-    Keyset pagination on (claim, receivable, patient, date): each page costs the same however
-    deep it is, and a page never holds more than ``limit`` rows.
+    Keyset pagination on (claim, receivable, patient, date): money on no claim first, then the
+    claims in id order, read :data:`CHUNK` claims at a time through the claims' primary key
+    and summed for those claims only, so a page costs the same however deep or large the books
+    are. A page holds at most ``limit`` rows; after :data:`SCAN_LIMIT` claims without filling
+    it, it ends early with a cursor past the last claim read (follow ``next_after``).
     """
-    b, query = _filtered(as_of, where, zone)
     account_of = {v: k for k, v in _RECEIVABLE.items()}
-    key = (
-        b.c.claim_id,
-        b.c.account,
-        func.coalesce(b.c.patient_account, literal("")),
-        func.coalesce(cast(b.c.dated, String), literal("")),
-    )
+    cursor: tuple[str, ...] = ()
     if after:
         claim_id, receivable, patient, day = [*after.split(CURSOR_SEPARATOR), "", "", ""][:4]
-        values = (claim_id, account_of.get(receivable, receivable), patient, day)
-        query = query.where(
-            or_(
-                *(
-                    and_(*(key[j] == values[j] for j in range(i)), key[i] > values[i])
-                    for i in range(len(key))
-                )
-            )
-        )
-    rows = [_claim(r) for r in read.execute(query.order_by(*key).limit(limit + 1))]
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return ArPage(as_of, tuple(rows), cursor_of(rows[-1]) if more and rows else None)
+        cursor = (claim_id, account_of.get(receivable, receivable), patient, day)
+    rows: list[ArClaim] = []
+    if not cursor or not cursor[0]:
+        loose = _page_query(as_of, where, zone, [], cursor).limit(limit + 1)
+        rows += [_claim(r) for r in read.execute(loose)]
+    last = cursor[0] if cursor else ""
+    if cursor and cursor[0] and len(rows) <= limit:
+        same = _page_query(as_of, where, zone, [cursor[0]], cursor)
+        rows += [_claim(r) for r in read.execute(same)]
+    scanned = 0
+    while len(rows) <= limit and scanned < SCAN_LIMIT:
+        chunk = _claims_after(read, as_of, where, last, CHUNK)
+        if not chunk:
+            return ArPage(as_of, tuple(rows), None)
+        rows += [_claim(r) for r in read.execute(_page_query(as_of, where, zone, chunk, ()))]
+        last, scanned = chunk[-1], scanned + len(chunk)
+    if len(rows) > limit:
+        return ArPage(as_of, tuple(rows[:limit]), cursor_of(rows[limit - 1]))
+    # The scan stopped short of a full page: go on after the last claim read.
+    return ArPage(as_of, tuple(rows), CURSOR_SEPARATOR.join((last, PAST_CLAIM, "", "")))
 
 
 def iter_ar_claims(
