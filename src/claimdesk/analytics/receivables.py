@@ -12,6 +12,7 @@ from datetime import UTC, date, timedelta
 from decimal import Decimal
 
 from claimdesk.analytics.facts import ClaimFact, Facts, LedgerFact, Period
+from claimdesk.analytics.position import BUCKETS
 from claimdesk.analytics.results import Cell, ClaimAmount, Kpi, Table, Unit, dollar_ratio
 from claimdesk.domain.claims import ClaimStatus
 from claimdesk.domain.ledger import Account
@@ -19,13 +20,6 @@ from claimdesk.domain.money import Money, total
 
 REVENUE_WINDOW_DAYS = 90  # "average daily net patient revenue (last 3 months)"
 OVER_DAYS = 90
-BUCKETS: tuple[tuple[str, int, int | None], ...] = (
-    ("0-30", 0, 30),
-    ("31-60", 31, 60),
-    ("61-90", 61, 90),
-    ("91-120", 91, 120),
-    ("120+", 121, None),
-)
 BILLED_PART, UNBILLED_PART, PATIENT_PART = "insurance billed", "insurance unbilled", "patient"
 RECEIVABLE_ACCOUNTS = {Account.INSURANCE_AR.value: "insurance", Account.PATIENT_AR.value: "patient"}
 
