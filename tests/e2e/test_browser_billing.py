@@ -206,13 +206,14 @@ def test_tier3_approves_a_write_off_and_opens_the_dashboard(
     page.get_by_role("link", name="Dashboard").click()
     expect(page.get_by_role("heading", name="Denial trend by month")).to_be_visible()
     expect(page.get_by_role("img", name=re.compile(r"^Denied dollars by category"))).to_be_visible()
+    expect(page.get_by_role("heading", name="Insurance billed A/R aging by payer")).to_be_visible()
     expect(
-        page.get_by_role("heading", name="Insurance A/R aging by payer (days from service)")
+        page.get_by_role("heading", name="Insurance unbilled A/R aging by payer")
     ).to_be_visible()
     _shot(page, "billing-tier3-dashboard")
-    page.locator("table.aging a").first.click()
+    page.locator("#ar-total a").click()
     expect(
-        page.get_by_role("heading", name=re.compile(r"^Claims behind A\/R aging insurance"))
+        page.get_by_role("heading", name=re.compile(r"^A\/R as of \d{4}-\d\d-\d\d"))
     ).to_be_visible()
     expect(page.locator("tbody tr").first).to_be_visible()
     _shot(page, "billing-tier3-aging-claims")

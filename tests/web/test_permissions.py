@@ -156,6 +156,14 @@ PAGES: list[tuple[str, str, str, dict[str, Any] | None, tuple[int, ...]]] = [
         None,
         (403, 403, 200, 200, 403),
     ),
+    (
+        "GET",
+        "/dashboard/ar",
+        "/dashboard/ar?part=insurance%20billed&bucket=0-30",
+        None,
+        (403, 403, 200, 200, 403),
+    ),
+    ("GET", "/dashboard/ar.csv", "/dashboard/ar.csv?part=patient", None, (403, 403, 200, 200, 403)),
     # Taking the next item comes last: it changes which items each person holds.
     ("POST", "/queue/next", "/queue/next", {}, (303, 303, 200, 403, 200)),
     ("POST", "/logout", "/logout", {}, (303, 303, 303, 303, 303)),
@@ -292,6 +300,8 @@ API: list[tuple[str, str, str, dict[str, Any] | None, tuple[int, ...]]] = [
     ),
     ("GET", "/api/v1/kpis", "/api/v1/kpis", None, (403, 403, 200, 200, 403)),
     ("GET", "/api/v1/kpis/{name}", "/api/v1/kpis/ar_aging", None, (403, 403, 200, 200, 403)),
+    ("GET", "/api/v1/ar", "/api/v1/ar?limit=2", None, (403, 403, 200, 200, 403)),
+    ("GET", "/api/v1/ar.csv", "/api/v1/ar.csv", None, (403, 403, 200, 200, 403)),
     ("GET", "/api/v1/kpis/{name}", "/api/v1/kpis/no_such_kpi", None, (403, 403, 404, 404, 403)),
     ("POST", "/api/v1/work/next", "/api/v1/work/next", {}, (200, 200, 200, 403, 200)),
     (

@@ -88,6 +88,17 @@ class LedgerFact:
 
 
 @dataclass(frozen=True, slots=True)
+class ClaimCashFact:
+    """Insurance cash on one claim and effective date: the ``cash`` postings of entries that
+    move money against ``ar:insurance`` (payments positive; recoupments and reversed payments
+    negative)."""
+
+    claim_id: str
+    effective: date
+    amount: Money
+
+
+@dataclass(frozen=True, slots=True)
 class EstimateFact:
     """The newest patient cost estimate of a claim."""
 
@@ -120,6 +131,7 @@ class Facts:
     ledger: tuple[LedgerFact, ...] = ()
     estimates: tuple[EstimateFact, ...] = ()
     work: tuple[WorkFact, ...] = ()
+    insurance_cash: tuple[ClaimCashFact, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +186,7 @@ def scoped(facts: Facts, scope: Scope) -> Facts:
                 w.claim_id in ids if w.claim_id is not None else scope.covers_unattached(w.payer_id)
             )
         ),
+        insurance_cash=tuple(c for c in facts.insurance_cash if c.claim_id in ids),
     )
 
 

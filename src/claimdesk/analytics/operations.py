@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from claimdesk.analytics.facts import Facts, PaymentFact, Period, WorkFact
@@ -10,7 +10,7 @@ from claimdesk.analytics.first_pass import adjudicated_in
 from claimdesk.analytics.results import ClaimAmount, Kpi, Table, Unit, count_ratio
 from claimdesk.domain.claims import ClaimStatus
 from claimdesk.domain.money import Money, total
-from claimdesk.domain.work import SYSTEM, Outcome, WorkKind, WorkStatus
+from claimdesk.domain.work import SYSTEM, WorkKind, WorkStatus
 
 ESTIMATE_TOLERANCE = Money("5.00")
 SECONDS_PER_DAY = Decimal(86400)
@@ -70,20 +70,40 @@ def _closed_in(item: WorkFact, period: Period) -> bool:
     )
 
 
+def recovered_cash(item: WorkFact, facts: Facts, through: date) -> Money:
+    """Insurance cash posted to the item's claim after the day the item opened, through
+    ``through``, capped at the amount at stake.
+
+    The payment that opened the item is dated on or before that day, so it never counts as its
+    own recovery; what staff typed as resolved is never read: only cash on the books counts.
+    """
+    if item.claim_id is None:
+        return Money.zero()
+    opened = item.created_at.date()
+    came_in = total(
+        c.amount
+        for c in facts.insurance_cash
+        if c.claim_id == item.claim_id and opened < c.effective <= through
+    )
+    if not came_in.is_positive():
+        return Money.zero()
+    return min(came_in, item.amount_at_stake)
+
+
 def underpayment_recovered(facts: Facts, period: Period) -> Kpi:
-    """Dollars recovered on underpayment items people closed in the period, against the
+    """Insurance cash recovered on the underpayment items closed in the period, against the
     dollars those items had at stake."""
-    closed = [
-        w for w in facts.work if w.kind == WorkKind.UNDERPAYMENT.value and _closed_in(w, period)
-    ]
+    closed = sorted(
+        (w for w in facts.work if w.kind == WorkKind.UNDERPAYMENT.value and _closed_in(w, period)),
+        key=lambda w: w.item_id,
+    )
     denominator = [
-        ClaimAmount(w.claim_id or "", w.amount_at_stake, f"item {w.item_id}")
-        for w in sorted(closed, key=lambda w: w.item_id)
+        ClaimAmount(w.claim_id or "", w.amount_at_stake, f"item {w.item_id}") for w in closed
     ]
     numerator = [
-        ClaimAmount(w.claim_id or "", w.resolved_amount, f"item {w.item_id}")
-        for w in sorted(closed, key=lambda w: w.item_id)
-        if w.outcome == Outcome.RECOVERED.value and w.resolved_amount is not None
+        ClaimAmount(w.claim_id or "", cash, f"item {w.item_id}")
+        for w in closed
+        if (cash := recovered_cash(w, facts, period.end))
     ]
     recovered = total(r.amount for r in numerator)
     at_stake = total(r.amount for r in denominator)
@@ -107,7 +127,10 @@ def underpayment_recovered(facts: Facts, period: Period) -> Kpi:
         value=recovered,
         numerator=tuple(numerator),
         denominator=tuple(denominator),
-        numerator_label="dollars recovered on underpayment items closed as recovered",
+        numerator_label=(
+            "insurance cash posted to each item's claim after the item opened, up to its amount "
+            "at stake"
+        ),
         denominator_label="dollars at stake on underpayment items closed in the period",
         tables=(table,),
     )

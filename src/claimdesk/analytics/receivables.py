@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
+from decimal import Decimal
 
 from claimdesk.analytics.facts import ClaimFact, Facts, LedgerFact, Period
+from claimdesk.analytics.position import BUCKETS
 from claimdesk.analytics.results import Cell, ClaimAmount, Kpi, Table, Unit, dollar_ratio
 from claimdesk.domain.claims import ClaimStatus
 from claimdesk.domain.ledger import Account
@@ -18,13 +20,7 @@ from claimdesk.domain.money import Money, total
 
 REVENUE_WINDOW_DAYS = 90  # "average daily net patient revenue (last 3 months)"
 OVER_DAYS = 90
-BUCKETS: tuple[tuple[str, int, int | None], ...] = (
-    ("0-30", 0, 30),
-    ("31-60", 31, 60),
-    ("61-90", 61, 90),
-    ("91-120", 91, 120),
-    ("120+", 121, None),
-)
+BILLED_PART, UNBILLED_PART, PATIENT_PART = "insurance billed", "insurance unbilled", "patient"
 RECEIVABLE_ACCOUNTS = {Account.INSURANCE_AR.value: "insurance", Account.PATIENT_AR.value: "patient"}
 
 
@@ -99,11 +95,86 @@ def net_revenue(facts: Facts, period: Period) -> list[ClaimAmount]:
     return _sum_by_claim([*charges, *contractual], sign=-1)
 
 
+def _per_claim(facts: Iterable[LedgerFact], account: str) -> dict[str, Money]:
+    sums: dict[str, Money] = {}
+    for f in facts:
+        if f.account == account and f.claim_id is not None:
+            sums[f.claim_id] = sums.get(f.claim_id, Money.zero()) + f.amount
+    return sums
+
+
+def _ratio(adjusted: Money, charged: Money) -> Decimal:
+    return adjusted.amount / charged.amount if charged.is_positive() else Decimal(0)
+
+
+def contractual_ratios(facts: Facts, window: Period) -> tuple[dict[str, Decimal], Decimal]:
+    """Per payer, and for the practice, the contractual adjustments of the claims adjudicated in
+    ``window`` over those claims' gross charges (HFMA: net A/R is net of contractual
+    allowances; an allowance is estimated from the payers' recent adjustments).
+
+    A claim counts when a contractual adjustment was posted to it in the window and its
+    adjustments still net above zero at the window's end (a reversed adjustment drops it).
+    """
+    through = [f for f in facts.ledger if f.effective <= window.end]
+    contractual = _per_claim(through, Account.CONTRACTUAL.value)
+    charges = _per_claim(through, Account.GROSS_CHARGES.value)
+    adjusted_in_window = {
+        f.claim_id
+        for f in through
+        if f.account == Account.CONTRACTUAL.value
+        and f.claim_id is not None
+        and window.contains(f.effective)
+    }
+    payer_of = {c.claim_id: c.payer_id for c in facts.claims}
+    by_payer: dict[str, tuple[Money, Money]] = {}
+    for claim_id in sorted(adjusted_in_window):
+        adjusted = contractual.get(claim_id, Money.zero())
+        payer = payer_of.get(claim_id)
+        if payer is None or not adjusted.is_positive():
+            continue
+        done, charged = by_payer.get(payer, (Money.zero(), Money.zero()))
+        by_payer[payer] = (done + adjusted, charged - charges.get(claim_id, Money.zero()))
+    practice = _ratio(
+        total(a for a, _ in by_payer.values()), total(c for _, c in by_payer.values())
+    )
+    return {p: _ratio(a, c) for p, (a, c) in by_payer.items()}, practice
+
+
+def net_balances(facts: Facts, as_of: date, window: Period) -> list[ClaimAmount]:
+    """Net A/R per claim at the end of ``as_of``: the ledger balance, less the contractual
+    allowance expected on insurance A/R of claims not adjudicated yet (no contractual
+    adjustment standing), at the payer's ratio of ``window`` (the practice's if the payer has
+    none). Patient A/R and money on no claim carry no allowance."""
+    ratios, practice = contractual_ratios(facts, window)
+    standing = _per_claim(
+        (f for f in facts.ledger if f.effective <= as_of), Account.CONTRACTUAL.value
+    )
+    rows = []
+    for b in balances(facts, as_of):
+        row = b.row(as_of)
+        pending = (
+            b.account == Account.INSURANCE_AR.value
+            and b.claim_id
+            and b.amount.is_positive()
+            and not standing.get(b.claim_id)
+        )
+        if pending:
+            allowance = Money.rounded(b.amount.amount * ratios.get(b.payer_id, practice))
+            row = ClaimAmount(
+                b.claim_id,
+                b.amount - allowance,
+                f"{row.label} less allowance {allowance}",
+                days=row.days,
+            )
+        rows.append(row)
+    return rows
+
+
 def net_days_in_ar(facts: Facts, period: Period) -> Kpi:
     """Net A/R at the period's end / average daily net patient revenue of the 90 days ending
-    then."""
+    then (HFMA MAP Key: net days in A/R)."""
     window = Period(period.end - timedelta(days=REVENUE_WINDOW_DAYS - 1), period.end)
-    numerator = [b.row(period.end) for b in balances(facts, period.end)]
+    numerator = net_balances(facts, period.end, window)
     denominator = net_revenue(facts, window)
     revenue = total(r.amount for r in denominator)
     reason = (
@@ -123,7 +194,10 @@ def net_days_in_ar(facts: Facts, period: Period) -> Kpi:
         value=value,
         numerator=tuple(numerator),
         denominator=tuple(denominator),
-        numerator_label="net A/R (insurance and patient) at the end of the period",
+        numerator_label=(
+            "net A/R at the end of the period: insurance and patient A/R (billed and unbilled), "
+            "less the contractual allowance expected on claims not adjudicated yet"
+        ),
         denominator_label=(
             f"net patient revenue (charges less contractual adjustments) of the "
             f"{REVENUE_WINDOW_DAYS} days to {period.end}, divided by {REVENUE_WINDOW_DAYS} per day"
@@ -140,46 +214,76 @@ def _aging_table(name: str, title: str, rows: dict[str, dict[str, Money]]) -> Ta
     return Table(name, title, ("key", *(b for b, _, _ in BUCKETS), "total"), tuple(out))
 
 
+def _billed(balance: Balance, claims: dict[str, ClaimFact], as_of: date) -> bool:
+    """Patient balances are billed by statement; insurance balances once the claim went out to
+    the payer on or before ``as_of`` (status ``submitted``; the history is dated in UTC)."""
+    if balance.account == Account.PATIENT_AR.value:
+        return True
+    claim = claims.get(balance.claim_id)
+    if claim is None:
+        return True
+    sent = claim.first_at(ClaimStatus.SUBMITTED.value)
+    return sent is not None and sent.astimezone(UTC).date() <= as_of
+
+
+def _part(balance: Balance, billed: bool) -> str:
+    if balance.account == Account.PATIENT_AR.value:
+        return PATIENT_PART
+    return BILLED_PART if billed else UNBILLED_PART
+
+
 def ar_aging(facts: Facts, period: Period) -> Kpi:
-    """Open A/R at the period's end by age since the date of service, per payer and patient."""
+    """Open A/R at the period's end (the ledger's receivables) by age since the date of
+    service: billed insurance A/R per payer, unbilled insurance A/R (never sent) per payer and
+    patient A/R per patient, which together make the whole figure."""
+    claims = {c.claim_id: c for c in facts.claims}
     open_ar = balances(facts, period.end)
-    by_payer: dict[str, dict[str, Money]] = {}
-    by_patient: dict[str, dict[str, Money]] = {}
+    parts: dict[str, dict[str, dict[str, Money]]] = {
+        BILLED_PART: {},
+        UNBILLED_PART: {},
+        PATIENT_PART: {},
+    }
+    rows: list[ClaimAmount] = []
     for b in open_ar:
-        bucket = bucket_of(b.age(period.end))
-        target = (
-            by_payer.setdefault(b.payer_id, {})
-            if b.account == Account.INSURANCE_AR.value
-            else by_patient.setdefault(b.patient_account, {})
-        )
+        age = b.age(period.end)
+        bucket = bucket_of(age)
+        part = _part(b, _billed(b, claims, period.end))
+        key = b.patient_account if part == PATIENT_PART else b.payer_id
+        target = parts[part].setdefault(key, {})
         target[bucket] = target.get(bucket, Money.zero()) + b.amount
+        rows.append(ClaimAmount(b.claim_id, b.amount, f"{part} {bucket}", days=age))
     return Kpi(
         name="ar_aging",
         label="A/R aging",
         unit=Unit.DOLLARS,
         value=total(b.amount for b in open_ar),
-        numerator=tuple(b.row(period.end) for b in open_ar),
+        numerator=tuple(rows),
         denominator=None,
-        numerator_label="open A/R per claim at the end of the period, by age since service",
+        numerator_label=(
+            "open A/R per claim at the end of the period (insurance billed, insurance unbilled, "
+            "patient), by age since service"
+        ),
         tables=(
-            _aging_table("ar_aging_by_payer", "insurance A/R aging by payer", by_payer),
-            _aging_table("ar_aging_by_patient", "patient A/R aging by patient", by_patient),
+            _aging_table(
+                "ar_aging_by_payer", "billed insurance A/R aging by payer", parts[BILLED_PART]
+            ),
+            _aging_table(
+                "ar_aging_unbilled_by_payer",
+                "unbilled insurance A/R (never submitted) aging by payer",
+                parts[UNBILLED_PART],
+            ),
+            _aging_table(
+                "ar_aging_by_patient", "patient A/R aging by patient", parts[PATIENT_PART]
+            ),
         ),
     )
 
 
-def _billed(balance: Balance, claims: dict[str, ClaimFact]) -> bool:
-    """Patient balances are billed by statement; insurance balances once the claim went out."""
-    if balance.account == Account.PATIENT_AR.value:
-        return True
-    claim = claims.get(balance.claim_id)
-    return claim is None or claim.first_at(ClaimStatus.SUBMITTED.value) is not None
-
-
 def ar_over_90(facts: Facts, period: Period) -> Kpi:
-    """Billed A/R older than 90 days / total billed A/R, at the period's end."""
+    """Billed A/R older than 90 days / total billed A/R at the period's end (HFMA MAP Key:
+    aged A/R as a percentage of total billed A/R)."""
     claims = {c.claim_id: c for c in facts.claims}
-    billed = [b for b in balances(facts, period.end) if _billed(b, claims)]
+    billed = [b for b in balances(facts, period.end) if _billed(b, claims, period.end)]
     denominator = [b.row(period.end) for b in billed]
     numerator = [r for r in denominator if r.days is not None and r.days > OVER_DAYS]
     owed = total(r.amount for r in denominator)

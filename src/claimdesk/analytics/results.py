@@ -117,7 +117,23 @@ class KpiExplanation:
     denominator: tuple[ClaimAmount, ...] | None
     display: str
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, page: int = 1, page_size: int | None = None) -> dict[str, Any]:
+        """The explanation; with ``page_size``, each side lists only page ``page`` of its rows
+        (its total and count stay those of every row)."""
+
+        def side(label: str, rows: tuple[ClaimAmount, ...]) -> dict[str, Any]:
+            size = page_size or max(1, len(rows))
+            pages = max(1, -(-len(rows) // size))
+            shown = rows[(page - 1) * size : page * size]
+            return {
+                "label": label,
+                "total": str(total(r.amount for r in rows)),
+                "count": len(rows),
+                "page": page,
+                "pages": pages,
+                "claims": [r.as_dict() for r in shown],
+            }
+
         return {
             "name": self.name,
             "label": self.label,
@@ -125,18 +141,10 @@ class KpiExplanation:
             "to": self.end.isoformat(),
             "payer_id": self.payer_id,
             "value": self.display,
-            "numerator": {
-                "label": self.numerator_label,
-                "total": str(total(r.amount for r in self.numerator)),
-                "claims": [r.as_dict() for r in self.numerator],
-            },
+            "numerator": side(self.numerator_label, self.numerator),
             "denominator": None
             if self.denominator is None
-            else {
-                "label": self.denominator_label,
-                "total": str(total(r.amount for r in self.denominator)),
-                "claims": [r.as_dict() for r in self.denominator],
-            },
+            else side(self.denominator_label, self.denominator),
         }
 
 

@@ -39,7 +39,8 @@ COMMANDS: dict[str, CommandEntry] = {
         "import_cmd",
     ),
     "summary": _entry(
-        "What the books hold: counts, charges by payer, and ledger totals that must balance.",
+        "What the books hold: counts, charges by payer, ledger totals that must balance, and the "
+        "A/R figure with its parts and aging, as of a day.",
         "summary_cmd",
     ),
     "eligibility": _entry(

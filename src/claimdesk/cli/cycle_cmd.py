@@ -55,7 +55,10 @@ def _run(parts: Composition, options: CycleOptions, *, quiet: bool) -> CycleRepo
         raise fail(str(exc)) from exc
 
 
-def print_cycle(report: CycleReport) -> None:
+def print_cycle(report: CycleReport, *, payer_side_denials: bool = True) -> None:
+    """What the cycle did. ``payer_side_denials`` adds the simulated payers' own count of first
+    submissions denied; a caller that prints the KPI report after this leaves it out, so the
+    initial denial rate appears once, as the KPI defines it (docs/kpis.md)."""
     rate = report.initial_denial_rate
     console.print(
         f"cycle {report.start} to {report.end}, scrubbing {'on' if report.scrub else 'off'}: "
@@ -63,11 +66,12 @@ def print_cycle(report: CycleReport) -> None:
         f"{report.rejected} rejected, {report.remittance_files} 835 files",
         highlight=False,
     )
-    console.print(
-        f"initial denial rate: {report.denied_first_pass} of {report.adjudicated_first_pass} "
-        f"claims adjudicated on first submission" + ("" if rate is None else f" = {rate:.1%}"),
-        highlight=False,
-    )
+    if payer_side_denials:
+        console.print(
+            f"payers denied {report.denied_first_pass} of {report.adjudicated_first_pass} "
+            f"claims on first submission" + ("" if rate is None else f" = {rate:.1%}"),
+            highlight=False,
+        )
     table = Table(title="simulated staff")
     table.add_column("action")
     table.add_column("count", justify="right")

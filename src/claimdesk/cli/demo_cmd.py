@@ -114,7 +114,7 @@ def demo(
         settings, CycleOptions(days=days, staff=load_staff_policy(None)), quiet=False
     )
     elapsed = clock.perf_counter() - started
-    print_cycle(cycle)
+    print_cycle(cycle, payer_side_denials=False)
     console.print(f"cycle of {days} days ran in {elapsed:.1f} s", highlight=False)
     with composed(settings) as parts, parts.uow_factory() as uow:
         print_kpi_report(

@@ -39,7 +39,12 @@ FromOption = Annotated[
     str | None, typer.Option("--from", help="First day (YYYY-MM-DD); default a year to --to.")
 ]
 ToOption = Annotated[
-    str | None, typer.Option("--to", help="Last day (YYYY-MM-DD); default the practice's today.")
+    str | None,
+    typer.Option(
+        "--to",
+        "--as-of",
+        help="Last day, and the day every A/R figure is as of (YYYY-MM-DD); default today.",
+    ),
 ]
 PayerOption = Annotated[str | None, typer.Option("--payer", help="Only this payer's claims.")]
 ProviderOption = Annotated[

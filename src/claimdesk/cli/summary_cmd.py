@@ -2,28 +2,50 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Annotated
+
 import typer
 from rich.table import Table
 
+from claimdesk.analytics.position import BUCKET_NAMES, ArPosition
 from claimdesk.cli.app import (
     EXIT_CANNOT_RUN,
     JsonOption,
     app,
     console,
     emit_json,
+    fail,
     ready,
     settings_of,
 )
 from claimdesk.services.practice_summary import PracticeSummary, summarize
 
 
+def print_ar(ar: ArPosition) -> None:
+    """The one A/R figure with its labelled parts, and its aging."""
+    parts = ", ".join(f"{name} {amount}" for name, amount in ar.parts().items())
+    console.print(f"A/R as of {ar.as_of}: {ar.total} ({parts})", highlight=False)
+    aging = Table(title=f"A/R aging as of {ar.as_of} (days since the date of service)")
+    aging.add_column("part")
+    for bucket in BUCKET_NAMES:
+        aging.add_column(bucket, justify="right")
+    aging.add_column("total", justify="right")
+    for part in ar.parts():
+        buckets = ar.by_bucket(part)
+        aging.add_row(part, *(str(buckets[b]) for b in BUCKET_NAMES), str(ar.parts()[part]))
+    whole = ar.by_bucket()
+    aging.add_row("A/R", *(str(whole[b]) for b in BUCKET_NAMES), str(ar.total))
+    console.print(aging)
+
+
 def print_summary(summary: PracticeSummary) -> None:
     counts = ", ".join(f"{name} {count}" for name, count in summary.counts.items())
-    console.print(counts)
+    console.print(f"books as of {summary.as_of}; rows today: {counts}", highlight=False)
     payers = Table(title="charges by payer")
-    for column in ("payer", "name", "claims", "charges", "open A/R"):
+    for column in ("payer", "name", "claims", "charges", "insurance A/R"):
         payers.add_column(
-            column, justify="right" if column in {"claims", "charges", "open A/R"} else "left"
+            column, justify="right" if column in {"claims", "charges", "insurance A/R"} else "left"
         )
     for p in summary.by_payer:
         payers.add_row(p.payer_id, p.name, str(p.claims), str(p.charges), str(p.receivable))
@@ -36,14 +58,29 @@ def print_summary(summary: PracticeSummary) -> None:
     console.print(ledger)
     verdict = "[green]balanced[/green]" if summary.balanced else "[red]OUT OF BALANCE[/red]"
     console.print(f"gross charges {summary.gross_charges}; books {verdict}")
+    print_ar(summary.ar)
 
 
 @app.command("summary")
-def summary(ctx: typer.Context, as_json: JsonOption = False) -> None:
-    """What the books hold: counts, charges by payer, and ledger totals that must balance."""
+def summary(
+    ctx: typer.Context,
+    as_of_text: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="The books at the end of this day (YYYY-MM-DD); default today."
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """What the books hold: counts, charges by payer, ledger totals that must balance, and the
+    A/R figure with its parts and aging, as of a day."""
     settings = settings_of(ctx)
     ready(settings)
-    result = summarize(settings)
+    try:
+        as_of = None if as_of_text is None else date.fromisoformat(as_of_text)
+    except ValueError:
+        raise fail(f"--as-of {as_of_text!r}: not a date; write it as YYYY-MM-DD") from None
+    result = summarize(settings, as_of)
     if as_json:
         emit_json(result.as_dict())
     else:

@@ -8,12 +8,13 @@ data and every change is audited, refusals and failures included.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from claimdesk.analytics.position import ArFilter, ArPage, ArPosition
 from claimdesk.analytics.report import UnknownKpiError
 from claimdesk.analytics.results import KpiExplanation, KpiReport
 from claimdesk.audit.log import Outcome as AuditOutcome
@@ -27,7 +28,7 @@ from claimdesk.domain.eligibility import BenefitFigures
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import Outcome, WorkAction, WorkError, WorkItem, WorkStatus
 from claimdesk.routing.actions import actions_for
-from claimdesk.services import dashboard, tier2, work_queue
+from claimdesk.services import dashboard, receivables, tier2, work_queue
 from claimdesk.services.estimates import EstimateOutcome, estimate_encounter
 from claimdesk.services.held_claims import ClaimFix, FixResult, fix_claim
 from claimdesk.services.ingest import archive_name
@@ -64,10 +65,15 @@ class Segments:
 
 @dataclass(frozen=True, slots=True)
 class FigureClaims:
+    """One page of the claims behind a figure; ``count`` and ``amount`` are of all of them."""
+
     chart: str
     label: str
     amount: Money
     claims: tuple[ClaimHit, ...]
+    count: int = 0
+    page: int = 1
+    pages: int = 1
 
 
 def claim_segments(text: str, start: str, claim_id: str) -> tuple[str, ...]:
@@ -554,10 +560,13 @@ class BillingDesk(Desk):
             zone = uow.practice.profile().time_zone
         return practice_today(self.clock(), zone)
 
-    def figures(self, actor: Actor) -> dashboard.DashboardFigures:
+    def figures(self, actor: Actor, as_of: date | None = None) -> dashboard.DashboardFigures:
+        """The dashboard's KPIs over the year ending ``as_of`` (default: the practice's today)."""
         actor.require(Capability.SEE_SUMMARY)
         home = None if self.settings is None else self.settings.home
-        return dashboard.figures(self.uow_factory, today=self.today(), home=home, rules=self.rules)
+        return dashboard.figures(
+            self.uow_factory, today=as_of or self.today(), home=home, rules=self.rules
+        )
 
     def figure_claims(
         self,
@@ -568,9 +577,11 @@ class BillingDesk(Desk):
         part: str = "",
         start: date | None = None,
         end: date | None = None,
+        page: int = 1,
+        page_size: int = receivables.PAGE_SIZE,
     ) -> FigureClaims:
-        """The claims behind a KPI (or one part of it) over the dashboard's period, or over
-        ``start``..``end`` when given (a month of the trend)."""
+        """One page of the claims behind a KPI (or one part of it) over the dashboard's period,
+        or over ``start``..``end`` when given (a month of the trend)."""
         actor.require(Capability.SEE_SUMMARY)
         first, last = dashboard.period(self.today())
         try:
@@ -585,8 +596,12 @@ class BillingDesk(Desk):
             )
         except UnknownKpiError as exc:
             raise NotFoundError(str(exc)) from exc
+        size = max(1, min(page_size, receivables.MAX_PAGE_SIZE))
+        ids = found.claim_ids
+        pages = max(1, -(-len(ids) // size))
+        page = max(1, min(page, pages))
         with self.uow_factory() as uow:
-            hits = tuple(claim_hits(uow.read, found.claim_ids))
+            hits = tuple(claim_hits(uow.read, ids[(page - 1) * size : page * size]))
         target = " ".join(x for x in ("dashboard", kpi, payer_id or "", part) if x)
         self._audit(
             actor,
@@ -598,7 +613,46 @@ class BillingDesk(Desk):
         label = found.explanation.label + (f" {part}" if part else "")
         if payer_id:
             label += f" ({payer_id})"
-        return FigureClaims(kpi, label, found.amount, hits)
+        return FigureClaims(kpi, label, found.amount, hits, len(ids), page, pages)
+
+    def ar_position(self, actor: Actor, as_of: date | None = None) -> ArPosition:
+        """The one A/R figure as of ``as_of`` (default: the practice's today), with its parts."""
+        actor.require(Capability.SEE_SUMMARY)
+        return receivables.position(self.uow_factory, as_of or self.today())
+
+    def ar_claims(
+        self,
+        actor: Actor,
+        where: ArFilter,
+        *,
+        as_of: date | None = None,
+        after: str | None = None,
+        limit: int = receivables.PAGE_SIZE,
+    ) -> ArPage:
+        """One page of the claims behind (a part of) the A/R figure; a list of claims, so
+        audited like one."""
+        actor.require(Capability.SEE_SUMMARY)
+        found = receivables.claims_page(
+            self.uow_factory, as_of or self.today(), where, after=after, limit=limit
+        )
+        self._audit(
+            actor,
+            "view_claim_list",
+            _ar_target(found.as_of, where),
+            AuditOutcome.OK,
+            detail=f"claims shown: {len({r.claim_id for r in found.rows if r.claim_id})}",
+        )
+        return found
+
+    def ar_claims_csv(
+        self, actor: Actor, where: ArFilter, *, as_of: date | None = None
+    ) -> Iterator[str]:
+        """Every claim behind (a part of) the A/R figure as CSV lines, produced as they are
+        read (for a streamed download); the export is audited when it is asked for."""
+        actor.require(Capability.SEE_SUMMARY)
+        day = as_of or self.today()
+        self._audit(actor, "export_claim_list", _ar_target(day, where), AuditOutcome.OK)
+        return receivables.claims_csv(self.uow_factory, day, where)
 
     def _kpi_period(self, start: date | None, end: date | None) -> tuple[date, date]:
         first, last = dashboard.period(self.today())
@@ -661,6 +715,11 @@ class DenialFacts:
     category: str
     recommended: str
     appealable: bool
+
+
+def _ar_target(as_of: date, where: ArFilter) -> str:
+    parts = ("A/R", where.payer_id or "", where.part, where.bucket, f"as of {as_of}")
+    return " ".join(x for x in parts if x)
 
 
 DENIAL_CODE = re.compile(r"\b([A-Z]{2})-([A-Z0-9]{1,3})(?:/([A-Z]{1,2}\d{1,3}))?\b")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 from claimdesk.audit.chain import AuditRecord
@@ -29,7 +29,7 @@ from claimdesk.security import accounts
 from claimdesk.security.masking import member_id_for
 from claimdesk.services import users as user_service
 from claimdesk.services import work_queue
-from claimdesk.services.practice import set_settings
+from claimdesk.services.practice import practice_date, set_settings
 from claimdesk.services.practice_summary import PracticeSummary, practice_summary
 from claimdesk.services.users import Person, acting_user, queues_of
 from claimdesk.store.queries.productivity import ProductivityRow
@@ -587,12 +587,14 @@ class Desk:
 
     # Figures.
 
-    def dashboard(self, actor: Actor, days: int = 30) -> Dashboard:
+    def dashboard(self, actor: Actor, days: int = 30, as_of: date | None = None) -> Dashboard:
+        """The books as of ``as_of`` (default: the practice's today) and the last ``days`` of
+        queue productivity."""
         actor.require(Capability.SEE_SUMMARY)
         end = self.clock()
         start = end - timedelta(days=days)
         with self.uow_factory() as uow:
-            summary = practice_summary(uow)
+            summary = practice_summary(uow, as_of or practice_date(uow, end))
         rows = work_queue.productivity(self.uow_factory, start=start, end=end)
         return Dashboard(summary, tuple(rows), start, end)
 

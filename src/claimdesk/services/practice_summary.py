@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
+from claimdesk.analytics.position import ArPosition
 from claimdesk.config import Settings
-from claimdesk.domain.ledger import RECEIVABLES, Account, BalanceQuery
+from claimdesk.domain.ledger import Account
 from claimdesk.domain.money import Money, total
 from claimdesk.services.database import units_of_work
+from claimdesk.services.practice import practice_date
+from claimdesk.store.queries.receivables import ar_position, charges_by_payer, trial_balance
 from claimdesk.store.queries.summary import book_counts
 from claimdesk.store.uow import UnitOfWork
 
@@ -24,10 +28,14 @@ class PayerCharges:
 
 @dataclass(frozen=True, slots=True)
 class PracticeSummary:
+    """The books at the end of ``as_of``: counts are of rows today, every amount as of then."""
+
+    as_of: date
     counts: dict[str, int]
     claims_by_status: dict[str, int]
     by_payer: tuple[PayerCharges, ...]
     trial_balance: dict[Account, Money]
+    ar: ArPosition
 
     @property
     def balanced(self) -> bool:
@@ -41,6 +49,8 @@ class PracticeSummary:
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "as_of": self.as_of.isoformat(),
+            "ar": self.ar.as_dict(),
             "counts": self.counts,
             "claims_by_status": self.claims_by_status,
             "by_payer": [
@@ -59,31 +69,38 @@ class PracticeSummary:
         }
 
 
-def practice_summary(uow: UnitOfWork) -> PracticeSummary:
+def practice_summary(uow: UnitOfWork, as_of: date) -> PracticeSummary:
+    """What the books hold at the end of ``as_of``; the A/R is the one figure every face shows
+    (:mod:`claimdesk.analytics.position`), and each payer's open A/R is its insurance A/R."""
     books = book_counts(uow.read)
-    charges = uow.ledger.balances_by_payer(
-        BalanceQuery(accounts=frozenset({Account.GROSS_CHARGES}))
-    )
-    receivable = uow.ledger.balances_by_payer(BalanceQuery(accounts=RECEIVABLES))
+    charges = charges_by_payer(uow.read, as_of)
+    ar = ar_position(uow.read, as_of)
+    receivable = ar.by_payer()
     by_payer = tuple(
         PayerCharges(
             payer_id=payer_id,
             name=books.payer_names.get(payer_id, payer_id),
             claims=books.claims_per_payer.get(payer_id, 0),
-            charges=-charges.get(payer_id, Money.zero()),
+            charges=charges.get(payer_id, Money.zero()),
             receivable=receivable.get(payer_id, Money.zero()),
         )
-        for payer_id in sorted(set(charges) | set(books.claims_per_payer))
+        for payer_id in sorted(set(charges) | set(books.claims_per_payer) | set(receivable))
     )
     return PracticeSummary(
+        as_of=as_of,
         counts=books.rows,
         claims_by_status={str(k): v for k, v in books.claims_by_status.items()},
         by_payer=by_payer,
-        trial_balance=uow.ledger.trial_balance(),
+        trial_balance=trial_balance(uow.read, as_of),
+        ar=ar,
     )
 
 
-def summarize(settings: Settings) -> PracticeSummary:
-    """The summary of the configured database, read in one transaction."""
+def summarize(
+    settings: Settings, as_of: date | None = None, now: datetime | None = None
+) -> PracticeSummary:
+    """The summary of the configured database as of ``as_of`` (default: the practice's today),
+    read in one transaction."""
     with units_of_work(settings) as uow_factory, uow_factory() as uow:
-        return practice_summary(uow)
+        day = as_of or practice_date(uow, now or datetime.now(UTC))
+        return practice_summary(uow, day)

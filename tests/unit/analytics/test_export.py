@@ -48,6 +48,7 @@ def test_report_files_are_the_summary_then_every_table() -> None:
         "denials_by_carc.csv",
         "denials_by_payer.csv",
         "ar_aging_by_payer.csv",
+        "ar_aging_unbilled_by_payer.csv",
         "ar_aging_by_patient.csv",
         "days_to_pay_by_payer.csv",
         "underpayment_recovery.csv",

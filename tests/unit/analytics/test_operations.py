@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from claimdesk.analytics.facts import EstimateFact, Facts, WorkFact
+from claimdesk.analytics.facts import ClaimCashFact, EstimateFact, Facts, WorkFact
 from claimdesk.analytics.operations import (
     days_to_pay,
     estimate_accuracy,
@@ -126,12 +126,39 @@ def test_days_to_pay_from_first_submission_to_first_payment() -> None:
     assert april.tables[0].rows == (("P2", 1, Decimal(39)),)
 
 
-def test_underpayment_dollars_recovered_against_dollars_at_stake() -> None:
-    kpi = underpayment_recovered(Facts(work=WORK), MARCH)
-    assert kpi.value == Money("15.00")
-    assert [(r.claim_id, r.amount) for r in kpi.numerator] == [("C1", Money("15.00"))]
+def cash(claim_id: str, day: int, amount: str, month: int = 3) -> ClaimCashFact:
+    return ClaimCashFact(claim_id, date(2024, month, day), Money(amount))
+
+
+# Insurance cash posted to the claims of the underpayment items (items 1, 2 and 5).
+CASH = (
+    cash("C1", 1, "80.00"),  # the underpaid payment that opened item 1 (3/1): not a recovery
+    cash("C1", 8, "12.00"),  # after the item opened: recovered
+    cash("C1", 12, "15.00"),  # recovered, but item 1 had only 20.00 at stake: capped at 20.00
+    cash("C2", 9, "3.00"),  # item 2 was closed "written off", yet 3.00 came in: cash counts
+    cash("C2", 20, "-1.00"),  # a recoupment nets out: 2.00 recovered on C2
+    cash("C3", 3, "7.00", month=4),  # item 5 closed in April: outside the March report
+)
+
+
+def test_underpayment_recovered_counts_cash_posted_after_the_item_opened() -> None:
+    # Item 1 says "recovered 15.00" but 27.00 came in after it opened: 20.00 at stake, so 20.00;
+    # item 2 says nothing recovered but 2.00 came in. March: 22.00 of 25.00 at stake.
+    kpi = underpayment_recovered(Facts(work=WORK, insurance_cash=CASH), MARCH)
+    assert kpi.value == Money("22.00")
+    assert [(r.claim_id, r.amount) for r in kpi.numerator] == [
+        ("C1", Money("20.00")),
+        ("C2", Money("2.00")),
+    ]
     assert [r.claim_id for r in kpi.denominator or ()] == ["C1", "C2"]
-    assert kpi.tables[0].rows == ((2, Money("25.00"), Money("15.00"), Decimal("0.6")),)
+    assert kpi.tables[0].rows == ((2, Money("25.00"), Money("22.00"), Decimal("0.88")),)
+
+
+def test_a_typed_in_recovery_without_cash_recovers_nothing() -> None:
+    # Item 1 typed resolved 15.00, but no insurance cash reached C1 after it opened.
+    kpi = underpayment_recovered(Facts(work=WORK), MARCH)
+    assert kpi.value == Money.zero()
+    assert kpi.numerator == ()
 
 
 def test_productivity_per_tier_and_person_leaves_out_the_system() -> None:

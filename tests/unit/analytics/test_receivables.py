@@ -86,33 +86,65 @@ def test_buckets_follow_the_days_since_service() -> None:
 
 def test_net_days_in_ar_divides_net_ar_by_average_daily_net_revenue_of_90_days() -> None:
     kpi = net_days_in_ar(practice(), QUARTER)
-    # Net A/R 360.00; net revenue 4/2..6/30 = charges 150.00 - contractual 30.00 (R4's reversed).
-    assert sum(r.amount.cents for r in kpi.numerator) == 36000
+    # Ledger A/R at 6/30 is 360.00 (R1 10.00 patient, R2 200.00, R3 50.00, R4 100.00). Net A/R
+    # (HFMA: net of contractual allowances) takes off the contractual adjustment still to come on
+    # claims not adjudicated yet: P1's adjudicated claims were adjusted 30.00 on 100.00 of
+    # charges (R1; R4's adjustment was reversed), 30%; P2 has none, so the practice's 30% too.
+    # R2 200.00 - 60.00 = 140.00, R3 50.00 - 15.00 = 35.00, R4 100.00 - 30.00 = 70.00.
+    assert sorted((r.claim_id, r.amount) for r in kpi.numerator) == [
+        ("R1", Money("10.00")),
+        ("R2", Money("140.00")),
+        ("R3", Money("35.00")),
+        ("R4", Money("70.00")),
+    ]
+    # Net revenue 4/2..6/30 = charges 150.00 - contractual 30.00 (R4's reversed) = 120.00.
     assert [(r.claim_id, r.amount) for r in kpi.denominator or ()] == [
         ("R1", Money("70.00")),
         ("R3", Money("50.00")),
     ]
-    assert kpi.value == Decimal(270)
+    # 255.00 net A/R / (120.00 / 90 a day) = 191.25 days; gross A/R would say 270.
+    assert kpi.value == Decimal("191.25")
 
 
 def test_aging_by_payer_and_patient() -> None:
     kpi = ar_aging(practice(), QUARTER)
+    # The whole figure (ledger receivables) is 360.00; R3 (held, never sent) is unbilled A/R,
+    # shown apart from the billed aging: 100.00 (R4) + 200.00 (R2) billed, 50.00 unbilled,
+    # 10.00 patient.
     assert kpi.value == Money("360.00")
     tables = {t.name: t for t in kpi.tables}
     zero = Money.zero()
     assert tables["ar_aging_by_payer"].rows == (
-        ("P1", zero, zero, Money("50.00"), Money("100.00"), zero, Money("150.00")),
+        ("P1", zero, zero, zero, Money("100.00"), zero, Money("100.00")),
         ("P2", zero, zero, zero, zero, Money("200.00"), Money("200.00")),
+    )
+    assert tables["ar_aging_unbilled_by_payer"].rows == (
+        ("P1", zero, zero, Money("50.00"), zero, zero, Money("50.00")),
     )
     assert tables["ar_aging_by_patient"].rows == (
         ("A1", Money("10.00"), zero, zero, zero, zero, Money("10.00")),
     )
     assert {(r.claim_id, r.label) for r in kpi.numerator} == {
         ("R1", "patient 0-30"),
-        ("R2", "insurance 120+"),
-        ("R3", "insurance 61-90"),
-        ("R4", "insurance 91-120"),
+        ("R2", "insurance billed 120+"),
+        ("R3", "insurance unbilled 61-90"),
+        ("R4", "insurance billed 91-120"),
     }
+    table_totals = [row[-1] for t in kpi.tables for row in t.rows]
+    assert sum(table_totals, Money.zero()) == kpi.value
+
+
+def test_a_claim_sent_after_the_day_is_unbilled_that_day() -> None:
+    # R5 is charged 5/1 and first submitted 7/2: at 6/30 its 80.00 is unbilled A/R.
+    facts = practice()
+    late = claim("R5", (date(2024, 7, 2), "submitted"), dos=date(2024, 5, 1), charge="80.00")
+    charge = entry("R5", date(2024, 5, 1), "charge", (INS, "80.00"), (GROSS, "-80.00"))
+    facts = Facts(claims=(*facts.claims, late), ledger=(*facts.ledger, *charge))
+    tables = {t.name: t for t in ar_aging(facts, QUARTER).tables}
+    assert [row[0::6] for row in tables["ar_aging_unbilled_by_payer"].rows] == [
+        ("P1", Money("130.00"))
+    ]
+    assert ar_over_90(facts, QUARTER).value == Decimal("300.00") / Decimal("310.00")
 
 
 def test_ar_over_90_counts_billed_ar_only() -> None:

@@ -5,14 +5,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
+from claimdesk.analytics.position import ArFilter
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import Outcome, WorkAction
 from claimdesk.http.api.schemas import (
     AppealMadeOut,
+    ArClaimOut,
+    ArPageOut,
     ClaimMadeOut,
     ClaimOut,
     ClaimSearchOut,
@@ -222,10 +227,69 @@ def disable(user_id: Id, actor: ApiActor, request: Request) -> DisabledOut:
     return DisabledOut(user_id=user_id, active=False, sessions_ended=ended)
 
 
+AsOf = Annotated[date | None, Query(alias="as_of")]
+ArPart = Annotated[
+    Literal["", "insurance", "patient", "insurance billed", "insurance unbilled"], Query()
+]
+ArBucket = Annotated[Literal["", "0-30", "31-60", "61-90", "91-120", "120+"], Query()]
+ArPayer = Annotated[str | None, Query(alias="payer", max_length=40)]
+
+
 @router.get("/summary")
-def summary(actor: ApiActor, request: Request) -> SummaryOut:
-    """The practice's books and the last 30 days of queue productivity."""
-    return SummaryOut.of(desk_of(request).dashboard(actor))
+def summary(actor: ApiActor, request: Request, as_of: AsOf = None) -> SummaryOut:
+    """The practice's books and A/R as of a day (default today), and the last 30 days of queue
+    productivity."""
+    return SummaryOut.of(desk_of(request).dashboard(actor, as_of=as_of))
+
+
+@router.get("/ar")
+def ar_claims(
+    actor: ApiActor,
+    request: Request,
+    as_of: AsOf = None,
+    payer_id: ArPayer = None,
+    part: ArPart = "",
+    bucket: ArBucket = "",
+    after: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> ArPageOut:
+    """One page of the claims behind the A/R figure (or a part, payer or bucket of it), in claim
+    order; follow ``next`` for the next page."""
+    where = ArFilter(payer_id=payer_id, part=part, bucket=bucket)
+    found = desk_of(request).ar_claims(actor, where, as_of=as_of, after=after, limit=limit)
+    following = None
+    if found.next_after is not None:
+        query = {"as_of": found.as_of.isoformat(), "payer": payer_id or "", "part": part}
+        query |= {"bucket": bucket, "after": found.next_after, "limit": str(limit)}
+        following = f"{request.url.path}?{urlencode({k: v for k, v in query.items() if v})}"
+    return ArPageOut(
+        as_of=found.as_of.isoformat(),
+        rows=[ArClaimOut.model_validate(r.as_dict()) for r in found.rows],
+        next_after=found.next_after,
+        next=following,
+    )
+
+
+@router.get(
+    "/ar.csv",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string", "format": "binary"}}}}},
+)
+def ar_claims_csv(
+    actor: ApiActor,
+    request: Request,
+    as_of: AsOf = None,
+    payer_id: ArPayer = None,
+    part: ArPart = "",
+    bucket: ArBucket = "",
+) -> StreamingResponse:
+    """Every claim behind (a part of) the A/R figure as CSV, streamed as it is read."""
+    where = ArFilter(payer_id=payer_id, part=part, bucket=bucket)
+    return StreamingResponse(
+        desk_of(request).ar_claims_csv(actor, where, as_of=as_of),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="ar_claims.csv"'},
+    )
 
 
 # Billing actions on the claim of an item you hold (the item page's buttons).
@@ -395,7 +459,10 @@ def explain_kpi(
     start: From = None,
     end: To = None,
     payer_id: PayerId = None,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> KpiExplanationOut:
-    """The claims (with amounts) behind the numerator and denominator of one KPI."""
+    """The claims (with amounts) behind the numerator and denominator of one KPI, one page of
+    each side at a time (``page``, ``page_size``)."""
     found = desk_of(request).explain_kpi(actor, name, start=start, end=end, payer_id=payer_id)
-    return KpiExplanationOut.model_validate(found.as_dict())
+    return KpiExplanationOut.model_validate(found.as_dict(page, page_size))

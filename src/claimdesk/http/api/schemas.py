@@ -389,7 +389,39 @@ class PayerChargesOut(Answer):
     receivable: Dollars
 
 
+class ArOut(Answer):
+    as_of: DateText
+    total: Dollars = Field(description="ar:insurance + ar:patient in the ledger, as of the day")
+    parts: dict[str, Dollars] = Field(
+        description="insurance billed, insurance unbilled (never submitted), patient"
+    )
+    billed: Dollars = Field(description="billed insurance A/R plus patient A/R")
+    by_bucket: dict[str, dict[str, Dollars]] = Field(
+        description="per part, the aging buckets (days since the date of service)"
+    )
+    by_payer: dict[str, Dollars] = Field(description="insurance A/R per payer")
+
+
+class ArClaimOut(Answer):
+    claim_id: str
+    payer_id: str
+    patient_account: str
+    date_of_service: DateText | None
+    part: str
+    bucket: str
+    amount: Dollars
+
+
+class ArPageOut(Answer):
+    as_of: DateText
+    rows: list[ArClaimOut]
+    next_after: str | None = Field(description="the cursor of the next page; null on the last")
+    next: str | None = Field(description="the next page's address; null on the last")
+
+
 class BooksOut(Answer):
+    as_of: DateText
+    ar: ArOut
     counts: dict[str, int]
     claims_by_status: dict[str, int]
     by_payer: list[PayerChargesOut]
@@ -583,8 +615,11 @@ class ClaimAmountOut(Answer):
 
 class ExplainedPartOut(Answer):
     label: str
-    total: Dollars
-    claims: list[ClaimAmountOut]
+    total: Dollars = Field(description="the total of every row, not only this page's")
+    count: int = Field(description="rows on this side, on every page")
+    page: int
+    pages: int
+    claims: list[ClaimAmountOut] = Field(description="this page's rows")
 
 
 class KpiExplanationOut(Answer):

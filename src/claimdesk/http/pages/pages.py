@@ -7,11 +7,12 @@ answers with a redirect to the page showing the result (post/redirect/get).
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 
+from claimdesk.analytics.position import ArFilter
 from claimdesk.desk.guard import Actor, Capability
 from claimdesk.domain.money import Money, MoneyError, parse_dollars
 from claimdesk.domain.work import Outcome, WorkAction, WorkError
@@ -461,11 +462,19 @@ def set_password(
 # Figures and the audit log.
 
 
+AsOf = Annotated[date | None, Query(alias="as_of")]
+ArPart = Annotated[
+    Literal["", "insurance", "patient", "insurance billed", "insurance unbilled"], Query()
+]
+ArBucket = Annotated[Literal["", "0-30", "31-60", "61-90", "91-120", "120+"], Query()]
+
+
 @router.get("/dashboard")
-def dashboard(request: Request, actor: PageActor) -> HTMLResponse:
+def dashboard(request: Request, actor: PageActor, as_of: AsOf = None) -> HTMLResponse:
     desk = desk_of(request)
-    view = desk.dashboard(actor)
-    return _page(request, "dashboard.html", actor, view=view, figures=desk.figures(actor))
+    view = desk.dashboard(actor, as_of=as_of)
+    figures = desk.figures(actor, as_of=view.summary.as_of)
+    return _page(request, "dashboard.html", actor, view=view, figures=figures)
 
 
 @router.get("/dashboard/claims")
@@ -477,11 +486,55 @@ def dashboard_claims(
     part: Annotated[str, Query(max_length=80)] = "",
     start: Annotated[date | None, Query(alias="from")] = None,
     end: Annotated[date | None, Query(alias="to")] = None,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
 ) -> HTMLResponse:
     found = desk_of(request).figure_claims(
-        actor, kpi, payer_id=payer, part=part, start=start, end=end
+        actor, kpi, payer_id=payer, part=part, start=start, end=end, page=page
     )
     return _page(request, "figure_claims.html", actor, found=found)
+
+
+@router.get("/dashboard/ar")
+def dashboard_ar(
+    request: Request,
+    actor: PageActor,
+    as_of: AsOf = None,
+    payer: Annotated[str | None, Query(max_length=40)] = None,
+    part: ArPart = "",
+    bucket: ArBucket = "",
+    after: Annotated[str | None, Query(max_length=200)] = None,
+) -> HTMLResponse:
+    """One page of the claims behind the A/R figure (or a part, payer or bucket of it)."""
+    where = ArFilter(payer_id=payer, part=part, bucket=bucket)
+    found = desk_of(request).ar_claims(actor, where, as_of=as_of, after=after)
+    query = {"as_of": found.as_of.isoformat(), "payer": payer or "", "part": part, "bucket": bucket}
+    return _page(
+        request,
+        "ar_claims.html",
+        actor,
+        found=found,
+        where=where,
+        query={k: v for k, v in query.items() if v},
+    )
+
+
+@router.get("/dashboard/ar.csv")
+def dashboard_ar_csv(
+    request: Request,
+    actor: PageActor,
+    as_of: AsOf = None,
+    payer: Annotated[str | None, Query(max_length=40)] = None,
+    part: ArPart = "",
+    bucket: ArBucket = "",
+) -> StreamingResponse:
+    """Every claim behind (a part of) the A/R figure as CSV, streamed as it is read."""
+    where = ArFilter(payer_id=payer, part=part, bucket=bucket)
+    lines = desk_of(request).ar_claims_csv(actor, where, as_of=as_of)
+    return StreamingResponse(
+        lines,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="ar_claims.csv"'},
+    )
 
 
 @router.get("/audit")

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, func, select
 
 from claimdesk.analytics.facts import (
     Adjustment,
+    ClaimCashFact,
     ClaimFact,
     EstimateFact,
     Facts,
@@ -24,6 +25,7 @@ from claimdesk.analytics.facts import (
     WorkFact,
 )
 from claimdesk.domain.claims import ClaimStatus
+from claimdesk.domain.ledger import Account
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import WorkStatus
 from claimdesk.store.repositories.remittances import HELD, REVERSED
@@ -56,6 +58,7 @@ def kpi_facts(read: Connection, *, end: date) -> Facts:
         ledger=_ledger(read, end),
         estimates=_estimates(read),
         work=_work(read),
+        insurance_cash=_insurance_cash(read, end),
     )
 
 
@@ -184,6 +187,30 @@ def _ledger(read: Connection, end: date) -> tuple[LedgerFact, ...]:
             effective=row.effective,
             amount=_money(row.amount),
         )
+        for row in read.execute(query)
+        if row.amount
+    )
+
+
+def _insurance_cash(read: Connection, end: date) -> tuple[ClaimCashFact, ...]:
+    """Cash postings of entries that also post to ``ar:insurance`` (payments, recoupments and
+    their reversals), per claim and effective date."""
+    p, e = LedgerPostingRow, LedgerEntryRow
+    insurance = (
+        select(LedgerPostingRow.entry_id)
+        .where(LedgerPostingRow.account == Account.INSURANCE_AR.value)
+        .distinct()
+        .subquery()
+    )
+    query = (
+        select(p.claim_id, e.effective, func.sum(p.amount).label("amount"))
+        .join(e, e.entry_id == p.entry_id)
+        .join(insurance, insurance.c.entry_id == p.entry_id)
+        .where(p.account == Account.CASH.value, p.claim_id.is_not(None), e.effective <= end)
+        .group_by(p.claim_id, e.effective)
+    )
+    return tuple(
+        ClaimCashFact(row.claim_id, row.effective, _money(row.amount))
         for row in read.execute(query)
         if row.amount
     )

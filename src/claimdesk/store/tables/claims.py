@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import (
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -36,7 +37,10 @@ class ClaimRow(Base):
 
 class ClaimStatusRow(Base):
     __tablename__ = "claim_status_history"
-    __table_args__ = (UniqueConstraint("claim_id", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("claim_id", "seq"),
+        Index("ix_claim_status_history_claim_status", "claim_id", "to_status", "at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     claim_id: Mapped[str] = mapped_column(ForeignKey("claims.claim_id"))

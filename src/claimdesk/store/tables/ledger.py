@@ -24,6 +24,7 @@ class LedgerEntryRow(Base):
     """A journal entry. Rows are only ever inserted; ``id`` keeps the order they were posted in."""
 
     __tablename__ = "ledger_entries"
+    __table_args__ = (Index("ix_ledger_entries_effective", "effective", "entry_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     entry_id: Mapped[str] = mapped_column(String(120), unique=True)
