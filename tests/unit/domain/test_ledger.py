@@ -195,6 +195,7 @@ def test_a_claim_story_ends_with_a_zero_balance_and_the_cash_collected() -> None
         A.CONTRACTUAL: Money("50.00"),
         A.OTHER_ADJUSTMENT: Money(0),
         A.WRITE_OFF: Money(0),
+        A.PROVIDER_LEVEL: Money(0),
         A.CASH: Money("150.00"),
     }
     # Before the patient paid, the claim's balance sat on patient A/R.
