@@ -8,6 +8,7 @@ from claimdesk.domain.parties import Sex
 from claimdesk.scrub import procedures as proc
 from claimdesk.scrub.context import ScrubContext
 from claimdesk.scrub.findings import BillingTier, Severity
+from claimdesk.scrub.first_listed import shipped_first_listed
 from claimdesk.scrub.reference import DiagnosisFacts, DiagnosisStatus, dotted
 from claimdesk.scrub.registry import rule
 from claimdesk.scrub.rule import Issue
@@ -189,16 +190,25 @@ def duplicate_diagnosis(ctx: ScrubContext) -> Iterator[Issue]:
     "status-code-only-pointer",
     ERROR,
     T1,
-    summary="A line points only to history or status codes, which never justify a service.",
-    fix="Point the line to the diagnosis the service treated or evaluated.",
-    reference=f"{ICD10_GUIDELINES}, I.C.21.c.3-4 (status and history Z codes)",
+    summary=(
+        "A line points only to history or status codes, and no guideline or NCD makes one of "
+        "them the reason for this service."
+    ),
+    fix=(
+        "Point the line to the diagnosis the service treated or evaluated (a status code may "
+        "stand alone only where scrub/first_listed_z.toml cites a guideline or NCD for it)."
+    ),
+    reference=f"{ICD10_GUIDELINES}, I.C.21.c.3-4 (status and history Z codes); CMS NCDs",
 )
 def status_only_pointer(ctx: ScrubContext) -> Iterator[Issue]:
     diagnoses = ctx.claim.encounter.diagnoses
     lookup = ctx.reference.diagnoses.facts
+    allowed = shipped_first_listed().allows
     day = ctx.date_of_service
     for line in ctx.claim.lines:
         pointed = [lookup(diagnoses[p - 1], day) for p in line.diagnosis_pointers]
+        if any(allowed(f.code, line.procedure_code) for f in pointed):
+            continue
         if all(f.history_or_status for f in pointed):
             codes = ", ".join(f.dotted for f in pointed)
             yield Issue(
