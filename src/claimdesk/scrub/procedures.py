@@ -34,6 +34,7 @@ BILATERAL = "50"
 DISTINCT_X = frozenset({"XE", "XP", "XS", "XU"})
 DISTINCT = "59"
 SEPARATE_EM = "25"
+DECISION_FOR_SURGERY = "57"
 TELEHEALTH_MODIFIERS = frozenset({"95", "GT", "GQ", "FQ", "93"})
 # POS 02 telehealth other than in the patient's home, 10 telehealth in the patient's home.
 TELEHEALTH_PLACES = frozenset({"02", "10"})
