@@ -40,7 +40,9 @@ class FirstListedTable:
 def _text(row: dict[str, Any], entry: str, field: str, source: str) -> str:
     value = row.get(field)
     if not isinstance(value, str) or not value.strip():
-        raise FirstListedError(f"{source}: {entry}, field {field!r}: a non-empty string is required")
+        raise FirstListedError(
+            f"{source}: {entry}, field {field!r}: a non-empty string is required"
+        )
     return value.strip()
 
 

@@ -128,7 +128,6 @@ FEES: dict[str, int] = {
 }  # fmt: skip
 
 
-
 @dataclass(frozen=True, slots=True)
 class DrugSpec:
     """The package a drug code's doses come from: its NDC (11 digits, 5-4-2) and strength."""

@@ -30,8 +30,7 @@ def _bundle(tmp_path: Path, drug_cells: str) -> Path:
     rows = path.read_text().splitlines()[1:]
     cells = {"E1,3,J3301": drug_cells}
     body = [
-        row + "," + next((v for k, v in cells.items() if row.startswith(k)), ",,,,")
-        for row in rows
+        row + "," + next((v for k, v in cells.items() if row.startswith(k)), ",,,,") for row in rows
     ]
     path.write_text(HEADER + "\n".join(body) + "\n")
     return folder

@@ -52,11 +52,12 @@ def test_a_professional_drug_line_carries_loop_2410_and_pyx12_accepts_it() -> No
     ]
     # CTP04 quantity, CTP05-1 unit of measure.
     assert [s[4:] for s in _segments(text, "CTP")] == [["1", "ML"], ["2", "ML"]]
-    assert ["REF", "XZ", "RX12345"] in [s for s in _segments(text, "REF")]
+    assert ["REF", "XZ", "RX12345"] in _segments(text, "REF")
     # 2410 follows the line's REF*6R and comes before the next LX.
     body = [s.strip().split("*")[0] for s in text.split("~")]
     first_lin = body.index("LIN")
-    assert body[first_lin - 1] == "REF" and body[first_lin + 1] == "CTP"
+    assert body[first_lin - 1] == "REF"
+    assert body[first_lin + 1] == "CTP"
 
 
 def test_the_837p_reads_back_the_drug_and_writes_the_same_file() -> None:

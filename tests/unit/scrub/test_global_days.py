@@ -39,7 +39,9 @@ CASES = [
     # 20610 (joint injection) has 0 global days: minor, so 25.
     pytest.param("20610", ("25",), 0, [], id="99213-25 with 20610"),
     pytest.param("20610", (), 0, ["has no modifier 25"], id="99213 bare with 20610"),
-    pytest.param("20610", ("57",), 0, ["has no modifier 25"], id="99213-57 with 20610: 25 is right"),
+    pytest.param(
+        "20610", ("57",), 0, ["has no modifier 25"], id="99213-57 with 20610: 25 is right"
+    ),
     # 10060 (incision and drainage) has 10 global days: minor, so 25.
     pytest.param("10060", ("25",), 0, [], id="99213-25 with 10060"),
     pytest.param("10060", ("57",), 0, ["has no modifier 25"], id="99213-57 with 10060"),

@@ -25,8 +25,8 @@ from claimdesk.edi.x837.claim_input import ClaimInput, InstitutionalClaim
 from claimdesk.edi.x837.segments import (
     claim_references,
     diagnoses,
-    drug_identification,
     diagnosis_code,
+    drug_identification,
     line_adjudication,
     line_control_number,
     other_subscriber,
