@@ -22,6 +22,8 @@ class Account(StrEnum):
     CONTRACTUAL = "adjustment:contractual"
     OTHER_ADJUSTMENT = "adjustment:other"
     WRITE_OFF = "adjustment:write-off"
+    # PLB items on no claim of ours (CS, J1, IR, FB, ...): the payer's provider-level money.
+    PROVIDER_LEVEL = "adjustment:provider-level"
     CASH = "cash"
 
 
@@ -74,7 +76,7 @@ class LedgerError(ValueError):
 class Dimensions:
     """What a posting is about; balances are sums over postings that match these."""
 
-    patient_account: str
+    patient_account: str | None  # None: provider-level money (no patient, no claim)
     claim_id: str | None = None
     line_number: int | None = None
     payer_id: str | None = None
