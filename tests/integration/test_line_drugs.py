@@ -1,5 +1,5 @@
 """A drug line keeps its NDC, quantity, unit and reference in the store (both engines), and
-migration 0009 adds those columns under lines already stored, and takes them away again."""
+migration 0010 adds those columns under lines already stored, and takes them away again."""
 
 from __future__ import annotations
 
@@ -57,10 +57,10 @@ def _migrate(engine: Engine, revision: str, *, down: bool = False) -> None:
         (command.downgrade if down else command.upgrade)(config, revision)
 
 
-def test_0009_comes_and_goes_under_stored_lines(engine: Engine) -> None:
+def test_0010_comes_and_goes_under_stored_lines(engine: Engine) -> None:
     _store(unit_of_work_factory(engine))
-    _migrate(engine, "0008", down=True)
-    assert current_revision(engine) == "0008"
+    _migrate(engine, "0009", down=True)
+    assert current_revision(engine) == "0009"
     with engine.connect() as connection:
         kept = connection.execute(text("SELECT COUNT(*) FROM service_lines")).scalar_one()
     assert kept == 3

@@ -3,8 +3,8 @@
 Every column is optional (a line that is not a drug leaves them empty), so the table gains them
 in place on both SQLite and PostgreSQL.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-04
 """
 
@@ -17,8 +17,8 @@ from alembic import op
 
 from claimdesk.store.types import ScaledDecimal
 
-revision: str = "0009"
-down_revision: str | None = "0008"
+revision: str = "0010"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
