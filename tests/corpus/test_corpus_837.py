@@ -44,8 +44,11 @@ LABELLED_VALID_BUT_NOT: dict[str, tuple[str, set[str]]] = {
     ),
     IMSWEB + "x12_complex.txt": (
         "split HI composites, reused HL ids (the second HL*2 bills nothing), GE01 counts 1 of 2 "
-        "sets, NM1*DN twice in one 2330C",
-        _SAMPLE | _BAD_HI | _BAD_HL | {"envelope.ge_count", "837.loop_repeated", "837.no_claim"},
+        "sets, NM1*DN twice in one 2330C, LIN*N4 with a 7-digit NDC (the guide's N4 is 11)",
+        _SAMPLE
+        | _BAD_HI
+        | _BAD_HL
+        | {"envelope.ge_count", "837.loop_repeated", "837.no_claim", "837.ndc"},
     ),
     IMSWEB + "x12_many_claims.txt": (
         "split HI composites, reused HL ids (so billing provider HL 1 has no subscriber)",

@@ -148,6 +148,24 @@ def parse_procedure_code(text: str) -> str:
     return text
 
 
+_NDC_PARTS = (5, 4, 2)  # labeler, product, package: the 11-digit billing form
+
+
+def parse_ndc(text: str) -> str:
+    """An NDC as billed (LIN03, N4): 11 digits, hyphenated 5-4-2 or not, or the 10-digit
+    package code in its three hyphenated parts (4-4-2, 5-3-2 or 5-4-1), zero-padded to 5-4-2."""
+    if _DIGITS.fullmatch(text) and len(text) == sum(_NDC_PARTS):
+        return text
+    parts = text.split("-")
+    fits = len(parts) == len(_NDC_PARTS) and all(
+        _DIGITS.fullmatch(part) and len(part) <= width
+        for part, width in zip(parts, _NDC_PARTS, strict=True)
+    )
+    if not fits or sum(len(part) for part in parts) < sum(_NDC_PARTS) - 1:
+        raise CellError(f"not an NDC (11 digits, or 10 in three hyphenated parts): {text!r}")
+    return "".join(part.rjust(width, "0") for part, width in zip(parts, _NDC_PARTS, strict=True))
+
+
 def parse_modifier(text: str) -> str:
     if not _MODIFIER.fullmatch(text):
         raise CellError(f"not a modifier (2 letters or digits): {text!r}")

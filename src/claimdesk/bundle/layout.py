@@ -156,8 +156,16 @@ SERVICE_LINES = FileLayout(
         "diagnosis_pointers",
         "date_of_service",
         "place_of_service",
+        "ndc",
+        "ndc_quantity",
+        "ndc_unit",
+        "ndc_prescription",
+        "ndc_link_sequence",
     ),
-    optional=frozenset({"modifiers", "date_of_service", "place_of_service"}),
+    optional=frozenset(
+        {"modifiers", "date_of_service", "place_of_service"}
+        | {"ndc", "ndc_quantity", "ndc_unit", "ndc_prescription", "ndc_link_sequence"}
+    ),
     key=("encounter_id", "line_number"),
 )
 DIAGNOSES = FileLayout(

@@ -34,6 +34,7 @@ from claimdesk.bundle.cells import (
     parse_modifier,
     parse_modifiers,
     parse_money,
+    parse_ndc,
     parse_npi,
     parse_pattern,
     parse_place_of_service,
@@ -50,7 +51,7 @@ from claimdesk.bundle.model import BundleReadResult, PracticeBundle, RowError
 from claimdesk.bundle.table import FILE_ROW, KeyIndex, Row, Table
 from claimdesk.domain.clock import practice_today
 from claimdesk.domain.coverage import Coverage, Subscriber
-from claimdesk.domain.encounters import Encounter, ServiceLine
+from claimdesk.domain.encounters import DrugDetail, DrugUnit, Encounter, ServiceLine
 from claimdesk.domain.filing import FilingLimit, FilingUnit
 from claimdesk.domain.money import Money
 from claimdesk.domain.parties import Address, Guarantor, Patient
@@ -126,6 +127,7 @@ class _LineDraft:
     date_of_service: date | None
     place_of_service: str | None
     diagnosis_pointers: tuple[int, ...]
+    drug: DrugDetail | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -537,6 +539,7 @@ class _BundleReader:
         pointers = row.parse("diagnosis_pointers", parse_pointers)
         date_of_service = row.parse_optional("date_of_service", parse_date)
         place = row.parse_optional("place_of_service", parse_place_of_service)
+        drug = _drug(row)
         self._not_after_today(row, "date_of_service", date_of_service)
         self._check(row, "encounter_id", files.ENCOUNTERS, "encounter")
         if encounter_id is None:
@@ -563,6 +566,7 @@ class _BundleReader:
                 date_of_service,
                 place,
                 pointers,
+                drug,
             )
         )
 
@@ -653,6 +657,7 @@ class _BundleReader:
                         place_of_service=place,
                         diagnosis_pointers=draft.diagnosis_pointers,
                         modifiers=draft.modifiers,
+                        drug=draft.drug,
                     )
                 )
             except ValueError as exc:
@@ -676,3 +681,27 @@ class _BundleReader:
             self._error(files.ENCOUNTERS, head.row, "encounter_id", str(exc))
             return
         self._encounters.append(encounter)
+
+
+_DRUG_UNITS = {unit.value: unit for unit in DrugUnit}
+_DRUG_DETAIL = ("ndc_quantity", "ndc_unit", "ndc_prescription", "ndc_link_sequence")
+
+
+def _drug(row: Row) -> DrugDetail | None:
+    """The drug given on a line (837 loop 2410): an NDC with its quantity and unit, all or
+    nothing; at most one of the prescription number (REF*XZ) and link sequence (REF*VY)."""
+    ndc = row.parse_optional("ndc", parse_ndc)
+    if not row.text("ndc"):
+        for column in _DRUG_DETAIL:
+            if row.text(column):
+                row.error(column, "only a line with an ndc has drug details")
+        return None
+    quantity = row.parse("ndc_quantity", parse_units)
+    unit = row.parse("ndc_unit", lambda text: parse_choice(text, _DRUG_UNITS))
+    prescription, link = row.text("ndc_prescription"), row.text("ndc_link_sequence")
+    if prescription and link:
+        row.error("ndc_link_sequence", "give a prescription number or a link sequence, not both")
+        return None
+    if ndc is None or quantity is None or unit is None:
+        return None
+    return DrugDetail(ndc, quantity, unit, prescription, link)

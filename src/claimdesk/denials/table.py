@@ -28,11 +28,19 @@ class Category:
     name: str
     label: str
     denial: bool
-    tier: int | None  # the billing tier whose step caused it; None when it is not a denial
+    tier: int | None  # the billing tier whose step caused it; None when nothing is held
     front_end_step: str
     work_category: str  # the routing table's category for the work item
     appealable: bool
     action: WorkAction | None
+    # A code the table cannot place (or one that says the payer has not decided): the amount is
+    # held like a denial's until a Tier 2 biller reads it, but it is counted as "needs review".
+    review: bool = False
+
+    @property
+    def held(self) -> bool:
+        """Whether an adjustment of this category stays on insurance A/R as work."""
+        return self.denial or self.review
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +56,20 @@ class Classification:
 
     @property
     def is_denial(self) -> bool:
-        # Patient responsibility moves to the patient's balance: the money is not lost.
-        return self.category.denial and self.group != PATIENT_GROUP
+        """Whether the amount is held on insurance A/R as work (a denial, or a code to review).
+
+        Patient responsibility moves to the patient's balance: the money is not lost.
+        """
+        return self.category.held and self.group != PATIENT_GROUP
+
+    @property
+    def needs_review(self) -> bool:
+        return self.category.review and self.group != PATIENT_GROUP
+
+    @property
+    def counts_as_denial(self) -> bool:
+        """A denial in the denial figures: held, and not merely waiting for a review."""
+        return self.is_denial and not self.category.review
 
     @property
     def code(self) -> str:
@@ -186,17 +206,22 @@ def _category(read: _Reader, name: str, body: Any) -> Category:
     denial = read.flag(body, entry, "denial")
     if denial is None:
         raise read.fail(entry, "denial", "true or false is required")
+    review = bool(read.flag(body, entry, "review"))
+    if denial and review:
+        raise read.fail(entry, "review", "a category is a denial or needs review, not both")
+    held = denial or review
     tier = body.get("tier")
-    if denial and tier not in (1, 2, 3):
-        raise read.fail(entry, "tier", "a denial category names the tier 1, 2 or 3 that caused it")
+    if held and tier not in (1, 2, 3):
+        raise read.fail(entry, "tier", "a held category names the tier 1, 2 or 3 that works it")
     action = read.action(body, entry)
-    if denial and action is None:
-        raise read.fail(entry, "action", "a denial category needs a recommended action")
+    if held and action is None:
+        raise read.fail(entry, "action", "a held category needs a recommended action")
     return Category(
         name=name,
         label=read.text(body, entry, "label"),
         denial=denial,
-        tier=tier if denial else None,
+        review=review,
+        tier=tier if held else None,
         front_end_step=read.text(body, entry, "front_end_step"),
         work_category=read.text(body, entry, "work_category"),
         appealable=bool(read.flag(body, entry, "appealable")),

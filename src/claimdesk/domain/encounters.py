@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 
 from claimdesk.domain.money import Money
 
@@ -13,8 +14,47 @@ MAX_MODIFIERS = 4  # SV101-3 .. SV101-6
 MAX_POINTERS = 4  # SV107-1 .. SV107-4
 
 
+NDC_DIGITS = 11  # the 5-4-2 billing form of a National Drug Code, without hyphens (LIN03, N4)
+
+
 class EncounterError(ValueError):
     """A structurally impossible encounter (not a scrub finding: those are data)."""
+
+
+class DrugUnit(StrEnum):
+    """CTP05-1: the unit the NDC quantity is counted in (837P/837I loop 2410)."""
+
+    UNIT = "UN"
+    MILLILITER = "ML"
+    GRAM = "GR"
+    INTERNATIONAL_UNIT = "F2"
+    MILLIGRAM = "ME"
+
+
+@dataclass(frozen=True, slots=True)
+class DrugDetail:
+    """The drug actually given on a line billed with a HCPCS drug code (loop 2410).
+
+    The HCPCS code's units count doses of the code's descriptor; the NDC quantity counts the
+    package's own unit, so both are kept. At most one of the two references: REF*XZ (the
+    pharmacy prescription number) or REF*VY (the link sequence of a compound drug).
+    """
+
+    ndc: str  # LIN03, qualifier N4
+    quantity: Decimal  # CTP04
+    unit: DrugUnit  # CTP05-1
+    prescription_number: str = ""  # REF*XZ
+    link_sequence: str = ""  # REF*VY
+
+    def __post_init__(self) -> None:
+        if len(self.ndc) != NDC_DIGITS or not (self.ndc.isascii() and self.ndc.isdigit()):
+            raise EncounterError(f"NDC {self.ndc!r} is not {NDC_DIGITS} digits (5-4-2)")
+        if self.quantity <= 0:
+            raise EncounterError(f"NDC {self.ndc}: the quantity must be positive")
+        if self.prescription_number and self.link_sequence:
+            raise EncounterError(
+                f"NDC {self.ndc}: loop 2410 has one REF, a prescription number or a link sequence"
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +67,7 @@ class ServiceLine:
     place_of_service: str
     diagnosis_pointers: tuple[int, ...]
     modifiers: tuple[str, ...] = ()
+    drug: DrugDetail | None = None
 
     def __post_init__(self) -> None:
         where = f"service line {self.line_number}"

@@ -30,6 +30,7 @@ REQUIRED_FIELD_NAMES = frozenset(
 _LIST_KEYS = ("disabled", "prior_auth_codes", "noncovered_codes", "required_fields")
 _INT_KEYS = ("eligibility_max_age_days", "timely_filing_warning_days")
 _STR_KEYS = ("prior_auth_pattern",)
+_BOOL_KEYS = ("requires_ndc",)
 
 
 class ScrubConfigError(ValueError):
@@ -47,6 +48,7 @@ class PayerRules:
     prior_auth_pattern: str = ""  # regular expression an authorization number must match
     eligibility_max_age_days: int = 30  # an eligibility check older than this is stale
     timely_filing_warning_days: int = 30  # warn this many days before the filing limit
+    requires_ndc: bool = False  # drug lines must name the NDC given (837 loop 2410)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +114,10 @@ def _apply(rules: PayerRules, table: Mapping[str, Any], where: str) -> PayerRule
         elif key in _INT_KEYS:
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise ScrubConfigError(f"{where}: {key} must be a whole number of days")
+            changes[key] = value
+        elif key in _BOOL_KEYS:
+            if not isinstance(value, bool):
+                raise ScrubConfigError(f"{where}: {key} must be true or false")
             changes[key] = value
         elif key in _STR_KEYS:
             if not isinstance(value, str):

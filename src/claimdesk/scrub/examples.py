@@ -15,7 +15,7 @@ from typing import Any
 
 from claimdesk.domain.claims import Claim
 from claimdesk.domain.coverage import Coverage, NetworkTier, Priority, Relationship, Subscriber
-from claimdesk.domain.encounters import Encounter, ServiceLine
+from claimdesk.domain.encounters import DrugDetail, DrugUnit, Encounter, ServiceLine
 from claimdesk.domain.money import Money
 from claimdesk.domain.parties import Address, Patient, Sex
 from claimdesk.domain.payers import Payer, PayerKind
@@ -760,5 +760,20 @@ EXAMPLES: dict[str, RuleExamples] = {
         "the same claim to a payer that covers 83036",
         same,
         "line 2 (83036) is not covered by Summit Health Plan",
+    ),
+    "PAY004": _ex(
+        "J1100 without an NDC to a payer that requires one",
+        lambda c: rules(add_line(c, "J1100", units=Decimal(8)), requires_ndc=True),
+        "J1100 with NDC 63323016501, 2 ML",
+        lambda c: rules(
+            add_line(
+                c,
+                "J1100",
+                units=Decimal(8),
+                drug=DrugDetail("63323016501", Decimal(2), DrugUnit.MILLILITER),
+            ),
+            requires_ndc=True,
+        ),
+        "line 3 (J1100) is a drug without its NDC, which Summit Health Plan requires",
     ),
 }

@@ -34,6 +34,7 @@ BILATERAL = "50"
 DISTINCT_X = frozenset({"XE", "XP", "XS", "XU"})
 DISTINCT = "59"
 SEPARATE_EM = "25"
+DECISION_FOR_SURGERY = "57"
 TELEHEALTH_MODIFIERS = frozenset({"95", "GT", "GQ", "FQ", "93"})
 # POS 02 telehealth other than in the patient's home, 10 telehealth in the patient's home.
 TELEHEALTH_PLACES = frozenset({"02", "10"})
@@ -74,3 +75,12 @@ def needs_side(code: str) -> bool:
 def is_drug(code: str) -> bool:
     """HCPCS J codes are drugs billed in units of the code's dose, which may be fractional."""
     return code.startswith("J") and LEVEL_II.match(code) is not None
+
+
+# Biosimilars (Q5101-Q5199) are drugs billed like J codes (CMS HCPCS Level II, Q codes).
+_BIOSIMILAR = re.compile(r"^Q51[0-9]{2}$")
+
+
+def needs_ndc(code: str) -> bool:
+    """A drug code whose line names the NDC given, for payers that require it (loop 2410)."""
+    return is_drug(code) or _BIOSIMILAR.match(code) is not None

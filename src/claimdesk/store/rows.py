@@ -12,7 +12,14 @@ from typing import Any
 
 from claimdesk.domain.claims import Claim, ClaimStatus, FrequencyCode, StatusChange
 from claimdesk.domain.coverage import Coverage, NetworkTier, Priority, Relationship, Subscriber
-from claimdesk.domain.encounters import MAX_MODIFIERS, MAX_POINTERS, Encounter, ServiceLine
+from claimdesk.domain.encounters import (
+    MAX_MODIFIERS,
+    MAX_POINTERS,
+    DrugDetail,
+    DrugUnit,
+    Encounter,
+    ServiceLine,
+)
 from claimdesk.domain.ledger import Account, Dimensions, Entry, EntryKind, Posting
 from claimdesk.domain.money import Money
 from claimdesk.domain.parties import Address, Guarantor, Patient, Sex
@@ -286,7 +293,38 @@ def line_row(encounter_id: str, line: ServiceLine) -> Row:
         "place_of_service": line.place_of_service,
         **{f"modifier{i}": m for i, m in enumerate(modifiers, start=1)},
         **{f"pointer{i}": p for i, p in enumerate(pointers, start=1)},
+        **_drug_columns(line.drug),
     }
+
+
+def _drug_columns(drug: DrugDetail | None) -> Row:
+    if drug is None:
+        return {
+            "ndc": "",
+            "ndc_quantity": None,
+            "ndc_unit": "",
+            "ndc_prescription": "",
+            "ndc_link_sequence": "",
+        }
+    return {
+        "ndc": drug.ndc,
+        "ndc_quantity": drug.quantity,
+        "ndc_unit": drug.unit.value,
+        "ndc_prescription": drug.prescription_number,
+        "ndc_link_sequence": drug.link_sequence,
+    }
+
+
+def _drug_of(row: RowIn) -> DrugDetail | None:
+    if not row["ndc"]:
+        return None
+    return DrugDetail(
+        ndc=row["ndc"],
+        quantity=_plain(row["ndc_quantity"]),
+        unit=DrugUnit(row["ndc_unit"]),
+        prescription_number=row["ndc_prescription"],
+        link_sequence=row["ndc_link_sequence"],
+    )
 
 
 def _plain(value: Decimal) -> Decimal:
@@ -308,6 +346,7 @@ def line_of(row: RowIn) -> ServiceLine:
         place_of_service=row["place_of_service"],
         modifiers=tuple(m for m in modifiers if m),
         diagnosis_pointers=tuple(p for p in pointers if p is not None),
+        drug=_drug_of(row),
     )
 
 

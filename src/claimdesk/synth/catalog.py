@@ -127,6 +127,27 @@ FEES: dict[str, int] = {
     "20610": 220, "J1100": 8, "J3301": 12, "G0438": 250, "G0439": 200,
 }  # fmt: skip
 
+
+@dataclass(frozen=True, slots=True)
+class DrugSpec:
+    """The package a drug code's doses come from: its NDC (11 digits, 5-4-2) and strength."""
+
+    ndc: str
+    per_unit: Decimal  # of the drug, in the HCPCS descriptor's dose per billed unit
+    per_milliliter: Decimal  # the same amount per mL of the package
+
+    def milliliters(self, units: int) -> Decimal:
+        """CTP04 for ``units`` HCPCS units, counted in mL (CTP05-1 ML)."""
+        return Decimal(units) * self.per_unit / self.per_milliliter
+
+
+# J1100 dexamethasone sodium phosphate, 1 mg per unit, from a 4 mg/mL vial; J3301 triamcinolone
+# acetonide, 10 mg per unit, from a 40 mg/mL vial. Medicaid pays these only with the NDC given.
+DRUGS: dict[str, DrugSpec] = {
+    "J1100": DrugSpec("63323016501", Decimal(1), Decimal(4)),
+    "J3301": DrugSpec("00003029305", Decimal(10), Decimal(40)),
+}
+
 NEW_PATIENT_EM = ("99202", "99203", "99204", "99205")
 ESTABLISHED_EM = ("99212", "99213", "99214", "99215")
 EM_CODES = frozenset(NEW_PATIENT_EM + ESTABLISHED_EM)

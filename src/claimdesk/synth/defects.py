@@ -12,6 +12,7 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import TypeVar
 
+from claimdesk.domain.payers import PayerKind
 from claimdesk.synth import catalog
 from claimdesk.synth.records import DefectRec, EncounterRec, PatientRec
 
@@ -33,6 +34,7 @@ class DefectKind(StrEnum):
     BAD_REFERRING_NPI = "bad_referring_npi"
     WEAK_POINTER = "weak_pointer"
     MISSING_MODIFIER_25 = "missing_modifier_25"
+    MISSING_NDC = "missing_ndc"
 
 
 PATIENT_KINDS = (
@@ -47,6 +49,7 @@ ENCOUNTER_KINDS = (
     DefectKind.BAD_REFERRING_NPI,
     DefectKind.WEAK_POINTER,
     DefectKind.MISSING_MODIFIER_25,
+    DefectKind.MISSING_NDC,
 )
 
 
@@ -127,6 +130,14 @@ class DefectPlanter:
                 e for e in encounters if e.lines[0].procedure_code in catalog.EM_CODES
             ],
             DefectKind.MISSING_MODIFIER_25: [e for e in encounters if "25" in e.lines[0].modifiers],
+            # Only a payer that requires the NDC (Medicaid) holds a drug line without one.
+            DefectKind.MISSING_NDC: [
+                e
+                for e in encounters
+                if any(line.ndc for line in e.lines)
+                and e.patient.primary is not None
+                and e.patient.primary.payer.kind is PayerKind.MEDICAID
+            ],
         }
         _spread(
             self._rng,
@@ -218,6 +229,15 @@ class DefectPlanter:
             em.pointers = [encounter.diagnoses.index(status) + 1]
             self._record(
                 kind, patient, f"line 1 points only to history/status code {status}", encounter
+            )
+        elif kind is DefectKind.MISSING_NDC:
+            drug = next(line for line in encounter.lines if line.ndc)
+            drug.ndc, drug.ndc_quantity = "", None
+            self._record(
+                kind,
+                patient,
+                f"line {drug.line_number} ({drug.procedure_code}) has no NDC",
+                encounter,
             )
         else:
             em = encounter.lines[0]

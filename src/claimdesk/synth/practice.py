@@ -429,6 +429,9 @@ class _Practice:
                     "diagnosis_pointers": files.LIST_SEPARATOR.join(map(str, line.pointers)),
                     "date_of_service": day,
                     "place_of_service": encounter.place_of_service,
+                    "ndc": line.ndc,
+                    "ndc_quantity": "" if line.ndc_quantity is None else str(line.ndc_quantity),
+                    "ndc_unit": "ML" if line.ndc else "",
                 }
 
     def _diagnosis_rows(self) -> Iterable[dict[str, str]]:

@@ -83,6 +83,9 @@ class LineRec:
     units: int
     charge: Decimal
     pointers: list[int]
+    # The drug given (837 loop 2410), in mL of the package: "" and None for other lines.
+    ndc: str = ""
+    ndc_quantity: Decimal | None = None
 
 
 @dataclass(slots=True)

@@ -47,6 +47,9 @@ class VisitPlan:
             charge=Decimal(catalog.FEES[code] * units),
             pointers=pointers,
         )
+        drug = catalog.DRUGS.get(code)
+        if drug is not None:
+            line.ndc, line.ndc_quantity = drug.ndc, drug.milliliters(units)
         self.lines.append(line)
         return line
 

@@ -46,7 +46,7 @@ def test_every_rule_the_shipped_map_names_is_in_the_registry() -> None:
 def test_the_shipped_map_covers_every_denial_category_and_only_known_codes() -> None:
     plan = shipped_prevention()
     table = shipped_table()
-    denial_categories = {name for name, c in table.categories.items() if c.denial}
+    denial_categories = {name for name, c in table.categories.items() if c.held}
     assert set(plan.categories) == denial_categories
     for group, carc in plan.codes:
         assert carc in table.carcs, f"CARC {carc} is not in the denial category table"

@@ -117,10 +117,11 @@ def test_patient_responsibility_is_never_a_denial() -> None:
     assert TABLE.classify("CO", "204").is_denial
 
 
-def test_an_unknown_code_falls_back_to_unclassified_work() -> None:
+def test_an_unknown_code_falls_back_to_work_that_needs_review() -> None:
     found = TABLE.classify("OA", "999")
-    assert found.category.name == "unclassified"
+    assert found.category.name == "needs_review"
     assert found.is_denial
+    assert not found.counts_as_denial
     assert found.action is WorkAction.CALL_PAYER
 
 

@@ -88,7 +88,7 @@ def test_an_unscrubbed_practice_sees_a_denial_rate_as_in_the_field(run: Run) -> 
                             adjustment.reason,
                             [r.code for r in line.remarks],
                         )
-                        assert classified.category.name != "unclassified"
+                        assert classified.category.name != "needs_review"
     assert paid_claims >= adjudicated
 
 

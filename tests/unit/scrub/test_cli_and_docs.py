@@ -24,14 +24,16 @@ def test_rules_json_lists_every_rule_with_its_fix() -> None:
     by_code = {rule["code"]: rule for rule in listed}
     assert by_code["COD014"] == {
         "code": "COD014",
-        "name": "modifier-25-missing",
+        "name": "em-modifier-25-or-57-missing",
         "area": "coding",
         "severity": "error",
         "tier": 1,
-        "summary": "An E/M is billed with a same-day procedure but without modifier 25.",
+        "summary": by_code["COD014"]["summary"],
         "fix": by_code["COD014"]["fix"],
-        "reference": "CPT modifier 25; NCCI Policy Manual chapter XI (E/M with minor procedures)",
+        "reference": by_code["COD014"]["reference"],
     }
+    assert "57" in by_code["COD014"]["fix"]
+    assert "global" in by_code["COD014"]["reference"]
     assert by_code["COD014"]["fix"].startswith("Add modifier 25")
 
 

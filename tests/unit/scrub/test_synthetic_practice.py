@@ -34,6 +34,7 @@ EXPECTED = {
     DefectKind.BAD_REFERRING_NPI: "PRV003",
     DefectKind.WEAK_POINTER: "COD008",
     DefectKind.MISSING_MODIFIER_25: "COD014",
+    DefectKind.MISSING_NDC: "PAY004",
 }
 
 

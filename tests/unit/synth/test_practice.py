@@ -6,6 +6,7 @@ import csv
 import re
 from collections import Counter
 from datetime import UTC, date, datetime, time
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -221,6 +222,11 @@ def test_every_defect_kind_appears_at_a_moderate_rate_and_survives_reading(
             case "missing_modifier_25":
                 assert encounter is not None
                 assert "25" not in encounter.lines[0].modifiers
+            case "missing_ndc":
+                assert encounter is not None
+                assert any(
+                    ln.procedure_code.startswith("J") and ln.drug is None for ln in encounter.lines
+                )
             case "expired_coverage":
                 assert encounter is not None
                 assert coverage is not None
@@ -243,7 +249,10 @@ def test_every_defect_kind_appears_at_a_moderate_rate_and_survives_reading(
     charge_entry = [d for d in defects if d["kind"] in ENCOUNTER_KINDS]
     assert 0.05 * ENCOUNTERS <= len(charge_entry) <= 0.09 * ENCOUNTERS
     per_encounter_kind = Counter(d["kind"] for d in charge_entry)
+    # A missing NDC needs a Medicaid visit with a drug: when those run out, the others go on.
+    scarce = per_encounter_kind.pop(DefectKind.MISSING_NDC.value)
     assert max(per_encounter_kind.values()) - min(per_encounter_kind.values()) <= 1
+    assert 0 < scarce <= max(per_encounter_kind.values())
 
 
 def test_clean_practice_has_no_defects(tmp_path: Path) -> None:
@@ -308,3 +317,24 @@ def test_visits_fall_in_the_days_ending_at_the_as_of_date_and_repeat_for_it(
     assert all(day.weekday() < 5 for day in days)
     assert bundle.bundle.practice["time_zone"] == "America/New_York"
     assert bundle.bundle.practice["billing.npi"] in {p.npi for p in bundle.bundle.providers}
+
+
+def test_drug_lines_name_their_ndc_most_of_the_time(
+    bundle: PracticeBundle, defects: list[dict[str, str]]
+) -> None:
+    drug_lines = [
+        ln for e in bundle.encounters for ln in e.lines if ln.procedure_code in ("J1100", "J3301")
+    ]
+    missing = [ln for ln in drug_lines if ln.drug is None]
+    assert drug_lines
+    # Only the planted defects lack one: a J-code line otherwise names the vial given.
+    assert len(missing) == sum(d["kind"] == DefectKind.MISSING_NDC.value for d in defects)
+    assert len(missing) < 0.2 * len(drug_lines)
+    # mg per HCPCS unit and mg per mL of the vial: J1100 1 mg from 4 mg/mL (4 units = 1 mL),
+    # J3301 10 mg from 40 mg/mL (4 units = 1 mL).
+    strength = {"J1100": (Decimal(1), Decimal(4)), "J3301": (Decimal(10), Decimal(40))}
+    for ln in drug_lines:
+        if ln.drug is not None:
+            per_unit, per_ml = strength[ln.procedure_code]
+            assert ln.drug.quantity == ln.units * per_unit / per_ml
+            assert ln.drug.unit.value == "ML"

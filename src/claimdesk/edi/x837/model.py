@@ -184,6 +184,18 @@ class LineAdjudication837:
 
 
 @dataclass(frozen=True, slots=True)
+class DrugIdentification837:
+    """Loop 2410: the drug given on the line (LIN), its quantity (CTP) and one REF."""
+
+    position: int  # of the LIN
+    qualifier: str  # LIN02: N4, the NDC in 5-4-2 form
+    ndc: str  # LIN03
+    quantity: Decimal | None  # CTP04
+    unit: str  # CTP05-1: UN, ML, GR, F2 or ME
+    reference: Reference | None = None  # REF*XZ prescription number or REF*VY link sequence
+
+
+@dataclass(frozen=True, slots=True)
 class ServiceLine837:
     """Loop 2400: LX with SV1 (837P) or SV2 (837I)."""
 
@@ -201,6 +213,7 @@ class ServiceLine837:
     amounts: tuple[QualifiedAmount, ...] = ()
     providers: tuple[NamedParty, ...] = ()  # 2420
     adjudications: tuple[LineAdjudication837, ...] = ()  # 2430
+    drug: DrugIdentification837 | None = None  # 2410
 
     @property
     def service_period(self) -> Period | None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal
 
+from claimdesk.domain.encounters import NDC_DIGITS
 from claimdesk.domain.money import Money, total
 from claimdesk.domain.parties import Address, Sex
 from claimdesk.edi.x12.codes import (
@@ -51,6 +52,7 @@ from claimdesk.edi.x837.model import (
     BillingLevel,
     Claim837,
     Claims837,
+    DrugIdentification837,
     Header837,
     HealthCode,
     InstitutionalInfo,
@@ -160,6 +162,14 @@ class _Line:
     amounts: list[QualifiedAmount] = field(default_factory=list)
     providers: list[_Party] = field(default_factory=list)
     adjudications: list[_LineAdjudication] = field(default_factory=list)
+    drug: _Drug | None = None
+
+
+@dataclass
+class _Drug:
+    segment: Segment  # the LIN
+    price: Segment | None = None  # CTP
+    reference: Reference | None = None
 
 
 @dataclass
@@ -247,9 +257,11 @@ class _Reader:
                 self._other_payer(segment)
             elif sid == "SVD":
                 self._svd(segment)
-            elif sid in ("LIN", "LQ") and self.line is not None:
-                # 2410 drug identification, 2440 form identification: kept as read, not used.
-                self._set_loop("2410" if sid == "LIN" else "2440")
+            elif sid == "LIN" and self.line is not None:
+                self._lin(segment, self.line)
+            elif sid == "LQ" and self.line is not None:
+                # 2440 form identification: not used.
+                self._set_loop("2440")
                 self.adjudication = self.party = None
             elif sid in self.allowed:
                 self._segment(segment, sid)
@@ -345,6 +357,8 @@ class _Reader:
             self._line_segment(segment, sid)
         elif loop == "2430":
             self._adjudication_segment(segment, sid)
+        elif loop == "2410":
+            self._drug_segment(segment, sid)
 
     # -- hierarchy -------------------------------------------------------------------------
 
@@ -777,6 +791,28 @@ class _Reader:
             if amount is not None:
                 line.amounts.append(QualifiedAmount(segment.get(1), amount))
 
+    def _lin(self, segment: Segment, line: _Line) -> None:
+        """Loop 2410 starts: the drug given on the line, once per line."""
+        self._set_loop("2410")
+        self.adjudication = self.party = None
+        if line.drug is not None:
+            self._repeated(segment)
+            return
+        line.drug = _Drug(segment)
+
+    def _drug_segment(self, segment: Segment, sid: str) -> None:
+        drug = self.line.drug if self.line is not None else None
+        if drug is None:
+            self.el.unexpected(segment, True)
+        elif sid == "CTP":
+            if drug.price is not None:
+                self._repeated(segment)
+            drug.price = segment
+        elif drug.reference is not None:
+            self._repeated(segment)
+        else:
+            drug.reference = Reference(self.el.text(segment, 1, True), segment.get(2))
+
     def _svd(self, segment: Segment) -> None:
         line = self.line
         if line is None:
@@ -909,6 +945,52 @@ class _Reader:
             amounts=tuple(line.amounts),
             providers=tuple(self._freeze_party(p) for p in line.providers),
             adjudications=tuple(self._freeze_adjudication(a) for a in line.adjudications),
+            drug=None if line.drug is None else self._freeze_drug(line.drug),
+        )
+
+    def _freeze_drug(self, drug: _Drug) -> DrugIdentification837:
+        """LIN02 N4 with an 11-digit NDC (5-4-2), and its CTP quantity (both guides, 2410)."""
+        el = self.el
+        el.loop = "2410"
+        lin = drug.segment
+        qualifier = el.text(lin, 2, required=True)
+        ndc = el.text(lin, 3, required=True)
+        if qualifier and qualifier != "N4":
+            el.report(
+                "837.ndc_qualifier",
+                f"LIN02 {qualifier[:4]!r} is not N4 (the NDC in 5-4-2 form)",
+                lin,
+                ElementSyntaxError.INVALID_CODE_VALUE,
+                2,
+            )
+        elif ndc and not (len(ndc) == NDC_DIGITS and ndc.isascii() and ndc.isdigit()):
+            el.report(
+                "837.ndc",
+                f"LIN03 {ndc[:20]!r} is not an 11-digit NDC",
+                lin,
+                ElementSyntaxError.INVALID_CODE_VALUE,
+                3,
+            )
+        quantity: Decimal | None = None
+        unit = ""
+        price = drug.price
+        if price is None:
+            el.report(
+                "837.ctp_missing",
+                f"drug {ndc[:20]} (LIN) has no CTP with its quantity and unit",
+                lin,
+                SegmentSyntaxError.REQUIRED_SEGMENT_MISSING,
+            )
+        else:
+            quantity = el.decimal(price, 4, required=True)
+            unit = el.text(price, 5, required=True).split(el.component)[0]
+        return DrugIdentification837(
+            position=lin.position,
+            qualifier=qualifier,
+            ndc=ndc,
+            quantity=quantity,
+            unit=unit,
+            reference=drug.reference,
         )
 
     def _freeze_adjudication(self, adjudication: _LineAdjudication) -> LineAdjudication837:

@@ -211,6 +211,24 @@ def units(value: Decimal, record: str, field: str) -> str:
     return text
 
 
+def drug_identification(w: SegmentWriter, line: ServiceLine, record: str, where: str) -> None:
+    """Loop 2410 (both guides): LIN*N4 with the NDC, CTP with its quantity and unit, and the
+    prescription number (REF*XZ) or compound link sequence (REF*VY) when there is one."""
+    drug = line.drug
+    if drug is None:
+        return
+    w.add("LIN", "", "N4", drug.ndc)
+    w.add("CTP", "", "", "", units(drug.quantity, record, f"{where} CTP04"), drug.unit.value)
+    if drug.prescription_number:
+        w.add(
+            "REF",
+            "XZ",
+            w.identifier(drug.prescription_number, 50, record, f"{where} REF*XZ"),
+        )
+    elif drug.link_sequence:
+        w.add("REF", "VY", w.identifier(drug.link_sequence, 50, record, f"{where} REF*VY"))
+
+
 def check_balance(claim: ClaimInput, primary: PrimaryAdjudication) -> dict[int, LineAdjudication]:
     """The prior payer's figures must balance as the guide's COB rules require; else refuse.
 

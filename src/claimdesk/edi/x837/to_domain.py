@@ -14,7 +14,13 @@ from datetime import UTC, date, datetime, tzinfo
 
 from claimdesk.domain.claims import Claim
 from claimdesk.domain.coverage import Coverage, NetworkTier, Priority, Relationship, Subscriber
-from claimdesk.domain.encounters import Encounter, EncounterError, ServiceLine
+from claimdesk.domain.encounters import (
+    DrugDetail,
+    DrugUnit,
+    Encounter,
+    EncounterError,
+    ServiceLine,
+)
 from claimdesk.domain.filing import FilingLimit, FilingUnit
 from claimdesk.domain.parties import Patient
 from claimdesk.domain.payers import GOVERNMENT_TIMELY_FILING, Payer, PayerKind
@@ -44,6 +50,7 @@ _KINDS = {
 }
 # ICD-10-CM codes are sent without the dot, which sits after the third character.
 _ICD10_DOT = 3
+_DRUG_UNITS = frozenset(unit.value for unit in DrugUnit)
 
 
 class ClaimImportError(ValueError):
@@ -317,6 +324,27 @@ class _Importer:
             return int(control[len(prefix) :])
         return line.number or index
 
+    def drug(self, line: ServiceLine837, where: str) -> DrugDetail | None:
+        """Loop 2410 as the domain keeps it; the reader has reported what is malformed."""
+        read = line.drug
+        if read is None:
+            return None
+        if read.quantity is None or read.unit not in _DRUG_UNITS:
+            raise self.fail(f"{where} 2410 CTP", f"unit {read.unit[:4]!r} or quantity missing")
+        reference = read.reference
+        qualifier = "" if reference is None else reference.qualifier
+        value = "" if reference is None else reference.value
+        try:
+            return DrugDetail(
+                ndc=read.ndc,
+                quantity=read.quantity,
+                unit=DrugUnit(read.unit),
+                prescription_number=value if qualifier == "XZ" else "",
+                link_sequence=value if qualifier == "VY" else "",
+            )
+        except EncounterError as exc:
+            raise self.fail(f"{where} 2410 LIN", str(exc)) from exc
+
     def encounter(
         self,
         account: str,
@@ -348,6 +376,7 @@ class _Importer:
                         place_of_service=place,
                         diagnosis_pointers=pointers,
                         modifiers=line.procedure.modifiers if line.procedure else (),
+                        drug=self.drug(line, where),
                     )
                 )
             except EncounterError as exc:

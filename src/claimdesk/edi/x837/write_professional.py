@@ -12,6 +12,7 @@ from claimdesk.edi.x837.claim_input import ClaimInput
 from claimdesk.edi.x837.segments import (
     claim_references,
     diagnoses,
+    drug_identification,
     line_adjudication,
     line_control_number,
     other_subscriber,
@@ -107,6 +108,7 @@ def claim_loop(w: SegmentWriter, claim: ClaimInput) -> None:
                 f"{where} REF*6R",
             ),
         )
+        drug_identification(w, line, record, f"2410 line {line.line_number}")
         adjudication = by_line.get(line.line_number)
         if adjudication is not None:
             line_adjudication(w, claim, line, adjudication)

@@ -8,6 +8,8 @@ from claimdesk.domain.parties import Sex
 from claimdesk.scrub import procedures as proc
 from claimdesk.scrub.context import ScrubContext
 from claimdesk.scrub.findings import BillingTier, Severity
+from claimdesk.scrub.first_listed import shipped_first_listed
+from claimdesk.scrub.global_days import GlobalPeriod, shipped_global_days
 from claimdesk.scrub.reference import DiagnosisFacts, DiagnosisStatus, dotted
 from claimdesk.scrub.registry import rule
 from claimdesk.scrub.rule import Issue
@@ -189,16 +191,25 @@ def duplicate_diagnosis(ctx: ScrubContext) -> Iterator[Issue]:
     "status-code-only-pointer",
     ERROR,
     T1,
-    summary="A line points only to history or status codes, which never justify a service.",
-    fix="Point the line to the diagnosis the service treated or evaluated.",
-    reference=f"{ICD10_GUIDELINES}, I.C.21.c.3-4 (status and history Z codes)",
+    summary=(
+        "A line points only to history or status codes, and no guideline or NCD makes one of "
+        "them the reason for this service."
+    ),
+    fix=(
+        "Point the line to the diagnosis the service treated or evaluated (a status code may "
+        "stand alone only where scrub/first_listed_z.toml cites a guideline or NCD for it)."
+    ),
+    reference=f"{ICD10_GUIDELINES}, I.C.21.c.3-4 (status and history Z codes); CMS NCDs",
 )
 def status_only_pointer(ctx: ScrubContext) -> Iterator[Issue]:
     diagnoses = ctx.claim.encounter.diagnoses
     lookup = ctx.reference.diagnoses.facts
+    allowed = shipped_first_listed().allows
     day = ctx.date_of_service
     for line in ctx.claim.lines:
         pointed = [lookup(diagnoses[p - 1], day) for p in line.diagnosis_pointers]
+        if any(allowed(f.code, line.procedure_code) for f in pointed):
+            continue
         if all(f.history_or_status for f in pointed):
             codes = ", ".join(f.dotted for f in pointed)
             yield Issue(
@@ -340,33 +351,77 @@ def modifier_repeated(ctx: ScrubContext) -> Iterator[Issue]:
 
 @rule(
     "COD014",
-    "modifier-25-missing",
+    "em-modifier-25-or-57-missing",
     ERROR,
     T1,
-    summary="An E/M is billed with a same-day procedure but without modifier 25.",
-    fix=(
-        "Add modifier 25 to the E/M when the documentation shows a significant, separately "
-        "identifiable service; otherwise remove the E/M line."
+    summary=(
+        "An E/M billed with a procedure lacks its modifier: 57 when it decided on a major "
+        "surgery (90 global days) that day or the next, 25 with a same-day minor procedure."
     ),
-    reference="CPT modifier 25; NCCI Policy Manual chapter XI (E/M with minor procedures)",
+    fix=(
+        "Add modifier 25 to the E/M when a minor procedure (0 or 10 global days) is billed the "
+        "same day and the note shows a significant, separately identifiable service; use 57 "
+        "instead when the visit was the decision for a major surgery (90 global days) that day "
+        "or the day before; otherwise remove the E/M line."
+    ),
+    reference=(
+        "CPT modifiers 25 and 57; CMS Claims Processing Manual ch. 12 section 40 (global "
+        "surgery); MPFS global days indicator; NCCI Policy Manual chapter XI"
+    ),
 )
-def modifier_25_missing(ctx: ScrubContext) -> Iterator[Issue]:
+def em_modifier_missing(ctx: ScrubContext) -> Iterator[Issue]:
     lines = ctx.claim.lines
-    procedures = [line for line in lines if proc.needs_separate_em(line.procedure_code)]
-    if not procedures:
-        return
+    periods = shipped_global_days()
     for line in lines:
-        if not proc.is_em(line.procedure_code) or proc.SEPARATE_EM in line.modifiers:
+        if not proc.is_em(line.procedure_code):
             continue
-        same_day = [p for p in procedures if p.date_of_service == line.date_of_service]
-        if same_day:
+        label = _line_label(line.line_number, line.procedure_code)
+        # CMS global surgery: the decision for a major surgery counts from the day before it.
+        major = [
+            p
+            for p in lines
+            if periods.period(p.procedure_code) is GlobalPeriod.MAJOR
+            and 0 <= (p.date_of_service - line.date_of_service).days <= 1
+        ]
+        if major:
+            if proc.DECISION_FOR_SURGERY not in line.modifiers:
+                yield Issue(
+                    f"{label} is billed with major surgery {major[0].procedure_code} (line "
+                    f"{major[0].line_number}, 90 global days) on {major[0].date_of_service} and "
+                    "needs modifier 57 (decision for surgery)"
+                    + (", not 25" if proc.SEPARATE_EM in line.modifiers else ""),
+                    "modifiers",
+                    line.line_number,
+                )
+            continue
+        if proc.SEPARATE_EM in line.modifiers:
+            continue
+        minor = [
+            p
+            for p in lines
+            if p.date_of_service == line.date_of_service
+            and _minor_procedure(periods.period(p.procedure_code), p.procedure_code)
+        ]
+        if minor:
             yield Issue(
-                f"{_line_label(line.line_number, line.procedure_code)} is billed with "
-                f"procedure {same_day[0].procedure_code} (line {same_day[0].line_number}) on "
-                "the same day but has no modifier 25",
+                f"{label} is billed with procedure {minor[0].procedure_code} (line "
+                f"{minor[0].line_number}) on the same day but has no modifier 25"
+                + (
+                    " (57 is for the decision for a major surgery)"
+                    if proc.DECISION_FOR_SURGERY in line.modifiers
+                    else ""
+                ),
                 "modifiers",
                 line.line_number,
             )
+
+
+def _minor_procedure(period: GlobalPeriod | None, code: str) -> bool:
+    """A procedure whose same-day E/M needs modifier 25: 0 or 10 global days, or a code NCCI
+    treats alike (injections, inhalation treatment) that the global table does not call major."""
+    if period is not None and period.minor:
+        return True
+    return period is not GlobalPeriod.MAJOR and proc.needs_separate_em(code)
 
 
 @rule(

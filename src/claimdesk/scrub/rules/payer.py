@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from claimdesk.scrub import procedures as proc
 from claimdesk.scrub.context import ScrubContext
 from claimdesk.scrub.findings import BillingTier, Severity
 from claimdesk.scrub.registry import rule
@@ -94,5 +95,34 @@ def noncovered(ctx: ScrubContext) -> Iterator[Issue]:
                 f"line {line.line_number} ({line.procedure_code}) is not covered by "
                 f"{ctx.payer.name}",
                 "procedure_code",
+                line.line_number,
+            )
+
+
+@rule(
+    "PAY004",
+    "drug-ndc-missing",
+    ERROR,
+    T1,
+    summary="A drug line (J code or biosimilar) has no NDC, and this payer requires one.",
+    fix=(
+        "Enter the NDC from the vial or package given (11 digits, 5-4-2), with the quantity and "
+        "unit (UN, ML, GR, F2 or ME), on the line: service_lines.csv ndc, ndc_quantity and "
+        "ndc_unit, which go out in the 837 loop 2410 (LIN*N4 and CTP)."
+    ),
+    reference=(
+        "005010X222A1 loop 2410 LIN/CTP; Deficit Reduction Act of 2005 section 6002 (Medicaid "
+        "NDC for physician-administered drugs); configuration requires_ndc"
+    ),
+)
+def drug_ndc_missing(ctx: ScrubContext) -> Iterator[Issue]:
+    if not ctx.payer_rules.requires_ndc or ctx.payer is None:
+        return
+    for line in ctx.claim.lines:
+        if line.drug is None and proc.needs_ndc(line.procedure_code):
+            yield Issue(
+                f"line {line.line_number} ({line.procedure_code}) is a drug without its NDC, "
+                f"which {ctx.payer.name} requires",
+                "ndc",
                 line.line_number,
             )

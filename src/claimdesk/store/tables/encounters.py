@@ -66,3 +66,10 @@ class ServiceLineRow(Base):
     pointer2: Mapped[int | None]
     pointer3: Mapped[int | None]
     pointer4: Mapped[int | None]
+    # Loop 2410, for a drug line: the NDC (11 digits, "" when none), its quantity (CTP04), unit
+    # (CTP05-1) and one reference (REF*XZ prescription number or REF*VY link sequence).
+    ndc: Mapped[str] = mapped_column(String(11), default="", server_default="")
+    ndc_quantity: Mapped[Decimal | None] = mapped_column(units_type())
+    ndc_unit: Mapped[str] = mapped_column(String(2), default="", server_default="")
+    ndc_prescription: Mapped[str] = mapped_column(String(50), default="", server_default="")
+    ndc_link_sequence: Mapped[str] = mapped_column(String(50), default="", server_default="")
