@@ -26,7 +26,10 @@ from claimdesk.store.tables.work_items import WorkItemRow
 from claimdesk.synth import write_practice
 from unit.edi.pyx12_oracle import pyx12_errors
 
-TODAY = practice_today(datetime.now(UTC), ZoneInfo("America/New_York"))
+
+def _today() -> date:
+    """The practice's today when asked: a run may cross midnight in New York."""
+    return practice_today(datetime.now(UTC), ZoneInfo("America/New_York"))
 
 
 class Cli:
@@ -92,9 +95,9 @@ def test_a_good_setting_is_stored_in_its_plain_form(cli: Cli) -> None:
     assert "billing.zip" not in shown["missing_to_submit"]
 
 
-def _bundle(tmp_path: Path, *, as_of: date = TODAY, days: int = 20) -> Path:
+def _bundle(tmp_path: Path, *, as_of: date | None = None, days: int = 20) -> Path:
     bundle = tmp_path / "bundle"
-    write_practice(bundle, patients=20, encounters=40, seed=5, as_of=as_of, days=days)
+    write_practice(bundle, patients=20, encounters=40, seed=5, as_of=as_of or _today(), days=days)
     return bundle
 
 
@@ -123,7 +126,8 @@ def test_a_visit_after_today_is_refused_at_import_with_its_row(cli: Cli, tmp_pat
     header = lines[0].split(",")
     column = header.index("date_of_service")
     cells = lines[3].split(",")
-    future = TODAY + timedelta(days=32)
+    today = _today()
+    future = today + timedelta(days=32)
     cells[column] = future.isoformat()
     lines[3] = ",".join(cells)
     (bundle / "encounters.csv").write_text("\n".join(lines) + "\n")
@@ -134,7 +138,7 @@ def test_a_visit_after_today_is_refused_at_import_with_its_row(cli: Cli, tmp_pat
         "file": "encounters.csv",
         "row": 4,
         "column": "date_of_service",
-        "reason": f"date of service {future} is after today {TODAY}",
+        "reason": f"date of service {future} is after today {today}",
     }
     assert _count(cli, ClaimRow) == 0
     assert json.loads(cli("practice", "show", "--json")[1])["settings"] == {}
@@ -156,7 +160,7 @@ def test_a_bundle_profile_with_a_bad_npi_imports_nothing(cli: Cli, tmp_path: Pat
 
 
 def test_synth_refuses_an_as_of_date_in_the_future(tmp_path: Path) -> None:
-    later = TODAY + timedelta(days=2)
+    later = _today() + timedelta(days=2)
     result = CliRunner().invoke(
         app, ["synth", str(tmp_path / "b"), "--as-of", later.isoformat()], env={}
     )
@@ -178,7 +182,8 @@ def test_the_readme_flow_bills_today_and_no_entry_is_dated_after_today(
     assert report["submitted"] >= 0.8 * (report["scrubbed"] - len(report["self_pay_ready"]))
     code, _out, err = cli("cycle", "--days", "3", "--json")
     assert code == 0, err
-    refused = cli("cycle", "--days", "3", "--start", TODAY.isoformat())
+    today = _today()
+    refused = cli("cycle", "--days", "3", "--start", today.isoformat())
     assert refused[0] == 2
     assert "after today" in refused[2]
     now = datetime.now(UTC)
@@ -186,7 +191,7 @@ def test_the_readme_flow_bills_today_and_no_entry_is_dated_after_today(
         latest = uow.read.execute(
             select(func.max(LedgerEntryRow.effective), func.max(LedgerEntryRow.recorded_at))
         ).one()
-    assert latest[0] <= TODAY
+    assert latest[0] <= today
     assert latest[1].date() <= now.date()
 
 

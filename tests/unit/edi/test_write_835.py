@@ -401,7 +401,15 @@ def balanced_claims(draw: st.DrawFn, index: int = 0) -> ClaimPayment:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(balanced_claims(), min_size=1, max_size=4))
+# One answer per claim (CLP01): a claim answered twice the same way is an error of its own.
+@given(
+    st.lists(
+        balanced_claims(),
+        min_size=1,
+        max_size=4,
+        unique_by=lambda c: (c.patient_control_number, c.payer_claim_control_number),
+    )
+)
 def test_random_balanced_remittances_pass_pyx12_and_read_back(
     claims: list[ClaimPayment],
 ) -> None:
