@@ -44,7 +44,7 @@ def test_a_write_off_asks_for_a_positive_amount(uow_factory: Callable[[], UnitOf
     client.post("/api/v1/work/next", headers=headers)
     answer = client.post(
         f"/api/v1/work/items/{desk.tier2_item}/write-off",
-        json={"amount": "-5.00", "reason_code": "small_balance"},
+        json={"amount": "-5.00", "reason_code": "small-balance"},
         headers=headers,
     )
     assert answer.status_code == 422

@@ -139,7 +139,7 @@ class Staff:
             self._actors[person.user_id],
             _id(item) if offers else claim_id,
             owed,
-            self._policy.write_off_reason,
+            self._policy.write_off_reasons[_situation(item)].value,
             reason,
         )
         self._count("write-off requested")
@@ -278,6 +278,15 @@ class Staff:
             self._close(person, item, now, Outcome.NO_ACTION_NEEDED, None)
             return
         self._count("write-off approved" if approve else "write-off rejected")
+
+
+def _situation(item: WorkItem) -> str:
+    """Which of the policy's write-off reasons a write-off through ``item`` takes."""
+    if item.kind in _CORRECTABLE:
+        return "uncorrectable"
+    if item.category == "timely_filing":
+        return "timely_filing"
+    return "underpayment" if item.kind is WorkKind.UNDERPAYMENT else "denial"
 
 
 def _id(item: WorkItem) -> int:
