@@ -159,7 +159,8 @@ def write_off(
         raise fail(f"--amount: {exc}") from exc
 
     def act(desk: BillingDesk, actor: Actor) -> str:
-        return f"write-off request {desk.request_write_off(actor, claim_id, money, reason.value, note)}"
+        request_id = desk.request_write_off(actor, claim_id, money, reason.value, note)
+        return f"write-off request {request_id}"
 
     _act(ctx, "write-off", act)
 

@@ -108,11 +108,12 @@ def allocate(amount: Money, lines: Mapping[int, Money], claim_level: Money) -> l
 
 @dataclass(frozen=True, slots=True)
 class ClaimOpen:
-    """The claim a write-off is taken from and its open insurance balances."""
+    """The claim a write-off is taken from and its open balances on ``account``."""
 
     patient_account: str
     claim_id: str
     payer_id: str
+    account: Account  # the receivable written off
     lines: Mapping[int, Money]  # per service line
     claim_level: Money  # postings on no line
 
@@ -132,7 +133,7 @@ def write_off_entry(
     source: str,
     memo: str,
 ) -> Entry:
-    """Debit the reason's account, credit the insurance receivable line by line."""
+    """Debit the reason's account, credit the claim's receivable line by line."""
     parts = allocate(amount, claim.lines, claim.claim_level)
     return Entry(
         entry_id=entry_id,
@@ -142,7 +143,7 @@ def write_off_entry(
         recorded_by=recorded_by,
         postings=(
             Posting(reason.account, amount, claim.dims(None)),
-            *(Posting(Account.INSURANCE_AR, -part, claim.dims(n)) for n, part in parts),
+            *(Posting(claim.account, -part, claim.dims(n)) for n, part in parts),
         ),
         source=source,
         memo=memo,

@@ -395,9 +395,10 @@ def request_write_off(
     settings: Tier2Settings | None = None,
     policy: RoutingPolicy,
 ) -> int:
-    """Write off up to the claim's insurance balance for a reason from the code list
-    (domain/write_offs.py; ``note`` is free text). Above the approval amount, or for a reason
-    that always needs approval, the request waits for Tier 3 (a write-off approval item)."""
+    """Write off up to the claim's balance (what the payers owe, else what the patient owes)
+    for a reason from the code list (domain/write_offs.py; ``note`` is free text). Above the
+    approval amount, or for a reason that always needs approval, the request waits for Tier 3
+    (a write-off approval item)."""
     settings = settings or Tier2Settings()
     if not amount.is_positive():
         raise Tier2Error(f"write-off on claim {claim_id}: the amount must be positive")
@@ -407,7 +408,7 @@ def request_write_off(
         raise Tier2Error(f"write-off on claim {claim_id}: {error}") from None
     with uow_factory() as uow:
         claim = _claim(uow, claim_id)
-        owed = insurance_balance(uow, claim_id)
+        owed = _owed(uow, claim_id, _receivable(uow, claim_id))
         if amount > owed:
             raise Tier2Error(
                 f"write-off on claim {claim_id}: {amount} is more than the {owed} owed"
@@ -461,7 +462,7 @@ def decide_write_off(
         claim = _claim(uow, request.claim_id)
         if approve:
             amount = request.amount
-            if amount > insurance_balance(uow, claim.claim_id):
+            if amount > _owed(uow, claim.claim_id, _receivable(uow, claim.claim_id)):
                 raise Tier2Error(f"write-off {request_id}: the claim no longer owes {amount}")
             _post_write_off(uow, claim, request, by, now)
         else:
@@ -470,17 +471,28 @@ def decide_write_off(
     return POSTED if approve else REJECTED
 
 
+def _receivable(uow: UnitOfWork, claim_id: str) -> Account:
+    """A write-off comes off what the payers owe on the claim; once they owe nothing (a
+    self-pay visit, or the payers are done), off what the patient owes."""
+    if insurance_balance(uow, claim_id).is_positive():
+        return Account.INSURANCE_AR
+    return Account.PATIENT_AR
+
+
+def _owed(uow: UnitOfWork, claim_id: str, account: Account) -> Money:
+    return uow.ledger.balance(BalanceQuery(accounts=frozenset({account}), claim_id=claim_id))
+
+
 def _open_balances(uow: UnitOfWork, claim: Claim) -> ClaimOpen:
-    lines = uow.ledger.balances_by_line(claim.claim_id, frozenset({Account.INSURANCE_AR}))
-    owed = uow.ledger.balance(
-        BalanceQuery(accounts=frozenset({Account.INSURANCE_AR}), claim_id=claim.claim_id)
-    )
+    account = _receivable(uow, claim.claim_id)
+    lines = uow.ledger.balances_by_line(claim.claim_id, frozenset({account}))
     return ClaimOpen(
         patient_account=claim.encounter.patient_account,
         claim_id=claim.claim_id,
         payer_id=claim.payer_id,
+        account=account,
         lines=lines,
-        claim_level=owed - total(lines.values()),
+        claim_level=_owed(uow, claim.claim_id, account) - total(lines.values()),
     )
 
 
@@ -523,11 +535,12 @@ def _post_write_off(
     now: datetime,
 ) -> None:
     reason = _reason(request)
+    open_balances = _open_balances(uow, claim)
     entry = write_off_entry(
         entry_id=f"write-off:{request.request_id}",
         reason=reason,
         amount=request.amount,
-        claim=_open_balances(uow, claim),
+        claim=open_balances,
         effective=practice_date(uow, now),
         recorded_at=now,
         recorded_by=by,
@@ -536,7 +549,8 @@ def _post_write_off(
     )
     uow.ledger.append(entry)
     uow.write_offs.save(request.posted(by=by, at=now, entry_id=entry.entry_id))
-    if not insurance_balance(uow, claim.claim_id):
+    settled = not _owed(uow, claim.claim_id, open_balances.account)
+    if settled and not insurance_balance(uow, claim.claim_id):
         why = f"written off ({reason.name})"
         if claim.status in _UNBILLED:
             _move(uow, claim, ClaimStatus.WRITTEN_OFF, by, now, why)
