@@ -100,7 +100,9 @@ def test_allocation(
 
 
 def test_the_entry_debits_the_reasons_account_and_credits_each_line() -> None:
-    claim = ClaimOpen("P1", "C1", "ACME", Account.INSURANCE_AR, {1: M("150.00"), 2: M("40.00")}, M(0))
+    claim = ClaimOpen(
+        "P1", "C1", "ACME", Account.INSURANCE_AR, {1: M("150.00"), 2: M("40.00")}, M(0)
+    )
     entry = write_off_entry(
         entry_id="write-off:1",
         reason=reason_of("timely-filing"),
