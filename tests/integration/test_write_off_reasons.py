@@ -55,7 +55,8 @@ def test_a_full_claim_write_off_leaves_every_line_at_zero(uow_factory: Factory) 
     assert owed == M("0.00")
     # 150 + 40 debited to the reason's own account; nothing to the old single account.
     assert (account, unspecified) == (M("190.00"), M("0.00"))
-    assert claim is not None and claim.status is ClaimStatus.SUBMITTED
+    assert claim is not None
+    assert claim.status is ClaimStatus.SUBMITTED
 
 
 def test_a_partial_write_off_takes_the_first_line_first(uow_factory: Factory) -> None:
@@ -79,8 +80,10 @@ def test_bad_debt_waits_for_a_manager_whatever_its_amount(uow_factory: Factory) 
     with uow_factory() as uow:
         request = uow.write_offs.get(request_id)
         item = uow.work_items.active_for("C1", f"write_off:{request_id}")
-    assert request is not None and request.pending
-    assert item is not None and item.kind is WorkKind.WRITE_OFF_APPROVAL
+    assert request is not None
+    assert request.pending
+    assert item is not None
+    assert item.kind is WorkKind.WRITE_OFF_APPROVAL
 
 
 def test_a_never_billed_claim_written_off_ends_written_off_and_is_not_scrubbed_again(
@@ -102,7 +105,8 @@ def test_a_never_billed_claim_written_off_ends_written_off_and_is_not_scrubbed_a
         hold = uow.work_items.active_for("CE3", HOLD_KEY)
         held = uow.claims.with_status(ClaimStatus.HELD)
         left = uow.ledger.balances_by_line("CE3", frozenset({Account.PATIENT_AR}))
-    assert claim is not None and claim.status is ClaimStatus.WRITTEN_OFF
+    assert claim is not None
+    assert claim.status is ClaimStatus.WRITTEN_OFF
     assert claim.history[-1].reason == "written off (administrative)"
     assert hold is None  # nothing is left for Tier 1 to correct
     assert held == []

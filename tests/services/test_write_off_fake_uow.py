@@ -104,9 +104,9 @@ def test_a_small_write_off_posts_at_once_and_leaves_the_rest_owed() -> None:
     assert request.status == POSTED
     assert request.entry_id == f"write-off:{request_id}"
     (entry,) = uow.ledger.appended
-    assert {p.account: p.amount.amount for p in entry.postings}[Account.WRITE_OFF_SMALL_BALANCE] == Decimal(
-        "25.50"
-    )
+    assert {p.account: p.amount.amount for p in entry.postings}[
+        Account.WRITE_OFF_SMALL_BALANCE
+    ] == Decimal("25.50")
     assert owed(uow) == Decimal("100.00")
     assert uow.claims.by_id["C-100"].status is ClaimStatus.DENIED
 
