@@ -5,6 +5,7 @@ off in full ends written_off, out of submit's reach."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,10 +13,11 @@ from remit_practice import NOW, seed
 from tier1_practice import import_submit_practice, run_submit
 
 from claimdesk.domain.claims import ClaimStatus
-from claimdesk.domain.ledger import Account, BalanceQuery
+from claimdesk.domain.ledger import Account, BalanceQuery, Dimensions, EntryKind, standard_entry
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import WorkKind
 from claimdesk.routing.policy import shipped_policy
+from claimdesk.services.books import verify_books
 from claimdesk.services.submit import HOLD_KEY
 from claimdesk.services.tier2 import Tier2Error, Tier2Settings, request_write_off
 from claimdesk.store.uow import UnitOfWork
@@ -57,6 +59,32 @@ def test_a_full_claim_write_off_leaves_every_line_at_zero(uow_factory: Factory) 
     assert (account, unspecified) == (M("190.00"), M("0.00"))
     assert claim is not None
     assert claim.status is ClaimStatus.SUBMITTED
+
+
+def test_a_claim_level_credit_is_cleared_with_the_lines(uow_factory: Factory) -> None:
+    seed(uow_factory)
+    # A claim-level contractual adjustment (a CAS on no line) of 30.00: C1 owes 190 - 30 = 160.
+    adjustment = standard_entry(
+        entry_id="claim-level-1",
+        kind=EntryKind.CONTRACTUAL_ADJUSTMENT,
+        amount=M("30.00"),
+        dims=Dimensions("P1", "C1", None, "ACME"),
+        effective=date(2024, 3, 15),
+        recorded_at=NOW,
+        recorded_by="poster",
+    )
+    with uow_factory() as uow:
+        uow.ledger.append(adjustment)
+        uow.commit()
+    request_id = write_off(uow_factory, "C1", M("160.00"), "contractual")
+    with uow_factory() as uow:
+        lines = uow.ledger.balances_by_line("C1", INS)
+        owed = uow.ledger.balance(BalanceQuery(accounts=INS, claim_id="C1"))
+    assert (lines, owed) == ({1: M("0.00"), 2: M("0.00")}, M("0.00"))
+    # The request's 160.00 is what the entry debited to the reason's account.
+    report = verify_books(uow_factory, as_of=date(2024, 3, 20), now=NOW)
+    assert report.holds, report.findings
+    assert request_id == 1
 
 
 def test_a_partial_write_off_takes_the_first_line_first(uow_factory: Factory) -> None:

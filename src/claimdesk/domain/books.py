@@ -7,7 +7,8 @@ broken book; a finding is the answer. The checks (docs/books.md says why each ho
 - BOOKS001 every entry balances: its postings sum to zero, and it has at least two.
 - BOOKS002 every stored figure equals its postings: the accounts of the trial balance sum to
   zero, every posting names an account of the chart, and every posted write-off request's
-  amount is what its entry posted. (The ledger caches no balance: every balance is a sum.)
+  amount is what its entry debited to the write-off accounts. (The ledger caches no balance:
+  every balance is a sum.)
 - BOOKS003 no charge before its service: a charge entry is never effective before the date of
   service of the line it charges (a service is charged once it happened; a late charge is fine).
 - BOOKS004 no negative claim balance, per claim and receivable, without an open

@@ -28,6 +28,7 @@ from claimdesk.domain.books import (
 from claimdesk.domain.ledger import RECEIVABLES, Account, EntryKind
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import ACTIVE_STATUSES, Outcome, WorkKind, WorkStatus
+from claimdesk.domain.write_offs import WRITE_OFF_ACCOUNTS
 from claimdesk.store.repositories.remittances import HELD, POSTED
 from claimdesk.store.tables.claims import ClaimRow
 from claimdesk.store.tables.encounters import ServiceLineRow
@@ -114,7 +115,7 @@ def _write_off_amounts(read: Connection, as_of: date) -> list[StoredFigure]:
     w = WriteOffRequestRow
     debits = (
         select(P.entry_id, func.sum(P.amount).label("posted"))
-        .where(P.amount > _ZERO)
+        .where(P.account.in_(sorted(a.value for a in WRITE_OFF_ACCOUNTS)))
         .group_by(P.entry_id)
         .subquery()
     )
