@@ -27,6 +27,7 @@ from claimdesk.domain.money import Money
 from claimdesk.domain.work import Outcome, WorkAction, WorkItem, WorkKind, WorkStatus
 from claimdesk.routing.actions import actions_for
 from claimdesk.services.acknowledgments import release_rejected
+from claimdesk.services.books import payer_cash_since
 from claimdesk.services.rules import Rules
 from claimdesk.services.tier2 import Tier2Error, insurance_balance, submit_appeal
 from claimdesk.services.work_queue import show
@@ -206,14 +207,13 @@ class Staff:
             self._wait(person, item, now, now + timedelta(days=30))
             return
         if not owed.is_positive():
-            self._close(
-                person,
-                item,
-                now,
-                Outcome.RECOVERED,
-                WorkAction.APPEAL,
-                resolved=item.amount_at_stake,
-            )
+            # Recovered is what the payers paid after the item opened, never the amount that
+            # was at stake: a balance settled some other way (adjusted, written off) is not.
+            cash = payer_cash_since(self._uow_factory, claim_id, item.created_at)
+            if cash.is_positive():
+                self._close(person, item, now, Outcome.RECOVERED, WorkAction.APPEAL, resolved=cash)
+            else:
+                self._close(person, item, now, Outcome.NO_ACTION_NEEDED, None)
             return
         if status is ClaimStatus.APPEALED:
             self._wait(person, item, now, now + timedelta(days=self._policy.follow_up_days))

@@ -236,25 +236,38 @@ def _recoveries(read: Connection, as_of: date, until: datetime) -> list[Recovery
             .order_by(w.id)
         )
     )
-    found = []
-    for item_id, claim_id, resolved, opened in items:
-        # The payers' cash: cash postings of entries that also move insurance A/R (payments,
-        # recoupments, their reversals), recorded after the item opened.
-        from_payers = (
-            select(P.entry_id)
-            .where(P.account == Account.INSURANCE_AR.value, P.claim_id == claim_id)
-            .scalar_subquery()
+    return [
+        Recovery(
+            item_id,
+            str(claim_id),
+            _money(resolved),
+            payer_cash_after(read, str(claim_id), opened, through=as_of),
         )
-        cash = read.execute(
-            select(func.sum(P.amount))
-            .join(E, E.entry_id == P.entry_id)
-            .where(
-                P.claim_id == claim_id,
-                P.account == Account.CASH.value,
-                E.entry_id.in_(from_payers),
-                E.recorded_at > opened,
-                E.effective <= as_of,
-            )
-        ).scalar()
-        found.append(Recovery(item_id, str(claim_id), _money(resolved), _money(cash)))
-    return found
+        for item_id, claim_id, resolved, opened in items
+    ]
+
+
+def payer_cash_after(
+    read: Connection, claim_id: str, after: datetime, *, through: date | None = None
+) -> Money:
+    """The payers' cash on the claim recorded after ``after`` (and effective by ``through``):
+    cash postings of entries that also move insurance A/R (payments, recoupments, their
+    reversals); a patient's payment or a PLB interest entry is not the payer's recovery."""
+    from_payers = (
+        select(P.entry_id)
+        .where(P.account == Account.INSURANCE_AR.value, P.claim_id == claim_id)
+        .scalar_subquery()
+    )
+    query = (
+        select(func.sum(P.amount))
+        .join(E, E.entry_id == P.entry_id)
+        .where(
+            P.claim_id == claim_id,
+            P.account == Account.CASH.value,
+            E.entry_id.in_(from_payers),
+            E.recorded_at > after,
+        )
+    )
+    if through is not None:
+        query = query.where(E.effective <= through)
+    return _money(read.execute(query).scalar())
