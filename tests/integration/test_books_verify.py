@@ -254,4 +254,4 @@ def test_an_underpayment_recovery_must_be_cash_posted_after_the_item_opened(
     closed_recovered("100.00")
     [found] = verified(books).of(Check.RECOVERIES_ARE_CASH)
     assert found.claims == ("C2",)
-    assert "closed recovered 100.00, but the payers posted 92.50" in found.message
+    assert "closed recovered 100.00, but 92.50 cash was posted on the claim" in found.message

@@ -3,6 +3,7 @@ payer against hand-computed figures, idempotency, reversals, holds and Tier 2 wo
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -12,6 +13,7 @@ from remit_practice import (
     CO,
     GROUP,
     NOW,
+    OA,
     PR,
     Clp,
     claim_payment,
@@ -273,6 +275,127 @@ def test_primary_payment_bills_the_secondary_with_the_patient_share(
     assert adjudication.lines[0].adjustments[1].amount == M("20.00")
 
 
+def _secondary_answer(claim_id: str, line_one_paid: str, *, pcn: str | None = None) -> bytes:
+    """The secondary's 835 for the visit C1 bills: line 1 had $20.00 left by the primary,
+    line 2 nothing; OA-23 restates what the primary paid and adjusted (ASC X12 835 COB)."""
+    paid = M(line_one_paid)
+    return file_of(
+        remittance(
+            "T2",
+            claim_payment(
+                claim_id,
+                svc(
+                    claim_id,
+                    1,
+                    "99213",
+                    "150.00",
+                    line_one_paid,
+                    (OA, "23", str(M("150.00") - paid)),
+                ),
+                svc(claim_id, 2, "90686", "40.00", "0.00", (OA, "23", "40.00")),
+                status=Clp.SECONDARY,
+                pcn=pcn,
+            ),
+        ),
+        control=2,
+    )
+
+
+def test_the_secondary_835_posts_only_what_the_secondary_paid(uow_factory: Factory) -> None:
+    # Before COB posting, OA-23 $170 was booked again and left C1-S at -$170.00.
+    seed(uow_factory, secondary=True)
+    post(uow_factory, file_of(remittance("T1", paid_claim("C1"))))
+    result = post(uow_factory, _secondary_answer("C1-S", "20.00"))
+    assert [r.outcome for r in result.remittances] == [RemitOutcome.POSTED]
+    assert balance(uow_factory, accounts=INS, claim_id="C1-S") == M("0.00")
+    assert balance(uow_factory, accounts=PAT, patient_account="P1") == M("0.00")
+    assert balance(uow_factory, accounts=frozenset({Account.OTHER_ADJUSTMENT})) == M("0.00")
+    assert balance(uow_factory, accounts=frozenset({Account.CASH})) == M("112.50")
+    with uow_factory() as uow:
+        claim = uow.claims.get("C1-S")
+        assert claim is not None
+        assert claim.status is ClaimStatus.PAID
+        assert "restates the prior payers" in claim.history[-1].reason
+        assert uow.work_items.active_for("C1-S", "underpayment") is None
+
+
+def test_a_crossover_makes_the_secondary_claim_and_the_crossover_835_pays_it(
+    uow_factory: Factory,
+) -> None:
+    seed(uow_factory, secondary=True)
+    crossed = dataclasses.replace(paid_claim("C1"), status=Clp.PRIMARY_FORWARDED)
+    post(uow_factory, file_of(remittance("T1", crossed)))
+    with uow_factory() as uow:
+        secondary = uow.claims.get("C1-S")
+        assert secondary is not None
+        # The primary sent it on: it is submitted, and submit will not send it again.
+        assert secondary.status is ClaimStatus.SUBMITTED
+        assert "crossed over" in secondary.history[-1].reason
+    # The crossover payer's 835 names our claim as the primary knew it (CLP01 = C1).
+    post(uow_factory, _secondary_answer("C1", "20.00"))
+    assert balance(uow_factory, accounts=INS, claim_id="C1-S") == M("0.00")
+    assert balance(uow_factory, accounts=INS, claim_id="C1") == M("0.00")
+    assert balance(uow_factory, accounts=PAT, patient_account="P1") == M("0.00")
+
+
+def test_a_secondary_overpayment_is_a_credit_balance_item(uow_factory: Factory) -> None:
+    seed(uow_factory, secondary=True)
+    post(uow_factory, file_of(remittance("T1", paid_claim("C1"))))
+    post(uow_factory, _secondary_answer("C1-S", "25.00"))
+    assert balance(uow_factory, accounts=INS, claim_id="C1-S") == M("-5.00")
+    with uow_factory() as uow:
+        item = uow.work_items.active_for("C1-S", "credit_balance")
+    assert item is not None
+    assert item.kind is WorkKind.CREDIT_BALANCE
+    assert item.amount_at_stake == M("5.00")
+
+
+def _line_two_denied(claim_id: str) -> bytes:
+    return file_of(
+        remittance(
+            "T1",
+            claim_payment(
+                claim_id,
+                svc(
+                    claim_id, 1, "99213", "150.00", "72.50", (CO, "45", "57.50"), (PR, "2", "20.00")
+                ),
+                svc(claim_id, 2, "90686", "40.00", "0.00", (CO, "50", "40.00")),
+            ),
+        )
+    )
+
+
+def test_a_re_adjudication_without_a_reversal_posts_only_the_difference(
+    uow_factory: Factory,
+) -> None:
+    # The demo's payer answers an appeal with the whole claim again (CLP02 = 1, no reversal):
+    # before, lines 1 and 2 were posted twice and the claim ended below zero.
+    seed(uow_factory)
+    post(uow_factory, _line_two_denied("C1"))
+    assert balance(uow_factory, accounts=INS, claim_id="C1") == M("40.00")  # denied, at stake
+    overturned = post(uow_factory, file_of(remittance("T9", paid_claim("C1")), control=9))
+    assert [r.outcome for r in overturned.remittances] == [RemitOutcome.POSTED]
+    assert balance(uow_factory, accounts=INS, claim_id="C1") == M("0.00")
+    assert balance(uow_factory, accounts=PAT, claim_id="C1") == M("20.00")
+    assert balance(uow_factory, accounts=frozenset({Account.CASH})) == M("92.50")
+    # A later reversal undoes both answers, and the correction after it posts in full.
+    both = remittance("T10", reversal_of(paid_claim("C1")), paid_claim("C1"))
+    post(uow_factory, file_of(both, control=10))
+    assert balance(uow_factory, accounts=INS, claim_id="C1") == M("0.00")
+    assert balance(uow_factory, accounts=frozenset({Account.CASH})) == M("92.50")
+
+
+def test_a_supplemental_answer_on_one_line_leaves_the_other_lines_alone(
+    uow_factory: Factory,
+) -> None:
+    seed(uow_factory)
+    post(uow_factory, _line_two_denied("C1"))
+    line_two = claim_payment("C1", svc("C1", 2, "90686", "40.00", "20.00", (CO, "45", "20.00")))
+    post(uow_factory, file_of(remittance("T9", line_two), control=9))
+    assert balance(uow_factory, accounts=INS, claim_id="C1") == M("0.00")
+    assert balance(uow_factory, accounts=frozenset({Account.CASH})) == M("92.50")
+
+
 def test_plb_interest_and_recoupment_post_on_the_named_claim(uow_factory: Factory) -> None:
     seed(uow_factory)
     plb = ProviderAdjustment(
@@ -288,6 +411,51 @@ def test_plb_interest_and_recoupment_post_on_the_named_claim(uow_factory: Factor
     assert balance(uow_factory, accounts=frozenset({Account.CASH})) == M("90.00")
     assert balance(uow_factory, accounts=INS, claim_id="C1") == M("5.00")
     assert balance(uow_factory, accounts=frozenset({Account.OTHER_ADJUSTMENT})) == M("-2.50")
+
+
+def test_plb_on_no_claim_of_ours_posts_at_the_provider_level(uow_factory: Factory) -> None:
+    # Before: a balanced 835 with PLB CS $25 and no claim reference held the whole remittance.
+    seed(uow_factory)
+    plb = ProviderAdjustment(
+        GROUP.npi,
+        date(2024, 12, 31),
+        (
+            ProviderAdjustmentItem("CS", "", M("25.00")),
+            ProviderAdjustmentItem("WO", "SOMEONE-ELSES", M("10.00")),
+            ProviderAdjustmentItem("L6", "", M("-1.25")),
+        ),
+    )
+    result = post(uow_factory, file_of(remittance("T1", paid_claim("C1"), plb=[plb])))
+    assert [r.outcome for r in result.remittances] == [RemitOutcome.POSTED]
+    # Cash = BPR02 = 92.50 paid - 25.00 - 10.00 + 1.25 = 58.75.
+    assert balance(uow_factory, accounts=frozenset({Account.CASH})) == M("58.75")
+    provider = frozenset({Account.PROVIDER_LEVEL})
+    assert balance(uow_factory, accounts=provider, payer_id="ACME") == M("35.00")
+    assert balance(uow_factory, accounts=INS, claim_id="C1") == M("0.00")
+    with uow_factory() as uow:
+        items = uow.work_items.page(["t2-payments"], [WorkStatus.OPEN], 10, None)
+    # The recovery (WO) on a claim we do not know is money someone must apply; CS is not.
+    assert [i.amount_at_stake for i in items] == [M("10.00")]
+    assert "WO" in items[0].summary
+
+
+def test_a_claim_answered_twice_in_one_835_posts_nothing(uow_factory: Factory) -> None:
+    seed(uow_factory)
+    result = post(uow_factory, file_of(remittance("T1", paid_claim("C1"), paid_claim("C1"))))
+    (held,) = result.remittances
+    assert held.outcome is RemitOutcome.HELD
+    assert any("answered a second time" in r for r in held.reasons)
+    assert balance(uow_factory, accounts=frozenset({Account.CASH})) == M("0.00")
+    assert balance(uow_factory, accounts=INS, claim_id="C1") == M("190.00")
+
+
+def test_a_reversal_and_its_correction_in_one_835_both_post(uow_factory: Factory) -> None:
+    seed(uow_factory)
+    post(uow_factory, file_of(remittance("T1", paid_claim("C1"))))
+    both = remittance("T2", reversal_of(paid_claim("C1")), paid_claim("C1"))
+    result = post(uow_factory, file_of(both, control=2))
+    assert [r.outcome for r in result.remittances] == [RemitOutcome.POSTED]
+    assert balance(uow_factory, accounts=frozenset({Account.CASH})) == M("92.50")
 
 
 def test_ingest_posts_the_inbox_and_archives_what_posted_and_what_is_held(

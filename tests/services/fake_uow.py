@@ -43,6 +43,12 @@ class FakeClaims:
         """No claim has a secondary coverage: nothing is billed on."""
         return set()
 
+    def secondary_link(self, claim_id: str) -> None:
+        """No claim is a secondary claim: every one is billed to a first payer."""
+
+    def secondary_of(self, primary_claim_id: str) -> None:
+        """No claim has a secondary claim made from it."""
+
     def save_many(self, moved: Sequence[tuple[Claim, int]]) -> None:
         for claim, _stored in moved:
             self.by_id[claim.claim_id] = claim
@@ -141,9 +147,15 @@ class FakeRemittances:
             ids[row["position_index"]] = len(self.payments)
         return ids
 
-    def last_posted(self, claim_ids: Sequence[str]) -> dict[str, PostedPayment]:
-        assert not claim_ids, "no reversal: nothing posted before is looked up"
-        return {}
+    def standing(self, claim_ids: Sequence[str]) -> dict[str, list[PostedPayment]]:
+        """Each claim's posted payments not reversed, from the rows this fake has taken."""
+        found: dict[str, list[PostedPayment]] = {}
+        for n, p in enumerate(self.payments, start=1):
+            if p["claim_id"] in claim_ids and p["status"] == "posted" and p["clp_status"] != "22":
+                found.setdefault(p["claim_id"], []).append(
+                    PostedPayment(n, p["claim_id"], tuple(p["entry_ids"]), p["payer_claim_number"])
+                )
+        return found
 
     def mark_reversed(self, payment_ids: Iterable[int]) -> None:
         assert not list(payment_ids), "no reversal: no claim payment is reversed"

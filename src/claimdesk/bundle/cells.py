@@ -18,7 +18,7 @@ from claimdesk.domain.encounters import MAX_DIAGNOSES, MAX_MODIFIERS, MAX_POINTE
 from claimdesk.domain.filing import FilingLimit
 from claimdesk.domain.money import Money, MoneyError, parse_dollars
 from claimdesk.domain.parties import Sex
-from claimdesk.domain.payers import PayerKind
+from claimdesk.domain.payers import CobMethod, PayerKind
 from claimdesk.domain.providers import ProviderKind
 
 
@@ -46,6 +46,7 @@ _POSTAL = re.compile(r"\d{5}(-?\d{4})?", re.ASCII)
 
 SEX_VALUES = {sex.value: sex for sex in Sex}
 PAYER_KIND_VALUES = {kind.value: kind for kind in PayerKind}
+COB_METHOD_VALUES = {method.value: method for method in CobMethod}
 PROVIDER_KIND_VALUES = {
     "individual": ProviderKind.INDIVIDUAL,
     "organization": ProviderKind.ORGANIZATION,

@@ -42,9 +42,10 @@ PAYERS = FileLayout(
         "timely_filing_days",
         "appeal_window_days",
         "member_id_pattern",
+        "cob_method",
     ),
     # The filing limit is in timely_filing ("12 months") or timely_filing_days: either will do.
-    optional=frozenset({"timely_filing", "timely_filing_days", "member_id_pattern"}),
+    optional=frozenset({"timely_filing", "timely_filing_days", "member_id_pattern", "cob_method"}),
     key=("payer_id",),
 )
 PROVIDERS = FileLayout(

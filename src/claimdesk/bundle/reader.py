@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from claimdesk.bundle import layout as files
 from claimdesk.bundle.cells import (
+    COB_METHOD_VALUES,
     NETWORK_TIER_VALUES,
     PAYER_KIND_VALUES,
     PRIORITY_VALUES,
@@ -53,7 +54,7 @@ from claimdesk.domain.encounters import Encounter, ServiceLine
 from claimdesk.domain.filing import FilingLimit, FilingUnit
 from claimdesk.domain.money import Money
 from claimdesk.domain.parties import Address, Guarantor, Patient
-from claimdesk.domain.payers import ContractRate, FeeScheduleItem, Payer
+from claimdesk.domain.payers import CobMethod, ContractRate, FeeScheduleItem, Payer
 from claimdesk.domain.practice import PRACTICE_FILE, ProfileError, parse_practice_file
 from claimdesk.domain.providers import Facility, Provider
 
@@ -272,12 +273,22 @@ class _BundleReader:
         filing = _filing_limit(row)
         appeal = row.parse("appeal_window_days", parse_positive_int)
         pattern = row.parse_optional("member_id_pattern", parse_pattern) or ""
+        cob = row.parse_optional("cob_method", partial(parse_choice, choices=COB_METHOD_VALUES))
         if payer_id is None or name is None or kind is None or filing is None or appeal is None:
             return
         payer = _build(
             row,
             "payer_id",
-            lambda: Payer(payer_id, name, kind, filing.days, appeal, pattern, filing.months),
+            lambda: Payer(
+                payer_id,
+                name,
+                kind,
+                filing.days,
+                appeal,
+                pattern,
+                filing.months,
+                CobMethod(cob) if cob else None,
+            ),
         )
         if payer is not None and row.ok:
             self._payers.append(payer)

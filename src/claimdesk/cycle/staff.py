@@ -27,7 +27,7 @@ from claimdesk.domain.money import Money
 from claimdesk.domain.work import Outcome, WorkAction, WorkItem, WorkKind, WorkStatus
 from claimdesk.routing.actions import actions_for
 from claimdesk.services.acknowledgments import release_rejected
-from claimdesk.services.books import payer_cash_since
+from claimdesk.services.remit_work import cash_received_since
 from claimdesk.services.rules import Rules
 from claimdesk.services.tier2 import Tier2Error, insurance_balance, submit_appeal
 from claimdesk.services.work_queue import show
@@ -125,6 +125,10 @@ class Staff:
                 return None, Money.zero()
             return claim.status, insurance_balance(uow, claim_id)
 
+    def _cash_since(self, claim_id: str, since: datetime) -> Money:
+        with self._uow_factory() as uow:
+            return cash_received_since(uow, claim_id, since)
+
     def _write_off(self, person: Person, item: WorkItem, now: datetime, reason: str) -> None:
         claim_id = item.claim_id or ""
         _status, owed = self._claim_status(claim_id)
@@ -207,9 +211,9 @@ class Staff:
             self._wait(person, item, now, now + timedelta(days=30))
             return
         if not owed.is_positive():
-            # Recovered is what the payers paid after the item opened, never the amount that
-            # was at stake: a balance settled some other way (adjusted, written off) is not.
-            cash = payer_cash_since(self._uow_factory, claim_id, item.created_at)
+            # Recovered is what cash says: the payer's money on the claim since the item opened
+            # (never the amount at stake taken on trust); settled without cash is no recovery.
+            cash = min(self._cash_since(claim_id, item.created_at), item.amount_at_stake)
             if cash.is_positive():
                 self._close(person, item, now, Outcome.RECOVERED, WorkAction.APPEAL, resolved=cash)
             else:

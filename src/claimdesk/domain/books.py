@@ -18,7 +18,7 @@ broken book; a finding is the answer. The checks (docs/books.md says why each ho
 - BOOKS006 aging equals receivables: the A/R aging report's buckets add up to the ledger's
   receivables (insurance and patient A/R) as of the date.
 - BOOKS007 underpayment recoveries are cash: an underpayment item closed ``recovered`` claims
-  exactly the payer cash posted on its claim after the item opened.
+  exactly the cash posted on its claim after the item opened.
 """
 
 from __future__ import annotations
@@ -283,7 +283,7 @@ def _recoveries(recoveries: Iterable[Recovery]) -> list[BooksFinding]:
         BooksFinding(
             Check.RECOVERIES_ARE_CASH,
             f"work item {r.item_id} (claim {r.claim_id}): closed recovered {r.resolved}, but "
-            f"the payers posted {r.cash_after_opening} on the claim after it opened",
+            f"{r.cash_after_opening} cash was posted on the claim after it opened",
             (r.claim_id,),
         )
         for r in recoveries

@@ -34,6 +34,8 @@ class Account(StrEnum):
     WRITE_OFF_BAD_DEBT = "adjustment:write-off:bad-debt"
     WRITE_OFF_CHARITY = "adjustment:write-off:charity"
     WRITE_OFF_PROMPT_PAY = "adjustment:write-off:prompt-pay"
+    # PLB items on no claim of ours (CS, J1, IR, FB, ...): the payer's provider-level money.
+    PROVIDER_LEVEL = "adjustment:provider-level"
     CASH = "cash"
 
 
@@ -86,7 +88,7 @@ class LedgerError(ValueError):
 class Dimensions:
     """What a posting is about; balances are sums over postings that match these."""
 
-    patient_account: str
+    patient_account: str | None  # None: provider-level money (no patient, no claim)
     claim_id: str | None = None
     line_number: int | None = None
     payer_id: str | None = None

@@ -33,6 +33,21 @@ class PayerKind(StrEnum):
         }[self]
 
 
+class CobMethod(StrEnum):
+    """How a payer coordinates benefits when it is not the first payer (posting/cob.py)."""
+
+    STANDARD = "standard"
+    NON_DUPLICATION = "non_duplication"
+    CARVE_OUT = "carve_out"
+    MEDICARE_SECONDARY = "medicare_secondary"
+
+    @classmethod
+    def default_for(cls, kind: PayerKind) -> CobMethod:
+        # Medicare as a secondary payer follows the MSP rules (42 CFR 411.33); Medicaid, the
+        # payer of last resort, and commercial plans pay up to their allowed (standard COB).
+        return cls.MEDICARE_SECONDARY if kind is PayerKind.MEDICARE else cls.STANDARD
+
+
 @dataclass(frozen=True, slots=True)
 class Payer:
     """An insurer (or the patient, for self-pay). ``payer_id`` is the clearinghouse payer id.
@@ -48,6 +63,7 @@ class Payer:
     appeal_window_days: int
     member_id_pattern: str = ""
     timely_filing_months: int | None = None
+    cob_method: CobMethod | None = None  # None: the default for the payer's kind
 
     def __post_init__(self) -> None:
         windows = (self.timely_filing_days, self.timely_filing_months, self.appeal_window_days)
@@ -61,6 +77,10 @@ class Payer:
     @property
     def timely_filing(self) -> FilingLimit:
         return FilingLimit.stated(self.timely_filing_days, self.timely_filing_months)
+
+    @property
+    def coordination(self) -> CobMethod:
+        return self.cob_method or CobMethod.default_for(self.kind)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from claimdesk.domain.claims import ClaimStatus
 from claimdesk.domain.money import Money
+from claimdesk.posting.cob import PriorPayers
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +32,8 @@ class ClaimFacts:
     lines: tuple[LineFacts, ...]
     # The contract's allowed amount per line (rate x units), where the contract names the code.
     contract_allowed: Mapping[int, Money] = field(default_factory=dict)
+    # What the payers before this one did, when this claim bills a secondary or tertiary payer.
+    prior: PriorPayers | None = None
 
     @property
     def total_charge(self) -> Money:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from claimdesk.denials.table import CategoryTable, Classification
 from claimdesk.domain.claims import ClaimStatus
 from claimdesk.domain.ledger import (
+    Account,
     Dimensions,
     Entry,
     EntryKind,
@@ -28,6 +29,7 @@ from claimdesk.edi.x12.codes import ClaimStatus as ClpStatus
 from claimdesk.edi.x12.composites import Adjustment
 from claimdesk.edi.x835.model import ClaimPayment, ServicePayment
 from claimdesk.edi.x837.segments import line_control_number
+from claimdesk.posting.cob import PRIOR_PAYER_CARC, expected_secondary_payment
 from claimdesk.posting.facts import ClaimFacts, LineFacts, PostingContext
 
 CONTRACTUAL_GROUP = "CO"
@@ -48,7 +50,7 @@ class DeniedAmount:
 @dataclass(frozen=True, slots=True)
 class Shortfall:
     line_number: int
-    expected: Money  # contract allowed less the patient's share
+    expected: Money  # what the contract says this payer owed (allowed less the patient share)
     paid: Money
 
     @property
@@ -140,6 +142,38 @@ def _remarks(payment: ClaimPayment, service: ServicePayment | None) -> tuple[str
     return tuple(codes)
 
 
+class _Restated:
+    """The prior payers' settled amounts a later payer's adjustments may restate (COB)."""
+
+    def __init__(self, claim: ClaimFacts) -> None:
+        prior = claim.prior
+        self.left: dict[int, Money] = {
+            ln.line_number: prior.settled.get(ln.line_number, Money.zero())
+            for ln in claim.lines
+            if prior is not None
+        }
+        self.absorbed = Money.zero()
+
+    def take(self, line: int | None, amount: Money) -> Money:
+        """The part of ``amount`` that restates the prior payers on ``line`` (a claim-level
+        adjustment draws on what the lines left); what is taken is never posted again."""
+        keys = [line] if line is not None else sorted(self.left)
+        taken = Money.zero()
+        for key in keys:
+            room = self.left.get(key, Money.zero())
+            part = min(room, amount - taken)
+            if part.is_positive():
+                self.left[key] = room - part
+                taken = taken + part
+        self.absorbed = self.absorbed + taken
+        return taken
+
+
+def _restating_first(adjustments: Sequence[Adjustment]) -> list[Adjustment]:
+    # CARC 23 says in so many words that it restates the prior payers; reconcile it first.
+    return sorted(adjustments, key=lambda a: a.reason != PRIOR_PAYER_CARC)
+
+
 def post_payment(
     payment: ClaimPayment,
     claim: ClaimFacts,
@@ -147,11 +181,21 @@ def post_payment(
     table: CategoryTable,
     *,
     index: int,
+    standing: Sequence[Entry] = (),
 ) -> ClaimPosting:
-    """Entries and claim move for a payment (not a reversal) of ``claim``."""
+    """Entries and claim move for a payment (not a reversal) of ``claim``.
+
+    ``standing`` are the entries of this payer's earlier answers on the claim that no reversal
+    undid: a re-adjudication (e.g. after an appeal) sent without a reversal restates the whole
+    claim, so only the difference from what stands is posted, never the whole claim again.
+
+    On a claim billed to a later payer (``claim.prior``), the adjustments that restate what the
+    prior payers paid and adjusted are reconciled against it and not posted (posting/cob.py);
+    only what this payer did beyond them moves money."""
     if payment.is_reversal:
         raise ValueError("a reversal is posted with post_reversal()")
     out = _Entries(claim, context, index)
+    restated = _Restated(claim)
     denials: list[DeniedAmount] = []
     shortfalls: list[Shortfall] = []
     patient_share: list[Money] = []
@@ -161,20 +205,24 @@ def post_payment(
     ) -> tuple[Money, bool]:
         """Post the adjustments; returns the line's patient share and whether any is denied."""
         share, denied = Money.zero(), False
-        for a in adjustments:
+        for a in _restating_first(adjustments):
             group = a.group.value
             found = table.classify(group, a.reason, remarks)
             memo = f"{found.code} {found.category.name}"
             if group == PATIENT_GROUP:
                 out.add(EntryKind.TRANSFER_TO_PATIENT, a.amount, line, memo)
                 share = share + a.amount
-            elif found.is_denial:
-                denials.append(DeniedAmount(found, a.amount, line))
+                continue
+            amount = a.amount - restated.take(line, a.amount)
+            if not amount:
+                continue
+            if found.is_denial:
+                denials.append(DeniedAmount(found, amount, line))
                 denied = True
             elif group == CONTRACTUAL_GROUP:
-                out.add(EntryKind.CONTRACTUAL_ADJUSTMENT, a.amount, line, memo)
+                out.add(EntryKind.CONTRACTUAL_ADJUSTMENT, amount, line, memo)
             else:
-                out.add(EntryKind.OTHER_ADJUSTMENT, a.amount, line, memo)
+                out.add(EntryKind.OTHER_ADJUSTMENT, amount, line, memo)
         patient_share.append(share)
         return share, denied
 
@@ -184,10 +232,9 @@ def post_payment(
             number = None if line is None else line.line_number
             out.add(EntryKind.INSURANCE_PAYMENT, service.paid, number, "SVC03 paid")
             share, denied = adjust(service.adjustments, number, _remarks(payment, service))
-            allowed = None if number is None else claim.contract_allowed.get(number)
-            if allowed is not None and not denied:
-                shortfall = Shortfall(number or 0, allowed - share, service.paid)
-                if shortfall.amount.is_positive():
+            if line is not None and not denied:
+                shortfall = _shortfall(claim, line, share, service.paid)
+                if shortfall is not None and shortfall.amount.is_positive():
                     shortfalls.append(shortfall)
     else:
         out.add(EntryKind.INSURANCE_PAYMENT, payment.paid, None, "CLP04 paid")
@@ -201,14 +248,83 @@ def post_payment(
         reason = "835 paid in part" + ("; underpaid against the contract" if underpaid else "")
     else:
         target, reason = ClaimStatus.PAID, "835 paid"
+    if restated.absorbed:
+        reason += f"; {restated.absorbed} restates the prior payers (COB), not posted again"
+    entries = tuple(out.entries)
+    if standing:
+        answered: set[int | None] = {
+            ln.line_number for _s, ln in match_lines(payment, claim) if ln is not None
+        }
+        if payment.adjustments:
+            answered.add(None)
+        entries = _beyond(entries, standing, out, answered if payment.service_lines else None)
+        reason += "; re-adjudication: the difference from the earlier answer posted"
     return ClaimPosting(
-        entries=tuple(out.entries),
+        entries=entries,
         target=target,
         reason=f"{reason} (TRN02 {context.trace_number})",
         denials=tuple(denials),
         shortfalls=tuple(shortfalls) if underpaid else (),
         patient_share=total(patient_share),
     )
+
+
+_NETTED = (
+    EntryKind.INSURANCE_PAYMENT,
+    EntryKind.CONTRACTUAL_ADJUSTMENT,
+    EntryKind.OTHER_ADJUSTMENT,
+    EntryKind.TRANSFER_TO_PATIENT,
+)
+
+
+def _on_insurance(entries: Sequence[Entry]) -> dict[tuple[EntryKind, int | None], Money]:
+    """What each kind of entry took off insurance A/R, per line."""
+    sums: dict[tuple[EntryKind, int | None], Money] = {}
+    for e in entries:
+        if e.kind not in _NETTED:
+            continue
+        for p in e.postings:
+            if p.account is Account.INSURANCE_AR:
+                key = (e.kind, p.dims.line_number)
+                sums[key] = sums.get(key, Money.zero()) - p.amount
+    return sums
+
+
+def _beyond(
+    new: tuple[Entry, ...],
+    standing: Sequence[Entry],
+    out: _Entries,
+    answered: set[int | None] | None,
+) -> tuple[Entry, ...]:
+    """Entries for the difference between a new answer and what already stands, on the lines
+    the new answer speaks of (``None``: the whole claim); a line it leaves out stays as it is."""
+    now, before = _on_insurance(new), _on_insurance(standing)
+    if answered is not None:
+        before = {k: v for k, v in before.items() if k[1] in answered}
+    out.entries = []
+    for kind, line in sorted(set(now) | set(before), key=lambda k: (k[1] or 0, k[0].value)):
+        old = before.get((kind, line), Money.zero())
+        fresh = now.get((kind, line), Money.zero())
+        out.add(kind, fresh - old, line, f"re-adjudication: {old} before, {fresh} now")
+    return tuple(out.entries)
+
+
+def _shortfall(claim: ClaimFacts, line: LineFacts, share: Money, paid: Money) -> Shortfall | None:
+    """The contract's expectation for the line: allowed less the patient's share from a first
+    payer; from a later one, what its coordination method leaves it to pay (posting/cob.py)."""
+    allowed = claim.contract_allowed.get(line.line_number)
+    if allowed is None:
+        return None
+    if claim.prior is None:
+        return Shortfall(line.line_number, allowed - share, paid)
+    expected = expected_secondary_payment(
+        claim.prior,
+        line=line.line_number,
+        charge=line.charge,
+        allowed=allowed,
+        patient_share=share,
+    )
+    return Shortfall(line.line_number, expected, paid)
 
 
 def post_reversal(

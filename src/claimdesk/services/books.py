@@ -17,7 +17,7 @@ from claimdesk.domain.books import BooksReport, verify
 from claimdesk.domain.money import Money, total
 from claimdesk.services.practice import practice_date
 from claimdesk.services.work_queue import UowFactory
-from claimdesk.store.queries.books import books_facts, payer_cash_after
+from claimdesk.store.queries.books import books_facts
 from claimdesk.store.queries.kpi_facts import kpi_facts
 from claimdesk.store.uow import UnitOfWork
 
@@ -39,10 +39,3 @@ def verify_books(uow_factory: UowFactory, *, as_of: date | None, now: datetime) 
         until = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone)
         facts = books_facts(uow.read, as_of=day, until=until)
         return verify(replace(facts, aging_total=aging_total(uow, day)))
-
-
-def payer_cash_since(uow_factory: UowFactory, claim_id: str, since: datetime) -> Money:
-    """The payers' cash posted on the claim after ``since``: what a work item opened then can
-    honestly say it recovered (BOOKS007)."""
-    with uow_factory() as uow:
-        return payer_cash_after(uow.read, claim_id, since)

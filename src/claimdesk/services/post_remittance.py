@@ -27,9 +27,10 @@ from claimdesk.domain.ledger import Dimensions as Dims
 from claimdesk.domain.money import Money, total
 from claimdesk.domain.payers import ContractRate, Payer, rate_on
 from claimdesk.domain.work import Problem, WorkKind
+from claimdesk.edi.x12.codes import ClaimStatus as ClpStatus
 from claimdesk.edi.x12.codes import ProviderAdjustmentReason
 from claimdesk.edi.x12.errors import Severity
-from claimdesk.edi.x835.model import ClaimPayment, Remittance
+from claimdesk.edi.x835.model import ClaimPayment, ProviderAdjustmentItem, Remittance
 from claimdesk.edi.x835.read import read_835
 from claimdesk.posting.facts import ClaimFacts, LineFacts, PostingContext
 from claimdesk.posting.policy import (
@@ -41,13 +42,17 @@ from claimdesk.posting.policy import (
 from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.services.practice import practice_date
 from claimdesk.services.remit_work import insurance_balance, open_many, solve_settled
-from claimdesk.services.secondary import bill_secondary
+from claimdesk.services.secondary import bill_secondary, prior_payers
 from claimdesk.services.work_queue import UowFactory
 from claimdesk.store.repositories.remittances import HELD, POSTED
 from claimdesk.store.uow import UnitOfWork
 
 _CLAIM_RULES = frozenset({"835.balance.claim", "835.balance.line"})
 _FINAL = frozenset({ClaimStatus.CLOSED, ClaimStatus.VOIDED})
+# PLB reasons that take back money paid on a claim: on no claim of ours, someone must apply them.
+_CLAIM_RECOVERIES = frozenset(
+    {ProviderAdjustmentReason.OVERPAYMENT_RECOVERY, ProviderAdjustmentReason.FORWARDING_BALANCE}
+)
 
 
 class RemitOutcome(StrEnum):
@@ -221,7 +226,7 @@ class _Ready:
     payment: ClaimPayment
     claim: Claim
     posting: ClaimPosting
-    reverses: int | None = None  # the claim payment row a reversal undoes
+    reverses: tuple[int, ...] = ()  # the claim payment rows a reversal undoes
 
 
 class _Poster:
@@ -321,8 +326,7 @@ class _Poster:
         blocking = self._transaction_errors(remittance)
         claim_errors = self._claim_errors(remittance)
         ready, held = self._prepare(uow, remittance, context, claim_errors, done)
-        plb_entries, plb_problems = self._provider_adjustments(uow, remittance, context)
-        blocking.extend(plb_problems)
+        plb_entries, plb_unapplied = self._provider_adjustments(uow, remittance, context)
         values = {
             "remittance_id": rid,
             "payer_key": key[0],
@@ -355,12 +359,13 @@ class _Poster:
         entries = [e for r in ready for e in r.posting.entries]
         if not done:
             entries.extend(plb_entries)
+            self.pending.extend(plb_unapplied)
         uow.ledger.append_many(entries)
         self._move_claims(uow, ready)
         ids = uow.remittances.add_payments(
             [self._posted_row(rid, r) for r in ready] + [self._held_row(rid, h) for h in held]
         )
-        uow.remittances.mark_reversed(r.reverses for r in ready if r.reverses is not None)
+        uow.remittances.mark_reversed(n for r in ready for n in r.reverses)
         for h in held:
             self._work(self._unmatched(rid, h))
         payers: dict[str, Payer | None] = {}
@@ -369,8 +374,6 @@ class _Poster:
             for r in ready
             if self.options.bill_secondary
             and not r.payment.is_reversal
-            and not r.payment.is_crossed_over
-            and not (r.payment.status is not None and r.payment.status.is_forwarded)
             and r.posting.patient_share.is_positive()
         ]
         self.known = uow.work_items.on_claims([r.claim.claim_id for r in ready])
@@ -380,7 +383,13 @@ class _Poster:
             self._claim_work(uow, r, rid, effective, payers)
             if r.index in to_bill:
                 made = bill_secondary(
-                    uow, r.claim, ids[r.index], r.posting, now=self.now, by=self.by
+                    uow,
+                    r.claim,
+                    ids[r.index],
+                    r.posting,
+                    now=self.now,
+                    by=self.by,
+                    crossed_over=_crossed_over(r.payment),
                 )
                 result.secondary_claims += made is not None
         result.work_items_closed = self._solve_settled(uow, ready, trace)
@@ -424,9 +433,10 @@ class _Poster:
         claims.update(
             uow.claims.get_many(sorted({c for c in claim_ids.values() if c} - set(claims)))
         )
-        reversing = [claim_ids[i] for i, p in payments if p.is_reversal and claim_ids.get(i)]
-        last = uow.remittances.last_posted([c for c in reversing if c])
-        originals = uow.ledger.get_many([e for p in last.values() for e in p.entry_ids])
+        standing = uow.remittances.standing([c for c in claim_ids.values() if c])
+        originals = uow.ledger.get_many(
+            [e for paid in standing.values() for p in paid for e in p.entry_ids]
+        )
         rates: dict[str, list[ContractRate]] = {}
         ready: list[_Ready] = []
         held: list[_Held] = []
@@ -440,19 +450,20 @@ class _Poster:
             if claim is None:
                 held.append(_Held(index, payment, f"{where}: matches none of our claims"))
                 continue
+            before = standing.pop(claim.claim_id, [])
+            entries = [originals[e] for p in before for e in p.entry_ids if e in originals]
             facts = self._facts(uow, claim, rates)
             try:
                 if payment.is_reversal:
-                    previous = last.get(claim.claim_id)
-                    entries = (
-                        [originals[e] for e in previous.entry_ids] if previous is not None else []
-                    )
                     posting = post_reversal(payment, facts, context, entries, index=index)
-                    reverses = previous.payment_id if previous is not None else None
-                    last.pop(claim.claim_id, None)
+                    reverses = tuple(p.payment_id for p in before)
                 else:
-                    posting = post_payment(payment, facts, context, self.table, index=index)
-                    reverses = None
+                    posting = post_payment(
+                        payment, facts, context, self.table, index=index, standing=entries
+                    )
+                    # A re-adjudication stands beside the earlier one; a reversal undoes both.
+                    standing[claim.claim_id] = before
+                    reverses = ()
             except PostingRefusedError as exc:
                 held.append(_Held(index, payment, f"{where}: {exc}"))
                 continue
@@ -480,12 +491,20 @@ class _Poster:
         found: dict[int, str | None] = {}
         for n, p in enumerate(payments):
             if p.patient_control_number in direct:
-                found[n] = p.patient_control_number
+                found[n] = self._payer_in_turn(uow, p, direct[p.patient_control_number])
             elif p.payer_claim_control_number in by_number:
                 found[n] = by_number[p.payer_claim_control_number]
             else:
                 found[n] = self._by_patient(uow, p)
         return found, direct
+
+    def _payer_in_turn(self, uow: UnitOfWork, p: ClaimPayment, claim: Claim) -> str:
+        """A crossover payer's 835 names the primary claim (CLP01 is the patient control
+        number we sent the primary) but processes it as secondary or tertiary (CLP02 = 2, 3):
+        it pays the secondary claim made from the primary's answer."""
+        later = p.status in (ClpStatus.SECONDARY, ClpStatus.TERTIARY)
+        secondary = uow.claims.secondary_of(claim.claim_id) if later else None
+        return secondary or claim.claim_id
 
     def _by_patient(self, uow: UnitOfWork, p: ClaimPayment) -> str | None:
         person = p.patient or p.insured
@@ -530,19 +549,21 @@ class _Poster:
                 for ln in claim.lines
             ),
             contract_allowed=allowed,
+            prior=prior_payers(uow, claim),
         )
 
     def _provider_adjustments(
         self, uow: UnitOfWork, remittance: Remittance, context: PostingContext
-    ) -> tuple[list[Entry], list[str]]:
+    ) -> tuple[list[Entry], list[Problem]]:
         """PLB items: a positive amount is money the payer keeps (recoupment, forwarding
-        balance), a negative one money it adds (interest). Each is posted on the claim its
-        reference (PLB03-2) names; one that names none of our claims holds the remittance."""
+        balance), a negative one money it adds (interest). An item whose reference (PLB03-2)
+        names one of our claims posts on that claim; any other posts at the provider level,
+        so BPR02 = sum of CLP04 - sum of PLB04 holds in the books as on the check."""
         entries: list[Entry] = []
-        problems: list[str] = []
+        unapplied: list[Problem] = []
         items = [(plb, item) for plb in remittance.provider_adjustments for item in plb.items]
         if not items:
-            return entries, problems
+            return entries, unapplied
         # A reference may be a payer claim number (CLP07) of this very remittance.
         local = {c.payer_claim_control_number: c.patient_control_number for c in remittance.claims}
         references = [local.get(item.reference, item.reference) for _plb, item in items]
@@ -550,40 +571,60 @@ class _Poster:
         by_number = uow.claims.by_payer_number(references)
         missing = [by_number[r] for r in references if r not in claims and r in by_number]
         claims.update(uow.claims.get_many(missing))
+        payer = self._remittance_payer(uow, remittance)
         for n, ((plb, item), reference) in enumerate(zip(items, references, strict=True), 1):
             claim_id = reference if reference in claims else by_number.get(reference)
             claim = claims.get(claim_id or "")
-            if claim is None:
-                problems.append(
-                    f"835 TRN02 {context.trace_number}, PLB segment {plb.position}, item {n}: "
-                    f"reason {item.reason_code} reference names none of our claims"
-                )
-                continue
-            entries.append(
-                self._plb_entry(claim, item.reason, item.reason_code, item.amount, n, context)
-            )
-        return entries, problems
+            if claim is not None:
+                dims = Dims(claim.encounter.patient_account, claim.claim_id, None, claim.payer_id)
+            else:
+                dims = Dims(None, None, None, payer)
+                if item.reason in _CLAIM_RECOVERIES:
+                    unapplied.append(self._unapplied(context, plb.position, n, item))
+            entries.append(self._plb_entry(dims, claim is None, item, n, context))
+        return entries, unapplied
+
+    def _remittance_payer(self, uow: UnitOfWork, remittance: Remittance) -> str | None:
+        """Our payer id for money on no claim: the payer of the remittance's claims."""
+        found = uow.claims.get_many([c.patient_control_number for c in remittance.claims[:1]])
+        first = next(iter(found.values()), None)
+        return first.payer_id if first is not None else None
+
+    def _unapplied(
+        self, context: PostingContext, position: int, n: int, item: ProviderAdjustmentItem
+    ) -> Problem:
+        return Problem(
+            kind=WorkKind.UNMATCHED_PAYMENT,
+            category="payment_matching",
+            problem_key=f"plb:{context.remittance_id}:{n}",
+            amount_at_stake=abs(item.amount),
+            remittance_id=context.remittance_id,
+            summary=(
+                f"835 TRN02 {context.trace_number}, PLB segment {position}, item {n}: "
+                f"{item.reason_code} "
+                f"{item.amount} names none of our claims (reference {item.reference or 'none'}); "
+                "posted at the provider level: apply it to the claim it recovers"
+            ),
+        )
 
     def _plb_entry(
         self,
-        claim: Claim,
-        reason: ProviderAdjustmentReason | None,
-        code: str,
-        amount: Money,
+        dims: Dims,
+        provider_level: bool,
+        item: ProviderAdjustmentItem,
         n: int,
         context: PostingContext,
     ) -> Entry:
-        dims = Dims(claim.encounter.patient_account, claim.claim_id, None, claim.payer_id)
+        amount, code = item.amount, item.reason_code
         common: dict[str, Any] = {
             "entry_id": f"{context.remittance_id}:plb:{n}",
-            "dims": dims,
             "effective": context.effective,
             "recorded_at": context.recorded_at,
             "recorded_by": context.recorded_by,
             "source": f"835 TRN02={context.trace_number} PLB {code}",
-            "memo": f"PLB {code}",
+            "memo": f"PLB {code}" + (" (provider level)" if provider_level else ""),
         }
-        if reason is ProviderAdjustmentReason.INTEREST_OWED:
+        if item.reason is ProviderAdjustmentReason.INTEREST_OWED:
             # Interest is income on top of the claim, not a payment of its receivable: cash
             # up, and the other-adjustment account credited (a negative PLB amount adds money).
             return Entry(
@@ -592,11 +633,21 @@ class _Poster:
                     Posting(Account.CASH, -amount, dims),
                     Posting(Account.OTHER_ADJUSTMENT, amount, dims),
                 ),
-                **{k: v for k, v in common.items() if k != "dims"},
+                **common,
+            )
+        if provider_level:
+            # Money the payer keeps (positive) or adds (negative) on no claim of ours.
+            return Entry(
+                kind=EntryKind.OTHER_ADJUSTMENT,
+                postings=(
+                    Posting(Account.PROVIDER_LEVEL, amount, dims),
+                    Posting(Account.CASH, -amount, dims),
+                ),
+                **common,
             )
         if amount.is_positive():
-            return standard_entry(kind=EntryKind.RECOUPMENT, amount=amount, **common)
-        return standard_entry(kind=EntryKind.INSURANCE_PAYMENT, amount=-amount, **common)
+            return standard_entry(kind=EntryKind.RECOUPMENT, amount=amount, dims=dims, **common)
+        return standard_entry(kind=EntryKind.INSURANCE_PAYMENT, amount=-amount, dims=dims, **common)
 
     # Claims, records and work
 
@@ -736,6 +787,26 @@ class _Poster:
                     ),
                 ),
             )
+        owed = insurance_balance(uow, claim.claim_id)
+        if owed.is_negative():
+            # A payer paid more than the claim's balance: the money is not ours until a refund
+            # or a recoupment settles it, so the credit balance is worked, never left standing.
+            self._work(
+                Problem(
+                    kind=WorkKind.CREDIT_BALANCE,
+                    category="credit_balance",
+                    problem_key="credit_balance",
+                    amount_at_stake=-owed,
+                    claim_id=claim.claim_id,
+                    patient_account=claim.encounter.patient_account,
+                    remittance_id=rid,
+                    payer_id=claim.payer_id,
+                    summary=(
+                        f"insurance credit balance {-owed} after this payment "
+                        f"({posting.reason}); recommended: refund the payer or let it recoup"
+                    ),
+                ),
+            )
         if posting.shortfalls:
             self._work(
                 Problem(
@@ -757,6 +828,12 @@ class _Poster:
                     ),
                 ),
             )
+
+
+def _crossed_over(payment: ClaimPayment) -> bool:
+    """NM1*TT or CLP02 = 19/20/21: the payer sent the claim on to the next payer itself."""
+    status = payment.status
+    return payment.is_crossed_over or (status is not None and status.is_forwarded)
 
 
 def _payment_row(rid: str, index: int, p: ClaimPayment, claim_id: str | None) -> dict[str, Any]:

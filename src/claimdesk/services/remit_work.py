@@ -12,7 +12,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 
 from claimdesk.domain.ledger import Account, BalanceQuery
-from claimdesk.domain.money import Money
+from claimdesk.domain.money import Money, total
 from claimdesk.domain.work import SYSTEM, Problem, WorkItem, WorkKind
 from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.routing.score import CategoryRecord
@@ -31,6 +31,18 @@ INSURANCE = frozenset({Account.INSURANCE_AR})
 def insurance_balance(uow: UnitOfWork, claim_id: str) -> Money:
     """What the payers still owe on the claim."""
     return uow.ledger.balance(BalanceQuery(accounts=INSURANCE, claim_id=claim_id))
+
+
+def cash_received_since(uow: UnitOfWork, claim_id: str, since: datetime) -> Money:
+    """The cash payers put on the claim in entries recorded from ``since`` on (payments, less
+    recoupments and reversals): what an underpayment or denial item can say it recovered."""
+    return total(
+        p.amount
+        for e in uow.ledger.entries(claim_id=claim_id)
+        if e.recorded_at >= since
+        for p in e.postings
+        if p.account is Account.CASH and p.dims.claim_id == claim_id
+    )
 
 
 def solve_settled(

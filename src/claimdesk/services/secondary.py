@@ -1,8 +1,11 @@
 """Secondary claims: after the primary pays, bill the secondary payer with the primary's
-adjudication (837 loops 2320/2430), unless the primary crossed the claim over (NM1*TT).
+adjudication (837 loops 2320/2430). When the primary crossed the claim over (NM1*TT, CLP02 =
+19/20/21) the secondary claim is made all the same, already submitted by the primary payer, so
+the secondary's 835 has a claim of ours to post against.
 
 The patient's share the primary left moves from patient A/R to the secondary claim's insurance
-A/R, line by line: until the secondary answers, the patient is not billed for it.
+A/R, line by line: until the secondary answers, the patient is not billed for it. When the
+secondary's 835 comes, :func:`prior_payers` tells posting what the primary already settled.
 """
 
 from __future__ import annotations
@@ -10,11 +13,13 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from claimdesk.domain.claims import Claim, ClaimStatus
 from claimdesk.domain.coverage import Priority
 from claimdesk.domain.ledger import Account, Dimensions, Entry, EntryKind, Posting
 from claimdesk.domain.money import Money
+from claimdesk.domain.payers import CobMethod
 from claimdesk.edi.x837.claim_input import (
     Adjustment,
     AdjustmentGroup,
@@ -22,6 +27,7 @@ from claimdesk.edi.x837.claim_input import (
     PrimaryAdjudication,
 )
 from claimdesk.edi.x837.segments import line_control_number
+from claimdesk.posting.cob import PriorPayers, spread
 from claimdesk.posting.policy import ClaimPosting
 from claimdesk.services.practice import practice_date
 from claimdesk.store.uow import UnitOfWork
@@ -41,9 +47,11 @@ def bill_secondary(
     *,
     now: datetime,
     by: str,
+    crossed_over: bool = False,
 ) -> str | None:
     """Create the secondary claim of ``primary`` if the patient has an active secondary
-    coverage; returns its id, or ``None`` when there is nothing to bill."""
+    coverage; returns its id, or ``None`` when there is nothing to bill. A crossed-over claim
+    is made submitted: the primary payer sent it on, we must not send it again."""
     coverage = uow.coverages.get(primary.coverage_id) if primary.coverage_id else None
     if coverage is None or coverage.priority is not Priority.PRIMARY:
         return None
@@ -72,6 +80,13 @@ def bill_secondary(
         created_by=by,
         status=ClaimStatus.READY,
     )
+    if crossed_over:
+        claim.move_to(
+            ClaimStatus.SUBMITTED,
+            by=by,
+            at=now,
+            reason=f"crossed over by {primary.payer_id} to {secondary.payer_id} (NM1*TT)",
+        )
     uow.claims.add(claim)
     uow.claims.add_secondary(
         {
@@ -118,6 +133,60 @@ def bill_secondary(
             )
         )
     return claim_id
+
+
+def prior_payers(uow: UnitOfWork, claim: Claim) -> PriorPayers | None:
+    """What the payers before ``claim``'s payer settled on each line, or ``None`` for a claim
+    billed to a first payer: the amounts its 835 restates and posting must not repeat."""
+    link = uow.claims.secondary_link(claim.claim_id)
+    if link is None:
+        return None
+    opening = uow.ledger.get(f"secondary:{claim.claim_id}")
+    lines = list(claim.lines)
+    charges = [ln.charge for ln in lines]
+    left: dict[int, Money] = {ln.line_number: Money.zero() for ln in lines}
+    for posting in opening.postings if opening is not None else ():
+        if posting.account is not Account.INSURANCE_AR or posting.dims.claim_id != claim.claim_id:
+            continue
+        number = posting.dims.line_number
+        if number in left:
+            left[number] = left[number] + posting.amount
+        else:  # a claim-level share (the primary's 835 had no lines): spread by charge
+            for ln, part in zip(lines, spread(posting.amount, charges), strict=True):
+                left[ln.line_number] = left[ln.line_number] + part
+    payment = uow.remittances.payment(link["claim_payment_id"])
+    by_line = _prior_paid(claim, payment["adjudication"] if payment is not None else None)
+    payer = uow.payers.get(claim.payer_id)
+    method = payer.coordination if payer is not None else CobMethod.STANDARD
+    settled = {ln.line_number: ln.charge - left[ln.line_number] for ln in lines}
+    return PriorPayers(
+        method=method,
+        paid=by_line,
+        settled=settled,
+        # What the primary allowed is what it paid plus what it left open (the patient's share).
+        allowed={n: by_line[n] + left[n] for n in by_line},
+    )
+
+
+def _prior_paid(claim: Claim, adjudication: dict[str, Any] | None) -> dict[int, Money]:
+    """The primary's payment per line: its 2110 SVC03 by line control number (REF*6R) or
+    position, else its CLP04 spread over the lines by charge."""
+    paid = {ln.line_number: Money.zero() for ln in claim.lines}
+    if adjudication is None:
+        return paid
+    primary = claim.claim_id.removesuffix(SECONDARY_SUFFIX)
+    numbers = {line_control_number(primary, ln.line_number): ln for ln in claim.lines}
+    lines = adjudication["lines"]
+    if not lines:
+        spread_paid = spread(Money(adjudication["paid"]), [ln.charge for ln in claim.lines])
+        return {ln.line_number: p for ln, p in zip(claim.lines, spread_paid, strict=True)}
+    for position, line in enumerate(lines):
+        ours = numbers.get(line["control"]) or (
+            claim.lines[position] if position < len(claim.lines) else None
+        )
+        if ours is not None:
+            paid[ours.line_number] = paid[ours.line_number] + Money(line["paid"])
+    return paid
 
 
 def primary_adjudication(uow: UnitOfWork, secondary_claim_id: str) -> PrimaryAdjudication:

@@ -16,7 +16,7 @@ from claimdesk.domain.encounters import MAX_MODIFIERS, MAX_POINTERS, Encounter, 
 from claimdesk.domain.ledger import Account, Dimensions, Entry, EntryKind, Posting
 from claimdesk.domain.money import Money
 from claimdesk.domain.parties import Address, Guarantor, Patient, Sex
-from claimdesk.domain.payers import ContractRate, FeeScheduleItem, Payer, PayerKind
+from claimdesk.domain.payers import CobMethod, ContractRate, FeeScheduleItem, Payer, PayerKind
 from claimdesk.domain.providers import Facility, Provider, ProviderKind
 
 Row = dict[str, Any]
@@ -52,6 +52,7 @@ def payer_row(payer: Payer) -> Row:
         "appeal_window_days": payer.appeal_window_days,
         "member_id_pattern": payer.member_id_pattern,
         "timely_filing_months": payer.timely_filing_months,
+        "cob_method": payer.cob_method.value if payer.cob_method is not None else None,
     }
 
 
@@ -64,6 +65,7 @@ def payer_of(row: RowIn) -> Payer:
         appeal_window_days=row["appeal_window_days"],
         member_id_pattern=row["member_id_pattern"],
         timely_filing_months=row["timely_filing_months"],
+        cob_method=CobMethod(row["cob_method"]) if row["cob_method"] else None,
     )
 
 

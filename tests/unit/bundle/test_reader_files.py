@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from claimdesk.bundle.reader import bundle_sha256, read_bundle
+from claimdesk.domain.payers import CobMethod, PayerKind
 
 GOOD = Path(__file__).resolve().parents[2] / "fixtures" / "bundles" / "good"
 
@@ -107,3 +108,25 @@ def test_digest_is_stable_and_covers_bundle_files_only(bundle: Path) -> None:
     encounters = bundle / "encounters.csv"
     encounters.write_text(encounters.read_text().replace("PA-77", "PA-78"))
     assert bundle_sha256(bundle) != digest
+
+
+def test_a_payer_may_state_its_coordination_of_benefits_method(bundle: Path) -> None:
+    payers = bundle / "payers.csv"
+    rows = payers.read_text().splitlines()
+    rows[0] += ",cob_method"
+    rows[1] += ",non_duplication"
+    rows[2:] = [row + "," for row in rows[2:]]
+    payers.write_text("\n".join(rows) + "\n")
+    read = read_bundle(bundle)
+    assert read.bundle is not None
+    first, *others = read.bundle.payers
+    assert first.coordination is CobMethod.NON_DUPLICATION
+    # Empty: Medicare follows the MSP rules, any other payer standard COB.
+    assert all(
+        p.coordination
+        is (CobMethod.MEDICARE_SECONDARY if p.kind is PayerKind.MEDICARE else CobMethod.STANDARD)
+        for p in others
+    )
+    rows[1] = rows[1].rsplit(",", 1)[0] + ",pay_whatever"
+    payers.write_text("\n".join(rows) + "\n")
+    assert _where(bundle) == [("payers.csv", 2, "cob_method")]

@@ -289,6 +289,7 @@ class _Reader:
         # Running totals of the transaction balancing rule: claims are not kept for it.
         self._paid = _ZERO
         self._claim_count = 0
+        self._claims_seen: dict[tuple[str, str, str], int] = {}
         self._plbs: list[ProviderAdjustment] = []
         self._header: RemittanceHeader | None = None
         # False once an amount that a balancing rule needs could not be read.
@@ -564,6 +565,7 @@ class _Reader:
             self._balance_claim(record, segment, line_adjusted)
         else:
             self._payment_readable = False
+        self._check_once(record, segment)
         self._paid += record.paid.amount
         self._claim_count += 1
         return record
@@ -842,6 +844,24 @@ class _Reader:
                 segment,
                 None,
                 4,
+            )
+
+    def _check_once(self, record: ClaimPayment, segment: Segment) -> None:
+        """A claim answered twice the same way in one transaction would be posted twice. A
+        reversal (CLP02 = 22) and its correction share CLP01, and a split claim has a CLP07
+        of its own, so the key is CLP01, CLP02 and CLP07 together."""
+        status = record.status.value if record.status is not None else ""
+        key = (record.patient_control_number, status, record.payer_claim_control_number)
+        first = self._claims_seen.setdefault(key, segment.position)
+        if first != segment.position:
+            self.elements.report(
+                "835.claim.duplicate",
+                f"claim {record.patient_control_number} (CLP02 {status}, CLP07 "
+                f"{record.payer_claim_control_number}) is answered a second time; the first is "
+                f"segment {first}: nothing in the transaction is posted",
+                segment,
+                None,
+                1,
             )
 
     def _balance_transaction(

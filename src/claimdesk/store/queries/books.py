@@ -250,21 +250,15 @@ def _recoveries(read: Connection, as_of: date, until: datetime) -> list[Recovery
 def payer_cash_after(
     read: Connection, claim_id: str, after: datetime, *, through: date | None = None
 ) -> Money:
-    """The payers' cash on the claim recorded after ``after`` (and effective by ``through``):
-    cash postings of entries that also move insurance A/R (payments, recoupments, their
-    reversals); a patient's payment or a PLB interest entry is not the payer's recovery."""
-    from_payers = (
-        select(P.entry_id)
-        .where(P.account == Account.INSURANCE_AR.value, P.claim_id == claim_id)
-        .scalar_subquery()
-    )
+    """The cash posted on the claim in entries recorded after ``after`` (and effective by
+    ``through``): payments less recoupments and reversals. An entry recorded with the item
+    (the underpaid payment that opened it) is not after it."""
     query = (
         select(func.sum(P.amount))
         .join(E, E.entry_id == P.entry_id)
         .where(
             P.claim_id == claim_id,
             P.account == Account.CASH.value,
-            E.entry_id.in_(from_payers),
             E.recorded_at > after,
         )
     )

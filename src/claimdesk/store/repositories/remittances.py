@@ -141,8 +141,9 @@ class RemittanceRepository:
         )
         return {row[0]: row[1] for row in self._session.execute(query)}
 
-    def last_posted(self, claim_ids: Sequence[str]) -> dict[str, PostedPayment]:
-        found: dict[str, PostedPayment] = {}
+    def standing(self, claim_ids: Sequence[str]) -> dict[str, list[PostedPayment]]:
+        """Each claim's posted payments that no reversal has undone, oldest first."""
+        found: dict[str, list[PostedPayment]] = {}
         for chunk in chunks(sorted(set(claim_ids))):
             query = (
                 select(
@@ -159,7 +160,9 @@ class RemittanceRepository:
                 .order_by(PAYMENTS.c.id)
             )
             for payment_id, claim_id, entry_ids, number in self._session.execute(query):
-                found[claim_id] = PostedPayment(payment_id, claim_id, tuple(entry_ids), number)
+                found.setdefault(claim_id, []).append(
+                    PostedPayment(payment_id, claim_id, tuple(entry_ids), number)
+                )
         return found
 
     def mark_reversed(self, payment_ids: Iterable[int]) -> None:

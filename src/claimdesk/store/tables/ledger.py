@@ -52,7 +52,8 @@ class LedgerPostingRow(Base):
     position: Mapped[int]
     account: Mapped[str] = mapped_column(String(40))
     amount: Mapped[Decimal]  # debit positive, credit negative
-    patient_account: Mapped[str] = mapped_column(ForeignKey("patients.account"))
+    # None: provider-level money (PLB items on no claim of ours).
+    patient_account: Mapped[str | None] = mapped_column(ForeignKey("patients.account"))
     claim_id: Mapped[str | None] = mapped_column(ForeignKey("claims.claim_id"))
     line_number: Mapped[int | None]
     payer_id: Mapped[str | None] = mapped_column(ForeignKey("payers.payer_id"))

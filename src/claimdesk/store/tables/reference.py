@@ -37,6 +37,7 @@ class PayerRow(Base):
     appeal_window_days: Mapped[int]
     member_id_pattern: Mapped[str] = mapped_column(String(200), default="")
     timely_filing_months: Mapped[int | None]
+    cob_method: Mapped[str | None] = mapped_column(String(30))  # None: the kind's default
 
 
 class ProviderRow(Base):
