@@ -171,7 +171,7 @@ def build_practice(tmp: Path) -> BillingPractice:
         uow_factory,
         written.claim_id,
         amount=owed(written.claim_id),
-        reason_code="CO-45",
+        reason_code="contractual",
         note="contractual: the payer will not pay this code",
         by=USERS[Role.TIER2],
         now=DESK_TIME,

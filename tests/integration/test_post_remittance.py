@@ -493,7 +493,8 @@ def test_ingest_posts_the_inbox_and_archives_what_posted_and_what_is_held(
     )
     assert again.exit_code == 0, again.output
     assert "already ingested" in again.output
-    write_off = ["tier2", "write-off", "C1", "--amount", "5", "--reason", "X"]
+    # The payer owes nothing on C1 now, so a write-off comes off the patient's 20.00.
+    write_off = ["tier2", "write-off", "C1", "--amount", "25", "--reason", "denial"]
     denied = runner.invoke(app, ["--home", str(home), "--as", "bo", *write_off])
     assert denied.exit_code == 1
-    assert "more than the 0.00 owed" in denied.output
+    assert "more than the 20.00 owed" in denied.output

@@ -12,7 +12,7 @@ from types import TracebackType
 from typing import Any
 
 from claimdesk.domain.claims import Claim
-from claimdesk.domain.ledger import BalanceQuery, Entry, Journal
+from claimdesk.domain.ledger import Account, BalanceQuery, Entry, Journal
 from claimdesk.domain.money import Money
 from claimdesk.domain.payers import ContractRate, Payer
 from claimdesk.domain.practice import PracticeProfile
@@ -74,6 +74,15 @@ class FakeLedger:
 
     def balance(self, query: BalanceQuery) -> Money:
         return self.journal.balance(query)
+
+    def balances_by_line(self, claim_id: str, accounts: frozenset[Account]) -> dict[int, Money]:
+        sums: dict[int, Money] = {}
+        for entry in self.journal:
+            for p in entry.postings:
+                line = p.dims.line_number
+                if p.account in accounts and p.dims.claim_id == claim_id and line is not None:
+                    sums[line] = sums.get(line, Money.zero()) + p.amount
+        return sums
 
 
 class FakeWriteOffs:

@@ -92,7 +92,7 @@ def test_a_small_write_off_posts_at_once_and_leaves_the_rest_owed() -> None:
         lambda: uow,
         "C-100",
         amount=Money("25.50"),
-        reason_code="SMALL",
+        reason_code="small-balance",
         note="",
         by="b1",
         now=NOW,
@@ -104,9 +104,9 @@ def test_a_small_write_off_posts_at_once_and_leaves_the_rest_owed() -> None:
     assert request.status == POSTED
     assert request.entry_id == f"write-off:{request_id}"
     (entry,) = uow.ledger.appended
-    assert {p.account: p.amount.amount for p in entry.postings}[Account.WRITE_OFF] == Decimal(
-        "25.50"
-    )
+    assert {p.account: p.amount.amount for p in entry.postings}[
+        Account.WRITE_OFF_SMALL_BALANCE
+    ] == Decimal("25.50")
     assert owed(uow) == Decimal("100.00")
     assert uow.claims.by_id["C-100"].status is ClaimStatus.DENIED
 
@@ -117,7 +117,7 @@ def test_a_manager_approving_the_whole_balance_closes_the_claim() -> None:
         WriteOffRequest(
             claim_id="C-100",
             amount=Money("125.50"),
-            reason_code="UNCOLLECTIBLE",
+            reason_code="bad-debt",
             note="",
             requested_by="b1",
             requested_at=NOW,

@@ -11,6 +11,8 @@ from remit_practice import file_of, paid_claim, remittance
 
 from claimdesk.analytics.report import KPI_NAMES
 from claimdesk.config import Settings
+from claimdesk.domain.ledger import Account, BalanceQuery
+from claimdesk.domain.money import Money
 from claimdesk.routing.access import Role
 from claimdesk.store.uow import UnitOfWork
 
@@ -44,7 +46,7 @@ def test_a_write_off_asks_for_a_positive_amount(uow_factory: Callable[[], UnitOf
     client.post("/api/v1/work/next", headers=headers)
     answer = client.post(
         f"/api/v1/work/items/{desk.tier2_item}/write-off",
-        json={"amount": "-5.00", "reason_code": "small_balance"},
+        json={"amount": "-5.00", "reason_code": "small-balance"},
         headers=headers,
     )
     assert answer.status_code == 422
@@ -104,3 +106,32 @@ def test_an_uploaded_835_never_overwrites_an_archived_file_of_its_name(
         assert posted.status_code == 200, posted.text
     archived = {p.name: p.read_bytes() for p in (tmp_path / "archive").iterdir()}
     assert archived == {"june.835": files[0], "june.1.835": files[1]}
+
+
+def test_a_write_off_reason_comes_from_the_code_list(
+    uow_factory: Callable[[], UnitOfWork],
+) -> None:
+    desk = build_desk(uow_factory)
+    client = desk.client()
+    headers = {"Authorization": f"Bearer {desk.api_token(client, Role.TIER2)}"}
+    client.post("/api/v1/work/next", headers=headers)
+    url = f"/api/v1/work/items/{desk.tier2_item}/write-off"
+    free_text = client.post(
+        url, json={"amount": "5.00", "reason_code": "CO-denial"}, headers=headers
+    )
+    assert free_text.status_code == 422
+    assert "bad-debt" in free_text.text  # the refusal lists the codes
+    coded = client.post(
+        url,
+        json={"amount": "5.00", "reason_code": "denial", "note": "payer will not budge"},
+        headers=headers,
+    )
+    assert coded.status_code == 201, coded.text
+    with uow_factory() as uow:
+        [request] = [uow.write_offs.get(coded.json()["write_off_id"])]
+        posted = uow.ledger.balance(
+            BalanceQuery(accounts=frozenset({Account.WRITE_OFF_DENIAL}), claim_id=CLAIM_T2)
+        )
+    assert request is not None
+    assert (request.reason_code, request.note) == ("denial", "payer will not budge")
+    assert posted == Money("5.00")

@@ -80,7 +80,7 @@ def test_approving_a_write_off_is_refused_to_tier1_and_granted_to_a_manager_whic
         uow_factory,
         CLAIM_T1,
         amount=Money("120.00"),  # above the $100 a biller may write off alone (insured visit)
-        reason_code="SMALL_BALANCE",
+        reason_code="small-balance",
         note="",
         by=USERS[Role.TIER2],
         now=START,

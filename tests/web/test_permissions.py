@@ -119,7 +119,7 @@ PAGES: list[tuple[str, str, str, dict[str, Any] | None, tuple[int, ...]]] = [
         "POST",
         "/items/{item_id}/write-off",
         f"/items/{T2}/write-off",
-        {"amount": "10.00", "reason_code": "CO-45"},
+        {"amount": "10.00", "reason_code": "contractual"},
         ON_T2,
     ),
     # Only a manager decides write-offs (403 to every other role, whatever the id); and a denial
@@ -281,7 +281,7 @@ API: list[tuple[str, str, str, dict[str, Any] | None, tuple[int, ...]]] = [
         "POST",
         "/api/v1/work/items/{item_id}/write-off",
         f"/api/v1/work/items/{T2}/write-off",
-        {"amount": "10.00", "reason_code": "small_balance"},
+        {"amount": "10.00", "reason_code": "small-balance"},
         ON_T2,
     ),
     (

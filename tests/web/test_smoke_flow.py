@@ -49,3 +49,22 @@ def test_tier1_takes_notes_and_closes(uow_factory: Callable[[], UnitOfWork]) -> 
     after = client.get(f"/items/{desk.tier1_item}")
     assert ">done<" in after.text
     assert "called the payer" in after.text
+
+
+def test_the_write_off_form_offers_the_reason_codes(
+    uow_factory: Callable[[], UnitOfWork],
+) -> None:
+    desk = build_desk(uow_factory)
+    client = desk.signed_in(Role.TIER2)
+    queue = client.get("/queue")
+    csrf = queue.text.split('name="csrf_token" value="')[1].split('"')[0]
+    client.post("/queue/next", data={"csrf_token": csrf})
+    page = client.get(f"/items/{desk.tier2_item}")
+    assert '<select id="wo-reason" name="reason_code" required>' in page.text
+    assert '<option value="bad-debt">bad debt (a manager approves)</option>' in page.text
+    assert page.text.count("<option value=") >= 8
+    posted = client.post(
+        f"/items/{desk.tier2_item}/write-off",
+        data={"csrf_token": csrf, "amount": "5.00", "reason_code": "small-balance"},
+    )
+    assert posted.status_code == 303, posted.text

@@ -80,6 +80,10 @@ COMMANDS: dict[str, CommandEntry] = {
         "Tier 3 KPIs (HFMA/MGMA definitions), each traceable to the claims behind it.",
         "kpi_cmd",
     ),
+    "books": _entry(
+        "The books: check the ledger's invariants as of a date.",
+        "books_cmd",
+    ),
     "cycle": _entry(
         "Run the practice through N simulated days against the payer simulator.",
         "cycle_cmd",

@@ -27,6 +27,7 @@ from claimdesk.desk.billing import BillingDesk
 from claimdesk.desk.guard import Actor, ForbiddenError, NotFoundError
 from claimdesk.domain.money import MoneyError, parse_dollars
 from claimdesk.domain.work import WorkError
+from claimdesk.domain.write_offs import ReasonCode
 from claimdesk.services import tier2
 from claimdesk.services.users import UserError
 
@@ -147,17 +148,19 @@ def write_off(
     ctx: typer.Context,
     claim_id: ClaimArgument,
     amount: Annotated[str, typer.Option(help="Dollars to write off.")],
-    reason: Annotated[str, typer.Option(help="Write-off reason code.")],
-    note: Annotated[str, typer.Option()] = "",
+    reason: Annotated[ReasonCode, typer.Option(help="Write-off reason, from the code list.")],
+    note: Annotated[str, typer.Option(help="Free text kept with the request.")] = "",
 ) -> None:
-    """Write off a claim's balance; above the practice's approval amount a manager approves."""
+    """Write off a claim's balance for a reason; above the practice's approval amount (and
+    always for bad debt and charity) a manager approves."""
     try:
         money = parse_dollars(amount)
     except MoneyError as exc:
         raise fail(f"--amount: {exc}") from exc
 
     def act(desk: BillingDesk, actor: Actor) -> str:
-        return f"write-off request {desk.request_write_off(actor, claim_id, money, reason, note)}"
+        request_id = desk.request_write_off(actor, claim_id, money, reason.value, note)
+        return f"write-off request {request_id}"
 
     _act(ctx, "write-off", act)
 

@@ -9,7 +9,11 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from claimdesk.domain.write_offs import ReasonCode
 from claimdesk.routing.access import Role
+
+# The situations in which the simulated specialist writes a claim off, each with its reason.
+WRITE_OFF_SITUATIONS = ("uncorrectable", "denial", "timely_filing", "underpayment")
 
 
 class StaffPolicyError(ValueError):
@@ -36,7 +40,7 @@ class StaffPolicy:
     appeal_categories: frozenset[str]
     appeal_success_rate: Decimal
     appeal_decision_days: int
-    write_off_reason: str
+    write_off_reasons: dict[str, ReasonCode]  # per situation of WRITE_OFF_SITUATIONS
     follow_up_days: int
     write_off_approval_rate: Decimal
 
@@ -81,6 +85,20 @@ class _Reader:
             raise StaffPolicyError(f"{self.source}: {where} {key} must be a non-empty string")
         return value.strip()
 
+    def reasons(self, table: dict[str, Any], where: str, key: str) -> dict[str, ReasonCode]:
+        value = self.table(table, key)
+        codes = {str(r) for r in ReasonCode}
+        found: dict[str, ReasonCode] = {}
+        for situation in WRITE_OFF_SITUATIONS:
+            code = value.get(situation)
+            if code not in codes:
+                raise StaffPolicyError(
+                    f"{self.source}: {where} {key}.{situation} must be one of "
+                    f"{', '.join(sorted(codes))}"
+                )
+            found[situation] = ReasonCode(code)
+        return found
+
     def person(self, data: dict[str, Any], key: str, role: Role) -> Person:
         table = self.table(data, key)
         where = f"[{key}]"
@@ -116,7 +134,7 @@ def parse_staff_policy(text: str, source: str = "policy.toml") -> StaffPolicy:
         appeal_categories=frozenset(categories),
         appeal_success_rate=read.rate(tier2, "[tier2]", "appeal_success_rate"),
         appeal_decision_days=read.integer(tier2, "[tier2]", "appeal_decision_days", 1),
-        write_off_reason=read.text(tier2, "[tier2]", "write_off_reason"),
+        write_off_reasons=read.reasons(tier2, "[tier2]", "write_off_reasons"),
         follow_up_days=read.integer(tier2, "[tier2]", "follow_up_days", 1),
         write_off_approval_rate=read.rate(tier3, "[tier3]", "write_off_approval_rate"),
     )

@@ -144,7 +144,7 @@ class Staff:
             self._actors[person.user_id],
             _id(item) if offers else claim_id,
             owed,
-            self._policy.write_off_reason,
+            self._policy.write_off_reasons[_situation(item)].value,
             reason,
         )
         self._count("write-off requested")
@@ -213,7 +213,7 @@ class Staff:
         if not owed.is_positive():
             # Recovered is what cash says: the payer's money on the claim since the item opened
             # (never the amount at stake taken on trust); settled without cash is no recovery.
-            cash = min(self._cash_since(claim_id, item.created_at), item.amount_at_stake)
+            cash = self._cash_since(claim_id, item.created_at)
             if cash.is_positive():
                 self._close(person, item, now, Outcome.RECOVERED, WorkAction.APPEAL, resolved=cash)
             else:
@@ -282,6 +282,15 @@ class Staff:
             self._close(person, item, now, Outcome.NO_ACTION_NEEDED, None)
             return
         self._count("write-off approved" if approve else "write-off rejected")
+
+
+def _situation(item: WorkItem) -> str:
+    """Which of the policy's write-off reasons a write-off through ``item`` takes."""
+    if item.kind in _CORRECTABLE:
+        return "uncorrectable"
+    if item.category == "timely_filing":
+        return "timely_filing"
+    return "underpayment" if item.kind is WorkKind.UNDERPAYMENT else "denial"
 
 
 def _id(item: WorkItem) -> int:

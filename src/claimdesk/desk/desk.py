@@ -16,6 +16,7 @@ from claimdesk.audit.chain import AuditRecord
 from claimdesk.audit.log import Outcome as AuditOutcome
 from claimdesk.audit.log import record
 from claimdesk.desk.guard import Actor, Capability, ForbiddenError, NotFoundError
+from claimdesk.domain.books import BooksReport
 from claimdesk.domain.claims import Claim, StatusChange
 from claimdesk.domain.coverage import Coverage
 from claimdesk.domain.ledger import RECEIVABLES, Account, BalanceQuery, Entry
@@ -27,8 +28,8 @@ from claimdesk.routing.actions import actions_for
 from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.security import accounts
 from claimdesk.security.masking import member_id_for
+from claimdesk.services import books, work_queue
 from claimdesk.services import users as user_service
-from claimdesk.services import work_queue
 from claimdesk.services.practice import practice_date, set_settings
 from claimdesk.services.practice_summary import PracticeSummary, practice_summary
 from claimdesk.services.users import Person, acting_user, queues_of
@@ -597,6 +598,19 @@ class Desk:
             summary = practice_summary(uow, as_of or practice_date(uow, end))
         rows = work_queue.productivity(self.uow_factory, start=start, end=end)
         return Dashboard(summary, tuple(rows), start, end)
+
+    def verify_books(self, actor: Actor, as_of: date | None = None) -> BooksReport:
+        """The ledger's invariants as of ``as_of`` (default: the practice's today)."""
+        target = f"books as of {as_of or 'today'}"
+        self._checked(actor, Capability.VERIFY_BOOKS, "verify_books", target)
+        return self._audited(
+            actor,
+            "verify_books",
+            target,
+            None,
+            lambda: books.verify_books(self.uow_factory, as_of=as_of, now=self.clock()),
+            lambda report: f"{len(report.findings)} finding(s) as of {report.as_of}",
+        )
 
     def audit_log(self, actor: Actor, limit: int = 200) -> list[AuditRecordView]:
         self._checked(actor, Capability.READ_AUDIT, "read_audit", "audit log")

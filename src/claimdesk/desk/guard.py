@@ -26,6 +26,7 @@ class Capability(StrEnum):
     # Batch work: import a bundle, scrub and submit, read the inbox, ask payers (270, 276).
     RUN_JOBS = "run_jobs"
     SET_UP_PRACTICE = "set_up_practice"  # the practice profile: NPI, submitter, time zone...
+    VERIFY_BOOKS = "verify_books"  # run the ledger's invariants (books verify): reads only
 
 
 C = Capability
@@ -46,12 +47,16 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             C.APPROVE_WRITE_OFFS,
             C.RUN_JOBS,
             C.SET_UP_PRACTICE,
+            C.VERIFY_BOOKS,
         }
     ),
     # An auditor reads everything and changes nothing.
-    Role.AUDITOR: frozenset({C.READ_PATIENTS, C.OVERSEE_QUEUES, C.SEE_SUMMARY, C.READ_AUDIT}),
-    # An admin manages people; patient data only through the queues granted to them.
-    Role.ADMIN: frozenset({C.WORK, C.MANAGE_PEOPLE, C.RUN_JOBS, C.SET_UP_PRACTICE}),
+    Role.AUDITOR: frozenset(
+        {C.READ_PATIENTS, C.OVERSEE_QUEUES, C.SEE_SUMMARY, C.READ_AUDIT, C.VERIFY_BOOKS}
+    ),
+    # An admin manages people; patient data only through the queues granted to them. Verifying
+    # the books shows claim ids and amounts, no patient's name.
+    Role.ADMIN: frozenset({C.WORK, C.MANAGE_PEOPLE, C.RUN_JOBS, C.SET_UP_PRACTICE, C.VERIFY_BOOKS}),
     # The worker and the simulated cycle: their batch jobs, nothing else.
     Role.SYSTEM: frozenset({C.RUN_JOBS}),
 }

@@ -23,18 +23,21 @@ class ClaimStatus(StrEnum):
     APPEALED = "appealed"
     CLOSED = "closed"
     VOIDED = "voided"
+    WRITTEN_OFF = "written_off"  # never adjudicated, and its whole balance written off
 
 
 S = ClaimStatus
 
 # Why each edge exists: a claim only moves the way a real claim can. Adjudicated states may go
-# back to ACCEPTED because a payer reversal (CLP02 = 22) reopens adjudication.
+# back to ACCEPTED because a payer reversal (CLP02 = 22) reopens adjudication. A claim no payer
+# ever adjudicated (never sent, or rejected before adjudication) whose whole balance is written
+# off ends WRITTEN_OFF: final, so submit never scrubs it again.
 TRANSITIONS: dict[ClaimStatus, frozenset[ClaimStatus]] = {
-    S.DRAFT: frozenset({S.HELD, S.READY, S.VOIDED}),
-    S.HELD: frozenset({S.READY, S.VOIDED}),
-    S.READY: frozenset({S.HELD, S.SUBMITTED, S.VOIDED}),
+    S.DRAFT: frozenset({S.HELD, S.READY, S.VOIDED, S.WRITTEN_OFF}),
+    S.HELD: frozenset({S.READY, S.VOIDED, S.WRITTEN_OFF}),
+    S.READY: frozenset({S.HELD, S.SUBMITTED, S.VOIDED, S.WRITTEN_OFF}),
     S.SUBMITTED: frozenset({S.REJECTED, S.ACCEPTED, S.PAID, S.PARTIALLY_PAID, S.DENIED}),
-    S.REJECTED: frozenset({S.HELD, S.READY, S.VOIDED}),
+    S.REJECTED: frozenset({S.HELD, S.READY, S.VOIDED, S.WRITTEN_OFF}),
     S.ACCEPTED: frozenset({S.PAID, S.PARTIALLY_PAID, S.DENIED, S.REJECTED}),
     S.PAID: frozenset({S.CLOSED, S.ACCEPTED}),
     S.PARTIALLY_PAID: frozenset({S.PAID, S.APPEALED, S.CLOSED, S.ACCEPTED}),
@@ -42,6 +45,7 @@ TRANSITIONS: dict[ClaimStatus, frozenset[ClaimStatus]] = {
     S.APPEALED: frozenset({S.PAID, S.PARTIALLY_PAID, S.DENIED, S.CLOSED}),
     S.CLOSED: frozenset(),
     S.VOIDED: frozenset(),
+    S.WRITTEN_OFF: frozenset(),
 }
 
 

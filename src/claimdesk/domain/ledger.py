@@ -21,7 +21,19 @@ class Account(StrEnum):
     GROSS_CHARGES = "revenue:gross-charges"
     CONTRACTUAL = "adjustment:contractual"
     OTHER_ADJUSTMENT = "adjustment:other"
+    # The single write-off account of the books before reason codes: its entries stay where
+    # they were posted (append-only) and are reported as "unspecified (before reason codes)".
     WRITE_OFF = "adjustment:write-off"
+    # One account per write-off reason (domain/write_offs.py), so HFMA's bad-debt and denial
+    # write-off measures read their own account; every name starts with WRITE_OFF's.
+    WRITE_OFF_CONTRACTUAL = "adjustment:write-off:contractual"
+    WRITE_OFF_ADMINISTRATIVE = "adjustment:write-off:administrative"
+    WRITE_OFF_SMALL_BALANCE = "adjustment:write-off:small-balance"
+    WRITE_OFF_TIMELY_FILING = "adjustment:write-off:timely-filing"
+    WRITE_OFF_DENIAL = "adjustment:write-off:denial"
+    WRITE_OFF_BAD_DEBT = "adjustment:write-off:bad-debt"
+    WRITE_OFF_CHARITY = "adjustment:write-off:charity"
+    WRITE_OFF_PROMPT_PAY = "adjustment:write-off:prompt-pay"
     # PLB items on no claim of ours (CS, J1, IR, FB, ...): the payer's provider-level money.
     PROVIDER_LEVEL = "adjustment:provider-level"
     CASH = "cash"

@@ -12,13 +12,14 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 
 from claimdesk.domain.ledger import Account, BalanceQuery
-from claimdesk.domain.money import Money, total
+from claimdesk.domain.money import Money
 from claimdesk.domain.work import SYSTEM, Problem, WorkItem, WorkKind
 from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.routing.score import CategoryRecord
 from claimdesk.routing.triage import new_item
 from claimdesk.services.practice import practice_date
 from claimdesk.services.work_queue import solve_in
+from claimdesk.store.queries.books import payer_cash_after
 from claimdesk.store.uow import UnitOfWork
 
 Known = Mapping[tuple[str, str], tuple[bool, int]]
@@ -34,15 +35,9 @@ def insurance_balance(uow: UnitOfWork, claim_id: str) -> Money:
 
 
 def cash_received_since(uow: UnitOfWork, claim_id: str, since: datetime) -> Money:
-    """The cash payers put on the claim in entries recorded from ``since`` on (payments, less
-    recoupments and reversals): what an underpayment or denial item can say it recovered."""
-    return total(
-        p.amount
-        for e in uow.ledger.entries(claim_id=claim_id)
-        if e.recorded_at >= since
-        for p in e.postings
-        if p.account is Account.CASH and p.dims.claim_id == claim_id
-    )
+    """The cash payers put on the claim after ``since`` (payments, less recoupments and
+    reversals): what an underpayment or denial item may say it recovered (BOOKS007)."""
+    return payer_cash_after(uow.read, claim_id, since)
 
 
 def solve_settled(

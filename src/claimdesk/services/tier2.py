@@ -13,12 +13,8 @@ from typing import cast
 
 from claimdesk.denials.letter import AppealFacts, appeal_letter
 from claimdesk.domain.claims import Claim, ClaimStatus, FrequencyCode
-from claimdesk.domain.ledger import (
-    Dimensions,
-    EntryKind,
-    standard_entry,
-)
-from claimdesk.domain.money import Money
+from claimdesk.domain.ledger import Account, BalanceQuery
+from claimdesk.domain.money import Money, total
 from claimdesk.domain.recovery import (
     DRAFTED,
     POSTED,
@@ -28,7 +24,14 @@ from claimdesk.domain.recovery import (
     FollowUp,
     WriteOffRequest,
 )
-from claimdesk.domain.work import Problem, WorkKind
+from claimdesk.domain.work import Problem, WorkItem, WorkKind, WorkStatus
+from claimdesk.domain.write_offs import (
+    ClaimOpen,
+    UnknownReasonError,
+    WriteOffReason,
+    reason_of,
+    write_off_entry,
+)
 from claimdesk.routing.access import Role
 from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.services.charges import charge_entry, responsibility_of, reverse_charge
@@ -38,7 +41,7 @@ from claimdesk.services.remit_work import insurance_balance as insurance_balance
 from claimdesk.services.remit_work import open_in, open_many, solve_settled
 from claimdesk.services.trading_partners import TradingPartners
 from claimdesk.services.users import acting_user
-from claimdesk.services.work_queue import UowFactory
+from claimdesk.services.work_queue import UowFactory, solve_in
 from claimdesk.services.x12_envelopes import write_outbox_file
 from claimdesk.store.uow import UnitOfWork
 
@@ -392,14 +395,20 @@ def request_write_off(
     settings: Tier2Settings | None = None,
     policy: RoutingPolicy,
 ) -> int:
-    """Write off up to the claim's insurance balance; above the approval amount the request
-    waits for Tier 3 (a write-off approval work item)."""
+    """Write off up to the claim's balance (what the payers owe, else what the patient owes)
+    for a reason from the code list (domain/write_offs.py; ``note`` is free text). Above the
+    approval amount, or for a reason that always needs approval, the request waits for Tier 3
+    (a write-off approval item)."""
     settings = settings or Tier2Settings()
-    if not amount.is_positive() or not reason_code.strip():
-        raise Tier2Error(f"write-off on claim {claim_id}: a positive amount and a reason code")
+    if not amount.is_positive():
+        raise Tier2Error(f"write-off on claim {claim_id}: the amount must be positive")
+    try:
+        reason = reason_of(reason_code)
+    except UnknownReasonError as error:
+        raise Tier2Error(f"write-off on claim {claim_id}: {error}") from None
     with uow_factory() as uow:
         claim = _claim(uow, claim_id)
-        owed = insurance_balance(uow, claim_id)
+        owed = _owed(uow, claim_id, _receivable(uow, claim_id))
         if amount > owed:
             raise Tier2Error(
                 f"write-off on claim {claim_id}: {amount} is more than the {owed} owed"
@@ -408,14 +417,14 @@ def request_write_off(
             WriteOffRequest(
                 claim_id=claim_id,
                 amount=amount,
-                reason_code=reason_code.strip(),
+                reason_code=reason.code,
                 note=note,
                 requested_by=by,
                 requested_at=now,
             )
         )
         request_id = cast(int, request.request_id)
-        if amount > settings.write_off_approval_above:
+        if reason.needs_approval or amount > settings.write_off_approval_above:
             item = open_in(
                 uow,
                 Problem(
@@ -426,7 +435,7 @@ def request_write_off(
                     claim_id=claim_id,
                     patient_account=claim.encounter.patient_account,
                     payer_id=claim.payer_id,
-                    summary=f"write-off {amount} ({reason_code}) requested by {by}",
+                    summary=f"write-off {amount} ({reason.name}) requested by {by}",
                 ),
                 now=now,
                 policy=policy,
@@ -453,13 +462,69 @@ def decide_write_off(
         claim = _claim(uow, request.claim_id)
         if approve:
             amount = request.amount
-            if amount > insurance_balance(uow, claim.claim_id):
+            if amount > _owed(uow, claim.claim_id, _receivable(uow, claim.claim_id)):
                 raise Tier2Error(f"write-off {request_id}: the claim no longer owes {amount}")
             _post_write_off(uow, claim, request, by, now)
         else:
             uow.write_offs.save(request.rejected(by=by, at=now))
         uow.commit()
     return POSTED if approve else REJECTED
+
+
+def _receivable(uow: UnitOfWork, claim_id: str) -> Account:
+    """A write-off comes off what the payers owe on the claim; once they owe nothing (a
+    self-pay visit, or the payers are done), off what the patient owes."""
+    if insurance_balance(uow, claim_id).is_positive():
+        return Account.INSURANCE_AR
+    return Account.PATIENT_AR
+
+
+def _owed(uow: UnitOfWork, claim_id: str, account: Account) -> Money:
+    return uow.ledger.balance(BalanceQuery(accounts=frozenset({account}), claim_id=claim_id))
+
+
+def _open_balances(uow: UnitOfWork, claim: Claim) -> ClaimOpen:
+    account = _receivable(uow, claim.claim_id)
+    lines = uow.ledger.balances_by_line(claim.claim_id, frozenset({account}))
+    return ClaimOpen(
+        patient_account=claim.encounter.patient_account,
+        claim_id=claim.claim_id,
+        payer_id=claim.payer_id,
+        account=account,
+        lines=lines,
+        claim_level=_owed(uow, claim.claim_id, account) - total(lines.values()),
+    )
+
+
+# A claim no payer adjudicated: written off in full, it ends WRITTEN_OFF, never scrubbed again.
+_UNBILLED = frozenset(
+    {ClaimStatus.DRAFT, ClaimStatus.HELD, ClaimStatus.READY, ClaimStatus.REJECTED}
+)
+
+
+_ENDED_BY_WRITE_OFF = frozenset(
+    {
+        WorkKind.SCRUB_HOLD,
+        WorkKind.CLEARINGHOUSE_REJECTION,
+        WorkKind.PAYER_REJECTION,
+        WorkKind.ELIGIBILITY_FAILURE,
+    }
+)
+
+
+def _kept_by_its_worker(item: WorkItem) -> bool:
+    """A written-off claim has nothing left to correct; an item someone is working stays
+    theirs to close (they may be the one writing the claim off through it)."""
+    return item.kind not in _ENDED_BY_WRITE_OFF or item.status is WorkStatus.IN_PROGRESS
+
+
+def _reason(request: WriteOffRequest) -> WriteOffReason:
+    try:
+        return reason_of(request.reason_code)
+    except UnknownReasonError as error:
+        raise Tier2Error(
+            f"write-off {request.request_id}: {error}; reject it and request it again with a code"
+        ) from None
 
 
 def _post_write_off(
@@ -469,26 +534,32 @@ def _post_write_off(
     by: str,
     now: datetime,
 ) -> None:
-    request_id, amount, reason_code = request.request_id, request.amount, request.reason_code
-    entry = standard_entry(
-        entry_id=f"write-off:{request_id}",
-        kind=EntryKind.WRITE_OFF,
-        amount=amount,
-        dims=Dimensions(claim.encounter.patient_account, claim.claim_id, None, claim.payer_id),
+    reason = _reason(request)
+    open_balances = _open_balances(uow, claim)
+    entry = write_off_entry(
+        entry_id=f"write-off:{request.request_id}",
+        reason=reason,
+        amount=request.amount,
+        claim=open_balances,
         effective=practice_date(uow, now),
         recorded_at=now,
         recorded_by=by,
-        source=f"write-off request {request_id}",
-        memo=reason_code,
+        source=f"write-off request {request.request_id}",
+        memo=f"{reason.code}: {request.note}" if request.note else reason.code,
     )
     uow.ledger.append(entry)
     uow.write_offs.save(request.posted(by=by, at=now, entry_id=entry.entry_id))
-    if not insurance_balance(uow, claim.claim_id):
-        if claim.can_move_to(ClaimStatus.CLOSED):
-            _move(uow, claim, ClaimStatus.CLOSED, by, now, f"written off ({reason_code})")
+    settled = not _owed(uow, claim.claim_id, open_balances.account)
+    if settled and not insurance_balance(uow, claim.claim_id):
+        why = f"written off ({reason.name})"
+        if claim.status in _UNBILLED:
+            _move(uow, claim, ClaimStatus.WRITTEN_OFF, by, now, why)
+            solve_in(uow, claim.claim_id, now=now, reason=why, keep=_kept_by_its_worker)
+        elif claim.can_move_to(ClaimStatus.CLOSED):
+            _move(uow, claim, ClaimStatus.CLOSED, by, now, why)
         solve_settled(
             uow,
             claim.claim_id,
             now=now,
-            reason=f"write-off request {request_id}: nothing is owed on the claim",
+            reason=f"write-off request {request.request_id}: nothing is owed on the claim",
         )

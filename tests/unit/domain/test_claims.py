@@ -17,7 +17,7 @@ from .builders import CREATED, claim, encounter
 
 S = ClaimStatus
 AT = datetime(2024, 4, 1, 12, 30, tzinfo=UTC)
-FINAL = {S.CLOSED, S.VOIDED}
+FINAL = {S.CLOSED, S.VOIDED, S.WRITTEN_OFF}
 
 
 def test_every_status_has_a_row_and_only_statuses_as_targets() -> None:
@@ -53,12 +53,12 @@ def test_illegal_transition_message_lists_what_is_allowed() -> None:
     with pytest.raises(IllegalTransitionError) as raised:
         claim().move_to(S.PAID, by="b", at=AT)
     assert str(raised.value) == (
-        "claim C-100: cannot go from draft to paid; allowed: held, ready, voided"
+        "claim C-100: cannot go from draft to paid; allowed: held, ready, voided, written_off"
     )
 
 
 @pytest.mark.parametrize("final", sorted(FINAL))
-def test_closed_and_voided_are_final(final: S) -> None:
+def test_closed_voided_and_written_off_are_final(final: S) -> None:
     assert TRANSITIONS[final] == frozenset()
     subject = claim(status=final)
     for target in ClaimStatus:

@@ -188,14 +188,11 @@ def test_a_claim_story_ends_with_a_zero_balance_and_the_cash_collected() -> None
         journal.post(entry(kind, amount, entry_id=f"E{number}", dims=dims))
     assert journal.balance(BalanceQuery(claim_id="C1")) == Money(0)
     assert journal.balance(BalanceQuery(accounts=frozenset({A.PATIENT_AR}))) == Money(0)
-    assert journal.trial_balance() == {
-        A.INSURANCE_AR: Money(0),
-        A.PATIENT_AR: Money(0),
+    trial = journal.trial_balance()
+    assert set(trial) == set(A)
+    assert {account: amount for account, amount in trial.items() if amount} == {
         A.GROSS_CHARGES: Money("-200.00"),
         A.CONTRACTUAL: Money("50.00"),
-        A.OTHER_ADJUSTMENT: Money(0),
-        A.WRITE_OFF: Money(0),
-        A.PROVIDER_LEVEL: Money(0),
         A.CASH: Money("150.00"),
     }
     # Before the patient paid, the claim's balance sat on patient A/R.

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from claimdesk.analytics.position import ArFilter
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import Outcome, WorkAction
+from claimdesk.domain.write_offs import ReasonCode
 from claimdesk.http.api.schemas import (
     AppealMadeOut,
     ArClaimOut,
@@ -325,8 +326,8 @@ class FollowUpBody(BaseModel):
 
 class WriteOffBody(BaseModel):
     amount: Decimal = Field(gt=0, max_digits=12, decimal_places=2)
-    reason_code: str = Field(min_length=1, max_length=20)
-    note: str = Field(default="", max_length=4000)
+    reason_code: ReasonCode = Field(description="write-off reason, from the code list")
+    note: str = Field(default="", max_length=4000, description="free text kept with it")
 
 
 class DecisionBody(BaseModel):
@@ -414,7 +415,7 @@ def request_write_off(
 ) -> WriteOffMadeOut:
     """Ask Tier 3 to write off part of the claim's balance."""
     made = desk_of(request).request_write_off(
-        actor, item_id, Money(body.amount), body.reason_code, body.note
+        actor, item_id, Money(body.amount), body.reason_code.value, body.note
     )
     return WriteOffMadeOut(write_off_id=made)
 

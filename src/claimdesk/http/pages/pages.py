@@ -16,6 +16,7 @@ from claimdesk.analytics.position import ArFilter
 from claimdesk.desk.guard import Actor, Capability
 from claimdesk.domain.money import Money, MoneyError, parse_dollars
 from claimdesk.domain.work import Outcome, WorkAction, WorkError
+from claimdesk.domain.write_offs import REASONS
 from claimdesk.http.auth import SESSION_COOKIE, FormActor, PageActor, config_of, desk_of
 from claimdesk.http.pages.templates import templates
 from claimdesk.routing.access import Role
@@ -156,6 +157,7 @@ def _item_page(
         outcomes=[o for o in Outcome if o.value != "problem_solved"],
         denial=desk.denial_facts(view.item),
         write_off=desk.write_off_request(view.item),
+        write_off_reasons=REASONS,
         appeals=desk.appeals(claim_id) if claim_id else [],
         follow_ups=desk.follow_ups(claim_id) if claim_id else [],
         fixed=request.query_params.get("fixed", ""),

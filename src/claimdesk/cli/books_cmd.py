@@ -1,0 +1,79 @@
+"""``claimdesk books verify``: the ledger's invariants, for an auditor, a manager or an admin."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from claimdesk.bootstrap import composed
+from claimdesk.cli.app import (
+    EXIT_INPUT_PROBLEMS,
+    JsonOption,
+    acting_user_id,
+    app,
+    console,
+    emit_json,
+    fail,
+    ready,
+    settings_of,
+)
+from claimdesk.desk.guard import ForbiddenError
+from claimdesk.domain.books import RULES, BooksReport, Check
+from claimdesk.services.users import UserError
+
+books_app = typer.Typer(
+    help="The books: check the ledger's invariants as of a date.", no_args_is_help=True
+)
+app.add_typer(books_app, name="books")
+
+
+def _as_of(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise fail(f"--as-of {text!r}: not a date; write it as YYYY-MM-DD") from None
+
+
+def print_report(report: BooksReport) -> None:
+    checks = Table(title=f"books as of {report.as_of}")
+    for column in ("code", "rule", "result"):
+        checks.add_column(column)
+    for check in Check:
+        found = report.of(check)
+        verdict = "[green]holds[/green]" if not found else f"[red]{len(found)} failure(s)[/red]"
+        checks.add_row(check.value, RULES[check], verdict)
+    console.print(checks)
+    for finding in report.findings:
+        behind = ", ".join(finding.claims) or "-"
+        console.print(f"{finding.check.value} {finding.message}; claims: {behind}")
+
+
+@books_app.command("verify")
+def verify_command(
+    ctx: typer.Context,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="The day (YYYY-MM-DD); default today.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Check every ledger invariant; exit 1 listing each failure with the claims behind it."""
+    day = _as_of(as_of)
+    settings = settings_of(ctx)
+    ready(settings)
+    with composed(settings) as parts:
+        desk = parts.desk()
+        try:
+            report = desk.verify_books(desk.actor_named(acting_user_id(ctx)), day)
+        except (UserError, ForbiddenError) as exc:
+            raise fail(f"books verify: {exc}") from exc
+    if as_json:
+        emit_json(report.as_json())
+    else:
+        print_report(report)
+    if not report.holds:
+        raise typer.Exit(EXIT_INPUT_PROBLEMS)

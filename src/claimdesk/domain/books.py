@@ -1,0 +1,307 @@
+"""The books' invariants, checked as of a date: what an auditor re-computes before signing.
+
+Each check takes facts the store read (sums already grouped by SQL) and answers findings as
+data: a code, a message, and the claims and ledger entries behind it. Nothing here raises for a
+broken book; a finding is the answer. The checks (docs/books.md says why each holds):
+
+- BOOKS001 every entry balances: its postings sum to zero, and it has at least two.
+- BOOKS002 every stored figure equals its postings: the accounts of the trial balance sum to
+  zero, every posting names an account of the chart, and every posted write-off request's
+  amount is what its entry debited to the write-off accounts. (The ledger caches no balance:
+  every balance is a sum.)
+- BOOKS003 no charge before its service: a charge entry is never effective before the date of
+  service of the line it charges (a service is charged once it happened; a late charge is fine).
+- BOOKS004 no negative claim balance, per claim and receivable, without an open
+  credit-balance work item (money owed back is worked, never silently carried).
+- BOOKS005 cash per 835 trace: the cash a posted remittance's entries moved (every CLP04, less
+  the provider-level adjustments, PLB) equals BPR02.
+- BOOKS006 aging equals receivables: the A/R aging report's buckets add up to the ledger's
+  receivables (insurance and patient A/R) as of the date.
+- BOOKS007 underpayment recoveries are cash: an underpayment item closed ``recovered`` claims
+  exactly the cash posted on its claim after the item opened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from claimdesk.domain.ledger import Account
+from claimdesk.domain.money import Money
+
+
+class Check(StrEnum):
+    ENTRIES_BALANCE = "BOOKS001"
+    FIGURES_EQUAL_POSTINGS = "BOOKS002"
+    NO_CHARGE_BEFORE_SERVICE = "BOOKS003"
+    NO_UNWORKED_CREDIT = "BOOKS004"
+    CASH_PER_TRACE = "BOOKS005"
+    AGING_EQUALS_RECEIVABLES = "BOOKS006"
+    RECOVERIES_ARE_CASH = "BOOKS007"
+
+
+RULES: dict[Check, str] = {
+    Check.ENTRIES_BALANCE: "every entry's postings sum to zero",
+    Check.FIGURES_EQUAL_POSTINGS: "every stored figure equals the sum of its postings",
+    Check.NO_CHARGE_BEFORE_SERVICE: "no charge is effective before its date of service",
+    Check.NO_UNWORKED_CREDIT: "no negative claim balance without an open credit-balance item",
+    Check.CASH_PER_TRACE: "cash posted per 835 trace (TRN02) equals BPR02 (CLP04s less PLB)",
+    Check.AGING_EQUALS_RECEIVABLES: "the A/R aging total equals the ledger's receivables",
+    Check.RECOVERIES_ARE_CASH: "underpayment recoveries equal cash posted after the item opened",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class BooksFinding:
+    check: Check
+    message: str
+    claims: tuple[str, ...] = ()
+    entries: tuple[str, ...] = ()
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "code": self.check.value,
+            "message": self.message,
+            "claims": list(self.claims),
+            "entries": list(self.entries),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class BooksReport:
+    as_of: date
+    findings: tuple[BooksFinding, ...]
+
+    @property
+    def holds(self) -> bool:
+        return not self.findings
+
+    def of(self, check: Check) -> tuple[BooksFinding, ...]:
+        return tuple(f for f in self.findings if f.check is check)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "holds": self.holds,
+            "checks": [
+                {
+                    "code": check.value,
+                    "rule": RULES[check],
+                    "holds": not self.of(check),
+                    "findings": [f.as_json() for f in self.of(check)],
+                }
+                for check in Check
+            ],
+        }
+
+
+# The facts the store hands in.
+
+
+@dataclass(frozen=True, slots=True)
+class EntryTotal:
+    entry_id: str
+    postings: int
+    total: Money
+    claims: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PostingAccount:
+    entry_id: str
+    account: str
+    claim_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFigure:
+    """A figure a row keeps (e.g. a write-off request's amount) and what its entry posted."""
+
+    what: str
+    stored: Money
+    posted: Money
+    claim_id: str
+    entry_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChargeDate:
+    entry_id: str
+    claim_id: str
+    line_number: int
+    effective: date
+    date_of_service: date
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimBalance:
+    claim_id: str
+    account: str
+    amount: Money
+    credit_item_open: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TraceCash:
+    remittance_id: str
+    trace_number: str
+    bpr02: Money
+    cash: Money
+    claims: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Recovery:
+    item_id: int
+    claim_id: str
+    resolved: Money
+    cash_after_opening: Money
+
+
+@dataclass(frozen=True, slots=True)
+class BooksFacts:
+    as_of: date
+    unbalanced: Sequence[EntryTotal] = ()
+    trial_balance_total: Money = field(default_factory=Money.zero)
+    posting_accounts: Sequence[PostingAccount] = ()
+    stored_figures: Sequence[StoredFigure] = ()
+    charges: Sequence[ChargeDate] = ()
+    negative_balances: Sequence[ClaimBalance] = ()
+    traces: Sequence[TraceCash] = ()
+    aging_total: Money = field(default_factory=Money.zero)
+    receivables: Money = field(default_factory=Money.zero)
+    recoveries: Sequence[Recovery] = ()
+
+
+def _entries_balance(entries: Iterable[EntryTotal]) -> list[BooksFinding]:
+    return [
+        BooksFinding(
+            Check.ENTRIES_BALANCE,
+            f"entry {e.entry_id}: its {e.postings} posting(s) sum to {e.total}, not zero"
+            if e.total
+            else f"entry {e.entry_id}: double entry needs two postings, it has {e.postings}",
+            e.claims,
+            (e.entry_id,),
+        )
+        for e in entries
+        if e.total or e.postings < 2
+    ]
+
+
+_CHART = frozenset(a.value for a in Account)
+
+
+def _figures(facts: BooksFacts) -> list[BooksFinding]:
+    found = []
+    if facts.trial_balance_total:
+        found.append(
+            BooksFinding(
+                Check.FIGURES_EQUAL_POSTINGS,
+                f"the trial balance sums to {facts.trial_balance_total}, not zero",
+            )
+        )
+    found += [
+        BooksFinding(
+            Check.FIGURES_EQUAL_POSTINGS,
+            f"entry {p.entry_id}: account {p.account!r} is not in the chart of accounts",
+            (p.claim_id,) if p.claim_id else (),
+            (p.entry_id,),
+        )
+        for p in facts.posting_accounts
+        if p.account not in _CHART
+    ]
+    found += [
+        BooksFinding(
+            Check.FIGURES_EQUAL_POSTINGS,
+            f"{f.what} keeps {f.stored}, but entry {f.entry_id} posted {f.posted}",
+            (f.claim_id,),
+            (f.entry_id,),
+        )
+        for f in facts.stored_figures
+        if f.stored != f.posted
+    ]
+    return found
+
+
+def _charges(charges: Iterable[ChargeDate]) -> list[BooksFinding]:
+    return [
+        BooksFinding(
+            Check.NO_CHARGE_BEFORE_SERVICE,
+            f"claim {c.claim_id} line {c.line_number}: charged effective {c.effective}, "
+            f"before its date of service {c.date_of_service}",
+            (c.claim_id,),
+            (c.entry_id,),
+        )
+        for c in charges
+        if c.effective < c.date_of_service
+    ]
+
+
+def _credits(balances: Iterable[ClaimBalance]) -> list[BooksFinding]:
+    return [
+        BooksFinding(
+            Check.NO_UNWORKED_CREDIT,
+            f"claim {b.claim_id}: {b.account} balance {b.amount} with no open "
+            "credit-balance work item",
+            (b.claim_id,),
+        )
+        for b in balances
+        if b.amount.is_negative() and not b.credit_item_open
+    ]
+
+
+def _traces(traces: Iterable[TraceCash]) -> list[BooksFinding]:
+    return [
+        BooksFinding(
+            Check.CASH_PER_TRACE,
+            f"835 TRN02 {t.trace_number} (remittance {t.remittance_id}): cash posted "
+            f"{t.cash}, BPR02 {t.bpr02} (off by {t.cash - t.bpr02})",
+            t.claims,
+        )
+        for t in traces
+        if t.cash != t.bpr02
+    ]
+
+
+def _aging(facts: BooksFacts) -> list[BooksFinding]:
+    if facts.aging_total == facts.receivables:
+        return []
+    return [
+        BooksFinding(
+            Check.AGING_EQUALS_RECEIVABLES,
+            f"A/R aging totals {facts.aging_total}, the ledger's receivables "
+            f"{facts.receivables} as of {facts.as_of} (off by "
+            f"{facts.aging_total - facts.receivables})",
+        )
+    ]
+
+
+def _recoveries(recoveries: Iterable[Recovery]) -> list[BooksFinding]:
+    return [
+        BooksFinding(
+            Check.RECOVERIES_ARE_CASH,
+            f"work item {r.item_id} (claim {r.claim_id}): closed recovered {r.resolved}, but "
+            f"{r.cash_after_opening} cash was posted on the claim after it opened",
+            (r.claim_id,),
+        )
+        for r in recoveries
+        if r.resolved != r.cash_after_opening
+    ]
+
+
+def verify(facts: BooksFacts) -> BooksReport:
+    """Every invariant over ``facts``; the report holds when no check found anything."""
+    return BooksReport(
+        facts.as_of,
+        (
+            *_entries_balance(facts.unbalanced),
+            *_figures(facts),
+            *_charges(facts.charges),
+            *_credits(facts.negative_balances),
+            *_traces(facts.traces),
+            *_aging(facts),
+            *_recoveries(facts.recoveries),
+        ),
+    )

@@ -1,0 +1,267 @@
+"""The facts ``books verify`` checks, each read by one set-based query as of a date.
+
+Read-only: takes the connection of the open unit of work (``uow.read``). The queries return
+only what can break an invariant (unbalanced entries, negative balances, ...) or one row per
+remittance and recovered item, so the cost grows with the books' problems, not their size,
+except for the grouped sums. The checks themselves are ``claimdesk.domain.books``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Connection, and_, exists, func, or_, select
+
+from claimdesk.domain.books import (
+    BooksFacts,
+    ChargeDate,
+    ClaimBalance,
+    EntryTotal,
+    PostingAccount,
+    Recovery,
+    StoredFigure,
+    TraceCash,
+)
+from claimdesk.domain.ledger import RECEIVABLES, Account, EntryKind
+from claimdesk.domain.money import Money
+from claimdesk.domain.work import ACTIVE_STATUSES, Outcome, WorkKind, WorkStatus
+from claimdesk.domain.write_offs import WRITE_OFF_ACCOUNTS
+from claimdesk.store.repositories.remittances import HELD, POSTED
+from claimdesk.store.tables.claims import ClaimRow
+from claimdesk.store.tables.encounters import ServiceLineRow
+from claimdesk.store.tables.ledger import LedgerEntryRow, LedgerPostingRow
+from claimdesk.store.tables.remittances import ClaimPaymentRow, RemittanceRow
+from claimdesk.store.tables.work_items import WorkItemRow
+from claimdesk.store.tables.write_offs import WriteOffRequestRow
+
+E, P = LedgerEntryRow, LedgerPostingRow
+_RECEIVABLES = sorted(a.value for a in RECEIVABLES)
+_ZERO = Decimal("0.00")
+
+
+def _money(value: Decimal | None) -> Money:
+    return Money.zero() if value is None else Money(value)
+
+
+def books_facts(read: Connection, *, as_of: date, until: datetime) -> BooksFacts:
+    """Everything but the aging total, for entries effective through ``as_of`` and work done
+    before ``until`` (the end of ``as_of`` in the practice's time zone)."""
+    return BooksFacts(
+        as_of=as_of,
+        unbalanced=_unbalanced(read, as_of),
+        trial_balance_total=_money(
+            read.execute(
+                select(func.sum(P.amount))
+                .join(E, E.entry_id == P.entry_id)
+                .where(E.effective <= as_of)
+            ).scalar()
+        ),
+        posting_accounts=_unknown_accounts(read, as_of),
+        stored_figures=_write_off_amounts(read, as_of),
+        charges=_early_charges(read, as_of),
+        negative_balances=_negative_balances(read, as_of, until),
+        traces=_traces(read, as_of),
+        receivables=_money(
+            read.execute(
+                select(func.sum(P.amount))
+                .join(E, E.entry_id == P.entry_id)
+                .where(E.effective <= as_of, P.account.in_(_RECEIVABLES))
+            ).scalar()
+        ),
+        recoveries=_recoveries(read, as_of, until),
+    )
+
+
+def _claims_of(read: Connection, entry_ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    found: dict[str, set[str]] = defaultdict(set)
+    if entry_ids:
+        query = select(P.entry_id, P.claim_id).where(
+            P.entry_id.in_(entry_ids), P.claim_id.is_not(None)
+        )
+        for entry_id, claim_id in read.execute(query):
+            found[entry_id].add(str(claim_id))
+    return {entry_id: tuple(sorted(claims)) for entry_id, claims in found.items()}
+
+
+def _unbalanced(read: Connection, as_of: date) -> list[EntryTotal]:
+    query = (
+        select(E.entry_id, func.count(P.id), func.sum(P.amount))
+        .select_from(E)
+        .outerjoin(P, P.entry_id == E.entry_id)
+        .where(E.effective <= as_of)
+        .group_by(E.entry_id)
+        .having(or_(func.count(P.id) < 2, func.sum(P.amount) != _ZERO))
+        .order_by(E.entry_id)
+    )
+    rows = list(read.execute(query))
+    claims = _claims_of(read, [r[0] for r in rows])
+    return [EntryTotal(r[0], r[1], _money(r[2]), claims.get(r[0], ())) for r in rows]
+
+
+def _unknown_accounts(read: Connection, as_of: date) -> list[PostingAccount]:
+    query = (
+        select(P.entry_id, P.account, P.claim_id)
+        .join(E, E.entry_id == P.entry_id)
+        .where(E.effective <= as_of, P.account.not_in(sorted(a.value for a in Account)))
+        .order_by(P.id)
+    )
+    return [PostingAccount(*row) for row in read.execute(query)]
+
+
+def _write_off_amounts(read: Connection, as_of: date) -> list[StoredFigure]:
+    w = WriteOffRequestRow
+    debits = (
+        select(P.entry_id, func.sum(P.amount).label("posted"))
+        .where(P.account.in_(sorted(a.value for a in WRITE_OFF_ACCOUNTS)))
+        .group_by(P.entry_id)
+        .subquery()
+    )
+    query = (
+        select(w.id, w.claim_id, w.amount, w.entry_id, debits.c.posted)
+        .join(E, E.entry_id == w.entry_id)
+        .outerjoin(debits, debits.c.entry_id == w.entry_id)
+        .where(w.status == "posted", E.effective <= as_of)
+        .order_by(w.id)
+    )
+    return [
+        StoredFigure(
+            f"write-off request {r.id}", _money(r.amount), _money(r.posted), r.claim_id, r.entry_id
+        )
+        for r in read.execute(query)
+    ]
+
+
+def _early_charges(read: Connection, as_of: date) -> list[ChargeDate]:
+    s = ServiceLineRow
+    query = (
+        select(E.entry_id, P.claim_id, P.line_number, E.effective, s.date_of_service)
+        .join(P, P.entry_id == E.entry_id)
+        .join(ClaimRow, ClaimRow.claim_id == P.claim_id)
+        .join(
+            s,
+            and_(s.encounter_id == ClaimRow.encounter_id, s.line_number == P.line_number),
+        )
+        .where(
+            E.kind == EntryKind.CHARGE.value,
+            E.effective <= as_of,
+            P.position == 1,
+            E.effective < s.date_of_service,
+        )
+        .order_by(E.entry_id)
+    )
+    return [
+        ChargeDate(entry_id, str(claim_id), int(line or 0), effective, served)
+        for entry_id, claim_id, line, effective, served in read.execute(query)
+    ]
+
+
+def _negative_balances(read: Connection, as_of: date, until: datetime) -> list[ClaimBalance]:
+    query = (
+        select(P.claim_id, P.account, func.sum(P.amount))
+        .join(E, E.entry_id == P.entry_id)
+        .where(E.effective <= as_of, P.account.in_(_RECEIVABLES), P.claim_id.is_not(None))
+        .group_by(P.claim_id, P.account)
+        .having(func.sum(P.amount) < _ZERO)
+        .order_by(P.claim_id, P.account)
+    )
+    rows = list(read.execute(query))
+    w = WorkItemRow
+    open_then = or_(w.status.in_(sorted(s.value for s in ACTIVE_STATUSES)), w.closed_at > until)
+    credited = set(
+        read.execute(
+            select(w.claim_id).where(
+                w.kind == WorkKind.CREDIT_BALANCE.value,
+                w.created_at < until,
+                open_then,
+                w.claim_id.in_(sorted({r[0] for r in rows})),
+            )
+        ).scalars()
+    )
+    return [ClaimBalance(str(c), a, _money(amount), c in credited) for c, a, amount in rows]
+
+
+def _traces(read: Connection, as_of: date) -> list[TraceCash]:
+    r = RemittanceRow
+    held = exists().where(
+        ClaimPaymentRow.remittance_id == r.remittance_id, ClaimPaymentRow.status == HELD
+    )
+    remittances = list(
+        read.execute(
+            select(r.remittance_id, r.trace_number, r.payment_amount)
+            .where(
+                r.status == POSTED,
+                ~held,
+                func.coalesce(r.payment_date, func.date(r.posted_at)) <= as_of,
+            )
+            .order_by(r.remittance_id)
+        )
+    )
+    cash: dict[str, Money] = {}
+    claims: dict[str, set[str]] = defaultdict(set)
+    for rid, _trace, _amount in remittances:
+        # Every entry a remittance posted is numbered after it: "<id>:<CLP>:<n>", "<id>:plb:<n>".
+        of_it = (
+            select(P.account, P.amount, P.claim_id)
+            .join(E, E.entry_id == P.entry_id)
+            .where(E.entry_id.like(f"{rid}:%"), E.effective <= as_of)
+        )
+        total = Money.zero()
+        for account, amount, claim_id in read.execute(of_it):
+            if account == Account.CASH.value:
+                total = total + _money(amount)
+            if claim_id is not None:
+                claims[rid].add(claim_id)
+        cash[rid] = total
+    return [
+        TraceCash(rid, trace, _money(amount), cash[rid], tuple(sorted(claims[rid])))
+        for rid, trace, amount in remittances
+    ]
+
+
+def _recoveries(read: Connection, as_of: date, until: datetime) -> list[Recovery]:
+    w = WorkItemRow
+    items = list(
+        read.execute(
+            select(w.id, w.claim_id, w.resolved_amount, w.created_at)
+            .where(
+                w.kind == WorkKind.UNDERPAYMENT.value,
+                w.status == WorkStatus.DONE.value,
+                w.outcome == Outcome.RECOVERED.value,
+                w.closed_at < until,
+                w.claim_id.is_not(None),
+            )
+            .order_by(w.id)
+        )
+    )
+    return [
+        Recovery(
+            item_id,
+            str(claim_id),
+            _money(resolved),
+            payer_cash_after(read, str(claim_id), opened, through=as_of),
+        )
+        for item_id, claim_id, resolved, opened in items
+    ]
+
+
+def payer_cash_after(
+    read: Connection, claim_id: str, after: datetime, *, through: date | None = None
+) -> Money:
+    """The cash posted on the claim in entries recorded after ``after`` (and effective by
+    ``through``): payments less recoupments and reversals. An entry recorded with the item
+    (the underpaid payment that opened it) is not after it."""
+    query = (
+        select(func.sum(P.amount))
+        .join(E, E.entry_id == P.entry_id)
+        .where(
+            P.claim_id == claim_id,
+            P.account == Account.CASH.value,
+            E.recorded_at > after,
+        )
+    )
+    if through is not None:
+        query = query.where(E.effective <= through)
+    return _money(read.execute(query).scalar())

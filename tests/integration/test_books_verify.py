@@ -1,0 +1,257 @@
+"""``books verify`` on SQLite and PostgreSQL: each invariant holds on books posted the normal
+way, and fails, naming the claims and entries behind it, once a row is broken directly."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from remit_practice import NOW, VISIT_DAY, file_of, paid_claim, remittance, seed
+from sqlalchemy import Engine, insert, update
+
+from claimdesk.denials.table import shipped_table
+from claimdesk.domain.books import BooksReport, Check
+from claimdesk.domain.money import Money
+from claimdesk.domain.work import Problem, WorkKind
+from claimdesk.routing.policy import shipped_policy
+from claimdesk.services.books import verify_books
+from claimdesk.services.post_remittance import post_bytes
+from claimdesk.services.tier2 import request_write_off
+from claimdesk.services.work_queue import open_item
+from claimdesk.store.tables.ledger import LedgerEntryRow, LedgerPostingRow
+from claimdesk.store.tables.remittances import RemittanceRow
+from claimdesk.store.tables.work_items import WorkItemRow
+from claimdesk.store.tables.write_offs import WriteOffRequestRow
+from claimdesk.store.uow import UnitOfWork
+
+Factory = Callable[[], UnitOfWork]
+AS_OF = date(2024, 3, 20)
+M = Money
+
+
+def post(uow_factory: Factory, trace: str, claim_id: str, now: datetime = NOW) -> None:
+    post_bytes(
+        uow_factory,
+        file_of(remittance(trace, paid_claim(claim_id))),
+        name=trace,
+        now=now,
+        by="poster",
+        table=shipped_table(),
+        policy=shipped_policy(),
+    )
+
+
+@pytest.fixture
+def books(uow_factory: Factory) -> Factory:
+    """Claims C1..C3 charged 190.00 each on 2024-02-10; C1 paid 92.50 by 835 TRN02 T1."""
+    seed(uow_factory)
+    post(uow_factory, "T1", "C1")
+    return uow_factory
+
+
+def verified(uow_factory: Factory, as_of: date = AS_OF) -> BooksReport:
+    return verify_books(uow_factory, as_of=as_of, now=NOW)
+
+
+def raw_entry(engine: Engine, entry_id: str, kind: str, day: date, *postings: Any) -> None:
+    """An entry written straight to the tables, past every check the ledger makes."""
+    with engine.begin() as db:
+        db.execute(
+            insert(LedgerEntryRow),
+            [
+                {
+                    "entry_id": entry_id,
+                    "kind": kind,
+                    "effective": day,
+                    "recorded_at": datetime(2024, 3, 1, tzinfo=UTC),
+                    "recorded_by": "intruder",
+                    "source": "",
+                    "memo": "",
+                }
+            ],
+        )
+        db.execute(
+            insert(LedgerPostingRow),
+            [
+                {
+                    "entry_id": entry_id,
+                    "position": n,
+                    "account": account,
+                    "amount": Decimal(amount),
+                    "patient_account": "P1",
+                    "claim_id": claim_id,
+                    "line_number": line,
+                    "payer_id": "ACME",
+                }
+                for n, (account, amount, claim_id, line) in enumerate(postings, 1)
+            ],
+        )
+
+
+def test_books_posted_the_normal_way_hold(books: Factory) -> None:
+    report = verified(books)
+    assert report.holds, report.findings
+    assert report.as_json()["holds"] is True
+
+
+def test_an_unbalanced_entry_is_named_with_its_claim(books: Factory, engine: Engine) -> None:
+    # 5.00 debited, 4.00 credited: off by 1.00.
+    raw_entry(
+        engine,
+        "bad-1",
+        "other_adjustment",
+        date(2024, 3, 1),
+        ("cash", "5.00", "C2", None),
+        ("adjustment:other", "-4.00", "C2", None),
+    )
+    raw_entry(engine, "bad-2", "other_adjustment", date(2024, 3, 1), ("cash", "0.00", "C3", 1))
+    [unbalanced, lonely] = verified(books).of(Check.ENTRIES_BALANCE)
+    assert (unbalanced.entries, unbalanced.claims) == (("bad-1",), ("C2",))
+    assert "sum to 1.00" in unbalanced.message
+    assert (lonely.entries, lonely.claims) == (("bad-2",), ("C3",))
+    # An entry effective after the as-of date is not yet in the books.
+    assert verified(books, date(2024, 2, 28)).of(Check.ENTRIES_BALANCE) == ()
+
+
+def test_stored_figures_must_equal_their_postings(books: Factory, engine: Engine) -> None:
+    request_id = request_write_off(
+        books,
+        "C2",
+        amount=M("40.00"),
+        reason_code="small-balance",
+        note="",
+        by="bill",
+        now=NOW,
+        policy=shipped_policy(),
+    )
+    assert verified(books).of(Check.FIGURES_EQUAL_POSTINGS) == ()
+    with engine.begin() as db:
+        db.execute(
+            update(WriteOffRequestRow)
+            .where(WriteOffRequestRow.id == request_id)
+            .values(amount=Decimal("50.00"))
+        )
+    raw_entry(
+        engine,
+        "odd-1",
+        "other_adjustment",
+        date(2024, 3, 1),
+        ("adjustment:mystery", "5.00", "C3", None),
+        ("cash", "-5.00", "C3", None),
+    )
+    [account, request] = verified(books).of(Check.FIGURES_EQUAL_POSTINGS)
+    assert request.message == (
+        f"write-off request {request_id} keeps 50.00, but entry write-off:{request_id} posted 40.00"
+    )
+    assert request.claims == ("C2",)
+    assert (account.entries, account.claims) == (("odd-1",), ("C3",))
+
+
+def test_a_charge_before_its_date_of_service_fails(books: Factory, engine: Engine) -> None:
+    early = VISIT_DAY - timedelta(days=9)
+    raw_entry(
+        engine,
+        "charge:early",
+        "charge",
+        early,
+        ("ar:insurance", "10.00", "C2", 1),
+        ("revenue:gross-charges", "-10.00", "C2", 1),
+    )
+    [found] = verified(books).of(Check.NO_CHARGE_BEFORE_SERVICE)
+    assert (found.claims, found.entries) == (("C2",), ("charge:early",))
+    assert "before its date of service 2024-02-10" in found.message
+
+
+def test_a_negative_balance_needs_an_open_credit_balance_item(
+    books: Factory, engine: Engine
+) -> None:
+    # C3 was charged 190.00; 300.00 paid on it leaves insurance A/R at -110.00.
+    raw_entry(
+        engine,
+        "overpaid-1",
+        "insurance_payment",
+        date(2024, 3, 15),
+        ("cash", "300.00", "C3", None),
+        ("ar:insurance", "-300.00", "C3", None),
+    )
+    [found] = verified(books).of(Check.NO_UNWORKED_CREDIT)
+    assert found.claims == ("C3",)
+    assert "ar:insurance balance -110.00" in found.message
+    open_item(
+        books,
+        Problem(
+            kind=WorkKind.CREDIT_BALANCE,
+            category="credit_balance",
+            problem_key="credit:C3",
+            amount_at_stake=M("110.00"),
+            claim_id="C3",
+            patient_account="P1",
+            payer_id="ACME",
+        ),
+        now=NOW - timedelta(days=1),
+        by="poster",
+        policy=shipped_policy(),
+    )
+    assert verified(books).of(Check.NO_UNWORKED_CREDIT) == ()
+
+
+def test_cash_per_trace_must_equal_bpr02(books: Factory, engine: Engine) -> None:
+    with engine.begin() as db:
+        db.execute(
+            update(RemittanceRow)
+            .where(RemittanceRow.trace_number == "T1")
+            .values(payment_amount=Decimal("93.50"))
+        )
+    [found] = verified(books).of(Check.CASH_PER_TRACE)
+    assert found.claims == ("C1",)
+    assert "cash posted 92.50, BPR02 93.50 (off by -1.00)" in found.message
+
+
+def test_the_aging_report_adds_up_to_the_receivables(books: Factory) -> None:
+    report = verified(books)
+    # C1: 190.00 - 92.50 paid - 77.50 contractual = 20.00 on the patient; C2, C3: 190.00 each.
+    assert report.of(Check.AGING_EQUALS_RECEIVABLES) == ()
+
+
+def test_an_underpayment_recovery_must_be_cash_posted_after_the_item_opened(
+    books: Factory, engine: Engine
+) -> None:
+    opened = open_item(
+        books,
+        Problem(
+            kind=WorkKind.UNDERPAYMENT,
+            category="underpayment",
+            problem_key="underpayment",
+            amount_at_stake=M("92.50"),
+            claim_id="C2",
+            patient_account="P1",
+            payer_id="ACME",
+        ),
+        now=NOW - timedelta(days=1),
+        by="poster",
+        policy=shipped_policy(),
+    ).item
+    post(books, "T2", "C2")  # 92.50 paid on C2 after the item opened
+
+    def closed_recovered(amount: str) -> None:
+        with engine.begin() as db:
+            db.execute(
+                update(WorkItemRow)
+                .where(WorkItemRow.id == opened.item_id)
+                .values(
+                    status="done",
+                    outcome="recovered",
+                    resolved_amount=Decimal(amount),
+                    closed_at=NOW + timedelta(hours=1),
+                )
+            )
+
+    closed_recovered("92.50")
+    assert verified(books).of(Check.RECOVERIES_ARE_CASH) == ()
+    closed_recovered("100.00")
+    [found] = verified(books).of(Check.RECOVERIES_ARE_CASH)
+    assert found.claims == ("C2",)
+    assert "closed recovered 100.00, but 92.50 cash was posted on the claim" in found.message

@@ -1,0 +1,79 @@
+"""The books' invariants over hand-made facts: each check's failure and what it names."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from claimdesk.domain.books import (
+    BooksFacts,
+    ChargeDate,
+    Check,
+    ClaimBalance,
+    EntryTotal,
+    Recovery,
+    TraceCash,
+    verify,
+)
+from claimdesk.domain.money import Money
+
+M = Money
+DAY = date(2024, 3, 20)
+
+
+def test_no_facts_no_findings_and_every_check_is_reported() -> None:
+    report = verify(BooksFacts(as_of=DAY))
+    assert report.holds
+    answer = json.loads(json.dumps(report.as_json()))
+    assert [c["code"] for c in answer["checks"]] == [f"BOOKS00{n}" for n in range(1, 8)]
+    assert answer["holds"] is True
+
+
+def test_aging_that_does_not_add_up_to_the_receivables_fails() -> None:
+    # Aging shows 400.00 but the ledger's A/R is 420.00: 20.00 of A/R is missing from the buckets.
+    facts = BooksFacts(as_of=DAY, aging_total=M("400.00"), receivables=M("420.00"))
+    [found] = verify(facts).of(Check.AGING_EQUALS_RECEIVABLES)
+    assert found.message == (
+        "A/R aging totals 400.00, the ledger's receivables 420.00 as of 2024-03-20 (off by -20.00)"
+    )
+
+
+def test_each_check_keeps_what_holds_out_of_its_findings() -> None:
+    facts = BooksFacts(
+        as_of=DAY,
+        unbalanced=(EntryTotal("e1", 2, M("1.00"), ("C1",)), EntryTotal("e2", 2, M(0))),
+        charges=(
+            ChargeDate("c1", "C1", 1, date(2024, 2, 9), date(2024, 2, 10)),  # a day early
+            ChargeDate("c2", "C2", 1, date(2024, 2, 11), date(2024, 2, 10)),  # a late charge
+        ),
+        negative_balances=(
+            ClaimBalance("C3", "ar:insurance", M("-5.00"), credit_item_open=False),
+            ClaimBalance("C4", "ar:insurance", M("-5.00"), credit_item_open=True),
+        ),
+        traces=(
+            TraceCash("R1", "T1", M("100.00"), M("100.00"), ("C5",)),
+            # BPR02 75.00 = CLP04 100.00 - PLB 25.00, but only the CLP04s were posted.
+            TraceCash("R2", "T2", M("75.00"), M("100.00"), ("C6",)),
+        ),
+        recoveries=(
+            Recovery(7, "C7", M("50.00"), M("50.00")),
+            Recovery(8, "C8", M("50.00"), M("0.00")),
+        ),
+    )
+    report = verify(facts)
+    assert [(f.check, f.claims) for f in report.findings] == [
+        (Check.ENTRIES_BALANCE, ("C1",)),
+        (Check.NO_CHARGE_BEFORE_SERVICE, ("C1",)),
+        (Check.NO_UNWORKED_CREDIT, ("C3",)),
+        (Check.CASH_PER_TRACE, ("C6",)),
+        (Check.RECOVERIES_ARE_CASH, ("C8",)),
+    ]
+    assert "off by 25.00" in report.of(Check.CASH_PER_TRACE)[0].message
+
+
+def test_a_trial_balance_off_zero_fails() -> None:
+    [found] = verify(BooksFacts(as_of=DAY, trial_balance_total=M("0.01"))).findings
+    assert (found.check, found.message) == (
+        Check.FIGURES_EQUAL_POSTINGS,
+        "the trial balance sums to 0.01, not zero",
+    )
