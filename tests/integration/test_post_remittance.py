@@ -338,6 +338,26 @@ def test_a_crossover_makes_the_secondary_claim_and_the_crossover_835_pays_it(
     assert balance(uow_factory, accounts=PAT, patient_account="P1") == M("0.00")
 
 
+def test_a_new_primary_answer_moves_the_change_in_the_patient_share_onto_the_secondary(
+    uow_factory: Factory,
+) -> None:
+    # Before: the reversal pulled the $20.00 share back from patient A/R after the secondary
+    # claim had taken it, leaving the patient at -$20.00 (BOOKS004).
+    seed(uow_factory, secondary=True)
+    post(uow_factory, file_of(remittance("T1", paid_claim("C1"))))
+    corrected = claim_payment(
+        "C1",
+        svc("C1", 1, "99213", "150.00", "80.50", (CO, "45", "57.50"), (PR, "2", "12.00")),
+        svc("C1", 2, "90686", "40.00", "20.00", (CO, "45", "20.00")),
+    )
+    again = remittance("T3", reversal_of(paid_claim("C1")), corrected)
+    post(uow_factory, file_of(again, control=3))
+    assert balance(uow_factory, accounts=PAT, patient_account="P1") == M("0.00")
+    # The secondary now carries the $12.00 the primary leaves, not $20.00.
+    assert balance(uow_factory, accounts=INS, claim_id="C1-S") == M("12.00")
+    assert balance(uow_factory, accounts=INS, claim_id="C1") == M("0.00")
+
+
 def test_a_secondary_overpayment_is_a_credit_balance_item(uow_factory: Factory) -> None:
     seed(uow_factory, secondary=True)
     post(uow_factory, file_of(remittance("T1", paid_claim("C1"))))
@@ -365,24 +385,26 @@ def _line_two_denied(claim_id: str) -> bytes:
     )
 
 
-def test_a_re_adjudication_without_a_reversal_posts_only_the_difference(
+def test_a_re_adjudication_without_a_reversal_nets_its_adjustments_and_banks_its_cash(
     uow_factory: Factory,
 ) -> None:
-    # The demo's payer answers an appeal with the whole claim again (CLP02 = 1, no reversal):
-    # before, lines 1 and 2 were posted twice and the claim ended below zero.
+    # A payer answers an appeal with the whole claim again (CLP02 = 1, no reversal): before,
+    # lines 1 and 2 were adjusted twice and the claim ended far below zero.
     seed(uow_factory)
     post(uow_factory, _line_two_denied("C1"))
     assert balance(uow_factory, accounts=INS, claim_id="C1") == M("40.00")  # denied, at stake
     overturned = post(uow_factory, file_of(remittance("T9", paid_claim("C1")), control=9))
     assert [r.outcome for r in overturned.remittances] == [RemitOutcome.POSTED]
-    assert balance(uow_factory, accounts=INS, claim_id="C1") == M("0.00")
+    # The contractual and the patient's share stand once; the cash is what both checks carried
+    # (72.50 + 92.50), so line 1's 72.50 paid twice is a credit balance to refund.
+    assert balance(uow_factory, accounts=frozenset({Account.CONTRACTUAL})) == M("77.50")
     assert balance(uow_factory, accounts=PAT, claim_id="C1") == M("20.00")
-    assert balance(uow_factory, accounts=frozenset({Account.CASH})) == M("92.50")
-    # A later reversal undoes both answers, and the correction after it posts in full.
-    both = remittance("T10", reversal_of(paid_claim("C1")), paid_claim("C1"))
-    post(uow_factory, file_of(both, control=10))
-    assert balance(uow_factory, accounts=INS, claim_id="C1") == M("0.00")
-    assert balance(uow_factory, accounts=frozenset({Account.CASH})) == M("92.50")
+    assert balance(uow_factory, accounts=frozenset({Account.CASH})) == M("165.00")
+    assert balance(uow_factory, accounts=INS, claim_id="C1") == M("-72.50")
+    with uow_factory() as uow:
+        item = uow.work_items.active_for("C1", "credit_balance")
+    assert item is not None
+    assert item.amount_at_stake == M("72.50")
 
 
 def test_a_supplemental_answer_on_one_line_leaves_the_other_lines_alone(
@@ -392,6 +414,17 @@ def test_a_supplemental_answer_on_one_line_leaves_the_other_lines_alone(
     post(uow_factory, _line_two_denied("C1"))
     line_two = claim_payment("C1", svc("C1", 2, "90686", "40.00", "20.00", (CO, "45", "20.00")))
     post(uow_factory, file_of(remittance("T9", line_two), control=9))
+    assert balance(uow_factory, accounts=INS, claim_id="C1") == M("0.00")
+    assert balance(uow_factory, accounts=frozenset({Account.CASH})) == M("92.50")
+
+
+def test_a_reversal_undoes_every_standing_answer(uow_factory: Factory) -> None:
+    seed(uow_factory)
+    post(uow_factory, _line_two_denied("C1"))
+    line_two = claim_payment("C1", svc("C1", 2, "90686", "40.00", "20.00", (CO, "45", "20.00")))
+    post(uow_factory, file_of(remittance("T9", line_two), control=9))
+    undo = remittance("T10", reversal_of(paid_claim("C1")), paid_claim("C1"))
+    post(uow_factory, file_of(undo, control=10))
     assert balance(uow_factory, accounts=INS, claim_id="C1") == M("0.00")
     assert balance(uow_factory, accounts=frozenset({Account.CASH})) == M("92.50")
 

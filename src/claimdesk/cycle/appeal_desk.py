@@ -3,8 +3,9 @@
 The payer simulator adjudicates claims; reconsideration is modeled here. An appeal is decided
 ``appeal_decision_days`` after it was sent, won with the policy's success rate (one seeded draw
 per appeal, so the same seed gives the same decisions). A won appeal is paid the way a payer
-pays an overturned denial: a new claim payment (its own payer claim number) in the payer's next
-835, each denied line now allowed at the contract rate less the contractual adjustment (CO-45).
+pays an overturned denial in its next 835: the reversal (CLP02 = 22) of its first answer, then
+the corrected claim payment (its own payer claim number), each denied line now allowed at the
+contract rate less the contractual adjustment (CO-45), so the check carries only the difference.
 A payer billed as secondary pays no more than the prior payers left open on the line, and says
 what they paid and adjusted as OA-23, as its first answer would have.
 """
@@ -21,6 +22,7 @@ from claimdesk.edi.x12.codes import AdjustmentGroup
 from claimdesk.edi.x12.codes import ClaimStatus as ClpStatus
 from claimdesk.edi.x12.composites import Adjustment, QualifiedAmount
 from claimdesk.edi.x835.model import ClaimPayment, ServicePayment
+from claimdesk.edi.x835.write import reversal_of
 from claimdesk.payer_sim.simulator import PayerSimulator
 from claimdesk.payer_sim.state import ClaimState, ScheduledRemittance
 
@@ -123,7 +125,14 @@ class AppealDesk:
             payer_claim_control_number=f"{record.payer_claim_number}A"[:50],
             service_lines=tuple(lines),
         )
+        undone = reversal_of(record.payment)
         state.scheduled.append(
-            replace(route, pay_on=today, payments=(payment,), interest=Money.zero(), reference="")
+            replace(
+                route,
+                pay_on=today,
+                payments=(undone, payment),
+                interest=Money.zero(),
+                reference="",
+            )
         )
         return payment

@@ -187,7 +187,9 @@ def post_payment(
 
     ``standing`` are the entries of this payer's earlier answers on the claim that no reversal
     undid: a re-adjudication (e.g. after an appeal) sent without a reversal restates the whole
-    claim, so only the difference from what stands is posted, never the whole claim again.
+    claim, so of its adjustments and patient share only the difference from what stands is
+    posted. Its payment is posted whole: it is cash the payer sent (BPR02), and what it pays
+    twice shows as a credit balance to refund, never as money that did not come.
 
     On a claim billed to a later payer (``claim.prior``), the adjustments that restate what the
     prior payers paid and adjusted are reconciled against it and not posted (posting/cob.py);
@@ -258,7 +260,7 @@ def post_payment(
         if payment.adjustments:
             answered.add(None)
         entries = _beyond(entries, standing, out, answered if payment.service_lines else None)
-        reason += "; re-adjudication: the difference from the earlier answer posted"
+        reason += "; re-adjudication: adjustments net of the earlier answer"
     return ClaimPosting(
         entries=entries,
         target=target,
@@ -270,7 +272,6 @@ def post_payment(
 
 
 _NETTED = (
-    EntryKind.INSURANCE_PAYMENT,
     EntryKind.CONTRACTUAL_ADJUSTMENT,
     EntryKind.OTHER_ADJUSTMENT,
     EntryKind.TRANSFER_TO_PATIENT,
@@ -301,12 +302,13 @@ def _beyond(
     now, before = _on_insurance(new), _on_insurance(standing)
     if answered is not None:
         before = {k: v for k, v in before.items() if k[1] in answered}
-    out.entries = []
+    paid = [e for e in new if e.kind not in _NETTED]
+    out.entries, out.prefix = [], f"{out.prefix}:net"  # ids of their own beside the payments'
     for kind, line in sorted(set(now) | set(before), key=lambda k: (k[1] or 0, k[0].value)):
         old = before.get((kind, line), Money.zero())
         fresh = now.get((kind, line), Money.zero())
         out.add(kind, fresh - old, line, f"re-adjudication: {old} before, {fresh} now")
-    return tuple(out.entries)
+    return (*paid, *out.entries)
 
 
 def _shortfall(claim: ClaimFacts, line: LineFacts, share: Money, paid: Money) -> Shortfall | None:
@@ -335,13 +337,10 @@ def post_reversal(
     *,
     index: int,
 ) -> ClaimPosting:
-    """Undo the entries of the payment this CLP02 = 22 reverses; the claim reopens."""
+    """Undo the entries of the answers this CLP02 = 22 reverses (none for a denial, which
+    moved no money); the claim reopens."""
     if not payment.is_reversal:
         raise ValueError("only a CLP02 = 22 claim payment is a reversal")
-    if not reversed_entries:
-        raise PostingRefusedError(
-            f"claim {claim.claim_id}: CLP02 = 22 reverses a payment that was never posted"
-        )
     paid_before = total(
         -p.amount
         for e in reversed_entries

@@ -42,7 +42,7 @@ from claimdesk.posting.policy import (
 from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.services.practice import practice_date
 from claimdesk.services.remit_work import insurance_balance, open_many, solve_settled
-from claimdesk.services.secondary import bill_secondary, prior_payers
+from claimdesk.services.secondary import bill_secondary, carry_to_secondary, prior_payers
 from claimdesk.services.work_queue import UowFactory
 from claimdesk.store.repositories.remittances import HELD, POSTED
 from claimdesk.store.uow import UnitOfWork
@@ -379,6 +379,18 @@ class _Poster:
         self.known = uow.work_items.on_claims([r.claim.claim_id for r in ready])
         secondary = uow.claims.with_secondary_coverage([r.claim.claim_id for r in billable])
         to_bill = {r.index for r in billable if r.claim.claim_id in secondary}
+        carried = [r for r in ready if r.index not in to_bill]
+        for r in carried:
+            moved = carry_to_secondary(
+                uow,
+                r.claim,
+                entry_id=f"{rid}:{r.index}:secondary",
+                now=self.now,
+                by=self.by,
+                source=f"835 TRN02={trace} CLP01={r.claim.claim_id}",
+            )
+            if moved is not None:
+                self._credit_balance(uow, moved, rid, "the primary's new answer")
         for r in ready:
             self._claim_work(uow, r, rid, effective, payers)
             if r.index in to_bill:
@@ -455,6 +467,11 @@ class _Poster:
             facts = self._facts(uow, claim, rates)
             try:
                 if payment.is_reversal:
+                    if not before:
+                        raise PostingRefusedError(
+                            f"claim {claim.claim_id}: CLP02 = 22 reverses a payment that was "
+                            "never posted"
+                        )
                     posting = post_reversal(payment, facts, context, entries, index=index)
                     reverses = tuple(p.payment_id for p in before)
                 else:
@@ -711,6 +728,30 @@ class _Poster:
             )
         return closed
 
+    def _credit_balance(self, uow: UnitOfWork, claim_id: str, rid: str, why: str) -> None:
+        """A payer paid more than the claim's balance: the money is not ours until a refund or
+        a recoupment settles it, so the credit balance is worked, never left standing."""
+        owed = insurance_balance(uow, claim_id)
+        claim = uow.claims.get(claim_id) if owed.is_negative() else None
+        if claim is None:
+            return
+        self._work(
+            Problem(
+                kind=WorkKind.CREDIT_BALANCE,
+                category="credit_balance",
+                problem_key="credit_balance",
+                amount_at_stake=-owed,
+                claim_id=claim_id,
+                patient_account=claim.encounter.patient_account,
+                remittance_id=rid,
+                payer_id=claim.payer_id,
+                summary=(
+                    f"insurance credit balance {-owed} after {why}; "
+                    "recommended: refund the payer or let it recoup"
+                ),
+            ),
+        )
+
     def _unmatched(self, rid: str, h: _Held) -> Problem:
         return Problem(
             kind=WorkKind.UNMATCHED_PAYMENT,
@@ -787,26 +828,7 @@ class _Poster:
                     ),
                 ),
             )
-        owed = insurance_balance(uow, claim.claim_id)
-        if owed.is_negative():
-            # A payer paid more than the claim's balance: the money is not ours until a refund
-            # or a recoupment settles it, so the credit balance is worked, never left standing.
-            self._work(
-                Problem(
-                    kind=WorkKind.CREDIT_BALANCE,
-                    category="credit_balance",
-                    problem_key="credit_balance",
-                    amount_at_stake=-owed,
-                    claim_id=claim.claim_id,
-                    patient_account=claim.encounter.patient_account,
-                    remittance_id=rid,
-                    payer_id=claim.payer_id,
-                    summary=(
-                        f"insurance credit balance {-owed} after this payment "
-                        f"({posting.reason}); recommended: refund the payer or let it recoup"
-                    ),
-                ),
-            )
+        self._credit_balance(uow, claim.claim_id, rid, posting.reason)
         if posting.shortfalls:
             self._work(
                 Problem(

@@ -17,7 +17,7 @@ from typing import Any
 
 from claimdesk.domain.claims import Claim, ClaimStatus
 from claimdesk.domain.coverage import Priority
-from claimdesk.domain.ledger import Account, Dimensions, Entry, EntryKind, Posting
+from claimdesk.domain.ledger import Account, BalanceQuery, Dimensions, Entry, EntryKind, Posting
 from claimdesk.domain.money import Money
 from claimdesk.domain.payers import CobMethod
 from claimdesk.edi.x837.claim_input import (
@@ -133,6 +133,60 @@ def bill_secondary(
             )
         )
     return claim_id
+
+
+def carry_to_secondary(
+    uow: UnitOfWork, primary: Claim, *, entry_id: str, now: datetime, by: str, source: str
+) -> str | None:
+    """After the primary answers again (a reversal, a correction, an overturned denial) on a
+    claim already billed to the secondary, the change in the patient's share follows the share
+    onto the secondary claim, line by line: the patient is billed only after the secondary.
+    Returns the secondary claim's id when something moved."""
+    secondary_id = uow.claims.secondary_of(primary.claim_id)
+    secondary = uow.claims.get(secondary_id) if secondary_id else None
+    if secondary is None:
+        return None
+    patient = frozenset({Account.PATIENT_AR})
+    by_line = uow.ledger.balances_by_line(primary.claim_id, patient)
+    whole = uow.ledger.balance(BalanceQuery(accounts=patient, claim_id=primary.claim_id))
+    moved: dict[int | None, Money] = {n: amount for n, amount in by_line.items() if amount}
+    if whole - sum(by_line.values(), Money.zero()):
+        moved[None] = whole - sum(by_line.values(), Money.zero())  # the claim-level share
+    if not moved:
+        return None
+    account = primary.encounter.patient_account
+    postings: list[Posting] = []
+    for line, amount in sorted(moved.items(), key=lambda item: item[0] or 0):
+        postings.append(
+            Posting(
+                Account.PATIENT_AR,
+                -amount,
+                Dimensions(account, primary.claim_id, line, primary.payer_id),
+            )
+        )
+        postings.append(
+            Posting(
+                Account.INSURANCE_AR,
+                amount,
+                Dimensions(account, secondary.claim_id, line, secondary.payer_id),
+            )
+        )
+    uow.ledger.append(
+        Entry(
+            entry_id=entry_id,
+            kind=EntryKind.TRANSFER_TO_PATIENT,
+            effective=practice_date(uow, now),
+            recorded_at=now,
+            recorded_by=by,
+            postings=tuple(postings),
+            source=source,
+            memo=(
+                f"the primary's new answer on {primary.claim_id} changes what "
+                f"{secondary.claim_id} carries"
+            ),
+        )
+    )
+    return secondary.claim_id
 
 
 def prior_payers(uow: UnitOfWork, claim: Claim) -> PriorPayers | None:

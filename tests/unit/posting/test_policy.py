@@ -208,8 +208,16 @@ def test_a_reversal_of_other_money_or_of_nothing_is_refused() -> None:
     other = payment(service("99213", "150.00", "80.00", adj(CO, "45", "70.00")))
     with pytest.raises(PostingRefusedError, match=r"does not reverse the 92\.50"):
         post_reversal(negated(other), facts(), context("R2"), posted.entries, index=0)
-    with pytest.raises(PostingRefusedError, match="never posted"):
+    # Money reversed where none was posted (the service refuses a reversal of no answer at all).
+    with pytest.raises(PostingRefusedError, match=r"does not reverse the 0\.00"):
         post_reversal(negated(original), facts(), context("R2"), (), index=0)
+
+
+def test_the_reversal_of_a_denial_moves_no_money_and_reopens_the_claim() -> None:
+    denied = payment(service("99213", "150.00", "0.00", adj(CO, "50", "150.00")), status=Clp.DENIED)
+    undone = post_reversal(negated(denied), facts(), context("R2"), (), index=0)
+    assert undone.entries == ()
+    assert undone.target is ClaimStatus.ACCEPTED
 
 
 # -- generated histories ----------------------------------------------------------------------
@@ -282,10 +290,9 @@ def test_random_payments_reversals_and_write_offs_keep_the_books(
         elif action == "reverse" and claim_id in last:
             p, entries = last.pop(claim_id)
             if not entries:
-                # A payment of nothing, adjusted by nothing, posted nothing: there is nothing
-                # to reverse, and the reversal is refused rather than posted as nothing.
-                with pytest.raises(PostingRefusedError, match="never posted"):
-                    post_reversal(negated(p), single[claim_id], ctx, entries, index=0)
+                # An answer that posted nothing (a denial, or a payment of nothing) is undone
+                # by nothing: its reversal moves no money.
+                assert post_reversal(negated(p), single[claim_id], ctx, (), index=0).entries == ()
                 continue
             undone = post_reversal(negated(p), single[claim_id], ctx, entries, index=0)
             for entry in undone.entries:
