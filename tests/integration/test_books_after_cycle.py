@@ -11,7 +11,6 @@ import json
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from claimdesk.bootstrap import composed
@@ -32,7 +31,6 @@ PARTNERS = TradingPartners(
 )
 
 
-@pytest.mark.xfail(strict=True, reason="COB posting: issue 13 part 1")
 def test_books_verify_exits_0_after_a_180_day_cycle(tmp_path: Path, database_url: str) -> None:
     bundle = tmp_path / "bundle"
     write_practice(
