@@ -9,6 +9,7 @@ import getpass
 import importlib
 import json
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -118,6 +119,16 @@ def emit_json(payload: Any) -> None:
 def fail(message: str, code: int = EXIT_CANNOT_RUN) -> typer.Exit:
     err_console.print(f"[red]error:[/red] {message}")
     return typer.Exit(code)
+
+
+def day_of(text: str | None, option: str) -> date | None:
+    """A date option's value (``None`` when not given); a bad one stops the command."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise fail(f"{option} {text!r}: not a date; write it as YYYY-MM-DD") from None
 
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the report as JSON.")]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import typer
@@ -15,6 +14,7 @@ from claimdesk.cli.app import (
     acting_user_id,
     app,
     console,
+    day_of,
     emit_json,
     fail,
     ready,
@@ -28,15 +28,6 @@ books_app = typer.Typer(
     help="The books: check the ledger's invariants as of a date.", no_args_is_help=True
 )
 app.add_typer(books_app, name="books")
-
-
-def _as_of(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise fail(f"--as-of {text!r}: not a date; write it as YYYY-MM-DD") from None
 
 
 def print_report(report: BooksReport) -> None:
@@ -62,7 +53,7 @@ def verify_command(
     as_json: JsonOption = False,
 ) -> None:
     """Check every ledger invariant; exit 1 listing each failure with the claims behind it."""
-    day = _as_of(as_of)
+    day = day_of(as_of, "--as-of")
     settings = settings_of(ctx)
     ready(settings)
     with composed(settings) as parts:

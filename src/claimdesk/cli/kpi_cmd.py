@@ -21,6 +21,7 @@ from claimdesk.cli.app import (
     JsonOption,
     app,
     console,
+    day_of,
     emit_json,
     err_console,
     fail,
@@ -86,12 +87,7 @@ RecurringOption = Annotated[
 
 
 def _day(text: str | None, option: str, default: date) -> date:
-    if text is None:
-        return default
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise fail(f"{option} {text!r}: not a date; write it as YYYY-MM-DD") from None
+    return day_of(text, option) or default
 
 
 def cell_text(value: Cell) -> str:

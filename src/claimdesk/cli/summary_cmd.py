@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import typer
@@ -14,8 +13,8 @@ from claimdesk.cli.app import (
     JsonOption,
     app,
     console,
+    day_of,
     emit_json,
-    fail,
     ready,
     settings_of,
 )
@@ -76,10 +75,7 @@ def summary(
     A/R figure with its parts and aging, as of a day."""
     settings = settings_of(ctx)
     ready(settings)
-    try:
-        as_of = None if as_of_text is None else date.fromisoformat(as_of_text)
-    except ValueError:
-        raise fail(f"--as-of {as_of_text!r}: not a date; write it as YYYY-MM-DD") from None
+    as_of = day_of(as_of_text, "--as-of")
     result = summarize(settings, as_of)
     if as_json:
         emit_json(result.as_dict())
