@@ -69,7 +69,9 @@ class ClaimPosting:
 
     @property
     def denied_total(self) -> Money:
-        return total(d.amount for d in self.denials)
+        """Dollars denied: held amounts whose code is a denial. A code the table does not
+        know is held for review too, but is not counted as denied until someone says so."""
+        return total(d.amount for d in self.denials if d.classification.counts_as_denial)
 
     @property
     def shortfall_total(self) -> Money:

@@ -327,3 +327,15 @@ def test_random_payments_reversals_and_write_offs_keep_the_books(
                 assert journal.balance(query) == by_hand
         patient = journal.balance(BalanceQuery(accounts=frozenset({Account.PATIENT_AR})))
         assert not patient.is_negative()
+
+
+def test_a_code_the_table_does_not_know_is_held_for_review_not_counted_as_denied() -> None:
+    unknown = payment(
+        service("99213", "150.00", "92.50", adj(CO, "45", "57.50")),
+        service("90686", "40.00", "0.00", adj(CO, "Z99", "40.00")),
+    )
+    posting = post_payment(unknown, facts(), context(), TABLE, index=0)
+    (held,) = posting.denials
+    assert held.classification.needs_review
+    assert held.amount == M("40.00")  # stays on insurance A/R, worked by Tier 2
+    assert posting.denied_total == M("0.00")  # the denial figures do not count it
