@@ -358,6 +358,23 @@ def test_a_new_primary_answer_moves_the_change_in_the_patient_share_onto_the_sec
     assert balance(uow_factory, accounts=INS, claim_id="C1") == M("0.00")
 
 
+def test_a_restated_primary_answer_without_a_reversal_also_moves_the_share(
+    uow_factory: Factory,
+) -> None:
+    seed(uow_factory, secondary=True)
+    post(uow_factory, file_of(remittance("T1", paid_claim("C1"))))
+    restated = claim_payment(
+        "C1",
+        svc("C1", 1, "99213", "150.00", "80.50", (CO, "45", "57.50"), (PR, "2", "12.00")),
+        svc("C1", 2, "90686", "40.00", "20.00", (CO, "45", "20.00")),
+    )
+    post(uow_factory, file_of(remittance("T4", restated), control=4))
+    assert balance(uow_factory, accounts=PAT, patient_account="P1") == M("0.00")
+    assert balance(uow_factory, accounts=INS, claim_id="C1-S") == M("12.00")
+    # Both checks' cash is banked: what the primary paid twice is its credit balance.
+    assert balance(uow_factory, accounts=INS, claim_id="C1") == M("-92.50")
+
+
 def test_a_secondary_overpayment_is_a_credit_balance_item(uow_factory: Factory) -> None:
     seed(uow_factory, secondary=True)
     post(uow_factory, file_of(remittance("T1", paid_claim("C1"))))

@@ -379,18 +379,7 @@ class _Poster:
         self.known = uow.work_items.on_claims([r.claim.claim_id for r in ready])
         secondary = uow.claims.with_secondary_coverage([r.claim.claim_id for r in billable])
         to_bill = {r.index for r in billable if r.claim.claim_id in secondary}
-        carried = [r for r in ready if r.index not in to_bill]
-        for r in carried:
-            moved = carry_to_secondary(
-                uow,
-                r.claim,
-                entry_id=f"{rid}:{r.index}:secondary",
-                now=self.now,
-                by=self.by,
-                source=f"835 TRN02={trace} CLP01={r.claim.claim_id}",
-            )
-            if moved is not None:
-                self._credit_balance(uow, moved, rid, "the primary's new answer")
+        billed: set[int] = set()
         for r in ready:
             self._claim_work(uow, r, rid, effective, payers)
             if r.index in to_bill:
@@ -403,7 +392,22 @@ class _Poster:
                     by=self.by,
                     crossed_over=_crossed_over(r.payment),
                 )
-                result.secondary_claims += made is not None
+                if made is not None:
+                    billed.add(r.index)
+                    result.secondary_claims += 1
+        for r in ready:
+            if r.index in billed:
+                continue
+            moved = carry_to_secondary(
+                uow,
+                r.claim,
+                entry_id=f"{rid}:{r.index}:secondary",
+                now=self.now,
+                by=self.by,
+                source=f"835 TRN02={trace} CLP01={r.claim.claim_id}",
+            )
+            if moved is not None:
+                self._credit_balance(uow, moved, rid, "the primary's new answer")
         result.work_items_closed = self._solve_settled(uow, ready, trace)
         result.outcome = status
         result.claims_posted = len(ready)
