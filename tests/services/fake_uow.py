@@ -46,6 +46,10 @@ class FakeClaims:
     def secondary_link(self, claim_id: str) -> None:
         """No claim is a secondary claim: every one is billed to a first payer."""
 
+    def secondaries_among(self, claim_ids: Sequence[str]) -> set[str]:
+        """No claim is a secondary claim."""
+        return set()
+
     def secondary_of(self, primary_claim_id: str) -> None:
         """No claim has a secondary claim made from it."""
 
@@ -74,6 +78,9 @@ class FakeLedger:
 
     def balance(self, query: BalanceQuery) -> Money:
         return self.journal.balance(query)
+
+    def balances_of_claims(self, claim_ids: Sequence[str], query: BalanceQuery) -> dict[str, Money]:
+        return {c: self.journal.balance(replace(query, claim_id=c)) for c in claim_ids}
 
     def balances_by_line(self, claim_id: str, accounts: frozenset[Account]) -> dict[int, Money]:
         sums: dict[int, Money] = {}

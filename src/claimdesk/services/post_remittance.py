@@ -22,7 +22,7 @@ from typing import Any
 
 from claimdesk.denials.table import CategoryTable
 from claimdesk.domain.claims import TRANSITIONS, Claim, ClaimStatus
-from claimdesk.domain.ledger import Account, Entry, EntryKind, Posting, standard_entry
+from claimdesk.domain.ledger import Account, BalanceQuery, Entry, EntryKind, Posting, standard_entry
 from claimdesk.domain.ledger import Dimensions as Dims
 from claimdesk.domain.money import Money, total
 from claimdesk.domain.payers import ContractRate, Payer, rate_on
@@ -49,6 +49,7 @@ from claimdesk.store.uow import UnitOfWork
 
 _CLAIM_RULES = frozenset({"835.balance.claim", "835.balance.line"})
 _FINAL = frozenset({ClaimStatus.CLOSED, ClaimStatus.VOIDED})
+INSURANCE_ONLY = frozenset({Account.INSURANCE_AR})
 # PLB reasons that take back money paid on a claim: on no claim of ours, someone must apply them.
 _CLAIM_RECOVERIES = frozenset(
     {ProviderAdjustmentReason.OVERPAYMENT_RECOVERY, ProviderAdjustmentReason.FORWARDING_BALANCE}
@@ -380,8 +381,11 @@ class _Poster:
         secondary = uow.claims.with_secondary_coverage([r.claim.claim_id for r in billable])
         to_bill = {r.index for r in billable if r.claim.claim_id in secondary}
         billed: set[int] = set()
+        owed = uow.ledger.balances_of_claims(
+            [r.claim.claim_id for r in ready], BalanceQuery(accounts=INSURANCE_ONLY)
+        )
         for r in ready:
-            self._claim_work(uow, r, rid, effective, payers)
+            self._claim_work(uow, r, rid, effective, payers, owed)
             if r.index in to_bill:
                 made = bill_secondary(
                     uow,
@@ -450,6 +454,7 @@ class _Poster:
             uow.claims.get_many(sorted({c for c in claim_ids.values() if c} - set(claims)))
         )
         standing = uow.remittances.standing([c for c in claim_ids.values() if c])
+        secondaries = uow.claims.secondaries_among([c for c in claim_ids.values() if c])
         originals = uow.ledger.get_many(
             [e for paid in standing.values() for p in paid for e in p.entry_ids]
         )
@@ -468,7 +473,7 @@ class _Poster:
                 continue
             before = standing.pop(claim.claim_id, [])
             entries = [originals[e] for p in before for e in p.entry_ids if e in originals]
-            facts = self._facts(uow, claim, rates)
+            facts = self._facts(uow, claim, rates, claim.claim_id in secondaries)
             try:
                 if payment.is_reversal:
                     if not before:
@@ -539,8 +544,14 @@ class _Poster:
         return fits[0].claim_id if len(fits) == 1 else None
 
     def _facts(
-        self, uow: UnitOfWork, claim: Claim, rates: dict[str, list[ContractRate]]
+        self,
+        uow: UnitOfWork,
+        claim: Claim,
+        rates: dict[str, list[ContractRate]],
+        later_payer: bool,
     ) -> ClaimFacts:
+        """What posting needs of our claim; ``later_payer``: it bills a secondary payer, whose
+        answer restates the prior payers."""
         if claim.payer_id not in rates:
             rates[claim.payer_id] = uow.contracts.for_payer(claim.payer_id)
         contract = rates[claim.payer_id]
@@ -570,7 +581,7 @@ class _Poster:
                 for ln in claim.lines
             ),
             contract_allowed=allowed,
-            prior=prior_payers(uow, claim),
+            prior=prior_payers(uow, claim) if later_payer else None,
         )
 
     def _provider_adjustments(
@@ -732,10 +743,13 @@ class _Poster:
             )
         return closed
 
-    def _credit_balance(self, uow: UnitOfWork, claim_id: str, rid: str, why: str) -> None:
+    def _credit_balance(
+        self, uow: UnitOfWork, claim_id: str, rid: str, why: str, owed: Money | None = None
+    ) -> None:
         """A payer paid more than the claim's balance: the money is not ours until a refund or
         a recoupment settles it, so the credit balance is worked, never left standing."""
-        owed = insurance_balance(uow, claim_id)
+        if owed is None:
+            owed = insurance_balance(uow, claim_id)
         claim = uow.claims.get(claim_id) if owed.is_negative() else None
         if claim is None:
             return
@@ -794,6 +808,7 @@ class _Poster:
         rid: str,
         paid_on: date,
         payers: dict[str, Payer | None],
+        owed: Mapping[str, Money],
     ) -> None:
         claim, posting = r.claim, r.posting
         if claim.payer_id not in payers:
@@ -832,7 +847,9 @@ class _Poster:
                     ),
                 ),
             )
-        self._credit_balance(uow, claim.claim_id, rid, posting.reason)
+        self._credit_balance(
+            uow, claim.claim_id, rid, posting.reason, owed.get(claim.claim_id, Money.zero())
+        )
         if posting.shortfalls:
             self._work(
                 Problem(

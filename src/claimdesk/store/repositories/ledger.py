@@ -41,8 +41,14 @@ def _money(value: Any) -> Money:
 
 
 def _where(query: BalanceQuery) -> list[ColumnElement[bool]]:
+    accounts = _postings.c.account.in_(sorted(a.value for a in query.accounts))
+    return [accounts, *_about(query)]
+
+
+def _about(query: BalanceQuery) -> list[ColumnElement[bool]]:
+    """The query's conditions on what a posting is about (all but its account)."""
     p = _postings.c
-    conditions: list[ColumnElement[bool]] = [p.account.in_(sorted(a.value for a in query.accounts))]
+    conditions: list[ColumnElement[bool]] = []
     if query.patient_account is not None:
         conditions.append(p.patient_account == query.patient_account)
     if query.claim_id is not None:
@@ -155,10 +161,39 @@ class LedgerRepository:
         return result
 
     def balance(self, query: BalanceQuery = RECEIVABLES_ONLY) -> Money:
+        if query.claim_id is not None:
+            return self.balances_of_claims([query.claim_id], query).get(
+                query.claim_id, Money.zero()
+            )
         total = self._session.execute(
             select(func.sum(_postings.c.amount)).where(*_where(query))
         ).scalar()
         return _money(total)
+
+    def balances_of_claims(
+        self, claim_ids: Sequence[str], query: BalanceQuery = RECEIVABLES_ONLY
+    ) -> dict[str, Money]:
+        """Balance per claim of ``claim_ids`` (the query's other fields still apply). Grouped
+        by account and summed here, so every database reads the claim index: SQLite would
+        otherwise walk every posting of the account for each claim (posting went quadratic)."""
+        p = _postings.c
+        others = _where(
+            BalanceQuery(
+                frozenset(Account), query.patient_account, None, query.line_number, query.payer_id
+            )
+        )[1:]
+        wanted = {a.value for a in query.accounts}
+        found: dict[str, Money] = {}
+        for chunk in chunks(sorted(set(claim_ids))):
+            statement = (
+                select(p.claim_id, p.account, func.sum(p.amount))
+                .where(p.claim_id.in_(chunk), *others)
+                .group_by(p.claim_id, p.account)
+            )
+            for claim_id, account, amount in self._session.execute(statement):
+                if account in wanted:
+                    found[claim_id] = found.get(claim_id, Money.zero()) + _money(amount)
+        return found
 
     def balances_by_claim(self, query: BalanceQuery = RECEIVABLES_ONLY) -> dict[str, Money]:
         """Balance per claim (postings without a claim are left out)."""
