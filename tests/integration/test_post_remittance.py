@@ -446,6 +446,25 @@ def test_a_reversal_undoes_every_standing_answer(uow_factory: Factory) -> None:
     assert balance(uow_factory, accounts=frozenset({Account.CASH})) == M("92.50")
 
 
+def test_a_code_the_table_does_not_know_is_held_for_review_in_words_too(
+    uow_factory: Factory,
+) -> None:
+    seed(uow_factory)
+    unknown = claim_payment(
+        "C1",
+        svc("C1", 1, "99213", "150.00", "72.50", (CO, "45", "57.50"), (PR, "2", "20.00")),
+        svc("C1", 2, "90686", "40.00", "0.00", (CO, "Z99", "40.00")),
+    )
+    post(uow_factory, file_of(remittance("T1", unknown)))
+    assert balance(uow_factory, accounts=INS, claim_id="C1") == M("40.00")  # held, not lost
+    with uow_factory() as uow:
+        (item,) = uow.work_items.active_of_claim("C1", None)
+        (payment,) = uow.remittances.payments_of_claim("C1")
+    assert "held for review 40.00" in item.summary
+    assert "denied" not in item.summary
+    assert payment["denied"] == 0  # not in the denial rates until a person classifies it
+
+
 def test_plb_interest_and_recoupment_post_on_the_named_claim(uow_factory: Factory) -> None:
     seed(uow_factory)
     plb = ProviderAdjustment(

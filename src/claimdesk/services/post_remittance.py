@@ -842,8 +842,8 @@ class _Poster:
                     appeal_rights=found.appealable,
                     summary=(
                         f"{found.category.label}: {code}{'/' + found.rarc if found.rarc else ''} "
-                        f"denied {at_stake}; caused at {found.category.front_end_step}; "
-                        f"recommended: {action}"
+                        f"{'held for review' if found.needs_review else 'denied'} {at_stake}; "
+                        f"caused at {found.category.front_end_step}; recommended: {action}"
                     ),
                 ),
             )
