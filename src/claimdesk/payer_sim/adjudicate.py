@@ -365,8 +365,8 @@ class _Adjudicator:
             patient_applied = accumulator.out_of_pocket_met - before[1]
         prior_open = None
         if self._secondary():
-            paid, shares = self._as_secondary(paid_lines, paid)
             prior = self._prior_patient_share()
+            paid, shares = self._as_secondary(paid_lines, paid, prior)
             prior_open = tuple(
                 total(a.amount for a in prior.get(ln.index, [])) for ln in self.lines
             )
@@ -411,9 +411,11 @@ class _Adjudicator:
         return per_line
 
     def _as_secondary(
-        self, paid_lines: list[_Line], own_paid: dict[int, Money]
+        self,
+        paid_lines: list[_Line],
+        own_paid: dict[int, Money],
+        prior: dict[int, list[Adjustment]],
     ) -> tuple[dict[int, Money], dict[int, list[Adjustment]]]:
-        prior = self._prior_patient_share()
         method = self.policy.secondary_method
         paid: dict[int, Money] = {}
         shares: dict[int, list[Adjustment]] = {}

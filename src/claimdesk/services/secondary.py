@@ -11,12 +11,14 @@ secondary's 835 comes, :func:`prior_payers` tells posting what the primary alrea
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from claimdesk.domain.claims import Claim, ClaimStatus
 from claimdesk.domain.coverage import Priority
+from claimdesk.domain.encounters import ServiceLine
 from claimdesk.domain.ledger import Account, BalanceQuery, Dimensions, Entry, EntryKind, Posting
 from claimdesk.domain.money import Money
 from claimdesk.domain.payers import CobMethod
@@ -228,19 +230,25 @@ def _prior_paid(claim: Claim, adjudication: dict[str, Any] | None) -> dict[int, 
     paid = {ln.line_number: Money.zero() for ln in claim.lines}
     if adjudication is None:
         return paid
-    primary = claim.claim_id.removesuffix(SECONDARY_SUFFIX)
-    numbers = {line_control_number(primary, ln.line_number): ln for ln in claim.lines}
-    lines = adjudication["lines"]
-    if not lines:
+    if not adjudication["lines"]:
         spread_paid = spread(Money(adjudication["paid"]), [ln.charge for ln in claim.lines])
         return {ln.line_number: p for ln, p in zip(claim.lines, spread_paid, strict=True)}
-    for position, line in enumerate(lines):
-        ours = numbers.get(line["control"]) or (
-            claim.lines[position] if position < len(claim.lines) else None
-        )
-        if ours is not None:
-            paid[ours.line_number] = paid[ours.line_number] + Money(line["paid"])
+    primary = claim.claim_id.removesuffix(SECONDARY_SUFFIX)
+    for ours, line in _answered_lines(primary, claim.lines, adjudication["lines"]):
+        paid[ours.line_number] = paid[ours.line_number] + Money(line["paid"])
     return paid
+
+
+def _answered_lines(
+    claim_id: str, lines: Sequence[ServiceLine], answered: list[dict[str, Any]]
+) -> Iterator[tuple[ServiceLine, dict[str, Any]]]:
+    """Each stored 2110 answer with our line: by line control number (REF*6R), else by
+    position; an answer that fits no line is left out."""
+    numbers = {line_control_number(claim_id, ln.line_number): ln for ln in lines}
+    for position, line in enumerate(answered):
+        ours = numbers.get(line["control"]) or (lines[position] if position < len(lines) else None)
+        if ours is not None:
+            yield ours, line
 
 
 def primary_adjudication(uow: UnitOfWork, secondary_claim_id: str) -> PrimaryAdjudication:
@@ -257,22 +265,15 @@ def primary_adjudication(uow: UnitOfWork, secondary_claim_id: str) -> PrimaryAdj
     if payer is None or coverage is None:
         raise SecondaryError(f"claim {secondary_claim_id}: the primary payer is missing")
     data = payment["adjudication"]
-    numbers = {line_control_number(primary.claim_id, ln.line_number): ln for ln in primary.lines}
-    lines = []
-    for position, line in enumerate(data["lines"]):
-        ours = numbers.get(line["control"]) or (
-            primary.lines[position] if position < len(primary.lines) else None
+    lines = [
+        LineAdjudication(
+            line_number=ours.line_number,
+            paid=Money(line["paid"]),
+            adjustments=_adjustments(line["adjustments"]),
+            paid_units=Decimal(line["units"]) if line["units"] else None,
         )
-        if ours is None:
-            continue
-        lines.append(
-            LineAdjudication(
-                line_number=ours.line_number,
-                paid=Money(line["paid"]),
-                adjustments=_adjustments(line["adjustments"]),
-                paid_units=Decimal(line["units"]) if line["units"] else None,
-            )
-        )
+        for ours, line in _answered_lines(primary.claim_id, primary.lines, data["lines"])
+    ]
     adjudicated: date = link["created_at"].date()
     return PrimaryAdjudication(
         payer=payer,
