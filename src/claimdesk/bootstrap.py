@@ -23,9 +23,12 @@ from claimdesk.denials.table import shipped_table
 from claimdesk.desk.config import DeskConfig
 from claimdesk.desk.desk import Desk
 from claimdesk.domain.benefits import shipped_catalog
+from claimdesk.routing.access import Role
 from claimdesk.routing.policy import shipped_policy
 from claimdesk.scrub.config import ScrubConfig
 from claimdesk.scrub.reference import ReferenceData
+from claimdesk.security.accounts import MFA_ALWAYS, SignInPolicy
+from claimdesk.security.secret_box import box_from_file
 from claimdesk.services.rules import Rules
 from claimdesk.services.trading_partners import TradingPartners, stored_partners
 from claimdesk.store.engine import make_engine
@@ -84,9 +87,18 @@ class Composition:
         """The practice's trading partners as its stored profile names them now."""
         return stored_partners(self.uow_factory)
 
+    @cached_property
+    def sign_in_policy(self) -> SignInPolicy:
+        """The sign-in checks: the second-factor key from its file (made on first use) and the
+        roles that need a second factor besides those that always do."""
+        roles = frozenset(
+            Role(name.strip()) for name in self.settings.mfa_roles.split(",") if name.strip()
+        )
+        return SignInPolicy(box_from_file(self.settings.totp_key_file), MFA_ALWAYS | roles)
+
     def desk(self) -> Desk:
         """The queue and people part of the desk (the terminal's start-up stays small)."""
-        return Desk(self.uow_factory, self.rules.routing, self.clock)
+        return Desk(self.uow_factory, self.rules.routing, self.clock, box=self.sign_in_policy.box)
 
     def billing_desk(self, *, letters: Path | None = None) -> BillingDesk:
         # Imported here: the billing desk's imports would double the queue commands' start-up.
@@ -98,6 +110,7 @@ class Composition:
         return DeskConfig(
             uow_factory=self.uow_factory,
             rules=self.rules,
+            sign_in=self.sign_in_policy,
             clock=self.clock,
             secure_cookies=secure_cookies,
             settings=self.settings,

@@ -24,6 +24,12 @@ class Settings:
 
     home: Path = field(default_factory=lambda: Path(_env("HOME", "claimdesk-data")))
     database_url: str = field(default_factory=lambda: _env("DATABASE_URL", ""))
+    # The key that seals second-factor secrets: a file outside the database (default: in the
+    # home's keys/ folder); a team on PostgreSQL keeps it on each web server, not in the dump.
+    totp_key: str = field(default_factory=lambda: _env("TOTP_KEY_FILE", ""))
+    # Roles that must use a second factor besides admin, manager and auditor (always), comma
+    # separated: "tier1,tier2".
+    mfa_roles: str = field(default_factory=lambda: _env("MFA_ROLES", ""))
 
     @property
     def effective_database_url(self) -> str:
@@ -31,6 +37,10 @@ class Settings:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.home / 'claimdesk.db').resolve()}"
+
+    @property
+    def totp_key_file(self) -> Path:
+        return Path(self.totp_key) if self.totp_key else self.home / "keys" / "totp.key"
 
     @property
     def inbox(self) -> Path:

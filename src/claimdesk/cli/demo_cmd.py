@@ -26,6 +26,7 @@ from claimdesk.cycle.run import CycleOptions
 from claimdesk.desk.guard import Actor
 from claimdesk.domain.clock import practice_today
 from claimdesk.routing.access import Role
+from claimdesk.security import totp
 from claimdesk.services.import_folder import import_folder
 from claimdesk.services.kpis import kpi_report
 from claimdesk.services.practice_summary import summarize
@@ -44,9 +45,11 @@ DEMO_PEOPLE = (
 )
 
 
-def _demo_people(parts: Composition) -> Actor:
-    """The demo's people, added through the desk by its admin (the home's first user); the
-    admin, who then runs the demo's import."""
+def _demo_people(parts: Composition) -> tuple[Actor, dict[str, str]]:
+    """The demo's people, added through the desk by its admin (the home's first user), each
+    setting their own password (one an admin set must be changed at the next sign-in), and a
+    second factor enrolled by the admin for every role that needs one. The admin, who then
+    runs the demo's import, and the second-factor secrets by person."""
     desk = parts.desk()
     with parts.uow_factory() as uow:
         known = {u.user_id for u in uow.users.list()}
@@ -55,9 +58,24 @@ def _demo_people(parts: Composition) -> Actor:
         if user_id not in known:
             desk.enroll(admin, user_id, name, role)
     actor = desk.actor_named(admin)
-    for user_id, _name, _role in DEMO_PEOPLE:
-        desk.set_password(actor, user_id, DEMO_PASSWORD)
-    return actor
+    secrets: dict[str, str] = {}
+    for user_id, _name, role in DEMO_PEOPLE:
+        desk.set_password(desk.actor_named(user_id), user_id, DEMO_PASSWORD)
+        if parts.sign_in_policy.needs_second_factor(role):
+            secrets[user_id] = desk.enrol_totp(actor, user_id)
+    return actor, secrets
+
+
+def _print_second_factors(secrets: dict[str, str]) -> None:
+    """Each secret once, as an authenticator app's URI; a code can also be read with
+    ``python -c "import pyotp; print(pyotp.TOTP('SECRET').now())"`` (README)."""
+    for user_id, secret in secrets.items():
+        uri = totp.provisioning_uri(secret, user_id)
+        console.print(
+            f"one-time codes for {user_id}: secret {secret}  {uri}",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 @app.command("demo")
@@ -95,7 +113,7 @@ def demo(
     )
     # The visits of the last N days are on file today; the cycle then bills them day by day.
     with composed(settings) as parts:
-        admin = _demo_people(parts)
+        admin, secrets = _demo_people(parts)
         outcome = parts.desk().run_job(
             admin,
             "import",
@@ -129,6 +147,7 @@ def demo(
         f"{DEMO_PASSWORD}): " + ", ".join(f"{u} ({r.value})" for u, _n, r in DEMO_PEOPLE),
         highlight=False,
     )
+    _print_second_factors(secrets)
     if serve_desk:
         console.print(f"sign in at http://127.0.0.1:{port}/", highlight=False)
         serve(ctx, host="127.0.0.1", port=port)

@@ -28,6 +28,7 @@ from claimdesk.domain.eligibility import BenefitFigures
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import Outcome, WorkAction, WorkError, WorkItem, WorkStatus
 from claimdesk.routing.actions import actions_for
+from claimdesk.security.secret_box import SecretBox
 from claimdesk.services import dashboard, receivables, tier2, work_queue
 from claimdesk.services.estimates import EstimateOutcome, estimate_encounter
 from claimdesk.services.held_claims import ClaimFix, FixResult, fix_claim
@@ -101,8 +102,10 @@ class BillingDesk(Desk):
         clock: Callable[[], datetime],
         settings: Settings | None = None,
         letters: Path | None = None,
+        *,
+        box: SecretBox | None = None,
     ) -> None:
-        super().__init__(uow_factory, rules.routing, clock)
+        super().__init__(uow_factory, rules.routing, clock, box=box)
         self.rules = rules
         self.settings = settings
         # Appeal letters go to the outbox's appeals folder unless the caller keeps them apart

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from claimdesk.config import Settings
+from claimdesk.security.accounts import SignInPolicy
 from claimdesk.security.sessions import SessionPolicy
-from claimdesk.security.throttle import ThrottlePolicy
 from claimdesk.services.rules import Rules
 from claimdesk.store.uow import UnitOfWork
 
@@ -21,9 +21,9 @@ def utc_now() -> datetime:
 class DeskConfig:
     uow_factory: Callable[[], UnitOfWork]
     rules: Rules
+    sign_in: SignInPolicy
     clock: Callable[[], datetime] = utc_now
     sessions: SessionPolicy = field(default_factory=SessionPolicy)
-    throttle: ThrottlePolicy = field(default_factory=ThrottlePolicy)
     # Off only for a plain-HTTP server on the loopback interface (tests, a single workstation).
     secure_cookies: bool = True
     # The data home (codes, outbox, archive): fixing claims, appeal letters and raw segments.

@@ -28,6 +28,7 @@ from claimdesk.routing.actions import actions_for
 from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.security import accounts
 from claimdesk.security.masking import member_id_for
+from claimdesk.security.secret_box import SecretBox
 from claimdesk.services import books, work_queue
 from claimdesk.services import users as user_service
 from claimdesk.services.practice import practice_date, set_settings
@@ -159,11 +160,18 @@ def _ledger_lines(entries: Sequence[Entry], claim_id: str) -> tuple[LedgerLine, 
 
 class Desk:
     def __init__(
-        self, uow_factory: UowFactory, policy: RoutingPolicy, clock: Callable[[], datetime]
+        self,
+        uow_factory: UowFactory,
+        policy: RoutingPolicy,
+        clock: Callable[[], datetime],
+        *,
+        box: SecretBox | None = None,
     ) -> None:
         self.uow_factory = uow_factory
         self.policy = policy
         self.clock = clock
+        # Seals second-factor secrets; only the faces that enrol people need one.
+        self.box = box
 
     # People and who they are.
 
@@ -568,7 +576,11 @@ class Desk:
         if user_id != actor.user.user_id:
             self._checked(actor, Capability.MANAGE_PEOPLE, "enrol_totp", f"user {user_id}")
             self.person(actor, user_id)
-        secret = accounts.enable_totp(self.uow_factory, user_id, by=actor.user.user_id)
+        if self.box is None:
+            raise ForbiddenError("this desk has no key for second-factor secrets")
+        secret = accounts.enable_totp(
+            self.uow_factory, user_id, by=actor.user.user_id, box=self.box
+        )
         self._audit(actor, "enrol_totp", f"user {user_id}", AuditOutcome.OK)
         return secret
 

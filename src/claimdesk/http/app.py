@@ -87,7 +87,9 @@ def create_app(config: DeskConfig) -> FastAPI:
         redoc_url=None,
     )
     app.state.config = config
-    app.state.desk = BillingDesk(config.uow_factory, config.rules, config.clock, config.settings)
+    app.state.desk = BillingDesk(
+        config.uow_factory, config.rules, config.clock, config.settings, box=config.sign_in.box
+    )
 
     @app.middleware("http")
     async def security_headers(

@@ -23,6 +23,12 @@ class CsrfError(Exception):
     """A form came back without this session's CSRF token."""
 
 
+def client_address(request: Request) -> str:
+    """The address a request came from, for throttling sign-in per address. Behind a proxy,
+    run uvicorn with --proxy-headers so this is the client's, not the proxy's."""
+    return "" if request.client is None else request.client.host
+
+
 def config_of(request: Request) -> DeskConfig:
     config: DeskConfig = request.app.state.config
     return config

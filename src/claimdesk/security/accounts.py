@@ -9,9 +9,15 @@ from datetime import datetime
 from claimdesk.routing.access import AccessError, Role, can_manage
 from claimdesk.security import totp
 from claimdesk.security.csrf import new_csrf_token
-from claimdesk.security.passwords import DECOY_HASH, hash_password, verify_password
+from claimdesk.security.passwords import (
+    DECOY_HASH,
+    PasswordRuleError,
+    hash_password,
+    verify_password,
+)
+from claimdesk.security.secret_box import SecretBox
 from claimdesk.security.sessions import SessionPolicy, SessionState, digest, new_token, state_of
-from claimdesk.security.throttle import ThrottlePolicy, locked_until
+from claimdesk.security.throttle import ThrottlePolicy, client_locked_until, locked_until
 from claimdesk.services.users import acting_user
 from claimdesk.store.repositories.sessions import StoredSession
 from claimdesk.store.repositories.users import User
@@ -20,6 +26,22 @@ from claimdesk.store.uow import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
 DEFAULT_THROTTLE = ThrottlePolicy()
+# NIST SP 800-63B 4.2 (AAL2) for the roles that manage people, approve money or read every
+# patient's record: a second factor always, whatever the configuration says for the others.
+MFA_ALWAYS = frozenset({Role.ADMIN, Role.MANAGER, Role.AUDITOR})
+
+
+@dataclass(frozen=True, slots=True)
+class SignInPolicy:
+    """How sign-in is checked: the key that opens second-factor secrets, the roles that need a
+    second factor beyond ``MFA_ALWAYS`` (``CLAIMDESK_MFA_ROLES``), and the throttle."""
+
+    box: SecretBox
+    mfa_roles: frozenset[Role] = MFA_ALWAYS
+    throttle: ThrottlePolicy = DEFAULT_THROTTLE
+
+    def needs_second_factor(self, role: Role) -> bool:
+        return role in MFA_ALWAYS or role in self.mfa_roles
 
 
 class SignInError(PermissionError):
@@ -28,6 +50,17 @@ class SignInError(PermissionError):
 
 class LockedError(SignInError):
     pass
+
+
+class SecondFactorMissingError(SignInError):
+    """The role needs a second factor and the person has none enrolled."""
+
+
+class PasswordChangeRequiredError(SignInError):
+    """Someone else set the password: the person must choose a new one to sign in."""
+
+
+WRONG = "the user name, password or one-time code is wrong"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +76,24 @@ class Authenticated:
     token_digest: str
 
 
+def _check_throttle(
+    uow: UnitOfWork, user_id: str, client: str, now: datetime, throttle: ThrottlePolicy
+) -> None:
+    recent = uow.users.attempts_since(user_id, now - throttle.window - throttle.lockout)
+    until = locked_until(recent, now, throttle)
+    if until is not None:
+        raise LockedError(
+            f"too many failed sign-ins for this name; try again after {until:%H:%M} UTC"
+        )
+    if client:
+        failures = uow.users.client_failures_since(client, now - throttle.window)
+        until = client_locked_until(failures, now, throttle)
+        if until is not None:
+            raise LockedError(
+                f"too many failed sign-ins from this address; try again after {until:%H:%M} UTC"
+            )
+
+
 def sign_in(
     uow_factory: UowFactory,
     user_id: str,
@@ -50,28 +101,57 @@ def sign_in(
     code: str = "",
     *,
     now: datetime,
-    throttle: ThrottlePolicy = DEFAULT_THROTTLE,
+    policy: SignInPolicy,
+    client: str = "",
+    new_password: str = "",
 ) -> SignedIn:
+    """Check the name, password and one-time code; a live session when all hold.
+
+    ``client`` is the address the attempt came from (throttled as a whole); ``new_password``
+    is the person's choice when their password was set by someone else and must change.
+    """
     user_id = user_id.strip()[:USER_LEN]
+    client = client[:64]
     with uow_factory() as uow:
         uow.work_items.begin_write()
-        recent = uow.users.attempts_since(user_id, now - throttle.window - throttle.lockout)
-        until = locked_until(recent, now, throttle)
-        if until is not None:
-            raise LockedError(
-                f"too many failed sign-ins for this name; try again after {until:%H:%M} UTC"
-            )
+        _check_throttle(uow, user_id, client, now, policy.throttle)
         user = uow.users.get(user_id)
         credential = uow.users.credential(user_id)
         stored_hash = DECOY_HASH if credential is None else credential.password_hash
         ok = verify_password(stored_hash, password)
         ok = ok and credential is not None and user is not None and user.active
-        if ok and credential is not None and credential.totp_secret is not None:
-            ok = totp.verify_code(credential.totp_secret, code, now)
-        uow.users.add_attempt(user_id, now, ok)
-        if not ok or user is None:
+        if not ok or user is None or credential is None:
+            uow.users.add_attempt(user_id, now, False, client)
             uow.commit()
-            raise SignInError("the user name, password or one-time code is wrong")
+            raise SignInError(WRONG)
+        if credential.totp_secret is None and policy.needs_second_factor(user.role):
+            uow.users.add_attempt(user_id, now, False, client)
+            uow.commit()
+            raise SecondFactorMissingError(
+                f"a {user.role} must sign in with a one-time code and none is enrolled; "
+                "ask an admin to enrol one ('claimdesk users totp')"
+            )
+        if credential.must_change and not new_password:
+            # The code is not spent: the person signs in again with it and a new password.
+            raise PasswordChangeRequiredError(
+                "your password was set by an admin: choose a new one (New password) to sign in"
+            )
+        if credential.totp_secret is not None:
+            secret = policy.box.open(credential.totp_secret)
+            step = totp.accepted_step(secret, code, now, credential.totp_last_step)
+            if step is None or not uow.users.use_totp_step(user_id, step):
+                uow.users.add_attempt(user_id, now, False, client)
+                uow.commit()
+                raise SignInError(WRONG)
+        if credential.must_change:
+            try:
+                new_hash = hash_password(new_password, (user_id, user.name))
+            except PasswordRuleError as error:
+                raise PasswordChangeRequiredError(f"new {error}") from error
+            if verify_password(credential.password_hash, new_password):
+                raise PasswordChangeRequiredError("new password: must differ from the one set")
+            uow.users.set_password(user_id, new_hash, user_id, now, must_change=False)
+        uow.users.add_attempt(user_id, now, True, client)
         token = new_token()
         uow.sessions.add(StoredSession(digest(token), user_id, new_csrf_token(), now, now, None))
         uow.commit()
@@ -123,28 +203,38 @@ def _check_may_manage(by: User, target: User) -> None:
         raise AccessError("only an admin can change an admin's sign-in")
 
 
+def _check_may_set_sign_in(by: User, target: User) -> None:
+    """Only the person, or an admin, sets a password or second factor: a manager who could
+    would sign in as the people whose work they approve (separation of duties)."""
+    if by.user_id != target.user_id and by.role is not Role.ADMIN:
+        raise AccessError(
+            f"a {by.role} cannot set another person's password or second factor; an admin can"
+        )
+
+
 def set_password(
     uow_factory: UowFactory, user_id: str, password: str, *, by: str, now: datetime
 ) -> None:
-    """Set a password; every session of the person ends, so an old one cannot stay in use."""
-    password_hash = hash_password(password)
+    """Set a password; every session of the person ends, so an old one cannot stay in use.
+    A password an admin sets must be changed by its person at the next sign-in."""
     with uow_factory() as uow:
         target = acting_user(uow, user_id)
-        _check_may_manage(acting_user(uow, by), target)
-        uow.users.set_password(user_id, password_hash, by, now)
+        _check_may_set_sign_in(acting_user(uow, by), target)
+        password_hash = hash_password(password, (user_id, target.name))
+        uow.users.set_password(user_id, password_hash, by, now, must_change=by != user_id)
         uow.sessions.end_all_of(user_id, now, "password_changed")
         uow.commit()
 
 
-def enable_totp(uow_factory: UowFactory, user_id: str, *, by: str) -> str:
-    """Give the person a new second-factor secret; the caller shows it once to enrol."""
+def enable_totp(uow_factory: UowFactory, user_id: str, *, by: str, box: SecretBox) -> str:
+    """Give the person a new second-factor secret, stored sealed; the caller shows it once."""
     secret = totp.new_secret()
     with uow_factory() as uow:
         target = acting_user(uow, user_id)
-        _check_may_manage(acting_user(uow, by), target)
+        _check_may_set_sign_in(acting_user(uow, by), target)
         if uow.users.credential(user_id) is None:
             raise AccessError(f"user {user_id!r}: set a password before a second factor")
-        uow.users.set_totp_secret(user_id, secret)
+        uow.users.set_totp_secret(user_id, box.seal(secret))
         uow.commit()
     return secret
 

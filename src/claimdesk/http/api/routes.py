@@ -44,7 +44,7 @@ from claimdesk.http.api.schemas import (
     WriteOffDecisionOut,
     WriteOffMadeOut,
 )
-from claimdesk.http.auth import ApiActor, bearer_session, config_of, desk_of
+from claimdesk.http.auth import ApiActor, bearer_session, client_address, config_of, desk_of
 from claimdesk.routing.access import Role
 from claimdesk.security.accounts import Authenticated, sign_in, sign_out
 from claimdesk.services.held_claims import ClaimFix, LineCoding
@@ -72,6 +72,8 @@ class SignInBody(BaseModel):
     user_id: str = Field(min_length=1, max_length=80)
     password: str = Field(min_length=1, max_length=1024)
     code: str = Field(default="", max_length=10)
+    # Only when the password was set by an admin and must be changed at this sign-in.
+    new_password: str = Field(default="", max_length=1024)
 
 
 class NoteBody(BaseModel):
@@ -112,7 +114,9 @@ def create_session(body: SignInBody, request: Request) -> SessionOut:
         body.password,
         body.code,
         now=config.clock(),
-        throttle=config.throttle,
+        new_password=body.new_password,
+        policy=config.sign_in,
+        client=client_address(request),
     )
     return SessionOut(token=signed.token, user_id=signed.user.user_id, role=signed.user.role)
 

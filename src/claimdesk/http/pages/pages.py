@@ -17,7 +17,14 @@ from claimdesk.desk.guard import Actor, Capability
 from claimdesk.domain.money import Money, MoneyError, parse_dollars
 from claimdesk.domain.work import Outcome, WorkAction, WorkError
 from claimdesk.domain.write_offs import REASONS
-from claimdesk.http.auth import SESSION_COOKIE, FormActor, PageActor, config_of, desk_of
+from claimdesk.http.auth import (
+    SESSION_COOKIE,
+    FormActor,
+    PageActor,
+    client_address,
+    config_of,
+    desk_of,
+)
 from claimdesk.http.pages.templates import templates
 from claimdesk.routing.access import Role
 from claimdesk.scrub.findings import Finding
@@ -64,6 +71,7 @@ def login(
     user_id: Annotated[str, Form(max_length=80)],
     password: Annotated[str, Form(max_length=1024)],
     code: Annotated[str, Form(max_length=10)] = "",
+    new_password: Annotated[str, Form(max_length=1024)] = "",
 ) -> Response:
     config = config_of(request)
     try:
@@ -73,7 +81,9 @@ def login(
             password,
             code,
             now=config.clock(),
-            throttle=config.throttle,
+            new_password=new_password,
+            policy=config.sign_in,
+            client=client_address(request),
         )
     except SignInError as exc:
         failed = _page(request, "login.html", None, error=str(exc))

@@ -48,7 +48,9 @@ class User:
 class Credential:
     user_id: str
     password_hash: str
-    totp_secret: str | None
+    totp_secret: str | None  # sealed (security/secret_box.py)
+    must_change: bool = False
+    totp_last_step: int | None = None
 
 
 class UserRepository:
@@ -114,10 +116,21 @@ class UserRepository:
         row = self._session.execute(
             select(CREDENTIALS).where(CREDENTIALS.c.user_id == user_id)
         ).first()
-        return None if row is None else Credential(row.user_id, row.password_hash, row.totp_secret)
+        if row is None:
+            return None
+        return Credential(
+            row.user_id, row.password_hash, row.totp_secret, row.must_change, row.totp_last_step
+        )
 
-    def set_password(self, user_id: str, password_hash: str, by: str, at: datetime) -> None:
-        values = {"password_hash": password_hash, "changed_at": at, "changed_by": by}
+    def set_password(
+        self, user_id: str, password_hash: str, by: str, at: datetime, *, must_change: bool
+    ) -> None:
+        values = {
+            "password_hash": password_hash,
+            "changed_at": at,
+            "changed_by": by,
+            "must_change": must_change,
+        }
         if self.credential(user_id) is None:
             self._session.execute(insert(CREDENTIALS).values(user_id=user_id, **values))
         else:
@@ -125,16 +138,38 @@ class UserRepository:
                 update(CREDENTIALS).where(CREDENTIALS.c.user_id == user_id).values(**values)
             )
 
-    def set_totp_secret(self, user_id: str, secret: str | None) -> None:
+    def set_totp_secret(self, user_id: str, sealed_secret: str | None) -> None:
         self._session.execute(
-            update(CREDENTIALS).where(CREDENTIALS.c.user_id == user_id).values(totp_secret=secret)
+            update(CREDENTIALS)
+            .where(CREDENTIALS.c.user_id == user_id)
+            .values(totp_secret=sealed_secret, totp_last_step=None)
         )
+
+    def use_totp_step(self, user_id: str, step: int) -> bool:
+        """Record ``step`` as used; False when it (or a later one) already was, also by a
+        sign-in committing at the same moment: the condition is checked by the UPDATE itself."""
+        used = CREDENTIALS.c.totp_last_step
+        result = self._session.execute(
+            update(CREDENTIALS)
+            .where(CREDENTIALS.c.user_id == user_id, (used.is_(None)) | (used < step))
+            .values(totp_last_step=step)
+            .returning(CREDENTIALS.c.user_id)
+        )
+        return result.first() is not None
 
     def set_active(self, user_id: str, active: bool) -> None:
         self._session.execute(update(USERS).where(USERS.c.user_id == user_id).values(active=active))
 
-    def add_attempt(self, user_id: str, at: datetime, succeeded: bool) -> None:
-        self._session.execute(insert(ATTEMPTS).values(user_id=user_id, at=at, succeeded=succeeded))
+    def add_attempt(self, user_id: str, at: datetime, succeeded: bool, client: str = "") -> None:
+        self._session.execute(
+            insert(ATTEMPTS).values(user_id=user_id, at=at, succeeded=succeeded, client=client)
+        )
+
+    def client_failures_since(self, client: str, since: datetime) -> builtins.list[datetime]:
+        query = select(ATTEMPTS.c.at).where(
+            ATTEMPTS.c.client == client, ATTEMPTS.c.at >= since, ATTEMPTS.c.succeeded.is_(False)
+        )
+        return list(self._session.execute(query).scalars())
 
     def attempts_since(self, user_id: str, since: datetime) -> builtins.list[Attempt]:
         query = (

@@ -7,10 +7,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    BigInteger,
     ForeignKey,
     Index,
     Integer,
     String,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -49,18 +51,27 @@ class CredentialRow(Base):
 
     user_id: Mapped[str] = mapped_column(ForeignKey("users.user_id"), primary_key=True)
     password_hash: Mapped[str] = mapped_column(String(200))
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Encrypted with a key kept outside the database (security/secrets.py).
+    totp_secret: Mapped[str | None] = mapped_column(String(400))
     changed_at: Mapped[datetime]
     changed_by: Mapped[str] = mapped_column(String(USER_LEN))
+    # Set when someone else set the password: it must be changed at the next sign-in.
+    must_change: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The last TOTP time step accepted, so a code is accepted once (NIST SP 800-63B 5.1.4.2).
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class SignInAttemptRow(Base):
     """Every sign-in attempt, also for unknown names, so guessing is throttled the same way."""
 
     __tablename__ = "web_sign_in_attempts"
-    __table_args__ = (Index("ix_web_sign_in_attempts_user_at", "user_id", "at"),)
+    __table_args__ = (
+        Index("ix_web_sign_in_attempts_user_at", "user_id", "at"),
+        Index("ix_web_sign_in_attempts_client_at", "client", "at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     user_id: Mapped[str] = mapped_column(String(USER_LEN))
     at: Mapped[datetime]
     succeeded: Mapped[bool]
+    client: Mapped[str] = mapped_column(String(64), default="", server_default="")
