@@ -45,7 +45,9 @@ from claimdesk.edi.x835.model import (
 )
 from claimdesk.edi.x835.write import remittance_of, write_835
 from claimdesk.edi.x837.segments import line_control_number
+from claimdesk.routing.access import Role
 from claimdesk.services.charges import charge_entry
+from claimdesk.services.users import add_user
 from claimdesk.store.uow import UnitOfWork
 
 M = Money
@@ -245,3 +247,17 @@ def remittance(
 def file_of(*remittances: Remittance, control: int = 1) -> bytes:
     envelope = Envelope("ACMEPAYER", "RIVERBEND", control, control, datetime(2024, 3, 15, 8, 0))
     return write_835(list(remittances), envelope).encode()
+
+
+def ensure_person(
+    uow_factory: Callable[[], UnitOfWork], user_id: str, role: Role = Role.TIER2
+) -> str:
+    """``user_id`` as a known person with ``role`` (and the admin "root" who added them): use
+    cases that weigh who acts (write-off limits, approvals) refuse unknown names."""
+    with uow_factory() as uow:
+        known = {u.user_id for u in uow.users.list()}
+    if "root" not in known:
+        add_user(uow_factory, user_id="root", name="Root", role=Role.ADMIN, by="root", now=NOW)
+    if user_id not in known and user_id != "root":
+        add_user(uow_factory, user_id=user_id, name=user_id.title(), role=role, by="root", now=NOW)
+    return user_id

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from remit_practice import NOW, VISIT_DAY, file_of, paid_claim, remittance, seed
+from remit_practice import NOW, VISIT_DAY, ensure_person, file_of, paid_claim, remittance, seed
 from sqlalchemy import Engine, insert, update
 
 from claimdesk.denials.table import shipped_table
@@ -123,7 +123,7 @@ def test_stored_figures_must_equal_their_postings(books: Factory, engine: Engine
         amount=M("40.00"),
         reason_code="small-balance",
         note="",
-        by="bill",
+        by=ensure_person(books, "bill"),
         now=NOW,
         policy=shipped_policy(),
     )

@@ -13,6 +13,7 @@ from remit_practice import (
     PR,
     Clp,
     claim_payment,
+    ensure_person,
     file_of,
     paid_claim,
     remittance,
@@ -153,6 +154,7 @@ def test_a_write_off_of_all_that_is_owed_closes_the_denial(uow_factory: Factory)
     post(uow_factory, denied("C2"))
     denial = active(uow_factory, "C2", "denial:CO-50")
     settings = Tier2Settings(write_off_approval_above=M("500.00"))
+    ensure_person(uow_factory, "tom")
     request_write_off(
         uow_factory,
         "C2",

@@ -16,6 +16,7 @@ from remit_practice import (
     PR,
     Clp,
     claim_payment,
+    ensure_person,
     file_of,
     paid_claim,
     remittance,
@@ -116,7 +117,7 @@ def test_a_small_write_off_posts_at_once_and_closes_the_claim(uow_factory: Facto
         amount=M("40.00"),
         reason_code="denial",
         note="",
-        by="bill",
+        by=ensure_person(uow_factory, "bill"),
         now=NOW,
         policy=shipped_policy(),
     )

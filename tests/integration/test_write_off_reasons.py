@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from remit_practice import NOW, seed
+from remit_practice import NOW, ensure_person, seed
 from tier1_practice import import_submit_practice, run_submit
 
 from claimdesk.domain.claims import ClaimStatus
@@ -35,7 +35,7 @@ def write_off(uow_factory: Factory, claim_id: str, amount: Money, reason: str) -
         amount=amount,
         reason_code=reason,
         note="typed by the biller",
-        by="bill",
+        by=ensure_person(uow_factory, "bill"),
         now=NOW,
         settings=NO_APPROVAL,
         policy=shipped_policy(),

@@ -108,6 +108,9 @@ class FakeWriteOffs:
         assert request.request_id in self.by_id
         self.by_id[request.request_id] = request
 
+    def of_claim(self, claim_id: str) -> list[WriteOffRequest]:
+        return [r for _n, r in sorted(self.by_id.items()) if r.claim_id == claim_id]
+
 
 class FakeRemittances:
     """Remittances, claim payments and 835 files as the rows the poster hands over."""

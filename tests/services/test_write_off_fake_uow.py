@@ -20,6 +20,7 @@ from claimdesk.store.repositories.users import User
 
 NOW = datetime(2024, 4, 2, 15, 0, tzinfo=UTC)
 MANAGER = User("mgr", "Manager", Role.MANAGER, True, NOW, "admin")
+BILLER = User("b1", "Tier 2 Biller", Role.TIER2, True, NOW, "admin")
 INSURANCE = frozenset({Account.INSURANCE_AR})
 DOS = date(2024, 3, 14)
 
@@ -78,7 +79,7 @@ def practice_with_denied_claim() -> FakeUnitOfWork:
         )
         for line in denied.encounter.lines
     ]
-    return FakeUnitOfWork(claims=[denied], entries=charges, users=[MANAGER])
+    return FakeUnitOfWork(claims=[denied], entries=charges, users=[MANAGER, BILLER])
 
 
 def owed(uow: FakeUnitOfWork) -> Decimal:

@@ -54,8 +54,16 @@ class Tier2Error(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Tier2Settings:
+    # What a Tier 2 biller or a manager may write off on one claim without a manager's
+    # approval, all their requests on the claim together; Tier 1 and every other role: nothing.
     write_off_approval_above: Money = field(default_factory=lambda: Money("100.00"))
     no_response_days: int = 30
+
+    def write_off_limit(self, role: Role) -> Money:
+        """Separation of duties: above this, someone else (a manager) must approve."""
+        if role in (Role.TIER2, Role.MANAGER):
+            return self.write_off_approval_above
+        return Money("0.00")
 
 
 def _claim(uow: UnitOfWork, claim_id: str) -> Claim:
@@ -398,7 +406,9 @@ def request_write_off(
     """Write off up to the claim's balance (what the payers owe, else what the patient owes)
     for a reason from the code list (domain/write_offs.py; ``note`` is free text). Above the
     approval amount, or for a reason that always needs approval, the request waits for Tier 3
-    (a write-off approval item)."""
+    (a write-off approval item). The amount is the claim's requests together (every one not
+    rejected, this one included), so small write-offs repeated on one claim cannot add up to
+    more than the requester's limit without approval; Tier 1's limit is nothing."""
     settings = settings or Tier2Settings()
     if not amount.is_positive():
         raise Tier2Error(f"write-off on claim {claim_id}: the amount must be positive")
@@ -407,12 +417,15 @@ def request_write_off(
     except UnknownReasonError as error:
         raise Tier2Error(f"write-off on claim {claim_id}: {error}") from None
     with uow_factory() as uow:
+        requester = acting_user(uow, by)
         claim = _claim(uow, claim_id)
         owed = _owed(uow, claim_id, _receivable(uow, claim_id))
         if amount > owed:
             raise Tier2Error(
                 f"write-off on claim {claim_id}: {amount} is more than the {owed} owed"
             )
+        earlier = total(r.amount for r in uow.write_offs.of_claim(claim_id) if r.status != REJECTED)
+        limit = settings.write_off_limit(requester.role)
         request = uow.write_offs.add(
             WriteOffRequest(
                 claim_id=claim_id,
@@ -424,7 +437,7 @@ def request_write_off(
             )
         )
         request_id = cast(int, request.request_id)
-        if reason.needs_approval or amount > settings.write_off_approval_above:
+        if reason.needs_approval or earlier + amount > limit:
             item = open_in(
                 uow,
                 Problem(
@@ -459,6 +472,10 @@ def decide_write_off(
         request = uow.write_offs.get(request_id)
         if request is None or not request.pending:
             raise Tier2Error(f"write-off {request_id}: no pending request")
+        if request.requested_by == user.user_id:
+            raise Tier2Error(
+                f"write-off {request_id}: you requested it; another manager must decide it"
+            )
         claim = _claim(uow, request.claim_id)
         if approve:
             amount = request.amount

@@ -81,6 +81,9 @@ def grant_queue(
     with uow_factory() as uow:
         manager = acting_user(uow, by)
         person = acting_user(uow, user_id)
+        if manager.user_id == person.user_id:
+            # Separation of duties: a queue one grants oneself is access nobody else approved.
+            raise AccessError("nobody grants themself a queue; another manager or an admin can")
         check_grant(manager.role, person.role, queue, policy)
         if queue in queues_of(uow, person, policy):
             return False

@@ -71,3 +71,10 @@ class WriteOffRepository:
         self._session.execute(
             update(WRITE_OFFS).where(WRITE_OFFS.c.id == request.request_id).values(_values(request))
         )
+
+    def of_claim(self, claim_id: str) -> list[WriteOffRequest]:
+        """Every request on the claim, oldest first."""
+        query = (
+            select(WRITE_OFFS).where(WRITE_OFFS.c.claim_id == claim_id).order_by(WRITE_OFFS.c.id)
+        )
+        return [_request_of(row) for row in self._session.execute(query).mappings()]
