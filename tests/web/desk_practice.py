@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from cryptography.fernet import Fernet
 from fastapi.testclient import TestClient
 from store_practice import small_bundle
 
@@ -16,7 +17,9 @@ from claimdesk.domain.work import Problem, WorkKind
 from claimdesk.http.app import create_app
 from claimdesk.routing.access import Role
 from claimdesk.routing.policy import shipped_policy
-from claimdesk.security.accounts import set_password
+from claimdesk.security import totp
+from claimdesk.security.accounts import SignInPolicy, enable_totp, set_password
+from claimdesk.security.secret_box import SecretBox
 from claimdesk.services import work_queue
 from claimdesk.services.charges import claim_id_for
 from claimdesk.services.import_bundle import import_bundle
@@ -50,18 +53,34 @@ class Clock:
         self.now += delta
 
 
+# The key that seals second-factor secrets, made once for the test run (a real key).
+BOX = SecretBox(Fernet.generate_key())
+SIGN_IN = SignInPolicy(BOX)
+
+
 @dataclass
 class Desk:
     uow_factory: Callable[[], UnitOfWork]
     clock: Clock
     tier1_item: int
     tier2_item: int
+    # Second-factor secrets of the roles that must use one (admin, manager, auditor).
+    secrets: dict[str, str] = field(default_factory=dict)
     config: DeskConfig = field(init=False)
 
     def __post_init__(self) -> None:
         self.config = DeskConfig(
-            uow_factory=self.uow_factory, rules=shipped_rules(), clock=self.clock
+            uow_factory=self.uow_factory, rules=shipped_rules(), sign_in=SIGN_IN, clock=self.clock
         )
+
+    def code(self, user_id: str) -> str:
+        """A fresh one-time code for ``user_id`` ("" without a second factor): the clock moves
+        to the next 30-second step first, since each code is accepted once."""
+        secret = self.secrets.get(user_id)
+        if secret is None:
+            return ""
+        self.clock.advance(timedelta(seconds=30))
+        return totp.code_at(secret, self.clock.now)
 
     def client(self) -> TestClient:
         # https, so the Secure session cookie is sent back as a browser would.
@@ -71,13 +90,18 @@ class Desk:
 
     def signed_in(self, role: Role) -> TestClient:
         client = self.client()
-        answer = client.post("/login", data={"user_id": USERS[role], "password": PASSWORD})
+        user_id = USERS[role]
+        answer = client.post(
+            "/login",
+            data={"user_id": user_id, "password": PASSWORD, "code": self.code(user_id)},
+        )
         assert answer.status_code == 303, answer.text
         return client
 
     def api_token(self, client: TestClient, role: Role) -> str:
         answer = client.post(
-            "/api/v1/sessions", json={"user_id": USERS[role], "password": PASSWORD}
+            "/api/v1/sessions",
+            json={"user_id": USERS[role], "password": PASSWORD, "code": self.code(USERS[role])},
         )
         assert answer.status_code == 201, answer.text
         token: str = answer.json()["token"]
@@ -100,8 +124,12 @@ def build_desk(uow_factory: Callable[[], UnitOfWork], *, items: bool = True) -> 
             add_user(
                 uow_factory, user_id=user_id, name=user_id.title(), role=role, by=root, now=START
             )
-    for user_id in USERS.values():
-        set_password(uow_factory, user_id, PASSWORD, by=root, now=START)
+    secrets: dict[str, str] = {}
+    for role, user_id in USERS.items():
+        # Each sets their own: a password an admin sets must be changed at the next sign-in.
+        set_password(uow_factory, user_id, PASSWORD, by=user_id, now=START)
+        if SIGN_IN.needs_second_factor(role):
+            secrets[user_id] = enable_totp(uow_factory, user_id, by=root, box=BOX)
     tier1 = tier2 = 0
     if items:
         tier1 = _open(
@@ -129,7 +157,7 @@ def build_desk(uow_factory: Callable[[], UnitOfWork], *, items: bool = True) -> 
                 summary="CO-16 claim lacks information; fix the modifier",
             ),
         )
-    return Desk(uow_factory, Clock(), tier1, tier2)
+    return Desk(uow_factory, Clock(), tier1, tier2, secrets)
 
 
 def _open(uow_factory: Callable[[], UnitOfWork], problem: Problem) -> int:

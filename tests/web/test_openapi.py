@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from desk_practice import CLAIM_T1, build_desk
+from desk_practice import CLAIM_T1, SIGN_IN, build_desk
 from fastapi.testclient import TestClient
 
 from claimdesk.bootstrap import shipped_rules
@@ -24,7 +24,7 @@ def _no_database() -> UnitOfWork:
 
 
 def _document() -> Schema:
-    app = create_app(DeskConfig(uow_factory=_no_database, rules=shipped_rules()))
+    app = create_app(DeskConfig(uow_factory=_no_database, rules=shipped_rules(), sign_in=SIGN_IN))
     answer = TestClient(app).get("/api/v1/openapi.json")
     assert answer.status_code == 200
     document: Schema = answer.json()

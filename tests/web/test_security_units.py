@@ -42,6 +42,8 @@ def test_password_length_rule() -> None:
         hash_password("short")
     with pytest.raises(PasswordRuleError, match="at most 128"):
         hash_password("x" * 129)
+    with pytest.raises(PasswordRuleError, match="common, breached or easily guessed"):
+        hash_password("passwordpassword")
 
 
 def test_lockout_after_five_failures_and_reset_by_success() -> None:
@@ -106,13 +108,18 @@ def test_member_ids_masked_for_roles_that_do_not_need_them() -> None:
     assert member_id_for(Role.ADMIN, "A12345678") == "•••••5678"
 
 
-def test_totp_codes_accept_one_step_of_drift_only() -> None:
+def test_totp_codes_accept_one_step_of_drift_only_and_each_step_once() -> None:
     secret = totp.new_secret()
     code = totp.code_at(secret, T0)
-    assert totp.verify_code(secret, code, T0)
-    assert totp.verify_code(secret, code, T0 + timedelta(seconds=30))
-    assert not totp.verify_code(secret, code, T0 + timedelta(minutes=2))
-    assert not totp.verify_code(secret, "abcdef", T0)
+    step = totp.accepted_step(secret, code, T0, None)
+    assert step is not None
+    assert totp.accepted_step(secret, code, T0 + timedelta(seconds=30), None) == step
+    assert totp.accepted_step(secret, code, T0 + timedelta(minutes=2), None) is None
+    assert totp.accepted_step(secret, "abcdef", T0, None) is None
+    # Used once: the same step, or an earlier one, is refused (RFC 6238 5.2).
+    assert totp.accepted_step(secret, code, T0, step) is None
+    earlier = totp.code_at(secret, T0 - timedelta(seconds=30))
+    assert totp.accepted_step(secret, earlier, T0, step) is None
     assert totp.provisioning_uri(secret, "ann").startswith("otpauth://totp/claimdesk:ann")
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
-from desk_practice import CLAIM_T1, PASSWORD, USERS, build_desk
+from desk_practice import BOX, CLAIM_T1, PASSWORD, USERS, build_desk
 from sqlalchemy import update
 from typer.testing import CliRunner
 
@@ -79,7 +79,7 @@ def test_lockout_after_repeated_failures_also_for_unknown_names(uow_factory: Fac
 
 def test_second_factor_when_enrolled(uow_factory: Factory) -> None:
     desk = build_desk(uow_factory, items=False)
-    secret = enable_totp(uow_factory, "ann", by="root")
+    secret = enable_totp(uow_factory, "ann", by="root", box=BOX)
     client = desk.client()
     no_code = client.post("/login", data={"user_id": "ann", "password": PASSWORD})
     assert no_code.status_code == 401
