@@ -28,7 +28,9 @@ from claimdesk.payer_sim.simulator import PayerSimulator
 from claimdesk.payer_sim.world import PayerWorld
 from claimdesk.routing.access import Role
 from claimdesk.routing.policy import shipped_policy
-from claimdesk.security.accounts import set_password
+from claimdesk.security import totp
+from claimdesk.security.accounts import SignInPolicy, enable_totp, set_password
+from claimdesk.security.secret_box import box_from_file
 from claimdesk.services import tier2, work_queue
 from claimdesk.services.acknowledgments import ingest_tier1_path
 from claimdesk.services.import_folder import import_folder
@@ -67,6 +69,13 @@ class BillingPractice:
     tier2_item: int
     write_off_claim: str
     approval_item: int
+    # Second-factor secrets of the roles that must use one.
+    secrets: dict[str, str]
+
+    def code(self, role: Role) -> str:
+        """The one-time code at the desk's (fixed) time; "" for a role without one."""
+        secret = self.secrets.get(USERS[role])
+        return "" if secret is None else totp.code_at(secret, DESK_TIME)
 
 
 def _bring_to_top(
@@ -143,8 +152,12 @@ def build_practice(tmp: Path) -> BillingPractice:
             add_user(
                 uow_factory, user_id=user_id, name=user_id.title(), role=role, by=root, now=PAID
             )
-    for user_id in USERS.values():
-        set_password(uow_factory, user_id, PASSWORD, by=root, now=PAID)
+    sign_in_policy = SignInPolicy(box_from_file(settings.totp_key_file))
+    secrets: dict[str, str] = {}
+    for role, user_id in USERS.items():
+        set_password(uow_factory, user_id, PASSWORD, by=user_id, now=PAID)
+        if sign_in_policy.needs_second_factor(role):
+            secrets[user_id] = enable_totp(uow_factory, user_id, by=root, box=sign_in_policy.box)
 
     def has_claim_number(claim_id: str | None) -> bool:
         with uow_factory() as uow:
@@ -199,6 +212,7 @@ def build_practice(tmp: Path) -> BillingPractice:
     config = DeskConfig(
         uow_factory=uow_factory,
         rules=shipped_rules(),
+        sign_in=sign_in_policy,
         clock=lambda: DESK_TIME,
         settings=settings,
         secure_cookies=False,
@@ -213,4 +227,5 @@ def build_practice(tmp: Path) -> BillingPractice:
         tier2_item=tier2_item.item_id,
         write_off_claim=written.claim_id,
         approval_item=approval.item_id,
+        secrets=secrets,
     )
