@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from claimdesk.audit.log import verify
+from claimdesk.audit.anchor import AnchorFileError, append_anchor, read_anchors
+from claimdesk.audit.log import head, verify
 from claimdesk.bootstrap import composed
 from claimdesk.cli.app import (
     EXIT_INPUT_PROBLEMS,
@@ -30,13 +33,51 @@ audit_app = typer.Typer(
 app.add_typer(audit_app, name="audit")
 
 
-@audit_app.command("verify")
-def verify_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
-    """Re-compute every record's hash; exit 1 naming the first record that was changed."""
+AnchorFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--anchor",
+        help="The anchor file 'audit anchor' appends to (keep it outside the database's "
+        "reach): the chain must still hold every anchored record.",
+    ),
+]
+
+
+@audit_app.command("anchor")
+def anchor_command(
+    ctx: typer.Context,
+    anchor_file: Annotated[Path, typer.Argument(help="The anchor file, appended to.")],
+) -> None:
+    """Append the chain's head (records, last id and hash) to FILE: run it after each batch,
+    with FILE on other storage, so a cut, emptied or rewritten log is found by 'audit verify
+    --anchor FILE'."""
     settings = settings_of(ctx)
     ready(settings)
     with units_of_work(settings) as uow_factory:
         result = verify(uow_factory)
+        if not result.intact:
+            raise fail("audit anchor: the log is already broken; run 'audit verify'")
+        anchor = head(uow_factory, datetime.now(UTC))
+    append_anchor(anchor_file, anchor)
+    console.print(
+        f"anchored {anchor.records} records (last {anchor.last_id}) in {anchor_file}",
+        highlight=False,
+    )
+
+
+@audit_app.command("verify")
+def verify_command(
+    ctx: typer.Context, anchor_file: AnchorFile = None, as_json: JsonOption = False
+) -> None:
+    """Re-compute every record's hash; exit 1 naming the first record that was changed."""
+    settings = settings_of(ctx)
+    ready(settings)
+    try:
+        anchors = [] if anchor_file is None else read_anchors(anchor_file)
+    except AnchorFileError as error:
+        raise fail(f"audit verify: {error}") from error
+    with units_of_work(settings) as uow_factory:
+        result = verify(uow_factory, anchors)
     if as_json:
         emit_json(
             {
