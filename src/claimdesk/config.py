@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ENV_PREFIX = "CLAIMDESK_"
+# What the program writes in the data home is its owner's alone: 0600 files, 0700 folders.
+PRIVATE_UMASK = 0o077
 
 
 def _env(name: str, default: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import getpass
 import importlib
 import json
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,7 +20,7 @@ from rich.console import Console
 from typer.core import TyperCommand, TyperGroup
 
 from claimdesk.cli.commands import COMMANDS
-from claimdesk.config import Settings
+from claimdesk.config import PRIVATE_UMASK, Settings
 
 EXIT_OK = 0
 EXIT_INPUT_PROBLEMS = 1
@@ -95,6 +96,10 @@ def _main(
         ),
     ] = None,
 ) -> None:
+    # Everything the program writes (the SQLite database and its WAL, X12 files, archived
+    # 835s, appeal letters, keys) is its owner's alone: 0600 files in 0700 folders (HIPAA
+    # 164.312(a)(1) access control; the red team found them world-readable).
+    os.umask(PRIVATE_UMASK)
     settings = Settings() if home is None else Settings(home=home)
     ctx.obj = Context(settings=settings, acting_as=acting_as)
 

@@ -7,8 +7,10 @@ database is behind, saying so; a database newer than this program is refused.
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -35,13 +37,30 @@ class SetupReport:
         return self.revision_before != self.revision_after
 
 
+PRIVATE_FOLDER = 0o700
+
+
 def _folders(settings: Settings) -> list[str]:
     created: list[str] = []
     for folder in (settings.home, settings.inbox, settings.outbox, settings.archive):
         if not folder.is_dir():
-            folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
             created.append(str(folder))
     return created
+
+
+def make_private(home: Path) -> int:
+    """Take away group and other access from the home and everything in it (a home made by an
+    older version, or copied in); the number of paths changed."""
+    changed = 0
+    for path in (home, *home.rglob("*")):
+        if path.is_symlink():
+            continue
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & ~PRIVATE_FOLDER:
+            path.chmod(mode & PRIVATE_FOLDER)  # the owner's bits kept, the others' taken
+            changed += 1
+    return changed
 
 
 def set_up(settings: Settings) -> SetupReport:
@@ -58,6 +77,7 @@ def set_up(settings: Settings) -> SetupReport:
         raise HomeError(f"database {url.render_as_string(hide_password=True)}: {exc}") from exc
     finally:
         engine.dispose()
+    make_private(settings.home)
     return SetupReport(
         home=str(settings.home),
         created_folders=tuple(created),
