@@ -105,6 +105,14 @@ COMMANDS: dict[str, CommandEntry] = {
         "The audit log of patient-data views and changes.",
         "audit_cmd",
     ),
+    "backup": _entry(
+        "Copy the books and the home's files into one archive (not the second-factor key).",
+        "backup_cmd",
+    ),
+    "restore": _entry(
+        "Restore a backup into an empty database and the home's folders.",
+        "backup_cmd",
+    ),
     "serve": _entry(
         "Serve the web desk and the API (put TLS in front of it for anything but this machine).",
         "serve_cmd",

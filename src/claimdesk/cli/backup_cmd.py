@@ -1,0 +1,48 @@
+"""``claimdesk backup|restore``: the books and the files of the home, out to one archive and
+back (see services/backup.py and the README's "Back up and restore")."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from claimdesk.cli.app import EXIT_INPUT_PROBLEMS, app, console, fail, ready, settings_of
+from claimdesk.services.backup import RestoreError, backup, restore
+
+
+@app.command("backup")
+def backup_command(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Argument(help="The archive to write (.tar.gz); must not exist.")],
+) -> None:
+    """Copy the books and the home's files into one archive (not the second-factor key)."""
+    settings = settings_of(ctx)
+    ready(settings)
+    if out.exists():
+        raise fail(f"{out}: exists; name a new file")
+    report = backup(settings, out, now=datetime.now(UTC))
+    console.print(
+        f"backup {report.archive}: {sum(report.rows.values())} rows in {len(report.rows)} "
+        f"tables, {report.files} files (keep the key file {settings.totp_key_file} apart)",
+        highlight=False,
+    )
+
+
+@app.command("restore")
+def restore_command(
+    ctx: typer.Context,
+    source: Annotated[Path, typer.Argument(help="An archive 'claimdesk backup' wrote.")],
+) -> None:
+    """Restore a backup into an empty database and the home's folders."""
+    settings = settings_of(ctx)
+    try:
+        report = restore(settings, source)
+    except RestoreError as error:
+        raise fail(f"restore: {error}", EXIT_INPUT_PROBLEMS) from error
+    console.print(
+        f"restored {sum(report.rows.values())} rows and {report.files} files from {source}",
+        highlight=False,
+    )
