@@ -9,8 +9,19 @@ from typing import Annotated
 
 import typer
 
-from claimdesk.cli.app import EXIT_INPUT_PROBLEMS, app, console, fail, ready, settings_of
+from claimdesk.bootstrap import composed
+from claimdesk.cli.app import (
+    EXIT_INPUT_PROBLEMS,
+    acting_user_id,
+    app,
+    console,
+    fail,
+    ready,
+    settings_of,
+)
+from claimdesk.desk.guard import ForbiddenError
 from claimdesk.services.backup import RestoreError, backup, restore
+from claimdesk.services.users import UserError
 
 
 @app.command("backup")
@@ -19,11 +30,21 @@ def backup_command(
     out: Annotated[Path, typer.Argument(help="The archive to write (.tar.gz); must not exist.")],
 ) -> None:
     """Copy the books and the home's files into one archive (not the second-factor key)."""
+    # As an admin (--as); the copy is audited, and its own audit row is in the next backup.
     settings = settings_of(ctx)
     ready(settings)
     if out.exists():
         raise fail(f"{out}: exists; name a new file")
-    report = backup(settings, out, now=datetime.now(UTC))
+    with composed(settings) as parts:
+        desk = parts.desk()
+        try:
+            report = desk.back_up(
+                desk.actor_named(acting_user_id(ctx)),
+                lambda: backup(settings, out, now=datetime.now(UTC)),
+                lambda made: f"{sum(made.rows.values())} rows, {made.files} files to {out.name}",
+            )
+        except (UserError, ForbiddenError) as error:
+            raise fail(f"backup: {error}", EXIT_INPUT_PROBLEMS) from error
     console.print(
         f"backup {report.archive}: {sum(report.rows.values())} rows in {len(report.rows)} "
         f"tables, {report.files} files (keep the key file {settings.totp_key_file} apart)",

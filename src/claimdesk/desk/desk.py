@@ -208,6 +208,12 @@ class Desk:
         self._checked(actor, Capability.RUN_JOBS, "run_job", target)
         return self._audited(actor, "run_job", target, None, work, done)
 
+    def back_up(self, actor: Actor, work: Callable[[], T], done: Callable[[T], str]) -> T:
+        """Copy the books and files out (``claimdesk backup``): an admin's job, audited
+        whether refused, failed or done, since every patient's record leaves with it."""
+        self._checked(actor, Capability.BACK_UP, "back_up", "data home")
+        return self._audited(actor, "back_up", "data home", None, work, done)
+
     def _audited(
         self,
         actor: Actor,

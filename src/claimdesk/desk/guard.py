@@ -27,6 +27,7 @@ class Capability(StrEnum):
     RUN_JOBS = "run_jobs"
     SET_UP_PRACTICE = "set_up_practice"  # the practice profile: NPI, submitter, time zone...
     VERIFY_BOOKS = "verify_books"  # run the ledger's invariants (books verify): reads only
+    BACK_UP = "back_up"  # copy every table and file out of the system (claimdesk backup)
 
 
 C = Capability
@@ -56,7 +57,10 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
     ),
     # An admin manages people; patient data only through the queues granted to them. Verifying
     # the books shows claim ids and amounts, no patient's name.
-    Role.ADMIN: frozenset({C.WORK, C.MANAGE_PEOPLE, C.RUN_JOBS, C.SET_UP_PRACTICE, C.VERIFY_BOOKS}),
+    # Backing up copies every patient's record out: the admin's duty, nobody else's.
+    Role.ADMIN: frozenset(
+        {C.WORK, C.MANAGE_PEOPLE, C.RUN_JOBS, C.SET_UP_PRACTICE, C.VERIFY_BOOKS, C.BACK_UP}
+    ),
     # The worker and the simulated cycle: their batch jobs, nothing else.
     Role.SYSTEM: frozenset({C.RUN_JOBS}),
 }
