@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from claimdesk.domain.claims import Claim, ClaimStatus
-from claimdesk.store import rows
+from claimdesk.store import rollups, rows
 from claimdesk.store.repositories.encounters import EncounterRepository
 from claimdesk.store.repositories.sql import among, chunks, insert_rows, key_chunks
 from claimdesk.store.tables.base import table_of
@@ -70,6 +70,7 @@ class ClaimRepository:
                 for seq, change in enumerate(c.history, start=1)
             ],
         )
+        rollups.refresh(self._session, [c.claim_id for c in claims])
 
     def save(self, claim: Claim) -> None:
         """Write a stored claim's current state and append the history it gained since loaded."""
@@ -92,6 +93,7 @@ class ClaimRepository:
                 if seq > stored
             ],
         )
+        rollups.refresh(self._session, [claim.claim_id])
 
     def get(self, claim_id: str) -> Claim | None:
         found = self._load(self._claims.c.claim_id == claim_id)
@@ -196,6 +198,7 @@ class ClaimRepository:
                 if seq > stored
             ],
         )
+        rollups.refresh(self._session, [claim.claim_id for claim, _stored in moved])
 
     def waiting_since(self, cutoff: datetime) -> list[str]:
         """Submitted or accepted claims whose last status change is older than ``cutoff``."""
