@@ -38,6 +38,7 @@ from claimdesk.domain.ledger import Account
 from claimdesk.store.tables.base import table_of
 from claimdesk.store.tables.claim_rollups import ClaimRollupRow
 from claimdesk.store.tables.claims import ClaimRow, ClaimStatusRow
+from claimdesk.store.tables.encounters import EncounterRow, ServiceLineRow
 from claimdesk.store.tables.ledger import LedgerPostingRow
 from claimdesk.store.tables.remittances import ClaimPaymentRow, RemittanceRow
 from claimdesk.store.types import money_type
@@ -156,7 +157,9 @@ def rollup_select(connection: Connection, claims: Sequence[str] | None = None) -
         select(
             p.claim_id,
             *(
-                func.sum(case((p.account == account, p.amount), else_=literal_column("0"))).label(name)
+                func.sum(case((p.account == account, p.amount), else_=literal_column("0"))).label(
+                    name
+                )
                 for name, account in LEDGER_COLUMNS.items()
             ),
         )
@@ -168,10 +171,24 @@ def rollup_select(connection: Connection, claims: Sequence[str] | None = None) -
     def money(column: Any) -> Any:
         return type_coerce(func.coalesce(column, literal_column("0")), money_type())
 
-    c = ClaimRow
+    c, e, line = ClaimRow, EncounterRow, ServiceLineRow
+    served = select(c.encounter_id).where(_limit(c.claim_id, claims))
+    charges = (
+        select(line.encounter_id, func.sum(line.charge).label("charge"))
+        .where(true() if claims is None else line.encounter_id.in_(served))
+        .group_by(line.encounter_id)
+        .subquery("charges")
+    )
     return (
         select(
             c.claim_id,
+            c.payer_id,
+            e.patient_account,
+            e.rendering_npi,
+            e.facility_id,
+            e.date_of_service,
+            c.frequency,
+            money(charges.c.charge).label("charge"),
             entered.c.at.label("entered_at"),
             submitted.c.at.label("submitted_at"),
             func.coalesce(statuses.c.touched, false()).label("touched"),
@@ -188,6 +205,8 @@ def rollup_select(connection: Connection, claims: Sequence[str] | None = None) -
             money(standing.c.patient_share).label("patient_assigned"),
             *(money(ledger.c[name]).label(name) for name in LEDGER_COLUMNS),
         )
+        .join(e, e.encounter_id == c.encounter_id)
+        .outerjoin(charges, charges.c.encounter_id == c.encounter_id)
         .outerjoin(statuses, statuses.c.claim_id == c.claim_id)
         .outerjoin(
             entered,
@@ -238,12 +257,12 @@ def drifted(connection: Connection, limit: int = 20) -> tuple[int, list[str]]:
         stored.c.claim_id.is_(None),
         *(stored.c[n].is_distinct_from(fresh.c[n]) for n in names if n != "claim_id"),
     )
-    missing_or_changed = select(fresh.c.claim_id).outerjoin(
-        stored, stored.c.claim_id == fresh.c.claim_id
-    ).where(differs)
-    extra = select(stored.c.claim_id).where(
-        stored.c.claim_id.not_in(select(ClaimRow.claim_id))
+    missing_or_changed = (
+        select(fresh.c.claim_id)
+        .outerjoin(stored, stored.c.claim_id == fresh.c.claim_id)
+        .where(differs)
     )
+    extra = select(stored.c.claim_id).where(stored.c.claim_id.not_in(select(ClaimRow.claim_id)))
     union = missing_or_changed.union(extra).subquery("drift")
     count = connection.execute(select(func.count()).select_from(union)).scalar_one()
     first = connection.scalars(select(union.c.claim_id).order_by(union.c.claim_id).limit(limit))

@@ -23,10 +23,13 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    literal_column,
     null,
     or_,
     select,
     true,
+    type_coerce,
+    union_all,
 )
 
 from claimdesk.analytics.position import (
@@ -44,11 +47,17 @@ from claimdesk.analytics.position import (
 from claimdesk.domain.claims import ClaimStatus
 from claimdesk.domain.ledger import Account
 from claimdesk.domain.money import Money
+from claimdesk.store.rollups import ROLLUPS
 from claimdesk.store.tables.claims import ClaimRow, ClaimStatusRow
 from claimdesk.store.tables.encounters import EncounterRow
 from claimdesk.store.tables.ledger import LedgerEntryRow, LedgerPostingRow
+from claimdesk.store.types import money_type
 
 _RECEIVABLE = {Account.INSURANCE_AR.value: INSURANCE, Account.PATIENT_AR.value: PATIENT}
+_ROLLUP_COLUMNS = {
+    Account.INSURANCE_AR.value: "insurance_ar",
+    Account.PATIENT_AR.value: "patient_ar",
+}
 CURSOR_SEPARATOR = "|"  # an X12 element separator in many files, so never inside a CLM01
 CHUNK = 500  # claims summed per query of a drill-down page
 SCAN_LIMIT = 20_000  # claims one page reads at most before it ends early
@@ -137,12 +146,83 @@ def _balances(
     return query.subquery("balances")
 
 
+def _claim_balances(as_of: date, payer_id: str | None, zone: tzinfo) -> Any:
+    """Per claim and receivable, the balance at the end of ``as_of`` read from the KPI rollup:
+    each claim's balance as it stands, less what was posted effective after ``as_of`` (an index
+    range on the entries' effective date: nothing at all for today), with the rollup's payer,
+    patient, date of service and first submission. Money on no claim is not here."""
+    r, p, e = ROLLUPS, LedgerPostingRow, LedgerEntryRow
+    standing = [
+        select(r.c.claim_id, literal(account).label("account"), r.c[column].label("amount")).where(
+            r.c[column] != literal_column("0")
+        )
+        for account, column in _ROLLUP_COLUMNS.items()
+    ]
+    later = (
+        select(p.claim_id, p.account, (-p.amount).label("amount"))
+        .join(e, e.entry_id == p.entry_id)
+        .where(e.effective > as_of, p.account.in_(sorted(_RECEIVABLE)), p.claim_id.is_not(None))
+    )
+    moves = union_all(*standing, later).subquery("moves")
+    per_claim = (
+        select(moves.c.claim_id, moves.c.account, func.sum(moves.c.amount).label("amount"))
+        .group_by(moves.c.claim_id, moves.c.account)
+        .subquery("per_claim")
+    )
+    bucket = case(
+        *((r.c.date_of_service >= start, literal(name)) for name, start in bucket_starts(as_of)),
+        else_=literal(BUCKET_NAMES[-1]),
+    )
+    cutoff = datetime.combine(as_of + timedelta(days=1), time(), tzinfo=zone)
+    billed = case(
+        (per_claim.c.account == Account.PATIENT_AR.value, literal(1)),
+        (r.c.submitted_at < cutoff, literal(1)),
+        else_=literal(0),
+    )
+    query = (
+        select(
+            per_claim.c.account,
+            billed.label("billed"),
+            r.c.payer_id,
+            bucket.label("bucket"),
+            type_coerce(per_claim.c.amount, money_type()).label("amount"),
+        )
+        .select_from(per_claim)
+        .join(r, r.c.claim_id == per_claim.c.claim_id)
+        .where(per_claim.c.amount != literal_column("0"))
+    )
+    if payer_id is not None:
+        query = query.where(r.c.payer_id == payer_id)
+    return query.subquery("claim_balances")
+
+
 def ar_position(
     read: Connection, as_of: date, *, payer_id: str | None = None, zone: tzinfo = UTC
 ) -> ArPosition:
     """The A/R figure at the end of ``as_of`` (a day in the practice's ``zone``) with its
-    parts, by payer and aging bucket."""
-    b = _balances(as_of, payer_id, zone)
+    parts, by payer and aging bucket: the claims' balances from the KPI rollup, and the money
+    on no claim (provider-level) from the ledger."""
+    lines = [
+        *_position_lines(read, _claim_balances(as_of, payer_id, zone)),
+        *_position_lines(read, _balances(as_of, payer_id, zone, claims=[])),
+    ]
+    return ArPosition(
+        as_of,
+        tuple(
+            sorted(
+                lines,
+                key=lambda x: (
+                    x.receivable,
+                    not x.billed,
+                    x.payer_id,
+                    BUCKET_NAMES.index(x.bucket),
+                ),
+            )
+        ),
+    )
+
+
+def _position_lines(read: Connection, b: Any) -> list[ArLine]:
     query = select(
         b.c.account,
         b.c.billed,
@@ -151,21 +231,17 @@ def ar_position(
         func.sum(b.c.amount).label("amount"),
         func.count().label("claims"),
     ).group_by(b.c.account, b.c.billed, b.c.payer_id, b.c.bucket)
-    lines = sorted(
-        (
-            ArLine(
-                receivable=_RECEIVABLE[row.account],
-                billed=bool(row.billed),
-                payer_id=row.payer_id,
-                bucket=row.bucket,
-                amount=_money(row.amount),
-                claims=row.claims,
-            )
-            for row in read.execute(query)
-        ),
-        key=lambda x: (x.receivable, not x.billed, x.payer_id, BUCKET_NAMES.index(x.bucket)),
-    )
-    return ArPosition(as_of, tuple(lines))
+    return [
+        ArLine(
+            receivable=_RECEIVABLE[row.account],
+            billed=bool(row.billed),
+            payer_id=row.payer_id,
+            bucket=row.bucket,
+            amount=_money(row.amount),
+            claims=row.claims,
+        )
+        for row in read.execute(query)
+    ]
 
 
 def _filtered(

@@ -14,7 +14,7 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from claimdesk.store.tables.base import CLAIM_LEN, Base
+from claimdesk.store.tables.base import CLAIM_LEN, PAYER_LEN, Base
 
 
 class ClaimRollupRow(Base):
@@ -28,6 +28,15 @@ class ClaimRollupRow(Base):
     claim_id: Mapped[str] = mapped_column(
         String(CLAIM_LEN), ForeignKey("claims.claim_id"), primary_key=True
     )
+    # The claim's scope and what it charged (claim and encounter rows; the charge is the sum of
+    # its encounter's service lines), so a KPI reads no other table for them.
+    payer_id: Mapped[str] = mapped_column(String(PAYER_LEN))
+    patient_account: Mapped[str] = mapped_column(String(80))
+    rendering_npi: Mapped[str] = mapped_column(String(10))
+    facility_id: Mapped[str] = mapped_column(String(80))
+    date_of_service: Mapped[date]
+    frequency: Mapped[str] = mapped_column(String(1))  # CLM05-3
+    charge: Mapped[Decimal]
     # Status history, in its order: the first HELD or SUBMITTED (the scrubber's first decision),
     # the first SUBMITTED, and whether HELD or REJECTED (or REJECTED alone) came before the first
     # PAID / PARTIALLY_PAID / DENIED.

@@ -32,6 +32,13 @@ def upgrade() -> None:
     op.create_table(
         "claim_rollups",
         sa.Column("claim_id", sa.String(length=38), nullable=False),
+        sa.Column("payer_id", sa.String(length=80), nullable=False),
+        sa.Column("patient_account", sa.String(length=80), nullable=False),
+        sa.Column("rendering_npi", sa.String(length=10), nullable=False),
+        sa.Column("facility_id", sa.String(length=80), nullable=False),
+        sa.Column("date_of_service", sa.Date(), nullable=False),
+        sa.Column("frequency", sa.String(length=1), nullable=False),
+        sa.Column("charge", money_type(), nullable=False),
         sa.Column("entered_at", UtcDateTime(), nullable=True),
         sa.Column("submitted_at", UtcDateTime(), nullable=True),
         sa.Column("touched", sa.Boolean(), nullable=False),
