@@ -263,9 +263,7 @@ def test_kpi_rollups_follow_every_posting_and_a_broken_one_is_found(
 ) -> None:
     assert verified(books).of(Check.ROLLUPS_EQUAL_BOOKS) == ()
     with engine.connect() as db:
-        row = db.execute(
-            select(ClaimRollupRow).where(ClaimRollupRow.claim_id == "C1")
-        ).one()
+        row = db.execute(select(ClaimRollupRow).where(ClaimRollupRow.claim_id == "C1")).one()
     # C1: charged 190.00, paid 92.50 with 77.50 contractual, 20.00 moved to the patient.
     assert (row.adjudicated_paid, row.first_paid, row.insurance_ar, row.patient_ar) == (
         Decimal("92.50"),
