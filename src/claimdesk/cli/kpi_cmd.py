@@ -18,7 +18,7 @@ from rich.table import Table as RichTable
 from claimdesk.analytics.export import explanation_csv, report_csv_files
 from claimdesk.analytics.prevention import RecurringDenial
 from claimdesk.analytics.report import KPI_NAMES, UnknownKpiError
-from claimdesk.analytics.results import Cell, KpiExplanation, KpiReport, Table, display
+from claimdesk.analytics.results import Cell, KpiExplanation, KpiReport, Side, Table, display
 from claimdesk.bootstrap import composed
 from claimdesk.cli.app import (
     JsonOption,
@@ -126,8 +126,8 @@ def print_table(table: Table, out: Console) -> None:
         out.print(f"({len(table.rows) - TABLE_ROWS} more rows in --json)")
 
 
-def _side(rows: tuple[object, ...] | None) -> str:
-    return "-" if rows is None else str(len(rows))
+def _side(side: Side | None) -> str:
+    return "-" if side is None else str(side.rows)
 
 
 def print_kpi_report(report: KpiReport, out: Console = console) -> None:
@@ -149,8 +149,8 @@ def print_kpi_report(report: KpiReport, out: Console = console) -> None:
         summary.add_row(
             f"{kpi.label} [dim]({kpi.name})[/dim]",
             kpi.display(),
-            _side(kpi.numerator),
-            _side(kpi.denominator),
+            _side(kpi.numerator_summary()),
+            _side(kpi.denominator_summary()),
         )
     out.print(summary)
     for kpi in report.kpis:

@@ -20,6 +20,7 @@ from claimdesk.analytics.facts import (
     Scope,
     scoped,
 )
+from claimdesk.analytics.first_pass import first_pass_kpis
 from claimdesk.analytics.prevention import (
     PreventionMap,
     RecurringDenial,
@@ -34,6 +35,7 @@ from claimdesk.domain.money import total
 from claimdesk.scrub.config import ScrubConfig
 from claimdesk.scrub.engine import Scrubber
 from claimdesk.store.queries.kpi_facts import kpi_facts
+from claimdesk.store.queries.kpi_rollups import first_pass_sides
 from claimdesk.store.uow import UnitOfWork
 
 
@@ -55,6 +57,25 @@ def kpi_report(
         Scope(payer_id, provider_npi, facility_id),
         table=table,
     )
+
+
+def first_pass_figures(
+    uow: UnitOfWork,
+    *,
+    start: date,
+    end: date,
+    payer_id: str | None = None,
+    provider_npi: str | None = None,
+    facility_id: str | None = None,
+) -> tuple[Kpi, ...]:
+    """Clean claim rate, first-pass resolution rate and the initial denial rates (claims and
+    dollars) of ``start``..``end``, summed by the database over the per-claim rollups: the
+    figures :func:`kpi_report` computes from the claims' rows, at the cost of the claims in the
+    period."""
+    sides = first_pass_sides(
+        uow.read, Period(start, end), Scope(payer_id, provider_npi, facility_id)
+    )
+    return first_pass_kpis(sides)
 
 
 def explain(
