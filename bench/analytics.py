@@ -26,7 +26,7 @@ from bench.timing import Timing, timed
 from claimdesk.analytics.position import ArFilter
 from claimdesk.bootstrap import shipped_rules
 from claimdesk.services import dashboard, receivables
-from claimdesk.services.kpis import kpi_report
+from claimdesk.services.kpis import first_pass_figures, kpi_report
 from claimdesk.services.practice_summary import practice_summary
 from claimdesk.store import rollups
 from claimdesk.store.engine import make_engine
@@ -226,7 +226,8 @@ def _line(timing: Timing) -> str:
 
 
 def measure(uow_factory: Callable[[], UnitOfWork], claims: int) -> list[Timing]:
-    """Time one A/R drill-down page, the A/R figure with the books (the summary), and, up to
+    """Time one A/R drill-down page, the A/R figure with the books (the summary), the first-pass
+    KPIs summed over the per-claim rollups, and, up to
     :data:`PYTHON_FACTS_LIMIT` claims, the KPI report and the dashboard (which still load every
     fact into Python: at a million claims that would take gigabytes of memory)."""
     rules = shipped_rules()
@@ -244,6 +245,10 @@ def measure(uow_factory: Callable[[], UnitOfWork], claims: int) -> list[Timing]:
         with uow_factory() as uow:
             return kpi_report(uow, start=start, end=TODAY, table=rules.denials)
 
+    def first_pass() -> object:
+        with uow_factory() as uow:
+            return first_pass_figures(uow, start=start, end=TODAY)
+
     def page() -> object:
         return receivables.claims_page(
             uow_factory, TODAY, ArFilter(part="insurance billed", bucket="91-120")
@@ -253,6 +258,7 @@ def measure(uow_factory: Callable[[], UnitOfWork], claims: int) -> list[Timing]:
     steps: list[tuple[str, Callable[[], object]]] = [
         ("A/R drill-down page", page),
         ("A/R figure and books (summary)", books),
+        ("first-pass KPIs from the rollups (90 days)", first_pass),
     ]
     if claims <= PYTHON_FACTS_LIMIT:
         steps += [("KPI report (90 days)", report), ("dashboard", board)]
