@@ -224,7 +224,9 @@ def test_a_payer_scope_counts_only_that_payers_claims(practice: UowFactory) -> N
     assert total_adjudicated == len(whole.get("initial_denial_rate").denominator or ())
 
 
-def test_first_pass_kpis_summed_over_the_rollups_equal_the_report(practice: UowFactory) -> None:
+def test_first_pass_kpis_and_days_to_pay_summed_over_the_rollups_equal_the_report(
+    practice: UowFactory,
+) -> None:
     """The database's sums over the per-claim rollups give every first-pass figure the report
     computes from the claims' rows: value, display, claims and amount of each side, reason."""
     names = (
@@ -232,6 +234,7 @@ def test_first_pass_kpis_summed_over_the_rollups_equal_the_report(practice: UowF
         "first_pass_resolution_rate",
         "initial_denial_rate",
         "initial_denial_rate_dollars",
+        "days_to_pay",
     )
     with practice() as uow:
         payers = sorted(set(uow.read.execute(select(ClaimRow.payer_id)).scalars()))

@@ -11,10 +11,22 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, literal_column, not_, or_, select
+from sqlalchemy import (
+    Connection,
+    Date,
+    Integer,
+    and_,
+    case,
+    func,
+    literal_column,
+    not_,
+    or_,
+    select,
+)
 
 from claimdesk.analytics.facts import Period, Scope
 from claimdesk.analytics.first_pass import DENIED_CLP_STATUS, FirstPassSides
+from claimdesk.analytics.operations import PayerDaysToPay
 from claimdesk.analytics.results import Side
 from claimdesk.domain.money import Money
 from claimdesk.store.rollups import ROLLUPS
@@ -85,3 +97,41 @@ def first_pass_sides(read: Connection, period: Period, scope: Scope) -> FirstPas
     entered_side, clean = _sides(read.execute(entered).one())
     adjudicated_side, resolved_side, denied, dollars = _sides(read.execute(adjudicated).one())
     return FirstPassSides(entered_side, clean, adjudicated_side, resolved_side, denied, dollars)
+
+
+def _days_waited(read: Connection) -> Any:
+    """Days from the UTC day of the first SUBMITTED status to the first payment's date."""
+    r = ROLLUPS.c
+    if read.dialect.name == "postgresql":
+        return r.first_paid_on - func.cast(func.timezone("UTC", r.submitted_at), Date)
+    return func.cast(
+        func.julianday(r.first_paid_on) - func.julianday(func.date(r.submitted_at)), Integer
+    )
+
+
+def days_to_pay_by_payer(
+    read: Connection, period: Period, scope: Scope
+) -> tuple[PayerDaysToPay, ...]:
+    """Per payer, the original claims first paid in ``period`` (and submitted before): how
+    many, their days waited and their first payments, summed."""
+    r = ROLLUPS.c
+    query = (
+        select(
+            r.payer_id,
+            func.count(),
+            func.sum(_days_waited(read)),
+            func.sum(r.first_paid),
+        )
+        .where(
+            *_scoped(scope),
+            r.submitted_at.is_not(None),
+            r.first_paid_on >= period.start,
+            r.first_paid_on <= period.end,
+        )
+        .group_by(r.payer_id)
+        .order_by(r.payer_id)
+    )
+    return tuple(
+        PayerDaysToPay(payer, claims, int(days), _money(paid))
+        for payer, claims, days, paid in read.execute(query)
+    )
