@@ -29,7 +29,6 @@ from sqlalchemy import (
     select,
     true,
     type_coerce,
-    union_all,
 )
 
 from claimdesk.analytics.position import (
@@ -146,54 +145,84 @@ def _balances(
     return query.subquery("balances")
 
 
-def _claim_balances(as_of: date, payer_id: str | None, zone: tzinfo) -> Any:
-    """Per claim and receivable, the balance at the end of ``as_of`` read from the KPI rollup:
-    each claim's balance as it stands, less what was posted effective after ``as_of`` (an index
-    range on the entries' effective date: nothing at all for today), with the rollup's payer,
-    patient, date of service and first submission. Money on no claim is not here."""
+def _claim_lines(read: Connection, as_of: date, payer_id: str | None, zone: tzinfo) -> list[ArLine]:
+    """The claims' A/R at the end of ``as_of`` by receivable, billing state, payer and bucket,
+    in one pass over the KPI rollup: each claim's balances as they stand, less what was posted
+    effective after ``as_of`` (an index range on the entries' effective date, summed per claim:
+    nothing at all for today), with the rollup's payer, date of service and first submission.
+    Money on no claim is not here."""
     r, p, e = ROLLUPS, LedgerPostingRow, LedgerEntryRow
-    standing = [
-        select(r.c.claim_id, literal(account).label("account"), r.c[column].label("amount")).where(
-            r.c[column] != literal_column("0")
-        )
-        for account, column in _ROLLUP_COLUMNS.items()
-    ]
     later = (
-        select(p.claim_id, p.account, (-p.amount).label("amount"))
+        select(
+            p.claim_id,
+            *(
+                func.sum(case((p.account == account, p.amount), else_=None)).label(column)
+                for account, column in _ROLLUP_COLUMNS.items()
+            ),
+        )
         .join(e, e.entry_id == p.entry_id)
         .where(e.effective > as_of, p.account.in_(sorted(_RECEIVABLE)), p.claim_id.is_not(None))
+        .group_by(p.claim_id)
+        .subquery("later")
     )
-    moves = union_all(*standing, later).subquery("moves")
-    per_claim = (
-        select(moves.c.claim_id, moves.c.account, func.sum(moves.c.amount).label("amount"))
-        .group_by(moves.c.claim_id, moves.c.account)
-        .subquery("per_claim")
-    )
+    zero: Any = literal_column("0")
+    balance = {
+        column: type_coerce(r.c[column] - func.coalesce(later.c[column], zero), money_type())
+        for column in _ROLLUP_COLUMNS.values()
+    }
     bucket = case(
         *((r.c.date_of_service >= start, literal(name)) for name, start in bucket_starts(as_of)),
         else_=literal(BUCKET_NAMES[-1]),
     )
     cutoff = datetime.combine(as_of + timedelta(days=1), time(), tzinfo=zone)
-    billed = case(
-        (per_claim.c.account == Account.PATIENT_AR.value, literal(1)),
-        (r.c.submitted_at < cutoff, literal(1)),
-        else_=literal(0),
+    billed = case((r.c.submitted_at < cutoff, literal(1)), else_=literal(0))
+    open_balance = or_(
+        *(r.c[column] != zero for column in _ROLLUP_COLUMNS.values()),
+        later.c.claim_id.is_not(None),
     )
-    query = (
+    per_claim = (
         select(
-            per_claim.c.account,
-            billed.label("billed"),
             r.c.payer_id,
             bucket.label("bucket"),
-            type_coerce(per_claim.c.amount, money_type()).label("amount"),
+            billed.label("billed"),
+            *(amount.label(column) for column, amount in balance.items()),
         )
-        .select_from(per_claim)
-        .join(r, r.c.claim_id == per_claim.c.claim_id)
-        .where(per_claim.c.amount != literal_column("0"))
+        .outerjoin(later, later.c.claim_id == r.c.claim_id)
+        .where(open_balance, true() if payer_id is None else r.c.payer_id == payer_id)
+        .subquery("per_claim")
     )
-    if payer_id is not None:
-        query = query.where(r.c.payer_id == payer_id)
-    return query.subquery("claim_balances")
+    sums = []
+    for column in _ROLLUP_COLUMNS.values():
+        owed = per_claim.c[column]
+        sums += [
+            func.sum(owed).label(column),
+            func.count(case((owed != zero, literal(1)), else_=None)).label(f"{column}_claims"),
+        ]
+    query = select(per_claim.c.payer_id, per_claim.c.bucket, per_claim.c.billed, *sums).group_by(
+        per_claim.c.payer_id, per_claim.c.bucket, per_claim.c.billed
+    )
+    totals: dict[tuple[str, bool, str, str], tuple[Money, int]] = {}
+    for row in read.execute(query):
+        for account, column in _ROLLUP_COLUMNS.items():
+            claims = row._mapping[f"{column}_claims"]
+            if not claims:
+                continue
+            # Patient A/R is billed by statement, whether or not the claim went to a payer.
+            billed_line = account == Account.PATIENT_AR.value or bool(row.billed)
+            key = (account, billed_line, row.payer_id, row.bucket)
+            amount, count = totals.get(key, (Money.zero(), 0))
+            totals[key] = (amount + _money(row._mapping[column]), count + claims)
+    return [
+        ArLine(
+            receivable=_RECEIVABLE[account],
+            billed=billed_line,
+            payer_id=payer,
+            bucket=bucket_name,
+            amount=amount,
+            claims=count,
+        )
+        for (account, billed_line, payer, bucket_name), (amount, count) in totals.items()
+    ]
 
 
 def ar_position(
@@ -203,7 +232,7 @@ def ar_position(
     parts, by payer and aging bucket: the claims' balances from the KPI rollup, and the money
     on no claim (provider-level) from the ledger."""
     lines = [
-        *_position_lines(read, _claim_balances(as_of, payer_id, zone)),
+        *_claim_lines(read, as_of, payer_id, zone),
         *_position_lines(read, _balances(as_of, payer_id, zone, claims=[])),
     ]
     return ArPosition(
