@@ -11,16 +11,21 @@ stored as first, a reversal, a held payment dropped).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     Connection,
     Date,
     Select,
+    String,
     and_,
+    any_,
+    bindparam,
     case,
     delete,
+    event,
     false,
     func,
     insert,
@@ -59,11 +64,19 @@ LEDGER_COLUMNS = {
     "contractual": Account.CONTRACTUAL.value,
     "gross_charges": Account.GROSS_CHARGES.value,
 }
-CHUNK = 500  # claims refreshed per statement
+CHUNK = 5000  # claims refreshed per statement on PostgreSQL (one array parameter)
+SQLITE_CHUNK = 500  # and on SQLite, whose IN lists bind each claim (9 lists per statement)
+_PENDING = "claim_rollups_pending"
 
 
-def _limit(column: Any, claims: Sequence[str] | None) -> Any:
-    return true() if claims is None else column.in_(claims)
+def _limit_on(connection: Connection, column: Any, claims: Sequence[str] | None) -> Any:
+    """``column`` among ``claims`` (any claim when None). PostgreSQL takes the list as one array
+    parameter: the statement stays short however many claims it names."""
+    if claims is None:
+        return true()
+    if connection.dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(claims), type_=ARRAY(String())))
+    return column.in_(claims)
 
 
 def paid_on(connection: Connection) -> Any:
@@ -98,7 +111,7 @@ def _payments(connection: Connection, claims: Sequence[str] | None, *, paying: b
         cp.claim_id.is_not(None),
         cp.status != HELD_PAYMENT,
         cp.clp_status != REVERSAL_CLP_STATUS,
-        _limit(cp.claim_id, claims),
+        _limit_on(connection, cp.claim_id, claims),
     ]
     if paying:
         conditions.append(cp.paid > literal_column("0"))
@@ -134,7 +147,7 @@ def rollup_select(connection: Connection, claims: Sequence[str] | None = None) -
             _before(_first_seq(TOUCHED), adjudicated).label("touched"),
             _before(_first_seq((ClaimStatus.REJECTED.value,)), adjudicated).label("rejected"),
         )
-        .where(_limit(h.claim_id, claims))
+        .where(_limit_on(connection, h.claim_id, claims))
         .group_by(h.claim_id)
         .subquery("statuses")
     )
@@ -148,7 +161,7 @@ def rollup_select(connection: Connection, claims: Sequence[str] | None = None) -
             cp.claim_id.is_not(None),
             cp.status.not_in((HELD_PAYMENT, REVERSED_PAYMENT)),
             cp.clp_status != REVERSAL_CLP_STATUS,
-            _limit(cp.claim_id, claims),
+            _limit_on(connection, cp.claim_id, claims),
         )
         .group_by(cp.claim_id)
         .subquery("standing")
@@ -163,7 +176,7 @@ def rollup_select(connection: Connection, claims: Sequence[str] | None = None) -
                 for name, account in LEDGER_COLUMNS.items()
             ),
         )
-        .where(p.claim_id.is_not(None), _limit(p.claim_id, claims))
+        .where(p.claim_id.is_not(None), _limit_on(connection, p.claim_id, claims))
         .group_by(p.claim_id)
         .subquery("ledger")
     )
@@ -172,7 +185,7 @@ def rollup_select(connection: Connection, claims: Sequence[str] | None = None) -
         return type_coerce(func.coalesce(column, literal_column("0")), money_type())
 
     c, e, line = ClaimRow, EncounterRow, ServiceLineRow
-    served = select(c.encounter_id).where(_limit(c.claim_id, claims))
+    served = select(c.encounter_id).where(_limit_on(connection, c.claim_id, claims))
     charges = (
         select(line.encounter_id, func.sum(line.charge).label("charge"))
         .where(true() if claims is None else line.encounter_id.in_(served))
@@ -220,7 +233,7 @@ def rollup_select(connection: Connection, claims: Sequence[str] | None = None) -
         .outerjoin(paying, paying.c.claim_id == c.claim_id)
         .outerjoin(standing, standing.c.claim_id == c.claim_id)
         .outerjoin(ledger, ledger.c.claim_id == c.claim_id)
-        .where(_limit(c.claim_id, claims))
+        .where(_limit_on(connection, c.claim_id, claims))
     )
 
 
@@ -228,14 +241,36 @@ def _columns() -> list[str]:
     return [column.name for column in ROLLUPS.columns]
 
 
-def refresh(session: Session, claim_ids: Sequence[str | None]) -> None:
-    """Recompute the rows of ``claim_ids`` (``None`` entries are money on no claim) in the
-    session's transaction: called by every repository write that changes what they hold."""
-    wanted = sorted({c for c in claim_ids if c})
-    connection = session.connection()
-    for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start : start + CHUNK]
-        connection.execute(delete(ROLLUPS).where(ROLLUPS.c.claim_id.in_(chunk)))
+def touch(session: Session, claim_ids: Iterable[str | None]) -> None:
+    """Mark the rows of ``claim_ids`` (``None`` entries are money on no claim) for a refresh
+    before the session's transaction commits, or before the unit of work next reads: called
+    by every repository write that changes what they hold. A posting touches a claim three
+    times (its payment, its status, its entries); it is recomputed once."""
+    session.info.setdefault(_PENDING, set()).update(c for c in claim_ids if c)
+
+
+def refresh_pending(session: Session) -> None:
+    """Recompute the rows touched in this transaction (see :func:`touch`)."""
+    pending = session.info.pop(_PENDING, None)
+    if pending:
+        refresh(session.connection(), sorted(pending))
+
+
+def _forget_pending(session: Session, _previous: Any = None) -> None:
+    session.info.pop(_PENDING, None)
+
+
+# Every session refreshes what it touched before it commits, and forgets it on a rollback.
+event.listen(Session, "before_commit", refresh_pending)
+event.listen(Session, "after_soft_rollback", _forget_pending)
+
+
+def refresh(connection: Connection, claim_ids: Sequence[str]) -> None:
+    """Recompute the rows of ``claim_ids`` now, in the connection's transaction."""
+    size = CHUNK if connection.dialect.name == "postgresql" else SQLITE_CHUNK
+    for start in range(0, len(claim_ids), size):
+        chunk = claim_ids[start : start + size]
+        connection.execute(delete(ROLLUPS).where(_limit_on(connection, ROLLUPS.c.claim_id, chunk)))
         connection.execute(
             insert(ROLLUPS).from_select(_columns(), rollup_select(connection, chunk))
         )

@@ -70,7 +70,7 @@ class ClaimRepository:
                 for seq, change in enumerate(c.history, start=1)
             ],
         )
-        rollups.refresh(self._session, [c.claim_id for c in claims])
+        rollups.touch(self._session, [c.claim_id for c in claims])
 
     def save(self, claim: Claim) -> None:
         """Write a stored claim's current state and append the history it gained since loaded."""
@@ -93,7 +93,7 @@ class ClaimRepository:
                 if seq > stored
             ],
         )
-        rollups.refresh(self._session, [claim.claim_id])
+        rollups.touch(self._session, [claim.claim_id])
 
     def get(self, claim_id: str) -> Claim | None:
         found = self._load(self._claims.c.claim_id == claim_id)
@@ -198,7 +198,7 @@ class ClaimRepository:
                 if seq > stored
             ],
         )
-        rollups.refresh(self._session, [claim.claim_id for claim, _stored in moved])
+        rollups.touch(self._session, [claim.claim_id for claim, _stored in moved])
 
     def waiting_since(self, cutoff: datetime) -> list[str]:
         """Submitted or accepted claims whose last status change is older than ``cutoff``."""

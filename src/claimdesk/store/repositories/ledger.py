@@ -101,7 +101,7 @@ class LedgerRepository:
         insert_rows(self._session, LedgerEntryRow, [rows.entry_row(e) for e in entries])
         postings = [p for e in entries for p in rows.posting_rows(e)]
         insert_rows(self._session, LedgerPostingRow, postings)
-        rollups.refresh(self._session, [p["claim_id"] for p in postings])
+        rollups.touch(self._session, [p["claim_id"] for p in postings])
 
     def get(self, entry_id: str) -> Entry | None:
         found = self._load(_entries.c.entry_id == entry_id)

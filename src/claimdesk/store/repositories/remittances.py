@@ -112,7 +112,7 @@ class RemittanceRepository:
             )
             # Its payment date (BPR16) or posting day may have moved its claims' first answers.
             paid = select(PAYMENTS.c.claim_id).where(PAYMENTS.c.remittance_id == key)
-            rollups.refresh(self._session, list(self._session.scalars(paid)))
+            rollups.touch(self._session, list(self._session.scalars(paid)))
 
     def remittance_status(self, remittance_id: str) -> str | None:
         return self._session.execute(
@@ -139,7 +139,7 @@ class RemittanceRepository:
         insert_rows(self._session, ClaimPaymentRow, values)
         if not values:
             return {}
-        rollups.refresh(self._session, [v["claim_id"] for v in values])
+        rollups.touch(self._session, [v["claim_id"] for v in values])
         remittance_id = values[0]["remittance_id"]
         query = select(PAYMENTS.c.position_index, PAYMENTS.c.id).where(
             PAYMENTS.c.remittance_id == remittance_id
@@ -180,7 +180,7 @@ class RemittanceRepository:
             claims += self._session.scalars(
                 select(PAYMENTS.c.claim_id).where(PAYMENTS.c.id.in_(chunk))
             )
-        rollups.refresh(self._session, claims)
+        rollups.touch(self._session, claims)
 
     def payment(self, payment_id: int) -> RowMapping | None:
         return (
