@@ -50,8 +50,8 @@ def tier1_kind(text: str) -> str | None:
 
 def tier1_kind_of(kinds: frozenset[Transaction]) -> str | None:
     """:func:`tier1_kind` of a file whose transactions were sniffed already."""
-    if Transaction.IMPLEMENTATION_ACKNOWLEDGMENT in kinds:
-        return KIND_999
+    if kinds & {Transaction.IMPLEMENTATION_ACKNOWLEDGMENT, Transaction.FUNCTIONAL_ACKNOWLEDGMENT}:
+        return KIND_999  # a 997 answers a batch as a 999 does
     if Transaction.ELIGIBILITY_ANSWER in kinds:
         return KIND_271
     if Transaction.CLAIM_ACKNOWLEDGMENT in kinds:
@@ -102,9 +102,11 @@ def ingest_acknowledgment(
     source: str,
     now: datetime,
     policy: RoutingPolicy,
+    kind: str | None = None,
 ) -> AckReport:
-    """Apply a 999 or 277CA file; raises ``ValueError`` for any other content."""
-    kind = tier1_kind(text)
+    """Apply a 999 (or 997) or 277CA file; raises ``ValueError`` for any other content.
+    ``kind`` is the file's :func:`tier1_kind` when the caller has sniffed it already."""
+    kind = kind or tier1_kind(text)
     if kind not in (KIND_999, KIND_277CA):
         raise ValueError(f"{source}: holds no 999 or 277CA acknowledgment")
     digest = sha256_of(text)
@@ -136,14 +138,23 @@ def ingest_acknowledgment(
 
 
 def ingest_tier1_file(
-    uow_factory: UowFactory, text: str, *, source: str, now: datetime, policy: RoutingPolicy
+    uow_factory: UowFactory,
+    text: str,
+    *,
+    source: str,
+    now: datetime,
+    policy: RoutingPolicy,
+    kinds: frozenset[Transaction] | None = None,
 ) -> AckReport | AnswerReport | None:
-    """Dispatch a 999, 277CA or 271 file; None when it is none of them."""
-    kind = tier1_kind(text)
+    """Dispatch a 999, 997, 277CA or 271 file; None when it is none of them. ``kinds``: what
+    :func:`sniff` found in ``text``, when the caller has read it already."""
+    kind = tier1_kind_of(kinds) if kinds is not None else tier1_kind(text)
     if kind == KIND_271:
         return ingest_eligibility(uow_factory, text, source=source, now=now, policy=policy)
     if kind in (KIND_999, KIND_277CA):
-        return ingest_acknowledgment(uow_factory, text, source=source, now=now, policy=policy)
+        return ingest_acknowledgment(
+            uow_factory, text, source=source, now=now, policy=policy, kind=kind
+        )
     return None
 
 
@@ -199,10 +210,11 @@ def _apply_999(
     now: datetime,
 ) -> None:
     parsed = read_acknowledgments(text)
+    # Once per file: per acknowledgment, it made a file of many interchanges quadratic.
+    receivers = {ic.index: ic.header.receiver_id for ic in parsed.envelopes.interchanges}
     for ack in parsed.acknowledgments:
         if ack.functional_id != "HC":
             continue
-        receivers = {ic.index: ic.header.receiver_id for ic in parsed.envelopes.interchanges}
         batch = None
         if ack.group_control_number.isdigit() and ack.interchange_index in receivers:
             # The 999 comes back to us: its ISA08 is the sender id of the batch it answers.

@@ -42,8 +42,10 @@ def test_a_5000_digit_number_is_a_finding_not_a_crash(old: str, new: str) -> Non
     assert read.findings
     report = inspect_x12(text)
     assert not report.ok
-    assert any("digits" in f.message or "does not match" in f.message or "says" in f.message
-               for f in report.findings)
+    assert any(
+        "digits" in f.message or "does not match" in f.message or "says" in f.message
+        for f in report.findings
+    )
 
 
 def test_a_5000_digit_number_in_a_999_is_a_finding() -> None:
@@ -74,14 +76,16 @@ def _with_group(text: str, gs01: str, gs08: str) -> str:
 def test_gs01_must_fit_st01() -> None:
     envelopes = read_envelopes(_with_group(balanced_835(), "HC", "005010X221A1"))
     (finding,) = [f for f in envelopes.findings if f.rule == "envelope.gs01_mismatch"]
-    assert "GS01 'HC'" in finding.message and "835" in finding.message
+    assert "GS01 'HC'" in finding.message
+    assert "835" in finding.message
     assert read_envelopes(balanced_835()).findings == ()
 
 
 def test_gs08_must_agree_with_st03() -> None:
     envelopes = read_envelopes(_with_group(balanced_835(), "HP", "005010X222A1"))
     (finding,) = [f for f in envelopes.findings if f.rule == "envelope.st03_mismatch"]
-    assert "005010X221A1" in finding.message and "005010X222A1" in finding.message
+    assert "005010X221A1" in finding.message
+    assert "005010X222A1" in finding.message
 
 
 def _one(set_id: str, guide: str, gs01: str, *segments: str) -> str:
@@ -145,7 +149,8 @@ def test_a_997_is_read_as_an_acknowledgment() -> None:
     assert read.findings == ()
     (ack,) = read.acknowledgments
     rejected, accepted = ack.transaction_sets
-    assert rejected.rejected and not accepted.rejected
+    assert rejected.rejected
+    assert not accepted.rejected
     (error,) = rejected.segment_errors
     assert (error.segment_id, error.position) == ("NM1", 12)
     assert inspect_x12(text).ok

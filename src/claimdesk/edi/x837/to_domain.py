@@ -26,8 +26,8 @@ from claimdesk.domain.parties import Patient
 from claimdesk.domain.payers import GOVERNMENT_TIMELY_FILING, Payer, PayerKind
 from claimdesk.domain.providers import Facility, Provider, ProviderKind
 from claimdesk.edi.x12.codes import ClaimFilingIndicator
-from claimdesk.edi.x12.envelope import whole_number
 from claimdesk.edi.x12.composites import Adjustment as ReadAdjustment
+from claimdesk.edi.x12.envelope import whole_number
 from claimdesk.edi.x12.writer import X12WriteError
 from claimdesk.edi.x837.claim_input import (
     Adjustment,
