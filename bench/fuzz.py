@@ -268,12 +268,12 @@ def mutated(rng: random.Random, bases: list[str]) -> bytes:
     return data if isinstance(data, bytes) else data.encode()
 
 
-class _Hang(Exception):
-    pass
+class _HangError(Exception):
+    """A file took longer than ``HANG`` seconds."""
 
 
 def _alarm(_signum: int, _frame: FrameType | None) -> None:
-    raise _Hang
+    raise _HangError
 
 
 @contextmanager
@@ -299,7 +299,7 @@ def _inspect(files: list[Path], home: Path) -> tuple[int, int, float]:
                 result = runner.invoke(
                     app, ["--home", str(home), "--as", "fuzz", "x12", "inspect", str(path)]
                 )
-        except _Hang:
+        except _HangError:
             hangs += 1
             print(f"  hang: x12 inspect {path.name}")
             continue
