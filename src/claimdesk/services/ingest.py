@@ -60,7 +60,13 @@ def ingest_path(
     kinds = sniff_envelopes(envelopes)
     if tier1_kind_of(kinds) is not None:
         tier1 = ingest_tier1_file(
-            uow_factory, text, source=path.name, now=now, policy=rules.routing, kinds=kinds
+            uow_factory,
+            text,
+            source=path.name,
+            now=now,
+            policy=rules.routing,
+            kinds=kinds,
+            envelopes=envelopes,
         )
         if tier1 is not None:
             return tier1
