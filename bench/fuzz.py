@@ -60,7 +60,7 @@ def _acknowledgment(set_id: str, control: int) -> str:
         f"ST*{set_id}*0001*{guide}" if set_id == "999" else "ST*997*0001",
         "AK1*HC*1*005010X222A1",
         "AK2*837*0001*005010X222A1",
-        f"{inner}3*NM1*12*2010BA*8",
+        f"{inner}3*NM1*12*2010*8",
         f"{inner}4*9*67*7*ZZ",
         f"{inner}5*R*5",
         "AK2*837*0002*005010X222A1",
@@ -91,15 +91,17 @@ def _277ca(control: int) -> str:
         "HL*3*2*19*1",
         "NM1*85*2*RIVERBEND*****XX*1234567893",
         "TRN*1*1234567893",
-        "STC*A7:562:85*20240315*U*300",
+        "STC*A7:562:85**U*300",
         "HL*4*3*PT",
         "NM1*QC*1*DOE*PAT****MI*M00000001",
         "TRN*2*C1",
         "STC*A2:20*20240315*WQ*150",
+        "DTP*472*D8*20240210",
         "HL*5*3*PT",
         "NM1*QC*1*DOE*PAT****MI*M00000002",
         "TRN*2*C2",
         "STC*A2:20*20240315*WQ*150",
+        "DTP*472*D8*20240210",
     ]
     return (
         ISA.format(control=control)

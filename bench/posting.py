@@ -160,7 +160,12 @@ def remittance_file(numbers: range, trace: str = "BENCH1", control: int = 1) -> 
     remittance = remittance_of(
         tuple(payment(n) for n in numbers),
         payer=Party(
-            "PR", "ACME", address_lines=("1 WAY",), city="X", state="IL", postal_code="62701"
+            "PR",
+            "ACME",
+            address_lines=("1 WAY",),
+            city="SPRINGFIELD",
+            state="IL",
+            postal_code="62701",
         ),
         payee=Party("PE", "RIVERBEND", "XX", BILLING.npi),
         payer_tax_id="123456789",

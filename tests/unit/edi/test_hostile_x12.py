@@ -14,6 +14,7 @@ from claimdesk.edi.x277.read import read_277
 from claimdesk.edi.x835.read import read_835
 from claimdesk.edi.x999.read import acknowledgments_of, read_acknowledgments
 
+from .pyx12_oracle import pyx12_errors
 from .samples import ACCEPTED_999, BALANCED_835_SEGMENTS, REJECTED_999, balanced_835, interchange
 from .test_x277 import ACKNOWLEDGMENT
 from .test_x277 import interchange as interchange_277
@@ -191,7 +192,7 @@ def _big_999(size: int) -> str:
     )
     accepted = "AK2*837*{:09d}*005010X222A1~\nIK5*A~\n"
     rejected = (
-        "AK2*837*{:09d}*005010X222A1~\nIK3*NM1*5*2010BA*8~\nCTX*CLM01:C-{:09d}~\n"
+        "AK2*837*{:09d}*005010X222A1~\nIK3*NM1*5*2010*8~\nCTX*CLM01:C-{:09d}~\n"
         "IK4*9*67*1*ABC~\nIK5*R*5~\n"
     )
     parts = [head]
@@ -205,6 +206,10 @@ def _big_999(size: int) -> str:
     parts.append(f"AK9*P*{count}*{count}*{count - count // 10}~\nSE*{segments + 2}*0001~\n")
     parts.append("GE*1*1~\nIEA*1*000000001~\n")
     return "".join(parts)
+
+
+def test_the_generated_999_is_valid_for_pyx12() -> None:
+    assert pyx12_errors(_big_999(5000)) == []
 
 
 def test_a_100_mb_999_reads_in_seconds() -> None:
