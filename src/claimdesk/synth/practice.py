@@ -21,6 +21,7 @@ from claimdesk.bundle.reader import bundle_sha256
 from claimdesk.domain.practice import PRACTICE_FILE
 from claimdesk.synth import catalog
 from claimdesk.synth.defects import DefectKind, DefectPlanter
+from claimdesk.synth.plans import PLAN_COLUMNS, PLANS_FILE, plan_rows
 from claimdesk.synth.people import PeopleFactory, make_address, make_clinicians, make_npi
 from claimdesk.synth.records import AddressRec, DefectRec, EncounterRec, PatientRec
 from claimdesk.synth.visits import VisitFactory
@@ -234,6 +235,8 @@ class _Practice:
             for d in self.defects
         )
         counts["defects"] = _write_csv(out_dir / DEFECTS_FILE, DEFECT_COLUMNS, defect_rows)
+        # The plan/tier directory is not bundle data: ``claimdesk plans import`` reads it.
+        counts["plans"] = _write_csv(out_dir / PLANS_FILE, PLAN_COLUMNS, plan_rows())
         (out_dir / PRACTICE_FILE).write_text(self._practice_toml(), encoding="utf-8")
         return counts
 
