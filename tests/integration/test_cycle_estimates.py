@@ -89,9 +89,7 @@ def _moved_to_patient(settings: Settings) -> dict[str, Decimal]:
                 LedgerPostingRow.claim_id,
                 LedgerPostingRow.amount,
             ).where(
-                LedgerPostingRow.account.in_(
-                    (Account.INSURANCE_AR.value, Account.PATIENT_AR.value)
-                )
+                LedgerPostingRow.account.in_((Account.INSURANCE_AR.value, Account.PATIENT_AR.value))
             )
         ):
             by_entry[row.entry_id].append((row.account, row.claim_id, Decimal(row.amount)))
@@ -167,15 +165,9 @@ def test_the_front_office_estimates_each_visit_before_billing_and_the_kpi_recoun
     population = {
         c for c, day in _first_adjudication(settings).items() if start <= day <= end
     } & set(estimates)
-    close = {
-        c
-        for c in population
-        if abs(estimates[c][0] - moved.get(c, Decimal(0))) <= TOLERANCE
-    }
+    close = {c for c in population if abs(estimates[c][0] - moved.get(c, Decimal(0))) <= TOLERANCE}
     with units_of_work(settings) as uow_factory, uow_factory() as uow:
-        kpi = kpi_report(uow, start=start, end=end, table=shipped_table()).get(
-            "estimate_accuracy"
-        )
+        kpi = kpi_report(uow, start=start, end=end, table=shipped_table()).get("estimate_accuracy")
     assert len(population) >= 30
     assert {a.claim_id for a in kpi.denominator or ()} == population
     assert {a.claim_id for a in kpi.numerator} == close

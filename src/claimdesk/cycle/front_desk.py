@@ -38,9 +38,7 @@ class FrontDesk:
         """Estimate every visit captured by now (a draft claim to a coverage) not yet estimated;
         the number of estimates made."""
         with uow_factory() as uow:
-            drafts = [
-                c for c in uow.claims.with_status(ClaimStatus.DRAFT) if c.coverage_id
-            ]
+            drafts = [c for c in uow.claims.with_status(ClaimStatus.DRAFT) if c.coverage_id]
             done = uow.estimates.claims_estimated([c.claim_id for c in drafts])
         waiting = [c.claim_id for c in drafts if c.claim_id not in done]
         if not waiting:

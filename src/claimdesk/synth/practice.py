@@ -21,8 +21,8 @@ from claimdesk.bundle.reader import bundle_sha256
 from claimdesk.domain.practice import PRACTICE_FILE
 from claimdesk.synth import catalog
 from claimdesk.synth.defects import DefectKind, DefectPlanter
-from claimdesk.synth.plans import PLAN_COLUMNS, PLANS_FILE, plan_rows
 from claimdesk.synth.people import PeopleFactory, make_address, make_clinicians, make_npi
+from claimdesk.synth.plans import PLAN_COLUMNS, PLANS_FILE, plan_rows
 from claimdesk.synth.records import AddressRec, DefectRec, EncounterRec, PatientRec
 from claimdesk.synth.visits import VisitFactory
 
