@@ -74,6 +74,7 @@ def write_practice(
 
     About ``defect_rate`` of the patients get one registration defect and about ``defect_rate``
     of the encounters one charge-entry defect; ``defects.csv`` lists each with its kind.
+    ``plans.csv`` is the payers' plan/tier directory (:mod:`claimdesk.synth.plans`).
     """
     if patients < 1 or encounters < 0:
         raise ValueError("a practice needs at least one patient and no negative encounter count")
