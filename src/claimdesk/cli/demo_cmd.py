@@ -3,7 +3,9 @@ the Tier 3 report of those days, then the web desk with a demo person for each t
 
 The practice's visits are dated in the N days ending today and imported today; the cycle then
 runs those days (each visit becomes a claim on its day), so the desk, ``kpi`` and ``summary``
-describe the practice as of today. The cycle's time is measured and printed.
+describe the practice as of today. Its plan/tier directory (``plans.csv``) is imported with it,
+so the cycle's front office estimates each visit at check-in and the report's estimate accuracy
+is a real figure. The cycle's time is measured and printed.
 """
 
 from __future__ import annotations
