@@ -9,12 +9,17 @@ the store does not record as sent, and the next run finishes the job: the killed
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from cli_home import CliHome, assert_each_claim_sent_once, set_up_home, write_bundle
 
 from claimdesk.domain.claims import ClaimStatus
+from claimdesk.edi.x12.envelope import read_envelopes
+from claimdesk.edi.x12.writer import Envelope
+from claimdesk.edi.x999.write import acknowledge, write_999
 from claimdesk.services.crash_points import CRASH_AT
 
 ATTEMPTS = 3
@@ -28,6 +33,7 @@ STEPS = (
 )
 KILLED = -9  # the return code of a process killed by SIGKILL
 DONE = (0, 1)  # submitted; submitted with claims held (reported)
+NOW = datetime(2026, 10, 1, 9, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
@@ -96,3 +102,32 @@ def test_a_submit_killed_at_any_step_is_finished_by_the_next_run(
     assert sorted(home.batches()) == [s.name for s in sent]  # every recorded batch is out
     _check_sent_as_recorded(home)
     assert not (home.outbox / ".pending").exists()
+
+
+def test_two_ingests_at_once_read_every_file_once(
+    database_url: str, bundle: Path, tmp_path: Path
+) -> None:
+    home = set_up_home(tmp_path / "home", database_url, bundle)
+    assert home.run("submit").returncode in DONE
+    names = []
+    for number, sent in enumerate(home.sent(), start=1):
+        text = (home.outbox / sent.name).read_text(encoding="utf-8")
+        received = read_envelopes(text)
+        header = received.interchanges[0].header
+        groups = acknowledge(received.interchanges[0], received.findings)
+        envelope = Envelope(header.receiver_id, header.sender_id, number, number, NOW)
+        names.append(f"ack{number}.999")
+        (home.home / "inbox" / names[-1]).write_text(write_999(groups, envelope))
+    assert len(names) > 1
+
+    runs = [home.start("ingest", "--json") for _ in range(2)]
+    reports = []
+    for run in runs:
+        out, err = run.communicate(timeout=120)
+        assert run.returncode == 0, err
+        assert "Traceback" not in err
+        reports.append(json.loads(out))
+    read = sorted(a["file"] for r in reports for a in r["acknowledgments"])
+    assert read == sorted(names)  # each file read by exactly one of the runs
+    assert sorted(p.name for p in (home.home / "archive").glob("*.999")) == sorted(names)
+    assert [p.name for p in (home.home / "inbox").glob("*.999")] == []
