@@ -10,16 +10,17 @@ the store does not record as sent, and the next run finishes the job: the killed
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from cli_home import CliHome, assert_each_claim_sent_once, set_up_home, write_bundle
 
+from claimdesk.bundle.reader import read_bundle
 from claimdesk.domain.claims import ClaimStatus
-from claimdesk.edi.x12.envelope import read_envelopes
-from claimdesk.edi.x12.writer import Envelope
-from claimdesk.edi.x999.write import acknowledge, write_999
+from claimdesk.payer_sim.files import answer_files, deliver_remittances
+from claimdesk.payer_sim.simulator import PayerSimulator
+from claimdesk.payer_sim.world import PayerWorld
 from claimdesk.services.crash_points import CRASH_AT
 
 ATTEMPTS = 3
@@ -33,7 +34,7 @@ STEPS = (
 )
 KILLED = -9  # the return code of a process killed by SIGKILL
 DONE = (0, 1)  # submitted; submitted with claims held (reported)
-NOW = datetime(2026, 10, 1, 9, tzinfo=UTC)
+PAID_AFTER_DAYS = 60  # every accepted claim's 835 is due by then
 
 
 @pytest.fixture(scope="module")
@@ -109,25 +110,28 @@ def test_two_ingests_at_once_read_every_file_once(
 ) -> None:
     home = set_up_home(tmp_path / "home", database_url, bundle)
     assert home.run("submit").returncode in DONE
-    names = []
-    for number, sent in enumerate(home.sent(), start=1):
-        text = (home.outbox / sent.name).read_text(encoding="utf-8")
-        received = read_envelopes(text)
-        header = received.interchanges[0].header
-        groups = acknowledge(received.interchanges[0], received.findings)
-        envelope = Envelope(header.receiver_id, header.sender_id, number, number, NOW)
-        names.append(f"ack{number}.999")
-        (home.home / "inbox" / names[-1]).write_text(write_999(groups, envelope))
-    assert len(names) > 1
+    # The payers answer: a 999 and a 277CA per 837, then the 835s of the weeks after.
+    read = read_bundle(bundle)
+    assert read.bundle is not None
+    payers = PayerSimulator(PayerWorld.from_bundle(read.bundle))
+    inbox, today = home.home / "inbox", date.today()
+    answered, _ = answer_files(payers, home.outbox.glob("837*.x12"), inbox, today)
+    paid = deliver_remittances(payers, inbox, today + timedelta(days=PAID_AFTER_DAYS))
+    names = sorted(p.name for p in [*answered, *paid])
+    assert paid
+    assert len(names) > len(paid)
 
     runs = [home.start("ingest", "--json") for _ in range(2)]
-    reports = []
+    files: list[str] = []
     for run in runs:
-        out, err = run.communicate(timeout=120)
-        assert run.returncode == 0, err
+        out, err = run.communicate(timeout=180)
         assert "Traceback" not in err
-        reports.append(json.loads(out))
-    read = sorted(a["file"] for r in reports for a in r["acknowledgments"])
-    assert read == sorted(names)  # each file read by exactly one of the runs
-    assert sorted(p.name for p in (home.home / "archive").glob("*.999")) == sorted(names)
-    assert [p.name for p in (home.home / "inbox").glob("*.999")] == []
+        assert run.returncode in DONE, err
+        report = json.loads(out)
+        files += [f["file"] for f in report["files"]]
+        files += [a["file"] for a in report["acknowledgments"]]
+    assert sorted(files) == names  # each file read by exactly one of the runs
+    archive = home.home / "archive"
+    archived = [p.name for p in archive.rglob("*") if p.is_file() and p.parent.name != "sent"]
+    assert sorted(archived) == names
+    assert [p for p in inbox.iterdir() if p.is_file()] == []
