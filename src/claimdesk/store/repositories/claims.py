@@ -20,6 +20,7 @@ from sqlalchemy import (
     bindparam,
     func,
     insert,
+    or_,
     select,
     update,
 )
@@ -103,7 +104,30 @@ class ClaimRepository:
         return self._load(self._claims.c.encounter_id == encounter_id)
 
     def with_status(self, status: ClaimStatus) -> builtins.list[Claim]:
-        return self._load(self._claims.c.status == status.value)
+        return self._load(self._in_status(status))
+
+    def _in_status(self, status: ClaimStatus) -> ColumnElement[bool]:
+        """The claims in ``status`` this repository shows (a subclass may show fewer)."""
+        return self._claims.c.status == status.value
+
+    def claim_for_submission(self, statuses: Sequence[ClaimStatus]) -> builtins.list[Claim]:
+        """The claims in ``statuses``, each locked for this transaction, in claim id order.
+
+        On PostgreSQL each claim row is locked ``FOR UPDATE SKIP LOCKED``: two submit runs at
+        once split the claims between them and neither waits for, reads or overwrites the
+        other's. SQLite has no row locks; there the caller holds the database's write lock
+        (``WorkItemRepository.begin_write``), so one run at a time reads them.
+        """
+        query = (
+            select(CLAIMS.c.claim_id)
+            .where(or_(*(self._in_status(s) for s in statuses)))
+            .order_by(CLAIMS.c.claim_id)
+        )
+        if self._session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        claimed = builtins.list(self._session.execute(query).scalars())
+        found = self.get_many(claimed)
+        return [found[claim_id] for claim_id in claimed]
 
     def _load(self, where: ColumnElement[bool]) -> builtins.list[Claim]:
         claim_rows = builtins.list(
