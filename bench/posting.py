@@ -58,13 +58,14 @@ BILLING = Provider("1234567893", ProviderKind.ORGANIZATION, "RIVERBEND", "207Q00
 HOME = Address("1 Main St", "Springfield", "IL", "62701")
 
 
-def _seed(uow: UnitOfWork) -> None:
+def seed(uow: UnitOfWork, count: int = CLAIMS) -> None:
+    """Store the practice and ``count`` submitted claims C0.. of 150.00 each, charges booked."""
     uow.payers.add(Payer("ACME", "Acme Health", PayerKind.COMMERCIAL, 90, 180))
     uow.providers.add(BILLING)
     uow.facilities.add(Facility("F1", "Office", "11", HOME, BILLING.npi))
     uow.contracts.add(ContractRate("ACME", "99213", M("92.50"), date(2024, 1, 1)))
     patients, coverages, encounters, claims = [], [], [], []
-    for n in range(CLAIMS):
+    for n in range(count):
         account = f"P{n}"
         patients.append(Patient(account, "DOE", "PAT", date(1980, 1, 1), Sex.FEMALE, HOME))
         coverages.append(
@@ -121,7 +122,8 @@ def _seed(uow: UnitOfWork) -> None:
     )
 
 
-def _payment(n: int) -> ClaimPayment:
+def payment(n: int) -> ClaimPayment:
+    """Claim Cn answered: denied (one in ten), underpaid (one in twenty) or paid 72.50."""
     claim_id = f"C{n}"
     if n % 10 == 0:
         paid, adjustments, status = "0", [(CO, "50", "150")], Clp.DENIED
@@ -153,21 +155,29 @@ def _payment(n: int) -> ClaimPayment:
     )
 
 
-def _file() -> bytes:
+def remittance_file(numbers: range, trace: str = "BENCH1", control: int = 1) -> bytes:
+    """One 835 answering claims C``n`` for each ``n`` of ``numbers``."""
     remittance = remittance_of(
-        tuple(_payment(n) for n in range(CLAIMS)),
+        tuple(payment(n) for n in numbers),
         payer=Party(
-            "PR", "ACME", address_lines=("1 WAY",), city="X", state="IL", postal_code="62701"
+            "PR",
+            "ACME",
+            address_lines=("1 WAY",),
+            city="SPRINGFIELD",
+            state="IL",
+            postal_code="62701",
         ),
         payee=Party("PE", "RIVERBEND", "XX", BILLING.npi),
         payer_tax_id="123456789",
         technical_contact_phone="8005551212",
-        trace_number="BENCH1",
+        trace_number=trace,
         method=PaymentMethod.CHECK,
         payment_date=date(2024, 3, 15),
         production_date=date(2024, 3, 15),
     )
-    envelope = Envelope("ACME", "RIVERBEND", 1, 1, datetime(2024, 3, 15, 8, 0, tzinfo=UTC))
+    envelope = Envelope(
+        "ACME", "RIVERBEND", control, control, datetime(2024, 3, 15, 8, 0, tzinfo=UTC)
+    )
     return write_835([remittance], envelope).encode()
 
 
@@ -177,7 +187,7 @@ def _run_on(label: str, url: str, data: bytes) -> None:
         upgrade_to_head(engine)
         factory = unit_of_work_factory(engine)
         with factory() as uow:
-            _seed(uow)
+            seed(uow)
             uow.commit()
         timing, result = timed(
             f"post {CLAIMS:,}-claim 835 into {label}",
@@ -216,7 +226,7 @@ def _postgres_url() -> tuple[str, str] | None:
 
 def run() -> None:
     print(f"posting: one 835 with {CLAIMS:,} claims")
-    timing, data = timed("write the 835", _file)
+    timing, data = timed("write the 835", lambda: remittance_file(range(CLAIMS)))
     print(timing.line(), f"({len(data) / 1e6:.1f} MB)")
     with tempfile.TemporaryDirectory() as folder:
         _run_on("SQLite", f"sqlite:///{Path(folder) / 'bench.db'}", data)

@@ -192,3 +192,62 @@ def test_277ca_accepts_one_claim_and_rejects_the_other(
     resent = run_submit(uow_factory, tmp_path, ACK_TIME + timedelta(minutes=5))
     assert [b.submitted for b in resent.batches] == [1]
     assert _status(uow_factory, "CE2") is ClaimStatus.SUBMITTED
+
+
+def test_a_997_rejecting_a_transaction_set_rejects_its_claims(
+    uow_factory: UowFactory, tmp_path: Path
+) -> None:
+    batch = _submitted(uow_factory, tmp_path)
+    rejected_set = TransactionSetAck(
+        transaction_set_id="837",
+        control_number="0001",
+        implementation="005010X222A1",
+        status=AcknowledgmentStatus.REJECTED,
+        errors=(TransactionSetError.SEGMENTS_IN_ERROR,),
+        segment_errors=(SegmentError("NM1", 23, "2010", SegmentSyntaxError.UNEXPECTED_SEGMENT),),
+    )
+    group = Acknowledgment.of_sets(
+        "HC", str(batch.group_control_number), "005010X222A1", (rejected_set,)
+    )
+    # The same answer as a 997 (X12 005010 functional acknowledgment): AK3/AK5, no guide.
+    text = (
+        write_999([group], _envelope(batch, 53))
+        .replace("ST*999*0001*005010X231A1", "ST*997*0001")
+        .replace("*X*005010X231A1~", "*X*005010~")
+        .replace("IK3*", "AK3*")
+        .replace("IK5*", "AK5*")
+    )
+    report = ingest_tier1_file(
+        uow_factory, text, source="bad.997", now=ACK_TIME, policy=shipped_policy()
+    )
+    assert report is not None
+    assert [r.claim_id for r in report.rejected] == ["CE1", "CE2"]  # type: ignore[union-attr]
+    assert _status(uow_factory, "CE1") is ClaimStatus.REJECTED
+
+
+def test_a_277ca_rejecting_the_billing_provider_rejects_every_claim_under_it(
+    uow_factory: UowFactory, tmp_path: Path
+) -> None:
+    batch = _submitted(uow_factory, tmp_path)
+    patient = EntityName("QC", "1", "DOE", "JANE", id_qualifier="MI", id="A12345678")
+    answer = AcknowledgmentBatch(
+        source=EntityName("PR", "2", "ACME HEALTH", id_qualifier="PI", id="ACME"),
+        receiver=EntityName("41", "2", "SPRINGFIELD CLINIC", id_qualifier="46", id="RFMG001"),
+        batch_reference=f"{batch.interchange_control_number:09d}0001",
+        received=date(2024, 3, 1),
+        processed=date(2024, 3, 2),
+        claims=(
+            ClaimDecision("CE1", patient, GROUP_NPI, Money("190.00"), date(2024, 2, 10)),
+            ClaimDecision("CE2", patient, GROUP_NPI, Money("150.00"), date(2024, 2, 12)),
+        ),
+    )
+    text = write_277ca([answer], _envelope(batch, 54))
+    provider_stc = next(s for s in text.split("~") if s.startswith("STC*A1:19:85"))
+    text = text.replace(provider_stc, "STC*A7:562:85*20240302*U*340")
+    report = ingest_acknowledgment(
+        uow_factory, text, source="provider.277", now=ACK_TIME, policy=shipped_policy()
+    )
+    assert [r.claim_id for r in report.rejected] == ["CE1", "CE2"]
+    assert report.work_items_opened == 2
+    assert report.accepted == []
+    assert _status(uow_factory, "CE2") is ClaimStatus.REJECTED

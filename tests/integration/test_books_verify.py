@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from remit_practice import NOW, VISIT_DAY, ensure_person, file_of, paid_claim, remittance, seed
-from sqlalchemy import Engine, insert, update
+from sqlalchemy import Engine, delete, insert, select, update
 
 from claimdesk.denials.table import shipped_table
 from claimdesk.domain.books import BooksReport, Check
@@ -21,6 +21,7 @@ from claimdesk.services.books import verify_books
 from claimdesk.services.post_remittance import post_bytes
 from claimdesk.services.tier2 import request_write_off
 from claimdesk.services.work_queue import open_item
+from claimdesk.store.tables.claim_rollups import ClaimRollupRow
 from claimdesk.store.tables.ledger import LedgerEntryRow, LedgerPostingRow
 from claimdesk.store.tables.remittances import RemittanceRow
 from claimdesk.store.tables.work_items import WorkItemRow
@@ -255,3 +256,29 @@ def test_an_underpayment_recovery_must_be_cash_posted_after_the_item_opened(
     [found] = verified(books).of(Check.RECOVERIES_ARE_CASH)
     assert found.claims == ("C2",)
     assert "closed recovered 100.00, but 92.50 cash was posted on the claim" in found.message
+
+
+def test_kpi_rollups_follow_every_posting_and_a_broken_one_is_found(
+    books: Factory, engine: Engine
+) -> None:
+    assert verified(books).of(Check.ROLLUPS_EQUAL_BOOKS) == ()
+    with engine.connect() as db:
+        row = db.execute(select(ClaimRollupRow).where(ClaimRollupRow.claim_id == "C1")).one()
+    # C1: charged 190.00, paid 92.50 with 77.50 contractual, 20.00 moved to the patient.
+    assert (row.adjudicated_paid, row.first_paid, row.insurance_ar, row.patient_ar) == (
+        Decimal("92.50"),
+        Decimal("92.50"),
+        Decimal("0.00"),
+        Decimal("20.00"),
+    )
+    assert (row.contractual, row.gross_charges) == (Decimal("77.50"), Decimal("-190.00"))
+    with engine.begin() as db:
+        db.execute(
+            update(ClaimRollupRow)
+            .where(ClaimRollupRow.claim_id == "C2")
+            .values(insurance_ar=Decimal("1.00"))
+        )
+        db.execute(delete(ClaimRollupRow).where(ClaimRollupRow.claim_id == "C3"))
+    [found] = verified(books).of(Check.ROLLUPS_EQUAL_BOOKS)
+    assert found.claims == ("C2", "C3")
+    assert found.message.startswith("2 claim(s) keep KPI rollups")

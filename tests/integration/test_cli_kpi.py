@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 from pathlib import Path
 
+import click
 import pytest
 from test_kpis import END, START, UowFactory, practice  # noqa: F401  (practice is a fixture)
 from typer.testing import CliRunner, Result
@@ -20,6 +21,7 @@ from typer.testing import CliRunner, Result
 from claimdesk.analytics.prevention import shipped_prevention
 from claimdesk.cli import app
 from claimdesk.cli.app import console
+from claimdesk.cli.kpi_cmd import page_explanation
 from claimdesk.codes.reference import load_config
 from claimdesk.denials.table import shipped_table
 from claimdesk.services.kpis import explain, tier3_report
@@ -234,3 +236,23 @@ def test_charts_are_svg_files_of_the_reports_figures(
     )
     assert code == 2
     assert "leave out --explain" in output
+
+
+def test_explain_in_a_terminal_goes_through_the_pager(
+    practice: UowFactory,  # noqa: F811  (the fixture imported above)
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with practice() as uow:
+        explanation = explain(
+            uow, "initial_denial_rate", start=START, end=END, table=shipped_table()
+        )
+    paged: list[str] = []
+    monkeypatch.setattr(click, "echo_via_pager", paged.append)
+    page_explanation(explanation, interactive=True)
+    [styled] = paged
+    text = click.unstyle(styled)  # the pager shows the terminal's colours
+    assert "Initial denial rate (claims)" in text
+    for row in explanation.numerator:
+        assert row.claim_id in text
+    page_explanation(explanation, interactive=False)
+    assert len(paged) == 1

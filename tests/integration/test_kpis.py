@@ -23,7 +23,7 @@ from claimdesk.routing.policy import shipped_policy
 from claimdesk.services.acknowledgments import ingest_acknowledgment
 from claimdesk.services.database import units_of_work
 from claimdesk.services.import_folder import import_folder
-from claimdesk.services.kpis import explain, kpi_report
+from claimdesk.services.kpis import explain, first_pass_figures, kpi_report
 from claimdesk.services.post_remittance import post_bytes
 from claimdesk.services.setup import set_up
 from claimdesk.services.submit import submit
@@ -222,3 +222,34 @@ def test_a_payer_scope_counts_only_that_payers_claims(practice: UowFactory) -> N
         assert {claims_of[r.claim_id] for r in rows} == {payer}
     total_adjudicated = sum(len(r.get("initial_denial_rate").denominator or ()) for r in scoped)
     assert total_adjudicated == len(whole.get("initial_denial_rate").denominator or ())
+
+
+def test_first_pass_kpis_and_days_to_pay_summed_over_the_rollups_equal_the_report(
+    practice: UowFactory,
+) -> None:
+    """The database's sums over the per-claim rollups give every first-pass figure the report
+    computes from the claims' rows: value, display, claims and amount of each side, reason."""
+    names = (
+        "clean_claim_rate",
+        "first_pass_resolution_rate",
+        "initial_denial_rate",
+        "initial_denial_rate_dollars",
+        "days_to_pay",
+    )
+    with practice() as uow:
+        payers = sorted(set(uow.read.execute(select(ClaimRow.payer_id)).scalars()))
+        scopes = [None, *payers]
+        periods = [
+            (START, END),
+            (START, START),
+            (END + timedelta(days=1), END + timedelta(days=30)),
+        ]
+        for payer in scopes:
+            for start, end in periods:
+                report = kpi_report(
+                    uow, start=start, end=end, payer_id=payer, table=shipped_table()
+                )
+                summed = first_pass_figures(uow, start=start, end=end, payer_id=payer)
+                assert [k.as_dict() for k in summed] == [
+                    report.get(name).as_dict() for name in names
+                ], (payer, start, end)

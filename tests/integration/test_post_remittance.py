@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -221,6 +222,10 @@ def test_a_denial_stays_at_stake_and_opens_a_work_item_with_deadline(
     text = text.replace("CAS*CO*29*150~", "CAS*CO*29*150~LQ*HE*N211~").replace(
         "CAS*CO*29*40~", "CAS*CO*29*40~LQ*HE*N211~"
     )
+    # Two segments more: SE01 counts them (a wrong count holds the whole file).
+    count = re.search(r"~SE\*(\d+)\*", text)
+    assert count is not None
+    text = text.replace(f"~SE*{count[1]}*", f"~SE*{int(count[1]) + 2}*")
     result = post(uow_factory, text.encode())
     assert result.remittances[0].outcome is RemitOutcome.POSTED, result.remittances[0].reasons
     assert balance(uow_factory, accounts=INS, claim_id="C2") == M("190.00")

@@ -8,6 +8,7 @@ for the files. Skipped without PostgreSQL, except under ``CI=true``.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import socket
@@ -176,6 +177,7 @@ def test_two_workers_post_every_inbox_file_exactly_once(tmp_path: Path, postgres
             assert remittance.trace is not None
             traces[remittance.trace.number] += 1
             payments += len(remittance.claims)
+    digests = {hashlib.sha256(path.read_bytes()).hexdigest() for path in files}
     for path in files:
         shutil.move(path, settings.inbox / path.name)
 
@@ -203,9 +205,18 @@ def test_two_workers_post_every_inbox_file_exactly_once(tmp_path: Path, postgres
                     text("SELECT status, count(*) FROM procrastinate_jobs GROUP BY status")
                 ).all()
             )
+            locks = connection.execute(
+                text("SELECT task_name, lock, queueing_lock FROM procrastinate_jobs")
+            ).all()
     finally:
         engine.dispose()
     assert posted == traces  # every remittance posted exactly once
     assert claim_payments == payments
     assert set(jobs) == {"succeeded"}
     assert jobs["succeeded"] >= INBOX_JOBS
+    # The inbox jobs run one at a time and queue one job per file, locked on its content.
+    watchers = [row for row in locks if row.task_name == "claimdesk:watch_inboxes"]
+    assert {row.lock for row in watchers} == {"claimdesk:watch_inboxes"}
+    per_file = [row for row in locks if row.task_name == "claimdesk:ingest_file"]
+    assert {row.lock for row in per_file} == {f"claimdesk:inbox:{d}" for d in digests}
+    assert all(row.queueing_lock == row.lock for row in per_file)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from claimdesk.analytics.results import Cell, KpiExplanation, KpiReport, Table
-from claimdesk.domain.money import Money, total
+from claimdesk.domain.money import Money
 
 SUMMARY_FILE = "kpis.csv"
 SUMMARY_COLUMNS = (
@@ -58,19 +58,18 @@ def summary_table(report: KpiReport) -> Table:
     """One row per KPI, in report order: its value and the size of each side."""
     rows: list[tuple[Cell, ...]] = []
     for kpi in report.kpis:
-        value = kpi.value
-        denominator = kpi.denominator
+        numerator, denominator = kpi.numerator_summary(), kpi.denominator_summary()
         rows.append(
             (
                 kpi.name,
                 kpi.label,
                 kpi.unit.value,
-                value,
+                kpi.value,
                 kpi.display(),
-                len({r.claim_id for r in kpi.numerator}),
-                total(r.amount for r in kpi.numerator),
-                None if denominator is None else len({r.claim_id for r in denominator}),
-                None if denominator is None else total(r.amount for r in denominator),
+                numerator.claims,
+                numerator.amount,
+                None if denominator is None else denominator.claims,
+                None if denominator is None else denominator.amount,
                 kpi.empty_reason or None,
             )
         )

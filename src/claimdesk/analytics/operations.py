@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 
 from claimdesk.analytics.facts import Facts, PaymentFact, Period, WorkFact
 from claimdesk.analytics.first_pass import adjudicated_in
-from claimdesk.analytics.results import ClaimAmount, Kpi, Table, Unit, count_ratio
+from claimdesk.analytics.results import ClaimAmount, Kpi, Side, Table, Unit, count_ratio
 from claimdesk.domain.claims import ClaimStatus
 from claimdesk.domain.money import Money, total
 from claimdesk.domain.work import SYSTEM, WorkKind, WorkStatus
@@ -18,6 +21,19 @@ SECONDS_PER_DAY = Decimal(86400)
 
 def _average(values: list[int] | list[Decimal]) -> Decimal | None:
     return None if not values else Decimal(sum(values)) / Decimal(len(values))
+
+
+NOTHING_PAID = "no claim was first paid in the period"
+DAYS_TO_PAY = partial(
+    Kpi,
+    name="days_to_pay",
+    label="Average days to pay",
+    unit=Unit.DAYS,
+    numerator=(),
+    denominator=(),
+    numerator_label="days from first submission to first payment, per claim (amount paid)",
+    denominator_label="original claims first paid in the period",
+)
 
 
 def days_to_pay(facts: Facts, period: Period) -> Kpi:
@@ -42,23 +58,52 @@ def days_to_pay(facts: Facts, period: Period) -> Kpi:
     by_payer: dict[str, list[int]] = {}
     for r in rows:
         by_payer.setdefault(r.label, []).append(r.days or 0)
-    table = Table(
-        "days_to_pay_by_payer",
-        "average days to pay by payer",
-        ("payer", "claims", "average days"),
-        tuple((payer, len(days), _average(days)) for payer, days in sorted(by_payer.items())),
-    )
-    return Kpi(
-        name="days_to_pay",
-        label="Average days to pay",
-        unit=Unit.DAYS,
+    return DAYS_TO_PAY(
         value=_average([r.days or 0 for r in rows]),
         numerator=tuple(rows),
         denominator=tuple(rows),
-        numerator_label="days from first submission to first payment, per claim (amount paid)",
-        denominator_label="original claims first paid in the period",
-        empty_reason="" if rows else "no claim was first paid in the period",
-        tables=(table,),
+        empty_reason="" if rows else NOTHING_PAID,
+        tables=(
+            _days_table(
+                (payer, len(days), _average(days)) for payer, days in sorted(by_payer.items())
+            ),
+        ),
+    )
+
+
+def _days_table(rows: Iterable[tuple[str, int, Decimal | None]]) -> Table:
+    return Table(
+        "days_to_pay_by_payer",
+        "average days to pay by payer",
+        ("payer", "claims", "average days"),
+        tuple(rows),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PayerDaysToPay:
+    """One payer's original claims first paid in a period, as the database sums them."""
+
+    payer_id: str
+    claims: int
+    days: int  # days from first submission to first payment, summed over the claims
+    paid: Money  # CLP04 of those first payments, summed
+
+
+def days_to_pay_kpi(payers: Sequence[PayerDaysToPay]) -> Kpi:
+    """:func:`days_to_pay` from per-payer sums (payers in id order): the same figures."""
+    claims = sum(p.claims for p in payers)
+    side = Side(claims, total(p.paid for p in payers), claims)
+    return DAYS_TO_PAY(
+        value=None if not claims else Decimal(sum(p.days for p in payers)) / Decimal(claims),
+        numerator_side=side,
+        denominator_side=side,
+        empty_reason="" if claims else NOTHING_PAID,
+        tables=(
+            _days_table(
+                (p.payer_id, p.claims, Decimal(p.days) / Decimal(p.claims)) for p in payers
+            ),
+        ),
     )
 
 

@@ -60,6 +60,21 @@ class Table:
 
 
 @dataclass(frozen=True, slots=True)
+class Side:
+    """What a side of a KPI adds up to: its distinct claims, its amount and its rows. A KPI
+    summed by the database carries these instead of its rows (``claimdesk kpi --explain``
+    lists the rows)."""
+
+    claims: int
+    amount: Money
+    rows: int
+
+    @classmethod
+    def of(cls, rows: Sequence[ClaimAmount]) -> Side:
+        return cls(len({r.claim_id for r in rows}), total(r.amount for r in rows), len(rows))
+
+
+@dataclass(frozen=True, slots=True)
 class Kpi:
     """A figure with its parts. ``value`` is None when the denominator is empty: no fake 0%.
 
@@ -76,11 +91,24 @@ class Kpi:
     denominator_label: str = ""
     empty_reason: str = ""
     tables: tuple[Table, ...] = ()
+    # Set when the sides were summed by the database and ``numerator``/``denominator`` are
+    # left empty (``denominator`` stays None for a KPI that has no denominator).
+    numerator_side: Side | None = None
+    denominator_side: Side | None = None
 
     def display(self) -> str:
         return display(self.value, self.unit, self.empty_reason)
 
+    def numerator_summary(self) -> Side:
+        return self.numerator_side or Side.of(self.numerator)
+
+    def denominator_summary(self) -> Side | None:
+        if self.denominator_side is not None:
+            return self.denominator_side
+        return None if self.denominator is None else Side.of(self.denominator)
+
     def as_dict(self) -> dict[str, Any]:
+        numerator, denominator = self.numerator_summary(), self.denominator_summary()
         return {
             "name": self.name,
             "label": self.label,
@@ -89,15 +117,15 @@ class Kpi:
             "display": self.display(),
             "numerator": {
                 "label": self.numerator_label,
-                "claims": len({r.claim_id for r in self.numerator}),
-                "amount": str(total(r.amount for r in self.numerator)),
+                "claims": numerator.claims,
+                "amount": str(numerator.amount),
             },
             "denominator": None
-            if self.denominator is None
+            if denominator is None
             else {
                 "label": self.denominator_label,
-                "claims": len({r.claim_id for r in self.denominator}),
-                "amount": str(total(r.amount for r in self.denominator)),
+                "claims": denominator.claims,
+                "amount": str(denominator.amount),
             },
             "empty_reason": self.empty_reason or None,
             "tables": [t.as_dict() for t in self.tables],

@@ -31,7 +31,8 @@ COMMANDS: dict[str, CommandEntry] = {
         "practice_cmd",
     ),
     "synth": _entry(
-        "Write a synthetic practice bundle (and defects.csv, the list of planted defects).",
+        "Write a synthetic practice bundle (with defects.csv, the planted defects, and plans.csv, "
+        "the plan/tier directory).",
         "synth_cmd",
     ),
     "import": _entry(

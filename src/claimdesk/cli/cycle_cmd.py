@@ -66,6 +66,11 @@ def print_cycle(report: CycleReport, *, payer_side_denials: bool = True) -> None
         f"{report.rejected} rejected, {report.remittance_files} 835 files",
         highlight=False,
     )
+    console.print(
+        f"patient estimates at check-in: {report.estimates_made} made"
+        + (f", {report.estimates_failed} could not be made" if report.estimates_failed else ""),
+        highlight=False,
+    )
     if payer_side_denials:
         console.print(
             f"payers denied {report.denied_first_pass} of {report.adjudicated_first_pass} "

@@ -3,7 +3,9 @@ the Tier 3 report of those days, then the web desk with a demo person for each t
 
 The practice's visits are dated in the N days ending today and imported today; the cycle then
 runs those days (each visit becomes a claim on its day), so the desk, ``kpi`` and ``summary``
-describe the practice as of today. The cycle's time is measured and printed.
+describe the practice as of today. Its plan/tier directory (``plans.csv``) is imported with it,
+so the cycle's front office estimates each visit at check-in and the report's estimate accuracy
+is a real figure. The cycle's time is measured and printed.
 """
 
 from __future__ import annotations
@@ -27,11 +29,13 @@ from claimdesk.desk.guard import Actor
 from claimdesk.domain.clock import practice_today
 from claimdesk.routing.access import Role
 from claimdesk.security import totp
+from claimdesk.services.estimates import import_directory
 from claimdesk.services.import_folder import import_folder
 from claimdesk.services.kpis import kpi_report
 from claimdesk.services.practice_summary import summarize
 from claimdesk.services.setup import set_up
 from claimdesk.synth import catalog, write_practice
+from claimdesk.synth.plans import PLANS_FILE
 
 DEMO_DAYS = 90
 DEMO_PASSWORD = "claimdesk-demo-2026"
@@ -120,12 +124,23 @@ def demo(
             lambda: import_folder(settings, bundle_dir, user=admin.user.user_id, now=now),
             lambda done: f"demo bundle {bundle_dir.name}",
         )
-    if outcome.report is None:
-        raise fail(f"the demo bundle did not import: {outcome.errors[0]}")
+        if outcome.report is None:
+            raise fail(f"the demo bundle did not import: {outcome.errors[0]}")
+        # The plan/tier directory the front office estimates with at check-in.
+        plans = parts.desk().run_job(
+            admin,
+            "plan tiers",
+            lambda: import_directory(
+                parts.uow_factory, bundle_dir / PLANS_FILE, now=now, by=admin.user.user_id
+            ),
+            lambda done: f"{done} plan tier(s) stored or changed",
+        )
     report = outcome.report
     console.print(
         f"import: {report.inserted} inserted, {report.updated} updated, "
-        f"{report.claims_created} claims, {report.ledger_entries_posted} ledger entries"
+        f"{report.claims_created} claims, {report.ledger_entries_posted} ledger entries; "
+        f"{plans} plan tier(s) in the plan/tier directory",
+        highlight=False,
     )
     started = clock.perf_counter()
     cycle = run_with_progress(

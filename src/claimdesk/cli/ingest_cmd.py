@@ -27,7 +27,7 @@ from claimdesk.cli.app import (
 from claimdesk.cli.jobs import as_job
 from claimdesk.domain.money import MoneyError, parse_dollars
 from claimdesk.services.inbox import InboxReport, ingest_inbox
-from claimdesk.services.ingest import Tier1Report, ingest_path
+from claimdesk.services.ingest import Tier1Report, ingest_isolated
 from claimdesk.services.post_remittance import FileResult, PostingOptions
 
 
@@ -107,7 +107,7 @@ def ingest(
             named = InboxReport()
             for path in files:
                 named.add(
-                    ingest_path(
+                    ingest_isolated(
                         parts.uow_factory, path, now=now, by=by, rules=parts.rules, options=options
                     )
                 )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
+import sys
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
+import click
 import typer
 from rich.console import Console
 from rich.table import Table as RichTable
@@ -15,7 +18,7 @@ from rich.table import Table as RichTable
 from claimdesk.analytics.export import explanation_csv, report_csv_files
 from claimdesk.analytics.prevention import RecurringDenial
 from claimdesk.analytics.report import KPI_NAMES, UnknownKpiError
-from claimdesk.analytics.results import Cell, KpiExplanation, KpiReport, Table, display
+from claimdesk.analytics.results import Cell, KpiExplanation, KpiReport, Side, Table, display
 from claimdesk.bootstrap import composed
 from claimdesk.cli.app import (
     JsonOption,
@@ -123,8 +126,8 @@ def print_table(table: Table, out: Console) -> None:
         out.print(f"({len(table.rows) - TABLE_ROWS} more rows in --json)")
 
 
-def _side(rows: tuple[object, ...] | None) -> str:
-    return "-" if rows is None else str(len(rows))
+def _side(side: Side | None) -> str:
+    return "-" if side is None else str(side.rows)
 
 
 def print_kpi_report(report: KpiReport, out: Console = console) -> None:
@@ -146,8 +149,8 @@ def print_kpi_report(report: KpiReport, out: Console = console) -> None:
         summary.add_row(
             f"{kpi.label} [dim]({kpi.name})[/dim]",
             kpi.display(),
-            _side(kpi.numerator),
-            _side(kpi.denominator),
+            _side(kpi.numerator_summary()),
+            _side(kpi.denominator_summary()),
         )
     out.print(summary)
     for kpi in report.kpis:
@@ -244,6 +247,18 @@ def print_explanation(explanation: KpiExplanation, out: Console = console) -> No
             out.print(f"the {side} is empty")
 
 
+def page_explanation(explanation: KpiExplanation, *, interactive: bool) -> None:
+    """The explanation in the terminal's pager when ``interactive`` (standard output is a
+    terminal: it lists every claim behind the KPI, which can be thousands of rows); printed
+    straight otherwise, for pipes and scripts."""
+    if not interactive:
+        print_explanation(explanation)
+        return
+    shown = Console(file=io.StringIO(), record=True, width=console.width, force_terminal=True)
+    print_explanation(explanation, shown)
+    click.echo_via_pager(shown.export_text(styles=True))
+
+
 @app.command("kpi")
 def kpi(
     ctx: typer.Context,
@@ -293,7 +308,7 @@ def kpi(
             if as_json:
                 emit_json(explanation.as_dict())
             else:
-                print_explanation(explanation)
+                page_explanation(explanation, interactive=sys.stdout.isatty())
             if csv_path is not None:
                 target = csv_path / f"{explanation.name}.csv" if csv_path.is_dir() else csv_path
                 _tell(

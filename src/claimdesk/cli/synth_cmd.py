@@ -40,7 +40,8 @@ def synth(
     ] = DEFAULT_DEFECT_RATE,
     as_json: JsonOption = False,
 ) -> None:
-    """Write a synthetic practice bundle (and defects.csv, the list of planted defects)."""
+    """Write a synthetic practice bundle (with defects.csv, the planted defects, and plans.csv,
+    the plan/tier directory)."""
     if out_dir.exists() and not out_dir.is_dir():
         raise fail(f"{out_dir} exists and is not a folder")
     today = practice_today(datetime.now(UTC), ZoneInfo(catalog.TIME_ZONE))

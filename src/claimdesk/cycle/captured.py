@@ -9,15 +9,14 @@ their day. Every other state is untouched: only charge capture depends on the ca
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import Callable
 from datetime import date
 from functools import cached_property
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from claimdesk.domain.claims import Claim, ClaimStatus
+from claimdesk.domain.claims import ClaimStatus
 from claimdesk.store.repositories.claims import ClaimRepository
 from claimdesk.store.repositories.encounters import EncounterRepository
 from claimdesk.store.tables.base import table_of
@@ -33,14 +32,14 @@ class CapturedClaims(ClaimRepository):
         super().__init__(session, encounters)
         self._today = today
 
-    def with_status(self, status: ClaimStatus) -> builtins.list[Claim]:
+    def _in_status(self, status: ClaimStatus) -> ColumnElement[bool]:
         if status is not ClaimStatus.DRAFT:
-            return super().with_status(status)
+            return super()._in_status(status)
         claims, encounters = table_of(ClaimRow), table_of(EncounterRow)
         happened = select(encounters.c.encounter_id).where(
             encounters.c.date_of_service <= self._today
         )
-        return self._load((claims.c.status == status.value) & claims.c.encounter_id.in_(happened))
+        return (claims.c.status == status.value) & claims.c.encounter_id.in_(happened)
 
 
 class CapturedUnitOfWork(UnitOfWork):

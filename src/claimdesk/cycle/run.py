@@ -4,6 +4,7 @@ Each simulated day (its "now" is the day at 17:00 UTC, handed to every service):
 
 1. the day's visits become claims (:mod:`claimdesk.cycle.captured`);
 2. 270 inquiries go out for the coverages that need a check; the simulator answers 271s;
+   at check-in the front office estimates each visit's patient share (:mod:`front_desk`);
 3. the claims are scrubbed (or not, with scrubbing off) and clean ones leave in 837Ps;
 4. the simulator acknowledges them (999, 277CA) and adjudicates; due 835s arrive;
 5. the inbox is read through the services: acknowledgments, eligibility, posting, routing;
@@ -27,6 +28,7 @@ from claimdesk.bootstrap import Composition
 from claimdesk.bundle.reader import read_bundle
 from claimdesk.cycle.appeal_desk import AppealDesk
 from claimdesk.cycle.captured import captured_factory
+from claimdesk.cycle.front_desk import FrontDesk
 from claimdesk.cycle.payer_link import PayerLink
 from claimdesk.cycle.policy import StaffPolicy
 from claimdesk.cycle.staff import Staff
@@ -86,6 +88,8 @@ class CycleReport:
     first_pass_claims: frozenset[str] = frozenset()
     first_pass_denied: frozenset[str] = frozenset()
     rejected: int = 0
+    estimates_made: int = 0  # at check-in, before the visit was billed
+    estimates_failed: int = 0
     remittance_files: int = 0
     remittances_held: list[str] = field(default_factory=list)
     appeals_won: int = 0
@@ -112,6 +116,8 @@ class CycleReport:
             "initial_denial_rate": self.initial_denial_rate,
             "denial_causes": dict(sorted(self.denial_causes.items())),
             "rejected": self.rejected,
+            "estimates_made": self.estimates_made,
+            "estimates_failed": self.estimates_failed,
             "remittance_files": self.remittance_files,
             "remittances_held": self.remittances_held,
             "appeals_won": self.appeals_won,
@@ -238,6 +244,7 @@ class _Cycle:
             float(self.staff_policy.appeal_success_rate),
         )
         self.tier2 = Tier2Settings()
+        self.front_desk = FrontDesk(parts.rules, self.staff_policy.tier1.user_id)
         self.report = CycleReport(start=start, end=start, scrub=options.scrub)
         self.inbox = InboxReport()
 
@@ -293,6 +300,8 @@ class _Cycle:
         )
         link.send(settings.outbox, day)
         self._read_inbox(desk, actor, uow_factory, now)
+        # Check-in: the 271s are read, the visit not yet billed.
+        self.front_desk.check_in(uow_factory, now)
         sent = desk.run_job(
             actor,
             "submit",
@@ -374,6 +383,8 @@ class _Cycle:
         report.first_pass_claims = frozenset(tally.adjudicated)
         report.first_pass_denied = frozenset(tally.denied)
         report.rejected = self.link.counts.claims_rejected
+        report.estimates_made = self.front_desk.tally.estimated
+        report.estimates_failed = self.front_desk.tally.not_estimated
         report.remittance_files = self.link.counts.remittance_files
         report.remittances_held = list(self.inbox.held)
         report.appeals_won = self.desk.won

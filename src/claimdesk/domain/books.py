@@ -19,6 +19,10 @@ broken book; a finding is the answer. The checks (docs/books.md says why each ho
   receivables (insurance and patient A/R) as of the date.
 - BOOKS007 underpayment recoveries are cash: an underpayment item closed ``recovered`` claims
   exactly the cash posted on its claim after the item opened.
+- BOOKS008 the KPI rollups are the books: every claim's stored KPI facts (``claim_rollups``:
+  first adjudication, first payment, status-history facts, account totals) equal a
+  recomputation from its status history, claim payments and postings. The rollup holds the
+  books as they stand, whatever the as-of date, so this check reads all of them.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ class Check(StrEnum):
     CASH_PER_TRACE = "BOOKS005"
     AGING_EQUALS_RECEIVABLES = "BOOKS006"
     RECOVERIES_ARE_CASH = "BOOKS007"
+    ROLLUPS_EQUAL_BOOKS = "BOOKS008"
 
 
 RULES: dict[Check, str] = {
@@ -50,6 +55,7 @@ RULES: dict[Check, str] = {
     Check.CASH_PER_TRACE: "cash posted per 835 trace (TRN02) equals BPR02 (CLP04s less PLB)",
     Check.AGING_EQUALS_RECEIVABLES: "the A/R aging total equals the ledger's receivables",
     Check.RECOVERIES_ARE_CASH: "underpayment recoveries equal cash posted after the item opened",
+    Check.ROLLUPS_EQUAL_BOOKS: "every claim's KPI rollup equals a recomputation from the books",
 }
 
 
@@ -173,6 +179,8 @@ class BooksFacts:
     aging_total: Money = field(default_factory=Money.zero)
     receivables: Money = field(default_factory=Money.zero)
     recoveries: Sequence[Recovery] = ()
+    rollups_drifted: int = 0  # claims whose KPI rollup differs from a recomputation
+    drifted_claims: Sequence[str] = ()  # the first of them, in claim order
 
 
 def _entries_balance(entries: Iterable[EntryTotal]) -> list[BooksFinding]:
@@ -291,6 +299,19 @@ def _recoveries(recoveries: Iterable[Recovery]) -> list[BooksFinding]:
     ]
 
 
+def _rollups(facts: BooksFacts) -> list[BooksFinding]:
+    if not facts.rollups_drifted:
+        return []
+    return [
+        BooksFinding(
+            Check.ROLLUPS_EQUAL_BOOKS,
+            f"{facts.rollups_drifted} claim(s) keep KPI rollups that differ from their status "
+            "history, payments and postings",
+            tuple(facts.drifted_claims),
+        )
+    ]
+
+
 def verify(facts: BooksFacts) -> BooksReport:
     """Every invariant over ``facts``; the report holds when no check found anything."""
     return BooksReport(
@@ -303,5 +324,6 @@ def verify(facts: BooksFacts) -> BooksReport:
             *_traces(facts.traces),
             *_aging(facts),
             *_recoveries(facts.recoveries),
+            *_rollups(facts),
         ),
     )

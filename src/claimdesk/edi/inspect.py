@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from claimdesk.domain.money import total
 from claimdesk.edi.x12.envelope import TransactionSet, read_envelopes
 from claimdesk.edi.x12.errors import X12Error, X12Finding, has_errors
-from claimdesk.edi.x12.sniff import Transaction, sniff_transaction
+from claimdesk.edi.x12.sniff import Transaction, refused, sniff_transaction, unsupported
 from claimdesk.edi.x270.read import read_270_transaction
 from claimdesk.edi.x271.read import read_271_transaction
 from claimdesk.edi.x276.read import read_276_transaction
@@ -127,6 +127,7 @@ _READERS: dict[Transaction, Callable[[TransactionSet], tuple[str, tuple[X12Findi
     Transaction.CLAIM_INSTITUTIONAL: _detail_837,
     Transaction.CLAIM: _detail_837,
     Transaction.IMPLEMENTATION_ACKNOWLEDGMENT: _detail_999,
+    Transaction.FUNCTIONAL_ACKNOWLEDGMENT: _detail_999,
     Transaction.ELIGIBILITY_INQUIRY: _detail_270,
     Transaction.ELIGIBILITY_ANSWER: _detail_271,
     Transaction.STATUS_INQUIRY: _detail_276,
@@ -147,8 +148,12 @@ def inspect_x12(text: str) -> InspectReport:
     for transaction in envelopes.transaction_sets:
         kind = sniff_transaction(transaction)
         detail = ""
-        reader = _READERS.get(kind) if kind is not None else None
-        if reader is not None:
+        refusal = unsupported(transaction)
+        reader = _READERS.get(kind) if kind is not None and refusal is None else None
+        if refusal is not None:
+            findings.append(refused(transaction, refusal))
+            detail = refusal
+        elif reader is not None:
             detail, found = reader(transaction)
             findings.extend(found)
         summaries.append(

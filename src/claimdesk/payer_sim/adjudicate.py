@@ -265,8 +265,12 @@ class _Adjudicator:
             pointed = [
                 diagnoses[p - 1] for p in line.source.diagnosis_pointers if p <= len(diagnoses)
             ]
-            if pointed and all(
-                self.world.codes.facts(code, line.day).history_or_status for code in pointed
+            if (
+                pointed
+                and all(
+                    self.world.codes.facts(code, line.day).history_or_status for code in pointed
+                )
+                and not any(self.world.policy.indicates(code, line.code) for code in pointed)
             ):
                 found.append(Denial("diagnosis_not_supporting", codes.diagnosis_not_supporting))
             elif line.code in self.policy.authorization_codes and not authorized:

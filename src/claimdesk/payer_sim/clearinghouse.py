@@ -8,9 +8,9 @@ composite (category, status code, entity); a 277CA carries at most three per cla
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
+from claimdesk.domain.patterns import full_match
 from claimdesk.domain.providers import npi_is_valid
 from claimdesk.edi.x12.composites import EntityName
 from claimdesk.edi.x277.read import StatusCode
@@ -50,7 +50,7 @@ def rejections(claim: Claim837, world: PayerWorld) -> tuple[StatusCode, ...]:
     elif (
         payer is not None
         and payer.member_id_pattern
-        and re.fullmatch(payer.member_id_pattern, member_id) is None
+        and not full_match(payer.member_id_pattern, member_id)
     ):
         found.append(_with_entity(rules.invalid_member_id, "IL"))
     subscriber = claim.subscriber.subscriber

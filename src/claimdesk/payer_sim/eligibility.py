@@ -5,7 +5,6 @@ authorization. A 271 cannot code network tiers, so the plan and tier names trave
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,6 +17,7 @@ from claimdesk.domain.coverage import (
 )
 from claimdesk.domain.money import Money
 from claimdesk.domain.parties import Address, Patient, Sex
+from claimdesk.domain.patterns import full_match
 from claimdesk.domain.payers import Payer
 from claimdesk.domain.providers import Provider, ProviderKind
 from claimdesk.edi.x12.composites import Procedure
@@ -152,7 +152,7 @@ class EligibilityDesk:
         )
         pattern = payer.member_id_pattern
         if member is None:
-            malformed = bool(pattern) and re.fullmatch(pattern, question.member_id) is None
+            malformed = bool(pattern) and not full_match(pattern, question.member_id)
             reason = INVALID_MEMBER_ID if malformed else SUBSCRIBER_NOT_FOUND
             request = self._request(question, payer, provider, day, None)
             return EligibilityAnswer(

@@ -163,6 +163,15 @@ class NcciEdit:
 
 
 @dataclass(frozen=True, slots=True)
+class StatusIndication:
+    """A status or history diagnosis the payer accepts as the only reason for some services,
+    because a national coverage determination makes the status the indication."""
+
+    diagnosis: str  # without the dot, as the 837 carries it
+    procedures: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
 class Rejections:
     """277CA status codes (STC01-1 and STC01-2) for what a clearinghouse rejects."""
 
@@ -184,6 +193,14 @@ class SimPolicy:
     ncci: tuple[NcciEdit, ...]
     benefits: PlanBenefits  # for plans no payer lists
     services: ServiceList
+    status_indications: tuple[StatusIndication, ...]
+
+    def indicates(self, diagnosis: str, procedure: str) -> bool:
+        """Whether ``diagnosis`` alone supports ``procedure`` under the payers' coverage policy."""
+        code = diagnosis.replace(".", "").upper()
+        return any(
+            i.diagnosis == code and procedure in i.procedures for i in self.status_indications
+        )
 
     def for_payer(self, payer_id: str) -> PayerPolicy:
         known = self.payers.get(payer_id)
@@ -453,6 +470,20 @@ def parse_policy(text: str, source: str = "policy.toml") -> SimPolicy:
                 read.codes(body, "modifiers", where),
             )
         )
+    raw_indications = data.get("status_indications", [])
+    if not isinstance(raw_indications, list):
+        raise read.fail("status_indications", "a list of [[status_indications]] tables")
+    indications = []
+    for number, body in enumerate(raw_indications, start=1):
+        where = f"status_indications[{number}]."
+        if not isinstance(body, dict):
+            raise read.fail(f"status_indications[{number}]", "a table is required")
+        indications.append(
+            StatusIndication(
+                read.text(body, "diagnosis", where).replace(".", "").upper(),
+                read.codes(body, "procedures", where),
+            )
+        )
     return SimPolicy(
         seed=seed,
         clearinghouse_id=read.text(house, "id", "clearinghouse."),
@@ -468,6 +499,7 @@ def parse_policy(text: str, source: str = "policy.toml") -> SimPolicy:
         ncci=tuple(ncci),
         benefits=read.plan(read.table(data, "benefits", ""), "benefits."),
         services=read.services(read.table(data, "services", "")),
+        status_indications=tuple(indications),
     )
 
 

@@ -7,12 +7,12 @@ Configuration is data (TOML): a ``[defaults]`` table, then ``[kinds.<payer kind>
 
 from __future__ import annotations
 
-import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from claimdesk.domain.patterns import PatternError, check_pattern
 from claimdesk.domain.payers import Payer
 
 # Claim fields a payer may require (PAY001), by the name used in configuration.
@@ -123,10 +123,10 @@ def _apply(rules: PayerRules, table: Mapping[str, Any], where: str) -> PayerRule
             if not isinstance(value, str):
                 raise ScrubConfigError(f"{where}: {key} must be a string")
             try:
-                re.compile(value)
-            except re.error as exc:
+                check_pattern(value)
+            except PatternError as exc:
                 raise ScrubConfigError(
-                    f"{where}: {key} is not a regular expression: {exc}"
+                    f"{where}: {key} is not a regular expression claimdesk runs: {exc}"
                 ) from exc
             changes[key] = value
         else:

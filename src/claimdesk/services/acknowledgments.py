@@ -16,11 +16,12 @@ from pathlib import Path
 
 from claimdesk.domain.claims import Claim, ClaimStatus
 from claimdesk.domain.work import Problem, WorkKind
+from claimdesk.edi.x12.envelope import Envelopes
 from claimdesk.edi.x12.errors import X12Error
 from claimdesk.edi.x12.sniff import Transaction, sniff
 from claimdesk.edi.x277.read import ClaimStatusDetail, read_277
-from claimdesk.edi.x999.model import Acknowledgment, TransactionSetAck
-from claimdesk.edi.x999.read import read_acknowledgments
+from claimdesk.edi.x999.model import Acknowledgment, AcknowledgmentFile, TransactionSetAck
+from claimdesk.edi.x999.read import acknowledgments_of, read_acknowledgments
 from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.services.eligibility import AnswerReport, ingest_eligibility
 from claimdesk.services.work_queue import open_item, solve_problem
@@ -50,8 +51,8 @@ def tier1_kind(text: str) -> str | None:
 
 def tier1_kind_of(kinds: frozenset[Transaction]) -> str | None:
     """:func:`tier1_kind` of a file whose transactions were sniffed already."""
-    if Transaction.IMPLEMENTATION_ACKNOWLEDGMENT in kinds:
-        return KIND_999
+    if kinds & {Transaction.IMPLEMENTATION_ACKNOWLEDGMENT, Transaction.FUNCTIONAL_ACKNOWLEDGMENT}:
+        return KIND_999  # a 997 answers a batch as a 999 does
     if Transaction.ELIGIBILITY_ANSWER in kinds:
         return KIND_271
     if Transaction.CLAIM_ACKNOWLEDGMENT in kinds:
@@ -102,9 +103,13 @@ def ingest_acknowledgment(
     source: str,
     now: datetime,
     policy: RoutingPolicy,
+    kind: str | None = None,
+    envelopes: Envelopes | None = None,
 ) -> AckReport:
-    """Apply a 999 or 277CA file; raises ``ValueError`` for any other content."""
-    kind = tier1_kind(text)
+    """Apply a 999 (or 997) or 277CA file; raises ``ValueError`` for any other content.
+    ``kind`` is the file's :func:`tier1_kind` and ``envelopes`` its envelopes when the caller
+    has read them already (a large file is then read once)."""
+    kind = kind or tier1_kind(text)
     if kind not in (KIND_999, KIND_277CA):
         raise ValueError(f"{source}: holds no 999 or 277CA acknowledgment")
     digest = sha256_of(text)
@@ -116,7 +121,12 @@ def ingest_acknowledgment(
             report.already_read = True
             return report
         if kind == KIND_999:
-            _apply_999(uow, text, report, rejected, now)
+            parsed = (
+                acknowledgments_of(envelopes)
+                if envelopes is not None
+                else read_acknowledgments(text)
+            )
+            _apply_999(uow, parsed, report, rejected, now)
         else:
             _apply_277ca(uow, text, report, rejected, now)
         uow.files_read.add(
@@ -136,14 +146,24 @@ def ingest_acknowledgment(
 
 
 def ingest_tier1_file(
-    uow_factory: UowFactory, text: str, *, source: str, now: datetime, policy: RoutingPolicy
+    uow_factory: UowFactory,
+    text: str,
+    *,
+    source: str,
+    now: datetime,
+    policy: RoutingPolicy,
+    kinds: frozenset[Transaction] | None = None,
+    envelopes: Envelopes | None = None,
 ) -> AckReport | AnswerReport | None:
-    """Dispatch a 999, 277CA or 271 file; None when it is none of them."""
-    kind = tier1_kind(text)
+    """Dispatch a 999, 997, 277CA or 271 file; None when it is none of them. ``kinds``: what
+    :func:`sniff` found in ``text``, when the caller has read it already."""
+    kind = tier1_kind_of(kinds) if kinds is not None else tier1_kind(text)
     if kind == KIND_271:
         return ingest_eligibility(uow_factory, text, source=source, now=now, policy=policy)
     if kind in (KIND_999, KIND_277CA):
-        return ingest_acknowledgment(uow_factory, text, source=source, now=now, policy=policy)
+        return ingest_acknowledgment(
+            uow_factory, text, source=source, now=now, policy=policy, kind=kind, envelopes=envelopes
+        )
     return None
 
 
@@ -193,16 +213,16 @@ def _decide(
 
 def _apply_999(
     uow: UnitOfWork,
-    text: str,
+    parsed: AcknowledgmentFile,
     report: AckReport,
     rejected: list[tuple[Claim, Rejection]],
     now: datetime,
 ) -> None:
-    parsed = read_acknowledgments(text)
+    # Once per file: per acknowledgment, it made a file of many interchanges quadratic.
+    receivers = {ic.index: ic.header.receiver_id for ic in parsed.envelopes.interchanges}
     for ack in parsed.acknowledgments:
         if ack.functional_id != "HC":
             continue
-        receivers = {ic.index: ic.header.receiver_id for ic in parsed.envelopes.interchanges}
         batch = None
         if ack.group_control_number.isdigit() and ack.interchange_index in receivers:
             # The 999 comes back to us: its ISA08 is the sender id of the batch it answers.

@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.services.acknowledgments import AckReport
 from claimdesk.services.claim_status import StatusReport
 from claimdesk.services.eligibility import AnswerReport
-from claimdesk.services.ingest import Tier1Report, archive_file, ingest_path
+from claimdesk.services.ingest import Tier1Report, archive_file, file_problem, ingest_isolated
 from claimdesk.services.post_remittance import FileResult, PostingOptions
+from claimdesk.services.remit_work import open_many
 from claimdesk.services.rules import Rules
 from claimdesk.store.uow import UnitOfWork
 
@@ -96,17 +98,37 @@ def ingest_claimed(
     rules: Rules,
     options: PostingOptions | None = None,
 ) -> InboxReport:
-    """Ingest one claimed file and archive it; an 835 held for a problem (already Tier 2 work)
-    goes to ``archive/held``. An exception leaves the file in the processing folder."""
+    """Ingest one claimed file and archive it. A file held for a problem goes to
+    ``archive/held``: an 835 whose remittances are held is Tier 2 work already; a file nothing
+    could be applied from (not X12, an unsupported version or transaction, a failure reading
+    it) becomes one Tier 2 item of its own, with the findings."""
     report = InboxReport()
-    result = ingest_path(uow_factory, path, now=now, by=by, rules=rules, options=options)
+    result = ingest_isolated(uow_factory, path, now=now, by=by, rules=rules, options=options)
     report.add(result)
     if isinstance(result, FileResult) and not (result.ok or result.already_ingested):
         report.held.append(path.name)
         archive_file(path, archive / HELD)
+        if not result.remittances:
+            hold_file(uow_factory, result, now=now, policy=rules.routing)
         return report
     archive_file(path, archive)
     return report
+
+
+def hold_file(
+    uow_factory: UowFactory, result: FileResult, *, now: datetime, policy: RoutingPolicy
+) -> int:
+    """Open the work item of a file held whole, once while it is active; the items opened."""
+    problem = file_problem(result)
+    with uow_factory() as uow:
+        uow.work_items.begin_write()
+        if uow.work_items.active_without_claim(problem.problem_key):
+            return 0
+        made = open_many(
+            uow, [problem], now=now, policy=policy, history=uow.work_items.recovery_history()
+        )
+        uow.commit()
+    return len(made)
 
 
 def ingest_inbox(

@@ -17,7 +17,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
 from claimdesk.denials.table import CategoryTable
@@ -99,28 +98,6 @@ class FileResult:
         )
 
 
-def post_file(
-    uow_factory: UowFactory,
-    path: Path,
-    *,
-    now: datetime,
-    by: str,
-    options: PostingOptions | None = None,
-    table: CategoryTable,
-    policy: RoutingPolicy,
-) -> FileResult:
-    return post_bytes(
-        uow_factory,
-        path.read_bytes(),
-        name=path.name,
-        now=now,
-        by=by,
-        options=options,
-        table=table,
-        policy=policy,
-    )
-
-
 def post_bytes(
     uow_factory: UowFactory,
     data: bytes,
@@ -140,11 +117,12 @@ def post_bytes(
             result.already_ingested = True
             return result
     read = read_835(data.decode("utf-8"))
-    result.problems.extend(
+    envelope_errors = [
         str(f)
         for f in read.findings
-        if f.severity is Severity.ERROR and not f.rule.startswith("835.")
-    )
+        if f.severity is Severity.ERROR and not f.rule.startswith(("835.", "x12."))
+    ]
+    result.problems.extend(envelope_errors)
     poster = _Poster(
         options or PostingOptions(),
         table,
@@ -152,10 +130,16 @@ def post_bytes(
         now,
         by,
         sha,
+        name,
     )
-    for remittance in read.remittances:
+    # A damaged envelope (a count, a control number or a trailer that does not match) means
+    # the file may not be what the payer sent: all or nothing, none of its payments post.
+    blocking = [f"{name}: {e}; nothing in the file is posted" for e in envelope_errors]
+    for remittance, occurrence, repeated in _in_file(read.remittances):
         with uow_factory() as uow:
-            result.remittances.append(poster.post(uow, remittance))
+            result.remittances.append(
+                poster.post(uow, remittance, occurrence=occurrence, blocking=blocking + repeated)
+            )
             uow.commit()
     if not read.remittances:
         result.problems.append(f"{name}: no 835 transaction set in the file")
@@ -181,15 +165,57 @@ def post_bytes(
     return result
 
 
-def remittance_key(remittance: Remittance) -> tuple[str, str, str] | None:
-    """(payer, payee, TRN02): TRN03 or the payer's name; the payee's NPI, tax id or id."""
+def remittance_key(remittance: Remittance, occurrence: int = 1) -> tuple[str, str, str] | None:
+    """(payer, payee, TRN02): TRN03 or the payer's name; the payee's NPI, tax id or id.
+
+    ``occurrence`` counts the 835 transactions of one file with the same payer, payee and
+    TRN02: each is its own remittance, so the second is keyed ``TRN02#2`` (the same file
+    enveloped again gives the same keys, so nothing posts twice)."""
     if remittance.trace is None or remittance.payee is None:
         return None
     payer = remittance.trace.originator or (remittance.payer.name if remittance.payer else "")
     payee = remittance.payee.npi or remittance.payee.tax_id or remittance.payee.id
     if not (payer and payee and remittance.trace.number):
         return None
-    return payer, payee or remittance.payee.name, remittance.trace.number
+    trace = (
+        remittance.trace.number if occurrence == 1 else f"{remittance.trace.number}#{occurrence}"
+    )
+    return payer, payee or remittance.payee.name, trace
+
+
+def _claim_key(payment: ClaimPayment) -> tuple[str, str, str]:
+    """CLP01, CLP02 and CLP07: a claim answered twice this way would be posted twice."""
+    status = payment.status.value if payment.status is not None else ""
+    return payment.patient_control_number, status, payment.payer_claim_control_number
+
+
+def _in_file(
+    remittances: Sequence[Remittance],
+) -> list[tuple[Remittance, int, list[str]]]:
+    """Each remittance of a file with its occurrence among those of its payer, payee and TRN02,
+    and the reasons it must not post because a claim in it was answered by an earlier one of
+    them (one 835 repeated in a file is one payment, not two)."""
+    seen: dict[tuple[str, str, str], int] = {}
+    answered: dict[tuple[str, str, str], dict[tuple[str, str, str], str]] = {}
+    found: list[tuple[Remittance, int, list[str]]] = []
+    for remittance in remittances:
+        key = remittance_key(remittance)
+        if key is None:
+            found.append((remittance, 1, []))
+            continue
+        seen[key] = occurrence = seen.get(key, 0) + 1
+        earlier = answered.setdefault(key, {})
+        repeated = [
+            f"claim {claim[0]} (CLP02 {claim[1]}, CLP07 {claim[2]}) is answered a second time "
+            f"in the file (first in 835 ST02 {earlier[claim]}): nothing in the transaction is "
+            "posted"
+            for claim in dict.fromkeys(_claim_key(c) for c in remittance.claims)
+            if claim in earlier
+        ]
+        for claim in remittance.claims:
+            earlier.setdefault(_claim_key(claim), remittance.control_number)
+        found.append((remittance, occurrence, repeated))
+    return found
 
 
 def remittance_id_of(key: tuple[str, str, str]) -> str:
@@ -239,7 +265,9 @@ class _Poster:
         now: datetime,
         by: str,
         sha: str,
+        name: str,
     ) -> None:
+        self.name = name  # of the file, for the people who work its problems
         self.options = options
         self.table = table
         self.policy = policy
@@ -249,10 +277,23 @@ class _Poster:
         self.known: dict[tuple[str, str], tuple[bool, int]] | None = None
         self.pending: list[Problem] = []  # work the remittance causes, opened together
 
-    def post(self, uow: UnitOfWork, remittance: Remittance) -> RemittanceResult:
+    def post(
+        self,
+        uow: UnitOfWork,
+        remittance: Remittance,
+        *,
+        occurrence: int = 1,
+        blocking: Sequence[str] = (),
+    ) -> RemittanceResult:
         self.known = None
         self.pending = []
-        result = self._post(uow, remittance)
+        result = self._post(uow, remittance, occurrence, blocking)
+        # Work about no claim (an unidentified remittance) is opened once while it is active.
+        self.pending = [
+            p
+            for p in self.pending
+            if p.claim_id is not None or not uow.work_items.active_without_claim(p.problem_key)
+        ]
         if self.pending:
             made = open_many(
                 uow,
@@ -265,17 +306,31 @@ class _Poster:
             result.work_items += len(made)
         return result
 
-    def _post(self, uow: UnitOfWork, remittance: Remittance) -> RemittanceResult:
+    def _post(
+        self, uow: UnitOfWork, remittance: Remittance, occurrence: int, file_errors: Sequence[str]
+    ) -> RemittanceResult:
         payment = remittance.payment
         trace = remittance.trace.number if remittance.trace else ""
         amount = payment.amount if payment else Money.zero()
         result = RemittanceResult(trace, RemitOutcome.HELD, amount)
-        key = remittance_key(remittance)
+        key = remittance_key(remittance, occurrence)
         if key is None or payment is None:
             result.outcome = RemitOutcome.REFUSED
-            result.reasons.append(
+            reason = (
                 f"835 ST02 {remittance.control_number}: no BPR, TRN or payee id; it cannot be "
                 "identified, so nothing is posted"
+            )
+            result.reasons.append(reason)
+            # Someone must find out whose payment this is (835 TRN02 is the check or EFT
+            # number that ties it to the money in the bank).
+            self._work(
+                Problem(
+                    kind=WorkKind.UNMATCHED_PAYMENT,
+                    category="payment_matching",
+                    problem_key=f"unidentified:{self.sha[:16]}:{remittance.control_number[:12]}",
+                    amount_at_stake=abs(amount),
+                    summary=f"{reason} (file SHA-256 {self.sha[:16]})",
+                ),
             )
             return result
         claims_paid = total(c.paid for c in remittance.claims)
@@ -287,7 +342,8 @@ class _Poster:
                 and stored.claims_paid == claims_paid
                 and stored.claim_count == len(remittance.claims)
             )
-            if not same:
+            # A remittance held whole posted nothing: a corrected or complete copy replaces it.
+            if not same and stored.status != HELD:
                 result.outcome = RemitOutcome.REFUSED
                 reason = (
                     f"TRN02 {trace} was posted before with payment {stored.payment_amount}; "
@@ -301,7 +357,7 @@ class _Poster:
                         problem_key=f"trace-conflict:{rid}",
                         amount_at_stake=abs(amount),
                         remittance_id=rid,
-                        summary=reason,
+                        summary=f"{self.name}: {reason}",
                     ),
                 )
                 return result
@@ -324,7 +380,7 @@ class _Poster:
             recorded_by=self.by,
             underpayment_tolerance=self.options.underpayment_tolerance,
         )
-        blocking = self._transaction_errors(remittance)
+        blocking = [*file_errors, *self._transaction_errors(remittance)]
         claim_errors = self._claim_errors(remittance)
         ready, held = self._prepare(uow, remittance, context, claim_errors, done)
         plb_entries, plb_unapplied = self._provider_adjustments(uow, remittance, context)
@@ -332,7 +388,7 @@ class _Poster:
             "remittance_id": rid,
             "payer_key": key[0],
             "payee_key": key[1],
-            "trace_number": trace,
+            "trace_number": key[2],
             "file_sha256": self.sha,
             "control_number": remittance.control_number,
             "payment_amount": amount.amount,
@@ -795,7 +851,7 @@ class _Poster:
                     problem_key=f"remittance:{rid}",
                     amount_at_stake=abs(amount),
                     remittance_id=rid,
-                    summary="; ".join(blocking)[:2000],
+                    summary=f"{self.name}: {'; '.join(blocking)}"[:2000],
                 ),
             )
         for h in held:

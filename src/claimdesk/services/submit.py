@@ -30,11 +30,13 @@ from claimdesk.scrub.engine import Scrubber, ScrubResult
 from claimdesk.scrub.findings import Finding
 from claimdesk.scrub.reference import ReferenceData
 from claimdesk.services.claim_inputs import ClaimParties, build_claim_input, primary_adjudications
+from claimdesk.services.crash_points import crash_point
 from claimdesk.services.practice import practice_date
 from claimdesk.services.scrub_store import store_contexts
 from claimdesk.services.trading_partners import TradingPartners
 from claimdesk.services.work_queue import open_item, solve_problem
 from claimdesk.services.x12_envelopes import (
+    has_staged,
     next_envelope,
     publish_staged,
     settle_staged,
@@ -145,10 +147,15 @@ def submit(
     was_held: set[str] = set()
     with uow_factory() as uow:
         uow.work_items.begin_write()
-        # A run that died between its commit and its rename left its 837s staged.
-        report.recovered = settle_staged(outbox, lambda n: uow.batches.named(n) is not None)
-        claims = [c for status in SCRUBBED for c in uow.claims.with_status(status)]
-        claims.sort(key=lambda c: c.claim_id)
+        # A run that died between its commit and its rename left its 837s staged; which of
+        # them committed is known only once no run that stages files is in flight.
+        settling = has_staged(outbox)
+        uow.batches.hold_outbox(settling=settling)
+        if settling:
+            report.recovered = settle_staged(outbox, lambda n: uow.batches.named(n) is not None)
+        # Locked for this run: a concurrent run skips them, so no claim goes in two 837s.
+        claims = uow.claims.claim_for_submission(SCRUBBED)
+        crash_point("submit:claimed")
         was_held = {c.claim_id for c in claims if c.status is ClaimStatus.HELD}
         today = practice_date(uow, now)
         contexts = store_contexts(uow, claims, reference, config, today=today)
@@ -196,9 +203,12 @@ def submit(
             report.batches.append(
                 _send(uow, outbox, payer_id, batch, counts[payer_id], partners, now, by)
             )
+        crash_point("submit:staged")
         uow.commit()
+    crash_point("submit:committed")
     for sent in report.batches:
         publish_staged(outbox, sent.file_name)
+    crash_point("submit:published")
     report.held = [h for _, h in held]
     report.released = sorted(
         o.claim.claim_id

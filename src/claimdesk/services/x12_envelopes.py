@@ -22,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 from claimdesk.edi.x12.writer import Envelope
+from claimdesk.services.crash_points import crash_point
 from claimdesk.store.uow import UnitOfWork
 
 
@@ -50,6 +51,7 @@ def write_outbox_file(outbox: Path, name: str, content: str | bytes) -> Path:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+        crash_point("outbox:written")
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -71,11 +73,22 @@ def stage_outbox_file(outbox: Path, name: str, content: str | bytes) -> Path:
     return write_outbox_file(outbox / STAGING, name, content)
 
 
+def has_staged(outbox: Path) -> bool:
+    """Whether anything waits in the staging folder: a crashed run's file, or a live run's."""
+    staging = outbox / STAGING
+    return staging.is_dir() and any(staging.iterdir())
+
+
 def publish_staged(outbox: Path, name: str) -> Path:
     """Move a staged file into the outbox, once its transaction has committed; the staging
-    folder goes when it is empty, so the outbox holds only files to send."""
+    folder goes when it is empty, so the outbox holds only files to send.
+
+    Between a run's commit and its rename, a run settling the staging folder may find the file
+    committed and publish it first: then it is already where it belongs (and perhaps already
+    taken by the transport), and is never written again."""
     target = outbox / name
-    os.replace(outbox / STAGING / name, target)
+    with contextlib.suppress(FileNotFoundError):
+        os.replace(outbox / STAGING / name, target)
     _drop_empty_staging(outbox)
     return target
 
@@ -87,18 +100,19 @@ def _drop_empty_staging(outbox: Path) -> None:
 
 def settle_staged(outbox: Path, committed: Callable[[str], bool]) -> list[str]:
     """After a crash: publish each staged file whose transaction committed (``committed(name)``)
-    and drop the others; returns the names published."""
+    and drop the others; returns the names published. The caller holds the outbox exclusively
+    (``BatchRepository.hold_outbox(settling=True)``)."""
     staging = outbox / STAGING
     if not staging.is_dir():
         return []
     published: list[str] = []
     for path in sorted(staging.iterdir()):
         if path.name.startswith("."):
-            path.unlink()  # half a write: its rename never happened
+            path.unlink(missing_ok=True)  # half a write: its rename never happened
         elif committed(path.name):
             published.append(publish_staged(outbox, path.name).name)
         else:
-            path.unlink()
+            path.unlink(missing_ok=True)
     _drop_empty_staging(outbox)
     return published
 

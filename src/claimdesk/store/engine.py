@@ -1,4 +1,9 @@
-"""Database engines for SQLite (the single-user default) and PostgreSQL (teams)."""
+"""Database engines for SQLite (the single-user default) and PostgreSQL (teams).
+
+SQLite runs in WAL mode with a busy timeout, and its writes are serialized: each transaction
+takes the write lock when it begins, so concurrent requests wait for each other instead of
+failing. PostgreSQL locks rows instead.
+"""
 
 from __future__ import annotations
 
@@ -50,9 +55,12 @@ def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # A writer asks for BEGIN IMMEDIATE (execution option sqlite_begin) so that it waits for
-        # the write lock up front instead of failing when another writer commits first.
-        mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "")
+        # Every transaction begins IMMEDIATE unless it asks otherwise (execution option
+        # sqlite_begin): it waits up to the busy timeout for the one write lock up front. A
+        # DEFERRED transaction that reads and then writes fails at once with "database is
+        # locked" when another connection wrote in between (the busy timeout cannot help it), so
+        # concurrent requests of the web desk failed instead of waiting (issue 14).
+        mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "IMMEDIATE")
         if mode not in SQLITE_BEGIN_MODES:
             raise ValueError(f"unknown SQLite transaction mode {mode!r}")
         connection.exec_driver_sql(f"BEGIN {mode}".rstrip())

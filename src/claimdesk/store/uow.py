@@ -20,6 +20,7 @@ from typing import Self
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from claimdesk.store import rollups
 from claimdesk.store.repositories.appeals import AppealRepository
 from claimdesk.store.repositories.audit import AuditRepository
 from claimdesk.store.repositories.batches import BatchRepository
@@ -64,8 +65,11 @@ class UnitOfWork:
     @property
     def read(self) -> Connection:
         """The transaction's connection, for the read-only queries of ``claimdesk.store.queries``:
-        they see what this unit of work wrote and take no repository."""
-        return self._open().connection()
+        they see what this unit of work wrote and take no repository (the KPI rollups of the
+        claims it touched are recomputed first)."""
+        session = self._open()
+        rollups.refresh_pending(session)
+        return session.connection()
 
     # Reference data.
 

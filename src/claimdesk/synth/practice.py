@@ -22,6 +22,7 @@ from claimdesk.domain.practice import PRACTICE_FILE
 from claimdesk.synth import catalog
 from claimdesk.synth.defects import DefectKind, DefectPlanter
 from claimdesk.synth.people import PeopleFactory, make_address, make_clinicians, make_npi
+from claimdesk.synth.plans import PLAN_COLUMNS, PLANS_FILE, plan_rows
 from claimdesk.synth.records import AddressRec, DefectRec, EncounterRec, PatientRec
 from claimdesk.synth.visits import VisitFactory
 
@@ -73,6 +74,7 @@ def write_practice(
 
     About ``defect_rate`` of the patients get one registration defect and about ``defect_rate``
     of the encounters one charge-entry defect; ``defects.csv`` lists each with its kind.
+    ``plans.csv`` is the payers' plan/tier directory (:mod:`claimdesk.synth.plans`).
     """
     if patients < 1 or encounters < 0:
         raise ValueError("a practice needs at least one patient and no negative encounter count")
@@ -234,6 +236,8 @@ class _Practice:
             for d in self.defects
         )
         counts["defects"] = _write_csv(out_dir / DEFECTS_FILE, DEFECT_COLUMNS, defect_rows)
+        # The plan/tier directory is not bundle data: ``claimdesk plans import`` reads it.
+        counts["plans"] = _write_csv(out_dir / PLANS_FILE, PLAN_COLUMNS, plan_rows())
         (out_dir / PRACTICE_FILE).write_text(self._practice_toml(), encoding="utf-8")
         return counts
 

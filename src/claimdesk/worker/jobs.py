@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from claimdesk.bootstrap import Composition, composed
 from claimdesk.config import Settings
@@ -26,6 +27,7 @@ from claimdesk.services.trading_partners import partners_of
 from claimdesk.services.work_queue import escalate_overdue, open_item
 
 WORKER_USER = "worker"
+INGEST_FILE = "ingest_file"
 
 
 class InboxFilesFailedError(RuntimeError):
@@ -47,26 +49,42 @@ class InboxRun:
 def watch_inboxes(parts: Composition, now: datetime) -> InboxRun:
     run = InboxRun()
     for path in waiting_files(parts.settings.inbox):
-        claimed = claim_file(path)
-        if claimed is None:
-            continue  # another worker took it
-        try:
-            ingest_claimed(
-                parts.uow_factory,
-                claimed,
-                parts.settings.archive,
-                now=now,
-                by=WORKER_USER,
-                rules=parts.rules,
-            )
-        except Exception as exc:  # any failure: the file goes back for the retry
-            claimed.rename(path)
-            run.failures[path.name] = f"{type(exc).__name__}: {exc}"
-            continue
-        run.ingested.append(path.name)
+        _ingest_one(parts, path, now, run)
     if run.failures:
         raise InboxFilesFailedError(run.failures)
     return run
+
+
+def ingest_inbox_file(parts: Composition, now: datetime, name: str) -> InboxRun:
+    """The inbox file ``name`` alone (the queue's job per file); nothing if already taken."""
+    run = InboxRun()
+    path = parts.settings.inbox / name
+    if path.name != name or not path.is_file():
+        return run  # read by an earlier job, or not a file of the inbox at all
+    _ingest_one(parts, path, now, run)
+    if run.failures:
+        raise InboxFilesFailedError(run.failures)
+    return run
+
+
+def _ingest_one(parts: Composition, path: Path, now: datetime, run: InboxRun) -> None:
+    claimed = claim_file(path)
+    if claimed is None:
+        return  # another worker took it
+    try:
+        ingest_claimed(
+            parts.uow_factory,
+            claimed,
+            parts.settings.archive,
+            now=now,
+            by=WORKER_USER,
+            rules=parts.rules,
+        )
+    except Exception as exc:  # any failure: the file goes back for the retry
+        claimed.rename(path)
+        run.failures[path.name] = f"{type(exc).__name__}: {exc}"
+        return
+    run.ingested.append(path.name)
 
 
 def scrub_and_submit(parts: Composition, now: datetime) -> int | str:
@@ -137,6 +155,19 @@ def run_as_worker(settings: Settings, name: str, now: datetime) -> object:
         desk = parts.desk()
         actor = desk.system_actor(WORKER_USER, "claimdesk worker")
         return desk.run_job(actor, name, lambda: JOBS[name](parts, now), str)
+
+
+def ingest_file_as_worker(settings: Settings, name: str, now: datetime) -> InboxRun:
+    """One inbox file as the worker's system user, through the desk: checked and audited."""
+    with composed(settings, clock=lambda: now) as parts:
+        desk = parts.desk()
+        actor = desk.system_actor(WORKER_USER, "claimdesk worker")
+        return desk.run_job(
+            actor,
+            f"{INGEST_FILE}:{name}"[:120],
+            lambda: ingest_inbox_file(parts, now, name),
+            lambda run: f"{len(run.ingested)} file(s) read",
+        )
 
 
 def surface_failures(settings: Settings, job: str, error: Exception, now: datetime) -> int:

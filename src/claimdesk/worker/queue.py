@@ -3,10 +3,17 @@
 Each task is retried with exponential backoff (``RETRY``); on its last attempt a failure
 surfaces as a work item. Periodic tasks: the inbox every minute, scrubbing and submission every
 hour, the eligibility sweep and the follow-up each morning.
+
+Every job changes state, so each kind carries a procrastinate ``lock``: two jobs of one kind
+(two submits, say, queued by the schedule and by hand) never run at once, on any worker. The
+inbox job reads no file itself: it queues one job per waiting file, with a queueing lock and a
+lock on the file's SHA-256, so a file is waiting in the queue at most once and read by one
+worker at a time, and one bad file fails (and is retried, then surfaced) alone.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -18,10 +25,19 @@ from procrastinate import (
     RetryStrategy,
     SyncPsycopgConnector,
 )
+from procrastinate.exceptions import AlreadyEnqueued
 
 from claimdesk.config import Settings
 from claimdesk.services.database import conninfo
-from claimdesk.worker.jobs import JOBS, run_as_worker, surface_failures
+from claimdesk.services.inbox import waiting_files
+from claimdesk.worker.jobs import (
+    INGEST_FILE,
+    JOBS,
+    InboxFilesFailedError,
+    ingest_file_as_worker,
+    run_as_worker,
+    surface_failures,
+)
 
 QUEUE = "claimdesk"
 MAX_ATTEMPTS = 5
@@ -36,18 +52,68 @@ SCHEDULE = {
 SETTINGS_KEY = "settings"
 
 
-def _run(name: str, context: JobContext) -> str:
+WATCH_INBOXES = "watch_inboxes"
+
+
+def _lock(name: str) -> str:
+    return f"claimdesk:{name}"
+
+
+def _settings(context: JobContext) -> Settings:
     settings = context.additional_context[SETTINGS_KEY]
     if not isinstance(settings, Settings):
         raise TypeError("the worker was started without claimdesk settings")
+    return settings
+
+
+def _last_attempt(context: JobContext) -> bool:
+    attempts = context.job.attempts if context.job else 0
+    return attempts + 1 >= MAX_ATTEMPTS
+
+
+def _run(name: str, context: JobContext) -> str:
+    if name == WATCH_INBOXES:
+        return _queue_inbox_files(context)
+    settings = _settings(context)
     now = datetime.now(UTC)
     try:
         return str(run_as_worker(settings, name, now))
     except Exception as exc:
-        attempts = context.job.attempts if context.job else 0
-        if attempts + 1 >= MAX_ATTEMPTS:
+        if _last_attempt(context):
             surface_failures(settings, name, exc, now)
         raise
+
+
+def _queue_inbox_files(context: JobContext) -> str:
+    """One ingest job per waiting file; a file already waiting in the queue is not queued again."""
+    queued = 0
+    for path in waiting_files(_settings(context).inbox):
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except FileNotFoundError:
+            continue  # a worker claimed it meanwhile
+        key = _lock(f"inbox:{digest}")
+        task = context.app.configure_task(
+            _lock(INGEST_FILE), queue=QUEUE, lock=key, queueing_lock=key
+        )
+        try:
+            task.defer(name=path.name)
+        except AlreadyEnqueued:
+            continue
+        queued += 1
+    return f"{queued} inbox file(s) queued"
+
+
+def _ingest_file(context: JobContext, name: str) -> str:
+    settings = _settings(context)
+    now = datetime.now(UTC)
+    try:
+        run = ingest_file_as_worker(settings, name, now)
+    except InboxFilesFailedError as exc:
+        if _last_attempt(context):
+            surface_failures(settings, WATCH_INBOXES, exc, now)
+        raise
+    return f"{len(run.ingested)} file(s) read"
 
 
 def _task(name: str) -> Callable[[JobContext], str]:
@@ -68,13 +134,20 @@ def _periodic(name: str) -> Callable[[JobContext, int], str]:
 
 def _register(app: App) -> None:
     for name in JOBS:
-        app.task(name=f"claimdesk:{name}", queue=QUEUE, retry=RETRY, pass_context=True)(_task(name))
+        app.task(name=_lock(name), queue=QUEUE, retry=RETRY, pass_context=True, lock=_lock(name))(
+            _task(name)
+        )
     for name, cron in SCHEDULE.items():
         app.periodic(cron=cron)(
             app.task(
-                name=f"claimdesk:{name}_periodic", queue=QUEUE, retry=RETRY, pass_context=True
+                name=f"claimdesk:{name}_periodic",
+                queue=QUEUE,
+                retry=RETRY,
+                pass_context=True,
+                lock=_lock(name),
             )(_periodic(name))
         )
+    app.task(name=_lock(INGEST_FILE), queue=QUEUE, retry=RETRY, pass_context=True)(_ingest_file)
 
 
 def make_app(database_url: str, *, synchronous: bool = False) -> App:

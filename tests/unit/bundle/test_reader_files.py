@@ -130,3 +130,17 @@ def test_a_payer_may_state_its_coordination_of_benefits_method(bundle: Path) -> 
     rows[1] = rows[1].rsplit(",", 1)[0] + ",pay_whatever"
     payers.write_text("\n".join(rows) + "\n")
     assert _where(bundle) == [("payers.csv", 2, "cob_method")]
+
+
+def test_a_member_id_pattern_that_can_take_exponential_time_is_refused_at_import(
+    bundle: Path,
+) -> None:
+    payers = bundle / "payers.csv"
+    rows = payers.read_text().splitlines()
+    rows[2] = rows[2] + r"^(\d+)+$"  # SHP01's member id format: a ReDoS shape
+    payers.write_text("\n".join(rows) + "\n")
+    result = read_bundle(bundle)
+    assert result.bundle is None
+    (error,) = result.errors
+    assert (error.file, error.row, error.column) == ("payers.csv", 3, "member_id_pattern")
+    assert "exponential time" in error.reason

@@ -25,7 +25,7 @@ def test_no_facts_no_findings_and_every_check_is_reported() -> None:
     report = verify(BooksFacts(as_of=DAY))
     assert report.holds
     answer = json.loads(json.dumps(report.as_json()))
-    assert [c["code"] for c in answer["checks"]] == [f"BOOKS00{n}" for n in range(1, 8)]
+    assert [c["code"] for c in answer["checks"]] == [f"BOOKS00{n}" for n in range(1, 9)]
     assert answer["holds"] is True
 
 
@@ -77,3 +77,10 @@ def test_a_trial_balance_off_zero_fails() -> None:
         Check.FIGURES_EQUAL_POSTINGS,
         "the trial balance sums to 0.01, not zero",
     )
+
+
+def test_rollups_that_drifted_from_the_books_fail_naming_their_claims() -> None:
+    facts = BooksFacts(as_of=DAY, rollups_drifted=3, drifted_claims=("C1", "C2", "C9"))
+    [found] = verify(facts).findings
+    assert (found.check, found.claims) == (Check.ROLLUPS_EQUAL_BOOKS, ("C1", "C2", "C9"))
+    assert found.message.startswith("3 claim(s) keep KPI rollups that differ")

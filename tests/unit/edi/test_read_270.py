@@ -427,7 +427,7 @@ def test_segments_out_of_place() -> None:
 
 def test_other_transaction_sets_are_skipped_with_a_warning() -> None:
     text = interchange([*HEAD]).replace("ST*270*0001", "ST*271*0001")
-    result = read_270(text)
+    result = read_270(text.replace("GS*HS*", "GS*HB*"))  # a 271 in its own group
     assert result.transactions == ()
     (finding,) = result.findings
     assert (finding.rule, finding.severity) == ("270.not_270", Severity.WARNING)

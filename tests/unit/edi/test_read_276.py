@@ -373,7 +373,8 @@ def test_segments_out_of_place_and_missing_levels() -> None:
 
 
 def test_other_transaction_sets_are_skipped_with_a_warning() -> None:
-    result = read_276(interchange(HEAD).replace("ST*276*0001", "ST*277*0001"))
+    text = interchange(HEAD).replace("ST*276*0001", "ST*277*0001")
+    result = read_276(text.replace("GS*HR*", "GS*HN*"))  # a 277 in its own group
     assert result.transactions == ()
     (finding,) = result.findings
     assert (finding.rule, finding.severity) == ("276.not_276", Severity.WARNING)

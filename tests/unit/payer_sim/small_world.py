@@ -88,6 +88,10 @@ column1 = ["96372"]
 column2 = ["99213"]
 modifiers = ["25"]
 
+[[status_indications]]
+diagnosis = "Z79.01"
+procedures = ["85610"]
+
 [services]
 preventive = ["99381-99397"]
 visit = ["99202-99215"]

@@ -122,6 +122,23 @@ def test_a_line_pointing_only_to_a_history_code_is_co_11() -> None:
     assert str(payment.patient_responsibility) == "10.00"
 
 
+@pytest.mark.parametrize(("code", "denied"), [("85610", False), ("36415", True)])
+def test_a_status_code_the_payers_ncd_names_supports_its_service_alone(
+    code: str, denied: bool
+) -> None:
+    # NCD 190.17: long-term anticoagulant use (Z79.01) is the indication for an INR (85610), and
+    # for nothing else the payer lists; the policy of the small world says so for 85610 only.
+    monitored = claim_input(
+        claim=claim(
+            diagnoses=("J06.9", "Z79.01"),
+            lines=(line(1), line(2, code=code, charge="15.50", pointers=(2,))),
+        )
+    )
+    payment = _adjudicate(world(), [monitored])
+    second = _codes(payment)[1]
+    assert ("CO-11" in second[0]) is denied
+
+
 @pytest.mark.parametrize(("authorization", "denied"), [("", True), ("AUTH77", False)])
 def test_a_code_needing_prior_authorization_is_co_197_with_n54_without_one(
     authorization: str, denied: bool

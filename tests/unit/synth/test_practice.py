@@ -22,6 +22,7 @@ from claimdesk.domain.providers import npi_is_valid
 from claimdesk.synth import SynthSummary, write_practice
 from claimdesk.synth.catalog import EM_CODES, FEES, NEEDS_MODIFIER_25
 from claimdesk.synth.defects import ENCOUNTER_KINDS, PATIENT_KINDS, DefectKind
+from claimdesk.synth.plans import PLANS_FILE
 from claimdesk.synth.practice import DEFECTS_FILE
 
 # The synthetic practice's today in this file's bundles, and the days of visits before it.
@@ -274,9 +275,8 @@ def test_clean_practice_has_no_defects(tmp_path: Path) -> None:
 
 
 def test_every_bundle_file_is_written(practice: tuple[Path, SynthSummary]) -> None:
-    assert {layout.name for layout in LAYOUTS} | {DEFECTS_FILE, PRACTICE_FILE} == {
-        p.name for p in practice[0].iterdir()
-    }
+    beside = {DEFECTS_FILE, PRACTICE_FILE, PLANS_FILE}
+    assert {layout.name for layout in LAYOUTS} | beside == {p.name for p in practice[0].iterdir()}
 
 
 def test_bad_parameters_are_refused(tmp_path: Path) -> None:

@@ -31,6 +31,25 @@ from claimdesk.edi.x12.tokenizer import (
 
 # ISA01..ISA16 are fixed width.
 _ISA_WIDTHS = (2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1)
+# No numeric element (R or Nn) of a 5010 guide is longer than 18 characters (the R type's
+# maximum, X12.6 3.4.1). Longer text is refused before it is converted: Python's int() of more
+# than 4,300 digits raises, and Decimal arithmetic on thousands of digits is slow.
+MAX_NUMERIC_LENGTH = 18
+# GS01 functional identifier of each transaction set (X12 GS01 code list, 5010).
+FUNCTIONAL_IDS = {
+    "835": "HP",
+    "837": "HC",
+    "999": "FA",
+    "997": "FA",
+    "277": "HN",
+    "276": "HR",
+    "270": "HS",
+    "271": "HB",
+    "278": "HI",
+    "275": "PI",
+    "834": "BE",
+    "820": "RA",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -440,6 +459,12 @@ class _EnvelopeReader:
             group=group.header,
         )
 
+    def _check_group_fit(self, st: Segment, header: GroupHeader) -> None:
+        if header.position is None:
+            return  # no GS at all: reported as envelope.st_outside_group
+        for rule, message, element, code in _fits_group(st, header):
+            self._find(rule, message, st, code, element)
+
     def _check_transaction(
         self, st: Segment, se: Segment | None, count: int, last: Segment, group: _OpenGroup
     ) -> None:
@@ -470,6 +495,7 @@ class _EnvelopeReader:
                 2,
             )
         group.control_numbers.add(number)
+        self._check_group_fit(st, group.header)
         if se is None:
             self._find(
                 "envelope.se_missing",
@@ -496,8 +522,44 @@ class _EnvelopeReader:
             )
 
 
-def _count(value: str) -> int | None:
-    return int(value) if value.isascii() and value.isdigit() else None
+def _fits_group(st: Segment, header: GroupHeader) -> list[tuple[str, str, int, X12ErrorCode]]:
+    """Rule, message, ST element and code of each way ``st`` disagrees with its GS."""
+    found: list[tuple[str, str, int, X12ErrorCode]] = []
+    set_id = st.get(1)
+    expected = FUNCTIONAL_IDS.get(set_id)
+    if expected is not None and header.functional_id != expected:
+        found.append(
+            (
+                "envelope.gs01_mismatch",
+                f"GS01 {header.functional_id[:6]!r} is not the functional group of a {set_id} "
+                f"(GS01 {expected})",
+                1,
+                TransactionSetError.INVALID_TRANSACTION_SET_ID,
+            )
+        )
+    guide = st.get(3)
+    if guide and header.version and guide != header.version:
+        # 5010 guides: ST03 carries the same implementation reference as GS08.
+        found.append(
+            (
+                "envelope.st03_mismatch",
+                f"ST03 {guide[:20]!r} disagrees with GS08 {header.version[:20]!r}",
+                3,
+                TransactionSetError.INVALID_IMPLEMENTATION_CONVENTION_REFERENCE,
+            )
+        )
+    return found
+
+
+def whole_number(value: str) -> int | None:
+    """A count or position written as digits; None when it is not one or is longer than any
+    X12 number may be."""
+    if len(value) > MAX_NUMERIC_LENGTH or not (value.isascii() and value.isdigit()):
+        return None
+    return int(value)
+
+
+_count = whole_number
 
 
 def _missing_group() -> GroupHeader:

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from claimdesk.domain.money import Money, MoneyError
 from claimdesk.edi.x12.codes import ElementSyntaxError, SegmentSyntaxError
-from claimdesk.edi.x12.envelope import TransactionSet, parse_date
+from claimdesk.edi.x12.envelope import MAX_NUMERIC_LENGTH, TransactionSet, parse_date
 from claimdesk.edi.x12.errors import Location, Severity, X12ErrorCode, X12Finding
 from claimdesk.edi.x12.tokenizer import Segment
 
@@ -171,6 +171,18 @@ def _to_decimal(
     if not value:
         if required:
             reader._missing(segment, index)
+        return None
+    digits = len(value) - value.count(".") - value.count("-")
+    if digits > MAX_NUMERIC_LENGTH:
+        # X12.6: the sign and the decimal point do not count toward an element's length.
+        reader.report(
+            "element.number_too_long",
+            f"{segment.id}{index:02d} has {digits} digits, more than the "
+            f"{MAX_NUMERIC_LENGTH} any X12 number may have",
+            segment,
+            ElementSyntaxError.TOO_LONG,
+            index,
+        )
         return None
     if value.strip(_NUMERIC_CHARS) == "" and value.count(".") <= 1 and "-" not in value[1:]:
         try:

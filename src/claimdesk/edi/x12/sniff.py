@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from claimdesk.edi.x12.envelope import TransactionSet, read_envelopes
+from claimdesk.edi.x12.codes import TransactionSetError
+from claimdesk.edi.x12.envelope import Envelopes, TransactionSet, read_envelopes
+from claimdesk.edi.x12.errors import X12Finding
 
 
 class Transaction(StrEnum):
@@ -23,6 +25,7 @@ class Transaction(StrEnum):
     CLAIM_STATUS = "277 status"
     RESPONSE_277 = "277"  # a 277 that names neither guide nor BHT06 TH/DG
     IMPLEMENTATION_ACKNOWLEDGMENT = "999"
+    FUNCTIONAL_ACKNOWLEDGMENT = "997"  # the older acknowledgment some partners still send
 
     @property
     def transaction_set_id(self) -> str:
@@ -46,6 +49,22 @@ _BY_ID = {
     "276": Transaction.STATUS_INQUIRY,
     "277": Transaction.RESPONSE_277,
     "999": Transaction.IMPLEMENTATION_ACKNOWLEDGMENT,
+    "997": Transaction.FUNCTIONAL_ACKNOWLEDGMENT,
+}
+# Guides of a supported ST01 that claimdesk does not read, by what they are.
+_UNSUPPORTED_GUIDES = {
+    "005010X224A2": "837 dental",
+    "005010X224A3": "837 dental",
+    "005010X224A1": "837 dental",
+    "005010X225A1": "837 ncpdp",
+}
+# Transaction sets claimdesk does not read, named for the finding.
+_UNSUPPORTED_SETS = {
+    "275": "275 patient information",
+    "278": "278 services review",
+    "834": "834 benefit enrollment",
+    "820": "820 premium payment",
+    "269": "269 benefit coordination",
 }
 # BHT06 of a 277: TH receipt acknowledgment (277CA), DG response (claim status).
 _BY_BHT06 = {"TH": Transaction.CLAIM_ACKNOWLEDGMENT, "DG": Transaction.CLAIM_STATUS}
@@ -68,8 +87,32 @@ def sniff_transaction(transaction: TransactionSet) -> Transaction | None:
 
 def sniff(text: str) -> frozenset[Transaction]:
     """Every kind of transaction in ``text``; raises X12Error when ``text`` is not X12."""
-    found = (sniff_transaction(t) for t in read_envelopes(text).transaction_sets)
+    return sniff_envelopes(read_envelopes(text))
+
+
+def sniff_envelopes(envelopes: Envelopes) -> frozenset[Transaction]:
+    """:func:`sniff` of envelopes read already."""
+    found = (sniff_transaction(t) for t in envelopes.transaction_sets)
     return frozenset(kind for kind in found if kind is not None)
+
+
+def unsupported(transaction: TransactionSet) -> str | None:
+    """Why claimdesk refuses to read ``transaction``, as one line; None when it reads it.
+
+    claimdesk reads the 5010 guides only (HIPAA 45 CFR 162.1102 names version 5010): a 4010 or
+    6020 file is refused rather than read as if it were 5010, and so is a transaction set or
+    guide with no reader here (an 837 dental is not an 837 professional)."""
+    set_id = transaction.transaction_set_id
+    guide = transaction.implementation
+    if set_id not in _BY_ID:
+        what = _UNSUPPORTED_SETS.get(set_id, f"transaction set {set_id[:6]}")
+        return f"unsupported: {what} ({guide[:20]})" if guide else f"unsupported: {what}"
+    named = _UNSUPPORTED_GUIDES.get(guide)
+    if named is not None:
+        return f"unsupported: {named} ({guide})"
+    if guide and not guide.startswith("00501"):
+        return f"unsupported: {set_id} version {guide[:20]} (claimdesk reads 5010 only)"
+    return None
 
 
 def _bht06(transaction: TransactionSet) -> str:
@@ -80,3 +123,22 @@ def _bht06(transaction: TransactionSet) -> str:
         if segment.id == "BHT":
             return segment.get(6)
     return ""
+
+
+def refused(transaction: TransactionSet, reason: str) -> X12Finding:
+    """The one finding of a transaction set claimdesk does not read (:func:`unsupported`)."""
+    return X12Finding(
+        "x12.unsupported",
+        reason,
+        transaction.location(transaction.segments[0], element_position=1),
+        TransactionSetError.NOT_SUPPORTED,
+    )
+
+
+def refusals(envelopes: Envelopes) -> list[X12Finding]:
+    """The findings of every transaction set in ``envelopes`` that claimdesk does not read."""
+    return [
+        refused(t, reason)
+        for t in envelopes.transaction_sets
+        if (reason := unsupported(t)) is not None
+    ]

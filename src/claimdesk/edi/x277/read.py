@@ -146,6 +146,10 @@ class ClaimStatusDetail:
     receiver: EntityName | None  # 2100B information receiver
     source: EntityName | None  # 2100A payer or clearinghouse
     lines: tuple[ServiceLineStatus, ...] = ()
+    # The STCs of the levels above the claim (provider, receiver, source): a status at a level
+    # applies to every claim under it (005010X214 2200B/2200C: a rejected batch or provider
+    # rejects all of its claims).
+    level_statuses: tuple[StatusInformation, ...] = ()
 
     def reference(self, qualifier: str) -> str | None:
         return next((r.value for r in self.references if r.qualifier == qualifier), None)
@@ -175,12 +179,13 @@ class ClaimStatusDetail:
 
     @property
     def rejected(self) -> bool:
-        """A claim-level category A3/A4/A6/A7/A8: the claim never entered adjudication."""
-        return _statuses_reject(self.statuses)
+        """A category A3/A4/A6/A7/A8 on the claim or a level above it: the claim never
+        entered adjudication."""
+        return _statuses_reject(self.statuses) or _statuses_reject(self.level_statuses)
 
     @property
     def accepted(self) -> bool:
-        return _statuses_accept(self.statuses)
+        return _statuses_accept(self.statuses) and not _statuses_reject(self.level_statuses)
 
     @property
     def finalized(self) -> bool:
@@ -617,10 +622,13 @@ class _Reader(LevelReader[_Level]):
         patient_level = claim.patient
         subscriber: EntityName | None = None
         provider = receiver = source = None
+        above: list[StatusInformation] = []
         for number in self.hierarchy.ancestors(patient_level.number):
             ancestor = self.levels.get(number)
             if ancestor is None:
                 continue
+            if ancestor.level not in PATIENT_LEVELS:
+                above.extend(ancestor.statuses)
             if ancestor.level == "22" and patient_level.level == "23" and subscriber is None:
                 subscriber = ancestor.name
             elif ancestor.level == PROVIDER and provider is None:
@@ -642,6 +650,7 @@ class _Reader(LevelReader[_Level]):
                 receiver=receiver,
                 source=source,
                 lines=tuple(line.freeze() for line in claim.lines),
+                level_statuses=tuple(sorted(above, key=lambda s: s.position)),
             )
         )
 

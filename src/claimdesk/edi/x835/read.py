@@ -50,6 +50,7 @@ from claimdesk.edi.x12.envelope import (
 )
 from claimdesk.edi.x12.errors import Severity, X12Finding
 from claimdesk.edi.x12.reading import ElementReader
+from claimdesk.edi.x12.sniff import unsupported
 from claimdesk.edi.x12.tokenizer import Segment, bulk_allocation
 from claimdesk.edi.x835 import loops
 from claimdesk.edi.x835.model import (
@@ -147,6 +148,7 @@ def _stream(chunks: Iterator[str]) -> Iterator[RemittanceRecord]:
             continue
         reader = _Reader(transaction)
         yield from reader.records(body)
+        reader.check_trailer(body.se)
         yield reader.trailer()
     yield StreamFindings(tuple(findings))
 
@@ -306,6 +308,8 @@ class _Reader:
             for record in self.records(self.transaction.segments[1:])
             if type(record) is ClaimPayment
         ]
+        last = self.transaction.segments[-1]
+        self.check_trailer(last if last.id == "SE" else None)
         header = self._header
         assert header is not None  # records() always yields the header
         return Remittance(
@@ -322,6 +326,19 @@ class _Reader:
             provider_adjustments=tuple(self._plbs),
             findings=tuple(self.elements.findings),
         )
+
+    def check_trailer(self, se: Segment | None) -> None:
+        """A transaction set without its SE was cut off: what it says cannot be all there was,
+        so it is an error of the transaction (posting refuses it), not only of the envelope."""
+        if se is None:
+            self.elements.loop = None
+            self.elements.report(
+                "835.se_missing",
+                f"transaction set {self.transaction.control_number[:12]!r} has no SE trailer: "
+                "the file is truncated, nothing in it is posted",
+                self.transaction.segments[0],
+                TransactionSetError.TRAILER_MISSING,
+            )
 
     def trailer(self) -> RemittanceTrailer:
         return RemittanceTrailer(
@@ -353,7 +370,16 @@ class _Reader:
 
     def _check_implementation(self) -> None:
         transaction = self.transaction
-        if not transaction.implementation.startswith("005010X221"):
+        refusal = unsupported(transaction)
+        if refusal is not None:
+            self.elements.report(
+                "x12.unsupported",
+                refusal,
+                transaction.segments[0],
+                TransactionSetError.IMPLEMENTATION_CONVENTION_NOT_SUPPORTED,
+                3,
+            )
+        elif not transaction.implementation.startswith("005010X221"):
             self.elements.report(
                 "835.implementation",
                 f"implementation {transaction.implementation[:20]!r} is not {IMPLEMENTATION}; "

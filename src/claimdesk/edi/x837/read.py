@@ -32,7 +32,7 @@ from claimdesk.edi.x12.codes import (
     TransactionSetError,
 )
 from claimdesk.edi.x12.composites import Adjustment, Procedure, QualifiedAmount, Reference
-from claimdesk.edi.x12.envelope import TransactionSet, parse_date, read_envelopes
+from claimdesk.edi.x12.envelope import TransactionSet, parse_date, read_envelopes, whole_number
 from claimdesk.edi.x12.errors import Severity, X12Finding
 from claimdesk.edi.x12.hierarchy import Hierarchy, Period, read_name, read_period
 from claimdesk.edi.x12.reading import ElementReader
@@ -869,7 +869,7 @@ class _Reader:
         for position, part in enumerate(value.split(self.el.component)[:_MAX_POINTERS], 1):
             if not part:
                 continue
-            number = int(part) if part.isascii() and part.isdigit() else 0
+            number = whole_number(part) or 0
             if not 1 <= number <= diagnoses:
                 self.el.report(
                     "837.pointer",
@@ -932,7 +932,7 @@ class _Reader:
         number = line.segment.get(1)
         return ServiceLine837(
             position=line.segment.position,
-            number=int(number) if number.isascii() and number.isdigit() else None,
+            number=whole_number(number),
             procedure=procedure,
             revenue_code=revenue,
             charge=charge,

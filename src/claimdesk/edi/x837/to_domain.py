@@ -27,6 +27,7 @@ from claimdesk.domain.payers import GOVERNMENT_TIMELY_FILING, Payer, PayerKind
 from claimdesk.domain.providers import Facility, Provider, ProviderKind
 from claimdesk.edi.x12.codes import ClaimFilingIndicator
 from claimdesk.edi.x12.composites import Adjustment as ReadAdjustment
+from claimdesk.edi.x12.envelope import whole_number
 from claimdesk.edi.x12.writer import X12WriteError
 from claimdesk.edi.x837.claim_input import (
     Adjustment,
@@ -320,9 +321,8 @@ class _Importer:
         """Our line number from REF*6R (``{claim id}-{n}``) when it is ours, else the LX."""
         prefix = f"{self.claim_id}-"
         control = line.control_number
-        if control.startswith(prefix) and control[len(prefix) :].isdigit():
-            return int(control[len(prefix) :])
-        return line.number or index
+        ours = whole_number(control[len(prefix) :]) if control.startswith(prefix) else None
+        return ours or line.number or index
 
     def drug(self, line: ServiceLine837, where: str) -> DrugDetail | None:
         """Loop 2410 as the domain keeps it; the reader has reported what is malformed."""

@@ -14,10 +14,17 @@ from claimdesk.edi.x12.codes import (
     SegmentSyntaxError,
     TransactionSetError,
 )
-from claimdesk.edi.x12.envelope import TransactionSet, parse_date, read_envelopes
+from claimdesk.edi.x12.envelope import (
+    MAX_NUMERIC_LENGTH,
+    Envelopes,
+    TransactionSet,
+    parse_date,
+    read_envelopes,
+    whole_number,
+)
 from claimdesk.edi.x12.errors import Location, Severity, X12Finding
 from claimdesk.edi.x12.reading import ElementReader
-from claimdesk.edi.x12.tokenizer import Segment
+from claimdesk.edi.x12.tokenizer import Segment, bulk_allocation
 from claimdesk.edi.x999.model import (
     Acknowledgment,
     AcknowledgmentFile,
@@ -29,11 +36,25 @@ from claimdesk.edi.x999.model import (
 )
 
 _KNOWN = frozenset({"ST", "AK1", "AK2", "IK3", "CTX", "IK4", "IK5", "AK9", "SE"})
+# The 997 functional acknowledgment (X12 997, e.g. 005010 and 004010 partners) has the 999's
+# shape with AK3/AK4/AK5 where the 999 has IK3/IK4/IK5, and the same element layout.
+ACKNOWLEDGMENT_SETS = frozenset({"999", "997"})
+_997_IDS = {"AK3": "IK3", "AK4": "IK4", "AK5": "IK5"}
 
 
 def read_acknowledgments(text: str) -> AcknowledgmentFile:
-    """Read every 999 and TA1 in ``text``; raises X12Error only on non-X12 input."""
-    envelopes = read_envelopes(text)
+    """Read every 999, 997 and TA1 in ``text``; raises X12Error only on non-X12 input."""
+    with bulk_allocation():
+        return acknowledgments_of(read_envelopes(text))
+
+
+def acknowledgments_of(envelopes: Envelopes) -> AcknowledgmentFile:
+    """:func:`read_acknowledgments` of envelopes read already."""
+    with bulk_allocation():
+        return _acknowledgments(envelopes)
+
+
+def _acknowledgments(envelopes: Envelopes) -> AcknowledgmentFile:
     findings = list(envelopes.findings)
     acks: list[Acknowledgment] = []
     ta1s: list[InterchangeAck] = []
@@ -43,7 +64,7 @@ def read_acknowledgments(text: str) -> AcknowledgmentFile:
             ta1s.append(ta1)
             findings.extend(ta1_findings)
         for transaction in interchange.transaction_sets:
-            if transaction.transaction_set_id != "999":
+            if transaction.transaction_set_id not in ACKNOWLEDGMENT_SETS:
                 findings.append(
                     X12Finding(
                         "999.not_999",
@@ -119,10 +140,12 @@ class _Reader:
         ak9: Segment | None = None
         current: _SetAck | None = None
         error: _SegmentError | None = None
+        renamed = _997_IDS if self.transaction.transaction_set_id == "997" else {}
         for segment in self.transaction.segments[1:]:
             sid = segment.elements[0]
             if sid == "SE":
                 break
+            sid = renamed.get(sid, sid)
             if sid == "AK1" and ak1 is None and not self.sets and current is None:
                 ak1 = segment
             elif sid == "AK2" and ak1 is not None and ak9 is None:
@@ -222,8 +245,20 @@ class _Reader:
         value = parts[component] if component < len(parts) else ""
         if not value:
             return None
-        if value.isascii() and value.isdigit():
-            return int(value)
+        number = whole_number(value)
+        if number is not None:
+            return number
+        if len(value) > MAX_NUMERIC_LENGTH:
+            self.el.report(
+                "element.number_too_long",
+                f"{segment.id}{index:02d} has {len(value)} characters, more than the "
+                f"{MAX_NUMERIC_LENGTH} any X12 number may have",
+                segment,
+                ElementSyntaxError.TOO_LONG,
+                index,
+                component=component + 1,
+            )
+            return None
         self.el.report(
             "999.position",
             f"{segment.id}{index:02d} {value[:10]!r} is not a position",

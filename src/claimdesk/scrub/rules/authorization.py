@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from functools import cache
 
+from claimdesk.domain.patterns import compiled
 from claimdesk.scrub.context import ScrubContext
 from claimdesk.scrub.findings import BillingTier, Severity
 from claimdesk.scrub.registry import rule
 from claimdesk.scrub.rule import Issue
 
 ERROR, T1 = Severity.ERROR, BillingTier.TIER_1
-
-
-@cache
-def _pattern(text: str) -> re.Pattern[str]:
-    return re.compile(text)
 
 
 @rule(
@@ -93,7 +87,7 @@ def eligibility_auth(ctx: ScrubContext) -> Iterator[Issue]:
 def prior_auth_format(ctx: ScrubContext) -> Iterator[Issue]:
     pattern = ctx.payer_rules.prior_auth_pattern
     number = ctx.claim.encounter.prior_authorization.strip()
-    if pattern and number and not _pattern(pattern).match(number):
+    if pattern and number and not compiled(pattern).match(number):
         yield Issue(
             f"authorization {number!r} does not match the payer's format {pattern}",
             "prior_authorization",

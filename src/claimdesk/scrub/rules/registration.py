@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache
 
 from claimdesk.domain.coverage import Relationship
+from claimdesk.domain.patterns import compiled
 from claimdesk.domain.payers import PayerKind
 from claimdesk.scrub.context import ScrubContext
 from claimdesk.scrub.findings import BillingTier, Severity
@@ -83,11 +83,6 @@ STATES = frozenset(
 ZIP = re.compile(r"^[0-9]{5}(?:[0-9]{4})?$")
 # Letters in any script, joined by a space, apostrophe, period or hyphen (O'Neil, St. John).
 NAME = re.compile(r"^[^\W\d_]+(?:[ '.-]+[^\W\d_]+)*\.?$")
-
-
-@cache
-def _pattern(text: str) -> re.Pattern[str]:
-    return re.compile(text)
 
 
 @rule(
@@ -215,7 +210,7 @@ def member_id_format(ctx: ScrubContext) -> Iterator[Issue]:
     if coverage is None or payer is None or not payer.member_id_pattern:
         return
     member_id = coverage.member_id.strip()
-    if member_id and not _pattern(payer.member_id_pattern).match(member_id):
+    if member_id and not compiled(payer.member_id_pattern).match(member_id):
         yield Issue(
             f"member id {member_id!r} does not match {payer.name}'s format "
             f"{payer.member_id_pattern}",

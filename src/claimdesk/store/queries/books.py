@@ -29,6 +29,7 @@ from claimdesk.domain.ledger import RECEIVABLES, Account, EntryKind
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import ACTIVE_STATUSES, Outcome, WorkKind, WorkStatus
 from claimdesk.domain.write_offs import WRITE_OFF_ACCOUNTS
+from claimdesk.store import rollups
 from claimdesk.store.repositories.remittances import HELD, POSTED
 from claimdesk.store.tables.claims import ClaimRow
 from claimdesk.store.tables.encounters import ServiceLineRow
@@ -49,6 +50,7 @@ def _money(value: Decimal | None) -> Money:
 def books_facts(read: Connection, *, as_of: date, until: datetime) -> BooksFacts:
     """Everything but the aging total, for entries effective through ``as_of`` and work done
     before ``until`` (the end of ``as_of`` in the practice's time zone)."""
+    drift, drifted_claims = rollups.drifted(read)
     return BooksFacts(
         as_of=as_of,
         unbalanced=_unbalanced(read, as_of),
@@ -72,6 +74,8 @@ def books_facts(read: Connection, *, as_of: date, until: datetime) -> BooksFacts
             ).scalar()
         ),
         recoveries=_recoveries(read, as_of, until),
+        rollups_drifted=drift,
+        drifted_claims=tuple(drifted_claims),
     )
 
 

@@ -23,10 +23,12 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    literal_column,
     null,
     or_,
     select,
     true,
+    type_coerce,
 )
 
 from claimdesk.analytics.position import (
@@ -44,11 +46,17 @@ from claimdesk.analytics.position import (
 from claimdesk.domain.claims import ClaimStatus
 from claimdesk.domain.ledger import Account
 from claimdesk.domain.money import Money
+from claimdesk.store.rollups import ROLLUPS
 from claimdesk.store.tables.claims import ClaimRow, ClaimStatusRow
 from claimdesk.store.tables.encounters import EncounterRow
 from claimdesk.store.tables.ledger import LedgerEntryRow, LedgerPostingRow
+from claimdesk.store.types import money_type
 
 _RECEIVABLE = {Account.INSURANCE_AR.value: INSURANCE, Account.PATIENT_AR.value: PATIENT}
+_ROLLUP_COLUMNS = {
+    Account.INSURANCE_AR.value: "insurance_ar",
+    Account.PATIENT_AR.value: "patient_ar",
+}
 CURSOR_SEPARATOR = "|"  # an X12 element separator in many files, so never inside a CLM01
 CHUNK = 500  # claims summed per query of a drill-down page
 SCAN_LIMIT = 20_000  # claims one page reads at most before it ends early
@@ -137,12 +145,113 @@ def _balances(
     return query.subquery("balances")
 
 
+def _claim_lines(read: Connection, as_of: date, payer_id: str | None, zone: tzinfo) -> list[ArLine]:
+    """The claims' A/R at the end of ``as_of`` by receivable, billing state, payer and bucket,
+    in one pass over the KPI rollup: each claim's balances as they stand, less what was posted
+    effective after ``as_of`` (an index range on the entries' effective date, summed per claim:
+    nothing at all for today), with the rollup's payer, date of service and first submission.
+    Money on no claim is not here."""
+    r, p, e = ROLLUPS, LedgerPostingRow, LedgerEntryRow
+    later = (
+        select(
+            p.claim_id,
+            *(
+                func.sum(case((p.account == account, p.amount), else_=None)).label(column)
+                for account, column in _ROLLUP_COLUMNS.items()
+            ),
+        )
+        .join(e, e.entry_id == p.entry_id)
+        .where(e.effective > as_of, p.account.in_(sorted(_RECEIVABLE)), p.claim_id.is_not(None))
+        .group_by(p.claim_id)
+        .subquery("later")
+    )
+    zero: Any = literal_column("0")
+    balance = {
+        column: type_coerce(r.c[column] - func.coalesce(later.c[column], zero), money_type())
+        for column in _ROLLUP_COLUMNS.values()
+    }
+    bucket = case(
+        *((r.c.date_of_service >= start, literal(name)) for name, start in bucket_starts(as_of)),
+        else_=literal(BUCKET_NAMES[-1]),
+    )
+    cutoff = datetime.combine(as_of + timedelta(days=1), time(), tzinfo=zone)
+    billed = case((r.c.submitted_at < cutoff, literal(1)), else_=literal(0))
+    open_balance = or_(
+        *(r.c[column] != zero for column in _ROLLUP_COLUMNS.values()),
+        later.c.claim_id.is_not(None),
+    )
+    per_claim = (
+        select(
+            r.c.payer_id,
+            bucket.label("bucket"),
+            billed.label("billed"),
+            *(amount.label(column) for column, amount in balance.items()),
+        )
+        .outerjoin(later, later.c.claim_id == r.c.claim_id)
+        .where(open_balance, true() if payer_id is None else r.c.payer_id == payer_id)
+        .subquery("per_claim")
+    )
+    sums = []
+    for column in _ROLLUP_COLUMNS.values():
+        owed = per_claim.c[column]
+        sums += [
+            func.sum(owed).label(column),
+            func.count(case((owed != zero, literal(1)), else_=None)).label(f"{column}_claims"),
+        ]
+    query = select(per_claim.c.payer_id, per_claim.c.bucket, per_claim.c.billed, *sums).group_by(
+        per_claim.c.payer_id, per_claim.c.bucket, per_claim.c.billed
+    )
+    totals: dict[tuple[str, bool, str, str], tuple[Money, int]] = {}
+    for row in read.execute(query):
+        for account, column in _ROLLUP_COLUMNS.items():
+            claims = row._mapping[f"{column}_claims"]
+            if not claims:
+                continue
+            # Patient A/R is billed by statement, whether or not the claim went to a payer.
+            billed_line = account == Account.PATIENT_AR.value or bool(row.billed)
+            key = (account, billed_line, row.payer_id, row.bucket)
+            amount, count = totals.get(key, (Money.zero(), 0))
+            totals[key] = (amount + _money(row._mapping[column]), count + claims)
+    return [
+        ArLine(
+            receivable=_RECEIVABLE[account],
+            billed=billed_line,
+            payer_id=payer,
+            bucket=bucket_name,
+            amount=amount,
+            claims=count,
+        )
+        for (account, billed_line, payer, bucket_name), (amount, count) in totals.items()
+    ]
+
+
 def ar_position(
     read: Connection, as_of: date, *, payer_id: str | None = None, zone: tzinfo = UTC
 ) -> ArPosition:
     """The A/R figure at the end of ``as_of`` (a day in the practice's ``zone``) with its
-    parts, by payer and aging bucket."""
-    b = _balances(as_of, payer_id, zone)
+    parts, by payer and aging bucket: the claims' balances from the KPI rollup, and the money
+    on no claim (provider-level) from the ledger."""
+    lines = [
+        *_claim_lines(read, as_of, payer_id, zone),
+        *_position_lines(read, _balances(as_of, payer_id, zone, claims=[])),
+    ]
+    return ArPosition(
+        as_of,
+        tuple(
+            sorted(
+                lines,
+                key=lambda x: (
+                    x.receivable,
+                    not x.billed,
+                    x.payer_id,
+                    BUCKET_NAMES.index(x.bucket),
+                ),
+            )
+        ),
+    )
+
+
+def _position_lines(read: Connection, b: Any) -> list[ArLine]:
     query = select(
         b.c.account,
         b.c.billed,
@@ -151,21 +260,17 @@ def ar_position(
         func.sum(b.c.amount).label("amount"),
         func.count().label("claims"),
     ).group_by(b.c.account, b.c.billed, b.c.payer_id, b.c.bucket)
-    lines = sorted(
-        (
-            ArLine(
-                receivable=_RECEIVABLE[row.account],
-                billed=bool(row.billed),
-                payer_id=row.payer_id,
-                bucket=row.bucket,
-                amount=_money(row.amount),
-                claims=row.claims,
-            )
-            for row in read.execute(query)
-        ),
-        key=lambda x: (x.receivable, not x.billed, x.payer_id, BUCKET_NAMES.index(x.bucket)),
-    )
-    return ArPosition(as_of, tuple(lines))
+    return [
+        ArLine(
+            receivable=_RECEIVABLE[row.account],
+            billed=bool(row.billed),
+            payer_id=row.payer_id,
+            bucket=row.bucket,
+            amount=_money(row.amount),
+            claims=row.claims,
+        )
+        for row in read.execute(query)
+    ]
 
 
 def _filtered(

@@ -13,8 +13,11 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from claimdesk.domain.money import Money
@@ -32,6 +35,9 @@ BATCH_CLAIMS = table_of(BatchClaimRow)
 
 
 COUNTERS = table_of(ControlNumberRow)
+
+# Any constant works: it names the advisory lock of the outbox's staged files on PostgreSQL.
+OUTBOX_LOCK_KEY = 0x636C6F62
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,18 +125,40 @@ class BatchRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
+    @property
+    def _postgres(self) -> bool:
+        return self._session.get_bind().dialect.name == "postgresql"
+
     def next_number(self, name: str) -> int:
         """The next value of counter ``name`` (1 first); the row stays locked until commit."""
+        # Two first uses at once: the second waits for the first's row instead of failing on
+        # the primary key (ON CONFLICT DO NOTHING, then the row lock).
+        start = (pg_insert if self._postgres else sqlite_insert)(COUNTERS)
+        self._session.execute(
+            start.values(name=name, last_value=0).on_conflict_do_nothing(
+                index_elements=[COUNTERS.c.name]
+            )
+        )
         current = self._session.execute(
             select(COUNTERS.c.last_value).where(COUNTERS.c.name == name).with_for_update()
-        ).scalar_one_or_none()
-        if current is None:
-            self._session.execute(insert(COUNTERS).values(name=name, last_value=1))
-            return 1
+        ).scalar_one()
         self._session.execute(
             update(COUNTERS).where(COUNTERS.c.name == name).values(last_value=current + 1)
         )
         return int(current) + 1
+
+    def hold_outbox(self, *, settling: bool) -> None:
+        """Order this transaction with the others that stage files for the outbox.
+
+        A run stages its 837s inside its transaction. On PostgreSQL such a run holds the
+        outbox's advisory lock shared, and a run that settles files a crashed run left holds it
+        exclusively: it waits for every transaction in flight to commit or roll back, so what
+        it then finds staged belongs to a finished transaction and the store tells which. On
+        SQLite the database's write lock (held by the caller) already orders them.
+        """
+        if self._postgres:
+            function = "pg_advisory_xact_lock" if settling else "pg_advisory_xact_lock_shared"
+            self._session.execute(text(f"SELECT {function}(:key)"), {"key": OUTBOX_LOCK_KEY})
 
     def add(self, values: dict[str, Any], claims: Iterable[BatchClaim]) -> int:
         batch_id = int(

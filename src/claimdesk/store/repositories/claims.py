@@ -20,13 +20,14 @@ from sqlalchemy import (
     bindparam,
     func,
     insert,
+    or_,
     select,
     update,
 )
 from sqlalchemy.orm import Session
 
 from claimdesk.domain.claims import Claim, ClaimStatus
-from claimdesk.store import rows
+from claimdesk.store import rollups, rows
 from claimdesk.store.repositories.encounters import EncounterRepository
 from claimdesk.store.repositories.sql import among, chunks, insert_rows, key_chunks
 from claimdesk.store.tables.base import table_of
@@ -70,6 +71,7 @@ class ClaimRepository:
                 for seq, change in enumerate(c.history, start=1)
             ],
         )
+        rollups.touch(self._session, [c.claim_id for c in claims])
 
     def save(self, claim: Claim) -> None:
         """Write a stored claim's current state and append the history it gained since loaded."""
@@ -92,6 +94,7 @@ class ClaimRepository:
                 if seq > stored
             ],
         )
+        rollups.touch(self._session, [claim.claim_id])
 
     def get(self, claim_id: str) -> Claim | None:
         found = self._load(self._claims.c.claim_id == claim_id)
@@ -101,7 +104,30 @@ class ClaimRepository:
         return self._load(self._claims.c.encounter_id == encounter_id)
 
     def with_status(self, status: ClaimStatus) -> builtins.list[Claim]:
-        return self._load(self._claims.c.status == status.value)
+        return self._load(self._in_status(status))
+
+    def _in_status(self, status: ClaimStatus) -> ColumnElement[bool]:
+        """The claims in ``status`` this repository shows (a subclass may show fewer)."""
+        return self._claims.c.status == status.value
+
+    def claim_for_submission(self, statuses: Sequence[ClaimStatus]) -> builtins.list[Claim]:
+        """The claims in ``statuses``, each locked for this transaction, in claim id order.
+
+        On PostgreSQL each claim row is locked ``FOR UPDATE SKIP LOCKED``: two submit runs at
+        once split the claims between them and neither waits for, reads or overwrites the
+        other's. SQLite has no row locks; there the caller holds the database's write lock
+        (``WorkItemRepository.begin_write``), so one run at a time reads them.
+        """
+        query = (
+            select(CLAIMS.c.claim_id)
+            .where(or_(*(self._in_status(s) for s in statuses)))
+            .order_by(CLAIMS.c.claim_id)
+        )
+        if self._session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        claimed = builtins.list(self._session.execute(query).scalars())
+        found = self.get_many(claimed)
+        return [found[claim_id] for claim_id in claimed]
 
     def _load(self, where: ColumnElement[bool]) -> builtins.list[Claim]:
         claim_rows = builtins.list(
@@ -196,6 +222,7 @@ class ClaimRepository:
                 if seq > stored
             ],
         )
+        rollups.touch(self._session, [claim.claim_id for claim, _stored in moved])
 
     def waiting_since(self, cutoff: datetime) -> list[str]:
         """Submitted or accepted claims whose last status change is older than ``cutoff``."""

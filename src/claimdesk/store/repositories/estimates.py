@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,6 +21,8 @@ ESTIMATES = table_of(EstimateRow)
 
 
 ESTIMATE_LINES = table_of(EstimateLineRow)
+# Bound parameters per IN list: well under SQLite's and PostgreSQL's limits.
+_CHUNK = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +110,18 @@ class EstimateRepository:
             ],
         )
         return int(estimate_id)
+
+    def claims_estimated(self, claim_ids: Sequence[str]) -> set[str]:
+        """Which of ``claim_ids`` have at least one estimate."""
+        found: set[str] = set()
+        for start in range(0, len(claim_ids), _CHUNK):
+            chunk = claim_ids[start : start + _CHUNK]
+            found.update(
+                self._session.execute(
+                    select(ESTIMATES.c.claim_id).where(ESTIMATES.c.claim_id.in_(chunk)).distinct()
+                ).scalars()
+            )
+        return found
 
     def for_encounter(self, encounter_id: str) -> list[StoredEstimate]:
         """The encounter's estimates, oldest first (the last is the current one)."""

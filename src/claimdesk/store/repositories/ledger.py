@@ -24,7 +24,7 @@ from claimdesk.domain.ledger import (
     LedgerError,
 )
 from claimdesk.domain.money import Money
-from claimdesk.store import rows
+from claimdesk.store import rollups, rows
 from claimdesk.store.repositories.sql import chunks, insert_rows
 from claimdesk.store.tables.base import table_of
 from claimdesk.store.tables.ledger import LedgerEntryRow, LedgerPostingRow
@@ -99,9 +99,9 @@ class LedgerRepository:
         for entry in entries:
             journal.post(entry)
         insert_rows(self._session, LedgerEntryRow, [rows.entry_row(e) for e in entries])
-        insert_rows(
-            self._session, LedgerPostingRow, [p for e in entries for p in rows.posting_rows(e)]
-        )
+        postings = [p for e in entries for p in rows.posting_rows(e)]
+        insert_rows(self._session, LedgerPostingRow, postings)
+        rollups.touch(self._session, [p["claim_id"] for p in postings])
 
     def get(self, entry_id: str) -> Entry | None:
         found = self._load(_entries.c.entry_id == entry_id)

@@ -15,6 +15,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from claimdesk.domain.money import Money
+from claimdesk.store import rollups
 from claimdesk.store.repositories.sql import chunks, insert_rows
 from claimdesk.store.tables.base import table_of
 from claimdesk.store.tables.remittances import ClaimPaymentRow, RemitFileRow, RemittanceRow
@@ -109,6 +110,9 @@ class RemittanceRepository:
             self._session.execute(
                 update(REMITTANCES).where(REMITTANCES.c.remittance_id == key).values(values)
             )
+            # Its payment date (BPR16) or posting day may have moved its claims' first answers.
+            paid = select(PAYMENTS.c.claim_id).where(PAYMENTS.c.remittance_id == key)
+            rollups.touch(self._session, list(self._session.scalars(paid)))
 
     def remittance_status(self, remittance_id: str) -> str | None:
         return self._session.execute(
@@ -135,6 +139,7 @@ class RemittanceRepository:
         insert_rows(self._session, ClaimPaymentRow, values)
         if not values:
             return {}
+        rollups.touch(self._session, [v["claim_id"] for v in values])
         remittance_id = values[0]["remittance_id"]
         query = select(PAYMENTS.c.position_index, PAYMENTS.c.id).where(
             PAYMENTS.c.remittance_id == remittance_id
@@ -167,10 +172,15 @@ class RemittanceRepository:
 
     def mark_reversed(self, payment_ids: Iterable[int]) -> None:
         ids = sorted(set(payment_ids))
+        claims: list[str | None] = []
         for chunk in chunks(ids):
             self._session.execute(
                 update(PAYMENTS).where(PAYMENTS.c.id.in_(chunk)).values(status=REVERSED)
             )
+            claims += self._session.scalars(
+                select(PAYMENTS.c.claim_id).where(PAYMENTS.c.id.in_(chunk))
+            )
+        rollups.touch(self._session, claims)
 
     def payment(self, payment_id: int) -> RowMapping | None:
         return (

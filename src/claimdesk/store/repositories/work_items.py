@@ -246,6 +246,15 @@ class WorkItemRepository:
         row = self._session.execute(select(ITEMS).where(ITEMS.c.open_key == key)).first()
         return None if row is None else _item_of(row, [])
 
+    def active_without_claim(self, problem_key: str) -> bool:
+        """Whether an item about no claim (a file, a remittance) is active for ``problem_key``."""
+        query = select(ITEMS.c.id).where(
+            ITEMS.c.claim_id.is_(None),
+            ITEMS.c.problem_key == problem_key,
+            ITEMS.c.status.in_(ACTIVE),
+        )
+        return self._session.execute(query.limit(1)).first() is not None
+
     def active_of_claim(self, claim_id: str, problem_key: str | None) -> list[WorkItem]:
         where = and_(ITEMS.c.claim_id == claim_id, ITEMS.c.status.in_(ACTIVE))
         if problem_key is not None:

@@ -8,6 +8,7 @@ from claimdesk.store.tables import (  # noqa: F401  (each import registers its t
     appeals,
     audit,
     batches,
+    claim_rollups,
     claims,
     coverages,
     eligibility,

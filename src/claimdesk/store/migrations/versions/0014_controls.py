@@ -2,8 +2,8 @@
 second-factor secret is stored encrypted (longer), and attempts carry the client's address so
 spraying from one address is throttled (NIST SP 800-63B 5.1.1.2, 5.1.4.1, 5.2.2).
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-04
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0013"
-down_revision: str | None = "0012"
+revision: str = "0014"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,137 @@
+"""KPI sides summed by the database over the per-claim rollups (``claim_rollups``).
+
+Read-only: takes the connection of the open unit of work (``uow.read``). One row per claim,
+found through the rollup's date indexes, so the cost follows the claims in the period, not the
+practice's history; the KPIs themselves are built in ``claimdesk.analytics``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Date,
+    Integer,
+    and_,
+    case,
+    func,
+    literal_column,
+    not_,
+    or_,
+    select,
+)
+
+from claimdesk.analytics.facts import Period, Scope
+from claimdesk.analytics.first_pass import DENIED_CLP_STATUS, FirstPassSides
+from claimdesk.analytics.operations import PayerDaysToPay
+from claimdesk.analytics.results import Side
+from claimdesk.domain.money import Money
+from claimdesk.store.rollups import ROLLUPS
+
+ORIGINAL = "1"  # CLM05-3: an original claim; replacements and voids are a second pass
+_ZERO: Any = literal_column("0")
+
+
+def _scoped(scope: Scope) -> list[Any]:
+    r = ROLLUPS.c
+    found: list[Any] = [r.frequency == ORIGINAL]
+    if scope.payer_id is not None:
+        found.append(r.payer_id == scope.payer_id)
+    if scope.provider_npi is not None:
+        found.append(r.rendering_npi == scope.provider_npi)
+    if scope.facility_id is not None:
+        found.append(r.facility_id == scope.facility_id)
+    return found
+
+
+def _side(condition: Any, amount: Any) -> tuple[Any, Any]:
+    """Claims meeting ``condition`` and the sum of their ``amount`` (one row per claim)."""
+    return (
+        func.count(case((condition, _ZERO), else_=None)),
+        func.sum(case((condition, amount), else_=None)),
+    )
+
+
+def _money(value: Decimal | None) -> Money:
+    return Money.zero() if value is None else Money(value)
+
+
+def _sides(row: Any) -> list[Side]:
+    values = list(row)
+    return [Side(values[i], _money(values[i + 1]), values[i]) for i in range(0, len(values), 2)]
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+def first_pass_sides(read: Connection, period: Period, scope: Scope) -> FirstPassSides:
+    """Clean claim rate, first-pass resolution and initial denial sides of ``period``.
+
+    A claim enters billing on the UTC day of its first HELD or SUBMITTED status, as the status
+    history is dated; it is adjudicated on its first adjudication's payment date.
+    """
+    r = ROLLUPS.c
+    entered = select(
+        *_side(r.entered_at.is_not(None), r.charge), *_side(not_(r.touched), r.charge)
+    ).where(
+        *_scoped(scope),
+        r.entered_at >= _day_start(period.start),
+        r.entered_at < _day_start(period.end + timedelta(days=1)),
+    )
+    denial = or_(r.adjudicated_clp_status == DENIED_CLP_STATUS, r.adjudicated_denied > _ZERO)
+    resolved = and_(not_(r.rejected), not_(denial), r.adjudicated_shortfall <= _ZERO)
+    adjudicated = select(
+        *_side(r.adjudication_id.is_not(None), r.adjudicated_charge),
+        *_side(resolved, r.adjudicated_paid),
+        *_side(denial, r.adjudicated_denied),
+        *_side(r.adjudicated_denied > _ZERO, r.adjudicated_denied),
+    ).where(
+        *_scoped(scope),
+        r.adjudicated_on >= period.start,
+        r.adjudicated_on <= period.end,
+    )
+    entered_side, clean = _sides(read.execute(entered).one())
+    adjudicated_side, resolved_side, denied, dollars = _sides(read.execute(adjudicated).one())
+    return FirstPassSides(entered_side, clean, adjudicated_side, resolved_side, denied, dollars)
+
+
+def _days_waited(read: Connection) -> Any:
+    """Days from the UTC day of the first SUBMITTED status to the first payment's date."""
+    r = ROLLUPS.c
+    if read.dialect.name == "postgresql":
+        return r.first_paid_on - func.cast(func.timezone("UTC", r.submitted_at), Date)
+    return func.cast(
+        func.julianday(r.first_paid_on) - func.julianday(func.date(r.submitted_at)), Integer
+    )
+
+
+def days_to_pay_by_payer(
+    read: Connection, period: Period, scope: Scope
+) -> tuple[PayerDaysToPay, ...]:
+    """Per payer, the original claims first paid in ``period`` (and submitted before): how
+    many, their days waited and their first payments, summed."""
+    r = ROLLUPS.c
+    query = (
+        select(
+            r.payer_id,
+            func.count(),
+            func.sum(_days_waited(read)),
+            func.sum(r.first_paid),
+        )
+        .where(
+            *_scoped(scope),
+            r.submitted_at.is_not(None),
+            r.first_paid_on >= period.start,
+            r.first_paid_on <= period.end,
+        )
+        .group_by(r.payer_id)
+        .order_by(r.payer_id)
+    )
+    return tuple(
+        PayerDaysToPay(payer, claims, int(days), _money(paid))
+        for payer, claims, days, paid in read.execute(query)
+    )

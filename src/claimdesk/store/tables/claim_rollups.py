@@ -1,0 +1,65 @@
+"""Per-claim KPI facts kept as the claim, its 835s and its postings are written.
+
+One row per claim, refreshed in the same transaction as every write that changes what it
+holds (``store/rollups.py``), so a KPI reads one indexed row per claim instead of the claim's
+whole history. ``claimdesk books verify`` (BOOKS008) holds every row equal to a recomputation
+from the status history, the claim payments and the ledger.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from claimdesk.store.tables.base import CLAIM_LEN, PAYER_LEN, Base
+
+
+class ClaimRollupRow(Base):
+    __tablename__ = "claim_rollups"
+    __table_args__ = (
+        Index("ix_claim_rollups_entered", "entered_at"),
+        Index("ix_claim_rollups_adjudicated", "adjudicated_on"),
+        Index("ix_claim_rollups_first_paid", "first_paid_on"),
+    )
+
+    claim_id: Mapped[str] = mapped_column(
+        String(CLAIM_LEN), ForeignKey("claims.claim_id"), primary_key=True
+    )
+    # The claim's scope and what it charged (claim and encounter rows; the charge is the sum of
+    # its encounter's service lines), so a KPI reads no other table for them.
+    payer_id: Mapped[str] = mapped_column(String(PAYER_LEN))
+    patient_account: Mapped[str] = mapped_column(String(80))
+    rendering_npi: Mapped[str] = mapped_column(String(10))
+    facility_id: Mapped[str] = mapped_column(String(80))
+    date_of_service: Mapped[date]
+    frequency: Mapped[str] = mapped_column(String(1))  # CLM05-3
+    charge: Mapped[Decimal]
+    # Status history, in its order: the first HELD or SUBMITTED (the scrubber's first decision),
+    # the first SUBMITTED, and whether HELD or REJECTED (or REJECTED alone) came before the first
+    # PAID / PARTIALLY_PAID / DENIED.
+    entered_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None]
+    touched: Mapped[bool]
+    rejected: Mapped[bool]
+    # The first adjudication: earliest non-reversal (CLP02 != 22) claim payment not held, by
+    # payment date (BPR16, else the posting day) then id.
+    adjudication_id: Mapped[int | None]
+    adjudicated_on: Mapped[date | None]
+    adjudicated_clp_status: Mapped[str | None] = mapped_column(String(2))
+    adjudicated_charge: Mapped[Decimal | None]
+    adjudicated_paid: Mapped[Decimal | None]
+    adjudicated_denied: Mapped[Decimal | None]
+    adjudicated_shortfall: Mapped[Decimal | None]
+    # The first non-reversal payment with CLP04 > 0.
+    first_paid_on: Mapped[date | None]
+    first_paid: Mapped[Decimal | None]
+    # Patient share of the payments still standing (neither reversed nor a reversal).
+    patient_assigned: Mapped[Decimal]
+    # Every posting of the claim to these accounts, whatever its effective date.
+    insurance_ar: Mapped[Decimal]
+    patient_ar: Mapped[Decimal]
+    contractual: Mapped[Decimal]
+    gross_charges: Mapped[Decimal]
