@@ -98,13 +98,26 @@ class Composition:
 
     def desk(self) -> Desk:
         """The queue and people part of the desk (the terminal's start-up stays small)."""
-        return Desk(self.uow_factory, self.rules.routing, self.clock, box=self.sign_in_policy.box)
+        return Desk(
+            self.uow_factory,
+            self.rules.routing,
+            self.clock,
+            box=self.sign_in_policy.box,
+            anchor=self.settings.audit_anchor_file,
+        )
 
     def billing_desk(self, *, letters: Path | None = None) -> BillingDesk:
         # Imported here: the billing desk's imports would double the queue commands' start-up.
         from claimdesk.desk.billing import BillingDesk
 
-        return BillingDesk(self.uow_factory, self.rules, self.clock, self.settings, letters)
+        return BillingDesk(
+            self.uow_factory,
+            self.rules,
+            self.clock,
+            self.settings,
+            letters,
+            anchor=self.settings.audit_anchor_file,
+        )
 
     def desk_config(self, *, secure_cookies: bool = True) -> DeskConfig:
         return DeskConfig(

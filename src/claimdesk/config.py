@@ -32,6 +32,9 @@ class Settings:
     # Roles that must use a second factor besides admin, manager and auditor (always), comma
     # separated: "tier1,tier2".
     mfa_roles: str = field(default_factory=lambda: _env("MFA_ROLES", ""))
+    # The audit anchor file each batch appends the chain's head to: keep it where the
+    # database's users cannot write (another volume, a WORM share). Empty: no anchoring.
+    audit_anchor: str = field(default_factory=lambda: _env("AUDIT_ANCHOR", ""))
 
     @property
     def effective_database_url(self) -> str:
@@ -43,6 +46,10 @@ class Settings:
     @property
     def totp_key_file(self) -> Path:
         return Path(self.totp_key) if self.totp_key else self.home / "keys" / "totp.key"
+
+    @property
+    def audit_anchor_file(self) -> Path | None:
+        return Path(self.audit_anchor) if self.audit_anchor else None
 
     @property
     def inbox(self) -> Path:

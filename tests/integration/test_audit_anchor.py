@@ -129,3 +129,35 @@ def test_later_records_after_an_anchor_still_verify(tmp_path: Path, database_url
     broken = runner.invoke(cli_app, [*home, "audit", "verify", "--anchor", str(anchors)], env=env)
     assert broken.exit_code != 0
     assert "line 4: not an anchor" in broken.output
+
+
+def test_each_batch_pins_the_chain_in_the_configured_anchor_file(
+    tmp_path: Path, database_url: str
+) -> None:
+    settings = Settings(home=tmp_path / "home", database_url=database_url)
+    set_up(settings)
+    anchors = tmp_path / "elsewhere" / "audit.anchors"
+    anchors.parent.mkdir()
+    runner = CliRunner()
+    env = {"CLAIMDESK_DATABASE_URL": database_url, "CLAIMDESK_AUDIT_ANCHOR": str(anchors)}
+    home = ["--home", str(settings.home)]
+    added = runner.invoke(
+        cli_app, [*home, "--as", "root", "users", "add", "root", "--role", "admin"], env=env
+    )
+    assert added.exit_code == 0, added.output
+    assert not anchors.exists()  # adding a person is not a batch
+    for _ in range(2):
+        ingested = runner.invoke(cli_app, [*home, "--as", "root", "ingest"], env=env)
+        assert ingested.exit_code == 0, ingested.output
+    lines = anchors.read_text().splitlines()
+    assert len(lines) == 2  # one anchor per batch, each after the batch's own audit row
+    verify_args = [*home, "audit", "verify", "--anchor", str(anchors)]
+    assert runner.invoke(cli_app, verify_args, env=env).exit_code == 0
+
+    engine = make_engine(settings.effective_database_url)
+    try:
+        cut_tail(engine)  # the second batch's audit row
+    finally:
+        engine.dispose()
+    found = runner.invoke(cli_app, verify_args, env=env)
+    assert found.exit_code == 1, found.output

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from claimdesk.audit.anchor import Anchor, anchor_of
-from claimdesk.audit.chain import GENESIS, AuditRecord, ChainBreak, first_break, record_hash
+from claimdesk.audit.chain import AuditRecord, ChainBreak, first_break, record_hash
 from claimdesk.store.uow import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
@@ -53,13 +53,8 @@ class Verification:
 
 def head(uow_factory: UowFactory, now: datetime) -> Anchor:
     """The chain's head now: how many records, the last one's id and hash (genesis if none)."""
-    count, last_id, last_hash = 0, 0, GENESIS
-    after = 0
     with uow_factory() as uow:
-        while page := uow.audit.records(after_id=after, limit=VERIFY_PAGE):
-            count += len(page)
-            after = last_id = page[-1].record_id
-            last_hash = page[-1].row_hash
+        count, last_id, last_hash = uow.audit.head()
     return anchor_of(count, last_id, last_hash, now)
 
 

@@ -104,8 +104,9 @@ class BillingDesk(Desk):
         letters: Path | None = None,
         *,
         box: SecretBox | None = None,
+        anchor: Path | None = None,
     ) -> None:
-        super().__init__(uow_factory, rules.routing, clock, box=box)
+        super().__init__(uow_factory, rules.routing, clock, box=box, anchor=anchor)
         self.rules = rules
         self.settings = settings
         # Appeal letters go to the outbox's appeals folder unless the caller keeps them apart

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import (
+    func,
     insert,
     select,
     text,
@@ -67,6 +68,14 @@ class AuditRepository:
         if limit is not None:
             query = query.limit(limit)
         return [self._stored(row) for row in self._session.execute(query)]
+
+    def head(self) -> tuple[int, int, str]:
+        """How many records, the last one's id and hash (genesis when there are none)."""
+        count = int(self._session.execute(select(func.count()).select_from(AUDIT)).scalar_one())
+        last = self._session.execute(
+            select(AUDIT.c.id, AUDIT.c.row_hash).order_by(AUDIT.c.id.desc()).limit(1)
+        ).first()
+        return (count, 0, GENESIS) if last is None else (count, int(last.id), str(last.row_hash))
 
     def of_patient(self, patient_account: str) -> list[StoredRecord]:
         query = select(AUDIT).where(AUDIT.c.patient_account == patient_account).order_by(AUDIT.c.id)
