@@ -40,7 +40,7 @@ from claimdesk.routing.policy import shipped_policy
 from claimdesk.security.accounts import set_password
 from claimdesk.services.acknowledgments import ingest_tier1_path
 from claimdesk.services.import_folder import import_folder
-from claimdesk.services.post_remittance import post_file
+from claimdesk.services.post_remittance import post_bytes
 from claimdesk.services.setup import set_up
 from claimdesk.services.submit import submit
 from claimdesk.services.trading_partners import TradingPartners
@@ -117,8 +117,14 @@ def _practice(settings: Settings, folder: Path) -> UowFactory:
             uow_factory, path, now=SUBMITTED + timedelta(days=1), policy=shipped_policy()
         )
     for path in deliver_remittances(simulator, settings.inbox, PAID.date()):
-        post_file(
-            uow_factory, path, now=PAID, by="bench", table=shipped_table(), policy=shipped_policy()
+        post_bytes(
+            uow_factory,
+            path.read_bytes(),
+            name=path.name,
+            now=PAID,
+            by="bench",
+            table=shipped_table(),
+            policy=shipped_policy(),
         )
     return uow_factory
 

@@ -34,7 +34,7 @@ from claimdesk.security.secret_box import box_from_file
 from claimdesk.services import tier2, work_queue
 from claimdesk.services.acknowledgments import ingest_tier1_path
 from claimdesk.services.import_folder import import_folder
-from claimdesk.services.post_remittance import post_file
+from claimdesk.services.post_remittance import post_bytes
 from claimdesk.services.setup import set_up
 from claimdesk.services.submit import submit
 from claimdesk.services.trading_partners import TradingPartners
@@ -138,8 +138,14 @@ def build_practice(tmp: Path) -> BillingPractice:
     for path in answers:
         ingest_tier1_path(uow_factory, path, now=ANSWERED, policy=shipped_policy())
     for path in deliver_remittances(simulator, settings.inbox, PAID.date()):
-        posted = post_file(
-            uow_factory, path, now=PAID, by="e2e", table=shipped_table(), policy=shipped_policy()
+        posted = post_bytes(
+            uow_factory,
+            path.read_bytes(),
+            name=path.name,
+            now=PAID,
+            by="e2e",
+            table=shipped_table(),
+            policy=shipped_policy(),
         )
         assert posted.ok, posted.problems
         settings.archive.mkdir(parents=True, exist_ok=True)

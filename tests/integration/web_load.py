@@ -52,8 +52,9 @@ def free_port() -> int:
 
 
 def add_people(home: CliHome, count: int) -> list[str]:
-    """``count`` Tier 1 people with a password, each allowed the scrub queue (added by the
-    home's admin through the services, in this process: quicker than a program per step)."""
+    """``count`` Tier 1 people with a password of their own, each allowed the scrub queue (added
+    by the home's admin through the services, in this process: quicker than a program per
+    step)."""
     people = [f"load{n}" for n in range(1, count + 1)]
     now = datetime.now(UTC)
     engine = make_engine(home.database_url)
@@ -69,7 +70,8 @@ def add_people(home: CliHome, count: int) -> list[str]:
                 now=now,
                 policy=shipped_policy(),
             )
-            set_password(uow_factory, person, PASSWORD, by=CLERK, now=now)
+            # Each person chooses their own (one an admin set must be changed at sign-in).
+            set_password(uow_factory, person, PASSWORD, by=person, now=now)
     finally:
         engine.dispose()
     return people
