@@ -20,6 +20,7 @@ from claimdesk.security import totp
 from claimdesk.security.accounts import (
     LockedError,
     PasswordChangeRequiredError,
+    SecondFactorKeyError,
     SecondFactorMissingError,
     SignInError,
     SignInPolicy,
@@ -28,7 +29,7 @@ from claimdesk.security.accounts import (
     sign_in,
 )
 from claimdesk.security.passwords import PasswordRuleError
-from claimdesk.security.secret_box import SecretKeyError, box_from_file
+from claimdesk.security.secret_box import box_from_file
 from claimdesk.services.tier2 import Tier2Error, decide_write_off, request_write_off
 from claimdesk.services.users import grant_queue
 from claimdesk.store.tables.users import CredentialRow
@@ -259,7 +260,7 @@ def test_second_factor_secrets_are_stored_sealed(
     assert secret not in stored
     assert policy.box.open(stored) == secret
     other_key = policy_for(tmp_path / "elsewhere")
-    with pytest.raises(SecretKeyError, match="does not open with this key file"):
+    with pytest.raises(SecondFactorKeyError, match="does not open with this key file"):
         sign_in(uow_factory, "meg", PASSWORD, totp.code_at(secret, NOW), now=NOW, policy=other_key)
 
 

@@ -15,7 +15,7 @@ from claimdesk.security.passwords import (
     hash_password,
     verify_password,
 )
-from claimdesk.security.secret_box import SecretBox
+from claimdesk.security.secret_box import SecretBox, SecretKeyError
 from claimdesk.security.sessions import SessionPolicy, SessionState, digest, new_token, state_of
 from claimdesk.security.throttle import ThrottlePolicy, client_locked_until, locked_until
 from claimdesk.services.users import acting_user
@@ -54,6 +54,11 @@ class LockedError(SignInError):
 
 class SecondFactorMissingError(SignInError):
     """The role needs a second factor and the person has none enrolled."""
+
+
+class SecondFactorKeyError(SignInError):
+    """The key file does not open the person's sealed secret (a wrong or lost key file): a
+    refusal that says so, not a server error."""
 
 
 class PasswordChangeRequiredError(SignInError):
@@ -137,7 +142,10 @@ def sign_in(
                 "your password was set by an admin: choose a new one (New password) to sign in"
             )
         if credential.totp_secret is not None:
-            secret = policy.box.open(credential.totp_secret)
+            try:
+                secret = policy.box.open(credential.totp_secret)
+            except SecretKeyError as error:
+                raise SecondFactorKeyError(str(error)) from error
             step = totp.accepted_step(secret, code, now, credential.totp_last_step)
             if step is None or not uow.users.use_totp_step(user_id, step):
                 uow.users.add_attempt(user_id, now, False, client)
