@@ -14,6 +14,7 @@ worker at a time, and one bad file fails (and is retried, then surfaced) alone.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -41,6 +42,8 @@ from claimdesk.worker.jobs import (
 
 QUEUE = "claimdesk"
 MAX_ATTEMPTS = 5
+BURST_ROUNDS = 120
+BURST_PAUSE_SECONDS = 0.5
 RETRY = RetryStrategy(max_attempts=MAX_ATTEMPTS, exponential_wait=2)
 SCHEDULE = {
     "watch_inboxes": "* * * * *",
@@ -176,17 +179,37 @@ def ensure_schema(settings: Settings) -> bool:
         return True
 
 
+def _files_waiting(settings: Settings) -> int:
+    """Inbox files whose ingest job is queued and not yet taken."""
+    app = make_app(settings.effective_database_url, synchronous=True)
+    with app.open():
+        row = app.connector.execute_query_one(
+            "SELECT count(*) AS waiting FROM procrastinate_jobs "
+            "WHERE queue_name = %(queue)s AND task_name = %(task)s AND status = 'todo'",
+            queue=QUEUE,
+            task=_lock(INGEST_FILE),
+        )
+    return int(row["waiting"])
+
+
 def run_worker(settings: Settings, *, name: str, concurrency: int, wait: bool) -> None:
-    """Work the queue until stopped (``wait``), or until it is empty."""
-    app = make_app(settings.effective_database_url)
-    app.run_worker(
-        queues=[QUEUE],
-        name=name,
-        concurrency=concurrency,
-        wait=wait,
-        additional_context={SETTINGS_KEY: settings},
-        install_signal_handlers=wait,
-    )
+    """Work the queue until stopped (``wait``), or until it is empty.
+
+    A burst stops as soon as its worker finds nothing to take, but a job still running then may
+    queue more (the inbox job queues one job per file): so rounds follow while files wait. A
+    file job held back by another worker's lock on the same file waits for that worker."""
+    for _ in range(1 if wait else BURST_ROUNDS):
+        make_app(settings.effective_database_url).run_worker(
+            queues=[QUEUE],
+            name=name,
+            concurrency=concurrency,
+            wait=wait,
+            additional_context={SETTINGS_KEY: settings},
+            install_signal_handlers=wait,
+        )
+        if wait or not _files_waiting(settings):
+            return
+        time.sleep(BURST_PAUSE_SECONDS)
 
 
 def enqueue(settings: Settings, names: list[str]) -> list[int]:
