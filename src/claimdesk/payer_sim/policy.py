@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -227,6 +227,18 @@ class _Reader:
 
     def fail(self, key: str, reason: str) -> PolicyError:
         return PolicyError(f"{self.source}: {key}: {reason}")
+
+    def array_of_tables(
+        self, data: Mapping[str, Any], key: str
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Each ``[[key]]`` table with where it is written (``key[N].``)."""
+        rows = data.get(key, [])
+        if not isinstance(rows, list):
+            raise self.fail(key, f"a list of [[{key}]] tables is required")
+        for number, body in enumerate(rows, start=1):
+            if not isinstance(body, dict):
+                raise self.fail(f"{key}[{number}]", "a table is required")
+            yield f"{key}[{number}].", body
 
     def table(self, data: Mapping[str, Any], key: str, where: str) -> dict[str, Any]:
         value = data.get(key, {})
@@ -455,35 +467,21 @@ def parse_policy(text: str, source: str = "policy.toml") -> SimPolicy:
         )
         for payer_id in raw_payers
     }
-    raw_ncci = data.get("ncci", [])
-    if not isinstance(raw_ncci, list):
-        raise read.fail("ncci", "a list of [[ncci]] tables is required")
-    ncci = []
-    for number, body in enumerate(raw_ncci, start=1):
-        where = f"ncci[{number}]."
-        if not isinstance(body, dict):
-            raise read.fail(f"ncci[{number}]", "a table is required")
-        ncci.append(
-            NcciEdit(
-                read.codes(body, "column1", where),
-                read.codes(body, "column2", where),
-                read.codes(body, "modifiers", where),
-            )
+    ncci = [
+        NcciEdit(
+            read.codes(body, "column1", where),
+            read.codes(body, "column2", where),
+            read.codes(body, "modifiers", where),
         )
-    raw_indications = data.get("status_indications", [])
-    if not isinstance(raw_indications, list):
-        raise read.fail("status_indications", "a list of [[status_indications]] tables")
-    indications = []
-    for number, body in enumerate(raw_indications, start=1):
-        where = f"status_indications[{number}]."
-        if not isinstance(body, dict):
-            raise read.fail(f"status_indications[{number}]", "a table is required")
-        indications.append(
-            StatusIndication(
-                read.text(body, "diagnosis", where).replace(".", "").upper(),
-                read.codes(body, "procedures", where),
-            )
+        for where, body in read.array_of_tables(data, "ncci")
+    ]
+    indications = [
+        StatusIndication(
+            read.text(body, "diagnosis", where).replace(".", "").upper(),
+            read.codes(body, "procedures", where),
         )
+        for where, body in read.array_of_tables(data, "status_indications")
+    ]
     return SimPolicy(
         seed=seed,
         clearinghouse_id=read.text(house, "id", "clearinghouse."),
