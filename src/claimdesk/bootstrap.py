@@ -64,11 +64,26 @@ class Composition:
 
     @cached_property
     def engine(self) -> Engine:
+        """The practice's store."""
         return make_engine(self.settings.effective_database_url)
 
     @cached_property
+    def company_engine(self) -> Engine:
+        """The company store (people, grants, the practices): the default practice's own."""
+        if self.settings.on_default_practice:
+            return self.engine
+        return make_engine(self.settings.company_database_url)
+
+    @cached_property
     def uow_factory(self) -> Callable[[], UnitOfWork]:
-        return unit_of_work_factory(self.engine)
+        return unit_of_work_factory(
+            self.engine, self.company_engine, self.settings.practice_id
+        )
+
+    @cached_property
+    def company_uow_factory(self) -> Callable[[], UnitOfWork]:
+        """Units of work on the company store alone (the default practice's store)."""
+        return unit_of_work_factory(self.company_engine)
 
     @cached_property
     def rules(self) -> Rules:
@@ -132,6 +147,8 @@ class Composition:
     def close(self) -> None:
         if "engine" in self.__dict__:
             self.engine.dispose()
+        if "company_engine" in self.__dict__:
+            self.company_engine.dispose()
 
 
 @contextmanager

@@ -23,8 +23,9 @@ class Outcome:
     FAILED = "failed"
 
 
-def record(uow_factory: UowFactory, entry: AuditRecord) -> None:
-    """Append ``entry`` after the last record, linking it to that record's hash."""
+def record(uow_factory: UowFactory, entry: AuditRecord, *, company: bool = False) -> None:
+    """Append ``entry`` after the last record, linking it to that record's hash: in the
+    practice's chain, or the company's (people, grants, practices) when ``company``."""
     entry = AuditRecord(
         at=entry.at.astimezone(UTC),
         user_id=entry.user_id,
@@ -35,9 +36,10 @@ def record(uow_factory: UowFactory, entry: AuditRecord) -> None:
         detail=entry.detail,
     )
     with uow_factory() as uow:
-        uow.audit.lock()
-        prev_hash = uow.audit.last_hash()
-        uow.audit.append(entry, prev_hash, record_hash(prev_hash, entry))
+        chain = uow.company_audit if company else uow.audit
+        chain.lock()
+        prev_hash = chain.last_hash()
+        chain.append(entry, prev_hash, record_hash(prev_hash, entry))
         uow.commit()
 
 

@@ -9,7 +9,7 @@ import getpass
 import importlib
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -95,18 +95,41 @@ def _main(
             help="The claimdesk user who acts (default: your login name); checked and audited.",
         ),
     ] = None,
+    practice: Annotated[
+        str | None,
+        typer.Option(
+            "--practice",
+            envvar="CLAIMDESK_PRACTICE",
+            help="The client practice to work in (default: the only one there is).",
+        ),
+    ] = None,
 ) -> None:
     # Everything the program writes (the SQLite database and its WAL, X12 files, archived
     # 835s, appeal letters, keys) is its owner's alone: 0600 files in 0700 folders (HIPAA
     # 164.312(a)(1) access control; the red team found them world-readable).
     os.umask(PRIVATE_UMASK)
     settings = Settings() if home is None else Settings(home=home)
+    if practice is not None:
+        settings = replace(settings, practice=practice)
     ctx.obj = Context(settings=settings, acting_as=acting_as)
 
 
-def settings_of(ctx: typer.Context) -> Settings:
+def home_settings_of(ctx: typer.Context) -> Settings:
+    """The settings as given, the practice not yet resolved (``init``, ``practices``)."""
     context: Context = ctx.obj
     return context.settings
+
+
+def settings_of(ctx: typer.Context) -> Settings:
+    """The settings with the practice the command works in: the one named, else the only one;
+    with several and none named the command cannot run, and the message lists them."""
+    # Imported here, not at the top: ``claimdesk --help`` must not load the database layer.
+    from claimdesk.services.practices import PracticeError, resolved
+
+    try:
+        return resolved(home_settings_of(ctx))
+    except PracticeError as exc:
+        raise fail(str(exc)) from exc
 
 
 def acting_user_id(ctx: typer.Context) -> str:

@@ -18,7 +18,7 @@ from claimdesk.cli.app import (
     emit_json,
     err_console,
     fail,
-    settings_of,
+    home_settings_of,
 )
 from claimdesk.codes.store import KINDS, import_file
 from claimdesk.codes.table import CodeImportError
@@ -41,7 +41,7 @@ def import_codes(
         raise fail(f"unknown kind {kind!r}; one of: {', '.join(KINDS)}")
     if not path.is_file():
         raise fail(f"cannot read {path}: no such file")
-    codes_dir = settings_of(ctx).home / "codes"
+    codes_dir = home_settings_of(ctx).home / "codes"
     try:
         report = import_file(codes_dir, kind, path)
     except CodeImportError as exc:

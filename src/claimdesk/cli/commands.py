@@ -26,6 +26,10 @@ COMMANDS: dict[str, CommandEntry] = {
         "Create or migrate the database and the data folders (safe to run again).",
         "init_cmd",
     ),
+    "practices": _entry(
+        "The billing company's client practices, each with a store of its own.",
+        "practices_cmd",
+    ),
     "practice": _entry(
         "The practice profile: legal name, billing provider, submitter, time zone.",
         "practice_cmd",

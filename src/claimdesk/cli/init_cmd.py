@@ -6,19 +6,32 @@ from __future__ import annotations
 import typer
 
 from claimdesk.bootstrap import composed
-from claimdesk.cli.app import JsonOption, acting_user_id, app, console, emit_json, fail, settings_of
+from claimdesk.cli.app import (
+    JsonOption,
+    acting_user_id,
+    app,
+    console,
+    emit_json,
+    fail,
+    home_settings_of,
+    settings_of,
+)
 from claimdesk.routing.access import Role
+from claimdesk.services.practices import company_settings, practice_settings
 from claimdesk.services.setup import HomeError, set_up
 
 
 @app.command("init")
 def init(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """Create or migrate the database and the data folders (safe to run again)."""
-    settings = settings_of(ctx)
     try:
-        report = set_up(settings)
+        report = set_up(company_settings(home_settings_of(ctx)))
+        # Every client practice's store carries the same schema, migrated with the company's.
+        for practice in practice_settings(home_settings_of(ctx)):
+            set_up(practice)
     except (OSError, HomeError) as exc:
         raise fail(f"cannot set up the data home: {exc}") from exc
+    settings = settings_of(ctx)
     # Whoever creates the data home is its first admin (--as, CLAIMDESK_USER or the login name):
     # every later command acts as a known user, and an admin adds the others.
     first_admin = None

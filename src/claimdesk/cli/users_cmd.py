@@ -1,4 +1,5 @@
-"""``claimdesk users add|list|allow``: the people who work the queues and what they may work."""
+"""``claimdesk users add|list|allow|grant``: the people who work the queues, what they may work
+and in which client practices."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from claimdesk.cli.app import (
 )
 from claimdesk.desk.guard import ForbiddenError, NotFoundError
 from claimdesk.routing.access import AccessError, Role
+from claimdesk.services.practices import PracticeError
 from claimdesk.services.users import UserError, list_people
 
 users_app = typer.Typer(help="People, their roles and their extra queues.", no_args_is_help=True)
@@ -61,6 +63,31 @@ def allow(ctx: typer.Context, user_id: str, queue: str) -> None:
         except REFUSALS as exc:
             raise fail(str(exc), EXIT_INPUT_PROBLEMS) from exc
     console.print(f"{user_id} may work {queue}" + ("" if added else " (already allowed)"))
+
+
+@users_app.command("grant")
+def grant(
+    ctx: typer.Context,
+    user_id: str,
+    practice: Annotated[str, typer.Option("--practice", help="The client practice.")],
+    queue: Annotated[
+        str, typer.Option("--queue", help="One more queue they may work in it.")
+    ] = "",
+) -> None:
+    """Allow a person to work a client practice (and a queue in it), as the manager or admin
+    ``--as`` names."""
+    settings = settings_of(ctx)
+    ready(settings)
+    with composed(settings) as parts:
+        desk = parts.desk()
+        try:
+            added = desk.grant_practice(
+                desk.actor_named(acting_user_id(ctx)), user_id, practice, queue
+            )
+        except (*REFUSALS, PracticeError) as exc:
+            raise fail(str(exc), EXIT_INPUT_PROBLEMS) from exc
+    what = f"practice {practice}" + (f", queue {queue}" if queue else "")
+    console.print(f"{user_id} may work {what}" + ("" if added else " (already granted)"))
 
 
 @users_app.command("list")

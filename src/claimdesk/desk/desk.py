@@ -25,13 +25,13 @@ from claimdesk.domain.ledger import RECEIVABLES, Account, BalanceQuery, Entry
 from claimdesk.domain.money import Money
 from claimdesk.domain.parties import Patient
 from claimdesk.domain.work import Outcome, WorkAction, WorkItem, WorkStatus
-from claimdesk.routing.access import Role
+from claimdesk.routing.access import Role, check_grant
 from claimdesk.routing.actions import actions_for
 from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.security import accounts
 from claimdesk.security.masking import member_id_for
 from claimdesk.security.secret_box import SecretBox
-from claimdesk.services import books, work_queue
+from claimdesk.services import books, practices, work_queue
 from claimdesk.services import users as user_service
 from claimdesk.services.practice import practice_date, set_settings
 from claimdesk.services.practice_summary import PracticeSummary, practice_summary
@@ -44,6 +44,7 @@ from claimdesk.store.queries.search import (
     find_claims,
     find_patients,
 )
+from claimdesk.store.repositories.practices import Practice
 from claimdesk.store.repositories.users import User
 from claimdesk.store.uow import UnitOfWork
 
@@ -181,15 +182,32 @@ class Desk:
     # People and who they are.
 
     def actor(self, user: User) -> Actor:
+        """``user`` at work in this desk's practice: refused (and the refusal audited in the
+        company's chain, nothing else done) unless the practice was granted them."""
         with self.uow_factory() as uow:
-            return Actor(user, queues_of(uow, user, self.policy))
+            practice = uow.practice_id
+            allowed = practices.may_work(uow, user, practice)
+            queues = queues_of(uow, user, self.policy) if allowed else ()
+        actor = Actor(user, queues, practice)
+        if not allowed:
+            target = f"practice {practice}"
+            self._audit(actor, "open_practice", target, AuditOutcome.DENIED, company=True)
+            raise ForbiddenError(f"user {user.user_id!r} is not granted practice {practice!r}")
+        return actor
 
     def actor_named(self, user_id: str) -> Actor:
         """The active person called ``user_id`` (the terminal's ``--as``): a known user or a
         refusal, never a name taken on trust."""
         with self.uow_factory() as uow:
             user = acting_user(uow, user_id)
-            return Actor(user, queues_of(uow, user, self.policy))
+        return self.actor(user)
+
+    def company_actor_named(self, user_id: str) -> Actor:
+        """The active person called ``user_id`` acting for the company (list or add practices),
+        in no practice: they work no queue here, whatever practices they were granted."""
+        with self.uow_factory() as uow:
+            user = acting_user(uow, user_id)
+        return Actor(user, (), practice="")
 
     def system_actor(self, user_id: str, name: str) -> Actor:
         """The program called ``user_id`` (the worker, the simulated cycle) as a user of its own
@@ -237,14 +255,20 @@ class Desk:
         patient: str | None,
         change: Callable[[], T],
         done: Callable[[T], str],
+        *,
+        company: bool = False,
     ) -> T:
         """Run the change and audit how it ended: failed (with the reason) or ok."""
         try:
             result = change()
         except Exception as exc:
-            self._audit(actor, action, target, AuditOutcome.FAILED, patient, str(exc)[:500])
+            self._audit(
+                actor, action, target, AuditOutcome.FAILED, patient, str(exc)[:500], company=company
+            )
             raise
-        self._audit(actor, action, target, AuditOutcome.OK, patient, done(result)[:500])
+        self._audit(
+            actor, action, target, AuditOutcome.OK, patient, done(result)[:500], company=company
+        )
         return result
 
     def _audit(
@@ -255,10 +279,14 @@ class Desk:
         outcome: str,
         patient: str | None = None,
         detail: str = "",
+        *,
+        company: bool = False,
     ) -> None:
+        """Append to the practice's chain, or the company's for people, grants and practices."""
         record(
             self.uow_factory,
             AuditRecord(self.clock(), actor.user.user_id, patient, action, target, outcome, detail),
+            company=company,
         )
 
     def _checked(
@@ -268,10 +296,12 @@ class Desk:
         action: str,
         target: str,
         patient: str | None = None,
+        *,
+        company: bool = False,
     ) -> None:
         """Refuse (and audit the refusal) unless the actor's role has ``capability``."""
         if not actor.can(capability):
-            self._audit(actor, action, target, AuditOutcome.DENIED, patient)
+            self._audit(actor, action, target, AuditOutcome.DENIED, patient, company=company)
             actor.require(capability)
 
     # Reading patient data.
@@ -532,7 +562,7 @@ class Desk:
         return user_service.list_people(self.uow_factory, self.policy)
 
     def add_person(self, actor: Actor, user_id: str, name: str, role: Role) -> User:
-        self._checked(actor, Capability.MANAGE_PEOPLE, "add_user", f"user {user_id}")
+        self._checked(actor, Capability.MANAGE_PEOPLE, "add_user", f"user {user_id}", company=True)
         user = user_service.add_user(
             self.uow_factory,
             user_id=user_id,
@@ -541,7 +571,9 @@ class Desk:
             by=actor.user.user_id,
             now=self.clock(),
         )
-        self._audit(actor, "add_user", f"user {user_id}", AuditOutcome.OK, detail=role.value)
+        self._audit(
+            actor, "add_user", f"user {user_id}", AuditOutcome.OK, detail=role.value, company=True
+        )
         return user
 
     def enroll(self, acting: str, user_id: str, name: str, role: Role) -> User:
@@ -554,11 +586,18 @@ class Desk:
         user = user_service.add_user(
             self.uow_factory, user_id=user_id, name=name, role=role, by=acting, now=self.clock()
         )
-        self._audit(self.actor(user), "add_user", f"user {user_id}", AuditOutcome.OK, detail=role)
+        self._audit(
+            self.actor(user),
+            "add_user",
+            f"user {user_id}",
+            AuditOutcome.OK,
+            detail=role,
+            company=True,
+        )
         return user
 
     def grant(self, actor: Actor, user_id: str, queue: str) -> bool:
-        self._checked(actor, Capability.MANAGE_PEOPLE, "grant_queue", f"user {user_id}")
+        self._checked(actor, Capability.MANAGE_PEOPLE, "grant_queue", f"user {user_id}", company=True)
         with self.uow_factory() as uow:
             if uow.users.get(user_id) is None:
                 raise NotFoundError(f"user {user_id}: no such user")
@@ -570,40 +609,104 @@ class Desk:
             now=self.clock(),
             policy=self.policy,
         )
-        self._audit(actor, "grant_queue", f"user {user_id}", AuditOutcome.OK, detail=queue)
+        self._audit(
+            actor, "grant_queue", f"user {user_id}", AuditOutcome.OK, detail=queue, company=True
+        )
         return added
 
     def disable(self, actor: Actor, user_id: str) -> int:
-        self._checked(actor, Capability.MANAGE_PEOPLE, "disable_user", f"user {user_id}")
+        self._checked(actor, Capability.MANAGE_PEOPLE, "disable_user", f"user {user_id}", company=True)
         self.person(actor, user_id)
         ended = accounts.disable_user(
             self.uow_factory, user_id, by=actor.user.user_id, now=self.clock()
         )
-        self._audit(actor, "disable_user", f"user {user_id}", AuditOutcome.OK)
+        self._audit(actor, "disable_user", f"user {user_id}", AuditOutcome.OK, company=True)
         return ended
 
     def set_password(self, actor: Actor, user_id: str, password: str) -> None:
         if user_id != actor.user.user_id:
-            self._checked(actor, Capability.MANAGE_PEOPLE, "set_password", f"user {user_id}")
+            self._checked(actor, Capability.MANAGE_PEOPLE, "set_password", f"user {user_id}", company=True)
             self.person(actor, user_id)
         accounts.set_password(
             self.uow_factory, user_id, password, by=actor.user.user_id, now=self.clock()
         )
-        self._audit(actor, "set_password", f"user {user_id}", AuditOutcome.OK)
+        self._audit(actor, "set_password", f"user {user_id}", AuditOutcome.OK, company=True)
 
     def enrol_totp(self, actor: Actor, user_id: str) -> str:
         """A new one-time-code secret for ``user_id`` (themself, or someone a manager or admin
         manages); returns the secret to show once."""
         if user_id != actor.user.user_id:
-            self._checked(actor, Capability.MANAGE_PEOPLE, "enrol_totp", f"user {user_id}")
+            self._checked(actor, Capability.MANAGE_PEOPLE, "enrol_totp", f"user {user_id}", company=True)
             self.person(actor, user_id)
         if self.box is None:
             raise ForbiddenError("this desk has no key for second-factor secrets")
         secret = accounts.enable_totp(
             self.uow_factory, user_id, by=actor.user.user_id, box=self.box
         )
-        self._audit(actor, "enrol_totp", f"user {user_id}", AuditOutcome.OK)
+        self._audit(actor, "enrol_totp", f"user {user_id}", AuditOutcome.OK, company=True)
         return secret
+
+    # Client practices.
+
+    def practices(self, actor: Actor) -> list[Practice]:
+        """The practices ``actor`` may work (every one for the company's admins)."""
+        with self.uow_factory() as uow:
+            mine = set(practices.practices_of(uow, actor.user))
+            registered = uow.practices.list()
+        self._audit(actor, "list_practices", "practices", AuditOutcome.OK, company=True)
+        return [p for p in registered if p.practice_id in mine]
+
+    def add_practice(
+        self,
+        actor: Actor,
+        practice_id: str,
+        name: str,
+        set_up_store: Callable[[str], UowFactory],
+    ) -> Practice:
+        """Register a client practice: ``set_up_store`` creates and migrates its store and
+        returns units of work on it. An admin's use case, audited in the company's chain."""
+        target = f"practice {practice_id}"
+        self._checked(actor, Capability.MANAGE_PRACTICES, "add_practice", target, company=True)
+
+        def add() -> Practice:
+            practices.checked_new_id(practice_id, self.uow_factory)
+            if not name.strip():
+                raise practices.PracticeError(f"practice {practice_id!r}: give it a --name")
+            practice = Practice(practice_id, name.strip(), self.clock(), actor.user.user_id)
+            practices.add_practice(self.uow_factory, set_up_store(practice_id), practice)
+            return practice
+
+        return self._audited(
+            actor, "add_practice", target, None, add, lambda p: p.name, company=True
+        )
+
+    def grant_practice(self, actor: Actor, user_id: str, practice_id: str, queue: str) -> bool:
+        """Allow a person to work a client practice (and one more queue in it)."""
+        target = f"user {user_id}"
+        self._checked(actor, Capability.MANAGE_PEOPLE, "grant_practice", target, company=True)
+        with self.uow_factory() as uow:
+            person = uow.users.get(user_id)
+        if person is None:
+            raise NotFoundError(f"user {user_id}: no such user")
+        if queue:
+            check_grant(actor.role, person.role, queue, self.policy)
+        return self._audited(
+            actor,
+            "grant_practice",
+            target,
+            None,
+            lambda: practices.grant_practice(
+                self.uow_factory,
+                user_id=user_id,
+                practice_id=practice_id,
+                queue=queue,
+                by=actor.user.user_id,
+                now=self.clock(),
+            ),
+            lambda added: f"{practice_id}{f' queue {queue}' if queue else ''}"
+            + ("" if added else " (already granted)"),
+            company=True,
+        )
 
     def set_practice(self, actor: Actor, changes: Mapping[str, str]) -> list[str]:
         """Change practice settings (checked all together; each change audited by the service in

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from claimdesk.config import DEFAULT_PRACTICE
 from claimdesk.domain.work import WorkItem
 from claimdesk.routing.access import Role
 from claimdesk.store.repositories.users import User
@@ -28,6 +29,7 @@ class Capability(StrEnum):
     SET_UP_PRACTICE = "set_up_practice"  # the practice profile: NPI, submitter, time zone...
     VERIFY_BOOKS = "verify_books"  # run the ledger's invariants (books verify): reads only
     BACK_UP = "back_up"  # copy every table and file out of the system (claimdesk backup)
+    MANAGE_PRACTICES = "manage_practices"  # register client practices (the company's admin)
 
 
 C = Capability
@@ -59,7 +61,15 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
     # the books shows claim ids and amounts, no patient's name.
     # Backing up copies every patient's record out: the admin's duty, nobody else's.
     Role.ADMIN: frozenset(
-        {C.WORK, C.MANAGE_PEOPLE, C.RUN_JOBS, C.SET_UP_PRACTICE, C.VERIFY_BOOKS, C.BACK_UP}
+        {
+            C.WORK,
+            C.MANAGE_PEOPLE,
+            C.RUN_JOBS,
+            C.SET_UP_PRACTICE,
+            C.VERIFY_BOOKS,
+            C.BACK_UP,
+            C.MANAGE_PRACTICES,
+        }
     ),
     # The worker and the simulated cycle: their batch jobs, nothing else.
     Role.SYSTEM: frozenset({C.RUN_JOBS}),
@@ -77,7 +87,9 @@ class NotFoundError(LookupError):
 @dataclass(frozen=True, slots=True)
 class Actor:
     user: User
-    queues: tuple[str, ...]
+    queues: tuple[str, ...]  # in the practice below
+    # The client practice the person works in now (checked against their grants).
+    practice: str = DEFAULT_PRACTICE
 
     @property
     def role(self) -> Role:

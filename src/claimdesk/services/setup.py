@@ -10,14 +10,17 @@ from __future__ import annotations
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from claimdesk.config import Settings
+from claimdesk.services.practices import company_settings, create_store, register_default
 from claimdesk.store.engine import make_engine
 from claimdesk.store.schema_version import SCHEMA_HEAD, schema_revision
+from claimdesk.store.uow import unit_of_work_factory
 
 
 class HomeError(RuntimeError):
@@ -42,7 +45,13 @@ PRIVATE_FOLDER = 0o700
 
 def _folders(settings: Settings) -> list[str]:
     created: list[str] = []
-    for folder in (settings.home, settings.inbox, settings.outbox, settings.archive):
+    for folder in (
+        settings.home,
+        settings.practice_home,
+        settings.inbox,
+        settings.outbox,
+        settings.archive,
+    ):
         if not folder.is_dir():
             folder.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
             created.append(str(folder))
@@ -64,19 +73,28 @@ def make_private(home: Path) -> int:
 
 
 def set_up(settings: Settings) -> SetupReport:
-    """Create what is missing and migrate the database; running it again changes nothing."""
+    """Create what is missing and migrate the database of the company and of the practice
+    ``settings`` names (its store created first when it is new); running it again changes
+    nothing. The company store holds the registry, where the home's own database is registered
+    as the default practice."""
     # Alembic is loaded only here: the commands that find the schema current never pay for it.
     from claimdesk.store.migrate import upgrade_to_head
 
     created = _folders(settings)
+    company_url = make_url(settings.company_database_url)
     url = make_url(settings.effective_database_url)
-    engine = make_engine(url)
     try:
-        before, after = upgrade_to_head(engine)
+        before, after = upgrade_to_head(company_url)
+        engine = make_engine(company_url)
+        try:
+            register_default(unit_of_work_factory(engine), "claimdesk", datetime.now(UTC))
+        finally:
+            engine.dispose()
+        if not settings.on_default_practice:
+            create_store(settings)
+            before, after = upgrade_to_head(url)
     except SQLAlchemyError as exc:
         raise HomeError(f"database {url.render_as_string(hide_password=True)}: {exc}") from exc
-    finally:
-        engine.dispose()
     make_private(settings.home)
     return SetupReport(
         home=str(settings.home),
@@ -94,6 +112,9 @@ def open_home(settings: Settings, say: Callable[[str], None]) -> None:
     and ``say`` is told so. A revision this program does not know raises :class:`HomeError`.
     """
     _folders(settings)
+    if not settings.on_default_practice:
+        # The company store (people, grants) first: the practice's commands read it too.
+        open_home(company_settings(settings), say)
     url = make_url(settings.effective_database_url)
     engine = make_engine(url)
     try:

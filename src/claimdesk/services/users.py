@@ -8,6 +8,7 @@ from datetime import datetime
 
 from claimdesk.routing.access import AccessError, Role, allowed_queues, check_add, check_grant
 from claimdesk.routing.policy import RoutingPolicy
+from claimdesk.store.repositories.practices import WHOLE_PRACTICE
 from claimdesk.store.repositories.users import User
 from claimdesk.store.uow import UnitOfWork
 
@@ -45,7 +46,12 @@ def acting_user(uow: UnitOfWork, user_id: str) -> User:
 
 
 def queues_of(uow: UnitOfWork, user: User, policy: RoutingPolicy) -> tuple[str, ...]:
-    return allowed_queues(user.role, uow.users.grants(user.user_id), policy)
+    """The queues ``user`` works in the unit of work's practice: their role's, the extra queues
+    granted them everywhere, and those granted them in this practice."""
+    granted = uow.users.grants(user.user_id) + uow.practices.queues_in(
+        user.user_id, uow.practice_id
+    )
+    return allowed_queues(user.role, granted, policy)
 
 
 def add_user(
@@ -64,6 +70,8 @@ def add_user(
             raise UserError(f"user {user_id!r}: already exists")
         user = User(user_id, name.strip(), role, True, now, by)
         uow.users.add(user)
+        # A person added while working a practice is its staff: granted that practice only.
+        uow.practices.grant(user_id, uow.practice_id, WHOLE_PRACTICE, by, now)
         uow.commit()
         return user
 

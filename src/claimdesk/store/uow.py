@@ -8,6 +8,11 @@ Leaving the block without :meth:`UnitOfWork.commit` (or by an exception) rolls e
 
 Repositories are built on first use within the open unit of work, so a use case that touches
 only work items builds one repository, not all of them.
+
+A unit of work serves one client practice: its business rows (and their audit records) are in
+the practice's store, while people, their sessions and their grants are in the company store
+(docs/tenancy.md). For the default practice both are the one database and one session; for any
+other the company session is opened only when a use case reads people, and both commit together.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from typing import Self
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from claimdesk.config import DEFAULT_PRACTICE
 from claimdesk.store import rollups
 from claimdesk.store.repositories.appeals import AppealRepository
 from claimdesk.store.repositories.audit import AuditRepository
@@ -37,6 +43,7 @@ from claimdesk.store.repositories.ledger import LedgerRepository
 from claimdesk.store.repositories.patients import GuarantorRepository, PatientRepository
 from claimdesk.store.repositories.plan_tiers import PlanTierRepository
 from claimdesk.store.repositories.practice import PracticeRepository
+from claimdesk.store.repositories.practices import PracticeRegistry
 from claimdesk.store.repositories.reference import (
     ContractRateRepository,
     FacilityRepository,
@@ -52,15 +59,33 @@ from claimdesk.store.repositories.write_offs import WriteOffRepository
 
 
 class UnitOfWork:
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        company_factory: sessionmaker[Session] | None = None,
+        practice_id: str = DEFAULT_PRACTICE,
+    ) -> None:
         self._session_factory = session_factory
+        # None: the company store is the practice's own database (the default practice).
+        self._company_factory = company_factory
+        self.practice_id = practice_id
         self._session: Session | None = None
+        self._company: Session | None = None
         self._committed = False
 
     def _open(self) -> Session:
         if self._session is None:
             raise RuntimeError("the unit of work is not open; use it in a with block")
         return self._session
+
+    def _open_company(self) -> Session:
+        session = self._open()
+        if self._company_factory is None:
+            return session
+        if self._company is None:
+            self._company = self._company_factory()
+            self._company.begin()
+        return self._company
 
     @property
     def read(self) -> Connection:
@@ -179,15 +204,26 @@ class UnitOfWork:
 
     @cached_property
     def users(self) -> UserRepository:
-        return UserRepository(self._open())
+        return UserRepository(self._open_company())
 
     @cached_property
     def sessions(self) -> SessionRepository:
-        return SessionRepository(self._open())
+        return SessionRepository(self._open_company())
+
+    @cached_property
+    def practices(self) -> PracticeRegistry:
+        return PracticeRegistry(self._open_company())
 
     @cached_property
     def audit(self) -> AuditRepository:
+        """The practice's audit chain: who saw and changed its patients' data."""
         return AuditRepository(self._open())
+
+    @cached_property
+    def company_audit(self) -> AuditRepository:
+        """The company's audit chain: people, grants and practices (the default practice's
+        chain is the same one, as it shares the company store)."""
+        return AuditRepository(self._open_company())
 
     def __enter__(self) -> Self:
         if self._session is not None:
@@ -198,10 +234,15 @@ class UnitOfWork:
         return self
 
     def commit(self) -> None:
-        self._open().commit()
+        session = self._open()
+        if self._company is not None:
+            self._company.commit()
+        session.commit()
         self._committed = True
 
     def rollback(self) -> None:
+        if self._company is not None:
+            self._company.rollback()
         self._open().rollback()
 
     def __exit__(
@@ -213,12 +254,20 @@ class UnitOfWork:
         session = self._open()
         try:
             if exc_type is not None or not self._committed:
-                session.rollback()
+                self.rollback()
         finally:
+            if self._company is not None:
+                self._company.close()
             session.close()
 
 
-def unit_of_work_factory(engine: Engine) -> Callable[[], UnitOfWork]:
-    """A factory of fresh units of work on ``engine``, as services take it."""
+def unit_of_work_factory(
+    engine: Engine, company: Engine | None = None, practice_id: str = DEFAULT_PRACTICE
+) -> Callable[[], UnitOfWork]:
+    """A factory of fresh units of work on ``engine`` (the practice's store), as services take
+    it; ``company`` is the company store when it is another database."""
     sessions = sessionmaker(bind=engine, expire_on_commit=False)
-    return lambda: UnitOfWork(sessions)
+    if company is None or company is engine:
+        return lambda: UnitOfWork(sessions, None, practice_id)
+    company_sessions = sessionmaker(bind=company, expire_on_commit=False)
+    return lambda: UnitOfWork(sessions, company_sessions, practice_id)

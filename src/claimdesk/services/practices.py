@@ -1,0 +1,184 @@
+"""Client practices: register one with a store of its own, list them, say which practice a
+command works in, and who may work which.
+
+Each practice keeps its business rows in a store of its own (docs/tenancy.md): on SQLite a
+database and folders under ``HOME/practices/<ID>/``, on PostgreSQL a schema and a role of its
+own. The company store (the home's database) keeps the registry, the people and their grants.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from claimdesk.config import DEFAULT_PRACTICE, PracticeIdError, Settings, checked_practice_id
+from claimdesk.routing.access import Role
+from claimdesk.store.engine import make_engine
+from claimdesk.store.practice_store import create_practice_schema
+from claimdesk.store.repositories.practices import WHOLE_PRACTICE, Practice
+from claimdesk.store.repositories.users import User
+from claimdesk.store.uow import UnitOfWork, unit_of_work_factory
+
+UowFactory = Callable[[], UnitOfWork]
+DEFAULT_NAME = "Default practice"
+# The practice store's own record of which practice it is, so an export or an audit row read
+# out of it says whose it is.
+PRACTICE_ID_SETTING = "practice.id"
+# Roles that work for the company, not for one client: every practice is theirs.
+COMPANY_ROLES = frozenset({Role.ADMIN, Role.SYSTEM})
+
+
+class PracticeError(LookupError):
+    """No such practice, a practice one may not work, or none named where several exist."""
+
+
+def company_settings(settings: Settings) -> Settings:
+    """The settings of the company store's own practice (the default one)."""
+    return dataclasses.replace(settings, practice=DEFAULT_PRACTICE)
+
+
+def _registered(settings: Settings) -> list[Practice] | None:
+    """The registry, or None for a home whose company store has none yet (not migrated)."""
+    engine = make_engine(settings.company_database_url)
+    try:
+        with unit_of_work_factory(engine)() as uow:
+            return uow.practices.list()
+    except SQLAlchemyError:
+        return None
+    finally:
+        engine.dispose()
+
+
+def _listing(practices: list[Practice]) -> str:
+    return ", ".join(f"{p.practice_id} ({p.name})" for p in practices)
+
+
+def resolved(settings: Settings) -> Settings:
+    """``settings`` with the practice the command works in: the one named (``--practice`` or
+    ``CLAIMDESK_PRACTICE``), which must be registered, else the only one there is. With several
+    and none named, :class:`PracticeError` lists them."""
+    practices = _registered(settings)
+    if not practices:
+        # A new home, or one from before practices: its own database is the default practice.
+        if settings.practice in ("", DEFAULT_PRACTICE):
+            return company_settings(settings)
+        raise PracticeError(
+            f"practice {settings.practice!r}: no such practice; this home has only "
+            f"{DEFAULT_PRACTICE!r} (add one with 'claimdesk practices add')"
+        )
+    if settings.practice:
+        if any(p.practice_id == settings.practice for p in practices):
+            return settings
+        raise PracticeError(
+            f"practice {settings.practice!r}: no such practice; the practices are "
+            f"{_listing(practices)}"
+        )
+    if len(practices) == 1:
+        return dataclasses.replace(settings, practice=practices[0].practice_id)
+    raise PracticeError(
+        f"this home has {len(practices)} practices: {_listing(practices)}; name one with "
+        "--practice ID or CLAIMDESK_PRACTICE"
+    )
+
+
+def practice_settings(settings: Settings) -> list[Settings]:
+    """The settings of every registered practice but the default one."""
+    return [
+        dataclasses.replace(settings, practice=p.practice_id)
+        for p in _registered(settings) or []
+        if p.practice_id != DEFAULT_PRACTICE
+    ]
+
+
+def register_default(uow_factory: UowFactory, by: str, now: datetime) -> bool:
+    """Register the home's own database as the default practice (an existing home keeps its
+    data where it is); False when it was registered already."""
+    with uow_factory() as uow:
+        if uow.practices.get(DEFAULT_PRACTICE) is not None:
+            return False
+        uow.practices.add(Practice(DEFAULT_PRACTICE, DEFAULT_NAME, now, by))
+        uow.practice.put(PRACTICE_ID_SETTING, DEFAULT_PRACTICE, at=now, by=by)
+        uow.commit()
+        return True
+
+
+def create_store(settings: Settings) -> None:
+    """Create the practice's store where it is missing: its folders and, on PostgreSQL, its
+    schema and role. Migrating it is ``setup.set_up``'s."""
+    if settings.on_default_practice:
+        return
+    if make_url(settings.company_database_url).get_backend_name() == "postgresql":
+        company = make_engine(settings.company_database_url)
+        try:
+            create_practice_schema(company, settings.practice_id)
+        finally:
+            company.dispose()
+
+
+def add_practice(
+    company: UowFactory,
+    practice_store: UowFactory,
+    practice: Practice,
+) -> None:
+    """Register ``practice`` (whose store was created and migrated) and record its id in its
+    store."""
+    with practice_store() as uow:
+        uow.practice.put(
+            PRACTICE_ID_SETTING, practice.practice_id, at=practice.created_at, by=practice.created_by
+        )
+        uow.commit()
+    with company() as uow:
+        if uow.practices.get(practice.practice_id) is not None:
+            raise PracticeError(f"practice {practice.practice_id!r}: already exists")
+        uow.practices.add(practice)
+        uow.commit()
+
+
+def checked_new_id(practice_id: str, company: UowFactory) -> str:
+    """A valid id no practice has yet."""
+    try:
+        checked_practice_id(practice_id)
+    except PracticeIdError as exc:
+        raise PracticeError(str(exc)) from exc
+    with company() as uow:
+        if uow.practices.get(practice_id) is not None:
+            raise PracticeError(f"practice {practice_id!r}: already exists")
+    return practice_id
+
+
+def list_practices(company: UowFactory) -> list[Practice]:
+    with company() as uow:
+        return uow.practices.list()
+
+
+def practices_of(uow: UnitOfWork, user: User) -> tuple[str, ...]:
+    """The practices ``user`` may work: every one for the company's admins and programs, else
+    those granted them."""
+    if user.role in COMPANY_ROLES:
+        return tuple(p.practice_id for p in uow.practices.list()) or (DEFAULT_PRACTICE,)
+    return uow.practices.practices_of(user.user_id)
+
+
+def may_work(uow: UnitOfWork, user: User, practice_id: str) -> bool:
+    if user.role in COMPANY_ROLES:
+        return True
+    return practice_id in uow.practices.practices_of(user.user_id)
+
+
+def grant_practice(
+    uow_factory: UowFactory, *, user_id: str, practice_id: str, queue: str, by: str, now: datetime
+) -> bool:
+    """Allow ``user_id`` to work ``practice_id`` (and, with ``queue``, one more queue in it);
+    False when nothing was new."""
+    with uow_factory() as uow:
+        if uow.practices.get(practice_id) is None:
+            raise PracticeError(f"practice {practice_id!r}: no such practice")
+        added = uow.practices.grant(user_id, practice_id, WHOLE_PRACTICE, by, now)
+        if queue:
+            added = uow.practices.grant(user_id, practice_id, queue, by, now) or added
+        uow.commit()
+        return added
