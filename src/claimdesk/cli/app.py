@@ -127,9 +127,26 @@ def settings_of(ctx: typer.Context) -> Settings:
     from claimdesk.services.practices import PracticeError, resolved
 
     try:
-        return resolved(home_settings_of(ctx))
+        settings = resolved(home_settings_of(ctx))
     except PracticeError as exc:
         raise fail(str(exc)) from exc
+    if not settings.on_default_practice:
+        _admitted(settings, acting_user_id(ctx))
+    return settings
+
+
+def _admitted(settings: Settings, user_id: str) -> None:
+    """Stop here unless ``user_id`` was granted the client practice: a client's own staff see
+    only their practice, whatever the command (the refusal is audited by the desk)."""
+    from claimdesk.bootstrap import composed
+    from claimdesk.desk.guard import ForbiddenError
+    from claimdesk.services.users import UserError
+
+    with composed(settings) as parts:
+        try:
+            parts.desk().actor_named(user_id)
+        except (ForbiddenError, UserError) as exc:
+            raise fail(str(exc)) from exc
 
 
 def acting_user_id(ctx: typer.Context) -> str:

@@ -1,0 +1,241 @@
+"""Client practices: two practices with the same claim ids and patient accounts never see each
+other's data (CLI and desk), a person not granted a practice is refused with the refusal
+audited, several practices need one named, an existing home becomes the default practice, and
+on PostgreSQL a raw query on a practice's connection sees that practice's rows only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from alembic import command
+from sqlalchemy import make_url, select, text
+from sqlalchemy.exc import ProgrammingError
+from typer.testing import CliRunner
+
+from claimdesk.cli import app
+from claimdesk.config import Settings, practice_role
+from claimdesk.store.engine import make_engine
+from claimdesk.store.migrate import alembic_config
+from claimdesk.store.tables.base import table_of
+from claimdesk.store.tables.encounters import ServiceLineRow
+from claimdesk.store.uow import unit_of_work_factory
+
+GOOD = Path(__file__).resolve().parents[1] / "fixtures" / "bundles" / "good"
+ROOT = "root"
+LINES = table_of(ServiceLineRow)
+Invoke = Callable[..., tuple[int, str]]
+
+
+@pytest.fixture
+def ids() -> tuple[str, str]:
+    """Practice ids of this test alone: PostgreSQL roles are the cluster's, not the database's."""
+    tag = uuid.uuid4().hex[:8]
+    return f"north_{tag}", f"south_{tag}"
+
+
+@pytest.fixture
+def home(tmp_path: Path, database_url: str, ids: tuple[str, str]) -> Iterator[Settings]:
+    on_sqlite = database_url.startswith("sqlite")
+    yield Settings(home=tmp_path / "home", database_url="" if on_sqlite else database_url)
+    if database_url.startswith("postgresql"):
+        # The database is dropped by its fixture; the practices' roles are dropped here.
+        admin = make_engine(make_url(database_url).set(database="postgres"))
+        with admin.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT")
+            for practice in ids:
+                connection.execute(text(f"DROP ROLE IF EXISTS {practice_role(practice)}"))
+        admin.dispose()
+
+
+@pytest.fixture
+def run(home: Settings) -> Invoke:
+    runner = CliRunner()
+
+    def invoke(*args: str, user: str = ROOT) -> tuple[int, str]:
+        env = {"CLAIMDESK_USER": user, "CLAIMDESK_DATABASE_URL": home.database_url}
+        result = runner.invoke(app, ["--home", str(home.home), *args], env=env)
+        return result.exit_code, result.output
+
+    return invoke
+
+
+def _south_bundle(folder: Path) -> Path:
+    """The good bundle with the same claim ids and accounts but other charges."""
+    shutil.copytree(GOOD, folder)
+    lines = folder / "service_lines.csv"
+    lines.write_text(lines.read_text().replace("E1,1,99213,25,1,150.00", "E1,1,99213,25,1,175.00"))
+    return folder
+
+
+def _summary(run: Invoke, practice: str, user: str = ROOT) -> dict[str, object]:
+    code, out = run("--practice", practice, "summary", "--json", user=user)
+    assert code == 0, out
+    summary: dict[str, object] = json.loads(out)
+    return summary
+
+
+@pytest.fixture
+def two(run: Invoke, home: Settings, ids: tuple[str, str], tmp_path: Path) -> tuple[str, str]:
+    north, south = ids
+    assert run("init")[0] == 0
+    assert run("practices", "add", north, "--name", "North Clinic")[0] == 0
+    assert run("practices", "add", south, "--name", "South Clinic")[0] == 0
+    assert run("--practice", north, "import", str(GOOD))[0] == 0
+    assert run("--practice", south, "import", str(_south_bundle(tmp_path / "south")))[0] == 0
+    code, out = run("--practice", north, "users", "add", "nina", "--role", "tier1")
+    assert code == 0, out
+    return north, south
+
+
+def test_two_practices_with_the_same_ids_see_only_their_own(
+    two: tuple[str, str], run: Invoke, home: Settings
+) -> None:
+    north, south = two
+    assert _summary(run, north)["gross_charges"] == "570.00"
+    assert _summary(run, south)["gross_charges"] == "595.00"
+    # The default practice (the home's own database) holds neither.
+    assert _summary(run, "default")["gross_charges"] == "0.00"
+    # The same claim id, read in each practice's store, is that practice's claim.
+    for practice, charge in ((north, "150.00"), (south, "175.00")):
+        settings = dataclasses.replace(home, practice=practice)
+        engine = make_engine(settings.effective_database_url)
+        with unit_of_work_factory(engine)() as uow:
+            claims = uow.read.execute(text("SELECT claim_id FROM claims ORDER BY 1")).all()
+            assert len(claims) == 2
+            line = uow.read.execute(
+                select(LINES.c.charge).where(
+                    LINES.c.encounter_id == "E1", LINES.c.line_number == 1
+                )
+            ).scalar_one()
+            assert str(line) == charge
+        engine.dispose()
+    # Their folders are their own.
+    assert (home.home / "practices" / north / "outbox").is_dir()
+    assert (home.home / "practices" / south / "inbox").is_dir()
+
+
+def test_a_practice_not_granted_is_refused_named_and_audited(
+    two: tuple[str, str], run: Invoke, home: Settings
+) -> None:
+    north, south = two
+    assert _summary(run, north, user="nina")["gross_charges"] == "570.00"
+    before = _summary(run, south)
+    code, out = run("--practice", south, "summary", "--json", user="nina")
+    assert code == 2
+    assert f"not granted practice {south!r}" in out
+    assert _summary(run, south) == before
+    code, out = run("--practice", south, "queue", "next", "nina", user="nina")
+    assert code == 2
+    engine = make_engine(home.company_database_url)
+    with unit_of_work_factory(engine)() as uow:
+        refused = [
+            r.record
+            for r in uow.company_audit.records(limit=100)
+            if r.record.action == "open_practice"
+        ]
+    engine.dispose()
+    assert {(r.user_id, r.target, r.outcome) for r in refused} == {
+        ("nina", f"practice {south}", "denied")
+    }
+    assert run("--practice", south, "audit", "verify")[0] == 0
+
+
+def test_a_granted_practice_opens_and_the_grant_is_audited(
+    two: tuple[str, str], run: Invoke
+) -> None:
+    north, south = two
+    code, out = run("--practice", north, "users", "grant", "nina", "--practice", south)
+    assert code == 0, out
+    assert _summary(run, south, user="nina")["gross_charges"] == "595.00"
+    code, out = run("--practice", north, "users", "grant", "nina", "--practice", "nowhere")
+    assert code == 1
+    assert "'nowhere': no such practice" in out
+
+
+def test_several_practices_and_none_named_cannot_run(two: tuple[str, str], run: Invoke) -> None:
+    code, out = run("summary")
+    assert code == 2
+    assert "3 practices" in out and two[0] in out and two[1] in out
+    code, out = run("practices", "list", "--json")
+    assert code == 0
+    assert [p["practice_id"] for p in json.loads(out)] == ["default", *sorted(two)]
+    code, out = run("--practice", "elsewhere", "summary")
+    assert code == 2
+    assert "'elsewhere': no such practice" in out
+
+
+def test_only_an_admin_adds_practices(two: tuple[str, str], run: Invoke) -> None:
+    code, out = run("practices", "add", "east", "--name", "East", user="nina")
+    assert code == 1
+    assert "may not manage practices" in out
+    code, out = run("practices", "add", "Bad-Id", "--name", "Bad")
+    assert code == 1
+    assert "lowercase letters" in out
+    code, out = run("practices", "add", two[0], "--name", "Again")
+    assert code == 1
+    assert "already exists" in out
+
+
+def test_an_existing_single_practice_home_becomes_the_default_practice(
+    run: Invoke, home: Settings
+) -> None:
+    """A home from before practices (schema 0014) with a person and a bundle: ``init`` registers
+    its database as the default practice, grants its people that practice, and moves nothing."""
+    home.home.mkdir(parents=True)
+    engine = make_engine(home.company_database_url)
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0014")
+        connection.execute(
+            text(
+                "INSERT INTO users (user_id, name, role, active, created_at, created_by) VALUES "
+                "('root', 'Root', 'admin', true, CURRENT_TIMESTAMP, 'root'), "
+                "('tess', 'Tess', 'tier1', true, CURRENT_TIMESTAMP, 'root')"
+            )
+        )
+    engine.dispose()
+    assert run("init")[0] == 0
+    assert run("import", str(GOOD))[0] == 0
+    code, out = run("practices", "list", "--json")
+    assert [p["practice_id"] for p in json.loads(out)] == ["default"]
+    assert _summary(run, "default", user="tess")["gross_charges"] == "570.00"
+    assert _summary(run, "", user="tess")["gross_charges"] == "570.00"
+
+
+@pytest.mark.postgres
+def test_a_raw_query_on_a_practice_connection_sees_that_practice_only(
+    two: tuple[str, str], home: Settings
+) -> None:
+    if not home.database_url:
+        pytest.skip("the schema wall is PostgreSQL's")
+    north, south = two
+    settings = dataclasses.replace(home, practice=north)
+    engine = make_engine(settings.effective_database_url)
+    try:
+        with engine.connect() as connection:
+            # No practice filter: the connection's own schema is all it sees.
+            assert connection.execute(text("SELECT count(*) FROM claims")).scalar_one() == 2
+            charges = connection.execute(text("SELECT sum(charge) FROM service_lines")).scalar()
+            assert f"{charges:.2f}" == "570.00"
+            assert connection.execute(text("SELECT current_user")).scalar_one() == practice_role(
+                north
+            )
+        for other in (f"practice_{south}.claims", "public.users", "public.claims"):
+            with engine.connect() as connection, pytest.raises(ProgrammingError) as refused:
+                connection.execute(text(f"SELECT * FROM {other}"))
+            assert "permission denied" in str(refused.value)
+        with engine.connect() as connection:
+            connection.execute(text("RESET ROLE"))
+            assert connection.execute(text("SELECT current_user")).scalar_one() == practice_role(
+                north
+            )
+    finally:
+        engine.dispose()
