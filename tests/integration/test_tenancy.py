@@ -45,13 +45,28 @@ def home(tmp_path: Path, database_url: str, ids: tuple[str, str]) -> Iterator[Se
     on_sqlite = database_url.startswith("sqlite")
     yield Settings(home=tmp_path / "home", database_url="" if on_sqlite else database_url)
     if database_url.startswith("postgresql"):
-        # The database is dropped by its fixture; the practices' roles are dropped here.
-        admin = make_engine(make_url(database_url).set(database="postgres"))
-        with admin.connect() as connection:
-            connection.execution_options(isolation_level="AUTOCOMMIT")
-            for practice in ids:
-                connection.execute(text(f"DROP ROLE IF EXISTS {practice_role(practice)}"))
-        admin.dispose()
+        _drop_roles(database_url, [practice_role(practice) for practice in ids])
+
+
+def _drop_roles(database_url: str, names: list[str]) -> None:
+    """Roles are the cluster's: what they own in the test's database goes first, then them."""
+    admin = make_engine(make_url(database_url).set(database="postgres"))
+    with admin.connect() as connection:
+        found = connection.execute(
+            text("SELECT rolname FROM pg_roles WHERE rolname = ANY(:names)"), {"names": names}
+        ).scalars().all()
+    admin.dispose()
+    if not found:
+        return
+    roles = ", ".join(found)
+    for url, statement in (
+        (make_url(database_url), f"DROP OWNED BY {roles}"),
+        (make_url(database_url).set(database="postgres"), f"DROP ROLE {roles}"),
+    ):
+        engine = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.execute(text(statement))
+        engine.dispose()
 
 
 @pytest.fixture
