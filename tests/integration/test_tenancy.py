@@ -130,6 +130,7 @@ def test_two_practices_with_the_same_ids_see_only_their_own(
                 )
             ).scalar_one()
             assert str(line) == charge
+            assert uow.practice.practice_id() == practice
         engine.dispose()
     # Their folders are their own.
     assert (home.home / "practices" / north / "outbox").is_dir()

@@ -25,9 +25,6 @@ from claimdesk.store.uow import UnitOfWork, unit_of_work_factory
 
 UowFactory = Callable[[], UnitOfWork]
 DEFAULT_NAME = "Default practice"
-# The practice store's own record of which practice it is, so an export or an audit row read
-# out of it says whose it is.
-PRACTICE_ID_SETTING = "practice.id"
 # Roles that work for the company, not for one client: every practice is theirs.
 COMPANY_ROLES = frozenset({Role.ADMIN, Role.SYSTEM})
 
@@ -101,7 +98,7 @@ def register_default(uow_factory: UowFactory, by: str, now: datetime) -> bool:
         if uow.practices.get(DEFAULT_PRACTICE) is not None:
             return False
         uow.practices.add(Practice(DEFAULT_PRACTICE, DEFAULT_NAME, now, by))
-        uow.practice.put(PRACTICE_ID_SETTING, DEFAULT_PRACTICE, at=now, by=by)
+        uow.practice.record_practice_id(DEFAULT_PRACTICE, at=now, by=by)
         uow.commit()
         return True
 
@@ -127,8 +124,8 @@ def add_practice(
     """Register ``practice`` (whose store was created and migrated) and record its id in its
     store."""
     with practice_store() as uow:
-        uow.practice.put(
-            PRACTICE_ID_SETTING, practice.practice_id, at=practice.created_at, by=practice.created_by
+        uow.practice.record_practice_id(
+            practice.practice_id, at=practice.created_at, by=practice.created_by
         )
         uow.commit()
     with company() as uow:

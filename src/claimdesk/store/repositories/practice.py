@@ -11,13 +11,30 @@ from claimdesk.domain.practice import PracticeProfile
 from claimdesk.store.tables.practice import PracticeSettingRow
 
 
+# Which client practice this store is, so an export or an audit row read out of it says whose
+# it is. Set when the practice is registered; not one of the profile's settings.
+PRACTICE_ID_KEY = "practice.id"
+
+
 class PracticeRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
     def profile(self) -> PracticeProfile:
-        rows = self._session.execute(select(PracticeSettingRow.key, PracticeSettingRow.value))
+        rows = self._session.execute(
+            select(PracticeSettingRow.key, PracticeSettingRow.value).where(
+                PracticeSettingRow.key != PRACTICE_ID_KEY
+            )
+        )
         return PracticeProfile({row.key: row.value for row in rows})
+
+    def practice_id(self) -> str | None:
+        """The client practice whose store this is (None before it was registered)."""
+        row = self._session.get(PracticeSettingRow, PRACTICE_ID_KEY)
+        return None if row is None else row.value
+
+    def record_practice_id(self, practice_id: str, *, at: datetime, by: str) -> None:
+        self.put(PRACTICE_ID_KEY, practice_id, at=at, by=by)
 
     def put(self, key: str, value: str, *, at: datetime, by: str) -> None:
         """Store ``value`` for ``key``; an empty value removes the setting."""
