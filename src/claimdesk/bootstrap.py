@@ -76,9 +76,7 @@ class Composition:
 
     @cached_property
     def uow_factory(self) -> Callable[[], UnitOfWork]:
-        return unit_of_work_factory(
-            self.engine, self.company_engine, self.settings.practice_id
-        )
+        return unit_of_work_factory(self.engine, self.company_engine, self.settings.practice_id)
 
     @cached_property
     def company_uow_factory(self) -> Callable[[], UnitOfWork]:

@@ -52,9 +52,13 @@ def _drop_roles(database_url: str, names: list[str]) -> None:
     """Roles are the cluster's: what they own in the test's database goes first, then them."""
     admin = make_engine(make_url(database_url).set(database="postgres"))
     with admin.connect() as connection:
-        found = connection.execute(
-            text("SELECT rolname FROM pg_roles WHERE rolname = ANY(:names)"), {"names": names}
-        ).scalars().all()
+        found = (
+            connection.execute(
+                text("SELECT rolname FROM pg_roles WHERE rolname = ANY(:names)"), {"names": names}
+            )
+            .scalars()
+            .all()
+        )
     admin.dispose()
     if not found:
         return
@@ -125,9 +129,7 @@ def test_two_practices_with_the_same_ids_see_only_their_own(
             claims = uow.read.execute(text("SELECT claim_id FROM claims ORDER BY 1")).all()
             assert len(claims) == 2
             line = uow.read.execute(
-                select(LINES.c.charge).where(
-                    LINES.c.encounter_id == "E1", LINES.c.line_number == 1
-                )
+                select(LINES.c.charge).where(LINES.c.encounter_id == "E1", LINES.c.line_number == 1)
             ).scalar_one()
             assert str(line) == charge
             assert uow.practice.practice_id() == practice
@@ -178,7 +180,8 @@ def test_a_granted_practice_opens_and_the_grant_is_audited(
 def test_several_practices_and_none_named_cannot_run(two: tuple[str, str], run: Invoke) -> None:
     code, out = run("summary")
     assert code == 2
-    assert "3 practices" in out and two[0] in out and two[1] in out
+    assert "3 practices" in out
+    assert all(practice in out for practice in two)
     code, out = run("practices", "list", "--json")
     assert code == 0
     assert [p["practice_id"] for p in json.loads(out)] == ["default", *sorted(two)]
@@ -220,7 +223,7 @@ def test_an_existing_single_practice_home_becomes_the_default_practice(
     engine.dispose()
     assert run("init")[0] == 0
     assert run("import", str(GOOD))[0] == 0
-    code, out = run("practices", "list", "--json")
+    out = run("practices", "list", "--json")[1]
     assert [p["practice_id"] for p in json.loads(out)] == ["default"]
     assert _summary(run, "default", user="tess")["gross_charges"] == "570.00"
     assert _summary(run, "", user="tess")["gross_charges"] == "570.00"

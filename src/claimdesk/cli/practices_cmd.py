@@ -85,7 +85,7 @@ def list_practices(ctx: typer.Context, as_json: JsonOption = False) -> None:
                 {
                     "practice_id": p.practice_id,
                     "name": p.name,
-                    "created_at": p.created_at.isoformat(),
+                    "created_at": None if p.created_at is None else p.created_at.isoformat(),
                     "created_by": p.created_by,
                 }
                 for p in found
@@ -96,5 +96,6 @@ def list_practices(ctx: typer.Context, as_json: JsonOption = False) -> None:
     for column in ("practice", "name", "added", "by"):
         table.add_column(column)
     for p in found:
-        table.add_row(p.practice_id, p.name, p.created_at.date().isoformat(), p.created_by)
+        added = "-" if p.created_at is None else p.created_at.date().isoformat()
+        table.add_row(p.practice_id, p.name, added, p.created_by or "-")
     console.print(table)

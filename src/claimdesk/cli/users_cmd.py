@@ -70,9 +70,7 @@ def grant(
     ctx: typer.Context,
     user_id: str,
     practice: Annotated[str, typer.Option("--practice", help="The client practice.")],
-    queue: Annotated[
-        str, typer.Option("--queue", help="One more queue they may work in it.")
-    ] = "",
+    queue: Annotated[str, typer.Option("--queue", help="One more queue they may work in it.")] = "",
 ) -> None:
     """Allow a person to work a client practice (and a queue in it), as the manager or admin
     ``--as`` names."""

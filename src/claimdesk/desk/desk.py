@@ -597,7 +597,9 @@ class Desk:
         return user
 
     def grant(self, actor: Actor, user_id: str, queue: str) -> bool:
-        self._checked(actor, Capability.MANAGE_PEOPLE, "grant_queue", f"user {user_id}", company=True)
+        self._checked(
+            actor, Capability.MANAGE_PEOPLE, "grant_queue", f"user {user_id}", company=True
+        )
         with self.uow_factory() as uow:
             if uow.users.get(user_id) is None:
                 raise NotFoundError(f"user {user_id}: no such user")
@@ -615,7 +617,9 @@ class Desk:
         return added
 
     def disable(self, actor: Actor, user_id: str) -> int:
-        self._checked(actor, Capability.MANAGE_PEOPLE, "disable_user", f"user {user_id}", company=True)
+        self._checked(
+            actor, Capability.MANAGE_PEOPLE, "disable_user", f"user {user_id}", company=True
+        )
         self.person(actor, user_id)
         ended = accounts.disable_user(
             self.uow_factory, user_id, by=actor.user.user_id, now=self.clock()
@@ -625,7 +629,9 @@ class Desk:
 
     def set_password(self, actor: Actor, user_id: str, password: str) -> None:
         if user_id != actor.user.user_id:
-            self._checked(actor, Capability.MANAGE_PEOPLE, "set_password", f"user {user_id}", company=True)
+            self._checked(
+                actor, Capability.MANAGE_PEOPLE, "set_password", f"user {user_id}", company=True
+            )
             self.person(actor, user_id)
         accounts.set_password(
             self.uow_factory, user_id, password, by=actor.user.user_id, now=self.clock()
@@ -636,7 +642,9 @@ class Desk:
         """A new one-time-code secret for ``user_id`` (themself, or someone a manager or admin
         manages); returns the secret to show once."""
         if user_id != actor.user.user_id:
-            self._checked(actor, Capability.MANAGE_PEOPLE, "enrol_totp", f"user {user_id}", company=True)
+            self._checked(
+                actor, Capability.MANAGE_PEOPLE, "enrol_totp", f"user {user_id}", company=True
+            )
             self.person(actor, user_id)
         if self.box is None:
             raise ForbiddenError("this desk has no key for second-factor secrets")
@@ -652,7 +660,7 @@ class Desk:
         """The practices ``actor`` may work (every one for the company's admins)."""
         with self.uow_factory() as uow:
             mine = set(practices.practices_of(uow, actor.user))
-            registered = uow.practices.list()
+            registered = practices.all_practices(uow)
         self._audit(actor, "list_practices", "practices", AuditOutcome.OK, company=True)
         return [p for p in registered if p.practice_id in mine]
 
@@ -672,9 +680,14 @@ class Desk:
             practices.checked_new_id(practice_id, self.uow_factory)
             if not name.strip():
                 raise practices.PracticeError(f"practice {practice_id!r}: give it a --name")
-            practice = Practice(practice_id, name.strip(), self.clock(), actor.user.user_id)
-            practices.add_practice(self.uow_factory, set_up_store(practice_id), practice)
-            return practice
+            return practices.add_practice(
+                self.uow_factory,
+                set_up_store(practice_id),
+                practice_id,
+                name.strip(),
+                actor.user.user_id,
+                self.clock(),
+            )
 
         return self._audited(
             actor, "add_practice", target, None, add, lambda p: p.name, company=True
@@ -703,8 +716,10 @@ class Desk:
                 by=actor.user.user_id,
                 now=self.clock(),
             ),
-            lambda added: f"{practice_id}{f' queue {queue}' if queue else ''}"
-            + ("" if added else " (already granted)"),
+            lambda added: (
+                f"{practice_id}{f' queue {queue}' if queue else ''}"
+                + ("" if added else " (already granted)")
+            ),
             company=True,
         )
 

@@ -38,14 +38,29 @@ def company_settings(settings: Settings) -> Settings:
     return dataclasses.replace(settings, practice=DEFAULT_PRACTICE)
 
 
-def _registered(settings: Settings) -> list[Practice] | None:
-    """The registry, or None for a home whose company store has none yet (not migrated)."""
+# The home's own database: always a practice, never a row of the registry, so a new home's
+# company store holds nothing ``init`` wrote besides its first admin (a restore needs it empty).
+DEFAULT = Practice(DEFAULT_PRACTICE, DEFAULT_NAME, None, "")
+
+
+def all_practices(uow: UnitOfWork) -> list[Practice]:
+    """The default practice and every practice registered, by id."""
+    return sorted([DEFAULT, *uow.practices.list()], key=lambda p: p.practice_id)
+
+
+def exists(uow: UnitOfWork, practice_id: str) -> bool:
+    return practice_id == DEFAULT_PRACTICE or uow.practices.get(practice_id) is not None
+
+
+def _registered(settings: Settings) -> list[Practice]:
+    """Every practice of the home; only the default one for a home whose company store has no
+    registry yet (not migrated)."""
     engine = make_engine(settings.company_database_url)
     try:
         with unit_of_work_factory(engine)() as uow:
-            return uow.practices.list()
+            return all_practices(uow)
     except SQLAlchemyError:
-        return None
+        return [DEFAULT]
     finally:
         engine.dispose()
 
@@ -59,14 +74,6 @@ def resolved(settings: Settings) -> Settings:
     ``CLAIMDESK_PRACTICE``), which must be registered, else the only one there is. With several
     and none named, :class:`PracticeError` lists them."""
     practices = _registered(settings)
-    if not practices:
-        # A new home, or one from before practices: its own database is the default practice.
-        if settings.practice in ("", DEFAULT_PRACTICE):
-            return company_settings(settings)
-        raise PracticeError(
-            f"practice {settings.practice!r}: no such practice; this home has only "
-            f"{DEFAULT_PRACTICE!r} (add one with 'claimdesk practices add')"
-        )
     if settings.practice:
         if any(p.practice_id == settings.practice for p in practices):
             return settings
@@ -86,21 +93,9 @@ def practice_settings(settings: Settings) -> list[Settings]:
     """The settings of every registered practice but the default one."""
     return [
         dataclasses.replace(settings, practice=p.practice_id)
-        for p in _registered(settings) or []
+        for p in _registered(settings)
         if p.practice_id != DEFAULT_PRACTICE
     ]
-
-
-def register_default(uow_factory: UowFactory, by: str, now: datetime) -> bool:
-    """Register the home's own database as the default practice (an existing home keeps its
-    data where it is); False when it was registered already."""
-    with uow_factory() as uow:
-        if uow.practices.get(DEFAULT_PRACTICE) is not None:
-            return False
-        uow.practices.add(Practice(DEFAULT_PRACTICE, DEFAULT_NAME, now, by))
-        uow.practice.record_practice_id(DEFAULT_PRACTICE, at=now, by=by)
-        uow.commit()
-        return True
 
 
 def create_store(settings: Settings) -> None:
@@ -119,20 +114,23 @@ def create_store(settings: Settings) -> None:
 def add_practice(
     company: UowFactory,
     practice_store: UowFactory,
-    practice: Practice,
-) -> None:
-    """Register ``practice`` (whose store was created and migrated) and record its id in its
+    practice_id: str,
+    name: str,
+    by: str,
+    now: datetime,
+) -> Practice:
+    """Register the practice (whose store was created and migrated) and record its id in its
     store."""
+    practice = Practice(practice_id, name, now, by)
     with practice_store() as uow:
-        uow.practice.record_practice_id(
-            practice.practice_id, at=practice.created_at, by=practice.created_by
-        )
+        uow.practice.record_practice_id(practice_id, at=now, by=by)
         uow.commit()
     with company() as uow:
-        if uow.practices.get(practice.practice_id) is not None:
+        if exists(uow, practice.practice_id):
             raise PracticeError(f"practice {practice.practice_id!r}: already exists")
         uow.practices.add(practice)
         uow.commit()
+    return practice
 
 
 def checked_new_id(practice_id: str, company: UowFactory) -> str:
@@ -142,21 +140,16 @@ def checked_new_id(practice_id: str, company: UowFactory) -> str:
     except PracticeIdError as exc:
         raise PracticeError(str(exc)) from exc
     with company() as uow:
-        if uow.practices.get(practice_id) is not None:
+        if exists(uow, practice_id):
             raise PracticeError(f"practice {practice_id!r}: already exists")
     return practice_id
-
-
-def list_practices(company: UowFactory) -> list[Practice]:
-    with company() as uow:
-        return uow.practices.list()
 
 
 def practices_of(uow: UnitOfWork, user: User) -> tuple[str, ...]:
     """The practices ``user`` may work: every one for the company's admins and programs, else
     those granted them."""
     if user.role in COMPANY_ROLES:
-        return tuple(p.practice_id for p in uow.practices.list()) or (DEFAULT_PRACTICE,)
+        return tuple(p.practice_id for p in all_practices(uow))
     return uow.practices.practices_of(user.user_id)
 
 
@@ -172,7 +165,7 @@ def grant_practice(
     """Allow ``user_id`` to work ``practice_id`` (and, with ``queue``, one more queue in it);
     False when nothing was new."""
     with uow_factory() as uow:
-        if uow.practices.get(practice_id) is None:
+        if not exists(uow, practice_id):
             raise PracticeError(f"practice {practice_id!r}: no such practice")
         added = uow.practices.grant(user_id, practice_id, WHOLE_PRACTICE, by, now)
         if queue:

@@ -10,17 +10,15 @@ from __future__ import annotations
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from claimdesk.config import Settings
-from claimdesk.services.practices import company_settings, create_store, register_default
+from claimdesk.services.practices import company_settings, create_store
 from claimdesk.store.engine import make_engine
 from claimdesk.store.schema_version import SCHEMA_HEAD, schema_revision
-from claimdesk.store.uow import unit_of_work_factory
 
 
 class HomeError(RuntimeError):
@@ -75,8 +73,7 @@ def make_private(home: Path) -> int:
 def set_up(settings: Settings) -> SetupReport:
     """Create what is missing and migrate the database of the company and of the practice
     ``settings`` names (its store created first when it is new); running it again changes
-    nothing. The company store holds the registry, where the home's own database is registered
-    as the default practice."""
+    nothing."""
     # Alembic is loaded only here: the commands that find the schema current never pay for it.
     from claimdesk.store.migrate import upgrade_to_head
 
@@ -85,11 +82,6 @@ def set_up(settings: Settings) -> SetupReport:
     url = make_url(settings.effective_database_url)
     try:
         before, after = upgrade_to_head(company_url)
-        engine = make_engine(company_url)
-        try:
-            register_default(unit_of_work_factory(engine), "claimdesk", datetime.now(UTC))
-        finally:
-            engine.dispose()
         if not settings.on_default_practice:
             create_store(settings)
             before, after = upgrade_to_head(url)

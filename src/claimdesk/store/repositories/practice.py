@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 from claimdesk.domain.practice import PracticeProfile
 from claimdesk.store.tables.practice import PracticeSettingRow
 
-
 # Which client practice this store is, so an export or an audit row read out of it says whose
 # it is. Set when the practice is registered; not one of the profile's settings.
 PRACTICE_ID_KEY = "practice.id"
@@ -29,7 +28,7 @@ class PracticeRepository:
         return PracticeProfile({row.key: row.value for row in rows})
 
     def practice_id(self) -> str | None:
-        """The client practice whose store this is (None before it was registered)."""
+        """The client practice whose store this is (None: the home's own, the default one)."""
         row = self._session.get(PracticeSettingRow, PRACTICE_ID_KEY)
         return None if row is None else row.value
 

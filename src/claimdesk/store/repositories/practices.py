@@ -22,7 +22,7 @@ WHOLE_PRACTICE = ""
 class Practice:
     practice_id: str
     name: str
-    created_at: datetime
+    created_at: datetime | None  # None: the home's own database, there before practices were
     created_by: str
 
 
