@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
@@ -61,6 +62,8 @@ class Composition:
     def __init__(self, settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> None:
         self.settings = settings
         self.clock = clock
+        self._stores: dict[str, tuple[Callable[[], UnitOfWork], Settings]] = {}
+        self._engines: list[Engine] = []
 
     @cached_property
     def engine(self) -> Engine:
@@ -78,10 +81,19 @@ class Composition:
     def uow_factory(self) -> Callable[[], UnitOfWork]:
         return unit_of_work_factory(self.engine, self.company_engine, self.settings.practice_id)
 
-    @cached_property
-    def company_uow_factory(self) -> Callable[[], UnitOfWork]:
-        """Units of work on the company store alone (the default practice's store)."""
-        return unit_of_work_factory(self.company_engine)
+    def practice_store(self, practice_id: str) -> tuple[Callable[[], UnitOfWork], Settings]:
+        """Units of work and settings of another registered practice (the web desk's practice
+        switcher), its engine built once and closed with this composition."""
+        if practice_id == self.settings.practice_id:
+            return self.uow_factory, self.settings
+        found = self._stores.get(practice_id)
+        if found is None:
+            settings = replace(self.settings, practice=practice_id)
+            engine = make_engine(settings.effective_database_url)
+            self._engines.append(engine)
+            factory = unit_of_work_factory(engine, self.company_engine, practice_id)
+            found = self._stores[practice_id] = (factory, settings)
+        return found
 
     @cached_property
     def rules(self) -> Rules:
@@ -140,9 +152,13 @@ class Composition:
             clock=self.clock,
             secure_cookies=secure_cookies,
             settings=self.settings,
+            practice=self.settings.practice_id,
+            practice_stores=self.practice_store,
         )
 
     def close(self) -> None:
+        for engine in self._engines:
+            engine.dispose()
         if "engine" in self.__dict__:
             self.engine.dispose()
         if "company_engine" in self.__dict__:

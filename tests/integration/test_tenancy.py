@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import make_url, select, text
+from practice_roles import drop_roles
+from sqlalchemy import select, text
 from sqlalchemy.exc import ProgrammingError
 from typer.testing import CliRunner
 
@@ -45,32 +46,7 @@ def home(tmp_path: Path, database_url: str, ids: tuple[str, str]) -> Iterator[Se
     on_sqlite = database_url.startswith("sqlite")
     yield Settings(home=tmp_path / "home", database_url="" if on_sqlite else database_url)
     if database_url.startswith("postgresql"):
-        _drop_roles(database_url, [practice_role(practice) for practice in ids])
-
-
-def _drop_roles(database_url: str, names: list[str]) -> None:
-    """Roles are the cluster's: what they own in the test's database goes first, then them."""
-    admin = make_engine(make_url(database_url).set(database="postgres"))
-    with admin.connect() as connection:
-        found = (
-            connection.execute(
-                text("SELECT rolname FROM pg_roles WHERE rolname = ANY(:names)"), {"names": names}
-            )
-            .scalars()
-            .all()
-        )
-    admin.dispose()
-    if not found:
-        return
-    roles = ", ".join(found)
-    for url, statement in (
-        (make_url(database_url), f"DROP OWNED BY {roles}"),
-        (make_url(database_url).set(database="postgres"), f"DROP ROLE {roles}"),
-    ):
-        engine = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            connection.execute(text(statement))
-        engine.dispose()
+        drop_roles(database_url, [practice_role(practice) for practice in ids])
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from claimdesk.config import Settings
+from claimdesk.config import DEFAULT_PRACTICE, Settings
 from claimdesk.security.accounts import SignInPolicy
 from claimdesk.security.sessions import SessionPolicy
 from claimdesk.services.rules import Rules
@@ -28,3 +28,7 @@ class DeskConfig:
     secure_cookies: bool = True
     # The data home (codes, outbox, archive): fixing claims, appeal letters and raw segments.
     settings: Settings | None = None
+    # The practice ``uow_factory`` and ``settings`` serve, and how to reach any other
+    # (its units of work and settings); None: this desk serves the one practice.
+    practice: str = DEFAULT_PRACTICE
+    practice_stores: Callable[[str], tuple[Callable[[], UnitOfWork], Settings]] | None = None

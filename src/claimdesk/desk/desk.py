@@ -188,7 +188,8 @@ class Desk:
             practice = uow.practice_id
             allowed = practices.may_work(uow, user, practice)
             queues = queues_of(uow, user, self.policy) if allowed else ()
-        actor = Actor(user, queues, practice)
+            open_to = practices.practices_of(uow, user)
+        actor = Actor(user, queues, practice, open_to)
         if not allowed:
             target = f"practice {practice}"
             self._audit(actor, "open_practice", target, AuditOutcome.DENIED, company=True)
@@ -201,6 +202,28 @@ class Desk:
         with self.uow_factory() as uow:
             user = acting_user(uow, user_id)
         return self.actor(user)
+
+    def practices_open_to(self, user: User) -> tuple[str, ...]:
+        """The practices ``user`` may work (menus; every use case checks again)."""
+        with self.uow_factory() as uow:
+            return practices.practices_of(uow, user)
+
+    def choose_practice(self, user: User, token_digest: str, practice_id: str) -> None:
+        """Make ``practice_id`` the practice the web session works in: refused (and audited in
+        the company's chain) unless it was granted ``user``."""
+        actor = Actor(user, (), practice_id)
+        target = f"practice {practice_id}"
+        with self.uow_factory() as uow:
+            allowed = practices.exists(uow, practice_id) and practices.may_work(
+                uow, user, practice_id
+            )
+            if allowed:
+                uow.sessions.choose_practice(token_digest, practice_id)
+                uow.commit()
+        if not allowed:
+            self._audit(actor, "open_practice", target, AuditOutcome.DENIED, company=True)
+            raise ForbiddenError(f"user {user.user_id!r} is not granted practice {practice_id!r}")
+        self._audit(actor, "open_practice", target, AuditOutcome.OK, company=True)
 
     def company_actor_named(self, user_id: str) -> Actor:
         """The active person called ``user_id`` acting for the company (list or add practices),

@@ -90,6 +90,8 @@ class Actor:
     queues: tuple[str, ...]  # in the practice below
     # The client practice the person works in now (checked against their grants).
     practice: str = DEFAULT_PRACTICE
+    # Every practice they may work, for the practice switcher.
+    practices: tuple[str, ...] = ()
 
     @property
     def role(self) -> Role:

@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from claimdesk.desk.billing import BillingDesk, DeskSetupError
+from claimdesk.desk.company import CompanyDesk
 from claimdesk.desk.config import DeskConfig
 from claimdesk.desk.guard import ForbiddenError, NotFoundError
 from claimdesk.domain.work import WorkError
@@ -87,9 +88,16 @@ def create_app(config: DeskConfig) -> FastAPI:
         redoc_url=None,
     )
     app.state.config = config
-    app.state.desk = BillingDesk(
-        config.uow_factory, config.rules, config.clock, config.settings, box=config.sign_in.box
-    )
+
+    def practice_desk(practice_id: str) -> BillingDesk:
+        uow_factory, settings = config.uow_factory, config.settings
+        if config.practice_stores is not None and practice_id != config.practice:
+            uow_factory, settings = config.practice_stores(practice_id)
+        return BillingDesk(
+            uow_factory, config.rules, config.clock, settings, box=config.sign_in.box
+        )
+
+    app.state.company = CompanyDesk(practice_desk, config.practice)
 
     @app.middleware("http")
     async def security_headers(

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Form, Request
 
 from claimdesk.desk.billing import BillingDesk
+from claimdesk.desk.company import CompanyDesk
 from claimdesk.desk.config import DeskConfig
 from claimdesk.desk.guard import Actor
 from claimdesk.security.accounts import Authenticated, authenticate
@@ -34,9 +35,26 @@ def config_of(request: Request) -> DeskConfig:
     return config
 
 
+def company_of(request: Request) -> CompanyDesk:
+    company: CompanyDesk = request.app.state.company
+    return company
+
+
 def desk_of(request: Request) -> BillingDesk:
-    desk: BillingDesk = request.app.state.desk
-    return desk
+    """The desk of the practice the request's session works in (set when its actor was
+    checked), else of the server's own practice."""
+    company = company_of(request)
+    return company.desk(getattr(request.state, "practice", company.home_practice))
+
+
+def _actor(request: Request, session: Authenticated) -> Actor:
+    """The person of ``session`` at work in the practice the session chose: every route of the
+    request is then answered from that practice's store alone."""
+    company = company_of(request)
+    practice = company.practice_for(session.user, session.practice_id)
+    actor = company.desk(practice).actor(session.user)
+    request.state.practice = practice
+    return actor
 
 
 def _session(request: Request, token: str | None) -> Authenticated:
@@ -55,7 +73,7 @@ def page_session(request: Request) -> Authenticated:
 
 
 def page_actor(session: Annotated[Authenticated, Depends(page_session)], request: Request) -> Actor:
-    return desk_of(request).actor(session.user)
+    return _actor(request, session)
 
 
 def form_actor(
@@ -66,7 +84,7 @@ def form_actor(
     """The person behind a submitted form, which must carry this session's CSRF token."""
     if not csrf_matches(session.csrf_token, csrf_token):
         raise CsrfError
-    return desk_of(request).actor(session.user)
+    return _actor(request, session)
 
 
 def bearer_session(request: Request) -> Authenticated:
@@ -80,7 +98,7 @@ def bearer_session(request: Request) -> Authenticated:
 def api_actor(
     session: Annotated[Authenticated, Depends(bearer_session)], request: Request
 ) -> Actor:
-    return desk_of(request).actor(session.user)
+    return _actor(request, session)
 
 
 PageActor = Annotated[Actor, Depends(page_actor)]

@@ -79,6 +79,7 @@ class Authenticated:
     user: User
     csrf_token: str
     token_digest: str
+    practice_id: str = ""  # the client practice the session works in; empty: not chosen yet
 
 
 def _check_throttle(
@@ -193,7 +194,7 @@ def authenticate(
             return None
         uow.sessions.touch(token_digest, now)
         uow.commit()
-        return Authenticated(user, stored.csrf_token, token_digest)
+        return Authenticated(user, stored.csrf_token, token_digest, stored.practice_id)
 
 
 def sign_out(uow_factory: UowFactory, token_digest: str, *, now: datetime) -> None:

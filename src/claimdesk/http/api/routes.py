@@ -36,6 +36,8 @@ from claimdesk.http.api.schemas import (
     PatientSearchOut,
     PersonOut,
     PostingOut,
+    PracticeItemOut,
+    PracticeOut,
     Problem,
     QueueOut,
     SessionOut,
@@ -44,7 +46,14 @@ from claimdesk.http.api.schemas import (
     WriteOffDecisionOut,
     WriteOffMadeOut,
 )
-from claimdesk.http.auth import ApiActor, bearer_session, client_address, config_of, desk_of
+from claimdesk.http.auth import (
+    ApiActor,
+    bearer_session,
+    client_address,
+    company_of,
+    config_of,
+    desk_of,
+)
 from claimdesk.routing.access import Role
 from claimdesk.security.accounts import Authenticated, sign_in, sign_out
 from claimdesk.services.held_claims import ClaimFix, LineCoding
@@ -132,7 +141,49 @@ def end_session(
 
 @router.get("/me")
 def me(actor: ApiActor) -> MeOut:
-    return MeOut(user_id=actor.user.user_id, role=actor.role, queues=list(actor.queues))
+    return MeOut(
+        user_id=actor.user.user_id,
+        role=actor.role,
+        queues=list(actor.queues),
+        practice=actor.practice,
+        practices=list(actor.practices),
+    )
+
+
+class PracticeBody(BaseModel):
+    practice_id: str = Field(min_length=1, max_length=40)
+
+
+@router.get("/practices")
+def practices(actor: ApiActor, request: Request) -> list[PracticeOut]:
+    """The client practices you may work."""
+    return [
+        PracticeOut(practice_id=p.practice_id, name=p.name)
+        for p in desk_of(request).practices(actor)
+    ]
+
+
+@router.put("/sessions/current/practice", status_code=204)
+def choose_practice(
+    body: PracticeBody,
+    session: Annotated[Authenticated, Depends(bearer_session)],
+    request: Request,
+) -> Response:
+    """Work in another of your practices: every later call of this session answers from it."""
+    company_of(request).home.choose_practice(session.user, session.token_digest, body.practice_id)
+    return Response(status_code=204)
+
+
+@router.post("/work/next-across")
+def take_next_across(actor: ApiActor, request: Request) -> PracticeItemOut:
+    """Take the best item of your queues across every practice you may work; the session
+    then works in that item's practice."""
+    taken = company_of(request).next_across(actor)
+    if taken is None:
+        return PracticeItemOut(practice=None, item=None)
+    session: Authenticated = request.state.session
+    company_of(request).home.choose_practice(session.user, session.token_digest, taken.practice)
+    return PracticeItemOut(practice=taken.practice, item=WorkItemOut.of(taken.item))
 
 
 @router.get("/work/items")

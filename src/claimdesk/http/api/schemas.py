@@ -79,6 +79,8 @@ class MeOut(Answer):
     user_id: str
     role: Role
     queues: list[str]
+    practice: str = Field(description="the client practice the session works in")
+    practices: list[str] = Field(description="every practice you may switch to")
 
 
 class PersonOut(Answer):
@@ -167,6 +169,16 @@ class QueueOut(Answer):
 
 class NextItemOut(Answer):
     item: WorkItemOut | None = Field(description="null when no item is waiting")
+
+
+class PracticeItemOut(Answer):
+    practice: str | None = Field(description="the practice of the item; null with no item")
+    item: WorkItemOut | None = Field(description="null when no item is waiting")
+
+
+class PracticeOut(Answer):
+    practice_id: str
+    name: str
 
 
 # Claims and patients.

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, Response, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 
 from claimdesk.analytics.position import ArFilter
@@ -19,16 +19,20 @@ from claimdesk.domain.work import Outcome, WorkAction, WorkError
 from claimdesk.domain.write_offs import REASONS
 from claimdesk.http.auth import (
     SESSION_COOKIE,
+    CsrfError,
     FormActor,
     PageActor,
     client_address,
+    company_of,
     config_of,
     desk_of,
+    page_session,
 )
 from claimdesk.http.pages.templates import templates
 from claimdesk.routing.access import Role
 from claimdesk.scrub.findings import Finding
 from claimdesk.security.accounts import Authenticated, SignInError, sign_in, sign_out
+from claimdesk.security.csrf import csrf_matches
 from claimdesk.services.held_claims import ClaimFix, ClaimFixError, LineCoding
 
 router = APIRouter(include_in_schema=False)
@@ -126,6 +130,31 @@ def home(actor: PageActor) -> Response:
 @router.get("/queue")
 def my_queue(request: Request, actor: PageActor) -> HTMLResponse:
     return _page(request, "queue.html", actor, view=desk_of(request).queue(actor))
+
+
+@router.post("/practice")
+def choose_practice(
+    request: Request,
+    session: Annotated[Authenticated, Depends(page_session)],
+    practice_id: Annotated[str, Form(max_length=40)],
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Work in another of one's practices (the switcher in the header)."""
+    if not csrf_matches(session.csrf_token, csrf_token):
+        raise CsrfError
+    company_of(request).home.choose_practice(session.user, session.token_digest, practice_id)
+    return _see("/")
+
+
+@router.post("/queue/next-across")
+def take_next_across(request: Request, actor: FormActor) -> Response:
+    """The best item across every practice one works; the session moves to its practice."""
+    taken = company_of(request).next_across(actor)
+    if taken is None:
+        return _page(request, "queue.html", actor, view=desk_of(request).queue(actor), empty=True)
+    session: Authenticated = request.state.session
+    company_of(request).home.choose_practice(session.user, session.token_digest, taken.practice)
+    return _see(f"/items/{taken.item.item_id}")
 
 
 @router.post("/queue/next")

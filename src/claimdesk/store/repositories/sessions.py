@@ -26,6 +26,7 @@ class StoredSession:
     created_at: datetime
     last_seen_at: datetime
     ended_at: datetime | None
+    practice_id: str = ""  # the practice worked in now; empty: not chosen yet
 
 
 class SessionRepository:
@@ -58,11 +59,19 @@ class SessionRepository:
             row.created_at,
             row.last_seen_at,
             row.ended_at,
+            row.practice_id,
         )
 
     def touch(self, token_digest: str, at: datetime) -> None:
         self._session.execute(
             update(SESSIONS).where(SESSIONS.c.token_digest == token_digest).values(last_seen_at=at)
+        )
+
+    def choose_practice(self, token_digest: str, practice_id: str) -> None:
+        self._session.execute(
+            update(SESSIONS)
+            .where(SESSIONS.c.token_digest == token_digest)
+            .values(practice_id=practice_id)
         )
 
     def end(self, token_digest: str, at: datetime, reason: str) -> None:

@@ -32,3 +32,5 @@ class WebSessionRow(Base):
     last_seen_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
     end_reason: Mapped[str] = mapped_column(String(30), default="")
+    # The client practice the person works in now (empty: not chosen yet).
+    practice_id: Mapped[str] = mapped_column(String(40), default="", server_default="")

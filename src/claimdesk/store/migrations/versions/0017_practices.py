@@ -1,4 +1,5 @@
-"""Client practices: the company store's registry of practices and the grants of people to them.
+"""Client practices: the company store's registry of practices, the grants of people to them,
+and the practice each web session works in.
 
 Every person of an existing home is granted its default practice, so nobody loses the access
 they had (admins and programs work every practice by their role).
@@ -44,6 +45,10 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("user_id", "practice_id", "queue", name=op.f("pk_practice_grants")),
     )
+    with op.batch_alter_table("web_sessions") as batch:
+        batch.add_column(
+            sa.Column("practice_id", sa.String(length=40), nullable=False, server_default="")
+        )
     op.execute(
         "INSERT INTO practice_grants (user_id, practice_id, queue, granted_by, granted_at) "
         "SELECT user_id, 'default', '', created_by, created_at FROM users "
@@ -52,5 +57,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("web_sessions") as batch:
+        batch.drop_column("practice_id")
     op.drop_table("practice_grants")
     op.drop_table("practices")

@@ -1,0 +1,76 @@
+"""The billing company's desk: one desk per client practice, the practice a person works in
+now, and the next item across every practice granted to them.
+
+Each practice's desk works on that practice's store alone (docs/tenancy.md), so whatever a route
+asks for is looked up in the current practice only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from threading import Lock
+
+from claimdesk.desk.billing import BillingDesk
+from claimdesk.desk.guard import Actor, Capability, ForbiddenError
+from claimdesk.domain.work import WorkItem
+from claimdesk.services import work_queue
+from claimdesk.store.repositories.users import User
+
+
+@dataclass(frozen=True, slots=True)
+class PracticeItem:
+    """A work item with the practice it belongs to."""
+
+    practice: str
+    item: WorkItem
+
+
+class CompanyDesk:
+    def __init__(self, make: Callable[[str], BillingDesk], home_practice: str) -> None:
+        self._make = make
+        # The practice the server was started in: a new session's, when granted to its person.
+        self.home_practice = home_practice
+        self._desks: dict[str, BillingDesk] = {}
+        self._lock = Lock()
+
+    def desk(self, practice_id: str) -> BillingDesk:
+        with self._lock:
+            found = self._desks.get(practice_id)
+            if found is None:
+                found = self._desks[practice_id] = self._make(practice_id)
+            return found
+
+    @property
+    def home(self) -> BillingDesk:
+        return self.desk(self.home_practice)
+
+    def practice_for(self, user: User, chosen: str) -> str:
+        """The practice a session works in: the one it chose, else the server's when granted,
+        else the first granted (an ungranted one is refused by the practice's desk)."""
+        if chosen:
+            return chosen
+        open_to = self.home.practices_open_to(user)
+        if self.home_practice in open_to or not open_to:
+            return self.home_practice
+        return open_to[0]
+
+    def next_across(self, actor: Actor) -> PracticeItem | None:
+        """Take the best open item (by the queue's own score) of the actor's queues across
+        every practice granted to them, leased in its practice."""
+        if not actor.can(Capability.WORK):
+            raise ForbiddenError(f"{actor.called} takes no items")
+        best: tuple[PracticeItem, BillingDesk, Actor] | None = None
+        for practice in actor.practices:
+            desk = self.desk(practice)
+            there = desk.actor(actor.user)
+            if not there.queues:
+                continue
+            top = work_queue.list_queue(desk.uow_factory, queues=there.queues, limit=1)
+            if top and (best is None or top[0].score.value > best[0].item.score.value):
+                best = (PracticeItem(practice, top[0]), desk, there)
+        if best is None:
+            return None
+        _, desk, there = best
+        taken = desk.next_item(there)
+        return None if taken is None else PracticeItem(there.practice, taken)
