@@ -167,6 +167,9 @@ PAGES: list[tuple[str, str, str, dict[str, Any] | None, tuple[int, ...]]] = [
     ("GET", "/dashboard/ar.csv", "/dashboard/ar.csv?part=patient", None, (403, 403, 200, 200, 403)),
     # Taking the next item comes last: it changes which items each person holds.
     ("POST", "/queue/next", "/queue/next", {}, (303, 303, 200, 403, 200)),
+    # Across one's practices (here the one): nothing left after the item just taken.
+    ("POST", "/queue/next-across", "/queue/next-across", {}, (200, 200, 200, 403, 200)),
+    ("POST", "/practice", "/practice", {"practice_id": "default"}, (303, 303, 303, 303, 303)),
     ("POST", "/logout", "/logout", {}, (303, 303, 303, 303, 303)),
 ]
 API: list[tuple[str, str, str, dict[str, Any] | None, tuple[int, ...]]] = [
@@ -305,6 +308,15 @@ API: list[tuple[str, str, str, dict[str, Any] | None, tuple[int, ...]]] = [
     ("GET", "/api/v1/ar.csv", "/api/v1/ar.csv", None, (403, 403, 200, 200, 403)),
     ("GET", "/api/v1/kpis/{name}", "/api/v1/kpis/no_such_kpi", None, (403, 403, 404, 404, 403)),
     ("POST", "/api/v1/work/next", "/api/v1/work/next", {}, (200, 200, 200, 403, 200)),
+    ("POST", "/api/v1/work/next-across", "/api/v1/work/next-across", {}, (200, 200, 200, 403, 200)),
+    ("GET", "/api/v1/practices", "/api/v1/practices", None, ALL_OK),
+    (
+        "PUT",
+        "/api/v1/sessions/current/practice",
+        "/api/v1/sessions/current/practice",
+        {"practice_id": "default"},
+        (204, 204, 204, 204, 204),
+    ),
     (
         "DELETE",
         "/api/v1/sessions/current",
