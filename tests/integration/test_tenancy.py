@@ -115,6 +115,26 @@ def test_two_practices_with_the_same_ids_see_only_their_own(
     assert (home.home / "practices" / south / "inbox").is_dir()
 
 
+def test_the_summary_adds_up_across_the_practices_one_may_work(
+    two: tuple[str, str], run: Invoke
+) -> None:
+    north, south = two
+    code, out = run("--practice", "all", "summary", "--json")
+    assert code == 0, out
+    every = json.loads(out)
+    assert sorted(every["practices"]) == sorted(["default", north, south])
+    assert every["total"]["gross_charges"] == "1165.00"
+    assert every["total"]["counts"]["claims"] == 4
+    assert every["total"]["ar"]["total"] == "1165.00"
+    assert every["total"]["balanced"] is True
+    code, out = run("--practice", "all", "summary", "--json", user="nina")
+    assert code == 0, out
+    assert list(json.loads(out)["practices"]) == [north]
+    code, out = run("--practice", "all", "kpi")
+    assert code == 2
+    assert "only summary adds up" in out
+
+
 def test_a_practice_not_granted_is_refused_named_and_audited(
     two: tuple[str, str], run: Invoke, home: Settings
 ) -> None:

@@ -126,6 +126,11 @@ def settings_of(ctx: typer.Context) -> Settings:
     # Imported here, not at the top: ``claimdesk --help`` must not load the database layer.
     from claimdesk.services.practices import PracticeError, resolved
 
+    if home_settings_of(ctx).practice == ALL_PRACTICES:
+        raise fail(
+            "--practice all: only summary adds up across practices (KPIs are ratios of each "
+            "practice's claims); name one practice"
+        )
     try:
         settings = resolved(home_settings_of(ctx))
     except PracticeError as exc:
@@ -133,6 +138,32 @@ def settings_of(ctx: typer.Context) -> Settings:
     if not settings.on_default_practice:
         _admitted(settings, acting_user_id(ctx))
     return settings
+
+
+# ``--practice all``: the reports whose figures add up run across every practice one may work.
+ALL_PRACTICES = "all"
+
+
+def across_practices(ctx: typer.Context) -> list[Settings] | None:
+    """With ``--practice all``, the settings of every practice the acting person may work (the
+    listing audited in the company's chain); otherwise None."""
+    given = home_settings_of(ctx)
+    if given.practice != ALL_PRACTICES:
+        return None
+    from claimdesk.bootstrap import composed
+    from claimdesk.desk.guard import ForbiddenError
+    from claimdesk.services.practices import company_settings
+    from claimdesk.services.users import UserError
+
+    company = company_settings(given)
+    ready(company)
+    with composed(company) as parts:
+        desk = parts.desk()
+        try:
+            found = desk.practices(desk.company_actor_named(acting_user_id(ctx)))
+        except (ForbiddenError, UserError) as exc:
+            raise fail(str(exc)) from exc
+    return [replace(given, practice=p.practice_id) for p in found]
 
 
 def _admitted(settings: Settings, user_id: str) -> None:

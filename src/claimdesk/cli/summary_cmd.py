@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -11,14 +12,17 @@ from claimdesk.analytics.position import BUCKET_NAMES, ArPosition
 from claimdesk.cli.app import (
     EXIT_CANNOT_RUN,
     JsonOption,
+    across_practices,
     app,
     console,
     day_of,
     emit_json,
+    fail,
     ready,
     settings_of,
 )
-from claimdesk.services.practice_summary import PracticeSummary, summarize
+from claimdesk.config import Settings
+from claimdesk.services.practice_summary import CompanySummary, PracticeSummary, summarize
 
 
 def print_ar(ar: ArPosition) -> None:
@@ -73,13 +77,54 @@ def summary(
 ) -> None:
     """What the books hold: counts, charges by payer, ledger totals that must balance, and the
     A/R figure with its parts and aging, as of a day."""
+    as_of = day_of(as_of_text, "--as-of")
+    every = across_practices(ctx)
+    if every == []:
+        raise fail("--practice all: you may work no practice")
+    if every is not None:
+        _summarize_all(every, as_of, as_json=as_json)
+        return
     settings = settings_of(ctx)
     ready(settings)
-    as_of = day_of(as_of_text, "--as-of")
     result = summarize(settings, as_of)
     if as_json:
         emit_json(result.as_dict())
     else:
         print_summary(result)
     if not result.balanced:
+        raise typer.Exit(EXIT_CANNOT_RUN)
+
+
+def _summarize_all(practices: list[Settings], as_of: date | None, *, as_json: bool) -> None:
+    """``--practice all``: each practice's books as of ``as_of`` (default: each practice's
+    today) and the figures that add up."""
+    for settings in practices:
+        ready(settings)
+    summaries = {s.practice_id: summarize(s, as_of) for s in practices}
+    day = as_of or max(s.as_of for s in summaries.values())
+    combined = CompanySummary(day, summaries)
+    if as_json:
+        emit_json(combined.as_dict())
+    else:
+        table = Table(title=f"practices as of {day}")
+        for column in ("practice", "claims", "gross charges", "A/R", "books"):
+            table.add_column(column, justify="left" if column == "practice" else "right")
+        for practice, summary in combined.practices.items():
+            table.add_row(
+                practice,
+                str(summary.counts.get("claims", 0)),
+                str(summary.gross_charges),
+                str(summary.ar.total),
+                "balanced" if summary.balanced else "OUT OF BALANCE",
+            )
+        totals = combined.as_dict()["total"]
+        table.add_row(
+            "all",
+            str(totals["counts"].get("claims", 0)),
+            totals["gross_charges"],
+            totals["ar"]["total"],
+            "balanced" if combined.balanced else "OUT OF BALANCE",
+        )
+        console.print(table)
+    if not combined.balanced:
         raise typer.Exit(EXIT_CANNOT_RUN)

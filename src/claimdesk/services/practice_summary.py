@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -104,3 +105,57 @@ def summarize(
     with units_of_work(settings) as uow_factory, uow_factory() as uow:
         day = as_of or practice_date(uow, now or datetime.now(UTC))
         return practice_summary(uow, day)
+
+
+@dataclass(frozen=True, slots=True)
+class CompanySummary:
+    """Several practices' books as of one day: each practice's summary, and the figures that
+    add up across them (row counts, claims by status, ledger balances, gross charges, the A/R and
+    its parts). Charges by payer do not: each practice has payers of its own."""
+
+    as_of: date
+    practices: dict[str, PracticeSummary]
+
+    def _summed(self, pick: Callable[[PracticeSummary], dict[str, int]]) -> dict[str, int]:
+        summed: dict[str, int] = {}
+        for summary in self.practices.values():
+            for key, count in pick(summary).items():
+                summed[key] = summed.get(key, 0) + count
+        return summed
+
+    @property
+    def trial_balance(self) -> dict[Account, Money]:
+        accounts = {a for s in self.practices.values() for a in s.trial_balance}
+        return {
+            a: total(s.trial_balance.get(a, Money.zero()) for s in self.practices.values())
+            for a in sorted(accounts)
+        }
+
+    @property
+    def balanced(self) -> bool:
+        return all(s.balanced for s in self.practices.values())
+
+    @property
+    def gross_charges(self) -> Money:
+        return total(s.gross_charges for s in self.practices.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        ar_parts = {
+            part: str(total(s.ar.parts()[part] for s in self.practices.values()))
+            for part in ("insurance billed", "insurance unbilled", "patient")
+        }
+        return {
+            "as_of": self.as_of.isoformat(),
+            "practices": {p: s.as_dict() for p, s in self.practices.items()},
+            "total": {
+                "counts": self._summed(lambda s: s.counts),
+                "claims_by_status": self._summed(lambda s: s.claims_by_status),
+                "trial_balance": {str(a): str(m) for a, m in self.trial_balance.items()},
+                "gross_charges": str(self.gross_charges),
+                "ar": {
+                    "total": str(total(s.ar.total for s in self.practices.values())),
+                    "parts": ar_parts,
+                },
+                "balanced": self.balanced,
+            },
+        }
