@@ -1,5 +1,7 @@
-"""``claimdesk demo``: a synthetic practice run through 90 days of the revenue cycle on SQLite,
-the Tier 3 report of those days, then the web desk with a demo person for each tier.
+"""``claimdesk demo``: a billing company with three client practices (one full-size synthetic
+practice and two smaller ones, each with a seed of its own) run through 90 days of the revenue
+cycle on SQLite, the Tier 3 report of the full one and the books of all three, then the web desk
+with a demo person for each tier, granted every practice, and one client's own clerk.
 
 The practice's visits are dated in the N days ending today and imported today; the cycle then
 runs those days (each visit becomes a claim on its day), so the desk, ``kpi`` and ``summary``
@@ -10,7 +12,10 @@ is a real figure. The cycle's time is measured and printed.
 
 from __future__ import annotations
 
+import dataclasses
 import time as clock
+from contextlib import ExitStack
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
@@ -18,21 +23,32 @@ from zoneinfo import ZoneInfo
 import typer
 
 from claimdesk.bootstrap import Composition, composed
-from claimdesk.cli.app import EXIT_CANNOT_RUN, app, console, fail, settings_of
+from claimdesk.cli.app import (
+    EXIT_CANNOT_RUN,
+    Context,
+    app,
+    console,
+    fail,
+    home_settings_of,
+)
 from claimdesk.cli.cycle_cmd import print_cycle, run_with_progress
 from claimdesk.cli.kpi_cmd import print_kpi_report
 from claimdesk.cli.serve_cmd import serve
-from claimdesk.cli.summary_cmd import print_summary
+from claimdesk.cli.summary_cmd import print_summary, summarize_all
+from claimdesk.config import Settings
 from claimdesk.cycle.policy import load_staff_policy
 from claimdesk.cycle.run import CycleOptions
+from claimdesk.desk.desk import UowFactory
 from claimdesk.desk.guard import Actor
 from claimdesk.domain.clock import practice_today
 from claimdesk.routing.access import Role
 from claimdesk.security import totp
+from claimdesk.services.database import units_of_work
 from claimdesk.services.estimates import import_directory
 from claimdesk.services.import_folder import import_folder
 from claimdesk.services.kpis import kpi_report
 from claimdesk.services.practice_summary import summarize
+from claimdesk.services.practices import company_settings, practice_settings
 from claimdesk.services.setup import set_up
 from claimdesk.synth import catalog, write_practice
 from claimdesk.synth.plans import PLANS_FILE
@@ -49,6 +65,26 @@ DEMO_PEOPLE = (
 )
 
 
+# A client's own staff: works that practice only.
+CLIENT_CLERK = ("demo-clerk", "Demo Clerk of Northside Pediatrics", Role.TIER1)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoPractice:
+    practice_id: str
+    name: str
+    share: int  # its patients and visits are the demo's divided by this
+    seed_offset: int
+
+
+# The first is the full-size practice; the two clients after it are a sixth of its size.
+DEMO_PRACTICES = (
+    DemoPractice("riverbend", "Riverbend Family Medicine Group", 1, 0),
+    DemoPractice("northside", "Northside Pediatrics", 6, 1),
+    DemoPractice("lakeview", "Lakeview Orthopedics", 6, 2),
+)
+
+
 def _demo_people(parts: Composition) -> tuple[Actor, dict[str, str]]:
     """The demo's people, added through the desk by its admin (the home's first user), each
     setting their own password (one an admin set must be changed at the next sign-in), and a
@@ -58,16 +94,48 @@ def _demo_people(parts: Composition) -> tuple[Actor, dict[str, str]]:
     with parts.uow_factory() as uow:
         known = {u.user_id for u in uow.users.list()}
     admin = DEMO_PEOPLE[0][0]
-    for user_id, name, role in DEMO_PEOPLE:
+    for user_id, name, role in (*DEMO_PEOPLE, CLIENT_CLERK):
         if user_id not in known:
             desk.enroll(admin, user_id, name, role)
     actor = desk.actor_named(admin)
     secrets: dict[str, str] = {}
-    for user_id, _name, role in DEMO_PEOPLE:
+    for user_id, _name, role in (*DEMO_PEOPLE, CLIENT_CLERK):
         desk.set_password(desk.actor_named(user_id), user_id, DEMO_PASSWORD)
         if parts.sign_in_policy.needs_second_factor(role):
             secrets[user_id] = desk.enrol_totp(actor, user_id)
     return actor, secrets
+
+
+def _demo_practices(parts: Composition, admin: Actor) -> list[Settings]:
+    """The three client practices, added by the admin; the company's staff granted each, the
+    client's clerk their own practice only."""
+    desk = parts.desk()
+    company = parts.settings
+    registered = {s.practice_id for s in practice_settings(company)}
+    for practice in DEMO_PRACTICES:
+        if practice.practice_id in registered:
+            continue
+
+        with ExitStack() as stores:
+
+            def set_up_store(new_id: str) -> UowFactory:
+                store = dataclasses.replace(company, practice=new_id)
+                set_up(store)
+                return stores.enter_context(units_of_work(store))
+
+            desk.add_practice(
+                desk.company_actor_named(admin.user.user_id),
+                practice.practice_id,
+                practice.name,
+                set_up_store,
+            )
+    for user_id, _name, role in DEMO_PEOPLE:
+        if role is Role.ADMIN:
+            continue
+        for practice in DEMO_PRACTICES:
+            desk.grant_practice(admin, user_id, practice.practice_id, "")
+    desk.grant_practice(admin, CLIENT_CLERK[0], DEMO_PRACTICES[1].practice_id, "")
+    return [dataclasses.replace(company, practice=p.practice_id) for p in DEMO_PRACTICES]
 
 
 def _print_second_factors(secrets: dict[str, str]) -> None:
@@ -80,6 +148,72 @@ def _print_second_factors(secrets: dict[str, str]) -> None:
             highlight=False,
             soft_wrap=True,
         )
+
+
+def _bill(
+    settings: Settings, admin: Actor, practice: DemoPractice, size: tuple[int, int, int, int]
+) -> None:
+    """Synthesize the practice's visits of the last N days, import them and its plan/tier
+    directory today, and run its cycle over those days (each visit a claim on its day)."""
+    patients, encounters, seed, days = size
+    bundle_dir = settings.home / f"demo-bundle-{practice.practice_id}"
+    now = datetime.now(UTC)
+    today = practice_today(now, ZoneInfo(catalog.TIME_ZONE))
+    synth = write_practice(
+        bundle_dir,
+        patients=max(1, patients // practice.share),
+        encounters=max(1, encounters // practice.share),
+        seed=seed + practice.seed_offset,
+        as_of=today,
+        days=days,
+    )
+    console.print(
+        f"{practice.practice_id}: synthesized {synth.counts['patients']} patients and "
+        f"{synth.counts['encounters']} encounters of the {days} days to {today} in {bundle_dir} "
+        f"(planted defects: {sum(synth.defects.values())})",
+        highlight=False,
+    )
+    with composed(settings) as parts:
+        desk = parts.desk()
+        outcome = desk.run_job(
+            admin,
+            "import",
+            lambda: import_folder(settings, bundle_dir, user=admin.user.user_id, now=now),
+            lambda done: f"demo bundle {bundle_dir.name}",
+        )
+        if outcome.report is None:
+            raise fail(f"the demo bundle did not import: {outcome.errors[0]}")
+        # The plan/tier directory the front office estimates with at check-in.
+        plans = desk.run_job(
+            admin,
+            "plan tiers",
+            lambda: import_directory(
+                parts.uow_factory, bundle_dir / PLANS_FILE, now=now, by=admin.user.user_id
+            ),
+            lambda done: f"{done} plan tier(s) stored or changed",
+        )
+    report = outcome.report
+    console.print(
+        f"{practice.practice_id}: import: {report.inserted} inserted, {report.updated} updated, "
+        f"{report.claims_created} claims, {report.ledger_entries_posted} ledger entries; "
+        f"{plans} plan tier(s) in the plan/tier directory",
+        highlight=False,
+    )
+    started = clock.perf_counter()
+    cycle = run_with_progress(
+        settings, CycleOptions(days=days, staff=load_staff_policy(None)), quiet=False
+    )
+    elapsed = clock.perf_counter() - started
+    print_cycle(cycle, payer_side_denials=False)
+    console.print(
+        f"{practice.practice_id}: cycle of {days} days ran in {elapsed:.1f} s", highlight=False
+    )
+    if practice.share == 1:
+        with composed(settings) as parts, parts.uow_factory() as uow:
+            print_kpi_report(
+                kpi_report(uow, start=cycle.start, end=cycle.end, table=parts.rules.denials)
+            )
+        print_summary(summarize(settings))
 
 
 @app.command("demo")
@@ -95,74 +229,29 @@ def demo(
     port: Annotated[int, typer.Option("--port")] = 8000,
 ) -> None:
     """Synthesize a practice, run it through 90 simulated days, report, and serve the desk."""
-    settings = settings_of(ctx)
-    setup = set_up(settings)
+    company = company_settings(home_settings_of(ctx))
+    setup = set_up(company)
     console.print(f"data home {setup.home}, database {setup.database}")
-    bundle_dir = settings.home / "demo-bundle"
-    now = datetime.now(UTC)
-    today = practice_today(now, ZoneInfo(catalog.TIME_ZONE))
-    synth = write_practice(
-        bundle_dir,
-        patients=patients,
-        encounters=encounters,
-        seed=seed,
-        as_of=today,
-        days=days,
-    )
-    console.print(
-        f"synthesized {synth.counts['patients']} patients and {synth.counts['encounters']} "
-        f"encounters of the {days} days to {today} in {bundle_dir} "
-        f"(planted defects: {sum(synth.defects.values())})",
-        highlight=False,
-    )
-    # The visits of the last N days are on file today; the cycle then bills them day by day.
-    with composed(settings) as parts:
+    with composed(company) as parts:
         admin, secrets = _demo_people(parts)
-        outcome = parts.desk().run_job(
-            admin,
-            "import",
-            lambda: import_folder(settings, bundle_dir, user=admin.user.user_id, now=now),
-            lambda done: f"demo bundle {bundle_dir.name}",
-        )
-        if outcome.report is None:
-            raise fail(f"the demo bundle did not import: {outcome.errors[0]}")
-        # The plan/tier directory the front office estimates with at check-in.
-        plans = parts.desk().run_job(
-            admin,
-            "plan tiers",
-            lambda: import_directory(
-                parts.uow_factory, bundle_dir / PLANS_FILE, now=now, by=admin.user.user_id
-            ),
-            lambda done: f"{done} plan tier(s) stored or changed",
-        )
-    report = outcome.report
-    console.print(
-        f"import: {report.inserted} inserted, {report.updated} updated, "
-        f"{report.claims_created} claims, {report.ledger_entries_posted} ledger entries; "
-        f"{plans} plan tier(s) in the plan/tier directory",
-        highlight=False,
-    )
-    started = clock.perf_counter()
-    cycle = run_with_progress(
-        settings, CycleOptions(days=days, staff=load_staff_policy(None)), quiet=False
-    )
-    elapsed = clock.perf_counter() - started
-    print_cycle(cycle, payer_side_denials=False)
-    console.print(f"cycle of {days} days ran in {elapsed:.1f} s", highlight=False)
-    with composed(settings) as parts, parts.uow_factory() as uow:
-        print_kpi_report(
-            kpi_report(uow, start=cycle.start, end=cycle.end, table=parts.rules.denials)
-        )
-    summary = summarize(settings)
-    print_summary(summary)
-    if not summary.balanced:
+        practices = _demo_practices(parts, admin)
+    for practice, settings in zip(DEMO_PRACTICES, practices, strict=True):
+        with composed(settings) as parts:
+            there = parts.desk().actor(admin.user)
+        _bill(settings, there, practice, (patients, encounters, seed, days))
+    if not summarize_all(practices, None, as_json=False):
         raise typer.Exit(EXIT_CANNOT_RUN)
     console.print(
         "demo sign-in (password for each: "
-        f"{DEMO_PASSWORD}): " + ", ".join(f"{u} ({r.value})" for u, _n, r in DEMO_PEOPLE),
+        f"{DEMO_PASSWORD}): "
+        + ", ".join(f"{u} ({r.value})" for u, _n, r in (*DEMO_PEOPLE, CLIENT_CLERK))
+        + f"; every practice is granted to each but {CLIENT_CLERK[0]}, who works "
+        f"{DEMO_PRACTICES[1].practice_id} only",
         highlight=False,
     )
     _print_second_factors(secrets)
     if serve_desk:
         console.print(f"sign in at http://127.0.0.1:{port}/", highlight=False)
+        home = dataclasses.replace(company, practice=DEMO_PRACTICES[0].practice_id)
+        ctx.obj = Context(settings=home, acting_as=ctx.obj.acting_as)
         serve(ctx, host="127.0.0.1", port=port)

@@ -82,7 +82,8 @@ def summary(
     if every == []:
         raise fail("--practice all: you may work no practice")
     if every is not None:
-        _summarize_all(every, as_of, as_json=as_json)
+        if not summarize_all(every, as_of, as_json=as_json):
+            raise typer.Exit(EXIT_CANNOT_RUN)
         return
     settings = settings_of(ctx)
     ready(settings)
@@ -95,9 +96,9 @@ def summary(
         raise typer.Exit(EXIT_CANNOT_RUN)
 
 
-def _summarize_all(practices: list[Settings], as_of: date | None, *, as_json: bool) -> None:
+def summarize_all(practices: list[Settings], as_of: date | None, *, as_json: bool) -> bool:
     """``--practice all``: each practice's books as of ``as_of`` (default: each practice's
-    today) and the figures that add up."""
+    today) and the figures that add up; whether every practice's books balance."""
     for settings in practices:
         ready(settings)
     summaries = {s.practice_id: summarize(s, as_of) for s in practices}
@@ -126,5 +127,4 @@ def _summarize_all(practices: list[Settings], as_of: date | None, *, as_json: bo
             "balanced" if combined.balanced else "OUT OF BALANCE",
         )
         console.print(table)
-    if not combined.balanced:
-        raise typer.Exit(EXIT_CANNOT_RUN)
+    return combined.balanced
