@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
+import tarfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -133,6 +134,26 @@ def test_the_summary_adds_up_across_the_practices_one_may_work(
     code, out = run("--practice", "all", "kpi")
     assert code == 2
     assert "only summary adds up" in out
+
+
+def test_a_backup_holds_one_practice(
+    two: tuple[str, str], run: Invoke, home: Settings, tmp_path: Path
+) -> None:
+    north, south = two
+    (home.home / "practices" / south / "outbox" / "south.837").write_text("ISA*south~")
+    (home.home / "practices" / north / "outbox" / "north.837").write_text("ISA*north~")
+    for practice in (north, "default"):
+        out = tmp_path / f"{practice}.tar.gz"
+        code, output = run("--practice", practice, "backup", str(out))
+        assert code == 0, output
+        with tarfile.open(out) as archive:
+            names = archive.getnames()
+            claims = archive.extractfile("tables/claims.jsonl")
+            assert claims is not None
+            rows = claims.read().decode().splitlines()
+        assert not any(south in name for name in names)
+        assert ("home/outbox/north.837" in names) is (practice == north)
+        assert len(rows) == (2 if practice == north else 0)
 
 
 def test_a_practice_not_granted_is_refused_named_and_audited(

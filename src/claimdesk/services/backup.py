@@ -1,8 +1,9 @@
-"""``backup`` and ``restore``: the books and the files of a data home in one archive.
+"""``backup`` and ``restore``: the books and the files of a practice in one archive.
 
 The archive (a gzip'd tar, 0600) holds a manifest (schema revision, rows per table), every
-table as JSON lines (store/export.py, one consistent snapshot), and the home's files: inbox,
-outbox, archive, appeal letters, code files. It does not hold the database files themselves
+table of the practice's store as JSON lines (store/export.py, one consistent snapshot), and the
+practice's files: inbox, outbox, archive, appeal letters and, for the default practice (the
+home's own), the code files; a client practice's folder is ``HOME/practices/ID/``. It does not hold the database files themselves
 (the rows are there) nor the key that seals second-factor secrets: keep that key apart (README),
 so a stolen backup opens no one's second factor. A restore goes into an empty database at the
 same schema revision, all or nothing, then puts the files back.
@@ -36,8 +37,9 @@ __all__ = ["BackupReport", "RestoreError", "backup", "restore"]
 
 MANIFEST = "claimdesk-backup.json"
 FILES = "home/"
-# The SQLite database travels as rows; the key stays apart from the data it protects.
-NOT_COPIED = ("claimdesk.db", "claimdesk.db-wal", "claimdesk.db-shm", "keys")
+# The SQLite database travels as rows; the key stays apart from the data it protects; a backup
+# is of one practice, so the default practice's leaves the other practices' folders out.
+NOT_COPIED = ("claimdesk.db", "claimdesk.db-wal", "claimdesk.db-shm", "keys", "practices")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +85,9 @@ def backup(settings: Settings, out: Path, *, now: datetime) -> BackupReport:
                 lines = list(export_rows(connection, name))
                 rows[name] = len(lines)
                 _add_text(archive, f"tables/{name}.jsonl", "".join(f"{x}\n" for x in lines))
-            for path in _home_files(settings.home.resolve(), out):
-                archive.add(path, FILES + str(path.relative_to(settings.home.resolve())))
+            folder = settings.practice_home.resolve()
+            for path in _home_files(folder, out):
+                archive.add(path, FILES + str(path.relative_to(folder)))
                 files += 1
             manifest = {"schema": SCHEMA_HEAD, "made_at": now.isoformat(), "rows": rows}
             _add_text(archive, MANIFEST, json.dumps(manifest, indent=1, sort_keys=True))
@@ -151,5 +154,5 @@ def _restore_from(
     members = [m for m in archive.getmembers() if m.name.startswith(FILES) and m.isfile()]
     for member in members:
         member.name = member.name[len(FILES) :]
-    archive.extractall(settings.home, members=members, filter="data")
+    archive.extractall(settings.practice_home, members=members, filter="data")
     return rows, len(members)
