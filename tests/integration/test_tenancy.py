@@ -194,6 +194,23 @@ def test_a_granted_practice_opens_and_the_grant_is_audited(
     assert "'nowhere': no such practice" in out
 
 
+def test_a_clients_manager_sees_and_grants_only_their_own(
+    two: tuple[str, str], run: Invoke
+) -> None:
+    north, south = two
+    assert run("--practice", south, "users", "add", "sam", "--role", "tier1")[0] == 0
+    assert run("--practice", north, "users", "add", "max", "--role", "manager")[0] == 0
+    code, out = run("--practice", north, "users", "list", "--json")
+    assert code == 0, out
+    assert {p["user_id"] for p in json.loads(out)} == {"root", "nina", "max"}
+    code, out = run("--practice", north, "users", "grant", "nina", "--practice", south, user="max")
+    assert code == 1
+    assert f"practice {south!r} is not one you work" in out
+    code, out = run("--practice", north, "users", "grant", "sam", "--practice", north, user="max")
+    assert code == 1
+    assert "user sam: no such user" in out
+
+
 def test_several_practices_and_none_named_cannot_run(two: tuple[str, str], run: Invoke) -> None:
     code, out = run("summary")
     assert code == 2

@@ -623,9 +623,7 @@ class Desk:
         self._checked(
             actor, Capability.MANAGE_PEOPLE, "grant_queue", f"user {user_id}", company=True
         )
-        with self.uow_factory() as uow:
-            if uow.users.get(user_id) is None:
-                raise NotFoundError(f"user {user_id}: no such user")
+        self.person(actor, user_id)
         added = user_service.grant_queue(
             self.uow_factory,
             user_id=user_id,
@@ -720,10 +718,14 @@ class Desk:
         """Allow a person to work a client practice (and one more queue in it)."""
         target = f"user {user_id}"
         self._checked(actor, Capability.MANAGE_PEOPLE, "grant_practice", target, company=True)
+        person = self.person(actor, user_id)
         with self.uow_factory() as uow:
-            person = uow.users.get(user_id)
-        if person is None:
-            raise NotFoundError(f"user {user_id}: no such user")
+            # Only what one works oneself can be granted: a client's manager grants no other
+            # client's practice.
+            granter_works = practices.may_work(uow, actor.user, practice_id)
+        if not granter_works:
+            self._audit(actor, "grant_practice", target, AuditOutcome.DENIED, company=True)
+            raise ForbiddenError(f"practice {practice_id!r} is not one you work")
         if queue:
             check_grant(actor.role, person.role, queue, self.policy)
         return self._audited(
@@ -753,10 +755,16 @@ class Desk:
         return set_settings(self.uow_factory, changes, by=actor.user.user_id, now=self.clock())
 
     def person(self, actor: Actor, user_id: str) -> User:
+        """Someone the actor manages: a person of the actor's practice (any person for the
+        company's admins)."""
         actor.require(Capability.MANAGE_PEOPLE)
         with self.uow_factory() as uow:
             user = uow.users.get(user_id)
-        if user is None:
+            ours = user is not None and (
+                actor.role in practices.COMPANY_ROLES
+                or practices.may_work(uow, user, uow.practice_id)
+            )
+        if user is None or not ours:
             raise NotFoundError(f"user {user_id}: no such user")
         return user
 

@@ -3,10 +3,11 @@
 The archive (a gzip'd tar, 0600) holds a manifest (schema revision, rows per table), every
 table of the practice's store as JSON lines (store/export.py, one consistent snapshot), and the
 practice's files: inbox, outbox, archive, appeal letters and, for the default practice (the
-home's own), the code files; a client practice's folder is ``HOME/practices/ID/``. It does not hold the database files themselves
-(the rows are there) nor the key that seals second-factor secrets: keep that key apart (README),
-so a stolen backup opens no one's second factor. A restore goes into an empty database at the
-same schema revision, all or nothing, then puts the files back.
+home's own), the code files; a client practice's folder is ``HOME/practices/ID/``. It does not
+hold the database files themselves (the rows are there) nor the key that seals second-factor
+secrets: keep that key apart (README), so a stolen backup opens no one's second factor. A
+restore goes into an empty database at the same schema revision, all or nothing, then puts the
+files back.
 """
 
 from __future__ import annotations

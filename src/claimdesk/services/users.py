@@ -8,6 +8,7 @@ from datetime import datetime
 
 from claimdesk.routing.access import AccessError, Role, allowed_queues, check_add, check_grant
 from claimdesk.routing.policy import RoutingPolicy
+from claimdesk.services.practices import may_work
 from claimdesk.store.repositories.practices import WHOLE_PRACTICE
 from claimdesk.store.repositories.users import User
 from claimdesk.store.uow import UnitOfWork
@@ -101,8 +102,11 @@ def grant_queue(
 
 
 def list_people(uow_factory: UowFactory, policy: RoutingPolicy) -> list[Person]:
+    """The people who may work the unit of work's practice (a client's manager sees their own
+    practice's people, not the other clients')."""
     with uow_factory() as uow:
         return [
             Person(user, uow.users.grants(user.user_id), queues_of(uow, user, policy))
             for user in uow.users.list()
+            if may_work(uow, user, uow.practice_id)
         ]
