@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from threading import Lock
 
 from claimdesk.desk.billing import BillingDesk
 from claimdesk.desk.guard import Actor, Capability, ForbiddenError
 from claimdesk.domain.work import WorkItem
 from claimdesk.services import work_queue
+from claimdesk.services.users import queues_by_practice
 from claimdesk.store.repositories.users import User
 
 
@@ -57,20 +59,22 @@ class CompanyDesk:
 
     def next_across(self, actor: Actor) -> PracticeItem | None:
         """Take the best open item (by the queue's own score) of the actor's queues across
-        every practice granted to them, leased in its practice."""
+        every practice granted to them (``actor.practices``, checked when the actor was made),
+        leased in its practice: one query for their queues everywhere, one per practice for its
+        best item, then the take in the practice that has the best."""
         if not actor.can(Capability.WORK):
             raise ForbiddenError(f"{actor.called} takes no items")
-        best: tuple[PracticeItem, BillingDesk, Actor] | None = None
-        for practice in actor.practices:
-            desk = self.desk(practice)
-            there = desk.actor(actor.user)
-            if not there.queues:
-                continue
-            top = work_queue.list_queue(desk.uow_factory, queues=there.queues, limit=1)
-            if top and (best is None or top[0].score.value > best[0].item.score.value):
-                best = (PracticeItem(practice, top[0]), desk, there)
+        home = self.home
+        with home.uow_factory() as uow:
+            queues = queues_by_practice(uow, actor.user, actor.practices, home.policy)
+        best: tuple[Decimal, str] | None = None
+        for practice, mine in queues.items():
+            top = work_queue.best_open_priority(self.desk(practice).uow_factory, mine)
+            if top is not None and (best is None or top > best[0]):
+                best = (top, practice)
         if best is None:
             return None
-        _, desk, there = best
-        taken = desk.next_item(there)
-        return None if taken is None else PracticeItem(there.practice, taken)
+        practice = best[1]
+        there = Actor(actor.user, queues[practice], practice, actor.practices)
+        taken = self.desk(practice).next_item(there)
+        return None if taken is None else PracticeItem(practice, taken)

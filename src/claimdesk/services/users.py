@@ -55,6 +55,17 @@ def queues_of(uow: UnitOfWork, user: User, policy: RoutingPolicy) -> tuple[str, 
     return allowed_queues(user.role, granted, policy)
 
 
+def queues_by_practice(
+    uow: UnitOfWork, user: User, practice_ids: tuple[str, ...], policy: RoutingPolicy
+) -> dict[str, tuple[str, ...]]:
+    """:func:`queues_of` for each of ``practice_ids``, read in two queries."""
+    everywhere = uow.users.grants(user.user_id)
+    within = uow.practices.queues_by_practice(user.user_id)
+    return {
+        p: allowed_queues(user.role, everywhere + within.get(p, ()), policy) for p in practice_ids
+    }
+
+
 def add_user(
     uow_factory: UowFactory, *, user_id: str, name: str, role: Role, by: str, now: datetime
 ) -> User:

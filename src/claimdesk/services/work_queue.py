@@ -293,6 +293,12 @@ def show(uow_factory: UowFactory, item_id: int) -> WorkItem:
         return item
 
 
+def best_open_priority(uow_factory: UowFactory, queues: Sequence[str]) -> Decimal | None:
+    """The priority of the item "next item" would hand out of ``queues``; None: none open."""
+    with uow_factory() as uow:
+        return uow.work_items.best_open_priority(queues)
+
+
 def list_queue(
     uow_factory: UowFactory,
     *,

@@ -78,6 +78,18 @@ class PracticeRegistry:
         )
         return tuple(self._session.execute(query).scalars())
 
+    def queues_by_practice(self, user_id: str) -> dict[str, tuple[str, ...]]:
+        """The extra queues ``user_id`` may work in each practice, in one query."""
+        query = (
+            select(GRANTS.c.practice_id, GRANTS.c.queue)
+            .where(GRANTS.c.user_id == user_id, GRANTS.c.queue != WHOLE_PRACTICE)
+            .order_by(GRANTS.c.practice_id, GRANTS.c.queue)
+        )
+        found: dict[str, tuple[str, ...]] = {}
+        for practice_id, queue in self._session.execute(query):
+            found[practice_id] = (*found.get(practice_id, ()), queue)
+        return found
+
     def queues_in(self, user_id: str, practice_id: str) -> tuple[str, ...]:
         """The extra queues ``user_id`` may work in ``practice_id``."""
         query = (
