@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -82,7 +83,8 @@ class Practices:
 
 @pytest.fixture
 def practices(database_url: str, tmp_path: Path) -> Iterator[Practices]:
-    tag = tmp_path.name[-6:].lower().replace("-", "_")
+    # PostgreSQL roles are the cluster's: ids of this test run alone.
+    tag = uuid.uuid4().hex[:8]
     north, south = f"north_{tag}", f"south_{tag}"
     on_sqlite = database_url.startswith("sqlite")
     settings = Settings(home=tmp_path / "home", database_url="" if on_sqlite else database_url)
