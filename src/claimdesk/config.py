@@ -10,7 +10,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 ENV_PREFIX = "CLAIMDESK_"
 # What the program writes in the data home is its owner's alone: 0600 files, 0700 folders.
@@ -137,4 +137,5 @@ def with_practice_options(database_url: str, role: str, schema: str) -> str:
     query = dict(parse_qsl(parts.query, keep_blank_values=True))
     startup = f"-c role={role} -c search_path={schema}"
     query["options"] = f"{query['options']} {startup}" if query.get("options") else startup
-    return urlunsplit(parts._replace(query=urlencode(query)))
+    # Spaces as %20, not "+": libpq reads a URI's percent-escapes but not "+" as a space.
+    return urlunsplit(parts._replace(query=urlencode(query, quote_via=quote)))

@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 
 from claimdesk.cli import app
 from claimdesk.config import Settings, practice_role
+from claimdesk.services.database import conninfo
 from claimdesk.store.engine import make_engine
 from claimdesk.store.migrate import alembic_config
 from claimdesk.store.tables.base import table_of
@@ -292,3 +293,13 @@ def test_a_raw_query_on_a_practice_connection_sees_that_practice_only(
             )
     finally:
         engine.dispose()
+
+
+def test_the_job_queue_connects_as_the_practice() -> None:
+    """procrastinate takes a libpq string: the practice's role and search path must reach it
+    intact (a "+" for a space in a URI is not one to libpq)."""
+    settings = Settings(database_url="postgresql://app:pw@db:5432/billing", practice="north")
+    assert conninfo(settings.effective_database_url) == (
+        "host=db dbname=billing user=app password=pw port=5432 "
+        "options='-c role=claimdesk_practice_north -c search_path=practice_north'"
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from psycopg.conninfo import make_conninfo
 from sqlalchemy import make_url
 
 from claimdesk.config import Settings
@@ -18,11 +19,15 @@ def on_postgresql(settings: Settings) -> bool:
 
 
 def conninfo(database_url: str) -> str:
-    """libpq connection string of a SQLAlchemy PostgreSQL URL (any driver suffix dropped)."""
+    """libpq connection string of a SQLAlchemy PostgreSQL URL (any driver suffix dropped), as
+    key=value pairs: a practice's startup options (role, search path) reach libpq intact."""
     url = make_url(database_url)
     if url.get_backend_name() != "postgresql":
         raise ValueError(f"{url.render_as_string()}: the queue needs PostgreSQL")
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+    args: dict[str, object] = url.translate_connect_args(username="user", database="dbname")
+    for key, value in url.query.items():
+        args[key] = value if isinstance(value, str) else value[-1]
+    return make_conninfo(**{key: str(value) for key, value in args.items()})
 
 
 @contextmanager
