@@ -114,7 +114,14 @@ class Settings:
 
     @property
     def audit_anchor_file(self) -> Path | None:
-        return Path(self.audit_anchor) if self.audit_anchor else None
+        """Where batches pin the practice's audit chain: ``CLAIMDESK_AUDIT_ANCHOR`` for the
+        default practice, ``<that>.<ID>`` beside it for a client practice (each chain its own)."""
+        if not self.audit_anchor:
+            return None
+        anchor = Path(self.audit_anchor)
+        if self.on_default_practice:
+            return anchor
+        return anchor.with_name(f"{anchor.name}.{checked_practice_id(self.practice_id)}")
 
     @property
     def inbox(self) -> Path:

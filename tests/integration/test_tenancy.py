@@ -303,3 +303,10 @@ def test_the_job_queue_connects_as_the_practice() -> None:
         "host=db dbname=billing user=app password=pw port=5432 "
         "options='-c role=claimdesk_practice_north -c search_path=practice_north'"
     )
+
+
+def test_each_practice_pins_its_own_audit_chain(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path, audit_anchor=str(tmp_path / "anchors" / "audit.jsonl"))
+    assert settings.audit_anchor_file == tmp_path / "anchors" / "audit.jsonl"
+    north = dataclasses.replace(settings, practice="north")
+    assert north.audit_anchor_file == tmp_path / "anchors" / "audit.jsonl.north"
