@@ -106,7 +106,8 @@ class Composition:
 
     @cached_property
     def scrub_config(self) -> ScrubConfig:
-        return load_config(self.settings.home)
+        # Payer rules per practice: its own scrub.toml over the packaged one.
+        return load_config(self.settings.practice_home)
 
     def partners(self) -> TradingPartners:
         """The practice's trading partners as its stored profile names them now."""

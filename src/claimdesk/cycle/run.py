@@ -266,7 +266,7 @@ class _Cycle:
             policy=self.staff_policy,
             rules=self.rules,
             desk=self.desk,
-            letters=self.settings.home / "letters",
+            letters=self.settings.practice_home / "letters",
         )
         for number in range(self.options.days):
             day = self.start + timedelta(days=number)

@@ -168,7 +168,7 @@ class BillingDesk(Desk):
                 claim_id,
                 fix,
                 reference=load_reference(home.home / "codes"),
-                config=load_config(home.home),
+                config=load_config(home.practice_home),
                 now=self.clock(),
                 by=actor.user.user_id,
             )
@@ -567,7 +567,7 @@ class BillingDesk(Desk):
     def figures(self, actor: Actor, as_of: date | None = None) -> dashboard.DashboardFigures:
         """The dashboard's KPIs over the year ending ``as_of`` (default: the practice's today)."""
         actor.require(Capability.SEE_SUMMARY)
-        home = None if self.settings is None else self.settings.home
+        home = None if self.settings is None else self.settings.practice_home
         return dashboard.figures(
             self.uow_factory, today=as_of or self.today(), home=home, rules=self.rules
         )
