@@ -60,17 +60,18 @@ class CompanyDesk:
     def next_across(self, actor: Actor) -> PracticeItem | None:
         """Take the best open item (by the queue's own score) of the actor's queues across
         every practice granted to them (``actor.practices``, checked when the actor was made),
-        leased in its practice: one query for their queues everywhere, one per practice for its
-        best item, then the take in the practice that has the best."""
+        leased in its practice: one query for their queues everywhere, one for each practice's
+        best priority (one per practice on SQLite), then the take in the practice that has the
+        best, on its own connection."""
         if not actor.can(Capability.WORK):
             raise ForbiddenError(f"{actor.called} takes no items")
         home = self.home
         with home.uow_factory() as uow:
             queues = queues_by_practice(uow, actor.user, actor.practices, home.policy)
+        queues = {practice: mine for practice, mine in queues.items() if mine}
         best: tuple[Decimal, str] | None = None
-        for practice, mine in queues.items():
-            top = work_queue.best_open_priority(self.desk(practice).uow_factory, mine)
-            if top is not None and (best is None or top > best[0]):
+        for practice, top in self._best_priorities(queues).items():
+            if best is None or top > best[0]:
                 best = (top, practice)
         if best is None:
             return None
@@ -78,3 +79,14 @@ class CompanyDesk:
         there = Actor(actor.user, queues[practice], practice, actor.practices)
         taken = self.desk(practice).next_item(there)
         return None if taken is None else PracticeItem(practice, taken)
+
+    def _best_priorities(self, queues: dict[str, tuple[str, ...]]) -> dict[str, Decimal]:
+        found = work_queue.best_open_across(self.home.uow_factory, queues)
+        if found is not None:
+            return found
+        best: dict[str, Decimal] = {}
+        for practice, mine in queues.items():
+            top = work_queue.best_open_priority(self.desk(practice).uow_factory, mine)
+            if top is not None:
+                best[practice] = top
+        return best

@@ -6,7 +6,7 @@ benchmark control time and a lease can be expired without waiting.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -31,6 +31,7 @@ from claimdesk.routing.policy import TIERS, RoutingPolicy
 from claimdesk.routing.triage import new_item, successor
 from claimdesk.services.practice import practice_date
 from claimdesk.services.users import acting_user, queues_of
+from claimdesk.store.queries.practices_queue import best_open_priorities
 from claimdesk.store.queries.productivity import ProductivityRow, productivity_rows
 from claimdesk.store.uow import UnitOfWork
 
@@ -297,6 +298,18 @@ def best_open_priority(uow_factory: UowFactory, queues: Sequence[str]) -> Decima
     """The priority of the item "next item" would hand out of ``queues``; None: none open."""
     with uow_factory() as uow:
         return uow.work_items.best_open_priority(queues)
+
+
+def best_open_across(
+    uow_factory: UowFactory, queues: Mapping[str, Sequence[str]]
+) -> dict[str, Decimal] | None:
+    """On PostgreSQL, each practice's best open priority among its ``queues`` in one query on
+    the company store; None on SQLite, where each practice is a database of its own."""
+    with uow_factory() as uow:
+        read = uow.company_read
+        if read.dialect.name != "postgresql":
+            return None
+        return best_open_priorities(read, queues)
 
 
 def list_queue(

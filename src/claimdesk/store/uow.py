@@ -96,6 +96,12 @@ class UnitOfWork:
         rollups.refresh_pending(session)
         return session.connection()
 
+    @property
+    def company_read(self) -> Connection:
+        """The company store's connection, for the read-only queries that span practices
+        (``claimdesk.store.queries.practices_queue``)."""
+        return self._open_company().connection()
+
     # Reference data.
 
     @cached_property
