@@ -187,9 +187,13 @@ def test_a_granted_practice_opens_and_the_grant_is_audited(
     two: tuple[str, str], run: Invoke
 ) -> None:
     north, south = two
-    code, out = run("--practice", north, "users", "grant", "nina", "--practice", south)
+    # With several practices and none named globally, the grant runs in the practice granted.
+    code, out = run("users", "grant", "nina", "--practice", south)
     assert code == 0, out
     assert _summary(run, south, user="nina")["gross_charges"] == "595.00"
+    code, out = run("--practice", north, "users", "grant", "nina", "--practice", south)
+    assert code == 0, out
+    assert "(already granted)" in out
     code, out = run("--practice", north, "users", "grant", "nina", "--practice", "nowhere")
     assert code == 1
     assert "'nowhere': no such practice" in out

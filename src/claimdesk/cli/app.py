@@ -120,19 +120,23 @@ def home_settings_of(ctx: typer.Context) -> Settings:
     return context.settings
 
 
-def settings_of(ctx: typer.Context) -> Settings:
-    """The settings with the practice the command works in: the one named, else the only one;
-    with several and none named the command cannot run, and the message lists them."""
+def settings_of(ctx: typer.Context, otherwise: str = "") -> Settings:
+    """The settings with the practice the command works in: the one named, else ``otherwise``
+    (a command's own practice option), else the only one; with several and none named the
+    command cannot run, and the message lists them."""
     # Imported here, not at the top: ``claimdesk --help`` must not load the database layer.
     from claimdesk.services.practices import PracticeError, resolved
 
-    if home_settings_of(ctx).practice == ALL_PRACTICES:
+    given = home_settings_of(ctx)
+    if not given.practice and otherwise:
+        given = replace(given, practice=otherwise)
+    if given.practice == ALL_PRACTICES:
         raise fail(
             "--practice all: only summary adds up across practices (KPIs are ratios of each "
             "practice's claims); name one practice"
         )
     try:
-        settings = resolved(home_settings_of(ctx))
+        settings = resolved(given)
     except PracticeError as exc:
         raise fail(str(exc)) from exc
     if not settings.on_default_practice:

@@ -74,7 +74,9 @@ def grant(
 ) -> None:
     """Allow a person to work a client practice (and a queue in it), as the manager or admin
     ``--as`` names."""
-    settings = settings_of(ctx)
+    # Run in the practice named globally, else in the one granted: the person granting must work
+    # it either way.
+    settings = settings_of(ctx, practice)
     ready(settings)
     with composed(settings) as parts:
         desk = parts.desk()
