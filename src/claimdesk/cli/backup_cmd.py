@@ -29,7 +29,7 @@ def backup_command(
     ctx: typer.Context,
     out: Annotated[Path, typer.Argument(help="The archive to write (.tar.gz); must not exist.")],
 ) -> None:
-    """Copy the books and the home's files into one archive (not the second-factor key)."""
+    """Copy a practice's books and files into one archive (not the second-factor key)."""
     # As an admin (--as); the copy is audited, and its own audit row is in the next backup.
     settings = settings_of(ctx)
     ready(settings)

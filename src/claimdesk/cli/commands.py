@@ -111,7 +111,7 @@ COMMANDS: dict[str, CommandEntry] = {
         "audit_cmd",
     ),
     "backup": _entry(
-        "Copy the books and the home's files into one archive (not the second-factor key).",
+        "Copy a practice's books and files into one archive (not the second-factor key).",
         "backup_cmd",
     ),
     "restore": _entry(
