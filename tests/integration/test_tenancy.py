@@ -48,7 +48,8 @@ def home(tmp_path: Path, database_url: str, ids: tuple[str, str]) -> Iterator[Se
     on_sqlite = database_url.startswith("sqlite")
     yield Settings(home=tmp_path / "home", database_url="" if on_sqlite else database_url)
     if database_url.startswith("postgresql"):
-        drop_roles(database_url, [practice_role(practice) for practice in ids])
+        east = f"east_{ids[0].split('_')[1]}"  # the practice a restore test adds
+        drop_roles(database_url, [practice_role(practice) for practice in (*ids, east)])
 
 
 @pytest.fixture
@@ -155,6 +156,22 @@ def test_a_backup_holds_one_practice(
         assert not any(south in name for name in names)
         assert ("home/outbox/north.837" in names) is (practice == north)
         assert len(rows) == (2 if practice == north else 0)
+
+
+def test_a_practice_restores_into_a_new_practice(
+    two: tuple[str, str], run: Invoke, tmp_path: Path
+) -> None:
+    north, _south = two
+    out = tmp_path / "north.tar.gz"
+    assert run("--practice", north, "backup", str(out))[0] == 0
+    east = f"east_{north.split('_')[1]}"
+    assert run("practices", "add", east, "--name", "East")[0] == 0
+    code, output = run("--practice", east, "restore", str(out))
+    assert code == 0, output
+    assert _summary(run, east) == _summary(run, north)
+    code, output = run("--practice", east, "restore", str(out))
+    assert code == 1
+    assert "restore goes into an empty database" in output
 
 
 def test_a_practice_not_granted_is_refused_named_and_audited(

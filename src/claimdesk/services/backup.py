@@ -27,9 +27,10 @@ from claimdesk.store.engine import make_engine
 from claimdesk.store.export import (
     RestoreError,
     export_rows,
+    forget_practice_id,
     import_rows,
     reset_sequences,
-    row_counts,
+    row_counts_but_practice_id,
     table_names,
 )
 from claimdesk.store.schema_version import SCHEMA_HEAD
@@ -133,7 +134,7 @@ def _restore_from(
         )
     engine = make_engine(settings.effective_database_url)
     try:
-        present = {name: n for name, n in row_counts(engine).items() if n}
+        present = {name: n for name, n in row_counts_but_practice_id(engine).items() if n}
         if present:
             raise RestoreError(
                 "restore goes into an empty database; this one has rows in "
@@ -141,6 +142,7 @@ def _restore_from(
             )
         rows: dict[str, int] = {}
         with engine.begin() as connection:
+            forget_practice_id(connection)
             for name in table_names():
                 text = _member_text(archive, f"tables/{name}.jsonl")
                 rows[name] = import_rows(connection, name, iter(text.splitlines()))

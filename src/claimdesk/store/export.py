@@ -14,9 +14,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Integer, func, insert, select, text
+from sqlalchemy import Connection, Engine, Integer, delete, func, insert, select, text
 
 from claimdesk.store import tables  # noqa: F401  (registers every table on Base.metadata)
+from claimdesk.store.repositories.practice import PRACTICE_ID_KEY
 from claimdesk.store.tables.base import Base
 
 BATCH = 1000
@@ -73,6 +74,25 @@ def row_counts(engine: Engine) -> dict[str, int]:
             ).scalar_one()
             for name in table_names()
         }
+
+
+def forget_practice_id(connection: Connection) -> None:
+    """Remove the store's record of which practice it is: a restore brings the backup's."""
+    table = Base.metadata.tables["practice_settings"]
+    connection.execute(delete(table).where(table.c.key == PRACTICE_ID_KEY))
+
+
+def row_counts_but_practice_id(engine: Engine) -> dict[str, int]:
+    """:func:`row_counts`, not counting the store's record of which practice it is (a client
+    practice's new store holds that and nothing else)."""
+    counts = row_counts(engine)
+    table = Base.metadata.tables["practice_settings"]
+    with engine.connect() as connection:
+        recorded = connection.execute(
+            select(func.count()).select_from(table).where(table.c.key == PRACTICE_ID_KEY)
+        ).scalar_one()
+    counts["practice_settings"] -= recorded
+    return counts
 
 
 def import_rows(connection: Connection, name: str, lines: Iterator[str]) -> int:
