@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from claimdesk.desk.billing import BillingDesk
+    from claimdesk.desk.deposits import DepositDesk
 
 
 def utc_now() -> datetime:
@@ -103,6 +104,17 @@ class Composition:
             self.rules.routing,
             self.clock,
             box=self.sign_in_policy.box,
+            anchor=self.settings.audit_anchor_file,
+        )
+
+    def deposit_desk(self) -> DepositDesk:
+        """The bank part of the desk: bank files, deposits by hand, reconciliation."""
+        from claimdesk.desk.deposits import DepositDesk
+
+        return DepositDesk(
+            self.uow_factory,
+            self.rules.routing,
+            self.clock,
             anchor=self.settings.audit_anchor_file,
         )
 

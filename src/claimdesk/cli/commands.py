@@ -65,6 +65,10 @@ COMMANDS: dict[str, CommandEntry] = {
         "become work.",
         "ingest_cmd",
     ),
+    "deposits": _entry(
+        "Bank deposits: import bank files, enter checks, reconcile them to the 835s.",
+        "deposits_cmd",
+    ),
     "x12": _entry(
         "Read X12 5010 files.",
         "x12_cmd",

@@ -20,7 +20,8 @@ from claimdesk.analytics.results import KpiExplanation, KpiReport
 from claimdesk.audit.log import Outcome as AuditOutcome
 from claimdesk.codes.reference import load_config, load_reference
 from claimdesk.config import Settings
-from claimdesk.desk.desk import Desk, UowFactory
+from claimdesk.desk.deposits import DepositDesk
+from claimdesk.desk.desk import UowFactory
 from claimdesk.desk.guard import Actor, Capability, ForbiddenError, NotFoundError
 from claimdesk.desk.serialize import appeal_json, follow_up_json, write_off_json
 from claimdesk.domain.clock import practice_today
@@ -94,7 +95,7 @@ def claim_segments(text: str, start: str, claim_id: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-class BillingDesk(Desk):
+class BillingDesk(DepositDesk):
     def __init__(
         self,
         uow_factory: UowFactory,

@@ -27,6 +27,7 @@ from claimdesk.store.repositories.batches import BatchRepository
 from claimdesk.store.repositories.claims import ClaimRepository
 from claimdesk.store.repositories.code_texts import CodeTextRepository
 from claimdesk.store.repositories.coverages import CoverageRepository
+from claimdesk.store.repositories.deposits import DepositRepository
 from claimdesk.store.repositories.eligibility import EligibilityRepository
 from claimdesk.store.repositories.encounters import EncounterRepository
 from claimdesk.store.repositories.estimates import EstimateRepository
@@ -152,6 +153,10 @@ class UnitOfWork:
     @cached_property
     def remittances(self) -> RemittanceRepository:
         return RemittanceRepository(self._open())
+
+    @cached_property
+    def deposits(self) -> DepositRepository:
+        return DepositRepository(self._open())
 
     @cached_property
     def imports(self) -> ImportRepository:

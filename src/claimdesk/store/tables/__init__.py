@@ -11,6 +11,7 @@ from claimdesk.store.tables import (  # noqa: F401  (each import registers its t
     claim_rollups,
     claims,
     coverages,
+    deposits,
     eligibility,
     encounters,
     estimates,
