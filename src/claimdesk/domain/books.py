@@ -23,6 +23,9 @@ broken book; a finding is the answer. The checks (docs/books.md says why each ho
   first adjudication, first payment, status-history facts, account totals) equal a
   recomputation from its status history, claim payments and postings. The rollup holds the
   books as they stand, whatever the as-of date, so this check reads all of them.
+- BOOKS009 cash proven to the bank: every posted 835 that moved money, paid from the first
+  deposit on the books until the as-of date, is matched to a deposit (ERA/EFT reassociation,
+  ``posting.reassociation``), unless it is still inside the wait for its deposit.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ class Check(StrEnum):
     AGING_EQUALS_RECEIVABLES = "BOOKS006"
     RECOVERIES_ARE_CASH = "BOOKS007"
     ROLLUPS_EQUAL_BOOKS = "BOOKS008"
+    CASH_IN_BANK = "BOOKS009"
 
 
 RULES: dict[Check, str] = {
@@ -56,6 +60,7 @@ RULES: dict[Check, str] = {
     Check.AGING_EQUALS_RECEIVABLES: "the A/R aging total equals the ledger's receivables",
     Check.RECOVERIES_ARE_CASH: "underpayment recoveries equal cash posted after the item opened",
     Check.ROLLUPS_EQUAL_BOOKS: "every claim's KPI rollup equals a recomputation from the books",
+    Check.CASH_IN_BANK: "every posted 835's payment is matched to a deposit in the bank",
 }
 
 
@@ -167,6 +172,17 @@ class Recovery:
 
 
 @dataclass(frozen=True, slots=True)
+class UnprovenCash:
+    """Posted 835s of one trace whose money no deposit proves (reassociation's verdict)."""
+
+    trace_number: str
+    verdict: str
+    remittances: tuple[str, ...]
+    era_total: Money
+    unproven: Money
+
+
+@dataclass(frozen=True, slots=True)
 class BooksFacts:
     as_of: date
     unbalanced: Sequence[EntryTotal] = ()
@@ -181,6 +197,7 @@ class BooksFacts:
     recoveries: Sequence[Recovery] = ()
     rollups_drifted: int = 0  # claims whose KPI rollup differs from a recomputation
     drifted_claims: Sequence[str] = ()  # the first of them, in claim order
+    unproven_cash: Sequence[UnprovenCash] = ()
 
 
 def _entries_balance(entries: Iterable[EntryTotal]) -> list[BooksFinding]:
@@ -312,6 +329,18 @@ def _rollups(facts: BooksFacts) -> list[BooksFinding]:
     ]
 
 
+def _bank(unproven: Iterable[UnprovenCash]) -> list[BooksFinding]:
+    return [
+        BooksFinding(
+            Check.CASH_IN_BANK,
+            f"835 TRN02 {u.trace_number} (remittance {', '.join(u.remittances)}): "
+            f"{u.unproven} of {u.era_total} paid is in no deposit ({u.verdict})",
+        )
+        for u in unproven
+        if u.unproven.is_positive()
+    ]
+
+
 def verify(facts: BooksFacts) -> BooksReport:
     """Every invariant over ``facts``; the report holds when no check found anything."""
     return BooksReport(
@@ -325,5 +354,6 @@ def verify(facts: BooksFacts) -> BooksReport:
             *_aging(facts),
             *_recoveries(facts.recoveries),
             *_rollups(facts),
+            *_bank(facts.unproven_cash),
         ),
     )

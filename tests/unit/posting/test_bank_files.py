@@ -108,5 +108,5 @@ def test_bad_csv_rows(row: str, message: str) -> None:
 
 
 def test_unknown_layout() -> None:
-    with pytest.raises(BankFileError, match="bank.txt: line 1, field layout: unknown layout"):
+    with pytest.raises(BankFileError, match=r"bank\.txt: line 1, field layout: unknown layout"):
         read_bank_file("bank.txt", "hello,world\n1,2\n")
