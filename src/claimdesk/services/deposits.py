@@ -10,9 +10,11 @@ it, and never opened again once a person closed it (they confirmed a split, or s
 from __future__ import annotations
 
 import hashlib
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 
 from claimdesk.domain.money import Money, total
 from claimdesk.domain.work import SYSTEM, HistoryEvent, Outcome, Problem, WorkKind, WorkStatus
@@ -246,6 +248,34 @@ def reconcile(
                 result.solved.append(item.item_id)
         uow.commit()
     return result
+
+
+def bank_folder(home: Path) -> Path:
+    """Where bank files wait to be imported (kept apart from the inbox of X12 files)."""
+    return home / "bank"
+
+
+def import_and_reconcile(
+    uow_factory: UowFactory,
+    folder: Path,
+    archive: Path,
+    *,
+    now: datetime,
+    by: str,
+    policy: RoutingPolicy,
+) -> ReconcileResult:
+    """Import every bank file waiting in ``folder`` (each moved to ``archive`` once read; a
+    refused one to ``archive/held``), then reconcile as of today."""
+    waiting = sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+    for path in waiting:
+        try:
+            import_bank_file(uow_factory, path.read_bytes(), name=path.name, now=now, by=by)
+            target = archive
+        except BankFileError:
+            target = archive / "held"
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.move(path, target / path.name)
+    return reconcile(uow_factory, now=now, policy=policy)
 
 
 def _problem(group: TraceGroup) -> Problem:

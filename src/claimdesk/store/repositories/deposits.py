@@ -18,8 +18,6 @@ from claimdesk.store.tables.remittances import RemittanceRow
 FILES = table_of(BankFileRow)
 DEPOSITS = table_of(DepositRow)
 REMITTANCES = table_of(RemittanceRow)
-# The remittances whose money was posted (in full or the sound claims of it).
-POSTED_REMITTANCES = ("posted", "partially_posted")
 
 
 class DepositRepository:
@@ -65,7 +63,8 @@ class DepositRepository:
         ]
 
     def era_facts(self, as_of: date) -> list[EraFact]:
-        """The posted 835s with their BPR02, BPR16 (or posting day) and TRN02/TRN03."""
+        """Every stored 835 with its BPR02, BPR16 (or posting day) and TRN02/TRN03: one held
+        for a problem is still the remittance advice of its payment."""
         query = select(
             REMITTANCES.c.remittance_id,
             REMITTANCES.c.trace_number,
@@ -73,7 +72,7 @@ class DepositRepository:
             REMITTANCES.c.payment_amount,
             REMITTANCES.c.payment_date,
             REMITTANCES.c.posted_at,
-        ).where(REMITTANCES.c.status.in_(POSTED_REMITTANCES))
+        )
         found = []
         for rid, trace, payer, amount, paid_on, posted_at in self._session.execute(query):
             day = paid_on or posted_at.date()
