@@ -41,9 +41,7 @@ def verify_books(uow_factory: UowFactory, *, as_of: date | None, now: datetime) 
         until = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone)
         facts = books_facts(uow.read, as_of=day, until=until)
         return verify(
-            replace(
-                facts, aging_total=aging_total(uow, day), unproven_cash=unproven_cash(uow, day)
-            )
+            replace(facts, aging_total=aging_total(uow, day), unproven_cash=unproven_cash(uow, day))
         )
 
 
@@ -65,7 +63,5 @@ def unproven_cash(uow: UnitOfWork, as_of: date) -> list[UnprovenCash]:
             g.unproven,
         )
         for g in found.groups
-        if g.verdict is not Verdict.AWAITING
-        and g.eras
-        and max(e.paid_on for e in g.eras) >= start
+        if g.verdict is not Verdict.AWAITING and g.eras and max(e.paid_on for e in g.eras) >= start
     ]

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from claimdesk.domain.money import Money, total
 from claimdesk.domain.work import SYSTEM, HistoryEvent, Outcome, Problem, WorkKind, WorkStatus
@@ -122,7 +123,7 @@ def import_bank_file(
 
 def _row(
     deposit: BankDeposit, deposit_id: str, sha: str | None, now: datetime, by: str
-) -> dict[str, object]:
+) -> dict[str, Any]:
     return {
         "deposit_id": deposit_id,
         "source": BANK_FILE if sha else MANUAL,
