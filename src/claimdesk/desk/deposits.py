@@ -12,7 +12,7 @@ from datetime import date
 from claimdesk.desk.desk import Desk
 from claimdesk.desk.guard import Actor, Capability
 from claimdesk.posting.bank_files import BankDeposit
-from claimdesk.posting.reassociation import DEFAULT_WAIT_BUSINESS_DAYS
+from claimdesk.posting.reassociation import DEFAULT_WAIT_BUSINESS_DAYS, Reassociation
 from claimdesk.services import deposits
 from claimdesk.services.deposits import AddResult, ImportResult, ReconcileResult
 
@@ -74,4 +74,27 @@ class DepositDesk(Desk):
                 f"{len(done.reassociation.exceptions)} exception(s); "
                 f"{len(done.opened)} item(s) opened, {len(done.solved)} solved"
             ),
+        )
+
+    def deposit_report(
+        self,
+        actor: Actor,
+        as_of: date | None = None,
+        wait_business_days: int = DEFAULT_WAIT_BUSINESS_DAYS,
+    ) -> Reassociation:
+        """The reconciliation as of ``as_of``, read only (the pages' and the API's view)."""
+        target = f"deposits as of {as_of or 'today'}"
+        self._checked(actor, Capability.POST_REMITTANCES, "view_deposits", target)
+        return self._audited(
+            actor,
+            "view_deposits",
+            target,
+            None,
+            lambda: deposits.report(
+                self.uow_factory,
+                now=self.clock(),
+                as_of=as_of,
+                wait_business_days=wait_business_days,
+            ),
+            lambda found: f"{len(found.exceptions)} exception(s) as of {found.as_of}",
         )

@@ -24,11 +24,12 @@ from claimdesk.domain.money import Money, total
 from claimdesk.edi.x12.writer import Envelope
 from claimdesk.edi.x835.model import Remittance
 from claimdesk.edi.x835.write import write_835
+from claimdesk.payer_sim.remit import PRACTICE_ACCOUNT
 from claimdesk.payer_sim.simulator import RemittanceFile
 from claimdesk.posting.bank_files import BankDeposit, bai2_text
 
 MISMATCHES = ("missing", "amount_off", "no_era", "split")
-ACCOUNT = "000123456789"
+ACCOUNT = PRACTICE_ACCOUNT.account_number
 
 
 @dataclass(slots=True)

@@ -183,6 +183,18 @@ def reassociation_in(
     )
 
 
+def report(
+    uow_factory: UowFactory,
+    *,
+    now: datetime,
+    as_of: date | None = None,
+    wait_business_days: int = DEFAULT_WAIT_BUSINESS_DAYS,
+) -> Reassociation:
+    """The reconciliation as of ``as_of`` (default: the practice's today), changing nothing."""
+    with uow_factory() as uow:
+        return reassociation_in(uow, as_of or practice_date(uow, now), wait_business_days)
+
+
 def unreconciled(
     uow_factory: UowFactory,
     *,
