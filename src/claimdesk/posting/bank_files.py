@@ -67,6 +67,7 @@ _KIND_OF_CODE = {
 _CODE_OF_KIND = {kind: code for code, kind in _KIND_OF_CODE.items()}
 _TRN = re.compile(r"TRN\*1\*([^*\\~]+)(?:\*([^*\\~]*))?")
 _DIGITS = re.compile(r"-?\d+", re.ASCII)
+_UNSIGNED = re.compile(r"\d+", re.ASCII)
 # The numeric fields of each BAI2 record, by position after the record code, checked before the
 # library reads them so a bad one is named.
 _NUMERIC = {
@@ -149,10 +150,17 @@ def _check_fields(name: str, lines: Sequence[tuple[int, str]]) -> None:
             raise BankFileError(
                 name, f"line {number}", "record code", f"{code!r} is no BAI2 record"
             )
+        if len(line) > 2 and line[2] != ",":
+            raise BankFileError(
+                name, _record(number, code), "separator", "a comma must follow the record code"
+            )
         fields = line.rstrip("/").split(",")
         for position, field in _NUMERIC.get(code, {}).items():
             value = fields[position] if position < len(fields) else ""
-            if not _DIGITS.fullmatch(value):
+            # Detail amounts are unsigned (the type code says credit or debit); control
+            # totals may be negative.
+            pattern = _UNSIGNED if code == "16" else _DIGITS
+            if not pattern.fullmatch(value):
                 raise BankFileError(
                     name, _record(number, code), field, f"{value!r} is not a whole number"
                 )
@@ -207,7 +215,15 @@ def _parse_bai2(name: str, lines: Sequence[tuple[int, str]]) -> Bai2File:
         raise BankFileError(
             name, counted.record_at_failure(helper, trailer), field, message
         ) from exc
-    except (ParsingException, NotSupportedYetException, ValueError, StopIteration) as exc:
+    except (
+        ParsingException,
+        NotSupportedYetException,
+        ValueError,
+        IndexError,
+        KeyError,
+        TypeError,
+        StopIteration,
+    ) as exc:
         reason = str(exc) or "the file ends before its trailers"
         raise BankFileError(
             name, counted.record_at_failure(helper, None), "structure", reason
@@ -218,17 +234,20 @@ def _read_bai2(name: str, text: str) -> list[BankDeposit]:
     lines = [(n, line.strip()) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
     _check_fields(name, lines)
     parsed = _parse_bai2(name, lines)
-    details = [(n, line) for n, line in lines if line.startswith("16,")]
+    details = [(n, line) for n, line in lines if line[:2] == "16"]
     found: list[BankDeposit] = []
     position = 0
-    for group in parsed.children:
+    groups = [n for n, line in lines if line[:2] == "02"]
+    for number, group in zip(groups, parsed.children, strict=True):
         as_of = group.header.as_of_date
+        if not isinstance(as_of, date):
+            raise BankFileError(name, _record(number, "02"), "as-of date", "missing (YYMMDD)")
         for account in group.children:
             for detail in account.children:
                 number = details[position][0]
                 position += 1
                 code = detail.type_code
-                if code.transaction is not TypeCodeTransaction.credit:
+                if code.transaction is not TypeCodeTransaction.credit or not detail.amount:
                     continue
                 found.append(_deposit_of(detail, account, as_of, _record(number, "16")))
     return found
