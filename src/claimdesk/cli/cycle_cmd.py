@@ -71,6 +71,12 @@ def print_cycle(report: CycleReport, *, payer_side_denials: bool = True) -> None
         + (f", {report.estimates_failed} could not be made" if report.estimates_failed else ""),
         highlight=False,
     )
+    if report.bank_mismatches:
+        console.print(
+            "the bank's deliberate mismatches: "
+            + ", ".join(f"{kind} (trace {trace})" for kind, trace in report.bank_mismatches),
+            highlight=False,
+        )
     if payer_side_denials:
         console.print(
             f"payers denied {report.denied_first_pass} of {report.adjudicated_first_pass} "

@@ -20,6 +20,7 @@ import typer
 from claimdesk.bootstrap import Composition, composed
 from claimdesk.cli.app import EXIT_CANNOT_RUN, app, console, fail, settings_of
 from claimdesk.cli.cycle_cmd import print_cycle, run_with_progress
+from claimdesk.cli.deposits_cmd import print_reconciliation
 from claimdesk.cli.kpi_cmd import print_kpi_report
 from claimdesk.cli.serve_cmd import serve
 from claimdesk.cli.summary_cmd import print_summary
@@ -39,12 +40,13 @@ from claimdesk.synth.plans import PLANS_FILE
 
 DEMO_DAYS = 90
 DEMO_PASSWORD = "claimdesk-demo-2026"
+DEMO_MANAGER = "demo-manager"
 # The admin first (the first person must be an admin who adds themself), then one per tier.
 DEMO_PEOPLE = (
     ("demo-admin", "Demo Administrator", Role.ADMIN),
     ("demo-tier1", "Demo Tier 1 Biller", Role.TIER1),
     ("demo-tier2", "Demo Denial Specialist", Role.TIER2),
-    ("demo-manager", "Demo Billing Manager (Tier 3)", Role.MANAGER),
+    (DEMO_MANAGER, "Demo Billing Manager (Tier 3)", Role.MANAGER),
     ("demo-auditor", "Demo Auditor", Role.AUDITOR),
 )
 
@@ -153,6 +155,10 @@ def demo(
         print_kpi_report(
             kpi_report(uow, start=cycle.start, end=cycle.end, table=parts.rules.denials)
         )
+    with composed(settings) as parts:
+        # The bank's side: what the simulated staff reconciled each day, as the manager sees it.
+        bank = parts.deposit_desk()
+        print_reconciliation(bank.deposit_report(bank.actor_named(DEMO_MANAGER)))
     summary = summarize(settings)
     print_summary(summary)
     if not summary.balanced:

@@ -24,7 +24,7 @@ from claimdesk.cli.app import (
 from claimdesk.desk.guard import ForbiddenError
 from claimdesk.domain.money import MoneyError, parse_dollars, total
 from claimdesk.posting.bank_files import BankDeposit, BankFileError
-from claimdesk.posting.reassociation import DEFAULT_WAIT_BUSINESS_DAYS, Verdict
+from claimdesk.posting.reassociation import DEFAULT_WAIT_BUSINESS_DAYS, Reassociation, Verdict
 from claimdesk.services.deposits import DepositError, ReconcileResult
 from claimdesk.services.users import UserError
 
@@ -148,6 +148,29 @@ def add_command(
         console.print(f"deposit {done.deposit_id} {said}")
 
 
+def print_reconciliation(found: Reassociation) -> None:
+    """Each verdict with its traces and money, the totals, and every exception."""
+    table = Table(title=f"deposits reconciled as of {found.as_of}")
+    for column in ("verdict", "traces", "ERA money", "deposit money"):
+        table.add_column(column)
+    for verdict in Verdict:
+        groups = found.of(verdict)
+        table.add_row(
+            verdict.value,
+            str(len(groups)),
+            str(total(g.era_total for g in groups)),
+            str(total(g.deposit_total for g in groups)),
+        )
+    console.print(table)
+    console.print(
+        f"matched {found.matched_total}; unmatched ERAs {found.unmatched_era_total}; "
+        f"unmatched deposits {found.unmatched_deposit_total}",
+        highlight=False,
+    )
+    for group in found.exceptions:
+        console.print(f"{group.verdict.value}: {group.describe()}", highlight=False)
+
+
 def reconcile_json(result: ReconcileResult) -> dict[str, object]:
     found = result.reassociation
     by_verdict = {
@@ -215,25 +238,7 @@ def reconcile_command(
     if as_json:
         emit_json(reconcile_json(result))
         return
-    found = result.reassociation
-    table = Table(title=f"deposits reconciled as of {found.as_of}")
-    for column in ("verdict", "traces", "ERA money", "deposit money"):
-        table.add_column(column)
-    for verdict in Verdict:
-        groups = found.of(verdict)
-        table.add_row(
-            verdict.value,
-            str(len(groups)),
-            str(total(g.era_total for g in groups)),
-            str(total(g.deposit_total for g in groups)),
-        )
-    console.print(table)
-    console.print(
-        f"matched {found.matched_total}; unmatched ERAs {found.unmatched_era_total}; "
-        f"unmatched deposits {found.unmatched_deposit_total}"
-    )
-    for group in found.exceptions:
-        console.print(f"{group.verdict.value}: {group.describe()}", highlight=False)
+    print_reconciliation(result.reassociation)
     if result.work_changed:
         console.print(f"{len(result.opened)} item(s) opened, {len(result.solved)} solved")
     else:

@@ -128,6 +128,7 @@ class CycleReport:
             "staff_actions": dict(sorted(self.staff_actions.items())),
             "open_items_by_tier": {str(k): v for k, v in sorted(self.open_items_by_tier.items())},
             "claims_by_status": dict(sorted(self.claims_by_status.items())),
+            "bank_mismatches": [list(m) for m in self.bank_mismatches],
         }
 
 
