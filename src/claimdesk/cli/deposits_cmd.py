@@ -24,7 +24,7 @@ from claimdesk.cli.app import (
 from claimdesk.desk.guard import ForbiddenError
 from claimdesk.domain.money import MoneyError, parse_dollars, total
 from claimdesk.posting.bank_files import BankDeposit, BankFileError
-from claimdesk.posting.reassociation import DEFAULT_WAIT_BUSINESS_DAYS, Reassociation, Verdict
+from claimdesk.posting.reassociation import Reassociation, Verdict
 from claimdesk.services.deposits import DepositError, ReconcileResult
 from claimdesk.services.users import UserError
 
@@ -216,13 +216,14 @@ def reconcile_command(
         ),
     ] = None,
     wait_days: Annotated[
-        int,
+        int | None,
         typer.Option(
             "--wait-days",
             min=0,
-            help="Business days an ERA or a deposit waits for the other before it is work.",
+            help="Business days an ERA or a deposit waits for the other before it is work "
+            "(default: the practice's deposits.wait_days, else 5).",
         ),
-    ] = DEFAULT_WAIT_BUSINESS_DAYS,
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Match every posted 835 to the deposits; each exception opens one Tier 2 work item."""

@@ -12,7 +12,7 @@ from datetime import date
 from claimdesk.desk.desk import Desk
 from claimdesk.desk.guard import Actor, Capability
 from claimdesk.posting.bank_files import BankDeposit
-from claimdesk.posting.reassociation import DEFAULT_WAIT_BUSINESS_DAYS, Reassociation
+from claimdesk.posting.reassociation import Reassociation
 from claimdesk.services import deposits
 from claimdesk.services.deposits import AddResult, ImportResult, ReconcileResult
 
@@ -54,7 +54,7 @@ class DepositDesk(Desk):
         self,
         actor: Actor,
         as_of: date | None = None,
-        wait_business_days: int = DEFAULT_WAIT_BUSINESS_DAYS,
+        wait_business_days: int | None = None,
     ) -> ReconcileResult:
         target = f"deposits as of {as_of or 'today'}"
         self._checked(actor, Capability.POST_REMITTANCES, "reconcile_deposits", target)
@@ -80,7 +80,7 @@ class DepositDesk(Desk):
         self,
         actor: Actor,
         as_of: date | None = None,
-        wait_business_days: int = DEFAULT_WAIT_BUSINESS_DAYS,
+        wait_business_days: int | None = None,
     ) -> Reassociation:
         """The reconciliation as of ``as_of``, read only (the pages' and the API's view)."""
         target = f"deposits as of {as_of or 'today'}"

@@ -110,6 +110,16 @@ def _yes_no(value: str) -> str:
     return lowered
 
 
+def _business_days(value: str) -> str:
+    if not value.isascii() or not value.isdigit() or int(value) > 60:
+        raise ValueError("must be a whole number of business days from 0 to 60")
+    return str(int(value))
+
+
+# ERA/EFT reassociation waits this many business days for the other side (docs/deposits.md).
+DEFAULT_DEPOSIT_WAIT_DAYS = 5
+
+
 @dataclass(frozen=True, slots=True)
 class Setting:
     key: str
@@ -147,6 +157,11 @@ _SETTINGS = (
     Setting("production", "true once the clearinghouse says to go live (ISA15 P, else T)", _yes_no),
     Setting("time_zone", "the practice's time zone: what 'today' means", _zone, True),
     Setting("signature", "who signs statements and letters", _text(80)),
+    Setting(
+        "deposits.wait_days",
+        "business days an ERA or a deposit waits for the other before it is work (default 5)",
+        _business_days,
+    ),
 )
 SETTINGS: Mapping[str, Setting] = {s.key: s for s in _SETTINGS}
 # Per payer: receiver.PAYERID.id and receiver.PAYERID.name (1000B for that payer's files).
@@ -241,6 +256,11 @@ class PracticeProfile:
     def time_zone(self) -> ZoneInfo | None:
         zone = self.get("time_zone")
         return ZoneInfo(zone) if zone else None
+
+    @property
+    def deposit_wait_days(self) -> int:
+        wait = self.get("deposits.wait_days")
+        return int(wait) if wait else DEFAULT_DEPOSIT_WAIT_DAYS
 
     @property
     def production(self) -> bool:

@@ -29,10 +29,11 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from claimdesk.domain.money import Money, total
+from claimdesk.domain.practice import DEFAULT_DEPOSIT_WAIT_DAYS
 
 # CAQH CORE 370 lets the EFT and the ERA arrive up to three business days apart; five leaves
-# room for a bank file delivered the next morning and a weekend.
-DEFAULT_WAIT_BUSINESS_DAYS = 5
+# room for a bank file delivered the next morning and a weekend (a practice setting changes it).
+DEFAULT_WAIT_BUSINESS_DAYS = DEFAULT_DEPOSIT_WAIT_DAYS
 
 
 class Verdict(StrEnum):

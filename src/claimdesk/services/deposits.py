@@ -21,7 +21,6 @@ from claimdesk.domain.money import Money, total
 from claimdesk.domain.work import SYSTEM, HistoryEvent, Outcome, Problem, WorkKind, WorkStatus
 from claimdesk.posting.bank_files import BankDeposit, BankFileError, read_bank_file
 from claimdesk.posting.reassociation import (
-    DEFAULT_WAIT_BUSINESS_DAYS,
     PROBLEM_PREFIX,
     Reassociation,
     TraceGroup,
@@ -172,14 +171,20 @@ def add_deposit(
 
 
 def reassociation_in(
-    uow: UnitOfWork, as_of: date, wait_business_days: int = DEFAULT_WAIT_BUSINESS_DAYS
+    uow: UnitOfWork, as_of: date, wait_business_days: int | None = None
 ) -> Reassociation:
-    """Every posted 835 paid by ``as_of`` matched to the deposits dated by then."""
+    """Every stored 835 paid by ``as_of`` matched to the deposits dated by then; the wait is
+    the practice's ``deposits.wait_days`` unless given."""
+    wait = (
+        uow.practice.profile().deposit_wait_days
+        if wait_business_days is None
+        else wait_business_days
+    )
     return reassociate(
         uow.deposits.facts(as_of),
         uow.deposits.era_facts(as_of),
         as_of=as_of,
-        wait_business_days=wait_business_days,
+        wait_business_days=wait,
     )
 
 
@@ -188,7 +193,7 @@ def report(
     *,
     now: datetime,
     as_of: date | None = None,
-    wait_business_days: int = DEFAULT_WAIT_BUSINESS_DAYS,
+    wait_business_days: int | None = None,
 ) -> Reassociation:
     """The reconciliation as of ``as_of`` (default: the practice's today), changing nothing."""
     with uow_factory() as uow:
@@ -199,7 +204,7 @@ def unreconciled(
     uow_factory: UowFactory,
     *,
     as_of: date,
-    wait_business_days: int = DEFAULT_WAIT_BUSINESS_DAYS,
+    wait_business_days: int | None = None,
 ) -> Unreconciled:
     """The deposits no ERA explains and the ERAs no deposit proves, as of ``as_of`` (those
     still inside the wait included: a period closes only when its cash is proven)."""
@@ -219,7 +224,7 @@ def reconcile(
     now: datetime,
     policy: RoutingPolicy,
     as_of: date | None = None,
-    wait_business_days: int = DEFAULT_WAIT_BUSINESS_DAYS,
+    wait_business_days: int | None = None,
 ) -> ReconcileResult:
     """Match as of ``as_of`` (default: the practice's today) and keep the work in step: one
     item per exception. A day before today is a report only: its answer is history, and the
