@@ -21,6 +21,7 @@ from claimdesk.posting.bank_files import BankDeposit, bai2_text
 from claimdesk.posting.reassociation import PROBLEM_PREFIX
 from claimdesk.routing.access import Role
 from claimdesk.routing.policy import shipped_policy
+from claimdesk.services.deposits import unreconciled
 from claimdesk.services.post_remittance import post_bytes
 from claimdesk.services.users import add_user
 from claimdesk.store.uow import UnitOfWork
@@ -108,6 +109,13 @@ def test_import_reconcile_and_work(
         ("reassociation:eft_without_era:T9", "open", 2),
         ("reassociation:era_without_eft:T3", "open", 2),
     ]
+
+    # What month-end close will refuse on: deposits T2 + T9 = 132.00 no ERA explains in full;
+    # ERA money no deposit proves: T2 0.50 + T3 92.50 = 93.00.
+    left = unreconciled(uow_factory, as_of=date.today())
+    assert [g.trace for g in left.deposits] == ["T2", "T9"]
+    assert [g.trace for g in left.eras] == ["T2", "T3"]
+    assert (left.deposit_total, left.era_total) == (Money("132.00"), Money("93.00"))
 
     rerun = json.loads(cli(tmp_path, database_url, "t2", "reconcile", "--json").stdout)
     assert (rerun["items_opened"], rerun["items_solved"]) == ([], [])

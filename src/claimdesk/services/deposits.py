@@ -64,8 +64,8 @@ class ReconcileResult:
 
 @dataclass(frozen=True, slots=True)
 class Unreconciled:
-    """What stands between a period and its close: deposits no ERA explains and ERAs no
-    deposit proves, with the money in each, as of a day."""
+    """What stands between a period and its close, as of a day: the deposits not reconciled
+    (no ERA, or ERAs of other money) and the ERAs whose money no deposit proves."""
 
     as_of: date
     deposits: tuple[TraceGroup, ...]
