@@ -117,6 +117,12 @@ def test_import_reconcile_and_work(
     assert [g.trace for g in left.eras] == ["T2", "T3"]
     assert (left.deposit_total, left.era_total) == (Money("132.00"), Money("93.00"))
 
+    past = json.loads(
+        cli(tmp_path, database_url, "t2", "reconcile", "--as-of", "2024-03-18", "--json").stdout
+    )
+    assert (past["work_changed"], past["items_opened"]) == (False, [])
+    assert {e["verdict"] for e in past["exceptions"]} == {"amount_mismatch"}  # the rest wait
+
     rerun = json.loads(cli(tmp_path, database_url, "t2", "reconcile", "--json").stdout)
     assert (rerun["items_opened"], rerun["items_solved"]) == ([], [])
     assert reassociation_items(uow_factory) == opened
