@@ -99,3 +99,60 @@ def fee_for(model: FeeModel, *, collections: Money, claims: int) -> Fee:
             )
         )
     return Fee(tuple(lines))
+
+
+@dataclass(frozen=True, slots=True)
+class CollectionLine:
+    """One claim's collections in the month: what the fee's percentage is based on."""
+
+    claim_id: str
+    payer_id: str
+    insurance: Money
+    patient: Money
+
+    @property
+    def total(self) -> Money:
+        return self.insurance + self.patient
+
+
+@dataclass(frozen=True, slots=True)
+class WorkLine:
+    tier: int
+    outcome: str
+    items: int
+    resolved: Money
+
+
+@dataclass(frozen=True, slots=True)
+class Invoice:
+    """The billing company's invoice for one practice and closed month, every figure with
+    what it is based on, so the client can check it."""
+
+    practice: str
+    month: str
+    model: FeeModel
+    fee: Fee
+    collections: tuple[CollectionLine, ...]
+    claims_submitted: int
+    kpis: tuple[tuple[str, str], ...]  # (KPI, value as displayed)
+    work: tuple[WorkLine, ...]
+
+    @property
+    def collected(self) -> Money:
+        return total(c.total for c in self.collections)
+
+
+def invoice_for(
+    *,
+    practice: str,
+    month: str,
+    model: FeeModel,
+    collections: tuple[CollectionLine, ...],
+    claims_submitted: int,
+    kpis: tuple[tuple[str, str], ...],
+    work: tuple[WorkLine, ...],
+) -> Invoice:
+    fee = fee_for(
+        model, collections=total(c.total for c in collections), claims=claims_submitted
+    )
+    return Invoice(practice, month, model, fee, collections, claims_submitted, kpis, work)

@@ -23,7 +23,7 @@ from enum import StrEnum
 
 from claimdesk.domain.ledger import Account, EntryKind
 from claimdesk.domain.money import Money, total
-from claimdesk.domain.periods import Month
+from claimdesk.domain.periods import CloseFinding, Month
 
 PATIENT_CLASS = "patient"
 UNASSIGNED_CLASS = "unassigned"  # insurance A/R on no payer (never expected; shown if found)
@@ -150,33 +150,13 @@ class ReasonLine:
 
 
 @dataclass(frozen=True, slots=True)
-class MonthEndFinding:
-    """A roll-forward that does not reconcile: findings are data."""
-
-    code: str
-    severity: str
-    message: str
-    fix_hint: str
-    location: str
-
-    def as_json(self) -> dict[str, str]:
-        return {
-            "code": self.code,
-            "severity": self.severity,
-            "message": self.message,
-            "fix_hint": self.fix_hint,
-            "location": self.location,
-        }
-
-
-@dataclass(frozen=True, slots=True)
 class MonthEnd:
     month: Month
     roll_forward: tuple[RollForwardLine, ...]
     day_sheets: tuple[DaySheet, ...]
     by_account: tuple[tuple[Movement, str, Money], ...]
     by_reason: tuple[ReasonLine, ...]
-    findings: tuple[MonthEndFinding, ...] = field(default=())
+    findings: tuple[CloseFinding, ...] = field(default=())
 
     @property
     def reconciles(self) -> bool:
@@ -292,11 +272,10 @@ def by_reason(counters: Iterable[CounterSum]) -> tuple[ReasonLine, ...]:
     return tuple(ReasonLine(m, g, r, amount) for (m, g, r), amount in sorted(found.items()))
 
 
-def findings_of(month: Month, lines: Sequence[RollForwardLine]) -> tuple[MonthEndFinding, ...]:
+def findings_of(month: Month, lines: Sequence[RollForwardLine]) -> tuple[CloseFinding, ...]:
     return tuple(
-        MonthEndFinding(
+        CloseFinding(
             code="CLOSE101",
-            severity="error",
             message=(
                 f"{month} {line.payer_class}: opening {line.opening} + charges {line.charges} "
                 f"- payments {line.payments} - adjustments {line.adjustments} + transfers "

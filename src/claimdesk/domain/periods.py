@@ -31,6 +31,27 @@ class PeriodAction(StrEnum):
     REOPEN = "reopen"
 
 
+@dataclass(frozen=True, slots=True)
+class CloseFinding:
+    """Why a month cannot close, or why its roll-forward does not reconcile: findings are
+    data (a code, a severity, what is wrong, how to fix it, and where)."""
+
+    code: str
+    message: str
+    fix_hint: str
+    location: str
+    severity: str = "error"
+
+    def as_json(self) -> dict[str, str]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "fix_hint": self.fix_hint,
+            "location": self.location,
+        }
+
+
 class ClosedPeriodError(LedgerError):
     """An entry effective in a closed month: the books of that month are final."""
 
