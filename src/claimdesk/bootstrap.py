@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from claimdesk.desk.billing import BillingDesk
+    from claimdesk.desk.close import CloseDesk
 
 
 def utc_now() -> datetime:
@@ -116,6 +117,19 @@ class Composition:
             self.clock,
             self.settings,
             letters,
+            anchor=self.settings.audit_anchor_file,
+        )
+
+    def close_desk(self) -> CloseDesk:
+        """The month-end part of the desk: close, reopen, pack, invoice."""
+        from claimdesk.desk.close import CloseDesk
+
+        return CloseDesk(
+            self.uow_factory,
+            self.rules.routing,
+            self.clock,
+            self.settings,
+            self.rules.denials,
             anchor=self.settings.audit_anchor_file,
         )
 

@@ -28,6 +28,8 @@ class Capability(StrEnum):
     SET_UP_PRACTICE = "set_up_practice"  # the practice profile: NPI, submitter, time zone...
     VERIFY_BOOKS = "verify_books"  # run the ledger's invariants (books verify): reads only
     BACK_UP = "back_up"  # copy every table and file out of the system (claimdesk backup)
+    CLOSE_PERIODS = "close_periods"  # close a month once its pre-checks hold
+    REOPEN_PERIODS = "reopen_periods"  # reopen a closed month, with a reason
 
 
 C = Capability
@@ -49,6 +51,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             C.RUN_JOBS,
             C.SET_UP_PRACTICE,
             C.VERIFY_BOOKS,
+            C.CLOSE_PERIODS,
         }
     ),
     # An auditor reads everything and changes nothing.
@@ -57,9 +60,19 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
     ),
     # An admin manages people; patient data only through the queues granted to them. Verifying
     # the books shows claim ids and amounts, no patient's name.
-    # Backing up copies every patient's record out: the admin's duty, nobody else's.
+    # Backing up copies every patient's record out: the admin's duty, nobody else's. Reopening
+    # a closed month changes books already reported: an admin's decision, with a reason.
     Role.ADMIN: frozenset(
-        {C.WORK, C.MANAGE_PEOPLE, C.RUN_JOBS, C.SET_UP_PRACTICE, C.VERIFY_BOOKS, C.BACK_UP}
+        {
+            C.WORK,
+            C.MANAGE_PEOPLE,
+            C.RUN_JOBS,
+            C.SET_UP_PRACTICE,
+            C.VERIFY_BOOKS,
+            C.BACK_UP,
+            C.CLOSE_PERIODS,
+            C.REOPEN_PERIODS,
+        }
     ),
     # The worker and the simulated cycle: their batch jobs, nothing else.
     Role.SYSTEM: frozenset({C.RUN_JOBS}),

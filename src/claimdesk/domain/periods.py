@@ -133,6 +133,33 @@ class PeriodState:
         return tuple(e for e in self.events if e.action is PeriodAction.REOPEN)
 
 
+def refusal_to_close(closed: ClosedPeriods, month: Month) -> str | None:
+    """Why ``month`` cannot be closed in this order, or None: months close one after the
+    other, so no closed month is ever followed by an open one."""
+    through = closed.through
+    if through is None:
+        return None
+    if month <= through:
+        return f"period {month} is already closed (the books are closed through {through})"
+    if month != through.following:
+        return (
+            f"period {month} cannot close while {through.following} is open: months close "
+            f"in order, close {through.following} first"
+        )
+    return None
+
+
+def refusal_to_reopen(closed: ClosedPeriods, month: Month) -> str | None:
+    """Why ``month`` cannot be reopened, or None: only the last month closed reopens (a later
+    closed month would otherwise open on a balance that can still change)."""
+    through = closed.through
+    if month not in closed.months:
+        return f"period {month} is not closed"
+    if through is not None and month != through:
+        return f"period {month} cannot reopen while {through} is closed: reopen {through} first"
+    return None
+
+
 def states_of(events: Iterable[PeriodEvent]) -> list[PeriodState]:
     """The months in order, each with its events in the order they happened."""
     by_month: dict[Month, list[PeriodEvent]] = {}
@@ -143,7 +170,10 @@ def states_of(events: Iterable[PeriodEvent]) -> list[PeriodState]:
 
 @dataclass(frozen=True, slots=True)
 class ClosedPeriods:
-    """The months closed now; every other month is open."""
+    """The books are closed through the end of the last month closed: months close in order
+    and reopen newest first (:func:`refusal_to_close`, :func:`refusal_to_reopen`), so every
+    month up to that one is final, including the history before the first close (a late item
+    dated there would change the opening balance of the first closed month)."""
 
     months: frozenset[Month] = frozenset()
 
@@ -151,18 +181,19 @@ class ClosedPeriods:
     def of(cls, states: Iterable[PeriodState]) -> ClosedPeriods:
         return cls(frozenset(s.month for s in states if s.status is PeriodStatus.CLOSED))
 
+    @property
+    def through(self) -> Month | None:
+        return max(self.months) if self.months else None
+
     def is_closed(self, day: date) -> bool:
-        return Month.of(day) in self.months
+        return self.through is not None and Month.of(day) <= self.through
 
     def postable(self, day: date) -> date:
         """``day`` itself when its month is open, else the first day of the first open month
-        after it (a late item lands in the books that are still open)."""
-        month = Month.of(day)
-        if month not in self.months:
+        (a late item lands in the books that are still open)."""
+        if self.through is None or not self.is_closed(day):
             return day
-        while month in self.months:
-            month = month.following
-        return month.first_day
+        return self.through.following.first_day
 
     def check(self, entries: Iterable[Entry]) -> None:
         """Refuse entries effective in a closed month; the message names each one."""

@@ -25,6 +25,8 @@ from claimdesk.domain.periods import (
     PeriodEvent,
     PeriodState,
     PeriodStatus,
+    refusal_to_close,
+    refusal_to_reopen,
 )
 from claimdesk.services.practice import practice_date
 from claimdesk.services.x12_envelopes import write_outbox_file
@@ -171,9 +173,9 @@ def close_period(
     """Close ``month`` when it has ended, every pre-check holds and its roll-forward
     reconciles; else change nothing and answer the findings."""
     with uow_factory() as uow:
-        state = {s.month: s for s in uow.periods.states()}.get(month)
-        if state is not None and state.status is PeriodStatus.CLOSED:
-            raise PeriodError(f"period {month} is already closed")
+        refusal = refusal_to_close(uow.periods.closed(), month)
+        if refusal is not None:
+            raise PeriodError(refusal)
         today = practice_date(uow, now)
         if month.last_day >= today:
             raise PeriodError(
@@ -198,9 +200,9 @@ def reopen_period(
     if not reason.strip():
         raise PeriodError(f"period {month}: reopening needs a reason (--reason TEXT)")
     with uow_factory() as uow:
-        state = {s.month: s for s in uow.periods.states()}.get(month)
-        if state is None or state.status is not PeriodStatus.CLOSED:
-            raise PeriodError(f"period {month} is not closed")
+        refusal = refusal_to_reopen(uow.periods.closed(), month)
+        if refusal is not None:
+            raise PeriodError(refusal)
         uow.periods.record(PeriodEvent(month, PeriodAction.REOPEN, now, by, reason.strip()))
         uow.commit()
         return {s.month: s for s in uow.periods.states()}[month]
@@ -214,14 +216,14 @@ def periods(uow_factory: UowFactory) -> list[PeriodState]:
 def period_status(uow_factory: UowFactory, month: Month) -> PeriodStatus:
     with uow_factory() as uow:
         closed = uow.periods.closed()
-    return PeriodStatus.CLOSED if month in closed.months else PeriodStatus.OPEN
+    return PeriodStatus.CLOSED if closed.is_closed(month.first_day) else PeriodStatus.OPEN
 
 
 def month_end_pack(uow_factory: UowFactory, month: Month) -> tuple[MonthEnd, PeriodStatus, str]:
     """The pack, whether the month is closed, and the practice's name."""
     with uow_factory() as uow:
         pack = read_month_end(uow, month)
-        closed = month in uow.periods.closed().months
+        closed = uow.periods.closed().is_closed(month.first_day)
         name = uow.practice.profile().get("name") or "the practice"
     return pack, PeriodStatus.CLOSED if closed else PeriodStatus.OPEN, name
 

@@ -38,7 +38,7 @@ def invoice(uow_factory: UowFactory, month: Month, *, table: CategoryTable) -> I
     """The invoice for ``month``; refuses a month that is not closed (its figures could still
     change)."""
     with uow_factory() as uow:
-        if month not in uow.periods.closed().months:
+        if not uow.periods.closed().is_closed(month.first_day):
             raise PeriodError(
                 f"period {month} is open: an invoice is made for a closed month "
                 f"(claimdesk close {month})"
