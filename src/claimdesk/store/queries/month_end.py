@@ -112,7 +112,7 @@ def counter_sums(read: Connection, month: Month) -> list[CounterSum]:
 def ar_by_class(read: Connection, as_of: date, zone: tzinfo) -> dict[str, Money]:
     """The A/R report's figure at the end of ``as_of`` per payer class: insurance A/R by the
     kind of its payer, patient A/R as the patient class."""
-    kinds = dict(read.execute(select(PayerRow.payer_id, PayerRow.kind)).tuples())
+    kinds = {payer: kind for payer, kind in read.execute(select(PayerRow.payer_id, PayerRow.kind))}
     found: dict[str, Money] = {}
     for line in ar_position(read, as_of, zone=zone).lines:
         cls = PATIENT_CLASS
