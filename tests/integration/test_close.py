@@ -6,7 +6,7 @@ one."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,12 +19,13 @@ from remit_practice import (
     remittance,
     seed,
 )
-from sqlalchemy import select
+from sqlalchemy import Engine, insert, select
 
 from claimdesk.config import Settings
 from claimdesk.denials.table import shipped_table
 from claimdesk.desk.close import CloseDesk
 from claimdesk.desk.guard import ForbiddenError
+from claimdesk.domain.books import Check
 from claimdesk.domain.ledger import Dimensions, EntryKind, standard_entry
 from claimdesk.domain.money import Money
 from claimdesk.domain.periods import ClosedPeriodError, Month, PeriodStatus
@@ -32,10 +33,13 @@ from claimdesk.edi.x12.codes import PaymentMethod
 from claimdesk.edi.x835.write import remittance_of
 from claimdesk.routing.access import Role
 from claimdesk.routing.policy import shipped_policy
+from claimdesk.services.books import verify_books
 from claimdesk.services.close import PeriodError
 from claimdesk.services.post_remittance import PostingOptions, post_bytes
 from claimdesk.services.users import add_user
+from claimdesk.store import rows
 from claimdesk.store.tables.audit import AuditRow
+from claimdesk.store.tables.ledger import LedgerEntryRow, LedgerPostingRow
 from claimdesk.store.tables.remittances import RemittanceRow
 from claimdesk.store.uow import UnitOfWork
 
@@ -203,3 +207,28 @@ def test_an_unposted_era_keeps_the_month_open_listing_it(
     with uow_factory() as uow:
         assert not uow.periods.states()
     assert _audit(uow_factory, "close_period")[-1] == ("mgr", "ok", "refused: CLOSE001, CLOSE002")
+
+
+def test_books_verify_finds_an_entry_written_into_a_closed_month_behind_the_ledger(
+    desk: CloseDesk, uow_factory: UowFactory, engine: Engine
+) -> None:
+    assert desk.close_period(desk.actor_named("mgr"), FEB).closed
+    report = verify_books(uow_factory, as_of=date(2024, 3, 20), now=NOW)
+    assert not report.of(Check.CLOSED_PERIODS_HOLD)
+    sneaked = standard_entry(
+        entry_id="sneaked",
+        kind=EntryKind.PATIENT_PAYMENT,
+        amount=Money("5.00"),
+        dims=Dimensions("P1", "C1", 1, "ACME"),
+        effective=date(2024, 2, 20),
+        recorded_at=NOW + timedelta(minutes=5),
+        recorded_by="intruder",
+    )
+    with engine.begin() as db:  # past the repository, as a raw INSERT would be
+        db.execute(insert(LedgerEntryRow).values(rows.entry_row(sneaked)))
+        db.execute(insert(LedgerPostingRow), rows.posting_rows(sneaked))
+    report = verify_books(uow_factory, as_of=date(2024, 3, 20), now=NOW)
+    found = report.of(Check.CLOSED_PERIODS_HOLD)
+    assert [f.entries for f in found][:1] == [("sneaked",)]
+    # February's patient class now moves 5.00 the books closed without.
+    assert any("period 2024-02" in f.message and "patient" in f.message for f in found[1:])
