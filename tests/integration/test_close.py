@@ -115,7 +115,8 @@ def test_a_closed_month_refuses_entries_and_a_late_835_lands_in_the_open_month(
             select(RemittanceRow.payment_date).where(RemittanceRow.trace_number == "LATE1")
         ).scalar_one()
     posted = [e for e in entries if e.source.startswith("835 TRN02=LATE1")]
-    assert posted and {e.effective for e in posted} == {date(2024, 3, 1)}
+    assert posted
+    assert {e.effective for e in posted} == {date(2024, 3, 1)}
     assert paid_on == date(2024, 2, 25)  # the real payment date is kept on the remittance
 
     direct = standard_entry(

@@ -76,7 +76,13 @@ def pack_pdf(pack: MonthEnd, practice: str, status: str) -> bytes:
     doc.table(
         ("day", "charges", "payments", "adjustments", "transfers"),
         [
-            (d.day.isoformat(), str(d.charges), str(d.payments), str(d.adjustments), str(d.transfers))
+            (
+                d.day.isoformat(),
+                str(d.charges),
+                str(d.payments),
+                str(d.adjustments),
+                str(d.transfers),
+            )
             for d in pack.day_sheets
         ],
     )

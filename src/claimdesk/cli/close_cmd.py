@@ -55,7 +55,9 @@ def _print_close(outcome: CloseOutcome) -> None:
     if outcome.closed:
         console.print(f"period {outcome.month} closed")
         return
-    console.print(f"[red]period {outcome.month} not closed[/red]: {len(outcome.findings)} finding(s)")
+    console.print(
+        f"[red]period {outcome.month} not closed[/red]: {len(outcome.findings)} finding(s)"
+    )
     for finding in outcome.findings:
         console.print(
             f"{finding.code} {finding.location}: {finding.message}; fix: {finding.fix_hint}",
@@ -211,8 +213,12 @@ def invoice_command(
                 "claims_submitted": bill.claims_submitted,
                 "kpis": dict(bill.kpis),
                 "work": [
-                    {"tier": w.tier, "outcome": w.outcome, "items": w.items,
-                     "resolved": str(w.resolved)}
+                    {
+                        "tier": w.tier,
+                        "outcome": w.outcome,
+                        "items": w.items,
+                        "resolved": str(w.resolved),
+                    }
                     for w in bill.work
                 ],
                 "files": [str(f) for f in files],

@@ -55,9 +55,11 @@ class CloseDesk(Desk):
                 inbox=self.settings.inbox,
                 archive=self.settings.archive,
             ),
-            lambda done: "closed"
-            if done.closed
-            else "refused: " + ", ".join(sorted({f.code for f in done.findings})),
+            lambda done: (
+                "closed"
+                if done.closed
+                else "refused: " + ", ".join(sorted({f.code for f in done.findings}))
+            ),
         )
 
     def reopen_period(self, actor: Actor, month: Month, reason: str) -> PeriodState:
@@ -95,9 +97,11 @@ class CloseDesk(Desk):
             target,
             None,
             build,
-            lambda done: f"{done[1]} period, "
-            + ("reconciles" if done[0].reconciles else f"{len(done[0].findings)} finding(s)")
-            + f"; written to {out}",
+            lambda done: (
+                f"{done[1]} period, "
+                + ("reconciles" if done[0].reconciles else f"{len(done[0].findings)} finding(s)")
+                + f"; written to {out}"
+            ),
         )
 
     def invoice(self, actor: Actor, month: Month, out: Path) -> tuple[Invoice, list[Path]]:
@@ -116,4 +120,3 @@ class CloseDesk(Desk):
             build,
             lambda done: f"fee {done[0].fee.total} on collections {done[0].collected}",
         )
-

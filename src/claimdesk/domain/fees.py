@@ -15,7 +15,7 @@ Pure: the caller hands in the collections and the claim count it read from the b
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from claimdesk.domain.money import Money, total
@@ -27,9 +27,9 @@ HUNDRED = Decimal(100)
 @dataclass(frozen=True, slots=True)
 class FeeModel:
     percent: Decimal = Decimal(0)  # 6.5 means 6.5 percent of collections
-    per_claim: Money = Money.zero()
-    flat: Money = Money.zero()
-    minimum: Money = Money.zero()
+    per_claim: Money = field(default_factory=Money.zero)
+    flat: Money = field(default_factory=Money.zero)
+    minimum: Money = field(default_factory=Money.zero)
 
     @classmethod
     def of(cls, settings: Mapping[str, str]) -> FeeModel:
@@ -152,7 +152,5 @@ def invoice_for(
     kpis: tuple[tuple[str, str], ...],
     work: tuple[WorkLine, ...],
 ) -> Invoice:
-    fee = fee_for(
-        model, collections=total(c.total for c in collections), claims=claims_submitted
-    )
+    fee = fee_for(model, collections=total(c.total for c in collections), claims=claims_submitted)
     return Invoice(practice, month, model, fee, collections, claims_submitted, kpis, work)

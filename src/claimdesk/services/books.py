@@ -81,8 +81,14 @@ def _roll_forward_problems(uow: UnitOfWork, month: Month) -> list[str]:
     for payer_class in sorted(set(stored) | set(now)):
         line = now.get(payer_class)
         figures = (
-            (line.opening, line.charges, line.payments, line.adjustments, line.transfers,
-             line.closing)
+            (
+                line.opening,
+                line.charges,
+                line.payments,
+                line.adjustments,
+                line.transfers,
+                line.closing,
+            )
             if line is not None
             else (Money.zero(),) * 6
         )

@@ -246,8 +246,13 @@ def write_pack(pack: MonthEnd, status: PeriodStatus, practice: str, out: Path) -
         f"{stem}-day-sheets.csv": csv_text(
             ("day", "charges", "payments", "adjustments", "transfers"),
             [
-                (d.day.isoformat(), str(d.charges), str(d.payments), str(d.adjustments),
-                 str(d.transfers))
+                (
+                    d.day.isoformat(),
+                    str(d.charges),
+                    str(d.payments),
+                    str(d.adjustments),
+                    str(d.transfers),
+                )
                 for d in pack.day_sheets
             ],
         ),

@@ -110,7 +110,11 @@ def test_a_reversal_moves_as_the_entry_it_reverses(
     [
         ("adjustment:contractual", "CO-45 contractual", ("CO", "CO-45")),
         ("adjustment:other", "OA-23 coordination of benefits", ("OA", "OA-23")),
-        ("adjustment:write-off:bad-debt", "bad-debt: sent to collections", ("write-off", "bad-debt")),
+        (
+            "adjustment:write-off:bad-debt",
+            "bad-debt: sent to collections",
+            ("write-off", "bad-debt"),
+        ),
         ("adjustment:write-off", "old", ("write-off", "unspecified (before reason codes)")),
         ("adjustment:other", "PLB L6", ("account", "adjustment:other")),
     ],

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import ColumnElement, Connection, func, select
 from sqlalchemy.orm import aliased
 
 from claimdesk.analytics.position import INSURANCE
 from claimdesk.domain.ledger import RECEIVABLES, Account, EntryKind
+from claimdesk.domain.money import Money
 from claimdesk.domain.month_end import (
     PATIENT_CLASS,
     CounterSum,
@@ -25,7 +26,6 @@ from claimdesk.domain.month_end import (
     movement_of,
     payer_class,
 )
-from claimdesk.domain.money import Money
 from claimdesk.domain.periods import Month
 from claimdesk.domain.work import ACTIVE_STATUSES, WorkKind
 from claimdesk.store.queries.receivables import ar_position
@@ -45,7 +45,7 @@ def _money(value: Decimal | None) -> Money:
     return Money.zero() if value is None else Money(value)
 
 
-def _in(month: Month) -> list[object]:
+def _in(month: Month) -> list[ColumnElement[bool]]:
     return [E.effective >= month.first_day, E.effective <= month.last_day]
 
 
@@ -112,7 +112,9 @@ def counter_sums(read: Connection, month: Month) -> list[CounterSum]:
 def ar_by_class(read: Connection, as_of: date, zone: tzinfo) -> dict[str, Money]:
     """The A/R report's figure at the end of ``as_of`` per payer class: insurance A/R by the
     kind of its payer, patient A/R as the patient class."""
-    kinds = {payer: kind for payer, kind in read.execute(select(PayerRow.payer_id, PayerRow.kind))}
+    kinds: dict[str, str] = {}
+    for payer_id, kind in read.execute(select(PayerRow.payer_id, PayerRow.kind)):
+        kinds[payer_id] = kind
     found: dict[str, Money] = {}
     for line in ar_position(read, as_of, zone=zone).lines:
         cls = PATIENT_CLASS
@@ -161,7 +163,8 @@ def collections(read: Connection, month: Month) -> list[Collection]:
         .group_by(P.claim_id, ClaimRow.payer_id, P.account)
     )
     found: dict[str, tuple[str, Money, Money]] = {}
-    for claim_id, payer_id, account, amount in read.execute(query):
+    for claim, payer_id, account, amount in read.execute(query):
+        claim_id = str(claim)  # joined to its claim: never empty
         paid = -_money(amount)
         _, insurance, patient = found.get(claim_id, (payer_id, Money.zero(), Money.zero()))
         if account == Account.PATIENT_AR.value:
@@ -333,4 +336,3 @@ def late_entries(read: Connection, closed: dict[Month, datetime]) -> list[tuple[
         )
         found += [(entry_id, day, month) for entry_id, day in read.execute(query)]
     return found
-

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from claimdesk.domain.month_end import RollForwardLine
 from claimdesk.domain.money import Money
+from claimdesk.domain.month_end import RollForwardLine
 from claimdesk.domain.periods import (
     ClosedPeriods,
     Month,
@@ -92,9 +92,5 @@ class PeriodRepository:
         if last is None:
             return {}
         columns = ("opening", "charges", "payments", "adjustments", "transfers", "closing")
-        rows = self._session.execute(
-            select(BALANCES).where(BALANCES.c.event_id == last)
-        ).mappings()
-        return {
-            row["payer_class"]: tuple(Money(row[c]) for c in columns) for row in rows
-        }
+        rows = self._session.execute(select(BALANCES).where(BALANCES.c.event_id == last)).mappings()
+        return {row["payer_class"]: tuple(Money(row[c]) for c in columns) for row in rows}
