@@ -8,60 +8,29 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from cycle_practice import cycled_home
 from typer.testing import CliRunner, Result
 
-from claimdesk.bootstrap import composed
 from claimdesk.cli import app
-from claimdesk.config import Settings
-from claimdesk.cycle.policy import shipped_staff_policy
-from claimdesk.cycle.run import CycleOptions, run_cycle
 from claimdesk.domain.periods import Month
-from claimdesk.services.import_folder import import_folder
-from claimdesk.services.setup import set_up
-from claimdesk.services.trading_partners import TradingPartners
-from claimdesk.synth.practice import write_practice
-
-REFERENCE_DATE = date(2026, 9, 30)
-PERIOD_DAYS = 365
-DAYS = 75
-PARTNERS = TradingPartners(
-    submitter_id="RFMG001", contact_name="Billing office", phone="6145550100"
-)
 
 
 def test_the_pack_reconciles_after_a_cycle(tmp_path: Path, database_url: str) -> None:
-    bundle = tmp_path / "bundle"
-    write_practice(
-        bundle, patients=80, encounters=320, seed=15, as_of=REFERENCE_DATE, days=PERIOD_DAYS
-    )
-    settings = Settings(home=tmp_path / "home", database_url=database_url)
-    set_up(settings)
-    imported = import_folder(
-        settings, bundle, user="e2e", now=datetime.combine(REFERENCE_DATE, time(18), tzinfo=UTC)
-    )
-    assert imported.report is not None, imported.errors[:3]
-    staff = shipped_staff_policy()
-    start = REFERENCE_DATE - timedelta(days=PERIOD_DAYS)
-    options = CycleOptions(days=DAYS, staff=staff, scrub=True, partners=PARTNERS, start=start)
-    with composed(settings) as parts:
-        report = run_cycle(parts, options)
-    assert report.end is not None
-    manager = staff.tier3.user_id
+    home = cycled_home(tmp_path, database_url, patients=80, encounters=320, seed=15, days=75)
 
     def claimdesk(*args: str) -> Result:
         return CliRunner().invoke(
             app,
-            ["--home", str(settings.home), "--as", manager, *args],
+            ["--home", str(home.settings.home), "--as", home.manager, *args],
             env={"CLAIMDESK_DATABASE_URL": database_url},
         )
 
-    first = Month.of(start).following
+    first = Month.of(home.start).following
     months = [first, first.following]
-    assert months[-1].last_day <= report.end
+    assert months[-1].last_day <= home.end
     for month in months:
         result = claimdesk("pack", str(month), "--out", str(tmp_path / "pack"), "--json")
         assert result.exit_code == 0, result.output
@@ -77,7 +46,7 @@ def test_the_pack_reconciles_after_a_cycle(tmp_path: Path, database_url: str) ->
     result = claimdesk("close", str(first), "--json")
     answer = json.loads(result.stdout)
     assert (result.exit_code, answer["closed"], answer["findings"]) == (0, True, [])
-    verified = claimdesk("books", "verify", "--as-of", report.end.isoformat(), "--json")
+    verified = claimdesk("books", "verify", "--as-of", home.end.isoformat(), "--json")
     assert verified.exit_code == 0, verified.stdout[-2000:]
     periods = json.loads(claimdesk("periods", "--json").stdout)["periods"]
     assert [(p["period"], p["status"]) for p in periods] == [(str(first), "closed")]

@@ -11,7 +11,13 @@ from collections.abc import Sequence
 from fpdf import FPDF
 
 from claimdesk.domain.fees import Invoice
-from claimdesk.domain.month_end import ROLL_FORWARD_COLUMNS, MonthEnd
+from claimdesk.domain.month_end import (
+    ACCOUNT_COLUMNS,
+    DAY_SHEET_COLUMNS,
+    REASON_COLUMNS,
+    ROLL_FORWARD_COLUMNS,
+    MonthEnd,
+)
 
 ROW_HEIGHT = 6
 
@@ -68,31 +74,13 @@ def pack_pdf(pack: MonthEnd, practice: str, status: str) -> bytes:
         "opening + charges - payments - adjustments + transfers = closing; transfers move a "
         "balance between classes (a patient share, a secondary claim). " + verdict
     )
-    doc.table(
-        ROLL_FORWARD_COLUMNS,
-        [line.cells() for line in (*pack.roll_forward, pack.total_line())],
-    )
+    doc.table(ROLL_FORWARD_COLUMNS, pack.roll_forward_rows())
     doc.heading("Day sheets")
-    doc.table(
-        ("day", "charges", "payments", "adjustments", "transfers"),
-        [
-            (
-                d.day.isoformat(),
-                str(d.charges),
-                str(d.payments),
-                str(d.adjustments),
-                str(d.transfers),
-            )
-            for d in pack.day_sheets
-        ],
-    )
+    doc.table(DAY_SHEET_COLUMNS, pack.day_sheet_rows())
     doc.heading("By ledger account")
-    doc.table(("movement", "account", "amount"), [(m, a, str(x)) for m, a, x in pack.by_account])
+    doc.table(ACCOUNT_COLUMNS, pack.account_rows())
     doc.heading("Adjustments by reason")
-    doc.table(
-        ("movement", "group", "reason", "amount"),
-        [(r.movement, r.group, r.reason, str(r.amount)) for r in pack.by_reason],
-    )
+    doc.table(REASON_COLUMNS, pack.reason_rows())
     return doc.output()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -20,7 +22,8 @@ from claimdesk.cli.app import (
     ready,
     settings_of,
 )
-from claimdesk.desk.guard import ForbiddenError
+from claimdesk.desk.close import CloseDesk
+from claimdesk.desk.guard import Actor, ForbiddenError
 from claimdesk.domain.month_end import ROLL_FORWARD_COLUMNS, MonthEnd
 from claimdesk.domain.periods import Month
 from claimdesk.services.close import CloseOutcome, PeriodError, roll_forward_json
@@ -31,6 +34,23 @@ OutOption = Annotated[
     Path | None,
     typer.Option("--out", help="Folder for the CSV files and the PDF (default: outbox/close)."),
 ]
+
+
+@contextmanager
+def _close_desk(ctx: typer.Context, command: str) -> Iterator[tuple[CloseDesk, Actor]]:
+    """The desk and the acting person; a refusal stops the command (exit 2) with its reason."""
+    settings = settings_of(ctx)
+    ready(settings)
+    with composed(settings) as parts:
+        desk = parts.close_desk()
+        try:
+            yield desk, desk.actor_named(acting_user_id(ctx))
+        except (UserError, ForbiddenError, PeriodError) as exc:
+            raise fail(f"{command}: {exc}") from exc
+
+
+def _folder(ctx: typer.Context, out: Path | None) -> Path:
+    return out or settings_of(ctx).outbox / "close"
 
 
 def _month(text: str) -> Month:
@@ -44,8 +64,8 @@ def _roll_forward_table(pack: MonthEnd) -> Table:
     table = Table(title=f"A/R roll-forward {pack.month}")
     for column in ROLL_FORWARD_COLUMNS:
         table.add_column(column, justify="left" if column == "payer_class" else "right")
-    for line in (*pack.roll_forward, pack.total_line()):
-        table.add_row(*line.cells())
+    for row in pack.roll_forward_rows():
+        table.add_row(*row)
     return table
 
 
@@ -70,14 +90,8 @@ def close_command(ctx: typer.Context, month: MonthArgument, as_json: JsonOption 
     """Close a month: no entry may be effective in it afterwards. Refuses, listing each
     finding, while ERAs are unposted, claims half posted or cash unapplied (exit 1)."""
     period = _month(month)
-    settings = settings_of(ctx)
-    ready(settings)
-    with composed(settings) as parts:
-        desk = parts.close_desk()
-        try:
-            outcome = desk.close_period(desk.actor_named(acting_user_id(ctx)), period)
-        except (UserError, ForbiddenError, PeriodError) as exc:
-            raise fail(f"close: {exc}") from exc
+    with _close_desk(ctx, "close") as (desk, actor):
+        outcome = desk.close_period(actor, period)
     if as_json:
         emit_json(outcome.as_json())
     else:
@@ -94,28 +108,16 @@ def reopen_command(
 ) -> None:
     """Reopen the last closed month (an admin, with a reason; audited)."""
     period = _month(month)
-    settings = settings_of(ctx)
-    ready(settings)
-    with composed(settings) as parts:
-        desk = parts.close_desk()
-        try:
-            desk.reopen_period(desk.actor_named(acting_user_id(ctx)), period, reason)
-        except (UserError, ForbiddenError, PeriodError) as exc:
-            raise fail(f"reopen: {exc}") from exc
+    with _close_desk(ctx, "reopen") as (desk, actor):
+        desk.reopen_period(actor, period, reason)
     console.print(f"period {period} reopened")
 
 
 @app.command("periods")
 def periods_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """The months ever closed: open or closed now, who closed and reopened them, and why."""
-    settings = settings_of(ctx)
-    ready(settings)
-    with composed(settings) as parts:
-        desk = parts.close_desk()
-        try:
-            states = desk.periods(desk.actor_named(acting_user_id(ctx)))
-        except (UserError, ForbiddenError) as exc:
-            raise fail(f"periods: {exc}") from exc
+    with _close_desk(ctx, "periods") as (desk, actor):
+        states = desk.periods(actor)
     rows = [
         {
             "period": str(s.month),
@@ -149,17 +151,8 @@ def pack_command(
     """The month-end pack: day sheets, movements by account and reason, the A/R roll-forward
     per payer class (CSV and PDF). Exit 1 when the roll-forward does not reconcile."""
     period = _month(month)
-    settings = settings_of(ctx)
-    ready(settings)
-    folder = out or settings.outbox / "close"
-    with composed(settings) as parts:
-        desk = parts.close_desk()
-        try:
-            pack, status, files = desk.month_end_pack(
-                desk.actor_named(acting_user_id(ctx)), period, folder
-            )
-        except (UserError, ForbiddenError) as exc:
-            raise fail(f"pack: {exc}") from exc
+    with _close_desk(ctx, "pack") as (desk, actor):
+        pack, status, files = desk.month_end_pack(actor, period, _folder(ctx, out))
     if as_json:
         emit_json(
             {
@@ -189,15 +182,8 @@ def invoice_command(
     """The billing company's invoice for a closed month by the profile's fee model, with the
     collections claim by claim, the month's KPIs and the work done by tier (CSV and PDF)."""
     period = _month(month)
-    settings = settings_of(ctx)
-    ready(settings)
-    folder = out or settings.outbox / "close"
-    with composed(settings) as parts:
-        desk = parts.close_desk()
-        try:
-            bill, files = desk.invoice(desk.actor_named(acting_user_id(ctx)), period, folder)
-        except (UserError, ForbiddenError, PeriodError) as exc:
-            raise fail(f"invoice: {exc}") from exc
+    with _close_desk(ctx, "invoice") as (desk, actor):
+        bill, files = desk.invoice(actor, period, _folder(ctx, out))
     if as_json:
         emit_json(
             {
@@ -232,5 +218,11 @@ def invoice_command(
         table.add_row(line.description, line.basis, str(line.amount))
     table.add_row("total", "", str(bill.fee.total))
     console.print(table)
+    if not bill.model.is_set:
+        console.print(
+            "no fee model is set: claimdesk practice set fee.percent|fee.per_claim|fee.flat|"
+            "fee.minimum VALUE (docs/close.md)",
+            highlight=False,
+        )
     for path in files:
         console.print(f"  {path}", highlight=False)

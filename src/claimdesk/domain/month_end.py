@@ -120,6 +120,9 @@ class RollForwardLine:
         )
 
 
+DAY_SHEET_COLUMNS = ("day", "charges", "payments", "adjustments", "transfers")
+ACCOUNT_COLUMNS = ("movement", "account", "amount")
+REASON_COLUMNS = ("movement", "group", "reason", "amount")
 ROLL_FORWARD_COLUMNS = (
     "payer_class",
     "opening",
@@ -161,6 +164,22 @@ class MonthEnd:
     @property
     def reconciles(self) -> bool:
         return not self.findings
+
+    def roll_forward_rows(self) -> list[tuple[str, ...]]:
+        """The roll-forward's lines and the ``all`` line, as the CSV file and the PDF show them."""
+        return [line.cells() for line in (*self.roll_forward, self.total_line())]
+
+    def day_sheet_rows(self) -> list[tuple[str, ...]]:
+        return [
+            (d.day.isoformat(), *map(str, (d.charges, d.payments, d.adjustments, d.transfers)))
+            for d in self.day_sheets
+        ]
+
+    def account_rows(self) -> list[tuple[str, ...]]:
+        return [(m.value, a, str(x)) for m, a, x in self.by_account]
+
+    def reason_rows(self) -> list[tuple[str, ...]]:
+        return [(r.movement.value, r.group, r.reason, str(r.amount)) for r in self.by_reason]
 
     def total_line(self) -> RollForwardLine:
         lines = self.roll_forward

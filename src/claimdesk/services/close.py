@@ -17,7 +17,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from claimdesk.analytics.close_pdf import pack_pdf
-from claimdesk.domain.month_end import ROLL_FORWARD_COLUMNS, MonthEnd, month_end
+from claimdesk.domain.month_end import (
+    ACCOUNT_COLUMNS,
+    DAY_SHEET_COLUMNS,
+    REASON_COLUMNS,
+    ROLL_FORWARD_COLUMNS,
+    MonthEnd,
+    month_end,
+)
 from claimdesk.domain.periods import (
     CloseFinding,
     Month,
@@ -139,10 +146,7 @@ class CloseOutcome:
 
 
 def roll_forward_json(pack: MonthEnd) -> list[dict[str, str]]:
-    return [
-        dict(zip(ROLL_FORWARD_COLUMNS, line.cells(), strict=True))
-        for line in (*pack.roll_forward, pack.total_line())
-    ]
+    return [dict(zip(ROLL_FORWARD_COLUMNS, row, strict=True)) for row in pack.roll_forward_rows()]
 
 
 def _zone(uow: UnitOfWork) -> ZoneInfo:
@@ -213,12 +217,6 @@ def periods(uow_factory: UowFactory) -> list[PeriodState]:
         return uow.periods.states()
 
 
-def period_status(uow_factory: UowFactory, month: Month) -> PeriodStatus:
-    with uow_factory() as uow:
-        closed = uow.periods.closed()
-    return PeriodStatus.CLOSED if closed.is_closed(month.first_day) else PeriodStatus.OPEN
-
-
 def month_end_pack(uow_factory: UowFactory, month: Month) -> tuple[MonthEnd, PeriodStatus, str]:
     """The pack, whether the month is closed, and the practice's name."""
     with uow_factory() as uow:
@@ -240,29 +238,10 @@ def write_pack(pack: MonthEnd, status: PeriodStatus, practice: str, out: Path) -
     """The pack's CSV files and its PDF in ``out`` (each written whole); their paths."""
     stem = f"pack-{pack.month}"
     files = {
-        f"{stem}-roll-forward.csv": csv_text(
-            ROLL_FORWARD_COLUMNS, [x.cells() for x in (*pack.roll_forward, pack.total_line())]
-        ),
-        f"{stem}-day-sheets.csv": csv_text(
-            ("day", "charges", "payments", "adjustments", "transfers"),
-            [
-                (
-                    d.day.isoformat(),
-                    str(d.charges),
-                    str(d.payments),
-                    str(d.adjustments),
-                    str(d.transfers),
-                )
-                for d in pack.day_sheets
-            ],
-        ),
-        f"{stem}-by-account.csv": csv_text(
-            ("movement", "account", "amount"), [(m, a, str(x)) for m, a, x in pack.by_account]
-        ),
-        f"{stem}-by-reason.csv": csv_text(
-            ("movement", "group", "reason", "amount"),
-            [(r.movement, r.group, r.reason, str(r.amount)) for r in pack.by_reason],
-        ),
+        f"{stem}-roll-forward.csv": csv_text(ROLL_FORWARD_COLUMNS, pack.roll_forward_rows()),
+        f"{stem}-day-sheets.csv": csv_text(DAY_SHEET_COLUMNS, pack.day_sheet_rows()),
+        f"{stem}-by-account.csv": csv_text(ACCOUNT_COLUMNS, pack.account_rows()),
+        f"{stem}-by-reason.csv": csv_text(REASON_COLUMNS, pack.reason_rows()),
     }
     written = [write_outbox_file(out, name, text) for name, text in files.items()]
     written.append(write_outbox_file(out, f"{stem}.pdf", pack_pdf(pack, practice, status)))

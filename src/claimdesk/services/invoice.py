@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from claimdesk.analytics.close_pdf import invoice_pdf
 from claimdesk.denials.table import CategoryTable
-from claimdesk.domain.fees import CollectionLine, FeeModel, Invoice, WorkLine, invoice_for
+from claimdesk.domain.fees import FeeModel, Invoice, invoice_for
 from claimdesk.domain.periods import Month
 from claimdesk.services.close import PeriodError, csv_text
 from claimdesk.services.kpis import kpi_report
@@ -45,16 +45,10 @@ def invoice(uow_factory: UowFactory, month: Month, *, table: CategoryTable) -> I
             )
         profile = uow.practice.profile()
         zone = profile.time_zone or ZoneInfo("UTC")
-        collections = tuple(
-            CollectionLine(c.claim_id, c.payer_id, c.insurance, c.patient)
-            for c in queries.collections(uow.read, month)
-        )
+        collections = tuple(queries.collections(uow.read, month))
         report = kpi_report(uow, start=month.first_day, end=month.last_day, table=table)
         kpis = tuple((k.label, k.display()) for k in report.kpis if k.name in INVOICE_KPIS)
-        work = tuple(
-            WorkLine(w.tier, w.outcome, w.items, w.resolved)
-            for w in queries.work_done(uow.read, month, zone)
-        )
+        work = tuple(queries.work_done(uow.read, month, zone))
         return invoice_for(
             practice=profile.get("name") or "the practice",
             month=str(month),

@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Connection, func, select
 from sqlalchemy.orm import aliased
 
 from claimdesk.analytics.position import INSURANCE
+from claimdesk.domain.fees import CollectionLine, WorkLine
 from claimdesk.domain.ledger import RECEIVABLES, Account, EntryKind
 from claimdesk.domain.money import Money
 from claimdesk.domain.month_end import (
@@ -124,20 +125,6 @@ def ar_by_class(read: Connection, as_of: date, zone: tzinfo) -> dict[str, Money]
     return found
 
 
-@dataclass(frozen=True, slots=True)
-class Collection:
-    """What one claim collected in the month: payer and patient payments, reversals netted."""
-
-    claim_id: str
-    payer_id: str
-    insurance: Money
-    patient: Money
-
-    @property
-    def total(self) -> Money:
-        return self.insurance + self.patient
-
-
 _PAYMENT_KINDS = sorted(
     k.value
     for k in (
@@ -149,7 +136,7 @@ _PAYMENT_KINDS = sorted(
 )
 
 
-def collections(read: Connection, month: Month) -> list[Collection]:
+def collections(read: Connection, month: Month) -> list[CollectionLine]:
     """Per claim, the payments effective in the month (what the receivables fell by through
     cash), insurance and patient apart; claims whose payments net to nothing are left out."""
     original = aliased(E)
@@ -173,7 +160,7 @@ def collections(read: Connection, month: Month) -> list[Collection]:
             insurance += paid
         found[claim_id] = (payer_id, insurance, patient)
     return [
-        Collection(claim_id, payer_id, insurance, patient)
+        CollectionLine(claim_id, payer_id, insurance, patient)
         for claim_id, (payer_id, insurance, patient) in sorted(found.items())
         if insurance or patient
     ]
@@ -196,15 +183,7 @@ def claims_submitted(read: Connection, month: Month, zone: tzinfo) -> int:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class TierWork:
-    tier: int
-    outcome: str
-    items: int
-    resolved: Money
-
-
-def work_done(read: Connection, month: Month, zone: tzinfo) -> list[TierWork]:
+def work_done(read: Connection, month: Month, zone: tzinfo) -> list[WorkLine]:
     """Work items closed in the month, per tier and how they ended, with the dollars recovered."""
     start, end = _bounds(month, zone)
     w = WorkItemRow
@@ -216,7 +195,7 @@ def work_done(read: Connection, month: Month, zone: tzinfo) -> list[TierWork]:
         .order_by(w.tier, outcome)
     )
     return [
-        TierWork(int(tier), str(how), int(count), _money(resolved))
+        WorkLine(int(tier), str(how), int(count), _money(resolved))
         for tier, how, count, resolved in read.execute(query)
     ]
 
@@ -310,17 +289,6 @@ def unapplied_cash(read: Connection, month: Month, zone: tzinfo) -> list[Unappli
         UnappliedCash(int(item), rid or "", _money(amount), summary or "")
         for item, rid, amount, summary in read.execute(query)
     ]
-
-
-def provider_level_balance(read: Connection, as_of: date) -> Money:
-    """The provider-level account's balance at the end of ``as_of`` (for the pack's notes)."""
-    return _money(
-        read.execute(
-            select(func.sum(P.amount))
-            .join(E, E.entry_id == P.entry_id)
-            .where(E.effective <= as_of, P.account == Account.PROVIDER_LEVEL.value)
-        ).scalar()
-    )
 
 
 def late_entries(read: Connection, closed: dict[Month, datetime]) -> list[tuple[str, date, Month]]:
