@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Connection, func, select
+from sqlalchemy import ColumnElement, Connection, exists, func, select
 from sqlalchemy.orm import aliased
 
 from claimdesk.analytics.position import INSURANCE
@@ -86,7 +86,8 @@ def counter_sums(read: Connection, month: Month) -> list[CounterSum]:
     """The other side of the month's entries that moved a receivable: per account, movement
     and memo (a reversal counts with the memo of what it reverses, so it nets by reason)."""
     original = aliased(E)
-    moved_receivable = select(P.entry_id).where(P.account.in_(_RECEIVABLES))
+    other = aliased(P)
+    moved_receivable = exists().where(other.entry_id == E.entry_id, other.account.in_(_RECEIVABLES))
     memo = func.coalesce(original.memo, E.memo)
     query = (
         select(P.account, E.kind, original.kind, memo, func.sum(P.amount))
@@ -95,7 +96,7 @@ def counter_sums(read: Connection, month: Month) -> list[CounterSum]:
         .where(
             *_in(month),
             P.account.not_in(_RECEIVABLES),
-            E.entry_id.in_(moved_receivable),
+            moved_receivable,
         )
         .group_by(P.account, E.kind, original.kind, memo)
     )
