@@ -36,6 +36,7 @@ from claimdesk.routing.policy import shipped_policy
 from claimdesk.services.books import verify_books
 from claimdesk.services.close import PeriodError
 from claimdesk.services.post_remittance import PostingOptions, post_bytes
+from claimdesk.services.tier2 import corrected_claim
 from claimdesk.services.users import add_user
 from claimdesk.store import rows
 from claimdesk.store.tables.audit import AuditRow
@@ -233,3 +234,18 @@ def test_books_verify_finds_an_entry_written_into_a_closed_month_behind_the_ledg
     assert [f.entries for f in found][:1] == [("sneaked",)]
     # February's patient class now moves 5.00 the books closed without.
     assert any("period 2024-02" in f.message and "patient" in f.message for f in found[1:])
+
+
+def test_a_late_charge_posts_on_the_first_open_day_keeping_its_date_of_service(
+    desk: CloseDesk, uow_factory: UowFactory
+) -> None:
+    assert desk.close_period(desk.actor_named("mgr"), FEB).closed
+    _post(uow_factory, file_of(remittance("T1", paid_claim("C1"))), "t1")
+    # A corrected claim (frequency 7) charges the visit of Feb 10 again, on its replacement.
+    replacement = corrected_claim(uow_factory, "C1", by="bo", now=NOW)
+    with uow_factory() as uow:
+        charges = [e for e in uow.ledger.entries(claim_id=replacement) if e.kind.value == "charge"]
+        claim = uow.claims.get(replacement)
+    assert claim is not None
+    assert [line.date_of_service for line in claim.lines] == [date(2024, 2, 10)] * 2
+    assert [e.effective for e in charges] == [date(2024, 3, 1)] * 2
