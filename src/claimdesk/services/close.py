@@ -177,6 +177,7 @@ def close_period(
     """Close ``month`` when it has ended, every pre-check holds and its roll-forward
     reconciles; else change nothing and answer the findings."""
     with uow_factory() as uow:
+        uow.periods.lock_for_close()
         refusal = refusal_to_close(uow.periods.closed(), month)
         if refusal is not None:
             raise PeriodError(refusal)
@@ -204,6 +205,7 @@ def reopen_period(
     if not reason.strip():
         raise PeriodError(f"period {month}: reopening needs a reason (--reason TEXT)")
     with uow_factory() as uow:
+        uow.periods.lock_for_close()
         refusal = refusal_to_reopen(uow.periods.closed(), month)
         if refusal is not None:
             raise PeriodError(refusal)

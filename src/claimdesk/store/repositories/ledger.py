@@ -78,7 +78,7 @@ class LedgerRepository:
         """
         if not entries:
             return
-        PeriodRepository(self._session).closed().check(entries)
+        PeriodRepository(self._session).closed_for_posting().check(entries)
         new_ids = [e.entry_id for e in entries]
         for chunk in chunks(new_ids):
             taken = self._session.execute(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from claimdesk.domain.money import Money
@@ -46,6 +46,24 @@ class PeriodRepository:
 
     def closed(self) -> ClosedPeriods:
         return ClosedPeriods.of(self.states())
+
+    def closed_for_posting(self) -> ClosedPeriods:
+        """The closed months, read under a lock a close waits for: on PostgreSQL a SHARE lock
+        on the events (postings do not block each other), held to the end of the posting's
+        transaction, so a close never commits between this read and the entries it guards.
+        SQLite serializes every writing transaction already (BEGIN IMMEDIATE)."""
+        self._lock("SHARE")
+        return self.closed()
+
+    def lock_for_close(self) -> None:
+        """Before a close or reopen reads the month: wait for postings in flight to commit and
+        keep new ones out until this transaction ends (SHARE ROW EXCLUSIVE conflicts with the
+        postings' SHARE and with itself)."""
+        self._lock("SHARE ROW EXCLUSIVE")
+
+    def _lock(self, mode: str) -> None:
+        if self._session.get_bind().dialect.name == "postgresql":
+            self._session.execute(text(f"LOCK TABLE {EVENTS.name} IN {mode} MODE"))
 
     def record(self, event: PeriodEvent, roll_forward: Sequence[RollForwardLine] = ()) -> int:
         """Store a close (with the roll-forward it closed with) or a reopen; its id."""
