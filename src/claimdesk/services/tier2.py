@@ -42,7 +42,7 @@ from claimdesk.services.remit_work import open_in, open_many, solve_settled
 from claimdesk.services.trading_partners import TradingPartners
 from claimdesk.services.users import acting_user
 from claimdesk.services.work_queue import UowFactory, solve_in
-from claimdesk.services.x12_envelopes import write_outbox_file
+from claimdesk.services.x12_envelopes import publish_staged, write_outbox_file
 from claimdesk.store.uow import UnitOfWork
 
 ARGUED = frozenset({WorkKind.DENIAL, WorkKind.UNDERPAYMENT})  # what a won appeal settles
@@ -371,7 +371,10 @@ def chase(
                 now=now,
             )
         uow.commit()
-        return Chase(waiting, inquiries)
+    if inquiries is not None and outbox is not None:
+        for path in inquiries.files:
+            publish_staged(outbox, path.name)
+    return Chase(waiting, inquiries)
 
 
 def chase_unanswered(

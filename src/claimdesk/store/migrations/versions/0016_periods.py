@@ -2,7 +2,7 @@
 recorded per payer class (issue 15).
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-04
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from claimdesk.store.types import UtcDateTime, money_type
 
 revision: str = "0016"
-down_revision: str | None = "0014"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
