@@ -127,6 +127,11 @@ def _invocations(claim: str, encounter: str, bundle: Path, out: Path) -> dict[st
         "audit list": ["audit", "list"],
         "backup": ["backup", str(out / "backup.tar.gz")],
         "restore": ["restore", str(out / "owner-backup.tar.gz")],
+        "close": ["close", "2026-08"],
+        "reopen": ["reopen", "2026-08", "--reason", "a late EOB"],
+        "periods": ["periods"],
+        "pack": ["pack", "2026-08", "--out", str(out / "pack")],
+        "invoice": ["invoice", "2026-08", "--out", str(out / "invoice")],
     }
 
 
@@ -141,7 +146,11 @@ READS = {
     "audit anchor",
     "audit verify",
     "audit list",
+    "periods",
+    "pack",
 }
+# May run, and refuses the input: an invoice is for a closed month only.
+FAILS = {"invoice"}
 
 
 def test_every_command_is_decided() -> None:
@@ -173,6 +182,9 @@ def test_command_by_an_auditor_leaves_their_row(
     if command in READS:
         assert result.exit_code == 0, result.output
         assert outcomes == {"ok"}, rows
+    elif command in FAILS:
+        assert result.exit_code != 0, result.output
+        assert outcomes == {"failed"}, rows
     else:
         assert result.exit_code != 0, result.output
         assert outcomes, rows

@@ -77,8 +77,14 @@ class CloseDesk(Desk):
         )
 
     def periods(self, actor: Actor) -> list[PeriodState]:
-        self._checked(actor, Capability.VERIFY_BOOKS, "list_periods", "periods")
-        return close.periods(self.uow_factory)
+        return self._read(
+            actor,
+            Capability.VERIFY_BOOKS,
+            "list_periods",
+            "periods",
+            lambda: close.periods(self.uow_factory),
+            lambda found: f"{len(found)} period(s)",
+        )
 
     def month_end_pack(
         self, actor: Actor, month: Month, out: Path
