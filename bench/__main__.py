@@ -6,7 +6,7 @@ import importlib
 import sys
 
 # Each benchmark's module is imported when it runs, so one benchmark pays for no other's imports.
-BENCHMARKS = ("cli", "practice", "queue", "x12", "scrub", "posting", "web", "analytics")
+BENCHMARKS = ("cli", "practice", "queue", "x12", "acks", "scrub", "posting", "web", "analytics")
 
 
 def main(names: list[str]) -> None:

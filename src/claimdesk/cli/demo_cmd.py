@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
+from claimdesk.analytics.results import KpiReport
 from claimdesk.bootstrap import Composition, composed
 from claimdesk.cli.app import EXIT_CANNOT_RUN, app, console, fail, settings_of
 from claimdesk.cli.cycle_cmd import print_cycle, run_with_progress
@@ -151,15 +152,29 @@ def demo(
     elapsed = clock.perf_counter() - started
     print_cycle(cycle, payer_side_denials=False)
     console.print(f"cycle of {days} days ran in {elapsed:.1f} s", highlight=False)
-    with composed(settings) as parts, parts.uow_factory() as uow:
-        print_kpi_report(
-            kpi_report(uow, start=cycle.start, end=cycle.end, table=parts.rules.denials)
-        )
+    # The closing figures are read by the demo's admin, checked and audited like any report.
     with composed(settings) as parts:
+        desk = parts.desk()
+        reader = desk.actor_named(admin.user.user_id)
+
+        def figures() -> KpiReport:
+            with parts.uow_factory() as uow:
+                return kpi_report(uow, start=cycle.start, end=cycle.end, table=parts.rules.denials)
+
+        print_kpi_report(
+            desk.read_figures(
+                reader,
+                f"kpis {cycle.start} to {cycle.end}",
+                figures,
+                lambda r: f"{len(r.kpis)} KPIs",
+            )
+        )
+        summary = desk.read_figures(
+            reader, "summary", lambda: summarize(settings), lambda s: f"as of {s.as_of}"
+        )
         # The bank's side: what the simulated staff reconciled each day, as the manager sees it.
         bank = parts.deposit_desk()
         print_reconciliation(bank.deposit_report(bank.actor_named(DEMO_MANAGER)))
-    summary = summarize(settings)
     print_summary(summary)
     if not summary.balanced:
         raise typer.Exit(EXIT_CANNOT_RUN)

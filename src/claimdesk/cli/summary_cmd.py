@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from claimdesk.analytics.position import BUCKET_NAMES, ArPosition
+from claimdesk.bootstrap import composed
 from claimdesk.cli.app import (
     EXIT_CANNOT_RUN,
     JsonOption,
@@ -18,6 +19,7 @@ from claimdesk.cli.app import (
     ready,
     settings_of,
 )
+from claimdesk.cli.jobs import as_actor
 from claimdesk.services.practice_summary import PracticeSummary, summarize
 
 
@@ -76,7 +78,18 @@ def summary(
     settings = settings_of(ctx)
     ready(settings)
     as_of = day_of(as_of_text, "--as-of")
-    result = summarize(settings, as_of)
+    with composed(settings) as parts:
+        result = as_actor(
+            ctx,
+            parts,
+            "summary",
+            lambda desk, actor: desk.read_figures(
+                actor,
+                f"summary as of {as_of or 'today'}",
+                lambda: summarize(settings, as_of),
+                lambda shown: f"as of {shown.as_of}",
+            ),
+        )
     if as_json:
         emit_json(result.as_dict())
     else:

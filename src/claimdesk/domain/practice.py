@@ -103,6 +103,18 @@ def _zone(value: str) -> str:
     return value
 
 
+def _percent(value: str) -> str:
+    if not re.fullmatch(r"\d{1,2}(\.\d{1,2})?|100(\.0{1,2})?", value, re.ASCII):
+        raise ValueError("is not a percentage from 0 to 100 with at most 2 decimals (6.5)")
+    return value
+
+
+def _dollars(value: str) -> str:
+    if not re.fullmatch(r"\d{1,9}(\.\d{1,2})?", value, re.ASCII):
+        raise ValueError("is not an amount in dollars with at most 2 decimals (250.00)")
+    return value
+
+
 def _yes_no(value: str) -> str:
     lowered = value.lower()
     if lowered not in {"true", "false"}:
@@ -162,6 +174,11 @@ _SETTINGS = (
         "business days an ERA or a deposit waits for the other before it is work (default 5)",
         _business_days,
     ),
+    # The billing company's fee model for the monthly invoice (docs/close.md).
+    Setting("fee.percent", "invoice: percent of the month's collections (6.5)", _percent),
+    Setting("fee.per_claim", "invoice: dollars per claim submitted in the month", _dollars),
+    Setting("fee.flat", "invoice: flat dollars per month", _dollars),
+    Setting("fee.minimum", "invoice: the least a month is billed, in dollars", _dollars),
 )
 SETTINGS: Mapping[str, Setting] = {s.key: s for s in _SETTINGS}
 # Per payer: receiver.PAYERID.id and receiver.PAYERID.name (1000B for that payer's files).

@@ -36,6 +36,7 @@ from claimdesk.store.repositories.follow_ups import FollowUpRepository
 from claimdesk.store.repositories.imports import ImportRepository
 from claimdesk.store.repositories.ledger import LedgerRepository
 from claimdesk.store.repositories.patients import GuarantorRepository, PatientRepository
+from claimdesk.store.repositories.periods import PeriodRepository
 from claimdesk.store.repositories.plan_tiers import PlanTierRepository
 from claimdesk.store.repositories.practice import PracticeRepository
 from claimdesk.store.repositories.reference import (
@@ -133,6 +134,10 @@ class UnitOfWork:
     @cached_property
     def ledger(self) -> LedgerRepository:
         return LedgerRepository(self._open())
+
+    @cached_property
+    def periods(self) -> PeriodRepository:
+        return PeriodRepository(self._open())
 
     @cached_property
     def eligibility(self) -> EligibilityRepository:

@@ -10,6 +10,7 @@ from claimdesk.domain.books import (
     ChargeDate,
     Check,
     ClaimBalance,
+    ClosedPeriodEntry,
     EntryTotal,
     Recovery,
     TraceCash,
@@ -85,6 +86,17 @@ def test_rollups_that_drifted_from_the_books_fail_naming_their_claims() -> None:
     [found] = verify(facts).findings
     assert (found.check, found.claims) == (Check.ROLLUPS_EQUAL_BOOKS, ("C1", "C2", "C9"))
     assert found.message.startswith("3 claim(s) keep KPI rollups that differ")
+
+
+def test_an_entry_recorded_into_a_closed_period_fails_naming_it() -> None:
+    facts = BooksFacts(
+        as_of=DAY,
+        closed_period_entries=(ClosedPeriodEntry("e9", date(2024, 2, 20), "2024-02", ("C1",)),),
+        closed_period_problems=("period 2024-02 patient: closed with ...",),
+    )
+    found = verify(facts).of(Check.CLOSED_PERIODS_HOLD)
+    assert [(f.entries, f.claims) for f in found] == [(("e9",), ("C1",)), ((), ())]
+    assert "effective 2024-02-20, in period 2024-02" in found[0].message
 
 
 def test_cash_no_deposit_proves_fails_with_the_money() -> None:

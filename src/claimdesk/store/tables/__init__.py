@@ -19,6 +19,7 @@ from claimdesk.store.tables import (  # noqa: F401  (each import registers its t
     imports,
     ledger,
     patients,
+    periods,
     practice,
     reference,
     remittances,

@@ -1,8 +1,8 @@
 """Deposits proven to the bank: the bank files read and the deposits in them or entered by
 hand, matched to the 835s by trace (ERA/EFT reassociation, issue 15).
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-04
 """
 
@@ -15,8 +15,8 @@ from alembic import op
 
 from claimdesk.store.types import ScaledDecimal, UtcDateTime
 
-revision: str = "0015"
-down_revision: str | None = "0014"
+revision: str = "0017"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
