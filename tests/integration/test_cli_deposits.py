@@ -191,3 +191,34 @@ def test_a_bad_bank_file_stores_nothing_and_the_refusal_is_audited(
     result = cli(tmp_path, database_url, "t2", "import", csv_bad)
     assert result.exit_code == 1
     assert "bank.csv: row 2, field amount" in result.output
+
+
+@pytest.mark.usefixtures("practice")
+def test_a_deposit_dated_in_a_closed_period_is_refused(
+    tmp_path: Path, database_url: str, uow_factory: Callable[[], UnitOfWork]
+) -> None:
+    closed = CliRunner().invoke(
+        app,
+        ["--home", str(tmp_path / "home"), "--as", "root", "close", "2024-03"],
+        env={"CLAIMDESK_DATABASE_URL": database_url},
+    )
+    assert closed.exit_code == 0, closed.output
+    text = bai2_text(BANK, sender="BANK1", receiver="CLINIC", created=PAID, file_id="1")
+
+    result = cli(tmp_path, database_url, "t2", "import", bank_file(tmp_path, text))
+
+    assert result.exit_code == 1, result.output
+    said = " ".join(result.output.split())  # the terminal wraps long lines
+    assert "line 4 (16 transaction detail), field deposit date: 2024-03-15 is in a closed" in said
+    by_hand = cli(
+        tmp_path,
+        database_url,
+        "t2",
+        *("add", "--date", "2024-03-20", "--amount", "5.00", "--check", "77", "--payer", "ACME"),
+    )
+    assert by_hand.exit_code == 1, by_hand.output
+    assert "date 2024-03-20: in a closed period" in " ".join(by_hand.output.split())
+    with uow_factory() as uow:
+        assert uow.deposits.count() == 0
+        refusals = [r.record.outcome for r in uow.audit.records(limit=2, newest_first=True)]
+    assert refusals == ["failed", "failed"]

@@ -101,6 +101,16 @@ def import_bank_file(
     with uow_factory() as uow:
         if uow.deposits.file_known(sha):
             return ImportResult(name, sha, read.layout, True, 0, Money.zero())
+        closed = uow.periods.closed()
+        for deposit in read.deposits:
+            if closed.is_closed(deposit.deposit_date):
+                raise BankFileError(
+                    name,
+                    deposit.record,
+                    "deposit date",
+                    f"{deposit.deposit_date} is in a closed period (closed through "
+                    f"{closed.through}); an admin reopens it first",
+                )
         known = uow.deposits.known_ids([r["deposit_id"] for r in rows])
         fresh = [r for r in rows if r["deposit_id"] not in known]
         uow.deposits.add_many(fresh)
@@ -165,6 +175,12 @@ def add_deposit(
     with uow_factory() as uow:
         if uow.deposits.known_ids([deposit_id]):
             return AddResult(deposit_id, False)
+        closed = uow.periods.closed()
+        if closed.is_closed(deposit.deposit_date):
+            raise DepositError(
+                f"date {deposit.deposit_date}: in a closed period (closed through "
+                f"{closed.through}); an admin reopens it first"
+            )
         uow.deposits.add_many([_row(deposit, deposit_id, None, now, by)])
         uow.commit()
     return AddResult(deposit_id, True)
