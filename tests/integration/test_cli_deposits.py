@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from typer.testing import CliRunner, Result
 from claimdesk.cli import app
 from claimdesk.denials.table import shipped_table
 from claimdesk.domain.money import Money
+from claimdesk.domain.periods import Month, PeriodAction, PeriodEvent
 from claimdesk.domain.work import WorkStatus
 from claimdesk.posting.bank_files import BankDeposit, bai2_text
 from claimdesk.posting.reassociation import PROBLEM_PREFIX
@@ -140,14 +141,35 @@ def test_import_reconcile_and_work(
     states = {key: status for key, status, _tier in reassociation_items(uow_factory)}
     assert states["reassociation:era_without_eft:T3"] == WorkStatus.DONE.value
 
-    # books verify: T2's 0.50 is the only cash no deposit proves.
-    books = CliRunner().invoke(
-        app,
-        ["--home", str(tmp_path / "home"), "--as", "aud", "books", "verify", "--json"],
-        env={"CLAIMDESK_DATABASE_URL": database_url},
+    # March cannot close while T2 and T9 are unmatched (CLOSE004); while it is open, the
+    # unproven cash is reconciliation's work, not a failure of the books.
+    env = {"CLAIMDESK_DATABASE_URL": database_url}
+    home = ["--home", str(tmp_path / "home")]
+    refused = CliRunner().invoke(
+        app, [*home, "--as", "root", "close", "2024-03", "--json"], env=env
     )
-    checks = {c["code"]: c for c in json.loads(books.stdout)["checks"]}
-    assert [f["message"] for f in checks["BOOKS009"]["findings"]] == [
+    assert refused.exit_code == 1, refused.output
+    codes = [f["code"] for f in json.loads(refused.stdout)["findings"]]
+    assert codes.count("CLOSE004") == 2, codes
+
+    def unproven() -> list[str]:
+        books = CliRunner().invoke(
+            app, [*home, "--as", "aud", "books", "verify", "--json"], env=env
+        )
+        checks = {c["code"]: c for c in json.loads(books.stdout)["checks"]}
+        return [f["message"] for f in checks["BOOKS010"]["findings"]]
+
+    assert unproven() == []
+    # A month recorded as closed without the pre-checks (as an older claimdesk could): now the
+    # books name T2's 0.50 as the only cash in it no deposit proves.
+    with uow_factory() as uow:
+        uow.periods.record(
+            PeriodEvent(
+                Month(2024, 3), PeriodAction.CLOSE, datetime(2024, 4, 2, tzinfo=UTC), "root"
+            )
+        )
+        uow.commit()
+    assert unproven() == [
         f"835 TRN02 T2 (remittance {era_of(uow_factory, 'T2')}): 0.50 of 92.50 "
         "paid is in no deposit (amount_mismatch)"
     ]

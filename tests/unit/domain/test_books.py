@@ -27,7 +27,7 @@ def test_no_facts_no_findings_and_every_check_is_reported() -> None:
     report = verify(BooksFacts(as_of=DAY))
     assert report.holds
     answer = json.loads(json.dumps(report.as_json()))
-    assert [c["code"] for c in answer["checks"]] == [f"BOOKS00{n}" for n in range(1, 10)]
+    assert [c["code"] for c in answer["checks"]] == [f"BOOKS{n:03d}" for n in range(1, 11)]
     assert answer["holds"] is True
 
 
