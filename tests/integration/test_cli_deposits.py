@@ -17,11 +17,12 @@ from claimdesk.cli import app
 from claimdesk.denials.table import shipped_table
 from claimdesk.domain.money import Money
 from claimdesk.domain.periods import Month, PeriodAction, PeriodEvent
-from claimdesk.domain.work import WorkStatus
+from claimdesk.domain.work import Outcome, WorkStatus
 from claimdesk.posting.bank_files import BankDeposit, bai2_text
 from claimdesk.posting.reassociation import PROBLEM_PREFIX
 from claimdesk.routing.access import Role
 from claimdesk.routing.policy import shipped_policy
+from claimdesk.services import work_queue
 from claimdesk.services.deposits import unreconciled
 from claimdesk.services.post_remittance import post_bytes
 from claimdesk.services.users import add_user
@@ -244,3 +245,39 @@ def test_a_deposit_dated_in_a_closed_period_is_refused(
         assert uow.deposits.count() == 0
         refusals = [r.record.outcome for r in uow.audit.records(limit=2, newest_first=True)]
     assert refusals == ["failed", "failed"]
+
+
+@pytest.mark.usefixtures("practice")
+def test_a_month_closes_once_each_cash_difference_is_explained(
+    tmp_path: Path, database_url: str, uow_factory: Callable[[], UnitOfWork]
+) -> None:
+    text = bai2_text(BANK, sender="BANK1", receiver="CLINIC", created=PAID, file_id="1")
+    assert cli(tmp_path, database_url, "t2", "import", bank_file(tmp_path, text)).exit_code == 0
+    assert cli(tmp_path, database_url, "t2", "reconcile").exit_code == 0
+    env = {"CLAIMDESK_DATABASE_URL": database_url}
+    close = ["--home", str(tmp_path / "home"), "--as", "root", "close", "2024-03", "--json"]
+    refused = CliRunner().invoke(app, close, env=env)
+    assert refused.exit_code == 1, refused.output
+    locations = [f["location"] for f in json.loads(refused.stdout)["findings"]]
+    assert sorted(locations) == ["trace T2", "trace T3", "trace T9"]
+
+    # The biller settles each difference on its item (the payer confirms the 0.50 fee, the
+    # bank the T9 deposit belongs to another account, the T3 check was lost and reissued in
+    # April): explained reconciling items, with who and why on the item.
+    now = datetime(2024, 4, 3, 9, tzinfo=UTC)
+    for _ in locations:
+        item = work_queue.next_item(uow_factory, "t2", now=now, policy=shipped_policy())
+        assert item is not None
+        assert item.item_id is not None
+        assert item.problem_key.startswith(PROBLEM_PREFIX)
+        work_queue.close(uow_factory, item.item_id, "t2", outcome=Outcome.NO_ACTION_NEEDED, now=now)
+
+    closed = CliRunner().invoke(app, close, env=env)
+    assert closed.exit_code == 0, closed.output
+    books = CliRunner().invoke(
+        app,
+        ["--home", str(tmp_path / "home"), "--as", "aud", "books", "verify", "--json"],
+        env=env,
+    )
+    checks = {c["code"]: c for c in json.loads(books.stdout)["checks"]}
+    assert checks["BOOKS010"]["holds"] is True

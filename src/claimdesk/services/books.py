@@ -18,7 +18,7 @@ from claimdesk.domain.money import Money, total
 from claimdesk.domain.periods import Month, PeriodStatus
 from claimdesk.posting.reassociation import Verdict
 from claimdesk.services.close import read_month_end
-from claimdesk.services.deposits import reassociation_in
+from claimdesk.services.deposits import explained_exceptions, reassociation_in
 from claimdesk.services.practice import practice_date
 from claimdesk.services.work_queue import UowFactory
 from claimdesk.store.queries.books import books_facts
@@ -63,6 +63,7 @@ def unproven_cash(uow: UnitOfWork, as_of: date) -> list[UnprovenCash]:
     if through is None:
         return []
     found = reassociation_in(uow, as_of)
+    settled = explained_exceptions(uow)
     return [
         UnprovenCash(
             g.trace,
@@ -73,6 +74,7 @@ def unproven_cash(uow: UnitOfWork, as_of: date) -> list[UnprovenCash]:
         )
         for g in found.groups
         if g.verdict is not Verdict.AWAITING
+        and g.problem_key not in settled
         and g.eras
         and max(e.paid_on for e in g.eras) <= through.last_day
     ]

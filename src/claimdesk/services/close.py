@@ -36,7 +36,7 @@ from claimdesk.domain.periods import (
     refusal_to_reopen,
 )
 from claimdesk.posting.reassociation import Verdict
-from claimdesk.services.deposits import reassociation_in
+from claimdesk.services.deposits import explained_exceptions, reassociation_in
 from claimdesk.services.practice import practice_date
 from claimdesk.services.x12_envelopes import write_outbox_file
 from claimdesk.store.queries import month_end as queries
@@ -124,14 +124,16 @@ def _unapplied(context: CloseContext) -> list[CloseFinding]:
 
 
 def _unproven_cash(context: CloseContext) -> list[CloseFinding]:
-    """The month's ERAs and deposits not matched to each other, waiting or not: a month closes
-    once its cash is proven to the bank. A practice that keeps no bank data has nothing to prove
+    """The month's ERAs and deposits not matched to each other, waiting or not, unless a person
+    settled the exception on its work item: a month closes once its cash is proven to the bank
+    or each difference is explained. A practice that keeps no bank data has nothing to prove
     it against; from its first deposit on, every 835 must find its money."""
     start = context.uow.deposits.first_date()
     if start is None:
         return []
     month = context.month
     found = reassociation_in(context.uow, context.today, wait_business_days=0)
+    settled = explained_exceptions(context.uow)
 
     def in_month(day: date) -> bool:
         return month.first_day <= day <= month.last_day
@@ -147,6 +149,7 @@ def _unproven_cash(context: CloseContext) -> list[CloseFinding]:
         )
         for group in found.groups
         if group.verdict not in (Verdict.MATCHED, Verdict.SPLIT)
+        and group.problem_key not in settled
         and (
             any(in_month(e.paid_on) and e.paid_on >= start for e in group.eras)
             or any(in_month(d.deposit_date) for d in group.deposits)

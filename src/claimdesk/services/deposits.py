@@ -11,14 +11,22 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from claimdesk.domain.money import Money, total
-from claimdesk.domain.work import SYSTEM, HistoryEvent, Outcome, Problem, WorkKind, WorkStatus
+from claimdesk.domain.work import (
+    SYSTEM,
+    HistoryEvent,
+    Outcome,
+    Problem,
+    WorkItem,
+    WorkKind,
+    WorkStatus,
+)
 from claimdesk.posting.bank_files import BankDeposit, BankFileError, read_bank_file
 from claimdesk.posting.reassociation import (
     PROBLEM_PREFIX,
@@ -234,6 +242,22 @@ def unreconciled(
     )
 
 
+def explained(items: Iterable[WorkItem]) -> set[str]:
+    """The exceptions a person closed (confirmed a split, settled a difference with the payer,
+    booked a bank fee): reconciling items with who and why on their item, raised no more, and no
+    bar to closing their month."""
+    return {
+        i.problem_key
+        for i in items
+        if i.status is WorkStatus.CANCELLED
+        or (i.status is WorkStatus.DONE and i.outcome is not Outcome.PROBLEM_SOLVED)
+    }
+
+
+def explained_exceptions(uow: UnitOfWork) -> set[str]:
+    return explained(uow.work_items.without_claim_prefixed(PROBLEM_PREFIX))
+
+
 def reconcile(
     uow_factory: UowFactory,
     *,
@@ -255,13 +279,7 @@ def reconcile(
             return result
         items = uow.work_items.without_claim_prefixed(PROBLEM_PREFIX)
         active = {i.problem_key: i for i in items if i.active}
-        # A person closed it (confirmed a split, settled a difference): not raised again.
-        handled = {
-            i.problem_key
-            for i in items
-            if i.status is WorkStatus.CANCELLED
-            or (i.status is WorkStatus.DONE and i.outcome is not Outcome.PROBLEM_SOLVED)
-        }
+        handled = explained(items)
         current = {g.problem_key: g for g in found.exceptions}
         problems = [
             _problem(g) for key, g in current.items() if key not in active and key not in handled
