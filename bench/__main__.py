@@ -11,6 +11,7 @@ BENCHMARKS = (
     "practice",
     "queue",
     "x12",
+    "acks",
     "scrub",
     "posting",
     "web",

@@ -92,7 +92,7 @@ def run() -> None:
         raw = engine.raw_connection()
         try:
             cursor = raw.cursor()
-            with cursor.copy(f"COPY work_items ({COLUMNS}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+            with cursor.copy(f"COPY work_items ({COLUMNS}) FROM STDIN") as copy:
                 copy.write(_copy_text(ITEMS).getvalue())
             cursor.execute("ANALYZE work_items")
             raw.commit()

@@ -37,7 +37,8 @@ from claimdesk.payer_sim.simulator import PayerSimulator
 from claimdesk.payer_sim.world import PayerWorld
 from claimdesk.routing.access import Role
 from claimdesk.routing.policy import shipped_policy
-from claimdesk.security.accounts import set_password
+from claimdesk.security.accounts import SignInPolicy, set_password
+from claimdesk.security.secret_box import box_from_file
 from claimdesk.services.acknowledgments import ingest_tier1_path
 from claimdesk.services.import_folder import import_folder
 from claimdesk.services.post_remittance import post_bytes
@@ -258,8 +259,14 @@ def run() -> None:
             print(f"web: loaded {claims:,} claims in {time.perf_counter() - started:.0f} s")
             add_user(uow_factory, user_id="root", name="Root", role=Role.ADMIN, by="root", now=PAID)
             add_user(uow_factory, user_id="bo", name="Bo", role=Role.TIER2, by="root", now=PAID)
-            set_password(uow_factory, "bo", PASSWORD, by="root", now=PAID)
-            config = DeskConfig(uow_factory=uow_factory, rules=shipped_rules(), settings=settings)
+            # Bo chooses their own password: one an admin sets must be changed at sign-in.
+            set_password(uow_factory, "bo", PASSWORD, by="bo", now=PAID)
+            config = DeskConfig(
+                uow_factory=uow_factory,
+                rules=shipped_rules(),
+                sign_in=SignInPolicy(box_from_file(settings.totp_key_file)),
+                settings=settings,
+            )
             client = TestClient(create_app(config), base_url="https://desk", follow_redirects=False)
             client.post("/login", data={"user_id": "bo", "password": PASSWORD})
             queue_page = client.get("/queue")

@@ -329,3 +329,71 @@ def write_remittance(claims: list[ClaimInput], transactions: int = 1) -> str:
     size = -(-len(claims) // transactions)
     parts = [claims[i : i + size] for i in range(0, len(claims), size)]
     return write_835([remittance(part, seed=n) for n, part in enumerate(parts, 2)], envelope(2))
+
+
+def acknowledgment_999(size: int) -> str:
+    """A 999 of at least ``size`` characters answering one batch of many transaction sets,
+    every tenth rejected with a segment and an element error."""
+    head = (
+        "ISA*00*          *00*          *ZZ*CLEARINGHOUSE  *ZZ*RIVERBEND      "
+        "*240320*1000*^*00501*000000001*0*P*:~\n"
+        "GS*FA*CH*RB*20240320*1000*1*X*005010X231A1~\nST*999*0001*005010X231A1~\n"
+        "AK1*HC*1*005010X222A1~\n"
+    )
+    accepted = "AK2*837*{:09d}*005010X222A1~\nIK5*A~\n"
+    rejected = (
+        "AK2*837*{:09d}*005010X222A1~\nIK3*NM1*5*2010*8~\nCTX*CLM01:C-{:09d}~\n"
+        "IK4*9*67*1*ABC~\nIK5*R*5~\n"
+    )
+    parts = [head]
+    length, count, segments = len(head), 0, 2  # ST and AK1
+    while length < size:
+        count += 1
+        piece = rejected.format(count, count) if count % 10 == 0 else accepted.format(count)
+        parts.append(piece)
+        length += len(piece)
+        segments += piece.count("~")
+    parts.append(f"AK9*P*{count}*{count}*{count - count // 10}~\nSE*{segments + 2}*0001~\n")
+    parts.append("GE*1*1~\nIEA*1*000000001~\n")
+    return "".join(parts)
+
+
+def acknowledgment_277ca(size: int) -> str:
+    """A 277CA (005010X214) of at least ``size`` characters: one payer, one receiver and one
+    billing provider level accepting the batch, then claim levels, every tenth rejected."""
+    head = [
+        "ST*277*0001*005010X214",
+        "BHT*0085*08*ACK0001*20240503*0900*TH",
+        "HL*1**20*1",
+        "NM1*PR*2*ACME HEALTH PLAN*****PI*ACME01",
+        "TRN*1*ACK0001",
+        "DTP*050*D8*20240502",
+        "DTP*009*D8*20240503",
+        "HL*2*1*21*1",
+        "NM1*41*2*RIVERBEND FAMILY PRACTICE*****46*RBFP001",
+        "TRN*2*BATCH17",
+        "STC*A1:19:PR*20240503*WQ*0",
+        "HL*3*2*19*1",
+        "NM1*85*2*RIVERBEND FAMILY PRACTICE*****XX*1234567893",
+        "TRN*1*1234567893",
+        "STC*A1:19:85**WQ*0",
+    ]
+    parts = [
+        "ISA*00*          *00*          *ZZ*ACMEPAYER      *ZZ*RIVERBEND      "
+        "*240503*0900*^*00501*000000301*0*P*:~\n"
+        "GS*HN*ACMEPAYER*RIVERBEND*20240503*0900*301*X*005010X214~\n",
+        *(s + "~\n" for s in head),
+    ]
+    length, level, segments = sum(len(p) for p in parts), 3, len(head)
+    while length < size:
+        level += 1
+        status = "STC*A7:562:85*20240503*U*80.5" if level % 10 == 0 else "STC*A2:20*20240503*WQ*150"
+        piece = (
+            f"HL*{level}*3*PT~\nNM1*QC*1*GARCIA*ANA****MI*XYZ123456789~\n"
+            f"TRN*2*C-{level:09d}~\n{status}~\nDTP*472*D8*20240422~\n"
+        )
+        parts.append(piece)
+        length += len(piece)
+        segments += 5
+    parts.append(f"SE*{segments + 1}*0001~\nGE*1*301~\nIEA*1*000000301~\n")
+    return "".join(parts)

@@ -55,7 +55,8 @@ def read(path: str) -> dict[str, Any]:
 
 def stream(path: str) -> dict[str, Any]:
     """Stream the 835 from disk one claim at a time; report the process's peak resident size."""
-    from claimdesk.edi.x835.read import ClaimPayment, RemittanceTrailer, iter_835
+    from claimdesk.edi.x835.model import ClaimPayment, RemittanceTrailer
+    from claimdesk.edi.x835.read import iter_835
 
     def work() -> dict[str, Any]:
         claims = lines = 0
@@ -128,7 +129,30 @@ def write837p(count: str) -> dict[str, Any]:
     return _timed(work)
 
 
+def acknowledgments(path: str) -> dict[str, Any]:
+    """What ingest does with a 999 or 277CA file: one envelope read, the sniffer, the reader."""
+    from claimdesk.edi.x12.envelope import read_envelopes
+    from claimdesk.edi.x12.sniff import Transaction, sniff_envelopes
+    from claimdesk.edi.x277.read import claim_statuses_of
+    from claimdesk.edi.x999.read import acknowledgments_of
+
+    text = Path(path).read_text(encoding="ascii")
+
+    def work() -> dict[str, Any]:
+        envelopes = read_envelopes(text)
+        if sniff_envelopes(envelopes) == {Transaction.IMPLEMENTATION_ACKNOWLEDGMENT}:
+            acks = acknowledgments_of(envelopes)
+            answered = sum(len(a.transaction_sets) for a in acks.acknowledgments)
+            return {"answered": answered, "findings": [str(f) for f in acks.findings[:5]]}
+        read = claim_statuses_of(envelopes)
+        answered = sum(len(r.claims) for r in read.responses)
+        return {"answered": answered, "findings": [str(f) for f in read.findings[:5]]}
+
+    return _timed(work)
+
+
 STEPS: dict[str, Callable[[str], dict[str, Any]]] = {
+    "acknowledgments": acknowledgments,
     "naive": naive,
     "read": read,
     "stream": stream,

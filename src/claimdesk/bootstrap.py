@@ -39,6 +39,8 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from claimdesk.desk.billing import BillingDesk
+    from claimdesk.desk.close import CloseDesk
+    from claimdesk.desk.deposits import DepositDesk
 
 
 def utc_now() -> datetime:
@@ -122,13 +124,26 @@ class Composition:
         )
         return SignInPolicy(box_from_file(self.settings.totp_key_file), MFA_ALWAYS | roles)
 
-    def desk(self) -> Desk:
-        """The queue and people part of the desk (the terminal's start-up stays small)."""
+    def desk(self, *, sealing: bool = True) -> Desk:
+        """The queue and people part of the desk (the terminal's start-up stays small).
+        ``sealing=False`` leaves out the second-factor key, which is created on first use: a
+        restored home waits for the key file the backup left out on purpose."""
         return Desk(
             self.uow_factory,
             self.rules.routing,
             self.clock,
-            box=self.sign_in_policy.box,
+            box=self.sign_in_policy.box if sealing else None,
+            anchor=self.settings.audit_anchor_file,
+        )
+
+    def deposit_desk(self) -> DepositDesk:
+        """The bank part of the desk: bank files, deposits by hand, reconciliation."""
+        from claimdesk.desk.deposits import DepositDesk
+
+        return DepositDesk(
+            self.uow_factory,
+            self.rules.routing,
+            self.clock,
             anchor=self.settings.audit_anchor_file,
         )
 
@@ -142,6 +157,19 @@ class Composition:
             self.clock,
             self.settings,
             letters,
+            anchor=self.settings.audit_anchor_file,
+        )
+
+    def close_desk(self) -> CloseDesk:
+        """The month-end part of the desk: close, reopen, pack, invoice."""
+        from claimdesk.desk.close import CloseDesk
+
+        return CloseDesk(
+            self.uow_factory,
+            self.rules.routing,
+            self.clock,
+            self.settings,
+            self.rules.denials,
             anchor=self.settings.audit_anchor_file,
         )
 

@@ -292,6 +292,7 @@ def test_the_simulated_staff_leave_an_audit_trail(
         "job submit": DAYS,
         "job chase": DAYS,
         "job ingest": 2 * DAYS,
+        "job deposits": DAYS,  # the bank's file imported and reconciled (issue 15)
     }
     assert all(r.outcome == "ok" for r in jobs)
     tier2 = [r for r in records if r.action in {"appeal", "request_write_off", "follow_up"}]

@@ -26,10 +26,17 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 RECORDS = 6
 
 
-def cut_tail(engine: Engine) -> None:
+def cut_tail(engine: Engine, rows: int = 1) -> None:
     with engine.begin() as connection:
-        last = connection.execute(select(AuditRow.id).order_by(AuditRow.id.desc())).scalar()
-        connection.execute(delete(AuditRow).where(AuditRow.id == last))
+        last = connection.execute(
+            select(AuditRow.id).order_by(AuditRow.id.desc()).limit(rows)
+        ).scalars()
+        connection.execute(delete(AuditRow).where(AuditRow.id.in_(list(last))))
+
+
+def cut_anchored_tail(engine: Engine) -> None:
+    # The verification's and the anchoring's own rows (after the anchor), then an anchored one.
+    cut_tail(engine, rows=3)
 
 
 def empty(engine: Engine) -> None:
@@ -62,8 +69,14 @@ def rewrite(engine: Engine) -> None:
             prev = new_hash
 
 
+def first_admin(runner: CliRunner, home: list[str], env: dict[str, str]) -> None:
+    """The admin who checks the chain: anchoring and verifying are use cases of a known person."""
+    added = runner.invoke(cli_app, [*home, "users", "add", "root", "--role", "admin"], env=env)
+    assert added.exit_code == 0, added.output
+
+
 TAMPERING: dict[str, Callable[[Engine], None]] = {
-    "truncated tail": cut_tail,
+    "truncated tail": cut_anchored_tail,
     "emptied table": empty,
     "rewritten chain": rewrite,
 }
@@ -75,13 +88,14 @@ def test_the_anchor_finds_what_the_chain_alone_misses(
 ) -> None:
     settings = Settings(home=tmp_path / "home", database_url=database_url)
     set_up(settings)
+    runner = CliRunner()
+    env = {"CLAIMDESK_DATABASE_URL": database_url, "CLAIMDESK_USER": "root"}
+    home = ["--home", str(settings.home)]
+    first_admin(runner, home, env)
     with units_of_work(settings) as uow_factory:
-        for n in range(RECORDS):
+        for n in range(1, RECORDS):
             at = T0 + timedelta(minutes=n)
             record(uow_factory, AuditRecord(at, "ann", f"P{n}", "view_claim", f"claim C{n}", "ok"))
-    runner = CliRunner()
-    env = {"CLAIMDESK_DATABASE_URL": database_url}
-    home = ["--home", str(settings.home)]
     anchors = tmp_path / "elsewhere" / "audit.anchors"
     anchors.parent.mkdir()
     anchored = runner.invoke(cli_app, [*home, "audit", "anchor", str(anchors)], env=env)
@@ -110,8 +124,9 @@ def test_later_records_after_an_anchor_still_verify(tmp_path: Path, database_url
     settings = Settings(home=tmp_path / "home", database_url=database_url)
     set_up(settings)
     runner = CliRunner()
-    env = {"CLAIMDESK_DATABASE_URL": database_url}
+    env = {"CLAIMDESK_DATABASE_URL": database_url, "CLAIMDESK_USER": "root"}
     home = ["--home", str(settings.home)]
+    first_admin(runner, home, env)
     anchors = tmp_path / "audit.anchors"
     for batch in range(3):
         with units_of_work(settings) as uow_factory:
@@ -124,7 +139,8 @@ def test_later_records_after_an_anchor_still_verify(tmp_path: Path, database_url
     assert len(anchors.read_text().splitlines()) == 3
     result = runner.invoke(cli_app, [*home, "audit", "verify", "--anchor", str(anchors)], env=env)
     assert result.exit_code == 0, result.output
-    assert "intact: 6 records" in result.output
+    # The admin's enrolment, 6 batch records and each anchoring's own record.
+    assert "intact: 10 records" in result.output
     anchors.write_text(anchors.read_text() + "not json\n")
     broken = runner.invoke(cli_app, [*home, "audit", "verify", "--anchor", str(anchors)], env=env)
     assert broken.exit_code != 0
@@ -156,7 +172,7 @@ def test_each_batch_pins_the_chain_in_the_configured_anchor_file(
 
     engine = make_engine(settings.effective_database_url)
     try:
-        cut_tail(engine)  # the second batch's audit row
+        cut_tail(engine, rows=2)  # the verification's own row, then the anchored batch row
     finally:
         engine.dispose()
     found = runner.invoke(cli_app, verify_args, env=env)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,17 +25,30 @@ from claimdesk.cli.app import console
 from claimdesk.cli.kpi_cmd import page_explanation
 from claimdesk.codes.reference import load_config
 from claimdesk.denials.table import shipped_table
+from claimdesk.routing.access import Role
 from claimdesk.services.kpis import explain, tier3_report
+from claimdesk.services.users import add_user
 
 SVG = "{http://www.w3.org/2000/svg}"
 PERIOD = ("--from", START.isoformat(), "--to", END.isoformat())
+
+
+MANAGER = "kpi-manager"
+
+
+@pytest.fixture(autouse=True)
+def manager(practice: UowFactory) -> None:  # noqa: F811
+    """The practice's manager reads the KPIs: the report is a use case the desk checks."""
+    now = datetime(2026, 10, 1, tzinfo=UTC)
+    add_user(practice, user_id="kpi-admin", name="Admin", role=Role.ADMIN, by="kpi-admin", now=now)
+    add_user(practice, user_id=MANAGER, name="Manager", role=Role.MANAGER, by="kpi-admin", now=now)
 
 
 def _invoke(tmp_path: Path, database_url: str, *args: str) -> Result:
     return CliRunner().invoke(
         app,
         ["--home", str(tmp_path / "home"), "kpi", *PERIOD, *args],
-        env={"CLAIMDESK_DATABASE_URL": database_url},
+        env={"CLAIMDESK_DATABASE_URL": database_url, "CLAIMDESK_USER": MANAGER},
     )
 
 

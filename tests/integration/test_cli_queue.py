@@ -69,7 +69,7 @@ def test_people_take_the_best_item_of_their_tier_and_close_it(
     small = _denial(settings, "C1", "coding", "40.00")
     big = _denial(settings, "C2", "coding", "900.00")
 
-    code, output = run("queue", "list", "--tier", "2", "--json")
+    code, output = run("--as", "aud", "queue", "list", "--tier", "2", "--json")
     assert code == 0, output
     listed = [row["id"] for row in json.loads(output)]
     assert listed == [big, small]  # best first: more recoverable dollars
@@ -94,7 +94,7 @@ def test_people_take_the_best_item_of_their_tier_and_close_it(
         "--json",
     )
     assert code == 0, output
-    code, output = run("queue", "show", str(big), "--json")
+    code, output = run("--as", "bo", "queue", "show", str(big), "--json")
     assert code == 0, output
     shown = json.loads(output)
     assert shown["status"] == "done"

@@ -209,8 +209,15 @@ def test_a_poison_file_in_an_inbox_of_50_does_not_stop_the_others(tmp_path: Path
     assert "unsupported: 835 version 004010X091A1" in " ".join(outcomes["v4010.835"]["problems"])
     assert "unsupported: 837 dental (005010X224A2)" in " ".join(outcomes["dental.837"]["problems"])
     assert [p for p in inbox.rglob("*") if p.is_file()] == []
-    held = sorted(p.name for p in (home / "archive" / "held").iterdir())
+    kept = {p.name: p for p in (home / "archive" / "held").iterdir()}
+    held = sorted(n for n in kept if not n.endswith(".findings.txt"))
     assert held == sorted([*poison, *(f"unknown-{n:02d}.835" for n in range(43))])
+    # Each held file keeps its reasons beside it, readable without the database.
+    assert sorted(kept) == sorted([*held, *(f"{n}.findings.txt" for n in held)])
+    v4010 = kept["v4010.835.findings.txt"].read_text()
+    assert "unsupported: 835 version 004010X091A1" in v4010
+    unknown = kept["unknown-00.835.findings.txt"].read_text()
+    assert "remittance U0: 835 TRN02 U0, claim payment 1 (CLP01): matches none" in unknown
     assert [p.name for p in (home / "archive").iterdir() if p.is_file()] == ["a-good.835"]
     with units_of_work(settings) as uow_factory:
         assert balance(uow_factory, accounts=CASH) == M("92.50")

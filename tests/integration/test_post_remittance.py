@@ -560,7 +560,10 @@ def test_ingest_posts_the_inbox_and_archives_what_posted_and_what_is_held(
     assert outcomes == {"good.835": "posted", "held.835": "held"}
     # As the worker does: what posted is archived; a held 835 (Tier 2 work) goes to archive/held.
     assert [p.name for p in (home / "archive").iterdir() if p.is_file()] == ["good.835"]
-    assert [p.name for p in (home / "archive" / "held").iterdir()] == ["held.835"]
+    assert sorted(p.name for p in (home / "archive" / "held").iterdir()) == [
+        "held.835",
+        "held.835.findings.txt",
+    ]
     assert [p for p in (home / "inbox").rglob("*") if p.is_file()] == []
     again = runner.invoke(
         app, ["--home", str(home), "--as", "bo", "ingest", str(home / "archive/good.835")]

@@ -152,3 +152,15 @@ def test_what_submit_needs_is_listed_until_it_is_set() -> None:
     assert billing is not None
     assert billing.address is not None
     assert billing.address.postal_code == "430161234"
+
+
+def test_the_deposit_wait_is_a_setting_in_business_days() -> None:
+    assert PracticeProfile({}).deposit_wait_days == 5
+    assert (
+        PracticeProfile(
+            {"deposits.wait_days": checked_value("deposits.wait_days", "03")}
+        ).deposit_wait_days
+        == 3
+    )
+    with pytest.raises(ProfileError, match="whole number of business days"):
+        checked_value("deposits.wait_days", "five")

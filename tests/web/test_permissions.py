@@ -24,6 +24,7 @@ READERS = (200, 200, 200, 200, 403)
 ON_T2 = (404, 409, 403, 403, 404)  # an action on the Tier 2 denial nobody holds yet
 FIX = {"member_id": "A12345678", "diagnoses": "J069", "pointers_1": "1"}
 NOT_835 = ("era.835", b"ISA*not an 835~", "application/octet-stream")
+NOT_BANK = ("bank.bai", b"hello,world", "application/octet-stream")
 ALL_OK = (200, 200, 200, 200, 200)
 # (method, route template, concrete path, form or JSON body, expected per role in ROLES order).
 # Items of a queue one neither works nor oversees answer 404: an id reveals nothing.
@@ -150,6 +151,9 @@ PAGES: list[tuple[str, str, str, dict[str, Any] | None, tuple[int, ...]]] = [
     ),
     ("GET", "/remittances", "/remittances", None, (403, 200, 200, 403, 403)),
     ("POST", "/remittances", "/remittances", {"file": NOT_835}, (403, 409, 409, 403, 403)),
+    ("GET", "/deposits", "/deposits", None, (403, 200, 200, 403, 403)),
+    ("POST", "/deposits/files", "/deposits/files", {"file": NOT_BANK}, (403, 422, 422, 403, 403)),
+    ("POST", "/deposits/reconcile", "/deposits/reconcile", {}, (403, 303, 303, 403, 403)),
     (
         "GET",
         "/dashboard/claims",
@@ -301,6 +305,34 @@ API: list[tuple[str, str, str, dict[str, Any] | None, tuple[int, ...]]] = [
         "/api/v1/remittances",
         {"name": "era.835", "x12": "ISA*not an 835~"},
         (403, 409, 409, 403, 403),
+    ),
+    (
+        "POST",
+        "/api/v1/deposits/files",
+        "/api/v1/deposits/files",
+        {"name": "bank.bai", "text": "01,BANK,CLINIC,260302,,1,,,2/"},
+        (403, 422, 422, 403, 403),
+    ),
+    (
+        "POST",
+        "/api/v1/deposits",
+        "/api/v1/deposits",
+        {"deposit_date": "2026-03-02", "amount": "12.50", "trace": "1042", "payer": "ACME"},
+        (403, 200, 200, 403, 403),
+    ),
+    (
+        "GET",
+        "/api/v1/deposits/reconciliation",
+        "/api/v1/deposits/reconciliation?as_of=2026-03-02",
+        None,
+        (403, 200, 200, 403, 403),
+    ),
+    (
+        "POST",
+        "/api/v1/deposits/reconcile",
+        "/api/v1/deposits/reconcile",
+        {},
+        (403, 200, 200, 403, 403),
     ),
     ("GET", "/api/v1/kpis", "/api/v1/kpis", None, (403, 403, 200, 200, 403)),
     ("GET", "/api/v1/kpis/{name}", "/api/v1/kpis/ar_aging", None, (403, 403, 200, 200, 403)),

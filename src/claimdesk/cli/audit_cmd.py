@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from claimdesk.audit.anchor import AnchorFileError, append_anchor, read_anchors
-from claimdesk.audit.log import head, verify
+from claimdesk.audit.anchor import Anchor, AnchorFileError, append_anchor, read_anchors
+from claimdesk.audit.log import Verification, head, verify
 from claimdesk.bootstrap import composed
 from claimdesk.cli.app import (
     EXIT_INPUT_PROBLEMS,
@@ -23,8 +23,8 @@ from claimdesk.cli.app import (
     ready,
     settings_of,
 )
+from claimdesk.cli.jobs import as_actor
 from claimdesk.desk.guard import ForbiddenError
-from claimdesk.services.database import units_of_work
 from claimdesk.services.users import UserError
 
 audit_app = typer.Typer(
@@ -53,12 +53,29 @@ def anchor_command(
     --anchor FILE'."""
     settings = settings_of(ctx)
     ready(settings)
-    with units_of_work(settings) as uow_factory:
-        result = verify(uow_factory)
-        if not result.intact:
-            raise fail("audit anchor: the log is already broken; run 'audit verify'")
-        anchor = head(uow_factory, datetime.now(UTC))
-    append_anchor(anchor_file, anchor)
+    with composed(settings) as parts:
+
+        def pin() -> Anchor:
+            if not verify(parts.uow_factory).intact:
+                raise AnchorFileError("the log is already broken; run 'audit verify'")
+            anchor = head(parts.uow_factory, datetime.now(UTC))
+            append_anchor(anchor_file, anchor)
+            return anchor
+
+        try:
+            anchor = as_actor(
+                ctx,
+                parts,
+                "audit anchor",
+                lambda desk, actor: desk.check_audit_log(
+                    actor,
+                    f"anchor {anchor_file.name}",
+                    pin,
+                    lambda pinned: f"{pinned.records} records, last {pinned.last_id}",
+                ),
+            )
+        except AnchorFileError as error:
+            raise fail(f"audit anchor: {error}") from error
     console.print(
         f"anchored {anchor.records} records (last {anchor.last_id}) in {anchor_file}",
         highlight=False,
@@ -76,8 +93,18 @@ def verify_command(
         anchors = [] if anchor_file is None else read_anchors(anchor_file)
     except AnchorFileError as error:
         raise fail(f"audit verify: {error}") from error
-    with units_of_work(settings) as uow_factory:
-        result = verify(uow_factory, anchors)
+    with composed(settings) as parts:
+        result = as_actor(
+            ctx,
+            parts,
+            "audit verify",
+            lambda desk, actor: desk.check_audit_log(
+                actor,
+                "verify" + ("" if anchor_file is None else f" against {anchor_file.name}"),
+                lambda: verify(parts.uow_factory, anchors),
+                _verdict,
+            ),
+        )
     if as_json:
         emit_json(
             {
@@ -97,6 +124,13 @@ def verify_command(
             EXIT_INPUT_PROBLEMS,
         )
     console.print(f"audit log intact: {result.records} records")
+
+
+def _verdict(checked: Verification) -> str:
+    broken = checked.broken
+    return f"{checked.records} records, " + (
+        "intact" if broken is None else f"broken at {broken.record_id}"
+    )
 
 
 @audit_app.command("list")

@@ -63,6 +63,11 @@ def restore_command(
         report = restore(settings, source)
     except RestoreError as error:
         raise fail(f"restore: {error}", EXIT_INPUT_PROBLEMS) from error
+    with composed(settings) as parts:
+        parts.desk(sealing=False).restored(
+            acting_user_id(ctx),
+            f"{sum(report.rows.values())} rows, {report.files} files from {source.name}",
+        )
     console.print(
         f"restored {sum(report.rows.values())} rows and {report.files} files from {source}",
         highlight=False,

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from claimdesk.bootstrap import composed
 from claimdesk.cli.app import (
     EXIT_INPUT_PROBLEMS,
     JsonOption,
@@ -19,7 +20,9 @@ from claimdesk.cli.app import (
     err_console,
     fail,
     home_settings_of,
+    ready,
 )
+from claimdesk.cli.jobs import as_job
 from claimdesk.codes.store import KINDS, import_file
 from claimdesk.codes.table import CodeImportError
 
@@ -41,9 +44,23 @@ def import_codes(
         raise fail(f"unknown kind {kind!r}; one of: {', '.join(KINDS)}")
     if not path.is_file():
         raise fail(f"cannot read {path}: no such file")
-    codes_dir = home_settings_of(ctx).home / "codes"
+    # The code sets are the company's, shared by every practice: the job is the home's.
+    settings = home_settings_of(ctx)
+    ready(settings)
     try:
-        report = import_file(codes_dir, kind, path)
+        # The code sets decide how every claim is scrubbed: changing them is a job of a known
+        # person, audited like an import of the practice's data.
+        with composed(settings) as parts:
+            report = as_job(
+                ctx,
+                parts,
+                f"import codes {kind}",
+                lambda: import_file(settings.home / "codes", kind, path),
+                lambda stored: (
+                    f"{stored.rows} rows from {path.name}"
+                    + ("" if stored.changed else ", unchanged")
+                ),
+            )
     except CodeImportError as exc:
         if as_json:
             emit_json({"ok": False, "errors": [str(e) for e in exc.errors]})

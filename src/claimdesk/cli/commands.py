@@ -69,6 +69,10 @@ COMMANDS: dict[str, CommandEntry] = {
         "become work.",
         "ingest_cmd",
     ),
+    "deposits": _entry(
+        "Bank deposits: import bank files, enter checks, reconcile them to the 835s.",
+        "deposits_cmd",
+    ),
     "x12": _entry(
         "Read X12 5010 files.",
         "x12_cmd",
@@ -88,6 +92,30 @@ COMMANDS: dict[str, CommandEntry] = {
     "books": _entry(
         "The books: check the ledger's invariants as of a date.",
         "books_cmd",
+    ),
+    "close": _entry(
+        "Close a month: no entry may be effective in it afterwards. Refuses, listing each "
+        "finding, while ERAs are unposted, claims half posted or cash unapplied (exit 1).",
+        "close_cmd",
+    ),
+    "reopen": _entry(
+        "Reopen the last closed month (an admin, with a reason; audited).",
+        "close_cmd",
+    ),
+    "periods": _entry(
+        "The months ever closed: open or closed now, who closed and reopened them, and why.",
+        "close_cmd",
+    ),
+    "pack": _entry(
+        "The month-end pack: day sheets, movements by account and reason, the A/R "
+        "roll-forward per payer class (CSV and PDF). Exit 1 when the roll-forward does not "
+        "reconcile.",
+        "close_cmd",
+    ),
+    "invoice": _entry(
+        "The billing company's invoice for a closed month by the profile's fee model, with the "
+        "collections claim by claim, the month's KPIs and the work done by tier (CSV and PDF).",
+        "close_cmd",
     ),
     "cycle": _entry(
         "Run the practice through N simulated days against the payer simulator.",

@@ -15,6 +15,7 @@ from rich.table import Table
 
 from claimdesk.bootstrap import Composition, composed
 from claimdesk.cli.app import JsonOption, app, console, emit_json, fail, ready, settings_of
+from claimdesk.cli.jobs import as_job
 from claimdesk.codes.table import CodeImportError
 from claimdesk.config import Settings
 from claimdesk.cycle.policy import StaffPolicyError, load_staff_policy
@@ -71,6 +72,12 @@ def print_cycle(report: CycleReport, *, payer_side_denials: bool = True) -> None
         + (f", {report.estimates_failed} could not be made" if report.estimates_failed else ""),
         highlight=False,
     )
+    if report.bank_mismatches:
+        console.print(
+            "the bank's deliberate mismatches: "
+            + ", ".join(f"{kind} (trace {trace})" for kind, trace in report.bank_mismatches),
+            highlight=False,
+        )
     if payer_side_denials:
         console.print(
             f"payers denied {report.denied_first_pass} of {report.adjudicated_first_pass} "
@@ -131,7 +138,16 @@ def cycle(
     options = CycleOptions(
         days=days, scrub=scrub, seed=seed, start=first, bundle=bundle, staff=staff
     )
-    report = run_with_progress(settings, options, quiet=as_json)
+    # The person starting the run is checked and audited; the simulated staff then act as the
+    # system user "cycle", each of their jobs audited on its own.
+    with composed(settings) as parts:
+        report = as_job(
+            ctx,
+            parts,
+            "cycle",
+            lambda: _run(parts, options, quiet=as_json),
+            lambda _report: f"{days} simulated days",
+        )
     if as_json:
         emit_json(report.as_dict())
     else:

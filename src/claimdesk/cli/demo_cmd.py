@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import time as clock
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
+from claimdesk.analytics.results import KpiReport
 from claimdesk.bootstrap import Composition, composed
 from claimdesk.cli.app import (
     EXIT_CANNOT_RUN,
@@ -32,6 +34,7 @@ from claimdesk.cli.app import (
     home_settings_of,
 )
 from claimdesk.cli.cycle_cmd import print_cycle, run_with_progress
+from claimdesk.cli.deposits_cmd import print_reconciliation
 from claimdesk.cli.kpi_cmd import print_kpi_report
 from claimdesk.cli.serve_cmd import serve
 from claimdesk.cli.summary_cmd import print_summary, summarize_all
@@ -47,7 +50,7 @@ from claimdesk.services.database import units_of_work
 from claimdesk.services.estimates import import_directory
 from claimdesk.services.import_folder import import_folder
 from claimdesk.services.kpis import kpi_report
-from claimdesk.services.practice_summary import summarize
+from claimdesk.services.practice_summary import PracticeSummary, summarize
 from claimdesk.services.practices import company_settings, practice_settings
 from claimdesk.services.setup import set_up
 from claimdesk.synth import catalog, write_practice
@@ -55,12 +58,13 @@ from claimdesk.synth.plans import PLANS_FILE
 
 DEMO_DAYS = 90
 DEMO_PASSWORD = "claimdesk-demo-2026"
+DEMO_MANAGER = "demo-manager"
 # The admin first (the first person must be an admin who adds themself), then one per tier.
 DEMO_PEOPLE = (
     ("demo-admin", "Demo Administrator", Role.ADMIN),
     ("demo-tier1", "Demo Tier 1 Biller", Role.TIER1),
     ("demo-tier2", "Demo Denial Specialist", Role.TIER2),
-    ("demo-manager", "Demo Billing Manager (Tier 3)", Role.MANAGER),
+    (DEMO_MANAGER, "Demo Billing Manager (Tier 3)", Role.MANAGER),
     ("demo-auditor", "Demo Auditor", Role.AUDITOR),
 )
 
@@ -208,12 +212,44 @@ def _bill(
     console.print(
         f"{practice.practice_id}: cycle of {days} days ran in {elapsed:.1f} s", highlight=False
     )
-    if practice.share == 1:
-        with composed(settings) as parts, parts.uow_factory() as uow:
-            print_kpi_report(
-                kpi_report(uow, start=cycle.start, end=cycle.end, table=parts.rules.denials)
+    if practice.share != 1:
+        return
+    # The closing figures are read by the demo's admin, checked and audited like any report;
+    # the bank's side as the manager sees what the simulated staff reconciled each day.
+    with composed(settings) as parts:
+        desk = parts.desk()
+
+        def figures() -> KpiReport:
+            with parts.uow_factory() as uow:
+                return kpi_report(uow, start=cycle.start, end=cycle.end, table=parts.rules.denials)
+
+        print_kpi_report(
+            desk.read_figures(
+                admin,
+                f"kpis {cycle.start} to {cycle.end}",
+                figures,
+                lambda r: f"{len(r.kpis)} KPIs",
             )
-        print_summary(summarize(settings))
+        )
+        print_summary(_read_summary(admin)(settings))
+        bank = parts.deposit_desk()
+        print_reconciliation(bank.deposit_report(bank.actor_named(DEMO_MANAGER)))
+
+
+def _read_summary(admin: Actor) -> Callable[[Settings], PracticeSummary]:
+    """A practice's summary as the demo's admin reads it: through that practice's desk."""
+
+    def read(settings: Settings) -> PracticeSummary:
+        with composed(settings) as parts:
+            desk = parts.desk()
+            return desk.read_figures(
+                desk.actor(admin.user),
+                "summary",
+                lambda: summarize(settings),
+                lambda shown: f"as of {shown.as_of}",
+            )
+
+    return read
 
 
 @app.command("demo")
@@ -239,7 +275,7 @@ def demo(
         with composed(settings) as parts:
             there = parts.desk().actor(admin.user)
         _bill(settings, there, practice, (patients, encounters, seed, days))
-    if not summarize_all(practices, None, as_json=False):
+    if not summarize_all(practices, None, as_json=False, read=_read_summary(admin)):
         raise typer.Exit(EXIT_CANNOT_RUN)
     console.print(
         "demo sign-in (password for each: "

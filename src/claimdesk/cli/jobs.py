@@ -1,5 +1,5 @@
-"""Batch commands run as a job of the acting user, through the desk: their role is checked and
-the run is audited (refused, failed or done), as for the worker's jobs."""
+"""Commands run as the acting user, through the desk: their role is checked and the run is
+audited (refused, failed or done), as for the web, the API and the worker's jobs."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import typer
 
 from claimdesk.bootstrap import Composition
 from claimdesk.cli.app import EXIT_INPUT_PROBLEMS, acting_user_id, fail
-from claimdesk.desk.guard import ForbiddenError
+from claimdesk.desk.desk import Desk
+from claimdesk.desk.guard import Actor, ForbiddenError
 from claimdesk.services.users import UserError
 
 T = TypeVar("T")
@@ -23,9 +24,19 @@ def as_job(
     work: Callable[[], T],
     done: Callable[[T], str],
 ) -> T:
+    return as_actor(ctx, parts, job, lambda desk, actor: desk.run_job(actor, job, work, done))
+
+
+def as_actor(
+    ctx: typer.Context,
+    parts: Composition,
+    command: str,
+    use: Callable[[Desk, Actor], T],
+) -> T:
+    """Run one desk use case as the acting person (``--as``); a refusal, or a name the desk
+    does not know, ends the command with the reason (exit 1)."""
     desk = parts.desk()
     try:
-        actor = desk.actor_named(acting_user_id(ctx))
-        return desk.run_job(actor, job, work, done)
+        return use(desk, desk.actor_named(acting_user_id(ctx)))
     except (UserError, ForbiddenError) as exc:
-        raise fail(f"{job}: {exc}", EXIT_INPUT_PROBLEMS) from exc
+        raise fail(f"{command}: {exc}", EXIT_INPUT_PROBLEMS) from exc

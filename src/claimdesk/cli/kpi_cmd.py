@@ -31,6 +31,7 @@ from claimdesk.cli.app import (
     ready,
     settings_of,
 )
+from claimdesk.cli.jobs import as_actor
 from claimdesk.domain.clock import practice_today
 from claimdesk.scrub.config import ScrubConfigError
 from claimdesk.services.dashboard import period
@@ -291,9 +292,10 @@ def kpi(
         if explain_name is not None and charts_dir is not None:
             raise fail("--charts draws the whole report; leave out --explain")
         if explain_name is not None:
-            with parts.uow_factory() as uow:
-                try:
-                    explanation = explain(
+
+            def claims_behind() -> KpiExplanation:
+                with parts.uow_factory() as uow:
+                    return explain(
                         uow,
                         explain_name,
                         start=start,
@@ -303,8 +305,21 @@ def kpi(
                         facility_id=facility,
                         table=parts.rules.denials,
                     )
-                except UnknownKpiError as exc:
-                    raise fail(f"--explain: {exc}") from None
+
+            try:
+                explanation = as_actor(
+                    ctx,
+                    parts,
+                    "kpi",
+                    lambda desk, actor: desk.list_claims_behind(
+                        actor,
+                        explain_name,
+                        claims_behind,
+                        lambda shown: f"{len(shown.numerator)} claims in the numerator",
+                    ),
+                )
+            except UnknownKpiError as exc:
+                raise fail(f"--explain: {exc}") from None
             if as_json:
                 emit_json(explanation.as_dict())
             else:
@@ -321,19 +336,33 @@ def kpi(
             scrub_config = parts.scrub_config
         except ScrubConfigError as exc:
             raise fail(str(exc)) from None
-        with parts.uow_factory() as uow:
-            tier3 = tier3_report(
-                uow,
-                start=start,
-                end=end,
-                scrub_config=scrub_config,
-                payer_id=payer,
-                provider_npi=provider,
-                facility_id=facility,
-                min_claims=recurring,
-                plan=parts.rules.prevention,
-                table=parts.rules.denials,
-            )
+
+        def report() -> Tier3Report:
+            with parts.uow_factory() as uow:
+                return tier3_report(
+                    uow,
+                    start=start,
+                    end=end,
+                    scrub_config=scrub_config,
+                    payer_id=payer,
+                    provider_npi=provider,
+                    facility_id=facility,
+                    min_claims=recurring,
+                    plan=parts.rules.prevention,
+                    table=parts.rules.denials,
+                )
+
+        tier3 = as_actor(
+            ctx,
+            parts,
+            "kpi",
+            lambda desk, actor: desk.read_figures(
+                actor,
+                f"kpis {start} to {end}",
+                report,
+                lambda shown: f"{len(shown.report.kpis)} KPIs",
+            ),
+        )
         if as_json:
             emit_json(tier3.as_dict())
         else:

@@ -22,9 +22,9 @@ from claimdesk.cli.app import (
     ready,
     settings_of,
 )
+from claimdesk.cli.jobs import as_actor
 from claimdesk.desk.guard import ForbiddenError
 from claimdesk.domain.practice import SETTINGS, ProfileError
-from claimdesk.services.database import units_of_work
 from claimdesk.services.practice import profile_of
 from claimdesk.services.users import UserError
 
@@ -40,8 +40,15 @@ def show(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """Every setting, its value, and what submit still needs."""
     settings = settings_of(ctx)
     ready(settings)
-    with units_of_work(settings) as uow_factory:
-        profile = profile_of(uow_factory)
+    with composed(settings) as parts:
+        profile = as_actor(
+            ctx,
+            parts,
+            "practice show",
+            lambda desk, actor: desk.practice_profile(
+                actor, lambda: profile_of(parts.uow_factory), lambda _shown: "shown"
+            ),
+        )
     missing = profile.missing_to_submit()
     if as_json:
         emit_json(

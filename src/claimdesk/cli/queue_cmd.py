@@ -19,6 +19,7 @@ from claimdesk.cli.app import (
     ready,
     settings_of,
 )
+from claimdesk.cli.jobs import as_actor
 from claimdesk.desk.guard import ForbiddenError, NotFoundError
 from claimdesk.desk.serialize import item_json
 from claimdesk.domain.money import MoneyError, parse_dollars
@@ -85,8 +86,11 @@ def list_items(
     with composed(settings) as parts:
         tiers = parts.rules.routing.queues()
         queues = [q for q, t in tiers.items() if (tier is None or t == tier) and queue in (None, q)]
-        items = work_queue.list_queue(
-            parts.uow_factory, queues=queues, statuses=[status], limit=limit
+        items = as_actor(
+            ctx,
+            parts,
+            "queue list",
+            lambda desk, actor: desk.list_items(actor, queues, status, limit),
         )
     if as_json:
         emit_json([item_dict(item) for item in items])
@@ -136,7 +140,9 @@ def show(ctx: typer.Context, item_id: int, as_json: JsonOption = False) -> None:
     ready(settings)
     with composed(settings) as parts:
         try:
-            item = work_queue.show(parts.uow_factory, item_id)
+            item = as_actor(
+                ctx, parts, "queue show", lambda desk, actor: desk.item(actor, item_id).item
+            )
         except REFUSALS as exc:
             raise fail(str(exc), EXIT_INPUT_PROBLEMS) from exc
     if as_json:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated
 
@@ -9,6 +10,7 @@ import typer
 from rich.table import Table
 
 from claimdesk.analytics.position import BUCKET_NAMES, ArPosition
+from claimdesk.bootstrap import composed
 from claimdesk.cli.app import (
     EXIT_CANNOT_RUN,
     JsonOption,
@@ -21,6 +23,7 @@ from claimdesk.cli.app import (
     ready,
     settings_of,
 )
+from claimdesk.cli.jobs import as_actor
 from claimdesk.config import Settings
 from claimdesk.services.practice_summary import CompanySummary, PracticeSummary, summarize
 
@@ -82,12 +85,14 @@ def summary(
     if every == []:
         raise fail("--practice all: you may work no practice")
     if every is not None:
-        if not summarize_all(every, as_of, as_json=as_json):
+        if not summarize_all(
+            every, as_of, as_json=as_json, read=lambda s: read_summary(ctx, s, as_of)
+        ):
             raise typer.Exit(EXIT_CANNOT_RUN)
         return
     settings = settings_of(ctx)
     ready(settings)
-    result = summarize(settings, as_of)
+    result = read_summary(ctx, settings, as_of)
     if as_json:
         emit_json(result.as_dict())
     else:
@@ -96,12 +101,34 @@ def summary(
         raise typer.Exit(EXIT_CANNOT_RUN)
 
 
-def summarize_all(practices: list[Settings], as_of: date | None, *, as_json: bool) -> bool:
+def read_summary(ctx: typer.Context, settings: Settings, as_of: date | None) -> PracticeSummary:
+    """One practice's summary, read by the acting person through that practice's desk."""
+    with composed(settings) as parts:
+        return as_actor(
+            ctx,
+            parts,
+            "summary",
+            lambda desk, actor: desk.read_figures(
+                actor,
+                f"summary as of {as_of or 'today'}",
+                lambda: summarize(settings, as_of),
+                lambda shown: f"as of {shown.as_of}",
+            ),
+        )
+
+
+def summarize_all(
+    practices: list[Settings],
+    as_of: date | None,
+    *,
+    as_json: bool,
+    read: Callable[[Settings], PracticeSummary],
+) -> bool:
     """``--practice all``: each practice's books as of ``as_of`` (default: each practice's
     today) and the figures that add up; whether every practice's books balance."""
     for settings in practices:
         ready(settings)
-    summaries = {s.practice_id: summarize(s, as_of) for s in practices}
+    summaries = {s.practice_id: read(s) for s in practices}
     day = as_of or max(s.as_of for s in summaries.values())
     combined = CompanySummary(day, summaries)
     if as_json:

@@ -20,10 +20,11 @@ from claimdesk.cli.app import (
     ready,
     settings_of,
 )
+from claimdesk.cli.jobs import as_actor
 from claimdesk.desk.guard import ForbiddenError, NotFoundError
 from claimdesk.routing.access import AccessError, Role
 from claimdesk.services.practices import PracticeError
-from claimdesk.services.users import UserError, list_people
+from claimdesk.services.users import UserError
 
 users_app = typer.Typer(help="People, their roles and their extra queues.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
@@ -96,7 +97,7 @@ def list_users(ctx: typer.Context, as_json: JsonOption = False) -> None:
     settings = settings_of(ctx)
     ready(settings)
     with composed(settings) as parts:
-        people = list_people(parts.uow_factory, parts.rules.routing)
+        people = as_actor(ctx, parts, "users list", lambda desk, actor: desk.people(actor))
     if as_json:
         emit_json([person.as_dict() for person in people])
         return

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from claimdesk.edi.x12.envelope import read_envelopes
 from claimdesk.edi.x12.errors import X12Error
-from claimdesk.payer_sim.files import deliver_remittances
+from claimdesk.payer_sim.bank import SimBank
+from claimdesk.payer_sim.files import write_remittances
 from claimdesk.payer_sim.simulator import PayerSimulator
 from claimdesk.payer_sim.state import ScheduledRemittance
 from claimdesk.payer_sim.status_x12 import answer_276
@@ -59,9 +60,20 @@ def outgoing(outbox: Path) -> list[Path]:
 
 
 class PayerLink:
-    def __init__(self, simulator: PayerSimulator, inbox: Path, archive: Path) -> None:
+    def __init__(
+        self,
+        simulator: PayerSimulator,
+        inbox: Path,
+        archive: Path,
+        bank_folder: Path | None = None,
+        seed: int = 0,
+    ) -> None:
         self.simulator = simulator
         self.inbox = inbox
+        # The practice's bank: the payments' deposits, one BAI2 file a day (with its seeded
+        # mismatches), in a folder of their own beside the inbox.
+        self.bank = SimBank(seed)
+        self.bank_folder = bank_folder
         self.sent = archive / SENT
         self.first_pass = FirstPass()
         self.counts = ExchangeCounts()
@@ -114,5 +126,14 @@ class PayerLink:
                 tally.causes[cause] = tally.causes.get(cause, 0) + 1
 
     def deliver(self, today: date) -> None:
-        """The 835s due by ``today`` into the inbox."""
-        self.counts.remittance_files += len(deliver_remittances(self.simulator, self.inbox, today))
+        """The 835s due by ``today`` into the inbox; the bank's report of their deposits into
+        the bank folder."""
+        due = self.simulator.remittances(today)
+        sent, deposits = self.bank.settle(
+            due, today, lambda sender, receiver: self.simulator.envelope(sender, receiver, today)
+        )
+        self.counts.remittance_files += len(write_remittances(sent, self.inbox, today))
+        if deposits and self.bank_folder is not None:
+            write_outbox_file(
+                self.bank_folder, f"bank_{today:%Y%m%d}.bai", self.bank.bai2(deposits, today)
+            )

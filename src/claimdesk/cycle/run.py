@@ -42,6 +42,7 @@ from claimdesk.payer_sim.world import PayerWorld
 from claimdesk.routing.access import Role
 from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.scrub.engine import Scrubber
+from claimdesk.services.deposits import bank_folder, import_and_reconcile
 from claimdesk.services.eligibility import send_inquiries
 from claimdesk.services.inbox import InboxReport, ingest_inbox
 from claimdesk.services.practice import ProfileIncompleteError
@@ -97,6 +98,8 @@ class CycleReport:
     staff_actions: dict[str, int] = field(default_factory=dict)
     open_items_by_tier: dict[int, int] = field(default_factory=dict)
     claims_by_status: dict[str, int] = field(default_factory=dict)
+    # The simulated bank's deliberate mismatches: (mismatch, trace), see payer_sim/bank.py.
+    bank_mismatches: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def initial_denial_rate(self) -> float | None:
@@ -125,6 +128,7 @@ class CycleReport:
             "staff_actions": dict(sorted(self.staff_actions.items())),
             "open_items_by_tier": {str(k): v for k, v in sorted(self.open_items_by_tier.items())},
             "claims_by_status": dict(sorted(self.claims_by_status.items())),
+            "bank_mismatches": [list(m) for m in self.bank_mismatches],
         }
 
 
@@ -237,7 +241,13 @@ class _Cycle:
         self.config = parts.scrub_config
         self.scrubber = None if options.scrub else Scrubber(())
         self.simulator = PayerSimulator(world)
-        self.link = PayerLink(self.simulator, settings.inbox, settings.archive)
+        self.link = PayerLink(
+            self.simulator,
+            settings.inbox,
+            settings.archive,
+            bank_folder(settings.home),
+            world.policy.seed if options.seed is None else options.seed,
+        )
         self.desk = AppealDesk(
             self.simulator,
             self.staff_policy.seed,
@@ -323,6 +333,7 @@ class _Cycle:
         self._appeal_decisions(uow_factory, day, now)
         link.deliver(day)
         self._read_inbox(desk, actor, uow_factory, now)
+        self._reconcile_deposits(desk, actor, uow_factory, now)
         desk.run_job(
             actor,
             "chase",
@@ -357,6 +368,27 @@ class _Cycle:
         )
         self.inbox.merge(read)
 
+    def _reconcile_deposits(
+        self, desk: Desk, actor: Actor, uow_factory: Callable[[], UnitOfWork], now: datetime
+    ) -> None:
+        """The staff import the bank's files of the day and reconcile them to the 835s."""
+        desk.run_job(
+            actor,
+            "deposits",
+            lambda: import_and_reconcile(
+                uow_factory,
+                bank_folder(self.settings.home),
+                self.settings.archive / "bank",
+                now=now,
+                by=SYSTEM_USER,
+                policy=self.routing,
+            ),
+            lambda done: (
+                f"{len(done.reassociation.exceptions)} reconciliation exception(s); "
+                f"{len(done.opened)} item(s) opened, {len(done.solved)} solved"
+            ),
+        )
+
     def _appeal_decisions(
         self, uow_factory: Callable[[], UnitOfWork], day: date, now: datetime
     ) -> None:
@@ -390,6 +422,7 @@ class _Cycle:
         report.appeals_won = self.desk.won
         report.appeals_lost = self.desk.lost
         report.staff_actions = dict(staff.report.actions)
+        report.bank_mismatches = list(self.link.bank.mismatches)
         with self.uow_factory(report.end)() as uow:
             statuses: Counter[str] = Counter()
             for status in ClaimStatus:

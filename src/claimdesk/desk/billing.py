@@ -20,7 +20,8 @@ from claimdesk.analytics.results import KpiExplanation, KpiReport
 from claimdesk.audit.log import Outcome as AuditOutcome
 from claimdesk.codes.reference import load_config, load_reference
 from claimdesk.config import Settings
-from claimdesk.desk.desk import Desk, UowFactory
+from claimdesk.desk.deposits import DepositDesk
+from claimdesk.desk.desk import UowFactory
 from claimdesk.desk.guard import Actor, Capability, ForbiddenError, NotFoundError
 from claimdesk.desk.serialize import appeal_json, follow_up_json, write_off_json
 from claimdesk.domain.clock import practice_today
@@ -94,7 +95,7 @@ def claim_segments(text: str, start: str, claim_id: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-class BillingDesk(Desk):
+class BillingDesk(DepositDesk):
     def __init__(
         self,
         uow_factory: UowFactory,
@@ -566,10 +567,15 @@ class BillingDesk(Desk):
 
     def figures(self, actor: Actor, as_of: date | None = None) -> dashboard.DashboardFigures:
         """The dashboard's KPIs over the year ending ``as_of`` (default: the practice's today)."""
-        actor.require(Capability.SEE_SUMMARY)
         home = None if self.settings is None else self.settings.practice_home
-        return dashboard.figures(
-            self.uow_factory, today=as_of or self.today(), home=home, rules=self.rules
+        day = as_of or self.today()
+        return self._read(
+            actor,
+            Capability.SEE_SUMMARY,
+            "read_report",
+            f"report dashboard figures as of {day}",
+            lambda: dashboard.figures(self.uow_factory, today=day, home=home, rules=self.rules),
+            lambda _figures: "shown",
         )
 
     def figure_claims(
@@ -621,8 +627,15 @@ class BillingDesk(Desk):
 
     def ar_position(self, actor: Actor, as_of: date | None = None) -> ArPosition:
         """The one A/R figure as of ``as_of`` (default: the practice's today), with its parts."""
-        actor.require(Capability.SEE_SUMMARY)
-        return receivables.position(self.uow_factory, as_of or self.today())
+        day = as_of or self.today()
+        return self._read(
+            actor,
+            Capability.SEE_SUMMARY,
+            "read_report",
+            f"report A/R as of {day}",
+            lambda: receivables.position(self.uow_factory, day),
+            lambda position: f"A/R {position.total}",
+        )
 
     def ar_claims(
         self,
@@ -674,12 +687,22 @@ class BillingDesk(Desk):
         payer_id: str | None = None,
     ) -> KpiReport:
         """Every KPI over the period (the dashboard's by default); counts and sums only."""
-        actor.require(Capability.SEE_SUMMARY)
         start, end = self._kpi_period(start, end)
-        with self.uow_factory() as uow:
-            return kpi_report(
-                uow, start=start, end=end, payer_id=payer_id, table=self.rules.denials
-            )
+
+        def read() -> KpiReport:
+            with self.uow_factory() as uow:
+                return kpi_report(
+                    uow, start=start, end=end, payer_id=payer_id, table=self.rules.denials
+                )
+
+        return self._read(
+            actor,
+            Capability.SEE_SUMMARY,
+            "read_report",
+            f"report kpis {start} to {end}" + (f" payer {payer_id}" if payer_id else ""),
+            read,
+            lambda report: f"{len(report.kpis)} KPIs",
+        )
 
     def explain_kpi(
         self,

@@ -264,6 +264,58 @@ class Desk:
         if self.anchor is not None:
             append_anchor(self.anchor, head(self.uow_factory, self.clock()))
 
+    def read_figures(
+        self, actor: Actor, report: str, work: Callable[[], T], done: Callable[[T], str]
+    ) -> T:
+        """A report of totals and rates over the books (``summary``, the KPI report): it names
+        no patient, but reading the books is still a use case, checked and audited."""
+        return self._read(
+            actor, Capability.READ_FIGURES, "read_report", f"report {report}", work, done
+        )
+
+    def list_claims_behind(
+        self, actor: Actor, kpi: str, work: Callable[[], T], done: Callable[[T], str]
+    ) -> T:
+        """The claims behind one KPI (``kpi --explain``): a list of claims, so the dashboard's
+        capability and audited like any list of claims."""
+        return self._read(
+            actor, Capability.SEE_SUMMARY, "view_claim_list", f"kpi {kpi}", work, done
+        )
+
+    def check_audit_log(
+        self, actor: Actor, what: str, work: Callable[[], T], done: Callable[[T], str]
+    ) -> T:
+        """Verify or anchor the audit chain: hashes and counts, no record's content, so whoever
+        may verify the books may do it; its own row lands after the check."""
+        return self._read(actor, Capability.VERIFY_BOOKS, "check_audit_log", what, work, done)
+
+    def restored(self, user_id: str, detail: str) -> None:
+        """Record a restore in the restored books: it runs on an empty database, where nobody
+        is registered yet, so the machine's access is the check and this row the trace."""
+        record(
+            self.uow_factory,
+            AuditRecord(
+                self.clock(), user_id, None, "restore", "data home", AuditOutcome.OK, detail
+            ),
+        )
+
+    def practice_profile(self, actor: Actor, work: Callable[[], T], done: Callable[[T], str]) -> T:
+        """The practice profile (``practice show``): every known person may read it (it names
+        no patient); audited like every use case."""
+        return self._audited(actor, "view_practice", "practice profile", None, work, done)
+
+    def _read(
+        self,
+        actor: Actor,
+        capability: Capability,
+        action: str,
+        target: str,
+        work: Callable[[], T],
+        done: Callable[[T], str],
+    ) -> T:
+        self._checked(actor, capability, action, target)
+        return self._audited(actor, action, target, None, work, done)
+
     def back_up(self, actor: Actor, work: Callable[[], T], done: Callable[[T], str]) -> T:
         """Copy the books and files out (``claimdesk backup``): an admin's job, audited
         whether refused, failed or done, since every patient's record leaves with it."""
@@ -424,7 +476,34 @@ class Desk:
             limit=QUEUE_PAGE,
         )
         mine = tuple(i for i in held if i.assignee == actor.user.user_id)
+        self._audit(
+            actor,
+            "view_queue",
+            "my queues",
+            AuditOutcome.OK,
+            detail=f"{len(open_items)} open, {len(mine)} mine",
+        )
         return QueueView(actor.queues, tuple(open_items), mine)
+
+    def list_items(
+        self, actor: Actor, queues: Sequence[str], status: WorkStatus, limit: int
+    ) -> list[WorkItem]:
+        """Items of ``queues`` in hand-out order (``queue list``): only the queues the person
+        works, or any for whoever oversees them; audited, since the list names claims."""
+        shown = [q for q in queues if q in actor.queues or actor.can(Capability.OVERSEE_QUEUES)]
+        hidden = len(queues) - len(shown)
+        target = f"{status} items"
+        if not shown:
+            self._audit(actor, "view_queue", target, AuditOutcome.DENIED)
+            raise ForbiddenError(f"{actor.user.user_id} works none of the queues asked for")
+        items = work_queue.list_queue(
+            self.uow_factory, queues=shown, statuses=[status], limit=limit
+        )
+        detail = f"{len(items)} items of {', '.join(shown)}"
+        if hidden:
+            detail += f"; {hidden} queue(s) not theirs left out"
+        self._audit(actor, "view_queue", target, AuditOutcome.OK, detail=detail[:500])
+        return items
 
     def _visible_item(self, actor: Actor, item_id: int, action: str) -> WorkItem:
         try:
@@ -581,8 +660,14 @@ class Desk:
     # People.
 
     def people(self, actor: Actor) -> list[Person]:
-        actor.require(Capability.MANAGE_PEOPLE)
-        return user_service.list_people(self.uow_factory, self.policy)
+        return self._read(
+            actor,
+            Capability.MANAGE_PEOPLE,
+            "list_users",
+            "users",
+            lambda: user_service.list_people(self.uow_factory, self.policy),
+            lambda people: f"{len(people)} user(s)",
+        )
 
     def add_person(self, actor: Actor, user_id: str, name: str, role: Role) -> User:
         self._checked(actor, Capability.MANAGE_PEOPLE, "add_user", f"user {user_id}", company=True)
@@ -773,32 +858,49 @@ class Desk:
     def dashboard(self, actor: Actor, days: int = 30, as_of: date | None = None) -> Dashboard:
         """The books as of ``as_of`` (default: the practice's today) and the last ``days`` of
         queue productivity."""
-        actor.require(Capability.SEE_SUMMARY)
         end = self.clock()
         start = end - timedelta(days=days)
-        with self.uow_factory() as uow:
-            summary = practice_summary(uow, as_of or practice_date(uow, end))
-        rows = work_queue.productivity(self.uow_factory, start=start, end=end)
-        return Dashboard(summary, tuple(rows), start, end)
+
+        def read() -> Dashboard:
+            with self.uow_factory() as uow:
+                summary = practice_summary(uow, as_of or practice_date(uow, end))
+            rows = work_queue.productivity(self.uow_factory, start=start, end=end)
+            return Dashboard(summary, tuple(rows), start, end)
+
+        return self._read(
+            actor,
+            Capability.SEE_SUMMARY,
+            "read_report",
+            "report dashboard",
+            read,
+            lambda shown: f"as of {shown.summary.as_of}",
+        )
 
     def verify_books(self, actor: Actor, as_of: date | None = None) -> BooksReport:
         """The ledger's invariants as of ``as_of`` (default: the practice's today)."""
-        target = f"books as of {as_of or 'today'}"
-        self._checked(actor, Capability.VERIFY_BOOKS, "verify_books", target)
-        return self._audited(
+        return self._read(
             actor,
+            Capability.VERIFY_BOOKS,
             "verify_books",
-            target,
-            None,
+            f"books as of {as_of or 'today'}",
             lambda: books.verify_books(self.uow_factory, as_of=as_of, now=self.clock()),
             lambda report: f"{len(report.findings)} finding(s) as of {report.as_of}",
         )
 
     def audit_log(self, actor: Actor, limit: int = 200) -> list[AuditRecordView]:
-        self._checked(actor, Capability.READ_AUDIT, "read_audit", "audit log")
-        with self.uow_factory() as uow:
-            stored = uow.audit.records(limit=limit, newest_first=True)
-        return [AuditRecordView(s.record_id, s.record) for s in stored]
+        def read() -> list[AuditRecordView]:
+            with self.uow_factory() as uow:
+                stored = uow.audit.records(limit=limit, newest_first=True)
+            return [AuditRecordView(s.record_id, s.record) for s in stored]
+
+        return self._read(
+            actor,
+            Capability.READ_AUDIT,
+            "read_audit",
+            "audit log",
+            read,
+            lambda shown: f"{len(shown)} records",
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,9 @@ class Capability(StrEnum):
     READ_PATIENTS = "read_patients"  # search, claim and patient pages
     OVERSEE_QUEUES = "oversee_queues"  # read items of any queue
     MANAGE_PEOPLE = "manage_people"
-    SEE_SUMMARY = "see_summary"
+    SEE_SUMMARY = "see_summary"  # the dashboard and the claims behind each figure
+    # Totals and rates over the books (summary, the KPI report): no patient is named.
+    READ_FIGURES = "read_figures"
     READ_AUDIT = "read_audit"
     POST_REMITTANCES = "post_remittances"  # upload an 835 and post it
     RECOVER_CLAIMS = "recover_claims"  # Tier 2: correct, void, appeal, follow up, write off
@@ -30,6 +32,8 @@ class Capability(StrEnum):
     VERIFY_BOOKS = "verify_books"  # run the ledger's invariants (books verify): reads only
     BACK_UP = "back_up"  # copy every table and file out of the system (claimdesk backup)
     MANAGE_PRACTICES = "manage_practices"  # register client practices (the company's admin)
+    CLOSE_PERIODS = "close_periods"  # close a month once its pre-checks hold
+    REOPEN_PERIODS = "reopen_periods"  # reopen a closed month, with a reason
 
 
 C = Capability
@@ -45,21 +49,31 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             C.OVERSEE_QUEUES,
             C.MANAGE_PEOPLE,
             C.SEE_SUMMARY,
+            C.READ_FIGURES,
             C.POST_REMITTANCES,
             C.RECOVER_CLAIMS,
             C.APPROVE_WRITE_OFFS,
             C.RUN_JOBS,
             C.SET_UP_PRACTICE,
             C.VERIFY_BOOKS,
+            C.CLOSE_PERIODS,
         }
     ),
     # An auditor reads everything and changes nothing.
     Role.AUDITOR: frozenset(
-        {C.READ_PATIENTS, C.OVERSEE_QUEUES, C.SEE_SUMMARY, C.READ_AUDIT, C.VERIFY_BOOKS}
+        {
+            C.READ_PATIENTS,
+            C.OVERSEE_QUEUES,
+            C.SEE_SUMMARY,
+            C.READ_FIGURES,
+            C.READ_AUDIT,
+            C.VERIFY_BOOKS,
+        }
     ),
     # An admin manages people; patient data only through the queues granted to them. Verifying
-    # the books shows claim ids and amounts, no patient's name.
-    # Backing up copies every patient's record out: the admin's duty, nobody else's.
+    # the books shows claim ids and amounts, no patient's name; the figures name nobody.
+    # Backing up copies every patient's record out: the admin's duty, nobody else's. Reopening
+    # a closed month changes books already reported: an admin's decision, with a reason.
     Role.ADMIN: frozenset(
         {
             C.WORK,
@@ -67,8 +81,11 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             C.RUN_JOBS,
             C.SET_UP_PRACTICE,
             C.VERIFY_BOOKS,
+            C.READ_FIGURES,
             C.BACK_UP,
             C.MANAGE_PRACTICES,
+            C.CLOSE_PERIODS,
+            C.REOPEN_PERIODS,
         }
     ),
     # The worker and the simulated cycle: their batch jobs, nothing else.

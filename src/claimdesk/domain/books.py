@@ -23,6 +23,12 @@ broken book; a finding is the answer. The checks (docs/books.md says why each ho
   first adjudication, first payment, status-history facts, account totals) equal a
   recomputation from its status history, claim payments and postings. The rollup holds the
   books as they stand, whatever the as-of date, so this check reads all of them.
+- BOOKS009 closed periods stay closed: no entry is effective in a closed month that was
+  recorded after the month closed, and each closed month's A/R roll-forward still reconciles
+  to the ledger and equals the figures it closed with.
+- BOOKS010 cash proven to the bank: every posted 835 that moved money and was paid in a
+  closed month is matched to a deposit (ERA/EFT reassociation,
+  ``posting.reassociation``), unless it is still inside the wait for its deposit.
 """
 
 from __future__ import annotations
@@ -45,6 +51,8 @@ class Check(StrEnum):
     AGING_EQUALS_RECEIVABLES = "BOOKS006"
     RECOVERIES_ARE_CASH = "BOOKS007"
     ROLLUPS_EQUAL_BOOKS = "BOOKS008"
+    CLOSED_PERIODS_HOLD = "BOOKS009"
+    CASH_IN_BANK = "BOOKS010"
 
 
 RULES: dict[Check, str] = {
@@ -56,6 +64,9 @@ RULES: dict[Check, str] = {
     Check.AGING_EQUALS_RECEIVABLES: "the A/R aging total equals the ledger's receivables",
     Check.RECOVERIES_ARE_CASH: "underpayment recoveries equal cash posted after the item opened",
     Check.ROLLUPS_EQUAL_BOOKS: "every claim's KPI rollup equals a recomputation from the books",
+    Check.CLOSED_PERIODS_HOLD: "no entry lands in a closed period; each closed roll-forward "
+    "still reconciles",
+    Check.CASH_IN_BANK: "every 835 paid in a closed month is matched to a deposit in the bank",
 }
 
 
@@ -167,6 +178,25 @@ class Recovery:
 
 
 @dataclass(frozen=True, slots=True)
+class ClosedPeriodEntry:
+    entry_id: str
+    effective: date
+    period: str
+    claims: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class UnprovenCash:
+    """Posted 835s of one trace whose money no deposit proves (reassociation's verdict)."""
+
+    trace_number: str
+    verdict: str
+    remittances: tuple[str, ...]
+    era_total: Money
+    unproven: Money
+
+
+@dataclass(frozen=True, slots=True)
 class BooksFacts:
     as_of: date
     unbalanced: Sequence[EntryTotal] = ()
@@ -181,6 +211,11 @@ class BooksFacts:
     recoveries: Sequence[Recovery] = ()
     rollups_drifted: int = 0  # claims whose KPI rollup differs from a recomputation
     drifted_claims: Sequence[str] = ()  # the first of them, in claim order
+    # Entries effective in a closed month but recorded after it closed, and what is wrong
+    # with each closed month's roll-forward now (docs/close.md).
+    closed_period_entries: Sequence[ClosedPeriodEntry] = ()
+    closed_period_problems: Sequence[str] = ()
+    unproven_cash: Sequence[UnprovenCash] = ()
 
 
 def _entries_balance(entries: Iterable[EntryTotal]) -> list[BooksFinding]:
@@ -312,6 +347,34 @@ def _rollups(facts: BooksFacts) -> list[BooksFinding]:
     ]
 
 
+def _closed_periods(facts: BooksFacts) -> list[BooksFinding]:
+    return [
+        *(
+            BooksFinding(
+                Check.CLOSED_PERIODS_HOLD,
+                f"entry {e.entry_id} is effective {e.effective}, in period {e.period}, which "
+                "was closed before it was recorded",
+                e.claims,
+                (e.entry_id,),
+            )
+            for e in facts.closed_period_entries
+        ),
+        *(BooksFinding(Check.CLOSED_PERIODS_HOLD, m) for m in facts.closed_period_problems),
+    ]
+
+
+def _bank(unproven: Iterable[UnprovenCash]) -> list[BooksFinding]:
+    return [
+        BooksFinding(
+            Check.CASH_IN_BANK,
+            f"835 TRN02 {u.trace_number} (remittance {', '.join(u.remittances)}): "
+            f"{u.unproven} of {u.era_total} paid is in no deposit ({u.verdict})",
+        )
+        for u in unproven
+        if u.unproven.is_positive()
+    ]
+
+
 def verify(facts: BooksFacts) -> BooksReport:
     """Every invariant over ``facts``; the report holds when no check found anything."""
     return BooksReport(
@@ -325,5 +388,7 @@ def verify(facts: BooksFacts) -> BooksReport:
             *_aging(facts),
             *_recoveries(facts.recoveries),
             *_rollups(facts),
+            *_closed_periods(facts),
+            *_bank(facts.unproven_cash),
         ),
     )

@@ -103,11 +103,33 @@ def _zone(value: str) -> str:
     return value
 
 
+def _percent(value: str) -> str:
+    if not re.fullmatch(r"\d{1,2}(\.\d{1,2})?|100(\.0{1,2})?", value, re.ASCII):
+        raise ValueError("is not a percentage from 0 to 100 with at most 2 decimals (6.5)")
+    return value
+
+
+def _dollars(value: str) -> str:
+    if not re.fullmatch(r"\d{1,9}(\.\d{1,2})?", value, re.ASCII):
+        raise ValueError("is not an amount in dollars with at most 2 decimals (250.00)")
+    return value
+
+
 def _yes_no(value: str) -> str:
     lowered = value.lower()
     if lowered not in {"true", "false"}:
         raise ValueError("must be true or false")
     return lowered
+
+
+def _business_days(value: str) -> str:
+    if not value.isascii() or not value.isdigit() or int(value) > 60:
+        raise ValueError("must be a whole number of business days from 0 to 60")
+    return str(int(value))
+
+
+# ERA/EFT reassociation waits this many business days for the other side (docs/deposits.md).
+DEFAULT_DEPOSIT_WAIT_DAYS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +169,16 @@ _SETTINGS = (
     Setting("production", "true once the clearinghouse says to go live (ISA15 P, else T)", _yes_no),
     Setting("time_zone", "the practice's time zone: what 'today' means", _zone, True),
     Setting("signature", "who signs statements and letters", _text(80)),
+    Setting(
+        "deposits.wait_days",
+        "business days an ERA or a deposit waits for the other before it is work (default 5)",
+        _business_days,
+    ),
+    # The billing company's fee model for the monthly invoice (docs/close.md).
+    Setting("fee.percent", "invoice: percent of the month's collections (6.5)", _percent),
+    Setting("fee.per_claim", "invoice: dollars per claim submitted in the month", _dollars),
+    Setting("fee.flat", "invoice: flat dollars per month", _dollars),
+    Setting("fee.minimum", "invoice: the least a month is billed, in dollars", _dollars),
 )
 SETTINGS: Mapping[str, Setting] = {s.key: s for s in _SETTINGS}
 # Per payer: receiver.PAYERID.id and receiver.PAYERID.name (1000B for that payer's files).
@@ -241,6 +273,11 @@ class PracticeProfile:
     def time_zone(self) -> ZoneInfo | None:
         zone = self.get("time_zone")
         return ZoneInfo(zone) if zone else None
+
+    @property
+    def deposit_wait_days(self) -> int:
+        wait = self.get("deposits.wait_days")
+        return int(wait) if wait else DEFAULT_DEPOSIT_WAIT_DAYS
 
     @property
     def production(self) -> bool:

@@ -24,10 +24,12 @@ from claimdesk.http.api.routes import router as api_router
 from claimdesk.http.auth import CsrfError, SignInRequiredError
 from claimdesk.http.pages.pages import router as pages_router
 from claimdesk.http.pages.templates import templates
+from claimdesk.posting.bank_files import BankFileError
 from claimdesk.routing.access import AccessError
 from claimdesk.security.accounts import LockedError, SignInError
 from claimdesk.security.headers import headers_for
 from claimdesk.security.passwords import PasswordRuleError
+from claimdesk.services.deposits import DepositError
 from claimdesk.services.held_claims import ClaimFixError
 from claimdesk.services.tier2 import Tier2Error
 from claimdesk.services.users import UserError
@@ -48,6 +50,8 @@ EXPECTED: tuple[tuple[type[Exception], int, str], ...] = (
     (PasswordRuleError, 422, "Invalid password"),
     (ClaimFixError, 422, "Invalid fix"),
     (Tier2Error, 409, "Not possible for the claim"),
+    (BankFileError, 422, "Invalid bank file"),
+    (DepositError, 422, "Invalid deposit"),
     (DeskSetupError, 503, "Not set up"),
 )
 

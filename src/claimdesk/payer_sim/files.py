@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from claimdesk.edi.x12.envelope import read_envelopes
-from claimdesk.payer_sim.simulator import PayerSimulator
+from claimdesk.payer_sim.simulator import PayerSimulator, RemittanceFile
 from claimdesk.payer_sim.status import ClaimStatusAnswer
 
 
@@ -55,7 +55,12 @@ def answer_files(
 
 def deliver_remittances(simulator: PayerSimulator, inbox: Path, today: date) -> list[Path]:
     """Write every 835 due by ``today`` into ``inbox``."""
+    return write_remittances(simulator.remittances(today), inbox, today)
+
+
+def write_remittances(files: Iterable[RemittanceFile], inbox: Path, today: date) -> list[Path]:
+    """Write the day's 835 files into ``inbox``, named by payer, receiver, day and number."""
     return [
         _write(inbox, f"{f.payer_id}_{f.receiver_id}_{today:%Y%m%d}_{n}.835", f.text)
-        for n, f in enumerate(simulator.remittances(today), start=1)
+        for n, f in enumerate(files, start=1)
     ]

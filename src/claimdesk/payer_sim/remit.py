@@ -19,6 +19,7 @@ from claimdesk.domain.money import Money, total
 from claimdesk.edi.x12.codes import AdjustmentGroup, ClaimStatus, PaymentMethod
 from claimdesk.edi.x12.composites import Adjustment
 from claimdesk.edi.x835.model import (
+    BankAccount,
     ClaimPayment,
     Party,
     ProviderAdjustment,
@@ -163,6 +164,17 @@ def _first_claim(item: ScheduledRemittance) -> str:
     return item.payments[0].patient_control_number if item.payments else ""
 
 
+# The simulated payers pay by EFT (BPR04 ACH, BPR05 CCP) from their bank into the practice's;
+# both routing numbers pass the ABA check digit (3, 7, 1 weights, a multiple of 10).
+PAYER_BANK_ROUTING = "123456780"
+PRACTICE_ACCOUNT = BankAccount("987654320", "000123456789")
+
+
+def _payer_account(payer_id: str) -> str:
+    digits = "".join(c for c in payer_id if c.isdigit())
+    return (digits or "1")[-12:].rjust(12, "0")
+
+
 def remittance(
     world: PayerWorld,
     state: SimState,
@@ -196,7 +208,9 @@ def remittance(
         payer_tax_id=policy.tax_id,
         technical_contact_phone=policy.phone,
         trace_number=f"{payer_id}{today:%Y%m%d}{state.next_trace_number():06d}",
-        method=PaymentMethod.CHECK,
+        method=PaymentMethod.ACH,
+        payer_account=BankAccount(PAYER_BANK_ROUTING, _payer_account(payer_id)),
+        payee_account=PRACTICE_ACCOUNT,
         payment_date=today,
         production_date=today,
         provider_adjustments=(

@@ -19,7 +19,12 @@ from claimdesk.domain.work import Problem, WorkKind
 from claimdesk.edi.x12.envelope import Envelopes
 from claimdesk.edi.x12.errors import X12Error
 from claimdesk.edi.x12.sniff import Transaction, sniff
-from claimdesk.edi.x277.read import ClaimStatusDetail, read_277
+from claimdesk.edi.x277.read import (
+    ClaimStatusDetail,
+    ClaimStatusFile,
+    claim_statuses_of,
+    read_277,
+)
 from claimdesk.edi.x999.model import Acknowledgment, AcknowledgmentFile, TransactionSetAck
 from claimdesk.edi.x999.read import acknowledgments_of, read_acknowledgments
 from claimdesk.routing.policy import RoutingPolicy
@@ -128,7 +133,8 @@ def ingest_acknowledgment(
             )
             _apply_999(uow, parsed, report, rejected, now)
         else:
-            _apply_277ca(uow, text, report, rejected, now)
+            statuses = claim_statuses_of(envelopes) if envelopes is not None else read_277(text)
+            _apply_277ca(uow, statuses, report, rejected, now)
         uow.files_read.add(
             sha256=digest,
             kind=kind,
@@ -288,12 +294,12 @@ def _set_reason(ts: TransactionSetAck, group: str) -> tuple[str, str]:
 
 def _apply_277ca(
     uow: UnitOfWork,
-    text: str,
+    statuses: ClaimStatusFile,
     report: AckReport,
     rejected: list[tuple[Claim, Rejection]],
     now: datetime,
 ) -> None:
-    for response in read_277(text).responses:
+    for response in statuses.responses:
         if not response.is_acknowledgment:
             continue
         for detail in response.claims:

@@ -13,12 +13,17 @@ from zoneinfo import ZoneInfo
 
 from claimdesk.analytics.facts import Period
 from claimdesk.analytics.receivables import ar_aging
-from claimdesk.domain.books import BooksReport, verify
+from claimdesk.domain.books import BooksReport, ClosedPeriodEntry, UnprovenCash, verify
 from claimdesk.domain.money import Money, total
+from claimdesk.domain.periods import Month, PeriodStatus
+from claimdesk.posting.reassociation import Verdict
+from claimdesk.services.close import read_month_end
+from claimdesk.services.deposits import explained_exceptions, reassociation_in
 from claimdesk.services.practice import practice_date
 from claimdesk.services.work_queue import UowFactory
 from claimdesk.store.queries.books import books_facts
 from claimdesk.store.queries.kpi_facts import kpi_facts
+from claimdesk.store.queries.month_end import late_entries
 from claimdesk.store.uow import UnitOfWork
 
 
@@ -38,4 +43,88 @@ def verify_books(uow_factory: UowFactory, *, as_of: date | None, now: datetime) 
         zone = uow.practice.profile().time_zone or ZoneInfo("UTC")
         until = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone)
         facts = books_facts(uow.read, as_of=day, until=until)
-        return verify(replace(facts, aging_total=aging_total(uow, day)))
+        entries, problems = closed_period_facts(uow, day)
+        return verify(
+            replace(
+                facts,
+                aging_total=aging_total(uow, day),
+                closed_period_entries=entries,
+                closed_period_problems=problems,
+                unproven_cash=unproven_cash(uow, day),
+            )
+        )
+
+
+def unproven_cash(uow: UnitOfWork, as_of: date) -> list[UnprovenCash]:
+    """The 835s paid in a closed month whose money no deposit proves (BOOKS010): a month
+    closes only once its cash is reconciled, so one found later is a hole in the books. In the
+    open months the same exceptions are reconciliation's work (``deposits reconcile``)."""
+    through = uow.periods.closed().through
+    if through is None:
+        return []
+    found = reassociation_in(uow, as_of)
+    settled = explained_exceptions(uow)
+    return [
+        UnprovenCash(
+            g.trace,
+            g.verdict.value,
+            tuple(e.remittance_id for e in g.eras),
+            g.era_total,
+            g.unproven,
+        )
+        for g in found.groups
+        if g.verdict is not Verdict.AWAITING
+        and g.problem_key not in settled
+        and g.eras
+        and max(e.paid_on for e in g.eras) <= through.last_day
+    ]
+
+
+def closed_period_facts(uow: UnitOfWork, as_of: date) -> tuple[list[ClosedPeriodEntry], list[str]]:
+    """BOOKS009's facts for the months closed by ``as_of``: the entries recorded into them after
+    they closed, and how each one's roll-forward now differs from a reconciled one or from the
+    figures it closed with."""
+    closed = {
+        state.month: event.at
+        for state in uow.periods.states()
+        if state.status is PeriodStatus.CLOSED
+        and state.month.last_day <= as_of
+        and (event := state.last_closed) is not None
+    }
+    entries = [
+        ClosedPeriodEntry(entry_id, effective, str(month))
+        for entry_id, effective, month in late_entries(uow.read, closed)
+    ]
+    problems: list[str] = []
+    for month in sorted(closed):
+        problems += _roll_forward_problems(uow, month)
+    return entries, problems
+
+
+def _roll_forward_problems(uow: UnitOfWork, month: Month) -> list[str]:
+    pack = read_month_end(uow, month)
+    problems = [f.message for f in pack.findings]
+    stored = uow.periods.closing_figures(month)
+    now = {line.payer_class: line for line in pack.roll_forward}
+    for payer_class in sorted(set(stored) | set(now)):
+        line = now.get(payer_class)
+        figures = (
+            (
+                line.opening,
+                line.charges,
+                line.payments,
+                line.adjustments,
+                line.transfers,
+                line.closing,
+            )
+            if line is not None
+            else (Money.zero(),) * 6
+        )
+        closed_with = stored.get(payer_class, (Money.zero(),) * 6)
+        if figures != closed_with:
+            problems.append(
+                f"period {month} {payer_class}: closed with opening, charges, payments, "
+                f"adjustments, transfers, closing = {', '.join(map(str, closed_with))}; now "
+                f"{', '.join(map(str, figures))}"
+            )
+    return problems

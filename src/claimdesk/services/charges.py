@@ -79,14 +79,17 @@ def charge_entry(
     recorded_at: datetime,
     recorded_by: str,
     source: str,
+    effective: date | None = None,
 ) -> Entry:
-    """Debit the responsible receivable, credit gross charges, for one service line."""
+    """Debit the responsible receivable, credit gross charges, for one service line: effective
+    on its date of service, or on ``effective`` when that month is closed (a late charge posts
+    on the first open day; the line keeps its date of service)."""
     return standard_entry(
         entry_id=charge_entry_id(claim_id, line.line_number, revision),
         kind=EntryKind.CHARGE,
         amount=line.charge,
         dims=Dimensions(patient_account, claim_id, line.line_number, payer_id),
-        effective=line.date_of_service,
+        effective=effective or line.date_of_service,
         recorded_at=recorded_at,
         recorded_by=recorded_by,
         responsibility=responsibility,

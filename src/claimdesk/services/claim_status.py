@@ -31,7 +31,7 @@ from claimdesk.services.claim_inputs import stored_claim_inputs
 from claimdesk.services.remit_work import insurance_balance, open_many, solve_settled
 from claimdesk.services.trading_partners import TradingPartners
 from claimdesk.services.work_queue import UowFactory
-from claimdesk.services.x12_envelopes import next_envelope, write_outbox_file
+from claimdesk.services.x12_envelopes import next_envelope, open_outbox, stage_sent_file
 from claimdesk.store.uow import UnitOfWork
 
 NO_RESPONSE = "no_response"
@@ -81,8 +81,10 @@ def send_inquiries(
     partners: TradingPartners,
     now: datetime,
 ) -> Inquiries:
-    """Write a 276 per payer asking about ``claims`` and log each inquiry with its trace."""
+    """Stage a 276 per payer asking about ``claims`` and log each inquiry with its trace; the
+    caller publishes ``files`` (:func:`publish_staged`) once its transaction has committed."""
     done = Inquiries()
+    open_outbox(uow, outbox)
     inputs, done.refused = stored_claim_inputs(uow, claims, partners)
     requests: dict[str, list[ClaimStatusRequest]] = {}
     probe = Envelope("PROBE", "PROBE", 1, 1, now)
@@ -117,7 +119,17 @@ def send_inquiries(
                 )
             )
             done.asked.append(request.claim.claim.claim_id)
-        done.files.append(write_outbox_file(outbox, name, write_276(group, envelope)))
+        done.files.append(
+            stage_sent_file(
+                uow,
+                outbox,
+                name,
+                write_276(group, envelope),
+                transaction="276",
+                now=now,
+                by="system",
+            )
+        )
     return done
 
 

@@ -11,6 +11,11 @@ Steps of ``submit``, in order:
 - ``submit:staged``     every 837 is staged in ``outbox/.pending``, the transaction not committed
 - ``submit:committed``  the transaction committed, its 837s not yet moved into the outbox
 - ``submit:published``  the 837s are in the outbox, the scrub holds' work items not yet opened
+
+Steps of ``eligibility`` (its 270s are staged and published the same way):
+
+- ``eligibility:staged``     every 270 is staged and its checks recorded, not committed
+- ``eligibility:committed``  the transaction committed, its 270s not yet in the outbox
 """
 
 from __future__ import annotations

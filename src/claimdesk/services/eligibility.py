@@ -23,10 +23,17 @@ from claimdesk.edi.x271.read import read_271
 from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.scrub.config import ScrubConfig
 from claimdesk.scrub.context import EligibilityResult
+from claimdesk.services.crash_points import crash_point
 from claimdesk.services.eligibility_answer import interpret, member_segments
 from claimdesk.services.trading_partners import TradingPartners
 from claimdesk.services.work_queue import open_item, solve_problem
-from claimdesk.services.x12_envelopes import next_envelope, sha256_of, write_outbox_file
+from claimdesk.services.x12_envelopes import (
+    next_envelope,
+    open_outbox,
+    publish_staged,
+    sha256_of,
+    stage_sent_file,
+)
 from claimdesk.store.repositories.eligibility import EligibilityCheck
 from claimdesk.store.uow import UnitOfWork
 
@@ -121,6 +128,7 @@ def send_inquiries(
     refused: list[tuple[Problem, str]] = []
     with uow_factory() as uow:
         uow.work_items.begin_write()
+        open_outbox(uow, outbox)
         claims = _unbilled(uow)
         checks = uow.eligibility.checks_of([c.coverage_id for c in claims])
         latest: dict[tuple[str, date], EligibilityCheck] = {}
@@ -187,10 +195,17 @@ def send_inquiries(
                     requested_at=now,
                     request_file=name,
                 )
-            write_outbox_file(outbox, name, text)
-            report.files.append(str(outbox / name))
+            report.files.append(
+                str(stage_sent_file(uow, outbox, name, text, transaction="270", now=now, by=BY))
+            )
             report.requests += len(sendable)
+        crash_point("eligibility:staged")
         uow.commit()
+    crash_point("eligibility:committed")
+    # Only now are the 270s sent: a crash before the commit leaves them staged, and the next
+    # run that stages files drops them (their checks were never recorded).
+    for path in report.files:
+        publish_staged(outbox, Path(path).name)
     for problem, _reason in refused:
         if open_item(uow_factory, problem, now=now, by=BY, policy=policy).created:
             report.work_items += 1

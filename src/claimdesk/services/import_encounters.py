@@ -22,7 +22,7 @@ from claimdesk.services.charges import (
     self_pay_payer,
 )
 from claimdesk.services.import_run import BundleImportError, ImportRun, require
-from claimdesk.services.practice import practice_date
+from claimdesk.services.practice import posting_date
 from claimdesk.store import rows
 from claimdesk.store.repositories.imports import StoredEncounters
 
@@ -182,6 +182,7 @@ def _claim_and_charge(run: ImportRun, encounters: Sequence[Encounter]) -> None:
     claims: list[Claim] = []
     entries: list[Entry] = []
     source = f"import {run.import_id}"
+    closed = run.uow.periods.closed()
     for encounter in encounters:
         coverage = chosen[encounter.encounter_id]
         payer_id = coverage.payer_id if coverage else SELF_PAY_PAYER_ID
@@ -206,6 +207,7 @@ def _claim_and_charge(run: ImportRun, encounters: Sequence[Encounter]) -> None:
                 recorded_at=run.now,
                 recorded_by=run.user,
                 source=source,
+                effective=closed.postable(line.date_of_service),
             )
             for line in encounter.lines
             if line.charge  # a no-charge line (e.g. a post-operative visit) posts nothing
@@ -244,6 +246,7 @@ def _recharge(
         if live:
             current[line_key] = live[-1]
     originals = ledger.get_many(sorted(current.values()))
+    closed = run.uow.periods.closed()
     entries: list[Entry] = []
     for encounter, number in work:
         claim = claim_rows[encounter.encounter_id]
@@ -253,7 +256,7 @@ def _recharge(
             entries.append(
                 reverse_charge(
                     originals[current_id],
-                    effective=practice_date(run.uow, run.now),
+                    effective=posting_date(run.uow, run.now),
                     recorded_at=run.now,
                     recorded_by=run.user,
                     why=f"import {run.import_id}: line {number} changed",
@@ -274,6 +277,7 @@ def _recharge(
                 recorded_at=run.now,
                 recorded_by=run.user,
                 source=f"import {run.import_id}",
+                effective=closed.postable(line.date_of_service),
             )
         )
     ledger.append_many(entries)

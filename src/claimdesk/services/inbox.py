@@ -24,6 +24,7 @@ from claimdesk.services.ingest import Tier1Report, archive_file, file_problem, i
 from claimdesk.services.post_remittance import FileResult, PostingOptions
 from claimdesk.services.remit_work import open_many
 from claimdesk.services.rules import Rules
+from claimdesk.services.x12_envelopes import write_outbox_file
 from claimdesk.store.uow import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
@@ -107,12 +108,27 @@ def ingest_claimed(
     report.add(result)
     if isinstance(result, FileResult) and not (result.ok or result.already_ingested):
         report.held.append(path.name)
-        archive_file(path, archive / HELD)
+        kept = archive_file(path, archive / HELD)
+        write_outbox_file(kept.parent, kept.name + FINDINGS_SUFFIX, held_findings(result, now))
         if not result.remittances:
             hold_file(uow_factory, result, now=now, policy=rules.routing)
         return report
     archive_file(path, archive)
     return report
+
+
+FINDINGS_SUFFIX = ".findings.txt"
+
+
+def held_findings(result: FileResult, now: datetime) -> str:
+    """Why a file was held, kept beside it: whoever opens ``archive/held`` (or restores it from
+    a backup) reads the reasons without the database."""
+    lines = [f"{result.name} held at {now.isoformat()} (sha256 {result.sha256})"]
+    lines += [f"file: {problem}" for problem in result.problems]
+    for remittance in result.remittances:
+        trace = remittance.trace_number or "(no TRN02)"
+        lines += [f"remittance {trace}: {reason}" for reason in remittance.reasons]
+    return "\n".join(lines) + "\n"
 
 
 def hold_file(

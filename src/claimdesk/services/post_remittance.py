@@ -39,7 +39,7 @@ from claimdesk.posting.policy import (
     post_reversal,
 )
 from claimdesk.routing.policy import RoutingPolicy
-from claimdesk.services.practice import practice_date
+from claimdesk.services.practice import open_date, practice_date
 from claimdesk.services.remit_work import insurance_balance, open_many, solve_settled
 from claimdesk.services.secondary import bill_secondary, carry_to_secondary, prior_payers
 from claimdesk.services.work_queue import UowFactory
@@ -369,9 +369,12 @@ class _Poster:
         first_time = stored is None
         uow.remittances.drop_held_payments(rid)
         done = set(uow.remittances.payment_positions(rid))
-        effective = (
+        # Paid in a closed month: posted on the first open day; the remittance row keeps the
+        # real payment date (BPR16) for the pack and the deposit match.
+        paid_on = (
             payment.effective_date or remittance.production_date or practice_date(uow, self.now)
         )
+        effective = open_date(uow, paid_on)
         context = PostingContext(
             remittance_id=rid,
             trace_number=trace,
@@ -441,7 +444,7 @@ class _Poster:
             [r.claim.claim_id for r in ready], BalanceQuery(accounts=INSURANCE_ONLY)
         )
         for r in ready:
-            self._claim_work(uow, r, rid, effective, payers, owed)
+            self._claim_work(uow, r, rid, paid_on, payers, owed)
             if r.index in to_bill:
                 made = bill_secondary(
                     uow,

@@ -39,6 +39,18 @@ def practice_date(uow: UnitOfWork, now: datetime) -> date:
     return practice_today(now, uow.practice.profile().time_zone)
 
 
+def open_date(uow: UnitOfWork, day: date) -> date:
+    """The date an entry for something that happened on ``day`` is posted effective: ``day``
+    while its month is open, else the first day of the first open month (docs/close.md)."""
+    return uow.periods.closed().postable(day)
+
+
+def posting_date(uow: UnitOfWork, now: datetime) -> date:
+    """The effective date of an entry posted at ``now``: the practice's today, in the first
+    open month."""
+    return open_date(uow, practice_date(uow, now))
+
+
 def profile_of(uow_factory: UowFactory) -> PracticeProfile:
     with uow_factory() as uow:
         return uow.practice.profile()

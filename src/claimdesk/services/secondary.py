@@ -31,7 +31,7 @@ from claimdesk.edi.x837.claim_input import (
 from claimdesk.edi.x837.segments import line_control_number
 from claimdesk.posting.cob import PriorPayers, spread
 from claimdesk.posting.policy import ClaimPosting
-from claimdesk.services.practice import practice_date
+from claimdesk.services.practice import posting_date
 from claimdesk.store.uow import UnitOfWork
 
 SECONDARY_SUFFIX = "-S"
@@ -126,7 +126,7 @@ def bill_secondary(
                 entry_id=f"secondary:{claim_id}",
                 # The transfer to the patient, run backwards onto the secondary payer's A/R.
                 kind=EntryKind.TRANSFER_TO_PATIENT,
-                effective=practice_date(uow, now),
+                effective=posting_date(uow, now),
                 recorded_at=now,
                 recorded_by=by,
                 postings=tuple(postings),
@@ -177,7 +177,7 @@ def carry_to_secondary(
         Entry(
             entry_id=entry_id,
             kind=EntryKind.TRANSFER_TO_PATIENT,
-            effective=practice_date(uow, now),
+            effective=posting_date(uow, now),
             recorded_at=now,
             recorded_by=by,
             postings=tuple(postings),

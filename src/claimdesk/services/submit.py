@@ -36,11 +36,10 @@ from claimdesk.services.scrub_store import store_contexts
 from claimdesk.services.trading_partners import TradingPartners
 from claimdesk.services.work_queue import open_item, solve_problem
 from claimdesk.services.x12_envelopes import (
-    has_staged,
     next_envelope,
+    open_outbox,
     publish_staged,
-    settle_staged,
-    stage_outbox_file,
+    stage_sent_file,
 )
 from claimdesk.store.repositories.batches import BatchClaim, BatchRecord
 from claimdesk.store.uow import UnitOfWork
@@ -147,12 +146,9 @@ def submit(
     was_held: set[str] = set()
     with uow_factory() as uow:
         uow.work_items.begin_write()
-        # A run that died between its commit and its rename left its 837s staged; which of
+        # A run that died between its commit and its rename left its files staged; which of
         # them committed is known only once no run that stages files is in flight.
-        settling = has_staged(outbox)
-        uow.batches.hold_outbox(settling=settling)
-        if settling:
-            report.recovered = settle_staged(outbox, lambda n: uow.batches.named(n) is not None)
+        report.recovered = open_outbox(uow, outbox)
         # Locked for this run: a concurrent run skips them, so no claim goes in two 837s.
         claims = uow.claims.claim_for_submission(SCRUBBED)
         crash_point("submit:claimed")
@@ -328,7 +324,7 @@ def _send(
     for o in batch:
         o.claim.move_to(ClaimStatus.SUBMITTED, by=by, at=now, reason=f"batch {batch_id}: {name}")
         uow.claims.save(o.claim)
-    stage_outbox_file(outbox, name, text)
+    stage_sent_file(uow, outbox, name, text, transaction="837", now=now, by=by)
     stored = uow.batches.get(batch_id)
     if stored is None:
         raise LookupError(f"batch {batch_id} was not stored")

@@ -36,13 +36,13 @@ from claimdesk.routing.access import Role
 from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.services.charges import charge_entry, responsibility_of, reverse_charge
 from claimdesk.services.claim_status import Inquiries, no_response_problem, send_inquiries
-from claimdesk.services.practice import practice_date
+from claimdesk.services.practice import open_date, posting_date, practice_date
 from claimdesk.services.remit_work import insurance_balance as insurance_balance
 from claimdesk.services.remit_work import open_in, open_many, solve_settled
 from claimdesk.services.trading_partners import TradingPartners
 from claimdesk.services.users import acting_user
 from claimdesk.services.work_queue import UowFactory, solve_in
-from claimdesk.services.x12_envelopes import write_outbox_file
+from claimdesk.services.x12_envelopes import publish_staged, write_outbox_file
 from claimdesk.store.uow import UnitOfWork
 
 ARGUED = frozenset({WorkKind.DENIAL, WorkKind.UNDERPAYMENT})  # what a won appeal settles
@@ -117,7 +117,7 @@ def _replacement(
     entries = [
         reverse_charge(
             e,
-            effective=practice_date(uow, now),
+            effective=posting_date(uow, now),
             recorded_at=now,
             recorded_by=by,
             why=f"moved to {new.claim_id}",
@@ -137,6 +137,7 @@ def _replacement(
                 recorded_at=now,
                 recorded_by=by,
                 source=f"replacement of {claim_id}",
+                effective=open_date(uow, line.date_of_service),
             )
             for line in original.lines
             if any(e.postings[0].dims.line_number == line.line_number for e in live.values())
@@ -370,7 +371,10 @@ def chase(
                 now=now,
             )
         uow.commit()
-        return Chase(waiting, inquiries)
+    if inquiries is not None and outbox is not None:
+        for path in inquiries.files:
+            publish_staged(outbox, path.name)
+    return Chase(waiting, inquiries)
 
 
 def chase_unanswered(
@@ -558,7 +562,7 @@ def _post_write_off(
         reason=reason,
         amount=request.amount,
         claim=open_balances,
-        effective=practice_date(uow, now),
+        effective=posting_date(uow, now),
         recorded_at=now,
         recorded_by=by,
         source=f"write-off request {request.request_id}",

@@ -117,5 +117,35 @@ def settle_staged(outbox: Path, committed: Callable[[str], bool]) -> list[str]:
     return published
 
 
+def open_outbox(uow: UnitOfWork, outbox: Path) -> list[str]:
+    """Begin a transaction that stages files: order it with the others that do, and first
+    settle what a crashed run left staged (published when its record committed, else dropped);
+    returns the names published."""
+    settling = has_staged(outbox)
+    uow.batches.hold_outbox(settling=settling)
+    if not settling:
+        return []
+    return settle_staged(outbox, uow.batches.outbox_file_recorded)
+
+
+def stage_sent_file(
+    uow: UnitOfWork,
+    outbox: Path,
+    name: str,
+    content: str,
+    *,
+    transaction: str,
+    now: datetime,
+    by: str,
+) -> Path:
+    """Record a file to send in this transaction and stage it; :func:`publish_staged` moves it
+    into the outbox once the transaction has committed. Returns where it will be."""
+    uow.batches.record_outbox_file(
+        name, transaction=transaction, sha256=sha256_of(content), at=now, by=by
+    )
+    stage_outbox_file(outbox, name, content)
+    return outbox / name
+
+
 def sha256_of(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -33,6 +33,7 @@ from claimdesk.store.repositories.batches import BatchRepository
 from claimdesk.store.repositories.claims import ClaimRepository
 from claimdesk.store.repositories.code_texts import CodeTextRepository
 from claimdesk.store.repositories.coverages import CoverageRepository
+from claimdesk.store.repositories.deposits import DepositRepository
 from claimdesk.store.repositories.eligibility import EligibilityRepository
 from claimdesk.store.repositories.encounters import EncounterRepository
 from claimdesk.store.repositories.estimates import EstimateRepository
@@ -41,6 +42,7 @@ from claimdesk.store.repositories.follow_ups import FollowUpRepository
 from claimdesk.store.repositories.imports import ImportRepository
 from claimdesk.store.repositories.ledger import LedgerRepository
 from claimdesk.store.repositories.patients import GuarantorRepository, PatientRepository
+from claimdesk.store.repositories.periods import PeriodRepository
 from claimdesk.store.repositories.plan_tiers import PlanTierRepository
 from claimdesk.store.repositories.practice import PracticeRepository
 from claimdesk.store.repositories.practices import PracticeRegistry
@@ -165,6 +167,10 @@ class UnitOfWork:
         return LedgerRepository(self._open())
 
     @cached_property
+    def periods(self) -> PeriodRepository:
+        return PeriodRepository(self._open())
+
+    @cached_property
     def eligibility(self) -> EligibilityRepository:
         return EligibilityRepository(self._open())
 
@@ -183,6 +189,10 @@ class UnitOfWork:
     @cached_property
     def remittances(self) -> RemittanceRepository:
         return RemittanceRepository(self._open())
+
+    @cached_property
+    def deposits(self) -> DepositRepository:
+        return DepositRepository(self._open())
 
     @cached_property
     def imports(self) -> ImportRepository:

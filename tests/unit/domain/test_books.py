@@ -10,9 +10,11 @@ from claimdesk.domain.books import (
     ChargeDate,
     Check,
     ClaimBalance,
+    ClosedPeriodEntry,
     EntryTotal,
     Recovery,
     TraceCash,
+    UnprovenCash,
     verify,
 )
 from claimdesk.domain.money import Money
@@ -25,7 +27,7 @@ def test_no_facts_no_findings_and_every_check_is_reported() -> None:
     report = verify(BooksFacts(as_of=DAY))
     assert report.holds
     answer = json.loads(json.dumps(report.as_json()))
-    assert [c["code"] for c in answer["checks"]] == [f"BOOKS00{n}" for n in range(1, 9)]
+    assert [c["code"] for c in answer["checks"]] == [f"BOOKS{n:03d}" for n in range(1, 11)]
     assert answer["holds"] is True
 
 
@@ -84,3 +86,31 @@ def test_rollups_that_drifted_from_the_books_fail_naming_their_claims() -> None:
     [found] = verify(facts).findings
     assert (found.check, found.claims) == (Check.ROLLUPS_EQUAL_BOOKS, ("C1", "C2", "C9"))
     assert found.message.startswith("3 claim(s) keep KPI rollups that differ")
+
+
+def test_an_entry_recorded_into_a_closed_period_fails_naming_it() -> None:
+    facts = BooksFacts(
+        as_of=DAY,
+        closed_period_entries=(ClosedPeriodEntry("e9", date(2024, 2, 20), "2024-02", ("C1",)),),
+        closed_period_problems=("period 2024-02 patient: closed with ...",),
+    )
+    found = verify(facts).of(Check.CLOSED_PERIODS_HOLD)
+    assert [(f.entries, f.claims) for f in found] == [(("e9",), ("C1",)), ((), ())]
+    assert "effective 2024-02-20, in period 2024-02" in found[0].message
+
+
+def test_cash_no_deposit_proves_fails_with_the_money() -> None:
+    # BPR02 812.15, the bank received 811.78: 0.37 unproven; a matched trace is no finding.
+    facts = BooksFacts(
+        as_of=DAY,
+        unproven_cash=(
+            UnprovenCash("T1", "amount_mismatch", ("R1",), M("812.15"), M("0.37")),
+            UnprovenCash("T2", "matched", ("R2",), M("50.00"), M("0.00")),
+            UnprovenCash("T3", "era_without_eft", ("R3", "R4"), M("75.00"), M("75.00")),
+        ),
+    )
+    found = verify(facts).of(Check.CASH_IN_BANK)
+    assert [f.message for f in found] == [
+        "835 TRN02 T1 (remittance R1): 0.37 of 812.15 paid is in no deposit (amount_mismatch)",
+        "835 TRN02 T3 (remittance R3, R4): 75.00 of 75.00 paid is in no deposit (era_without_eft)",
+    ]

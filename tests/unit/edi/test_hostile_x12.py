@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from bench.x12_data import acknowledgment_277ca, acknowledgment_999
 
 from claimdesk.edi.inspect import inspect_x12
 from claimdesk.edi.x12.envelope import read_envelopes
@@ -182,38 +183,21 @@ def test_a_277ca_receiver_rejection_also_reaches_the_claims() -> None:
     assert len(response.rejected_claims) == 2
 
 
-def _big_999(size: int) -> str:
-    """A 999 answering a batch of many transaction sets, every tenth rejected with errors."""
-    head = (
-        "ISA*00*          *00*          *ZZ*CLEARINGHOUSE  *ZZ*RIVERBEND      "
-        "*240320*1000*^*00501*000000001*0*P*:~\n"
-        "GS*FA*CH*RB*20240320*1000*1*X*005010X231A1~\nST*999*0001*005010X231A1~\n"
-        "AK1*HC*1*005010X222A1~\n"
-    )
-    accepted = "AK2*837*{:09d}*005010X222A1~\nIK5*A~\n"
-    rejected = (
-        "AK2*837*{:09d}*005010X222A1~\nIK3*NM1*5*2010*8~\nCTX*CLM01:C-{:09d}~\n"
-        "IK4*9*67*1*ABC~\nIK5*R*5~\n"
-    )
-    parts = [head]
-    length, count, segments = len(head), 0, 2  # ST and AK1
-    while length < size:
-        count += 1
-        piece = rejected.format(count, count) if count % 10 == 0 else accepted.format(count)
-        parts.append(piece)
-        length += len(piece)
-        segments += piece.count("~")
-    parts.append(f"AK9*P*{count}*{count}*{count - count // 10}~\nSE*{segments + 2}*0001~\n")
-    parts.append("GE*1*1~\nIEA*1*000000001~\n")
-    return "".join(parts)
-
-
 def test_the_generated_999_is_valid_for_pyx12() -> None:
-    assert pyx12_errors(_big_999(5000)) == []
+    assert pyx12_errors(acknowledgment_999(5000)) == []
+
+
+def test_the_generated_277ca_is_valid_for_pyx12_and_read_whole() -> None:
+    text = acknowledgment_277ca(20_000)
+    assert pyx12_errors(text) == []
+    (response,) = read_277(text).responses
+    claims = response.claims
+    assert len(claims) == text.count("*PT~")
+    assert len(response.rejected_claims) == text.count("STC*A7:562:85") > 0
 
 
 def test_a_100_mb_999_reads_in_seconds() -> None:
-    text = _big_999(100_000_000)
+    text = acknowledgment_999(100_000_000)
     assert len(text) >= 100_000_000
     # Processor time, as ingest spends it: one envelope read for the sniffer and the reader.
     # (Wall time on a shared machine measures the other processes too.)

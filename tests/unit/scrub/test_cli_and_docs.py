@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from claimdesk.cli import app
@@ -44,22 +45,38 @@ def test_rules_table_names_the_count() -> None:
     assert "rules" in result.output.splitlines()[-1]
 
 
-def test_codes_import_stores_then_reports_unchanged(tmp_path: Path) -> None:
+# Importing code sets changes how every claim is scrubbed: a job of a known person, so the home
+# exists and its first admin (who created it) runs the imports.
+ENV = {"CLAIMDESK_USER": "clerk", "CLAIMDESK_DATABASE_URL": ""}
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    created = runner.invoke(app, ["--home", str(tmp_path), "init"], env=ENV)
+    assert created.exit_code == 0, created.output
+    return tmp_path
+
+
+def test_codes_import_stores_then_reports_unchanged(home: Path) -> None:
+    tmp_path = home
     args = ["--home", str(tmp_path), "codes", "import", "mue", str(FIXTURES / "mue.csv")]
-    first = runner.invoke(app, [*args, "--json"])
+    first = runner.invoke(app, [*args, "--json"], env=ENV)
     assert first.exit_code == 0, first.output
     report = json.loads(first.output)
     assert report["changed"] is True
     assert report["rows"] == 6
     assert Path(report["stored"]) == tmp_path / "codes" / "mue.tsv"
-    again = runner.invoke(app, args)
+    again = runner.invoke(app, args, env=ENV)
     assert again.exit_code == 0
     assert "unchanged" in again.output
 
 
-def test_codes_import_with_bad_rows_exits_one_and_names_each_row(tmp_path: Path) -> None:
+def test_codes_import_with_bad_rows_exits_one_and_names_each_row(home: Path) -> None:
+    tmp_path = home
     result = runner.invoke(
-        app, ["--home", str(tmp_path), "codes", "import", "pos", str(FIXTURES / "pos_bad.csv")]
+        app,
+        ["--home", str(tmp_path), "codes", "import", "pos", str(FIXTURES / "pos_bad.csv")],
+        env=ENV,
     )
     assert result.exit_code == 1
     assert "pos_bad.csv:2: Place of Service Code(s): '2' is not a two-digit code" in result.output

@@ -46,6 +46,15 @@ def read_transaction_sets(
     """Read every ST01 ``transaction_set_id`` set in ``text`` with ``read_one``; other sets get a
     warning. Findings are the envelopes' then each set's, in order."""
     envelopes = read_envelopes(text)
+    read, findings = transaction_sets_of(envelopes, transaction_set_id, read_one)
+    return envelopes, read, findings
+
+
+def transaction_sets_of(
+    envelopes: Envelopes, transaction_set_id: str, read_one: Callable[[TransactionSet], ReadSet]
+) -> tuple[tuple[ReadSet, ...], tuple[X12Finding, ...]]:
+    """:func:`read_transaction_sets` of envelopes read already (ingest reads a file's envelopes
+    once, for the sniffer and the reader)."""
     findings = list(envelopes.findings)
     read: list[ReadSet] = []
     with bulk_allocation():
@@ -65,7 +74,7 @@ def read_transaction_sets(
             one = read_one(transaction)
             read.append(one)
             findings.extend(one.findings)
-    return envelopes, tuple(read), tuple(findings)
+    return tuple(read), tuple(findings)
 
 
 def read_period(el: ElementReader, segment: Segment, first: int = 1) -> Period | None:

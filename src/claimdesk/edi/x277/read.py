@@ -37,6 +37,7 @@ from claimdesk.edi.x12.hierarchy import (
     read_period,
     read_transaction_sets,
     require_bht,
+    transaction_sets_of,
 )
 from claimdesk.edi.x12.tokenizer import Segment
 
@@ -290,6 +291,12 @@ class ClaimStatusFile:
 def read_277(text: str) -> ClaimStatusFile:
     """Read every 277 (277CA or claim status) in ``text``; raises X12Error only on non-X12."""
     envelopes, responses, findings = read_transaction_sets(text, "277", read_277_transaction)
+    return ClaimStatusFile(responses, findings, envelopes)
+
+
+def claim_statuses_of(envelopes: Envelopes) -> ClaimStatusFile:
+    """:func:`read_277` of envelopes read already."""
+    responses, findings = transaction_sets_of(envelopes, "277", read_277_transaction)
     return ClaimStatusFile(responses, findings, envelopes)
 
 

@@ -22,6 +22,8 @@ from claimdesk.http.api.schemas import (
     ClaimMadeOut,
     ClaimOut,
     ClaimSearchOut,
+    DepositAddedOut,
+    DepositFileOut,
     DisabledOut,
     FixOut,
     FollowUpMadeOut,
@@ -40,6 +42,7 @@ from claimdesk.http.api.schemas import (
     PracticeOut,
     Problem,
     QueueOut,
+    ReconciliationOut,
     SessionOut,
     SummaryOut,
     WorkItemOut,
@@ -54,6 +57,7 @@ from claimdesk.http.auth import (
     config_of,
     desk_of,
 )
+from claimdesk.posting.bank_files import BankDeposit
 from claimdesk.routing.access import Role
 from claimdesk.security.accounts import Authenticated, sign_in, sign_out
 from claimdesk.services.held_claims import ClaimFix, LineCoding
@@ -489,6 +493,68 @@ def post_remittance(body: RemittanceBody, actor: ApiActor, request: Request) -> 
     """Post an 835 file; the answer is its posting summary."""
     data = body.x12.encode("utf-8")
     return PostingOut.of(desk_of(request).post_remittance(actor, body.name, data))
+
+
+# Deposits: bank files, checks by hand, the 835s reconciled to them.
+
+
+class BankFileBody(BaseModel):
+    name: str = Field(min_length=1, max_length=120, pattern=r"^[A-Za-z0-9._-]+$")
+    text: str = Field(min_length=1, max_length=MAX_UPLOAD, description="BAI2 or CSV bank file")
+
+
+class DepositBody(BaseModel):
+    deposit_date: date
+    amount: Decimal = Field(gt=0, max_digits=12, decimal_places=2)
+    trace: str = Field(min_length=1, max_length=50, description="check number or EFT trace")
+    payer: str = Field(min_length=1, max_length=80)
+    payer_id: str = Field(default="", max_length=80)
+    kind: Literal["check", "lockbox"] = "check"
+    account: str = Field(default="", max_length=40)
+
+
+AsOfDay = Annotated[date | None, Query()]
+
+
+@router.post("/deposits/files")
+def import_deposits(body: BankFileBody, actor: ApiActor, request: Request) -> DepositFileOut:
+    """Import a bank file (BAI2 or CSV, docs/deposits.md); a bad one stores nothing (422)."""
+    data = body.text.encode("utf-8")
+    return DepositFileOut.of(desk_of(request).import_deposits(actor, body.name, data))
+
+
+@router.post("/deposits")
+def add_deposit(body: DepositBody, actor: ApiActor, request: Request) -> DepositAddedOut:
+    """Enter a paper check or lockbox deposit; the same one twice is stored once."""
+    deposit = BankDeposit(
+        record="entered by hand",
+        bank_account=body.account,
+        deposit_date=body.deposit_date,
+        amount=Money(body.amount),
+        trace=body.trace.strip(),
+        payer_id=body.payer_id,
+        payer_name=body.payer,
+        kind=body.kind,
+    )
+    return DepositAddedOut.of(desk_of(request).add_deposit(actor, deposit))
+
+
+@router.get("/deposits/reconciliation")
+def reconciliation(actor: ApiActor, request: Request, as_of: AsOfDay = None) -> ReconciliationOut:
+    """The 835s matched to the deposits as of a day (default today), changing nothing."""
+    return ReconciliationOut.of(desk_of(request).deposit_report(actor, as_of))
+
+
+@router.post("/deposits/reconcile")
+def reconcile(actor: ApiActor, request: Request) -> ReconciliationOut:
+    """Reconcile as of today: each exception keeps one Tier 2 work item."""
+    done = desk_of(request).reconcile_deposits(actor)
+    return ReconciliationOut.of(
+        done.reassociation,
+        work_changed=done.work_changed,
+        opened=done.opened,
+        solved=done.solved,
+    )
 
 
 # KPIs.

@@ -24,11 +24,13 @@ from claimdesk.desk.desk import (
 )
 from claimdesk.desk.serialize import item_json
 from claimdesk.domain.claims import ClaimStatus, FrequencyCode
-from claimdesk.domain.money import Money
+from claimdesk.domain.money import Money, total
 from claimdesk.domain.parties import Sex
 from claimdesk.domain.work import Outcome, WorkAction, WorkItem, WorkKind, WorkStatus
+from claimdesk.posting.reassociation import Reassociation, Verdict
 from claimdesk.routing.access import Role
 from claimdesk.scrub.findings import Finding, Severity
+from claimdesk.services.deposits import AddResult, ImportResult
 from claimdesk.services.held_claims import FixResult
 from claimdesk.services.post_remittance import FileResult, RemitOutcome
 from claimdesk.services.users import Person
@@ -643,3 +645,104 @@ class KpiExplanationOut(Answer):
     value: str = Field(description="the KPI as shown")
     numerator: ExplainedPartOut
     denominator: ExplainedPartOut | None
+
+
+# Deposits (issue 15).
+
+
+class DepositFileOut(Answer):
+    name: str
+    sha256: str
+    layout: str  # bai2 or csv; empty when the file was imported before
+    already_imported: bool
+    added: int
+    total: str
+
+    @classmethod
+    def of(cls, result: ImportResult) -> Self:
+        return cls(
+            name=result.name,
+            sha256=result.sha256,
+            layout=result.layout,
+            already_imported=result.already_imported,
+            added=result.added,
+            total=dollars(result.total),
+        )
+
+
+class DepositAddedOut(Answer):
+    deposit_id: str
+    created: bool  # False: the same deposit was entered before
+
+    @classmethod
+    def of(cls, result: AddResult) -> Self:
+        return cls(deposit_id=result.deposit_id, created=result.created)
+
+
+class VerdictOut(Answer):
+    verdict: Verdict
+    count: int
+    era_total: str
+    deposit_total: str
+
+
+class TraceGroupOut(Answer):
+    verdict: Verdict
+    trace: str
+    eras: list[str]
+    deposits: list[str]
+    era_total: str
+    deposit_total: str
+    at_stake: str
+
+
+class ReconciliationOut(Answer):
+    as_of: date
+    matched_total: str
+    unmatched_era_total: str
+    unmatched_deposit_total: str
+    verdicts: list[VerdictOut]
+    exceptions: list[TraceGroupOut]
+    work_changed: bool
+    items_opened: list[int]
+    items_solved: list[int]
+
+    @classmethod
+    def of(
+        cls,
+        found: Reassociation,
+        *,
+        work_changed: bool = False,
+        opened: list[int] | None = None,
+        solved: list[int] | None = None,
+    ) -> Self:
+        return cls(
+            as_of=found.as_of,
+            matched_total=dollars(found.matched_total),
+            unmatched_era_total=dollars(found.unmatched_era_total),
+            unmatched_deposit_total=dollars(found.unmatched_deposit_total),
+            verdicts=[
+                VerdictOut(
+                    verdict=verdict,
+                    count=len(found.of(verdict)),
+                    era_total=dollars(total(g.era_total for g in found.of(verdict))),
+                    deposit_total=dollars(total(g.deposit_total for g in found.of(verdict))),
+                )
+                for verdict in Verdict
+            ],
+            exceptions=[
+                TraceGroupOut(
+                    verdict=g.verdict,
+                    trace=g.trace,
+                    eras=[e.remittance_id for e in g.eras],
+                    deposits=[d.deposit_id for d in g.deposits],
+                    era_total=dollars(g.era_total),
+                    deposit_total=dollars(g.deposit_total),
+                    at_stake=dollars(g.at_stake),
+                )
+                for g in found.exceptions
+            ],
+            work_changed=work_changed,
+            items_opened=opened or [],
+            items_solved=solved or [],
+        )

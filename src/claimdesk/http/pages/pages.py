@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 
 from claimdesk.analytics.position import ArFilter
 from claimdesk.desk.guard import Actor, Capability
-from claimdesk.domain.money import Money, MoneyError, parse_dollars
+from claimdesk.domain.money import Money, MoneyError, parse_dollars, total
 from claimdesk.domain.work import Outcome, WorkAction, WorkError
 from claimdesk.domain.write_offs import REASONS
 from claimdesk.http.auth import (
@@ -29,6 +29,7 @@ from claimdesk.http.auth import (
     page_session,
 )
 from claimdesk.http.pages.templates import templates
+from claimdesk.posting.reassociation import Reassociation, Verdict
 from claimdesk.routing.access import Role
 from claimdesk.scrub.findings import Finding
 from claimdesk.security.accounts import Authenticated, SignInError, sign_in, sign_out
@@ -437,6 +438,52 @@ async def post_remittance(
     name = (file.filename or "upload.835").rsplit("/", 1)[-1][:120]
     result = desk_of(request).post_remittance(actor, name, data)
     return _page(request, "remittance.html", actor, result=result)
+
+
+# Deposits.
+
+
+def _verdict_rows(found: Reassociation) -> list[tuple[str, int, Money, Money]]:
+    return [
+        (
+            verdict.value,
+            len(found.of(verdict)),
+            total(g.era_total for g in found.of(verdict)),
+            total(g.deposit_total for g in found.of(verdict)),
+        )
+        for verdict in Verdict
+    ]
+
+
+@router.get("/deposits")
+def deposits_page(request: Request, actor: PageActor) -> HTMLResponse:
+    found = desk_of(request).deposit_report(actor)
+    return _page(
+        request, "deposits.html", actor, found=found, rows=_verdict_rows(found), imported=None
+    )
+
+
+@router.post("/deposits/files")
+async def import_deposits(
+    request: Request, actor: FormActor, file: Annotated[UploadFile, File()]
+) -> HTMLResponse:
+    actor.require(Capability.POST_REMITTANCES)
+    data = await file.read(MAX_UPLOAD + 1)
+    if len(data) > MAX_UPLOAD:
+        raise WorkError(f"{file.filename}: larger than {MAX_UPLOAD // 1_000_000} MB")
+    name = (file.filename or "bank.bai").rsplit("/", 1)[-1][:120]
+    desk = desk_of(request)
+    imported = desk.import_deposits(actor, name, data)
+    found = desk.deposit_report(actor)
+    return _page(
+        request, "deposits.html", actor, found=found, rows=_verdict_rows(found), imported=imported
+    )
+
+
+@router.post("/deposits/reconcile")
+def reconcile_deposits(request: Request, actor: FormActor) -> Response:
+    desk_of(request).reconcile_deposits(actor)
+    return _see("/deposits")
 
 
 @router.get("/patients/{account}")

@@ -205,15 +205,20 @@ def _traces(read: Connection, as_of: date) -> list[TraceCash]:
     )
     cash: dict[str, Money] = {}
     claims: dict[str, set[str]] = defaultdict(set)
+    late: set[str] = set()
     for rid, _trace, _amount in remittances:
         # Every entry a remittance posted is numbered after it: "<id>:<CLP>:<n>", "<id>:plb:<n>".
         of_it = (
-            select(P.account, P.amount, P.claim_id)
+            select(P.account, P.amount, P.claim_id, E.effective)
             .join(E, E.entry_id == P.entry_id)
-            .where(E.entry_id.like(f"{rid}:%"), E.effective <= as_of)
+            .where(E.entry_id.like(f"{rid}:%"))
         )
         total = Money.zero()
-        for account, amount, claim_id in read.execute(of_it):
+        for account, amount, claim_id, effective in read.execute(of_it):
+            if effective > as_of:
+                # Paid in a month closed by then, so posted on the first open day after D
+                # (docs/close.md): its cash is checked from that day on.
+                late.add(rid)
             if account == Account.CASH.value:
                 total = total + _money(amount)
             if claim_id is not None:
@@ -222,6 +227,7 @@ def _traces(read: Connection, as_of: date) -> list[TraceCash]:
     return [
         TraceCash(rid, trace, _money(amount), cash[rid], tuple(sorted(claims[rid])))
         for rid, trace, amount in remittances
+        if rid not in late
     ]
 
 

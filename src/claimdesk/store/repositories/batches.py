@@ -25,6 +25,7 @@ from claimdesk.store.tables.base import table_of
 from claimdesk.store.tables.batches import (
     BatchClaimRow,
     ControlNumberRow,
+    OutboxFileRow,
     SubmissionBatchRow,
 )
 
@@ -35,6 +36,8 @@ BATCH_CLAIMS = table_of(BatchClaimRow)
 
 
 COUNTERS = table_of(ControlNumberRow)
+
+OUTBOX_FILES = table_of(OutboxFileRow)
 
 # Any constant works: it names the advisory lock of the outbox's staged files on PostgreSQL.
 OUTBOX_LOCK_KEY = 0x636C6F62
@@ -190,9 +193,24 @@ class BatchRepository:
     def list(self) -> builtins.list[BatchRecord]:
         return [_batch_of(r) for r in self._session.execute(select(BATCHES).order_by(BATCHES.c.id))]
 
-    def named(self, file_name: str) -> BatchRecord | None:
-        row = self._session.execute(select(BATCHES).where(BATCHES.c.file_name == file_name)).first()
-        return None if row is None else _batch_of(row)
+    def record_outbox_file(
+        self, file_name: str, *, transaction: str, sha256: str, at: datetime, by: str
+    ) -> None:
+        self._session.execute(
+            insert(OUTBOX_FILES).values(
+                file_name=file_name,
+                transaction=transaction,
+                sha256=sha256,
+                staged_at=at,
+                staged_by=by,
+            )
+        )
+
+    def outbox_file_recorded(self, file_name: str) -> bool:
+        found = self._session.execute(
+            select(OUTBOX_FILES.c.file_name).where(OUTBOX_FILES.c.file_name == file_name)
+        ).first()
+        return found is not None
 
     def by_group(self, sender_id: str, group_control_number: int) -> BatchRecord | None:
         """The batch a 999 answers: its sender's GS06 (echoed in AK102)."""

@@ -25,6 +25,7 @@ from claimdesk.domain.ledger import (
 )
 from claimdesk.domain.money import Money
 from claimdesk.store import rollups, rows
+from claimdesk.store.repositories.periods import PeriodRepository
 from claimdesk.store.repositories.sql import chunks, insert_rows
 from claimdesk.store.tables.base import table_of
 from claimdesk.store.tables.ledger import LedgerEntryRow, LedgerPostingRow
@@ -71,10 +72,13 @@ class LedgerRepository:
         """Append entries after checking them against the stored journal.
 
         Raises :class:`LedgerError` for an id already used, or a reversal of an unknown entry,
-        of a reversal, of an entry already reversed, or one that does not mirror its original.
+        of a reversal, of an entry already reversed, or one that does not mirror its original;
+        :class:`~claimdesk.domain.periods.ClosedPeriodError` for an entry effective in a closed
+        month (the one place entries are written, so no path can post into a closed month).
         """
         if not entries:
             return
+        PeriodRepository(self._session).closed_for_posting().check(entries)
         new_ids = [e.entry_id for e in entries]
         for chunk in chunks(new_ids):
             taken = self._session.execute(

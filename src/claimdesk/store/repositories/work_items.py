@@ -255,6 +255,15 @@ class WorkItemRepository:
         )
         return self._session.execute(query.limit(1)).first() is not None
 
+    def without_claim_prefixed(self, prefix: str) -> list[WorkItem]:
+        """Every item about no claim whose problem key starts with ``prefix``, oldest first."""
+        query = (
+            select(ITEMS)
+            .where(ITEMS.c.claim_id.is_(None), ITEMS.c.problem_key.startswith(prefix))
+            .order_by(ITEMS.c.id)
+        )
+        return [_item_of(row, []) for row in self._session.execute(query)]
+
     def active_of_claim(self, claim_id: str, problem_key: str | None) -> list[WorkItem]:
         where = and_(ITEMS.c.claim_id == claim_id, ITEMS.c.status.in_(ACTIVE))
         if problem_key is not None:

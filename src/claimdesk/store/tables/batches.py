@@ -52,6 +52,19 @@ class SubmissionBatchRow(Base):
     rejected: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class OutboxFileRow(Base):
+    """A file claimdesk sends (837, 270, 276), recorded in the transaction that stages it: a
+    staged file a crash left behind is published when this row committed, dropped when not."""
+
+    __tablename__ = "outbox_files"
+
+    file_name: Mapped[str] = mapped_column(String(120), primary_key=True)
+    transaction: Mapped[str] = mapped_column(String(4))  # ST01: 837, 270, 276
+    sha256: Mapped[str] = mapped_column(String(64))
+    staged_at: Mapped[datetime]
+    staged_by: Mapped[str] = mapped_column(String(USER_LEN))
+
+
 class BatchClaimRow(Base):
     __tablename__ = "batch_claims"
     __table_args__ = (Index("ix_batch_claims_claim", "claim_id"),)

@@ -4,8 +4,8 @@ and the practice each web session works in.
 Every person of an existing home is granted its default practice, so nobody loses the access
 they had (admins and programs work every practice by their role).
 
-Revision ID: 0017
-Revises: 0014
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-04
 """
 
@@ -18,8 +18,8 @@ from alembic import op
 
 from claimdesk.store.types import UtcDateTime
 
-revision: str = "0017"
-down_revision: str | None = "0014"
+revision: str = "0018"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

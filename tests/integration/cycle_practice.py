@@ -1,0 +1,60 @@
+"""A synthetic practice imported into a fresh home and run through the simulated cycle, for the
+tests that check the books a cycle leaves behind."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+from claimdesk.bootstrap import composed
+from claimdesk.config import Settings
+from claimdesk.cycle.policy import shipped_staff_policy
+from claimdesk.cycle.run import CycleOptions, run_cycle
+from claimdesk.services.import_folder import import_folder
+from claimdesk.services.setup import set_up
+from claimdesk.services.trading_partners import TradingPartners
+from claimdesk.synth.practice import write_practice
+
+REFERENCE_DATE = date(2026, 9, 30)
+PERIOD_DAYS = 365
+PARTNERS = TradingPartners(
+    submitter_id="RFMG001", contact_name="Billing office", phone="6145550100"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CycledHome:
+    settings: Settings
+    start: date  # the cycle's first day
+    end: date  # its last day
+    manager: str  # the Tier 3 person the cycle staffs
+
+
+def cycled_home(
+    tmp_path: Path, database_url: str, *, patients: int, encounters: int, seed: int, days: int
+) -> CycledHome:
+    """Visits over the year to :data:`REFERENCE_DATE`, imported, then ``days`` of the cycle
+    from the year's first day."""
+    bundle = tmp_path / "bundle"
+    write_practice(
+        bundle,
+        patients=patients,
+        encounters=encounters,
+        seed=seed,
+        as_of=REFERENCE_DATE,
+        days=PERIOD_DAYS,
+    )
+    settings = Settings(home=tmp_path / "home", database_url=database_url)
+    set_up(settings)
+    imported = import_folder(
+        settings, bundle, user="e2e", now=datetime.combine(REFERENCE_DATE, time(18), tzinfo=UTC)
+    )
+    assert imported.report is not None, imported.errors[:3]
+    staff = shipped_staff_policy()
+    start = REFERENCE_DATE - timedelta(days=PERIOD_DAYS)
+    options = CycleOptions(days=days, staff=staff, scrub=True, partners=PARTNERS, start=start)
+    with composed(settings) as parts:
+        report = run_cycle(parts, options)
+    assert report.end is not None
+    return CycledHome(settings, start, report.end, staff.tier3.user_id)
