@@ -22,6 +22,7 @@ from claimdesk.payer_sim.files import answer_files, deliver_remittances
 from claimdesk.payer_sim.simulator import PayerSimulator
 from claimdesk.payer_sim.world import PayerWorld
 from claimdesk.services.crash_points import CRASH_AT
+from claimdesk.services.inbox import FINDINGS_SUFFIX
 
 ATTEMPTS = 3
 # Every step of crash_points' list, in the order submit passes them.
@@ -132,6 +133,10 @@ def test_two_ingests_at_once_read_every_file_once(
         files += [a["file"] for a in report["acknowledgments"]]
     assert sorted(files) == names  # each file read by exactly one of the runs
     archive = home.home / "archive"
-    archived = [p.name for p in archive.rglob("*") if p.is_file() and p.parent.name != "sent"]
+    archived = [
+        p.name
+        for p in archive.rglob("*")
+        if p.is_file() and p.parent.name != "sent" and not p.name.endswith(FINDINGS_SUFFIX)
+    ]
     assert sorted(archived) == names
     assert [p for p in inbox.iterdir() if p.is_file()] == []

@@ -15,6 +15,7 @@ from claimdesk.domain.claims import Claim
 from claimdesk.domain.ledger import Account, BalanceQuery, Entry, Journal
 from claimdesk.domain.money import Money
 from claimdesk.domain.payers import ContractRate, Payer
+from claimdesk.domain.periods import ClosedPeriods
 from claimdesk.domain.practice import PracticeProfile
 from claimdesk.domain.recovery import WriteOffRequest
 from claimdesk.domain.work import HistoryEvent, WorkItem
@@ -200,6 +201,16 @@ class FakePractice:
         return PracticeProfile({})
 
 
+class FakePeriods:
+    """No month is closed: every entry posts on its own date."""
+
+    def closed(self) -> ClosedPeriods:
+        return ClosedPeriods(frozenset())
+
+    def closed_for_posting(self) -> ClosedPeriods:
+        return self.closed()
+
+
 class FakeWorkItems:
     """No open items: the service may look for work to close and finds none."""
 
@@ -232,6 +243,7 @@ class FakeUnitOfWork:
         self.users = FakeUsers(users)
         self.practice = FakePractice()
         self.work_items = FakeWorkItems()
+        self.periods = FakePeriods()
         self.commits = 0
 
     def __enter__(self) -> FakeUnitOfWork:
