@@ -138,6 +138,9 @@ def _invocations(claim: str, encounter: str, bundle: Path, out: Path) -> dict[st
             *("--check", "1001", "--payer", "Acme"),
         ],
         "deposits reconcile": ["deposits", "reconcile"],
+        "practices add": ["practices", "add", "north", "--name", "North Clinic"],
+        "practices list": ["practices", "list"],
+        "users grant": ["users", "grant", "tia", "--practice", "default"],
     }
 
 
@@ -154,6 +157,7 @@ READS = {
     "audit list",
     "periods",
     "pack",
+    "practices list",
 }
 # May run, and refuses the input: an invoice is for a closed month only.
 FAILS = {"invoice"}
