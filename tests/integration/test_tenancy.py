@@ -87,7 +87,7 @@ def two(run: Invoke, home: Settings, ids: tuple[str, str], tmp_path: Path) -> tu
     assert run("practices", "add", south, "--name", "South Clinic")[0] == 0
     assert run("--practice", north, "import", str(GOOD))[0] == 0
     assert run("--practice", south, "import", str(_south_bundle(tmp_path / "south")))[0] == 0
-    code, out = run("--practice", north, "users", "add", "nina", "--role", "tier1")
+    code, out = run("--practice", north, "users", "add", "nina", "--role", "manager")
     assert code == 0, out
     return north, south
 
@@ -220,7 +220,7 @@ def test_a_clients_manager_sees_and_grants_only_their_own(
     two: tuple[str, str], run: Invoke
 ) -> None:
     north, south = two
-    assert run("--practice", south, "users", "add", "sam", "--role", "tier1")[0] == 0
+    assert run("--practice", south, "users", "add", "sam", "--role", "manager")[0] == 0
     assert run("--practice", north, "users", "add", "max", "--role", "manager")[0] == 0
     code, out = run("--practice", north, "users", "list", "--json")
     assert code == 0, out
@@ -273,7 +273,7 @@ def test_an_existing_single_practice_home_becomes_the_default_practice(
             text(
                 "INSERT INTO users (user_id, name, role, active, created_at, created_by) VALUES "
                 "('root', 'Root', 'admin', true, CURRENT_TIMESTAMP, 'root'), "
-                "('tess', 'Tess', 'tier1', true, CURRENT_TIMESTAMP, 'root')"
+                "('tess', 'Tess', 'manager', true, CURRENT_TIMESTAMP, 'root')"
             )
         )
     engine.dispose()
