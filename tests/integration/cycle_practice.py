@@ -36,7 +36,29 @@ def cycled_home(
 ) -> CycledHome:
     """Visits over the year to :data:`REFERENCE_DATE`, imported, then ``days`` of the cycle
     from the year's first day."""
-    bundle = tmp_path / "bundle"
+    settings = Settings(home=tmp_path / "home", database_url=database_url)
+    set_up(settings)
+    return cycled(
+        settings,
+        tmp_path / "bundle",
+        patients=patients,
+        encounters=encounters,
+        seed=seed,
+        days=days,
+    )
+
+
+def cycled(
+    settings: Settings,
+    bundle: Path,
+    *,
+    patients: int,
+    encounters: int,
+    seed: int,
+    days: int,
+) -> CycledHome:
+    """A synthetic practice imported into the store ``settings`` name (a home's or a client
+    practice's, set up already) and run through ``days`` of the cycle."""
     write_practice(
         bundle,
         patients=patients,
@@ -45,8 +67,6 @@ def cycled_home(
         as_of=REFERENCE_DATE,
         days=PERIOD_DAYS,
     )
-    settings = Settings(home=tmp_path / "home", database_url=database_url)
-    set_up(settings)
     imported = import_folder(
         settings, bundle, user="e2e", now=datetime.combine(REFERENCE_DATE, time(18), tzinfo=UTC)
     )
