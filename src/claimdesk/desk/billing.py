@@ -21,7 +21,7 @@ from claimdesk.audit.log import Outcome as AuditOutcome
 from claimdesk.codes.reference import load_config, load_reference
 from claimdesk.config import Settings
 from claimdesk.desk.deposits import DepositDesk
-from claimdesk.desk.desk import UowFactory
+from claimdesk.desk.desk import DeskSetupError, UowFactory
 from claimdesk.desk.guard import Actor, Capability, ForbiddenError, NotFoundError
 from claimdesk.desk.serialize import appeal_json, follow_up_json, write_off_json
 from claimdesk.domain.clock import practice_today
@@ -44,10 +44,6 @@ from claimdesk.store.repositories.estimates import StoredEstimate
 
 T = TypeVar("T")
 SEGMENT = re.compile(r"~\s*")
-
-
-class DeskSetupError(RuntimeError):
-    """The desk was started without a data home, which this use case needs (HTTP 503)."""
 
 
 @dataclass(frozen=True, slots=True)

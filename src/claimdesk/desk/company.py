@@ -13,6 +13,7 @@ from decimal import Decimal
 from threading import Lock
 
 from claimdesk.desk.billing import BillingDesk
+from claimdesk.desk.close import CloseDesk
 from claimdesk.desk.guard import Actor, Capability, ForbiddenError
 from claimdesk.domain.work import WorkItem
 from claimdesk.services import work_queue
@@ -29,11 +30,18 @@ class PracticeItem:
 
 
 class CompanyDesk:
-    def __init__(self, make: Callable[[str], BillingDesk], home_practice: str) -> None:
+    def __init__(
+        self,
+        make: Callable[[str], BillingDesk],
+        home_practice: str,
+        make_close: Callable[[str], CloseDesk] | None = None,
+    ) -> None:
         self._make = make
+        self._make_close = make_close
         # The practice the server was started in: a new session's, when granted to its person.
         self.home_practice = home_practice
         self._desks: dict[str, BillingDesk] = {}
+        self._close_desks: dict[str, CloseDesk] = {}
         self._lock = Lock()
 
     def desk(self, practice_id: str) -> BillingDesk:
@@ -42,6 +50,21 @@ class CompanyDesk:
             if found is None:
                 found = self._desks[practice_id] = self._make(practice_id)
             return found
+
+    def close_desk(self, practice_id: str) -> CloseDesk:
+        """The month-end desk of ``practice_id`` (close, reopen, pack, invoice), on the same
+        store as its billing desk."""
+        if self._make_close is None:
+            raise RuntimeError("this company desk was built without month-end desks")
+        make = self._make_close
+        with self._lock:
+            found = self._close_desks.get(practice_id)
+        if found is None:
+            # Made outside the lock: it may ask for the practice's billing desk (its store).
+            made = make(practice_id)
+            with self._lock:
+                found = self._close_desks.setdefault(practice_id, made)
+        return found
 
     @property
     def home(self) -> BillingDesk:

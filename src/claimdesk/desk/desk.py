@@ -54,6 +54,10 @@ SEARCH_LIMIT = 50
 QUEUE_PAGE = 50
 
 
+class DeskSetupError(RuntimeError):
+    """The desk was started without a data home, which this use case needs (HTTP 503)."""
+
+
 @dataclass(frozen=True, slots=True)
 class CoverageView:
     coverage_id: str

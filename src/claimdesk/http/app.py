@@ -15,9 +15,11 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
-from claimdesk.desk.billing import BillingDesk, DeskSetupError
+from claimdesk.desk.billing import BillingDesk
+from claimdesk.desk.close import CloseDesk
 from claimdesk.desk.company import CompanyDesk
 from claimdesk.desk.config import DeskConfig
+from claimdesk.desk.desk import DeskSetupError
 from claimdesk.desk.guard import ForbiddenError, NotFoundError
 from claimdesk.domain.work import WorkError
 from claimdesk.http.api.routes import router as api_router
@@ -29,6 +31,7 @@ from claimdesk.routing.access import AccessError
 from claimdesk.security.accounts import LockedError, SignInError
 from claimdesk.security.headers import headers_for
 from claimdesk.security.passwords import PasswordRuleError
+from claimdesk.services.close import PeriodError
 from claimdesk.services.deposits import DepositError
 from claimdesk.services.held_claims import ClaimFixError
 from claimdesk.services.tier2 import Tier2Error
@@ -52,6 +55,7 @@ EXPECTED: tuple[tuple[type[Exception], int, str], ...] = (
     (Tier2Error, 409, "Not possible for the claim"),
     (BankFileError, 422, "Invalid bank file"),
     (DepositError, 422, "Invalid deposit"),
+    (PeriodError, 409, "Not possible for the period"),
     (DeskSetupError, 503, "Not set up"),
 )
 
@@ -101,7 +105,19 @@ def create_app(config: DeskConfig) -> FastAPI:
             uow_factory, config.rules, config.clock, settings, box=config.sign_in.box
         )
 
-    app.state.company = CompanyDesk(practice_desk, config.practice)
+    def close_desk(practice_id: str) -> CloseDesk:
+        """The month-end desk on the same store and home as the practice's billing desk."""
+        billing = company.desk(practice_id)
+        return CloseDesk(
+            billing.uow_factory,
+            billing.policy,
+            billing.clock,
+            billing.settings,
+            config.rules.denials,
+        )
+
+    company = CompanyDesk(practice_desk, config.practice, close_desk)
+    app.state.company = company
 
     @app.middleware("http")
     async def security_headers(

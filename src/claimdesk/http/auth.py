@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Form, Request
 
 from claimdesk.desk.billing import BillingDesk
+from claimdesk.desk.close import CloseDesk
 from claimdesk.desk.company import CompanyDesk
 from claimdesk.desk.config import DeskConfig
 from claimdesk.desk.guard import Actor
@@ -45,6 +46,12 @@ def desk_of(request: Request) -> BillingDesk:
     checked), else of the server's own practice."""
     company = company_of(request)
     return company.desk(getattr(request.state, "practice", company.home_practice))
+
+
+def close_desk_of(request: Request) -> CloseDesk:
+    """The month-end desk of the practice the request's session works in."""
+    company = company_of(request)
+    return company.close_desk(getattr(request.state, "practice", company.home_practice))
 
 
 def _actor(request: Request, session: Authenticated) -> Actor:

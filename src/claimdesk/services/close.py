@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Sequence
+import zipfile
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -274,15 +275,34 @@ def csv_text(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return out.getvalue()
 
 
-def write_pack(pack: MonthEnd, status: PeriodStatus, practice: str, out: Path) -> list[Path]:
-    """The pack's CSV files and its PDF in ``out`` (each written whole); their paths."""
+def pack_files(pack: MonthEnd, status: PeriodStatus, practice: str) -> dict[str, bytes]:
+    """The pack's CSV files and its PDF by file name, as written to a folder or downloaded."""
     stem = f"pack-{pack.month}"
-    files = {
+    tables = {
         f"{stem}-roll-forward.csv": csv_text(ROLL_FORWARD_COLUMNS, pack.roll_forward_rows()),
         f"{stem}-day-sheets.csv": csv_text(DAY_SHEET_COLUMNS, pack.day_sheet_rows()),
         f"{stem}-by-account.csv": csv_text(ACCOUNT_COLUMNS, pack.account_rows()),
         f"{stem}-by-reason.csv": csv_text(REASON_COLUMNS, pack.reason_rows()),
     }
-    written = [write_outbox_file(out, name, text) for name, text in files.items()]
-    written.append(write_outbox_file(out, f"{stem}.pdf", pack_pdf(pack, practice, status)))
-    return written
+    files = {name: text.encode("utf-8") for name, text in tables.items()}
+    files[f"{stem}.pdf"] = pack_pdf(pack, practice, status)
+    return files
+
+
+def write_files(out: Path, files: Mapping[str, bytes]) -> list[Path]:
+    """Each file in ``out``, written whole; their paths."""
+    return [write_outbox_file(out, name, content) for name, content in files.items()]
+
+
+def zip_of(files: Mapping[str, bytes]) -> bytes:
+    """The files in one ZIP archive; fixed timestamps, so the same files make the same bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            archive.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), content)
+    return buffer.getvalue()
+
+
+def write_pack(pack: MonthEnd, status: PeriodStatus, practice: str, out: Path) -> list[Path]:
+    """The pack's CSV files and its PDF in ``out`` (each written whole); their paths."""
+    return write_files(out, pack_files(pack, status, practice))

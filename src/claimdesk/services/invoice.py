@@ -16,9 +16,8 @@ from claimdesk.analytics.close_pdf import invoice_pdf
 from claimdesk.denials.table import CategoryTable
 from claimdesk.domain.fees import FeeModel, Invoice, invoice_for
 from claimdesk.domain.periods import Month
-from claimdesk.services.close import PeriodError, csv_text
+from claimdesk.services.close import PeriodError, csv_text, write_files
 from claimdesk.services.kpis import kpi_report
-from claimdesk.services.x12_envelopes import write_outbox_file
 from claimdesk.store.queries import month_end as queries
 from claimdesk.store.uow import UnitOfWork
 
@@ -60,9 +59,9 @@ def invoice(uow_factory: UowFactory, month: Month, *, table: CategoryTable) -> I
         )
 
 
-def write_invoice(bill: Invoice, out: Path) -> list[Path]:
+def invoice_files(bill: Invoice) -> dict[str, bytes]:
     """``invoice-YYYY-MM.csv`` (the fee lines), ``invoice-YYYY-MM-collections.csv`` (claim by
-    claim) and ``invoice-YYYY-MM.pdf`` in ``out``; their paths."""
+    claim) and ``invoice-YYYY-MM.pdf`` by file name."""
     stem = f"invoice-{bill.month}"
     fee = csv_text(
         ("line", "based_on", "amount"),
@@ -78,8 +77,13 @@ def write_invoice(bill: Invoice, out: Path) -> list[Path]:
             for c in bill.collections
         ],
     )
-    return [
-        write_outbox_file(out, f"{stem}.csv", fee),
-        write_outbox_file(out, f"{stem}-collections.csv", collected),
-        write_outbox_file(out, f"{stem}.pdf", invoice_pdf(bill)),
-    ]
+    return {
+        f"{stem}.csv": fee.encode("utf-8"),
+        f"{stem}-collections.csv": collected.encode("utf-8"),
+        f"{stem}.pdf": invoice_pdf(bill),
+    }
+
+
+def write_invoice(bill: Invoice, out: Path) -> list[Path]:
+    """The invoice's files (:func:`invoice_files`) in ``out``; their paths."""
+    return write_files(out, invoice_files(bill))

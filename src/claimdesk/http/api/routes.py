@@ -8,11 +8,13 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
-from fastapi.responses import StreamingResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
 from claimdesk.analytics.position import ArFilter
+from claimdesk.desk.guard import NotFoundError
 from claimdesk.domain.money import Money
+from claimdesk.domain.periods import Month
 from claimdesk.domain.work import Outcome, WorkAction
 from claimdesk.domain.write_offs import ReasonCode
 from claimdesk.http.api.schemas import (
@@ -22,20 +24,25 @@ from claimdesk.http.api.schemas import (
     ClaimMadeOut,
     ClaimOut,
     ClaimSearchOut,
+    CloseRefusedOut,
     DepositAddedOut,
     DepositFileOut,
     DisabledOut,
     FixOut,
     FollowUpMadeOut,
     GrantOut,
+    InvoiceOut,
     ItemDetailOut,
     KpiExplanationOut,
     KpiReportOut,
     MeOut,
     NewPersonOut,
     NextItemOut,
+    PackOut,
     PatientOut,
     PatientSearchOut,
+    PeriodClosedOut,
+    PeriodOut,
     PersonOut,
     PostingOut,
     PracticeItemOut,
@@ -53,6 +60,7 @@ from claimdesk.http.auth import (
     ApiActor,
     bearer_session,
     client_address,
+    close_desk_of,
     company_of,
     config_of,
     desk_of,
@@ -588,3 +596,119 @@ def explain_kpi(
     each side at a time (``page``, ``page_size``)."""
     found = desk_of(request).explain_kpi(actor, name, start=start, end=end, payer_id=payer_id)
     return KpiExplanationOut.model_validate(found.as_dict(page, page_size))
+
+
+# The month-end close: periods, the pack and the invoice (docs/close.md).
+
+# YYYY-MM, a month of the years 1900 to 9999 (claimdesk.domain.periods.Month).
+MONTH = r"^(19|[2-9]\d)\d{2}-(0[1-9]|1[0-2])$"
+Period = Annotated[str, Path(pattern=MONTH, description="the month, YYYY-MM")]
+FileName = Annotated[str, Path(min_length=1, max_length=80, pattern=r"^[a-z0-9.-]+$")]
+MEDIA = {".csv": "text/csv; charset=utf-8", ".pdf": "application/pdf", ".zip": "application/zip"}
+FILES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {
+            media.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
+            for media in MEDIA.values()
+        }
+    }
+}
+
+
+class ReopenBody(BaseModel):
+    reason: str = Field(min_length=1, max_length=500, pattern=r"\S", description="audited")
+
+
+def _download(name: str, data: bytes) -> Response:
+    media = MEDIA[name[name.rindex(".") :]]
+    return Response(
+        data,
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _periods_base(request: Request, period: str) -> str:
+    return f"{request.scope.get('root_path', '')}/api/v1/periods/{period}"
+
+
+@router.get("/periods")
+def periods(actor: ApiActor, request: Request) -> list[PeriodOut]:
+    """The months ever closed, open or closed now, with who closed and reopened them and why
+    (a month not listed is open)."""
+    return [PeriodOut.of(s) for s in close_desk_of(request).periods(actor)]
+
+
+@router.post(
+    "/periods/{period}/close",
+    response_model=PeriodClosedOut,
+    responses={
+        409: {
+            "description": "Not closed: the pre-checks' findings, or a month not over or out of "
+            "order",
+            "content": {
+                "application/problem+json": {"schema": CloseRefusedOut.model_json_schema()}
+            },
+        }
+    },
+)
+def close_period(period: Period, actor: ApiActor, request: Request) -> PeriodClosedOut | Response:
+    """Close a month once its pre-checks hold: a refusal (409) lists each finding with its fix
+    hint, nothing changed."""
+    outcome = close_desk_of(request).close_period(actor, Month.parse(period))
+    if outcome.closed:
+        return PeriodClosedOut.of(outcome)
+    refused = CloseRefusedOut.of(outcome, request.url.path)
+    return JSONResponse(
+        refused.model_dump(), status_code=409, media_type="application/problem+json"
+    )
+
+
+@router.post("/periods/{period}/reopen")
+def reopen_period(period: Period, body: ReopenBody, actor: ApiActor, request: Request) -> PeriodOut:
+    """Reopen the last closed month (an admin, with a reason; audited)."""
+    state = close_desk_of(request).reopen_period(actor, Month.parse(period), body.reason)
+    return PeriodOut.of(state)
+
+
+@router.get("/periods/{period}/pack", response_model=PackOut, responses=FILES)
+def month_end_pack(
+    period: Period,
+    actor: ApiActor,
+    request: Request,
+    format: Annotated[Literal["json", "pdf", "zip"], Query()] = "json",
+) -> PackOut | Response:
+    """The month-end pack (open or closed month): the A/R roll-forward per payer class, day
+    sheets, movements by account and by reason; ``format=pdf`` or ``zip`` (the CSV files and
+    the PDF) downloads it."""
+    desk = close_desk_of(request)
+    month = Month.parse(period)
+    if format != "json":
+        name = f"pack-{month}.{format}"
+        return _download(name, desk.document(actor, month, name))
+    return PackOut.of(desk.read_pack(actor, month), _periods_base(request, period))
+
+
+@router.get("/periods/{period}/invoice", response_model=InvoiceOut, responses=FILES)
+def month_invoice(
+    period: Period,
+    actor: ApiActor,
+    request: Request,
+    format: Annotated[Literal["json", "pdf", "zip"], Query()] = "json",
+) -> InvoiceOut | Response:
+    """The billing company's invoice for a closed month (an open one is refused, 409), with the
+    collections claim by claim, the month's KPIs and the work done by tier."""
+    desk = close_desk_of(request)
+    month = Month.parse(period)
+    if format != "json":
+        name = f"invoice-{month}.{format}"
+        return _download(name, desk.document(actor, month, name))
+    return InvoiceOut.of(desk.read_invoice(actor, month), _periods_base(request, period))
+
+
+@router.get("/periods/{period}/files/{name}", response_class=Response, responses=FILES)
+def period_file(period: Period, name: FileName, actor: ApiActor, request: Request) -> Response:
+    """One file of the month's pack or invoice, by the name their answers list."""
+    if name[name.rfind(".") :] not in MEDIA:
+        raise NotFoundError(f"period {period}: no file {name!r}")
+    return _download(name, close_desk_of(request).document(actor, Month.parse(period), name))

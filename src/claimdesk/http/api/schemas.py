@@ -8,12 +8,14 @@ and validated here; the rest are built here from the desk's views.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Annotated, Literal, Self
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from claimdesk.analytics.results import Unit
+from claimdesk.desk.close import InvoiceDocuments, PackDocuments
 from claimdesk.desk.desk import (
     ClaimView,
     CoverageView,
@@ -25,11 +27,20 @@ from claimdesk.desk.desk import (
 from claimdesk.desk.serialize import item_json
 from claimdesk.domain.claims import ClaimStatus, FrequencyCode
 from claimdesk.domain.money import Money, total
+from claimdesk.domain.month_end import (
+    ACCOUNT_COLUMNS,
+    DAY_SHEET_COLUMNS,
+    REASON_COLUMNS,
+    ROLL_FORWARD_COLUMNS,
+    MonthEnd,
+)
 from claimdesk.domain.parties import Sex
+from claimdesk.domain.periods import CloseFinding, PeriodAction, PeriodState, PeriodStatus
 from claimdesk.domain.work import Outcome, WorkAction, WorkItem, WorkKind, WorkStatus
 from claimdesk.posting.reassociation import Reassociation, Verdict
 from claimdesk.routing.access import Role
 from claimdesk.scrub.findings import Finding, Severity
+from claimdesk.services.close import CloseOutcome
 from claimdesk.services.deposits import AddResult, ImportResult
 from claimdesk.services.held_claims import FixResult
 from claimdesk.services.post_remittance import FileResult, RemitOutcome
@@ -745,4 +756,249 @@ class ReconciliationOut(Answer):
             work_changed=work_changed,
             items_opened=opened or [],
             items_solved=solved or [],
+        )
+
+
+# The month-end close: periods, the pack and the invoice.
+
+
+class CloseFindingOut(Answer):
+    code: str = Field(examples=["CLOSE001"])
+    severity: str
+    message: str
+    fix_hint: str
+    location: str
+
+    @classmethod
+    def of(cls, finding: CloseFinding) -> Self:
+        return cls.model_validate(finding.as_json())
+
+
+class RollForwardOut(Answer):
+    """One payer class: opening + charges - payments - adjustments + transfers = closing,
+    which must equal ledger_closing (the A/R report's balance at the month's end)."""
+
+    payer_class: str
+    opening: Dollars
+    charges: Dollars
+    payments: Dollars
+    adjustments: Dollars
+    transfers: Dollars
+    closing: Dollars
+    ledger_closing: Dollars
+
+    @classmethod
+    def rows(cls, pack: MonthEnd) -> list[Self]:
+        return [
+            cls.model_validate(dict(zip(ROLL_FORWARD_COLUMNS, row, strict=True)))
+            for row in pack.roll_forward_rows()
+        ]
+
+
+class PeriodEventOut(Answer):
+    action: PeriodAction
+    at: Timestamp
+    by: str
+    reason: str
+
+
+class PeriodOut(Answer):
+    period: str = Field(examples=["2026-10"])
+    status: PeriodStatus
+    events: list[PeriodEventOut]
+
+    @classmethod
+    def of(cls, state: PeriodState) -> Self:
+        return cls(
+            period=str(state.month),
+            status=state.status,
+            events=[
+                PeriodEventOut(action=e.action, at=e.at.isoformat(), by=e.by, reason=e.reason)
+                for e in state.events
+            ],
+        )
+
+
+class PeriodClosedOut(Answer):
+    period: str
+    closed: Literal[True]
+    roll_forward: list[RollForwardOut]
+
+    @classmethod
+    def of(cls, outcome: CloseOutcome) -> Self:
+        pack = outcome.pack
+        return cls(
+            period=str(outcome.month),
+            closed=True,
+            roll_forward=[] if pack is None else RollForwardOut.rows(pack),
+        )
+
+
+class CloseRefusedOut(Answer):
+    """A close its pre-checks refused (409): a problem (RFC 9457) with the findings as data."""
+
+    type: Literal["about:blank"]
+    title: str
+    status: int
+    detail: str
+    instance: str
+    period: str
+    findings: list[CloseFindingOut]
+    roll_forward: list[RollForwardOut]
+
+    @classmethod
+    def of(cls, outcome: CloseOutcome, instance: str) -> Self:
+        codes = ", ".join(sorted({f.code for f in outcome.findings}))
+        return cls(
+            type="about:blank",
+            title="Period not closed",
+            status=409,
+            detail=f"period {outcome.month} not closed: {len(outcome.findings)} finding(s) "
+            f"({codes})",
+            instance=instance,
+            period=str(outcome.month),
+            findings=[CloseFindingOut.of(f) for f in outcome.findings],
+            roll_forward=[] if outcome.pack is None else RollForwardOut.rows(outcome.pack),
+        )
+
+
+class DaySheetOut(Answer):
+    day: DateText
+    charges: Dollars
+    payments: Dollars
+    adjustments: Dollars
+    transfers: Dollars
+
+
+class AccountMovementOut(Answer):
+    movement: str
+    account: str
+    amount: Dollars
+
+
+class ReasonMovementOut(Answer):
+    movement: str
+    group: str
+    reason: str
+    amount: Dollars
+
+
+class DocumentOut(Answer):
+    name: str = Field(examples=["pack-2026-10.pdf"])
+    url: str = Field(description="where to download it (same bearer token)")
+
+
+def documents(names: Iterable[str], base: str) -> list[DocumentOut]:
+    return [DocumentOut(name=name, url=f"{base}/files/{name}") for name in names]
+
+
+class PackOut(Answer):
+    period: str
+    status: PeriodStatus
+    practice: str
+    reconciles: bool
+    roll_forward: list[RollForwardOut]
+    day_sheets: list[DaySheetOut]
+    by_account: list[AccountMovementOut]
+    by_reason: list[ReasonMovementOut]
+    findings: list[CloseFindingOut]
+    files: list[DocumentOut]
+
+    @classmethod
+    def of(cls, read: PackDocuments, base: str) -> Self:
+        pack = read.pack
+        return cls(
+            period=str(pack.month),
+            status=read.status,
+            practice=read.practice,
+            reconciles=pack.reconciles,
+            roll_forward=RollForwardOut.rows(pack),
+            day_sheets=[
+                DaySheetOut.model_validate(dict(zip(DAY_SHEET_COLUMNS, row, strict=True)))
+                for row in pack.day_sheet_rows()
+            ],
+            by_account=[
+                AccountMovementOut.model_validate(dict(zip(ACCOUNT_COLUMNS, row, strict=True)))
+                for row in pack.account_rows()
+            ],
+            by_reason=[
+                ReasonMovementOut.model_validate(dict(zip(REASON_COLUMNS, row, strict=True)))
+                for row in pack.reason_rows()
+            ],
+            findings=[CloseFindingOut.of(f) for f in pack.findings],
+            files=documents([*read.files, f"pack-{pack.month}.zip"], base),
+        )
+
+
+class FeeLineOut(Answer):
+    line: str
+    based_on: str
+    amount: Dollars
+
+
+class CollectionOut(Answer):
+    claim_id: str
+    payer_id: str
+    payer_payments: Dollars
+    patient_payments: Dollars
+    total: Dollars
+
+
+class KpiValueOut(Answer):
+    kpi: str
+    value: str
+
+
+class WorkDoneOut(Answer):
+    tier: int
+    outcome: str
+    items: int
+    resolved: Dollars
+
+
+class InvoiceOut(Answer):
+    period: str
+    practice: str
+    fee_model_set: bool
+    fee: list[FeeLineOut]
+    total: Dollars
+    collections_total: Dollars
+    collections: list[CollectionOut]
+    claims_submitted: int
+    kpis: list[KpiValueOut]
+    work: list[WorkDoneOut]
+    files: list[DocumentOut]
+
+    @classmethod
+    def of(cls, read: InvoiceDocuments, base: str) -> Self:
+        bill = read.invoice
+        return cls(
+            period=bill.month,
+            practice=bill.practice,
+            fee_model_set=bill.model.is_set,
+            fee=[
+                FeeLineOut(line=x.description, based_on=x.basis, amount=dollars(x.amount))
+                for x in bill.fee.lines
+            ],
+            total=dollars(bill.fee.total),
+            collections_total=dollars(bill.collected),
+            collections=[
+                CollectionOut(
+                    claim_id=c.claim_id,
+                    payer_id=c.payer_id,
+                    payer_payments=dollars(c.insurance),
+                    patient_payments=dollars(c.patient),
+                    total=dollars(c.total),
+                )
+                for c in bill.collections
+            ],
+            claims_submitted=bill.claims_submitted,
+            kpis=[KpiValueOut(kpi=k, value=v) for k, v in bill.kpis],
+            work=[
+                WorkDoneOut(
+                    tier=w.tier, outcome=w.outcome, items=w.items, resolved=dollars(w.resolved)
+                )
+                for w in bill.work
+            ],
+            files=documents([*read.files, f"invoice-{bill.month}.zip"], base),
         )

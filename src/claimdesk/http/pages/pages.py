@@ -1,4 +1,5 @@
-"""The pages: sign-in, my queue, item, search, claim, patient, people, dashboard, audit log.
+"""The pages: sign-in, my queue, item, search, claim, patient, people, dashboard, month end,
+audit log.
 
 Every page that changes something is a POST form carrying the session's CSRF token; each
 answers with a redirect to the page showing the result (post/redirect/get).
@@ -13,8 +14,9 @@ from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, Respon
 from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 
 from claimdesk.analytics.position import ArFilter
-from claimdesk.desk.guard import Actor, Capability
+from claimdesk.desk.guard import Actor, Capability, NotFoundError
 from claimdesk.domain.money import Money, MoneyError, parse_dollars, total
+from claimdesk.domain.periods import Month, PeriodStatus
 from claimdesk.domain.work import Outcome, WorkAction, WorkError
 from claimdesk.domain.write_offs import REASONS
 from claimdesk.http.auth import (
@@ -23,6 +25,7 @@ from claimdesk.http.auth import (
     FormActor,
     PageActor,
     client_address,
+    close_desk_of,
     company_of,
     config_of,
     desk_of,
@@ -34,6 +37,7 @@ from claimdesk.routing.access import Role
 from claimdesk.scrub.findings import Finding
 from claimdesk.security.accounts import Authenticated, SignInError, sign_in, sign_out
 from claimdesk.security.csrf import csrf_matches
+from claimdesk.services.close import CloseOutcome
 from claimdesk.services.held_claims import ClaimFix, ClaimFixError, LineCoding
 
 router = APIRouter(include_in_schema=False)
@@ -628,3 +632,88 @@ def dashboard_ar_csv(
 @router.get("/audit")
 def audit(request: Request, actor: PageActor) -> HTMLResponse:
     return _page(request, "audit.html", actor, records=desk_of(request).audit_log(actor))
+
+
+# The month end: periods, close and reopen, the pack and the invoice (docs/close.md).
+
+MONTH = r"^(19|[2-9]\d)\d{2}-(0[1-9]|1[0-2])$"
+Period = Annotated[str, Path(pattern=MONTH)]
+MEDIA = {".csv": "text/csv; charset=utf-8", ".pdf": "application/pdf", ".zip": "application/zip"}
+
+
+def _month_end_page(
+    request: Request,
+    actor: Actor,
+    month: Month | None,
+    refused: CloseOutcome | None = None,
+) -> HTMLResponse:
+    desk = close_desk_of(request)
+    states = desk.periods(actor)
+    closed = [s.month for s in states if s.status is PeriodStatus.CLOSED]
+    through = max(closed) if closed else None
+    following = through.following if through else Month.of(desk_of(request).today()).preceding
+    shown = month or following
+    pack = desk.read_pack(actor, shown)
+    bill = desk.read_invoice(actor, shown) if pack.status is PeriodStatus.CLOSED else None
+    page = _page(
+        request,
+        "month_end.html",
+        actor,
+        states=states,
+        through=through,
+        month=shown,
+        pack=pack,
+        bill=bill,
+        refused=refused,
+    )
+    if refused is not None:
+        page.status_code = 409
+    return page
+
+
+@router.get("/month-end")
+def month_end(
+    request: Request,
+    actor: PageActor,
+    month: Annotated[str | None, Query(pattern=MONTH)] = None,
+) -> HTMLResponse:
+    return _month_end_page(request, actor, None if month is None else Month.parse(month))
+
+
+@router.post("/month-end/{period}/close")
+def close_month(period: Period, request: Request, actor: FormActor) -> Response:
+    """Close the month; a refusal shows the page again with each finding and its fix hint."""
+    month = Month.parse(period)
+    outcome = close_desk_of(request).close_period(actor, month)
+    if not outcome.closed:
+        return _month_end_page(request, actor, month, refused=outcome)
+    return _see(f"/month-end?month={month}")
+
+
+@router.post("/month-end/{period}/reopen")
+def reopen_month(
+    period: Period,
+    request: Request,
+    actor: FormActor,
+    reason: Annotated[str, Form(min_length=1, max_length=500, pattern=r"\S")],
+) -> Response:
+    month = Month.parse(period)
+    close_desk_of(request).reopen_period(actor, month, reason)
+    return _see(f"/month-end?month={month}")
+
+
+@router.get("/month-end/{period}/files/{name}")
+def month_end_file(
+    period: Period,
+    name: Annotated[str, Path(min_length=1, max_length=80, pattern=r"^[a-z0-9.-]+$")],
+    request: Request,
+    actor: PageActor,
+) -> Response:
+    """One file of the month's pack or invoice (CSV, PDF) or either whole (ZIP)."""
+    media = MEDIA.get(name[name.rfind(".") :])
+    if media is None:
+        raise NotFoundError(f"period {period}: no file {name!r}")
+    data = close_desk_of(request).document(actor, Month.parse(period), name)
+    return Response(
+        data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
