@@ -24,8 +24,10 @@ from store_practice import small_bundle
 from claimdesk.bootstrap import Composition, shipped_rules
 from claimdesk.bundle.reader import read_bundle
 from claimdesk.config import Settings, practice_role
+from claimdesk.desk.close import CloseDesk
 from claimdesk.desk.config import DeskConfig
 from claimdesk.domain.money import Money
+from claimdesk.domain.periods import Month
 from claimdesk.domain.work import Problem, WorkKind
 from claimdesk.http.api.routes import router as api_router
 from claimdesk.http.app import create_app
@@ -46,6 +48,8 @@ from claimdesk.synth.practice import write_practice
 MANAGER = "meg"  # North's manager: every route a manager may use
 ADMIN = "root"
 # Path parameters that name no object of a practice (routes of the company or of a session).
+# The month South closes before North's manager asks for it (South's bundle ends 2026-02-27).
+SOUTH_CLOSED = "2026-02"
 SKIPPED = {"/login", "/logout", "/practice", "/api/v1/sessions", "/api/v1/sessions/current"}
 
 
@@ -152,6 +156,7 @@ def _path(template: str, practices: Practices) -> str:
         "appeal_id": "1",
         "user_id": ADMIN,
         "name": "initial_denial_rate",
+        "period": SOUTH_CLOSED,
     }
     return re.sub(r"{(\w+)(:\w+)?}", lambda m: values.get(m.group(1), "1"), template)
 
@@ -260,3 +265,33 @@ def test_once_granted_the_switch_finds_the_other_practice_and_the_queue_spans_bo
     )
     assert switched.status_code == 204
     assert client.get(f"/api/v1/claims/{claim}", headers=bearer).status_code == 404
+
+
+def test_a_manager_of_north_sees_none_of_souths_periods_pack_or_invoice(
+    practices: Practices,
+) -> None:
+    south_uow, south_settings = practices.composition.practice_store(practices.south)
+    south = CloseDesk(
+        south_uow, shipped_policy(), practices.clock, south_settings, shipped_rules().denials
+    )
+    month = Month.parse(SOUTH_CLOSED)
+    assert south.close_period(south.actor_named(ADMIN), month).closed
+    client, bearer, csrf = _signed_in(practices)
+    assert client.get("/api/v1/periods", headers=bearer).json() == []
+    pack = client.get(f"/api/v1/periods/{SOUTH_CLOSED}/pack", headers=bearer).json()
+    assert pack["status"] == "open"
+    # North has no charge in February 2026: South's figures are South's alone.
+    assert all(row["charges"] == "0.00" for row in pack["roll_forward"])
+    assert pack["day_sheets"] == []
+    refused = client.get(f"/api/v1/periods/{SOUTH_CLOSED}/invoice", headers=bearer)
+    assert refused.status_code == 409  # North's February is open
+    page = client.get("/month-end", params={"month": SOUTH_CLOSED})
+    assert page.status_code == 200
+    assert 'id="periods"' not in page.text
+    assert "No month has been closed yet" in page.text
+    reopen = client.post(
+        f"/month-end/{SOUTH_CLOSED}/reopen", data={"csrf_token": csrf, "reason": "x"}
+    )
+    assert reopen.status_code == 403  # a manager's refusal, before any practice's periods
+    with south_uow() as uow:
+        assert [str(s.month) for s in uow.periods.states()] == [SOUTH_CLOSED]
