@@ -6,6 +6,7 @@ about twenty examples per operation keeps the run to a few hundred requests.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,6 +16,7 @@ from desk_practice import build_desk
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
+from claimdesk.config import Settings
 from claimdesk.routing.access import Role
 from claimdesk.store.engine import make_engine
 from claimdesk.store.migrate import upgrade_to_head
@@ -26,6 +28,9 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, str]
     engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'desk.db'}")
     upgrade_to_head(engine)
     desk = build_desk(unit_of_work_factory(engine))
+    # A data home, as `claimdesk serve` has: closing a month checks its inbox.
+    home = Settings(home=tmp_path_factory.mktemp("home"))
+    desk.config = dataclasses.replace(desk.config, settings=home)
     client = desk.client()
     token = desk.api_token(client, Role.MANAGER)
     loaded = schemathesis.openapi.from_asgi("/api/v1/openapi.json", client.app)

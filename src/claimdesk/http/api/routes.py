@@ -600,8 +600,8 @@ def explain_kpi(
 
 # The month-end close: periods, the pack and the invoice (docs/close.md).
 
-# YYYY-MM, a month of the years 1900 to 9999 (claimdesk.domain.periods.Month).
-MONTH = r"^(19|[2-9]\d)\d{2}-(0[1-9]|1[0-2])$"
+# YYYY-MM of the years 1901 to 2999: a pack reads the month before too, and Month starts at 1900.
+MONTH = r"^(19(0[1-9]|[1-9]\d)|2\d{3})-(0[1-9]|1[0-2])$"
 Period = Annotated[str, Path(pattern=MONTH, description="the month, YYYY-MM")]
 FileName = Annotated[str, Path(min_length=1, max_length=80, pattern=r"^[a-z0-9.-]+$")]
 MEDIA = {".csv": "text/csv; charset=utf-8", ".pdf": "application/pdf", ".zip": "application/zip"}

@@ -636,7 +636,8 @@ def audit(request: Request, actor: PageActor) -> HTMLResponse:
 
 # The month end: periods, close and reopen, the pack and the invoice (docs/close.md).
 
-MONTH = r"^(19|[2-9]\d)\d{2}-(0[1-9]|1[0-2])$"
+# YYYY-MM of the years 1901 to 2999 (a pack reads the month before, and Month starts at 1900).
+MONTH = r"^(19(0[1-9]|[1-9]\d)|2\d{3})-(0[1-9]|1[0-2])$"
 Period = Annotated[str, Path(pattern=MONTH)]
 MEDIA = {".csv": "text/csv; charset=utf-8", ".pdf": "application/pdf", ".zip": "application/zip"}
 
