@@ -20,6 +20,7 @@ from claimdesk.audit.log import head, record
 from claimdesk.desk.guard import Actor, Capability, ForbiddenError, NotFoundError
 from claimdesk.domain.books import BooksReport
 from claimdesk.domain.claims import Claim, StatusChange
+from claimdesk.domain.clock import checked_day
 from claimdesk.domain.coverage import Coverage
 from claimdesk.domain.ledger import RECEIVABLES, Account, BalanceQuery, Entry
 from claimdesk.domain.money import Money
@@ -332,8 +333,10 @@ class Desk:
         done: Callable[[T], str],
         *,
         company: bool = False,
+        refused: Callable[[T], bool] = lambda _result: False,
     ) -> T:
-        """Run the change and audit how it ended: failed (with the reason) or ok."""
+        """Run the change and audit how it ended: failed (with the reason), ok, or failed when
+        the change answered a refusal as data (``refused``: a close its pre-checks stopped)."""
         try:
             result = change()
         except Exception as exc:
@@ -341,9 +344,8 @@ class Desk:
                 actor, action, target, AuditOutcome.FAILED, patient, str(exc)[:500], company=company
             )
             raise
-        self._audit(
-            actor, action, target, AuditOutcome.OK, patient, done(result)[:500], company=company
-        )
+        outcome = AuditOutcome.FAILED if refused(result) else AuditOutcome.OK
+        self._audit(actor, action, target, outcome, patient, done(result)[:500], company=company)
         return result
 
     def _audit(
@@ -860,6 +862,7 @@ class Desk:
         queue productivity."""
         end = self.clock()
         start = end - timedelta(days=days)
+        as_of = None if as_of is None else checked_day(as_of)
 
         def read() -> Dashboard:
             with self.uow_factory() as uow:

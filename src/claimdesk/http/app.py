@@ -19,6 +19,7 @@ from claimdesk.desk.billing import BillingDesk, DeskSetupError
 from claimdesk.desk.company import CompanyDesk
 from claimdesk.desk.config import DeskConfig
 from claimdesk.desk.guard import ForbiddenError, NotFoundError
+from claimdesk.domain.clock import DayOutOfRangeError
 from claimdesk.domain.work import WorkError
 from claimdesk.http.api.routes import router as api_router
 from claimdesk.http.auth import CsrfError, SignInRequiredError
@@ -52,6 +53,7 @@ EXPECTED: tuple[tuple[type[Exception], int, str], ...] = (
     (Tier2Error, 409, "Not possible for the claim"),
     (BankFileError, 422, "Invalid bank file"),
     (DepositError, 422, "Invalid deposit"),
+    (DayOutOfRangeError, 422, "Invalid date"),
     (DeskSetupError, 503, "Not set up"),
 )
 
