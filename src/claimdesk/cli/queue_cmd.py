@@ -147,6 +147,23 @@ def next_item(
         print_item(item)
 
 
+@queue_app.command("take")
+def take(ctx: typer.Context, item_id: int, as_json: JsonOption = False) -> None:
+    """Take this item (open or snoozed) of a queue you work, with a lease, as the person
+    acting (--as)."""
+    settings = settings_of(ctx)
+    ready(settings)
+    with composed(settings) as parts:
+        try:
+            item = as_actor(ctx, parts, "queue take", lambda desk, actor: desk.take(actor, item_id))
+        except REFUSALS as exc:
+            raise fail(str(exc), EXIT_INPUT_PROBLEMS) from exc
+    if as_json:
+        emit_json(item_dict(item))
+    else:
+        print_item(item)
+
+
 @queue_app.command("show")
 def show(ctx: typer.Context, item_id: int, as_json: JsonOption = False) -> None:
     """One item with its score parts, possible actions and full history."""

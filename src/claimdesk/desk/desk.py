@@ -575,6 +575,19 @@ class Desk:
             )
         return item
 
+    def take(self, actor: Actor, item_id: int) -> WorkItem:
+        """Take this item of a queue one works, open or snoozed (a month-end exception that
+        cannot wait for its snooze), with a lease."""
+        item = self._acting_on(actor, item_id, "take_item")
+        return self._changed(
+            actor,
+            item,
+            "take_item",
+            lambda: work_queue.take_item(
+                self.uow_factory, item_id, actor.user.user_id, now=self.clock(), policy=self.policy
+            ),
+        )
+
     def renew(self, actor: Actor, item_id: int) -> WorkItem:
         item = self._acting_on(actor, item_id, "renew_item")
         return self._changed(
