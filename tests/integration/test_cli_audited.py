@@ -103,6 +103,7 @@ def _invocations(claim: str, encounter: str, bundle: Path, out: Path) -> dict[st
         "queue list": ["queue", "list"],
         "queue next": ["queue", "next", AUDITOR],
         "queue show": ["queue", "show", "1"],
+        "queue take": ["queue", "take", "1"],
         "queue act": ["queue", "act", "1", "release", "--user", AUDITOR],
         "tier2 correct": ["tier2", "correct", claim],
         "tier2 void": ["tier2", "void", claim],

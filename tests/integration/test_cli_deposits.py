@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -265,12 +265,30 @@ def test_a_month_closes_once_each_cash_difference_is_explained(
     # bank the T9 deposit belongs to another account, the T3 check was lost and reissued in
     # April): explained reconciling items, with who and why on the item.
     now = datetime(2024, 4, 3, 9, tzinfo=UTC)
-    for _ in locations:
+    # Whatever outcome the person picks ("problem solved" too): a person's close explains it.
+    outcomes = [Outcome.PROBLEM_SOLVED, Outcome.NO_ACTION_NEEDED, Outcome.NO_ACTION_NEEDED]
+    # The refusal names each item; snoozed (as the simulated staff leave them) or not, the
+    # biller takes each by its number and closes it saying why.
+    for outcome in outcomes:
+        now = datetime.now(UTC)  # the CLI's clock
         item = work_queue.next_item(uow_factory, "t2", now=now, policy=shipped_policy())
         assert item is not None
         assert item.item_id is not None
         assert item.problem_key.startswith(PROBLEM_PREFIX)
-        work_queue.close(uow_factory, item.item_id, "t2", outcome=Outcome.NO_ACTION_NEEDED, now=now)
+        later = now + timedelta(days=30)
+        work_queue.snooze(uow_factory, item.item_id, "t2", now=now, until=later)
+        number = str(item.item_id)
+        queue = ["--home", str(tmp_path / "home"), "--as", "t2", "queue"]
+        taken = CliRunner().invoke(app, [*queue, "take", number, "--json"], env=env)
+        assert taken.exit_code == 0, taken.output
+        assert json.loads(taken.stdout)["status"] == "in_progress"
+        why = ["--outcome", outcome.value, "--text", "payer confirms the difference"]
+        done = CliRunner().invoke(
+            app, [*queue, "act", number, "close", "--user", "t2", *why], env=env
+        )
+        assert done.exit_code == 0, done.output
+    again = json.loads(cli(tmp_path, database_url, "t2", "reconcile", "--json").stdout)
+    assert again["items_opened"] == []  # explained exceptions are not raised again
 
     closed = CliRunner().invoke(app, close, env=env)
     assert closed.exit_code == 0, closed.output

@@ -76,6 +76,10 @@ def test_people_take_the_best_item_of_their_tier_and_close_it(
 
     code, output = run("queue", "next", "aud", "--json")
     assert code == 1  # an auditor is read-only and takes nothing
+    # Under --as, the person named is the one acting: nobody takes work in another's name.
+    code, output = run("--as", "aud", "queue", "next", "bo", "--json")
+    assert code == 1
+    assert "you act as aud" in output
     code, output = run("queue", "next", "bo", "--json")
     assert code == 0, output
     assert json.loads(output)["id"] == big

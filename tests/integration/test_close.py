@@ -208,7 +208,11 @@ def test_an_unposted_era_keeps_the_month_open_listing_it(
     assert all(f.fix_hint for f in outcome.findings)
     with uow_factory() as uow:
         assert not uow.periods.states()
-    assert _audit(uow_factory, "close_period")[-1] == ("mgr", "ok", "refused: CLOSE001, CLOSE002")
+    assert _audit(uow_factory, "close_period")[-1] == (
+        "mgr",
+        "failed",
+        "refused: CLOSE001, CLOSE002",
+    )
 
 
 def test_books_verify_finds_an_entry_written_into_a_closed_month_behind_the_ledger(

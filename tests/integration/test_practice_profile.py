@@ -180,7 +180,12 @@ def test_the_readme_flow_bills_today_and_no_entry_is_dated_after_today(
     rules = {rule for held in report["held"] for rule in held["rules"]}
     assert not rules & {"DAT001", "DAT002", "X12"}  # nothing held for dates or configuration
     assert report["submitted"] >= 0.8 * (report["scrubbed"] - len(report["self_pay_ready"]))
+    # The cycle cannot go back before claims already sent (it would pay them before they went
+    # out); from today on it runs.
     code, _out, err = cli("cycle", "--days", "3", "--json")
+    assert code == 2
+    assert "claims were already submitted on" in err
+    code, _out, err = cli("cycle", "--days", "1", "--json")
     assert code == 0, err
     today = _today()
     refused = cli("cycle", "--days", "3", "--start", today.isoformat())

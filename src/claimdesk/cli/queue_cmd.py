@@ -112,6 +112,19 @@ def list_items(
     console.print(table)
 
 
+def _the_person(ctx: typer.Context, named: str, command: str) -> str:
+    """The person a queue command names is the one acting: naming someone else under ``--as``
+    (or ``CLAIMDESK_USER``) would put their name on the work and in the audit log."""
+    acting = ctx.obj.acting_as
+    if acting and acting != named:
+        raise fail(
+            f"{command}: you act as {acting}; work is taken and closed by the person acting "
+            f"(name {acting}, or act as {named})",
+            EXIT_INPUT_PROBLEMS,
+        )
+    return named
+
+
 @queue_app.command("next")
 def next_item(
     ctx: typer.Context, user: str, tier: TierOption = None, as_json: JsonOption = False
@@ -119,16 +132,34 @@ def next_item(
     """Take the best open item of the queues USER may work, with a lease."""
     settings = settings_of(ctx)
     ready(settings)
+    person = _the_person(ctx, user, "queue next")
     with composed(settings) as parts:
         desk = parts.desk()
         try:
-            item = desk.next_item(desk.actor_named(user), tier=tier)
+            item = desk.next_item(desk.actor_named(person), tier=tier)
         except REFUSALS as exc:
             raise fail(str(exc), EXIT_INPUT_PROBLEMS) from exc
     if as_json:
         emit_json(None if item is None else item_dict(item))
     elif item is None:
         console.print("no open item in your queues")
+    else:
+        print_item(item)
+
+
+@queue_app.command("take")
+def take(ctx: typer.Context, item_id: int, as_json: JsonOption = False) -> None:
+    """Take this item (open or snoozed) of a queue you work, with a lease, as the person
+    acting (--as)."""
+    settings = settings_of(ctx)
+    ready(settings)
+    with composed(settings) as parts:
+        try:
+            item = as_actor(ctx, parts, "queue take", lambda desk, actor: desk.take(actor, item_id))
+        except REFUSALS as exc:
+            raise fail(str(exc), EXIT_INPUT_PROBLEMS) from exc
+    if as_json:
+        emit_json(item_dict(item))
     else:
         print_item(item)
 
@@ -161,16 +192,19 @@ def act(
     recovered: Annotated[str | None, typer.Option("--recovered", help="Dollars.")] = None,
     action: Annotated[WorkAction | None, typer.Option("--action")] = None,
     until: Annotated[datetime | None, typer.Option("--until", help="Snooze until (UTC).")] = None,
-    text: Annotated[str, typer.Option("--text", help="Note or escalation reason.")] = "",
+    text: Annotated[
+        str, typer.Option("--text", help="Note, escalation reason, or why it is closed.")
+    ] = "",
     as_json: JsonOption = False,
 ) -> None:
     """Work an item you hold: renew its lease, release, snooze, note, escalate or close it."""
     settings = settings_of(ctx)
     ready(settings)
+    person = _the_person(ctx, user, "queue act")
     with composed(settings) as parts:
         desk = parts.desk()
         try:
-            actor = desk.actor_named(user)
+            actor = desk.actor_named(person)
             if what == "renew":
                 item = desk.renew(actor, item_id)
             elif what == "release":
@@ -188,6 +222,8 @@ def act(
                 if outcome is None:
                     raise WorkError(f"work item {item_id}: close needs --outcome")
                 resolved = None if recovered is None else parse_dollars(recovered)
+                if text.strip():
+                    desk.note(actor, item_id, text)  # why it closed, on the item's history
                 item = desk.close(actor, item_id, outcome, resolved, action)
             else:
                 raise WorkError(f"work item {item_id}: unknown action {what!r}")

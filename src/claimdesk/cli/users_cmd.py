@@ -21,6 +21,7 @@ from claimdesk.cli.app import (
     settings_of,
 )
 from claimdesk.cli.jobs import as_actor
+from claimdesk.config import DEFAULT_PRACTICE
 from claimdesk.desk.guard import ForbiddenError, NotFoundError
 from claimdesk.routing.access import AccessError, Role
 from claimdesk.services.practices import PracticeError
@@ -94,7 +95,8 @@ def grant(
 @users_app.command("list")
 def list_users(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """Everyone, with their role and the queues they may work."""
-    settings = settings_of(ctx)
+    # People are the company's: with several practices, the list needs none named.
+    settings = settings_of(ctx, otherwise=DEFAULT_PRACTICE)
     ready(settings)
     with composed(settings) as parts:
         people = as_actor(ctx, parts, "users list", lambda desk, actor: desk.people(actor))

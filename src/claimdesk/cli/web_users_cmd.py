@@ -10,6 +10,7 @@ import typer
 from claimdesk.bootstrap import composed
 from claimdesk.cli.app import EXIT_INPUT_PROBLEMS, acting_user_id, console, fail, ready, settings_of
 from claimdesk.cli.users_cmd import REFUSALS, users_app
+from claimdesk.config import DEFAULT_PRACTICE
 from claimdesk.security import totp
 from claimdesk.security.passwords import PasswordRuleError
 
@@ -31,7 +32,8 @@ def password(
     ],
 ) -> None:
     """Set a person's web password (12 or more characters); their sessions end."""
-    settings = settings_of(ctx)
+    # A person's sign-in is the company's, whichever practice they work: none needs naming.
+    settings = settings_of(ctx, otherwise=DEFAULT_PRACTICE)
     ready(settings)
     with composed(settings) as parts:
         try:
@@ -45,7 +47,8 @@ def password(
 @users_app.command("totp")
 def enrol_totp(ctx: typer.Context, user_id: str) -> None:
     """Give a person a one-time-code secret; prints the URI to add to an authenticator app."""
-    settings = settings_of(ctx)
+    # A person's sign-in is the company's, whichever practice they work: none needs naming.
+    settings = settings_of(ctx, otherwise=DEFAULT_PRACTICE)
     ready(settings)
     with composed(settings) as parts:
         try:

@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from claimdesk.bootstrap import Composition
@@ -52,6 +52,7 @@ from claimdesk.services.trading_partners import TradingPartners, partners_to_sub
 from claimdesk.services.users import add_user
 from claimdesk.store.queries.queues import open_items_by_tier
 from claimdesk.store.repositories.practice import PracticeRepository
+from claimdesk.store.tables.batches import SubmissionBatchRow
 from claimdesk.store.tables.imports import ImportRow
 from claimdesk.store.uow import UnitOfWork
 
@@ -157,6 +158,16 @@ def _first_day(sessions: sessionmaker[Session], options: CycleOptions) -> date:
         raise CycleError(
             f"{options.days} days from {start} run through {last}, after today {today}: "
             "the cycle does not simulate the future; run fewer days or start earlier"
+        )
+    with sessions() as session:
+        sent = session.execute(select(func.max(SubmissionBatchRow.created_at))).scalar()
+    # Days simulated before claims the practice already sent would pay them before they went
+    # out (negative days to pay, items taken before they were made).
+    if sent is not None and practice_today(sent, zone) > start:
+        raise CycleError(
+            f"claims were already submitted on {practice_today(sent, zone)}, after the cycle's "
+            f"first day {start}: the cycle simulates a practice's days in order, so run it on a "
+            "fresh import (instead of submit and ingest by hand) or start it after that day"
         )
     return start
 

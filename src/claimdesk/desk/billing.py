@@ -24,7 +24,7 @@ from claimdesk.desk.deposits import DepositDesk
 from claimdesk.desk.desk import DeskSetupError, UowFactory
 from claimdesk.desk.guard import Actor, Capability, ForbiddenError, NotFoundError
 from claimdesk.desk.serialize import appeal_json, follow_up_json, write_off_json
-from claimdesk.domain.clock import practice_today
+from claimdesk.domain.clock import checked_day, practice_today
 from claimdesk.domain.eligibility import BenefitFigures
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import Outcome, WorkAction, WorkError, WorkItem, WorkStatus
@@ -555,6 +555,11 @@ class BillingDesk(DepositDesk):
 
     # Figures.
 
+    def _day(self, as_of: date | None) -> date:
+        """The day a report is as of: the one asked for (a day claimdesk has books on), else
+        the practice's today."""
+        return self.today() if as_of is None else checked_day(as_of)
+
     def today(self) -> date:
         """The practice's date now (its time zone), the end of every default period."""
         with self.uow_factory() as uow:
@@ -564,7 +569,7 @@ class BillingDesk(DepositDesk):
     def figures(self, actor: Actor, as_of: date | None = None) -> dashboard.DashboardFigures:
         """The dashboard's KPIs over the year ending ``as_of`` (default: the practice's today)."""
         home = None if self.settings is None else self.settings.practice_home
-        day = as_of or self.today()
+        day = self._day(as_of)
         return self._read(
             actor,
             Capability.SEE_SUMMARY,
@@ -623,7 +628,7 @@ class BillingDesk(DepositDesk):
 
     def ar_position(self, actor: Actor, as_of: date | None = None) -> ArPosition:
         """The one A/R figure as of ``as_of`` (default: the practice's today), with its parts."""
-        day = as_of or self.today()
+        day = self._day(as_of)
         return self._read(
             actor,
             Capability.SEE_SUMMARY,
@@ -646,7 +651,7 @@ class BillingDesk(DepositDesk):
         audited like one."""
         actor.require(Capability.SEE_SUMMARY)
         found = receivables.claims_page(
-            self.uow_factory, as_of or self.today(), where, after=after, limit=limit
+            self.uow_factory, self._day(as_of), where, after=after, limit=limit
         )
         self._audit(
             actor,
@@ -663,13 +668,13 @@ class BillingDesk(DepositDesk):
         """Every claim behind (a part of) the A/R figure as CSV lines, produced as they are
         read (for a streamed download); the export is audited when it is asked for."""
         actor.require(Capability.SEE_SUMMARY)
-        day = as_of or self.today()
+        day = self._day(as_of)
         self._audit(actor, "export_claim_list", _ar_target(day, where), AuditOutcome.OK)
         return receivables.claims_csv(self.uow_factory, day, where)
 
     def _kpi_period(self, start: date | None, end: date | None) -> tuple[date, date]:
         first, last = dashboard.period(self.today())
-        start, end = start or first, end or last
+        start, end = checked_day(start or first), checked_day(end or last)
         if start > end:
             raise WorkError(f"period: from {start} is after to {end}")
         return start, end

@@ -74,7 +74,8 @@ class CloseDesk(Desk):
         return self.settings
 
     def close_period(self, actor: Actor, month: Month) -> close.CloseOutcome:
-        """Close ``month``; a refusal by its pre-checks is audited with the findings' codes."""
+        """Close ``month``; a refusal by its pre-checks is audited as failed, with the
+        findings' codes."""
         target = f"period {month}"
         self._checked(actor, Capability.CLOSE_PERIODS, "close_period", target)
         return self._audited(
@@ -95,6 +96,7 @@ class CloseDesk(Desk):
                 if done.closed
                 else "refused: " + ", ".join(sorted({f.code for f in done.findings}))
             ),
+            refused=lambda done: not done.closed,
         )
 
     def reopen_period(self, actor: Actor, month: Month, reason: str) -> PeriodState:

@@ -20,6 +20,7 @@ from claimdesk.audit.log import head, record
 from claimdesk.desk.guard import Actor, Capability, ForbiddenError, NotFoundError
 from claimdesk.domain.books import BooksReport
 from claimdesk.domain.claims import Claim, StatusChange
+from claimdesk.domain.clock import checked_day
 from claimdesk.domain.coverage import Coverage
 from claimdesk.domain.ledger import RECEIVABLES, Account, BalanceQuery, Entry
 from claimdesk.domain.money import Money
@@ -336,8 +337,10 @@ class Desk:
         done: Callable[[T], str],
         *,
         company: bool = False,
+        refused: Callable[[T], bool] = lambda _result: False,
     ) -> T:
-        """Run the change and audit how it ended: failed (with the reason) or ok."""
+        """Run the change and audit how it ended: failed (with the reason), ok, or failed when
+        the change answered a refusal as data (``refused``: a close its pre-checks stopped)."""
         try:
             result = change()
         except Exception as exc:
@@ -345,9 +348,8 @@ class Desk:
                 actor, action, target, AuditOutcome.FAILED, patient, str(exc)[:500], company=company
             )
             raise
-        self._audit(
-            actor, action, target, AuditOutcome.OK, patient, done(result)[:500], company=company
-        )
+        outcome = AuditOutcome.FAILED if refused(result) else AuditOutcome.OK
+        self._audit(actor, action, target, outcome, patient, done(result)[:500], company=company)
         return result
 
     def _audit(
@@ -576,6 +578,19 @@ class Desk:
                 item.patient_account,
             )
         return item
+
+    def take(self, actor: Actor, item_id: int) -> WorkItem:
+        """Take this item of a queue one works, open or snoozed (a month-end exception that
+        cannot wait for its snooze), with a lease."""
+        item = self._acting_on(actor, item_id, "take_item")
+        return self._changed(
+            actor,
+            item,
+            "take_item",
+            lambda: work_queue.take_item(
+                self.uow_factory, item_id, actor.user.user_id, now=self.clock(), policy=self.policy
+            ),
+        )
 
     def renew(self, actor: Actor, item_id: int) -> WorkItem:
         item = self._acting_on(actor, item_id, "renew_item")
@@ -864,6 +879,7 @@ class Desk:
         queue productivity."""
         end = self.clock()
         start = end - timedelta(days=days)
+        as_of = None if as_of is None else checked_day(as_of)
 
         def read() -> Dashboard:
             with self.uow_factory() as uow:

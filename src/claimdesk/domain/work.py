@@ -216,6 +216,21 @@ class WorkItem:
         self.lease_until = now + lease
         return event
 
+    def take_chosen(self, user: str, now: datetime, lease: timedelta) -> list[HistoryEvent]:
+        """The person takes this very item (not the queue's next): a snoozed one is woken for
+        them, a lapsed lease returned first; one another person holds stays theirs."""
+        events: list[HistoryEvent] = []
+        if self.status is WorkStatus.SNOOZED:
+            events.append(self._move(WorkStatus.OPEN, now, user, "woken", "taken before its time"))
+            self.snoozed_until = None
+        elif self.status is WorkStatus.IN_PROGRESS:
+            if self.lease_until is not None and self.lease_until > now:
+                until = f"{self.lease_until:%Y-%m-%d %H:%M}"
+                raise WorkError(f"{self.label}: {self.assignee} holds it until {until}")
+            events.append(self.expire_lease(now))
+        events.append(self.take(user, now, lease))
+        return events
+
     def renew(self, user: str, now: datetime, lease: timedelta) -> HistoryEvent:
         self._check_holder(user, now, "renew")
         self.lease_until = now + lease

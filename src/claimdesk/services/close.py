@@ -36,7 +36,7 @@ from claimdesk.domain.periods import (
     refusal_to_close,
     refusal_to_reopen,
 )
-from claimdesk.posting.reassociation import Verdict
+from claimdesk.posting.reassociation import PROBLEM_PREFIX, Verdict
 from claimdesk.services.deposits import explained_exceptions, reassociation_in
 from claimdesk.services.practice import practice_date
 from claimdesk.services.x12_envelopes import write_outbox_file
@@ -135,6 +135,11 @@ def _unproven_cash(context: CloseContext) -> list[CloseFinding]:
     month = context.month
     found = reassociation_in(context.uow, context.today, wait_business_days=0)
     settled = explained_exceptions(context.uow)
+    items = {
+        i.problem_key: i.item_id
+        for i in context.uow.work_items.without_claim_prefixed(PROBLEM_PREFIX)
+        if i.active
+    }
 
     def in_month(day: date) -> bool:
         return month.first_day <= day <= month.last_day
@@ -144,8 +149,13 @@ def _unproven_cash(context: CloseContext) -> list[CloseFinding]:
             "CLOSE004",
             f"TRN02 {group.trace}: {group.verdict.value.replace('_', ' ')}: 835s "
             f"{group.era_total}, deposits {group.deposit_total}",
-            "claimdesk deposits reconcile, then work its item (import the bank file, enter "
-            "the check, or settle the difference with the payer)",
+            (
+                f"work item {items[group.problem_key]}: take it (claimdesk queue take "
+                f"{items[group.problem_key]}), then import the bank file, enter the check, or "
+                "close it with why (queue act ID close --outcome no_action_needed --text ...)"
+                if group.problem_key in items
+                else "claimdesk deposits reconcile opens its work item"
+            ),
             f"trace {group.trace}",
         )
         for group in found.groups

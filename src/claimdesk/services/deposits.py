@@ -246,11 +246,16 @@ def explained(items: Iterable[WorkItem]) -> set[str]:
     """The exceptions a person closed (confirmed a split, settled a difference with the payer,
     booked a bank fee): reconciling items with who and why on their item, raised no more, and no
     bar to closing their month."""
+    # Reconciliation itself closes an item (as the system) once its trace matches: that one
+    # is solved, not explained, and comes back if the trace stops matching.
     return {
         i.problem_key
         for i in items
         if i.status is WorkStatus.CANCELLED
-        or (i.status is WorkStatus.DONE and i.outcome is not Outcome.PROBLEM_SOLVED)
+        or (
+            i.status is WorkStatus.DONE
+            and (i.closed_by != SYSTEM or i.outcome is not Outcome.PROBLEM_SOLVED)
+        )
     }
 
 

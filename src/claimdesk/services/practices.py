@@ -65,10 +65,6 @@ def _registered(settings: Settings) -> list[Practice]:
         engine.dispose()
 
 
-def _listing(practices: list[Practice]) -> str:
-    return ", ".join(f"{p.practice_id} ({p.name})" for p in practices)
-
-
 def resolved(settings: Settings) -> Settings:
     """``settings`` with the practice the command works in: the one named (``--practice`` or
     ``CLAIMDESK_PRACTICE``), which must be registered, else the only one there is. With several
@@ -78,14 +74,15 @@ def resolved(settings: Settings) -> Settings:
         if any(p.practice_id == settings.practice for p in practices):
             return settings
         raise PracticeError(
-            f"practice {settings.practice!r}: no such practice; the practices are "
-            f"{_listing(practices)}"
+            f"practice {settings.practice!r}: no such practice ('claimdesk practices list' "
+            "shows the ones you may work)"
         )
     if len(practices) == 1:
         return dataclasses.replace(settings, practice=practices[0].practice_id)
+    # Not who the clients are: the person asking may work only some of them.
     raise PracticeError(
-        f"this home has {len(practices)} practices: {_listing(practices)}; name one with "
-        "--practice ID or CLAIMDESK_PRACTICE"
+        f"this home has {len(practices)} practices; name one with --practice ID or "
+        "CLAIMDESK_PRACTICE ('claimdesk practices list' shows the ones you may work)"
     )
 
 

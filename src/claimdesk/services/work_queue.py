@@ -166,6 +166,18 @@ def _held(uow: UnitOfWork, item_id: int) -> WorkItem:
     return item
 
 
+def take_item(
+    uow_factory: UowFactory, item_id: int, user_id: str, *, now: datetime, policy: RoutingPolicy
+) -> WorkItem:
+    """Lease ``item_id`` to ``user_id`` (the caller checked they work its queue), locked so two
+    people taking it at once cannot both hold it."""
+    with uow_factory() as uow:
+        item = _held(uow, item_id)
+        uow.work_items.update(item, item.take_chosen(user_id, now, policy.lease))
+        uow.commit()
+        return item
+
+
 def renew(
     uow_factory: UowFactory, item_id: int, user_id: str, *, now: datetime, policy: RoutingPolicy
 ) -> WorkItem:

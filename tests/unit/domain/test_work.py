@@ -169,3 +169,22 @@ def test_naive_times_and_bad_problems_are_refused() -> None:
             score=work.score,
             created_at=datetime(2026, 1, 1),
         )
+
+
+def test_a_person_takes_a_chosen_item_even_snoozed_but_not_one_held() -> None:
+    snoozed = item()
+    snoozed.take("ann", NOW, LEASE)
+    snoozed.snooze("ann", NOW, NOW + timedelta(days=20))
+    later = NOW + timedelta(days=1)
+    events = snoozed.take_chosen("bo", later, LEASE)
+    assert [(e.action, e.to_status) for e in events] == [
+        ("woken", WorkStatus.OPEN),
+        ("taken", WorkStatus.IN_PROGRESS),
+    ]
+    assert (snoozed.assignee, snoozed.snoozed_until) == ("bo", None)
+    with pytest.raises(WorkError, match="bo holds it until"):
+        snoozed.take_chosen("cy", later + timedelta(minutes=5), LEASE)
+    lapsed = later + LEASE + timedelta(minutes=1)
+    events = snoozed.take_chosen("cy", lapsed, LEASE)
+    assert [e.action for e in events] == ["lease_expired", "taken"]
+    assert snoozed.assignee == "cy"
