@@ -6,18 +6,13 @@ downloads and its invoice; an admin reopens it with a reason. Screenshots go to
 from __future__ import annotations
 
 import dataclasses
-import os
-import socket
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from claimdesk.config import Settings
-from claimdesk.http.app import create_app
 from claimdesk.routing.access import Role
 from claimdesk.store.engine import make_engine
 from claimdesk.store.migrate import upgrade_to_head
@@ -25,18 +20,11 @@ from claimdesk.store.uow import unit_of_work_factory
 
 sys.path.append(str(Path(__file__).resolve().parents[1] / "web"))
 sys.path.append(str(Path(__file__).resolve().parents[1] / "integration"))
-from desk_practice import PASSWORD, USERS, Desk, build_desk
+from desk_browser import chromium, served, shot, sign_in
+from desk_practice import Desk, build_desk
+from playwright.sync_api import Browser, expect
 
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = Path(__file__).resolve().parent / "screenshots"
 FEB = "2024-02"  # the small practice's charges are dated 2024-02-10
-
-if not CHROMIUM.exists():
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{CHROMIUM} is missing, and CI=true requires the browser tests")
-    pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium", allow_module_level=True)
-
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 
 
 @dataclasses.dataclass
@@ -53,46 +41,15 @@ def server(tmp_path: Path) -> Iterator[Server]:
     desk = build_desk(unit_of_work_factory(engine))
     home = tmp_path / "home"
     config = dataclasses.replace(desk.config, secure_cookies=False, settings=Settings(home=home))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    uv = uvicorn.Server(
-        uvicorn.Config(create_app(config), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    while not uv.started:
-        thread.join(0.05)
-    yield Server(f"http://127.0.0.1:{port}", desk, home / "inbox")
-    uv.should_exit = True
-    thread.join()
+    with served(config) as url:
+        yield Server(url, desk, home / "inbox")
     engine.dispose()
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
-        )
+    with chromium() as launched:
         yield launched
-        launched.close()
-
-
-def _shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def _sign_in(browser: Browser, server: Server, role: Role) -> Page:
-    page = browser.new_page()
-    page.goto(f"{server.url}/login")
-    page.get_by_label("User name").fill(USERS[role])
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("One-time code").fill(server.desk.code(USERS[role]))
-    page.keyboard.press("Enter")
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-    return page
 
 
 def test_a_manager_closes_february_after_a_refusal_and_an_admin_reopens_it(
@@ -100,7 +57,7 @@ def test_a_manager_closes_february_after_a_refusal_and_an_admin_reopens_it(
 ) -> None:
     server.inbox.mkdir(parents=True)
     (server.inbox / "waiting.835").write_bytes(b"ISA*00*waiting~")
-    page = _sign_in(browser, server, Role.MANAGER)
+    page = sign_in(browser, server.url, server.desk, Role.MANAGER)
     page.get_by_role("link", name="Month end").click()
     page.get_by_label("Month (YYYY-MM)").fill(FEB)
     page.get_by_role("button", name="Show the month").click()
@@ -110,7 +67,7 @@ def test_a_manager_closes_february_after_a_refusal_and_an_admin_reopens_it(
     expect(findings).to_contain_text("CLOSE001")
     expect(findings).to_contain_text("835 file waiting.835 has not been posted")
     expect(findings).to_contain_text("run claimdesk ingest")
-    _shot(page, "month-end-refused")
+    shot(page, "month-end-refused")
 
     (server.inbox / "waiting.835").unlink()
     page.get_by_role("button", name=f"Close {FEB}").click()
@@ -121,12 +78,12 @@ def test_a_manager_closes_february_after_a_refusal_and_an_admin_reopens_it(
     with page.expect_download() as download:
         page.get_by_role("link", name=f"pack-{FEB}.pdf").click()
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
-    _shot(page, "month-end-closed")
+    shot(page, "month-end-closed")
 
-    admin = _sign_in(browser, server, Role.ADMIN)
+    admin = sign_in(browser, server.url, server.desk, Role.ADMIN)
     admin.goto(f"{server.url}/month-end?month={FEB}")
     admin.get_by_label("Reason").fill("a late EOB")
     admin.get_by_role("button", name=f"Reopen {FEB}").click()
     expect(admin.locator("#periods")).to_contain_text("(a late EOB)")
     expect(admin.get_by_role("heading", name=f"{FEB}: open")).to_be_visible()
-    _shot(admin, "month-end-reopened")
+    shot(admin, "month-end-reopened")
