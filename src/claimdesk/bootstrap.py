@@ -41,6 +41,8 @@ if TYPE_CHECKING:
     from claimdesk.desk.billing import BillingDesk
     from claimdesk.desk.close import CloseDesk
     from claimdesk.desk.deposits import DepositDesk
+    from claimdesk.desk.statements import StatementDesk
+    from claimdesk.domain.statements import Dunning
 
 
 def utc_now() -> datetime:
@@ -144,6 +146,30 @@ class Composition:
             self.uow_factory,
             self.rules.routing,
             self.clock,
+            anchor=self.settings.audit_anchor_file,
+        )
+
+    @cached_property
+    def dunning(self) -> Dunning:
+        """The dunning messages: the practice's own ``dunning.toml`` in its folder, else the
+        shipped ones (docs/statements.md)."""
+        from claimdesk.domain.statements import DUNNING_FILE, parse_dunning, shipped_dunning
+
+        override = self.settings.practice_home / DUNNING_FILE
+        if override.exists():
+            return parse_dunning(override.read_text(encoding="utf-8"), str(override))
+        return shipped_dunning()
+
+    def statement_desk(self) -> StatementDesk:
+        """The patient statement part of the desk: runs, statements, holds, payment plans."""
+        from claimdesk.desk.statements import StatementDesk
+
+        return StatementDesk(
+            self.uow_factory,
+            self.rules.routing,
+            self.clock,
+            dunning=self.dunning,
+            archive=self.settings.archive,
             anchor=self.settings.audit_anchor_file,
         )
 

@@ -57,8 +57,10 @@ COMMANDS: dict[str, CommandEntry] = {
         "estimate_cmd",
     ),
     "plans": _entry(
-        "The plan/tier directory you maintain.",
+        "The plan/tier directory you maintain (import), and patients' payment plans (add, "
+        "list, show).",
         "estimate_cmd",
+        "payment_plans_cmd",
     ),
     "submit": _entry(
         "Scrub every draft, held and ready claim; write clean ones to one 837P per payer.",
@@ -72,6 +74,10 @@ COMMANDS: dict[str, CommandEntry] = {
     "deposits": _entry(
         "Bank deposits: import bank files, enter checks, reconcile them to the 835s.",
         "deposits_cmd",
+    ),
+    "statements": _entry(
+        "Patient statements: run them, list and show them, hold an account's.",
+        "statements_cmd",
     ),
     "x12": _entry(
         "Read X12 5010 files.",

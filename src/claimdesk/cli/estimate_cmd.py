@@ -25,7 +25,11 @@ from claimdesk.cli.app import (
 from claimdesk.cli.jobs import as_job
 from claimdesk.services.estimates import DirectoryError, estimate_encounter, import_directory
 
-plans_app = typer.Typer(help="The plan/tier directory you maintain.", no_args_is_help=True)
+plans_app = typer.Typer(
+    help="The plan/tier directory you maintain (import), and patients' payment plans (add, "
+    "list, show).",
+    no_args_is_help=True,
+)
 app.add_typer(plans_app, name="plans")
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from claimdesk.domain.money import Money
 from claimdesk.domain.parties import Address
 from claimdesk.domain.providers import Provider, ProviderKind, npi_is_valid
 
@@ -128,6 +129,21 @@ def _business_days(value: str) -> str:
     return str(int(value))
 
 
+def _days(low: int, high: int) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        if not value.isascii() or not value.isdigit() or not low <= int(value) <= high:
+            raise ValueError(f"must be a whole number of days from {low} to {high}")
+        return str(int(value))
+
+    return check
+
+
+# Patient statements (docs/statements.md): a statement every 30 days, none under $5.00, and a
+# payment plan's installment missed once its grace days have passed.
+DEFAULT_STATEMENT_CYCLE_DAYS = 30
+DEFAULT_STATEMENT_MIN_BALANCE = "5.00"
+DEFAULT_PLAN_GRACE_DAYS = 10
+
 # ERA/EFT reassociation waits this many business days for the other side (docs/deposits.md).
 DEFAULT_DEPOSIT_WAIT_DAYS = 5
 
@@ -173,6 +189,21 @@ _SETTINGS = (
         "deposits.wait_days",
         "business days an ERA or a deposit waits for the other before it is work (default 5)",
         _business_days,
+    ),
+    Setting(
+        "statements.cycle_days",
+        "days between an account's statements (default 30)",
+        _days(1, 365),
+    ),
+    Setting(
+        "statements.min_balance",
+        "no statement for a patient balance below this many dollars (default 5.00)",
+        _dollars,
+    ),
+    Setting(
+        "plans.grace_days",
+        "days after its due date before a payment plan installment counts as missed (default 10)",
+        _days(0, 60),
     ),
     # The billing company's fee model for the monthly invoice (docs/close.md).
     Setting("fee.percent", "invoice: percent of the month's collections (6.5)", _percent),
@@ -278,6 +309,20 @@ class PracticeProfile:
     def deposit_wait_days(self) -> int:
         wait = self.get("deposits.wait_days")
         return int(wait) if wait else DEFAULT_DEPOSIT_WAIT_DAYS
+
+    @property
+    def statement_cycle_days(self) -> int:
+        days = self.get("statements.cycle_days")
+        return int(days) if days else DEFAULT_STATEMENT_CYCLE_DAYS
+
+    @property
+    def statement_min_balance(self) -> Money:
+        return Money(self.get("statements.min_balance") or DEFAULT_STATEMENT_MIN_BALANCE)
+
+    @property
+    def plan_grace_days(self) -> int:
+        days = self.get("plans.grace_days")
+        return int(days) if days else DEFAULT_PLAN_GRACE_DAYS
 
     @property
     def production(self) -> bool:

@@ -27,6 +27,8 @@ class WorkKind(StrEnum):
     OUT_OF_BALANCE_REMITTANCE = "out_of_balance_remittance"
     WRITE_OFF_APPROVAL = "write_off_approval"
     CREDIT_BALANCE = "credit_balance"
+    # A payment plan's installment not paid by its due date and grace days (docs/statements.md).
+    PAYMENT_PLAN_MISSED = "payment_plan_missed"
 
 
 class WorkStatus(StrEnum):

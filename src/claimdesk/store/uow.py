@@ -55,6 +55,7 @@ from claimdesk.store.repositories.reference import (
 )
 from claimdesk.store.repositories.remittances import RemittanceRepository
 from claimdesk.store.repositories.sessions import SessionRepository
+from claimdesk.store.repositories.statements import StatementRepository
 from claimdesk.store.repositories.users import UserRepository
 from claimdesk.store.repositories.work_items import WorkItemRepository
 from claimdesk.store.repositories.write_offs import WriteOffRepository
@@ -193,6 +194,11 @@ class UnitOfWork:
     @cached_property
     def deposits(self) -> DepositRepository:
         return DepositRepository(self._open())
+
+    @cached_property
+    def statements(self) -> StatementRepository:
+        """Patient statements, holds on accounts and payment plans."""
+        return StatementRepository(self._open())
 
     @cached_property
     def imports(self) -> ImportRepository:

@@ -25,6 +25,7 @@ from claimdesk.store.tables import (  # noqa: F401  (each import registers its t
     reference,
     remittances,
     sessions,
+    statements,
     users,
     work_items,
     write_offs,

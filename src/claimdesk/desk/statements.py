@@ -1,0 +1,191 @@
+"""The desk's patient statement use cases: run statements, read them and their PDFs, hold or
+release an account, and payment plans.
+
+Running statements is a batch job (whoever may run jobs). Reading statements and plans names
+patients: whoever may read patients. Holds and plans change what patients are sent: the work
+of the desk's staff (whoever works queues), never an auditor's. Every use is audited whether
+refused, not found, failed or done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+from claimdesk.audit.log import Outcome as AuditOutcome
+from claimdesk.desk.desk import Desk, UowFactory
+from claimdesk.desk.guard import Actor, Capability, NotFoundError
+from claimdesk.domain.money import Money
+from claimdesk.domain.payment_plans import Standing
+from claimdesk.domain.statements import Dunning, HoldReason
+from claimdesk.routing.policy import RoutingPolicy
+from claimdesk.services import payment_plans, statements
+from claimdesk.services.statements import RunResult, StatementSummary, StoredStatement
+
+
+class StatementDesk(Desk):
+    def __init__(
+        self,
+        uow_factory: UowFactory,
+        policy: RoutingPolicy,
+        clock: Callable[[], datetime],
+        *,
+        dunning: Dunning,
+        archive: Path,
+        anchor: Path | None = None,
+    ) -> None:
+        super().__init__(uow_factory, policy, clock, anchor=anchor)
+        self.dunning = dunning
+        self.archive = archive
+
+    def run_statements(
+        self, actor: Actor, as_of: date | None = None, *, dry_run: bool = False
+    ) -> RunResult:
+        job = "statements (dry run)" if dry_run else "statements"
+        return self.run_job(
+            actor,
+            job,
+            lambda: statements.run(
+                self.uow_factory,
+                dunning=self.dunning,
+                archive=self.archive,
+                policy=self.policy,
+                now=self.clock(),
+                by=actor.user.user_id,
+                as_of=as_of,
+                dry_run=dry_run,
+            ),
+            lambda done: (
+                f"{done.run_date}: "
+                + ("already run; " if done.already_run else "")
+                + f"{len(done.sent)} statement(s), {len(done.skipped)} skipped, "
+                f"{len(done.opened)} item(s) opened"
+            ),
+        )
+
+    def statements(self, actor: Actor, account: str | None = None) -> list[StatementSummary]:
+        target = f"statements of {account}" if account else "statements"
+        return self._read(
+            actor,
+            Capability.READ_PATIENTS,
+            "view_statements",
+            target,
+            lambda: statements.listing(self.uow_factory, account),
+            lambda found: f"{len(found)} statement(s)",
+        )
+
+    def _found(self, actor: Actor, action: str, statement_id: str) -> StoredStatement:
+        target = f"statement {statement_id}"
+        self._checked(actor, Capability.READ_PATIENTS, action, target)
+        found = statements.show(self.uow_factory, statement_id)
+        if found is None:
+            self._audit(actor, action, target, AuditOutcome.NOT_FOUND)
+            raise NotFoundError(f"statement {statement_id}: no such statement")
+        return found
+
+    def statement(self, actor: Actor, statement_id: str) -> StoredStatement:
+        found = self._found(actor, "view_statement", statement_id)
+        self._audit(
+            actor,
+            "view_statement",
+            f"statement {statement_id}",
+            AuditOutcome.OK,
+            detail=f"account {found.summary.account}",
+        )
+        return found
+
+    def statement_pdf(self, actor: Actor, statement_id: str) -> bytes:
+        """The statement's PDF as it was kept in the practice's archive."""
+        found = self._found(actor, "view_statement_pdf", statement_id)
+        return self._audited(
+            actor,
+            "view_statement_pdf",
+            f"statement {statement_id}",
+            None,
+            lambda: (self.archive / found.summary.pdf_file).read_bytes(),
+            lambda data: f"{len(data)} bytes",
+        )
+
+    def hold_statements(
+        self, actor: Actor, account: str, reason: HoldReason, note: str = ""
+    ) -> bool:
+        target = f"account {account}"
+        self._checked(actor, Capability.WORK, "hold_statements", target)
+        return self._audited(
+            actor,
+            "hold_statements",
+            target,
+            None,
+            lambda: statements.hold(
+                self.uow_factory, account, reason, note, now=self.clock(), by=actor.user.user_id
+            ),
+            lambda done: f"{reason.value}: {'held' if done else 'already held'}",
+        )
+
+    def release_statements(self, actor: Actor, account: str) -> int:
+        target = f"account {account}"
+        self._checked(actor, Capability.WORK, "release_statements", target)
+        return self._audited(
+            actor,
+            "release_statements",
+            target,
+            None,
+            lambda: statements.release(
+                self.uow_factory, account, now=self.clock(), by=actor.user.user_id
+            ),
+            lambda done: f"{done} hold(s) released",
+        )
+
+    def add_plan(
+        self,
+        actor: Actor,
+        account: str,
+        *,
+        amount: Money,
+        every_days: int,
+        first_due: date,
+        installments: int | None,
+    ) -> Standing:
+        target = f"account {account}"
+        self._checked(actor, Capability.WORK, "add_payment_plan", target)
+        return self._audited(
+            actor,
+            "add_payment_plan",
+            target,
+            None,
+            lambda: payment_plans.add(
+                self.uow_factory,
+                account,
+                amount=amount,
+                every_days=every_days,
+                first_due=first_due,
+                installments=installments,
+                now=self.clock(),
+                by=actor.user.user_id,
+            ),
+            lambda done: (
+                f"{done.plan.plan_id}: {done.plan.installments} installment(s) of "
+                f"{done.plan.amount} for {done.plan.total}"
+            ),
+        )
+
+    def plans(self, actor: Actor) -> list[Standing]:
+        return self._read(
+            actor,
+            Capability.READ_PATIENTS,
+            "view_payment_plans",
+            "payment plans",
+            lambda: payment_plans.listing(self.uow_factory, now=self.clock()),
+            lambda found: f"{len(found)} plan(s)",
+        )
+
+    def plan(self, actor: Actor, plan_id: str) -> Standing:
+        target = f"payment plan {plan_id}"
+        self._checked(actor, Capability.READ_PATIENTS, "view_payment_plan", target)
+        found = payment_plans.show(self.uow_factory, plan_id, now=self.clock())
+        if found is None:
+            self._audit(actor, "view_payment_plan", target, AuditOutcome.NOT_FOUND)
+            raise NotFoundError(f"payment plan {plan_id}: no such plan")
+        self._audit(actor, "view_payment_plan", target, AuditOutcome.OK, detail=found.status)
+        return found
