@@ -124,7 +124,8 @@ def _stub(pdf: FPDF, statement: Statement) -> None:
     _line(pdf, "Amount enclosed: $ ______________")
     _line(pdf, f"Make checks payable to {statement.practice.get('name', '')}")
     pay_to = [statement.practice.get(k, "") for k in ("address1", "address2", "city_line")]
-    _line(pdf, ", ".join(x for x in pay_to if x))
+    if any(pay_to):
+        _line(pdf, ", ".join(x for x in pay_to if x))
     _line(pdf, f"From: {statement.party.name}")
 
 
