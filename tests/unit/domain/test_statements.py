@@ -154,7 +154,12 @@ POLICY = StatementPolicy(AS_OF, 30, Money("5.00"), shipped_dunning())
 # (case, account, sent, reason)
 DECISIONS = [
     ("balance due, never sent", _account(OWING_40), True, ""),
-    ("on hold for a dispute", _account(OWING_40, hold=HoldReason.DISPUTE), False, "on hold: dispute"),
+    (
+        "on hold for a dispute",
+        _account(OWING_40, hold=HoldReason.DISPUTE),
+        False,
+        "on hold: dispute",
+    ),
     (
         "insurance still open",
         _account([*charge("100.00"), *to_patient("20.00", "3")]),
@@ -225,8 +230,10 @@ def test_the_csv_has_a_row_per_visit_and_a_total_row() -> None:
 
     visit, last = csv_rows(statement)
     assert len(visit) == len(last) == len(CSV_COLUMNS)
-    assert visit[6] == "visit" and visit[-4:] == ("0.00", "0.00", "40.00", "")
-    assert last[6] == "total" and last[-2] == "40.00"
+    assert visit[6] == "visit"
+    assert visit[-4:] == ("0.00", "0.00", "40.00", "")
+    assert last[6] == "total"
+    assert last[-2] == "40.00"
 
 
 @pytest.mark.parametrize(
