@@ -142,6 +142,16 @@ def _invocations(claim: str, encounter: str, bundle: Path, out: Path) -> dict[st
         "practices add": ["practices", "add", "north", "--name", "North Clinic"],
         "practices list": ["practices", "list"],
         "users grant": ["users", "grant", "tia", "--practice", "default"],
+        "statements run": ["statements", "run"],
+        "statements list": ["statements", "list"],
+        "statements show": ["statements", "show", "NO-SUCH-STATEMENT"],
+        "statements hold": ["statements", "hold", "NOBODY", "--reason", "dispute"],
+        "statements release": ["statements", "release", "NOBODY"],
+        "plans add": [
+            *("plans", "add", "NOBODY", "--amount", "50.00", "--first", "2026-10-01"),
+        ],
+        "plans list": ["plans", "list"],
+        "plans show": ["plans", "show", "PP99999"],
     }
 
 
@@ -159,6 +169,8 @@ READS = {
     "periods",
     "pack",
     "practices list",
+    "statements list",
+    "plans list",
 }
 # May run, and refuses the input: an invoice is for a closed month only.
 FAILS = {"invoice"}
