@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from claimdesk.analytics.patient_aging import PatientAging
 from claimdesk.analytics.position import BUCKET_NAMES, ArPosition
 from claimdesk.bootstrap import composed
 from claimdesk.cli.app import (
@@ -45,6 +46,23 @@ def print_ar(ar: ArPosition) -> None:
     console.print(aging)
 
 
+def print_patient_aging(aging: PatientAging) -> None:
+    """Patient A/R by guarantor, aged from the day each balance became the patient's."""
+    table = Table(
+        title=f"patient A/R aging by guarantor as of {aging.as_of} (days since it became the "
+        "patient's)"
+    )
+    table.add_column("guarantor")
+    for bucket in BUCKET_NAMES:
+        table.add_column(bucket, justify="right")
+    table.add_column("total", justify="right")
+    for account, buckets, amount in aging.by_guarantor():
+        table.add_row(account, *(str(buckets[b]) for b in BUCKET_NAMES), str(amount))
+    whole = aging.by_bucket()
+    table.add_row("patient A/R", *(str(whole[b]) for b in BUCKET_NAMES), str(aging.total))
+    console.print(table)
+
+
 def print_summary(summary: PracticeSummary) -> None:
     counts = ", ".join(f"{name} {count}" for name, count in summary.counts.items())
     console.print(f"books as of {summary.as_of}; rows today: {counts}", highlight=False)
@@ -65,6 +83,7 @@ def print_summary(summary: PracticeSummary) -> None:
     verdict = "[green]balanced[/green]" if summary.balanced else "[red]OUT OF BALANCE[/red]"
     console.print(f"gross charges {summary.gross_charges}; books {verdict}")
     print_ar(summary.ar)
+    print_patient_aging(summary.patient_aging)
 
 
 @app.command("summary")

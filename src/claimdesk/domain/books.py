@@ -53,6 +53,7 @@ class Check(StrEnum):
     ROLLUPS_EQUAL_BOOKS = "BOOKS008"
     CLOSED_PERIODS_HOLD = "BOOKS009"
     CASH_IN_BANK = "BOOKS010"
+    PATIENT_AGING_EQUALS_PATIENT_AR = "BOOKS011"
 
 
 RULES: dict[Check, str] = {
@@ -67,6 +68,8 @@ RULES: dict[Check, str] = {
     Check.CLOSED_PERIODS_HOLD: "no entry lands in a closed period; each closed roll-forward "
     "still reconciles",
     Check.CASH_IN_BANK: "every 835 paid in a closed month is matched to a deposit in the bank",
+    Check.PATIENT_AGING_EQUALS_PATIENT_AR: "the patient aging total (by account and by "
+    "guarantor) equals the ledger's patient A/R",
 }
 
 
@@ -216,6 +219,10 @@ class BooksFacts:
     closed_period_entries: Sequence[ClosedPeriodEntry] = ()
     closed_period_problems: Sequence[str] = ()
     unproven_cash: Sequence[UnprovenCash] = ()
+    # The patient aging's totals by patient account and by guarantor, and the ledger's patient
+    # A/R (docs/statements.md).
+    patient_aging_totals: Sequence[Money] = ()
+    patient_receivables: Money = field(default_factory=Money.zero)
 
 
 def _entries_balance(entries: Iterable[EntryTotal]) -> list[BooksFinding]:
@@ -375,6 +382,18 @@ def _bank(unproven: Iterable[UnprovenCash]) -> list[BooksFinding]:
     ]
 
 
+def _patient_aging(facts: BooksFacts) -> list[BooksFinding]:
+    return [
+        BooksFinding(
+            Check.PATIENT_AGING_EQUALS_PATIENT_AR,
+            f"patient aging totals {aged}, the ledger's patient A/R {facts.patient_receivables} "
+            f"as of {facts.as_of} (off by {aged - facts.patient_receivables})",
+        )
+        for aged in facts.patient_aging_totals
+        if aged != facts.patient_receivables
+    ]
+
+
 def verify(facts: BooksFacts) -> BooksReport:
     """Every invariant over ``facts``; the report holds when no check found anything."""
     return BooksReport(
@@ -390,5 +409,6 @@ def verify(facts: BooksFacts) -> BooksReport:
             *_rollups(facts),
             *_closed_periods(facts),
             *_bank(facts.unproven_cash),
+            *_patient_aging(facts),
         ),
     )

@@ -20,10 +20,12 @@ from claimdesk.posting.reassociation import Verdict
 from claimdesk.services.close import read_month_end
 from claimdesk.services.deposits import explained_exceptions, reassociation_in
 from claimdesk.services.practice import practice_date
+from claimdesk.services.receivables import patient_aging_in
 from claimdesk.services.work_queue import UowFactory
 from claimdesk.store.queries.books import books_facts
 from claimdesk.store.queries.kpi_facts import kpi_facts
 from claimdesk.store.queries.month_end import late_entries
+from claimdesk.store.queries.patient_accounts import patient_receivable
 from claimdesk.store.uow import UnitOfWork
 
 
@@ -51,8 +53,16 @@ def verify_books(uow_factory: UowFactory, *, as_of: date | None, now: datetime) 
                 closed_period_entries=entries,
                 closed_period_problems=problems,
                 unproven_cash=unproven_cash(uow, day),
+                patient_aging_totals=_patient_aging_totals(uow, day),
+                patient_receivables=patient_receivable(uow.read, day),
             )
         )
+
+
+def _patient_aging_totals(uow: UnitOfWork, as_of: date) -> list[Money]:
+    """What the patient aging adds up to, by patient account and by guarantor."""
+    aging = patient_aging_in(uow, as_of)
+    return [total(t for _key, _b, t in rows) for rows in (aging.by_account(), aging.by_guarantor())]
 
 
 def unproven_cash(uow: UnitOfWork, as_of: date) -> list[UnprovenCash]:

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from claimdesk.analytics.patient_aging import PatientAging
 from claimdesk.analytics.position import ArPosition
 from claimdesk.config import Settings
 from claimdesk.domain.ledger import Account
 from claimdesk.domain.money import Money, total
 from claimdesk.services.database import units_of_work
 from claimdesk.services.practice import practice_date
+from claimdesk.services.receivables import patient_aging_in
 from claimdesk.store.queries.receivables import ar_position, charges_by_payer, trial_balance
 from claimdesk.store.queries.summary import book_counts
 from claimdesk.store.uow import UnitOfWork
@@ -37,6 +39,8 @@ class PracticeSummary:
     by_payer: tuple[PayerCharges, ...]
     trial_balance: dict[Account, Money]
     ar: ArPosition
+    # Patient A/R by patient and guarantor, aged from the day it became the patient's.
+    patient_aging: PatientAging
 
     @property
     def balanced(self) -> bool:
@@ -52,6 +56,7 @@ class PracticeSummary:
         return {
             "as_of": self.as_of.isoformat(),
             "ar": self.ar.as_dict(),
+            "patient_aging": self.patient_aging.as_dict(),
             "counts": self.counts,
             "claims_by_status": self.claims_by_status,
             "by_payer": [
@@ -94,6 +99,7 @@ def practice_summary(uow: UnitOfWork, as_of: date) -> PracticeSummary:
         by_payer=by_payer,
         trial_balance=trial_balance(uow.read, as_of),
         ar=ar,
+        patient_aging=patient_aging_in(uow, as_of),
     )
 
 

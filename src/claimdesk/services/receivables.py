@@ -11,7 +11,9 @@ import io
 from collections.abc import Callable, Iterator
 from datetime import date
 
+from claimdesk.analytics.patient_aging import PatientAging, patient_aging
 from claimdesk.analytics.position import ArClaim, ArFilter, ArPage, ArPosition
+from claimdesk.store.queries.patient_accounts import patient_balances, responsible_parties
 from claimdesk.store.queries.receivables import ar_claims, ar_position, iter_ar_claims
 from claimdesk.store.uow import UnitOfWork
 
@@ -32,6 +34,19 @@ CSV_COLUMNS = (
 def position(uow_factory: UowFactory, as_of: date, payer_id: str | None = None) -> ArPosition:
     with uow_factory() as uow:
         return ar_position(uow.read, as_of, payer_id=payer_id)
+
+
+def patient_aging_in(uow: UnitOfWork, as_of: date) -> PatientAging:
+    """Patient A/R at the end of ``as_of`` by patient and guarantor, aged from the day each
+    balance became the patient's."""
+    guarantors = {p: r.party.account for p, r in responsible_parties(uow.read).items()}
+    balances = [(b.patient_account, b.since, b.amount) for b in patient_balances(uow.read, as_of)]
+    return patient_aging(as_of, balances, guarantors)
+
+
+def patient_position(uow_factory: UowFactory, as_of: date) -> PatientAging:
+    with uow_factory() as uow:
+        return patient_aging_in(uow, as_of)
 
 
 def claims_page(

@@ -27,8 +27,20 @@ def test_no_facts_no_findings_and_every_check_is_reported() -> None:
     report = verify(BooksFacts(as_of=DAY))
     assert report.holds
     answer = json.loads(json.dumps(report.as_json()))
-    assert [c["code"] for c in answer["checks"]] == [f"BOOKS{n:03d}" for n in range(1, 11)]
+    assert [c["code"] for c in answer["checks"]] == [f"BOOKS{n:03d}" for n in range(1, 12)]
     assert answer["holds"] is True
+
+
+def test_patient_aging_that_does_not_add_up_to_the_patient_receivables_fails() -> None:
+    # By account the buckets hold 135.00, by guarantor 120.00; the ledger's patient A/R is 135.00.
+    facts = BooksFacts(
+        as_of=DAY, patient_aging_totals=(M("135.00"), M("120.00")), patient_receivables=M("135.00")
+    )
+    [found] = verify(facts).of(Check.PATIENT_AGING_EQUALS_PATIENT_AR)
+    assert found.message == (
+        "patient aging totals 120.00, the ledger's patient A/R 135.00 as of 2024-03-20 "
+        "(off by -15.00)"
+    )
 
 
 def test_aging_that_does_not_add_up_to_the_receivables_fails() -> None:

@@ -444,9 +444,28 @@ class ArPageOut(Answer):
     next: str | None = Field(description="the next page's address; null on the last")
 
 
+class AgingRowOut(Answer):
+    account: str
+    buckets: dict[str, Dollars]
+    total: Dollars
+
+
+class PatientAgingOut(Answer):
+    as_of: DateText
+    total: Dollars = Field(description="ar:patient in the ledger, as of the day")
+    by_bucket: dict[str, Dollars] = Field(
+        description="the aging buckets (days since each balance became the patient's)"
+    )
+    by_account: list[AgingRowOut] = Field(description="per patient account")
+    by_guarantor: list[AgingRowOut] = Field(
+        description="per guarantor (the patient's own account when there is none)"
+    )
+
+
 class BooksOut(Answer):
     as_of: DateText
     ar: ArOut
+    patient_aging: PatientAgingOut
     counts: dict[str, int]
     claims_by_status: dict[str, int]
     by_payer: list[PayerChargesOut]

@@ -254,3 +254,15 @@ def patient_payments(connection: Connection, patients: Sequence[str]) -> list[tu
         .order_by(e.effective)
     )
     return [(day, -Money(amount)) for day, amount in connection.execute(query) if amount]
+
+
+def patient_receivable(connection: Connection, as_of: date) -> Money:
+    """The ledger's patient A/R at the end of ``as_of``: every posting on it, summed."""
+    p, e = LedgerPostingRow, LedgerEntryRow
+    query = (
+        select(func.sum(p.amount))
+        .join(e, e.entry_id == p.entry_id)
+        .where(p.account == Account.PATIENT_AR.value, e.effective <= as_of)
+    )
+    found = connection.execute(query).scalar()
+    return Money.zero() if found is None else Money(found)
