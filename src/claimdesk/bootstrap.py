@@ -153,12 +153,9 @@ class Composition:
     def dunning(self) -> Dunning:
         """The dunning messages: the practice's own ``dunning.toml`` in its folder, else the
         shipped ones (docs/statements.md)."""
-        from claimdesk.domain.statements import DUNNING_FILE, parse_dunning, shipped_dunning
+        from claimdesk.services.statements import practice_dunning
 
-        override = self.settings.practice_home / DUNNING_FILE
-        if override.exists():
-            return parse_dunning(override.read_text(encoding="utf-8"), str(override))
-        return shipped_dunning()
+        return practice_dunning(self.settings.practice_home)
 
     def statement_desk(self) -> StatementDesk:
         """The patient statement part of the desk: runs, statements, holds, payment plans."""

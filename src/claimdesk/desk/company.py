@@ -15,6 +15,7 @@ from threading import Lock
 from claimdesk.desk.billing import BillingDesk
 from claimdesk.desk.close import CloseDesk
 from claimdesk.desk.guard import Actor, Capability, ForbiddenError
+from claimdesk.desk.statements import StatementDesk
 from claimdesk.domain.work import WorkItem
 from claimdesk.services import work_queue
 from claimdesk.services.users import queues_by_practice
@@ -35,13 +36,16 @@ class CompanyDesk:
         make: Callable[[str], BillingDesk],
         home_practice: str,
         make_close: Callable[[str], CloseDesk] | None = None,
+        make_statements: Callable[[str], StatementDesk] | None = None,
     ) -> None:
         self._make = make
         self._make_close = make_close
+        self._make_statements = make_statements
         # The practice the server was started in: a new session's, when granted to its person.
         self.home_practice = home_practice
         self._desks: dict[str, BillingDesk] = {}
         self._close_desks: dict[str, CloseDesk] = {}
+        self._statement_desks: dict[str, StatementDesk] = {}
         self._lock = Lock()
 
     def desk(self, practice_id: str) -> BillingDesk:
@@ -64,6 +68,21 @@ class CompanyDesk:
             made = make(practice_id)
             with self._lock:
                 found = self._close_desks.setdefault(practice_id, made)
+        return found
+
+    def statement_desk(self, practice_id: str) -> StatementDesk:
+        """The patient statement desk of ``practice_id``, on the same store as its billing
+        desk."""
+        if self._make_statements is None:
+            raise RuntimeError("this company desk was built without statement desks")
+        make = self._make_statements
+        with self._lock:
+            found = self._statement_desks.get(practice_id)
+        if found is None:
+            # Made outside the lock: it asks for the practice's billing desk (its store).
+            made = make(practice_id)
+            with self._lock:
+                found = self._statement_desks.setdefault(practice_id, made)
         return found
 
     @property

@@ -21,7 +21,10 @@ from claimdesk.desk.company import CompanyDesk
 from claimdesk.desk.config import DeskConfig
 from claimdesk.desk.desk import DeskSetupError
 from claimdesk.desk.guard import ForbiddenError, NotFoundError
+from claimdesk.desk.statements import StatementDesk
 from claimdesk.domain.clock import DayOutOfRangeError
+from claimdesk.domain.payment_plans import PlanError
+from claimdesk.domain.statements import StatementError
 from claimdesk.domain.work import WorkError
 from claimdesk.http.api.routes import router as api_router
 from claimdesk.http.auth import CsrfError, SignInRequiredError
@@ -35,6 +38,7 @@ from claimdesk.security.passwords import PasswordRuleError
 from claimdesk.services.close import PeriodError
 from claimdesk.services.deposits import DepositError
 from claimdesk.services.held_claims import ClaimFixError
+from claimdesk.services.statements import practice_dunning
 from claimdesk.services.tier2 import Tier2Error
 from claimdesk.services.users import UserError
 
@@ -57,6 +61,8 @@ EXPECTED: tuple[tuple[type[Exception], int, str], ...] = (
     (BankFileError, 422, "Invalid bank file"),
     (DepositError, 422, "Invalid deposit"),
     (PeriodError, 409, "Not possible for the period"),
+    (StatementError, 422, "Invalid statement request"),
+    (PlanError, 422, "Invalid payment plan"),
     (DayOutOfRangeError, 422, "Invalid date"),
     (DeskSetupError, 503, "Not set up"),
 )
@@ -118,7 +124,20 @@ def create_app(config: DeskConfig) -> FastAPI:
             config.rules.denials,
         )
 
-    company = CompanyDesk(practice_desk, config.practice, close_desk)
+    def statement_desk(practice_id: str) -> StatementDesk:
+        """The statement desk on the same store and home as the practice's billing desk."""
+        billing = company.desk(practice_id)
+        if billing.settings is None:
+            raise DeskSetupError("this desk runs without a data home (claimdesk serve sets one)")
+        return StatementDesk(
+            billing.uow_factory,
+            billing.policy,
+            billing.clock,
+            dunning=practice_dunning(billing.settings.practice_home),
+            archive=billing.settings.archive,
+        )
+
+    company = CompanyDesk(practice_desk, config.practice, close_desk, statement_desk)
     app.state.company = company
 
     @app.middleware("http")

@@ -11,6 +11,7 @@ from claimdesk.desk.close import CloseDesk
 from claimdesk.desk.company import CompanyDesk
 from claimdesk.desk.config import DeskConfig
 from claimdesk.desk.guard import Actor
+from claimdesk.desk.statements import StatementDesk
 from claimdesk.security.accounts import Authenticated, authenticate
 from claimdesk.security.csrf import csrf_matches
 
@@ -46,6 +47,12 @@ def desk_of(request: Request) -> BillingDesk:
     checked), else of the server's own practice."""
     company = company_of(request)
     return company.desk(getattr(request.state, "practice", company.home_practice))
+
+
+def statement_desk_of(request: Request) -> StatementDesk:
+    """The patient statement desk of the practice the request's session works in."""
+    company = company_of(request)
+    return company.statement_desk(getattr(request.state, "practice", company.home_practice))
 
 
 def close_desk_of(request: Request) -> CloseDesk:

@@ -26,6 +26,7 @@ from claimdesk.domain.payment_plans import PaymentPlan, PlanStatus, Standing, st
 from claimdesk.domain.practice import PracticeProfile
 from claimdesk.domain.statements import (
     CSV_COLUMNS,
+    DUNNING_FILE,
     NOTHING_DUE,
     AccountFacts,
     Dunning,
@@ -37,6 +38,8 @@ from claimdesk.domain.statements import (
     StatementPolicy,
     csv_rows,
     decide,
+    parse_dunning,
+    shipped_dunning,
     statement_of,
     visits_of,
 )
@@ -79,6 +82,16 @@ class RunResult:
             "batch_file": self.batch_file,
             "work_items_opened": self.opened,
         }
+
+
+def practice_dunning(folder: Path) -> Dunning:
+    """The dunning messages of the practice whose folder is ``folder``: its own
+    ``dunning.toml`` there, else the shipped ones (docs/statements.md). Only the composition
+    root and the web desk's factory call this; the run is handed the table."""
+    override = folder / DUNNING_FILE
+    if override.exists():
+        return parse_dunning(override.read_text(encoding="utf-8"), str(override))
+    return shipped_dunning()
 
 
 def safe_name(statement_id: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
@@ -51,6 +51,9 @@ from claimdesk.http.api.schemas import (
     QueueOut,
     ReconciliationOut,
     SessionOut,
+    StatementOut,
+    StatementsOut,
+    StatementSummaryOut,
     SummaryOut,
     WorkItemOut,
     WriteOffDecisionOut,
@@ -64,6 +67,7 @@ from claimdesk.http.auth import (
     company_of,
     config_of,
     desk_of,
+    statement_desk_of,
 )
 from claimdesk.posting.bank_files import BankDeposit
 from claimdesk.routing.access import Role
@@ -563,6 +567,52 @@ def reconcile(actor: ApiActor, request: Request) -> ReconciliationOut:
         opened=done.opened,
         solved=done.solved,
     )
+
+
+# Patient statements.
+
+StatementId = Annotated[str, Path(min_length=1, max_length=100)]
+BINARY = {"type": "string", "format": "binary"}
+
+
+@router.get("/statements")
+def statements(
+    actor: ApiActor,
+    request: Request,
+    account: Annotated[str | None, Query(max_length=80)] = None,
+) -> StatementsOut:
+    """The patient statements kept, newest first (one account's with ``account``)."""
+    found = statement_desk_of(request).statements(actor, account)
+    return StatementsOut(
+        statements=[
+            StatementSummaryOut(
+                **{k: v for k, v in s.as_dict().items() if k != "pdf_file"},
+                pdf=f"{request.url.path}/{quote(s.statement_id, safe='')}/pdf",
+            )
+            for s in found
+        ]
+    )
+
+
+@router.get("/statements/{statement_id}")
+def statement(actor: ApiActor, request: Request, statement_id: StatementId) -> StatementOut:
+    """One statement as sent: every visit, what the patient owes and why, the balance."""
+    return StatementOut.model_validate(
+        statement_desk_of(request).statement(actor, statement_id).data
+    )
+
+
+@router.get(
+    "/statements/{statement_id}/pdf",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}
+    },
+)
+def statement_pdf(actor: ApiActor, request: Request, statement_id: StatementId) -> Response:
+    """The statement's PDF as it was printed."""
+    data = statement_desk_of(request).statement_pdf(actor, statement_id)
+    return Response(data, media_type="application/pdf")
 
 
 # KPIs.

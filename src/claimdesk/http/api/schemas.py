@@ -1021,3 +1021,59 @@ class InvoiceOut(Answer):
             ],
             files=documents([*read.files, f"invoice-{bill.month}.zip"], base),
         )
+
+
+# Patient statements (docs/statements.md).
+
+
+class StatementSummaryOut(Answer):
+    statement_id: str
+    account: str
+    statement_date: DateText
+    balance: Dollars
+    dunning_level: str
+    pdf: str = Field(description="where the statement's PDF is read")
+
+
+class StatementsOut(Answer):
+    statements: list[StatementSummaryOut]
+
+
+class StatementPartyOut(Answer):
+    name: str
+    address: list[str]
+
+
+class StatementVisitOut(Answer):
+    encounter_id: str
+    patient_account: str
+    patient_name: str
+    date_of_service: DateText
+    provider: str
+    services: list[str]
+    charge: Dollars
+    insurance_paid: Dollars
+    insurance_adjusted: Dollars
+    patient_owes: dict[str, Dollars] = Field(
+        description="why: deductible, coinsurance, copay, non_covered, secondary, self_pay, other"
+    )
+    patient_owes_total: Dollars
+    payments: Dollars
+    adjustments: Dollars
+    balance: Dollars
+
+
+class StatementOut(Answer):
+    statement_id: str
+    statement_date: DateText
+    due_date: DateText
+    account: str
+    to: StatementPartyOut
+    practice: dict[str, str]
+    visits: list[StatementVisitOut]
+    unapplied: Dollars
+    balance: Dollars
+    oldest_balance_days: int
+    dunning_level: str
+    message: str
+    visits_with_insurance: int

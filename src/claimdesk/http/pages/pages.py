@@ -30,6 +30,7 @@ from claimdesk.http.auth import (
     config_of,
     desk_of,
     page_session,
+    statement_desk_of,
 )
 from claimdesk.http.pages.templates import templates
 from claimdesk.posting.reassociation import Reassociation, Verdict
@@ -718,3 +719,20 @@ def month_end_file(
     return Response(
         data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )
+
+
+@router.get("/statements")
+def statements_page(request: Request, actor: PageActor) -> HTMLResponse:
+    """The patient statements kept, newest first, each with its PDF."""
+    found = statement_desk_of(request).statements(actor)
+    return _page(request, "statements.html", actor, statements=found)
+
+
+@router.get("/statements/{statement_id}.pdf")
+def statement_pdf(
+    statement_id: Annotated[str, Path(min_length=1, max_length=100)],
+    request: Request,
+    actor: PageActor,
+) -> Response:
+    data = statement_desk_of(request).statement_pdf(actor, statement_id)
+    return Response(data, media_type="application/pdf")
