@@ -14,7 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from claimdesk.audit.log import Outcome as AuditOutcome
-from claimdesk.desk.desk import Desk, UowFactory
+from claimdesk.desk.desk import Desk, DeskSetupError, UowFactory
 from claimdesk.desk.guard import Actor, Capability, NotFoundError
 from claimdesk.domain.money import Money
 from claimdesk.domain.payment_plans import Standing
@@ -32,12 +32,18 @@ class StatementDesk(Desk):
         clock: Callable[[], datetime],
         *,
         dunning: Dunning,
-        archive: Path,
+        archive: Path | None,
         anchor: Path | None = None,
     ) -> None:
         super().__init__(uow_factory, policy, clock, anchor=anchor)
         self.dunning = dunning
+        # None: a web desk without a data home reads statements but keeps no files.
         self.archive = archive
+
+    def _archive(self) -> Path:
+        if self.archive is None:
+            raise DeskSetupError("this desk runs without a data home (claimdesk serve sets one)")
+        return self.archive
 
     def run_statements(
         self, actor: Actor, as_of: date | None = None, *, dry_run: bool = False
@@ -49,7 +55,7 @@ class StatementDesk(Desk):
             lambda: statements.run(
                 self.uow_factory,
                 dunning=self.dunning,
-                archive=self.archive,
+                archive=self._archive(),
                 policy=self.policy,
                 now=self.clock(),
                 by=actor.user.user_id,
@@ -103,7 +109,7 @@ class StatementDesk(Desk):
             "view_statement_pdf",
             f"statement {statement_id}",
             None,
-            lambda: (self.archive / found.summary.pdf_file).read_bytes(),
+            lambda: (self._archive() / found.summary.pdf_file).read_bytes(),
             lambda data: f"{len(data)} bytes",
         )
 

@@ -24,7 +24,7 @@ from claimdesk.desk.guard import ForbiddenError, NotFoundError
 from claimdesk.desk.statements import StatementDesk
 from claimdesk.domain.clock import DayOutOfRangeError
 from claimdesk.domain.payment_plans import PlanError
-from claimdesk.domain.statements import StatementError
+from claimdesk.domain.statements import StatementError, shipped_dunning
 from claimdesk.domain.work import WorkError
 from claimdesk.http.api.routes import router as api_router
 from claimdesk.http.auth import CsrfError, SignInRequiredError
@@ -127,14 +127,13 @@ def create_app(config: DeskConfig) -> FastAPI:
     def statement_desk(practice_id: str) -> StatementDesk:
         """The statement desk on the same store and home as the practice's billing desk."""
         billing = company.desk(practice_id)
-        if billing.settings is None:
-            raise DeskSetupError("this desk runs without a data home (claimdesk serve sets one)")
+        home = billing.settings
         return StatementDesk(
             billing.uow_factory,
             billing.policy,
             billing.clock,
-            dunning=practice_dunning(billing.settings.practice_home),
-            archive=billing.settings.archive,
+            dunning=shipped_dunning() if home is None else practice_dunning(home.practice_home),
+            archive=None if home is None else home.archive,
         )
 
     company = CompanyDesk(practice_desk, config.practice, close_desk, statement_desk)
