@@ -23,6 +23,7 @@ from claimdesk.domain.work import WorkKind
 from claimdesk.routing.access import Role
 from claimdesk.routing.policy import shipped_policy
 from claimdesk.services.books import verify_books
+from claimdesk.services.receivables import patient_position, position
 from claimdesk.services.users import add_user
 from claimdesk.store.tables.statements import StatementRow, StatementRunRow
 from claimdesk.store.uow import UnitOfWork
@@ -218,3 +219,32 @@ def test_a_plan_with_a_missed_installment_opens_tier1_work_and_holds_dunning(
     assert len(broken.opened) == 1
     assert desk.plan(tia, "PP00001").status is PlanStatus.BROKEN
     assert desk.statement(tia, "P2-20240625").data["dunning_level"] == "90_days"
+
+
+@pytest.mark.parametrize(
+    ("day", "by_guarantor", "buckets"),
+    [
+        # Every patient balance moved to the patient on 2024-03-15: 17 days by 2024-04-01.
+        (date(2024, 4, 1), {"G1": "45.00", "P2": "150.00"}, {"0-30": "195.00"}),
+        # 66 days by 2024-05-20, though 100 days from the date of service (2024-02-10).
+        (date(2024, 5, 20), {"G1": "45.00", "P2": "150.00"}, {"61-90": "195.00"}),
+    ],
+)
+def test_patient_aging_by_guarantor_reconciles_to_the_ledgers_patient_ar(
+    desk: StatementDesk,
+    uow_factory: UowFactory,
+    day: date,
+    by_guarantor: dict[str, str],
+    buckets: dict[str, str],
+) -> None:
+    aging = patient_position(uow_factory, day)
+
+    assert {key: str(amount) for key, _b, amount in aging.by_guarantor()} == by_guarantor
+    # G1's 45.00 is Jane's: 35.00 on E1 and 10.00 on E2, still with Acme.
+    assert {key: str(amount) for key, _b, amount in aging.by_account()} == {
+        "P1": "45.00",
+        "P2": "150.00",
+    }
+    assert {b: str(m) for b, m in aging.by_bucket().items() if m} == buckets
+    assert aging.total == position(uow_factory, day).patient
+    _books_hold(uow_factory, day)
