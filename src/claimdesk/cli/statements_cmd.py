@@ -83,7 +83,8 @@ def run_command(
     if not dry_run:
         console.print(f"batch PDF: {settings.archive / done.batch_file}", highlight=False)
     if done.opened:
-        console.print(f"missed plan installments: item(s) {done.opened} opened", highlight=False)
+        opened = ", ".join(str(i) for i in done.opened)
+        console.print(f"missed plan installments: item(s) {opened} opened", highlight=False)
 
 
 @statements_app.command("list")
