@@ -45,6 +45,19 @@ def _line(pdf: FPDF, text: str, *, size: int = 9, bold: bool = False) -> None:
     pdf.multi_cell(pdf.epw, ROW, _latin1(text), new_x="LMARGIN", new_y="NEXT")
 
 
+def _codes(codes: Sequence[str], width: int) -> str:
+    """Whole procedure codes that fit in ``width`` characters, then how many more: a code cut
+    in half would read as another code."""
+    shown: list[str] = []
+    for number, code in enumerate(codes):
+        more = len(codes) - number - 1
+        text = " ".join([*shown, code]) + (f" +{more}" if more else "")
+        if len(text) > width and shown:
+            return " ".join(shown) + f" +{len(codes) - number}"
+        shown.append(code)
+    return " ".join(shown)
+
+
 def _letterhead(pdf: FPDF, statement: Statement) -> None:
     practice = statement.practice
     _line(pdf, practice.get("name", ""), size=14, bold=True)
@@ -72,7 +85,7 @@ def _visits(pdf: FPDF, statement: Statement) -> None:
             visit.facts.date_of_service.isoformat(),
             visit.facts.patient_name[:18],
             visit.facts.provider[:18],
-            " ".join(visit.facts.services)[:16],
+            _codes(visit.facts.services, 16),
             str(visit.charge),
             str(visit.insurance_paid),
             str(visit.insurance_adjusted),
