@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cycle_practice import cycled_home
@@ -62,6 +63,29 @@ def test_statements_after_a_cycle(tmp_path: Path, database_url: str) -> None:
     reasons = {r for s in done["statements"] for r in _reasons(run, s["statement_id"])}
     assert reasons & {"deductible", "coinsurance", "copay"}, reasons
     assert (tmp_path / "s.pdf").read_bytes().startswith(b"%PDF")
+
+    # A plan on the largest balance, due from two days on (the terminal's today is the real
+    # one, in the practice's zone: two days is after it in any zone).
+    largest = max(done["statements"], key=lambda s: Money(s["balance"]))
+    first_due = (datetime.now(UTC).date() + timedelta(days=2)).isoformat()
+    code, out = run("plans", "add", largest["account"], "--amount", "0.001", "--first", first_due)
+    assert code == 1, out
+    code, out = run(
+        *("plans", "add", largest["account"], "--amount", largest["balance"]),
+        *("--first", first_due, "--json"),
+    )
+    assert code == 0, out
+    plan = json.loads(out)
+    # The plan takes the account's whole balance today: the visits after the cycle's last day
+    # are on the books too (the self-pay ones on the patient's from the start).
+    assert Money(plan["total"]) >= Money(largest["balance"])
+    assert plan["status"] == "good_standing"
+    assert [s["amount"] for s in plan["schedule"]][:-1] == [largest["balance"]] * (
+        plan["installments"] - 1
+    )
+    code, out = run("plans", "show", plan["plan_id"], "--json")
+    assert code == 0, out
+    assert json.loads(out)["schedule"] == plan["schedule"]
 
     code, out = run("books", "verify", "--as-of", end, "--json")
     assert code == 0, out
