@@ -194,6 +194,11 @@ def test_a_plan_with_a_missed_installment_opens_tier1_work_and_holds_dunning(
         installments=None,
     )  # fmt: skip
     assert [str(i.due) for i in plan.plan.schedule()] == ["2024-04-10", "2024-05-10", "2024-06-09"]
+    with pytest.raises(PlanError, match="payment plan PP00001 is in good standing"):
+        desk.add_plan(
+            tia, "P2", amount=Money("75.00"), every_days=30, first_due=date(2024, 4, 10),
+            installments=None,
+        )  # fmt: skip
 
     with uow_factory() as uow:
         uow.ledger.append(patient_payment("pp-plan-1", "C3", "50.00", date(2024, 4, 10)))

@@ -88,6 +88,10 @@ def test_statements_through_the_api_and_the_page(
     missing = client.get("/api/v1/statements/NOPE", headers=headers)
     assert missing.status_code == 404
 
+    dashboard = desk.signed_in(Role.MANAGER).get("/dashboard")
+    assert "Patient A/R aging by guarantor" in dashboard.text
+    assert f"<td>{account}</td>" in dashboard.text
+
     page = desk.signed_in(Role.TIER1).get("/statements")
     assert page.status_code == 200
     assert f'href="/statements/{row["statement_id"]}.pdf"' in page.text

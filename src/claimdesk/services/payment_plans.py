@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from claimdesk.domain.money import Money
-from claimdesk.domain.payment_plans import PlanError, Standing, new_plan, standing
+from claimdesk.domain.payment_plans import PlanError, PlanStatus, Standing, new_plan, standing
 from claimdesk.services.practice import practice_date
 from claimdesk.services.statements import account_balance
 from claimdesk.store.queries.patient_accounts import patient_payments, responsible_parties
@@ -37,6 +37,14 @@ def add(
         balance, patients = account_balance(uow, account, today)
         if not patients:
             raise PlanError(f"account {account!r}: no patient or guarantor has it")
+        grace = uow.practice.profile().plan_grace_days
+        payments = patient_payments(uow.read, patients)
+        for earlier in uow.statements.plans(account):
+            if standing(earlier, payments, today, grace).status is PlanStatus.GOOD:
+                raise PlanError(
+                    f"account {account}: payment plan {earlier.plan_id} is in good standing; "
+                    "one plan at a time"
+                )
         plan = new_plan(
             plan_id=f"PP{uow.statements.plan_count() + 1:05d}",
             account=account,
@@ -49,8 +57,7 @@ def add(
             by=by,
         )
         uow.statements.add_plan(plan, at=now)
-        grace = uow.practice.profile().plan_grace_days
-        found = standing(plan, patient_payments(uow.read, patients), today, grace)
+        found = standing(plan, payments, today, grace)
         uow.commit()
     return found
 
