@@ -29,6 +29,11 @@ broken book; a finding is the answer. The checks (docs/books.md says why each ho
 - BOOKS010 cash proven to the bank: every posted 835 that moved money and was paid in a
   closed month is matched to a deposit (ERA/EFT reassociation,
   ``posting.reassociation``), unless it is still inside the wait for its deposit.
+- BOOKS011 unapplied patient credit is the credit account: every patient payment's receipt
+  keeps the cash its entry posted and the credit it left, and no patient's credit account is
+  in debit (more applied or refunded than was paid; docs/patient-payments.md).
+- BOOKS012 no patient credit without an open credit-balance work item: money a patient paid
+  beyond what they owe is worked (applied or refunded), never silently carried.
 """
 
 from __future__ import annotations
@@ -53,6 +58,8 @@ class Check(StrEnum):
     ROLLUPS_EQUAL_BOOKS = "BOOKS008"
     CLOSED_PERIODS_HOLD = "BOOKS009"
     CASH_IN_BANK = "BOOKS010"
+    PATIENT_CREDIT_IS_ACCOUNT = "BOOKS011"
+    NO_UNWORKED_PATIENT_CREDIT = "BOOKS012"
 
 
 RULES: dict[Check, str] = {
@@ -67,6 +74,10 @@ RULES: dict[Check, str] = {
     Check.CLOSED_PERIODS_HOLD: "no entry lands in a closed period; each closed roll-forward "
     "still reconciles",
     Check.CASH_IN_BANK: "every 835 paid in a closed month is matched to a deposit in the bank",
+    Check.PATIENT_CREDIT_IS_ACCOUNT: "patient payments' receipts equal their entries; no "
+    "patient's credit account is in debit",
+    Check.NO_UNWORKED_PATIENT_CREDIT: "no unapplied patient credit without an open "
+    "credit-balance item",
 }
 
 
@@ -197,6 +208,15 @@ class UnprovenCash:
 
 
 @dataclass(frozen=True, slots=True)
+class PatientCredit:
+    """A patient's unapplied credit (the credit account's balance, turned) as of the date."""
+
+    patient_account: str
+    credit: Money
+    credit_item_open: bool
+
+
+@dataclass(frozen=True, slots=True)
 class BooksFacts:
     as_of: date
     unbalanced: Sequence[EntryTotal] = ()
@@ -216,6 +236,9 @@ class BooksFacts:
     closed_period_entries: Sequence[ClosedPeriodEntry] = ()
     closed_period_problems: Sequence[str] = ()
     unproven_cash: Sequence[UnprovenCash] = ()
+    # Each patient payment's receipt figures (cash, credit left) against what its entry posted.
+    payment_figures: Sequence[StoredFigure] = ()
+    patient_credits: Sequence[PatientCredit] = ()
 
 
 def _entries_balance(entries: Iterable[EntryTotal]) -> list[BooksFinding]:
@@ -375,6 +398,38 @@ def _bank(unproven: Iterable[UnprovenCash]) -> list[BooksFinding]:
     ]
 
 
+def _patient_credit(facts: BooksFacts) -> list[BooksFinding]:
+    found = [
+        BooksFinding(
+            Check.PATIENT_CREDIT_IS_ACCOUNT,
+            f"{f.what} keeps {f.stored}, but entry {f.entry_id} posted {f.posted}",
+            (f.claim_id,) if f.claim_id else (),
+            (f.entry_id,),
+        )
+        for f in facts.payment_figures
+        if f.stored != f.posted
+    ]
+    found += [
+        BooksFinding(
+            Check.PATIENT_CREDIT_IS_ACCOUNT,
+            f"patient {c.patient_account}: credit account in debit ({c.credit}): more was "
+            "applied or refunded than was paid",
+        )
+        for c in facts.patient_credits
+        if c.credit.is_negative()
+    ]
+    found += [
+        BooksFinding(
+            Check.NO_UNWORKED_PATIENT_CREDIT,
+            f"patient {c.patient_account}: unapplied credit {c.credit} with no open "
+            "credit-balance work item",
+        )
+        for c in facts.patient_credits
+        if c.credit.is_positive() and not c.credit_item_open
+    ]
+    return found
+
+
 def verify(facts: BooksFacts) -> BooksReport:
     """Every invariant over ``facts``; the report holds when no check found anything."""
     return BooksReport(
@@ -390,5 +445,6 @@ def verify(facts: BooksFacts) -> BooksReport:
             *_rollups(facts),
             *_closed_periods(facts),
             *_bank(facts.unproven_cash),
+            *_patient_credit(facts),
         ),
     )
