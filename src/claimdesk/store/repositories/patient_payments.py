@@ -3,7 +3,7 @@ is reversed; the money is in the ledger."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import fields
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
@@ -23,6 +23,11 @@ from claimdesk.store.tables.patient_payments import PatientPaymentRow, RefundReq
 PAYMENTS = table_of(PatientPaymentRow)
 REFUNDS = table_of(RefundRequestRow)
 _MONEY = ("amount", "applied", "unapplied")
+
+
+def _shallow(record: PatientPayment | RefundRequest) -> dict[str, Any]:
+    # dataclasses.asdict would turn every Money into a dict too.
+    return {f.name: getattr(record, f.name) for f in fields(record)}
 
 
 def _payment(row: Any) -> PatientPayment:
@@ -68,7 +73,7 @@ class PatientPaymentRepository:
         return int(found or 0) + 1
 
     def add(self, payment: PatientPayment) -> None:
-        values = asdict(payment)
+        values = _shallow(payment)
         for name in _MONEY:
             values[name] = values[name].amount
         values["method"] = payment.method.value
@@ -96,7 +101,7 @@ class PatientPaymentRepository:
         return [_payment(row) for row in self._session.execute(query).mappings()]
 
     def add_refund(self, request: RefundRequest) -> int:
-        values = asdict(request)
+        values = _shallow(request)
         del values["request_id"]
         values["amount"] = request.amount.amount
         values["source"] = request.source.value
