@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from claimdesk.desk.billing import BillingDesk
     from claimdesk.desk.close import CloseDesk
     from claimdesk.desk.deposits import DepositDesk
+    from claimdesk.desk.patients import PatientDesk
 
 
 def utc_now() -> datetime:
@@ -141,6 +142,17 @@ class Composition:
         from claimdesk.desk.deposits import DepositDesk
 
         return DepositDesk(
+            self.uow_factory,
+            self.rules.routing,
+            self.clock,
+            anchor=self.settings.audit_anchor_file,
+        )
+
+    def patient_desk(self) -> PatientDesk:
+        """The patient-account part of the desk: payments, receipts, credit, refunds."""
+        from claimdesk.desk.patients import PatientDesk
+
+        return PatientDesk(
             self.uow_factory,
             self.rules.routing,
             self.clock,

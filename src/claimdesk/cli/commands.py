@@ -73,6 +73,10 @@ COMMANDS: dict[str, CommandEntry] = {
         "Bank deposits: import bank files, enter checks, reconcile them to the 835s.",
         "deposits_cmd",
     ),
+    "patient": _entry(
+        "Patient accounts: take payments, print receipts, apply credit, reverse, refund.",
+        "patient_cmd",
+    ),
     "x12": _entry(
         "Read X12 5010 files.",
         "x12_cmd",

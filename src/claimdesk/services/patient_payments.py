@@ -15,10 +15,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+from claimdesk.analytics.patient_pdf import ReceiptFacts, ReceiptLine, RefundLetterFacts
 from claimdesk.domain.ledger import (
+    RECEIVABLES,
     Account,
     BalanceQuery,
     Dimensions,
+    Entry,
     EntryKind,
     reversal_of,
 )
@@ -556,3 +559,208 @@ def insurance_credit_problem(
 def payments_total(payments: Sequence[PatientPayment]) -> Money:
     """What the payments not reversed brought in."""
     return total(p.amount for p in payments if not p.reversed)
+
+
+# The patient's account: what the account page, the receipt and a statement show.
+
+_INSURANCE_MONEY = frozenset({EntryKind.INSURANCE_PAYMENT, EntryKind.RECOUPMENT})
+_ADJUSTMENTS = frozenset(
+    {EntryKind.CONTRACTUAL_ADJUSTMENT, EntryKind.OTHER_ADJUSTMENT, EntryKind.WRITE_OFF}
+)
+_PATIENT_MONEY = frozenset({EntryKind.PATIENT_PAYMENT, EntryKind.CREDIT_APPLICATION})
+
+
+@dataclass(frozen=True, slots=True)
+class Visit:
+    """One claim of the patient, as the ledger tells it (reversals net against what they undo)."""
+
+    claim_id: str
+    date_of_service: date
+    payer_id: str
+    status: str
+    charge: Money
+    insurance_paid: Money  # payments less recoupments and refunds to the payer
+    adjusted: Money  # contractual and other adjustments, write-offs
+    patient_responsibility: Money  # what the payers left to the patient (or a self-pay charge)
+    patient_paid: Money  # payments and credit applied, less refunds to the patient
+    insurance_balance: Money
+    patient_balance: Money
+
+
+@dataclass(frozen=True, slots=True)
+class PatientAccount:
+    patient_account: str
+    visits: tuple[Visit, ...]
+    payments: tuple[PatientPayment, ...]
+    refunds: tuple[RefundRequest, ...]
+    credit: Money
+
+    @property
+    def patient_balance(self) -> Money:
+        return total(v.patient_balance for v in self.visits)
+
+    @property
+    def insurance_balance(self) -> Money:
+        return total(v.insurance_balance for v in self.visits)
+
+
+def _visit_figures(entries: Sequence[Entry], claim_id: str) -> dict[str, Money]:
+    kinds = {e.entry_id: e.kind for e in entries}
+    sums = dict.fromkeys(
+        ("charge", "insurance", "adjusted", "responsibility", "patient", "ins_bal", "pat_bal"),
+        Money.zero(),
+    )
+    for entry in entries:
+        kind = kinds.get(entry.reverses or "", entry.kind) if entry.reverses else entry.kind
+        for p in entry.postings:
+            if p.dims.claim_id != claim_id or p.account not in RECEIVABLES:
+                continue
+            patient = p.account is Account.PATIENT_AR
+            sums["pat_bal" if patient else "ins_bal"] += p.amount
+            if kind is EntryKind.CHARGE:
+                sums["charge"] += p.amount
+                if patient:
+                    sums["responsibility"] += p.amount
+            elif kind is EntryKind.TRANSFER_TO_PATIENT:
+                if patient:
+                    sums["responsibility"] += p.amount
+            elif kind in _ADJUSTMENTS:
+                sums["adjusted"] -= p.amount
+            elif patient and (kind in _PATIENT_MONEY or kind is EntryKind.REFUND):
+                sums["patient"] -= p.amount
+            elif not patient and (kind in _INSURANCE_MONEY or kind is EntryKind.REFUND):
+                sums["insurance"] -= p.amount
+    return sums
+
+
+def account_in(uow: UnitOfWork, account: str) -> PatientAccount:
+    """The patient's ledger by visit, their payments, refunds and unapplied credit."""
+    entries = uow.ledger.entries(patient_account=account)
+    visits = []
+    for hit in sorted(
+        claims_of_patient(uow.read, account), key=lambda c: (c.date_of_service, c.claim_id)
+    ):
+        f = _visit_figures(entries, hit.claim_id)
+        visits.append(
+            Visit(
+                claim_id=hit.claim_id,
+                date_of_service=hit.date_of_service,
+                payer_id=hit.payer_id,
+                status=hit.status,
+                charge=f["charge"],
+                insurance_paid=f["insurance"],
+                adjusted=f["adjusted"],
+                patient_responsibility=f["responsibility"],
+                patient_paid=f["patient"],
+                insurance_balance=f["ins_bal"],
+                patient_balance=f["pat_bal"],
+            )
+        )
+    return PatientAccount(
+        patient_account=account,
+        visits=tuple(visits),
+        payments=tuple(uow.patient_payments.of_patient(account)),
+        refunds=tuple(uow.patient_payments.refunds_of_patient(account)),
+        credit=credit_of(uow, account),
+    )
+
+
+def patient_account(uow_factory: UowFactory, account: str) -> PatientAccount | None:
+    with uow_factory() as uow:
+        if uow.patients.get(account) is None:
+            return None
+        return account_in(uow, account)
+
+
+def _practice_heading(uow: UnitOfWork) -> tuple[str, str]:
+    profile = uow.practice.profile()
+    address = ", ".join(
+        part
+        for part in (
+            profile.get("billing.address1"),
+            profile.get("billing.city"),
+            f"{profile.get('billing.state')} {profile.get('billing.zip')}".strip(),
+        )
+        if part
+    )
+    return profile.get("name") or "The practice", address
+
+
+def receipt_facts(uow_factory: UowFactory, ref: str) -> ReceiptFacts | None:
+    """What the receipt of payment ``ref`` (receipt number or id) prints."""
+    with uow_factory() as uow:
+        payment = find_payment(uow, ref)
+        if payment is None:
+            return None
+        patient = uow.patients.get(payment.patient_account)
+        entry = uow.ledger.get(payment.entry_id)
+        paid: dict[str, Money] = {}
+        for p in entry.postings if entry else ():
+            if p.account is Account.PATIENT_AR and p.dims.claim_id:
+                paid[p.dims.claim_id] = paid.get(p.dims.claim_id, Money.zero()) - p.amount
+        now = account_in(uow, payment.patient_account)
+        practice, address = _practice_heading(uow)
+    visits = {v.claim_id: v for v in now.visits}
+    name = "" if patient is None else f"{patient.first_name} {patient.last_name}"
+    return ReceiptFacts(
+        practice=practice,
+        practice_address=address,
+        receipt_number=payment.receipt_number,
+        received_on=payment.received_on,
+        patient_name=name,
+        patient_account=payment.patient_account,
+        amount=payment.amount,
+        method=payment.method.value,
+        reference=payment.reference,
+        lines=tuple(
+            ReceiptLine(c, visits[c].date_of_service, amount, visits[c].patient_balance)
+            for c, amount in sorted(paid.items())
+            if c in visits
+        ),
+        unapplied=payment.unapplied,
+        credit_now=now.credit,
+        balance_now=now.patient_balance,
+        taken_by=payment.recorded_by,
+        reversed_note=(
+            f"{payment.reversal_reason} on {payment.reversed_at:%Y-%m-%d}"
+            if payment.reversed_at
+            else ""
+        ),
+    )
+
+
+def refund_letter_facts(
+    uow_factory: UowFactory, request_id: int, *, now: datetime
+) -> RefundLetterFacts | None:
+    """What the letter sent with a posted refund says; ``None`` until it is posted."""
+    with uow_factory() as uow:
+        request = uow.patient_payments.refund(request_id)
+        if request is None or request.status is not RefundStatus.POSTED:
+            return None
+        patient = uow.patients.get(request.patient_account)
+        practice, address = _practice_heading(uow)
+        payer = uow.payers.get(request.payer_id) if request.payer_id else None
+        today = practice_date(uow, now)
+    name = "" if patient is None else f"{patient.first_name} {patient.last_name}"
+    lines: tuple[str, ...] = ()
+    if payer is not None:
+        addressee = payer.name
+        why = "a payment beyond what the claim was owed"
+    else:
+        a = patient.address if patient else None
+        addressee = name
+        lines = (a.line1, f"{a.city}, {a.state} {a.postal_code}") if a else ()
+        why = "payments beyond your balance"
+    return RefundLetterFacts(
+        practice=practice,
+        practice_address=address,
+        written_on=today,
+        addressee=addressee,
+        address_lines=lines,
+        patient_name=name,
+        patient_account=request.patient_account,
+        claim_id=request.claim_id or "",
+        amount=request.amount,
+        why=why,
+        request_id=request_id,
+    )
