@@ -267,7 +267,7 @@ def test_a_refund_waits_for_another_manager(practice: Factory) -> None:
     ensure_person(practice, "tess", Role.TIER2)
     pay(practice, "80.00")  # credit 15.00
     ask = RefundAsk(RefundSource.PATIENT_CREDIT, "P1", M("15.00"), note="moved away")
-    with pytest.raises(PaymentError, match="more than the 15.00"):
+    with pytest.raises(PaymentError, match=r"more than the 15\.00"):
         request_refund(
             practice,
             RefundAsk(RefundSource.PATIENT_CREDIT, "P1", M("15.01")),
@@ -279,7 +279,8 @@ def test_a_refund_waits_for_another_manager(practice: Factory) -> None:
     assert request.request_id is not None
     with practice() as uow:
         item = uow.work_items.get(request.work_item_id or 0)
-    assert item is not None and item.kind is WorkKind.WRITE_OFF_APPROVAL
+    assert item is not None
+    assert item.kind is WorkKind.WRITE_OFF_APPROVAL
     for by, reason in (("mia", "another manager"), ("tess", "only a manager")):
         with pytest.raises(PaymentError, match=reason):
             decide_refund(practice, request.request_id, approve=True, now=NOW, by=by, policy=POLICY)

@@ -22,6 +22,7 @@ from claimdesk.desk.config import DeskConfig
 from claimdesk.desk.desk import DeskSetupError
 from claimdesk.desk.guard import ForbiddenError, NotFoundError
 from claimdesk.domain.clock import DayOutOfRangeError
+from claimdesk.domain.patient_payments import PaymentError
 from claimdesk.domain.work import WorkError
 from claimdesk.http.api.routes import router as api_router
 from claimdesk.http.auth import CsrfError, SignInRequiredError
@@ -56,6 +57,7 @@ EXPECTED: tuple[tuple[type[Exception], int, str], ...] = (
     (Tier2Error, 409, "Not possible for the claim"),
     (BankFileError, 422, "Invalid bank file"),
     (DepositError, 422, "Invalid deposit"),
+    (PaymentError, 422, "Invalid payment or refund"),
     (PeriodError, 409, "Not possible for the period"),
     (DayOutOfRangeError, 422, "Invalid date"),
     (DeskSetupError, 503, "Not set up"),

@@ -340,10 +340,15 @@ def reverse_payment(
 
 
 def _restore_credit(uow: UnitOfWork, account: str, *, now: datetime, by: str) -> None:
-    """A reversal took back credit that was applied since: undo the applications, newest
-    first, until the credit is not below zero, then apply what that frees again."""
-    if not credit_of(uow, account).is_negative():
-        return
+    """After a reversal: if it took back credit that was applied since, undo the
+    applications, newest first, until the credit is not below zero; then the credit left is
+    applied to the balances the reversal opened again (a new patient balance, as from an 835)."""
+    if credit_of(uow, account).is_negative():
+        _undo_applications(uow, account, now=now, by=by)
+    apply_credit_in(uow, account, now=now, by=by)
+
+
+def _undo_applications(uow: UnitOfWork, account: str, *, now: datetime, by: str) -> None:
     applications = [
         e
         for e in uow.ledger.entries(patient_account=account)
@@ -365,7 +370,6 @@ def _restore_credit(uow: UnitOfWork, account: str, *, now: datetime, by: str) ->
                 memo="the payment behind this credit was reversed",
             )
         )
-    apply_credit_in(uow, account, now=now, by=by)
 
 
 # Refunds.
@@ -594,6 +598,7 @@ class PatientAccount:
     payments: tuple[PatientPayment, ...]
     refunds: tuple[RefundRequest, ...]
     credit: Money
+    guarantor: str = ""  # the guarantor's name and account; "" when the patient is their own
 
     @property
     def patient_balance(self) -> Money:
@@ -662,7 +667,18 @@ def account_in(uow: UnitOfWork, account: str) -> PatientAccount:
         payments=tuple(uow.patient_payments.of_patient(account)),
         refunds=tuple(uow.patient_payments.refunds_of_patient(account)),
         credit=credit_of(uow, account),
+        guarantor=_guarantor(uow, account),
     )
+
+
+def _guarantor(uow: UnitOfWork, account: str) -> str:
+    patient = uow.patients.get(account)
+    if patient is None or patient.guarantor_account is None:
+        return ""
+    found = uow.guarantors.get(patient.guarantor_account)
+    if found is None:
+        return patient.guarantor_account
+    return f"{found.first_name} {found.last_name} ({found.account})"
 
 
 def patient_account(uow_factory: UowFactory, account: str) -> PatientAccount | None:

@@ -78,7 +78,7 @@ def test_a_payment_pays_oldest_first_or_the_named_claim(
 
 def test_nothing_owed_everything_is_credit_and_no_payment_is_zero() -> None:
     assert allocate(M("12.00"), ()).unapplied == M("12.00")
-    with pytest.raises(PaymentError, match="more than 0.00"):
+    with pytest.raises(PaymentError, match=r"more than 0\.00"):
         allocate(M("0.00"), BALANCES)
 
 
