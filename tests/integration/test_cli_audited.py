@@ -146,6 +146,7 @@ def _invocations(claim: str, encounter: str, bundle: Path, out: Path) -> dict[st
         "patient reverse": ["patient", "reverse", "1", "--reason", "returned-check"],
         "patient refund": ["patient", "refund", "P0000001", "5.00"],
         "patient decide-refund": ["patient", "decide-refund", "1", "--out", str(out)],
+        "patient await-recoupment": ["patient", "await-recoupment", claim],
         "practices add": ["practices", "add", "north", "--name", "North Clinic"],
         "practices list": ["practices", "list"],
         "users grant": ["users", "grant", "tia", "--practice", "default"],

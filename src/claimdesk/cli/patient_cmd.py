@@ -32,6 +32,7 @@ from claimdesk.domain.patient_payments import (
     RefundSource,
     ReversalReason,
 )
+from claimdesk.domain.work import WorkError
 from claimdesk.services.patient_payments import PaymentRequest, RefundAsk
 from claimdesk.services.users import UserError
 
@@ -65,7 +66,7 @@ def _run(ctx: typer.Context, command: str, work: Callable[[PatientDesk, Actor], 
             return work(desk, actor)
         except (UserError, ForbiddenError, NotFoundError) as exc:
             raise fail(f"patient {command}: {exc}") from exc
-        except (PaymentError, LedgerError) as exc:
+        except (PaymentError, LedgerError, WorkError) as exc:
             raise fail(f"patient {command}: {exc}", EXIT_INPUT_PROBLEMS) from exc
 
 
@@ -274,3 +275,14 @@ def decide_refund_command(
     path = out / f"refund-{request}.pdf"
     path.write_bytes(letter)
     console.print(f"refund {request} {done.status}; letter {path}", highlight=False)
+
+
+@patient_app.command("await-recoupment")
+def await_recoupment_command(
+    ctx: typer.Context,
+    claim: Annotated[str, typer.Argument(help="The claim the payer overpaid.")],
+) -> None:
+    """Leave a payer's overpayment to its recoupment (PLB WO) rather than refund it; the item
+    you hold is parked until then and closes when the 835 takes the money back."""
+    item = _run(ctx, "await-recoupment", lambda desk, actor: desk.await_recoupment(actor, claim))
+    console.print(f"item {item.item_id}: awaiting recoupment until {item.snoozed_until}")

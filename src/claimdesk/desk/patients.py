@@ -15,6 +15,7 @@ from claimdesk.desk.desk import Desk
 from claimdesk.desk.guard import Actor, Capability, NotFoundError
 from claimdesk.domain.money import Money
 from claimdesk.domain.patient_payments import PatientPayment, RefundRequest, ReversalReason
+from claimdesk.domain.work import WorkItem
 from claimdesk.services import patient_payments as pp
 
 
@@ -114,6 +115,21 @@ class PatientDesk(Desk):
                 policy=self.policy,
             ),
             lambda done: f"refund {request_id} {done.status}",
+        )
+
+    def await_recoupment(self, actor: Actor, claim_id: str) -> WorkItem:
+        """Leave a payer overpayment to recoupment (the item's holder; Tier 2 and up)."""
+        target = f"claim {claim_id} credit balance"
+        self._checked(actor, Capability.RECOVER_CLAIMS, "await_recoupment", target)
+        return self._audited(
+            actor,
+            "await_recoupment",
+            target,
+            None,
+            lambda: pp.await_recoupment(
+                self.uow_factory, claim_id, now=self.clock(), by=actor.user.user_id
+            ),
+            lambda item: f"item {item.item_id} {pp.AWAITING_RECOUPMENT}",
         )
 
     def account(self, actor: Actor, account: str) -> pp.PatientAccount:

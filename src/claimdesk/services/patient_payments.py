@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from claimdesk.analytics.patient_pdf import ReceiptFacts, ReceiptLine, RefundLetterFacts
 from claimdesk.domain.ledger import (
@@ -46,7 +46,7 @@ from claimdesk.domain.patient_payments import (
     refund_entry,
 )
 from claimdesk.domain.payers import PayerKind
-from claimdesk.domain.work import SYSTEM, HistoryEvent, Outcome, Problem, WorkKind
+from claimdesk.domain.work import SYSTEM, HistoryEvent, Outcome, Problem, WorkItem, WorkKind
 from claimdesk.routing.access import Role
 from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.services.practice import open_date, posting_date, practice_date
@@ -780,3 +780,31 @@ def refund_letter_facts(
         why=why,
         request_id=request_id,
     )
+
+
+AWAIT_RECOUPMENT_DAYS = 45  # a payer that recoups usually does so within its next cycles
+AWAITING_RECOUPMENT = "awaiting recoupment (PLB WO)"
+
+
+def await_recoupment(uow_factory: UowFactory, claim_id: str, *, now: datetime, by: str) -> WorkItem:
+    """Leave a payer overpayment to be recouped instead of refunded: the claim's credit-balance
+    item, held by ``by``, is marked and snoozed until its deadline (a Medicare overpayment's 60
+    days) or 45 days; the 835 whose PLB WO takes the money back closes it."""
+    with uow_factory() as uow:
+        uow.work_items.begin_write()
+        found = [
+            i
+            for i in uow.work_items.active_of_claim(claim_id, "credit_balance")
+            if i.kind is WorkKind.CREDIT_BALANCE
+        ]
+        if not found:
+            raise PaymentError(f"claim {claim_id}: no open payer credit-balance item")
+        item = found[0]
+        until = now + timedelta(days=AWAIT_RECOUPMENT_DAYS)
+        if item.deadline is not None:
+            until = min(until, datetime.combine(item.deadline, time(), tzinfo=now.tzinfo))
+        note = item.note(by, now, AWAITING_RECOUPMENT)
+        event = item.snooze(by, now, until)
+        uow.work_items.update(item, [note, event])
+        uow.commit()
+    return item
