@@ -240,7 +240,12 @@ def apply_credits_in(
     """After an 835 moved balances to patients: each patient's credit applied to them, oldest
     first (docs/patient-payments.md); answers how many patients' credit was applied."""
     applied = 0
-    for account in sorted(set(accounts)):
+    # One grouped sum finds who has credit at all: most patients have none, and an 835 moves
+    # balances to thousands of them.
+    holding = {
+        a for a, b in uow.ledger.balances_by_patient(BalanceQuery(accounts=CREDIT)).items() if b
+    }
+    for account in sorted(set(accounts) & holding):
         if not credit_of(uow, account).is_positive():
             continue
         if apply_credit_in(uow, account, now=now, by=by) is not None:
