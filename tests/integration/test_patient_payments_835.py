@@ -9,9 +9,11 @@ from datetime import date, timedelta
 
 import pytest
 from remit_practice import (
+    CO,
     GROUP,
     NOW,
     OA,
+    PR,
     Clp,
     claim_payment,
     ensure_person,
@@ -25,17 +27,28 @@ from remit_practice import (
 from claimdesk.denials.table import shipped_table
 from claimdesk.domain.ledger import Account, BalanceQuery, Dimensions, EntryKind, standard_entry
 from claimdesk.domain.money import Money
-from claimdesk.domain.patient_payments import MEDICARE_DEADLINE_KIND, PaymentError, PaymentMethod
+from claimdesk.domain.patient_payments import (
+    MEDICARE_DEADLINE_KIND,
+    PaymentError,
+    PaymentMethod,
+    RefundSource,
+    RefundStatus,
+)
 from claimdesk.domain.work import Problem, WorkKind, WorkStatus
 from claimdesk.edi.x835.model import ProviderAdjustment, ProviderAdjustmentItem
+from claimdesk.edi.x835.write import reversal_of
 from claimdesk.routing.access import Role
 from claimdesk.routing.policy import shipped_policy
 from claimdesk.services.books import verify_books
 from claimdesk.services.patient_payments import (
+    PATIENT_CREDIT_KEY,
     PaymentRequest,
+    RefundAsk,
     await_recoupment,
     credit_of,
+    decide_refund,
     post_payment,
+    request_refund,
 )
 from claimdesk.services.post_remittance import post_bytes
 from claimdesk.services.work_queue import open_item, take_item
@@ -174,4 +187,54 @@ def test_a_payer_overpayment_left_to_recoupment_closes_with_the_plb(uow_factory:
         item = uow.work_items.get(item_id)
     assert item is not None
     assert item.status is WorkStatus.DONE
+    holds(uow_factory)
+
+
+def test_a_payer_taking_back_a_share_the_patient_paid_is_refunded_to_the_patient(
+    uow_factory: Factory,
+) -> None:
+    seed(uow_factory)
+    ensure_person(uow_factory, "fran", Role.TIER1)
+    ensure_person(uow_factory, "tess", Role.TIER2)
+    ensure_person(uow_factory, "mia", Role.MANAGER)
+    post(uow_factory, file_of(remittance("T1", paid_claim("C1"))))  # 20.00 to the patient
+    post_payment(
+        uow_factory,
+        PaymentRequest("P1", M("20.00"), PaymentMethod.CASH, "copay", "C1"),
+        now=NOW,
+        by="fran",
+        policy=POLICY,
+    )
+    corrected = claim_payment(
+        "C1",
+        svc("C1", 1, "99213", "150.00", "80.50", (CO, "45", "57.50"), (PR, "2", "12.00")),
+        svc("C1", 2, "90686", "40.00", "20.00", (CO, "45", "20.00")),
+    )
+    # The payer restates: the patient's share is 12.00, not 20.00; the patient paid 20.00.
+    post(
+        uow_factory, file_of(remittance("T2", reversal_of(paid_claim("C1")), corrected), control=2)
+    )
+
+    assert balance(uow_factory, PAT, "C1") == M("-8.00")
+    with uow_factory() as uow:
+        item = uow.work_items.active_for("C1", PATIENT_CREDIT_KEY)
+    assert item is not None
+    assert item.amount_at_stake == M("8.00")
+    holds(uow_factory)
+
+    asked = request_refund(
+        uow_factory,
+        RefundAsk(RefundSource.PATIENT_CLAIM, "P1", M("8.00"), "C1"),
+        now=NOW,
+        by="tess",
+        policy=POLICY,
+    )
+    done = decide_refund(
+        uow_factory, asked.request_id or 0, approve=True, now=NOW, by="mia", policy=POLICY
+    )
+
+    assert done.status is RefundStatus.POSTED
+    assert balance(uow_factory, PAT, "C1") == M("0.00")
+    with uow_factory() as uow:
+        assert uow.work_items.active_for("C1", PATIENT_CREDIT_KEY) is None
     holds(uow_factory)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from claimdesk.analytics.patient_pdf import ReceiptFacts, ReceiptLine, RefundLetterFacts
+from claimdesk.domain.claims import Claim
 from claimdesk.domain.ledger import (
     RECEIVABLES,
     Account,
@@ -531,7 +532,8 @@ def _settle_credit_items(
     accounts = PATIENT_AR if request.source is RefundSource.PATIENT_CLAIM else INSURANCE_AR
     if uow.ledger.balance(BalanceQuery(accounts=accounts, claim_id=claim_id)).is_negative():
         return
-    for item in uow.work_items.active_of_claim(claim_id, None):
+    key = PATIENT_CREDIT_KEY if request.source is RefundSource.PATIENT_CLAIM else "credit_balance"
+    for item in uow.work_items.active_of_claim(claim_id, key):
         if item.kind is WorkKind.CREDIT_BALANCE:
             event = item.close(SYSTEM, now, Outcome.PROBLEM_SOLVED)
             note = HistoryEvent(now, SYSTEM, "note", item.status, item.status, "refunded")
@@ -563,6 +565,36 @@ def insurance_credit_problem(
             "recommended: refund the payer or let it recoup"
         ),
     )
+
+
+PATIENT_CREDIT_KEY = "patient_credit_balance"
+
+
+def patient_credit_problems(
+    uow: UnitOfWork, claims: Sequence[Claim], remittance_id: str | None = None
+) -> list[Problem]:
+    """A claim whose patient balance fell below zero (the payer took back a share the patient
+    had paid) is a patient overpayment: worked as a credit-balance item, refunded or applied."""
+    owed = uow.ledger.balances_of_claims(
+        [c.claim_id for c in claims], BalanceQuery(accounts=PATIENT_AR)
+    )
+    return [
+        Problem(
+            kind=WorkKind.CREDIT_BALANCE,
+            category="credit_balance",
+            problem_key=PATIENT_CREDIT_KEY,
+            amount_at_stake=-owed[c.claim_id],
+            claim_id=c.claim_id,
+            patient_account=c.encounter.patient_account,
+            remittance_id=remittance_id,
+            summary=(
+                f"patient credit balance {-owed[c.claim_id]} on the claim; recommended: refund "
+                "the patient or apply it to another balance"
+            ),
+        )
+        for c in claims
+        if owed.get(c.claim_id, Money.zero()).is_negative()
+    ]
 
 
 def payments_total(payments: Sequence[PatientPayment]) -> Money:

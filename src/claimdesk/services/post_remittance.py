@@ -39,7 +39,11 @@ from claimdesk.posting.policy import (
     post_reversal,
 )
 from claimdesk.routing.policy import RoutingPolicy
-from claimdesk.services.patient_payments import apply_credits_in, insurance_credit_problem
+from claimdesk.services.patient_payments import (
+    apply_credits_in,
+    insurance_credit_problem,
+    patient_credit_problems,
+)
 from claimdesk.services.practice import open_date, practice_date
 from claimdesk.services.remit_work import insurance_balance, open_many, solve_settled
 from claimdesk.services.secondary import bill_secondary, carry_to_secondary, prior_payers
@@ -483,6 +487,8 @@ class _Poster:
             by=self.by,
             policy=self.policy,
         )
+        for problem in patient_credit_problems(uow, [r.claim for r in ready], rid):
+            self._work(problem)
         result.outcome = status
         result.claims_posted = len(ready)
         result.claims_held = len(held)
