@@ -132,7 +132,13 @@ def _patient_credits(read: Connection, as_of: date, until: datetime) -> list[Pat
     query = (
         select(P.patient_account, func.sum(P.amount))
         .join(E, E.entry_id == P.entry_id)
-        .where(E.effective <= as_of, P.account == Account.PATIENT_CREDIT.value)
+        # What was known at the end of the day: a payment entered later but dated back
+        # opened its work item when it was entered, not on the day it is dated.
+        .where(
+            E.effective <= as_of,
+            E.recorded_at < until,
+            P.account == Account.PATIENT_CREDIT.value,
+        )
         .group_by(P.patient_account)
         .having(func.sum(P.amount) != _ZERO)
         .order_by(P.patient_account)
