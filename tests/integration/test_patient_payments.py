@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from remit_practice import NOW, ensure_person, seed
+from sqlalchemy import Engine, update
 
+from claimdesk.domain.books import Check
 from claimdesk.domain.ledger import (
     Account,
     BalanceQuery,
@@ -41,6 +44,8 @@ from claimdesk.services.patient_payments import (
     request_refund,
     reverse_payment,
 )
+from claimdesk.store.tables.patient_payments import PatientPaymentRow
+from claimdesk.store.tables.work_items import WorkItemRow
 from claimdesk.store.uow import UnitOfWork
 
 M = Money
@@ -297,3 +302,24 @@ def test_a_refund_waits_for_another_manager(practice: Factory) -> None:
         cash = uow.ledger.balance(BalanceQuery(accounts=frozenset({Account.CASH})))
     assert cash == M("65.00")  # 80.00 in, 15.00 back
     holds(practice)
+
+
+def test_books_fail_on_a_receipt_that_differs_from_its_entry_and_on_unworked_credit(
+    practice: Factory, engine: Engine
+) -> None:
+    pay(practice, "80.00")  # credit 15.00, one credit-balance item
+    with engine.begin() as db:
+        db.execute(update(PatientPaymentRow).values(unapplied=Decimal("14.00")))
+        db.execute(
+            update(WorkItemRow)
+            .where(WorkItemRow.kind == WorkKind.CREDIT_BALANCE.value)
+            .values(status="cancelled", closed_at=NOW)
+        )
+    report = verify_books(practice, as_of=TODAY, now=NOW)
+    assert [f.message for f in report.of(Check.PATIENT_CREDIT_IS_ACCOUNT)] == [
+        "payment receipt 1 credit keeps 14.00, but entry "
+        f"{report.of(Check.PATIENT_CREDIT_IS_ACCOUNT)[0].entries[0]} posted 15.00"
+    ]
+    assert [f.message for f in report.of(Check.NO_UNWORKED_PATIENT_CREDIT)] == [
+        "patient P1: unapplied credit 15.00 with no open credit-balance work item"
+    ]
