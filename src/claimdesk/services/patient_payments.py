@@ -331,6 +331,14 @@ def reverse_payment(
         )
         uow.ledger.append(reversal)
         _restore_credit(uow, account, now=now, by=by)
+        short = credit_of(uow, account)
+        if short.is_negative():
+            # The credit the payment left was refunded: the books would owe the patient less
+            # than nothing (BOOKS011). Nothing is posted; the person is told why.
+            raise PaymentError(
+                f"payment {ref}: {-short} of the credit it left was refunded since; the "
+                "reversal would put the patient's credit account in debit"
+            )
         reversed_payment = replace(
             payment,
             reversal_entry_id=reversal.entry_id,
