@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from claimdesk.analytics.patient_pdf import receipt_pdf, refund_letter_pdf
 from claimdesk.audit.log import Outcome as AuditOutcome
-from claimdesk.desk.desk import Desk
+from claimdesk.desk.desk import Desk, PatientView
 from claimdesk.desk.guard import Actor, Capability, NotFoundError
 from claimdesk.domain.money import Money
 from claimdesk.domain.patient_payments import PatientPayment, RefundRequest, ReversalReason
@@ -141,6 +141,17 @@ class PatientDesk(Desk):
             raise NotFoundError(f"patient {account}: no such patient")
         self._audit(actor, "view_account", target, AuditOutcome.OK, account)
         return found
+
+    def patient_with_account(
+        self, actor: Actor, account: str
+    ) -> tuple[PatientView, pp.PatientAccount]:
+        """The patient page: the patient and their account, read under the one audited
+        ``view_patient`` (a page view is one use of the patient's record)."""
+        view = self.patient(actor, account)
+        found = pp.patient_account(self.uow_factory, account)
+        if found is None:
+            raise NotFoundError(f"patient {account}: no such patient")
+        return view, found
 
     def receipt(self, actor: Actor, ref: str) -> bytes:
         """The printable receipt of payment ``ref`` (its receipt number or id)."""

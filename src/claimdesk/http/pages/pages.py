@@ -499,14 +499,13 @@ def patient_page(
     actor: PageActor,
     receipt: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> HTMLResponse:
-    desk = desk_of(request)
-    view = desk.patient(actor, account)
+    view, found = desk_of(request).patient_with_account(actor, account)
     return _page(
         request,
         "patient.html",
         actor,
         view=view,
-        account=desk.account(actor, account),
+        account=found,
         methods=list(PaymentMethod),
         receipt=receipt,
     )
