@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
+from sqlalchemy.exc import IntegrityError
+
 from claimdesk.analytics.patient_pdf import ReceiptFacts, ReceiptLine, RefundLetterFacts
 from claimdesk.domain.claims import Claim
 from claimdesk.domain.ledger import (
@@ -132,10 +134,28 @@ def post_payment(
     """Post a patient payment: applied to the named claim, else oldest first; the rest kept as
     the patient's unapplied credit. The same payment posted again changes nothing."""
     _check_request(request)
+    for _ in range(3):
+        try:
+            return _post_once(uow_factory, request, now=now, by=by, policy=policy)
+        except IntegrityError:
+            # Another payment took the receipt number (or posted this very payment) first:
+            # the next round sees it.
+            continue
+    raise PaymentError(f"patient {request.patient_account}: could not number the receipt")
+
+
+def _post_once(
+    uow_factory: UowFactory,
+    request: PaymentRequest,
+    *,
+    now: datetime,
+    by: str,
+    policy: RoutingPolicy,
+) -> Posted:
     account = request.patient_account
     with uow_factory() as uow:
         uow.work_items.begin_write()
-        if uow.patients.get(account) is None:
+        if not uow.patient_payments.lock_patient(account):
             raise PaymentError(f"patient {account}: no such patient")
         today = practice_date(uow, now)
         received = request.received_on or today
@@ -227,7 +247,7 @@ def apply_credit(
     """Apply the patient's credit by hand; answers what was applied."""
     with uow_factory() as uow:
         uow.work_items.begin_write()
-        if uow.patients.get(account) is None:
+        if not uow.patient_payments.lock_patient(account):
             raise PaymentError(f"patient {account}: no such patient")
         done = apply_credit_in(uow, account, now=now, by=by, claim_id=claim_id)
         keep_credit_work(uow, account, now=now, policy=policy)
@@ -312,6 +332,9 @@ def reverse_payment(
         payment = find_payment(uow, ref)
         if payment is None:
             raise PaymentError(f"payment {ref}: no such payment")
+        # Read it again under the patient's lock: a reversal at the same moment is seen.
+        uow.patient_payments.lock_patient(payment.patient_account)
+        payment = find_payment(uow, ref) or payment
         if payment.reversed:
             raise PaymentError(
                 f"payment {ref}: already reversed ({payment.reversal_reason}) on "
@@ -486,6 +509,7 @@ def decide_refund(
             raise PaymentError(
                 f"refund {request_id}: you requested it; another manager must decide it"
             )
+        uow.patient_payments.lock_patient(request.patient_account)
         if approve:
             owed = owed_back(uow, request.source, request.patient_account, request.claim_id)
             if request.amount > owed:

@@ -19,9 +19,11 @@ from claimdesk.domain.patient_payments import (
 )
 from claimdesk.store.tables.base import table_of
 from claimdesk.store.tables.patient_payments import PatientPaymentRow, RefundRequestRow
+from claimdesk.store.tables.patients import PatientRow
 
 PAYMENTS = table_of(PatientPaymentRow)
 REFUNDS = table_of(RefundRequestRow)
+PATIENTS = table_of(PatientRow)
 _MONEY = ("amount", "applied", "unapplied")
 
 
@@ -49,6 +51,14 @@ def _refund(row: Any) -> RefundRequest:
 class PatientPaymentRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
+
+    def lock_patient(self, account: str) -> bool:
+        """Hold the patient's row until the transaction ends (PostgreSQL; SQLite's writer lock
+        already serialises), so two payments never apply to the same balance at once."""
+        found = self._session.execute(
+            select(PATIENTS.c.account).where(PATIENTS.c.account == account).with_for_update()
+        ).first()
+        return found is not None
 
     def get(self, payment_id: str) -> PatientPayment | None:
         row = (
