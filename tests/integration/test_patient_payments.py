@@ -5,6 +5,7 @@ manager's approval; ``books verify`` holds after each (docs/patient-payments.md)
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -323,3 +324,17 @@ def test_books_fail_on_a_receipt_that_differs_from_its_entry_and_on_unworked_cre
     assert [f.message for f in report.of(Check.NO_UNWORKED_PATIENT_CREDIT)] == [
         "patient P1: unapplied credit 15.00 with no open credit-balance work item"
     ]
+
+
+def test_payments_of_one_patient_at_the_same_moment_each_apply_once(practice: Factory) -> None:
+    # Eight 10.00 payments at once against 65.00 owed: 65.00 applied, 15.00 of credit, eight
+    # receipts numbered 1 to 8, never a balance paid twice.
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        ids = list(pool.map(lambda n: pay(practice, "10.00", reference=f"R{n}"), range(8)))
+    assert len(set(ids)) == 8
+    assert owed(practice) == {"C1": M("0.00"), "C2": M("0.00"), "C3": M("0.00")}
+    assert credit(practice) == M("15.00")
+    with practice() as uow:
+        receipts = sorted(p.receipt_number for p in uow.patient_payments.of_patient("P1"))
+    assert receipts == list(range(1, 9))
+    holds(practice)
