@@ -48,6 +48,7 @@ from claimdesk.services.patient_payments import (
     credit_of,
     decide_refund,
     post_payment,
+    refund_letter_facts,
     request_refund,
 )
 from claimdesk.services.post_remittance import post_bytes
@@ -237,4 +238,58 @@ def test_a_payer_taking_back_a_share_the_patient_paid_is_refunded_to_the_patient
     assert balance(uow_factory, PAT, "C1") == M("0.00")
     with uow_factory() as uow:
         assert uow.work_items.active_for("C1", PATIENT_CREDIT_KEY) is None
+    holds(uow_factory)
+
+
+def test_a_payer_overpayment_refunded_to_the_payer(uow_factory: Factory) -> None:
+    seed(uow_factory, 1)
+    ensure_person(uow_factory, "tess", Role.TIER2)
+    ensure_person(uow_factory, "mia", Role.MANAGER)
+    with uow_factory() as uow:
+        uow.ledger.append(
+            standard_entry(
+                entry_id="overpaid",
+                kind=EntryKind.INSURANCE_PAYMENT,
+                amount=M("197.50"),
+                dims=Dimensions("P1", "C1", None, "ACME"),
+                effective=date(2024, 3, 10),
+                recorded_at=NOW,
+                recorded_by="poster",
+            )
+        )
+        uow.commit()
+    open_item(
+        uow_factory,
+        Problem(
+            kind=WorkKind.CREDIT_BALANCE,
+            category="credit_balance",
+            problem_key="credit_balance",
+            amount_at_stake=M("7.50"),
+            claim_id="C1",
+            patient_account="P1",
+            payer_id="ACME",
+        ),
+        now=NOW,
+        by="poster",
+        policy=POLICY,
+    )
+    asked = request_refund(
+        uow_factory,
+        RefundAsk(RefundSource.PAYER_CLAIM, "P1", M("7.50"), "C1", "duplicate payment"),
+        now=NOW,
+        by="tess",
+        policy=POLICY,
+    )
+    assert asked.payer_id == "ACME"
+
+    decide_refund(
+        uow_factory, asked.request_id or 0, approve=True, now=NOW, by="mia", policy=POLICY
+    )
+
+    assert balance(uow_factory, INS, "C1") == M("0.00")
+    with uow_factory() as uow:
+        assert uow.work_items.active_for("C1", "credit_balance") is None
+    letter = refund_letter_facts(uow_factory, asked.request_id or 0, now=NOW)
+    assert letter is not None
+    assert (letter.addressee, letter.amount, letter.claim_id) == ("Acme Health", M("7.50"), "C1")
     holds(uow_factory)
