@@ -443,7 +443,9 @@ def request_refund(
             raise PaymentError(f"patient {ask.patient_account}: no such patient")
         payer_id = None
         if ask.source is not RefundSource.PATIENT_CREDIT:
-            claim = uow.claims.get(ask.claim_id or "")
+            if not ask.claim_id:
+                raise PaymentError(f"claim: a refund from {ask.source} names the claim overpaid")
+            claim = uow.claims.get(ask.claim_id)
             if claim is None or claim.encounter.patient_account != ask.patient_account:
                 raise PaymentError(
                     f"claim {ask.claim_id}: no claim of patient {ask.patient_account}"
