@@ -1,6 +1,10 @@
-"""Tier 3 KPIs from the store: load the facts in a few set-based queries, compute them purely.
+"""Tier 3 KPIs from the store.
 
-Faces (the ``kpi`` command, the cycle's closing report, the web dashboard) call
+The report sums the ledger's and the first pass's KPIs in the database (``kpi_ledger``,
+``kpi_rollups``) and computes the others from the period's facts, so its cost follows the
+period, not the practice's history; :func:`explain` lists the claims behind one KPI from every
+fact, through ``claimdesk.analytics``, which is also the reference the summed figures are
+tested against. Faces (the ``kpi`` command, the cycle's closing report, the web dashboard) call
 :func:`kpi_report` and :func:`explain` inside a unit of work; nothing here writes.
 """
 
@@ -11,9 +15,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from claimdesk.analytics import first_pass, receivables
 from claimdesk.analytics.charts import kpi_point, report_charts
-from claimdesk.analytics.denials import denial_lines
+from claimdesk.analytics.denials import denial_lines, denials
 from claimdesk.analytics.facts import (
     Facts,
     Period,
@@ -21,7 +24,12 @@ from claimdesk.analytics.facts import (
     scoped,
 )
 from claimdesk.analytics.first_pass import first_pass_kpis
-from claimdesk.analytics.operations import days_to_pay_kpi
+from claimdesk.analytics.operations import (
+    days_to_pay_kpi,
+    estimate_accuracy,
+    productivity,
+    underpayment_recovered,
+)
 from claimdesk.analytics.prevention import (
     PreventionMap,
     RecurringDenial,
@@ -29,13 +37,26 @@ from claimdesk.analytics.prevention import (
     prevention_table,
     recurring_denials,
 )
-from claimdesk.analytics.report import build_report, explain_kpi
-from claimdesk.analytics.results import Cell, Kpi, KpiExplanation, KpiReport, Table
+from claimdesk.analytics.receivables import (
+    ar_aging_kpi,
+    ar_over_90_kpi,
+    net_collection_kpi,
+    net_days_kpi,
+)
+from claimdesk.analytics.report import KPI_NAMES, explain_kpi
+from claimdesk.analytics.results import Cell, Kpi, KpiExplanation, KpiReport, Side, Table
 from claimdesk.denials.table import CategoryTable
-from claimdesk.domain.money import total
+from claimdesk.domain.money import Money
 from claimdesk.scrub.config import ScrubConfig
 from claimdesk.scrub.engine import Scrubber
-from claimdesk.store.queries.kpi_facts import kpi_facts
+from claimdesk.store.queries.kpi_facts import kpi_facts, period_facts
+from claimdesk.store.queries.kpi_ledger import (
+    aging_parts,
+    cash,
+    net_days_sides,
+    net_revenue,
+    receivable_sides,
+)
 from claimdesk.store.queries.kpi_rollups import days_to_pay_by_payer, first_pass_sides
 from claimdesk.store.uow import UnitOfWork
 
@@ -51,12 +72,45 @@ def kpi_report(
     table: CategoryTable,
 ) -> KpiReport:
     """Every KPI over ``start``..``end`` (both included) for the claims of the scope."""
-    period = Period(start, end)
-    return build_report(
-        kpi_facts(uow.read, end=end),
-        period,
-        Scope(payer_id, provider_npi, facility_id),
-        table=table,
+    period, scope = Period(start, end), Scope(payer_id, provider_npi, facility_id)
+    return _summed_report(uow, period, scope, scoped(period_facts(uow.read, period), scope), table)
+
+
+def _summed_report(
+    uow: UnitOfWork, period: Period, scope: Scope, facts: Facts, table: CategoryTable
+) -> KpiReport:
+    """The report of ``analytics.report.build_report``, in its order and with its figures: the
+    ledger's and the first pass's KPIs summed by the database, the others computed from the
+    period's facts (``period_facts``, scoped)."""
+    read = uow.read
+    clean, resolution, denial_rate, denial_dollars = first_pass_kpis(
+        first_pass_sides(read, period, scope)
+    )
+    open_ar, aged, billed = receivable_sides(read, period.end, scope)
+    net_ar, revenue = net_days_sides(read, period.end, scope, open_ar)
+    kpis = (
+        clean,
+        resolution,
+        denial_rate,
+        denial_dollars,
+        denials(facts, period, table),
+        net_days_kpi(period.end, net_ar, revenue),
+        ar_aging_kpi(open_ar, aging_parts(read, period.end, scope)),
+        ar_over_90_kpi(aged, billed),
+        net_collection_kpi(cash(read, period, scope), net_revenue(read, period, scope)),
+        days_to_pay_kpi(days_to_pay_by_payer(read, period, scope)),
+        underpayment_recovered(facts, period),
+        productivity(facts, period),
+        estimate_accuracy(facts, period),
+    )
+    assert tuple(k.name for k in kpis) == KPI_NAMES, "the report's order is build_report's"
+    return KpiReport(
+        start=period.start,
+        end=period.end,
+        payer_id=scope.payer_id,
+        provider_npi=scope.provider_npi,
+        facility_id=scope.facility_id,
+        kpis=kpis,
     )
 
 
@@ -124,11 +178,19 @@ class MonthKpis:
             "to": self.end.isoformat(),
             "initial_denial_rate": None if denial.value is None else str(denial.value),
             "initial_denial_rate_display": denial.display(),
-            "denied_claims": len({r.claim_id for r in denial.numerator}),
-            "adjudicated_claims": len({r.claim_id for r in denial.denominator or ()}),
+            "denied_claims": denial.numerator_summary().claims,
+            "adjudicated_claims": _claims_of(denial.denominator_summary()),
             "net_days_in_ar": None if days.value is None else str(days.value),
             "net_days_in_ar_display": days.display(),
         }
+
+
+def _claims_of(side: Side | None) -> int:
+    return 0 if side is None else side.claims
+
+
+def _amount_of(side: Side | None) -> Money:
+    return Money.zero() if side is None else side.amount
 
 
 TREND_COLUMNS = (
@@ -157,20 +219,24 @@ def month_windows(period: Period) -> list[tuple[str, Period]]:
 
 
 def monthly_trend(
-    facts: Facts, period: Period, scope: Scope | None = None
+    uow: UnitOfWork, period: Period, scope: Scope | None = None
 ) -> tuple[MonthKpis, ...]:
-    """Initial denial rate and net days in A/R per month of the period, from one set of facts."""
-    mine = scoped(facts, scope or Scope())
-    return tuple(
-        MonthKpis(
-            month=label,
-            start=window.start,
-            end=window.end,
-            initial_denial_rate=first_pass.initial_denial_rate(mine, window),
-            net_days_in_ar=receivables.net_days_in_ar(mine, window),
+    """Initial denial rate and net days in A/R per month of the period, summed by the
+    database month by month."""
+    scope = scope or Scope()
+    found = []
+    for label, window in month_windows(period):
+        net_ar, revenue = net_days_sides(uow.read, window.end, scope)
+        found.append(
+            MonthKpis(
+                month=label,
+                start=window.start,
+                end=window.end,
+                initial_denial_rate=first_pass_kpis(first_pass_sides(uow.read, window, scope))[2],
+                net_days_in_ar=net_days_kpi(window.end, net_ar, revenue),
+            )
         )
-        for label, window in month_windows(period)
-    )
+    return tuple(found)
 
 
 def trend_table(trend: Iterable[MonthKpis]) -> Table:
@@ -182,11 +248,11 @@ def trend_table(trend: Iterable[MonthKpis]) -> Table:
                 m.month,
                 m.start.isoformat(),
                 m.end.isoformat(),
-                len({r.claim_id for r in denial.denominator or ()}),
-                len({r.claim_id for r in denial.numerator}),
+                _claims_of(denial.denominator_summary()),
+                denial.numerator_summary().claims,
                 denial.value,
-                total(r.amount for r in days.numerator),
-                total(r.amount for r in days.denominator or ()),
+                days.numerator_summary().amount,
+                _amount_of(days.denominator_summary()),
                 days.value,
             )
         )
@@ -255,10 +321,10 @@ def tier3_report(
     have caught it and whether ``scrub_config`` runs them for each payer."""
     period = Period(start, end)
     scope = Scope(payer_id, provider_npi, facility_id)
-    facts = kpi_facts(uow.read, end=end)
+    facts = scoped(period_facts(uow.read, period), scope)
     payer_rules = {p.payer_id: scrub_config.rules_for(p) for p in uow.payers.list()}
     prevention = recurring_denials(
-        denial_lines(scoped(facts, scope), period, table),
+        denial_lines(facts, period, table),
         table,
         plan,
         scrub_rule_refs(),
@@ -267,8 +333,8 @@ def tier3_report(
         min_claims=min_claims,
     )
     return Tier3Report(
-        report=build_report(facts, period, scope, table=table),
-        trend=monthly_trend(facts, period, scope),
+        report=_summed_report(uow, period, scope, facts, table),
+        trend=monthly_trend(uow, period, scope),
         prevention=prevention,
         min_claims=plan.min_claims if min_claims is None else min_claims,
     )
