@@ -188,7 +188,10 @@ def net_days_in_ar(facts: Facts, period: Period) -> Kpi:
     )
 
 
-def _per_day(net_ar: Money, revenue: Money) -> Decimal:
+def net_days_value(net_ar: Money, revenue: Money) -> Decimal | None:
+    """Net A/R over the average daily net revenue of the window; None without revenue."""
+    if not revenue.is_positive():
+        return None
     return net_ar.amount * REVENUE_WINDOW_DAYS / revenue.amount
 
 

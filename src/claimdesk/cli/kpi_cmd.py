@@ -18,7 +18,7 @@ from rich.table import Table as RichTable
 from claimdesk.analytics.export import explanation_csv, report_csv_files
 from claimdesk.analytics.prevention import RecurringDenial
 from claimdesk.analytics.report import KPI_NAMES, UnknownKpiError
-from claimdesk.analytics.results import Cell, KpiExplanation, KpiReport, Side, Table, display
+from claimdesk.analytics.results import Cell, KpiExplanation, KpiReport, Side, Table, Unit, display
 from claimdesk.bootstrap import composed
 from claimdesk.cli.app import (
     JsonOption,
@@ -167,11 +167,11 @@ def print_trend(trend: tuple[MonthKpis, ...], out: Console = console) -> None:
         denial = m.initial_denial_rate
         shown.add_row(
             m.month,
-            str(len({r.claim_id for r in denial.denominator or ()})),
-            str(len({r.claim_id for r in denial.numerator})),
+            str(m.as_dict()["adjudicated_claims"]),
+            str(denial.numerator_summary().claims),
             # The reason for an n/a is in --json; here it would drown the figures.
             display(denial.value, denial.unit),
-            display(m.net_days_in_ar.value, m.net_days_in_ar.unit),
+            display(m.net_days_in_ar, Unit.DAYS),
         )
     out.print(shown)
 

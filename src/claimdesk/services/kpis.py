@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
-from claimdesk.analytics.charts import kpi_point, report_charts
+from claimdesk.analytics.charts import Point, kpi_point, report_charts
 from claimdesk.analytics.denials import denial_lines, denials
 from claimdesk.analytics.facts import (
     Facts,
@@ -42,9 +43,19 @@ from claimdesk.analytics.receivables import (
     ar_over_90_kpi,
     net_collection_kpi,
     net_days_kpi,
+    net_days_value,
 )
 from claimdesk.analytics.report import KPI_NAMES, explain_kpi
-from claimdesk.analytics.results import Cell, Kpi, KpiExplanation, KpiReport, Side, Table
+from claimdesk.analytics.results import (
+    Cell,
+    Kpi,
+    KpiExplanation,
+    KpiReport,
+    Side,
+    Table,
+    Unit,
+    display,
+)
 from claimdesk.denials.table import CategoryTable
 from claimdesk.domain.money import Money
 from claimdesk.scrub.config import ScrubConfig
@@ -53,9 +64,11 @@ from claimdesk.store.queries.kpi_facts import kpi_facts, period_facts
 from claimdesk.store.queries.kpi_ledger import (
     aging_parts,
     cash,
+    net_ar_series,
     net_days_sides,
     net_revenue,
     receivable_sides,
+    revenue_series,
 )
 from claimdesk.store.queries.kpi_rollups import days_to_pay_by_payer, first_pass_sides
 from claimdesk.store.uow import UnitOfWork
@@ -77,24 +90,30 @@ def kpi_report(
 
 
 def _summed_report(
-    uow: UnitOfWork, period: Period, scope: Scope, facts: Facts, table: CategoryTable
+    uow: UnitOfWork,
+    period: Period,
+    scope: Scope,
+    facts: Facts,
+    table: CategoryTable,
+    net_ar: Money | None = None,
 ) -> KpiReport:
     """The report of ``analytics.report.build_report``, in its order and with its figures: the
     ledger's and the first pass's KPIs summed by the database, the others computed from the
-    period's facts (``period_facts``, scoped)."""
+    period's facts (``period_facts``, scoped). ``net_ar``: the net A/R at the period's end,
+    when the trend has summed it already."""
     read = uow.read
     clean, resolution, denial_rate, denial_dollars = first_pass_kpis(
         first_pass_sides(read, period, scope)
     )
     open_ar, aged, billed = receivable_sides(read, period.end, scope)
-    net_ar, revenue = net_days_sides(read, period.end, scope, open_ar)
+    net_ar_side, revenue = net_days_sides(read, period.end, scope, open_ar, net_ar)
     kpis = (
         clean,
         resolution,
         denial_rate,
         denial_dollars,
         denials(facts, period, table),
-        net_days_kpi(period.end, net_ar, revenue),
+        net_days_kpi(period.end, net_ar_side, revenue),
         ar_aging_kpi(open_ar, aging_parts(read, period.end, scope)),
         ar_over_90_kpi(aged, billed),
         net_collection_kpi(cash(read, period, scope), net_revenue(read, period, scope)),
@@ -162,13 +181,20 @@ def explain(
 
 @dataclass(frozen=True, slots=True)
 class MonthKpis:
-    """The trend figures of one calendar month (clipped to the report's period)."""
+    """The trend figures of one calendar month (clipped to the report's period): the initial
+    denial rate, and net days in A/R at the month's last day (or the period's, if earlier)
+    from its net A/R and the net revenue of the 90 days to that day."""
 
     month: str  # YYYY-MM
     start: date
     end: date
     initial_denial_rate: Kpi
-    net_days_in_ar: Kpi  # at the month's last day (or the period's, if earlier)
+    net_ar: Money
+    net_revenue: Money
+
+    @property
+    def net_days_in_ar(self) -> Decimal | None:
+        return net_days_value(self.net_ar, self.net_revenue)
 
     def as_dict(self) -> dict[str, Any]:
         denial, days = self.initial_denial_rate, self.net_days_in_ar
@@ -180,17 +206,13 @@ class MonthKpis:
             "initial_denial_rate_display": denial.display(),
             "denied_claims": denial.numerator_summary().claims,
             "adjudicated_claims": _claims_of(denial.denominator_summary()),
-            "net_days_in_ar": None if days.value is None else str(days.value),
-            "net_days_in_ar_display": days.display(),
+            "net_days_in_ar": None if days is None else str(days),
+            "net_days_in_ar_display": display(days, Unit.DAYS),
         }
 
 
 def _claims_of(side: Side | None) -> int:
     return 0 if side is None else side.claims
-
-
-def _amount_of(side: Side | None) -> Money:
-    return Money.zero() if side is None else side.amount
 
 
 TREND_COLUMNS = (
@@ -221,28 +243,31 @@ def month_windows(period: Period) -> list[tuple[str, Period]]:
 def monthly_trend(
     uow: UnitOfWork, period: Period, scope: Scope | None = None
 ) -> tuple[MonthKpis, ...]:
-    """Initial denial rate and net days in A/R per month of the period, summed by the
-    database month by month."""
+    """Initial denial rate and net days in A/R per month of the period: the denials summed over
+    the rollups month by month, the net A/R and net revenue of every month's end in one pass
+    over the ledger each."""
     scope = scope or Scope()
-    found = []
-    for label, window in month_windows(period):
-        net_ar, revenue = net_days_sides(uow.read, window.end, scope)
-        found.append(
-            MonthKpis(
-                month=label,
-                start=window.start,
-                end=window.end,
-                initial_denial_rate=first_pass_kpis(first_pass_sides(uow.read, window, scope))[2],
-                net_days_in_ar=net_days_kpi(window.end, net_ar, revenue),
-            )
+    windows = month_windows(period)
+    ends = [window.end for _label, window in windows]
+    net_ar = net_ar_series(uow.read, ends, scope)
+    revenue = revenue_series(uow.read, ends, scope)
+    return tuple(
+        MonthKpis(
+            month=label,
+            start=window.start,
+            end=window.end,
+            initial_denial_rate=first_pass_kpis(first_pass_sides(uow.read, window, scope))[2],
+            net_ar=net_ar[index],
+            net_revenue=revenue[index],
         )
-    return tuple(found)
+        for index, (label, window) in enumerate(windows)
+    )
 
 
 def trend_table(trend: Iterable[MonthKpis]) -> Table:
     rows: list[tuple[Cell, ...]] = []
     for m in trend:
-        denial, days = m.initial_denial_rate, m.net_days_in_ar
+        denial = m.initial_denial_rate
         rows.append(
             (
                 m.month,
@@ -251,9 +276,9 @@ def trend_table(trend: Iterable[MonthKpis]) -> Table:
                 _claims_of(denial.denominator_summary()),
                 denial.numerator_summary().claims,
                 denial.value,
-                days.numerator_summary().amount,
-                _amount_of(days.denominator_summary()),
-                days.value,
+                m.net_ar,
+                m.net_revenue,
+                m.net_days_in_ar,
             )
         )
     return Table(
@@ -282,7 +307,7 @@ class Tier3Report:
         return report_charts(
             self.report,
             [kpi_point(m.month, m.initial_denial_rate) for m in self.trend],
-            [kpi_point(m.month, m.net_days_in_ar) for m in self.trend],
+            [Point(m.month, m.net_days_in_ar) for m in self.trend],
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -332,9 +357,10 @@ def tier3_report(
         default_rules=scrub_config.rules_for(None),
         min_claims=min_claims,
     )
+    trend = monthly_trend(uow, period, scope)
     return Tier3Report(
-        report=_summed_report(uow, period, scope, facts, table),
-        trend=monthly_trend(uow, period, scope),
+        report=_summed_report(uow, period, scope, facts, table, trend[-1].net_ar),
+        trend=trend,
         prevention=prevention,
         min_claims=plan.min_claims if min_claims is None else min_claims,
     )

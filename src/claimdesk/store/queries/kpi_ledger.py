@@ -16,16 +16,20 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
+    Date,
+    Integer,
     String,
     and_,
     case,
     distinct,
     func,
+    literal,
     literal_column,
     null,
     or_,
     select,
     type_coerce,
+    union_all,
 )
 
 from claimdesk.analytics.facts import Period, Scope
@@ -228,80 +232,169 @@ def cash(read: Connection, period: Period, scope: Scope) -> Side:
     return _summed(read, _per_claim_sum((Account.CASH.value,), scope, period, 1))
 
 
-def _contractual_by_payer(
-    read: Connection, window: Period, scope: Scope
-) -> dict[str, tuple[Money, Money]]:
-    """Per payer, (contractual adjustments, gross charges) through the window's end of the
-    claims with a contractual adjustment posted in the window and still netting above zero
-    (``receivables.contractual_ratios``)."""
-    postings = _postings((_CONTRACTUAL, _CHARGES), scope, through=window.end, since=None).subquery()
-    contractual = postings.c.account == _CONTRACTUAL
-    per_claim = (
-        select(
-            postings.c.claim_id,
-            func.sum(case((contractual, postings.c.amount), else_=_ZERO)).label("adjusted"),
-            func.sum(case((contractual, _ZERO), else_=postings.c.amount)).label("charged"),
-            func.max(
-                case((and_(contractual, postings.c.effective >= window.start), 1), else_=0)
-            ).label("in_window"),
-        )
-        .where(postings.c.claim_id.is_not(None))
-        .group_by(postings.c.claim_id)
-        .subquery()
-    )
-    query = (
-        select(
-            ROLLUPS.c.payer_id,
-            type_coerce(func.sum(per_claim.c.adjusted), money_type()),
-            type_coerce(-func.sum(per_claim.c.charged), money_type()),
-        )
-        .join(ROLLUPS, ROLLUPS.c.claim_id == per_claim.c.claim_id)
-        .where(per_claim.c.in_window == 1, per_claim.c.adjusted > _ZERO)
-        .group_by(ROLLUPS.c.payer_id)
-    )
-    return {payer: (_money(a), _money(c)) for payer, a, c in read.execute(query)}
-
-
-def _pending(read: Connection, as_of: date, scope: Scope) -> list[tuple[str, Money, int]]:
-    """(payer, balance, claims) of the claims whose insurance balance at the end of ``as_of``
-    is above zero with no contractual adjustment standing: the claims not adjudicated yet.
-    Grouped by balance so the allowance can be rounded claim by claim, as
-    ``receivables.net_balances`` rounds it, without a row per claim."""
-    postings = _postings((_INSURANCE, _CONTRACTUAL), scope, through=as_of, since=None).subquery()
-    per_claim = (
-        select(
-            postings.c.claim_id,
-            func.sum(
-                case((postings.c.account == _INSURANCE, postings.c.amount), else_=_ZERO)
-            ).label("balance"),
-            func.sum(
-                case((postings.c.account == _CONTRACTUAL, postings.c.amount), else_=_ZERO)
-            ).label("adjusted"),
-        )
-        .where(postings.c.claim_id.is_not(None))
-        .group_by(postings.c.claim_id)
-        .subquery()
-    )
-    balance = type_coerce(per_claim.c.balance, money_type())
-    query = (
-        select(ROLLUPS.c.payer_id, balance, func.count())
-        .join(ROLLUPS, ROLLUPS.c.claim_id == per_claim.c.claim_id)
-        .where(per_claim.c.balance > _ZERO, per_claim.c.adjusted == _ZERO)
-        .group_by(ROLLUPS.c.payer_id, balance)
-    )
-    return [(payer, _money(amount), claims) for payer, amount, claims in read.execute(query)]
-
-
 def net_days_sides(
-    read: Connection, end: date, scope: Scope, open_ar: Side | None = None
+    read: Connection,
+    end: date,
+    scope: Scope,
+    open_ar: Side | None = None,
+    net_ar: Money | None = None,
 ) -> tuple[Side, Side]:
     """Net A/R at the end of ``end`` and the net revenue of the 90 days to ``end``: the sides of
-    net days in A/R (``open_ar``: the open A/R at ``end``, when already summed)."""
-    window = revenue_window(end)
+    net days in A/R (``open_ar``, ``net_ar``: the open and the net A/R at ``end``, when already
+    summed)."""
     whole = open_ar or receivable_sides(read, end, scope)[0]
-    ratios, practice = allowance_ratios(_contractual_by_payer(read, window, scope))
-    allowance = Money.zero()
-    for payer, balance, claims in _pending(read, end, scope):
-        allowance = allowance + Money.rounded(balance.amount * ratios.get(payer, practice)) * claims
-    net_ar = Side(whole.claims, whole.amount - allowance, whole.rows)
-    return net_ar, net_revenue(read, window, scope)
+    if net_ar is None:
+        (net_ar,) = net_ar_series(read, (end,), scope)
+    return Side(whole.claims, net_ar, whole.rows), net_revenue(read, revenue_window(end), scope)
+
+
+def revenue_series(read: Connection, dates: Sequence[date], scope: Scope) -> list[Money]:
+    """Net revenue (charges less contractual adjustments) of the 90 days to each of ``dates``,
+    from one sum per day."""
+    first = revenue_window(dates[0]).start
+    postings = _postings((_CHARGES, _CONTRACTUAL), scope, through=max(dates), since=first)
+    rows = postings.subquery()
+    per_day = {
+        day: -_money(amount)
+        for day, amount in read.execute(
+            select(rows.c.effective, type_coerce(func.sum(rows.c.amount), money_type())).group_by(
+                rows.c.effective
+            )
+        )
+    }
+    return [
+        sum(
+            (amount for day, amount in per_day.items() if revenue_window(end).contains(day)),
+            Money.zero(),
+        )
+        for end in dates
+    ]
+
+
+def _bucket_of(effective: Any, dates: Sequence[date]) -> Any:
+    """The index of the first of ``dates`` (ascending) on or after ``effective``."""
+    return case(*((effective <= day, index) for index, day in enumerate(dates)))
+
+
+def net_ar_series(read: Connection, dates: Sequence[date], scope: Scope) -> list[Money]:
+    """Net A/R at the end of each of ``dates`` (ascending), as :func:`net_days_sides` sums it
+    at one date, in one pass over the postings.
+
+    Each claim's postings are summed per interval between two dates; running sums give its
+    state at each date, valid until its next interval with postings. The open A/R is the sum
+    of every state; the allowance needs only the states pending at a date (an insurance
+    balance above zero, no contractual adjustment standing) and, for the payers' ratios, those
+    with a contractual adjustment in the 90 days to it.
+    """
+    last = len(dates)
+    postings = _postings(
+        (_INSURANCE, _PATIENT, _CONTRACTUAL, _CHARGES), scope, through=dates[-1], since=None
+    ).subquery()
+    account, amount = postings.c.account, postings.c.amount
+
+    def summed(name: str) -> Any:
+        return func.sum(case((account == name, amount), else_=_ZERO))
+
+    bucket = _bucket_of(postings.c.effective, dates).label("bucket")
+    per_bucket = (
+        select(
+            func.coalesce(postings.c.claim_id, _EMPTY).label("claim_id"),
+            bucket,
+            (summed(_INSURANCE) + summed(_PATIENT)).label("receivable"),
+            summed(_INSURANCE).label("insurance"),
+            summed(_CONTRACTUAL).label("adjusted"),
+            summed(_CHARGES).label("charged"),
+            func.max(case((account == _CONTRACTUAL, postings.c.effective), else_=None)).label(
+                "adjusted_on"
+            ),
+        )
+        .group_by(func.coalesce(postings.c.claim_id, _EMPTY), bucket)
+        .subquery("per_bucket")
+    )
+    claim, at = per_bucket.c.claim_id, per_bucket.c.bucket
+
+    def running(column: Any) -> Any:
+        return func.sum(column).over(partition_by=claim, order_by=at, rows=(None, 0))
+
+    states = select(
+        claim,
+        at,
+        running(per_bucket.c.insurance).label("insurance"),
+        running(per_bucket.c.adjusted).label("adjusted"),
+        running(per_bucket.c.charged).label("charged"),
+        func.max(per_bucket.c.adjusted_on)
+        .over(partition_by=claim, order_by=at, rows=(None, 0))
+        .label("adjusted_on"),
+        func.lead(at, 1, last).over(partition_by=claim, order_by=at).label("until"),
+    ).subquery("states")
+    s = states.c
+    at_dates = union_all(
+        *(
+            select(
+                literal(index, Integer).label("at"),
+                literal(revenue_window(day).start, Date).label("since"),
+            )
+            for index, day in enumerate(dates)
+        )
+    ).subquery("dates")
+    d = at_dates.c
+    current = and_(s.bucket <= d.at, s.until > d.at, s.claim_id != _EMPTY)
+    payer = ROLLUPS.c.payer_id
+    claims_of = (states.join(at_dates, current)).join(ROLLUPS, ROLLUPS.c.claim_id == s.claim_id)
+    balance = type_coerce(s.insurance, money_type())
+    moved = select(
+        literal_column("'open'").label("kind"),
+        per_bucket.c.bucket.label("at"),
+        _EMPTY.label("payer_id"),
+        type_coerce(func.sum(per_bucket.c.receivable), money_type()).label("first"),
+        type_coerce(_ZERO, money_type()).label("second"),
+        func.count().label("claims"),
+    ).group_by(per_bucket.c.bucket)
+    adjusted = (
+        select(
+            literal_column("'ratio'"),
+            d.at,
+            payer,
+            type_coerce(func.sum(s.adjusted), money_type()),
+            type_coerce(-func.sum(s.charged), money_type()),
+            func.count(),
+        )
+        .select_from(claims_of)
+        .where(s.adjusted > _ZERO, s.adjusted_on >= d.since)
+        .group_by(d.at, payer)
+    )
+    pending = (
+        select(
+            literal_column("'pending'"),
+            d.at,
+            payer,
+            balance,
+            type_coerce(_ZERO, money_type()),
+            func.count(),
+        )
+        .select_from(claims_of)
+        .where(s.insurance > _ZERO, s.adjusted == _ZERO)
+        .group_by(d.at, payer, balance)
+    )
+    changes = dict.fromkeys(range(last), Money.zero())
+    by_payer: dict[int, dict[str, tuple[Money, Money]]] = {i: {} for i in range(last)}
+    owed: dict[int, list[tuple[str, Money, int]]] = {i: [] for i in range(last)}
+    for kind, index, who, first, second, claims in read.execute(
+        union_all(moved, adjusted, pending)
+    ):
+        if kind == "open":
+            changes[index] = _money(first)
+        elif kind == "ratio":
+            by_payer[index][who] = (_money(first), _money(second))
+        else:
+            owed[index].append((who, _money(first), claims))
+    found, open_ar = [], Money.zero()
+    for index in range(last):
+        open_ar = open_ar + changes[index]
+        ratios, practice = allowance_ratios(by_payer[index])
+        allowance = Money.zero()
+        for who, balance_owed, claims in owed[index]:
+            share = Money.rounded(balance_owed.amount * ratios.get(who, practice))
+            allowance = allowance + share * claims
+        found.append(open_ar - allowance)
+    return found
