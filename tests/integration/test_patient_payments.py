@@ -286,7 +286,7 @@ def test_a_refund_waits_for_another_manager(practice: Factory) -> None:
     with practice() as uow:
         item = uow.work_items.get(request.work_item_id or 0)
     assert item is not None
-    assert item.kind is WorkKind.WRITE_OFF_APPROVAL
+    assert item.kind is WorkKind.REFUND_APPROVAL
     for by, reason in (("mia", "another manager"), ("tess", "only a manager")):
         with pytest.raises(PaymentError, match=reason):
             decide_refund(practice, request.request_id, approve=True, now=NOW, by=by, policy=POLICY)

@@ -27,6 +27,7 @@ class WorkKind(StrEnum):
     OUT_OF_BALANCE_REMITTANCE = "out_of_balance_remittance"
     WRITE_OFF_APPROVAL = "write_off_approval"
     CREDIT_BALANCE = "credit_balance"
+    REFUND_APPROVAL = "refund_approval"  # a refund another person asked for (Tier 3)
 
 
 class WorkStatus(StrEnum):

@@ -470,8 +470,8 @@ def request_refund(
         item = open_in(
             uow,
             Problem(
-                kind=WorkKind.WRITE_OFF_APPROVAL,
-                category="write_off",
+                kind=WorkKind.REFUND_APPROVAL,
+                category="credit_balance",
                 problem_key=f"refund:{request_id}",
                 amount_at_stake=ask.amount,
                 claim_id=ask.claim_id,
