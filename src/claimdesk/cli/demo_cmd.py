@@ -221,7 +221,7 @@ def _bill(
 
         def figures() -> KpiReport:
             with parts.uow_factory() as uow:
-                return kpi_report(uow, start=cycle.start, end=cycle.end, table=parts.rules.denials)
+                return kpi_report(uow, start=cycle.start, end=cycle.end, table=parts.denials)
 
         print_kpi_report(
             desk.read_figures(
