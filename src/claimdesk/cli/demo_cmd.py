@@ -245,7 +245,7 @@ def _read_summary(admin: Actor) -> Callable[[Settings], PracticeSummary]:
             return desk.read_figures(
                 desk.actor(admin.user),
                 "summary",
-                lambda: summarize(settings),
+                lambda: summarize(parts.uow_factory, now=parts.clock()),
                 lambda shown: f"as of {shown.as_of}",
             )
 
