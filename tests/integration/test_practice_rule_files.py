@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from claimdesk.bootstrap import Composition
 from claimdesk.cli import app
 from claimdesk.config import Settings
+from claimdesk.http.app import create_app
 from claimdesk.domain.work import WorkItem, WorkKind, WorkStatus
 
 ROOT = "root"
@@ -182,3 +183,30 @@ def test_a_bad_rule_file_refuses_the_command_naming_file_and_key(
     assert _open_items(north) == []
     # South, with the shipped tables, reads the same file.
     assert run("--practice", "south", "ingest", str(remit))[0] == 0
+
+
+def test_the_web_desk_of_each_practice_applies_that_practices_tables(
+    run: Invoke, home: Settings
+) -> None:
+    assert run("init")[0] == 0
+    north = _practice(run, home, "north")
+    south = _practice(run, home, "south")
+    (north.practice_home / "routing.toml").write_text(
+        SHIPPED_ROUTING.replace(SHIPPED_ROUTE, NORTH_ROUTE)
+    )
+    # A server started in South; the session's practice switcher moves to North.
+    parts = Composition(south)
+    try:
+        company = create_app(parts.desk_config(secure_cookies=False)).state.company
+        routes = {
+            practice: company.desk(practice).rules.routing.route(
+                WorkKind.DENIAL, "medical_necessity"
+            )
+            for practice in ("north", "south")
+        }
+        closing = company.close_desk("north")
+    finally:
+        parts.close()
+    assert (routes["north"].tier, routes["north"].queue) == (3, "t3-north-necessity")
+    assert (routes["south"].tier, routes["south"].queue) == (2, "t2-coding")
+    assert closing.policy.route(WorkKind.DENIAL, "medical_necessity").queue == "t3-north-necessity"
