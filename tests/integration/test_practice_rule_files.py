@@ -18,8 +18,8 @@ from typer.testing import CliRunner
 from claimdesk.bootstrap import Composition
 from claimdesk.cli import app
 from claimdesk.config import Settings
-from claimdesk.http.app import create_app
 from claimdesk.domain.work import WorkItem, WorkKind, WorkStatus
+from claimdesk.http.app import create_app
 
 ROOT = "root"
 Invoke = Callable[..., tuple[int, str]]
