@@ -37,7 +37,7 @@ from procrastinate import (
 )
 from procrastinate.exceptions import AlreadyEnqueued
 
-from claimdesk.config import Settings, checked_practice_id
+from claimdesk.config import DEFAULT_PRACTICE, Settings, checked_practice_id
 from claimdesk.services.database import conninfo
 from claimdesk.services.inbox import waiting_files
 from claimdesk.services.practices import every_practice
@@ -134,7 +134,7 @@ def _queue_inbox_files(context: JobContext, practice: str) -> str:
     return f"{queued} inbox file(s) queued"
 
 
-def _ingest_file(context: JobContext, practice: str, name: str) -> str:
+def _ingest_file(context: JobContext, name: str, practice: str = DEFAULT_PRACTICE) -> str:
     settings = _settings(context, practice)
     now = datetime.now(UTC)
     try:
@@ -146,8 +146,10 @@ def _ingest_file(context: JobContext, practice: str, name: str) -> str:
     return f"{len(run.ingested)} file(s) read"
 
 
+# A job queued before jobs carried their practice was queued in the company's schema: the
+# default practice's, so it runs there.
 def _task(name: str) -> Callable[[JobContext, str], str]:
-    def job(context: JobContext, practice: str) -> str:
+    def job(context: JobContext, practice: str = DEFAULT_PRACTICE) -> str:
         return _run(name, context, practice)
 
     job.__name__ = name
