@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING
 from claimdesk.analytics.prevention import shipped_prevention
 from claimdesk.codes.reference import load_config, load_reference
 from claimdesk.config import Settings
-from claimdesk.denials.table import CategoryTable, shipped_table
+from claimdesk.denials.table import CategoryTable
 from claimdesk.desk.config import DeskConfig
 from claimdesk.desk.desk import Desk
 from claimdesk.domain.benefits import shipped_catalog
 from claimdesk.routing.access import Role
-from claimdesk.routing.policy import RoutingPolicy, shipped_policy
+from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.rule_files import load_denials, load_routing
 from claimdesk.scrub.config import ScrubConfig
 from claimdesk.scrub.reference import ReferenceData
@@ -51,15 +51,10 @@ def utc_now() -> datetime:
 def shipped_rules() -> Rules:
     """The rule tables claimdesk ships: routing, denial categories, denial prevention, service
     categories."""
-    return Rules(
-        routing=shipped_policy(),
-        denials=shipped_table(),
-        prevention=shipped_prevention(),
-        services=shipped_catalog(),
-    )
+    return practice_rules(None)
 
 
-def practice_rules(home: Path) -> Rules:
+def practice_rules(home: Path | None) -> Rules:
     """The rule tables of the practice whose folder is ``home``: its own ``routing.toml`` and
     ``denials.toml`` where it has them (:mod:`claimdesk.rule_files`), else the shipped ones."""
     return Rules(

@@ -276,6 +276,21 @@ def test_coverage_without_member_id_is_not_sent_but_becomes_work(
     assert "Enter the member id from the patient's insurance card" in summary
 
 
+def test_a_coverage_the_270_cannot_carry_is_named_with_its_encounters(
+    uow_factory: UowFactory, tmp_path: Path
+) -> None:
+    import_small_practice(uow_factory)
+    with uow_factory() as uow:
+        uow.read.execute(text("UPDATE coverages SET member_id = 'A1*2' WHERE coverage_id = 'COV1'"))
+        uow.commit()
+    report = _send(uow_factory, tmp_path)
+    assert report.requests == 0
+    [message] = report.not_sent
+    assert message.startswith("encounters E1, E2, coverage COV1 on 2024-02-10: ")
+    assert message.endswith("'A1*2' contains an X12 delimiter")
+    assert message.count("COV1") == 1
+
+
 def test_estimate_uses_contract_rate_directory_tier_and_271_remaining(
     uow_factory: UowFactory, tmp_path: Path
 ) -> None:

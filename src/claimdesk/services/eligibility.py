@@ -243,7 +243,8 @@ def _sendable(
             write_270([request], probe)
         except X12WriteError as exc:
             key = (request.coverage.coverage_id, request.service_date)
-            report.not_sent.append(f"{_about(visits[key], *key)}: {exc}")
+            # The writer's record is the coverage, which ``_about`` names already.
+            report.not_sent.append(f"{_about(visits[key], *key)}: {exc.field}: {exc.reason}")
             continue
         fine.append(request)
     return fine
