@@ -33,10 +33,14 @@ def _served(ctx: typer.Context) -> list[Settings]:
         return [settings]
     company = company_settings(home_settings_of(ctx))
     ready(company)
-    practices = every_practice(company)
-    for settings in practices:
-        ready(settings)
-    return practices
+    served = []
+    for settings in every_practice(company):
+        try:
+            ready(settings)
+        except typer.Exit:
+            continue  # ready said why; one practice's store never stops the others' work
+        served.append(settings)
+    return served
 
 
 def _in_process(practices: list[Settings], burst: bool) -> None:
