@@ -144,8 +144,7 @@ def settings_of(ctx: typer.Context, otherwise: str = "") -> Settings:
         given = replace(given, practice=otherwise)
     if given.practice == ALL_PRACTICES:
         raise fail(
-            "--practice all: only summary adds up across practices (KPIs are ratios of each "
-            "practice's claims); name one practice"
+            "--practice all: only summary and kpi add up across practices; name one practice"
         )
     try:
         settings = resolved(given)
