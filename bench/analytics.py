@@ -28,7 +28,7 @@ from claimdesk.bootstrap import shipped_rules
 from claimdesk.services import dashboard, receivables
 from claimdesk.services.kpis import first_pass_figures, kpi_report
 from claimdesk.services.practice_summary import practice_summary
-from claimdesk.store import rollups
+from claimdesk.store import ledger_days, rollups
 from claimdesk.store.engine import make_engine
 from claimdesk.store.migrate import upgrade_to_head
 from claimdesk.store.uow import UnitOfWork, unit_of_work_factory
@@ -211,6 +211,7 @@ def build(engine: Engine, claims: int) -> float:
         for statement in (*_REFERENCE, *_steps(claims)):
             connection.execute(text(statement))
         rollups.rebuild(connection)
+        ledger_days.rebuild(connection)
         for _name, definition in indexes:
             connection.execute(text(definition))
     with engine.connect() as connection:

@@ -155,7 +155,8 @@ COMMANDS: dict[str, CommandEntry] = {
         "serve_cmd",
     ),
     "worker": _entry(
-        "Run background jobs: procrastinate on PostgreSQL, in process on SQLite.",
+        "Run background jobs for every practice (or the one named): procrastinate on PostgreSQL, "
+        "in process on SQLite.",
         "worker_cmd",
     ),
     "demo": _entry(

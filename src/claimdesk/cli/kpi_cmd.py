@@ -321,7 +321,7 @@ def kpi(
                         payer_id=payer,
                         provider_npi=provider,
                         facility_id=facility,
-                        table=parts.rules.denials,
+                        table=parts.denials,
                     )
 
             try:
@@ -367,7 +367,7 @@ def kpi(
                     facility_id=facility,
                     min_claims=recurring,
                     plan=parts.rules.prevention,
-                    table=parts.rules.denials,
+                    table=parts.denials,
                 )
 
         tier3 = as_actor(
@@ -435,7 +435,7 @@ def kpi_across(
                         payer_id=payer,
                         provider_npi=provider,
                         facility_id=facility,
-                        table=parts.rules.denials,
+                        table=parts.denials,
                     )
 
             def read(

@@ -21,8 +21,10 @@ broken book; a finding is the answer. The checks (docs/books.md says why each ho
   exactly the cash posted on its claim after the item opened.
 - BOOKS008 the KPI rollups are the books: every claim's stored KPI facts (``claim_rollups``:
   first adjudication, first payment, status-history facts, account totals) equal a
-  recomputation from its status history, claim payments and postings. The rollup holds the
-  books as they stand, whatever the as-of date, so this check reads all of them.
+  recomputation from its status history, claim payments and postings, and every day's
+  balance of every account (``ledger_days``, what trial balances read) equals that day's
+  postings. The rollups hold the books as they stand, whatever the as-of date, so this check
+  reads all of them.
 - BOOKS009 closed periods stay closed: no entry is effective in a closed month that was
   recorded after the month closed, and each closed month's A/R roll-forward still reconciles
   to the ledger and equals the figures it closed with.
@@ -230,6 +232,7 @@ class BooksFacts:
     receivables: Money = field(default_factory=Money.zero)
     recoveries: Sequence[Recovery] = ()
     rollups_drifted: int = 0  # claims whose KPI rollup differs from a recomputation
+    ledger_days_drifted: int = 0  # (day, account) balances that differ from their postings
     drifted_claims: Sequence[str] = ()  # the first of them, in claim order
     # Entries effective in a closed month but recorded after it closed, and what is wrong
     # with each closed month's roll-forward now (docs/close.md).
@@ -358,16 +361,25 @@ def _recoveries(recoveries: Iterable[Recovery]) -> list[BooksFinding]:
 
 
 def _rollups(facts: BooksFacts) -> list[BooksFinding]:
-    if not facts.rollups_drifted:
-        return []
-    return [
-        BooksFinding(
-            Check.ROLLUPS_EQUAL_BOOKS,
-            f"{facts.rollups_drifted} claim(s) keep KPI rollups that differ from their status "
-            "history, payments and postings",
-            tuple(facts.drifted_claims),
+    found = []
+    if facts.rollups_drifted:
+        found.append(
+            BooksFinding(
+                Check.ROLLUPS_EQUAL_BOOKS,
+                f"{facts.rollups_drifted} claim(s) keep KPI rollups that differ from their "
+                "status history, payments and postings",
+                tuple(facts.drifted_claims),
+            )
         )
-    ]
+    if facts.ledger_days_drifted:
+        found.append(
+            BooksFinding(
+                Check.ROLLUPS_EQUAL_BOOKS,
+                f"{facts.ledger_days_drifted} day balance(s) of an account (ledger_days) differ "
+                "from the postings of that day",
+            )
+        )
+    return found
 
 
 def _closed_periods(facts: BooksFacts) -> list[BooksFinding]:

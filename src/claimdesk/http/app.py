@@ -30,6 +30,7 @@ from claimdesk.http.pages.pages import router as pages_router
 from claimdesk.http.pages.templates import templates
 from claimdesk.posting.bank_files import BankFileError
 from claimdesk.routing.access import AccessError
+from claimdesk.rule_files import RuleFileError
 from claimdesk.security.accounts import LockedError, SignInError
 from claimdesk.security.headers import headers_for
 from claimdesk.security.passwords import PasswordRuleError
@@ -61,6 +62,7 @@ EXPECTED: tuple[tuple[type[Exception], int, str], ...] = (
     (PeriodError, 409, "Not possible for the period"),
     (DayOutOfRangeError, 422, "Invalid date"),
     (DeskSetupError, 503, "Not set up"),
+    (RuleFileError, 503, "Not set up"),
 )
 
 
@@ -102,12 +104,12 @@ def create_app(config: DeskConfig) -> FastAPI:
     app.state.config = config
 
     def practice_desk(practice_id: str) -> BillingDesk:
-        uow_factory, settings = config.uow_factory, config.settings
+        uow_factory, settings, rules = config.uow_factory, config.settings, config.rules
         if config.practice_stores is not None and practice_id != config.practice:
             uow_factory, settings = config.practice_stores(practice_id)
-        return BillingDesk(
-            uow_factory, config.rules, config.clock, settings, box=config.sign_in.box
-        )
+        if config.practice_rules is not None and practice_id != config.practice:
+            rules = config.practice_rules(practice_id)
+        return BillingDesk(uow_factory, rules, config.clock, settings, box=config.sign_in.box)
 
     def close_desk(practice_id: str) -> CloseDesk:
         """The month-end desk on the same store and home as the practice's billing desk."""
@@ -117,7 +119,7 @@ def create_app(config: DeskConfig) -> FastAPI:
             billing.policy,
             billing.clock,
             billing.settings,
-            config.rules.denials,
+            billing.rules.denials,
         )
 
     company = CompanyDesk(practice_desk, config.practice, close_desk)

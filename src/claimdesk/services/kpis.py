@@ -196,6 +196,9 @@ class MonthKpis:
     def net_days_in_ar(self) -> Decimal | None:
         return net_days_value(self.net_ar, self.net_revenue)
 
+    def net_days_display(self) -> str:
+        return display(self.net_days_in_ar, Unit.DAYS)
+
     def as_dict(self) -> dict[str, Any]:
         denial, days = self.initial_denial_rate, self.net_days_in_ar
         return {
@@ -207,7 +210,7 @@ class MonthKpis:
             "denied_claims": denial.numerator_summary().claims,
             "adjudicated_claims": _claims_of(denial.denominator_summary()),
             "net_days_in_ar": None if days is None else str(days),
-            "net_days_in_ar_display": display(days, Unit.DAYS),
+            "net_days_in_ar_display": self.net_days_display(),
         }
 
 

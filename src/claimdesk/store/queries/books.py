@@ -30,7 +30,7 @@ from claimdesk.domain.ledger import RECEIVABLES, Account, EntryKind
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import ACTIVE_STATUSES, Outcome, WorkKind, WorkStatus
 from claimdesk.domain.write_offs import WRITE_OFF_ACCOUNTS
-from claimdesk.store import rollups
+from claimdesk.store import ledger_days, rollups
 from claimdesk.store.repositories.remittances import HELD, POSTED
 from claimdesk.store.tables.claims import ClaimRow
 from claimdesk.store.tables.encounters import ServiceLineRow
@@ -53,6 +53,7 @@ def books_facts(read: Connection, *, as_of: date, until: datetime) -> BooksFacts
     """Everything but the aging total, for entries effective through ``as_of`` and work done
     before ``until`` (the end of ``as_of`` in the practice's time zone)."""
     drift, drifted_claims = rollups.drifted(read)
+    days_drift = ledger_days.drifted(read)
     return BooksFacts(
         as_of=as_of,
         unbalanced=_unbalanced(read, as_of),
@@ -77,6 +78,7 @@ def books_facts(read: Connection, *, as_of: date, until: datetime) -> BooksFacts
         ),
         recoveries=_recoveries(read, as_of, until),
         rollups_drifted=drift,
+        ledger_days_drifted=days_drift,
         drifted_claims=tuple(drifted_claims),
         payment_figures=_payment_figures(read, as_of),
         patient_credits=_patient_credits(read, as_of, until),

@@ -1,8 +1,8 @@
 """Patient payments and refunds: the payments patients made (the receipt's facts and how each
 ended) and refund requests waiting for a second person (issue 16).
 
-Revision ID: 0019
-Revises: 0018
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-04
 """
 
@@ -15,8 +15,8 @@ from alembic import op
 
 from claimdesk.store.types import ScaledDecimal, UtcDateTime
 
-revision: str = "0019"
-down_revision: str | None = "0018"
+revision: str = "0020"
+down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
