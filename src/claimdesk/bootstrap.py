@@ -20,12 +20,13 @@ from typing import TYPE_CHECKING
 from claimdesk.analytics.prevention import shipped_prevention
 from claimdesk.codes.reference import load_config, load_reference
 from claimdesk.config import Settings
-from claimdesk.denials.table import shipped_table
+from claimdesk.denials.table import CategoryTable
 from claimdesk.desk.config import DeskConfig
 from claimdesk.desk.desk import Desk
 from claimdesk.domain.benefits import shipped_catalog
 from claimdesk.routing.access import Role
-from claimdesk.routing.policy import shipped_policy
+from claimdesk.routing.policy import RoutingPolicy
+from claimdesk.rule_files import load_denials, load_routing
 from claimdesk.scrub.config import ScrubConfig
 from claimdesk.scrub.reference import ReferenceData
 from claimdesk.security.accounts import MFA_ALWAYS, SignInPolicy
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from claimdesk.desk.billing import BillingDesk
     from claimdesk.desk.close import CloseDesk
     from claimdesk.desk.deposits import DepositDesk
+    from claimdesk.desk.patients import PatientDesk
     from claimdesk.desk.statements import StatementDesk
     from claimdesk.domain.statements import Dunning
 
@@ -52,9 +54,15 @@ def utc_now() -> datetime:
 def shipped_rules() -> Rules:
     """The rule tables claimdesk ships: routing, denial categories, denial prevention, service
     categories."""
+    return practice_rules(None)
+
+
+def practice_rules(home: Path | None) -> Rules:
+    """The rule tables of the practice whose folder is ``home``: its own ``routing.toml`` and
+    ``denials.toml`` where it has them (:mod:`claimdesk.rule_files`), else the shipped ones."""
     return Rules(
-        routing=shipped_policy(),
-        denials=shipped_table(),
+        routing=load_routing(home),
+        denials=load_denials(home),
         prevention=shipped_prevention(),
         services=shipped_catalog(),
     )
@@ -67,6 +75,7 @@ class Composition:
         self.settings = settings
         self.clock = clock
         self._stores: dict[str, tuple[Callable[[], UnitOfWork], Settings]] = {}
+        self._rules: dict[str, Rules] = {}
         self._engines: list[Engine] = []
 
     @cached_property
@@ -99,9 +108,34 @@ class Composition:
             found = self._stores[practice_id] = (factory, settings)
         return found
 
+    def rules_of(self, practice_id: str) -> Rules:
+        """The rule tables of another registered practice (the web desk's practice switcher),
+        loaded from its folder once."""
+        if practice_id == self.settings.practice_id:
+            return self.rules
+        found = self._rules.get(practice_id)
+        if found is None:
+            _factory, settings = self.practice_store(practice_id)
+            found = self._rules[practice_id] = practice_rules(settings.practice_home)
+        return found
+
+    @cached_property
+    def routing(self) -> RoutingPolicy:
+        """The practice's routing policy, alone: the queue commands need no other table."""
+        return load_routing(self.settings.practice_home)
+
+    @cached_property
+    def denials(self) -> CategoryTable:
+        return load_denials(self.settings.practice_home)
+
     @cached_property
     def rules(self) -> Rules:
-        return shipped_rules()
+        return Rules(
+            routing=self.routing,
+            denials=self.denials,
+            prevention=shipped_prevention(),
+            services=shipped_catalog(),
+        )
 
     @cached_property
     def reference(self) -> ReferenceData:
@@ -132,7 +166,7 @@ class Composition:
         restored home waits for the key file the backup left out on purpose."""
         return Desk(
             self.uow_factory,
-            self.rules.routing,
+            self.routing,
             self.clock,
             box=self.sign_in_policy.box if sealing else None,
             anchor=self.settings.audit_anchor_file,
@@ -143,6 +177,17 @@ class Composition:
         from claimdesk.desk.deposits import DepositDesk
 
         return DepositDesk(
+            self.uow_factory,
+            self.routing,
+            self.clock,
+            anchor=self.settings.audit_anchor_file,
+        )
+
+    def patient_desk(self) -> PatientDesk:
+        """The patient-account part of the desk: payments, receipts, credit, refunds."""
+        from claimdesk.desk.patients import PatientDesk
+
+        return PatientDesk(
             self.uow_factory,
             self.rules.routing,
             self.clock,
@@ -206,6 +251,7 @@ class Composition:
             settings=self.settings,
             practice=self.settings.practice_id,
             practice_stores=self.practice_store,
+            practice_rules=self.rules_of,
         )
 
     def close(self) -> None:

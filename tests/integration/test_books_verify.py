@@ -22,7 +22,7 @@ from claimdesk.services.post_remittance import post_bytes
 from claimdesk.services.tier2 import request_write_off
 from claimdesk.services.work_queue import open_item
 from claimdesk.store.tables.claim_rollups import ClaimRollupRow
-from claimdesk.store.tables.ledger import LedgerEntryRow, LedgerPostingRow
+from claimdesk.store.tables.ledger import LedgerDayRow, LedgerEntryRow, LedgerPostingRow
 from claimdesk.store.tables.remittances import RemittanceRow
 from claimdesk.store.tables.work_items import WorkItemRow
 from claimdesk.store.tables.write_offs import WriteOffRequestRow
@@ -282,3 +282,38 @@ def test_kpi_rollups_follow_every_posting_and_a_broken_one_is_found(
     [found] = verified(books).of(Check.ROLLUPS_EQUAL_BOOKS)
     assert found.claims == ("C2", "C3")
     assert found.message.startswith("2 claim(s) keep KPI rollups")
+
+
+def test_the_day_balances_follow_every_posting_and_a_broken_one_is_found(
+    books: Factory, engine: Engine
+) -> None:
+    """The trial balance reads the balances by day (``ledger_days``): posted in the same
+    transactions as the postings, equal to them (several entries of one day add up in one
+    row), and a row that drifts, goes missing or is extra is found."""
+    assert verified(books).of(Check.ROLLUPS_EQUAL_BOOKS) == ()
+    with engine.connect() as db:
+        days = db.execute(select(LedgerDayRow)).all()
+        summed = db.execute(
+            select(
+                LedgerEntryRow.effective, LedgerPostingRow.account, LedgerPostingRow.amount
+            ).join(LedgerEntryRow, LedgerEntryRow.entry_id == LedgerPostingRow.entry_id)
+        ).all()
+    expected: dict[tuple[object, str], Decimal] = {}
+    for day, account, amount in summed:
+        expected[(day, account)] = expected.get((day, account), Decimal(0)) + amount
+    assert {(d.effective, d.account): d.amount for d in days} == expected
+    assert any(d.postings > 1 for d in days)
+    first = days[0]
+    with engine.begin() as db:
+        db.execute(
+            update(LedgerDayRow)
+            .where(LedgerDayRow.effective == first.effective, LedgerDayRow.account == first.account)
+            .values(amount=first.amount + Decimal("0.01"))
+        )
+        db.execute(
+            insert(LedgerDayRow).values(
+                effective=date(1999, 1, 1), account="cash", amount=Decimal("5.00"), postings=1
+            )
+        )
+    [found] = verified(books).of(Check.ROLLUPS_EQUAL_BOOKS)
+    assert found.message.startswith("2 day balance(s) of an account")

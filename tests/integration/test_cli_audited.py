@@ -139,6 +139,14 @@ def _invocations(claim: str, encounter: str, bundle: Path, out: Path) -> dict[st
             *("--check", "1001", "--payer", "Acme"),
         ],
         "deposits reconcile": ["deposits", "reconcile"],
+        "patient pay": ["patient", "pay", "P0000001", "10.00", "--method", "cash"],
+        "patient receipt": ["patient", "receipt", "1", "--out", str(out)],
+        "patient account": ["patient", "account", "P0000001"],
+        "patient apply-credit": ["patient", "apply-credit", "P0000001"],
+        "patient reverse": ["patient", "reverse", "1", "--reason", "returned-check"],
+        "patient refund": ["patient", "refund", "P0000001", "5.00"],
+        "patient decide-refund": ["patient", "decide-refund", "1", "--out", str(out)],
+        "patient await-recoupment": ["patient", "await-recoupment", claim],
         "practices add": ["practices", "add", "north", "--name", "North Clinic"],
         "practices list": ["practices", "list"],
         "users grant": ["users", "grant", "tia", "--practice", "default"],
@@ -171,6 +179,7 @@ READS = {
     "practices list",
     "statements list",
     "plans list",
+    "patient account",
 }
 # May run, and refuses the input: an invoice is for a closed month only.
 FAILS = {"invoice"}

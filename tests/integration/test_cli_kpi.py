@@ -115,8 +115,10 @@ def test_json_carries_the_report_trend_and_prevention(
     denial = expected.report.get("initial_denial_rate")
     assert by_name["initial_denial_rate"]["value"] == str(denial.value)
     # The months add up to the whole period's adjudications and denials.
-    assert sum(m["adjudicated_claims"] for m in payload["trend"]) == len(denial.denominator or ())
-    assert sum(m["denied_claims"] for m in payload["trend"]) == len(denial.numerator)
+    adjudicated = denial.denominator_summary()
+    assert adjudicated is not None
+    assert sum(m["adjudicated_claims"] for m in payload["trend"]) == adjudicated.claims
+    assert sum(m["denied_claims"] for m in payload["trend"]) == denial.numerator_summary().claims
     assert payload["trend"][0]["from"] == START.isoformat()
     assert payload["trend"][-1]["to"] == END.isoformat()
     prevention = payload["prevention"]

@@ -35,6 +35,7 @@ from claimdesk.routing.access import Role
 from claimdesk.routing.policy import shipped_policy
 from claimdesk.services.books import verify_books
 from claimdesk.services.close import PeriodError
+from claimdesk.services.invoice import FeeModelError
 from claimdesk.services.post_remittance import PostingOptions, post_bytes
 from claimdesk.services.tier2 import corrected_claim
 from claimdesk.services.users import add_user
@@ -253,3 +254,22 @@ def test_a_late_charge_posts_on_the_first_open_day_keeping_its_date_of_service(
     assert claim is not None
     assert [line.date_of_service for line in claim.lines] == [date(2024, 2, 10)] * 2
     assert [e.effective for e in charges] == [date(2024, 3, 1)] * 2
+
+
+def test_an_invoice_without_a_fee_model_is_refused_naming_the_settings(
+    desk: CloseDesk, uow_factory: UowFactory, tmp_path: Path
+) -> None:
+    assert desk.close_period(desk.actor_named("mgr"), FEB).closed
+    out = tmp_path / "bill"
+    with pytest.raises(FeeModelError) as refused:
+        desk.invoice(desk.actor_named("aud"), FEB, out)
+    message = str(refused.value)
+    for key in ("fee.percent", "fee.per_claim", "fee.flat", "fee.minimum", "practice set"):
+        assert key in message
+    assert not out.exists()
+    assert _audit(uow_factory, "invoice") == [("aud", "failed", message)]
+
+    desk.set_practice(desk.actor_named("root"), {"fee.flat": "250.00"})
+    bill, files = desk.invoice(desk.actor_named("aud"), FEB, out)
+    assert (str(bill.fee.total), len(files)) == ("250.00", 3)
+    assert _audit(uow_factory, "invoice")[-1][:2] == ("aud", "ok")

@@ -223,6 +223,8 @@ def test_problems_become_work_items_and_a_clean_answer_closes_them(
     )
     assert inactive.work_items_opened == 0  # the same problem is already open on both claims
     assert "inactive on 2024-02-10" in inactive.problems[0]
+    # Each message names the visits it is about (both share the coverage and the day).
+    assert inactive.problems[0].startswith("encounters E1, E2, coverage COV1 on 2024-02-10: ")
 
     _send(uow_factory, tmp_path, now=NOW + timedelta(days=2), max_age_days=0)
     clean = ingest_eligibility(
@@ -266,10 +268,27 @@ def test_coverage_without_member_id_is_not_sent_but_becomes_work(
     report = _send(uow_factory, tmp_path)
     assert report.requests == 0
     assert report.files == []
-    assert report.not_sent == ["coverage COV1 has no member id to ask the payer about"]
+    assert report.not_sent == [
+        "encounters E1, E2, coverage COV1 on 2024-02-10: no member id to ask the payer about"
+    ]
     assert report.work_items == 1
     summary = _items(uow_factory, "CE1")[0][1]
     assert "Enter the member id from the patient's insurance card" in summary
+
+
+def test_a_coverage_the_270_cannot_carry_is_named_with_its_encounters(
+    uow_factory: UowFactory, tmp_path: Path
+) -> None:
+    import_small_practice(uow_factory)
+    with uow_factory() as uow:
+        uow.read.execute(text("UPDATE coverages SET member_id = 'A1*2' WHERE coverage_id = 'COV1'"))
+        uow.commit()
+    report = _send(uow_factory, tmp_path)
+    assert report.requests == 0
+    [message] = report.not_sent
+    assert message.startswith("encounters E1, E2, coverage COV1 on 2024-02-10: ")
+    assert message.endswith("'A1*2' contains an X12 delimiter")
+    assert message.count("COV1") == 1
 
 
 def test_estimate_uses_contract_rate_directory_tier_and_271_remaining(

@@ -204,24 +204,39 @@ def test_kpis_equal_figures_recomputed_from_raw_rows(practice: UowFactory) -> No
 
 
 def test_a_payer_scope_counts_only_that_payers_claims(practice: UowFactory) -> None:
+    def adjudicated(uow: UnitOfWork, payer: str | None = None) -> tuple[str, ...]:
+        found = explain(
+            uow,
+            "initial_denial_rate",
+            start=START,
+            end=END,
+            payer_id=payer,
+            table=shipped_table(),
+        )
+        return tuple(r.claim_id for r in found.denominator or ())
+
     with practice() as uow:
-        whole = kpi_report(uow, start=START, end=END, table=shipped_table())
+        whole = adjudicated(uow)
         claims_of: dict[str, str] = {
             row.claim_id: row.payer_id
             for row in uow.read.execute(select(ClaimRow.claim_id, ClaimRow.payer_id))
         }
-        adjudicated = whole.get("initial_denial_rate").denominator or ()
-        payers = sorted({claims_of[r.claim_id] for r in adjudicated})
+        payers = sorted({claims_of[claim] for claim in whole})
         assert len(payers) > 1
-        scoped = [
-            kpi_report(uow, start=START, end=END, payer_id=p, table=shipped_table()) for p in payers
-        ]
-    for payer, report in zip(payers, scoped, strict=True):
-        rows = report.get("initial_denial_rate").denominator or ()
+        scoped = {p: adjudicated(uow, p) for p in payers}
+        counted = {
+            p: kpi_report(uow, start=START, end=END, payer_id=p, table=shipped_table())
+            .get("initial_denial_rate")
+            .denominator_summary()
+            for p in payers
+        }
+    for payer, rows in scoped.items():
         assert rows
-        assert {claims_of[r.claim_id] for r in rows} == {payer}
-    total_adjudicated = sum(len(r.get("initial_denial_rate").denominator or ()) for r in scoped)
-    assert total_adjudicated == len(whole.get("initial_denial_rate").denominator or ())
+        assert {claims_of[claim] for claim in rows} == {payer}
+        side = counted[payer]
+        assert side is not None
+        assert side.claims == len(rows)
+    assert sum(len(rows) for rows in scoped.values()) == len(whole)
 
 
 def test_first_pass_kpis_and_days_to_pay_summed_over_the_rollups_equal_the_report(

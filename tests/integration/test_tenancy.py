@@ -133,9 +133,33 @@ def test_the_summary_adds_up_across_the_practices_one_may_work(
     code, out = run("--practice", "all", "summary", "--json", user="nina")
     assert code == 0, out
     assert list(json.loads(out)["practices"]) == [north]
-    code, out = run("--practice", "all", "kpi")
+    code, out = run("--practice", "all", "queue", "list")
     assert code == 2
-    assert "only summary adds up" in out
+    assert "only summary and kpi add up" in out
+
+
+def test_the_kpis_add_up_across_the_practices_as_ratios_of_sums(
+    two: tuple[str, str], run: Invoke
+) -> None:
+    north, south = two
+    period = ("--from", "2024-01-01", "--to", "2026-12-31")
+    code, out = run("--practice", "all", "kpi", *period, "--json")
+    assert code == 0, out
+    every = json.loads(out)
+    assert sorted(every["practices"]) == sorted(["default", north, south])
+    alone = {}
+    for practice in (north, south):
+        code, out = run("--practice", practice, "kpi", *period, "--json")
+        assert code == 0, out
+        alone[practice] = {k["name"]: k for k in json.loads(out)["kpis"]}
+    company = {k["name"]: k for k in every["all"]["kpis"]}
+    # The A/R adds up: the good bundle's charges, never billed, 570.00 and 595.00.
+    assert company["ar_aging"]["value"] == "1165.00"
+    assert [alone[p]["ar_aging"]["value"] for p in (north, south)] == ["570.00", "595.00"]
+    assert company["ar_aging"]["numerator"]["claims"] == 4
+    code, out = run("--practice", "all", "kpi", "--explain", "ar_aging")
+    assert code == 2
+    assert "work on one practice" in out
 
 
 def test_a_backup_holds_one_practice(

@@ -26,7 +26,7 @@ from sqlalchemy import func, select, text
 from claimdesk.bootstrap import shipped_rules
 from claimdesk.bundle.reader import read_bundle
 from claimdesk.codes.reference import load_config, load_reference
-from claimdesk.config import Settings
+from claimdesk.config import DEFAULT_PRACTICE, Settings
 from claimdesk.cycle.payer_link import PayerLink
 from claimdesk.cycle.run import day_end
 from claimdesk.edi.x835.read import read_835
@@ -182,7 +182,7 @@ def test_two_workers_post_every_inbox_file_exactly_once(tmp_path: Path, postgres
         shutil.move(path, settings.inbox / path.name)
 
     ensure_schema(settings)
-    enqueue(settings, ["watch_inboxes"] * INBOX_JOBS)
+    enqueue(settings, [DEFAULT_PRACTICE], ["watch_inboxes"] * INBOX_JOBS)
     workers = [_worker(settings, "one"), _worker(settings, "two")]
     outputs = [w.communicate(timeout=600)[0] for w in workers]
     assert [w.returncode for w in workers] == [0, 0], outputs
@@ -216,7 +216,7 @@ def test_two_workers_post_every_inbox_file_exactly_once(tmp_path: Path, postgres
     assert jobs["succeeded"] >= INBOX_JOBS
     # The inbox jobs run one at a time and queue one job per file, locked on its content.
     watchers = [row for row in locks if row.task_name == "claimdesk:watch_inboxes"]
-    assert {row.lock for row in watchers} == {"claimdesk:watch_inboxes"}
+    assert {row.lock for row in watchers} == {"claimdesk:default:watch_inboxes"}
     per_file = [row for row in locks if row.task_name == "claimdesk:ingest_file"]
-    assert {row.lock for row in per_file} == {f"claimdesk:inbox:{d}" for d in digests}
+    assert {row.lock for row in per_file} == {f"claimdesk:default:inbox:{d}" for d in digests}
     assert all(row.queueing_lock == row.lock for row in per_file)

@@ -83,6 +83,15 @@ class FakeLedger:
     def balances_of_claims(self, claim_ids: Sequence[str], query: BalanceQuery) -> dict[str, Money]:
         return {c: self.journal.balance(replace(query, claim_id=c)) for c in claim_ids}
 
+    def balances_by_patient(self, query: BalanceQuery) -> dict[str, Money]:
+        sums: dict[str, Money] = {}
+        for entry in self.journal:
+            for p in entry.postings:
+                who = p.dims.patient_account
+                if who is not None and query.matches(p):
+                    sums[who] = sums.get(who, Money.zero()) + p.amount
+        return sums
+
     def balances_by_line(self, claim_id: str, accounts: frozenset[Account]) -> dict[int, Money]:
         sums: dict[int, Money] = {}
         for entry in self.journal:

@@ -39,6 +39,21 @@ PAGES: list[tuple[str, str, str, dict[str, Any] | None, tuple[int, ...]]] = [
     ("GET", "/search", "/search?q=Doe", None, READERS),
     ("GET", "/claims/{claim_id}", f"/claims/{CLAIM_T1}", None, READERS),
     ("GET", "/patients/{account}", "/patients/P1", None, READERS),
+    # The front desk takes payments (Tier 1 and up); the receipt is for who reads patients.
+    (
+        "POST",
+        "/patients/{account}/payments",
+        "/patients/P2/payments",
+        {"amount": "10.00", "method": "cash"},
+        (303, 303, 303, 403, 403),
+    ),
+    (
+        "GET",
+        "/payments/{receipt}/receipt.pdf",
+        "/payments/1/receipt.pdf",
+        None,
+        (200, 200, 200, 404, 403),  # the auditor's desk took no payment
+    ),
     ("GET", "/admin/users", "/admin/users", None, (403, 403, 200, 403, 200)),
     ("GET", "/dashboard", "/dashboard", None, (403, 403, 200, 200, 403)),
     ("GET", "/audit", "/audit", None, (403, 403, 403, 200, 403)),
@@ -335,6 +350,56 @@ API: list[tuple[str, str, str, dict[str, Any] | None, tuple[int, ...]]] = [
         "/api/v1/remittances",
         {"name": "era.835", "x12": "ISA*not an 835~"},
         (403, 409, 409, 403, 403),
+    ),
+    (
+        "POST",
+        "/api/v1/patients/{account}/payments",
+        "/api/v1/patients/P2/payments",
+        {"amount": "10.00", "method": "cash"},
+        (200, 200, 200, 403, 403),
+    ),
+    ("GET", "/api/v1/patients/{account}/account", "/api/v1/patients/P2/account", None, READERS),
+    (
+        "POST",
+        "/api/v1/patients/{account}/credit/apply",
+        "/api/v1/patients/P2/credit/apply",
+        {},
+        (200, 200, 200, 403, 403),
+    ),
+    (
+        "GET",
+        "/api/v1/payments/{receipt}/receipt",
+        "/api/v1/payments/1/receipt",
+        None,
+        (200, 200, 200, 404, 403),  # the auditor's desk took no payment
+    ),
+    (
+        "POST",
+        "/api/v1/payments/{receipt}/reversal",
+        "/api/v1/payments/1/reversal",
+        {"reason": "chargeback"},
+        (403, 200, 200, 403, 403),  # Tier 2 and managers reverse payments
+    ),
+    (
+        "POST",
+        "/api/v1/refunds",
+        "/api/v1/refunds",
+        {"patient_account": "P2", "amount": "1.00"},
+        (403, 422, 422, 403, 403),  # Tier 2 and managers ask; P2 has no credit to refund
+    ),
+    (
+        "POST",
+        "/api/v1/refunds/{request_id}/decision",
+        "/api/v1/refunds/1/decision",
+        {"approve": True},
+        (403, 403, 422, 403, 403),  # a manager decides; there is no request 1
+    ),
+    (
+        "GET",
+        "/api/v1/refunds/{request_id}/letter",
+        "/api/v1/refunds/1/letter",
+        None,
+        (404, 404, 404, 404, 403),  # no refund was posted
     ),
     (
         "POST",

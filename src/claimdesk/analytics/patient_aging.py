@@ -4,7 +4,7 @@ buckets of insurance A/R (0-30, 31-60, 61-90, 91-120, 120+).
 Insurance A/R ages from the date of service; a patient balance ages from the day it became the
 patient's (the 835 moved it to them, or, for money on no visit, the day it was posted): that is
 when the patient could first be billed for it. Every balance is in exactly one bucket, so the
-buckets add up to the ledger's patient A/R (``books verify``, BOOKS011).
+buckets add up to the ledger's patient A/R (``books verify``, BOOKS013).
 """
 
 from __future__ import annotations

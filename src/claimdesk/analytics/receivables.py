@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from claimdesk.analytics.facts import ClaimFact, Facts, LedgerFact, Period
 from claimdesk.analytics.position import BUCKETS
-from claimdesk.analytics.results import Cell, ClaimAmount, Kpi, Table, Unit, dollar_ratio
+from claimdesk.analytics.results import Cell, ClaimAmount, Kpi, Side, Table, Unit, dollar_ratio
 from claimdesk.domain.claims import ClaimStatus
 from claimdesk.domain.ledger import Account
 from claimdesk.domain.money import Money, total
@@ -134,6 +134,14 @@ def contractual_ratios(facts: Facts, window: Period) -> tuple[dict[str, Decimal]
             continue
         done, charged = by_payer.get(payer, (Money.zero(), Money.zero()))
         by_payer[payer] = (done + adjusted, charged - charges.get(claim_id, Money.zero()))
+    return allowance_ratios(by_payer)
+
+
+def allowance_ratios(
+    by_payer: dict[str, tuple[Money, Money]],
+) -> tuple[dict[str, Decimal], Decimal]:
+    """Per payer and for the practice, contractual adjustments over gross charges, from each
+    payer's (adjusted, charged) sums."""
     practice = _ratio(
         total(a for a, _ in by_payer.values()), total(c for _, c in by_payer.values())
     )
@@ -173,36 +181,58 @@ def net_balances(facts: Facts, as_of: date, window: Period) -> list[ClaimAmount]
 def net_days_in_ar(facts: Facts, period: Period) -> Kpi:
     """Net A/R at the period's end / average daily net patient revenue of the 90 days ending
     then (HFMA MAP Key: net days in A/R)."""
-    window = Period(period.end - timedelta(days=REVENUE_WINDOW_DAYS - 1), period.end)
-    numerator = net_balances(facts, period.end, window)
-    denominator = net_revenue(facts, window)
-    revenue = total(r.amount for r in denominator)
+    numerator = net_balances(facts, period.end, revenue_window(period.end))
+    denominator = net_revenue(facts, revenue_window(period.end))
+    return net_days_kpi(
+        period.end, Side.of(numerator), Side.of(denominator), (tuple(numerator), tuple(denominator))
+    )
+
+
+def net_days_value(net_ar: Money, revenue: Money) -> Decimal | None:
+    """Net A/R over the average daily net revenue of the window; None without revenue."""
+    if not revenue.is_positive():
+        return None
+    return net_ar.amount * REVENUE_WINDOW_DAYS / revenue.amount
+
+
+def revenue_window(end: date) -> Period:
+    """The 90 days ending on ``end`` whose net revenue is averaged."""
+    return Period(end - timedelta(days=REVENUE_WINDOW_DAYS - 1), end)
+
+
+def net_days_kpi(
+    end: date,
+    net_ar: Side,
+    revenue: Side,
+    rows: tuple[tuple[ClaimAmount, ...], tuple[ClaimAmount, ...]] = ((), ()),
+) -> Kpi:
+    """Net days in A/R from its sides: summed by the database (``rows`` empty) or from the
+    rows ``net_days_in_ar`` computed."""
     reason = (
         ""
-        if revenue.is_positive()
-        else f"net patient revenue of the {REVENUE_WINDOW_DAYS} days to {period.end} is {revenue}"
-    )
-    value = (
-        None
-        if reason
-        else (total(r.amount for r in numerator).amount * REVENUE_WINDOW_DAYS / revenue.amount)
+        if revenue.amount.is_positive()
+        else f"net patient revenue of the {REVENUE_WINDOW_DAYS} days to {end} is {revenue.amount}"
     )
     return Kpi(
         name="net_days_in_ar",
         label="Net days in A/R",
         unit=Unit.DAYS,
-        value=value,
-        numerator=tuple(numerator),
-        denominator=tuple(denominator),
+        value=None
+        if reason
+        else net_ar.amount.amount * REVENUE_WINDOW_DAYS / revenue.amount.amount,
+        numerator=rows[0],
+        denominator=rows[1],
         numerator_label=(
             "net A/R at the end of the period: insurance and patient A/R (billed and unbilled), "
             "less the contractual allowance expected on claims not adjudicated yet"
         ),
         denominator_label=(
             f"net patient revenue (charges less contractual adjustments) of the "
-            f"{REVENUE_WINDOW_DAYS} days to {period.end}, divided by {REVENUE_WINDOW_DAYS} per day"
+            f"{REVENUE_WINDOW_DAYS} days to {end}, divided by {REVENUE_WINDOW_DAYS} per day"
         ),
         empty_reason=reason,
+        numerator_side=net_ar,
+        denominator_side=revenue,
     )
 
 
@@ -232,19 +262,17 @@ def _part(balance: Balance, billed: bool) -> str:
     return BILLED_PART if billed else UNBILLED_PART
 
 
+AgingParts = dict[str, dict[str, dict[str, Money]]]  # part -> payer or patient -> bucket
+
+
 def ar_aging(facts: Facts, period: Period) -> Kpi:
     """Open A/R at the period's end (the ledger's receivables) by age since the date of
     service: billed insurance A/R per payer, unbilled insurance A/R (never sent) per payer and
     patient A/R per patient, which together make the whole figure."""
     claims = {c.claim_id: c for c in facts.claims}
-    open_ar = balances(facts, period.end)
-    parts: dict[str, dict[str, dict[str, Money]]] = {
-        BILLED_PART: {},
-        UNBILLED_PART: {},
-        PATIENT_PART: {},
-    }
+    parts: AgingParts = {BILLED_PART: {}, UNBILLED_PART: {}, PATIENT_PART: {}}
     rows: list[ClaimAmount] = []
-    for b in open_ar:
+    for b in balances(facts, period.end):
         age = b.age(period.end)
         bucket = bucket_of(age)
         part = _part(b, _billed(b, claims, period.end))
@@ -252,12 +280,17 @@ def ar_aging(facts: Facts, period: Period) -> Kpi:
         target = parts[part].setdefault(key, {})
         target[bucket] = target.get(bucket, Money.zero()) + b.amount
         rows.append(ClaimAmount(b.claim_id, b.amount, f"{part} {bucket}", days=age))
+    return ar_aging_kpi(Side.of(rows), parts, tuple(rows))
+
+
+def ar_aging_kpi(open_ar: Side, parts: AgingParts, rows: tuple[ClaimAmount, ...] = ()) -> Kpi:
+    """A/R aging from its total and its parts (``rows`` empty when the database summed them)."""
     return Kpi(
         name="ar_aging",
         label="A/R aging",
         unit=Unit.DOLLARS,
-        value=total(b.amount for b in open_ar),
-        numerator=tuple(rows),
+        value=open_ar.amount,
+        numerator=rows,
         denominator=None,
         numerator_label=(
             "open A/R per claim at the end of the period (insurance billed, insurance unbilled, "
@@ -265,17 +298,22 @@ def ar_aging(facts: Facts, period: Period) -> Kpi:
         ),
         tables=(
             _aging_table(
-                "ar_aging_by_payer", "billed insurance A/R aging by payer", parts[BILLED_PART]
+                "ar_aging_by_payer",
+                "billed insurance A/R aging by payer",
+                parts.get(BILLED_PART, {}),
             ),
             _aging_table(
                 "ar_aging_unbilled_by_payer",
                 "unbilled insurance A/R (never submitted) aging by payer",
-                parts[UNBILLED_PART],
+                parts.get(UNBILLED_PART, {}),
             ),
             _aging_table(
-                "ar_aging_by_patient", "patient A/R aging by patient", parts[PATIENT_PART]
+                "ar_aging_by_patient",
+                "patient A/R aging by patient",
+                parts.get(PATIENT_PART, {}),
             ),
         ),
+        numerator_side=open_ar,
     )
 
 
@@ -286,18 +324,29 @@ def ar_over_90(facts: Facts, period: Period) -> Kpi:
     billed = [b for b in balances(facts, period.end) if _billed(b, claims, period.end)]
     denominator = [b.row(period.end) for b in billed]
     numerator = [r for r in denominator if r.days is not None and r.days > OVER_DAYS]
-    owed = total(r.amount for r in denominator)
-    reason = "" if owed.is_positive() else "no billed A/R is open at the end of the period"
+    return ar_over_90_kpi(
+        Side.of(numerator), Side.of(denominator), (tuple(numerator), tuple(denominator))
+    )
+
+
+def ar_over_90_kpi(
+    over: Side,
+    billed: Side,
+    rows: tuple[tuple[ClaimAmount, ...], tuple[ClaimAmount, ...]] = ((), ()),
+) -> Kpi:
+    reason = "" if billed.amount.is_positive() else "no billed A/R is open at the end of the period"
     return Kpi(
         name="ar_over_90",
         label="A/R over 90 days",
         unit=Unit.PERCENT,
-        value=None if reason else dollar_ratio(total(r.amount for r in numerator), owed),
-        numerator=tuple(numerator),
-        denominator=tuple(denominator),
+        value=None if reason else dollar_ratio(over.amount, billed.amount),
+        numerator=rows[0],
+        denominator=rows[1],
         numerator_label="billed A/R more than 90 days past the date of service",
         denominator_label="billed A/R at the end of the period (unbilled insurance claims out)",
         empty_reason=reason,
+        numerator_side=over,
+        denominator_side=billed,
     )
 
 
@@ -306,16 +355,27 @@ def net_collection_rate(facts: Facts, period: Period) -> Kpi:
     in_period = [f for f in facts.ledger if period.contains(f.effective)]
     numerator = _sum_by_claim(f for f in in_period if f.account == Account.CASH.value)
     denominator = net_revenue(facts, period)
-    collectible = total(r.amount for r in denominator)
-    reason = "" if collectible.is_positive() else "no net charges were posted in the period"
+    return net_collection_kpi(
+        Side.of(numerator), Side.of(denominator), (tuple(numerator), tuple(denominator))
+    )
+
+
+def net_collection_kpi(
+    cash: Side,
+    revenue: Side,
+    rows: tuple[tuple[ClaimAmount, ...], tuple[ClaimAmount, ...]] = ((), ()),
+) -> Kpi:
+    reason = "" if revenue.amount.is_positive() else "no net charges were posted in the period"
     return Kpi(
         name="net_collection_rate",
         label="Net collection rate",
         unit=Unit.PERCENT,
-        value=None if reason else dollar_ratio(total(r.amount for r in numerator), collectible),
-        numerator=tuple(numerator),
-        denominator=tuple(denominator),
+        value=None if reason else dollar_ratio(cash.amount, revenue.amount),
+        numerator=rows[0],
+        denominator=rows[1],
         numerator_label="payments (insurance and patient, less refunds and recoupments)",
         denominator_label="charges less contractual adjustments posted in the period",
         empty_reason=reason,
+        numerator_side=cash,
+        denominator_side=revenue,
     )

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import typer
 import typer.main
 from rich.console import Console
+from rich.markup import escape
 from typer.core import TyperCommand, TyperGroup
 
 from claimdesk.cli.commands import COMMANDS
@@ -50,6 +51,17 @@ class CatalogGroup(TyperGroup):
         # The modules registered the command on ``app``; build it as typer would.
         built: TyperGroup = typer.main.get_command(app)  # type: ignore[assignment]
         return built.commands.get(cmd_name)
+
+    def invoke(self, ctx: Any) -> Any:
+        # Imported here: ``claimdesk --help`` loads no rule table. A practice's bad rule file
+        # refuses the command that needs it, naming the file and key (docs/tenancy.md).
+        from claimdesk.rule_files import RuleFileError
+
+        try:
+            return super().invoke(ctx)
+        except RuleFileError as exc:
+            # Escaped: the message names TOML tables ([codes]) that are not Rich markup.
+            raise fail(escape(str(exc))) from exc
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         self._listing = True
@@ -132,8 +144,7 @@ def settings_of(ctx: typer.Context, otherwise: str = "") -> Settings:
         given = replace(given, practice=otherwise)
     if given.practice == ALL_PRACTICES:
         raise fail(
-            "--practice all: only summary adds up across practices (KPIs are ratios of each "
-            "practice's claims); name one practice"
+            "--practice all: only summary and kpi add up across practices; name one practice"
         )
     try:
         settings = resolved(given)

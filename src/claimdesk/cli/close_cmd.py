@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.measure import Measurement
 from rich.table import Table
 
 from claimdesk.bootstrap import composed
@@ -27,6 +28,7 @@ from claimdesk.desk.guard import Actor, ForbiddenError
 from claimdesk.domain.month_end import ROLL_FORWARD_COLUMNS, MonthEnd
 from claimdesk.domain.periods import Month
 from claimdesk.services.close import CloseOutcome, PeriodError, roll_forward_json
+from claimdesk.services.invoice import FeeModelError
 from claimdesk.services.users import UserError
 
 MonthArgument = Annotated[str, typer.Argument(help="The month, as YYYY-MM.")]
@@ -45,7 +47,7 @@ def _close_desk(ctx: typer.Context, command: str) -> Iterator[tuple[CloseDesk, A
         desk = parts.close_desk()
         try:
             yield desk, desk.actor_named(acting_user_id(ctx))
-        except (UserError, ForbiddenError, PeriodError) as exc:
+        except (UserError, ForbiddenError, PeriodError, FeeModelError) as exc:
             raise fail(f"{command}: {exc}") from exc
 
 
@@ -60,18 +62,42 @@ def _month(text: str) -> Month:
         raise fail(str(exc)) from exc
 
 
-def _roll_forward_table(pack: MonthEnd) -> Table:
-    table = Table(title=f"A/R roll-forward {pack.month}")
+# Wide enough to measure a table's natural width.
+UNBOUNDED = 10_000
+
+
+def roll_forward_table(pack: MonthEnd, width: int) -> Table:
+    """One row per payer class when that fits in ``width`` columns; else one row per figure, so
+    that no amount is ever cut to fit a narrow terminal (a user's tryout at 80 columns)."""
+    title = f"A/R roll-forward {pack.month}"
+    wide = Table(title=title)
     for column in ROLL_FORWARD_COLUMNS:
-        table.add_column(column, justify="left" if column == "payer_class" else "right")
-    for row in pack.roll_forward_rows():
-        table.add_row(*row)
-    return table
+        wide.add_column(column, justify="left" if column == "payer_class" else "right")
+    rows = pack.roll_forward_rows()
+    for row in rows:
+        wide.add_row(*row)
+    if Measurement.get(console, console.options.update_width(UNBOUNDED), wide).maximum <= width:
+        return wide
+    narrow = Table(title=title)
+    narrow.add_column(ROLL_FORWARD_COLUMNS[0])
+    narrow.add_column("figure")
+    narrow.add_column("amount", justify="right")
+    for row in rows:
+        for number, (figure, amount) in enumerate(
+            zip(ROLL_FORWARD_COLUMNS[1:], row[1:], strict=True)
+        ):
+            narrow.add_row(
+                row[0] if number == 0 else "",
+                figure,
+                amount,
+                end_section=figure == ROLL_FORWARD_COLUMNS[-1],
+            )
+    return narrow
 
 
 def _print_close(outcome: CloseOutcome) -> None:
     if outcome.pack is not None:
-        console.print(_roll_forward_table(outcome.pack))
+        console.print(roll_forward_table(outcome.pack, console.width))
     if outcome.closed:
         console.print(f"period {outcome.month} closed")
         return
@@ -165,7 +191,7 @@ def pack_command(
             }
         )
     else:
-        console.print(_roll_forward_table(pack))
+        console.print(roll_forward_table(pack, console.width))
         console.print(f"period {period} is {status}; files:")
         for path in files:
             console.print(f"  {path}", highlight=False)
@@ -218,11 +244,5 @@ def invoice_command(
         table.add_row(line.description, line.basis, str(line.amount))
     table.add_row("total", "", str(bill.fee.total))
     console.print(table)
-    if not bill.model.is_set:
-        console.print(
-            "no fee model is set: claimdesk practice set fee.percent|fee.per_claim|fee.flat|"
-            "fee.minimum VALUE (docs/close.md)",
-            highlight=False,
-        )
     for path in files:
         console.print(f"  {path}", highlight=False)

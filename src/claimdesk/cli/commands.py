@@ -79,6 +79,10 @@ COMMANDS: dict[str, CommandEntry] = {
         "Patient statements: run them, list and show them, hold an account's.",
         "statements_cmd",
     ),
+    "patient": _entry(
+        "Patient accounts: take payments, print receipts, apply credit, reverse, refund.",
+        "patient_cmd",
+    ),
     "x12": _entry(
         "Read X12 5010 files.",
         "x12_cmd",
@@ -157,7 +161,8 @@ COMMANDS: dict[str, CommandEntry] = {
         "serve_cmd",
     ),
     "worker": _entry(
-        "Run background jobs: procrastinate on PostgreSQL, in process on SQLite.",
+        "Run background jobs for every practice (or the one named): procrastinate on PostgreSQL, "
+        "in process on SQLite.",
         "worker_cmd",
     ),
     "demo": _entry(

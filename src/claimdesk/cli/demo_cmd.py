@@ -221,7 +221,7 @@ def _bill(
 
         def figures() -> KpiReport:
             with parts.uow_factory() as uow:
-                return kpi_report(uow, start=cycle.start, end=cycle.end, table=parts.rules.denials)
+                return kpi_report(uow, start=cycle.start, end=cycle.end, table=parts.denials)
 
         print_kpi_report(
             desk.read_figures(
@@ -245,7 +245,7 @@ def _read_summary(admin: Actor) -> Callable[[Settings], PracticeSummary]:
             return desk.read_figures(
                 desk.actor(admin.user),
                 "summary",
-                lambda: summarize(settings),
+                lambda: summarize(parts.uow_factory, now=parts.clock()),
                 lambda shown: f"as of {shown.as_of}",
             )
 

@@ -55,7 +55,7 @@ def eligibility(
         except ScrubConfigError as exc:
             raise fail(str(exc)) from exc
         ready(settings)
-        now, uow_factory, policy = parts.clock(), parts.uow_factory, parts.rules.routing
+        now, uow_factory, policy = parts.clock(), parts.uow_factory, parts.routing
         partners = parts.partners()
 
         def check() -> InquiryReport:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -15,13 +15,15 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
+from claimdesk.analytics.combined import combined_report
 from claimdesk.analytics.export import explanation_csv, report_csv_files
 from claimdesk.analytics.prevention import RecurringDenial
 from claimdesk.analytics.report import KPI_NAMES, UnknownKpiError
-from claimdesk.analytics.results import Cell, KpiExplanation, KpiReport, Side, Table, display
-from claimdesk.bootstrap import composed
+from claimdesk.analytics.results import Cell, KpiExplanation, KpiReport, Side, Table, Unit, display
+from claimdesk.bootstrap import Composition, composed
 from claimdesk.cli.app import (
     JsonOption,
+    across_practices,
     app,
     console,
     day_of,
@@ -32,10 +34,13 @@ from claimdesk.cli.app import (
     settings_of,
 )
 from claimdesk.cli.jobs import as_actor
+from claimdesk.config import Settings
+from claimdesk.desk.desk import Desk
+from claimdesk.desk.guard import Actor
 from claimdesk.domain.clock import practice_today
 from claimdesk.scrub.config import ScrubConfigError
 from claimdesk.services.dashboard import period
-from claimdesk.services.kpis import MonthKpis, Tier3Report, explain, tier3_report
+from claimdesk.services.kpis import MonthKpis, Tier3Report, explain, kpi_report, tier3_report
 from claimdesk.services.practice import profile_of
 
 TABLE_ROWS = 20  # a practice has thousands of patients: the terminal shows the largest rows
@@ -167,11 +172,11 @@ def print_trend(trend: tuple[MonthKpis, ...], out: Console = console) -> None:
         denial = m.initial_denial_rate
         shown.add_row(
             m.month,
-            str(len({r.claim_id for r in denial.denominator or ()})),
-            str(len({r.claim_id for r in denial.numerator})),
+            str(m.as_dict()["adjudicated_claims"]),
+            str(denial.numerator_summary().claims),
             # The reason for an n/a is in --json; here it would drown the figures.
             display(denial.value, denial.unit),
-            display(m.net_days_in_ar.value, m.net_days_in_ar.unit),
+            display(m.net_days_in_ar, Unit.DAYS),
         )
     out.print(shown)
 
@@ -277,7 +282,20 @@ def kpi(
     """Tier 3 KPIs (HFMA/MGMA definitions), each traceable to the claims behind it.
 
     With the monthly trend and the denial-to-prevention loop; CSV files and SVG charts on request.
+    With ``--practice all``, each practice's KPIs and the company's, added up.
     """
+    every = across_practices(ctx)
+    if every == []:
+        raise fail("--practice all: you may work no practice")
+    if every is not None:
+        if explain_name is not None or csv_path is not None or charts_dir is not None:
+            raise fail(
+                "--practice all adds the practices' KPIs up; --explain, --csv and --charts "
+                "work on one practice (--practice ID)"
+            )
+        scope = (payer, provider, facility)
+        kpi_across(ctx, every, (start_text, end_text), scope, as_json=as_json)
+        return
     settings = settings_of(ctx)
     ready(settings)
     # One composition for the whole command: the practice's today, then the report.
@@ -303,7 +321,7 @@ def kpi(
                         payer_id=payer,
                         provider_npi=provider,
                         facility_id=facility,
-                        table=parts.rules.denials,
+                        table=parts.denials,
                     )
 
             try:
@@ -349,7 +367,7 @@ def kpi(
                     facility_id=facility,
                     min_claims=recurring,
                     plan=parts.rules.prevention,
-                    table=parts.rules.denials,
+                    table=parts.denials,
                 )
 
         tier3 = as_actor(
@@ -379,3 +397,74 @@ def print_tier3(tier3: Tier3Report, out: Console = console) -> None:
     print_kpi_report(tier3.report, out)
     print_trend(tier3.trend, out)
     print_prevention(tier3.prevention, tier3.min_claims, out)
+
+
+def kpi_across(
+    ctx: typer.Context,
+    practices: list[Settings],
+    dates: tuple[str | None, str | None],
+    scope: tuple[str | None, str | None, str | None],
+    *,
+    as_json: bool,
+) -> None:
+    """``kpi --practice all``: one period for every practice (default: the year ending the
+    latest practice's today), each practice's report read through its own desk, and the
+    company's figures from their summed sides."""
+    for settings in practices:
+        ready(settings)
+    todays = []
+    for settings in practices:
+        with composed(settings) as parts:
+            todays.append(practice_today(parts.clock(), profile_of(parts.uow_factory).time_zone))
+    first, last = period(max(todays))
+    end = _day(dates[1], "--to", last)
+    start = _day(dates[0], "--from", end - (last - first))
+    if end < start:
+        raise fail(f"--from {start} is after --to {end}")
+    payer, provider, facility = scope
+    reports: dict[str, KpiReport] = {}
+    for settings in practices:
+        with composed(settings) as parts:
+
+            def report(parts: Composition = parts) -> KpiReport:
+                with parts.uow_factory() as uow:
+                    return kpi_report(
+                        uow,
+                        start=start,
+                        end=end,
+                        payer_id=payer,
+                        provider_npi=provider,
+                        facility_id=facility,
+                        table=parts.denials,
+                    )
+
+            def read(
+                desk: Desk, actor: Actor, report: Callable[[], KpiReport] = report
+            ) -> KpiReport:
+                return desk.read_figures(
+                    actor, f"kpis {start} to {end}", report, lambda shown: f"{len(shown.kpis)} KPIs"
+                )
+
+            reports[settings.practice_id] = as_actor(ctx, parts, "kpi", read)
+    company = combined_report(reports)
+    if as_json:
+        emit_json(
+            {
+                "from": start.isoformat(),
+                "to": end.isoformat(),
+                "practices": {p: r.as_dict() for p, r in reports.items()},
+                "all": company.as_dict(),
+            }
+        )
+        return
+    shown = RichTable(title=f"KPIs {start} to {end}, by practice and added up")
+    shown.add_column("KPI")
+    for column in (*reports, "all"):
+        shown.add_column(column, justify="right")
+    for k in company.kpis:
+        shown.add_row(
+            k.label,
+            *(display(r.get(k.name).value, k.unit) for r in reports.values()),
+            display(k.value, k.unit),
+        )
+    console.print(shown)

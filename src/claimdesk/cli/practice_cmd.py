@@ -1,4 +1,5 @@
-"""``claimdesk practice show|set``: the practice profile every claim, file and letter names.
+"""``claimdesk practice show|set``: the practice profile every claim, file and letter names,
+and the rule files (scrub, routing, denials) in effect for the practice.
 
 Exit status: 0 done, 1 a value was refused (nothing changed), 2 the database cannot be used.
 """
@@ -25,6 +26,7 @@ from claimdesk.cli.app import (
 from claimdesk.cli.jobs import as_actor
 from claimdesk.desk.guard import ForbiddenError
 from claimdesk.domain.practice import SETTINGS, ProfileError
+from claimdesk.rule_files import in_effect
 from claimdesk.services.practice import profile_of
 from claimdesk.services.users import UserError
 
@@ -37,7 +39,7 @@ app.add_typer(practice_app, name="practice")
 
 @practice_app.command("show")
 def show(ctx: typer.Context, as_json: JsonOption = False) -> None:
-    """Every setting, its value, and what submit still needs."""
+    """Every setting, its value, what submit still needs, and the rule files in effect."""
     settings = settings_of(ctx)
     ready(settings)
     with composed(settings) as parts:
@@ -50,11 +52,13 @@ def show(ctx: typer.Context, as_json: JsonOption = False) -> None:
             ),
         )
     missing = profile.missing_to_submit()
+    rule_files = in_effect(settings.practice_home)
     if as_json:
         emit_json(
             {
                 "settings": dict(sorted(profile.values.items())),
                 "missing_to_submit": [s.key for s in missing],
+                "rule_files": rule_files,
             }
         )
         return
@@ -68,6 +72,8 @@ def show(ctx: typer.Context, as_json: JsonOption = False) -> None:
         value = profile.get(key) or ("[red]missing[/red]" if key in needed else "")
         table.add_row(key, value, meaning)
     console.print(table)
+    for name, source in rule_files.items():
+        console.print(f"{name}: {source}", highlight=False, markup=False)
     if missing:
         console.print(
             "submit needs: " + ", ".join(s.key for s in missing) + " (claimdesk practice set "

@@ -84,7 +84,7 @@ def list_items(
     settings = settings_of(ctx)
     ready(settings)
     with composed(settings) as parts:
-        tiers = parts.rules.routing.queues()
+        tiers = parts.routing.queues()
         queues = [q for q, t in tiers.items() if (tier is None or t == tier) and queue in (None, q)]
         items = as_actor(
             ctx,

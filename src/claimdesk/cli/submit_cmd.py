@@ -56,7 +56,7 @@ def submit_(ctx: typer.Context, as_json: JsonOption = False) -> None:
                 partners=partners,
                 now=parts.clock(),
                 by=acting_user_id(ctx),
-                policy=parts.rules.routing,
+                policy=parts.routing,
             ),
             lambda done: (
                 f"{sum(b.submitted for b in done.batches)} claim(s) sent, {len(done.held)} held"

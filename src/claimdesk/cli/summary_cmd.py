@@ -130,7 +130,7 @@ def read_summary(ctx: typer.Context, settings: Settings, as_of: date | None) -> 
             lambda desk, actor: desk.read_figures(
                 actor,
                 f"summary as of {as_of or 'today'}",
-                lambda: summarize(settings, as_of),
+                lambda: summarize(parts.uow_factory, now=parts.clock(), as_of=as_of),
                 lambda shown: f"as of {shown.as_of}",
             ),
         )

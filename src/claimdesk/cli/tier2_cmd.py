@@ -124,7 +124,7 @@ def chase(
             settings=rules,
             outbox=settings.outbox,
             partners=parts.partners(),
-            policy=parts.rules.routing,
+            policy=parts.routing,
         )
         lines = [f"{len(done.waiting)} claim(s) with no answer"]
         if done.inquiries is not None:

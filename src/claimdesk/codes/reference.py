@@ -9,6 +9,7 @@ from pathlib import Path
 from claimdesk.codes import builtin
 from claimdesk.codes.icd10 import shared_code_set
 from claimdesk.codes.store import read_rows
+from claimdesk.rule_files import SCRUB_FILE, own_file
 from claimdesk.scrub.config import ScrubConfig, parse_config
 from claimdesk.scrub.reference import (
     CodeSpan,
@@ -85,17 +86,11 @@ def load_reference(codes_dir: Path, diagnoses: DiagnosisCodeSet | None = None) -
     )
 
 
-CONFIG_FILE = "scrub.toml"
-
-
 def load_config(home: Path | None = None) -> ScrubConfig:
-    """The packaged payer configuration, with the data home's ``scrub.toml`` on top if present."""
+    """The packaged payer configuration, with the practice's ``scrub.toml`` on top if present."""
     packaged = files("claimdesk.scrub").joinpath("payer_rules.toml").read_text(encoding="utf-8")
     config = parse_config(packaged, "payer_rules.toml")
-    if home is not None:
-        override = home / CONFIG_FILE
-        if override.exists():
-            config = config.layered(
-                parse_config(override.read_text(encoding="utf-8"), str(override))
-            )
+    override = own_file(home, SCRUB_FILE)
+    if override is not None:
+        config = config.layered(parse_config(override.read_text(encoding="utf-8"), str(override)))
     return config

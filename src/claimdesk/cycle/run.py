@@ -246,7 +246,7 @@ class _Cycle:
         self.start = start
         self.staff_policy = options.staff
         self.rules = parts.rules
-        self.routing: RoutingPolicy = parts.rules.routing
+        self.routing: RoutingPolicy = parts.routing
         self.partners = options.partners or self._stored_partners()
         self.reference = parts.reference
         self.config = parts.scrub_config

@@ -23,6 +23,7 @@ from claimdesk.config import Settings
 from claimdesk.desk.deposits import DepositDesk
 from claimdesk.desk.desk import DeskSetupError, UowFactory
 from claimdesk.desk.guard import Actor, Capability, ForbiddenError, NotFoundError
+from claimdesk.desk.patients import PatientDesk
 from claimdesk.desk.serialize import appeal_json, follow_up_json, write_off_json
 from claimdesk.domain.clock import checked_day, practice_today
 from claimdesk.domain.eligibility import BenefitFigures
@@ -91,7 +92,7 @@ def claim_segments(text: str, start: str, claim_id: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-class BillingDesk(DepositDesk):
+class BillingDesk(DepositDesk, PatientDesk):
     def __init__(
         self,
         uow_factory: UowFactory,

@@ -32,3 +32,5 @@ class DeskConfig:
     # (its units of work and settings); None: this desk serves the one practice.
     practice: str = DEFAULT_PRACTICE
     practice_stores: Callable[[str], tuple[Callable[[], UnitOfWork], Settings]] | None = None
+    # Any other practice's rule tables (its own routing.toml and denials.toml, docs/tenancy.md).
+    practice_rules: Callable[[str], Rules] | None = None

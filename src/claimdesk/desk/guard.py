@@ -34,13 +34,26 @@ class Capability(StrEnum):
     MANAGE_PRACTICES = "manage_practices"  # register client practices (the company's admin)
     CLOSE_PERIODS = "close_periods"  # close a month once its pre-checks hold
     REOPEN_PERIODS = "reopen_periods"  # reopen a closed month, with a reason
+    # Front-desk work: take a patient's payment, print its receipt, apply their credit.
+    TAKE_PAYMENTS = "take_payments"
+    # Take a posted patient payment back (a bounced check, a chargeback): Tier 2 and up.
+    REVERSE_PAYMENTS = "reverse_payments"
+    APPROVE_REFUNDS = "approve_refunds"  # Tier 3: decide a refund another person asked for
 
 
 C = Capability
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
-    Role.TIER1: frozenset({C.WORK, C.READ_PATIENTS, C.RUN_JOBS}),
+    Role.TIER1: frozenset({C.WORK, C.READ_PATIENTS, C.RUN_JOBS, C.TAKE_PAYMENTS}),
     Role.TIER2: frozenset(
-        {C.WORK, C.READ_PATIENTS, C.POST_REMITTANCES, C.RECOVER_CLAIMS, C.RUN_JOBS}
+        {
+            C.WORK,
+            C.READ_PATIENTS,
+            C.POST_REMITTANCES,
+            C.RECOVER_CLAIMS,
+            C.RUN_JOBS,
+            C.TAKE_PAYMENTS,
+            C.REVERSE_PAYMENTS,
+        }
     ),
     Role.MANAGER: frozenset(
         {
@@ -57,6 +70,9 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             C.SET_UP_PRACTICE,
             C.VERIFY_BOOKS,
             C.CLOSE_PERIODS,
+            C.TAKE_PAYMENTS,
+            C.REVERSE_PAYMENTS,
+            C.APPROVE_REFUNDS,
         }
     ),
     # An auditor reads everything and changes nothing.

@@ -21,14 +21,23 @@ broken book; a finding is the answer. The checks (docs/books.md says why each ho
   exactly the cash posted on its claim after the item opened.
 - BOOKS008 the KPI rollups are the books: every claim's stored KPI facts (``claim_rollups``:
   first adjudication, first payment, status-history facts, account totals) equal a
-  recomputation from its status history, claim payments and postings. The rollup holds the
-  books as they stand, whatever the as-of date, so this check reads all of them.
+  recomputation from its status history, claim payments and postings, and every day's
+  balance of every account (``ledger_days``, what trial balances read) equals that day's
+  postings. The rollups hold the books as they stand, whatever the as-of date, so this check
+  reads all of them.
 - BOOKS009 closed periods stay closed: no entry is effective in a closed month that was
   recorded after the month closed, and each closed month's A/R roll-forward still reconciles
   to the ledger and equals the figures it closed with.
 - BOOKS010 cash proven to the bank: every posted 835 that moved money and was paid in a
   closed month is matched to a deposit (ERA/EFT reassociation,
   ``posting.reassociation``), unless it is still inside the wait for its deposit.
+- BOOKS011 unapplied patient credit is the credit account: every patient payment's receipt
+  keeps the cash its entry posted and the credit it left, and no patient's credit account is
+  in debit (more applied or refunded than was paid; docs/patient-payments.md).
+- BOOKS012 no patient credit without an open credit-balance work item: money a patient paid
+  beyond what they owe is worked (applied or refunded), never silently carried.
+- BOOKS013 patient aging reconciles: the patient A/R aging, by patient account and by
+  guarantor, adds up to the ledger's patient A/R as of the date (docs/statements.md).
 """
 
 from __future__ import annotations
@@ -53,7 +62,9 @@ class Check(StrEnum):
     ROLLUPS_EQUAL_BOOKS = "BOOKS008"
     CLOSED_PERIODS_HOLD = "BOOKS009"
     CASH_IN_BANK = "BOOKS010"
-    PATIENT_AGING_EQUALS_PATIENT_AR = "BOOKS011"
+    PATIENT_CREDIT_IS_ACCOUNT = "BOOKS011"
+    NO_UNWORKED_PATIENT_CREDIT = "BOOKS012"
+    PATIENT_AGING_EQUALS_PATIENT_AR = "BOOKS013"
 
 
 RULES: dict[Check, str] = {
@@ -70,6 +81,10 @@ RULES: dict[Check, str] = {
     Check.CASH_IN_BANK: "every 835 paid in a closed month is matched to a deposit in the bank",
     Check.PATIENT_AGING_EQUALS_PATIENT_AR: "the patient aging total (by account and by "
     "guarantor) equals the ledger's patient A/R",
+    Check.PATIENT_CREDIT_IS_ACCOUNT: "patient payments' receipts equal their entries; no "
+    "patient's credit account is in debit",
+    Check.NO_UNWORKED_PATIENT_CREDIT: "no unapplied patient credit without an open "
+    "credit-balance item",
 }
 
 
@@ -200,6 +215,15 @@ class UnprovenCash:
 
 
 @dataclass(frozen=True, slots=True)
+class PatientCredit:
+    """A patient's unapplied credit (the credit account's balance, turned) as of the date."""
+
+    patient_account: str
+    credit: Money
+    credit_item_open: bool
+
+
+@dataclass(frozen=True, slots=True)
 class BooksFacts:
     as_of: date
     unbalanced: Sequence[EntryTotal] = ()
@@ -213,6 +237,7 @@ class BooksFacts:
     receivables: Money = field(default_factory=Money.zero)
     recoveries: Sequence[Recovery] = ()
     rollups_drifted: int = 0  # claims whose KPI rollup differs from a recomputation
+    ledger_days_drifted: int = 0  # (day, account) balances that differ from their postings
     drifted_claims: Sequence[str] = ()  # the first of them, in claim order
     # Entries effective in a closed month but recorded after it closed, and what is wrong
     # with each closed month's roll-forward now (docs/close.md).
@@ -223,6 +248,9 @@ class BooksFacts:
     # A/R (docs/statements.md).
     patient_aging_totals: Sequence[Money] = ()
     patient_receivables: Money = field(default_factory=Money.zero)
+    # Each patient payment's receipt figures (cash, credit left) against what its entry posted.
+    payment_figures: Sequence[StoredFigure] = ()
+    patient_credits: Sequence[PatientCredit] = ()
 
 
 def _entries_balance(entries: Iterable[EntryTotal]) -> list[BooksFinding]:
@@ -342,16 +370,25 @@ def _recoveries(recoveries: Iterable[Recovery]) -> list[BooksFinding]:
 
 
 def _rollups(facts: BooksFacts) -> list[BooksFinding]:
-    if not facts.rollups_drifted:
-        return []
-    return [
-        BooksFinding(
-            Check.ROLLUPS_EQUAL_BOOKS,
-            f"{facts.rollups_drifted} claim(s) keep KPI rollups that differ from their status "
-            "history, payments and postings",
-            tuple(facts.drifted_claims),
+    found = []
+    if facts.rollups_drifted:
+        found.append(
+            BooksFinding(
+                Check.ROLLUPS_EQUAL_BOOKS,
+                f"{facts.rollups_drifted} claim(s) keep KPI rollups that differ from their "
+                "status history, payments and postings",
+                tuple(facts.drifted_claims),
+            )
         )
-    ]
+    if facts.ledger_days_drifted:
+        found.append(
+            BooksFinding(
+                Check.ROLLUPS_EQUAL_BOOKS,
+                f"{facts.ledger_days_drifted} day balance(s) of an account (ledger_days) differ "
+                "from the postings of that day",
+            )
+        )
+    return found
 
 
 def _closed_periods(facts: BooksFacts) -> list[BooksFinding]:
@@ -394,6 +431,38 @@ def _patient_aging(facts: BooksFacts) -> list[BooksFinding]:
     ]
 
 
+def _patient_credit(facts: BooksFacts) -> list[BooksFinding]:
+    found = [
+        BooksFinding(
+            Check.PATIENT_CREDIT_IS_ACCOUNT,
+            f"{f.what} keeps {f.stored}, but entry {f.entry_id} posted {f.posted}",
+            (f.claim_id,) if f.claim_id else (),
+            (f.entry_id,),
+        )
+        for f in facts.payment_figures
+        if f.stored != f.posted
+    ]
+    found += [
+        BooksFinding(
+            Check.PATIENT_CREDIT_IS_ACCOUNT,
+            f"patient {c.patient_account}: credit account in debit ({c.credit}): more was "
+            "applied or refunded than was paid",
+        )
+        for c in facts.patient_credits
+        if c.credit.is_negative()
+    ]
+    found += [
+        BooksFinding(
+            Check.NO_UNWORKED_PATIENT_CREDIT,
+            f"patient {c.patient_account}: unapplied credit {c.credit} with no open "
+            "credit-balance work item",
+        )
+        for c in facts.patient_credits
+        if c.credit.is_positive() and not c.credit_item_open
+    ]
+    return found
+
+
 def verify(facts: BooksFacts) -> BooksReport:
     """Every invariant over ``facts``; the report holds when no check found anything."""
     return BooksReport(
@@ -410,5 +479,6 @@ def verify(facts: BooksFacts) -> BooksReport:
             *_closed_periods(facts),
             *_bank(facts.unproven_cash),
             *_patient_aging(facts),
+            *_patient_credit(facts),
         ),
     )

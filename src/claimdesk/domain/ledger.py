@@ -37,6 +37,10 @@ class Account(StrEnum):
     # PLB items on no claim of ours (CS, J1, IR, FB, ...): the payer's provider-level money.
     PROVIDER_LEVEL = "adjustment:provider-level"
     CASH = "cash"
+    # What patients paid beyond what they owed, kept until it is applied to a new patient
+    # balance or refunded (docs/patient-payments.md): money the practice owes back, a liability,
+    # one balance per patient (postings name the patient, never a claim).
+    PATIENT_CREDIT = "liability:patient-credit"
 
 
 RECEIVABLES = frozenset({Account.INSURANCE_AR, Account.PATIENT_AR})
@@ -53,6 +57,8 @@ class EntryKind(StrEnum):
     REFUND = "refund"
     RECOUPMENT = "recoupment"
     REVERSAL = "reversal"
+    # Unapplied patient credit moved onto a patient balance: no cash moves, the receivable falls.
+    CREDIT_APPLICATION = "credit_application"
 
 
 class Responsibility(StrEnum):
@@ -77,6 +83,7 @@ _STANDARD: dict[EntryKind, tuple[Account | None, Account | None]] = {
     EntryKind.WRITE_OFF: (Account.WRITE_OFF, None),
     EntryKind.REFUND: (None, Account.CASH),
     EntryKind.RECOUPMENT: (Account.INSURANCE_AR, Account.CASH),
+    EntryKind.CREDIT_APPLICATION: (Account.PATIENT_CREDIT, Account.PATIENT_AR),
 }
 
 

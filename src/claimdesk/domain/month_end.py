@@ -46,6 +46,8 @@ MOVEMENTS: dict[EntryKind, Movement] = {
     EntryKind.PATIENT_PAYMENT: Movement.PAYMENTS,
     EntryKind.REFUND: Movement.PAYMENTS,
     EntryKind.RECOUPMENT: Movement.PAYMENTS,
+    # Credit a patient paid earlier, applied now: the patient receivable falls as by a payment.
+    EntryKind.CREDIT_APPLICATION: Movement.PAYMENTS,
     EntryKind.CONTRACTUAL_ADJUSTMENT: Movement.ADJUSTMENTS,
     EntryKind.OTHER_ADJUSTMENT: Movement.ADJUSTMENTS,
     EntryKind.WRITE_OFF: Movement.ADJUSTMENTS,

@@ -29,6 +29,7 @@ class WorkKind(StrEnum):
     CREDIT_BALANCE = "credit_balance"
     # A payment plan's installment not paid by its due date and grace days (docs/statements.md).
     PAYMENT_PLAN_MISSED = "payment_plan_missed"
+    REFUND_APPROVAL = "refund_approval"  # a refund another person asked for (Tier 3)
 
 
 class WorkStatus(StrEnum):

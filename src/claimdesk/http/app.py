@@ -23,6 +23,7 @@ from claimdesk.desk.desk import DeskSetupError
 from claimdesk.desk.guard import ForbiddenError, NotFoundError
 from claimdesk.desk.statements import StatementDesk
 from claimdesk.domain.clock import DayOutOfRangeError
+from claimdesk.domain.patient_payments import PaymentError
 from claimdesk.domain.payment_plans import PlanError
 from claimdesk.domain.statements import StatementError, shipped_dunning
 from claimdesk.domain.work import WorkError
@@ -32,6 +33,7 @@ from claimdesk.http.pages.pages import router as pages_router
 from claimdesk.http.pages.templates import templates
 from claimdesk.posting.bank_files import BankFileError
 from claimdesk.routing.access import AccessError
+from claimdesk.rule_files import RuleFileError
 from claimdesk.security.accounts import LockedError, SignInError
 from claimdesk.security.headers import headers_for
 from claimdesk.security.passwords import PasswordRuleError
@@ -60,11 +62,13 @@ EXPECTED: tuple[tuple[type[Exception], int, str], ...] = (
     (Tier2Error, 409, "Not possible for the claim"),
     (BankFileError, 422, "Invalid bank file"),
     (DepositError, 422, "Invalid deposit"),
+    (PaymentError, 422, "Invalid payment or refund"),
     (PeriodError, 409, "Not possible for the period"),
     (StatementError, 422, "Invalid statement request"),
     (PlanError, 422, "Invalid payment plan"),
     (DayOutOfRangeError, 422, "Invalid date"),
     (DeskSetupError, 503, "Not set up"),
+    (RuleFileError, 503, "Not set up"),
 )
 
 
@@ -106,12 +110,12 @@ def create_app(config: DeskConfig) -> FastAPI:
     app.state.config = config
 
     def practice_desk(practice_id: str) -> BillingDesk:
-        uow_factory, settings = config.uow_factory, config.settings
+        uow_factory, settings, rules = config.uow_factory, config.settings, config.rules
         if config.practice_stores is not None and practice_id != config.practice:
             uow_factory, settings = config.practice_stores(practice_id)
-        return BillingDesk(
-            uow_factory, config.rules, config.clock, settings, box=config.sign_in.box
-        )
+        if config.practice_rules is not None and practice_id != config.practice:
+            rules = config.practice_rules(practice_id)
+        return BillingDesk(uow_factory, rules, config.clock, settings, box=config.sign_in.box)
 
     def close_desk(practice_id: str) -> CloseDesk:
         """The month-end desk on the same store and home as the practice's billing desk."""
@@ -121,7 +125,7 @@ def create_app(config: DeskConfig) -> FastAPI:
             billing.policy,
             billing.clock,
             billing.settings,
-            config.rules.denials,
+            billing.rules.denials,
         )
 
     def statement_desk(practice_id: str) -> StatementDesk:

@@ -8,7 +8,7 @@ claim of that coverage and date; a later clean answer closes those items.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -135,16 +135,20 @@ def send_inquiries(
         for check in checks:
             latest[(check.coverage_id, check.service_date)] = check
         wanted: dict[tuple[str, date], Claim] = {}
+        visits: dict[tuple[str, date], list[str]] = {}
         for claim in sorted(claims, key=lambda c: c.claim_id):
-            wanted.setdefault((claim.coverage_id, claim.encounter.date_of_service), claim)
+            key = (claim.coverage_id, claim.encounter.date_of_service)
+            wanted.setdefault(key, claim)
+            visits.setdefault(key, []).append(claim.encounter.encounter_id)
         by_payer: dict[str, list[EligibilityRequest]] = {}
         for (coverage_id, day), claim in sorted(wanted.items()):
             coverage = uow.coverages.get(coverage_id)
             payer = uow.payers.get(claim.payer_id)
             patient = uow.patients.get(claim.encounter.patient_account)
             provider = uow.providers.get(claim.encounter.billing_npi)
+            about = _about(visits[(coverage_id, day)], coverage_id, day)
             if coverage is None or payer is None or patient is None or provider is None:
-                report.not_sent.append(f"coverage {coverage_id}: registration is incomplete")
+                report.not_sent.append(f"{about}: registration is incomplete")
                 continue
             limit = timedelta(
                 days=max_age_days
@@ -163,7 +167,7 @@ def send_inquiries(
                 report.pending += 1
                 continue
             if not coverage.member_id.strip():
-                reason = f"coverage {coverage_id} has no member id to ask the payer about"
+                reason = f"{about}: no member id to ask the payer about"
                 report.not_sent.append(reason)
                 refused.append((_problem(claim, reason, NOT_SENT_FIX), reason))
                 continue
@@ -171,7 +175,7 @@ def send_inquiries(
             request = EligibilityRequest(coverage, patient, payer, provider, day, trace)
             by_payer.setdefault(payer.payer_id, []).append(request)
         for payer_id, requests in sorted(by_payer.items()):
-            sendable = _sendable(requests, report, now)
+            sendable = _sendable(requests, report, now, visits)
             if not sendable:
                 continue
             submitter = partners.submitter_for(sendable[0].provider)
@@ -212,8 +216,24 @@ def send_inquiries(
     return report
 
 
+def _about(encounters: Iterable[str], coverage_id: str, day: date) -> str:
+    """What a message is about: the visits (by encounter id, never the patient's name: messages
+    reach logs) and the coverage and day they share."""
+    names = sorted(set(encounters))
+    if not names:
+        visits = "no unbilled encounter"
+    elif len(names) == 1:
+        visits = f"encounter {names[0]}"
+    else:
+        visits = f"encounters {', '.join(names)}"
+    return f"{visits}, coverage {coverage_id} on {day.isoformat()}"
+
+
 def _sendable(
-    requests: list[EligibilityRequest], report: InquiryReport, now: datetime
+    requests: list[EligibilityRequest],
+    report: InquiryReport,
+    now: datetime,
+    visits: Mapping[tuple[str, date], list[str]],
 ) -> list[EligibilityRequest]:
     """The requests a 270 can carry; each refused one is reported with the writer's reason."""
     probe = Envelope("PROBE", "PROBE", 1, 1, now)
@@ -222,7 +242,9 @@ def _sendable(
         try:
             write_270([request], probe)
         except X12WriteError as exc:
-            report.not_sent.append(f"coverage {request.coverage.coverage_id}: {exc}")
+            key = (request.coverage.coverage_id, request.service_date)
+            # The writer's record is the coverage, which ``_about`` names already.
+            report.not_sent.append(f"{_about(visits[key], *key)}: {exc.field}: {exc.reason}")
             continue
         fine.append(request)
     return fine
@@ -288,6 +310,7 @@ def ingest_eligibility(
     parsed = read_271(text)
     report.findings = [str(f) for f in parsed.findings if f.severity is Severity.ERROR]
     answered: list[EligibilityCheck] = []
+    troubled: list[tuple[EligibilityCheck, str]] = []  # the check, its problem and fix
     with uow_factory() as uow:
         uow.work_items.begin_write()
         if uow.files_read.contains(digest, "271"):
@@ -318,10 +341,7 @@ def ingest_eligibility(
                 if reading.problem is EligibilityProblem.NONE:
                     report.active += 1
                 else:
-                    report.problems.append(
-                        f"coverage {check.coverage_id} on {check.service_date.isoformat()}: "
-                        f"{reading.reason}; fix: {reading.fix_hint}"
-                    )
+                    troubled.append((check, f"{reading.reason}; fix: {reading.fix_hint}"))
         uow.files_read.add(
             sha256=digest,
             kind="271",
@@ -331,6 +351,14 @@ def ingest_eligibility(
         )
         affected = _claims_of(uow, answered)
         uow.commit()
+    for check, problem in troubled:
+        key = (check.coverage_id, check.service_date)
+        visits = [
+            claim.encounter.encounter_id
+            for answer, claim in affected
+            if (answer.coverage_id, answer.service_date) == key
+        ]
+        report.problems.append(f"{_about(visits, *key)}: {problem}")
     _route(uow_factory, affected, now, policy, report)
     return report
 

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from claimdesk.analytics.close_pdf import invoice_pdf
 from claimdesk.denials.table import CategoryTable
-from claimdesk.domain.fees import FeeModel, Invoice, invoice_for
+from claimdesk.domain.fees import FLAT, MINIMUM, PER_CLAIM, PERCENT, FeeModel, Invoice, invoice_for
 from claimdesk.domain.periods import Month
 from claimdesk.services.close import PeriodError, csv_text, write_files
 from claimdesk.services.kpis import kpi_report
@@ -84,6 +84,18 @@ def invoice_files(bill: Invoice) -> dict[str, bytes]:
     }
 
 
+class FeeModelError(ValueError):
+    """No fee model is set: the invoice would bill nothing (the message says how to set one)."""
+
+
 def write_invoice(bill: Invoice, out: Path) -> list[Path]:
-    """The invoice's files (:func:`invoice_files`) in ``out``; their paths."""
+    """The invoice's files (:func:`invoice_files`) in ``out``; their paths. Without a fee model
+    nothing is written: a 0.00 invoice sent to a client is a setup mistake, not a bill."""
+    if not bill.model.is_set:
+        keys = ", ".join((PERCENT, PER_CLAIM, FLAT, MINIMUM))
+        raise FeeModelError(
+            f"invoice {bill.month}: no fee model is set ({keys} are all unset), so it would "
+            f"bill 0.00; set one or more with 'claimdesk practice set KEY VALUE' (e.g. "
+            f"{PERCENT} 6.5 or {FLAT} 500.00; docs/close.md); nothing was written"
+        )
     return write_files(out, invoice_files(bill))

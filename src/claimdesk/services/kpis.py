@@ -1,6 +1,10 @@
-"""Tier 3 KPIs from the store: load the facts in a few set-based queries, compute them purely.
+"""Tier 3 KPIs from the store.
 
-Faces (the ``kpi`` command, the cycle's closing report, the web dashboard) call
+The report sums the ledger's and the first pass's KPIs in the database (``kpi_ledger``,
+``kpi_rollups``) and computes the others from the period's facts, so its cost follows the
+period, not the practice's history; :func:`explain` lists the claims behind one KPI from every
+fact, through ``claimdesk.analytics``, which is also the reference the summed figures are
+tested against. Faces (the ``kpi`` command, the cycle's closing report, the web dashboard) call
 :func:`kpi_report` and :func:`explain` inside a unit of work; nothing here writes.
 """
 
@@ -9,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
-from claimdesk.analytics import first_pass, receivables
-from claimdesk.analytics.charts import kpi_point, report_charts
-from claimdesk.analytics.denials import denial_lines
+from claimdesk.analytics.charts import Point, kpi_point, report_charts
+from claimdesk.analytics.denials import denial_lines, denials
 from claimdesk.analytics.facts import (
     Facts,
     Period,
@@ -21,7 +25,12 @@ from claimdesk.analytics.facts import (
     scoped,
 )
 from claimdesk.analytics.first_pass import first_pass_kpis
-from claimdesk.analytics.operations import days_to_pay_kpi
+from claimdesk.analytics.operations import (
+    days_to_pay_kpi,
+    estimate_accuracy,
+    productivity,
+    underpayment_recovered,
+)
 from claimdesk.analytics.prevention import (
     PreventionMap,
     RecurringDenial,
@@ -29,13 +38,38 @@ from claimdesk.analytics.prevention import (
     prevention_table,
     recurring_denials,
 )
-from claimdesk.analytics.report import build_report, explain_kpi
-from claimdesk.analytics.results import Cell, Kpi, KpiExplanation, KpiReport, Table
+from claimdesk.analytics.receivables import (
+    ar_aging_kpi,
+    ar_over_90_kpi,
+    net_collection_kpi,
+    net_days_kpi,
+    net_days_value,
+)
+from claimdesk.analytics.report import KPI_NAMES, explain_kpi
+from claimdesk.analytics.results import (
+    Cell,
+    Kpi,
+    KpiExplanation,
+    KpiReport,
+    Side,
+    Table,
+    Unit,
+    display,
+)
 from claimdesk.denials.table import CategoryTable
-from claimdesk.domain.money import total
+from claimdesk.domain.money import Money
 from claimdesk.scrub.config import ScrubConfig
 from claimdesk.scrub.engine import Scrubber
-from claimdesk.store.queries.kpi_facts import kpi_facts
+from claimdesk.store.queries.kpi_facts import kpi_facts, period_facts
+from claimdesk.store.queries.kpi_ledger import (
+    aging_parts,
+    cash,
+    net_ar_series,
+    net_days_sides,
+    net_revenue,
+    receivable_sides,
+    revenue_series,
+)
 from claimdesk.store.queries.kpi_rollups import days_to_pay_by_payer, first_pass_sides
 from claimdesk.store.uow import UnitOfWork
 
@@ -51,12 +85,51 @@ def kpi_report(
     table: CategoryTable,
 ) -> KpiReport:
     """Every KPI over ``start``..``end`` (both included) for the claims of the scope."""
-    period = Period(start, end)
-    return build_report(
-        kpi_facts(uow.read, end=end),
-        period,
-        Scope(payer_id, provider_npi, facility_id),
-        table=table,
+    period, scope = Period(start, end), Scope(payer_id, provider_npi, facility_id)
+    return _summed_report(uow, period, scope, scoped(period_facts(uow.read, period), scope), table)
+
+
+def _summed_report(
+    uow: UnitOfWork,
+    period: Period,
+    scope: Scope,
+    facts: Facts,
+    table: CategoryTable,
+    net_ar: Money | None = None,
+) -> KpiReport:
+    """The report of ``analytics.report.build_report``, in its order and with its figures: the
+    ledger's and the first pass's KPIs summed by the database, the others computed from the
+    period's facts (``period_facts``, scoped). ``net_ar``: the net A/R at the period's end,
+    when the trend has summed it already."""
+    read = uow.read
+    clean, resolution, denial_rate, denial_dollars = first_pass_kpis(
+        first_pass_sides(read, period, scope)
+    )
+    open_ar, aged, billed = receivable_sides(read, period.end, scope)
+    net_ar_side, revenue = net_days_sides(read, period.end, scope, open_ar, net_ar)
+    kpis = (
+        clean,
+        resolution,
+        denial_rate,
+        denial_dollars,
+        denials(facts, period, table),
+        net_days_kpi(period.end, net_ar_side, revenue),
+        ar_aging_kpi(open_ar, aging_parts(read, period.end, scope)),
+        ar_over_90_kpi(aged, billed),
+        net_collection_kpi(cash(read, period, scope), net_revenue(read, period, scope)),
+        days_to_pay_kpi(days_to_pay_by_payer(read, period, scope)),
+        underpayment_recovered(facts, period),
+        productivity(facts, period),
+        estimate_accuracy(facts, period),
+    )
+    assert tuple(k.name for k in kpis) == KPI_NAMES, "the report's order is build_report's"
+    return KpiReport(
+        start=period.start,
+        end=period.end,
+        payer_id=scope.payer_id,
+        provider_npi=scope.provider_npi,
+        facility_id=scope.facility_id,
+        kpis=kpis,
     )
 
 
@@ -108,13 +181,23 @@ def explain(
 
 @dataclass(frozen=True, slots=True)
 class MonthKpis:
-    """The trend figures of one calendar month (clipped to the report's period)."""
+    """The trend figures of one calendar month (clipped to the report's period): the initial
+    denial rate, and net days in A/R at the month's last day (or the period's, if earlier)
+    from its net A/R and the net revenue of the 90 days to that day."""
 
     month: str  # YYYY-MM
     start: date
     end: date
     initial_denial_rate: Kpi
-    net_days_in_ar: Kpi  # at the month's last day (or the period's, if earlier)
+    net_ar: Money
+    net_revenue: Money
+
+    @property
+    def net_days_in_ar(self) -> Decimal | None:
+        return net_days_value(self.net_ar, self.net_revenue)
+
+    def net_days_display(self) -> str:
+        return display(self.net_days_in_ar, Unit.DAYS)
 
     def as_dict(self) -> dict[str, Any]:
         denial, days = self.initial_denial_rate, self.net_days_in_ar
@@ -124,11 +207,15 @@ class MonthKpis:
             "to": self.end.isoformat(),
             "initial_denial_rate": None if denial.value is None else str(denial.value),
             "initial_denial_rate_display": denial.display(),
-            "denied_claims": len({r.claim_id for r in denial.numerator}),
-            "adjudicated_claims": len({r.claim_id for r in denial.denominator or ()}),
-            "net_days_in_ar": None if days.value is None else str(days.value),
-            "net_days_in_ar_display": days.display(),
+            "denied_claims": denial.numerator_summary().claims,
+            "adjudicated_claims": _claims_of(denial.denominator_summary()),
+            "net_days_in_ar": None if days is None else str(days),
+            "net_days_in_ar_display": self.net_days_display(),
         }
+
+
+def _claims_of(side: Side | None) -> int:
+    return 0 if side is None else side.claims
 
 
 TREND_COLUMNS = (
@@ -157,37 +244,44 @@ def month_windows(period: Period) -> list[tuple[str, Period]]:
 
 
 def monthly_trend(
-    facts: Facts, period: Period, scope: Scope | None = None
+    uow: UnitOfWork, period: Period, scope: Scope | None = None
 ) -> tuple[MonthKpis, ...]:
-    """Initial denial rate and net days in A/R per month of the period, from one set of facts."""
-    mine = scoped(facts, scope or Scope())
+    """Initial denial rate and net days in A/R per month of the period: the denials summed over
+    the rollups month by month, the net A/R and net revenue of every month's end in one pass
+    over the ledger each."""
+    scope = scope or Scope()
+    windows = month_windows(period)
+    ends = [window.end for _label, window in windows]
+    net_ar = net_ar_series(uow.read, ends, scope)
+    revenue = revenue_series(uow.read, ends, scope)
     return tuple(
         MonthKpis(
             month=label,
             start=window.start,
             end=window.end,
-            initial_denial_rate=first_pass.initial_denial_rate(mine, window),
-            net_days_in_ar=receivables.net_days_in_ar(mine, window),
+            initial_denial_rate=first_pass_kpis(first_pass_sides(uow.read, window, scope))[2],
+            net_ar=net_ar[index],
+            net_revenue=revenue[index],
         )
-        for label, window in month_windows(period)
+        for index, (label, window) in enumerate(windows)
     )
 
 
 def trend_table(trend: Iterable[MonthKpis]) -> Table:
     rows: list[tuple[Cell, ...]] = []
     for m in trend:
-        denial, days = m.initial_denial_rate, m.net_days_in_ar
+        denial = m.initial_denial_rate
         rows.append(
             (
                 m.month,
                 m.start.isoformat(),
                 m.end.isoformat(),
-                len({r.claim_id for r in denial.denominator or ()}),
-                len({r.claim_id for r in denial.numerator}),
+                _claims_of(denial.denominator_summary()),
+                denial.numerator_summary().claims,
                 denial.value,
-                total(r.amount for r in days.numerator),
-                total(r.amount for r in days.denominator or ()),
-                days.value,
+                m.net_ar,
+                m.net_revenue,
+                m.net_days_in_ar,
             )
         )
     return Table(
@@ -216,7 +310,7 @@ class Tier3Report:
         return report_charts(
             self.report,
             [kpi_point(m.month, m.initial_denial_rate) for m in self.trend],
-            [kpi_point(m.month, m.net_days_in_ar) for m in self.trend],
+            [Point(m.month, m.net_days_in_ar) for m in self.trend],
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -255,10 +349,10 @@ def tier3_report(
     have caught it and whether ``scrub_config`` runs them for each payer."""
     period = Period(start, end)
     scope = Scope(payer_id, provider_npi, facility_id)
-    facts = kpi_facts(uow.read, end=end)
+    facts = scoped(period_facts(uow.read, period), scope)
     payer_rules = {p.payer_id: scrub_config.rules_for(p) for p in uow.payers.list()}
     prevention = recurring_denials(
-        denial_lines(scoped(facts, scope), period, table),
+        denial_lines(facts, period, table),
         table,
         plan,
         scrub_rule_refs(),
@@ -266,9 +360,10 @@ def tier3_report(
         default_rules=scrub_config.rules_for(None),
         min_claims=min_claims,
     )
+    trend = monthly_trend(uow, period, scope)
     return Tier3Report(
-        report=build_report(facts, period, scope, table=table),
-        trend=monthly_trend(facts, period, scope),
+        report=_summed_report(uow, period, scope, facts, table, trend[-1].net_ar),
+        trend=trend,
         prevention=prevention,
         min_claims=plan.min_claims if min_claims is None else min_claims,
     )

@@ -14,7 +14,7 @@ import bisect
 import hashlib
 from collections import deque
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -39,10 +39,15 @@ from claimdesk.posting.policy import (
     post_reversal,
 )
 from claimdesk.routing.policy import RoutingPolicy
+from claimdesk.services.patient_payments import (
+    apply_credits_in,
+    insurance_credit_problem,
+    patient_credit_problems,
+)
 from claimdesk.services.practice import open_date, practice_date
 from claimdesk.services.remit_work import insurance_balance, open_many, solve_settled
 from claimdesk.services.secondary import bill_secondary, carry_to_secondary, prior_payers
-from claimdesk.services.work_queue import UowFactory
+from claimdesk.services.work_queue import UowFactory, solve_in
 from claimdesk.store.repositories.remittances import HELD, POSTED
 from claimdesk.store.uow import UnitOfWork
 
@@ -472,6 +477,18 @@ class _Poster:
             if moved is not None:
                 self._credit_balance(uow, moved, rid, "the primary's new answer")
         result.work_items_closed = self._solve_settled(uow, ready, trace)
+        result.work_items_closed += self._recouped(uow, plb_entries if not done else [], trace)
+        # A balance moved to a patient who has unapplied credit is paid from it at once
+        # (docs/patient-payments.md).
+        apply_credits_in(
+            uow,
+            [r.claim.encounter.patient_account for r in ready if r.posting.patient_share],
+            now=self.now,
+            by=self.by,
+            policy=self.policy,
+        )
+        for problem in patient_credit_problems(uow, [r.claim for r in ready], rid):
+            self._work(problem)
         result.outcome = status
         result.claims_posted = len(ready)
         result.claims_held = len(held)
@@ -809,25 +826,35 @@ class _Poster:
         a recoupment settles it, so the credit balance is worked, never left standing."""
         if owed is None:
             owed = insurance_balance(uow, claim_id)
-        claim = uow.claims.get(claim_id) if owed.is_negative() else None
-        if claim is None:
-            return
-        self._work(
-            Problem(
-                kind=WorkKind.CREDIT_BALANCE,
-                category="credit_balance",
-                problem_key="credit_balance",
-                amount_at_stake=-owed,
-                claim_id=claim_id,
-                patient_account=claim.encounter.patient_account,
-                remittance_id=rid,
-                payer_id=claim.payer_id,
-                summary=(
-                    f"insurance credit balance {-owed} after {why}; "
-                    "recommended: refund the payer or let it recoup"
-                ),
-            ),
-        )
+        today = practice_date(uow, self.now)
+        problem = insurance_credit_problem(uow, claim_id, owed, why, today)
+        if problem is not None:
+            self._work(replace(problem, remittance_id=rid))
+
+    def _recouped(self, uow: UnitOfWork, plb: Sequence[Entry], trace: str) -> int:
+        """A payer overpayment left to recoupment ends when the PLB (WO) takes it back: the
+        claim's credit-balance item closes once the payers no longer owe it a credit."""
+        closed = 0
+        claims = {
+            p.dims.claim_id
+            for e in plb
+            if e.kind is EntryKind.RECOUPMENT
+            for p in e.postings
+            if p.dims.claim_id
+        }
+        for claim_id in sorted(claims):
+            if insurance_balance(uow, claim_id).is_negative():
+                continue
+            closed += len(
+                solve_in(
+                    uow,
+                    claim_id,
+                    now=self.now,
+                    reason=f"835 TRN02 {trace}: PLB recouped the overpayment",
+                    problem_key="credit_balance",
+                )
+            )
+        return closed
 
     def _unmatched(self, rid: str, h: _Held) -> Problem:
         return Problem(

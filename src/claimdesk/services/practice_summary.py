@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from claimdesk.analytics.patient_aging import PatientAging
 from claimdesk.analytics.position import ArPosition
-from claimdesk.config import Settings
 from claimdesk.domain.ledger import Account
 from claimdesk.domain.money import Money, total
-from claimdesk.services.database import units_of_work
 from claimdesk.services.practice import practice_date
 from claimdesk.services.receivables import patient_aging_in
 from claimdesk.store.queries.receivables import ar_position, charges_by_payer, trial_balance
@@ -104,13 +102,12 @@ def practice_summary(uow: UnitOfWork, as_of: date) -> PracticeSummary:
 
 
 def summarize(
-    settings: Settings, as_of: date | None = None, now: datetime | None = None
+    uow_factory: Callable[[], UnitOfWork], *, now: datetime, as_of: date | None = None
 ) -> PracticeSummary:
-    """The summary of the configured database as of ``as_of`` (default: the practice's today),
-    read in one transaction."""
-    with units_of_work(settings) as uow_factory, uow_factory() as uow:
-        day = as_of or practice_date(uow, now or datetime.now(UTC))
-        return practice_summary(uow, day)
+    """The summary as of ``as_of`` (default: the practice's today), read in one transaction of
+    the caller's store (the command's own composition: no second engine)."""
+    with uow_factory() as uow:
+        return practice_summary(uow, as_of or practice_date(uow, now))
 
 
 @dataclass(frozen=True, slots=True)

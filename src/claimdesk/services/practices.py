@@ -86,6 +86,12 @@ def resolved(settings: Settings) -> Settings:
     )
 
 
+def every_practice(settings: Settings) -> list[Settings]:
+    """The settings of every practice of the home, the default one included, by id (the
+    worker serves them all)."""
+    return [dataclasses.replace(settings, practice=p.practice_id) for p in _registered(settings)]
+
+
 def practice_settings(settings: Settings) -> list[Settings]:
     """The settings of every registered practice but the default one."""
     return [

@@ -41,6 +41,7 @@ from claimdesk.store.repositories.files_read import FileReadRepository
 from claimdesk.store.repositories.follow_ups import FollowUpRepository
 from claimdesk.store.repositories.imports import ImportRepository
 from claimdesk.store.repositories.ledger import LedgerRepository
+from claimdesk.store.repositories.patient_payments import PatientPaymentRepository
 from claimdesk.store.repositories.patients import GuarantorRepository, PatientRepository
 from claimdesk.store.repositories.periods import PeriodRepository
 from claimdesk.store.repositories.plan_tiers import PlanTierRepository
@@ -199,6 +200,10 @@ class UnitOfWork:
     def statements(self) -> StatementRepository:
         """Patient statements, holds on accounts and payment plans."""
         return StatementRepository(self._open())
+
+    @cached_property
+    def patient_payments(self) -> PatientPaymentRepository:
+        return PatientPaymentRepository(self._open())
 
     @cached_property
     def imports(self) -> ImportRepository:

@@ -105,7 +105,7 @@ def scrub_and_submit(parts: Composition, now: datetime) -> int | str:
         partners=partners_of(profile),
         now=now,
         by=WORKER_USER,
-        policy=parts.rules.routing,
+        policy=parts.routing,
     )
     return sum(b.submitted for b in report.batches)
 
@@ -118,7 +118,7 @@ def eligibility_sweep(parts: Composition, now: datetime) -> int:
         partners=parts.partners(),
         config=parts.scrub_config,
         now=now,
-        policy=parts.rules.routing,
+        policy=parts.routing,
     )
     return report.requests
 
@@ -130,14 +130,14 @@ def follow_up(parts: Composition, now: datetime) -> int:
         now=now,
         outbox=parts.settings.outbox,
         partners=parts.partners(),
-        policy=parts.rules.routing,
+        policy=parts.routing,
     )
     return len(waiting)
 
 
 def escalation_sweep(parts: Composition, now: datetime) -> int:
     """Work items past their tier's SLA move up a tier, with the reason recorded."""
-    return len(escalate_overdue(parts.uow_factory, now=now, policy=parts.rules.routing))
+    return len(escalate_overdue(parts.uow_factory, now=now, policy=parts.routing))
 
 
 JOBS: dict[str, Callable[[Composition, datetime], object]] = {
@@ -192,7 +192,7 @@ def surface_failures(settings: Settings, job: str, error: Exception, now: dateti
                 summary=f"{subject} failed after every retry: {reason}"[:1000],
             )
             made = open_item(
-                parts.uow_factory, problem, now=now, by=WORKER_USER, policy=parts.rules.routing
+                parts.uow_factory, problem, now=now, by=WORKER_USER, policy=parts.routing
             )
             opened += int(made.created)
     return opened

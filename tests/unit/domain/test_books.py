@@ -12,7 +12,9 @@ from claimdesk.domain.books import (
     ClaimBalance,
     ClosedPeriodEntry,
     EntryTotal,
+    PatientCredit,
     Recovery,
+    StoredFigure,
     TraceCash,
     UnprovenCash,
     verify,
@@ -28,6 +30,7 @@ def test_no_facts_no_findings_and_every_check_is_reported() -> None:
     assert report.holds
     answer = json.loads(json.dumps(report.as_json()))
     assert [c["code"] for c in answer["checks"]] == [f"BOOKS{n:03d}" for n in range(1, 12)]
+    assert [c["code"] for c in answer["checks"]] == [f"BOOKS{n:03d}" for n in range(1, 13)]
     assert answer["holds"] is True
 
 
@@ -125,4 +128,27 @@ def test_cash_no_deposit_proves_fails_with_the_money() -> None:
     assert [f.message for f in found] == [
         "835 TRN02 T1 (remittance R1): 0.37 of 812.15 paid is in no deposit (amount_mismatch)",
         "835 TRN02 T3 (remittance R3, R4): 75.00 of 75.00 paid is in no deposit (era_without_eft)",
+    ]
+
+
+def test_patient_credit_must_be_the_credit_account_and_be_worked() -> None:
+    facts = BooksFacts(
+        as_of=DAY,
+        payment_figures=(
+            StoredFigure("payment receipt 1 credit", M("10.00"), M("10.00"), "", "pp:1"),
+            StoredFigure("payment receipt 2 credit", M("10.00"), M("4.00"), "", "pp:2"),
+        ),
+        patient_credits=(
+            PatientCredit("P1", M("6.00"), True),
+            PatientCredit("P2", M("-1.00"), False),
+            PatientCredit("P3", M("3.00"), False),
+        ),
+    )
+    report = verify(facts)
+    assert [f.message for f in report.of(Check.PATIENT_CREDIT_IS_ACCOUNT)] == [
+        "payment receipt 2 credit keeps 10.00, but entry pp:2 posted 4.00",
+        "patient P2: credit account in debit (-1.00): more was applied or refunded than was paid",
+    ]
+    assert [f.message for f in report.of(Check.NO_UNWORKED_PATIENT_CREDIT)] == [
+        "patient P3: unapplied credit 3.00 with no open credit-balance work item"
     ]

@@ -59,6 +59,7 @@ EXPECTED_ACCOUNTS: dict[EntryKind, tuple[Account | None, Account | None]] = {
     K.WRITE_OFF: (A.WRITE_OFF, None),
     K.REFUND: (None, A.CASH),
     K.RECOUPMENT: (A.INSURANCE_AR, A.CASH),
+    K.CREDIT_APPLICATION: (A.PATIENT_CREDIT, A.PATIENT_AR),
 }
 RESPONSIBLE_AR = {Responsibility.INSURANCE: A.INSURANCE_AR, Responsibility.PATIENT: A.PATIENT_AR}
 

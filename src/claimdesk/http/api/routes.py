@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from claimdesk.analytics.position import ArFilter
 from claimdesk.desk.guard import NotFoundError
 from claimdesk.domain.money import Money
+from claimdesk.domain.patient_payments import PaymentMethod, RefundSource, ReversalReason
 from claimdesk.domain.periods import Month
 from claimdesk.domain.work import Outcome, WorkAction
 from claimdesk.domain.write_offs import ReasonCode
@@ -25,6 +26,7 @@ from claimdesk.http.api.schemas import (
     ClaimOut,
     ClaimSearchOut,
     CloseRefusedOut,
+    CreditAppliedOut,
     DepositAddedOut,
     DepositFileOut,
     DisabledOut,
@@ -39,8 +41,10 @@ from claimdesk.http.api.schemas import (
     NewPersonOut,
     NextItemOut,
     PackOut,
+    PatientAccountOut,
     PatientOut,
     PatientSearchOut,
+    PaymentOut,
     PeriodClosedOut,
     PeriodOut,
     PersonOut,
@@ -50,6 +54,7 @@ from claimdesk.http.api.schemas import (
     Problem,
     QueueOut,
     ReconciliationOut,
+    RefundOut,
     SessionOut,
     StatementOut,
     StatementsOut,
@@ -73,6 +78,7 @@ from claimdesk.posting.bank_files import BankDeposit
 from claimdesk.routing.access import Role
 from claimdesk.security.accounts import Authenticated, sign_in, sign_out
 from claimdesk.services.held_claims import ClaimFix, LineCoding
+from claimdesk.services.patient_payments import PaymentRequest, RefundAsk
 
 # Every refusal is problem+json (claimdesk.http.app), whatever the route.
 PROBLEMS: dict[int | str, dict[str, Any]] = {
@@ -613,6 +619,127 @@ def statement_pdf(actor: ApiActor, request: Request, statement_id: StatementId) 
     """The statement's PDF as it was printed."""
     data = statement_desk_of(request).statement_pdf(actor, statement_id)
     return Response(data, media_type="application/pdf")
+
+
+# Patient payments, credit and refunds (docs/patient-payments.md).
+
+
+class PaymentBody(BaseModel):
+    amount: Decimal = Field(gt=0, max_digits=12, decimal_places=2)
+    method: PaymentMethod
+    reference: str = Field(
+        default="", max_length=80, description="check number or the card processor's reference"
+    )
+    claim_id: str | None = Field(default=None, min_length=1, max_length=38)
+    received_on: date | None = None
+    idempotency_key: str = Field(default="", max_length=80)
+
+
+class ReversalBody(BaseModel):
+    reason: ReversalReason
+    note: str = Field(default="", max_length=500)
+
+
+class CreditBody(BaseModel):
+    claim_id: str | None = Field(default=None, min_length=1, max_length=38)
+
+
+class RefundBody(BaseModel):
+    patient_account: str = Field(min_length=1, max_length=80)
+    amount: Decimal = Field(gt=0, max_digits=12, decimal_places=2)
+    source: RefundSource = RefundSource.PATIENT_CREDIT
+    claim_id: str | None = Field(default=None, min_length=1, max_length=38)
+    note: str = Field(default="", max_length=500)
+
+
+class RefundDecisionBody(BaseModel):
+    approve: bool
+
+
+Receipt = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9]+$")]
+RequestId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+PDF_ANSWER: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}
+}
+
+
+@router.post("/patients/{account}/payments")
+def take_payment(account: Id, body: PaymentBody, actor: ApiActor, request: Request) -> PaymentOut:
+    """Post a patient payment: to the claim named, else oldest visit first; the rest is kept as
+    credit. The same payment (or idempotency key) again changes nothing (``created`` false)."""
+    done = desk_of(request).take_payment(
+        actor,
+        PaymentRequest(
+            patient_account=account,
+            amount=Money(body.amount),
+            method=body.method,
+            reference=body.reference,
+            claim_id=body.claim_id,
+            received_on=body.received_on,
+            idempotency_key=body.idempotency_key,
+        ),
+    )
+    return PaymentOut.of(done.payment, done.created)
+
+
+@router.get("/patients/{account}/account")
+def patient_account(account: Id, actor: ApiActor, request: Request) -> PatientAccountOut:
+    """The patient's ledger by visit, payments, refunds and unapplied credit."""
+    return PatientAccountOut.of(desk_of(request).account(actor, account))
+
+
+@router.post("/patients/{account}/credit/apply")
+def apply_credit(
+    account: Id, body: CreditBody, actor: ApiActor, request: Request
+) -> CreditAppliedOut:
+    """Apply the patient's unapplied credit (to the claim named, else oldest first)."""
+    applied = desk_of(request).apply_credit(actor, account, body.claim_id)
+    return CreditAppliedOut(applied=str(applied))
+
+
+@router.get("/payments/{receipt}/receipt", response_class=Response, responses=PDF_ANSWER)
+def payment_receipt(receipt: Receipt, actor: ApiActor, request: Request) -> Response:
+    """The printable receipt (PDF) of a payment, by receipt number or payment id."""
+    data = desk_of(request).receipt(actor, receipt)
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="receipt-{receipt}.pdf"'},
+    )
+
+
+@router.post("/payments/{receipt}/reversal")
+def reverse_payment(
+    receipt: Receipt, body: ReversalBody, actor: ApiActor, request: Request
+) -> PaymentOut:
+    """Reverse a payment (a returned check, a chargeback) with a reason from the list."""
+    return PaymentOut.of(desk_of(request).reverse_payment(actor, receipt, body.reason, body.note))
+
+
+@router.post("/refunds", status_code=201)
+def request_refund(body: RefundBody, actor: ApiActor, request: Request) -> RefundOut:
+    """Ask for a refund; a manager other than the requester decides it."""
+    ask = RefundAsk(body.source, body.patient_account, Money(body.amount), body.claim_id, body.note)
+    return RefundOut.of(desk_of(request).request_refund(actor, ask))
+
+
+@router.post("/refunds/{request_id}/decision")
+def decide_refund(
+    request_id: RequestId, body: RefundDecisionBody, actor: ApiActor, request: Request
+) -> RefundOut:
+    """Approve (the refund entry posts) or reject a refund request."""
+    return RefundOut.of(desk_of(request).decide_refund(actor, request_id, body.approve))
+
+
+@router.get("/refunds/{request_id}/letter", response_class=Response, responses=PDF_ANSWER)
+def refund_letter(request_id: RequestId, actor: ApiActor, request: Request) -> Response:
+    """The letter (PDF) sent with a posted refund."""
+    data = desk_of(request).refund_letter(actor, request_id)
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="refund-{request_id}.pdf"'},
+    )
 
 
 # KPIs.

@@ -35,6 +35,7 @@ from claimdesk.domain.month_end import (
     MonthEnd,
 )
 from claimdesk.domain.parties import Sex
+from claimdesk.domain.patient_payments import PatientPayment, RefundRequest
 from claimdesk.domain.periods import CloseFinding, PeriodAction, PeriodState, PeriodStatus
 from claimdesk.domain.work import Outcome, WorkAction, WorkItem, WorkKind, WorkStatus
 from claimdesk.posting.reassociation import Reassociation, Verdict
@@ -43,6 +44,7 @@ from claimdesk.scrub.findings import Finding, Severity
 from claimdesk.services.close import CloseOutcome
 from claimdesk.services.deposits import AddResult, ImportResult
 from claimdesk.services.held_claims import FixResult
+from claimdesk.services.patient_payments import PatientAccount, Visit
 from claimdesk.services.post_remittance import FileResult, RemitOutcome
 from claimdesk.services.users import Person
 
@@ -1077,3 +1079,118 @@ class StatementOut(Answer):
     dunning_level: str
     message: str
     visits_with_insurance: int
+
+
+# Patient payments, credit and refunds (docs/patient-payments.md).
+
+
+class PaymentOut(Answer):
+    receipt: int
+    payment_id: str
+    created: bool  # False: the same payment was posted before; nothing changed
+    patient_account: str
+    amount: str
+    applied: str
+    unapplied: str  # kept as the patient's credit
+    method: str
+    reference: str
+    received_on: date
+    reversed: bool
+    reversal_reason: str
+
+    @classmethod
+    def of(cls, payment: PatientPayment, created: bool = True) -> Self:
+        return cls(
+            receipt=payment.receipt_number,
+            payment_id=payment.payment_id,
+            created=created,
+            patient_account=payment.patient_account,
+            amount=str(payment.amount),
+            applied=str(payment.applied),
+            unapplied=str(payment.unapplied),
+            method=payment.method.value,
+            reference=payment.reference,
+            received_on=payment.received_on,
+            reversed=payment.reversed,
+            reversal_reason=payment.reversal_reason,
+        )
+
+
+class VisitOut(Answer):
+    claim_id: str
+    date_of_service: date
+    payer_id: str
+    status: str
+    charge: str
+    insurance_paid: str
+    adjusted: str
+    patient_responsibility: str
+    patient_paid: str
+    insurance_balance: str
+    patient_balance: str
+
+    @classmethod
+    def of(cls, visit: Visit) -> Self:
+        return cls(
+            claim_id=visit.claim_id,
+            date_of_service=visit.date_of_service,
+            payer_id=visit.payer_id,
+            status=visit.status,
+            charge=str(visit.charge),
+            insurance_paid=str(visit.insurance_paid),
+            adjusted=str(visit.adjusted),
+            patient_responsibility=str(visit.patient_responsibility),
+            patient_paid=str(visit.patient_paid),
+            insurance_balance=str(visit.insurance_balance),
+            patient_balance=str(visit.patient_balance),
+        )
+
+
+class RefundOut(Answer):
+    request_id: int
+    source: str
+    patient_account: str
+    claim_id: str | None
+    amount: str
+    status: str
+    requested_by: str
+    decided_by: str | None
+
+    @classmethod
+    def of(cls, request: RefundRequest) -> Self:
+        return cls(
+            request_id=request.request_id or 0,
+            source=request.source.value,
+            patient_account=request.patient_account,
+            claim_id=request.claim_id,
+            amount=str(request.amount),
+            status=request.status.value,
+            requested_by=request.requested_by,
+            decided_by=request.decided_by,
+        )
+
+
+class PatientAccountOut(Answer):
+    patient_account: str
+    patient_balance: str
+    insurance_balance: str
+    credit: str  # unapplied patient credit
+    visits: list[VisitOut]
+    payments: list[PaymentOut]
+    refunds: list[RefundOut]
+
+    @classmethod
+    def of(cls, account: PatientAccount) -> Self:
+        return cls(
+            patient_account=account.patient_account,
+            patient_balance=str(account.patient_balance),
+            insurance_balance=str(account.insurance_balance),
+            credit=str(account.credit),
+            visits=[VisitOut.of(v) for v in account.visits],
+            payments=[PaymentOut.of(p) for p in account.payments],
+            refunds=[RefundOut.of(r) for r in account.refunds],
+        )
+
+
+class CreditAppliedOut(Answer):
+    applied: str

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 from claimdesk.analytics.position import ArFilter
 from claimdesk.desk.guard import Actor, Capability, NotFoundError
 from claimdesk.domain.money import Money, MoneyError, parse_dollars, total
+from claimdesk.domain.patient_payments import PaymentError, PaymentMethod
 from claimdesk.domain.periods import Month, PeriodStatus
 from claimdesk.domain.work import Outcome, WorkAction, WorkError
 from claimdesk.domain.write_offs import REASONS
@@ -40,6 +41,7 @@ from claimdesk.security.accounts import Authenticated, SignInError, sign_in, sig
 from claimdesk.security.csrf import csrf_matches
 from claimdesk.services.close import CloseOutcome
 from claimdesk.services.held_claims import ClaimFix, ClaimFixError, LineCoding
+from claimdesk.services.patient_payments import PaymentRequest
 
 router = APIRouter(include_in_schema=False)
 
@@ -492,8 +494,64 @@ def reconcile_deposits(request: Request, actor: FormActor) -> Response:
 
 
 @router.get("/patients/{account}")
-def patient_page(account: Id, request: Request, actor: PageActor) -> HTMLResponse:
-    return _page(request, "patient.html", actor, view=desk_of(request).patient(actor, account))
+def patient_page(
+    account: Id,
+    request: Request,
+    actor: PageActor,
+    receipt: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+) -> HTMLResponse:
+    view, found = desk_of(request).patient_with_account(actor, account)
+    return _page(
+        request,
+        "patient.html",
+        actor,
+        view=view,
+        account=found,
+        methods=list(PaymentMethod),
+        receipt=receipt,
+    )
+
+
+@router.post("/patients/{account}/payments")
+def take_payment(
+    account: Id,
+    request: Request,
+    actor: FormActor,
+    amount: Annotated[str, Form(max_length=20)],
+    method: Annotated[PaymentMethod, Form()],
+    reference: Annotated[str, Form(max_length=80)] = "",
+    claim_id: Annotated[str, Form(max_length=38)] = "",
+    received_on: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """The front desk's "take a payment": posted, then the page offers its receipt to print."""
+    try:
+        day = date.fromisoformat(received_on) if received_on else None
+    except ValueError as exc:
+        raise PaymentError(f"received on: {received_on!r} is not a date (YYYY-MM-DD)") from exc
+    done = desk_of(request).take_payment(
+        actor,
+        PaymentRequest(
+            patient_account=account,
+            amount=_amount(amount, "amount"),
+            method=method,
+            reference=reference,
+            claim_id=claim_id or None,
+            received_on=day,
+        ),
+    )
+    return _see(f"/patients/{account}?receipt={done.payment.receipt_number}")
+
+
+@router.get("/payments/{receipt}/receipt.pdf")
+def payment_receipt(
+    receipt: Annotated[int, Path(ge=1, le=2**31 - 1)], request: Request, actor: PageActor
+) -> Response:
+    data = desk_of(request).receipt(actor, str(receipt))
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="receipt-{receipt}.pdf"'},
+    )
 
 
 # People.

@@ -20,6 +20,7 @@ from claimdesk.domain.books import (
     ChargeDate,
     ClaimBalance,
     EntryTotal,
+    PatientCredit,
     PostingAccount,
     Recovery,
     StoredFigure,
@@ -29,11 +30,12 @@ from claimdesk.domain.ledger import RECEIVABLES, Account, EntryKind
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import ACTIVE_STATUSES, Outcome, WorkKind, WorkStatus
 from claimdesk.domain.write_offs import WRITE_OFF_ACCOUNTS
-from claimdesk.store import rollups
+from claimdesk.store import ledger_days, rollups
 from claimdesk.store.repositories.remittances import HELD, POSTED
 from claimdesk.store.tables.claims import ClaimRow
 from claimdesk.store.tables.encounters import ServiceLineRow
 from claimdesk.store.tables.ledger import LedgerEntryRow, LedgerPostingRow
+from claimdesk.store.tables.patient_payments import PatientPaymentRow
 from claimdesk.store.tables.remittances import ClaimPaymentRow, RemittanceRow
 from claimdesk.store.tables.work_items import WorkItemRow
 from claimdesk.store.tables.write_offs import WriteOffRequestRow
@@ -51,6 +53,7 @@ def books_facts(read: Connection, *, as_of: date, until: datetime) -> BooksFacts
     """Everything but the aging total, for entries effective through ``as_of`` and work done
     before ``until`` (the end of ``as_of`` in the practice's time zone)."""
     drift, drifted_claims = rollups.drifted(read)
+    days_drift = ledger_days.drifted(read)
     return BooksFacts(
         as_of=as_of,
         unbalanced=_unbalanced(read, as_of),
@@ -75,8 +78,88 @@ def books_facts(read: Connection, *, as_of: date, until: datetime) -> BooksFacts
         ),
         recoveries=_recoveries(read, as_of, until),
         rollups_drifted=drift,
+        ledger_days_drifted=days_drift,
         drifted_claims=tuple(drifted_claims),
+        payment_figures=_payment_figures(read, as_of),
+        patient_credits=_patient_credits(read, as_of, until),
     )
+
+
+def _payment_figures(read: Connection, as_of: date) -> list[StoredFigure]:
+    """Each patient payment's cash and credit as its receipt keeps them and as posted."""
+    pp = PatientPaymentRow
+    posted: dict[tuple[str, str], Money] = {}
+    query = (
+        select(P.entry_id, P.account, func.sum(P.amount))
+        .join(E, E.entry_id == P.entry_id)
+        .where(
+            E.kind == EntryKind.PATIENT_PAYMENT.value,
+            E.effective <= as_of,
+            P.account.in_([Account.CASH.value, Account.PATIENT_CREDIT.value]),
+        )
+        .group_by(P.entry_id, P.account)
+    )
+    for entry_id, account, amount in read.execute(query):
+        posted[(entry_id, account)] = _money(amount)
+    rows = read.execute(
+        select(pp.receipt_number, pp.entry_id, pp.amount, pp.unapplied, pp.claim_id)
+        .join(E, E.entry_id == pp.entry_id)
+        .where(E.effective <= as_of)
+        .order_by(pp.receipt_number)
+    )
+    found = []
+    for receipt, entry_id, amount, unapplied, claim_id in rows:
+        cash = posted.get((entry_id, Account.CASH.value), Money.zero())
+        credit = -posted.get((entry_id, Account.PATIENT_CREDIT.value), Money.zero())
+        found.append(
+            StoredFigure(
+                f"payment receipt {receipt} cash", Money(amount), cash, claim_id or "", entry_id
+            )
+        )
+        found.append(
+            StoredFigure(
+                f"payment receipt {receipt} credit",
+                Money(unapplied),
+                credit,
+                claim_id or "",
+                entry_id,
+            )
+        )
+    return found
+
+
+def _patient_credits(read: Connection, as_of: date, until: datetime) -> list[PatientCredit]:
+    """Every patient whose credit account is not zero, with whether a credit-balance item
+    about them was open at the end of the day."""
+    query = (
+        select(P.patient_account, func.sum(P.amount))
+        .join(E, E.entry_id == P.entry_id)
+        # What was known at the end of the day: a payment entered later but dated back
+        # opened its work item when it was entered, not on the day it is dated.
+        .where(
+            E.effective <= as_of,
+            E.recorded_at < until,
+            P.account == Account.PATIENT_CREDIT.value,
+        )
+        .group_by(P.patient_account)
+        .having(func.sum(P.amount) != _ZERO)
+        .order_by(P.patient_account)
+    )
+    rows = [(str(account), -_money(amount)) for account, amount in read.execute(query)]
+    w = WorkItemRow
+    open_then = or_(w.status.in_(sorted(s.value for s in ACTIVE_STATUSES)), w.closed_at > until)
+    worked = set(
+        read.execute(
+            select(w.patient_account).where(
+                w.kind == WorkKind.CREDIT_BALANCE.value,
+                w.claim_id.is_(None),
+                w.created_at < until,
+                open_then,
+                w.patient_account.in_([account for account, _ in rows]),
+            )
+        ).scalars()
+    )
+    return [PatientCredit(account, credit, account in worked) for account, credit in rows]
 
 
 def _claims_of(read: Connection, entry_ids: Sequence[str]) -> dict[str, tuple[str, ...]]:

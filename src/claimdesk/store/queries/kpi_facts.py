@@ -7,11 +7,11 @@ computed purely in ``claimdesk.analytics``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Select, func, select, true, union
 
 from claimdesk.analytics.facts import (
     Adjustment,
@@ -21,6 +21,7 @@ from claimdesk.analytics.facts import (
     Facts,
     LedgerFact,
     PaymentFact,
+    Period,
     StatusEvent,
     WorkFact,
 )
@@ -28,7 +29,9 @@ from claimdesk.domain.claims import ClaimStatus
 from claimdesk.domain.ledger import Account
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import WorkStatus
+from claimdesk.store.queries.kpi_rollups import day_start
 from claimdesk.store.repositories.remittances import HELD, REVERSED
+from claimdesk.store.rollups import ROLLUPS
 from claimdesk.store.tables.claims import ClaimRow, ClaimStatusRow
 from claimdesk.store.tables.encounters import EncounterRow, ServiceLineRow
 from claimdesk.store.tables.estimates import EstimateRow
@@ -62,20 +65,59 @@ def kpi_facts(read: Connection, *, end: date) -> Facts:
     )
 
 
+def period_facts(read: Connection, period: Period) -> Facts:
+    """The facts of the KPIs the database does not sum (denials, underpayment recovery,
+    productivity, estimate accuracy): the work items closed in ``period``, and the claims first
+    adjudicated in it or behind those items, with all their payments, estimates and insurance
+    cash. No ledger: the ledger's KPIs are summed by ``kpi_ledger``. The cost follows the
+    period's claims and work, not the practice's history."""
+    w, r = WorkItemRow, ROLLUPS.c
+    closed = (
+        w.status == WorkStatus.DONE.value,
+        w.closed_at >= day_start(period.start),
+        w.closed_at < day_start(period.end + timedelta(days=1)),
+    )
+    among = union(
+        select(r.claim_id).where(r.adjudicated_on >= period.start, r.adjudicated_on <= period.end),
+        select(w.claim_id).where(*closed, w.claim_id.is_not(None)),
+    ).subquery()
+    claims = select(among.c.claim_id)
+    return Facts(
+        claims=_claims(read, claims),
+        payments=_payments(read, claims),
+        estimates=_estimates(read, claims),
+        work=_work(read, closed),
+        insurance_cash=_insurance_cash(read, period.end, claims),
+    )
+
+
+def _among(column: Any, among: Select[Any] | None) -> Any:
+    """``column`` is one of the claims ``among`` selects (any claim when None)."""
+    return true() if among is None else column.in_(among)
+
+
 def _money(value: Decimal | None) -> Money:
     return Money.zero() if value is None else Money(value)
 
 
-def _claims(read: Connection) -> tuple[ClaimFact, ...]:
+def _claims(read: Connection, among: Select[Any] | None = None) -> tuple[ClaimFact, ...]:
+    served = (
+        true()
+        if among is None
+        else ServiceLineRow.encounter_id.in_(
+            select(ClaimRow.encounter_id).where(ClaimRow.claim_id.in_(among))
+        )
+    )
     charges = (
         select(ServiceLineRow.encounter_id, func.sum(ServiceLineRow.charge).label("charge"))
+        .where(served)
         .group_by(ServiceLineRow.encounter_id)
         .subquery()
     )
     events: dict[str, list[StatusEvent]] = {}
     history = (
         select(ClaimStatusRow.claim_id, ClaimStatusRow.at, ClaimStatusRow.to_status)
-        .where(ClaimStatusRow.to_status.in_(_EVENTS))
+        .where(ClaimStatusRow.to_status.in_(_EVENTS), _among(ClaimStatusRow.claim_id, among))
         .order_by(ClaimStatusRow.claim_id, ClaimStatusRow.seq)
     )
     for claim_id, at, status in read.execute(history):
@@ -93,6 +135,7 @@ def _claims(read: Connection) -> tuple[ClaimFact, ...]:
         )
         .join(EncounterRow, EncounterRow.encounter_id == ClaimRow.encounter_id)
         .outerjoin(charges, charges.c.encounter_id == ClaimRow.encounter_id)
+        .where(_among(ClaimRow.claim_id, among))
         .order_by(ClaimRow.claim_id)
     )
     return tuple(
@@ -123,7 +166,7 @@ def _adjustments(adjudication: dict[str, Any]) -> tuple[Adjustment, ...]:
     return tuple(found)
 
 
-def _payments(read: Connection) -> tuple[PaymentFact, ...]:
+def _payments(read: Connection, among: Select[Any] | None = None) -> tuple[PaymentFact, ...]:
     query = (
         select(
             ClaimPaymentRow.id,
@@ -140,7 +183,11 @@ def _payments(read: Connection) -> tuple[PaymentFact, ...]:
             RemittanceRow.posted_at,
         )
         .join(RemittanceRow, RemittanceRow.remittance_id == ClaimPaymentRow.remittance_id)
-        .where(ClaimPaymentRow.claim_id.is_not(None), ClaimPaymentRow.status != HELD)
+        .where(
+            ClaimPaymentRow.claim_id.is_not(None),
+            ClaimPaymentRow.status != HELD,
+            _among(ClaimPaymentRow.claim_id, among),
+        )
         .order_by(ClaimPaymentRow.id)
     )
     return tuple(
@@ -192,7 +239,9 @@ def _ledger(read: Connection, end: date) -> tuple[LedgerFact, ...]:
     )
 
 
-def _insurance_cash(read: Connection, end: date) -> tuple[ClaimCashFact, ...]:
+def _insurance_cash(
+    read: Connection, end: date, among: Select[Any] | None = None
+) -> tuple[ClaimCashFact, ...]:
     """Cash postings of entries that also post to ``ar:insurance`` (payments, recoupments and
     their reversals), per claim and effective date."""
     p, e = LedgerPostingRow, LedgerEntryRow
@@ -206,7 +255,12 @@ def _insurance_cash(read: Connection, end: date) -> tuple[ClaimCashFact, ...]:
         select(p.claim_id, e.effective, func.sum(p.amount).label("amount"))
         .join(e, e.entry_id == p.entry_id)
         .join(insurance, insurance.c.entry_id == p.entry_id)
-        .where(p.account == Account.CASH.value, p.claim_id.is_not(None), e.effective <= end)
+        .where(
+            p.account == Account.CASH.value,
+            p.claim_id.is_not(None),
+            e.effective <= end,
+            _among(p.claim_id, among),
+        )
         .group_by(p.claim_id, e.effective)
     )
     return tuple(
@@ -216,9 +270,11 @@ def _insurance_cash(read: Connection, end: date) -> tuple[ClaimCashFact, ...]:
     )
 
 
-def _estimates(read: Connection) -> tuple[EstimateFact, ...]:
-    query = select(EstimateRow.claim_id, EstimateRow.patient, EstimateRow.created_at).order_by(
-        EstimateRow.id
+def _estimates(read: Connection, among: Select[Any] | None = None) -> tuple[EstimateFact, ...]:
+    query = (
+        select(EstimateRow.claim_id, EstimateRow.patient, EstimateRow.created_at)
+        .where(_among(EstimateRow.claim_id, among))
+        .order_by(EstimateRow.id)
     )
     newest: dict[str, EstimateFact] = {}
     for claim_id, patient, created_at in read.execute(query):
@@ -226,7 +282,7 @@ def _estimates(read: Connection) -> tuple[EstimateFact, ...]:
     return tuple(newest.values())
 
 
-def _work(read: Connection) -> tuple[WorkFact, ...]:
+def _work(read: Connection, closed: tuple[Any, ...] = ()) -> tuple[WorkFact, ...]:
     w = WorkItemRow
     query = (
         select(
@@ -244,7 +300,7 @@ def _work(read: Connection) -> tuple[WorkFact, ...]:
             w.amount_at_stake,
             w.resolved_amount,
         )
-        .where(w.status == WorkStatus.DONE.value)
+        .where(w.status == WorkStatus.DONE.value, *closed)
         .order_by(w.id)
     )
     return tuple(

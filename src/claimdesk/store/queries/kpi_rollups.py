@@ -64,7 +64,7 @@ def _sides(row: Any) -> list[Side]:
     return [Side(values[i], _money(values[i + 1]), values[i]) for i in range(0, len(values), 2)]
 
 
-def _day_start(day: date) -> datetime:
+def day_start(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=UTC)
 
 
@@ -79,8 +79,8 @@ def first_pass_sides(read: Connection, period: Period, scope: Scope) -> FirstPas
         *_side(r.entered_at.is_not(None), r.charge), *_side(not_(r.touched), r.charge)
     ).where(
         *_scoped(scope),
-        r.entered_at >= _day_start(period.start),
-        r.entered_at < _day_start(period.end + timedelta(days=1)),
+        r.entered_at >= day_start(period.start),
+        r.entered_at < day_start(period.end + timedelta(days=1)),
     )
     denial = or_(r.adjudicated_clp_status == DENIED_CLP_STATUS, r.adjudicated_denied > _ZERO)
     resolved = and_(not_(r.rejected), not_(denial), r.adjudicated_shortfall <= _ZERO)

@@ -133,6 +133,9 @@ _PAYMENT_KINDS = sorted(
         EntryKind.PATIENT_PAYMENT,
         EntryKind.REFUND,
         EntryKind.RECOUPMENT,
+        # Patient credit applied to a claim: the cash came earlier, unapplied (a liability);
+        # it is collected on the claim when applied (docs/patient-payments.md).
+        EntryKind.CREDIT_APPLICATION,
     )
 )
 

@@ -46,6 +46,7 @@ from claimdesk.analytics.position import (
 from claimdesk.domain.claims import ClaimStatus
 from claimdesk.domain.ledger import Account
 from claimdesk.domain.money import Money
+from claimdesk.store import ledger_days
 from claimdesk.store.rollups import ROLLUPS
 from claimdesk.store.tables.claims import ClaimRow, ClaimStatusRow
 from claimdesk.store.tables.encounters import EncounterRow
@@ -410,16 +411,10 @@ def iter_ar_claims(
 
 
 def trial_balance(read: Connection, as_of: date) -> dict[Account, Money]:
-    """Every account's balance from the postings effective on or before ``as_of``."""
-    p, e = LedgerPostingRow, LedgerEntryRow
-    query = (
-        select(p.account, func.sum(p.amount))
-        .join(e, e.entry_id == p.entry_id)
-        .where(e.effective <= as_of)
-        .group_by(p.account)
-    )
+    """Every account's balance from the postings effective on or before ``as_of``, summed by
+    day as they were posted (``ledger_days``; BOOKS008 holds the days equal to the postings)."""
     sums = dict.fromkeys(Account, Money.zero())
-    for account, amount in read.execute(query):
+    for account, amount in ledger_days.balances(read, as_of).items():
         sums[Account(account)] = _money(amount)
     return sums
 

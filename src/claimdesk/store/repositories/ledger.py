@@ -24,7 +24,7 @@ from claimdesk.domain.ledger import (
     LedgerError,
 )
 from claimdesk.domain.money import Money
-from claimdesk.store import rollups, rows
+from claimdesk.store import ledger_days, rollups, rows
 from claimdesk.store.repositories.periods import PeriodRepository
 from claimdesk.store.repositories.sql import chunks, insert_rows
 from claimdesk.store.tables.base import table_of
@@ -102,9 +102,11 @@ class LedgerRepository:
         journal = Journal(originals)
         for entry in entries:
             journal.post(entry)
-        insert_rows(self._session, LedgerEntryRow, [rows.entry_row(e) for e in entries])
+        entry_rows = [rows.entry_row(e) for e in entries]
+        insert_rows(self._session, LedgerEntryRow, entry_rows)
         postings = [p for e in entries for p in rows.posting_rows(e)]
         insert_rows(self._session, LedgerPostingRow, postings)
+        ledger_days.add(self._session, entry_rows, postings)
         rollups.touch(self._session, [p["claim_id"] for p in postings])
 
     def get(self, entry_id: str) -> Entry | None:

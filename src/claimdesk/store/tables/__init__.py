@@ -18,6 +18,7 @@ from claimdesk.store.tables import (  # noqa: F401  (each import registers its t
     follow_ups,
     imports,
     ledger,
+    patient_payments,
     patients,
     periods,
     practice,

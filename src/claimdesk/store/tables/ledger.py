@@ -58,3 +58,17 @@ class LedgerPostingRow(Base):
     claim_id: Mapped[str | None] = mapped_column(ForeignKey("claims.claim_id"))
     line_number: Mapped[int | None]
     payer_id: Mapped[str | None] = mapped_column(ForeignKey("payers.payer_id"))
+
+
+class LedgerDayRow(Base):
+    """What the postings to one account add up to on one effective day: the ledger's balances
+    by day, kept as postings are inserted (``store/ledger_days.py``), so a trial balance as of
+    any day sums a few rows per account per day instead of the whole journal. ``books verify``
+    (BOOKS008) holds every row equal to the postings."""
+
+    __tablename__ = "ledger_days"
+
+    effective: Mapped[date] = mapped_column(primary_key=True)
+    account: Mapped[str] = mapped_column(String(40), primary_key=True)
+    amount: Mapped[Decimal]
+    postings: Mapped[int]

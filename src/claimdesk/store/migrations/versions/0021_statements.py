@@ -1,7 +1,7 @@
 """Patient statements and the runs that made them, holds on accounts, payment plans (issue 16).
 
-Revision ID: 0020
-Revises: 0018
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-04
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 
 from claimdesk.store.types import ScaledDecimal, UtcDateTime
 
-revision: str = "0020"
-down_revision: str | None = "0018"
+revision: str = "0021"
+down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,400 @@
+"""The ledger's KPIs summed by the database: A/R aging, A/R over 90 days, net days in A/R and
+net collection rate, with the sides ``claimdesk.analytics.receivables`` computes from rows.
+
+Read-only: takes the connection of the open unit of work (``uow.read``). Balances are sums of
+postings (a reversal cancels what it reverses); a claim's payer, patient, date of service and
+first submission come from its rollup (``claim_rollups``), so the cost follows the postings
+read, and only totals, per-payer and per-bucket sums come back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Date,
+    Integer,
+    String,
+    and_,
+    case,
+    distinct,
+    func,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    type_coerce,
+    union_all,
+)
+
+from claimdesk.analytics.facts import Period, Scope
+from claimdesk.analytics.position import BUCKETS
+from claimdesk.analytics.receivables import (
+    BILLED_PART,
+    OVER_DAYS,
+    PATIENT_PART,
+    UNBILLED_PART,
+    AgingParts,
+    allowance_ratios,
+    revenue_window,
+)
+from claimdesk.analytics.results import Side
+from claimdesk.domain.ledger import Account
+from claimdesk.domain.money import Money
+from claimdesk.store.queries.kpi_rollups import day_start
+from claimdesk.store.rollups import ROLLUPS
+from claimdesk.store.tables.ledger import LedgerEntryRow, LedgerPostingRow
+from claimdesk.store.types import money_type
+
+_INSURANCE, _PATIENT = Account.INSURANCE_AR.value, Account.PATIENT_AR.value
+_CONTRACTUAL, _CHARGES = Account.CONTRACTUAL.value, Account.GROSS_CHARGES.value
+_ZERO: Any = literal_column("0")
+_EMPTY: Any = literal_column("''")
+_TRUE: Any = literal_column("1") == literal_column("1")
+
+
+def _money(value: Decimal | None) -> Money:
+    return Money.zero() if value is None else Money(value)
+
+
+def _in_scope(scope: Scope) -> Any:
+    """Postings of the claims ``scope`` covers, and money on no claim by its payer alone
+    (``Scope.covers_unattached``); the rollup is outer-joined on the posting's claim."""
+    r, p = ROLLUPS.c, LedgerPostingRow
+    if scope.everything:
+        return _TRUE
+    claimed: list[Any] = [r.claim_id.is_not(None)]
+    if scope.payer_id is not None:
+        claimed.append(r.payer_id == scope.payer_id)
+    if scope.provider_npi is not None:
+        claimed.append(r.rendering_npi == scope.provider_npi)
+    if scope.facility_id is not None:
+        claimed.append(r.facility_id == scope.facility_id)
+    if scope.provider_npi is not None or scope.facility_id is not None:
+        return and_(*claimed)
+    return or_(
+        and_(*claimed),
+        and_(p.claim_id.is_(None), p.payer_id == scope.payer_id),
+    )
+
+
+def _postings(accounts: Sequence[str], scope: Scope, *, through: date, since: date | None) -> Any:
+    """The postings to ``accounts`` effective ``since``..``through`` in the scope, each with its
+    claim's rollup (none for money on no claim)."""
+    p, e = LedgerPostingRow, LedgerEntryRow
+    conditions = [p.account.in_(accounts), e.effective <= through, _in_scope(scope)]
+    if since is not None:
+        conditions.append(e.effective >= since)
+    return (
+        select(p.claim_id, p.account, p.amount, p.payer_id, p.patient_account, e.effective)
+        .join(e, e.entry_id == p.entry_id)
+        .outerjoin(ROLLUPS, ROLLUPS.c.claim_id == p.claim_id)
+        .where(*conditions)
+    )
+
+
+def _balances(as_of: date, scope: Scope) -> Any:
+    """Non-zero receivable balances at the end of ``as_of`` per claim and account, keyed as
+    ``receivables.balances`` keys them (money on no claim: by payer, patient and day)."""
+    p, e, r = LedgerPostingRow, LedgerEntryRow, ROLLUPS.c
+    claimed = p.claim_id.is_not(None)
+    rows = (
+        select(
+            type_coerce(func.coalesce(p.claim_id, _EMPTY), String()).label("claim_id"),
+            p.account.label("account"),
+            func.coalesce(case((claimed, r.payer_id), else_=p.payer_id), _EMPTY).label("payer_id"),
+            case((claimed, r.patient_account), else_=p.patient_account).label("patient_account"),
+            case((claimed, r.date_of_service), else_=e.effective).label("dated"),
+            r.submitted_at.label("submitted_at"),
+            p.amount.label("amount"),
+        )
+        .select_from(p)
+        .join(e, e.entry_id == p.entry_id)
+        .outerjoin(ROLLUPS, r.claim_id == p.claim_id)
+        .where(p.account.in_((_INSURANCE, _PATIENT)), e.effective <= as_of, _in_scope(scope))
+        .subquery("postings")
+    )
+    keys = (
+        rows.c.claim_id,
+        rows.c.account,
+        rows.c.payer_id,
+        rows.c.patient_account,
+        rows.c.dated,
+        rows.c.submitted_at,
+    )
+    return (
+        select(*keys, type_coerce(func.sum(rows.c.amount), money_type()).label("amount"))
+        .group_by(*keys)
+        .having(func.sum(rows.c.amount) != _ZERO)
+        .subquery("balances")
+    )
+
+
+def _bucket(dated: Any, as_of: date) -> Any:
+    """The aging bucket of a balance dated ``dated`` at ``as_of`` (``receivables.bucket_of``:
+    a date after ``as_of`` is current)."""
+    whens: list[tuple[Any, Any]] = [
+        (dated >= as_of - timedelta(days=high), literal_column(f"'{name}'"))
+        for name, _low, high in BUCKETS
+        if high is not None
+    ]
+    return case(*whens, else_=literal_column(f"'{BUCKETS[-1][0]}'"))
+
+
+def _side(condition: Any, balances: Any) -> tuple[Any, Any, Any]:
+    """Distinct claims, amount and rows of the balances meeting ``condition``."""
+    return (
+        func.count(distinct(case((condition, balances.c.claim_id), else_=null()))),
+        func.sum(case((condition, balances.c.amount), else_=None)),
+        func.count(case((condition, _ZERO), else_=None)),
+    )
+
+
+def _as_side(claims: int, amount: Decimal | None, rows: int) -> Side:
+    return Side(claims, _money(amount), rows)
+
+
+def _billed(b: Any, as_of: date) -> tuple[Any, Any]:
+    """Whether a balance is patient A/R, and whether it is billed: patient balances by
+    statement, money on no claim always, insurance once the claim was first sent on or before
+    ``as_of`` (``receivables._billed``; the history is dated in UTC)."""
+    patient = b.c.account == _PATIENT
+    sent = and_(b.c.submitted_at.is_not(None), b.c.submitted_at < day_start(as_of + timedelta(1)))
+    return patient, or_(patient, b.c.claim_id == _EMPTY, sent)
+
+
+def receivable_sides(read: Connection, as_of: date, scope: Scope) -> tuple[Side, Side, Side]:
+    """The open A/R at the end of ``as_of``, and the sides of A/R over 90 days: the billed A/R
+    more than 90 days past service, and the billed A/R."""
+    b = _balances(as_of, scope)
+    _patient, billed = _billed(b, as_of)
+    over = and_(billed, b.c.dated < as_of - timedelta(days=OVER_DAYS))
+    sums = read.execute(select(*_side(_TRUE, b), *_side(over, b), *_side(billed, b))).one()
+    whole, aged, billed_side = (_as_side(*sums[i : i + 3]) for i in (0, 3, 6))
+    return whole, aged, billed_side
+
+
+def aging_parts(read: Connection, as_of: date, scope: Scope) -> AgingParts:
+    """The open A/R at the end of ``as_of`` by part (billed, unbilled, patient), payer or
+    patient, and bucket."""
+    b = _balances(as_of, scope)
+    patient, billed = _billed(b, as_of)
+    rows = select(
+        case(
+            (patient, literal_column(f"'{PATIENT_PART}'")),
+            (billed, literal_column(f"'{BILLED_PART}'")),
+            else_=literal_column(f"'{UNBILLED_PART}'"),
+        ).label("part"),
+        case((patient, b.c.patient_account), else_=b.c.payer_id).label("who"),
+        _bucket(b.c.dated, as_of).label("bucket"),
+        b.c.amount,
+    ).subquery("aged")
+    keys = (rows.c.part, rows.c.who, rows.c.bucket)
+    parts: AgingParts = {BILLED_PART: {}, UNBILLED_PART: {}, PATIENT_PART: {}}
+    for name, key, age, total in read.execute(
+        select(*keys, type_coerce(func.sum(rows.c.amount), money_type())).group_by(*keys)
+    ):
+        parts[name].setdefault(key, {})[age] = _money(total)
+    return parts
+
+
+def _per_claim_sum(accounts: Sequence[str], scope: Scope, period: Period, sign: int) -> Any:
+    """One row per claim (one for all money on no claim) with the signed sum of its postings to
+    ``accounts`` in ``period``, the non-zero ones (``receivables._sum_by_claim``)."""
+    postings = _postings(accounts, scope, through=period.end, since=period.start).subquery()
+    key = func.coalesce(postings.c.claim_id, _EMPTY)
+    total = func.sum(postings.c.amount) if sign > 0 else -func.sum(postings.c.amount)
+    return (
+        select(key.label("claim_id"), type_coerce(total, money_type()).label("amount"))
+        .group_by(key)
+        .having(func.sum(postings.c.amount) != _ZERO)
+        .subquery()
+    )
+
+
+def _summed(read: Connection, rows: Any) -> Side:
+    claims, amount = read.execute(select(func.count(), func.sum(rows.c.amount))).one()
+    return Side(claims, _money(amount), claims)
+
+
+def net_revenue(read: Connection, period: Period, scope: Scope) -> Side:
+    """Gross charges less contractual adjustments posted in ``period`` (charges are credits)."""
+    return _summed(read, _per_claim_sum((_CHARGES, _CONTRACTUAL), scope, period, -1))
+
+
+def cash(read: Connection, period: Period, scope: Scope) -> Side:
+    """Payments (insurance and patient, less refunds and recoupments) posted in ``period``."""
+    return _summed(read, _per_claim_sum((Account.CASH.value,), scope, period, 1))
+
+
+def net_days_sides(
+    read: Connection,
+    end: date,
+    scope: Scope,
+    open_ar: Side | None = None,
+    net_ar: Money | None = None,
+) -> tuple[Side, Side]:
+    """Net A/R at the end of ``end`` and the net revenue of the 90 days to ``end``: the sides of
+    net days in A/R (``open_ar``, ``net_ar``: the open and the net A/R at ``end``, when already
+    summed)."""
+    whole = open_ar or receivable_sides(read, end, scope)[0]
+    if net_ar is None:
+        (net_ar,) = net_ar_series(read, (end,), scope)
+    return Side(whole.claims, net_ar, whole.rows), net_revenue(read, revenue_window(end), scope)
+
+
+def revenue_series(read: Connection, dates: Sequence[date], scope: Scope) -> list[Money]:
+    """Net revenue (charges less contractual adjustments) of the 90 days to each of ``dates``,
+    from one sum per day."""
+    first = revenue_window(dates[0]).start
+    postings = _postings((_CHARGES, _CONTRACTUAL), scope, through=max(dates), since=first)
+    rows = postings.subquery()
+    per_day = {
+        day: -_money(amount)
+        for day, amount in read.execute(
+            select(rows.c.effective, type_coerce(func.sum(rows.c.amount), money_type())).group_by(
+                rows.c.effective
+            )
+        )
+    }
+    return [
+        sum(
+            (amount for day, amount in per_day.items() if revenue_window(end).contains(day)),
+            Money.zero(),
+        )
+        for end in dates
+    ]
+
+
+def _bucket_of(effective: Any, dates: Sequence[date]) -> Any:
+    """The index of the first of ``dates`` (ascending) on or after ``effective``."""
+    return case(*((effective <= day, index) for index, day in enumerate(dates)))
+
+
+def net_ar_series(read: Connection, dates: Sequence[date], scope: Scope) -> list[Money]:
+    """Net A/R at the end of each of ``dates`` (ascending), as :func:`net_days_sides` sums it
+    at one date, in one pass over the postings.
+
+    Each claim's postings are summed per interval between two dates; running sums give its
+    state at each date, valid until its next interval with postings. The open A/R is the sum
+    of every state; the allowance needs only the states pending at a date (an insurance
+    balance above zero, no contractual adjustment standing) and, for the payers' ratios, those
+    with a contractual adjustment in the 90 days to it.
+    """
+    last = len(dates)
+    postings = _postings(
+        (_INSURANCE, _PATIENT, _CONTRACTUAL, _CHARGES), scope, through=dates[-1], since=None
+    ).subquery()
+    account, amount = postings.c.account, postings.c.amount
+
+    def summed(name: str) -> Any:
+        return func.sum(case((account == name, amount), else_=_ZERO))
+
+    bucket = _bucket_of(postings.c.effective, dates).label("bucket")
+    per_bucket = (
+        select(
+            func.coalesce(postings.c.claim_id, _EMPTY).label("claim_id"),
+            bucket,
+            (summed(_INSURANCE) + summed(_PATIENT)).label("receivable"),
+            summed(_INSURANCE).label("insurance"),
+            summed(_CONTRACTUAL).label("adjusted"),
+            summed(_CHARGES).label("charged"),
+            func.max(case((account == _CONTRACTUAL, postings.c.effective), else_=None)).label(
+                "adjusted_on"
+            ),
+        )
+        .group_by(func.coalesce(postings.c.claim_id, _EMPTY), bucket)
+        .subquery("per_bucket")
+    )
+    claim, at = per_bucket.c.claim_id, per_bucket.c.bucket
+
+    def running(column: Any) -> Any:
+        return func.sum(column).over(partition_by=claim, order_by=at, rows=(None, 0))
+
+    states = select(
+        claim,
+        at,
+        running(per_bucket.c.insurance).label("insurance"),
+        running(per_bucket.c.adjusted).label("adjusted"),
+        running(per_bucket.c.charged).label("charged"),
+        func.max(per_bucket.c.adjusted_on)
+        .over(partition_by=claim, order_by=at, rows=(None, 0))
+        .label("adjusted_on"),
+        func.lead(at, 1, last).over(partition_by=claim, order_by=at).label("until"),
+    ).subquery("states")
+    s = states.c
+    at_dates = union_all(
+        *(
+            select(
+                literal(index, Integer).label("at"),
+                literal(revenue_window(day).start, Date).label("since"),
+            )
+            for index, day in enumerate(dates)
+        )
+    ).subquery("dates")
+    d = at_dates.c
+    current = and_(s.bucket <= d.at, s.until > d.at, s.claim_id != _EMPTY)
+    payer = ROLLUPS.c.payer_id
+    claims_of = (states.join(at_dates, current)).join(ROLLUPS, ROLLUPS.c.claim_id == s.claim_id)
+    balance = type_coerce(s.insurance, money_type())
+    moved = select(
+        literal_column("'open'").label("kind"),
+        per_bucket.c.bucket.label("at"),
+        _EMPTY.label("payer_id"),
+        type_coerce(func.sum(per_bucket.c.receivable), money_type()).label("first"),
+        type_coerce(_ZERO, money_type()).label("second"),
+        func.count().label("claims"),
+    ).group_by(per_bucket.c.bucket)
+    adjusted = (
+        select(
+            literal_column("'ratio'"),
+            d.at,
+            payer,
+            type_coerce(func.sum(s.adjusted), money_type()),
+            type_coerce(-func.sum(s.charged), money_type()),
+            func.count(),
+        )
+        .select_from(claims_of)
+        .where(s.adjusted > _ZERO, s.adjusted_on >= d.since)
+        .group_by(d.at, payer)
+    )
+    pending = (
+        select(
+            literal_column("'pending'"),
+            d.at,
+            payer,
+            balance,
+            type_coerce(_ZERO, money_type()),
+            func.count(),
+        )
+        .select_from(claims_of)
+        .where(s.insurance > _ZERO, s.adjusted == _ZERO)
+        .group_by(d.at, payer, balance)
+    )
+    changes = dict.fromkeys(range(last), Money.zero())
+    by_payer: dict[int, dict[str, tuple[Money, Money]]] = {i: {} for i in range(last)}
+    owed: dict[int, list[tuple[str, Money, int]]] = {i: [] for i in range(last)}
+    for kind, index, who, first, second, claims in read.execute(
+        union_all(moved, adjusted, pending)
+    ):
+        if kind == "open":
+            changes[index] = _money(first)
+        elif kind == "ratio":
+            by_payer[index][who] = (_money(first), _money(second))
+        else:
+            owed[index].append((who, _money(first), claims))
+    found, open_ar = [], Money.zero()
+    for index in range(last):
+        open_ar = open_ar + changes[index]
+        ratios, practice = allowance_ratios(by_payer[index])
+        allowance = Money.zero()
+        for who, balance_owed, claims in owed[index]:
+            share = Money.rounded(balance_owed.amount * ratios.get(who, practice))
+            allowance = allowance + share * claims
+        found.append(open_ar - allowance)
+    return found
