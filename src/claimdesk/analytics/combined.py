@@ -20,7 +20,9 @@ from claimdesk.domain.money import Money, total
 _CLAIMS_RATIO = frozenset(
     {"clean_claim_rate", "first_pass_resolution_rate", "initial_denial_rate", "estimate_accuracy"}
 )
-_DOLLARS_RATIO = frozenset({"initial_denial_rate_dollars", "ar_over_90", "net_collection_rate"})
+_DOLLARS_RATIO = frozenset(
+    {"initial_denial_rate_dollars", "ar_over_90", "net_collection_rate", "patient_collection_rate"}
+)
 _AMOUNT = frozenset({"denials", "ar_aging", "underpayment_recovered"})
 _COUNT = frozenset({"productivity"})
 

@@ -1,4 +1,5 @@
-"""A/R KPIs from the ledger: net days in A/R, aging buckets, A/R over 90 days, net collection.
+"""A/R KPIs from the ledger: net days in A/R, aging buckets, A/R over 90 days, net collection,
+patient collection.
 
 Balances are sums of postings (the ledger stores no balances), so a reversal entry cancels what
 it reverses without any special case here.
@@ -15,7 +16,7 @@ from claimdesk.analytics.facts import ClaimFact, Facts, LedgerFact, Period
 from claimdesk.analytics.position import BUCKETS
 from claimdesk.analytics.results import Cell, ClaimAmount, Kpi, Side, Table, Unit, dollar_ratio
 from claimdesk.domain.claims import ClaimStatus
-from claimdesk.domain.ledger import Account
+from claimdesk.domain.ledger import Account, EntryKind
 from claimdesk.domain.money import Money, total
 
 REVENUE_WINDOW_DAYS = 90  # "average daily net patient revenue (last 3 months)"
@@ -378,4 +379,52 @@ def net_collection_kpi(
         empty_reason=reason,
         numerator_side=cash,
         denominator_side=revenue,
+    )
+
+
+# What assigns patient responsibility: an 835's transfer to the patient (and back, to a
+# secondary), and a self-pay visit's charge on the patient receivable (docs/kpis.md).
+PATIENT_ASSIGNING_KINDS = frozenset({EntryKind.TRANSFER_TO_PATIENT.value, EntryKind.CHARGE.value})
+
+
+def is_patient_cash(fact: LedgerFact) -> bool:
+    """Cash from or back to a patient: a cash posting that names no payer (an insurance
+    payment, recoupment or payer refund always names its payer)."""
+    return fact.account == Account.CASH.value and fact.payer_id is None
+
+
+def patient_collection_rate(facts: Facts, period: Period) -> Kpi:
+    """Patient payments / patient responsibility assigned, both posted in the period."""
+    in_period = [f for f in facts.ledger if period.contains(f.effective)]
+    paid = _sum_by_claim(f for f in in_period if is_patient_cash(f))
+    assigned = _sum_by_claim(
+        f
+        for f in in_period
+        if f.account == Account.PATIENT_AR.value and f.kind in PATIENT_ASSIGNING_KINDS
+    )
+    return patient_collection_kpi(Side.of(paid), Side.of(assigned), (tuple(paid), tuple(assigned)))
+
+
+def patient_collection_kpi(
+    paid: Side,
+    assigned: Side,
+    rows: tuple[tuple[ClaimAmount, ...], tuple[ClaimAmount, ...]] = ((), ()),
+) -> Kpi:
+    reason = (
+        ""
+        if assigned.amount.is_positive()
+        else "no patient responsibility was assigned in the period"
+    )
+    return Kpi(
+        name="patient_collection_rate",
+        label="Patient collection rate",
+        unit=Unit.PERCENT,
+        value=None if reason else dollar_ratio(paid.amount, assigned.amount),
+        numerator=rows[0],
+        denominator=rows[1],
+        numerator_label="patient payments (less returned payments and patient refunds)",
+        denominator_label="patient responsibility assigned in the period",
+        empty_reason=reason,
+        numerator_side=paid,
+        denominator_side=assigned,
     )

@@ -24,6 +24,7 @@ def _calculations(table: CategoryTable) -> dict[str, KpiFunction]:
         "ar_aging": receivables.ar_aging,
         "ar_over_90": receivables.ar_over_90,
         "net_collection_rate": receivables.net_collection_rate,
+        "patient_collection_rate": receivables.patient_collection_rate,
         "days_to_pay": operations.days_to_pay,
         "underpayment_recovered": operations.underpayment_recovered,
         "productivity": operations.productivity,

@@ -44,6 +44,7 @@ from claimdesk.analytics.receivables import (
     net_collection_kpi,
     net_days_kpi,
     net_days_value,
+    patient_collection_kpi,
 )
 from claimdesk.analytics.report import KPI_NAMES, explain_kpi
 from claimdesk.analytics.results import (
@@ -67,6 +68,8 @@ from claimdesk.store.queries.kpi_ledger import (
     net_ar_series,
     net_days_sides,
     net_revenue,
+    patient_assigned,
+    patient_payments,
     receivable_sides,
     revenue_series,
 )
@@ -117,6 +120,9 @@ def _summed_report(
         ar_aging_kpi(open_ar, aging_parts(read, period.end, scope)),
         ar_over_90_kpi(aged, billed),
         net_collection_kpi(cash(read, period, scope), net_revenue(read, period, scope)),
+        patient_collection_kpi(
+            patient_payments(read, period, scope), patient_assigned(read, period, scope)
+        ),
         days_to_pay_kpi(days_to_pay_by_payer(read, period, scope)),
         underpayment_recovered(facts, period),
         productivity(facts, period),

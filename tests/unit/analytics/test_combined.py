@@ -54,6 +54,14 @@ CASES = [
         "cash 50 of 100 and 9,900 of 10,000: 9,950 of 10,100 dollars",
     ),
     (
+        "patient_collection_rate",
+        Unit.PERCENT,
+        (Decimal("0.25"), (2, "30.00"), (4, "120.00")),
+        (Decimal("0.9"), (6, "270.00"), (5, "300.00")),
+        Decimal("300.00") / Decimal("420.00"),
+        "patients paid 30 of 120 and 270 of 300: 300 of 420 dollars (71.4%), not the mean 57.5%",
+    ),
+    (
         "net_days_in_ar",
         Unit.DAYS,
         (Decimal("9"), (5, "900.00"), (20, "9000.00")),

@@ -1,4 +1,5 @@
-"""Net days in A/R, aging, A/R over 90 days and net collection rate from hand-built postings."""
+"""Net days in A/R, aging, A/R over 90 days, net and patient collection rates from hand-built
+postings."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from claimdesk.analytics.receivables import (
     bucket_of,
     net_collection_rate,
     net_days_in_ar,
+    patient_collection_rate,
 )
+from claimdesk.analytics.results import Side
 from claimdesk.domain.ledger import Account
 from claimdesk.domain.money import Money
 
@@ -171,3 +174,32 @@ def test_empty_books_have_no_ratio() -> None:
         "net patient revenue of the 90 days to 2024-06-30 is 0.00"
     )
     assert ar_aging(empty, QUARTER).value == Money.zero()
+
+
+def test_patient_collection_rate_is_patient_cash_over_patient_responsibility() -> None:
+    # Assigned in the quarter: R1's transfer 40.00 + R2's self-pay charge 100.00, less 10.00 of
+    # R1 moved back to a secondary = 130.00 (R3's 50.00 transfer on 3/31 is before the
+    # quarter). Paid: 60.00 on no claim (20.00 of it left as credit) less a 15.00 returned
+    # check, and 5.00 refunded on R1 = 40.00. An insurance payment (it names its payer) is no
+    # patient money. 40 / 130.
+    ledger = (
+        *entry("R1", date(2024, 4, 2), "transfer_to_patient", (PAT, "40.00"), (INS, "-40.00")),
+        *entry("R1", date(2024, 4, 9), "transfer_to_patient", (PAT, "-10.00"), (INS, "10.00")),
+        *entry("R2", date(2024, 5, 1), "charge", (PAT, "100.00"), (GROSS, "-100.00"), payer=None),
+        *entry("R3", date(2024, 3, 31), "transfer_to_patient", (PAT, "50.00"), (INS, "-50.00")),
+        *entry("R3", date(2024, 4, 3), "insurance_payment", (CASH, "70.00"), (INS, "-70.00")),
+        posting(None, CASH, "60.00", date(2024, 5, 2), kind="patient_payment", payer=None),
+        posting(None, PAT, "-40.00", date(2024, 5, 2), kind="patient_payment", payer=None),
+        posting(None, CASH, "-15.00", date(2024, 5, 9), kind="reversal", payer=None),
+        *entry("R1", date(2024, 6, 1), "refund", (PAT, "5.00"), (CASH, "-5.00"), payer=None),
+    )
+    kpi = patient_collection_rate(Facts(ledger=ledger), QUARTER)
+    assert kpi.numerator_summary().amount == Money("40.00")
+    assert kpi.denominator_summary() == Side(2, Money("130.00"), 2)
+    assert kpi.value == Decimal("40.00") / Decimal("130.00")
+
+
+def test_no_patient_responsibility_has_no_patient_collection_rate() -> None:
+    kpi = patient_collection_rate(Facts(), QUARTER)
+    assert kpi.value is None
+    assert kpi.empty_reason == "no patient responsibility was assigned in the period"

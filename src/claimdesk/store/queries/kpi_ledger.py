@@ -37,6 +37,7 @@ from claimdesk.analytics.position import BUCKETS
 from claimdesk.analytics.receivables import (
     BILLED_PART,
     OVER_DAYS,
+    PATIENT_ASSIGNING_KINDS,
     PATIENT_PART,
     UNBILLED_PART,
     AgingParts,
@@ -203,10 +204,15 @@ def aging_parts(read: Connection, as_of: date, scope: Scope) -> AgingParts:
     return parts
 
 
-def _per_claim_sum(accounts: Sequence[str], scope: Scope, period: Period, sign: int) -> Any:
+def _per_claim_sum(
+    accounts: Sequence[str], scope: Scope, period: Period, sign: int, *where: Any
+) -> Any:
     """One row per claim (one for all money on no claim) with the signed sum of its postings to
-    ``accounts`` in ``period``, the non-zero ones (``receivables._sum_by_claim``)."""
-    postings = _postings(accounts, scope, through=period.end, since=period.start).subquery()
+    ``accounts`` in ``period`` (and ``where``), the non-zero ones
+    (``receivables._sum_by_claim``)."""
+    postings = (
+        _postings(accounts, scope, through=period.end, since=period.start).where(*where).subquery()
+    )
     key = func.coalesce(postings.c.claim_id, _EMPTY)
     total = func.sum(postings.c.amount) if sign > 0 else -func.sum(postings.c.amount)
     return (
@@ -230,6 +236,23 @@ def net_revenue(read: Connection, period: Period, scope: Scope) -> Side:
 def cash(read: Connection, period: Period, scope: Scope) -> Side:
     """Payments (insurance and patient, less refunds and recoupments) posted in ``period``."""
     return _summed(read, _per_claim_sum((Account.CASH.value,), scope, period, 1))
+
+
+def patient_payments(read: Connection, period: Period, scope: Scope) -> Side:
+    """Cash from patients (less returned payments and patient refunds) posted in ``period``:
+    cash postings naming no payer (``receivables.is_patient_cash``)."""
+    rows = _per_claim_sum(
+        (Account.CASH.value,), scope, period, 1, LedgerPostingRow.payer_id.is_(None)
+    )
+    return _summed(read, rows)
+
+
+def patient_assigned(read: Connection, period: Period, scope: Scope) -> Side:
+    """Patient responsibility assigned in ``period``: patient receivable postings of the entry
+    kinds that assign it (``receivables.PATIENT_ASSIGNING_KINDS``)."""
+    kinds = sorted(PATIENT_ASSIGNING_KINDS)
+    rows = _per_claim_sum((_PATIENT,), scope, period, 1, LedgerEntryRow.kind.in_(kinds))
+    return _summed(read, rows)
 
 
 def net_days_sides(
