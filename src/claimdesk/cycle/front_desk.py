@@ -15,11 +15,13 @@ from datetime import datetime
 
 from claimdesk.desk.billing import BillingDesk
 from claimdesk.domain.claims import ClaimStatus
+from claimdesk.domain.estimate import Estimate
 from claimdesk.domain.work import WorkError
 from claimdesk.services.rules import Rules
 from claimdesk.store.uow import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
+Collect = Callable[[str, Estimate], None]
 
 
 @dataclass(slots=True)
@@ -34,9 +36,12 @@ class FrontDesk:
         self._person = person
         self.tally = CheckInTally()
 
-    def check_in(self, uow_factory: UowFactory, now: datetime) -> int:
-        """Estimate every visit captured by now (a draft claim to a coverage) not yet estimated;
-        the number of estimates made."""
+    def check_in(
+        self, uow_factory: UowFactory, now: datetime, collect: Collect | None = None
+    ) -> int:
+        """Estimate every visit captured by now (a draft claim to a coverage) not yet estimated,
+        handing each estimate to ``collect`` (the copay taken at the desk); the number of
+        estimates made."""
         with uow_factory() as uow:
             drafts = [c for c in uow.claims.with_status(ClaimStatus.DRAFT) if c.coverage_id]
             done = uow.estimates.claims_estimated([c.claim_id for c in drafts])
@@ -48,10 +53,12 @@ class FrontDesk:
         made = 0
         for claim_id in waiting:
             try:
-                desk.estimate(actor, claim_id)
+                outcome = desk.estimate(actor, claim_id)
             except WorkError:
                 self.tally.not_estimated += 1
                 continue
             made += 1
+            if collect is not None:
+                collect(claim_id, outcome.estimate)
         self.tally.estimated += made
         return made

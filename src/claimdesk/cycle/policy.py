@@ -29,6 +29,22 @@ class Person:
 
 
 @dataclass(frozen=True, slots=True)
+class PatientPolicy:
+    """How the simulated patients pay (the ``[patients]`` table)."""
+
+    copay_collected_rate: Decimal
+    statement_every_days: int
+    pay_full_rate: Decimal
+    pay_part_rate: Decimal
+    plan_rate: Decimal
+    pay_after_days: tuple[int, int]
+    part_share: Decimal
+    plan_installments: int
+    plan_every_days: int
+    installment_miss_rate: Decimal
+
+
+@dataclass(frozen=True, slots=True)
 class StaffPolicy:
     seed: int
     tier1: Person
@@ -43,6 +59,7 @@ class StaffPolicy:
     write_off_reasons: dict[str, ReasonCode]  # per situation of WRITE_OFF_SITUATIONS
     follow_up_days: int
     write_off_approval_rate: Decimal
+    patients: PatientPolicy
 
     @property
     def people(self) -> tuple[Person, ...]:
@@ -99,6 +116,41 @@ class _Reader:
             found[situation] = ReasonCode(code)
         return found
 
+    def patients(self, data: dict[str, Any]) -> PatientPolicy:
+        table, where = self.table(data, "patients"), "[patients]"
+        days = table.get("pay_after_days")
+        if (
+            not isinstance(days, list)
+            or len(days) != 2
+            or not all(isinstance(d, int) and not isinstance(d, bool) for d in days)
+            or not 0 <= days[0] <= days[1]
+        ):
+            raise StaffPolicyError(
+                f"{self.source}: {where} pay_after_days must be [FIRST, LAST] days, "
+                "0 <= FIRST <= LAST"
+            )
+        full, part, plan = (
+            self.rate(table, where, key) for key in ("pay_full_rate", "pay_part_rate", "plan_rate")
+        )
+        # The rest of the accounts never pay, so the three shares cannot exceed the whole.
+        if full + part + plan > 1:
+            raise StaffPolicyError(
+                f"{self.source}: {where} pay_full_rate + pay_part_rate + plan_rate "
+                "must be at most 1"
+            )
+        return PatientPolicy(
+            copay_collected_rate=self.rate(table, where, "copay_collected_rate"),
+            statement_every_days=self.integer(table, where, "statement_every_days", 1),
+            pay_full_rate=full,
+            pay_part_rate=part,
+            plan_rate=plan,
+            pay_after_days=(days[0], days[1]),
+            part_share=self.rate(table, where, "part_share"),
+            plan_installments=self.integer(table, where, "plan_installments", 1),
+            plan_every_days=self.integer(table, where, "plan_every_days", 1),
+            installment_miss_rate=self.rate(table, where, "installment_miss_rate"),
+        )
+
     def person(self, data: dict[str, Any], key: str, role: Role) -> Person:
         table = self.table(data, key)
         where = f"[{key}]"
@@ -137,6 +189,7 @@ def parse_staff_policy(text: str, source: str = "policy.toml") -> StaffPolicy:
         write_off_reasons=read.reasons(tier2, "[tier2]", "write_off_reasons"),
         follow_up_days=read.integer(tier2, "[tier2]", "follow_up_days", 1),
         write_off_approval_rate=read.rate(tier3, "[tier3]", "write_off_approval_rate"),
+        patients=read.patients(data),
     )
 
 

@@ -29,6 +29,7 @@ from claimdesk.bundle.reader import read_bundle
 from claimdesk.cycle.appeal_desk import AppealDesk
 from claimdesk.cycle.captured import captured_factory
 from claimdesk.cycle.front_desk import FrontDesk
+from claimdesk.cycle.patients import Patients, PatientTally
 from claimdesk.cycle.payer_link import PayerLink
 from claimdesk.cycle.policy import StaffPolicy
 from claimdesk.cycle.staff import Staff
@@ -46,6 +47,7 @@ from claimdesk.services.deposits import bank_folder, import_and_reconcile
 from claimdesk.services.eligibility import send_inquiries
 from claimdesk.services.inbox import InboxReport, ingest_inbox
 from claimdesk.services.practice import ProfileIncompleteError
+from claimdesk.services.statements import practice_dunning
 from claimdesk.services.submit import submit
 from claimdesk.services.tier2 import Tier2Settings, chase_unanswered, decide_appeal
 from claimdesk.services.trading_partners import TradingPartners, partners_to_submit
@@ -101,6 +103,7 @@ class CycleReport:
     claims_by_status: dict[str, int] = field(default_factory=dict)
     # The simulated bank's deliberate mismatches: (mismatch, trace), see payer_sim/bank.py.
     bank_mismatches: list[tuple[str, str]] = field(default_factory=list)
+    patients: PatientTally = field(default_factory=PatientTally)
 
     @property
     def initial_denial_rate(self) -> float | None:
@@ -130,6 +133,7 @@ class CycleReport:
             "open_items_by_tier": {str(k): v for k, v in sorted(self.open_items_by_tier.items())},
             "claims_by_status": dict(sorted(self.claims_by_status.items())),
             "bank_mismatches": [list(m) for m in self.bank_mismatches],
+            "patients": self.patients.as_dict(),
         }
 
 
@@ -266,6 +270,9 @@ class _Cycle:
         )
         self.tier2 = Tier2Settings()
         self.front_desk = FrontDesk(parts.rules, self.staff_policy.tier1.user_id)
+        self.patients = Patients(
+            self.staff_policy, self.routing, practice_dunning(settings.practice_home)
+        )
         self.report = CycleReport(start=start, end=start, scrub=options.scrub)
         self.inbox = InboxReport()
 
@@ -322,7 +329,13 @@ class _Cycle:
         link.send(settings.outbox, day)
         self._read_inbox(desk, actor, uow_factory, now)
         # Check-in: the 271s are read, the visit not yet billed.
-        self.front_desk.check_in(uow_factory, now)
+        self.front_desk.check_in(
+            uow_factory,
+            now,
+            lambda claim_id, estimate: self.patients.collect_copay(
+                uow_factory, now, claim_id, estimate
+            ),
+        )
         sent = desk.run_job(
             actor,
             "submit",
@@ -358,7 +371,22 @@ class _Cycle:
             ),
             lambda waiting: f"{len(waiting)} claim(s) with no answer",
         )
+        self._patients_day(day, uow_factory, now)
         staff.work_day(now)
+
+    def _patients_day(
+        self, day: date, uow_factory: Callable[[], UnitOfWork], now: datetime
+    ) -> None:
+        """The day's patient mail is posted, then, on the schedule, statements go out (the
+        missed plan installments they find open Tier 1 items the staff then work)."""
+        self.patients.pay_due(uow_factory, now)
+        if self.patients.statement_day(self.start, day):
+            self.patients.run_statements(
+                uow_factory,
+                now,
+                lambda desk: desk.system_actor(SYSTEM_USER, "simulated cycle"),
+                self.settings.archive,
+            )
 
     def _read_inbox(
         self, desk: Desk, actor: Actor, uow_factory: Callable[[], UnitOfWork], now: datetime
@@ -434,6 +462,7 @@ class _Cycle:
         report.appeals_lost = self.desk.lost
         report.staff_actions = dict(staff.report.actions)
         report.bank_mismatches = list(self.link.bank.mismatches)
+        report.patients = self.patients.tally
         with self.uow_factory(report.end)() as uow:
             statuses: Counter[str] = Counter()
             for status in ClaimStatus:

@@ -162,6 +162,12 @@ class Staff:
     def _tier1(self, person: Person, item: WorkItem, now: datetime) -> None:
         policy = self._policy
         claim_id = item.claim_id
+        if item.kind is WorkKind.PAYMENT_PLAN_MISSED:
+            # The front desk calls the patient about the installment (docs/statements.md); the
+            # simulated patient pays the next one or not, as the patients' policy drew it.
+            self._close(person, item, now, Outcome.NO_ACTION_NEEDED, WorkAction.CALL_PATIENT)
+            self._count("patient called about a missed installment")
+            return
         status, _owed = self._claim_status(claim_id) if claim_id else (None, Money.zero())
         if claim_id is None or status is None:
             self._close(person, item, now, Outcome.NO_ACTION_NEEDED, None)

@@ -62,6 +62,7 @@ class WorkAction(StrEnum):
     CORRECTED_CLAIM = "corrected_claim"
     APPEAL = "appeal"
     CALL_PAYER = "call_payer"
+    CALL_PATIENT = "call_patient"  # a missed plan installment: the front desk calls the patient
     CLAIM_STATUS_INQUIRY = "claim_status_inquiry"
     MATCH_PAYMENT = "match_payment"
     BALANCE_REMITTANCE = "balance_remittance"

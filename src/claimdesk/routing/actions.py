@@ -28,6 +28,7 @@ ACTIONS: dict[WorkKind, tuple[WorkAction, ...]] = {
     K.OUT_OF_BALANCE_REMITTANCE: (A.BALANCE_REMITTANCE, A.CALL_PAYER),
     K.WRITE_OFF_APPROVAL: (A.APPROVE_WRITE_OFF,),
     K.CREDIT_BALANCE: (A.REFUND,),
+    K.PAYMENT_PLAN_MISSED: (A.CALL_PATIENT,),
     # Decided with ``patient decide-refund`` (or the API), then the item closes.
     K.REFUND_APPROVAL: (A.REFUND,),
 }
