@@ -125,6 +125,18 @@ class WorkFact:
 
 
 @dataclass(frozen=True, slots=True)
+class PatientBalanceFact:
+    """A patient A/R balance at the facts' end: per visit, or per patient and day for money on
+    no claim (``store.queries.patient_accounts.patient_balances``), with the day it became the
+    patient's and the account the patient answers to."""
+
+    patient_account: str
+    guarantor_account: str
+    since: date
+    amount: Money
+
+
+@dataclass(frozen=True, slots=True)
 class Facts:
     claims: tuple[ClaimFact, ...] = ()
     payments: tuple[PaymentFact, ...] = ()
@@ -132,6 +144,9 @@ class Facts:
     estimates: tuple[EstimateFact, ...] = ()
     work: tuple[WorkFact, ...] = ()
     insurance_cash: tuple[ClaimCashFact, ...] = ()
+    # The practice's patient A/R at the end (patients owe the practice, not a payer or a
+    # provider): a scoped report has none (``scoped`` leaves them out).
+    patient_balances: tuple[PatientBalanceFact, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

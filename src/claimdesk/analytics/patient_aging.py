@@ -16,6 +16,7 @@ from typing import Any
 
 from claimdesk.analytics.position import BUCKET_NAMES
 from claimdesk.analytics.receivables import bucket_of
+from claimdesk.analytics.results import Table
 from claimdesk.domain.money import Money, total
 
 
@@ -94,5 +95,25 @@ def patient_aging(
         tuple(
             AgedBalance(patient, guarantor_of.get(patient, patient), since, amount)
             for patient, since, amount in balances
+        ),
+    )
+
+
+def aging_tables(aging: PatientAging) -> tuple[Table, Table]:
+    """The aging as the KPI report's tables: by patient account and by guarantor."""
+    columns = ("key", *BUCKET_NAMES, "total")
+
+    def table(name: str, title: str, rows: list[Row]) -> Table:
+        return Table(
+            name,
+            title,
+            columns,
+            tuple((key, *(b[n] for n in BUCKET_NAMES), t) for key, b, t in rows),
+        )
+
+    return (
+        table("patient_ar_aging_by_account", "Patient A/R aging by patient", aging.by_account()),
+        table(
+            "patient_ar_aging_by_guarantor", "Patient A/R aging by guarantor", aging.by_guarantor()
         ),
     )

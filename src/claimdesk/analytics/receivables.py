@@ -393,8 +393,8 @@ def is_patient_cash(fact: LedgerFact) -> bool:
     return fact.account == Account.CASH.value and fact.payer_id is None
 
 
-def patient_collection_rate(facts: Facts, period: Period) -> Kpi:
-    """Patient payments / patient responsibility assigned, both posted in the period."""
+def patient_sides(facts: Facts, period: Period) -> tuple[list[ClaimAmount], list[ClaimAmount]]:
+    """Per claim, the patient payments and the patient responsibility assigned in the period."""
     in_period = [f for f in facts.ledger if period.contains(f.effective)]
     paid = _sum_by_claim(f for f in in_period if is_patient_cash(f))
     assigned = _sum_by_claim(
@@ -402,13 +402,14 @@ def patient_collection_rate(facts: Facts, period: Period) -> Kpi:
         for f in in_period
         if f.account == Account.PATIENT_AR.value and f.kind in PATIENT_ASSIGNING_KINDS
     )
-    return patient_collection_kpi(Side.of(paid), Side.of(assigned), (tuple(paid), tuple(assigned)))
+    return paid, assigned
 
 
 def patient_collection_kpi(
     paid: Side,
     assigned: Side,
     rows: tuple[tuple[ClaimAmount, ...], tuple[ClaimAmount, ...]] = ((), ()),
+    tables: tuple[Table, ...] = (),
 ) -> Kpi:
     reason = (
         ""
@@ -427,4 +428,5 @@ def patient_collection_kpi(
         empty_reason=reason,
         numerator_side=paid,
         denominator_side=assigned,
+        tables=tables,
     )

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from claimdesk.analytics import denials, first_pass, operations, receivables
+from claimdesk.analytics import (
+    denials,
+    first_pass,
+    operations,
+    patient_collections,
+    receivables,
+)
 from claimdesk.analytics.facts import Facts, Period, Scope, scoped
 from claimdesk.analytics.results import Kpi, KpiExplanation, KpiReport
 from claimdesk.denials.table import CategoryTable, shipped_table
@@ -24,7 +30,7 @@ def _calculations(table: CategoryTable) -> dict[str, KpiFunction]:
         "ar_aging": receivables.ar_aging,
         "ar_over_90": receivables.ar_over_90,
         "net_collection_rate": receivables.net_collection_rate,
-        "patient_collection_rate": receivables.patient_collection_rate,
+        "patient_collection_rate": patient_collections.patient_collection_rate,
         "days_to_pay": operations.days_to_pay,
         "underpayment_recovered": operations.underpayment_recovered,
         "productivity": operations.productivity,

@@ -31,6 +31,7 @@ from claimdesk.analytics.operations import (
     productivity,
     underpayment_recovered,
 )
+from claimdesk.analytics.patient_aging import aging_tables
 from claimdesk.analytics.prevention import (
     PreventionMap,
     RecurringDenial,
@@ -61,6 +62,7 @@ from claimdesk.denials.table import CategoryTable
 from claimdesk.domain.money import Money
 from claimdesk.scrub.config import ScrubConfig
 from claimdesk.scrub.engine import Scrubber
+from claimdesk.services.receivables import patient_aging_in
 from claimdesk.store.queries.kpi_facts import kpi_facts, period_facts
 from claimdesk.store.queries.kpi_ledger import (
     aging_parts,
@@ -110,6 +112,9 @@ def _summed_report(
     )
     open_ar, aged, billed = receivable_sides(read, period.end, scope)
     net_ar_side, revenue = net_days_sides(read, period.end, scope, open_ar, net_ar)
+    # The practice's patient A/R aging (statements' and the summary's): patients owe the
+    # practice, so a payer's or a provider's report has none (``facts.scoped``).
+    patients_aged = patient_aging_in(uow, period.end) if scope.everything else None
     kpis = (
         clean,
         resolution,
@@ -121,7 +126,9 @@ def _summed_report(
         ar_over_90_kpi(aged, billed),
         net_collection_kpi(cash(read, period, scope), net_revenue(read, period, scope)),
         patient_collection_kpi(
-            patient_payments(read, period, scope), patient_assigned(read, period, scope)
+            patient_payments(read, period, scope),
+            patient_assigned(read, period, scope),
+            tables=aging_tables(patients_aged) if patients_aged and patients_aged.balances else (),
         ),
         days_to_pay_kpi(days_to_pay_by_payer(read, period, scope)),
         underpayment_recovered(facts, period),

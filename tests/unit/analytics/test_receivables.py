@@ -7,13 +7,13 @@ from datetime import date
 from decimal import Decimal
 
 from claimdesk.analytics.facts import Facts, LedgerFact, Period
+from claimdesk.analytics.patient_collections import patient_collection_rate
 from claimdesk.analytics.receivables import (
     ar_aging,
     ar_over_90,
     bucket_of,
     net_collection_rate,
     net_days_in_ar,
-    patient_collection_rate,
 )
 from claimdesk.analytics.results import Side
 from claimdesk.domain.ledger import Account

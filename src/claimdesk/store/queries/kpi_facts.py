@@ -20,6 +20,7 @@ from claimdesk.analytics.facts import (
     EstimateFact,
     Facts,
     LedgerFact,
+    PatientBalanceFact,
     PaymentFact,
     Period,
     StatusEvent,
@@ -30,6 +31,7 @@ from claimdesk.domain.ledger import Account
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import WorkStatus
 from claimdesk.store.queries.kpi_rollups import day_start
+from claimdesk.store.queries.patient_accounts import patient_balances, responsible_parties
 from claimdesk.store.repositories.remittances import HELD, REVERSED
 from claimdesk.store.rollups import ROLLUPS
 from claimdesk.store.tables.claims import ClaimRow, ClaimStatusRow
@@ -62,6 +64,20 @@ def kpi_facts(read: Connection, *, end: date) -> Facts:
         estimates=_estimates(read),
         work=_work(read),
         insurance_cash=_insurance_cash(read, end),
+        patient_balances=_patient_balances(read, end),
+    )
+
+
+def _patient_balances(read: Connection, end: date) -> tuple[PatientBalanceFact, ...]:
+    guarantors = {p: r.party.account for p, r in responsible_parties(read).items()}
+    return tuple(
+        PatientBalanceFact(
+            b.patient_account,
+            guarantors.get(b.patient_account, b.patient_account),
+            b.since,
+            b.amount,
+        )
+        for b in patient_balances(read, end)
     )
 
 

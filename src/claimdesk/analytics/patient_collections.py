@@ -1,0 +1,28 @@
+"""The patient's side of the Tier 3 report: the patient collection rate, with the patient A/R
+aging table of statements and the summary (``analytics.patient_aging``) beside it."""
+
+from __future__ import annotations
+
+from claimdesk.analytics.facts import Facts, Period
+from claimdesk.analytics.patient_aging import AgedBalance, PatientAging, aging_tables
+from claimdesk.analytics.receivables import patient_collection_kpi, patient_sides
+from claimdesk.analytics.results import Kpi, Side
+
+
+def patient_collection_rate(facts: Facts, period: Period) -> Kpi:
+    """Patient payments / patient responsibility assigned, both posted in the period; with the
+    patient A/R aging at the period's end when the facts hold it (the practice's report)."""
+    paid, assigned = patient_sides(facts, period)
+    aging = PatientAging(
+        period.end,
+        tuple(
+            AgedBalance(b.patient_account, b.guarantor_account, b.since, b.amount)
+            for b in facts.patient_balances
+        ),
+    )
+    return patient_collection_kpi(
+        Side.of(paid),
+        Side.of(assigned),
+        (tuple(paid), tuple(assigned)),
+        aging_tables(aging) if facts.patient_balances else (),
+    )
