@@ -72,6 +72,14 @@ def print_cycle(report: CycleReport, *, payer_side_denials: bool = True) -> None
         + (f", {report.estimates_failed} could not be made" if report.estimates_failed else ""),
         highlight=False,
     )
+    patients = report.patients
+    console.print(
+        f"patients: {patients.copays} copay(s) taken at check-in; {patients.statement_runs} "
+        f"statement run(s), {patients.statements_sent} statement(s) sent; "
+        f"{patients.payments} patient payment(s), {patients.collected} collected; "
+        f"{patients.plans} payment plan(s), {patients.installments_missed} installment(s) missed",
+        highlight=False,
+    )
     if report.bank_mismatches:
         console.print(
             "the bank's deliberate mismatches: "
