@@ -293,6 +293,8 @@ def test_the_simulated_staff_leave_an_audit_trail(
         "job chase": DAYS,
         "job ingest": 2 * DAYS,
         "job deposits": DAYS,  # the bank's file imported and reconciled (issue 15)
+        # Patient statements, weekly (issue 16, docs/statements.md "In the simulated cycle").
+        "job statements": DAYS // shipped_staff_policy().patients.statement_every_days,
     }
     assert all(r.outcome == "ok" for r in jobs)
     tier2 = [r for r in records if r.action in {"appeal", "request_write_off", "follow_up"}]
