@@ -30,6 +30,7 @@ from claimdesk.store import rollups
 from claimdesk.store.repositories.appeals import AppealRepository
 from claimdesk.store.repositories.audit import AuditRepository
 from claimdesk.store.repositories.batches import BatchRepository
+from claimdesk.store.repositories.collections import CollectionRepository
 from claimdesk.store.repositories.claims import ClaimRepository
 from claimdesk.store.repositories.code_texts import CodeTextRepository
 from claimdesk.store.repositories.coverages import CoverageRepository
@@ -200,6 +201,11 @@ class UnitOfWork:
     def statements(self) -> StatementRepository:
         """Patient statements, holds on accounts and payment plans."""
         return StatementRepository(self._open())
+
+    @cached_property
+    def collections(self) -> CollectionRepository:
+        """Accounts referred to a collection agency."""
+        return CollectionRepository(self._open())
 
     @cached_property
     def patient_payments(self) -> PatientPaymentRepository:
