@@ -5,8 +5,8 @@ Running statements is a batch job (whoever may run jobs). Reading statements and
 patients: whoever may read patients. Holds and plans change what patients are sent: the work
 of the desk's staff (whoever works queues), never an auditor's. The collections review is a
 batch job; deciding a referral and exporting the approved ones write balances off as bad debt:
-a manager's (whoever may approve write-offs), and nobody decides their own proposal. Every use is audited whether
-refused, not found, failed or done.
+a manager's (whoever may approve write-offs), and nobody decides their own proposal. Every use
+is audited whether refused, not found, failed or done.
 """
 
 from __future__ import annotations

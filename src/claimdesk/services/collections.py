@@ -138,9 +138,7 @@ def candidates_in(uow: UnitOfWork, day: date) -> list[Candidate]:
             continue
         if counts.get(account, 0) < profile.collections_after_statements:
             continue
-        found.append(
-            Candidate(account, balance, min(since), counts[account], facts.last_statement)
-        )
+        found.append(Candidate(account, balance, min(since), counts[account], facts.last_statement))
     return found
 
 
@@ -208,9 +206,7 @@ def decide(
         uow.work_items.begin_write()
         user = acting_user(uow, by)
         if user.role is not Role.MANAGER:
-            raise CollectionsError(
-                f"referral {referral_id}: only a manager (Tier 3) may decide it"
-            )
+            raise CollectionsError(f"referral {referral_id}: only a manager (Tier 3) may decide it")
         found = uow.collections.get(referral_id)
         if found is None or found["status"] != PROPOSED:
             raise CollectionsError(f"referral {referral_id}: no proposed referral")
@@ -389,8 +385,8 @@ def recover_in(
 ) -> list[str]:
     """In a patient payment's transaction: when the patient's account is in collections, undo
     the bad-debt write-off for up to ``amount``, claim by claim oldest first, so the payment
-    pays a restored balance (a recovery), each entry named after the payment. The claims restored, oldest first; none when the
-    account is not in collections."""
+    pays a restored balance (a recovery), each entry named after the payment. The claims
+    restored, oldest first; none when the account is not in collections."""
     parties = responsible_parties(uow.read)
     found = parties.get(patient)
     if found is None:

@@ -30,9 +30,9 @@ from claimdesk.store import rollups
 from claimdesk.store.repositories.appeals import AppealRepository
 from claimdesk.store.repositories.audit import AuditRepository
 from claimdesk.store.repositories.batches import BatchRepository
-from claimdesk.store.repositories.collections import CollectionRepository
 from claimdesk.store.repositories.claims import ClaimRepository
 from claimdesk.store.repositories.code_texts import CodeTextRepository
+from claimdesk.store.repositories.collections import CollectionRepository
 from claimdesk.store.repositories.coverages import CoverageRepository
 from claimdesk.store.repositories.deposits import DepositRepository
 from claimdesk.store.repositories.eligibility import EligibilityRepository
