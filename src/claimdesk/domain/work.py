@@ -32,6 +32,8 @@ class WorkKind(StrEnum):
     REFUND_APPROVAL = "refund_approval"  # a refund another person asked for (Tier 3)
     # An account proposed for the collection agency, decided by another manager (Tier 3).
     COLLECTIONS_APPROVAL = "collections_approval"
+    # Billed charges $400+ over a good-faith estimate: the patient may dispute (45 CFR 149.620).
+    GFE_DISPUTE = "gfe_dispute"
 
 
 class WorkStatus(StrEnum):

@@ -1,4 +1,4 @@
-"""Collection referrals (docs/collections.md)."""
+"""Collection referrals (docs/collections.md) and good-faith estimates."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from claimdesk.store.tables.base import table_of
-from claimdesk.store.tables.collections import CollectionReferralRow
+from claimdesk.store.tables.collections import CollectionReferralRow, GoodFaithEstimateRow
 
 REFERRALS = table_of(CollectionReferralRow)
+ESTIMATES = table_of(GoodFaithEstimateRow)
 
 
 class CollectionRepository:
@@ -47,3 +48,28 @@ class CollectionRepository:
         self._session.execute(
             update(REFERRALS).where(REFERRALS.c.referral_id == referral_id).values(values)
         )
+
+
+class GoodFaithRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, values: dict[str, Any]) -> None:
+        self._session.execute(insert(ESTIMATES).values(values))
+
+    def get(self, gfe_id: str) -> dict[str, Any] | None:
+        query = select(ESTIMATES).where(ESTIMATES.c.gfe_id == gfe_id)
+        row = self._session.execute(query).mappings().first()
+        return None if row is None else dict(row)
+
+    def of_encounter(self, encounter_id: str) -> dict[str, Any] | None:
+        query = select(ESTIMATES).where(ESTIMATES.c.encounter_id == encounter_id)
+        row = self._session.execute(query).mappings().first()
+        return None if row is None else dict(row)
+
+    def with_status(self, status: str) -> list[dict[str, Any]]:
+        query = select(ESTIMATES).where(ESTIMATES.c.status == status).order_by(ESTIMATES.c.gfe_id)
+        return [dict(r) for r in self._session.execute(query).mappings()]
+
+    def save(self, gfe_id: str, values: dict[str, Any]) -> None:
+        self._session.execute(update(ESTIMATES).where(ESTIMATES.c.gfe_id == gfe_id).values(values))

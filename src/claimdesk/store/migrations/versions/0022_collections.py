@@ -1,4 +1,4 @@
-"""Collection referrals: accounts proposed, approved and handed to a collection agency (issue 16).
+"""Collection referrals (accounts sent to a collection agency), good-faith estimates (issue 16).
 
 Revision ID: 0022
 Revises: 0021
@@ -48,8 +48,32 @@ def upgrade() -> None:
         ["account", "status"],
         unique=False,
     )
+    op.create_table(
+        "good_faith_estimates",
+        sa.Column("gfe_id", sa.String(length=100), nullable=False),
+        sa.Column("encounter_id", sa.String(length=80), nullable=False),
+        sa.Column("patient_account", sa.String(length=80), nullable=False),
+        sa.Column("account", sa.String(length=80), nullable=False),
+        sa.Column("provider_npi", sa.String(length=10), nullable=False),
+        sa.Column("total", ScaledDecimal(precision=12, scale=2), nullable=False),
+        sa.Column("data", sa.Text(), nullable=False),
+        sa.Column("pdf_file", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("made_on", sa.Date(), nullable=False),
+        sa.Column("made_at", UtcDateTime(timezone=True), nullable=False),
+        sa.Column("made_by", sa.String(length=80), nullable=False),
+        sa.Column("billed", ScaledDecimal(precision=12, scale=2), nullable=True),
+        sa.Column("flagged_at", UtcDateTime(timezone=True), nullable=True),
+        sa.Column("work_item_id", sa.Integer(), nullable=True),
+        sa.Column("resolved_at", UtcDateTime(timezone=True), nullable=True),
+        sa.Column("resolved_by", sa.String(length=80), nullable=True),
+        sa.Column("resolution", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("gfe_id", name=op.f("pk_good_faith_estimates")),
+        sa.UniqueConstraint("encounter_id", name=op.f("uq_good_faith_estimates_encounter_id")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("good_faith_estimates")
     op.drop_index("ix_collection_referrals_account", table_name="collection_referrals")
     op.drop_table("collection_referrals")
