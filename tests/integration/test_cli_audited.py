@@ -159,6 +159,10 @@ def _invocations(claim: str, encounter: str, bundle: Path, out: Path) -> dict[st
         "collections decide": ["collections", "decide", "99999", "--approve"],
         "collections export": ["collections", "export"],
         "collections list": ["collections", "list"],
+        "gfe make": ["gfe", "make", encounter],
+        "gfe show": ["gfe", "show", "GFE-NOBODY"],
+        "gfe review": ["gfe", "review"],
+        "gfe resolve": ["gfe", "resolve", "GFE-NOBODY", "--note", "settled"],
         "plans add": [
             *("plans", "add", "NOBODY", "--amount", "50.00", "--first", "2026-10-01"),
         ],

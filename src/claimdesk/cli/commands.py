@@ -83,6 +83,10 @@ COMMANDS: dict[str, CommandEntry] = {
         "Collections: propose unpaid accounts, decide them, export them to the agency.",
         "collections_cmd",
     ),
+    "gfe": _entry(
+        "Good-faith estimates for self-pay patients: make, show, check the bill, resolve.",
+        "gfe_cmd",
+    ),
     "patient": _entry(
         "Patient accounts: take payments, print receipts, apply credit, reverse, refund.",
         "patient_cmd",
