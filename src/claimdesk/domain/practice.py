@@ -138,6 +138,15 @@ def _days(low: int, high: int) -> Callable[[str], str]:
     return check
 
 
+def _count(low: int, high: int) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        if not value.isascii() or not value.isdigit() or not low <= int(value) <= high:
+            raise ValueError(f"must be a whole number from {low} to {high}")
+        return str(int(value))
+
+    return check
+
+
 # Patient statements (docs/statements.md): a statement every 30 days, none under $5.00, and a
 # payment plan's installment missed once its grace days have passed.
 DEFAULT_STATEMENT_CYCLE_DAYS = 30
@@ -212,7 +221,7 @@ _SETTINGS = (
     Setting(
         "collections.after_statements",
         "statements an account is sent before it may go to collections (default 3)",
-        _days(1, 99),
+        _count(1, 99),
     ),
     Setting(
         "collections.after_days",
