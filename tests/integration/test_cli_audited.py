@@ -155,6 +155,14 @@ def _invocations(claim: str, encounter: str, bundle: Path, out: Path) -> dict[st
         "statements show": ["statements", "show", "NO-SUCH-STATEMENT"],
         "statements hold": ["statements", "hold", "NOBODY", "--reason", "dispute"],
         "statements release": ["statements", "release", "NOBODY"],
+        "collections review": ["collections", "review", "--dry-run"],
+        "collections decide": ["collections", "decide", "99999", "--approve"],
+        "collections export": ["collections", "export"],
+        "collections list": ["collections", "list"],
+        "gfe make": ["gfe", "make", encounter],
+        "gfe show": ["gfe", "show", "GFE-NOBODY"],
+        "gfe review": ["gfe", "review"],
+        "gfe resolve": ["gfe", "resolve", "GFE-NOBODY", "--note", "settled"],
         "plans add": [
             *("plans", "add", "NOBODY", "--amount", "50.00", "--first", "2026-10-01"),
         ],
@@ -178,6 +186,7 @@ READS = {
     "pack",
     "practices list",
     "statements list",
+    "collections list",
     "plans list",
     "patient account",
 }

@@ -469,6 +469,25 @@ API: list[tuple[str, str, str, dict[str, Any] | None, tuple[int, ...]]] = [
         None,
         (404, 404, 404, 404, 403),
     ),
+    ("GET", "/api/v1/collections", "/api/v1/collections", None, READERS),
+    # Deciding writes off bad debt: managers only; there is no referral 1 (422).
+    (
+        "POST",
+        "/api/v1/collections/{referral_id}/decision",
+        "/api/v1/collections/1/decision",
+        {"approve": True},
+        (403, 403, 422, 403, 403),
+    ),
+    # Whoever works queues makes estimates, into the data home this test's desk has not (503).
+    (
+        "POST",
+        "/api/v1/encounters/{encounter_id}/gfe",
+        "/api/v1/encounters/NOPE/gfe",
+        None,
+        (503, 503, 503, 403, 503),
+    ),
+    ("GET", "/api/v1/gfe/{gfe_id}", "/api/v1/gfe/NOPE", None, (404, 404, 404, 404, 403)),
+    ("GET", "/api/v1/gfe/{gfe_id}/pdf", "/api/v1/gfe/NOPE/pdf", None, (404, 404, 404, 404, 403)),
     ("GET", "/api/v1/kpis", "/api/v1/kpis", None, (403, 403, 200, 200, 403)),
     ("GET", "/api/v1/kpis/{name}", "/api/v1/kpis/ar_aging", None, (403, 403, 200, 200, 403)),
     ("GET", "/api/v1/ar", "/api/v1/ar?limit=2", None, (403, 403, 200, 200, 403)),

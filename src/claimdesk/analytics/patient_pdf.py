@@ -1,5 +1,5 @@
-"""The patient payment receipt and the refund letter as PDFs (fpdf2, as the month-end pack and
-the appeal letters).
+"""The patient payment receipt, the refund letter and the good-faith estimate as PDFs (fpdf2,
+as the month-end pack and the appeal letters).
 
 Pure: each function takes the facts and returns the PDF's bytes; the caller decides where they
 go. A receipt names the patient (it is handed to them), never a card number (claimdesk has none).
@@ -13,6 +13,7 @@ from datetime import date
 
 from fpdf import FPDF
 
+from claimdesk.domain.good_faith import GoodFaithEstimate
 from claimdesk.domain.money import Money
 
 
@@ -154,4 +155,49 @@ def refund_letter_pdf(facts: RefundLetterFacts) -> bytes:
     page.gap()
     page.line("Sincerely,")
     page.line(f"The billing office, {facts.practice}")
+    return page.bytes()
+
+
+def good_faith_pdf(practice: str, practice_address: str, gfe: GoodFaithEstimate) -> bytes:
+    """The good-faith estimate handed to an uninsured or self-pay patient (45 CFR
+    149.610(c)): who will provide what, on which day, at what expected charge, and the
+    patient's right to dispute a bill $400 or more above it."""
+    page = _Page(f"Good faith estimate {gfe.gfe_id}")
+    page.line(practice, bold=True, size=14)
+    page.line(practice_address)
+    page.gap()
+    page.line(f"Good Faith Estimate {gfe.gfe_id}", bold=True, size=12)
+    page.line(f"Patient: {gfe.patient_name} (account {gfe.patient_account})")
+    page.line(f"Scheduled service date: {gfe.scheduled_on.isoformat()}; made {gfe.made_on}")
+    page.line(f"Provider: {gfe.provider_name}, NPI {gfe.provider_npi}; location {gfe.facility_id}")
+    if gfe.diagnoses:
+        page.line(f"Expected diagnosis codes: {', '.join(gfe.diagnoses)}")
+    page.gap()
+    page.table(
+        ("Line", "Service code", "Units", "Price", "Expected charge"),
+        [
+            (
+                str(line.line_number),
+                line.code + (f"-{line.modifier}" if line.modifier else ""),
+                str(line.units),
+                str(line.price),
+                str(line.amount),
+            )
+            for line in gfe.lines
+        ],
+    )
+    page.line(f"Total expected charges: {gfe.total}", bold=True)
+    page.gap()
+    page.line(
+        "This Good Faith Estimate shows the costs of items and services that are reasonably "
+        "expected for your health care needs. It is based on information known at the time it "
+        "was created and does not include unknown or unexpected costs. It is not a contract; "
+        "you are not required to get the services from this provider."
+    )
+    page.line(
+        "If you are billed for at least $400 more than this estimate for this provider, you "
+        "can dispute the bill through the patient-provider dispute resolution process within "
+        "120 calendar days of the date on the bill. Keep a copy of this estimate. For "
+        "questions or more information, visit www.cms.gov/nosurprises or call 1-800-985-3059."
+    )
     return page.bytes()

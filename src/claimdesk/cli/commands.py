@@ -79,6 +79,14 @@ COMMANDS: dict[str, CommandEntry] = {
         "Patient statements: run them, list and show them, hold an account's.",
         "statements_cmd",
     ),
+    "collections": _entry(
+        "Collections: propose unpaid accounts, decide them, export them to the agency.",
+        "collections_cmd",
+    ),
+    "gfe": _entry(
+        "Good-faith estimates for self-pay patients: make, show, check the bill, resolve.",
+        "gfe_cmd",
+    ),
     "patient": _entry(
         "Patient accounts: take payments, print receipts, apply credit, reverse, refund.",
         "patient_cmd",

@@ -1,10 +1,14 @@
 """The desk's patient statement use cases: run statements, read them and their PDFs, hold or
-release an account, and payment plans.
+release an account, payment plans, and the collections hand-off.
 
 Running statements is a batch job (whoever may run jobs). Reading statements and plans names
 patients: whoever may read patients. Holds and plans change what patients are sent: the work
-of the desk's staff (whoever works queues), never an auditor's. Every use is audited whether
-refused, not found, failed or done.
+of the desk's staff (whoever works queues), never an auditor's. The collections review is a
+batch job; deciding a referral and exporting the approved ones write balances off as bad debt:
+a manager's (whoever may approve write-offs), and nobody decides their own proposal. A
+good-faith estimate is made by the desk's staff (whoever works queues), read by whoever reads
+patients, checked against the bill as a batch job, and its dispute ended by Tier 2 (whoever
+recovers claims). Every use is audited whether refused, not found, failed or done.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from claimdesk.audit.log import Outcome as AuditOutcome
 from claimdesk.desk.desk import Desk, DeskSetupError, UowFactory
@@ -20,7 +25,9 @@ from claimdesk.domain.money import Money
 from claimdesk.domain.payment_plans import Standing
 from claimdesk.domain.statements import Dunning, HoldReason
 from claimdesk.routing.policy import RoutingPolicy
-from claimdesk.services import payment_plans, statements
+from claimdesk.services import collections, good_faith, payment_plans, statements
+from claimdesk.services.collections import ExportResult, ReviewResult
+from claimdesk.services.good_faith import FlagResult, Made
 from claimdesk.services.statements import RunResult, StatementSummary, StoredStatement
 
 
@@ -195,3 +202,137 @@ class StatementDesk(Desk):
             raise NotFoundError(f"payment plan {plan_id}: no such plan")
         self._audit(actor, "view_payment_plan", target, AuditOutcome.OK, detail=found.status)
         return found
+
+    def review_collections(self, actor: Actor, *, dry_run: bool = False) -> ReviewResult:
+        job = "collections review (dry run)" if dry_run else "collections review"
+        return self.run_job(
+            actor,
+            job,
+            lambda: collections.review(
+                self.uow_factory,
+                now=self.clock(),
+                by=actor.user.user_id,
+                policy=self.policy,
+                dry_run=dry_run,
+            ),
+            lambda done: (
+                f"{len(done.candidates)} candidate(s), {len(done.proposed)} referral(s) opened"
+            ),
+        )
+
+    def decide_collections(self, actor: Actor, referral_id: int, *, approve: bool) -> str:
+        target = f"collections referral {referral_id}"
+        self._checked(actor, Capability.APPROVE_WRITE_OFFS, "decide_collections", target)
+        return self._audited(
+            actor,
+            "decide_collections",
+            target,
+            None,
+            lambda: collections.decide(
+                self.uow_factory,
+                referral_id,
+                approve=approve,
+                now=self.clock(),
+                by=actor.user.user_id,
+            ),
+            lambda status: status,
+        )
+
+    def export_collections(self, actor: Actor, out: Path | None = None) -> ExportResult:
+        target = "collections export"
+        self._checked(actor, Capability.APPROVE_WRITE_OFFS, "export_collections", target)
+        return self._audited(
+            actor,
+            "export_collections",
+            target,
+            None,
+            lambda: collections.export(
+                self.uow_factory,
+                archive=self._archive(),
+                out=out,
+                now=self.clock(),
+                by=actor.user.user_id,
+            ),
+            lambda done: (
+                f"{len(done.referrals)} account(s), {done.written_off} to bad debt, "
+                f"file {done.file or 'none'}"
+            ),
+        )
+
+    def collection_referrals(self, actor: Actor, status: str | None = None) -> list[dict[str, Any]]:
+        return self._read(
+            actor,
+            Capability.READ_PATIENTS,
+            "view_collections",
+            "collections referrals",
+            lambda: collections.referrals(self.uow_factory, status),
+            lambda found: f"{len(found)} referral(s)",
+        )
+
+    def make_gfe(self, actor: Actor, encounter_id: str) -> Made:
+        target = f"encounter {encounter_id}"
+        self._checked(actor, Capability.WORK, "make_good_faith_estimate", target)
+        return self._audited(
+            actor,
+            "make_good_faith_estimate",
+            target,
+            None,
+            lambda: good_faith.make(
+                self.uow_factory,
+                encounter_id,
+                archive=self._archive(),
+                now=self.clock(),
+                by=actor.user.user_id,
+            ),
+            lambda made: (
+                f"{made.estimate['gfe_id']} {made.estimate['total']}"
+                + ("" if made.created else " (already made)")
+            ),
+        )
+
+    def gfe(self, actor: Actor, gfe_id: str) -> dict[str, Any]:
+        target = f"good-faith estimate {gfe_id}"
+        self._checked(actor, Capability.READ_PATIENTS, "view_good_faith_estimate", target)
+        found = good_faith.show(self.uow_factory, gfe_id)
+        if found is None:
+            self._audit(actor, "view_good_faith_estimate", target, AuditOutcome.NOT_FOUND)
+            raise NotFoundError(f"{gfe_id}: no such good-faith estimate")
+        self._audit(
+            actor, "view_good_faith_estimate", target, AuditOutcome.OK, detail=found["status"]
+        )
+        return found
+
+    def gfe_pdf(self, actor: Actor, gfe_id: str) -> bytes:
+        found = self.gfe(actor, gfe_id)
+        return self._audited(
+            actor,
+            "view_good_faith_estimate_pdf",
+            f"good-faith estimate {gfe_id}",
+            None,
+            lambda: (self._archive() / str(found["pdf_file"])).read_bytes(),
+            lambda data: f"{len(data)} bytes",
+        )
+
+    def review_gfes(self, actor: Actor) -> FlagResult:
+        return self.run_job(
+            actor,
+            "good-faith estimates review",
+            lambda: good_faith.review(
+                self.uow_factory, now=self.clock(), policy=self.policy, by=actor.user.user_id
+            ),
+            lambda done: f"{done.checked} checked, {len(done.flagged)} flagged",
+        )
+
+    def resolve_gfe(self, actor: Actor, gfe_id: str, note: str) -> str:
+        target = f"good-faith estimate {gfe_id}"
+        self._checked(actor, Capability.RECOVER_CLAIMS, "resolve_good_faith_dispute", target)
+        return self._audited(
+            actor,
+            "resolve_good_faith_dispute",
+            target,
+            None,
+            lambda: good_faith.resolve(
+                self.uow_factory, gfe_id, note, now=self.clock(), by=actor.user.user_id
+            ),
+            lambda status: status,
+        )

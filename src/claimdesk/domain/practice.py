@@ -138,9 +138,22 @@ def _days(low: int, high: int) -> Callable[[str], str]:
     return check
 
 
+def _count(low: int, high: int) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        if not value.isascii() or not value.isdigit() or not low <= int(value) <= high:
+            raise ValueError(f"must be a whole number from {low} to {high}")
+        return str(int(value))
+
+    return check
+
+
 # Patient statements (docs/statements.md): a statement every 30 days, none under $5.00, and a
 # payment plan's installment missed once its grace days have passed.
 DEFAULT_STATEMENT_CYCLE_DAYS = 30
+# Collections (docs/collections.md): three statements and 120 days unpaid, the 120-day dunning
+# level's "may be referred for collection".
+DEFAULT_COLLECTIONS_AFTER_STATEMENTS = 3
+DEFAULT_COLLECTIONS_AFTER_DAYS = 120
 DEFAULT_STATEMENT_MIN_BALANCE = "5.00"
 DEFAULT_PLAN_GRACE_DAYS = 10
 
@@ -204,6 +217,16 @@ _SETTINGS = (
         "plans.grace_days",
         "days after its due date before a payment plan installment counts as missed (default 10)",
         _days(0, 60),
+    ),
+    Setting(
+        "collections.after_statements",
+        "statements an account is sent before it may go to collections (default 3)",
+        _count(1, 99),
+    ),
+    Setting(
+        "collections.after_days",
+        "days a patient balance is unpaid before it may go to collections (default 120)",
+        _days(1, 3650),
     ),
     # The billing company's fee model for the monthly invoice (docs/close.md).
     Setting("fee.percent", "invoice: percent of the month's collections (6.5)", _percent),
@@ -318,6 +341,16 @@ class PracticeProfile:
     @property
     def statement_min_balance(self) -> Money:
         return Money(self.get("statements.min_balance") or DEFAULT_STATEMENT_MIN_BALANCE)
+
+    @property
+    def collections_after_statements(self) -> int:
+        found = self.get("collections.after_statements")
+        return int(found) if found else DEFAULT_COLLECTIONS_AFTER_STATEMENTS
+
+    @property
+    def collections_after_days(self) -> int:
+        found = self.get("collections.after_days")
+        return int(found) if found else DEFAULT_COLLECTIONS_AFTER_DAYS
 
     @property
     def plan_grace_days(self) -> int:

@@ -77,6 +77,8 @@ class HoldReason(StrEnum):
 
     DISPUTE = "dispute"
     BANKRUPTCY = "bankruptcy"
+    # The account was handed to a collection agency (docs/collections.md): statements stop.
+    COLLECTIONS = "collections"
 
 
 class StatementError(ValueError):

@@ -30,6 +30,10 @@ class WorkKind(StrEnum):
     # A payment plan's installment not paid by its due date and grace days (docs/statements.md).
     PAYMENT_PLAN_MISSED = "payment_plan_missed"
     REFUND_APPROVAL = "refund_approval"  # a refund another person asked for (Tier 3)
+    # An account proposed for the collection agency, decided by another manager (Tier 3).
+    COLLECTIONS_APPROVAL = "collections_approval"
+    # Billed charges $400+ over a good-faith estimate: the patient may dispute (45 CFR 149.620).
+    GFE_DISPUTE = "gfe_dispute"
 
 
 class WorkStatus(StrEnum):

@@ -23,6 +23,7 @@ from claimdesk.desk.desk import DeskSetupError
 from claimdesk.desk.guard import ForbiddenError, NotFoundError
 from claimdesk.desk.statements import StatementDesk
 from claimdesk.domain.clock import DayOutOfRangeError
+from claimdesk.domain.good_faith import GoodFaithError
 from claimdesk.domain.patient_payments import PaymentError
 from claimdesk.domain.payment_plans import PlanError
 from claimdesk.domain.statements import StatementError, shipped_dunning
@@ -38,6 +39,7 @@ from claimdesk.security.accounts import LockedError, SignInError
 from claimdesk.security.headers import headers_for
 from claimdesk.security.passwords import PasswordRuleError
 from claimdesk.services.close import PeriodError
+from claimdesk.services.collections import CollectionsError
 from claimdesk.services.deposits import DepositError
 from claimdesk.services.held_claims import ClaimFixError
 from claimdesk.services.statements import practice_dunning
@@ -66,6 +68,8 @@ EXPECTED: tuple[tuple[type[Exception], int, str], ...] = (
     (PeriodError, 409, "Not possible for the period"),
     (StatementError, 422, "Invalid statement request"),
     (PlanError, 422, "Invalid payment plan"),
+    (CollectionsError, 422, "Invalid collections request"),
+    (GoodFaithError, 422, "Invalid good-faith estimate request"),
     (DayOutOfRangeError, 422, "Invalid date"),
     (DeskSetupError, 503, "Not set up"),
     (RuleFileError, 503, "Not set up"),

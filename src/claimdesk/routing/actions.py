@@ -31,6 +31,10 @@ ACTIONS: dict[WorkKind, tuple[WorkAction, ...]] = {
     K.PAYMENT_PLAN_MISSED: (A.CALL_PATIENT,),
     # Decided with ``patient decide-refund`` (or the API), then the item closes.
     K.REFUND_APPROVAL: (A.REFUND,),
+    # Decided with ``collections decide`` by a manager other than the proposer.
+    K.COLLECTIONS_APPROVAL: (A.APPROVE_WRITE_OFF,),
+    # Ended with ``gfe resolve`` once the dispute is settled (a corrected bill or a write-off).
+    K.GFE_DISPUTE: (A.REQUEST_WRITE_OFF, A.FIX_AND_RESUBMIT),
 }
 
 

@@ -1,7 +1,7 @@
 """``books verify``: the ledger's invariants as of a date, read in one read-only unit of work.
 
 The store reads the facts (``store/queries/books.py``), the A/R aging is the report's own
-(``analytics.receivables.ar_aging``, so the check compares what users are shown), and the
+(``store.queries.kpi_ledger.aging_parts``, so the check compares what users are shown), and the
 checks are pure (``domain/books.py``). Nothing is written.
 """
 
@@ -11,8 +11,7 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from claimdesk.analytics.facts import Period
-from claimdesk.analytics.receivables import ar_aging
+from claimdesk.analytics.facts import Scope
 from claimdesk.domain.books import BooksReport, ClosedPeriodEntry, UnprovenCash, verify
 from claimdesk.domain.money import Money, total
 from claimdesk.domain.periods import Month, PeriodStatus
@@ -23,18 +22,21 @@ from claimdesk.services.practice import practice_date
 from claimdesk.services.receivables import patient_aging_in
 from claimdesk.services.work_queue import UowFactory
 from claimdesk.store.queries.books import books_facts
-from claimdesk.store.queries.kpi_facts import kpi_facts
+from claimdesk.store.queries.kpi_ledger import aging_parts
 from claimdesk.store.queries.month_end import late_entries
 from claimdesk.store.queries.patient_accounts import patient_receivable
 from claimdesk.store.uow import UnitOfWork
 
 
 def aging_total(uow: UnitOfWork, as_of: date) -> Money:
-    """What the A/R aging report's buckets add up to at the end of ``as_of``: every row of its
-    insurance (by payer) and patient (by patient) tables, last column (the row's total)."""
-    report = ar_aging(kpi_facts(uow.read, end=as_of), Period(as_of, as_of))
+    """What the A/R aging report's buckets add up to at the end of ``as_of``: every bucket of
+    its billed and unbilled insurance (by payer) and patient (by patient) parts."""
+    parts = aging_parts(uow.read, as_of, Scope())
     return total(
-        row[-1] for table in report.tables for row in table.rows if isinstance(row[-1], Money)
+        amount
+        for by_key in parts.values()
+        for buckets in by_key.values()
+        for amount in buckets.values()
     )
 
 

@@ -52,6 +52,7 @@ from claimdesk.domain.payers import PayerKind
 from claimdesk.domain.work import SYSTEM, HistoryEvent, Outcome, Problem, WorkItem, WorkKind
 from claimdesk.routing.access import Role
 from claimdesk.routing.policy import RoutingPolicy
+from claimdesk.services.collections import recover_in
 from claimdesk.services.practice import open_date, posting_date, practice_date
 from claimdesk.services.remit_work import open_in
 from claimdesk.services.users import acting_user
@@ -172,9 +173,21 @@ def _post_once(
                     f"{known.receipt_number} of {known.amount} on {known.received_on}"
                 )
             return Posted(known, created=False)
+        effective = open_date(uow, received)
+        # An account in collections: the payment is a recovery (docs/collections.md).
+        restored = recover_in(
+            uow, account, request.amount, effective, payment_id=payment_id, now=now, by=by
+        )
         balances = open_balances(uow, account)
         if request.claim_id is not None and request.claim_id not in {b.claim_id for b in balances}:
             raise PaymentError(f"claim {request.claim_id}: no claim of patient {account}")
+        if restored:
+            if request.claim_id is not None and request.claim_id not in restored:
+                raise PaymentError(
+                    f"claim {request.claim_id}: the account is in collections; a payment "
+                    "recovers its bad debt first, name no claim"
+                )
+            balances = [b for b in balances if b.claim_id in restored]
         allocation = allocate(request.amount, balances, request.claim_id)
         receipt = uow.patient_payments.next_receipt_number()
         entry = payment_entry(
@@ -182,7 +195,7 @@ def _post_once(
             account=account,
             amount=request.amount,
             allocation=allocation,
-            effective=open_date(uow, received),
+            effective=effective,
             recorded_at=now,
             recorded_by=by,
             source=f"patient payment receipt {receipt} ({request.method.value})",

@@ -45,6 +45,7 @@ from claimdesk.domain.statements import (
 )
 from claimdesk.domain.work import Problem, WorkKind
 from claimdesk.routing.policy import RoutingPolicy
+from claimdesk.services import good_faith
 from claimdesk.services.practice import practice_date
 from claimdesk.services.remit_work import open_many
 from claimdesk.store.queries.patient_accounts import (
@@ -281,6 +282,10 @@ def run(
                 f"--as-of {day.isoformat()}: statements were already run for "
                 f"{latest.isoformat()}, a later day"
             )
+        if not dry_run:
+            # A bill $400+ over a good-faith estimate holds the account before it is billed
+            # again (45 CFR 149.620; docs/good-faith-estimates.md).
+            good_faith.flag_in(uow, now=now, policy=policy, by=by)
         profile = uow.practice.profile()
         book = _book(uow, day, profile)
         rules = StatementPolicy(

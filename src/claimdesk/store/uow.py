@@ -32,6 +32,7 @@ from claimdesk.store.repositories.audit import AuditRepository
 from claimdesk.store.repositories.batches import BatchRepository
 from claimdesk.store.repositories.claims import ClaimRepository
 from claimdesk.store.repositories.code_texts import CodeTextRepository
+from claimdesk.store.repositories.collections import CollectionRepository, GoodFaithRepository
 from claimdesk.store.repositories.coverages import CoverageRepository
 from claimdesk.store.repositories.deposits import DepositRepository
 from claimdesk.store.repositories.eligibility import EligibilityRepository
@@ -200,6 +201,16 @@ class UnitOfWork:
     def statements(self) -> StatementRepository:
         """Patient statements, holds on accounts and payment plans."""
         return StatementRepository(self._open())
+
+    @cached_property
+    def collections(self) -> CollectionRepository:
+        """Accounts referred to a collection agency."""
+        return CollectionRepository(self._open())
+
+    @cached_property
+    def good_faith(self) -> GoodFaithRepository:
+        """Good-faith estimates kept with their encounters."""
+        return GoodFaithRepository(self._open())
 
     @cached_property
     def patient_payments(self) -> PatientPaymentRepository:

@@ -26,12 +26,16 @@ from claimdesk.http.api.schemas import (
     ClaimOut,
     ClaimSearchOut,
     CloseRefusedOut,
+    CollectionDecisionOut,
+    CollectionReferralOut,
+    CollectionsOut,
     CreditAppliedOut,
     DepositAddedOut,
     DepositFileOut,
     DisabledOut,
     FixOut,
     FollowUpMadeOut,
+    GfeOut,
     GrantOut,
     InvoiceOut,
     ItemDetailOut,
@@ -619,6 +623,63 @@ def statement_pdf(actor: ApiActor, request: Request, statement_id: StatementId) 
     """The statement's PDF as it was printed."""
     data = statement_desk_of(request).statement_pdf(actor, statement_id)
     return Response(data, media_type="application/pdf")
+
+
+# Collections (docs/collections.md) and good-faith estimates (docs/good-faith-estimates.md).
+
+ReferralId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+GfeId = Annotated[str, Path(min_length=1, max_length=100)]
+EncounterId = Annotated[str, Path(min_length=1, max_length=80)]
+
+
+class CollectionDecisionBody(BaseModel):
+    approve: bool
+
+
+@router.get("/collections")
+def collection_referrals(actor: ApiActor, request: Request) -> CollectionsOut:
+    """The collections referrals and where each stands."""
+    found = statement_desk_of(request).collection_referrals(actor)
+    return CollectionsOut(referrals=[CollectionReferralOut.of(r) for r in found])
+
+
+@router.post("/collections/{referral_id}/decision")
+def decide_collections(
+    referral_id: ReferralId, body: CollectionDecisionBody, actor: ApiActor, request: Request
+) -> CollectionDecisionOut:
+    """Approve or reject a referral another manager proposed."""
+    status = statement_desk_of(request).decide_collections(actor, referral_id, approve=body.approve)
+    return CollectionDecisionOut(referral_id=referral_id, status=status)
+
+
+@router.post("/encounters/{encounter_id}/gfe")
+def make_gfe(encounter_id: EncounterId, actor: ApiActor, request: Request) -> GfeOut:
+    """Make the self-pay visit's good-faith estimate (made once)."""
+    desk = statement_desk_of(request)
+    made = desk.make_gfe(actor, encounter_id)
+    gfe_id = made.estimate["gfe_id"]
+    return GfeOut.of(desk.gfe(actor, gfe_id), _gfe_pdf_path(request, gfe_id))
+
+
+def _gfe_pdf_path(request: Request, gfe_id: str) -> str:
+    return f"{request.scope.get('root_path', '')}/api/v1/gfe/{quote(gfe_id, safe='')}/pdf"
+
+
+@router.get("/gfe/{gfe_id}")
+def gfe(gfe_id: GfeId, actor: ApiActor, request: Request) -> GfeOut:
+    """One good-faith estimate, what was billed and where it stands."""
+    found = statement_desk_of(request).gfe(actor, gfe_id)
+    return GfeOut.of(found, _gfe_pdf_path(request, gfe_id))
+
+
+@router.get(
+    "/gfe/{gfe_id}/pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {"schema": BINARY}}}},
+)
+def gfe_pdf(gfe_id: GfeId, actor: ApiActor, request: Request) -> Response:
+    """The good-faith estimate's PDF as it was handed to the patient."""
+    return Response(statement_desk_of(request).gfe_pdf(actor, gfe_id), media_type="application/pdf")
 
 
 # Patient payments, credit and refunds (docs/patient-payments.md).

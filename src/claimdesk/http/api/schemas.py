@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
@@ -1022,6 +1022,87 @@ class InvoiceOut(Answer):
                 for w in bill.work
             ],
             files=documents([*read.files, f"invoice-{bill.month}.zip"], base),
+        )
+
+
+# Collections (docs/collections.md) and good-faith estimates (docs/good-faith-estimates.md).
+
+
+class CollectionReferralOut(Answer):
+    referral_id: int
+    account: str
+    status: str = Field(description="proposed, approved, rejected or exported")
+    balance: Dollars
+    oldest_since: DateText
+    statements: int
+    last_statement: DateText | None
+    proposed_by: str
+    decided_by: str | None
+    written_off: Dollars | None
+    export_file: str
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> CollectionReferralOut:
+        return cls(
+            referral_id=int(row["referral_id"]),
+            account=row["account"],
+            status=row["status"],
+            balance=row["balance"],
+            oldest_since=row["oldest_since"],
+            statements=int(row["statements"]),
+            last_statement=row["last_statement"],
+            proposed_by=row["proposed_by"],
+            decided_by=row["decided_by"],
+            written_off=row["written_off"],
+            export_file=row["export_file"],
+        )
+
+
+class CollectionsOut(Answer):
+    referrals: list[CollectionReferralOut]
+
+
+class CollectionDecisionOut(Answer):
+    referral_id: int
+    status: str
+
+
+class GfeLineOut(Answer):
+    line_number: int
+    code: str
+    modifier: str
+    units: str
+    price: Dollars
+    amount: Dollars
+
+
+class GfeOut(Answer):
+    gfe_id: str
+    encounter_id: str
+    patient_account: str
+    account: str
+    status: str = Field(description="open, dispute or resolved")
+    scheduled_on: DateText
+    provider_npi: str
+    lines: list[GfeLineOut]
+    total: Dollars
+    billed: Dollars | None
+    pdf: str = Field(description="where the estimate's PDF is read")
+
+    @classmethod
+    def of(cls, found: dict[str, Any], pdf: str) -> GfeOut:
+        return cls(
+            gfe_id=found["gfe_id"],
+            encounter_id=found["encounter_id"],
+            patient_account=found["patient_account"],
+            account=found["account"],
+            status=found["status"],
+            scheduled_on=found["scheduled_on"],
+            provider_npi=found["provider_npi"],
+            lines=[GfeLineOut(**line) for line in found["lines"]],
+            total=found["total"],
+            billed=found["billed"],
+            pdf=pdf,
         )
 
 

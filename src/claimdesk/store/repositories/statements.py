@@ -117,6 +117,23 @@ class StatementRepository:
         )
         return int(done.rowcount)  # type: ignore[attr-defined]
 
+    def release_hold(
+        self, account: str, reason: HoldReason, note: str, *, at: datetime, by: str
+    ) -> int:
+        """Release the standing hold of ``reason`` on ``account`` put with ``note`` (the one a
+        use case put: a good-faith estimate's dispute), leaving any other hold standing."""
+        done = self._session.execute(
+            update(HOLDS)
+            .where(
+                HOLDS.c.account == account,
+                HOLDS.c.reason == reason.value,
+                HOLDS.c.note == note,
+                HOLDS.c.released_at.is_(None),
+            )
+            .values(released_at=at, released_by=by)
+        )
+        return int(done.rowcount)  # type: ignore[attr-defined]
+
     # Payment plans.
 
     def plan_count(self) -> int:

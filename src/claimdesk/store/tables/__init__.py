@@ -10,6 +10,7 @@ from claimdesk.store.tables import (  # noqa: F401  (each import registers its t
     batches,
     claim_rollups,
     claims,
+    collections,
     coverages,
     deposits,
     eligibility,
