@@ -19,8 +19,9 @@ from claimdesk.routing.policy import shipped_policy
 from claimdesk.store.uow import UnitOfWork
 
 
-def _copay_left(uow_factory: Callable[[], UnitOfWork]) -> str:
-    """The payer pays CLAIM_T1 but 30.00, the patient's copay (PR-3); returns the account."""
+def _copay_left(uow_factory: Callable[[], UnitOfWork]) -> tuple[str, str]:
+    """The payer pays CLAIM_T1 but 30.00, the patient's copay (PR-3); returns the account
+    billed (the guarantor's, if any) and the patient's."""
     with uow_factory() as uow:
         claim = uow.claims.get(CLAIM_T1)
         assert claim is not None
@@ -49,7 +50,7 @@ def _copay_left(uow_factory: Callable[[], UnitOfWork]) -> str:
         party = uow.patients.get(patient)
         assert party is not None
         uow.commit()
-    return party.guarantor_account or patient
+    return party.guarantor_account or patient, patient
 
 
 def test_statements_through_the_api_and_the_page(
@@ -58,7 +59,7 @@ def test_statements_through_the_api_and_the_page(
     desk = build_desk(uow_factory)
     settings = Settings(home=tmp_path / "home")
     desk.config = dataclasses.replace(desk.config, settings=settings)
-    account = _copay_left(uow_factory)
+    account, patient_account = _copay_left(uow_factory)
     runner = StatementDesk(
         uow_factory,
         shipped_policy(),
@@ -95,6 +96,11 @@ def test_statements_through_the_api_and_the_page(
     page = desk.signed_in(Role.TIER1).get("/statements")
     assert page.status_code == 200
     assert f'href="/statements/{row["statement_id"]}.pdf"' in page.text
+    # The patient's page lists the statement their account was sent, with its PDF.
+    patient = desk.signed_in(Role.TIER1).get(f"/patients/{patient_account}")
+    assert patient.status_code == 200, patient.text
+    assert f'href="/statements/{row["statement_id"]}.pdf"' in patient.text
+    assert "No statement sent to this account." not in patient.text
     with uow_factory() as uow:
         actions = [(r.record.action, r.record.outcome) for r in uow.audit.records()]
     assert ("view_statements", "ok") in actions

@@ -49,6 +49,8 @@ from claimdesk.domain.patient_payments import (
     refund_entry,
 )
 from claimdesk.domain.payers import PayerKind
+from claimdesk.domain.payment_plans import PaymentPlan
+from claimdesk.domain.statements import HoldReason
 from claimdesk.domain.work import SYSTEM, HistoryEvent, Outcome, Problem, WorkItem, WorkKind
 from claimdesk.routing.access import Role
 from claimdesk.routing.policy import RoutingPolicy
@@ -676,6 +678,14 @@ class Visit:
 
 
 @dataclass(frozen=True, slots=True)
+class SentStatement:
+    statement_id: str
+    statement_date: date
+    balance: Money
+    dunning_level: str
+
+
+@dataclass(frozen=True, slots=True)
 class PatientAccount:
     patient_account: str
     visits: tuple[Visit, ...]
@@ -683,6 +693,11 @@ class PatientAccount:
     refunds: tuple[RefundRequest, ...]
     credit: Money
     guarantor: str = ""  # the guarantor's name and account; "" when the patient is their own
+    # What the statements cycle keeps about the account (docs/statements.md): the statements
+    # sent to it (newest first), its payment plans and the hold standing on it, if any.
+    statements: tuple[SentStatement, ...] = ()
+    plans: tuple[PaymentPlan, ...] = ()
+    hold: HoldReason | None = None
 
     @property
     def patient_balance(self) -> Money:
@@ -723,7 +738,10 @@ def _visit_figures(entries: Sequence[Entry], claim_id: str) -> dict[str, Money]:
 
 
 def account_in(uow: UnitOfWork, account: str) -> PatientAccount:
-    """The patient's ledger by visit, their payments, refunds and unapplied credit."""
+    """The patient's ledger by visit, their payments, refunds and unapplied credit, and the
+    statements, plans and hold of the account billed for them (their guarantor's, if any)."""
+    patient = uow.patients.get(account)
+    billed = account if patient is None else patient.guarantor_account or account
     entries = uow.ledger.entries(patient_account=account)
     visits = []
     for hit in sorted(
@@ -752,6 +770,14 @@ def account_in(uow: UnitOfWork, account: str) -> PatientAccount:
         refunds=tuple(uow.patient_payments.refunds_of_patient(account)),
         credit=credit_of(uow, account),
         guarantor=_guarantor(uow, account),
+        statements=tuple(
+            SentStatement(
+                s["statement_id"], s["statement_date"], Money(s["balance"]), s["dunning_level"]
+            )
+            for s in uow.statements.statements(account=billed, limit=24)
+        ),
+        plans=tuple(uow.statements.plans(billed)),
+        hold=uow.statements.holds().get(billed),
     )
 
 
