@@ -143,11 +143,11 @@ def test_a_worker_for_one_practice_leaves_the_others_alone(
     assert _waiting(south) == ["TS1.835", "bad.835"]
 
 
+# The in-process rounds are SQLite's: on PostgreSQL each practice's jobs run in procrastinate.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_a_practice_whose_round_cannot_run_is_reported_and_the_others_still_run(
     run: Invoke, home: Settings, two: tuple[Settings, Settings]
 ) -> None:
-    if home.database_url:
-        pytest.skip("the in-process rounds are SQLite's")
     north, south = two
     (north.practice_home / "routing.toml").write_text("[policy]\nlease_minutes = 0\n")
 
