@@ -65,7 +65,7 @@ def anchor_command(
         try:
             anchor = as_actor(
                 ctx,
-                parts,
+                parts.desk,
                 "audit anchor",
                 lambda desk, actor: desk.check_audit_log(
                     actor,
@@ -73,6 +73,7 @@ def anchor_command(
                     pin,
                     lambda pinned: f"{pinned.records} records, last {pinned.last_id}",
                 ),
+                refused=EXIT_INPUT_PROBLEMS,
             )
         except AnchorFileError as error:
             raise fail(f"audit anchor: {error}") from error
@@ -96,7 +97,7 @@ def verify_command(
     with composed(settings) as parts:
         result = as_actor(
             ctx,
-            parts,
+            parts.desk,
             "audit verify",
             lambda desk, actor: desk.check_audit_log(
                 actor,
@@ -104,6 +105,7 @@ def verify_command(
                 lambda: verify(parts.uow_factory, anchors),
                 _verdict,
             ),
+            refused=EXIT_INPUT_PROBLEMS,
         )
     if as_json:
         emit_json(

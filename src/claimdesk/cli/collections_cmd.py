@@ -10,19 +10,15 @@ from rich.table import Table
 
 from claimdesk.bootstrap import composed
 from claimdesk.cli.app import (
-    EXIT_INPUT_PROBLEMS,
     JsonOption,
-    acting_user_id,
     app,
     console,
     emit_json,
-    fail,
     ready,
     settings_of,
 )
-from claimdesk.desk.guard import ForbiddenError
+from claimdesk.cli.jobs import as_actor
 from claimdesk.services.collections import CollectionsError
-from claimdesk.services.users import UserError
 
 collections_app = typer.Typer(
     help="Collections: propose unpaid accounts, decide them, export them to the agency.",
@@ -43,11 +39,12 @@ def review_command(
     settings = settings_of(ctx)
     ready(settings)
     with composed(settings) as parts:
-        desk = parts.statement_desk()
-        try:
-            done = desk.review_collections(desk.actor_named(acting_user_id(ctx)), dry_run=dry_run)
-        except (UserError, ForbiddenError) as exc:
-            raise fail(f"collections review: {exc}") from exc
+        done = as_actor(
+            ctx,
+            parts.statement_desk,
+            "collections review",
+            lambda desk, actor: desk.review_collections(actor, dry_run=dry_run),
+        )
     if as_json:
         emit_json(done.as_dict())
         return
@@ -76,15 +73,13 @@ def decide_command(
     settings = settings_of(ctx)
     ready(settings)
     with composed(settings) as parts:
-        desk = parts.statement_desk()
-        try:
-            status = desk.decide_collections(
-                desk.actor_named(acting_user_id(ctx)), referral, approve=approve
-            )
-        except (UserError, ForbiddenError) as exc:
-            raise fail(f"collections decide: {exc}") from exc
-        except CollectionsError as exc:
-            raise fail(f"collections decide: {exc}", EXIT_INPUT_PROBLEMS) from exc
+        status = as_actor(
+            ctx,
+            parts.statement_desk,
+            "collections decide",
+            lambda desk, actor: desk.decide_collections(actor, referral, approve=approve),
+            bad_input=(CollectionsError,),
+        )
     console.print(f"referral {referral}: {status}", highlight=False)
 
 
@@ -101,15 +96,13 @@ def export_command(
     settings = settings_of(ctx)
     ready(settings)
     with composed(settings) as parts:
-        desk = parts.statement_desk()
-        try:
-            done = desk.export_collections(desk.actor_named(acting_user_id(ctx)), out)
-        except (UserError, ForbiddenError) as exc:
-            raise fail(f"collections export: {exc}") from exc
-        except CollectionsError as exc:
-            raise fail(f"collections export: {exc}", EXIT_INPUT_PROBLEMS) from exc
-        except OSError as exc:
-            raise fail(f"collections export: {exc.strerror or exc}") from exc
+        done = as_actor(
+            ctx,
+            parts.statement_desk,
+            "collections export",
+            lambda desk, actor: desk.export_collections(actor, out),
+            bad_input=(CollectionsError,),
+        )
     if as_json:
         emit_json(done.as_dict())
         return
@@ -136,11 +129,12 @@ def list_command(
     settings = settings_of(ctx)
     ready(settings)
     with composed(settings) as parts:
-        desk = parts.statement_desk()
-        try:
-            found = desk.collection_referrals(desk.actor_named(acting_user_id(ctx)), status)
-        except (UserError, ForbiddenError) as exc:
-            raise fail(f"collections list: {exc}") from exc
+        found = as_actor(
+            ctx,
+            parts.statement_desk,
+            "collections list",
+            lambda desk, actor: desk.collection_referrals(actor, status),
+        )
     if as_json:
         emit_json({"referrals": found})
         return

@@ -10,19 +10,15 @@ from rich.table import Table
 
 from claimdesk.bootstrap import composed
 from claimdesk.cli.app import (
-    EXIT_INPUT_PROBLEMS,
     JsonOption,
-    acting_user_id,
     app,
     console,
     emit_json,
-    fail,
     ready,
     settings_of,
 )
-from claimdesk.desk.guard import ForbiddenError, NotFoundError
+from claimdesk.cli.jobs import as_actor
 from claimdesk.domain.good_faith import GoodFaithError
-from claimdesk.services.users import UserError
 
 gfe_app = typer.Typer(
     help="Good-faith estimates for self-pay patients: make, show, check the bill, resolve.",
@@ -42,13 +38,13 @@ def make_command(
     settings = settings_of(ctx)
     ready(settings)
     with composed(settings) as parts:
-        desk = parts.statement_desk()
-        try:
-            made = desk.make_gfe(desk.actor_named(acting_user_id(ctx)), encounter)
-        except (UserError, ForbiddenError) as exc:
-            raise fail(f"gfe make: {exc}") from exc
-        except GoodFaithError as exc:
-            raise fail(f"gfe make: {exc}", EXIT_INPUT_PROBLEMS) from exc
+        made = as_actor(
+            ctx,
+            parts.statement_desk,
+            "gfe make",
+            lambda desk, actor: desk.make_gfe(actor, encounter),
+            bad_input=(GoodFaithError,),
+        )
     if as_json:
         emit_json({**made.estimate, "pdf_file": made.pdf_file, "created": made.created})
         return
@@ -73,17 +69,15 @@ def show_command(
     settings = settings_of(ctx)
     ready(settings)
     with composed(settings) as parts:
-        desk = parts.statement_desk()
-        try:
-            actor = desk.actor_named(acting_user_id(ctx))
-            found = desk.gfe(actor, gfe_id)
-            data = desk.gfe_pdf(actor, gfe_id) if pdf is not None else b""
-        except (UserError, ForbiddenError) as exc:
-            raise fail(f"gfe show: {exc}") from exc
-        except NotFoundError as exc:
-            raise fail(f"gfe show: {exc}", EXIT_INPUT_PROBLEMS) from exc
-        except OSError as exc:
-            raise fail(f"gfe show: the PDF: {exc.strerror or exc}") from exc
+        found, data = as_actor(
+            ctx,
+            parts.statement_desk,
+            "gfe show",
+            lambda desk, actor: (
+                desk.gfe(actor, gfe_id),
+                desk.gfe_pdf(actor, gfe_id) if pdf is not None else b"",
+            ),
+        )
     if pdf is not None:
         pdf.write_bytes(data)
     if as_json:
@@ -112,11 +106,9 @@ def review_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
     settings = settings_of(ctx)
     ready(settings)
     with composed(settings) as parts:
-        desk = parts.statement_desk()
-        try:
-            done = desk.review_gfes(desk.actor_named(acting_user_id(ctx)))
-        except (UserError, ForbiddenError) as exc:
-            raise fail(f"gfe review: {exc}") from exc
+        done = as_actor(
+            ctx, parts.statement_desk, "gfe review", lambda desk, actor: desk.review_gfes(actor)
+        )
     if as_json:
         emit_json(done.as_dict())
         return
@@ -138,11 +130,11 @@ def resolve_command(
     settings = settings_of(ctx)
     ready(settings)
     with composed(settings) as parts:
-        desk = parts.statement_desk()
-        try:
-            status = desk.resolve_gfe(desk.actor_named(acting_user_id(ctx)), gfe_id, note)
-        except (UserError, ForbiddenError) as exc:
-            raise fail(f"gfe resolve: {exc}") from exc
-        except GoodFaithError as exc:
-            raise fail(f"gfe resolve: {exc}", EXIT_INPUT_PROBLEMS) from exc
+        status = as_actor(
+            ctx,
+            parts.statement_desk,
+            "gfe resolve",
+            lambda desk, actor: desk.resolve_gfe(actor, gfe_id, note),
+            bad_input=(GoodFaithError,),
+        )
     console.print(f"{gfe_id}: {status}", highlight=False)

@@ -9,12 +9,13 @@ from typing import TypeVar
 import typer
 
 from claimdesk.bootstrap import Composition
-from claimdesk.cli.app import EXIT_INPUT_PROBLEMS, acting_user_id, fail
+from claimdesk.cli.app import EXIT_CANNOT_RUN, EXIT_INPUT_PROBLEMS, acting_user_id, fail
 from claimdesk.desk.desk import Desk
-from claimdesk.desk.guard import Actor, ForbiddenError
+from claimdesk.desk.guard import Actor, ForbiddenError, NotFoundError
 from claimdesk.services.users import UserError
 
 T = TypeVar("T")
+D = TypeVar("D", bound=Desk)
 
 
 def as_job(
@@ -24,19 +25,41 @@ def as_job(
     work: Callable[[], T],
     done: Callable[[T], str],
 ) -> T:
-    return as_actor(ctx, parts, job, lambda desk, actor: desk.run_job(actor, job, work, done))
+    return as_actor(
+        ctx,
+        parts.desk,
+        job,
+        lambda desk, actor: desk.run_job(actor, job, work, done),
+        refused=EXIT_INPUT_PROBLEMS,
+    )
 
 
 def as_actor(
     ctx: typer.Context,
-    parts: Composition,
+    desk_of: Callable[[], D],
     command: str,
-    use: Callable[[Desk, Actor], T],
+    use: Callable[[D, Actor], T],
+    *,
+    bad_input: tuple[type[Exception], ...] = (),
+    refused: int = EXIT_CANNOT_RUN,
 ) -> T:
-    """Run one desk use case as the acting person (``--as``); a refusal, or a name the desk
-    does not know, ends the command with the reason (exit 1)."""
-    desk = parts.desk()
+    """Run one use case of the desk ``desk_of`` gives as the acting person (``--as``), and end
+    the command with the reason when it stops: a refusal or a name the desk does not know
+    exits ``refused``; an object that is not there (or not the person's to see) or input the
+    use case rejects (``bad_input``) exits 1; a file that could not be read or written exits 2.
+
+    ``refused`` is the command's documented code: the queue, audit, users, practice, summary,
+    kpi and batch commands say 1, the patient's share (statements, plans, collections, good-faith
+    estimates, patient accounts) says 2."""
+    input_errors: tuple[type[Exception], ...] = (NotFoundError, *bad_input)
+    desk = desk_of()
     try:
         return use(desk, desk.actor_named(acting_user_id(ctx)))
     except (UserError, ForbiddenError) as exc:
+        raise fail(f"{command}: {exc}", refused) from exc
+    except input_errors as exc:
         raise fail(f"{command}: {exc}", EXIT_INPUT_PROBLEMS) from exc
+    except OSError as exc:
+        # After ForbiddenError, which is a PermissionError and so an OSError.
+        where = f"{exc.filename}: " if exc.filename else ""
+        raise fail(f"{command}: {where}{exc.strerror or exc}") from exc

@@ -22,6 +22,7 @@ from claimdesk.analytics.report import KPI_NAMES, UnknownKpiError
 from claimdesk.analytics.results import Cell, KpiExplanation, KpiReport, Side, Table, Unit, display
 from claimdesk.bootstrap import Composition, composed
 from claimdesk.cli.app import (
+    EXIT_INPUT_PROBLEMS,
     JsonOption,
     across_practices,
     app,
@@ -327,7 +328,7 @@ def kpi(
             try:
                 explanation = as_actor(
                     ctx,
-                    parts,
+                    parts.desk,
                     "kpi",
                     lambda desk, actor: desk.list_claims_behind(
                         actor,
@@ -335,6 +336,7 @@ def kpi(
                         claims_behind,
                         lambda shown: f"{len(shown.numerator)} claims in the numerator",
                     ),
+                    refused=EXIT_INPUT_PROBLEMS,
                 )
             except UnknownKpiError as exc:
                 raise fail(f"--explain: {exc}") from None
@@ -372,7 +374,7 @@ def kpi(
 
         tier3 = as_actor(
             ctx,
-            parts,
+            parts.desk,
             "kpi",
             lambda desk, actor: desk.read_figures(
                 actor,
@@ -380,6 +382,7 @@ def kpi(
                 report,
                 lambda shown: f"{len(shown.report.kpis)} KPIs",
             ),
+            refused=EXIT_INPUT_PROBLEMS,
         )
         if as_json:
             emit_json(tier3.as_dict())
@@ -445,7 +448,9 @@ def kpi_across(
                     actor, f"kpis {start} to {end}", report, lambda shown: f"{len(shown.kpis)} KPIs"
                 )
 
-            reports[settings.practice_id] = as_actor(ctx, parts, "kpi", read)
+            reports[settings.practice_id] = as_actor(
+                ctx, parts.desk, "kpi", read, refused=EXIT_INPUT_PROBLEMS
+            )
     company = combined_report(reports)
     if as_json:
         emit_json(

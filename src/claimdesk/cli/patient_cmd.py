@@ -13,7 +13,6 @@ from claimdesk.bootstrap import composed
 from claimdesk.cli.app import (
     EXIT_INPUT_PROBLEMS,
     JsonOption,
-    acting_user_id,
     app,
     console,
     day_of,
@@ -22,7 +21,8 @@ from claimdesk.cli.app import (
     ready,
     settings_of,
 )
-from claimdesk.desk.guard import Actor, ForbiddenError, NotFoundError
+from claimdesk.cli.jobs import as_actor
+from claimdesk.desk.guard import Actor
 from claimdesk.desk.patients import PatientDesk
 from claimdesk.domain.ledger import LedgerError
 from claimdesk.domain.money import Money, MoneyError, parse_dollars
@@ -34,7 +34,6 @@ from claimdesk.domain.patient_payments import (
 )
 from claimdesk.domain.work import WorkError
 from claimdesk.services.patient_payments import PaymentRequest, RefundAsk
-from claimdesk.services.users import UserError
 
 patient_app = typer.Typer(
     help="Patient accounts: take payments, print receipts, apply credit, reverse, refund.",
@@ -56,18 +55,18 @@ def _money(text: str, option: str, command: str) -> Money:
 
 
 def _run(ctx: typer.Context, command: str, work: Callable[[PatientDesk, Actor], T]) -> T:
-    """Run ``work(desk, actor)``; refusals and bad input exit with the reason."""
+    """Run ``work(desk, actor)`` in the practice named; refusals and bad input exit with the
+    reason (``as_actor``)."""
     settings = settings_of(ctx)
     ready(settings)
     with composed(settings) as parts:
-        desk = parts.patient_desk()
-        try:
-            actor = desk.actor_named(acting_user_id(ctx))
-            return work(desk, actor)
-        except (UserError, ForbiddenError, NotFoundError) as exc:
-            raise fail(f"patient {command}: {exc}") from exc
-        except (PaymentError, LedgerError, WorkError) as exc:
-            raise fail(f"patient {command}: {exc}", EXIT_INPUT_PROBLEMS) from exc
+        return as_actor(
+            ctx,
+            parts.patient_desk,
+            f"patient {command}",
+            work,
+            bad_input=(PaymentError, LedgerError, WorkError),
+        )
 
 
 @patient_app.command("pay")

@@ -12,7 +12,6 @@ from claimdesk.bootstrap import composed
 from claimdesk.cli.app import (
     EXIT_INPUT_PROBLEMS,
     JsonOption,
-    acting_user_id,
     console,
     day_of,
     emit_json,
@@ -21,10 +20,9 @@ from claimdesk.cli.app import (
     settings_of,
 )
 from claimdesk.cli.estimate_cmd import plans_app
-from claimdesk.desk.guard import ForbiddenError, NotFoundError
+from claimdesk.cli.jobs import as_actor
 from claimdesk.domain.money import MoneyError, parse_dollars
 from claimdesk.domain.payment_plans import PlanError, Standing
-from claimdesk.services.users import UserError
 
 
 def _print(found: Standing) -> None:
@@ -69,20 +67,20 @@ def add_command(
     settings = settings_of(ctx)
     ready(settings)
     with composed(settings) as parts:
-        desk = parts.statement_desk()
-        try:
-            found = desk.add_plan(
-                desk.actor_named(acting_user_id(ctx)),
+        found = as_actor(
+            ctx,
+            parts.statement_desk,
+            "plans add",
+            lambda desk, actor: desk.add_plan(
+                actor,
                 account,
                 amount=money,
                 every_days=every,
                 first_due=first_due,
                 installments=installments,
-            )
-        except (UserError, ForbiddenError) as exc:
-            raise fail(f"plans add: {exc}") from exc
-        except PlanError as exc:
-            raise fail(f"plans add: {exc}", EXIT_INPUT_PROBLEMS) from exc
+            ),
+            bad_input=(PlanError,),
+        )
     if as_json:
         emit_json(found.as_dict())
     else:
@@ -95,11 +93,9 @@ def list_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
     settings = settings_of(ctx)
     ready(settings)
     with composed(settings) as parts:
-        desk = parts.statement_desk()
-        try:
-            found = desk.plans(desk.actor_named(acting_user_id(ctx)))
-        except (UserError, ForbiddenError) as exc:
-            raise fail(f"plans list: {exc}") from exc
+        found = as_actor(
+            ctx, parts.statement_desk, "plans list", lambda desk, actor: desk.plans(actor)
+        )
     if as_json:
         emit_json({"plans": [s.as_dict() for s in found]})
         return
@@ -130,13 +126,9 @@ def show_command(
     settings = settings_of(ctx)
     ready(settings)
     with composed(settings) as parts:
-        desk = parts.statement_desk()
-        try:
-            found = desk.plan(desk.actor_named(acting_user_id(ctx)), plan_id)
-        except (UserError, ForbiddenError) as exc:
-            raise fail(f"plans show: {exc}") from exc
-        except NotFoundError as exc:
-            raise fail(f"plans show: {exc}", EXIT_INPUT_PROBLEMS) from exc
+        found = as_actor(
+            ctx, parts.statement_desk, "plans show", lambda desk, actor: desk.plan(actor, plan_id)
+        )
     if as_json:
         emit_json(found.as_dict())
     else:

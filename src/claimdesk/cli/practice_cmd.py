@@ -45,11 +45,12 @@ def show(ctx: typer.Context, as_json: JsonOption = False) -> None:
     with composed(settings) as parts:
         profile = as_actor(
             ctx,
-            parts,
+            parts.desk,
             "practice show",
             lambda desk, actor: desk.practice_profile(
                 actor, lambda: profile_of(parts.uow_factory), lambda _shown: "shown"
             ),
+            refused=EXIT_INPUT_PROBLEMS,
         )
     missing = profile.missing_to_submit()
     rule_files = in_effect(settings.practice_home)

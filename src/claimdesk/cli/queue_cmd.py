@@ -88,9 +88,10 @@ def list_items(
         queues = [q for q, t in tiers.items() if (tier is None or t == tier) and queue in (None, q)]
         items = as_actor(
             ctx,
-            parts,
+            parts.desk,
             "queue list",
             lambda desk, actor: desk.list_items(actor, queues, status, limit),
+            refused=EXIT_INPUT_PROBLEMS,
         )
     if as_json:
         emit_json([item_dict(item) for item in items])
@@ -155,7 +156,13 @@ def take(ctx: typer.Context, item_id: int, as_json: JsonOption = False) -> None:
     ready(settings)
     with composed(settings) as parts:
         try:
-            item = as_actor(ctx, parts, "queue take", lambda desk, actor: desk.take(actor, item_id))
+            item = as_actor(
+                ctx,
+                parts.desk,
+                "queue take",
+                lambda desk, actor: desk.take(actor, item_id),
+                refused=EXIT_INPUT_PROBLEMS,
+            )
         except REFUSALS as exc:
             raise fail(str(exc), EXIT_INPUT_PROBLEMS) from exc
     if as_json:
@@ -172,7 +179,11 @@ def show(ctx: typer.Context, item_id: int, as_json: JsonOption = False) -> None:
     with composed(settings) as parts:
         try:
             item = as_actor(
-                ctx, parts, "queue show", lambda desk, actor: desk.item(actor, item_id).item
+                ctx,
+                parts.desk,
+                "queue show",
+                lambda desk, actor: desk.item(actor, item_id).item,
+                refused=EXIT_INPUT_PROBLEMS,
             )
         except REFUSALS as exc:
             raise fail(str(exc), EXIT_INPUT_PROBLEMS) from exc

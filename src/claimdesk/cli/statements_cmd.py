@@ -10,20 +10,16 @@ from rich.table import Table
 
 from claimdesk.bootstrap import composed
 from claimdesk.cli.app import (
-    EXIT_INPUT_PROBLEMS,
     JsonOption,
-    acting_user_id,
     app,
     console,
     day_of,
     emit_json,
-    fail,
     ready,
     settings_of,
 )
-from claimdesk.desk.guard import ForbiddenError, NotFoundError
+from claimdesk.cli.jobs import as_actor
 from claimdesk.domain.statements import HoldReason, StatementError
-from claimdesk.services.users import UserError
 
 statements_app = typer.Typer(
     help="Patient statements: run them, list and show them, hold an account's.",
@@ -49,14 +45,13 @@ def run_command(
     settings = settings_of(ctx)
     ready(settings)
     with composed(settings) as parts:
-        desk = parts.statement_desk()
-        try:
-            actor = desk.actor_named(acting_user_id(ctx))
-            done = desk.run_statements(actor, day, dry_run=dry_run)
-        except (UserError, ForbiddenError) as exc:
-            raise fail(f"statements run: {exc}") from exc
-        except StatementError as exc:
-            raise fail(f"statements run: {exc}", EXIT_INPUT_PROBLEMS) from exc
+        done = as_actor(
+            ctx,
+            parts.statement_desk,
+            "statements run",
+            lambda desk, actor: desk.run_statements(actor, day, dry_run=dry_run),
+            bad_input=(StatementError,),
+        )
     if as_json:
         emit_json(done.as_dict())
         return
@@ -97,11 +92,12 @@ def list_command(
     settings = settings_of(ctx)
     ready(settings)
     with composed(settings) as parts:
-        desk = parts.statement_desk()
-        try:
-            found = desk.statements(desk.actor_named(acting_user_id(ctx)), account)
-        except (UserError, ForbiddenError) as exc:
-            raise fail(f"statements list: {exc}") from exc
+        found = as_actor(
+            ctx,
+            parts.statement_desk,
+            "statements list",
+            lambda desk, actor: desk.statements(actor, account),
+        )
     if as_json:
         emit_json({"statements": [s.as_dict() for s in found]})
         return
@@ -128,17 +124,15 @@ def show_command(
     settings = settings_of(ctx)
     ready(settings)
     with composed(settings) as parts:
-        desk = parts.statement_desk()
-        try:
-            actor = desk.actor_named(acting_user_id(ctx))
-            found = desk.statement(actor, statement_id)
-            data = desk.statement_pdf(actor, statement_id) if pdf is not None else b""
-        except (UserError, ForbiddenError) as exc:
-            raise fail(f"statements show: {exc}") from exc
-        except NotFoundError as exc:
-            raise fail(f"statements show: {exc}", EXIT_INPUT_PROBLEMS) from exc
-        except OSError as exc:
-            raise fail(f"statements show: the PDF: {exc.strerror or exc}") from exc
+        found, data = as_actor(
+            ctx,
+            parts.statement_desk,
+            "statements show",
+            lambda desk, actor: (
+                desk.statement(actor, statement_id),
+                desk.statement_pdf(actor, statement_id) if pdf is not None else b"",
+            ),
+        )
     if pdf is not None:
         pdf.write_bytes(data)
     if as_json:
@@ -186,15 +180,13 @@ def hold_command(
     settings = settings_of(ctx)
     ready(settings)
     with composed(settings) as parts:
-        desk = parts.statement_desk()
-        try:
-            done = desk.hold_statements(
-                desk.actor_named(acting_user_id(ctx)), account, reason, note
-            )
-        except (UserError, ForbiddenError) as exc:
-            raise fail(f"statements hold: {exc}") from exc
-        except StatementError as exc:
-            raise fail(f"statements hold: {exc}", EXIT_INPUT_PROBLEMS) from exc
+        done = as_actor(
+            ctx,
+            parts.statement_desk,
+            "statements hold",
+            lambda desk, actor: desk.hold_statements(actor, account, reason, note),
+            bad_input=(StatementError,),
+        )
     said = "held" if done else "was already held; nothing changed"
     console.print(f"account {account}: {reason.value} {said}", highlight=False)
 
@@ -208,9 +200,10 @@ def release_command(
     settings = settings_of(ctx)
     ready(settings)
     with composed(settings) as parts:
-        desk = parts.statement_desk()
-        try:
-            done = desk.release_statements(desk.actor_named(acting_user_id(ctx)), account)
-        except (UserError, ForbiddenError) as exc:
-            raise fail(f"statements release: {exc}") from exc
+        done = as_actor(
+            ctx,
+            parts.statement_desk,
+            "statements release",
+            lambda desk, actor: desk.release_statements(actor, account),
+        )
     console.print(f"account {account}: {done} hold(s) released", highlight=False)

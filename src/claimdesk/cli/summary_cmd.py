@@ -14,6 +14,7 @@ from claimdesk.analytics.position import BUCKET_NAMES, ArPosition
 from claimdesk.bootstrap import composed
 from claimdesk.cli.app import (
     EXIT_CANNOT_RUN,
+    EXIT_INPUT_PROBLEMS,
     JsonOption,
     across_practices,
     app,
@@ -125,7 +126,7 @@ def read_summary(ctx: typer.Context, settings: Settings, as_of: date | None) -> 
     with composed(settings) as parts:
         return as_actor(
             ctx,
-            parts,
+            parts.desk,
             "summary",
             lambda desk, actor: desk.read_figures(
                 actor,
@@ -133,6 +134,7 @@ def read_summary(ctx: typer.Context, settings: Settings, as_of: date | None) -> 
                 lambda: summarize(parts.uow_factory, now=parts.clock(), as_of=as_of),
                 lambda shown: f"as of {shown.as_of}",
             ),
+            refused=EXIT_INPUT_PROBLEMS,
         )
 
 

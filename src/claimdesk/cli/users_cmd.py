@@ -99,7 +99,13 @@ def list_users(ctx: typer.Context, as_json: JsonOption = False) -> None:
     settings = settings_of(ctx, otherwise=DEFAULT_PRACTICE)
     ready(settings)
     with composed(settings) as parts:
-        people = as_actor(ctx, parts, "users list", lambda desk, actor: desk.people(actor))
+        people = as_actor(
+            ctx,
+            parts.desk,
+            "users list",
+            lambda desk, actor: desk.people(actor),
+            refused=EXIT_INPUT_PROBLEMS,
+        )
     if as_json:
         emit_json([person.as_dict() for person in people])
         return
