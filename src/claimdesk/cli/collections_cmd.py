@@ -18,7 +18,6 @@ from claimdesk.cli.app import (
     settings_of,
 )
 from claimdesk.cli.jobs import as_actor
-from claimdesk.services.collections import CollectionsError
 
 collections_app = typer.Typer(
     help="Collections: propose unpaid accounts, decide them, export them to the agency.",
@@ -78,7 +77,6 @@ def decide_command(
             parts.statement_desk,
             "collections decide",
             lambda desk, actor: desk.decide_collections(actor, referral, approve=approve),
-            bad_input=(CollectionsError,),
         )
     console.print(f"referral {referral}: {status}", highlight=False)
 
@@ -101,7 +99,6 @@ def export_command(
             parts.statement_desk,
             "collections export",
             lambda desk, actor: desk.export_collections(actor, out),
-            bad_input=(CollectionsError,),
         )
     if as_json:
         emit_json(done.as_dict())

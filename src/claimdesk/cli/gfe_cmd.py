@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -18,7 +18,8 @@ from claimdesk.cli.app import (
     settings_of,
 )
 from claimdesk.cli.jobs import as_actor
-from claimdesk.domain.good_faith import GoodFaithError
+from claimdesk.desk.guard import Actor
+from claimdesk.desk.statements import StatementDesk
 
 gfe_app = typer.Typer(
     help="Good-faith estimates for self-pay patients: make, show, check the bill, resolve.",
@@ -43,7 +44,6 @@ def make_command(
             parts.statement_desk,
             "gfe make",
             lambda desk, actor: desk.make_gfe(actor, encounter),
-            bad_input=(GoodFaithError,),
         )
     if as_json:
         emit_json({**made.estimate, "pdf_file": made.pdf_file, "created": made.created})
@@ -66,18 +66,15 @@ def show_command(
     as_json: JsonOption = False,
 ) -> None:
     """One good-faith estimate: its services and prices, what was billed, where it stands."""
+
+    def read(desk: StatementDesk, actor: Actor) -> tuple[dict[str, Any], bytes]:
+        found = desk.gfe(actor, gfe_id)
+        return found, desk.gfe_pdf(actor, gfe_id) if pdf is not None else b""
+
     settings = settings_of(ctx)
     ready(settings)
     with composed(settings) as parts:
-        found, data = as_actor(
-            ctx,
-            parts.statement_desk,
-            "gfe show",
-            lambda desk, actor: (
-                desk.gfe(actor, gfe_id),
-                desk.gfe_pdf(actor, gfe_id) if pdf is not None else b"",
-            ),
-        )
+        found, data = as_actor(ctx, parts.statement_desk, "gfe show", read)
     if pdf is not None:
         pdf.write_bytes(data)
     if as_json:
@@ -135,6 +132,5 @@ def resolve_command(
             parts.statement_desk,
             "gfe resolve",
             lambda desk, actor: desk.resolve_gfe(actor, gfe_id, note),
-            bad_input=(GoodFaithError,),
         )
     console.print(f"{gfe_id}: {status}", highlight=False)

@@ -40,19 +40,18 @@ def as_actor(
     command: str,
     use: Callable[[D, Actor], T],
     *,
-    bad_input: tuple[type[Exception], ...] = (),
     refused: int = EXIT_CANNOT_RUN,
 ) -> T:
     """Run one use case of the desk ``desk_of`` gives as the acting person (``--as``), and end
     the command with the reason when it stops: a refusal or a name the desk does not know
     exits ``refused``; an object that is not there (or not the person's to see) or input the
-    use case rejects (``bad_input``) exits 1; a file that could not be read or written exits 2.
+    use case rejects (the desk's ``input_errors``) exits 1; a file that could not be read or
+    written exits 2.
 
-    ``refused`` is the command's documented code: the queue, audit, users, practice, summary,
-    kpi and batch commands say 1, the patient's share (statements, plans, collections, good-faith
-    estimates, patient accounts) says 2."""
-    input_errors: tuple[type[Exception], ...] = (NotFoundError, *bad_input)
+    ``refused`` is the code the command documents: 2 (the command could not run) unless it
+    says otherwise, as the queue, audit, user, practice, figure and batch commands say 1."""
     desk = desk_of()
+    input_errors: tuple[type[Exception], ...] = (NotFoundError, *desk.input_errors)
     try:
         return use(desk, desk.actor_named(acting_user_id(ctx)))
     except (UserError, ForbiddenError) as exc:

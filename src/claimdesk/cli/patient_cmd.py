@@ -24,15 +24,12 @@ from claimdesk.cli.app import (
 from claimdesk.cli.jobs import as_actor
 from claimdesk.desk.guard import Actor
 from claimdesk.desk.patients import PatientDesk
-from claimdesk.domain.ledger import LedgerError
 from claimdesk.domain.money import Money, MoneyError, parse_dollars
 from claimdesk.domain.patient_payments import (
-    PaymentError,
     PaymentMethod,
     RefundSource,
     ReversalReason,
 )
-from claimdesk.domain.work import WorkError
 from claimdesk.services.patient_payments import PaymentRequest, RefundAsk
 
 patient_app = typer.Typer(
@@ -60,13 +57,7 @@ def _run(ctx: typer.Context, command: str, work: Callable[[PatientDesk, Actor], 
     settings = settings_of(ctx)
     ready(settings)
     with composed(settings) as parts:
-        return as_actor(
-            ctx,
-            parts.patient_desk,
-            f"patient {command}",
-            work,
-            bad_input=(PaymentError, LedgerError, WorkError),
-        )
+        return as_actor(ctx, parts.patient_desk, f"patient {command}", work)
 
 
 @patient_app.command("pay")

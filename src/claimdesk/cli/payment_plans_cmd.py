@@ -22,7 +22,7 @@ from claimdesk.cli.app import (
 from claimdesk.cli.estimate_cmd import plans_app
 from claimdesk.cli.jobs import as_actor
 from claimdesk.domain.money import MoneyError, parse_dollars
-from claimdesk.domain.payment_plans import PlanError, Standing
+from claimdesk.domain.payment_plans import Standing
 
 
 def _print(found: Standing) -> None:
@@ -79,7 +79,6 @@ def add_command(
                 first_due=first_due,
                 installments=installments,
             ),
-            bad_input=(PlanError,),
         )
     if as_json:
         emit_json(found.as_dict())

@@ -19,7 +19,10 @@ from claimdesk.cli.app import (
     settings_of,
 )
 from claimdesk.cli.jobs import as_actor
-from claimdesk.domain.statements import HoldReason, StatementError
+from claimdesk.desk.guard import Actor
+from claimdesk.desk.statements import StatementDesk
+from claimdesk.domain.statements import HoldReason
+from claimdesk.services.statements import StoredStatement
 
 statements_app = typer.Typer(
     help="Patient statements: run them, list and show them, hold an account's.",
@@ -50,7 +53,6 @@ def run_command(
             parts.statement_desk,
             "statements run",
             lambda desk, actor: desk.run_statements(actor, day, dry_run=dry_run),
-            bad_input=(StatementError,),
         )
     if as_json:
         emit_json(done.as_dict())
@@ -121,18 +123,15 @@ def show_command(
     as_json: JsonOption = False,
 ) -> None:
     """One statement: every visit, what the patient owes and why, the balance and message."""
+
+    def read(desk: StatementDesk, actor: Actor) -> tuple[StoredStatement, bytes]:
+        found = desk.statement(actor, statement_id)
+        return found, desk.statement_pdf(actor, statement_id) if pdf is not None else b""
+
     settings = settings_of(ctx)
     ready(settings)
     with composed(settings) as parts:
-        found, data = as_actor(
-            ctx,
-            parts.statement_desk,
-            "statements show",
-            lambda desk, actor: (
-                desk.statement(actor, statement_id),
-                desk.statement_pdf(actor, statement_id) if pdf is not None else b"",
-            ),
-        )
+        found, data = as_actor(ctx, parts.statement_desk, "statements show", read)
     if pdf is not None:
         pdf.write_bytes(data)
     if as_json:
@@ -185,7 +184,6 @@ def hold_command(
             parts.statement_desk,
             "statements hold",
             lambda desk, actor: desk.hold_statements(actor, account, reason, note),
-            bad_input=(StatementError,),
         )
     said = "held" if done else "was already held; nothing changed"
     console.print(f"account {account}: {reason.value} {said}", highlight=False)

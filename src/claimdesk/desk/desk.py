@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 from claimdesk.audit.anchor import append_anchor
 from claimdesk.audit.chain import AuditRecord
@@ -167,6 +167,11 @@ def _ledger_lines(entries: Sequence[Entry], claim_id: str) -> tuple[LedgerLine, 
 
 
 class Desk:
+    # The errors of this desk's use cases that say the person's input cannot be done (a value
+    # refused, a state that does not allow it), as opposed to a refusal of the person: every
+    # face answers them as such (the terminal exits 1; ``cli/jobs.as_actor``).
+    input_errors: ClassVar[tuple[type[Exception], ...]] = ()
+
     def __init__(
         self,
         uow_factory: UowFactory,

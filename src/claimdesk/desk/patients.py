@@ -13,13 +13,21 @@ from claimdesk.analytics.patient_pdf import receipt_pdf, refund_letter_pdf
 from claimdesk.audit.log import Outcome as AuditOutcome
 from claimdesk.desk.desk import Desk, PatientView
 from claimdesk.desk.guard import Actor, Capability, NotFoundError
+from claimdesk.domain.ledger import LedgerError
 from claimdesk.domain.money import Money
-from claimdesk.domain.patient_payments import PatientPayment, RefundRequest, ReversalReason
-from claimdesk.domain.work import WorkItem
+from claimdesk.domain.patient_payments import (
+    PatientPayment,
+    PaymentError,
+    RefundRequest,
+    ReversalReason,
+)
+from claimdesk.domain.work import WorkError, WorkItem
 from claimdesk.services import patient_payments as pp
 
 
 class PatientDesk(Desk):
+    input_errors = (PaymentError, LedgerError, WorkError)
+
     def take_payment(self, actor: Actor, request: pp.PaymentRequest) -> pp.Posted:
         account = request.patient_account
         target = f"patient {account} payment"

@@ -21,17 +21,20 @@ from typing import Any
 from claimdesk.audit.log import Outcome as AuditOutcome
 from claimdesk.desk.desk import Desk, DeskSetupError, UowFactory
 from claimdesk.desk.guard import Actor, Capability, NotFoundError
+from claimdesk.domain.good_faith import GoodFaithError
 from claimdesk.domain.money import Money
-from claimdesk.domain.payment_plans import Standing
-from claimdesk.domain.statements import Dunning, HoldReason
+from claimdesk.domain.payment_plans import PlanError, Standing
+from claimdesk.domain.statements import Dunning, HoldReason, StatementError
 from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.services import collections, good_faith, payment_plans, statements
-from claimdesk.services.collections import ExportResult, ReviewResult
+from claimdesk.services.collections import CollectionsError, ExportResult, ReviewResult
 from claimdesk.services.good_faith import FlagResult, Made
 from claimdesk.services.statements import RunResult, StatementSummary, StoredStatement
 
 
 class StatementDesk(Desk):
+    input_errors = (StatementError, PlanError, CollectionsError, GoodFaithError)
+
     def __init__(
         self,
         uow_factory: UowFactory,
