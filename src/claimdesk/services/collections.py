@@ -29,9 +29,10 @@ from claimdesk.domain.work import SYSTEM, HistoryEvent, Outcome, Problem, WorkKi
 from claimdesk.domain.write_offs import ClaimOpen, ReasonCode, reason_of, write_off_entry
 from claimdesk.routing.access import Role
 from claimdesk.routing.policy import RoutingPolicy
+from claimdesk.services.archive import write_private
+from claimdesk.services.patient_book import patient_book
 from claimdesk.services.practice import posting_date, practice_date
 from claimdesk.services.remit_work import insurance_balance, open_in
-from claimdesk.services.statements import _book
 from claimdesk.services.users import acting_user
 from claimdesk.store.queries.patient_accounts import patient_payments, responsible_parties
 from claimdesk.store.queries.search import claims_of_patient
@@ -118,7 +119,7 @@ def _claims_owed(uow: UnitOfWork, patients: list[str]) -> list[tuple[str, date, 
 
 def candidates_in(uow: UnitOfWork, day: date) -> list[Candidate]:
     profile = uow.practice.profile()
-    book = _book(uow, day, profile)
+    book = patient_book(uow, day, profile)
     referred = uow.collections.of_accounts(STANDING)
     counts: dict[str, int] = {}
     for row in uow.statements.statements(limit=100_000):
@@ -348,17 +349,11 @@ def export(
         if rows:
             data = _csv_text(rows).encode()
             # Written before the commit: a failed export leaves a file no referral names.
-            _write(archive / relative, data)
+            write_private(archive / relative, data)
             if out is not None:
-                _write(out, data)
+                write_private(out, data)
         uow.commit()
     return result
-
-
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path.write_bytes(data)
-    path.chmod(0o600)
 
 
 def referrals(uow_factory: UowFactory, status: str | None = None) -> list[dict[str, Any]]:

@@ -33,6 +33,7 @@ from claimdesk.domain.payers import FeeScheduleItem
 from claimdesk.domain.statements import HoldReason
 from claimdesk.domain.work import SYSTEM, HistoryEvent, Outcome, Problem, WorkKind
 from claimdesk.routing.policy import RoutingPolicy
+from claimdesk.services.archive import write_private
 from claimdesk.services.practice import practice_date
 from claimdesk.services.remit_work import open_in
 from claimdesk.store.queries.patient_accounts import responsible_parties
@@ -144,10 +145,7 @@ def make(
         pdf_file = f"{FOLDER}/{re.sub(r'[^A-Za-z0-9_.-]', '_', gfe_id)}.pdf"
         name, address = _practice_heading(uow)
         # Written before the commit: a failed make leaves a file no row names, written again.
-        path = archive / pdf_file
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        path.write_bytes(good_faith_pdf(name, address, estimate))
-        path.chmod(0o600)
+        write_private(archive / pdf_file, good_faith_pdf(name, address, estimate))
         data = estimate.as_dict()
         uow.good_faith.add(
             {

@@ -12,8 +12,8 @@ from datetime import date, datetime
 
 from claimdesk.domain.money import Money
 from claimdesk.domain.payment_plans import PlanError, PlanStatus, Standing, new_plan, standing
+from claimdesk.services.patient_book import account_balance
 from claimdesk.services.practice import practice_date
-from claimdesk.services.statements import account_balance
 from claimdesk.store.queries.patient_accounts import patient_payments, responsible_parties
 from claimdesk.store.uow import UnitOfWork
 

@@ -13,7 +13,6 @@ import csv
 import io
 import json
 import re
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,17 +21,13 @@ from typing import Any
 
 from claimdesk.analytics.statement_pdf import batch_pdf, statement_pdf
 from claimdesk.domain.money import Money, total
-from claimdesk.domain.payment_plans import PaymentPlan, PlanStatus, Standing, standing
 from claimdesk.domain.practice import PracticeProfile
 from claimdesk.domain.statements import (
     CSV_COLUMNS,
     DUNNING_FILE,
     NOTHING_DUE,
-    AccountFacts,
     Dunning,
     HoldReason,
-    Party,
-    PlanNote,
     Statement,
     StatementError,
     StatementPolicy,
@@ -41,18 +36,16 @@ from claimdesk.domain.statements import (
     parse_dunning,
     shipped_dunning,
     statement_of,
-    visits_of,
 )
 from claimdesk.domain.work import Problem, WorkKind
 from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.services import good_faith
+from claimdesk.services.archive import write_private
+from claimdesk.services.patient_book import PatientBook, patient_book
 from claimdesk.services.practice import practice_date
 from claimdesk.services.remit_work import open_many
 from claimdesk.store.queries.patient_accounts import (
-    patient_payments,
-    patient_postings,
     responsible_parties,
-    visit_facts,
 )
 from claimdesk.store.uow import UnitOfWork
 
@@ -117,91 +110,7 @@ def _letterhead(profile: PracticeProfile) -> dict[str, str]:
     }
 
 
-@dataclass(frozen=True, slots=True)
-class _Book:
-    """Every account's facts as of a day, with its patients and its latest open plan."""
-
-    accounts: dict[str, AccountFacts]
-    patients: dict[str, list[str]]
-    plans: dict[str, Standing]
-
-
-def _current_plan(
-    uow: UnitOfWork, plans: list[PaymentPlan], patients: list[str], day: date, grace: int
-) -> Standing | None:
-    """The account's newest plan not paid off, where it stands on ``day``."""
-    if not plans:
-        return None
-    payments = patient_payments(uow.read, patients)
-    for plan in sorted(plans, key=lambda p: p.plan_id, reverse=True):
-        found = standing(plan, payments, day, grace)
-        if found.status is not PlanStatus.PAID_OFF:
-            return found
-    return None
-
-
-def _book(uow: UnitOfWork, day: date, profile: PracticeProfile) -> _Book:
-    postings = patient_postings(uow.read, day)
-    encounters = sorted({p.encounter_id for p in postings if p.encounter_id})
-    visits, loose = visits_of(visit_facts(uow.read, encounters), postings)
-    parties = responsible_parties(uow.read)
-    party_of: dict[str, Party] = {}
-    patients: dict[str, list[str]] = defaultdict(list)
-    for patient, found in sorted(parties.items()):
-        party_of[found.party.account] = found.party
-        patients[found.party.account].append(patient)
-    by_account: dict[str, list[Any]] = defaultdict(list)
-    for visit in visits:
-        by_account[parties[visit.facts.patient_account].party.account].append(visit)
-    unapplied: dict[str, Money] = defaultdict(Money.zero)
-    for patient, amount in loose.items():
-        unapplied[parties[patient].party.account] += amount
-    holds = uow.statements.holds()
-    last = uow.statements.last_statement_dates()
-    plans_of: dict[str, list[PaymentPlan]] = defaultdict(list)
-    for plan in uow.statements.plans():
-        plans_of[plan.account].append(plan)
-    plans: dict[str, Standing] = {}
-    accounts: dict[str, AccountFacts] = {}
-    for account in sorted(set(by_account) | set(unapplied) | set(plans_of)):
-        if account not in party_of:
-            continue
-        current = _current_plan(
-            uow, plans_of[account], patients[account], day, profile.plan_grace_days
-        )
-        note = None
-        if current is not None:
-            plans[account] = current
-            if current.status is PlanStatus.GOOD:
-                upcoming = current.next_installment
-                note = PlanNote(
-                    current.plan.plan_id,
-                    None if upcoming is None else upcoming.due,
-                    current.next_amount,
-                )
-        accounts[account] = AccountFacts(
-            party=party_of[account],
-            visits=tuple(by_account[account]),
-            unapplied=unapplied[account],
-            last_statement=last.get(account),
-            hold=holds.get(account),
-            plan=note,
-        )
-    return _Book(accounts, dict(patients), plans)
-
-
-def account_balance(uow: UnitOfWork, account: str, day: date) -> tuple[Money, list[str]]:
-    """The account's patient balance on ``day`` (every visit and the money on none) and its
-    patients; an unknown account has none."""
-    book = _book(uow, day, uow.practice.profile())
-    facts = book.accounts.get(account)
-    patients = book.patients.get(account, [])
-    if facts is None:
-        return Money.zero(), patients
-    return total(v.balance for v in facts.visits) + facts.unapplied, patients
-
-
-def _missed_problems(uow: UnitOfWork, book: _Book) -> list[Problem]:
+def _missed_problems(uow: UnitOfWork, book: PatientBook) -> list[Problem]:
     known = {i.problem_key for i in uow.work_items.without_claim_prefixed(PLAN_PROBLEM_PREFIX)}
     problems = []
     for account, found in sorted(book.plans.items()):
@@ -249,12 +158,6 @@ def _csv_text(statement: Statement) -> str:
     return out.getvalue()
 
 
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path.write_bytes(data)
-    path.chmod(0o600)
-
-
 def run(
     uow_factory: UowFactory,
     *,
@@ -287,7 +190,7 @@ def run(
             # again (45 CFR 149.620; docs/good-faith-estimates.md).
             good_faith.flag_in(uow, now=now, policy=policy, by=by)
         profile = uow.practice.profile()
-        book = _book(uow, day, profile)
+        book = patient_book(uow, day, profile)
         rules = StatementPolicy(
             day, profile.statement_cycle_days, profile.statement_min_balance, dunning
         )
@@ -342,9 +245,9 @@ def run(
         for statement in statements:
             base = f"{folder}/{safe_name(statement.statement_id)}"
             data = json.dumps(statement.as_dict(), indent=2, sort_keys=True)
-            _write(archive / f"{base}.pdf", statement_pdf(statement))
-            _write(archive / f"{base}.json", data.encode())
-            _write(archive / f"{base}.csv", _csv_text(statement).encode())
+            write_private(archive / f"{base}.pdf", statement_pdf(statement))
+            write_private(archive / f"{base}.json", data.encode())
+            write_private(archive / f"{base}.csv", _csv_text(statement).encode())
             rows.append(
                 {
                     "statement_id": statement.statement_id,
@@ -357,7 +260,7 @@ def run(
                     "pdf_file": f"{base}.pdf",
                 }
             )
-        _write(archive / result.batch_file, batch_pdf(statements, f"Statements of {day}"))
+        write_private(archive / result.batch_file, batch_pdf(statements, f"Statements of {day}"))
         report = {"statements": result.sent, "skipped": result.skipped}
         uow.statements.add_run(
             {
