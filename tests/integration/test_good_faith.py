@@ -177,3 +177,24 @@ def test_a_bill_400_or_more_over_the_estimate_holds_statements_and_collections(
     assert closed is not None
     assert not closed.active
     _books_hold(uow_factory, date(2024, 7, 20))
+
+
+def test_a_dry_run_lists_the_account_the_run_would_hold_and_keeps_nothing(
+    desk: StatementDesk, uow_factory: UowFactory, clock: Clock
+) -> None:
+    tia = desk.actor_named("tia")
+    desk.make_gfe(tia, "E3")
+    _bill_more(uow_factory, "400.00")
+    clock.on(date(2024, 4, 1))
+
+    dry = desk.run_statements(tia, dry_run=True)
+
+    assert {s["account"]: s["reason"] for s in dry.skipped}.get("P2") == "on hold: dispute"
+    assert "P2" not in {s["account"] for s in dry.sent}
+    # Nothing was kept: the estimate is still open, no hold stands and no item was opened.
+    assert desk.gfe(tia, "GFE-E3")["status"] == "open"
+    with uow_factory() as uow:
+        assert "P2" not in uow.statements.holds()
+        assert uow.work_items.without_claim_prefixed("gfe:") == []
+    run = desk.run_statements(tia)
+    assert (run.sent, run.skipped) == (dry.sent, dry.skipped)

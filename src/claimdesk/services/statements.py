@@ -185,10 +185,10 @@ def run(
                 f"--as-of {day.isoformat()}: statements were already run for "
                 f"{latest.isoformat()}, a later day"
             )
-        if not dry_run:
-            # A bill $400+ over a good-faith estimate holds the account before it is billed
-            # again (45 CFR 149.620; docs/good-faith-estimates.md).
-            good_faith.flag_in(uow, now=now, policy=policy, by=by)
+        # A bill $400+ over a good-faith estimate holds the account before it is billed
+        # again (45 CFR 149.620; docs/good-faith-estimates.md). A dry run flags too, so it
+        # lists what the run would hold; it never commits, so the flags are not kept.
+        good_faith.flag_in(uow, now=now, policy=policy, by=by)
         profile = uow.practice.profile()
         book = patient_book(uow, day, profile)
         rules = StatementPolicy(
