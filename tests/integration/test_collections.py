@@ -8,14 +8,17 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine, insert, update
 from statements_practice import store
 
 from claimdesk.desk.guard import ForbiddenError
 from claimdesk.desk.statements import StatementDesk
-from claimdesk.domain.ledger import Account, BalanceQuery
+from claimdesk.domain.books import Check
+from claimdesk.domain.ledger import Account, BalanceQuery, EntryKind
 from claimdesk.domain.money import Money
 from claimdesk.domain.patient_payments import PaymentMethod
 from claimdesk.domain.statements import HoldReason, shipped_dunning
@@ -26,6 +29,8 @@ from claimdesk.services.books import verify_books
 from claimdesk.services.collections import CollectionsError
 from claimdesk.services.patient_payments import PaymentRequest, credit_of, post_payment
 from claimdesk.services.users import add_user
+from claimdesk.store.tables.collections import CollectionReferralRow
+from claimdesk.store.tables.ledger import LedgerEntryRow, LedgerPostingRow
 from claimdesk.store.uow import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
@@ -184,3 +189,68 @@ def test_a_rejected_referral_writes_nothing_off_and_an_auditor_may_not_review(
     with pytest.raises(ForbiddenError):
         desk.review_collections(desk.actor_named("aud"))
     _books_hold(uow_factory, date(2024, 7, 13))
+
+
+def test_books_find_a_referral_its_entries_do_not_match_and_a_recovery_of_no_payment(
+    desk: StatementDesk, uow_factory: UowFactory, clock: Clock, engine: Engine
+) -> None:
+    _three_statements(desk, clock)
+    clock.on(date(2024, 7, 13))
+    mia, maximilian = desk.actor_named("mia"), desk.actor_named("max")
+    for referral in desk.review_collections(mia).proposed:
+        desk.decide_collections(maximilian, referral, approve=True)
+    desk.export_collections(maximilian)
+    clock.on(date(2024, 7, 20))
+    _pay(uow_factory, clock, "60.00", "1001")
+    day = date(2024, 7, 20)
+    _books_hold(uow_factory, day)
+
+    with engine.begin() as db:
+        # The referral says the agency was handed 149.00; its entries moved 150.00.
+        db.execute(
+            update(CollectionReferralRow)
+            .where(CollectionReferralRow.account == "P2")
+            .values(written_off=Decimal("149.00"))
+        )
+        # Bad debt "recovered" for a payment that was never taken.
+        db.execute(
+            insert(LedgerEntryRow).values(
+                entry_id="collections-recovery:NO-SUCH-PAYMENT:C3",
+                kind=EntryKind.WRITE_OFF.value,
+                effective=day,
+                recorded_at=clock.now,
+                recorded_by="intruder",
+            )
+        )
+        db.execute(
+            insert(LedgerPostingRow),
+            [
+                {
+                    "entry_id": "collections-recovery:NO-SUCH-PAYMENT:C3",
+                    "position": n,
+                    "account": account.value,
+                    "amount": Decimal(amount),
+                    "patient_account": "P2",
+                    "claim_id": "C3",
+                    "line_number": None,
+                    "payer_id": "MCR",
+                }
+                for n, (account, amount) in enumerate(
+                    ((Account.WRITE_OFF_BAD_DEBT, "-10.00"), (Account.PATIENT_AR, "10.00")), 1
+                )
+            ],
+        )
+
+    report = verify_books(uow_factory, as_of=day, now=clock.now)
+
+    found = report.of(Check.COLLECTIONS_ARE_BAD_DEBT)
+    assert [f.message for f in found] == [
+        "collections referral 2 (account P2): referred 149.00 to the agency, but its entries "
+        "moved 150.00 from patient A/R to bad debt",
+        "entry collections-recovery:NO-SUCH-PAYMENT:C3: recovers 10.00 of bad debt on claim C3 "
+        "for payment NO-SUCH-PAYMENT, which is not in the books",
+    ]
+    assert [(f.claims, f.entries) for f in found] == [
+        (("C3",), ("collections:2:C3",)),
+        (("C3",), ("collections-recovery:NO-SUCH-PAYMENT:C3",)),
+    ]

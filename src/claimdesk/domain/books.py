@@ -38,6 +38,10 @@ broken book; a finding is the answer. The checks (docs/books.md says why each ho
   beyond what they owe is worked (applied or refunded), never silently carried.
 - BOOKS013 patient aging reconciles: the patient A/R aging, by patient account and by
   guarantor, adds up to the ledger's patient A/R as of the date (docs/statements.md).
+- BOOKS014 collections are bad debt: every account exported to the collection agency had the
+  amount it was referred for moved from patient A/R to bad debt by its referral's entries, on
+  the claims the referral lists, and every recovery of bad debt ties to a patient payment in
+  the books (docs/collections.md).
 """
 
 from __future__ import annotations
@@ -65,6 +69,7 @@ class Check(StrEnum):
     PATIENT_CREDIT_IS_ACCOUNT = "BOOKS011"
     NO_UNWORKED_PATIENT_CREDIT = "BOOKS012"
     PATIENT_AGING_EQUALS_PATIENT_AR = "BOOKS013"
+    COLLECTIONS_ARE_BAD_DEBT = "BOOKS014"
 
 
 RULES: dict[Check, str] = {
@@ -85,6 +90,8 @@ RULES: dict[Check, str] = {
     "patient's credit account is in debit",
     Check.NO_UNWORKED_PATIENT_CREDIT: "no unapplied patient credit without an open "
     "credit-balance item",
+    Check.COLLECTIONS_ARE_BAD_DEBT: "every collections referral moved what it referred from "
+    "patient A/R to bad debt; every recovery ties to a patient payment",
 }
 
 
@@ -224,6 +231,38 @@ class PatientCredit:
 
 
 @dataclass(frozen=True, slots=True)
+class Referral:
+    """A collections referral and what its hand-off entries (``collections:REFERRAL:CLAIM``)
+    moved: ``referred`` is the amount it placed with the agency (none when it was never
+    exported), ``bad_debt`` what its entries debited to bad debt and ``patient_ar`` what they
+    credited to patient A/R (turned positive)."""
+
+    referral_id: int
+    account: str
+    exported: bool
+    referred: Money
+    claims: tuple[str, ...]
+    bad_debt: Money
+    patient_ar: Money
+    entry_claims: tuple[str, ...]
+    entries: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BadDebtRecovery:
+    """A recovery entry (``collections-recovery:PAYMENT:CLAIM``): the bad debt it credited on
+    its claim, whether the payment it names is in the books, and whether an exported referral
+    wrote the claim off."""
+
+    entry_id: str
+    claim_id: str
+    payment_id: str
+    recovered: Money
+    payment_posted: bool
+    claim_referred: bool
+
+
+@dataclass(frozen=True, slots=True)
 class BooksFacts:
     as_of: date
     unbalanced: Sequence[EntryTotal] = ()
@@ -251,6 +290,8 @@ class BooksFacts:
     # Each patient payment's receipt figures (cash, credit left) against what its entry posted.
     payment_figures: Sequence[StoredFigure] = ()
     patient_credits: Sequence[PatientCredit] = ()
+    referrals: Sequence[Referral] = ()
+    bad_debt_recoveries: Sequence[BadDebtRecovery] = ()
 
 
 def _entries_balance(entries: Iterable[EntryTotal]) -> list[BooksFinding]:
@@ -463,6 +504,54 @@ def _patient_credit(facts: BooksFacts) -> list[BooksFinding]:
     return found
 
 
+def _referral_findings(r: Referral) -> list[str]:
+    named = f"collections referral {r.referral_id} (account {r.account})"
+    if not r.exported:
+        return [f"{named} was not exported, but entries moved {r.bad_debt} to bad debt for it"]
+    found = []
+    if r.bad_debt == r.patient_ar != r.referred:
+        found.append(
+            f"{named}: referred {r.referred} to the agency, but its entries moved "
+            f"{r.bad_debt} from patient A/R to bad debt"
+        )
+    elif not r.referred == r.bad_debt == r.patient_ar:
+        found.append(
+            f"{named}: referred {r.referred} to the agency, but its entries took "
+            f"{r.patient_ar} off patient A/R and put {r.bad_debt} in bad debt"
+        )
+    if sorted(r.claims) != sorted(r.entry_claims):
+        found.append(
+            f"{named}: lists claims {' '.join(sorted(r.claims)) or 'none'}, but its entries "
+            f"write off {' '.join(sorted(r.entry_claims)) or 'none'}"
+        )
+    return found
+
+
+def _collections(facts: BooksFacts) -> list[BooksFinding]:
+    found = [
+        BooksFinding(
+            Check.COLLECTIONS_ARE_BAD_DEBT,
+            message,
+            tuple(sorted({*r.claims, *r.entry_claims})),
+            r.entries,
+        )
+        for r in facts.referrals
+        for message in _referral_findings(r)
+    ]
+    for c in facts.bad_debt_recoveries:
+        said = f"entry {c.entry_id}: recovers {c.recovered} of bad debt on claim {c.claim_id}"
+        if not c.payment_posted:
+            message = f"{said} for payment {c.payment_id}, which is not in the books"
+        elif not c.claim_referred:
+            message = f"{said}, which no exported collections referral wrote off"
+        else:
+            continue
+        found.append(
+            BooksFinding(Check.COLLECTIONS_ARE_BAD_DEBT, message, (c.claim_id,), (c.entry_id,))
+        )
+    return found
+
+
 def verify(facts: BooksFacts) -> BooksReport:
     """Every invariant over ``facts``; the report holds when no check found anything."""
     return BooksReport(
@@ -480,5 +569,6 @@ def verify(facts: BooksFacts) -> BooksReport:
             *_bank(facts.unproven_cash),
             *_patient_aging(facts),
             *_patient_credit(facts),
+            *_collections(facts),
         ),
     )

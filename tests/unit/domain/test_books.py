@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 
 from claimdesk.domain.books import (
+    BadDebtRecovery,
     BooksFacts,
     ChargeDate,
     Check,
@@ -14,6 +16,7 @@ from claimdesk.domain.books import (
     EntryTotal,
     PatientCredit,
     Recovery,
+    Referral,
     StoredFigure,
     TraceCash,
     UnprovenCash,
@@ -29,7 +32,7 @@ def test_no_facts_no_findings_and_every_check_is_reported() -> None:
     report = verify(BooksFacts(as_of=DAY))
     assert report.holds
     answer = json.loads(json.dumps(report.as_json()))
-    assert [c["code"] for c in answer["checks"]] == [f"BOOKS{n:03d}" for n in range(1, 14)]
+    assert [c["code"] for c in answer["checks"]] == [f"BOOKS{n:03d}" for n in range(1, 15)]
     assert answer["holds"] is True
 
 
@@ -151,3 +154,49 @@ def test_patient_credit_must_be_the_credit_account_and_be_worked() -> None:
     assert [f.message for f in report.of(Check.NO_UNWORKED_PATIENT_CREDIT)] == [
         "patient P3: unapplied credit 3.00 with no open credit-balance work item"
     ]
+
+
+def test_collections_must_be_the_bad_debt_their_entries_moved() -> None:
+    def referral(n: int, **changed: object) -> Referral:
+        base: dict[str, Any] = {
+            "referral_id": n,
+            "account": "G1",
+            "exported": True,
+            "referred": M("35.00"),
+            "claims": ("C1",),
+            "bad_debt": M("35.00"),
+            "patient_ar": M("35.00"),
+            "entry_claims": ("C1",),
+            "entries": (f"collections:{n}:C1",),
+        }
+        return Referral(**{**base, **changed})
+
+    def recovery(entry_id: str, *, posted: bool, referred: bool) -> BadDebtRecovery:
+        return BadDebtRecovery(entry_id, "C1", "PAY1", M("5.00"), posted, referred)
+
+    facts = BooksFacts(
+        as_of=DAY,
+        referrals=(
+            referral(1),
+            referral(2, exported=False, account="", referred=M(0), claims=()),
+            referral(3, patient_ar=M("30.00")),
+            referral(4, claims=("C1", "C9")),
+        ),
+        bad_debt_recoveries=(
+            recovery("r1", posted=True, referred=True),
+            recovery("r2", posted=True, referred=False),
+        ),
+    )
+
+    found = verify(facts).of(Check.COLLECTIONS_ARE_BAD_DEBT)
+
+    assert [f.message for f in found] == [
+        "collections referral 2 (account ) was not exported, but entries moved 35.00 to bad "
+        "debt for it",
+        "collections referral 3 (account G1): referred 35.00 to the agency, but its entries took "
+        "30.00 off patient A/R and put 35.00 in bad debt",
+        "collections referral 4 (account G1): lists claims C1 C9, but its entries write off C1",
+        "entry r2: recovers 5.00 of bad debt on claim C1, which no exported collections referral "
+        "wrote off",
+    ]
+    assert found[2].claims == ("C1", "C9")

@@ -16,6 +16,7 @@ from decimal import Decimal
 from sqlalchemy import Connection, and_, exists, func, or_, select
 
 from claimdesk.domain.books import (
+    BadDebtRecovery,
     BooksFacts,
     ChargeDate,
     ClaimBalance,
@@ -23,6 +24,7 @@ from claimdesk.domain.books import (
     PatientCredit,
     PostingAccount,
     Recovery,
+    Referral,
     StoredFigure,
     TraceCash,
 )
@@ -33,6 +35,7 @@ from claimdesk.domain.write_offs import WRITE_OFF_ACCOUNTS
 from claimdesk.store import ledger_days, rollups
 from claimdesk.store.repositories.remittances import HELD, POSTED
 from claimdesk.store.tables.claims import ClaimRow
+from claimdesk.store.tables.collections import CollectionReferralRow
 from claimdesk.store.tables.encounters import ServiceLineRow
 from claimdesk.store.tables.ledger import LedgerEntryRow, LedgerPostingRow
 from claimdesk.store.tables.patient_payments import PatientPaymentRow
@@ -82,6 +85,8 @@ def books_facts(read: Connection, *, as_of: date, until: datetime) -> BooksFacts
         drifted_claims=tuple(drifted_claims),
         payment_figures=_payment_figures(read, as_of),
         patient_credits=_patient_credits(read, as_of, until),
+        referrals=_referrals(read, as_of, until),
+        bad_debt_recoveries=_bad_debt_recoveries(read, as_of, until),
     )
 
 
@@ -160,6 +165,101 @@ def _patient_credits(read: Connection, as_of: date, until: datetime) -> list[Pat
         ).scalars()
     )
     return [PatientCredit(account, credit, account in worked) for account, credit in rows]
+
+
+# The entries of the collections hand-off and of its recoveries (services/collections.py):
+# ``collections:REFERRAL:CLAIM`` and ``collections-recovery:PAYMENT:CLAIM``.
+HAND_OFF, RECOVERY = "collections:", "collections-recovery:"
+_BAD_DEBT, _PATIENT_AR = Account.WRITE_OFF_BAD_DEBT.value, Account.PATIENT_AR.value
+
+
+def _exported(read: Connection, until: datetime) -> dict[int, tuple[str, Money, tuple[str, ...]]]:
+    """The referrals exported before ``until``: account, amount referred, claims written off."""
+    r = CollectionReferralRow
+    query = select(r.referral_id, r.account, r.written_off, r.claims).where(
+        r.exported_at.is_not(None), r.exported_at < until
+    )
+    return {
+        row.referral_id: (row.account, _money(row.written_off), tuple(row.claims.split()))
+        for row in read.execute(query)
+    }
+
+
+def _referrals(read: Connection, as_of: date, until: datetime) -> list[Referral]:
+    """Every exported referral, and every referral the hand-off entries name, with what those
+    entries moved to bad debt and off patient A/R."""
+    query = (
+        select(P.entry_id, P.claim_id, P.account, func.sum(P.amount))
+        .join(E, E.entry_id == P.entry_id)
+        .where(
+            E.entry_id.startswith(HAND_OFF),
+            E.effective <= as_of,
+            P.account.in_([_BAD_DEBT, _PATIENT_AR]),
+        )
+        .group_by(P.entry_id, P.claim_id, P.account)
+    )
+    moved: dict[int, dict[str, Money]] = defaultdict(lambda: defaultdict(Money.zero))
+    claims: dict[int, set[str]] = defaultdict(set)
+    entries: dict[int, set[str]] = defaultdict(set)
+    for entry_id, claim_id, account, amount in read.execute(query):
+        referral_id = int(entry_id.split(":")[1])
+        moved[referral_id][account] += _money(amount)
+        entries[referral_id].add(entry_id)
+        if claim_id is not None:
+            claims[referral_id].add(str(claim_id))
+    exported = _exported(read, until)
+    unknown = ("", Money.zero(), ())
+    return [
+        Referral(
+            referral_id,
+            exported.get(referral_id, unknown)[0],
+            referral_id in exported,
+            exported.get(referral_id, unknown)[1],
+            exported.get(referral_id, unknown)[2],
+            moved[referral_id][_BAD_DEBT],
+            -moved[referral_id][_PATIENT_AR],
+            tuple(sorted(claims[referral_id])),
+            tuple(sorted(entries[referral_id])),
+        )
+        for referral_id in sorted(set(exported) | set(moved))
+    ]
+
+
+def _bad_debt_recoveries(read: Connection, as_of: date, until: datetime) -> list[BadDebtRecovery]:
+    """Every recovery entry with the bad debt it credited, and whether the payment it is named
+    after is in the books and the claim was written off by an exported referral."""
+    query = (
+        select(P.entry_id, P.claim_id, func.sum(P.amount))
+        .join(E, E.entry_id == P.entry_id)
+        .where(E.entry_id.startswith(RECOVERY), E.effective <= as_of, P.account == _BAD_DEBT)
+        .group_by(P.entry_id, P.claim_id)
+        .order_by(P.entry_id)
+    )
+    rows = [
+        # The payment id is what stands between the prefix and the claim.
+        (entry_id, str(claim_id), entry_id[len(RECOVERY) : -len(f":{claim_id}")], amount)
+        for entry_id, claim_id, amount in read.execute(query)
+    ]
+    pp = PatientPaymentRow
+    posted = set(
+        read.execute(
+            select(pp.payment_id)
+            .join(E, E.entry_id == pp.entry_id)
+            .where(E.effective <= as_of, pp.payment_id.in_([r[2] for r in rows]))
+        ).scalars()
+    )
+    referred = {c for _a, _m, claims in _exported(read, until).values() for c in claims}
+    return [
+        BadDebtRecovery(
+            entry_id,
+            claim_id,
+            payment_id,
+            -_money(amount),
+            payment_id in posted,
+            claim_id in referred,
+        )
+        for entry_id, claim_id, payment_id, amount in rows
+    ]
 
 
 def _claims_of(read: Connection, entry_ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
