@@ -63,7 +63,9 @@ class Table:
 class Side:
     """What a side of a KPI adds up to: its distinct claims, its amount and its rows. A KPI
     summed by the database carries these instead of its rows (``claimdesk kpi --explain``
-    lists the rows)."""
+    lists the rows). Money on no claim (a copay taken at the desk before the visit's claim,
+    a payment left as credit) is in the amount and is a row, but is no claim: a count of
+    claims says how many claims there are."""
 
     claims: int
     amount: Money
@@ -71,7 +73,8 @@ class Side:
 
     @classmethod
     def of(cls, rows: Sequence[ClaimAmount]) -> Side:
-        return cls(len({r.claim_id for r in rows}), total(r.amount for r in rows), len(rows))
+        claims = {r.claim_id for r in rows if r.claim_id}
+        return cls(len(claims), total(r.amount for r in rows), len(rows))
 
 
 @dataclass(frozen=True, slots=True)

@@ -148,9 +148,11 @@ def _bucket(dated: Any, as_of: date) -> Any:
 
 
 def _side(condition: Any, balances: Any) -> tuple[Any, Any, Any]:
-    """Distinct claims, amount and rows of the balances meeting ``condition``."""
+    """Distinct claims (money on no claim is none: ``Side``), amount and rows of the balances
+    meeting ``condition``."""
+    claimed = and_(condition, balances.c.claim_id != _EMPTY)
     return (
-        func.count(distinct(case((condition, balances.c.claim_id), else_=null()))),
+        func.count(distinct(case((claimed, balances.c.claim_id), else_=null()))),
         func.sum(case((condition, balances.c.amount), else_=None)),
         func.count(case((condition, _ZERO), else_=None)),
     )
@@ -224,8 +226,15 @@ def _per_claim_sum(
 
 
 def _summed(read: Connection, rows: Any) -> Side:
-    claims, amount = read.execute(select(func.count(), func.sum(rows.c.amount))).one()
-    return Side(claims, _money(amount), claims)
+    """The side of one row per claim; the row of money on no claim counts no claim (``Side``)."""
+    claims, amount, count = read.execute(
+        select(
+            func.count(case((rows.c.claim_id != _EMPTY, _ZERO), else_=None)),
+            func.sum(rows.c.amount),
+            func.count(),
+        )
+    ).one()
+    return Side(claims, _money(amount), count)
 
 
 def net_revenue(read: Connection, period: Period, scope: Scope) -> Side:
