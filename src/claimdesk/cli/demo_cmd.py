@@ -44,6 +44,7 @@ from claimdesk.cycle.run import CycleOptions
 from claimdesk.desk.desk import UowFactory
 from claimdesk.desk.guard import Actor
 from claimdesk.domain.clock import practice_today
+from claimdesk.domain.money import total
 from claimdesk.routing.access import Role
 from claimdesk.security import totp
 from claimdesk.services.database import units_of_work
@@ -67,6 +68,12 @@ DEMO_PEOPLE = (
     (DEMO_MANAGER, "Demo Billing Manager (Tier 3)", Role.MANAGER),
     ("demo-auditor", "Demo Auditor", Role.AUDITOR),
 )
+
+
+# The shipped hand-off waits for three statements and 120 days unpaid (docs/collections.md),
+# which the demo's 90 days never reach; its full-size practice hands an account off after two
+# statements and 45 days, so the demo ends with a hand-off to show without running more days.
+DEMO_COLLECTIONS = {"collections.after_statements": "2", "collections.after_days": "45"}
 
 
 # A client's own staff: works that practice only.
@@ -234,6 +241,40 @@ def _bill(
         print_summary(_read_summary(admin)(settings))
         bank = parts.deposit_desk()
         print_reconciliation(bank.deposit_report(bank.actor_named(DEMO_MANAGER)))
+        _hand_off(parts, admin)
+
+
+def _hand_off(parts: Composition, admin: Actor) -> None:
+    """The collections hand-off after the cycle: the admin's review proposes each account due
+    (a Tier 3 approval item each); the demo's Tier 3 person, who did not propose them, approves
+    the largest and exports it to the agency's file, leaving the others to decide in the desk."""
+    desk = parts.statement_desk()
+    desk.set_practice(admin, DEMO_COLLECTIONS)
+    reviewed = desk.review_collections(admin)
+    console.print(
+        f"collections: {len(reviewed.candidates)} account(s) due after "
+        f"{DEMO_COLLECTIONS['collections.after_statements']} statements and "
+        f"{DEMO_COLLECTIONS['collections.after_days']} days unpaid, owing "
+        f"{total(c.balance for c in reviewed.candidates)}; proposed by {admin.user.user_id}",
+        highlight=False,
+    )
+    if not reviewed.proposed:
+        return
+    largest = max(
+        zip(reviewed.proposed, reviewed.candidates, strict=True), key=lambda p: p[1].balance
+    )[0]
+    manager = desk.actor_named(DEMO_MANAGER)
+    desk.decide_collections(manager, largest, approve=True)
+    exported = desk.export_collections(manager)
+    left = len(reviewed.proposed) - 1
+    (sent,) = exported.referrals
+    console.print(
+        f"collections: referral {largest} (account {sent['account']}) approved by "
+        f"{DEMO_MANAGER} and exported, {exported.written_off} written off as bad debt, agency file "
+        f"{parts.settings.archive / exported.file}; {left} referral(s) left to decide in the "
+        "desk (t3-approvals)",
+        highlight=False,
+    )
 
 
 def _read_summary(admin: Actor) -> Callable[[Settings], PracticeSummary]:
