@@ -244,8 +244,9 @@ class Referral:
     claims: tuple[str, ...]
     bad_debt: Money
     patient_ar: Money
-    entry_claims: tuple[str, ...]
-    entries: tuple[str, ...]
+    # Empty when the referral has no hand-off entry at all.
+    entry_claims: tuple[str, ...] = ()
+    entries: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
