@@ -18,9 +18,9 @@ from claimdesk.bootstrap import Composition, composed
 from claimdesk.config import Settings
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import Problem, WorkKind
+from claimdesk.services import statements
 from claimdesk.services.eligibility import send_inquiries
 from claimdesk.services.inbox import claim_file, ingest_claimed, waiting_files
-from claimdesk.services import statements
 from claimdesk.services.practice import profile_of
 from claimdesk.services.submit import submit
 from claimdesk.services.tier2 import chase_unanswered
