@@ -813,7 +813,9 @@ def run_statements(
     dry_run: Annotated[Literal["yes", "no"], Form()] = "no",
 ) -> HTMLResponse:
     """Run today's statements; a dry run shows who would get one and why others are skipped,
-    and keeps nothing. Either way the page shows the run's report."""
+    and keeps nothing. Either way the page shows the run's report, so it is for whoever may
+    read patients."""
+    actor.require(Capability.READ_PATIENTS)
     result = statement_desk_of(request).run_statements(actor, dry_run=dry_run == "yes")
     return _statements_page(request, actor, result)
 
