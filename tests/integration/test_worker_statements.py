@@ -9,11 +9,16 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
+import pytest
+from sqlalchemy import text
 from statements_practice import store
+from typer.testing import CliRunner
 
+from claimdesk.cli import app
 from claimdesk.config import Settings
 from claimdesk.services.database import units_of_work
 from claimdesk.services.setup import set_up
+from claimdesk.store.engine import make_engine
 from claimdesk.worker.inprocess import run_round
 from claimdesk.worker.jobs import run_as_worker
 
@@ -93,3 +98,42 @@ def test_the_statement_cycle_sends_each_due_statement_once_a_day(
     assert {user for user, _outcome, _detail in runs} == {"worker"}
     assert [outcome for _user, outcome, _detail in runs] == ["ok"] * 5
     assert runs[2][2] == "2024-04-01: already run; nothing sent again"
+
+
+# On PostgreSQL the job runs in procrastinate, as the schedule or `worker --enqueue` queues it.
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_queued_twice_the_statement_cycle_sends_once(database_url: str, tmp_path: Path) -> None:
+    settings = _practice(database_url, tmp_path)
+    with units_of_work(settings) as factory, factory() as uow:
+        uow.practice.put("name", "Springfield Clinic", at=_at(date(2024, 4, 1)), by="root")
+        uow.commit()
+    cli = CliRunner()
+    env = {"CLAIMDESK_DATABASE_URL": database_url}
+    base = ["--home", str(settings.home), "worker"]
+    for _ in range(2):
+        queued = cli.invoke(app, [*base, "--enqueue", JOB], env=env)
+        assert queued.exit_code == 0, queued.output
+    worked = cli.invoke(app, [*base, "--burst"], env=env)
+    assert worked.exit_code == 0, worked.output
+
+    # Both jobs succeeded, one after the other under the practice's lock; the second found the
+    # day's run and sent nothing again.
+    sent = _statements(settings)
+    assert sorted(account for account, _day in sent) == ["G1", "P2"]
+    assert len({day for _account, day in sent}) == 1
+    details = [detail for _user, _outcome, detail in _worker_runs(settings)]
+    assert len(details) == 2
+    assert details[0].endswith(": 2 statement(s), 0 skipped, 0 item(s) opened")
+    assert details[1].endswith(": already run; nothing sent again")
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as db:
+            jobs = db.execute(
+                text(
+                    "SELECT lock, status FROM procrastinate_jobs "
+                    "WHERE task_name = 'claimdesk:statement_cycle'"
+                )
+            ).all()
+    finally:
+        engine.dispose()
+    assert [tuple(row) for row in jobs] == [("claimdesk:default:statement_cycle", "succeeded")] * 2
