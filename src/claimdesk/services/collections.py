@@ -42,6 +42,7 @@ UowFactory = Callable[[], UnitOfWork]
 PATIENT_AR = frozenset({Account.PATIENT_AR})
 BAD_DEBT = frozenset({Account.WRITE_OFF_BAD_DEBT})
 FOLDER = "collections"
+RECOVERY_PREFIX = "collections-recovery:"  # the entry id of a recovery: PREFIX PAYMENT:CLAIM
 
 PROPOSED, APPROVED, REJECTED, EXPORTED = "proposed", "approved", "rejected", "exported"
 # A referral in one of these stops the account from being proposed again.
@@ -411,7 +412,7 @@ def recover_in(
         # receivable debited back at the claim level, where the payment then takes it.
         uow.ledger.append(
             Entry(
-                entry_id=f"collections-recovery:{payment_id}:{c.claim_id}",
+                entry_id=f"{RECOVERY_PREFIX}{payment_id}:{c.claim_id}",
                 kind=EntryKind.WRITE_OFF,
                 effective=effective,
                 recorded_at=now,
@@ -436,9 +437,6 @@ def candidates(uow_factory: UowFactory, *, now: datetime) -> ReviewResult:
         return ReviewResult(day, True, candidates_in(uow, day))
 
 
-RECOVERY_PREFIX = "collections-recovery:"
-
-
 @dataclass(frozen=True, slots=True)
 class Referred:
     """An account handed to the agency, with what its patients paid back since."""
@@ -457,20 +455,17 @@ class Referred:
 
 
 def _recovered(uow: UnitOfWork, referral: dict[str, Any]) -> tuple[Money, date | None]:
-    """What the recoveries of ``referral`` took back off bad debt (net of reversed ones) and
-    the day of the latest."""
+    """What the recoveries of ``referral`` took back off bad debt, and the day of the latest.
+    A recovery stands when its payment is reversed later: the reversal puts the amount back
+    on the patient's receivable, not on bad debt."""
     source = f"collections referral {referral['referral_id']}"
     back = Money.zero()
     days: list[date] = []
     for claim_id in referral["claims"].split():
         for entry in uow.ledger.entries(claim_id=claim_id):
-            undone = (entry.reverses or "").startswith(RECOVERY_PREFIX)
-            if not (entry.entry_id.startswith(RECOVERY_PREFIX) or undone):
-                continue
-            if not undone and entry.source != source:
-                continue
-            back -= total(p.amount for p in entry.postings if p.account in BAD_DEBT)
-            days.append(entry.effective)
+            if entry.entry_id.startswith(RECOVERY_PREFIX) and entry.source == source:
+                back -= total(p.amount for p in entry.postings if p.account in BAD_DEBT)
+                days.append(entry.effective)
     return back, max(days) if days else None
 
 
