@@ -28,6 +28,7 @@ NOT_BANK = ("bank.bai", b"hello,world", "application/octet-stream")
 ALL_OK = (200, 200, 200, 200, 200)
 BOOKS = (403, 403, 200, 200, 200)  # who may verify the books: the month end's readers
 CLOSERS = (403, 403, 503, 403, 503)
+NO_HOME_JOBS = (503, 503, 503, 403, 403)  # readers of patients who may run jobs, no data home
 FEB = "2024-02"  # the small practice's charges are dated 2024-02-10
 # (method, route template, concrete path, form or JSON body, expected per role in ROLES order).
 # Items of a queue one neither works nor oversees answer 404: an id reveals nothing.
@@ -177,6 +178,50 @@ PAGES: list[tuple[str, str, str, dict[str, Any] | None, tuple[int, ...]]] = [
         "/statements/NOPE.pdf",
         None,
         (404, 404, 404, 404, 403),
+    ),
+    # Running statements, exporting to the agency and making a good-faith estimate write files
+    # in the data home this table's desk has not (503); the rest answer as they would.
+    ("POST", "/statements/run", "/statements/run", {"dry_run": "yes"}, NO_HOME_JOBS),
+    (
+        "GET",
+        "/statements/runs/{day}/batch.pdf",
+        "/statements/runs/2026-03-02/batch.pdf",
+        None,
+        (404, 404, 404, 404, 403),
+    ),
+    ("GET", "/collections", "/collections", None, READERS),
+    ("POST", "/collections/review", "/collections/review", {}, (303, 303, 303, 403, 303)),
+    (
+        "POST",
+        "/collections/{referral_id}/decision",
+        "/collections/1/decision",
+        {"decision": "approve"},
+        (403, 403, 422, 403, 403),  # the manager: no such referral, said on the page
+    ),
+    ("POST", "/collections/export", "/collections/export", {}, (403, 403, 503, 403, 403)),
+    (
+        "GET",
+        "/collections/files/{name}",
+        "/collections/files/collections-20260302T090000.csv",
+        None,
+        (403, 403, 503, 403, 403),
+    ),
+    ("POST", "/gfe", "/gfe", {"encounter_id": "E3"}, (503, 503, 503, 403, 503)),
+    ("GET", "/gfe/{gfe_id}", "/gfe/GFE-E3", None, (404, 404, 404, 404, 403)),
+    (
+        "GET",
+        "/gfe/{gfe_id}/estimate.pdf",
+        "/gfe/GFE-E3/estimate.pdf",
+        None,
+        (404, 404, 404, 404, 403),
+    ),
+    ("POST", "/gfe/{gfe_id}/check", "/gfe/GFE-E3/check", {}, (303, 303, 303, 403, 303)),
+    (
+        "POST",
+        "/gfe/{gfe_id}/resolve",
+        "/gfe/GFE-E3/resolve",
+        {"note": "n"},
+        (403, 422, 422, 403, 403),  # Tier 2 and up: no open dispute
     ),
     ("POST", "/deposits/files", "/deposits/files", {"file": NOT_BANK}, (403, 422, 422, 403, 403)),
     ("POST", "/deposits/reconcile", "/deposits/reconcile", {}, (403, 303, 303, 403, 403)),

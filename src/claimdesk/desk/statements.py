@@ -27,9 +27,19 @@ from claimdesk.domain.payment_plans import PlanError, Standing
 from claimdesk.domain.statements import Dunning, HoldReason, StatementError
 from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.services import collections, good_faith, payment_plans, statements
-from claimdesk.services.collections import CollectionsError, ExportResult, ReviewResult
-from claimdesk.services.good_faith import FlagResult, Made
-from claimdesk.services.statements import RunResult, StatementSummary, StoredStatement
+from claimdesk.services.collections import (
+    CollectionsError,
+    ExportResult,
+    Referred,
+    ReviewResult,
+)
+from claimdesk.services.good_faith import FlagResult, GfeStanding, Made
+from claimdesk.services.statements import (
+    RunResult,
+    RunSummary,
+    StatementSummary,
+    StoredStatement,
+)
 
 
 class StatementDesk(Desk):
@@ -78,6 +88,33 @@ class StatementDesk(Desk):
                 + f"{len(done.sent)} statement(s), {len(done.skipped)} skipped, "
                 f"{len(done.opened)} item(s) opened"
             ),
+        )
+
+    def statement_runs(self, actor: Actor) -> list[RunSummary]:
+        return self._read(
+            actor,
+            Capability.READ_PATIENTS,
+            "view_statement_runs",
+            "statement runs",
+            lambda: statements.runs(self.uow_factory),
+            lambda found: f"{len(found)} run(s)",
+        )
+
+    def statement_batch_pdf(self, actor: Actor, day: date) -> bytes:
+        """The run's batch PDF for printing, as it was kept in the practice's archive."""
+        action, target = "view_statement_batch", f"statement run {day.isoformat()}"
+        self._checked(actor, Capability.READ_PATIENTS, action, target)
+        found = statements.batch_file(self.uow_factory, day)
+        if found is None:
+            self._audit(actor, action, target, AuditOutcome.NOT_FOUND)
+            raise NotFoundError(f"statements of {day.isoformat()}: no run that day")
+        return self._audited(
+            actor,
+            action,
+            target,
+            None,
+            lambda: (self._archive() / found).read_bytes(),
+            lambda data: f"{len(data)} bytes",
         )
 
     def statements(self, actor: Actor, account: str | None = None) -> list[StatementSummary]:
@@ -272,6 +309,40 @@ class StatementDesk(Desk):
             lambda found: f"{len(found)} referral(s)",
         )
 
+    def collection_candidates(self, actor: Actor) -> ReviewResult:
+        """The accounts a review would propose today; proposes nothing (a read)."""
+        return self._read(
+            actor,
+            Capability.READ_PATIENTS,
+            "view_collection_candidates",
+            "collections candidates",
+            lambda: collections.candidates(self.uow_factory, now=self.clock()),
+            lambda found: f"{len(found.candidates)} candidate(s)",
+        )
+
+    def collections_referred(self, actor: Actor) -> list[Referred]:
+        return self._read(
+            actor,
+            Capability.READ_PATIENTS,
+            "view_collections_referred",
+            "collections referred accounts",
+            lambda: collections.referred(self.uow_factory),
+            lambda found: f"{len(found)} account(s)",
+        )
+
+    def collections_export_file(self, actor: Actor, name: str) -> bytes:
+        """An agency file an export kept: names and addresses of debtors, so a manager's."""
+        target = f"collections export {name}"
+        self._checked(actor, Capability.APPROVE_WRITE_OFFS, "download_collections_export", target)
+        return self._audited(
+            actor,
+            "download_collections_export",
+            target,
+            None,
+            lambda: collections.export_file(self._archive(), name),
+            lambda data: f"{len(data)} bytes",
+        )
+
     def make_gfe(self, actor: Actor, encounter_id: str) -> Made:
         target = f"encounter {encounter_id}"
         self._checked(actor, Capability.WORK, "make_good_faith_estimate", target)
@@ -302,6 +373,23 @@ class StatementDesk(Desk):
             raise NotFoundError(f"{gfe_id}: no such good-faith estimate")
         self._audit(
             actor, "view_good_faith_estimate", target, AuditOutcome.OK, detail=found["status"]
+        )
+        return found
+
+    def gfe_standing(self, actor: Actor, gfe_id: str) -> GfeStanding:
+        """The estimate against what its visit is billed now, and the hold on the account."""
+        target = f"good-faith estimate {gfe_id}"
+        self._checked(actor, Capability.READ_PATIENTS, "view_good_faith_estimate", target)
+        found = good_faith.standing(self.uow_factory, gfe_id)
+        if found is None:
+            self._audit(actor, "view_good_faith_estimate", target, AuditOutcome.NOT_FOUND)
+            raise NotFoundError(f"{gfe_id}: no such good-faith estimate")
+        self._audit(
+            actor,
+            "view_good_faith_estimate",
+            target,
+            AuditOutcome.OK,
+            detail=str(found.estimate["status"]),
         )
         return found
 

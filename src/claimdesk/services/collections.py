@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -42,6 +43,7 @@ UowFactory = Callable[[], UnitOfWork]
 PATIENT_AR = frozenset({Account.PATIENT_AR})
 BAD_DEBT = frozenset({Account.WRITE_OFF_BAD_DEBT})
 FOLDER = "collections"
+RECOVERY_PREFIX = "collections-recovery:"  # the entry id of a recovery: PREFIX PAYMENT:CLAIM
 
 PROPOSED, APPROVED, REJECTED, EXPORTED = "proposed", "approved", "rejected", "exported"
 # A referral in one of these stops the account from being proposed again.
@@ -405,7 +407,7 @@ def recover_in(
         # receivable debited back at the claim level, where the payment then takes it.
         uow.ledger.append(
             Entry(
-                entry_id=f"collections-recovery:{payment_id}:{c.claim_id}",
+                entry_id=f"{RECOVERY_PREFIX}{payment_id}:{c.claim_id}",
                 kind=EntryKind.WRITE_OFF,
                 effective=effective,
                 recorded_at=now,
@@ -421,3 +423,75 @@ def recover_in(
         restored.append(c.claim_id)
         left = left - taken
     return restored
+
+
+def candidates(uow_factory: UowFactory, *, now: datetime) -> ReviewResult:
+    """The accounts a review would propose today, proposing nothing (the Collections page)."""
+    with uow_factory() as uow:
+        day = practice_date(uow, now)
+        return ReviewResult(day, True, candidates_in(uow, day))
+
+
+@dataclass(frozen=True, slots=True)
+class Referred:
+    """An account handed to the agency, with what its patients paid back since."""
+
+    referral_id: int
+    account: str
+    exported_on: date
+    written_off: Money
+    recovered: Money
+    last_recovery: date | None
+    export_file: str
+
+    @property
+    def still_bad_debt(self) -> Money:
+        return self.written_off - self.recovered
+
+
+def _recovered(uow: UnitOfWork, referral: dict[str, Any]) -> tuple[Money, date | None]:
+    """What the recoveries of ``referral`` took back off bad debt, and the day of the latest.
+    A recovery stands when its payment is reversed later: the reversal puts the amount back
+    on the patient's receivable, not on bad debt."""
+    source = f"collections referral {referral['referral_id']}"
+    back = Money.zero()
+    days: list[date] = []
+    for claim_id in referral["claims"].split():
+        for entry in uow.ledger.entries(claim_id=claim_id):
+            if entry.entry_id.startswith(RECOVERY_PREFIX) and entry.source == source:
+                back -= total(p.amount for p in entry.postings if p.account in BAD_DEBT)
+                days.append(entry.effective)
+    return back, max(days) if days else None
+
+
+def referred(uow_factory: UowFactory) -> list[Referred]:
+    """Every exported referral, newest first, with its recoveries posted back."""
+    with uow_factory() as uow:
+        found = []
+        for row in reversed(uow.collections.referrals(status=EXPORTED)):
+            back, last = _recovered(uow, row)
+            found.append(
+                Referred(
+                    row["referral_id"],
+                    row["account"],
+                    practice_date(uow, row["exported_at"]),
+                    Money(row["written_off"]),
+                    back,
+                    last,
+                    row["export_file"],
+                )
+            )
+        return found
+
+
+EXPORT_NAME = re.compile(r"collections-\d{8}T\d{6}\.csv")
+
+
+def export_file(archive: Path, name: str) -> bytes:
+    """An agency file kept by an export, by its name alone (no path leaves the folder)."""
+    if EXPORT_NAME.fullmatch(name) is None:
+        raise CollectionsError(f"{name!r}: not a collections export file name")
+    path = archive / FOLDER / name
+    if not path.is_file():
+        raise CollectionsError(f"{name}: no such collections export")
+    return path.read_bytes()

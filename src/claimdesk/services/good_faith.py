@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from claimdesk.analytics.patient_pdf import good_faith_pdf
+from claimdesk.domain.encounters import Encounter
 from claimdesk.domain.good_faith import (
     Excess,
     GoodFaithError,
@@ -82,6 +83,17 @@ def _practice_heading(uow: UnitOfWork) -> tuple[str, str]:
     return profile.get("name"), address
 
 
+def _insured(uow: UnitOfWork, encounter: Encounter) -> bool:
+    """The visit's patient has coverage in effect on its date, or a claim of it went to a plan."""
+    covered = [
+        c
+        for c in uow.coverages.for_patient(encounter.patient_account)
+        if c.active_on(encounter.date_of_service)
+    ]
+    billed_to_plan = [c for c in uow.claims.for_encounter(encounter.encounter_id) if c.coverage_id]
+    return bool(covered or billed_to_plan)
+
+
 def make(
     uow_factory: UowFactory, encounter_id: str, *, archive: Path, now: datetime, by: str
 ) -> Made:
@@ -97,13 +109,7 @@ def make(
         patient = uow.patients.get(encounter.patient_account)
         if patient is None:
             raise GoodFaithError(f"{where}: no patient {encounter.patient_account}")
-        covered = [
-            c
-            for c in uow.coverages.for_patient(patient.account)
-            if c.active_on(encounter.date_of_service)
-        ]
-        billed_to_plan = [c for c in uow.claims.for_encounter(encounter_id) if c.coverage_id]
-        if covered or billed_to_plan:
+        if _insured(uow, encounter):
             # 45 CFR 149.610(a)(2): the estimate goes to patients who are uninsured or who do
             # not have the claim submitted to their plan; an insured visit gets an estimate of
             # its patient share instead (claimdesk estimate, docs/estimates.md).
@@ -277,3 +283,69 @@ def resolve(uow_factory: UowFactory, gfe_id: str, note: str, *, now: datetime, b
         )
         uow.commit()
     return RESOLVED
+
+
+@dataclass(frozen=True, slots=True)
+class GfeSummary:
+    """One estimate of a patient, for their account page."""
+
+    gfe_id: str
+    encounter_id: str
+    scheduled_on: date
+    total: Money
+    billed: Money | None  # kept once the bill was found $400 or more over it
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class SelfPayVisit:
+    """A visit of a patient without coverage that has no estimate yet: one may be made."""
+
+    encounter_id: str
+    date_of_service: date
+
+
+def of_patient_in(uow: UnitOfWork, patient: str) -> tuple[list[GfeSummary], list[SelfPayVisit]]:
+    """The patient's estimates, and their self-pay visits still without one, by date."""
+    made: list[GfeSummary] = []
+    waiting: list[SelfPayVisit] = []
+    for encounter in sorted(
+        uow.encounters.for_patient(patient), key=lambda e: (e.date_of_service, e.encounter_id)
+    ):
+        row = uow.good_faith.of_encounter(encounter.encounter_id)
+        if row is not None:
+            made.append(
+                GfeSummary(
+                    row["gfe_id"],
+                    row["encounter_id"],
+                    encounter.date_of_service,
+                    Money(row["total"]),
+                    None if row["billed"] is None else Money(row["billed"]),
+                    row["status"],
+                )
+            )
+        elif not _insured(uow, encounter):
+            waiting.append(SelfPayVisit(encounter.encounter_id, encounter.date_of_service))
+    return made, waiting
+
+
+@dataclass(frozen=True, slots=True)
+class GfeStanding:
+    """An estimate as kept, set against what its visit is billed now."""
+
+    estimate: dict[str, Any]
+    billed_now: Money
+    over: Money
+    dispute_eligible: bool  # billed $400 or more above the estimate (45 CFR 149.620)
+    hold: HoldReason | None  # the hold standing on the account, if any
+
+
+def standing(uow_factory: UowFactory, gfe_id: str) -> GfeStanding | None:
+    found = show(uow_factory, gfe_id)
+    if found is None:
+        return None
+    with uow_factory() as uow:
+        billed = _billed(uow, found["encounter_id"])
+        hold = uow.statements.holds().get(found["account"])
+    excess = Excess(found["provider_npi"], Money(found["total"]), billed)
+    return GfeStanding(found, billed, excess.over, excess.eligible, hold)

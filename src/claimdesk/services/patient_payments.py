@@ -54,7 +54,9 @@ from claimdesk.domain.statements import HoldReason
 from claimdesk.domain.work import SYSTEM, HistoryEvent, Outcome, Problem, WorkItem, WorkKind
 from claimdesk.routing.access import Role
 from claimdesk.routing.policy import RoutingPolicy
+from claimdesk.services import good_faith
 from claimdesk.services.collections import recover_in
+from claimdesk.services.good_faith import GfeSummary, SelfPayVisit
 from claimdesk.services.practice import open_date, posting_date, practice_date
 from claimdesk.services.remit_work import open_in
 from claimdesk.services.users import acting_user
@@ -675,6 +677,10 @@ class Visit:
     patient_paid: Money  # payments and credit applied, less refunds to the patient
     insurance_balance: Money
     patient_balance: Money
+    # What the patient was told before the visit: the newest cost estimate of their share
+    # (docs/estimates.md), or for a self-pay visit its good-faith estimate; None: none given.
+    estimate: Money | None = None
+    estimate_source: str = ""  # "estimate", or the good-faith estimate's id
 
 
 @dataclass(frozen=True, slots=True)
@@ -698,6 +704,9 @@ class PatientAccount:
     statements: tuple[SentStatement, ...] = ()
     plans: tuple[PaymentPlan, ...] = ()
     hold: HoldReason | None = None
+    # The good-faith estimates made for the patient, and their self-pay visits without one.
+    good_faith: tuple[GfeSummary, ...] = ()
+    self_pay_visits: tuple[SelfPayVisit, ...] = ()
 
     @property
     def patient_balance(self) -> Money:
@@ -743,11 +752,21 @@ def account_in(uow: UnitOfWork, account: str) -> PatientAccount:
     patient = uow.patients.get(account)
     billed = account if patient is None else patient.guarantor_account or account
     entries = uow.ledger.entries(patient_account=account)
-    visits = []
-    for hit in sorted(
+    hits = sorted(
         claims_of_patient(uow.read, account), key=lambda c: (c.date_of_service, c.claim_id)
-    ):
+    )
+    told = {
+        claim_id: (share, "estimate")
+        for claim_id, share in uow.estimates.patient_shares([h.claim_id for h in hits]).items()
+    }
+    gfes, self_pay = good_faith.of_patient_in(uow, account)
+    for gfe in gfes:
+        for claim in uow.claims.for_encounter(gfe.encounter_id):
+            told.setdefault(claim.claim_id, (gfe.total, gfe.gfe_id))
+    visits = []
+    for hit in hits:
         f = _visit_figures(entries, hit.claim_id)
+        estimate, source = told.get(hit.claim_id, (None, ""))
         visits.append(
             Visit(
                 claim_id=hit.claim_id,
@@ -761,6 +780,8 @@ def account_in(uow: UnitOfWork, account: str) -> PatientAccount:
                 patient_paid=f["patient"],
                 insurance_balance=f["ins_bal"],
                 patient_balance=f["pat_bal"],
+                estimate=estimate,
+                estimate_source=source,
             )
         )
     return PatientAccount(
@@ -778,6 +799,8 @@ def account_in(uow: UnitOfWork, account: str) -> PatientAccount:
         ),
         plans=tuple(uow.statements.plans(billed)),
         hold=uow.statements.holds().get(billed),
+        good_faith=tuple(gfes),
+        self_pay_visits=tuple(self_pay),
     )
 
 

@@ -280,6 +280,41 @@ def run(
 
 
 @dataclass(frozen=True, slots=True)
+class RunSummary:
+    """A statement run kept: its day, what it sent and skipped, and its batch PDF."""
+
+    run_date: date
+    statements: int
+    skipped: int
+    total: Money
+    batch_file: str
+    run_by: str
+
+
+def runs(uow_factory: UowFactory, limit: int = 12) -> list[RunSummary]:
+    """The latest runs, newest first."""
+    with uow_factory() as uow:
+        return [
+            RunSummary(
+                r["run_date"],
+                r["statements"],
+                r["skipped"],
+                Money(r["total"]),
+                r["batch_file"],
+                r["run_by"],
+            )
+            for r in uow.statements.runs(limit)
+        ]
+
+
+def batch_file(uow_factory: UowFactory, day: date) -> str | None:
+    """The batch PDF of the run of ``day`` (relative to the archive); None: no run that day."""
+    with uow_factory() as uow:
+        found = uow.statements.run(day)
+    return None if found is None else str(found["batch_file"])
+
+
+@dataclass(frozen=True, slots=True)
 class StatementSummary:
     statement_id: str
     account: str

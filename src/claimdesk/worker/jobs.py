@@ -18,6 +18,7 @@ from claimdesk.bootstrap import Composition, composed
 from claimdesk.config import Settings
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import Problem, WorkKind
+from claimdesk.services import statements
 from claimdesk.services.eligibility import send_inquiries
 from claimdesk.services.inbox import claim_file, ingest_claimed, waiting_files
 from claimdesk.services.practice import profile_of
@@ -140,12 +141,44 @@ def escalation_sweep(parts: Composition, now: datetime) -> int:
     return len(escalate_overdue(parts.uow_factory, now=now, policy=parts.routing))
 
 
+# A statement goes out on the practice's letterhead and is dated by the practice's day.
+STATEMENT_PROFILE = ("name", "time_zone")
+
+
+def statement_cycle(parts: Composition, now: datetime) -> str:
+    """The day's patient statements (docs/statements.md): each account on its own cycle
+    (``statements.cycle_days``), so running daily sends each one when it is due. A second run on
+    the same practice day finds the first and sends nothing again.
+
+    Until the practice profile names the practice and its time zone, nothing is sent and the job
+    says which settings are missing (a setup step, not a failure to retry)."""
+    profile = profile_of(parts.uow_factory)
+    missing = [key for key in STATEMENT_PROFILE if not profile.get(key)]
+    if missing:
+        return "not run: the practice profile lacks " + ", ".join(missing)
+    done = statements.run(
+        parts.uow_factory,
+        dunning=parts.dunning,
+        archive=parts.settings.archive,
+        policy=parts.routing,
+        now=now,
+        by=WORKER_USER,
+    )
+    if done.already_run:
+        return f"{done.run_date}: already run; nothing sent again"
+    return (
+        f"{done.run_date}: {len(done.sent)} statement(s), {len(done.skipped)} skipped, "
+        f"{len(done.opened)} item(s) opened"
+    )
+
+
 JOBS: dict[str, Callable[[Composition, datetime], object]] = {
     "watch_inboxes": watch_inboxes,
     "scrub_and_submit": scrub_and_submit,
     "eligibility_sweep": eligibility_sweep,
     "follow_up": follow_up,
     "escalation_sweep": escalation_sweep,
+    "statement_cycle": statement_cycle,
 }
 
 

@@ -8,8 +8,8 @@ and a client's job never reads another client's inbox or store.
 
 Each task is retried with exponential backoff (``RETRY``); on its last attempt a failure
 surfaces as a work item in the practice's store. Periodic tasks: the inbox every minute,
-scrubbing and submission every hour, the eligibility sweep and the follow-up each morning; each
-tick queues the job once for every practice.
+scrubbing and submission every hour, the eligibility sweep, the follow-up and the statement
+cycle each morning; each tick queues the job once for every practice.
 
 Every job changes state, so each carries a procrastinate ``lock`` on its practice and kind: two
 jobs of one kind for one practice (two submits, say, queued by the schedule and by hand) never
@@ -62,6 +62,8 @@ SCHEDULE = {
     "eligibility_sweep": "0 6 * * *",
     "follow_up": "30 6 * * *",
     "escalation_sweep": "15 * * * *",
+    # Daily, early: each account's own cycle decides whether today is its statement day.
+    "statement_cycle": "0 5 * * *",
 }
 SETTINGS_KEY = "settings"
 

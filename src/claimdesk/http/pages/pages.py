@@ -1,5 +1,5 @@
 """The pages: sign-in, my queue, item, search, claim, patient, people, dashboard, month end,
-audit log.
+audit log, statements, collections and good-faith estimates.
 
 Every page that changes something is a POST form carrying the session's CSRF token; each
 answers with a redirect to the page showing the result (post/redirect/get).
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, Response, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
@@ -40,8 +41,10 @@ from claimdesk.scrub.findings import Finding
 from claimdesk.security.accounts import Authenticated, SignInError, sign_in, sign_out
 from claimdesk.security.csrf import csrf_matches
 from claimdesk.services.close import CloseOutcome
+from claimdesk.services.collections import APPROVED, PROPOSED, REJECTED, CollectionsError
 from claimdesk.services.held_claims import ClaimFix, ClaimFixError, LineCoding
 from claimdesk.services.patient_payments import PaymentRequest
+from claimdesk.services.statements import RunResult
 
 router = APIRouter(include_in_schema=False)
 
@@ -779,11 +782,52 @@ def month_end_file(
     )
 
 
+# Patient statements, collections and good-faith estimates (docs/statements.md,
+# docs/collections.md, docs/good-faith-estimates.md).
+
+
+def _statements_page(
+    request: Request, actor: Actor, result: RunResult | None = None
+) -> HTMLResponse:
+    desk = statement_desk_of(request)
+    return _page(
+        request,
+        "statements.html",
+        actor,
+        statements=desk.statements(actor),
+        runs=desk.statement_runs(actor),
+        result=result,
+    )
+
+
 @router.get("/statements")
 def statements_page(request: Request, actor: PageActor) -> HTMLResponse:
-    """The patient statements kept, newest first, each with its PDF."""
-    found = statement_desk_of(request).statements(actor)
-    return _page(request, "statements.html", actor, statements=found)
+    """The statement runs with their batch PDFs, and every statement kept with its PDF."""
+    return _statements_page(request, actor)
+
+
+@router.post("/statements/run")
+def run_statements(
+    request: Request,
+    actor: FormActor,
+    dry_run: Annotated[Literal["yes", "no"], Form()] = "no",
+) -> HTMLResponse:
+    """Run today's statements; a dry run shows who would get one and why others are skipped,
+    and keeps nothing. Either way the page shows the run's report, so it is for whoever may
+    read patients."""
+    actor.require(Capability.READ_PATIENTS)
+    result = statement_desk_of(request).run_statements(actor, dry_run=dry_run == "yes")
+    return _statements_page(request, actor, result)
+
+
+@router.get("/statements/runs/{day}/batch.pdf")
+def statement_batch_pdf(day: date, request: Request, actor: PageActor) -> Response:
+    data = statement_desk_of(request).statement_batch_pdf(actor, day)
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="batch-{day.isoformat()}.pdf"'},
+    )
 
 
 @router.get("/statements/{statement_id}.pdf")
@@ -794,3 +838,137 @@ def statement_pdf(
 ) -> Response:
     data = statement_desk_of(request).statement_pdf(actor, statement_id)
     return Response(data, media_type="application/pdf")
+
+
+EXPORT_FILE = r"^collections-\d{8}T\d{6}\.csv$"
+ReferralId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+def _collections_page(
+    request: Request, actor: Actor, *, exported: str = "", refused: str = ""
+) -> HTMLResponse:
+    desk = statement_desk_of(request)
+    referrals = desk.collection_referrals(actor)
+    page = _page(
+        request,
+        "collections.html",
+        actor,
+        candidates=desk.collection_candidates(actor),
+        pending=[r for r in referrals if r["status"] == PROPOSED],
+        approved=[r for r in referrals if r["status"] == APPROVED],
+        rejected=[r for r in referrals if r["status"] == REJECTED],
+        referred=desk.collections_referred(actor),
+        exported=exported,
+        refused=refused,
+    )
+    if refused:
+        page.status_code = 422
+    return page
+
+
+@router.get("/collections")
+def collections_page(
+    request: Request,
+    actor: PageActor,
+    exported: Annotated[str, Query(pattern=f"{EXPORT_FILE}|^none$")] = "",
+) -> HTMLResponse:
+    """Accounts due for collections, referrals awaiting a manager, the agency export and the
+    accounts referred with what was recovered since."""
+    return _collections_page(request, actor, exported=exported)
+
+
+@router.post("/collections/review")
+def review_collections(request: Request, actor: FormActor) -> Response:
+    statement_desk_of(request).review_collections(actor)
+    return _see("/collections")
+
+
+@router.post("/collections/export")
+def export_collections(request: Request, actor: FormActor) -> Response:
+    """Export every approved referral to the agency's CSV; the page then offers the file."""
+    try:
+        done = statement_desk_of(request).export_collections(actor)
+    except CollectionsError as exc:
+        return _collections_page(request, actor, refused=str(exc))
+    return _see(f"/collections?exported={done.file.rsplit('/', 1)[-1] or 'none'}")
+
+
+@router.post("/collections/{referral_id}/decision")
+def decide_collections(
+    referral_id: ReferralId,
+    request: Request,
+    actor: FormActor,
+    decision: Annotated[Literal["approve", "reject"], Form()],
+) -> Response:
+    """A manager other than the proposer decides; the service's refusal is shown on the page."""
+    try:
+        statement_desk_of(request).decide_collections(
+            actor, referral_id, approve=decision == "approve"
+        )
+    except CollectionsError as exc:
+        return _collections_page(request, actor, refused=str(exc))
+    return _see("/collections")
+
+
+@router.get("/collections/files/{name}")
+def collections_file(
+    name: Annotated[str, Path(pattern=EXPORT_FILE)], request: Request, actor: PageActor
+) -> Response:
+    data = statement_desk_of(request).collections_export_file(actor, name)
+    return Response(
+        data,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+GfeId = Annotated[str, Path(min_length=1, max_length=100)]
+
+
+def _gfe_path(gfe_id: str) -> str:
+    return f"/gfe/{quote(gfe_id, safe='')}"
+
+
+@router.post("/gfe")
+def make_gfe(
+    request: Request,
+    actor: FormActor,
+    encounter_id: Annotated[str, Form(min_length=1, max_length=80)],
+) -> Response:
+    """Make the self-pay visit's good-faith estimate (once) and show it."""
+    made = statement_desk_of(request).make_gfe(actor, encounter_id)
+    return _see(_gfe_path(str(made.estimate["gfe_id"])))
+
+
+@router.get("/gfe/{gfe_id}")
+def gfe_page(gfe_id: GfeId, request: Request, actor: PageActor) -> HTMLResponse:
+    found = statement_desk_of(request).gfe_standing(actor, gfe_id)
+    return _page(request, "gfe.html", actor, gfe=found, path=_gfe_path(gfe_id))
+
+
+@router.get("/gfe/{gfe_id}/estimate.pdf")
+def gfe_pdf(gfe_id: GfeId, request: Request, actor: PageActor) -> Response:
+    data = statement_desk_of(request).gfe_pdf(actor, gfe_id)
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={"Content-Disposition": 'inline; filename="good-faith-estimate.pdf"'},
+    )
+
+
+@router.post("/gfe/{gfe_id}/check")
+def check_gfes(gfe_id: GfeId, request: Request, actor: FormActor) -> Response:
+    """Check every open estimate against the bill now (what each statement run does first)."""
+    statement_desk_of(request).review_gfes(actor)
+    return _see(_gfe_path(gfe_id))
+
+
+@router.post("/gfe/{gfe_id}/resolve")
+def resolve_gfe(
+    gfe_id: GfeId,
+    request: Request,
+    actor: FormActor,
+    note: Annotated[str, Form(min_length=1, max_length=500, pattern=r"\S")],
+) -> Response:
+    statement_desk_of(request).resolve_gfe(actor, gfe_id, note)
+    return _see(_gfe_path(gfe_id))

@@ -123,6 +123,20 @@ class EstimateRepository:
             )
         return found
 
+    def patient_shares(self, claim_ids: Sequence[str]) -> dict[str, Money]:
+        """The patient's share in the newest estimate of each of ``claim_ids`` that has one."""
+        found: dict[str, Money] = {}
+        for start in range(0, len(claim_ids), _CHUNK):
+            chunk = claim_ids[start : start + _CHUNK]
+            rows = self._session.execute(
+                select(ESTIMATES.c.claim_id, ESTIMATES.c.patient)
+                .where(ESTIMATES.c.claim_id.in_(chunk))
+                .order_by(ESTIMATES.c.created_at, ESTIMATES.c.id)
+            )
+            # Oldest first: each claim's newest estimate is the one left.
+            found.update({row.claim_id: Money(row.patient) for row in rows})
+        return found
+
     def for_encounter(self, encounter_id: str) -> list[StoredEstimate]:
         """The encounter's estimates, oldest first (the last is the current one)."""
         rows = self._session.execute(

@@ -51,6 +51,11 @@ class StatementRepository:
         row = found.mappings().first()
         return None if row is None else dict(row)
 
+    def runs(self, limit: int = 12) -> list[dict[str, Any]]:
+        """The latest runs, newest first."""
+        query = select(RUNS).order_by(RUNS.c.run_date.desc()).limit(limit)
+        return [dict(r) for r in self._session.execute(query).mappings()]
+
     def latest_run_date(self) -> date | None:
         return self._session.execute(select(func.max(RUNS.c.run_date))).scalar()
 
