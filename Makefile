@@ -23,7 +23,7 @@ demo: $(STAMP)
 
 # Tests run on every core: each one owns its files and databases, so they run side by side.
 test: $(STAMP)
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --dist loadgroup
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

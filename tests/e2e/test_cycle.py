@@ -33,6 +33,9 @@ from claimdesk.store.tables.remittances import ClaimPaymentRow, RemittanceRow
 from claimdesk.store.tables.work_items import WorkItemRow
 from claimdesk.synth.practice import write_practice
 
+# The module's cycled practices are built once: its tests run on one worker (--dist loadgroup).
+pytestmark = pytest.mark.xdist_group("e2e-cycle")
+
 # The synthetic practice's today in this file's bundles, and the days of visits before it.
 REFERENCE_DATE = date(2026, 9, 30)
 PERIOD_DAYS = 365

@@ -11,7 +11,9 @@ import os
 import socket
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import Engine, text
@@ -19,6 +21,9 @@ from sqlalchemy import Engine, text
 from claimdesk.store.engine import make_engine
 from claimdesk.store.migrate import upgrade_to_head
 from claimdesk.store.uow import UnitOfWork, unit_of_work_factory
+
+if TYPE_CHECKING:  # the web suite loads this file by path, without this folder on sys.path
+    from cycle_practice import CycledHome
 
 PG_HOST, PG_PORT = "127.0.0.1", 5432
 PG_ADMIN_URL = f"postgresql://postgres@{PG_HOST}:{PG_PORT}/postgres"
@@ -32,15 +37,12 @@ def _postgres_reachable() -> bool:
         return False
 
 
-@pytest.fixture(
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
-    ]
-)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'claimdesk.db'}"
+@contextmanager
+def database_of(kind: str, folder: Path) -> Iterator[str]:
+    """The URL of a new, empty database: a SQLite file in ``folder``, or a PostgreSQL database
+    of its own, dropped on the way out (skipped without a server, except under ``CI=true``)."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'claimdesk.db'}"
         return
     if not _postgres_reachable():
         message = f"PostgreSQL is not reachable at {PG_HOST}:{PG_PORT}"
@@ -57,6 +59,52 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     finally:
         admin.dispose()
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+    ]
+)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    with database_of(request.param, tmp_path) as url:
+        yield url
+
+
+# The tests that read what a long cycle leaves behind share one cycled practice per database,
+# built once in the run: their modules are one group (``xdist_group("cycled")``), run on one
+# worker (``--dist loadgroup``), which builds each practice for its first test. The practices
+# are two session fixtures, so that switching from one to the other never tears one down.
+def _cycled(kind: str, factory: pytest.TempPathFactory) -> Iterator[CycledHome]:
+    from cycle_practice import SHARED_CYCLE, cycled_home
+
+    folder = factory.mktemp(f"cycled-{kind}")
+    with database_of(kind, folder) as url:
+        yield cycled_home(folder, url, **SHARED_CYCLE)
+
+
+@pytest.fixture(scope="session")
+def cycled_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CycledHome]:
+    yield from _cycled("sqlite", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def cycled_postgresql(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CycledHome]:
+    yield from _cycled("postgresql", tmp_path_factory)
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+    ]
+)
+def cycled_practice(request: pytest.FixtureRequest) -> CycledHome:
+    """:data:`cycle_practice.SHARED_CYCLE` days of the cycle, on SQLite and PostgreSQL. Its
+    tests only read, or write what the others do not read (an audit row)."""
+    home: CycledHome = request.getfixturevalue(f"cycled_{request.param}")
+    return home
 
 
 @pytest.fixture

@@ -18,6 +18,9 @@ from claimdesk.synth.practice import write_practice
 
 REFERENCE_DATE = date(2026, 9, 30)
 PERIOD_DAYS = 365
+# The practice the tests reading a long cycle's books share (``cycled_practice``): issue 13
+# asks for ``books verify`` after 180 days.
+SHARED_CYCLE = {"patients": 100, "encounters": 400, "seed": 23, "days": 180}
 PARTNERS = TradingPartners(
     submitter_id="RFMG001", contact_name="Billing office", phone="6145550100"
 )

@@ -8,18 +8,22 @@ then the manager the cycle staffs runs ``books verify --json`` as a user would.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-from cycle_practice import cycled_home
+import pytest
+from cycle_practice import SHARED_CYCLE, CycledHome
 from typer.testing import CliRunner
 
 from claimdesk.cli import app
 
+# One worker runs every test of the shared cycled practices (conftest: cycled_practice).
+pytestmark = pytest.mark.xdist_group("cycled")
+
 DAYS = 180
 
 
-def test_books_verify_exits_0_after_a_180_day_cycle(tmp_path: Path, database_url: str) -> None:
-    home = cycled_home(tmp_path, database_url, patients=300, encounters=1200, seed=41, days=DAYS)
+def test_books_verify_exits_0_after_a_180_day_cycle(cycled_practice: CycledHome) -> None:
+    home = cycled_practice
+    assert (home.end - home.start).days + 1 == SHARED_CYCLE["days"] == DAYS
     result = CliRunner().invoke(
         app,
         [
@@ -33,7 +37,7 @@ def test_books_verify_exits_0_after_a_180_day_cycle(tmp_path: Path, database_url
             home.end.isoformat(),
             "--json",
         ],
-        env={"CLAIMDESK_DATABASE_URL": database_url},
+        env={"CLAIMDESK_DATABASE_URL": home.settings.database_url},
     )
     answer = json.loads(result.stdout)
     failures = {

@@ -13,10 +13,10 @@ transfers to patients, reversals), on SQLite and PostgreSQL.
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
-from cycle_practice import cycled_home
+import pytest
+from cycle_practice import CycledHome
 from sqlalchemy import select
 
 from claimdesk.analytics.facts import Period, Scope
@@ -30,15 +30,18 @@ from claimdesk.store.queries.kpi_facts import kpi_facts
 from claimdesk.store.tables.claims import ClaimRow
 from claimdesk.store.tables.encounters import EncounterRow
 
+# One worker runs every test of the shared cycled practices (conftest: cycled_practice).
+pytestmark = pytest.mark.xdist_group("cycled")
+
 
 def _figures(report: KpiReport) -> list[dict[str, Any]]:
     return [k.as_dict() for k in report.kpis]
 
 
 def test_the_summed_report_equals_the_report_from_every_fact(
-    tmp_path: Path, database_url: str
+    cycled_practice: CycledHome,
 ) -> None:
-    home = cycled_home(tmp_path, database_url, patients=60, encounters=240, seed=23, days=120)
+    home = cycled_practice
     table = shipped_table()
     with units_of_work(home.settings) as factory, factory() as uow:
         payers = sorted(set(uow.read.execute(select(ClaimRow.payer_id)).scalars()))

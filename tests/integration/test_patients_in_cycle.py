@@ -7,20 +7,23 @@ patient collection rate equals an independent SQL recomputation (never through a
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
-from cycle_practice import cycled_home
+import pytest
+from cycle_practice import SHARED_CYCLE, CycledHome
 from sqlalchemy import text
 
 from claimdesk.denials.table import shipped_table
 from claimdesk.services.database import units_of_work
 from claimdesk.services.kpis import kpi_report
 
-DAYS = 120
+# One worker runs every test of the shared cycled practices (conftest: cycled_practice).
+pytestmark = pytest.mark.xdist_group("cycled")
+
+DAYS = SHARED_CYCLE["days"]
 
 
-def test_simulated_patients_pay_their_statements(tmp_path: Path, database_url: str) -> None:
-    home = cycled_home(tmp_path, database_url, patients=60, encounters=240, seed=23, days=DAYS)
+def test_simulated_patients_pay_their_statements(cycled_practice: CycledHome) -> None:
+    home = cycled_practice
     start, end = home.start, home.end
     with units_of_work(home.settings) as factory, factory() as uow:
         read = uow.read

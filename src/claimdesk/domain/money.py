@@ -22,6 +22,7 @@ CENTS_LIMIT = 10**18
 # Amounts must not depend on the thread's decimal context (its precision or rounding): 40 digits
 # hold the sum or difference of any two amounts within the bound exactly.
 _CONTEXT = Context(prec=40, rounding=ROUND_HALF_UP)
+_NO_CENTS = Decimal("0.00")
 _LIMIT = Decimal(CENTS_LIMIT).scaleb(-2, _CONTEXT)
 
 # Plain decimal text in ASCII digits; Decimal() alone would also take "1_000", full-width or
@@ -111,7 +112,17 @@ class Money:
 
     @classmethod
     def zero(cls) -> Self:
-        return cls(0)
+        return cls._exact(_NO_CENTS)
+
+    @classmethod
+    def _exact(cls, amount: Decimal) -> Self:
+        """The sum or difference of two amounts, already whole cents: only the range and the
+        sign of zero are left to check (a report adds up hundreds of thousands of them)."""
+        if amount.copy_abs() >= _LIMIT:
+            raise MoneyError(f"amount {amount} is out of range (must be below {_LIMIT:f} dollars)")
+        money = object.__new__(cls)
+        object.__setattr__(money, "amount", amount if amount else amount.copy_abs())
+        return money
 
     @property
     def cents(self) -> int:
@@ -120,7 +131,7 @@ class Money:
     def __add__(self, other: Money) -> Money:
         if not isinstance(other, Money):
             return NotImplemented
-        return Money(_CONTEXT.add(self.amount, other.amount))
+        return Money._exact(_CONTEXT.add(self.amount, other.amount))
 
     def __radd__(self, other: object) -> Money:
         # sum() starts from the int 0; only that exact start is accepted, never a float or bool.
@@ -131,10 +142,10 @@ class Money:
     def __sub__(self, other: Money) -> Money:
         if not isinstance(other, Money):
             return NotImplemented
-        return Money(_CONTEXT.subtract(self.amount, other.amount))
+        return Money._exact(_CONTEXT.subtract(self.amount, other.amount))
 
     def __neg__(self) -> Money:
-        return Money(self.amount.copy_negate())
+        return Money._exact(self.amount.copy_negate())
 
     def __abs__(self) -> Money:
         return Money(self.amount.copy_abs())

@@ -322,6 +322,8 @@ def test_money_is_immutable() -> None:
         lambda: Money(0) * -1,
         lambda: Money.rounded("-0.004"),
         lambda: Money("-5") + Money("5"),
+        lambda: Money("5") - Money("5.00"),
+        lambda: -Money.zero(),
     ],
 )
 def test_zero_never_carries_a_sign(make: object) -> None:

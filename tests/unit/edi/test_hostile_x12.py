@@ -3,8 +3,6 @@ not; each gives findings that name the segment, element and reason."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from bench.x12_data import acknowledgment_277ca, acknowledgment_999
 
@@ -196,19 +194,14 @@ def test_the_generated_277ca_is_valid_for_pyx12_and_read_whole() -> None:
     assert len(response.rejected_claims) == text.count("STC*A7:562:85") > 0
 
 
-def test_a_100_mb_999_reads_in_seconds() -> None:
-    text = acknowledgment_999(100_000_000)
-    assert len(text) >= 100_000_000
-    # Processor time, as ingest spends it: one envelope read for the sniffer and the reader.
-    # (Wall time on a shared machine measures the other processes too.)
-    started = time.process_time()
+def test_a_large_999_reads_whole() -> None:
+    # Its speed at 100 MB (linear, under 30 s of processor time) is `python -m bench acks`'s.
+    text = acknowledgment_999(5_000_000)
+    assert len(text) >= 5_000_000
     envelopes = read_envelopes(text)
     assert sniff_envelopes(envelopes) == {Transaction.IMPLEMENTATION_ACKNOWLEDGMENT}
     read = acknowledgments_of(envelopes)
-    elapsed = time.process_time() - started
     (ack,) = read.acknowledgments
     assert read.findings == ()
     assert len(ack.transaction_sets) == ack.included
     assert sum(1 for ts in ack.transaction_sets if ts.rejected) == ack.included // 10
-    # The issue's bound; the reader takes a fraction of it (a 1 MB file took 30 s before).
-    assert elapsed < 30, elapsed

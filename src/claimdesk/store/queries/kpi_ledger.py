@@ -99,40 +99,95 @@ def _postings(accounts: Sequence[str], scope: Scope, *, through: date, since: da
     )
 
 
+def _claim_scope(scope: Scope) -> list[Any]:
+    """The rollups of the claims ``scope`` covers."""
+    r = ROLLUPS.c
+    found: list[Any] = []
+    if scope.payer_id is not None:
+        found.append(r.payer_id == scope.payer_id)
+    if scope.provider_npi is not None:
+        found.append(r.rendering_npi == scope.provider_npi)
+    if scope.facility_id is not None:
+        found.append(r.facility_id == scope.facility_id)
+    return found
+
+
 def _balances(as_of: date, scope: Scope) -> Any:
     """Non-zero receivable balances at the end of ``as_of`` per claim and account, keyed as
-    ``receivables.balances`` keys them (money on no claim: by payer, patient and day)."""
+    ``receivables.balances`` keys them (money on no claim: by payer, patient and day).
+
+    A claim's balance at ``as_of`` is its balance now (the rollup's sum of every posting)
+    less its postings effective after ``as_of``: the cost follows the open claims and the
+    postings since ``as_of``, not the practice's history. Money on no claim is summed from
+    its postings."""
     p, e, r = LedgerPostingRow, LedgerEntryRow, ROLLUPS.c
-    claimed = p.claim_id.is_not(None)
-    rows = (
+    kept = _claim_scope(scope)
+    now = [
         select(
-            type_coerce(func.coalesce(p.claim_id, _EMPTY), String()).label("claim_id"),
-            p.account.label("account"),
-            func.coalesce(case((claimed, r.payer_id), else_=p.payer_id), _EMPTY).label("payer_id"),
-            case((claimed, r.patient_account), else_=p.patient_account).label("patient_account"),
-            case((claimed, r.date_of_service), else_=e.effective).label("dated"),
-            r.submitted_at.label("submitted_at"),
-            p.amount.label("amount"),
-        )
-        .select_from(p)
+            r.claim_id, literal(account, String()).label("account"), column.label("amount")
+        ).where(column != _ZERO, *kept)
+        for account, column in ((_INSURANCE, r.insurance_ar), (_PATIENT, r.patient_ar))
+    ]
+    later = (
+        select(p.claim_id, p.account, (-p.amount).label("amount"))
         .join(e, e.entry_id == p.entry_id)
-        .outerjoin(ROLLUPS, r.claim_id == p.claim_id)
-        .where(p.account.in_((_INSURANCE, _PATIENT)), e.effective <= as_of, _in_scope(scope))
-        .subquery("postings")
+        .join(ROLLUPS, r.claim_id == p.claim_id)
+        .where(p.account.in_((_INSURANCE, _PATIENT)), e.effective > as_of, *kept)
     )
-    keys = (
-        rows.c.claim_id,
-        rows.c.account,
-        rows.c.payer_id,
-        rows.c.patient_account,
-        rows.c.dated,
-        rows.c.submitted_at,
+    moves = union_all(*now, later).subquery("moves")
+    per_claim = (
+        select(
+            moves.c.claim_id,
+            moves.c.account,
+            type_coerce(func.sum(moves.c.amount), money_type()).label("amount"),
+        )
+        .group_by(moves.c.claim_id, moves.c.account)
+        .having(func.sum(moves.c.amount) != _ZERO)
+        .subquery("per_claim")
     )
+    claimed = select(
+        type_coerce(per_claim.c.claim_id, String()).label("claim_id"),
+        per_claim.c.account,
+        func.coalesce(r.payer_id, _EMPTY).label("payer_id"),
+        r.patient_account.label("patient_account"),
+        r.date_of_service.label("dated"),
+        r.submitted_at.label("submitted_at"),
+        per_claim.c.amount,
+    ).join(ROLLUPS, r.claim_id == per_claim.c.claim_id)
+    unclaimed = _unclaimed_balances(as_of, scope)
+    if unclaimed is None:
+        return claimed.subquery("balances")
+    return union_all(claimed, unclaimed).subquery("balances")
+
+
+def _unclaimed_balances(as_of: date, scope: Scope) -> Any:
+    """Receivable money on no claim at the end of ``as_of``, by payer, patient and day; none in
+    a provider's or a facility's scope (``Scope.covers_unattached``)."""
+    if scope.provider_npi is not None or scope.facility_id is not None:
+        return None
+    p, e = LedgerPostingRow, LedgerEntryRow
+    conditions = [
+        p.claim_id.is_(None),
+        p.account.in_((_INSURANCE, _PATIENT)),
+        e.effective <= as_of,
+    ]
+    if scope.payer_id is not None:
+        conditions.append(p.payer_id == scope.payer_id)
+    keys = (p.account, func.coalesce(p.payer_id, _EMPTY), p.patient_account, e.effective)
     return (
-        select(*keys, type_coerce(func.sum(rows.c.amount), money_type()).label("amount"))
+        select(
+            type_coerce(_EMPTY, String()).label("claim_id"),
+            p.account.label("account"),
+            keys[1].label("payer_id"),
+            p.patient_account.label("patient_account"),
+            e.effective.label("dated"),
+            null().label("submitted_at"),
+            type_coerce(func.sum(p.amount), money_type()).label("amount"),
+        )
+        .join(e, e.entry_id == p.entry_id)
+        .where(*conditions)
         .group_by(*keys)
-        .having(func.sum(rows.c.amount) != _ZERO)
-        .subquery("balances")
+        .having(func.sum(p.amount) != _ZERO)
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from claimdesk.store.tables.base import CLAIM_LEN, PAYER_LEN, Base
@@ -23,6 +23,19 @@ class ClaimRollupRow(Base):
         Index("ix_claim_rollups_entered", "entered_at"),
         Index("ix_claim_rollups_adjudicated", "adjudicated_on"),
         Index("ix_claim_rollups_first_paid", "first_paid_on"),
+        # The open receivables (migration 0023): the A/R at a date starts from them.
+        Index(
+            "ix_claim_rollups_insurance_open",
+            "payer_id",
+            postgresql_where=text("insurance_ar <> 0"),
+            sqlite_where=text("insurance_ar <> 0"),
+        ),
+        Index(
+            "ix_claim_rollups_patient_open",
+            "patient_account",
+            postgresql_where=text("patient_ar <> 0"),
+            sqlite_where=text("patient_ar <> 0"),
+        ),
     )
 
     claim_id: Mapped[str] = mapped_column(
