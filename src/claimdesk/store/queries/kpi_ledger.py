@@ -84,13 +84,15 @@ def _in_scope(scope: Scope) -> Any:
     )
 
 
-def _postings(accounts: Sequence[str], scope: Scope, *, through: date, since: date | None) -> Any:
-    """The postings to ``accounts`` effective ``since``..``through`` in the scope, each with its
-    claim's rollup (none for money on no claim)."""
+def _postings(
+    accounts: Sequence[str], scope: Scope, *, since: date, through: date | None = None
+) -> Any:
+    """The postings to ``accounts`` effective ``since``..``through`` (or any day after
+    ``since``) in the scope, each with its claim's rollup (none for money on no claim)."""
     p, e = LedgerPostingRow, LedgerEntryRow
-    conditions = [p.account.in_(accounts), e.effective <= through, _in_scope(scope)]
-    if since is not None:
-        conditions.append(e.effective >= since)
+    conditions = [p.account.in_(accounts), e.effective >= since, _in_scope(scope)]
+    if through is not None:
+        conditions.append(e.effective <= through)
     return (
         select(p.claim_id, p.account, p.amount, p.payer_id, p.patient_account, e.effective)
         .join(e, e.entry_id == p.entry_id)
@@ -358,63 +360,137 @@ def revenue_series(read: Connection, dates: Sequence[date], scope: Scope) -> lis
     ]
 
 
-def _bucket_of(effective: Any, dates: Sequence[date]) -> Any:
-    """The index of the first of ``dates`` (ascending) on or after ``effective``."""
-    return case(*((effective <= day, index) for index, day in enumerate(dates)))
+def _later_than(effective: Any, dates: Sequence[date]) -> Any:
+    """How many of ``dates`` (ascending) come before ``effective``: 0 on or before the first,
+    ``len(dates)`` after the last."""
+    return case(*((effective <= day, index) for index, day in enumerate(dates)), else_=len(dates))
+
+
+def _open_now(read: Connection, scope: Scope) -> Money:
+    """The scope's receivables as they stand: the open rollups and the money on no claim."""
+    r, p = ROLLUPS.c, LedgerPostingRow
+    claimed = select(func.sum(r.insurance_ar + r.patient_ar)).where(
+        or_(r.insurance_ar != _ZERO, r.patient_ar != _ZERO), *_claim_scope(scope)
+    )
+    unclaimed: Any = select(func.sum(p.amount)).where(
+        p.claim_id.is_(None), p.account.in_((_INSURANCE, _PATIENT))
+    )
+    if not scope.covers_unattached(scope.payer_id):
+        return _money(read.execute(claimed).scalar())
+    if scope.payer_id is not None:
+        unclaimed = unclaimed.where(p.payer_id == scope.payer_id)
+    return _money(read.execute(claimed).scalar()) + _money(read.execute(unclaimed).scalar())
 
 
 def net_ar_series(read: Connection, dates: Sequence[date], scope: Scope) -> list[Money]:
     """Net A/R at the end of each of ``dates`` (ascending), as :func:`net_days_sides` sums it
-    at one date, in one pass over the postings.
+    at one date, from the claims as they stand back to the dates.
 
-    Each claim's postings are summed per interval between two dates; running sums give its
-    state at each date, valid until its next interval with postings. The open A/R is the sum
-    of every state; the allowance needs only the states pending at a date (an insurance
-    balance above zero, no contractual adjustment standing) and, for the payers' ratios, those
-    with a contractual adjustment in the 90 days to it.
+    A claim's state at a date is its state now (its rollup) less its postings after the date,
+    so only the postings from the first ratio window's first day on are read, and the claims
+    open now. Each claim's later postings are summed per interval between two dates; sums from
+    the last interval back give its state before each, valid from its previous interval's
+    date. The open A/R is the receivables now less every later interval's; the allowance needs
+    only the states pending at a date (an insurance balance above zero, no contractual
+    adjustment standing) and, for the payers' ratios, those with a contractual adjustment in
+    the 90 days to it.
     """
     last = len(dates)
-    postings = _postings(
-        (_INSURANCE, _PATIENT, _CONTRACTUAL, _CHARGES), scope, through=dates[-1], since=None
-    ).subquery()
-    account, amount = postings.c.account, postings.c.amount
+    since = revenue_window(dates[0]).start
+    r = ROLLUPS.c
+    later = _postings((_INSURANCE, _PATIENT, _CONTRACTUAL, _CHARGES), scope, since=since).subquery(
+        "later"
+    )
+    account, amount = later.c.account, later.c.amount
 
     def summed(name: str) -> Any:
         return func.sum(case((account == name, amount), else_=_ZERO))
 
-    bucket = _bucket_of(postings.c.effective, dates).label("bucket")
-    per_bucket = (
+    interval = _later_than(later.c.effective, dates).label("interval")
+    per_interval = (
         select(
-            func.coalesce(postings.c.claim_id, _EMPTY).label("claim_id"),
-            bucket,
+            func.coalesce(later.c.claim_id, _EMPTY).label("claim_id"),
+            interval,
             (summed(_INSURANCE) + summed(_PATIENT)).label("receivable"),
             summed(_INSURANCE).label("insurance"),
             summed(_CONTRACTUAL).label("adjusted"),
             summed(_CHARGES).label("charged"),
-            func.max(case((account == _CONTRACTUAL, postings.c.effective), else_=None)).label(
+            func.max(case((account == _CONTRACTUAL, later.c.effective), else_=None)).label(
                 "adjusted_on"
             ),
         )
-        .group_by(func.coalesce(postings.c.claim_id, _EMPTY), bucket)
-        .subquery("per_bucket")
+        .group_by(func.coalesce(later.c.claim_id, _EMPTY), interval)
+        .cte("per_interval")
     )
-    claim, at = per_bucket.c.claim_id, per_bucket.c.bucket
+    t = per_interval.c
+    touched = (
+        select(t.claim_id, t.interval, t.insurance, t.adjusted, t.charged, t.adjusted_on)
+        .where(t.claim_id != _EMPTY)
+        .cte("touched")
+    )
+    claim, at = touched.c.claim_id, touched.c.interval
 
-    def running(column: Any) -> Any:
-        return func.sum(column).over(partition_by=claim, order_by=at, rows=(None, 0))
+    def back(column: Any) -> Any:
+        """This interval's and every later one's sum."""
+        return func.sum(column).over(partition_by=claim, order_by=at.desc(), rows=(None, 0))
 
-    states = select(
-        claim,
-        at,
-        running(per_bucket.c.insurance).label("insurance"),
-        running(per_bucket.c.adjusted).label("adjusted"),
-        running(per_bucket.c.charged).label("charged"),
-        func.max(per_bucket.c.adjusted_on)
-        .over(partition_by=claim, order_by=at, rows=(None, 0))
-        .label("adjusted_on"),
-        func.lead(at, 1, last).over(partition_by=claim, order_by=at).label("until"),
-    ).subquery("states")
-    s = states.c
+    # Before each interval with postings: the claim now, less that interval's and the later
+    # ones', from its previous interval (its contractual adjustments: those before).
+    before = (
+        select(
+            claim.label("claim_id"),
+            func.coalesce(func.lag(at).over(partition_by=claim, order_by=at), 0).label("valid"),
+            at.label("until"),
+            back(touched.c.insurance).label("insurance_back"),
+            back(touched.c.adjusted).label("adjusted_back"),
+            back(touched.c.charged).label("charged_back"),
+            func.max(touched.c.adjusted_on)
+            .over(partition_by=claim, order_by=at, rows=(None, -1))
+            .label("adjusted_on"),
+        )
+    ).subquery("before")
+    # After the last interval with postings (or always, for a claim with none): the claim now.
+    after = select(
+        claim.label("claim_id"),
+        func.max(at).label("valid"),
+        literal(last, Integer).label("until"),
+        type_coerce(_ZERO, money_type()).label("insurance_back"),
+        type_coerce(_ZERO, money_type()).label("adjusted_back"),
+        type_coerce(_ZERO, money_type()).label("charged_back"),
+        func.max(touched.c.adjusted_on).label("adjusted_on"),
+    ).group_by(claim)
+    untouched = select(
+        r.claim_id,
+        literal(0, Integer),
+        literal(last, Integer),
+        type_coerce(_ZERO, money_type()),
+        type_coerce(_ZERO, money_type()),
+        type_coerce(_ZERO, money_type()),
+        null(),
+    ).where(
+        r.insurance_ar > _ZERO,
+        r.contractual == _ZERO,
+        *_claim_scope(scope),
+        r.claim_id.not_in(select(claim)),
+    )
+    segments = union_all(select(before), after, untouched).subquery("segments")
+    g = segments.c
+    states = (
+        select(
+            g.claim_id,
+            g.valid,
+            g.until,
+            (r.insurance_ar - g.insurance_back).label("insurance"),
+            (r.contractual - g.adjusted_back).label("adjusted"),
+            (r.gross_charges - g.charged_back).label("charged"),
+            g.adjusted_on,
+            r.payer_id,
+        )
+        .join(ROLLUPS, r.claim_id == g.claim_id)
+        .where(g.valid < g.until)
+        .cte("states")
+    )
+    s_ = states.c
     at_dates = union_all(
         *(
             select(
@@ -425,63 +501,62 @@ def net_ar_series(read: Connection, dates: Sequence[date], scope: Scope) -> list
         )
     ).subquery("dates")
     d = at_dates.c
-    current = and_(s.bucket <= d.at, s.until > d.at, s.claim_id != _EMPTY)
-    payer = ROLLUPS.c.payer_id
-    claims_of = (states.join(at_dates, current)).join(ROLLUPS, ROLLUPS.c.claim_id == s.claim_id)
-    balance = type_coerce(s.insurance, money_type())
+    claims_of = states.join(at_dates, and_(s_.valid <= d.at, s_.until > d.at))
+    balance = type_coerce(s_.insurance, money_type())
     moved = select(
-        literal_column("'open'").label("kind"),
-        per_bucket.c.bucket.label("at"),
+        literal_column("'moved'").label("kind"),
+        t.interval.label("at"),
         _EMPTY.label("payer_id"),
-        type_coerce(func.sum(per_bucket.c.receivable), money_type()).label("first"),
+        type_coerce(func.sum(t.receivable), money_type()).label("first"),
         type_coerce(_ZERO, money_type()).label("second"),
         func.count().label("claims"),
-    ).group_by(per_bucket.c.bucket)
+    ).group_by(t.interval)
     adjusted = (
         select(
             literal_column("'ratio'"),
             d.at,
-            payer,
-            type_coerce(func.sum(s.adjusted), money_type()),
-            type_coerce(-func.sum(s.charged), money_type()),
+            s_.payer_id,
+            type_coerce(func.sum(s_.adjusted), money_type()),
+            type_coerce(-func.sum(s_.charged), money_type()),
             func.count(),
         )
         .select_from(claims_of)
-        .where(s.adjusted > _ZERO, s.adjusted_on >= d.since)
-        .group_by(d.at, payer)
+        .where(s_.adjusted > _ZERO, s_.adjusted_on >= d.since)
+        .group_by(d.at, s_.payer_id)
     )
     pending = (
         select(
             literal_column("'pending'"),
             d.at,
-            payer,
+            s_.payer_id,
             balance,
             type_coerce(_ZERO, money_type()),
             func.count(),
         )
         .select_from(claims_of)
-        .where(s.insurance > _ZERO, s.adjusted == _ZERO)
-        .group_by(d.at, payer, balance)
+        .where(s_.insurance > _ZERO, s_.adjusted == _ZERO)
+        .group_by(d.at, s_.payer_id, balance)
     )
-    changes = dict.fromkeys(range(last), Money.zero())
+    moved_in = dict.fromkeys(range(last + 1), Money.zero())
     by_payer: dict[int, dict[str, tuple[Money, Money]]] = {i: {} for i in range(last)}
     owed: dict[int, list[tuple[str, Money, int]]] = {i: [] for i in range(last)}
     for kind, index, who, first, second, claims in read.execute(
         union_all(moved, adjusted, pending)
     ):
-        if kind == "open":
-            changes[index] = _money(first)
+        if kind == "moved":
+            moved_in[index] = _money(first)
         elif kind == "ratio":
             by_payer[index][who] = (_money(first), _money(second))
         else:
             owed[index].append((who, _money(first), claims))
-    found, open_ar = [], Money.zero()
-    for index in range(last):
-        open_ar = open_ar + changes[index]
-        ratios, practice = allowance_ratios(by_payer[index])
+    found, open_ar = [], _open_now(read, scope)
+    for index in range(last, 0, -1):
+        # The receivables at the index-1th date: now, less what moved in every later interval.
+        open_ar = open_ar - moved_in[index]
+        ratios, practice = allowance_ratios(by_payer[index - 1])
         allowance = Money.zero()
-        for who, balance_owed, claims in owed[index]:
+        for who, balance_owed, claims in owed[index - 1]:
             share = Money.rounded(balance_owed.amount * ratios.get(who, practice))
             allowance = allowance + share * claims
         found.append(open_ar - allowance)
-    return found
+    return found[::-1]
