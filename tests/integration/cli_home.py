@@ -4,13 +4,21 @@ outbox's 837s read back with the 837 reader."""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+import uuid
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+
+from sqlalchemy import Connection, text
 
 from claimdesk.domain.claims import ClaimStatus
 from claimdesk.edi.x837.read import read_837
@@ -118,12 +126,72 @@ class CliHome:
             engine.dispose()
 
 
+# Per test process, per bundle and database: a home the program set up (``init``, ``import``),
+# copied for each test instead of set up again. A PostgreSQL copy is the template database.
+_SET_UP: dict[tuple[Path, str], CliHome] = {}
+
+
 def set_up_home(folder: Path, database_url: str, bundle: Path) -> CliHome:
-    home = CliHome(folder, database_url)
+    """A home at ``folder`` on the (empty) database ``database_url`` with ``bundle`` imported,
+    as ``claimdesk init`` and ``claimdesk import`` leave it."""
+    postgres = database_url.startswith("postgresql")
+    key = (bundle, "postgresql" if postgres else "sqlite")
+    if key not in _SET_UP:
+        _SET_UP[key] = _set_up(folder, bundle, postgres)
+    template = _SET_UP[key]
+    shutil.copytree(template.home, folder)
+    if postgres:
+        _copy_database(template.database_url, database_url)
+    else:
+        shutil.copyfile(_sqlite_file(template.database_url), _sqlite_file(database_url))
+    return CliHome(folder, database_url)
+
+
+def _set_up(folder: Path, bundle: Path, postgres: bool) -> CliHome:
+    place = Path(tempfile.mkdtemp(prefix="set-up-", dir=folder.parent))
+    if postgres:
+        name = f"claimdesk_set_up_{uuid.uuid4().hex[:16]}"
+        with _admin() as admin:
+            admin.execute(text(f'CREATE DATABASE "{name}"'))
+        atexit.register(_drop, name)
+        url = f"{PG_SERVER}/{name}"
+    else:
+        url = f"sqlite:///{place / 'claimdesk.db'}"
+    home = CliHome(place / "home", url)
     for args in (["init"], ["import", str(bundle)]):
         done = home.run(*args)
         assert done.returncode == 0, done.stdout + done.stderr
     return home
+
+
+PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
+
+
+@contextmanager
+def _admin() -> Iterator[Connection]:
+    engine = make_engine(f"{PG_SERVER}/postgres").execution_options(isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            yield connection
+    finally:
+        engine.dispose()
+
+
+def _copy_database(template_url: str, database_url: str) -> None:
+    """Replace the empty database of ``database_url`` with a copy of the template's."""
+    name, template = database_url.rsplit("/", 1)[1], template_url.rsplit("/", 1)[1]
+    with _admin() as admin:
+        admin.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+
+
+def _drop(name: str) -> None:
+    with _admin() as admin:
+        admin.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def _sqlite_file(url: str) -> Path:
+    return Path(url.removeprefix("sqlite:///"))
 
 
 def assert_each_claim_sent_once(sent: list[Sent837]) -> None:
