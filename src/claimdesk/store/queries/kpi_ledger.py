@@ -22,6 +22,7 @@ from sqlalchemy import (
     and_,
     case,
     distinct,
+    exists,
     func,
     literal,
     literal_column,
@@ -471,7 +472,7 @@ def net_ar_series(read: Connection, dates: Sequence[date], scope: Scope) -> list
         r.insurance_ar > _ZERO,
         r.contractual == _ZERO,
         *_claim_scope(scope),
-        r.claim_id.not_in(select(claim)),
+        ~exists().where(claim == r.claim_id),
     )
     segments = union_all(select(before), after, untouched).subquery("segments")
     g = segments.c
