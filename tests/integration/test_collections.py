@@ -173,6 +173,32 @@ def test_hand_off_writes_the_balance_off_as_bad_debt_and_a_payment_recovers_it(
     _books_hold(uow_factory, date(2024, 7, 20))
 
 
+@pytest.mark.parametrize(
+    ("minimum", "due"),
+    [
+        (None, {"G1": "35.00", "P2": "150.00"}),  # the default 25.00: both
+        ("35.00", {"G1": "35.00", "P2": "150.00"}),  # a balance at the minimum goes
+        ("35.01", {"P2": "150.00"}),
+        ("150.01", {}),
+    ],
+)
+def test_no_referral_below_the_minimum_balance(
+    desk: StatementDesk,
+    uow_factory: UowFactory,
+    clock: Clock,
+    minimum: str | None,
+    due: dict[str, str],
+) -> None:
+    _three_statements(desk, clock)
+    clock.on(date(2024, 7, 13))
+    if minimum is not None:
+        with uow_factory() as uow:
+            uow.practice.put("collections.min_balance", minimum, at=clock.now, by="root")
+            uow.commit()
+    found = desk.review_collections(desk.actor_named("mia"), dry_run=True).candidates
+    assert {c.account: str(c.balance) for c in found} == due
+
+
 def test_a_rejected_referral_writes_nothing_off_and_an_auditor_may_not_review(
     desk: StatementDesk, uow_factory: UowFactory, clock: Clock
 ) -> None:

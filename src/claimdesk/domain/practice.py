@@ -155,6 +155,9 @@ DEFAULT_STATEMENT_CYCLE_DAYS = 30
 DEFAULT_COLLECTIONS_AFTER_STATEMENTS = 3
 DEFAULT_COLLECTIONS_AFTER_DAYS = 120
 DEFAULT_STATEMENT_MIN_BALANCE = "5.00"
+# An agency keeps a share of what it collects and a referral costs the patient's goodwill: a
+# small balance is cheaper written off (small-balance adjustment) than referred.
+DEFAULT_COLLECTIONS_MIN_BALANCE = "25.00"
 DEFAULT_PLAN_GRACE_DAYS = 10
 
 # ERA/EFT reassociation waits this many business days for the other side (docs/deposits.md).
@@ -227,6 +230,12 @@ _SETTINGS = (
         "collections.after_days",
         "days a patient balance is unpaid before it may go to collections (default 120)",
         _days(1, 3650),
+    ),
+    Setting(
+        "collections.min_balance",
+        "no referral to collections for an account owing less than this many dollars "
+        "(default 25.00)",
+        _dollars,
     ),
     # The billing company's fee model for the monthly invoice (docs/close.md).
     Setting("fee.percent", "invoice: percent of the month's collections (6.5)", _percent),
@@ -351,6 +360,10 @@ class PracticeProfile:
     def collections_after_days(self) -> int:
         found = self.get("collections.after_days")
         return int(found) if found else DEFAULT_COLLECTIONS_AFTER_DAYS
+
+    @property
+    def collections_min_balance(self) -> Money:
+        return Money(self.get("collections.min_balance") or DEFAULT_COLLECTIONS_MIN_BALANCE)
 
     @property
     def plan_grace_days(self) -> int:

@@ -1,8 +1,9 @@
 """Use cases: hand unpaid patient accounts to a collection agency, and recover what they pay.
 
 An account is a **candidate** once it was sent ``collections.after_statements`` statements and
-its oldest billed balance is ``collections.after_days`` old, with no hold and no payment plan in
-good standing (docs/collections.md). ``review`` proposes each candidate once, as a Tier 3
+its oldest billed balance is ``collections.after_days`` old, it owes at least
+``collections.min_balance``, with no hold and no payment plan in good standing
+(docs/collections.md). ``review`` proposes each candidate once, as a Tier 3
 ``collections_approval`` item; a manager other than the proposer decides it (nobody approves
 their own request); ``export`` writes the approved accounts to the agency's CSV, writes their
 patient balance off as bad debt claim by claim, and holds their statements (hold kind
@@ -137,7 +138,7 @@ def candidates_in(uow: UnitOfWork, day: date) -> list[Candidate]:
         billed = billed_visits(facts)
         balance = total(v.balance for v in billed) + facts.unapplied
         since = [v.patient_since for v in billed if v.balance.is_positive() and v.patient_since]
-        if not balance.is_positive() or not since or min(since) > cutoff:
+        if balance < profile.collections_min_balance or not since or min(since) > cutoff:
             continue
         if counts.get(account, 0) < profile.collections_after_statements:
             continue
