@@ -48,7 +48,7 @@ from claimdesk.analytics.receivables import (
 from claimdesk.analytics.results import Side
 from claimdesk.domain.ledger import Account
 from claimdesk.domain.money import Money
-from claimdesk.store.queries.kpi_rollups import day_start
+from claimdesk.store.queries.kpi_rollups import claim_scope, day_start
 from claimdesk.store.rollups import ROLLUPS
 from claimdesk.store.tables.ledger import LedgerEntryRow, LedgerPostingRow
 from claimdesk.store.types import money_type
@@ -67,16 +67,10 @@ def _money(value: Decimal | None) -> Money:
 def _in_scope(scope: Scope) -> Any:
     """Postings of the claims ``scope`` covers, and money on no claim by its payer alone
     (``Scope.covers_unattached``); the rollup is outer-joined on the posting's claim."""
-    r, p = ROLLUPS.c, LedgerPostingRow
+    p = LedgerPostingRow
     if scope.everything:
         return _TRUE
-    claimed: list[Any] = [r.claim_id.is_not(None)]
-    if scope.payer_id is not None:
-        claimed.append(r.payer_id == scope.payer_id)
-    if scope.provider_npi is not None:
-        claimed.append(r.rendering_npi == scope.provider_npi)
-    if scope.facility_id is not None:
-        claimed.append(r.facility_id == scope.facility_id)
+    claimed = [ROLLUPS.c.claim_id.is_not(None), *claim_scope(scope)]
     if scope.provider_npi is not None or scope.facility_id is not None:
         return and_(*claimed)
     return or_(
@@ -102,19 +96,6 @@ def _postings(
     )
 
 
-def _claim_scope(scope: Scope) -> list[Any]:
-    """The rollups of the claims ``scope`` covers."""
-    r = ROLLUPS.c
-    found: list[Any] = []
-    if scope.payer_id is not None:
-        found.append(r.payer_id == scope.payer_id)
-    if scope.provider_npi is not None:
-        found.append(r.rendering_npi == scope.provider_npi)
-    if scope.facility_id is not None:
-        found.append(r.facility_id == scope.facility_id)
-    return found
-
-
 def _balances(as_of: date, scope: Scope) -> Any:
     """Non-zero receivable balances at the end of ``as_of`` per claim and account, keyed as
     ``receivables.balances`` keys them (money on no claim: by payer, patient and day).
@@ -124,7 +105,7 @@ def _balances(as_of: date, scope: Scope) -> Any:
     postings since ``as_of``, not the practice's history. Money on no claim is summed from
     its postings."""
     p, e, r = LedgerPostingRow, LedgerEntryRow, ROLLUPS.c
-    kept = _claim_scope(scope)
+    kept = claim_scope(scope)
     now = [
         select(
             r.claim_id, literal(account, String()).label("account"), column.label("amount")
@@ -371,7 +352,7 @@ def _open_now(read: Connection, scope: Scope) -> Money:
     """The scope's receivables as they stand: the open rollups and the money on no claim."""
     r, p = ROLLUPS.c, LedgerPostingRow
     claimed = select(func.sum(r.insurance_ar + r.patient_ar)).where(
-        or_(r.insurance_ar != _ZERO, r.patient_ar != _ZERO), *_claim_scope(scope)
+        or_(r.insurance_ar != _ZERO, r.patient_ar != _ZERO), *claim_scope(scope)
     )
     unclaimed: Any = select(func.sum(p.amount)).where(
         p.claim_id.is_(None), p.account.in_((_INSURANCE, _PATIENT))
@@ -471,7 +452,7 @@ def net_ar_series(read: Connection, dates: Sequence[date], scope: Scope) -> list
     ).where(
         r.insurance_ar > _ZERO,
         r.contractual == _ZERO,
-        *_claim_scope(scope),
+        *claim_scope(scope),
         ~exists().where(claim == r.claim_id),
     )
     segments = union_all(select(before), after, untouched).subquery("segments")

@@ -35,9 +35,10 @@ ORIGINAL = "1"  # CLM05-3: an original claim; replacements and voids are a secon
 _ZERO: Any = literal_column("0")
 
 
-def _scoped(scope: Scope) -> list[Any]:
+def claim_scope(scope: Scope) -> list[Any]:
+    """The rollups of the claims ``scope`` covers (its payer, rendering provider, facility)."""
     r = ROLLUPS.c
-    found: list[Any] = [r.frequency == ORIGINAL]
+    found: list[Any] = []
     if scope.payer_id is not None:
         found.append(r.payer_id == scope.payer_id)
     if scope.provider_npi is not None:
@@ -45,6 +46,11 @@ def _scoped(scope: Scope) -> list[Any]:
     if scope.facility_id is not None:
         found.append(r.facility_id == scope.facility_id)
     return found
+
+
+def _scoped(scope: Scope) -> list[Any]:
+    """The original claims (a first pass) ``scope`` covers."""
+    return [ROLLUPS.c.frequency == ORIGINAL, *claim_scope(scope)]
 
 
 def _side(condition: Any, amount: Any) -> tuple[Any, Any]:
