@@ -28,7 +28,7 @@ from claimdesk.bootstrap import shipped_rules
 from claimdesk.services import dashboard, receivables
 from claimdesk.services.kpis import first_pass_figures, kpi_report
 from claimdesk.services.practice_summary import practice_summary
-from claimdesk.store import ledger_days, rollups
+from claimdesk.store import first_adjustments, ledger_days, rollups
 from claimdesk.store.engine import make_engine
 from claimdesk.store.migrate import upgrade_to_head
 from claimdesk.store.uow import UnitOfWork, unit_of_work_factory
@@ -193,7 +193,8 @@ _SECONDARY_INDEXES = (
     "AND NOT EXISTS "
     "(SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname) AND tablename IN ("
     "'patients', 'encounters', 'service_lines', 'claims', 'claim_status_history', "
-    "'remittances', 'claim_payments', 'ledger_entries', 'ledger_postings', 'claim_rollups')"
+    "'remittances', 'claim_payments', 'ledger_entries', 'ledger_postings', 'claim_rollups', "
+    "'first_adjustments')"
 )
 
 
@@ -211,6 +212,7 @@ def build(engine: Engine, claims: int) -> float:
         for statement in (*_REFERENCE, *_steps(claims)):
             connection.execute(text(statement))
         rollups.rebuild(connection)
+        first_adjustments.rebuild(connection)
         ledger_days.rebuild(connection)
         for _name, definition in indexes:
             connection.execute(text(definition))

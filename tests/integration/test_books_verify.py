@@ -21,7 +21,7 @@ from claimdesk.services.books import verify_books
 from claimdesk.services.post_remittance import post_bytes
 from claimdesk.services.tier2 import request_write_off
 from claimdesk.services.work_queue import open_item
-from claimdesk.store.tables.claim_rollups import ClaimRollupRow
+from claimdesk.store.tables.claim_rollups import ClaimRollupRow, FirstAdjustmentRow
 from claimdesk.store.tables.ledger import LedgerDayRow, LedgerEntryRow, LedgerPostingRow
 from claimdesk.store.tables.remittances import RemittanceRow
 from claimdesk.store.tables.work_items import WorkItemRow
@@ -282,6 +282,41 @@ def test_kpi_rollups_follow_every_posting_and_a_broken_one_is_found(
     [found] = verified(books).of(Check.ROLLUPS_EQUAL_BOOKS)
     assert found.claims == ("C2", "C3")
     assert found.message.startswith("2 claim(s) keep KPI rollups")
+
+
+def test_first_adjudication_adjustments_follow_the_835_and_a_broken_one_is_found(
+    books: Factory, engine: Engine
+) -> None:
+    """The denial KPIs read each claim's first-adjudication CAS adjustments from
+    ``first_adjustments``, written with the claim's rollup; a row changed, missing or extra is
+    found, naming its claim."""
+    assert verified(books).of(Check.ROLLUPS_EQUAL_BOOKS) == ()
+    a = FirstAdjustmentRow
+    with engine.connect() as db:
+        c1 = db.execute(select(a.group_code, a.amount).where(a.claim_id == "C1")).all()
+        claims = set(db.scalars(select(a.claim_id)))
+    # C1: 77.50 contractual (CO) and 20.00 moved to the patient (PR) on its 835; the other
+    # claims have no adjudication with adjustments.
+    assert sorted(c1) == [("CO", Decimal("77.50")), ("PR", Decimal("20.00"))]
+    assert claims == {"C1"}
+    with engine.begin() as db:
+        db.execute(
+            update(a).where(a.claim_id == "C1", a.group_code == "PR").values(amount=Decimal("2"))
+        )
+        db.execute(
+            insert(a).values(
+                claim_id="C2",
+                group_code="OA",
+                carc="23",
+                payer_id="X",
+                adjudicated_on=date(2026, 1, 1),
+                amount=Decimal("1.00"),
+            )
+        )
+    findings = verified(books).of(Check.ROLLUPS_EQUAL_BOOKS)
+    [found] = [f for f in findings if "first_adjustments" in f.message]
+    assert found.claims == ("C1", "C2")
+    assert found.message.startswith("2 claim(s) keep first-adjudication CAS adjustments")
 
 
 def test_the_day_balances_follow_every_posting_and_a_broken_one_is_found(

@@ -62,7 +62,11 @@ def pareto(
 
 
 def denials(facts: Facts, period: Period, table: CategoryTable) -> Kpi:
-    lines = denial_lines(facts, period, table)
+    return denials_of(denial_lines(facts, period, table))
+
+
+def denials_of(lines: list[tuple[str, ClaimAmount]]) -> Kpi:
+    """The denials KPI of :func:`denial_lines` (however they were found)."""
     return Kpi(
         name="denials",
         label="Initial denials (Pareto)",

@@ -279,6 +279,8 @@ class BooksFacts:
     rollups_drifted: int = 0  # claims whose KPI rollup differs from a recomputation
     ledger_days_drifted: int = 0  # (day, account) balances that differ from their postings
     drifted_claims: Sequence[str] = ()  # the first of them, in claim order
+    # Claims whose first adjudication's stored CAS adjustments differ from their 835 payment.
+    adjustments_drifted: Sequence[str] = ()
     # Entries effective in a closed month but recorded after it closed, and what is wrong
     # with each closed month's roll-forward now (docs/close.md).
     closed_period_entries: Sequence[ClosedPeriodEntry] = ()
@@ -428,6 +430,15 @@ def _rollups(facts: BooksFacts) -> list[BooksFinding]:
                 Check.ROLLUPS_EQUAL_BOOKS,
                 f"{facts.ledger_days_drifted} day balance(s) of an account (ledger_days) differ "
                 "from the postings of that day",
+            )
+        )
+    if facts.adjustments_drifted:
+        found.append(
+            BooksFinding(
+                Check.ROLLUPS_EQUAL_BOOKS,
+                f"{len(facts.adjustments_drifted)} claim(s) keep first-adjudication CAS "
+                "adjustments (first_adjustments) that differ from their 835 payment",
+                tuple(facts.adjustments_drifted[:20]),
             )
         )
     return found

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from claimdesk.analytics.charts import Point, kpi_point, report_charts
-from claimdesk.analytics.denials import denial_lines, denials
+from claimdesk.analytics.denials import denials_of
 from claimdesk.analytics.facts import (
     Facts,
     Period,
@@ -50,6 +50,7 @@ from claimdesk.analytics.receivables import (
 from claimdesk.analytics.report import KPI_NAMES, explain_kpi
 from claimdesk.analytics.results import (
     Cell,
+    ClaimAmount,
     Kpi,
     KpiExplanation,
     KpiReport,
@@ -63,6 +64,7 @@ from claimdesk.domain.money import Money
 from claimdesk.scrub.config import ScrubConfig
 from claimdesk.scrub.engine import Scrubber
 from claimdesk.services.receivables import patient_aging_in
+from claimdesk.store.queries.kpi_denials import denial_lines_in
 from claimdesk.store.queries.kpi_facts import kpi_facts, period_facts
 from claimdesk.store.queries.kpi_ledger import (
     aging_parts,
@@ -91,7 +93,9 @@ def kpi_report(
 ) -> KpiReport:
     """Every KPI over ``start``..``end`` (both included) for the claims of the scope."""
     period, scope = Period(start, end), Scope(payer_id, provider_npi, facility_id)
-    return _summed_report(uow, period, scope, scoped(period_facts(uow.read, period), scope), table)
+    facts = scoped(period_facts(uow.read, period), scope)
+    lines = denial_lines_in(uow.read, period, scope, table)
+    return _summed_report(uow, period, scope, facts, lines)
 
 
 def _summed_report(
@@ -99,11 +103,12 @@ def _summed_report(
     period: Period,
     scope: Scope,
     facts: Facts,
-    table: CategoryTable,
+    denial_lines: list[tuple[str, ClaimAmount]],
     net_ar: Money | None = None,
 ) -> KpiReport:
     """The report of ``analytics.report.build_report``, in its order and with its figures: the
-    ledger's and the first pass's KPIs summed by the database, the others computed from the
+    ledger's and the first pass's KPIs summed by the database, the denials from the stored
+    first adjudications (``denial_lines``, see ``kpi_denials``), the others computed from the
     period's facts (``period_facts``, scoped). ``net_ar``: the net A/R at the period's end,
     when the trend has summed it already."""
     read = uow.read
@@ -120,7 +125,7 @@ def _summed_report(
         resolution,
         denial_rate,
         denial_dollars,
-        denials(facts, period, table),
+        denials_of(denial_lines),
         net_days_kpi(period.end, net_ar_side, revenue),
         ar_aging_kpi(open_ar, aging_parts(read, period.end, scope)),
         ar_over_90_kpi(aged, billed),
@@ -363,9 +368,10 @@ def tier3_report(
     period = Period(start, end)
     scope = Scope(payer_id, provider_npi, facility_id)
     facts = scoped(period_facts(uow.read, period), scope)
+    lines = denial_lines_in(uow.read, period, scope, table)
     payer_rules = {p.payer_id: scrub_config.rules_for(p) for p in uow.payers.list()}
     prevention = recurring_denials(
-        denial_lines(facts, period, table),
+        lines,
         table,
         plan,
         scrub_rule_refs(),
@@ -375,7 +381,7 @@ def tier3_report(
     )
     trend = monthly_trend(uow, period, scope)
     return Tier3Report(
-        report=_summed_report(uow, period, scope, facts, table, trend[-1].net_ar),
+        report=_summed_report(uow, period, scope, facts, lines, trend[-1].net_ar),
         trend=trend,
         prevention=prevention,
         min_claims=plan.min_claims if min_claims is None else min_claims,

@@ -12,6 +12,7 @@ stored as first, a reversal, a held payment dropped).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import partial
 from typing import Any
 
 from sqlalchemy import (
@@ -40,6 +41,7 @@ from sqlalchemy.orm import Session
 
 from claimdesk.domain.claims import ClaimStatus
 from claimdesk.domain.ledger import Account
+from claimdesk.store import first_adjustments
 from claimdesk.store.tables.base import table_of
 from claimdesk.store.tables.claim_rollups import ClaimRollupRow
 from claimdesk.store.tables.claims import ClaimRow, ClaimStatusRow
@@ -69,7 +71,7 @@ SQLITE_CHUNK = 500  # and on SQLite, whose IN lists bind each claim (9 lists per
 _PENDING = "claim_rollups_pending"
 
 
-def _limit_on(connection: Connection, column: Any, claims: Sequence[str] | None) -> Any:
+def _limit_on(connection: Connection, column: Any, *, claims: Sequence[str] | None) -> Any:
     """``column`` among ``claims`` (any claim when None). PostgreSQL takes the list as one array
     parameter: the statement stays short however many claims it names."""
     if claims is None:
@@ -111,7 +113,7 @@ def _payments(connection: Connection, claims: Sequence[str] | None, *, paying: b
         cp.claim_id.is_not(None),
         cp.status != HELD_PAYMENT,
         cp.clp_status != REVERSAL_CLP_STATUS,
-        _limit_on(connection, cp.claim_id, claims),
+        _limit_on(connection, cp.claim_id, claims=claims),
     ]
     if paying:
         conditions.append(cp.paid > literal_column("0"))
@@ -147,7 +149,7 @@ def rollup_select(connection: Connection, claims: Sequence[str] | None = None) -
             _before(_first_seq(TOUCHED), adjudicated).label("touched"),
             _before(_first_seq((ClaimStatus.REJECTED.value,)), adjudicated).label("rejected"),
         )
-        .where(_limit_on(connection, h.claim_id, claims))
+        .where(_limit_on(connection, h.claim_id, claims=claims))
         .group_by(h.claim_id)
         .subquery("statuses")
     )
@@ -161,7 +163,7 @@ def rollup_select(connection: Connection, claims: Sequence[str] | None = None) -
             cp.claim_id.is_not(None),
             cp.status.not_in((HELD_PAYMENT, REVERSED_PAYMENT)),
             cp.clp_status != REVERSAL_CLP_STATUS,
-            _limit_on(connection, cp.claim_id, claims),
+            _limit_on(connection, cp.claim_id, claims=claims),
         )
         .group_by(cp.claim_id)
         .subquery("standing")
@@ -176,7 +178,7 @@ def rollup_select(connection: Connection, claims: Sequence[str] | None = None) -
                 for name, account in LEDGER_COLUMNS.items()
             ),
         )
-        .where(p.claim_id.is_not(None), _limit_on(connection, p.claim_id, claims))
+        .where(p.claim_id.is_not(None), _limit_on(connection, p.claim_id, claims=claims))
         .group_by(p.claim_id)
         .subquery("ledger")
     )
@@ -185,7 +187,7 @@ def rollup_select(connection: Connection, claims: Sequence[str] | None = None) -
         return type_coerce(func.coalesce(column, literal_column("0")), money_type())
 
     c, e, line = ClaimRow, EncounterRow, ServiceLineRow
-    served = select(c.encounter_id).where(_limit_on(connection, c.claim_id, claims))
+    served = select(c.encounter_id).where(_limit_on(connection, c.claim_id, claims=claims))
     charges = (
         select(line.encounter_id, func.sum(line.charge).label("charge"))
         .where(true() if claims is None else line.encounter_id.in_(served))
@@ -233,7 +235,7 @@ def rollup_select(connection: Connection, claims: Sequence[str] | None = None) -
         .outerjoin(paying, paying.c.claim_id == c.claim_id)
         .outerjoin(standing, standing.c.claim_id == c.claim_id)
         .outerjoin(ledger, ledger.c.claim_id == c.claim_id)
-        .where(_limit_on(connection, c.claim_id, claims))
+        .where(_limit_on(connection, c.claim_id, claims=claims))
     )
 
 
@@ -270,10 +272,12 @@ def refresh(connection: Connection, claim_ids: Sequence[str]) -> None:
     size = CHUNK if connection.dialect.name == "postgresql" else SQLITE_CHUNK
     for start in range(0, len(claim_ids), size):
         chunk = claim_ids[start : start + size]
-        connection.execute(delete(ROLLUPS).where(_limit_on(connection, ROLLUPS.c.claim_id, chunk)))
+        among = partial(_limit_on, connection, claims=chunk)
+        connection.execute(delete(ROLLUPS).where(among(ROLLUPS.c.claim_id)))
         connection.execute(
             insert(ROLLUPS).from_select(_columns(), rollup_select(connection, chunk))
         )
+        first_adjustments.refresh(connection, among)
 
 
 def rebuild(connection: Connection) -> None:

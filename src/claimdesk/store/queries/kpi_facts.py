@@ -82,11 +82,12 @@ def _patient_balances(read: Connection, end: date) -> tuple[PatientBalanceFact, 
 
 
 def period_facts(read: Connection, period: Period) -> Facts:
-    """The facts of the KPIs the database does not sum (denials, underpayment recovery,
-    productivity, estimate accuracy): the work items closed in ``period``, and the claims first
-    adjudicated in it or behind those items, with all their payments, estimates and insurance
-    cash. No ledger: the ledger's KPIs are summed by ``kpi_ledger``. The cost follows the
-    period's claims and work, not the practice's history."""
+    """The facts of the KPIs computed from facts (underpayment recovery, productivity,
+    estimate accuracy): the work items closed in ``period``, and the claims behind those items
+    or estimated and first adjudicated in the period, with all their payments, estimates and
+    insurance cash. No ledger: the ledger's KPIs are summed by ``kpi_ledger``; nor the other
+    claims of the period: the denials are read by ``kpi_denials``. The cost follows the
+    period's work and estimates, not the practice's history."""
     w, r = WorkItemRow, ROLLUPS.c
     closed = (
         w.status == WorkStatus.DONE.value,
@@ -94,7 +95,11 @@ def period_facts(read: Connection, period: Period) -> Facts:
         w.closed_at < day_start(period.end + timedelta(days=1)),
     )
     among = union(
-        select(r.claim_id).where(r.adjudicated_on >= period.start, r.adjudicated_on <= period.end),
+        select(r.claim_id).where(
+            r.adjudicated_on >= period.start,
+            r.adjudicated_on <= period.end,
+            r.claim_id.in_(select(EstimateRow.claim_id)),
+        ),
         select(w.claim_id).where(*closed, w.claim_id.is_not(None)),
     ).subquery()
     claims = select(among.c.claim_id)

@@ -76,3 +76,24 @@ class ClaimRollupRow(Base):
     patient_ar: Mapped[Decimal]
     contractual: Mapped[Decimal]
     gross_charges: Mapped[Decimal]
+
+
+class FirstAdjustmentRow(Base):
+    """The CAS adjustments (claim and line level) of a claim's first adjudication, summed per
+    group code and CARC: what the denial KPIs classify, kept with the claim's rollup
+    (``store/first_adjustments.py``) so they read the denial codes of a period by index instead
+    of every 835 payment of it. Dated and scoped as the rollup (``adjudicated_on``, payer)."""
+
+    __tablename__ = "first_adjustments"
+    __table_args__ = (
+        Index("ix_first_adjustments_code_day", "group_code", "carc", "adjudicated_on"),
+    )
+
+    claim_id: Mapped[str] = mapped_column(
+        String(CLAIM_LEN), ForeignKey("claims.claim_id"), primary_key=True
+    )
+    group_code: Mapped[str] = mapped_column(String(2), primary_key=True)  # CAS01
+    carc: Mapped[str] = mapped_column(String(5), primary_key=True)  # CAS02
+    payer_id: Mapped[str] = mapped_column(String(PAYER_LEN))
+    adjudicated_on: Mapped[date]
+    amount: Mapped[Decimal]
