@@ -26,7 +26,9 @@ from claimdesk.denials.table import shipped_table
 from claimdesk.domain.money import Money
 from claimdesk.services.database import units_of_work
 from claimdesk.services.kpis import kpi_report, monthly_trend
+from claimdesk.services.receivables import patient_aging_in
 from claimdesk.store.queries.kpi_facts import kpi_facts
+from claimdesk.store.queries.patient_accounts import patient_aging_summary
 from claimdesk.store.tables.claims import ClaimRow
 from claimdesk.store.tables.encounters import EncounterRow
 
@@ -88,3 +90,21 @@ def test_the_summed_report_equals_the_report_from_every_fact(
     for name in ("denials", "productivity", "estimate_accuracy"):
         assert whole.get(name).numerator_summary().rows > 0, name
     assert whole.get("ar_aging").tables[0].rows
+
+
+def test_the_patient_aging_summed_by_the_database_equals_the_aging_of_every_balance(
+    cycled_practice: CycledHome,
+) -> None:
+    """The summary, the dashboard and the KPI report show the patient A/R by bucket and the
+    largest balances, summed in SQL from the open visits; the aging of every balance (what
+    ``books verify`` and the statements read) is the reference, on days before, during and
+    after the cycle, with few and many balances named."""
+    home = cycled_practice
+    days = [home.start - timedelta(days=1), home.start + timedelta(days=60), home.end]
+    with units_of_work(home.settings) as factory, factory() as uow:
+        for day in days:
+            every = patient_aging_in(uow, day)
+            for largest in (1, 5, 1000):
+                summed = patient_aging_summary(uow.read, day, largest=largest)
+                assert summed == every.summary(largest), (day, largest)
+        assert every.summary(1000).accounts > 5, "the cycle leaves patients owing"

@@ -23,8 +23,9 @@ from claimdesk.domain.work import WorkKind
 from claimdesk.routing.access import Role
 from claimdesk.routing.policy import shipped_policy
 from claimdesk.services.books import verify_books
-from claimdesk.services.receivables import patient_position, position
+from claimdesk.services.receivables import patient_aging_in, position
 from claimdesk.services.users import add_user
+from claimdesk.store.queries.patient_accounts import patient_aging_summary
 from claimdesk.store.tables.statements import StatementRow, StatementRunRow
 from claimdesk.store.uow import UnitOfWork
 
@@ -242,14 +243,21 @@ def test_patient_aging_by_guarantor_reconciles_to_the_ledgers_patient_ar(
     by_guarantor: dict[str, str],
     buckets: dict[str, str],
 ) -> None:
-    aging = patient_position(uow_factory, day)
+    with uow_factory() as uow:
+        aging = patient_aging_summary(uow.read, day)
+        every = patient_aging_in(uow, day)
 
-    assert {key: str(amount) for key, _b, amount in aging.by_guarantor()} == by_guarantor
+    assert {key: str(amount) for key, _b, amount in aging.largest_guarantors} == by_guarantor
     # G1's 45.00 is Jane's: 35.00 on E1 and 10.00 on E2, still with Acme.
-    assert {key: str(amount) for key, _b, amount in aging.by_account()} == {
+    assert {key: str(amount) for key, _b, amount in aging.largest_accounts} == {
         "P1": "45.00",
         "P2": "150.00",
     }
-    assert {b: str(m) for b, m in aging.by_bucket().items() if m} == buckets
+    assert (aging.accounts, aging.guarantors) == (2, 2)
+    assert {b: str(m) for b, m in aging.by_bucket.items() if m} == buckets
     assert aging.total == position(uow_factory, day).patient
+    # Summed by the database, it is the summary of every balance; the largest one only:
+    assert aging == every.summary()
+    with uow_factory() as uow:
+        assert patient_aging_summary(uow.read, day, largest=1) == every.summary(largest=1)
     _books_hold(uow_factory, day)

@@ -16,7 +16,7 @@ from typing import Any
 
 from claimdesk.analytics.position import BUCKET_NAMES
 from claimdesk.analytics.receivables import bucket_of
-from claimdesk.analytics.results import Table
+from claimdesk.analytics.results import Cell, Table
 from claimdesk.domain.money import Money, total
 
 
@@ -29,6 +29,9 @@ class AgedBalance:
 
 
 Row = tuple[str, dict[str, Money], Money]
+# How many patients and guarantors the summary, the dashboard and the KPI report list by name:
+# the largest balances; the whole list is the A/R drill-down's (paginated, CSV).
+LARGEST = 20
 
 
 def _rows(balances: Iterable[tuple[str, str, Money]]) -> list[Row]:
@@ -66,6 +69,18 @@ class PatientAging:
             found[bucket] += amount
         return found
 
+    def summary(self, largest: int = LARGEST) -> PatientAgingSummary:
+        """The buckets, and the ``largest`` balances by patient and by guarantor."""
+        accounts, guarantors = self.by_account(), self.by_guarantor()
+        return PatientAgingSummary(
+            as_of=self.as_of,
+            by_bucket=self.by_bucket(),
+            accounts=len(accounts),
+            guarantors=len(guarantors),
+            largest_accounts=largest_of(accounts, largest),
+            largest_guarantors=largest_of(guarantors, largest),
+        )
+
     @property
     def total(self) -> Money:
         return total(b.amount for b in self.balances)
@@ -86,6 +101,46 @@ class PatientAging:
         }
 
 
+def largest_of(rows: Iterable[Row], largest: int) -> tuple[Row, ...]:
+    """The ``largest`` rows by total, then by key."""
+    return tuple(sorted(rows, key=lambda row: (-row[2].amount, row[0]))[:largest])
+
+
+@dataclass(frozen=True, slots=True)
+class PatientAgingSummary:
+    """Patient A/R by aging bucket, and the largest balances by patient and by guarantor, out
+    of how many: what a page or a report shows of :class:`PatientAging` (the same figures,
+    summed by the database at scale)."""
+
+    as_of: date
+    by_bucket: dict[str, Money]
+    accounts: int  # patient accounts with an open balance
+    guarantors: int
+    largest_accounts: tuple[Row, ...]
+    largest_guarantors: tuple[Row, ...]
+
+    @property
+    def total(self) -> Money:
+        return total(self.by_bucket.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        def table(rows: Iterable[Row]) -> list[dict[str, Any]]:
+            return [
+                {"account": key, "buckets": {n: str(m) for n, m in b.items()}, "total": str(t)}
+                for key, b, t in rows
+            ]
+
+        return {
+            "as_of": self.as_of.isoformat(),
+            "total": str(self.total),
+            "by_bucket": {n: str(m) for n, m in self.by_bucket.items()},
+            "accounts": self.accounts,
+            "guarantors": self.guarantors,
+            "by_account": table(self.largest_accounts),
+            "by_guarantor": table(self.largest_guarantors),
+        }
+
+
 def patient_aging(
     as_of: date, balances: Iterable[tuple[str, date, Money]], guarantor_of: Mapping[str, str]
 ) -> PatientAging:
@@ -99,21 +154,30 @@ def patient_aging(
     )
 
 
-def aging_tables(aging: PatientAging) -> tuple[Table, Table]:
-    """The aging as the KPI report's tables: by patient account and by guarantor."""
+def aging_tables(aging: PatientAgingSummary) -> tuple[Table, Table]:
+    """The aging as the KPI report's tables: the largest balances by patient account and by
+    guarantor, each closed by the whole patient A/R by bucket."""
     columns = ("key", *BUCKET_NAMES, "total")
 
-    def table(name: str, title: str, rows: list[Row]) -> Table:
-        return Table(
-            name,
-            title,
-            columns,
-            tuple((key, *(b[n] for n in BUCKET_NAMES), t) for key, b, t in rows),
-        )
+    def line(key: str, buckets: dict[str, Money], amount: Money) -> tuple[Cell, ...]:
+        return (key, *(buckets[n] for n in BUCKET_NAMES), amount)
+
+    whole = line("patient A/R", aging.by_bucket, aging.total)
+
+    def table(name: str, title: str, rows: tuple[Row, ...]) -> Table:
+        return Table(name, title, columns, (*(line(*row) for row in rows), whole))
 
     return (
-        table("patient_ar_aging_by_account", "Patient A/R aging by patient", aging.by_account()),
         table(
-            "patient_ar_aging_by_guarantor", "Patient A/R aging by guarantor", aging.by_guarantor()
+            "patient_ar_aging_by_account",
+            f"Patient A/R aging: the {len(aging.largest_accounts)} largest of "
+            f"{aging.accounts} patients",
+            aging.largest_accounts,
+        ),
+        table(
+            "patient_ar_aging_by_guarantor",
+            f"Patient A/R aging: the {len(aging.largest_guarantors)} largest of "
+            f"{aging.guarantors} guarantors",
+            aging.largest_guarantors,
         ),
     )

@@ -24,5 +24,5 @@ def patient_collection_rate(facts: Facts, period: Period) -> Kpi:
         Side.of(paid),
         Side.of(assigned),
         (tuple(paid), tuple(assigned)),
-        aging_tables(aging) if facts.patient_balances else (),
+        aging_tables(aging.summary()) if facts.patient_balances else (),
     )

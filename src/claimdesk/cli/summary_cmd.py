@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from claimdesk.analytics.patient_aging import PatientAging
+from claimdesk.analytics.patient_aging import PatientAgingSummary
 from claimdesk.analytics.position import BUCKET_NAMES, ArPosition
 from claimdesk.bootstrap import composed
 from claimdesk.cli.app import (
@@ -47,19 +47,21 @@ def print_ar(ar: ArPosition) -> None:
     console.print(aging)
 
 
-def print_patient_aging(aging: PatientAging) -> None:
-    """Patient A/R by guarantor, aged from the day each balance became the patient's."""
+def print_patient_aging(aging: PatientAgingSummary) -> None:
+    """Patient A/R by bucket, aged from the day each balance became the patient's, with the
+    largest guarantors' balances."""
+    shown = len(aging.largest_guarantors)
     table = Table(
-        title=f"patient A/R aging by guarantor as of {aging.as_of} (days since it became the "
-        "patient's)"
+        title=f"patient A/R aging as of {aging.as_of} (days since it became the patient's): "
+        f"the {shown} largest of {aging.guarantors} guarantors"
     )
     table.add_column("guarantor")
     for bucket in BUCKET_NAMES:
         table.add_column(bucket, justify="right")
     table.add_column("total", justify="right")
-    for account, buckets, amount in aging.by_guarantor():
+    for account, buckets, amount in aging.largest_guarantors:
         table.add_row(account, *(str(buckets[b]) for b in BUCKET_NAMES), str(amount))
-    whole = aging.by_bucket()
+    whole = aging.by_bucket
     table.add_row("patient A/R", *(str(whole[b]) for b in BUCKET_NAMES), str(aging.total))
     console.print(table)
 

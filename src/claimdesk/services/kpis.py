@@ -63,7 +63,6 @@ from claimdesk.denials.table import CategoryTable
 from claimdesk.domain.money import Money
 from claimdesk.scrub.config import ScrubConfig
 from claimdesk.scrub.engine import Scrubber
-from claimdesk.services.receivables import patient_aging_in
 from claimdesk.store.queries.kpi_denials import denial_lines_in
 from claimdesk.store.queries.kpi_facts import kpi_facts, period_facts
 from claimdesk.store.queries.kpi_ledger import (
@@ -78,6 +77,7 @@ from claimdesk.store.queries.kpi_ledger import (
     revenue_series,
 )
 from claimdesk.store.queries.kpi_rollups import days_to_pay_by_payer, first_pass_sides
+from claimdesk.store.queries.patient_accounts import patient_aging_summary
 from claimdesk.store.uow import UnitOfWork
 
 
@@ -119,7 +119,7 @@ def _summed_report(
     net_ar_side, revenue = net_days_sides(read, period.end, scope, open_ar, net_ar)
     # The practice's patient A/R aging (statements' and the summary's): patients owe the
     # practice, so a payer's or a provider's report has none (``facts.scoped``).
-    patients_aged = patient_aging_in(uow, period.end) if scope.everything else None
+    patients_aged = patient_aging_summary(read, period.end) if scope.everything else None
     kpis = (
         clean,
         resolution,
@@ -133,7 +133,7 @@ def _summed_report(
         patient_collection_kpi(
             patient_payments(read, period, scope),
             patient_assigned(read, period, scope),
-            tables=aging_tables(patients_aged) if patients_aged and patients_aged.balances else (),
+            tables=aging_tables(patients_aged) if patients_aged and patients_aged.accounts else (),
         ),
         days_to_pay_kpi(days_to_pay_by_payer(read, period, scope)),
         underpayment_recovered(facts, period),

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from claimdesk.analytics.patient_aging import PatientAging
+from claimdesk.analytics.patient_aging import PatientAgingSummary
 from claimdesk.analytics.position import ArPosition
 from claimdesk.domain.ledger import Account
 from claimdesk.domain.money import Money, total
 from claimdesk.services.practice import practice_date
-from claimdesk.services.receivables import patient_aging_in
+from claimdesk.store.queries.patient_accounts import patient_aging_summary
 from claimdesk.store.queries.receivables import ar_position, charges_by_payer, trial_balance
 from claimdesk.store.queries.summary import book_counts
 from claimdesk.store.uow import UnitOfWork
@@ -38,7 +38,7 @@ class PracticeSummary:
     trial_balance: dict[Account, Money]
     ar: ArPosition
     # Patient A/R by patient and guarantor, aged from the day it became the patient's.
-    patient_aging: PatientAging
+    patient_aging: PatientAgingSummary
 
     @property
     def balanced(self) -> bool:
@@ -97,7 +97,7 @@ def practice_summary(uow: UnitOfWork, as_of: date) -> PracticeSummary:
         by_payer=by_payer,
         trial_balance=trial_balance(uow.read, as_of),
         ar=ar,
-        patient_aging=patient_aging_in(uow, as_of),
+        patient_aging=patient_aging_summary(uow.read, as_of),
     )
 
 

@@ -44,11 +44,6 @@ def patient_aging_in(uow: UnitOfWork, as_of: date) -> PatientAging:
     return patient_aging(as_of, balances, guarantors)
 
 
-def patient_position(uow_factory: UowFactory, as_of: date) -> PatientAging:
-    with uow_factory() as uow:
-        return patient_aging_in(uow, as_of)
-
-
 def claims_page(
     uow_factory: UowFactory,
     as_of: date,

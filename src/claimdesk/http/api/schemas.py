@@ -458,9 +458,15 @@ class PatientAgingOut(Answer):
     by_bucket: dict[str, Dollars] = Field(
         description="the aging buckets (days since each balance became the patient's)"
     )
-    by_account: list[AgingRowOut] = Field(description="per patient account")
+    accounts: int = Field(description="patient accounts with an open balance")
+    guarantors: int = Field(description="guarantors answering for an open balance")
+    by_account: list[AgingRowOut] = Field(
+        description="the largest balances per patient account (every balance: the A/R "
+        "drill-down, part patient)"
+    )
     by_guarantor: list[AgingRowOut] = Field(
-        description="per guarantor (the patient's own account when there is none)"
+        description="the largest balances per guarantor (the patient's own account when "
+        "there is none)"
     )
 
 

@@ -175,7 +175,7 @@ def _unclaimed_balances(as_of: date, scope: Scope) -> Any:
     )
 
 
-def _bucket(dated: Any, as_of: date) -> Any:
+def aging_bucket(dated: Any, as_of: date) -> Any:
     """The aging bucket of a balance dated ``dated`` at ``as_of`` (``receivables.bucket_of``:
     a date after ``as_of`` is current)."""
     whens: list[tuple[Any, Any]] = [
@@ -233,7 +233,7 @@ def aging_parts(read: Connection, as_of: date, scope: Scope) -> AgingParts:
             else_=literal_column(f"'{UNBILLED_PART}'"),
         ).label("part"),
         case((patient, b.c.patient_account), else_=b.c.payer_id).label("who"),
-        _bucket(b.c.dated, as_of).label("bucket"),
+        aging_bucket(b.c.dated, as_of).label("bucket"),
         b.c.amount,
     ).subquery("aged")
     keys = (rows.c.part, rows.c.who, rows.c.bucket)

@@ -9,18 +9,39 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Connection, Select, func, literal, select
+from sqlalchemy import (
+    Connection,
+    Select,
+    func,
+    literal,
+    literal_column,
+    select,
+    type_coerce,
+    union,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 
+from claimdesk.analytics.patient_aging import (
+    LARGEST,
+    PatientAgingSummary,
+    Row,
+    largest_of,
+)
+from claimdesk.analytics.position import BUCKET_NAMES
 from claimdesk.domain.ledger import Account, EntryKind
-from claimdesk.domain.money import Money
+from claimdesk.domain.money import Money, total
 from claimdesk.domain.statements import Party, PatientPosting, VisitFacts
+from claimdesk.store.queries.kpi_ledger import aging_bucket
+from claimdesk.store.rollups import ROLLUPS
 from claimdesk.store.tables.claims import ClaimRow
 from claimdesk.store.tables.encounters import EncounterRow, ServiceLineRow
 from claimdesk.store.tables.ledger import LedgerEntryRow, LedgerPostingRow
 from claimdesk.store.tables.patients import GuarantorRow, PatientRow
 from claimdesk.store.tables.reference import ProviderRow
+from claimdesk.store.types import money_type
 
 
 def _patient_encounters(as_of: date) -> Select[str]:
@@ -194,21 +215,43 @@ class PatientBalance:
     amount: Money
 
 
-def patient_balances(connection: Connection, as_of: date) -> list[PatientBalance]:
-    """Every non-zero patient A/R balance at the end of ``as_of``: per visit, or per patient
-    and day for money on no claim. They sum to the ledger's patient A/R on that day."""
+_ZERO: Any = literal_column("0")
+
+
+def _open_visits(as_of: date) -> Select[Any]:
+    """The encounters that can owe at the end of ``as_of``: those with a claim whose patient
+    A/R is not zero now (its rollup, found by the open-balance index) or moved after
+    ``as_of``. A visit of neither owed at ``as_of`` what it owes now: nothing."""
+    p, e, r = LedgerPostingRow, LedgerEntryRow, ROLLUPS.c
+    owing = union(
+        select(r.claim_id).where(r.patient_ar != _ZERO),
+        select(p.claim_id)
+        .join(e, e.entry_id == p.entry_id)
+        .where(p.account == Account.PATIENT_AR.value, e.effective > as_of),
+    ).subquery("owing")
+    return select(ClaimRow.encounter_id).join(owing, owing.c.claim_id == ClaimRow.claim_id)
+
+
+def _balances(as_of: date) -> Any:
+    """Every non-zero patient A/R balance at the end of ``as_of`` (``patient_balances``), as a
+    subquery of (encounter_id, patient_account, since, amount)."""
     p, e = LedgerPostingRow, LedgerEntryRow
     on_visits = (
         select(
             ClaimRow.encounter_id,
             p.patient_account,
             func.min(e.effective).label("since"),
-            func.sum(p.amount).label("amount"),
+            type_coerce(func.sum(p.amount), money_type()).label("amount"),
         )
         .join(e, e.entry_id == p.entry_id)
         .join(ClaimRow, ClaimRow.claim_id == p.claim_id)
-        .where(p.account == Account.PATIENT_AR.value, e.effective <= as_of)
+        .where(
+            p.account == Account.PATIENT_AR.value,
+            e.effective <= as_of,
+            ClaimRow.encounter_id.in_(_open_visits(as_of)),
+        )
         .group_by(ClaimRow.encounter_id, p.patient_account)
+        .having(func.sum(p.amount) != _ZERO)
     )
     # Money on no claim is aged from the day it was posted.
     loose = (
@@ -216,7 +259,7 @@ def patient_balances(connection: Connection, as_of: date) -> list[PatientBalance
             literal("").label("encounter_id"),
             p.patient_account,
             e.effective.label("since"),
-            func.sum(p.amount).label("amount"),
+            type_coerce(func.sum(p.amount), money_type()).label("amount"),
         )
         .join(e, e.entry_id == p.entry_id)
         .where(
@@ -225,13 +268,103 @@ def patient_balances(connection: Connection, as_of: date) -> list[PatientBalance
             e.effective <= as_of,
         )
         .group_by(p.patient_account, e.effective)
+        .having(func.sum(p.amount) != _ZERO)
     )
+    return union_all(on_visits, loose).subquery("balances")
+
+
+def patient_balances(connection: Connection, as_of: date) -> list[PatientBalance]:
+    """Every non-zero patient A/R balance at the end of ``as_of``: per visit, or per patient
+    and day for money on no claim. They sum to the ledger's patient A/R on that day."""
+    b = _balances(as_of)
     return [
         PatientBalance(row.encounter_id, row.patient_account, row.since, Money(row.amount))
-        for query in (on_visits, loose)
-        for row in connection.execute(query)
-        if row.amount
+        for row in connection.execute(select(b))
     ]
+
+
+def patient_aging_summary(
+    connection: Connection, as_of: date, largest: int = LARGEST
+) -> PatientAgingSummary:
+    """``PatientAging.summary`` of the balances at the end of ``as_of``, summed by the
+    database: the buckets, how many patients and guarantors owe, and the ``largest`` of each
+    with their buckets. The cost follows the open visits; no row per patient leaves it."""
+    b = _balances(as_of)
+    pat, g = PatientRow, GuarantorRow
+    aged = (
+        select(
+            b.c.patient_account.label("patient"),
+            func.coalesce(g.account, b.c.patient_account).label("guarantor"),
+            aging_bucket(b.c.since, as_of).label("bucket"),
+            b.c.amount,
+        )
+        .join(pat, pat.account == b.c.patient_account)
+        .outerjoin(g, g.account == pat.guarantor_account)
+        .cte("aged")
+    )
+    found: list[Any] = [_by_bucket(aged)]
+    for key in (aged.c.patient, aged.c.guarantor):
+        owing = select(key.label("key"), func.sum(aged.c.amount).label("total")).group_by(key)
+        ranked = owing.subquery()
+        first = (
+            select(ranked.c.key)
+            .order_by(ranked.c.total.desc(), ranked.c.key)
+            .limit(largest)
+            .scalar_subquery()
+        )
+        found.append(
+            select(
+                literal(f"count {key.name}").label("part"),
+                literal("").label("key"),
+                literal("").label("bucket"),
+                type_coerce(_ZERO, money_type()).label("amount"),
+                func.count().label("n"),
+            ).select_from(ranked)
+        )
+        found.append(
+            select(
+                literal(key.name).label("part"),
+                key.label("key"),
+                aged.c.bucket,
+                type_coerce(func.sum(aged.c.amount), money_type()),
+                _ZERO,
+            )
+            .where(key.in_(first))
+            .group_by(key, aged.c.bucket)
+        )
+    by_bucket = {name: Money.zero() for name in BUCKET_NAMES}
+    counts: dict[str, int] = {}
+    rows: dict[str, dict[str, dict[str, Money]]] = {"patient": {}, "guarantor": {}}
+    for part, key, bucket, amount, n in connection.execute(union_all(*found)):
+        if part == "bucket":
+            by_bucket[bucket] = Money(amount)
+        elif part.startswith("count "):
+            counts[part.removeprefix("count ")] = n
+        else:
+            buckets = rows[part].setdefault(key, {n: Money.zero() for n in BUCKET_NAMES})
+            buckets[bucket] = Money(amount)
+
+    def largest_rows(part: str) -> tuple[Row, ...]:
+        return largest_of(((key, b, total(b.values())) for key, b in rows[part].items()), largest)
+
+    return PatientAgingSummary(
+        as_of=as_of,
+        by_bucket=by_bucket,
+        accounts=counts["patient"],
+        guarantors=counts["guarantor"],
+        largest_accounts=largest_rows("patient"),
+        largest_guarantors=largest_rows("guarantor"),
+    )
+
+
+def _by_bucket(aged: Any) -> Select[Any]:
+    return select(
+        literal("bucket").label("part"),
+        literal("").label("key"),
+        aged.c.bucket,
+        type_coerce(func.sum(aged.c.amount), money_type()).label("amount"),
+        _ZERO.label("n"),
+    ).group_by(aged.c.bucket)
 
 
 def patient_payments(connection: Connection, patients: Sequence[str]) -> list[tuple[date, Money]]:
