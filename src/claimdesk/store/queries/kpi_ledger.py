@@ -213,20 +213,39 @@ def _billed(b: Any, as_of: date) -> tuple[Any, Any]:
 def receivable_sides(read: Connection, as_of: date, scope: Scope) -> tuple[Side, Side, Side]:
     """The open A/R at the end of ``as_of``, and the sides of A/R over 90 days: the billed A/R
     more than 90 days past service, and the billed A/R."""
-    b = _balances(as_of, scope)
-    _patient, billed = _billed(b, as_of)
-    over = and_(billed, b.c.dated < as_of - timedelta(days=OVER_DAYS))
-    sums = read.execute(select(*_side(_TRUE, b), *_side(over, b), *_side(billed, b))).one()
-    whole, aged, billed_side = (_as_side(*sums[i : i + 3]) for i in (0, 3, 6))
-    return whole, aged, billed_side
+    return receivables_at(read, as_of, scope)[0]
 
 
 def aging_parts(read: Connection, as_of: date, scope: Scope) -> AgingParts:
     """The open A/R at the end of ``as_of`` by part (billed, unbilled, patient), payer or
     patient, and bucket."""
-    b = _balances(as_of, scope)
+    return receivables_at(read, as_of, scope)[1]
+
+
+def receivables_at(
+    read: Connection, as_of: date, scope: Scope
+) -> tuple[tuple[Side, Side, Side], AgingParts]:
+    """:func:`receivable_sides` and :func:`aging_parts` in one statement: the balances at
+    ``as_of`` are found once (a common table) and summed both ways."""
+    b = _balances(as_of, scope).element.cte("balances")
     patient, billed = _billed(b, as_of)
-    rows = select(
+    over = and_(billed, b.c.dated < as_of - timedelta(days=OVER_DAYS))
+    sides = [
+        select(
+            literal_column(f"'{name}'").label("part"),
+            _EMPTY.label("who"),
+            _EMPTY.label("bucket"),
+            type_coerce(amount, money_type()).label("amount"),
+            claims.label("claims"),
+            rows.label("rows"),
+        )
+        for name, (claims, amount, rows) in (
+            ("whole", _side(_TRUE, b)),
+            ("aged", _side(over, b)),
+            ("billed", _side(billed, b)),
+        )
+    ]
+    aged = select(
         case(
             (patient, literal_column(f"'{PATIENT_PART}'")),
             (billed, literal_column(f"'{BILLED_PART}'")),
@@ -236,13 +255,18 @@ def aging_parts(read: Connection, as_of: date, scope: Scope) -> AgingParts:
         aging_bucket(b.c.dated, as_of).label("bucket"),
         b.c.amount,
     ).subquery("aged")
-    keys = (rows.c.part, rows.c.who, rows.c.bucket)
+    keys = (aged.c.part, aged.c.who, aged.c.bucket)
+    by_part = select(
+        *keys, type_coerce(func.sum(aged.c.amount), money_type()), _ZERO, _ZERO
+    ).group_by(*keys)
+    found: dict[str, Side] = {}
     parts: AgingParts = {BILLED_PART: {}, UNBILLED_PART: {}, PATIENT_PART: {}}
-    for name, key, age, total in read.execute(
-        select(*keys, type_coerce(func.sum(rows.c.amount), money_type())).group_by(*keys)
-    ):
-        parts[name].setdefault(key, {})[age] = _money(total)
-    return parts
+    for name, key, age, amount, claims, rows in read.execute(union_all(*sides, by_part)):
+        if name in parts:
+            parts[name].setdefault(key, {})[age] = _money(amount)
+        else:
+            found[name] = _as_side(claims, amount, rows)
+    return (found["whole"], found["aged"], found["billed"]), parts
 
 
 def _per_claim_sum(
