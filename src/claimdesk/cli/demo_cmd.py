@@ -177,6 +177,7 @@ def _bill(
         seed=seed + practice.seed_offset,
         as_of=today,
         days=days,
+        name=practice.name,
     )
     console.print(
         f"{practice.practice_id}: synthesized {synth.counts['patients']} patients and "

@@ -66,8 +66,10 @@ def write_practice(
     defect_rate: float = DEFAULT_DEFECT_RATE,
     as_of: date,
     days: int = DEFAULT_DAYS,
+    name: str = catalog.GROUP_NAME,
 ) -> SynthSummary:
-    """Write a practice of ``patients`` patients and ``encounters`` visits to ``out_dir``.
+    """Write a practice of ``patients`` patients and ``encounters`` visits to ``out_dir``,
+    billing as the group ``name`` (its profile, statements and letters carry it).
 
     Every visit falls in the ``days`` days ending at ``as_of`` (the practice's today), so a
     bundle written today imports today; the same seed and ``as_of`` give the same files.
@@ -82,7 +84,7 @@ def write_practice(
         raise ValueError(f"a practice needs at least one day of visits, not {days}")
     if not 0 <= defect_rate <= 1:
         raise ValueError(f"defect rate {defect_rate} is not between 0 and 1")
-    practice = _Practice(random.Random(seed), as_of, days)
+    practice = _Practice(random.Random(seed), as_of, days, name)
     practice.generate(patients, encounters, defect_rate)
     out_dir.mkdir(parents=True, exist_ok=True)
     counts = practice.write(out_dir)
@@ -116,8 +118,9 @@ def _address_cells(address: AddressRec) -> dict[str, str]:
 
 
 class _Practice:
-    def __init__(self, rng: random.Random, as_of: date, days: int) -> None:
+    def __init__(self, rng: random.Random, as_of: date, days: int, name: str) -> None:
         self._rng = rng
+        self._name = name
         self._as_of = as_of
         self._days = days
         self._start = as_of - timedelta(days=days - 1)
@@ -246,9 +249,9 @@ class _Practice:
         office = self._office
         tables: dict[str, dict[str, str]] = {
             "": {
-                "name": catalog.GROUP_NAME,
+                "name": self._name,
                 "time_zone": catalog.TIME_ZONE,
-                "signature": f"Billing Office, {catalog.GROUP_NAME}",
+                "signature": f"Billing Office, {self._name}",
             },
             "billing": {
                 "npi": self._group_npi,
@@ -286,7 +289,7 @@ class _Practice:
         yield {
             "npi": self._group_npi,
             "kind": "organization",
-            "name": catalog.GROUP_NAME,
+            "name": self._name,
             "taxonomy": catalog.GROUP_TAXONOMY,
             "tax_id": self._group_tax_id,
             **_address_cells(self._office),

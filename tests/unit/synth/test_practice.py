@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+import tomllib
 from collections import Counter
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -338,3 +339,23 @@ def test_drug_lines_name_their_ndc_most_of_the_time(
             per_unit, per_ml = strength[ln.procedure_code]
             assert ln.drug.quantity == ln.units * per_unit / per_ml
             assert ln.drug.unit.value == "ML"
+
+
+def test_a_practice_bills_under_its_own_name(tmp_path: Path) -> None:
+    """Each of the demo's practices is written with its own group name: its profile (the name
+    on statements, receipts and letters), the letters' signature and the billing provider."""
+    write_practice(
+        tmp_path,
+        patients=5,
+        encounters=5,
+        seed=3,
+        as_of=REFERENCE_DATE,
+        name="Northside Pediatrics",
+    )
+
+    profile = tomllib.loads((tmp_path / PRACTICE_FILE).read_text())
+    assert profile["name"] == "Northside Pediatrics"
+    assert profile["signature"] == "Billing Office, Northside Pediatrics"
+    with (tmp_path / "providers.csv").open(newline="") as handle:
+        groups = [r["name"] for r in csv.DictReader(handle) if r["kind"] == "organization"]
+    assert groups == ["Northside Pediatrics"]
