@@ -28,7 +28,7 @@ from claimdesk.bootstrap import shipped_rules
 from claimdesk.services import dashboard, receivables
 from claimdesk.services.kpis import first_pass_figures, kpi_report
 from claimdesk.services.practice_summary import practice_summary
-from claimdesk.store import first_adjustments, ledger_days, rollups
+from claimdesk.store import first_adjustments, ledger_days, patient_since, rollups
 from claimdesk.store.engine import make_engine
 from claimdesk.store.migrate import upgrade_to_head
 from claimdesk.store.uow import UnitOfWork, unit_of_work_factory
@@ -194,7 +194,7 @@ _SECONDARY_INDEXES = (
     "(SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname) AND tablename IN ("
     "'patients', 'encounters', 'service_lines', 'claims', 'claim_status_history', "
     "'remittances', 'claim_payments', 'ledger_entries', 'ledger_postings', 'claim_rollups', "
-    "'first_adjustments')"
+    "'first_adjustments', 'patient_since')"
 )
 
 
@@ -213,6 +213,7 @@ def build(engine: Engine, claims: int) -> float:
             connection.execute(text(statement))
         rollups.rebuild(connection)
         first_adjustments.rebuild(connection)
+        patient_since.rebuild(connection)
         ledger_days.rebuild(connection)
         for _name, definition in indexes:
             connection.execute(text(definition))

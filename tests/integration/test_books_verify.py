@@ -21,7 +21,11 @@ from claimdesk.services.books import verify_books
 from claimdesk.services.post_remittance import post_bytes
 from claimdesk.services.tier2 import request_write_off
 from claimdesk.services.work_queue import open_item
-from claimdesk.store.tables.claim_rollups import ClaimRollupRow, FirstAdjustmentRow
+from claimdesk.store.tables.claim_rollups import (
+    ClaimRollupRow,
+    FirstAdjustmentRow,
+    PatientSinceRow,
+)
 from claimdesk.store.tables.ledger import LedgerDayRow, LedgerEntryRow, LedgerPostingRow
 from claimdesk.store.tables.remittances import RemittanceRow
 from claimdesk.store.tables.work_items import WorkItemRow
@@ -317,6 +321,31 @@ def test_first_adjudication_adjustments_follow_the_835_and_a_broken_one_is_found
     [found] = [f for f in findings if "first_adjustments" in f.message]
     assert found.claims == ("C1", "C2")
     assert found.message.startswith("2 claim(s) keep first-adjudication CAS adjustments")
+
+
+def test_the_first_day_on_patient_ar_follows_the_postings_and_a_broken_one_is_found(
+    books: Factory, engine: Engine
+) -> None:
+    """The patient aging dates each visit from ``patient_since``, written with the claim's
+    rollup; a row changed, missing or extra is found, naming its claim."""
+    assert verified(books).of(Check.ROLLUPS_EQUAL_BOOKS) == ()
+    s = PatientSinceRow
+    with engine.connect() as db:
+        rows = db.execute(select(s.claim_id, s.patient_account, s.since)).all()
+    # C1's 20.00 moved to the patient with its 835: the only claim billed to a patient.
+    [(claim, patient, day)] = rows
+    assert (claim, patient) == ("C1", "P1")
+    with engine.begin() as db:
+        db.execute(update(s).where(s.claim_id == "C1").values(since=day - timedelta(days=1)))
+        db.execute(
+            insert(s).values(
+                claim_id="C3", encounter_id="E3", patient_account="P1", since=date(2026, 1, 1)
+            )
+        )
+    findings = verified(books).of(Check.ROLLUPS_EQUAL_BOOKS)
+    [found] = [f for f in findings if "patient_since" in f.message]
+    assert found.claims == ("C1", "C3")
+    assert found.message.startswith("2 claim(s) keep a first day on patient A/R")
 
 
 def test_the_day_balances_follow_every_posting_and_a_broken_one_is_found(

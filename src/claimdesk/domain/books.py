@@ -281,6 +281,8 @@ class BooksFacts:
     drifted_claims: Sequence[str] = ()  # the first of them, in claim order
     # Claims whose first adjudication's stored CAS adjustments differ from their 835 payment.
     adjustments_drifted: Sequence[str] = ()
+    # Claims whose stored first day on patient A/R differs from their postings.
+    patient_since_drifted: Sequence[str] = ()
     # Entries effective in a closed month but recorded after it closed, and what is wrong
     # with each closed month's roll-forward now (docs/close.md).
     closed_period_entries: Sequence[ClosedPeriodEntry] = ()
@@ -439,6 +441,15 @@ def _rollups(facts: BooksFacts) -> list[BooksFinding]:
                 f"{len(facts.adjustments_drifted)} claim(s) keep first-adjudication CAS "
                 "adjustments (first_adjustments) that differ from their 835 payment",
                 tuple(facts.adjustments_drifted[:20]),
+            )
+        )
+    if facts.patient_since_drifted:
+        found.append(
+            BooksFinding(
+                Check.ROLLUPS_EQUAL_BOOKS,
+                f"{len(facts.patient_since_drifted)} claim(s) keep a first day on patient A/R "
+                "(patient_since) that differs from their postings",
+                tuple(facts.patient_since_drifted[:20]),
             )
         )
     return found

@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session
 
 from claimdesk.domain.claims import ClaimStatus
 from claimdesk.domain.ledger import Account
-from claimdesk.store import first_adjustments
+from claimdesk.store import first_adjustments, patient_since
 from claimdesk.store.tables.base import table_of
 from claimdesk.store.tables.claim_rollups import ClaimRollupRow
 from claimdesk.store.tables.claims import ClaimRow, ClaimStatusRow
@@ -278,6 +278,7 @@ def refresh(connection: Connection, claim_ids: Sequence[str]) -> None:
             insert(ROLLUPS).from_select(_columns(), rollup_select(connection, chunk))
         )
         first_adjustments.refresh(connection, among)
+        patient_since.refresh(connection, among)
 
 
 def rebuild(connection: Connection) -> None:

@@ -32,7 +32,7 @@ from claimdesk.domain.ledger import RECEIVABLES, Account, EntryKind
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import ACTIVE_STATUSES, Outcome, WorkKind, WorkStatus
 from claimdesk.domain.write_offs import WRITE_OFF_ACCOUNTS
-from claimdesk.store import first_adjustments, ledger_days, rollups
+from claimdesk.store import first_adjustments, ledger_days, patient_since, rollups
 from claimdesk.store.repositories.remittances import HELD, POSTED
 from claimdesk.store.tables.claims import ClaimRow
 from claimdesk.store.tables.collections import CollectionReferralRow
@@ -84,6 +84,7 @@ def books_facts(read: Connection, *, as_of: date, until: datetime) -> BooksFacts
         ledger_days_drifted=days_drift,
         drifted_claims=tuple(drifted_claims),
         adjustments_drifted=tuple(first_adjustments.drifted(read)),
+        patient_since_drifted=tuple(patient_since.drifted(read)),
         payment_figures=_payment_figures(read, as_of),
         patient_credits=_patient_credits(read, as_of, until),
         referrals=_referrals(read, as_of, until),

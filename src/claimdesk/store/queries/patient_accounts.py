@@ -34,6 +34,7 @@ from claimdesk.analytics.position import BUCKET_NAMES
 from claimdesk.domain.ledger import Account, EntryKind
 from claimdesk.domain.money import Money, total
 from claimdesk.domain.statements import Party, PatientPosting, VisitFacts
+from claimdesk.store.patient_since import SINCE
 from claimdesk.store.queries.kpi_ledger import aging_bucket
 from claimdesk.store.rollups import ROLLUPS
 from claimdesk.store.tables.claims import ClaimRow
@@ -232,9 +233,31 @@ def _open_visits(as_of: date) -> Select[Any]:
     return select(ClaimRow.encounter_id).join(owing, owing.c.claim_id == ClaimRow.claim_id)
 
 
+def _loose(as_of: date) -> Any:
+    """Patient money on no claim at the end of ``as_of``, per patient and the day it was
+    posted (from which it is aged)."""
+    p, e = LedgerPostingRow, LedgerEntryRow
+    return (
+        select(
+            literal("").label("encounter_id"),
+            p.patient_account,
+            e.effective.label("since"),
+            type_coerce(func.sum(p.amount), money_type()).label("amount"),
+        )
+        .join(e, e.entry_id == p.entry_id)
+        .where(
+            p.account == Account.PATIENT_AR.value,
+            p.claim_id.is_(None),
+            e.effective <= as_of,
+        )
+        .group_by(p.patient_account, e.effective)
+        .having(func.sum(p.amount) != _ZERO)
+    )
+
+
 def _balances(as_of: date) -> Any:
     """Every non-zero patient A/R balance at the end of ``as_of`` (``patient_balances``), as a
-    subquery of (encounter_id, patient_account, since, amount)."""
+    subquery of (encounter_id, patient_account, since, amount), summed from the postings."""
     p, e = LedgerPostingRow, LedgerEntryRow
     on_visits = (
         select(
@@ -253,24 +276,49 @@ def _balances(as_of: date) -> Any:
         .group_by(ClaimRow.encounter_id, p.patient_account)
         .having(func.sum(p.amount) != _ZERO)
     )
-    # Money on no claim is aged from the day it was posted.
-    loose = (
-        select(
-            literal("").label("encounter_id"),
-            p.patient_account,
-            e.effective.label("since"),
-            type_coerce(func.sum(p.amount), money_type()).label("amount"),
-        )
+    return union_all(on_visits, _loose(as_of)).subquery("balances")
+
+
+def _rolled_up_balances(as_of: date) -> Any:
+    """The balances of :func:`_balances` from the rollups instead of the postings: each claim's
+    patient A/R now (its rollup, the open ones by index) less its postings after ``as_of``,
+    summed per visit, dated from the earliest first day on patient A/R (``patient_since``)
+    of the visit's claims by ``as_of``. The cost follows the open claims."""
+    p, e, r, s = LedgerPostingRow, LedgerEntryRow, ROLLUPS.c, SINCE.c
+    moves = union_all(
+        select(r.claim_id, r.patient_ar.label("amount")).where(r.patient_ar != _ZERO),
+        select(p.claim_id, (-p.amount).label("amount"))
         .join(e, e.entry_id == p.entry_id)
         .where(
             p.account == Account.PATIENT_AR.value,
-            p.claim_id.is_(None),
-            e.effective <= as_of,
+            p.claim_id.is_not(None),
+            e.effective > as_of,
+        ),
+    ).subquery("moves")
+    visits = (
+        select(
+            s.encounter_id,
+            s.patient_account,
+            type_coerce(func.sum(moves.c.amount), money_type()).label("amount"),
         )
-        .group_by(p.patient_account, e.effective)
-        .having(func.sum(p.amount) != _ZERO)
+        .join(SINCE, s.claim_id == moves.c.claim_id)
+        .group_by(s.encounter_id, s.patient_account)
+        .having(func.sum(moves.c.amount) != _ZERO)
+        .subquery("visits")
     )
-    return union_all(on_visits, loose).subquery("balances")
+    first = aliased(SINCE, name="first")
+    on_visits = (
+        select(
+            visits.c.encounter_id,
+            visits.c.patient_account,
+            func.min(first.c.since).label("since"),
+            type_coerce(func.min(visits.c.amount), money_type()).label("amount"),
+        )
+        .join(first, first.c.encounter_id == visits.c.encounter_id)
+        .where(first.c.since <= as_of)
+        .group_by(visits.c.encounter_id, visits.c.patient_account)
+    )
+    return union_all(on_visits, _loose(as_of)).subquery("balances")
 
 
 def patient_balances(connection: Connection, as_of: date) -> list[PatientBalance]:
@@ -288,8 +336,8 @@ def patient_aging_summary(
 ) -> PatientAgingSummary:
     """``PatientAging.summary`` of the balances at the end of ``as_of``, summed by the
     database: the buckets, how many patients and guarantors owe, and the ``largest`` of each
-    with their buckets. The cost follows the open visits; no row per patient leaves it."""
-    b = _balances(as_of)
+    with their buckets. The cost follows the open claims; no row per patient leaves it."""
+    b = _rolled_up_balances(as_of)
     pat, g = PatientRow, GuarantorRow
     aged = (
         select(

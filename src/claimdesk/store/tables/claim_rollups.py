@@ -97,3 +97,21 @@ class FirstAdjustmentRow(Base):
     payer_id: Mapped[str] = mapped_column(String(PAYER_LEN))
     adjudicated_on: Mapped[date]
     amount: Mapped[Decimal]
+
+
+class PatientSinceRow(Base):
+    """The day a claim's money first reached the patient (its first posting on patient A/R,
+    whatever its effective day), with the claim's visit and patient: the patient aging dates a
+    visit's balance from the earliest of its claims' (``store/patient_since.py``), so it reads
+    the open claims' rollups and these rows instead of every patient posting. Kept with the
+    rollup; ``books verify`` (BOOKS008) holds every row equal to the postings."""
+
+    __tablename__ = "patient_since"
+    __table_args__ = (Index("ix_patient_since_encounter", "encounter_id"),)
+
+    claim_id: Mapped[str] = mapped_column(
+        String(CLAIM_LEN), ForeignKey("claims.claim_id"), primary_key=True
+    )
+    encounter_id: Mapped[str] = mapped_column(String(80))
+    patient_account: Mapped[str] = mapped_column(String(80))
+    since: Mapped[date]
