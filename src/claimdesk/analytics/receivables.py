@@ -245,6 +245,22 @@ def _aging_table(name: str, title: str, rows: dict[str, dict[str, Money]]) -> Ta
     return Table(name, title, ("key", *(b for b, _, _ in BUCKETS), "total"), tuple(out))
 
 
+def _patient_table(part: PatientPart) -> Table:
+    """The largest patient balances, then the whole patient A/R, by bucket."""
+    names = [b for b, _, _ in BUCKETS]
+    out: list[tuple[Cell, ...]] = [
+        (key, *(buckets.get(b, Money.zero()) for b in names), total(buckets.values()))
+        for key, buckets in part.largest.items()
+    ]
+    out.append(("patient A/R", *(part.buckets[b] for b in names), part.total))
+    return Table(
+        "ar_aging_by_patient",
+        f"patient A/R aging: the {len(part.largest)} largest of {part.patients} patients",
+        ("key", *names, "total"),
+        tuple(out),
+    )
+
+
 def _billed(balance: Balance, claims: dict[str, ClaimFact], as_of: date) -> bool:
     """Patient balances are billed by statement; insurance balances once the claim went out to
     the payer on or before ``as_of`` (status ``submitted``; the history is dated in UTC)."""
@@ -264,6 +280,33 @@ def _part(balance: Balance, billed: bool) -> str:
 
 
 AgingParts = dict[str, dict[str, dict[str, Money]]]  # part -> payer or patient -> bucket
+# How many patients the A/R aging's patient table names: the largest balances (every balance is
+# the A/R drill-down's, part patient).
+LARGEST_PATIENTS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class PatientPart:
+    """The patient part of the A/R aging as its table shows it: every patient's balance by
+    bucket, how many patients owe, and the largest balances by bucket."""
+
+    buckets: dict[str, Money]
+    patients: int
+    largest: dict[str, dict[str, Money]]
+
+    @classmethod
+    def of(cls, by_patient: dict[str, dict[str, Money]]) -> PatientPart:
+        """From every patient's buckets (the reference, over every fact)."""
+        buckets = {name: Money.zero() for name, _, _ in BUCKETS}
+        for amounts in by_patient.values():
+            for name, amount in amounts.items():
+                buckets[name] += amount
+        ranked = sorted(by_patient.items(), key=lambda kv: (-total(kv[1].values()).amount, kv[0]))
+        return cls(buckets, len(by_patient), dict(ranked[:LARGEST_PATIENTS]))
+
+    @property
+    def total(self) -> Money:
+        return total(self.buckets.values())
 
 
 def ar_aging(facts: Facts, period: Period) -> Kpi:
@@ -281,11 +324,15 @@ def ar_aging(facts: Facts, period: Period) -> Kpi:
         target = parts[part].setdefault(key, {})
         target[bucket] = target.get(bucket, Money.zero()) + b.amount
         rows.append(ClaimAmount(b.claim_id, b.amount, f"{part} {bucket}", days=age))
-    return ar_aging_kpi(Side.of(rows), parts, tuple(rows))
+    patients = PatientPart.of(parts.pop(PATIENT_PART))
+    return ar_aging_kpi(Side.of(rows), parts, patients, tuple(rows))
 
 
-def ar_aging_kpi(open_ar: Side, parts: AgingParts, rows: tuple[ClaimAmount, ...] = ()) -> Kpi:
-    """A/R aging from its total and its parts (``rows`` empty when the database summed them)."""
+def ar_aging_kpi(
+    open_ar: Side, parts: AgingParts, patients: PatientPart, rows: tuple[ClaimAmount, ...] = ()
+) -> Kpi:
+    """A/R aging from its total, its insurance parts by payer and its patient part (``rows``
+    empty when the database summed them)."""
     return Kpi(
         name="ar_aging",
         label="A/R aging",
@@ -308,11 +355,7 @@ def ar_aging_kpi(open_ar: Side, parts: AgingParts, rows: tuple[ClaimAmount, ...]
                 "unbilled insurance A/R (never submitted) aging by payer",
                 parts.get(UNBILLED_PART, {}),
             ),
-            _aging_table(
-                "ar_aging_by_patient",
-                "patient A/R aging by patient",
-                parts.get(PATIENT_PART, {}),
-            ),
+            _patient_table(patients),
         ),
         numerator_side=open_ar,
     )

@@ -1,7 +1,7 @@
 """``books verify``: the ledger's invariants as of a date, read in one read-only unit of work.
 
 The store reads the facts (``store/queries/books.py``), the A/R aging is the report's own
-(``store.queries.kpi_ledger.aging_parts``, so the check compares what users are shown), and the
+(``store.queries.kpi_ledger.receivables_at``, so the check compares what users are shown), and the
 checks are pure (``domain/books.py``). Nothing is written.
 """
 
@@ -22,7 +22,7 @@ from claimdesk.services.practice import practice_date
 from claimdesk.services.receivables import patient_aging_in
 from claimdesk.services.work_queue import UowFactory
 from claimdesk.store.queries.books import books_facts
-from claimdesk.store.queries.kpi_ledger import aging_parts
+from claimdesk.store.queries.kpi_ledger import receivables_at
 from claimdesk.store.queries.month_end import late_entries
 from claimdesk.store.queries.patient_accounts import patient_receivable
 from claimdesk.store.uow import UnitOfWork
@@ -30,14 +30,15 @@ from claimdesk.store.uow import UnitOfWork
 
 def aging_total(uow: UnitOfWork, as_of: date) -> Money:
     """What the A/R aging report's buckets add up to at the end of ``as_of``: every bucket of
-    its billed and unbilled insurance (by payer) and patient (by patient) parts."""
-    parts = aging_parts(uow.read, as_of, Scope())
-    return total(
+    its billed and unbilled insurance (by payer) and patient parts."""
+    _sides, parts, patients = receivables_at(uow.read, as_of, Scope())
+    insurance = total(
         amount
         for by_key in parts.values()
         for buckets in by_key.values()
         for amount in buckets.values()
     )
+    return insurance + patients.total
 
 
 def verify_books(uow_factory: UowFactory, *, as_of: date | None, now: datetime) -> BooksReport:

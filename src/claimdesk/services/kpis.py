@@ -114,7 +114,7 @@ def _summed_report(
     clean, resolution, denial_rate, denial_dollars = first_pass_kpis(
         first_pass_sides(read, period, scope)
     )
-    (open_ar, aged, billed), parts = receivables_at(read, period.end, scope)
+    (open_ar, aged, billed), parts, patients = receivables_at(read, period.end, scope)
     net_ar_side, revenue = net_days_sides(read, period.end, scope, open_ar, net_ar)
     # The practice's patient A/R aging (statements' and the summary's): patients owe the
     # practice, so a payer's or a provider's report has none (``facts.scoped``).
@@ -126,7 +126,7 @@ def _summed_report(
         denial_dollars,
         denials_of(denial_lines),
         net_days_kpi(period.end, net_ar_side, revenue),
-        ar_aging_kpi(open_ar, parts),
+        ar_aging_kpi(open_ar, parts, patients),
         ar_over_90_kpi(aged, billed),
         net_collection_kpi(cash(read, period, scope), net_revenue(read, period, scope)),
         patient_collection_kpi(

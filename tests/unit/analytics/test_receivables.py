@@ -9,6 +9,8 @@ from decimal import Decimal
 from claimdesk.analytics.facts import Facts, LedgerFact, Period
 from claimdesk.analytics.patient_collections import patient_collection_rate
 from claimdesk.analytics.receivables import (
+    LARGEST_PATIENTS,
+    PatientPart,
     ar_aging,
     ar_over_90,
     bucket_of,
@@ -124,17 +126,31 @@ def test_aging_by_payer_and_patient() -> None:
     assert tables["ar_aging_unbilled_by_payer"].rows == (
         ("P1", zero, zero, Money("50.00"), zero, zero, Money("50.00")),
     )
+    # The largest patient balances, then the whole patient A/R by bucket.
     assert tables["ar_aging_by_patient"].rows == (
         ("A1", Money("10.00"), zero, zero, zero, zero, Money("10.00")),
+        ("patient A/R", Money("10.00"), zero, zero, zero, zero, Money("10.00")),
     )
+    assert tables["ar_aging_by_patient"].title == "patient A/R aging: the 1 largest of 1 patients"
     assert {(r.claim_id, r.label) for r in kpi.numerator} == {
         ("R1", "patient 0-30"),
         ("R2", "insurance billed 120+"),
         ("R3", "insurance unbilled 61-90"),
         ("R4", "insurance billed 91-120"),
     }
-    table_totals = [row[-1] for t in kpi.tables for row in t.rows]
-    assert sum(table_totals, Money.zero()) == kpi.value
+    insurance = [row[-1] for t in kpi.tables[:2] for row in t.rows]
+    patient = tables["ar_aging_by_patient"].rows[-1][-1]
+    assert sum(insurance, Money.zero()) + patient == kpi.value
+
+
+def test_the_patient_table_names_the_20_largest_and_totals_every_patient() -> None:
+    owing = {f"A{n:02d}": {"0-30": Money(f"{n}.00"), "31-60": Money("1.00")} for n in range(1, 26)}
+    part = PatientPart.of(owing)
+    assert (part.patients, len(part.largest)) == (25, LARGEST_PATIENTS)
+    assert list(part.largest)[:3] == ["A25", "A24", "A23"]
+    assert part.buckets["0-30"] == Money("325.00")
+    assert part.buckets["31-60"] == Money("25.00")
+    assert part.total == Money("350.00")
 
 
 def test_a_claim_sent_after_the_day_is_unbilled_that_day() -> None:

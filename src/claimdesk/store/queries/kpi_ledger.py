@@ -37,17 +37,19 @@ from claimdesk.analytics.facts import Period, Scope
 from claimdesk.analytics.position import BUCKETS
 from claimdesk.analytics.receivables import (
     BILLED_PART,
+    LARGEST_PATIENTS,
     OVER_DAYS,
     PATIENT_ASSIGNING_KINDS,
     PATIENT_PART,
     UNBILLED_PART,
     AgingParts,
+    PatientPart,
     allowance_ratios,
     revenue_window,
 )
 from claimdesk.analytics.results import Side
 from claimdesk.domain.ledger import Account
-from claimdesk.domain.money import Money
+from claimdesk.domain.money import Money, total
 from claimdesk.store.queries.kpi_rollups import claim_scope, day_start
 from claimdesk.store.rollups import ROLLUPS
 from claimdesk.store.tables.ledger import LedgerEntryRow, LedgerPostingRow
@@ -210,35 +212,43 @@ def _billed(b: Any, as_of: date) -> tuple[Any, Any]:
     return patient, or_(patient, b.c.claim_id == _EMPTY, sent)
 
 
+# The rows of the patient part in ``receivables_at``'s answer.
+_PATIENT_BUCKETS, _PATIENTS, _LARGEST = "patient buckets", "patients", "largest patient"
+
+
+def _named(name: str) -> Any:
+    return literal_column(f"'{name}'")
+
+
 def receivable_sides(read: Connection, as_of: date, scope: Scope) -> tuple[Side, Side, Side]:
     """The open A/R at the end of ``as_of``, and the sides of A/R over 90 days: the billed A/R
     more than 90 days past service, and the billed A/R."""
     return receivables_at(read, as_of, scope)[0]
 
 
-def aging_parts(read: Connection, as_of: date, scope: Scope) -> AgingParts:
-    """The open A/R at the end of ``as_of`` by part (billed, unbilled, patient), payer or
-    patient, and bucket."""
-    return receivables_at(read, as_of, scope)[1]
-
-
 def receivables_at(
     read: Connection, as_of: date, scope: Scope
-) -> tuple[tuple[Side, Side, Side], AgingParts]:
-    """:func:`receivable_sides` and :func:`aging_parts` in one statement: the balances at
-    ``as_of`` are found once (a common table) and summed both ways."""
+) -> tuple[tuple[Side, Side, Side], AgingParts, PatientPart]:
+    """The open A/R at the end of ``as_of`` in one statement: the balances at ``as_of`` are
+    found once (a common table) and summed into the sides of :func:`receivable_sides`, the
+    insurance parts (billed, unbilled) by payer and bucket, and the patient part: its buckets,
+    how many patients owe, and the largest patients' buckets (``PatientPart``)."""
     b = _balances(as_of, scope).element.cte("balances")
     patient, billed = _billed(b, as_of)
     over = and_(billed, b.c.dated < as_of - timedelta(days=OVER_DAYS))
-    sides = [
-        select(
-            literal_column(f"'{name}'").label("part"),
-            _EMPTY.label("who"),
-            _EMPTY.label("bucket"),
+
+    def row(part: Any, who: Any, bucket: Any, amount: Any, claims: Any, rows: Any) -> Any:
+        return (
+            part.label("part"),
+            who.label("who"),
+            bucket.label("bucket"),
             type_coerce(amount, money_type()).label("amount"),
             claims.label("claims"),
             rows.label("rows"),
         )
+
+    sides = [
+        select(*row(_named(name), _EMPTY, _EMPTY, amount, claims, rows))
         for name, (claims, amount, rows) in (
             ("whole", _side(_TRUE, b)),
             ("aged", _side(over, b)),
@@ -254,19 +264,67 @@ def receivables_at(
         case((patient, b.c.patient_account), else_=b.c.payer_id).label("who"),
         aging_bucket(b.c.dated, as_of).label("bucket"),
         b.c.amount,
-    ).subquery("aged")
-    keys = (aged.c.part, aged.c.who, aged.c.bucket)
-    by_part = select(
-        *keys, type_coerce(func.sum(aged.c.amount), money_type()), _ZERO, _ZERO
-    ).group_by(*keys)
+    ).cte("aged")
+    a = aged.c
+    summed = type_coerce(func.sum(a.amount), money_type())
+    insurance = (
+        select(*row(a.part, a.who, a.bucket, summed, _ZERO, _ZERO))
+        .where(a.part != PATIENT_PART)
+        .group_by(a.part, a.who, a.bucket)
+    )
+    patients = (
+        select(a.who.label("who"), func.sum(a.amount).label("total"))
+        .where(a.part == PATIENT_PART)
+        .group_by(a.who)
+        .subquery("patients")
+    )
+    largest = (
+        select(patients.c.who)
+        .order_by(patients.c.total.desc(), patients.c.who)
+        .limit(LARGEST_PATIENTS)
+        .scalar_subquery()
+    )
+    patient_rows = [
+        select(*row(_named(_PATIENT_BUCKETS), _EMPTY, a.bucket, summed, _ZERO, _ZERO))
+        .where(a.part == PATIENT_PART)
+        .group_by(a.bucket),
+        select(
+            *row(
+                _named(_PATIENTS),
+                _EMPTY,
+                _EMPTY,
+                type_coerce(_ZERO, money_type()),
+                func.count(),
+                _ZERO,
+            )
+        ).select_from(patients),
+        select(*row(_named(_LARGEST), a.who, a.bucket, summed, _ZERO, _ZERO))
+        .where(a.part == PATIENT_PART, a.who.in_(largest))
+        .group_by(a.who, a.bucket),
+    ]
     found: dict[str, Side] = {}
-    parts: AgingParts = {BILLED_PART: {}, UNBILLED_PART: {}, PATIENT_PART: {}}
-    for name, key, age, amount, claims, rows in read.execute(union_all(*sides, by_part)):
+    parts: AgingParts = {BILLED_PART: {}, UNBILLED_PART: {}}
+    buckets = {name: Money.zero() for name, _low, _high in BUCKETS}
+    owing, top = 0, dict[str, dict[str, Money]]()
+    for name, key, age, amount, claims, rows in read.execute(
+        union_all(*sides, insurance, *patient_rows)
+    ):
         if name in parts:
             parts[name].setdefault(key, {})[age] = _money(amount)
+        elif name == _PATIENT_BUCKETS:
+            buckets[age] = _money(amount)
+        elif name == _PATIENTS:
+            owing = claims
+        elif name == _LARGEST:
+            top.setdefault(key, {})[age] = _money(amount)
         else:
             found[name] = _as_side(claims, amount, rows)
-    return (found["whole"], found["aged"], found["billed"]), parts
+    ranked = sorted(top.items(), key=lambda kv: (-total(kv[1].values()).amount, kv[0]))
+    return (
+        (found["whole"], found["aged"], found["billed"]),
+        parts,
+        PatientPart(buckets, owing, dict(ranked)),
+    )
 
 
 def _per_claim_sum(
