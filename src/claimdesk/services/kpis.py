@@ -46,6 +46,7 @@ from claimdesk.analytics.receivables import (
     net_days_kpi,
     net_days_value,
     patient_collection_kpi,
+    revenue_window,
 )
 from claimdesk.analytics.report import KPI_NAMES, explain_kpi
 from claimdesk.analytics.results import (
@@ -116,6 +117,9 @@ def _summed_report(
     )
     (open_ar, aged, billed), parts, patients = receivables_at(read, period.end, scope)
     net_ar_side, revenue = net_days_sides(read, period.end, scope, open_ar, net_ar)
+    # Net revenue of the period; a 90-day report's is the net days' window, summed once.
+    same = revenue_window(period.end) == period
+    period_revenue = revenue if same else net_revenue(read, period, scope)
     # The practice's patient A/R aging (statements' and the summary's): patients owe the
     # practice, so a payer's or a provider's report has none (``facts.scoped``).
     patients_aged = patient_aging_summary(read, period.end) if scope.everything else None
@@ -128,7 +132,7 @@ def _summed_report(
         net_days_kpi(period.end, net_ar_side, revenue),
         ar_aging_kpi(open_ar, parts, patients),
         ar_over_90_kpi(aged, billed),
-        net_collection_kpi(cash(read, period, scope), net_revenue(read, period, scope)),
+        net_collection_kpi(cash(read, period, scope), period_revenue),
         patient_collection_kpi(
             patient_payments(read, period, scope),
             patient_assigned(read, period, scope),
