@@ -143,6 +143,8 @@ def test_the_front_desk_takes_a_payment_on_the_patient_page(
     shown = front.get("/patients/P2?receipt=1")
     assert 'id="receipt-link"' in shown.text
     assert '<dd id="patient-balance">110.00</dd>' in shown.text
+    # What insurance still owes is on the account too, and the page says so beside it.
+    assert "<dt>Open A/R (insurance and patient)</dt>" in shown.text
     pdf = front.get("/payments/1/receipt.pdf")
     assert pdf.headers["content-type"] == "application/pdf"
     auditor_page = desk.signed_in(Role.AUDITOR).get("/patients/P2")
