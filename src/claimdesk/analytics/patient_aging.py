@@ -85,21 +85,6 @@ class PatientAging:
     def total(self) -> Money:
         return total(b.amount for b in self.balances)
 
-    def as_dict(self) -> dict[str, Any]:
-        def table(rows: list[Row]) -> list[dict[str, Any]]:
-            return [
-                {"account": key, "buckets": {n: str(m) for n, m in b.items()}, "total": str(t)}
-                for key, b, t in rows
-            ]
-
-        return {
-            "as_of": self.as_of.isoformat(),
-            "total": str(self.total),
-            "by_bucket": {n: str(m) for n, m in self.by_bucket().items()},
-            "by_account": table(self.by_account()),
-            "by_guarantor": table(self.by_guarantor()),
-        }
-
 
 def largest_of(rows: Iterable[Row], largest: int) -> tuple[Row, ...]:
     """The ``largest`` rows by total, then by key."""
