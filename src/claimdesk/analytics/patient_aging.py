@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from claimdesk.analytics.position import BUCKET_NAMES
-from claimdesk.analytics.receivables import bucket_of
+from claimdesk.analytics.receivables import bucket_of, largest
 from claimdesk.analytics.results import Cell, Table
 from claimdesk.domain.money import Money, total
 
@@ -86,9 +86,10 @@ class PatientAging:
         return total(b.amount for b in self.balances)
 
 
-def largest_of(rows: Iterable[Row], largest: int) -> tuple[Row, ...]:
-    """The ``largest`` rows by total, then by key."""
-    return tuple(sorted(rows, key=lambda row: (-row[2].amount, row[0]))[:largest])
+def largest_of(rows: Iterable[Row], count: int) -> tuple[Row, ...]:
+    """The ``count`` rows with the largest totals (``receivables.largest``'s order)."""
+    ranked = largest({key: buckets for key, buckets, _total in rows}, count)
+    return tuple((key, buckets, total(buckets.values())) for key, buckets in ranked.items())
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ it reverses without any special case here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, timedelta
 from decimal import Decimal
@@ -285,6 +285,12 @@ AgingParts = dict[str, dict[str, dict[str, Money]]]  # part -> payer or patient 
 LARGEST_PATIENTS = 20
 
 
+def largest(by_key: Mapping[str, Mapping[str, Money]], count: int) -> dict[str, dict[str, Money]]:
+    """The ``count`` keys whose buckets add up to the most, largest first, ties by key."""
+    ranked = sorted(by_key.items(), key=lambda kv: (-total(kv[1].values()).amount, kv[0]))
+    return {key: dict(buckets) for key, buckets in ranked[:count]}
+
+
 @dataclass(frozen=True, slots=True)
 class PatientPart:
     """The patient part of the A/R aging as its table shows it: every patient's balance by
@@ -301,8 +307,7 @@ class PatientPart:
         for amounts in by_patient.values():
             for name, amount in amounts.items():
                 buckets[name] += amount
-        ranked = sorted(by_patient.items(), key=lambda kv: (-total(kv[1].values()).amount, kv[0]))
-        return cls(buckets, len(by_patient), dict(ranked[:LARGEST_PATIENTS]))
+        return cls(buckets, len(by_patient), largest(by_patient, LARGEST_PATIENTS))
 
     @property
     def total(self) -> Money:

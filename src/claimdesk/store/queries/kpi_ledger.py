@@ -45,11 +45,12 @@ from claimdesk.analytics.receivables import (
     AgingParts,
     PatientPart,
     allowance_ratios,
+    largest,
     revenue_window,
 )
 from claimdesk.analytics.results import Side
 from claimdesk.domain.ledger import Account
-from claimdesk.domain.money import Money, total
+from claimdesk.domain.money import Money
 from claimdesk.store.queries.kpi_rollups import claim_scope, day_start
 from claimdesk.store.rollups import ROLLUPS
 from claimdesk.store.tables.ledger import LedgerEntryRow, LedgerPostingRow
@@ -220,19 +221,36 @@ def _named(name: str) -> Any:
     return literal_column(f"'{name}'")
 
 
-def receivable_sides(read: Connection, as_of: date, scope: Scope) -> tuple[Side, Side, Side]:
-    """The open A/R at the end of ``as_of``, and the sides of A/R over 90 days: the billed A/R
-    more than 90 days past service, and the billed A/R."""
-    return receivables_at(read, as_of, scope)[0]
+def owing_by(key: Any, amount: Any, *where: Any) -> Any:
+    """Each ``key``'s summed ``amount`` over the rows meeting ``where``: a (key, total)
+    subquery."""
+    return (
+        select(key.label("key"), func.sum(amount).label("total"))
+        .where(*where)
+        .group_by(key)
+        .subquery()
+    )
+
+
+def largest_keys(owing: Any, count: int) -> Any:
+    """The ``count`` keys of ``owing`` (:func:`owing_by`) with the largest totals, ties by key
+    (``receivables.largest``'s order), for an ``IN``."""
+    return (
+        select(owing.c.key)
+        .order_by(owing.c.total.desc(), owing.c.key)
+        .limit(count)
+        .scalar_subquery()
+    )
 
 
 def receivables_at(
     read: Connection, as_of: date, scope: Scope
 ) -> tuple[tuple[Side, Side, Side], AgingParts, PatientPart]:
     """The open A/R at the end of ``as_of`` in one statement: the balances at ``as_of`` are
-    found once (a common table) and summed into the sides of :func:`receivable_sides`, the
-    insurance parts (billed, unbilled) by payer and bucket, and the patient part: its buckets,
-    how many patients owe, and the largest patients' buckets (``PatientPart``)."""
+    found once (a common table) and summed into the open A/R and the sides of A/R over 90 days
+    (the billed A/R more than 90 days past service, the billed A/R), the insurance parts
+    (billed, unbilled) by payer and bucket, and the patient part: its buckets, how many
+    patients owe, and the largest patients' buckets (``PatientPart``)."""
     b = _balances(as_of, scope).element.cte("balances")
     patient, billed = _billed(b, as_of)
     over = and_(billed, b.c.dated < as_of - timedelta(days=OVER_DAYS))
@@ -272,18 +290,7 @@ def receivables_at(
         .where(a.part != PATIENT_PART)
         .group_by(a.part, a.who, a.bucket)
     )
-    patients = (
-        select(a.who.label("who"), func.sum(a.amount).label("total"))
-        .where(a.part == PATIENT_PART)
-        .group_by(a.who)
-        .subquery("patients")
-    )
-    largest = (
-        select(patients.c.who)
-        .order_by(patients.c.total.desc(), patients.c.who)
-        .limit(LARGEST_PATIENTS)
-        .scalar_subquery()
-    )
+    patients = owing_by(a.who, a.amount, a.part == PATIENT_PART)
     patient_rows = [
         select(*row(_named(_PATIENT_BUCKETS), _EMPTY, a.bucket, summed, _ZERO, _ZERO))
         .where(a.part == PATIENT_PART)
@@ -299,7 +306,7 @@ def receivables_at(
             )
         ).select_from(patients),
         select(*row(_named(_LARGEST), a.who, a.bucket, summed, _ZERO, _ZERO))
-        .where(a.part == PATIENT_PART, a.who.in_(largest))
+        .where(a.part == PATIENT_PART, a.who.in_(largest_keys(patients, LARGEST_PATIENTS)))
         .group_by(a.who, a.bucket),
     ]
     found: dict[str, Side] = {}
@@ -319,11 +326,10 @@ def receivables_at(
             top.setdefault(key, {})[age] = _money(amount)
         else:
             found[name] = _as_side(claims, amount, rows)
-    ranked = sorted(top.items(), key=lambda kv: (-total(kv[1].values()).amount, kv[0]))
     return (
         (found["whole"], found["aged"], found["billed"]),
         parts,
-        PatientPart(buckets, owing, dict(ranked)),
+        PatientPart(buckets, owing, largest(top, LARGEST_PATIENTS)),
     )
 
 
@@ -389,16 +395,15 @@ def net_days_sides(
     read: Connection,
     end: date,
     scope: Scope,
-    open_ar: Side | None = None,
+    open_ar: Side,
     net_ar: Money | None = None,
 ) -> tuple[Side, Side]:
     """Net A/R at the end of ``end`` and the net revenue of the 90 days to ``end``: the sides of
-    net days in A/R (``open_ar``, ``net_ar``: the open and the net A/R at ``end``, when already
-    summed)."""
-    whole = open_ar or receivable_sides(read, end, scope)[0]
+    net days in A/R (``open_ar``: the open A/R at ``end``; ``net_ar``: the net A/R at ``end``,
+    when already summed)."""
     if net_ar is None:
         (net_ar,) = net_ar_series(read, (end,), scope)
-    return Side(whole.claims, net_ar, whole.rows), net_revenue(read, revenue_window(end), scope)
+    return Side(open_ar.claims, net_ar, open_ar.rows), net_revenue(read, revenue_window(end), scope)
 
 
 def revenue_series(read: Connection, dates: Sequence[date], scope: Scope) -> list[Money]:

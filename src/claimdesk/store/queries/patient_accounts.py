@@ -35,7 +35,7 @@ from claimdesk.domain.ledger import Account, EntryKind
 from claimdesk.domain.money import Money, total
 from claimdesk.domain.statements import Party, PatientPosting, VisitFacts
 from claimdesk.store.patient_since import SINCE
-from claimdesk.store.queries.kpi_ledger import aging_bucket
+from claimdesk.store.queries.kpi_ledger import aging_bucket, largest_keys, owing_by
 from claimdesk.store.rollups import ROLLUPS
 from claimdesk.store.tables.claims import ClaimRow
 from claimdesk.store.tables.encounters import EncounterRow, ServiceLineRow
@@ -352,14 +352,7 @@ def patient_aging_summary(
     )
     found: list[Any] = [_by_bucket(aged)]
     for key in (aged.c.patient, aged.c.guarantor):
-        owing = select(key.label("key"), func.sum(aged.c.amount).label("total")).group_by(key)
-        ranked = owing.subquery()
-        first = (
-            select(ranked.c.key)
-            .order_by(ranked.c.total.desc(), ranked.c.key)
-            .limit(largest)
-            .scalar_subquery()
-        )
+        owing = owing_by(key, aged.c.amount)
         found.append(
             select(
                 literal(f"count {key.name}").label("part"),
@@ -367,7 +360,7 @@ def patient_aging_summary(
                 literal("").label("bucket"),
                 type_coerce(_ZERO, money_type()).label("amount"),
                 func.count().label("n"),
-            ).select_from(ranked)
+            ).select_from(owing)
         )
         found.append(
             select(
@@ -377,7 +370,7 @@ def patient_aging_summary(
                 type_coerce(func.sum(aged.c.amount), money_type()),
                 _ZERO,
             )
-            .where(key.in_(first))
+            .where(key.in_(largest_keys(owing, largest)))
             .group_by(key, aged.c.bucket)
         )
     by_bucket = {name: Money.zero() for name in BUCKET_NAMES}
