@@ -7,7 +7,8 @@ by the same statement as the migration's backfill), not by the simulator: per cl
 encounter and service line, a status history, and in realistic shares an 835 claim payment
 with its ledger entries (payment, contractual adjustment, transfer to the patient, a patient
 payment), a denial left open, a claim submitted and not yet paid, or a claim held before
-billing. Dates of service spread over the two years to the benchmark's today.
+billing. Dates of service spread over the two years to the benchmark's today; every month
+before today's is then closed through the close use case, as a practice closes each month end.
 ``BENCH_ANALYTICS_CLAIMS`` (comma separated) changes the sizes.
 """
 
@@ -15,17 +16,22 @@ from __future__ import annotations
 
 import os
 import socket
+import tempfile
 import time
 import uuid
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as time_of_day
+from pathlib import Path
 
 from sqlalchemy import Connection, Engine, text
 
 from bench.timing import Timing, timed
 from claimdesk.analytics.position import ArFilter
 from claimdesk.bootstrap import shipped_rules
+from claimdesk.domain.periods import Month
 from claimdesk.services import dashboard, receivables
+from claimdesk.services.close import close_period
 from claimdesk.services.kpis import first_pass_figures, kpi_report
 from claimdesk.services.practice_summary import practice_summary
 from claimdesk.store import first_adjustments, ledger_days, patient_since, rollups
@@ -169,9 +175,9 @@ def _ledger(
     )
     postings = (
         "INSERT INTO ledger_postings (entry_id, position, account, amount, patient_account, "
-        f"claim_id, line_number, payer_id) SELECT '{kind}-' || g, side.position, side.account, "
-        f"side.sign * ({amount}), 'P' || (g % {max(1, claims // 4)}), 'C' || g, 1, "
-        f"'PY' || (g % {PAYERS}) {rows} CROSS JOIN (VALUES (1, '{debit}', 1), "
+        f"claim_id, line_number, payer_id, effective) SELECT '{kind}-' || g, side.position, "
+        f"side.account, side.sign * ({amount}), 'P' || (g % {max(1, claims // 4)}), 'C' || g, 1, "
+        f"'PY' || (g % {PAYERS}), {effective} {rows} CROSS JOIN (VALUES (1, '{debit}', 1), "
         f"(2, '{credit}', -1)) AS side(position, account, sign) {condition}"
     )
     return entries, postings
@@ -219,6 +225,25 @@ def build(engine: Engine, claims: int) -> float:
             connection.execute(text(definition))
     with engine.connect() as connection:
         connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+    return time.perf_counter() - started
+
+
+def close_months(engine: Engine) -> float:
+    """Close every month of the books before the benchmark's today, in order, as the
+    practice's manager does each month end (each close keeps its month's net A/R and net
+    revenue); seconds it took."""
+    started = time.perf_counter()
+    uow_factory = unit_of_work_factory(engine)
+    now = datetime.combine(TODAY, time_of_day(12), tzinfo=UTC)
+    month = Month.of(TODAY - timedelta(days=SPREAD_DAYS))
+    with tempfile.TemporaryDirectory() as folder:
+        while month < Month.of(TODAY):
+            outcome = close_period(
+                uow_factory, month, by="bench", now=now, inbox=Path(folder), archive=Path(folder)
+            )
+            if not outcome.closed:
+                raise RuntimeError(f"{month} did not close: {outcome.findings}")
+            month = month.following
     return time.perf_counter() - started
 
 
@@ -283,6 +308,7 @@ def run_size(admin: Engine, claims: int) -> list[Timing]:
         seconds = build(engine, claims)
         with engine.connect() as connection:
             print(f"analytics: built {claims:,} claims in {seconds:.1f} s ({_counts(connection)})")
+        print(f"analytics: closed the months before {TODAY} in {close_months(engine):.1f} s")
         return measure(unit_of_work_factory(engine), claims)
     finally:
         engine.dispose()

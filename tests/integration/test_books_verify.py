@@ -90,6 +90,7 @@ def raw_entry(engine: Engine, entry_id: str, kind: str, day: date, *postings: An
                     "claim_id": claim_id,
                     "line_number": line,
                     "payer_id": "ACME",
+                    "effective": day,
                 }
                 for n, (account, amount, claim_id, line) in enumerate(postings, 1)
             ],
@@ -381,3 +382,31 @@ def test_the_day_balances_follow_every_posting_and_a_broken_one_is_found(
         )
     [found] = verified(books).of(Check.ROLLUPS_EQUAL_BOOKS)
     assert found.message.startswith("2 day balance(s) of an account")
+
+
+def test_each_posting_carries_its_entrys_day_and_a_moved_one_is_found(
+    books: Factory, engine: Engine
+) -> None:
+    """The period sums read the day each posting carries (a copy of its entry's): every
+    posting written by the ledger carries it, and a posting moved to another day behind the
+    ledger is found, naming its entry."""
+    with engine.connect() as db:
+        dated = db.execute(
+            select(LedgerPostingRow.effective, LedgerEntryRow.effective).join(
+                LedgerEntryRow, LedgerEntryRow.entry_id == LedgerPostingRow.entry_id
+            )
+        ).all()
+        moved = db.execute(select(LedgerPostingRow).order_by(LedgerPostingRow.id)).first()
+    assert dated
+    assert all(posting == entry for posting, entry in dated)
+    assert moved is not None
+    assert verified(books).of(Check.ROLLUPS_EQUAL_BOOKS) == ()
+    with engine.begin() as db:
+        db.execute(
+            update(LedgerPostingRow)
+            .where(LedgerPostingRow.id == moved.id)
+            .values(effective=moved.effective + timedelta(days=1))
+        )
+    [found] = verified(books).of(Check.ROLLUPS_EQUAL_BOOKS)
+    assert found.entries == (moved.entry_id,)
+    assert "another effective day" in found.message

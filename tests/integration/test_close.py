@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -19,8 +20,9 @@ from remit_practice import (
     remittance,
     seed,
 )
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, insert, select, update
 
+from claimdesk.analytics.facts import Period
 from claimdesk.config import Settings
 from claimdesk.denials.table import shipped_table
 from claimdesk.desk.close import CloseDesk
@@ -28,7 +30,7 @@ from claimdesk.desk.guard import ForbiddenError
 from claimdesk.domain.books import Check
 from claimdesk.domain.ledger import Dimensions, EntryKind, standard_entry
 from claimdesk.domain.money import Money
-from claimdesk.domain.periods import ClosedPeriodError, Month, PeriodStatus
+from claimdesk.domain.periods import ClosedPeriodError, Month, MonthEndKpis, PeriodStatus
 from claimdesk.edi.x12.codes import PaymentMethod
 from claimdesk.edi.x835.write import remittance_of
 from claimdesk.routing.access import Role
@@ -36,12 +38,14 @@ from claimdesk.routing.policy import shipped_policy
 from claimdesk.services.books import verify_books
 from claimdesk.services.close import PeriodError
 from claimdesk.services.invoice import FeeModelError
+from claimdesk.services.kpis import monthly_trend
 from claimdesk.services.post_remittance import PostingOptions, post_bytes
 from claimdesk.services.tier2 import corrected_claim
 from claimdesk.services.users import add_user
 from claimdesk.store import rows
 from claimdesk.store.tables.audit import AuditRow
 from claimdesk.store.tables.ledger import LedgerEntryRow, LedgerPostingRow
+from claimdesk.store.tables.periods import PeriodKpiRow
 from claimdesk.store.tables.remittances import RemittanceRow
 from claimdesk.store.uow import UnitOfWork
 
@@ -239,6 +243,38 @@ def test_books_verify_finds_an_entry_written_into_a_closed_month_behind_the_ledg
     assert [f.entries for f in found][:1] == [("sneaked",)]
     # February's patient class now moves 5.00 the books closed without.
     assert any("period 2024-02" in f.message and "patient" in f.message for f in found[1:])
+
+
+def test_a_close_keeps_the_months_net_ar_which_the_trend_shows_and_books_verify_sums_again(
+    desk: CloseDesk, uow_factory: UowFactory, engine: Engine
+) -> None:
+    assert desk.close_period(desk.actor_named("mgr"), FEB).closed
+    # February: 3 visits of 190.00 billed to ACME, none adjudicated, so nothing to allow for:
+    # net A/R 570.00 on Feb 29; the 90 days to it charged 570.00 and adjusted nothing.
+    with uow_factory() as uow:
+        assert uow.periods.month_end_kpis() == {FEB: MonthEndKpis(Money("570.00"), Money("570.00"))}
+    # The trend reads the kept figure (changed here behind the books), and sums March's.
+    with engine.begin() as db:
+        db.execute(update(PeriodKpiRow).values(net_ar=Decimal("500.00")))
+    with uow_factory() as uow:
+        trend = monthly_trend(uow, Period(date(2024, 2, 1), date(2024, 3, 20)))
+    assert [(m.month, m.net_ar, m.net_revenue) for m in trend] == [
+        ("2024-02", Money("500.00"), Money("570.00")),
+        ("2024-03", Money("570.00"), Money("570.00")),
+    ]
+    found = verify_books(uow_factory, as_of=date(2024, 3, 20), now=NOW).of(
+        Check.CLOSED_PERIODS_HOLD
+    )
+    assert [f.message for f in found] == [
+        "period 2024-02: closed with net A/R 500.00 and 90 days' net revenue 570.00; now "
+        "570.00 and 570.00"
+    ]
+    # A reopened month keeps no figures: the trend sums it from the ledger again.
+    desk.reopen_period(desk.actor_named("root"), FEB, "a late EOB")
+    with uow_factory() as uow:
+        assert uow.periods.month_end_kpis() == {}
+        trend = monthly_trend(uow, Period(date(2024, 2, 1), date(2024, 2, 29)))
+    assert [m.net_ar for m in trend] == [Money("570.00")]
 
 
 def test_a_late_charge_posts_on_the_first_open_day_keeping_its_date_of_service(

@@ -260,6 +260,7 @@ def test_books_find_a_referral_its_entries_do_not_match_and_a_recovery_of_no_pay
                     "claim_id": "C3",
                     "line_number": None,
                     "payer_id": "MCR",
+                    "effective": day,
                 }
                 for n, (account, amount) in enumerate(
                     ((Account.WRITE_OFF_BAD_DEBT, "-10.00"), (Account.PATIENT_AR, "10.00")), 1

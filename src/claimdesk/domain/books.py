@@ -283,6 +283,8 @@ class BooksFacts:
     adjustments_drifted: Sequence[str] = ()
     # Claims whose stored first day on patient A/R differs from their postings.
     patient_since_drifted: Sequence[str] = ()
+    # Entries whose postings carry another effective day than the entry (the first 20).
+    misdated_entries: Sequence[str] = ()
     # Entries effective in a closed month but recorded after it closed, and what is wrong
     # with each closed month's roll-forward now (docs/close.md).
     closed_period_entries: Sequence[ClosedPeriodEntry] = ()
@@ -450,6 +452,15 @@ def _rollups(facts: BooksFacts) -> list[BooksFinding]:
                 f"{len(facts.patient_since_drifted)} claim(s) keep a first day on patient A/R "
                 "(patient_since) that differs from their postings",
                 tuple(facts.patient_since_drifted[:20]),
+            )
+        )
+    if facts.misdated_entries:
+        found.append(
+            BooksFinding(
+                Check.ROLLUPS_EQUAL_BOOKS,
+                "entries whose postings carry another effective day than the entry itself "
+                "(the period sums would count them on that day)",
+                entries=tuple(facts.misdated_entries),
             )
         )
     return found

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from claimdesk.domain.ledger import Entry, LedgerError
+from claimdesk.domain.money import Money
 
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 
@@ -98,6 +99,17 @@ class Month:
 
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class MonthEndKpis:
+    """The practice's net A/R at the end of a closed month's last day and its net revenue of
+    the 90 days to it (the sides of HFMA net days in A/R), as the close summed them. Months
+    close in order and no entry may be effective in a closed one, so both hold until the
+    month reopens; ``books verify`` (BOOKS009) sums them again."""
+
+    net_ar: Money
+    net_revenue: Money
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ checks are pure (``domain/books.py``). Nothing is written.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -22,7 +23,7 @@ from claimdesk.services.practice import practice_date
 from claimdesk.services.receivables import patient_aging_in
 from claimdesk.services.work_queue import UowFactory
 from claimdesk.store.queries.books import books_facts
-from claimdesk.store.queries.kpi_ledger import receivables_at
+from claimdesk.store.queries.kpi_ledger import month_end_kpis, receivables_at
 from claimdesk.store.queries.month_end import late_entries
 from claimdesk.store.queries.patient_accounts import patient_receivable
 from claimdesk.store.uow import UnitOfWork
@@ -111,7 +112,21 @@ def closed_period_facts(uow: UnitOfWork, as_of: date) -> tuple[list[ClosedPeriod
     problems: list[str] = []
     for month in sorted(closed):
         problems += _roll_forward_problems(uow, month)
-    return entries, problems
+    return entries, problems + _kpi_problems(uow, closed)
+
+
+def _kpi_problems(uow: UnitOfWork, closed: Collection[Month]) -> list[str]:
+    """Each closed month's net A/R and 90 days' net revenue as its close kept them (the
+    monthly trend shows those) against the ledger's sums now."""
+    kept = {m: k for m, k in uow.periods.month_end_kpis().items() if m in closed}
+    months = sorted(kept)
+    now = month_end_kpis(uow.read, [m.last_day for m in months], Scope())
+    return [
+        f"period {month}: closed with net A/R {kept[month].net_ar} and 90 days' net revenue "
+        f"{kept[month].net_revenue}; now {found.net_ar} and {found.net_revenue}"
+        for month, found in zip(months, now, strict=True)
+        if found != kept[month]
+    ]
 
 
 def _roll_forward_problems(uow: UnitOfWork, month: Month) -> list[str]:

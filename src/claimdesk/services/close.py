@@ -18,6 +18,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from claimdesk.analytics.close_pdf import pack_pdf
+from claimdesk.analytics.facts import Scope
 from claimdesk.domain.month_end import (
     ACCOUNT_COLUMNS,
     DAY_SHEET_COLUMNS,
@@ -41,6 +42,7 @@ from claimdesk.services.deposits import explained_exceptions, reassociation_in
 from claimdesk.services.practice import practice_date
 from claimdesk.services.x12_envelopes import write_outbox_file
 from claimdesk.store.queries import month_end as queries
+from claimdesk.store.queries.kpi_ledger import month_end_kpis
 from claimdesk.store.uow import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
@@ -242,7 +244,8 @@ def close_period(
         findings += pack.findings
         if findings:
             return CloseOutcome(month, False, tuple(findings), pack)
-        uow.periods.record(PeriodEvent(month, PeriodAction.CLOSE, now, by), pack.roll_forward)
+        (kpis,) = month_end_kpis(uow.read, [month.last_day], Scope())
+        uow.periods.record(PeriodEvent(month, PeriodAction.CLOSE, now, by), pack.roll_forward, kpis)
         uow.commit()
     return CloseOutcome(month, True, (), pack)
 

@@ -62,19 +62,19 @@ from claimdesk.analytics.results import (
 )
 from claimdesk.denials.table import CategoryTable
 from claimdesk.domain.money import Money
+from claimdesk.domain.periods import MonthEndKpis
 from claimdesk.scrub.config import ScrubConfig
 from claimdesk.scrub.engine import Scrubber
 from claimdesk.store.queries.kpi_denials import denial_lines_in
 from claimdesk.store.queries.kpi_facts import kpi_facts, period_facts
 from claimdesk.store.queries.kpi_ledger import (
     cash,
-    net_ar_series,
+    month_end_kpis,
     net_days_sides,
     net_revenue,
     patient_assigned,
     patient_payments,
     receivables_at,
-    revenue_series,
 )
 from claimdesk.store.queries.kpi_rollups import days_to_pay_by_payer, first_pass_sides
 from claimdesk.store.queries.patient_accounts import patient_aging_summary
@@ -268,24 +268,32 @@ def monthly_trend(
     uow: UnitOfWork, period: Period, scope: Scope | None = None
 ) -> tuple[MonthKpis, ...]:
     """Initial denial rate and net days in A/R per month of the period: the denials summed over
-    the rollups month by month, the net A/R and net revenue of every month's end in one pass
-    over the ledger each."""
+    the rollups month by month; the net A/R and net revenue of every closed month's end as its
+    close kept them, of the other months' ends in one pass over the ledger."""
     scope = scope or Scope()
     windows = month_windows(period)
-    ends = [window.end for _label, window in windows]
-    net_ar = net_ar_series(uow.read, ends, scope)
-    revenue = revenue_series(uow.read, ends, scope)
+    kept = _kept_month_ends(uow, scope)
+    ends = [window.end for _label, window in windows if window.end not in kept]
+    at_end = {**dict(zip(ends, month_end_kpis(uow.read, ends, scope), strict=True)), **kept}
     return tuple(
         MonthKpis(
             month=label,
             start=window.start,
             end=window.end,
             initial_denial_rate=first_pass_kpis(first_pass_sides(uow.read, window, scope))[2],
-            net_ar=net_ar[index],
-            net_revenue=revenue[index],
+            net_ar=at_end[window.end].net_ar,
+            net_revenue=at_end[window.end].net_revenue,
         )
-        for index, (label, window) in enumerate(windows)
+        for label, window in windows
     )
+
+
+def _kept_month_ends(uow: UnitOfWork, scope: Scope) -> dict[date, MonthEndKpis]:
+    """The closed months' KPIs by their last day, as the closes kept them: the whole
+    practice's only (a payer's, a provider's or a facility's are summed each time)."""
+    if not scope.everything:
+        return {}
+    return {month.last_day: kpis for month, kpis in uow.periods.month_end_kpis().items()}
 
 
 def trend_table(trend: Iterable[MonthKpis]) -> Table:

@@ -444,6 +444,7 @@ def posting_rows(entry: Entry) -> list[Row]:
             "claim_id": posting.dims.claim_id,
             "line_number": posting.dims.line_number,
             "payer_id": posting.dims.payer_id,
+            "effective": entry.effective,
         }
         for position, posting in enumerate(entry.postings, start=1)
     ]

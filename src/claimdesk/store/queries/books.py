@@ -85,11 +85,26 @@ def books_facts(read: Connection, *, as_of: date, until: datetime) -> BooksFacts
         drifted_claims=tuple(drifted_claims),
         adjustments_drifted=tuple(first_adjustments.drifted(read)),
         patient_since_drifted=tuple(patient_since.drifted(read)),
+        misdated_entries=_misdated_entries(read),
         payment_figures=_payment_figures(read, as_of),
         patient_credits=_patient_credits(read, as_of, until),
         referrals=_referrals(read, as_of, until),
         bad_debt_recoveries=_bad_debt_recoveries(read, as_of, until),
     )
+
+
+def _misdated_entries(read: Connection) -> list[str]:
+    """The first entries whose postings carry a day other than the entry's own (the copy
+    migration 0026 keeps on each posting for the period sums)."""
+    query = (
+        select(P.entry_id)
+        .join(E, E.entry_id == P.entry_id)
+        .where(P.effective != E.effective)
+        .group_by(P.entry_id)
+        .order_by(P.entry_id)
+        .limit(20)
+    )
+    return list(read.execute(query).scalars())
 
 
 def _payment_figures(read: Connection, as_of: date) -> list[StoredFigure]:

@@ -51,6 +51,7 @@ from claimdesk.analytics.receivables import (
 from claimdesk.analytics.results import Side
 from claimdesk.domain.ledger import Account
 from claimdesk.domain.money import Money
+from claimdesk.domain.periods import MonthEndKpis
 from claimdesk.store.queries.kpi_rollups import claim_scope, day_start
 from claimdesk.store.rollups import ROLLUPS
 from claimdesk.store.tables.ledger import LedgerEntryRow, LedgerPostingRow
@@ -83,20 +84,26 @@ def _in_scope(scope: Scope) -> Any:
 
 
 def _postings(
-    accounts: Sequence[str], scope: Scope, *, since: date, through: date | None = None
+    accounts: Sequence[str],
+    scope: Scope,
+    *,
+    since: date,
+    through: date | None = None,
+    kinds: Sequence[str] = (),
 ) -> Any:
     """The postings to ``accounts`` effective ``since``..``through`` (or any day after
-    ``since``) in the scope, each with its claim's rollup (none for money on no claim)."""
-    p, e = LedgerPostingRow, LedgerEntryRow
-    conditions = [p.account.in_(accounts), e.effective >= since, _in_scope(scope)]
+    ``since``) in the scope, each with its claim's rollup (none for money on no claim), by the
+    day each posting carries (migration 0026); of the entry ``kinds`` only, when named."""
+    p = LedgerPostingRow
+    conditions = [p.account.in_(accounts), p.effective >= since, _in_scope(scope)]
     if through is not None:
-        conditions.append(e.effective <= through)
-    return (
-        select(p.claim_id, p.account, p.amount, p.payer_id, p.patient_account, e.effective)
-        .join(e, e.entry_id == p.entry_id)
-        .outerjoin(ROLLUPS, ROLLUPS.c.claim_id == p.claim_id)
-        .where(*conditions)
-    )
+        conditions.append(p.effective <= through)
+    query = select(p.claim_id, p.account, p.amount, p.payer_id, p.patient_account, p.effective)
+    if kinds:
+        e = LedgerEntryRow
+        query = query.join(e, e.entry_id == p.entry_id)
+        conditions.append(e.kind.in_(kinds))
+    return query.outerjoin(ROLLUPS, ROLLUPS.c.claim_id == p.claim_id).where(*conditions)
 
 
 def _balances(as_of: date, scope: Scope) -> Any:
@@ -107,7 +114,7 @@ def _balances(as_of: date, scope: Scope) -> Any:
     less its postings effective after ``as_of``: the cost follows the open claims and the
     postings since ``as_of``, not the practice's history. Money on no claim is summed from
     its postings."""
-    p, e, r = LedgerPostingRow, LedgerEntryRow, ROLLUPS.c
+    p, r = LedgerPostingRow, ROLLUPS.c
     kept = claim_scope(scope)
     now = [
         select(
@@ -117,9 +124,8 @@ def _balances(as_of: date, scope: Scope) -> Any:
     ]
     later = (
         select(p.claim_id, p.account, (-p.amount).label("amount"))
-        .join(e, e.entry_id == p.entry_id)
         .join(ROLLUPS, r.claim_id == p.claim_id)
-        .where(p.account.in_((_INSURANCE, _PATIENT)), e.effective > as_of, *kept)
+        .where(p.account.in_((_INSURANCE, _PATIENT)), p.effective > as_of, *kept)
     )
     moves = union_all(*now, later).subquery("moves")
     per_claim = (
@@ -152,26 +158,25 @@ def _unclaimed_balances(as_of: date, scope: Scope) -> Any:
     a provider's or a facility's scope (``Scope.covers_unattached``)."""
     if scope.provider_npi is not None or scope.facility_id is not None:
         return None
-    p, e = LedgerPostingRow, LedgerEntryRow
+    p = LedgerPostingRow
     conditions = [
         p.claim_id.is_(None),
         p.account.in_((_INSURANCE, _PATIENT)),
-        e.effective <= as_of,
+        p.effective <= as_of,
     ]
     if scope.payer_id is not None:
         conditions.append(p.payer_id == scope.payer_id)
-    keys = (p.account, func.coalesce(p.payer_id, _EMPTY), p.patient_account, e.effective)
+    keys = (p.account, func.coalesce(p.payer_id, _EMPTY), p.patient_account, p.effective)
     return (
         select(
             type_coerce(_EMPTY, String()).label("claim_id"),
             p.account.label("account"),
             keys[1].label("payer_id"),
             p.patient_account.label("patient_account"),
-            e.effective.label("dated"),
+            p.effective.label("dated"),
             null().label("submitted_at"),
             type_coerce(func.sum(p.amount), money_type()).label("amount"),
         )
-        .join(e, e.entry_id == p.entry_id)
         .where(*conditions)
         .group_by(*keys)
         .having(func.sum(p.amount) != _ZERO)
@@ -334,13 +339,20 @@ def receivables_at(
 
 
 def _per_claim_sum(
-    accounts: Sequence[str], scope: Scope, period: Period, sign: int, *where: Any
+    accounts: Sequence[str],
+    scope: Scope,
+    period: Period,
+    sign: int,
+    *where: Any,
+    kinds: Sequence[str] = (),
 ) -> Any:
     """One row per claim (one for all money on no claim) with the signed sum of its postings to
     ``accounts`` in ``period`` (and ``where``), the non-zero ones
     (``receivables._sum_by_claim``)."""
     postings = (
-        _postings(accounts, scope, through=period.end, since=period.start).where(*where).subquery()
+        _postings(accounts, scope, through=period.end, since=period.start, kinds=kinds)
+        .where(*where)
+        .subquery()
     )
     key = func.coalesce(postings.c.claim_id, _EMPTY)
     total = func.sum(postings.c.amount) if sign > 0 else -func.sum(postings.c.amount)
@@ -387,7 +399,7 @@ def patient_assigned(read: Connection, period: Period, scope: Scope) -> Side:
     """Patient responsibility assigned in ``period``: patient receivable postings of the entry
     kinds that assign it (``receivables.PATIENT_ASSIGNING_KINDS``)."""
     kinds = sorted(PATIENT_ASSIGNING_KINDS)
-    rows = _per_claim_sum((_PATIENT,), scope, period, 1, LedgerEntryRow.kind.in_(kinds))
+    rows = _per_claim_sum((_PATIENT,), scope, period, 1, kinds=kinds)
     return _summed(read, rows)
 
 
@@ -427,6 +439,16 @@ def revenue_series(read: Connection, dates: Sequence[date], scope: Scope) -> lis
         )
         for end in dates
     ]
+
+
+def month_end_kpis(read: Connection, days: Sequence[date], scope: Scope) -> list[MonthEndKpis]:
+    """Net A/R at the end of each of ``days`` (ascending) and net revenue of the 90 days to
+    it, each summed from the ledger in one pass over all of them."""
+    if not days:
+        return []
+    net_ar = net_ar_series(read, days, scope)
+    revenue = revenue_series(read, days, scope)
+    return [MonthEndKpis(a, r) for a, r in zip(net_ar, revenue, strict=True)]
 
 
 def _later_than(effective: Any, dates: Sequence[date]) -> Any:

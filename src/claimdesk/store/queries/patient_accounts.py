@@ -223,12 +223,10 @@ def _open_visits(as_of: date) -> Select[Any]:
     """The encounters that can owe at the end of ``as_of``: those with a claim whose patient
     A/R is not zero now (its rollup, found by the open-balance index) or moved after
     ``as_of``. A visit of neither owed at ``as_of`` what it owes now: nothing."""
-    p, e, r = LedgerPostingRow, LedgerEntryRow, ROLLUPS.c
+    p, r = LedgerPostingRow, ROLLUPS.c
     owing = union(
         select(r.claim_id).where(r.patient_ar != _ZERO),
-        select(p.claim_id)
-        .join(e, e.entry_id == p.entry_id)
-        .where(p.account == Account.PATIENT_AR.value, e.effective > as_of),
+        select(p.claim_id).where(p.account == Account.PATIENT_AR.value, p.effective > as_of),
     ).subquery("owing")
     return select(ClaimRow.encounter_id).join(owing, owing.c.claim_id == ClaimRow.claim_id)
 
@@ -236,21 +234,20 @@ def _open_visits(as_of: date) -> Select[Any]:
 def _loose(as_of: date) -> Any:
     """Patient money on no claim at the end of ``as_of``, per patient and the day it was
     posted (from which it is aged)."""
-    p, e = LedgerPostingRow, LedgerEntryRow
+    p = LedgerPostingRow
     return (
         select(
             literal("").label("encounter_id"),
             p.patient_account,
-            e.effective.label("since"),
+            p.effective.label("since"),
             type_coerce(func.sum(p.amount), money_type()).label("amount"),
         )
-        .join(e, e.entry_id == p.entry_id)
         .where(
             p.account == Account.PATIENT_AR.value,
             p.claim_id.is_(None),
-            e.effective <= as_of,
+            p.effective <= as_of,
         )
-        .group_by(p.patient_account, e.effective)
+        .group_by(p.patient_account, p.effective)
         .having(func.sum(p.amount) != _ZERO)
     )
 
@@ -284,15 +281,13 @@ def _rolled_up_balances(as_of: date) -> Any:
     patient A/R now (its rollup, the open ones by index) less its postings after ``as_of``,
     summed per visit, dated from the earliest first day on patient A/R (``patient_since``)
     of the visit's claims by ``as_of``. The cost follows the open claims."""
-    p, e, r, s = LedgerPostingRow, LedgerEntryRow, ROLLUPS.c, SINCE.c
+    p, r, s = LedgerPostingRow, ROLLUPS.c, SINCE.c
     moves = union_all(
         select(r.claim_id, r.patient_ar.label("amount")).where(r.patient_ar != _ZERO),
-        select(p.claim_id, (-p.amount).label("amount"))
-        .join(e, e.entry_id == p.entry_id)
-        .where(
+        select(p.claim_id, (-p.amount).label("amount")).where(
             p.account == Account.PATIENT_AR.value,
             p.claim_id.is_not(None),
-            e.effective > as_of,
+            p.effective > as_of,
         ),
     ).subquery("moves")
     visits = (

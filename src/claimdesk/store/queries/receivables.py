@@ -149,10 +149,10 @@ def _balances(
 def _claim_lines(read: Connection, as_of: date, payer_id: str | None, zone: tzinfo) -> list[ArLine]:
     """The claims' A/R at the end of ``as_of`` by receivable, billing state, payer and bucket,
     in one pass over the KPI rollup: each claim's balances as they stand, less what was posted
-    effective after ``as_of`` (an index range on the entries' effective date, summed per claim:
+    effective after ``as_of`` (an index range on the postings' effective day, summed per claim:
     nothing at all for today), with the rollup's payer, date of service and first submission.
     Money on no claim is not here."""
-    r, p, e = ROLLUPS, LedgerPostingRow, LedgerEntryRow
+    r, p = ROLLUPS, LedgerPostingRow
     later = (
         select(
             p.claim_id,
@@ -161,8 +161,7 @@ def _claim_lines(read: Connection, as_of: date, payer_id: str | None, zone: tzin
                 for account, column in _ROLLUP_COLUMNS.items()
             ),
         )
-        .join(e, e.entry_id == p.entry_id)
-        .where(e.effective > as_of, p.account.in_(sorted(_RECEIVABLE)), p.claim_id.is_not(None))
+        .where(p.effective > as_of, p.account.in_(sorted(_RECEIVABLE)), p.claim_id.is_not(None))
         .group_by(p.claim_id)
         .subquery("later")
     )
@@ -421,13 +420,12 @@ def trial_balance(read: Connection, as_of: date) -> dict[Account, Money]:
 
 def charges_by_payer(read: Connection, as_of: date) -> dict[str, Money]:
     """Gross charges per payer of the claims, posted on or before ``as_of``."""
-    p, e = LedgerPostingRow, LedgerEntryRow
+    p = LedgerPostingRow
     payer = func.coalesce(ClaimRow.payer_id, p.payer_id, literal(""))
     query = (
         select(payer, func.sum(p.amount))
-        .join(e, e.entry_id == p.entry_id)
         .outerjoin(ClaimRow, ClaimRow.claim_id == p.claim_id)
-        .where(e.effective <= as_of, p.account == Account.GROSS_CHARGES.value)
+        .where(p.effective <= as_of, p.account == Account.GROSS_CHARGES.value)
         .group_by(payer)
     )
     return {payer_id: -_money(amount) for payer_id, amount in read.execute(query)}

@@ -12,16 +12,18 @@ from claimdesk.domain.month_end import RollForwardLine
 from claimdesk.domain.periods import (
     ClosedPeriods,
     Month,
+    MonthEndKpis,
     PeriodAction,
     PeriodEvent,
     PeriodState,
     states_of,
 )
 from claimdesk.store.tables.base import table_of
-from claimdesk.store.tables.periods import PeriodBalanceRow, PeriodEventRow
+from claimdesk.store.tables.periods import PeriodBalanceRow, PeriodEventRow, PeriodKpiRow
 
 EVENTS = table_of(PeriodEventRow)
 BALANCES = table_of(PeriodBalanceRow)
+KPIS = table_of(PeriodKpiRow)
 
 
 class PeriodRepository:
@@ -65,8 +67,14 @@ class PeriodRepository:
         if self._session.get_bind().dialect.name == "postgresql":
             self._session.execute(text(f"LOCK TABLE {EVENTS.name} IN {mode} MODE"))
 
-    def record(self, event: PeriodEvent, roll_forward: Sequence[RollForwardLine] = ()) -> int:
-        """Store a close (with the roll-forward it closed with) or a reopen; its id."""
+    def record(
+        self,
+        event: PeriodEvent,
+        roll_forward: Sequence[RollForwardLine] = (),
+        kpis: MonthEndKpis | None = None,
+    ) -> int:
+        """Store a close (with the roll-forward and month-end KPIs it closed with) or a
+        reopen; its id."""
         event_id = self._session.execute(
             insert(EVENTS)
             .values(
@@ -96,7 +104,35 @@ class PeriodRepository:
                     for line in roll_forward
                 ],
             )
+        if kpis is not None:
+            self._session.execute(
+                insert(KPIS).values(
+                    event_id=event_id,
+                    period=str(event.month),
+                    net_ar=kpis.net_ar.amount,
+                    net_revenue=kpis.net_revenue.amount,
+                )
+            )
         return int(event_id)
+
+    def month_end_kpis(self) -> dict[Month, MonthEndKpis]:
+        """The KPIs of each month closed now, as its last close recorded them (a month
+        closed before they were kept has none)."""
+        last: dict[str, tuple[int, str]] = {}
+        for event_id, period, action in self._session.execute(
+            select(EVENTS.c.id, EVENTS.c.period, EVENTS.c.action).order_by(EVENTS.c.id)
+        ):
+            last[period] = (event_id, action)
+        closes = [i for i, action in last.values() if action == PeriodAction.CLOSE.value]
+        if not closes:
+            return {}
+        rows = self._session.execute(select(KPIS).where(KPIS.c.event_id.in_(closes))).mappings()
+        return {
+            Month.parse(row["period"]): MonthEndKpis(
+                Money(row["net_ar"]), Money(row["net_revenue"])
+            )
+            for row in rows
+        }
 
     def closing_figures(self, month: Month) -> dict[str, tuple[Money, ...]]:
         """Per payer class, the figures the month's last close recorded (opening, charges,

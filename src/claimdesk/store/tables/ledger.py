@@ -46,6 +46,13 @@ class LedgerPostingRow(Base):
         Index("ix_ledger_postings_patient", "patient_account", "account"),
         Index("ix_ledger_postings_payer", "payer_id", "account"),
         Index("ix_ledger_postings_account", "account"),
+        # A period's postings to one account, without the entries (migration 0026).
+        Index(
+            "ix_ledger_postings_account_day",
+            "account",
+            "effective",
+            postgresql_include=["claim_id", "amount"],
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -58,6 +65,8 @@ class LedgerPostingRow(Base):
     claim_id: Mapped[str | None] = mapped_column(ForeignKey("claims.claim_id"))
     line_number: Mapped[int | None]
     payer_id: Mapped[str | None] = mapped_column(ForeignKey("payers.payer_id"))
+    # The entry's effective day, copied: an entry's day never changes (BOOKS008 holds it).
+    effective: Mapped[date]
 
 
 class LedgerDayRow(Base):

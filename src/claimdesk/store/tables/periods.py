@@ -43,3 +43,17 @@ class PeriodBalanceRow(Base):
     adjustments: Mapped[Decimal]
     transfers: Mapped[Decimal]
     closing: Mapped[Decimal]
+
+
+class PeriodKpiRow(Base):
+    """A closed month's net A/R at its last day and net revenue of the 90 days to it, as they
+    stood when the month closed (``MonthEndKpis``): the monthly trend reads them instead of
+    summing the ledger back to every closed month's end."""
+
+    __tablename__ = "period_kpis"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("period_events.id"), unique=True)
+    period: Mapped[str] = mapped_column(String(7))
+    net_ar: Mapped[Decimal]
+    net_revenue: Mapped[Decimal]
