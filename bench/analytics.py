@@ -33,7 +33,7 @@ from claimdesk.domain.periods import Month
 from claimdesk.services import dashboard, receivables
 from claimdesk.services.close import close_period
 from claimdesk.services.kpis import first_pass_figures, kpi_report
-from claimdesk.services.practice_summary import practice_summary
+from claimdesk.services.practice_summary import PracticeSummary, practice_summary
 from claimdesk.store import first_adjustments, ledger_days, patient_since, rollups
 from claimdesk.store.engine import make_engine
 from claimdesk.store.migrate import upgrade_to_head
@@ -261,13 +261,15 @@ def measure(uow_factory: Callable[[], UnitOfWork], claims: int) -> list[Timing]:
     rules = shipped_rules()
     start = TODAY - timedelta(days=89)
 
-    def books() -> object:
+    def books() -> PracticeSummary:
         with uow_factory() as uow:
             return practice_summary(uow, TODAY)
 
     def board() -> object:
-        books()
-        return dashboard.figures(uow_factory, today=TODAY, home=None, rules=rules)
+        summary = books()
+        return dashboard.figures(
+            uow_factory, today=TODAY, home=None, rules=rules, patients_aged=summary.patient_aging
+        )
 
     def report() -> object:
         with uow_factory() as uow:

@@ -22,10 +22,13 @@ from sqlalchemy import select
 from claimdesk.analytics.facts import Period, Scope
 from claimdesk.analytics.report import build_report
 from claimdesk.analytics.results import KpiReport, Side
+from claimdesk.bootstrap import shipped_rules
 from claimdesk.denials.table import shipped_table
 from claimdesk.domain.money import Money
+from claimdesk.services import dashboard
 from claimdesk.services.database import units_of_work
 from claimdesk.services.kpis import kpi_report, monthly_trend
+from claimdesk.services.practice_summary import practice_summary
 from claimdesk.services.receivables import patient_aging_in
 from claimdesk.store.queries.kpi_facts import kpi_facts
 from claimdesk.store.queries.patient_accounts import patient_aging_summary
@@ -108,3 +111,25 @@ def test_the_patient_aging_summed_by_the_database_equals_the_aging_of_every_bala
                 summed = patient_aging_summary(uow.read, day, largest=largest)
                 assert summed == every.summary(largest), (day, largest)
         assert every.summary(1000).accounts > 5, "the cycle leaves patients owing"
+
+
+def test_the_dashboard_page_sums_the_patient_aging_once_for_the_books_and_the_report(
+    cycled_practice: CycledHome,
+) -> None:
+    """The dashboard page hands the books' patient aging to the year's report: the report is
+    the one that sums it again, and an aging of another day is not taken for it."""
+    home = cycled_practice
+    rules = shipped_rules()
+    with units_of_work(home.settings) as factory:
+        with factory() as uow:
+            books = practice_summary(uow, home.end).patient_aging
+            other_day = patient_aging_summary(uow.read, home.end - timedelta(days=30))
+        assert books.accounts > 0
+        assert other_day != books
+        alone = dashboard.figures(factory, today=home.end, home=None, rules=rules)
+        for given in (books, other_day):
+            shown = dashboard.figures(
+                factory, today=home.end, home=None, rules=rules, patients_aged=given
+            )
+            assert _figures(shown.tier3.report) == _figures(alone.tier3.report)
+    assert alone.tier3.report.get("patient_collection_rate").tables

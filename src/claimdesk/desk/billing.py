@@ -21,7 +21,7 @@ from claimdesk.audit.log import Outcome as AuditOutcome
 from claimdesk.codes.reference import load_config, load_reference
 from claimdesk.config import Settings
 from claimdesk.desk.deposits import DepositDesk
-from claimdesk.desk.desk import DeskSetupError, UowFactory
+from claimdesk.desk.desk import Dashboard, DeskSetupError, UowFactory
 from claimdesk.desk.guard import Actor, Capability, ForbiddenError, NotFoundError
 from claimdesk.desk.patients import PatientDesk
 from claimdesk.desk.serialize import appeal_json, follow_up_json, write_off_json
@@ -60,6 +60,12 @@ class Segments:
     claim_id: str
     sent: tuple[tuple[str, tuple[str, ...]], ...]  # (837 file, the claim's segments)
     answered: tuple[tuple[str, tuple[str, ...]], ...]  # (835 file, the claim's segments)
+
+
+@dataclass(frozen=True, slots=True)
+class DashboardPage:
+    view: Dashboard
+    figures: dashboard.DashboardFigures
 
 
 @dataclass(frozen=True, slots=True)
@@ -567,17 +573,32 @@ class BillingDesk(DepositDesk, PatientDesk):
             zone = uow.practice.profile().time_zone
         return practice_today(self.clock(), zone)
 
-    def figures(self, actor: Actor, as_of: date | None = None) -> dashboard.DashboardFigures:
-        """The dashboard's KPIs over the year ending ``as_of`` (default: the practice's today)."""
+    def dashboard_page(self, actor: Actor, as_of: date | None = None) -> DashboardPage:
+        """The dashboard page in one read: the books as of ``as_of`` (default: the practice's
+        today) with the last 30 days of queue productivity, and the KPIs of the year to that
+        day, whose patient aging is the books' own (summed once)."""
         home = None if self.settings is None else self.settings.practice_home
-        day = self._day(as_of)
+        day = None if as_of is None else checked_day(as_of)
+
+        def read() -> DashboardPage:
+            view = self._dashboard(30, day)
+            summary = view.summary
+            figures = dashboard.figures(
+                self.uow_factory,
+                today=summary.as_of,
+                home=home,
+                rules=self.rules,
+                patients_aged=summary.patient_aging,
+            )
+            return DashboardPage(view, figures)
+
         return self._read(
             actor,
             Capability.SEE_SUMMARY,
             "read_report",
-            f"report dashboard figures as of {day}",
-            lambda: dashboard.figures(self.uow_factory, today=day, home=home, rules=self.rules),
-            lambda _figures: "shown",
+            "report dashboard page",
+            read,
+            lambda shown: f"as of {shown.view.summary.as_of}",
         )
 
     def figure_claims(

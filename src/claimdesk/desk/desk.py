@@ -882,24 +882,23 @@ class Desk:
     def dashboard(self, actor: Actor, days: int = 30, as_of: date | None = None) -> Dashboard:
         """The books as of ``as_of`` (default: the practice's today) and the last ``days`` of
         queue productivity."""
-        end = self.clock()
-        start = end - timedelta(days=days)
-        as_of = None if as_of is None else checked_day(as_of)
-
-        def read() -> Dashboard:
-            with self.uow_factory() as uow:
-                summary = practice_summary(uow, as_of or practice_date(uow, end))
-            rows = work_queue.productivity(self.uow_factory, start=start, end=end)
-            return Dashboard(summary, tuple(rows), start, end)
-
+        day = None if as_of is None else checked_day(as_of)
         return self._read(
             actor,
             Capability.SEE_SUMMARY,
             "read_report",
             "report dashboard",
-            read,
+            lambda: self._dashboard(days, day),
             lambda shown: f"as of {shown.summary.as_of}",
         )
+
+    def _dashboard(self, days: int, as_of: date | None) -> Dashboard:
+        end = self.clock()
+        start = end - timedelta(days=days)
+        with self.uow_factory() as uow:
+            summary = practice_summary(uow, as_of or practice_date(uow, end))
+        rows = work_queue.productivity(self.uow_factory, start=start, end=end)
+        return Dashboard(summary, tuple(rows), start, end)
 
     def verify_books(self, actor: Actor, as_of: date | None = None) -> BooksReport:
         """The ledger's invariants as of ``as_of`` (default: the practice's today)."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from claimdesk.analytics.patient_aging import PatientAgingSummary
 from claimdesk.analytics.results import ClaimAmount, KpiExplanation
 from claimdesk.codes.reference import load_config
 from claimdesk.denials.table import CategoryTable
@@ -54,8 +55,15 @@ def period(today: date) -> tuple[date, date]:
 
 
 def figures(
-    uow_factory: UowFactory, *, today: date, home: Path | None, rules: Rules
+    uow_factory: UowFactory,
+    *,
+    today: date,
+    home: Path | None,
+    rules: Rules,
+    patients_aged: PatientAgingSummary | None = None,
 ) -> DashboardFigures:
+    """The year's KPI report to ``today``, its trend and prevention loop, and their charts;
+    ``patients_aged``: the patient aging at ``today`` when the caller has summed it."""
     start, end = period(today)
     with uow_factory() as uow:
         report = tier3_report(
@@ -65,6 +73,7 @@ def figures(
             scrub_config=load_config(home),
             plan=rules.prevention,
             table=rules.denials,
+            patients_aged=patients_aged,
         )
     return DashboardFigures(report, report.charts())
 

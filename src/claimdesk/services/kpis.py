@@ -31,7 +31,7 @@ from claimdesk.analytics.operations import (
     productivity,
     underpayment_recovered,
 )
-from claimdesk.analytics.patient_aging import aging_tables
+from claimdesk.analytics.patient_aging import PatientAgingSummary, aging_tables
 from claimdesk.analytics.prevention import (
     PreventionMap,
     RecurringDenial,
@@ -105,12 +105,14 @@ def _summed_report(
     facts: Facts,
     denial_lines: list[tuple[str, ClaimAmount]],
     net_ar: Money | None = None,
+    patients_aged: PatientAgingSummary | None = None,
 ) -> KpiReport:
     """The report of ``analytics.report.build_report``, in its order and with its figures: the
     ledger's and the first pass's KPIs summed by the database, the denials from the stored
     first adjudications (``denial_lines``, see ``kpi_denials``), the others computed from the
     period's facts (``period_facts``, scoped). ``net_ar``: the net A/R at the period's end,
-    when the trend has summed it already."""
+    when the trend has summed it already; ``patients_aged``: the patient aging at the
+    period's end, when the caller has summed it."""
     read = uow.read
     clean, resolution, denial_rate, denial_dollars = first_pass_kpis(
         first_pass_sides(read, period, scope)
@@ -122,7 +124,10 @@ def _summed_report(
     period_revenue = revenue if same else net_revenue(read, period, scope)
     # The practice's patient A/R aging (statements' and the summary's): patients owe the
     # practice, so a payer's or a provider's report has none (``facts.scoped``).
-    patients_aged = patient_aging_summary(read, period.end) if scope.everything else None
+    if not scope.everything:
+        patients_aged = None
+    elif patients_aged is None or patients_aged.as_of != period.end:
+        patients_aged = patient_aging_summary(read, period.end)
     kpis = (
         clean,
         resolution,
@@ -372,10 +377,12 @@ def tier3_report(
     min_claims: int | None = None,
     plan: PreventionMap,
     table: CategoryTable,
+    patients_aged: PatientAgingSummary | None = None,
 ) -> Tier3Report:
     """:func:`kpi_report` plus the monthly trend and, for every denial category with at least
     ``min_claims`` denied claims (default: the prevention map's), the scrub rules that would
-    have caught it and whether ``scrub_config`` runs them for each payer."""
+    have caught it and whether ``scrub_config`` runs them for each payer (``patients_aged``:
+    the patient aging at ``end``, when the caller has summed it)."""
     period = Period(start, end)
     scope = Scope(payer_id, provider_npi, facility_id)
     facts = scoped(period_facts(uow.read, period), scope)
@@ -392,7 +399,7 @@ def tier3_report(
     )
     trend = monthly_trend(uow, period, scope)
     return Tier3Report(
-        report=_summed_report(uow, period, scope, facts, lines, trend[-1].net_ar),
+        report=_summed_report(uow, period, scope, facts, lines, trend[-1].net_ar, patients_aged),
         trend=trend,
         prevention=prevention,
         min_claims=plan.min_claims if min_claims is None else min_claims,

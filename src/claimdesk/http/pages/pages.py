@@ -625,10 +625,8 @@ ArBucket = Annotated[Literal["", "0-30", "31-60", "61-90", "91-120", "120+"], Qu
 
 @router.get("/dashboard")
 def dashboard(request: Request, actor: PageActor, as_of: AsOf = None) -> HTMLResponse:
-    desk = desk_of(request)
-    view = desk.dashboard(actor, as_of=as_of)
-    figures = desk.figures(actor, as_of=view.summary.as_of)
-    return _page(request, "dashboard.html", actor, view=view, figures=figures)
+    shown = desk_of(request).dashboard_page(actor, as_of=as_of)
+    return _page(request, "dashboard.html", actor, view=shown.view, figures=shown.figures)
 
 
 @router.get("/dashboard/claims")
