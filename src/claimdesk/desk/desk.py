@@ -572,7 +572,12 @@ class Desk:
             self._audit(actor, "take_item", "next item", AuditOutcome.DENIED)
             raise ForbiddenError(f"{actor.called} takes no items")
         item = work_queue.next_item(
-            self.uow_factory, actor.user.user_id, now=self.clock(), policy=self.policy, tier=tier
+            self.uow_factory,
+            actor.user.user_id,
+            now=self.clock(),
+            policy=self.policy,
+            tier=tier,
+            queues=actor.queues,
         )
         if item is not None:
             self._audit(

@@ -127,6 +127,7 @@ def next_item(
     policy: RoutingPolicy,
     lease: timedelta | None = None,
     tier: int | None = None,
+    queues: Sequence[str] | None = None,
 ) -> WorkItem | None:
     """Hand ``user_id`` the highest-priority open item of the queues they may work, leased.
 
@@ -134,15 +135,19 @@ def next_item(
     transaction. Queues are tried best top first; on PostgreSQL a row another transaction is
     claiming is skipped (SKIP LOCKED), so concurrent callers never wait for or share an item.
     ``tier`` limits the hand-out to that tier's queues among those the user may work.
+    ``queues``: the queues the person works, when the caller has read them with the person
+    (the desk's actor), else they are read here.
     """
     with uow_factory() as uow:
         uow.work_items.return_expired(now)
-        user = acting_user(uow, user_id)
-        if user.role is Role.AUDITOR:
-            raise AccessError(f"user {user_id!r} is an auditor: read-only, takes no items")
+        if queues is None:
+            user = acting_user(uow, user_id)
+            if user.role is Role.AUDITOR:
+                raise AccessError(f"user {user_id!r} is an auditor: read-only, takes no items")
+            queues = queues_of(uow, user, policy)
         tiers = policy.queues()
-        queues = [q for q in queues_of(uow, user, policy) if tier is None or tiers.get(q) == tier]
-        for queue, _top in uow.work_items.queue_tops(queues):
+        mine = [q for q in queues if tier is None or tiers.get(q) == tier]
+        for queue, _top in uow.work_items.queue_tops(mine):
             item_id = uow.work_items.claim_top(queue)
             if item_id is None:
                 continue

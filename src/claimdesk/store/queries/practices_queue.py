@@ -16,15 +16,18 @@ from sqlalchemy import Connection, TextClause, text
 from claimdesk.config import DEFAULT_PRACTICE, practice_schema
 from claimdesk.domain.work import WorkStatus
 
-Shape = tuple[tuple[str, int], ...]  # each practice with its number of queues
+Shape = tuple[str, ...]  # the practices asked about, in order
 
 
 @lru_cache(maxsize=256)
 def _statement(shape: Shape) -> TextClause:
-    """One statement per shape, built once: a person's practices and queues change seldom, and
-    building some hundred subqueries as SQLAlchemy constructs cost more than running them."""
+    """One statement per set of practices, built once. Each practice's best is its queues'
+    tops, each read from the hand-out index by a lateral subquery over the queue names (an
+    array parameter): one subplan per practice, not per queue, since PostgreSQL plans the
+    statement again on every call (psycopg drops its prepared statements at each rollback,
+    and every read-only unit of work ends in one)."""
     parts: list[str] = []
-    for p, (practice, count) in enumerate(shape):
+    for p, practice in enumerate(shape):
         # The default practice is the company store's own schema; the others' names come from
         # checked practice ids, so they need no quoting.
         table = (
@@ -32,16 +35,13 @@ def _statement(shape: Shape) -> TextClause:
             if practice == DEFAULT_PRACTICE
             else f"{practice_schema(practice)}.work_items"
         )
-        parts.extend(
-            f"(SELECT :practice_{p} AS practice, priority FROM {table} "
-            f"WHERE status = :status AND queue = :queue_{p}_{q} "
-            "ORDER BY priority DESC, id DESC LIMIT 1)"
-            for q in range(count)
+        parts.append(
+            f"SELECT CAST(:practice_{p} AS text) AS practice, (SELECT max(top.priority) "
+            f"FROM unnest(CAST(:queues_{p} AS text[])) AS queue(name) CROSS JOIN LATERAL "
+            f"(SELECT priority FROM {table} WHERE status = :status AND queue = queue.name "
+            "ORDER BY priority DESC, id DESC LIMIT 1) AS top) AS best"
         )
-    return text(
-        f"SELECT practice, max(priority) FROM ({' UNION ALL '.join(parts)}) AS best "
-        "GROUP BY practice"
-    )
+    return text(" UNION ALL ".join(parts))
 
 
 def best_open_priorities(
@@ -49,12 +49,12 @@ def best_open_priorities(
 ) -> dict[str, Decimal]:
     """Each practice's highest open priority among its ``queues`` (practices with none open
     are left out); each queue read from its hand-out index."""
-    shape = tuple((practice, len(names)) for practice, names in queues.items() if names)
+    shape = tuple(practice for practice, names in queues.items() if names)
     if not shape:
         return {}
-    params: dict[str, str] = {"status": WorkStatus.OPEN.value}
-    for p, (practice, _count) in enumerate(shape):
+    params: dict[str, object] = {"status": WorkStatus.OPEN.value}
+    for p, practice in enumerate(shape):
         params[f"practice_{p}"] = practice
-        params.update({f"queue_{p}_{q}": name for q, name in enumerate(queues[practice])})
+        params[f"queues_{p}"] = list(queues[practice])
     rows = read.execute(_statement(shape), params)
-    return {str(practice): Decimal(priority) for practice, priority in rows}
+    return {str(practice): Decimal(best) for practice, best in rows if best is not None}
