@@ -13,7 +13,7 @@ import pytest
 from store_practice import CHILD_ACME, NOW
 from tier1_practice import UowFactory, run_submit, submit_bundle
 
-from claimdesk.codes.reference import load_config, load_reference
+from claimdesk.codes.reference import load_config, shipped_reference
 from claimdesk.domain.claims import ClaimStatus
 from claimdesk.domain.ledger import Account
 from claimdesk.domain.money import Money
@@ -55,8 +55,7 @@ def held(uow_factory: UowFactory, tmp_path: Path) -> UowFactory:
 
 
 def _reference() -> ReferenceData:
-    """The code sets shipped with claimdesk (no imported files)."""
-    return load_reference(Path("/nonexistent/codes"))
+    return shipped_reference()
 
 
 def _view(uow_factory: UowFactory, claim_id: str = "CE1") -> ClaimEditView:

@@ -86,6 +86,16 @@ def load_reference(codes_dir: Path, diagnoses: DiagnosisCodeSet | None = None) -
     )
 
 
+def shipped_reference() -> ReferenceData:
+    """claimdesk's own code sets only (no imported file): what a desk without a data home, or
+    a practice that imported nothing, checks against."""
+    return ReferenceData(
+        diagnoses=_SharedDiagnoses(),
+        modifiers=frozenset(builtin.MODIFIERS),
+        places_of_service=builtin.PLACES_OF_SERVICE,
+    )
+
+
 def load_config(home: Path | None = None) -> ScrubConfig:
     """The packaged payer configuration, with the practice's ``scrub.toml`` on top if present."""
     packaged = files("claimdesk.scrub").joinpath("payer_rules.toml").read_text(encoding="utf-8")

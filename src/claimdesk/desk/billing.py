@@ -18,7 +18,7 @@ from claimdesk.analytics.position import ArFilter, ArPage, ArPosition
 from claimdesk.analytics.report import UnknownKpiError
 from claimdesk.analytics.results import KpiExplanation, KpiReport
 from claimdesk.audit.log import Outcome as AuditOutcome
-from claimdesk.codes.reference import load_config, load_reference
+from claimdesk.codes.reference import load_config, load_reference, shipped_reference
 from claimdesk.config import Settings
 from claimdesk.desk.deposits import DepositDesk
 from claimdesk.desk.desk import Dashboard, DeskSetupError, UowFactory
@@ -30,8 +30,12 @@ from claimdesk.domain.eligibility import BenefitFigures
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import Outcome, WorkAction, WorkError, WorkItem, WorkStatus
 from claimdesk.routing.actions import actions_for
+from claimdesk.scrub.claim_edit import ClaimForm
+from claimdesk.scrub.config import ScrubConfig
+from claimdesk.scrub.reference import ReferenceData
 from claimdesk.security.secret_box import SecretBox
 from claimdesk.services import dashboard, receivables, tier2, work_queue
+from claimdesk.services.claim_editor import ClaimEditView, EditOutcome, claim_editor, edit_claim
 from claimdesk.services.estimates import EstimateOutcome, estimate_encounter
 from claimdesk.services.held_claims import ClaimFix, FixResult, fix_claim
 from claimdesk.services.ingest import archive_name
@@ -185,6 +189,52 @@ class BillingDesk(DepositDesk, PatientDesk):
             change,
             "claim fixed and scrubbed",
             item,
+        )
+
+    # The claim editor (Tier 1 and Tier 2): every field a scrub rule names.
+
+    def claim_editor(self, actor: Actor, claim_id: str) -> ClaimEditView:
+        """The claim as the editor's form, with what the scrub finds in it now."""
+        account = self._readable_claim(actor, claim_id, "view_claim_editor")
+        reference, config = self._scrub_setup()
+        view = claim_editor(
+            self.uow_factory, claim_id, reference=reference, config=config, now=self.clock()
+        )
+        self._audit(actor, "view_claim_editor", f"claim {claim_id}", AuditOutcome.OK, account)
+        return view
+
+    def edit_claim(self, actor: Actor, claim_id: str, form: ClaimForm) -> EditOutcome:
+        """Save the form on the claim and scrub it again (``services.claim_editor``); the audit
+        row keeps each field's old and new value, or why the edit was refused."""
+        account = self._readable_claim(actor, claim_id, "edit_claim")
+        target = f"claim {claim_id}"
+        if not actor.can(Capability.EDIT_CLAIMS):
+            self._audit(actor, "edit_claim", target, AuditOutcome.DENIED, account)
+            raise ForbiddenError(f"{actor.called} may not edit claims")
+        reference, config = self._scrub_setup()
+
+        def change() -> EditOutcome:
+            return edit_claim(
+                self.uow_factory,
+                claim_id,
+                form,
+                reference=reference,
+                config=config,
+                now=self.clock(),
+                by=actor.user.user_id,
+            )
+
+        return self._audited(
+            actor, "edit_claim", target, account, change, lambda done: done.audit_detail()
+        )
+
+    def _scrub_setup(self) -> tuple[ReferenceData, ScrubConfig]:
+        """The practice's code sets and scrub settings; claimdesk's own code sets and default
+        settings for a desk that runs without a data home."""
+        if self.settings is None:
+            return shipped_reference(), load_config(None)
+        return load_reference(self.settings.home / "codes"), load_config(
+            self.settings.practice_home
         )
 
     def _readable_claim(self, actor: Actor, claim_id: str, action: str) -> str:

@@ -39,11 +39,13 @@ class Capability(StrEnum):
     # Take a posted patient payment back (a bounced check, a chargeback): Tier 2 and up.
     REVERSE_PAYMENTS = "reverse_payments"
     APPROVE_REFUNDS = "approve_refunds"  # Tier 3: decide a refund another person asked for
+    # Change a held or rejected claim's data in the claim editor (and scrub it again).
+    EDIT_CLAIMS = "edit_claims"
 
 
 C = Capability
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
-    Role.TIER1: frozenset({C.WORK, C.READ_PATIENTS, C.RUN_JOBS, C.TAKE_PAYMENTS}),
+    Role.TIER1: frozenset({C.WORK, C.READ_PATIENTS, C.RUN_JOBS, C.TAKE_PAYMENTS, C.EDIT_CLAIMS}),
     Role.TIER2: frozenset(
         {
             C.WORK,
@@ -53,6 +55,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             C.RUN_JOBS,
             C.TAKE_PAYMENTS,
             C.REVERSE_PAYMENTS,
+            C.EDIT_CLAIMS,
         }
     ),
     Role.MANAGER: frozenset(
@@ -73,6 +76,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             C.TAKE_PAYMENTS,
             C.REVERSE_PAYMENTS,
             C.APPROVE_REFUNDS,
+            C.EDIT_CLAIMS,
         }
     ),
     # An auditor reads everything and changes nothing.

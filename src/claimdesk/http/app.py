@@ -38,6 +38,7 @@ from claimdesk.rule_files import RuleFileError
 from claimdesk.security.accounts import LockedError, SignInError
 from claimdesk.security.headers import headers_for
 from claimdesk.security.passwords import PasswordRuleError
+from claimdesk.services.claim_editor import ClaimEditError, ClaimInputError
 from claimdesk.services.close import PeriodError
 from claimdesk.services.collections import CollectionsError
 from claimdesk.services.deposits import DepositError
@@ -61,6 +62,8 @@ EXPECTED: tuple[tuple[type[Exception], int, str], ...] = (
     (UserError, 422, "Invalid person"),
     (PasswordRuleError, 422, "Invalid password"),
     (ClaimFixError, 422, "Invalid fix"),
+    (ClaimInputError, 422, "Invalid claim data"),
+    (ClaimEditError, 409, "Not possible for the claim"),
     (Tier2Error, 409, "Not possible for the claim"),
     (BankFileError, 422, "Invalid bank file"),
     (DepositError, 422, "Invalid deposit"),

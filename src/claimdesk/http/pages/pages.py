@@ -37,9 +37,21 @@ from claimdesk.http.auth import (
 from claimdesk.http.pages.templates import templates
 from claimdesk.posting.reassociation import Reassociation, Verdict
 from claimdesk.routing.access import Role
+from claimdesk.scrub.claim_edit import (
+    COVERAGE_FIELDS,
+    ENCOUNTER_FIELDS,
+    HEADER_NAMES,
+    LINE_FIELDS,
+    LINE_NAMES,
+    PATIENT_FIELDS,
+    ClaimForm,
+    InputError,
+    findings_by_field,
+)
 from claimdesk.scrub.findings import Finding
 from claimdesk.security.accounts import Authenticated, SignInError, sign_in, sign_out
 from claimdesk.security.csrf import csrf_matches
+from claimdesk.services.claim_editor import ClaimEditView, ClaimInputError, EditOutcome
 from claimdesk.services.close import CloseOutcome
 from claimdesk.services.collections import APPROVED, PROPOSED, REJECTED, CollectionsError
 from claimdesk.services.held_claims import ClaimFix, ClaimFixError, LineCoding
@@ -408,6 +420,72 @@ def search(
 @router.get("/claims/{claim_id}")
 def claim_page(claim_id: Id, request: Request, actor: PageActor) -> HTMLResponse:
     return _page(request, "claim.html", actor, view=desk_of(request).claim(actor, claim_id))
+
+
+def _editor_page(
+    request: Request,
+    actor: Actor,
+    view: ClaimEditView,
+    *,
+    form: ClaimForm | None = None,
+    outcome: EditOutcome | None = None,
+    refused: ClaimInputError | None = None,
+) -> HTMLResponse:
+    placed, loose = findings_by_field(view.findings)
+    errors: dict[tuple[str, int | None], list[InputError]] = {}
+    for error in () if refused is None else refused.errors:
+        errors.setdefault((error.field, error.line), []).append(error)
+    response = _page(
+        request,
+        "claim_edit.html",
+        actor,
+        view=view,
+        form=form or view.form,
+        outcome=outcome,
+        input_errors=() if refused is None else refused.errors,
+        placed=placed,
+        loose=loose,
+        errors=errors,
+        patient_fields=PATIENT_FIELDS,
+        coverage_fields=COVERAGE_FIELDS,
+        encounter_fields=ENCOUNTER_FIELDS,
+        line_fields=LINE_FIELDS,
+    )
+    if refused is not None:
+        response.status_code = 422
+    return response
+
+
+@router.get("/claims/{claim_id}/edit")
+def claim_editor_page(claim_id: Id, request: Request, actor: PageActor) -> HTMLResponse:
+    return _editor_page(request, actor, desk_of(request).claim_editor(actor, claim_id))
+
+
+def _typed_form(typed: dict[str, str]) -> ClaimForm:
+    """The editor's form as posted: the claim's fields by name, each line's as
+    ``line-N-name``."""
+    if any(len(v) > 200 for v in typed.values()):
+        raise ClaimFixError("a field of the claim editor is longer than 200 characters")
+    lines: dict[int, dict[str, str]] = {}
+    for key, value in typed.items():
+        parts = key.split("-", 2)
+        if len(parts) == 3 and parts[0] == "line" and parts[1].isdigit() and parts[2] in LINE_NAMES:
+            lines.setdefault(int(parts[1]), {"line_number": parts[1]})[parts[2]] = value
+    fields = {name: typed.get(name, "") for name in HEADER_NAMES}
+    return ClaimForm(fields, tuple(lines[n] for n in sorted(lines)))
+
+
+@router.post("/claims/{claim_id}/edit")
+async def edit_claim(claim_id: Id, request: Request, actor: FormActor) -> HTMLResponse:
+    typed = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    form = _typed_form(typed)
+    desk = desk_of(request)
+    try:
+        outcome = desk.edit_claim(actor, claim_id, form)
+    except ClaimInputError as refused:
+        view = desk.claim_editor(actor, claim_id)
+        return _editor_page(request, actor, view, form=form, refused=refused)
+    return _editor_page(request, actor, desk.claim_editor(actor, claim_id), outcome=outcome)
 
 
 @router.get("/claims/{claim_id}/eligibility")
