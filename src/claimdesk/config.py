@@ -135,6 +135,11 @@ class Settings:
     def archive(self) -> Path:
         return self.practice_home / "archive"
 
+    @property
+    def sent(self) -> Path:
+        """Where a file goes once it has left the outbox for the clearinghouse."""
+        return self.archive / "sent"
+
 
 def with_practice_options(database_url: str, role: str, schema: str) -> str:
     """``database_url`` whose connections start as ``role`` with ``schema`` alone on the search

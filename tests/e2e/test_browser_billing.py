@@ -106,6 +106,42 @@ def _audited(built: BillingPractice, action: str) -> list[str | None]:
     return [s.record.patient_account for s in records if s.record.action == action]
 
 
+def test_tier1_edits_a_held_claim_in_the_claim_editor(
+    browser: Browser, practice: tuple[str, BillingPractice]
+) -> None:
+    """The editor shows COD014 beside line 1's modifiers; a modifier in no code set is refused
+    with nothing saved; 25 releases the claim, and the page lists the change."""
+    url, built = practice
+    page = _sign_in(browser, url, Role.TIER1)
+    page.goto(f"{url}/claims/{built.held_claim}")
+    page.get_by_role("link", name="Edit the claim").click()
+    expect(page).to_have_url(f"{url}/claims/{built.held_claim}/edit")
+    modifiers = page.get_by_label("Line 1 modifiers")
+    finding = page.locator("input#line-1-modifiers ~ p.finding")
+    expect(finding).to_contain_text("COD014")
+    _shot(page, "billing-tier1-claim-editor")
+    modifiers.fill("2Q")
+    page.get_by_role("button", name="Save and scrub again").click()
+    expect(page.locator("#edit-refused")).to_contain_text("Nothing of the edit was kept")
+    expect(page.locator("input#line-1-modifiers ~ p.error")).to_contain_text("'2Q'")
+    expect(page.get_by_label("Line 1 modifiers")).to_have_value("2Q")
+    _shot(page, "billing-tier1-claim-editor-refused")
+    page.get_by_label("Line 1 modifiers").fill("25")
+    page.get_by_role("button", name="Save and scrub again").click()
+    expect(page.locator("#edit-result")).to_contain_text("Saved and released")
+    expect(page.locator("#edit-result")).to_contain_text("modifiers: (none) -> 25")
+    expect(page.locator("#claim-status")).to_have_text("ready")
+    _shot(page, "billing-tier1-claim-editor-released")
+    with built.config.uow_factory() as uow:
+        claim = uow.claims.get(built.held_claim)
+        assert claim is not None
+        assert claim.status is ClaimStatus.READY
+        assert claim.lines[0].modifiers == ("25",)
+        item = uow.work_items.get(built.tier1_item)
+        assert item is not None
+        assert item.status is WorkStatus.DONE
+
+
 def test_tier1_fixes_a_held_claim_and_resubmits_it(
     browser: Browser, practice: tuple[str, BillingPractice]
 ) -> None:
@@ -170,6 +206,10 @@ def test_tier2_works_a_denial_into_an_appeal_letter_and_a_corrected_claim(
         assert replacement.status is ClaimStatus.READY
         assert replacement.replaces_payer_claim_number == original.payer_claim_number
 
+    # The 837 has left the outbox for the clearinghouse: it is read where it is archived.
+    built.settings.sent.mkdir(parents=True, exist_ok=True)
+    for sent in built.settings.outbox.glob("837P-*.x12"):
+        sent.rename(built.settings.sent / sent.name)
     page.goto(f"{url}/claims/{claim_id}/segments")
     expect(page.locator("#sent-837")).to_contain_text(f"CLM*{claim_id}*")
     expect(page.get_by_text(f"CLP*{claim_id}*")).to_be_visible()

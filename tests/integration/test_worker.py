@@ -98,7 +98,7 @@ def _billed_practice(tmp_path: Path, settings: Settings) -> Path:
     read = read_bundle(bundle)
     assert read.bundle is not None
     simulator = PayerSimulator(PayerWorld.from_bundle(read.bundle))
-    link = PayerLink(simulator, settings.inbox, settings.archive)
+    link = PayerLink(simulator, settings.inbox, settings.sent)
     staging = tmp_path / "staging"
     reference, config = load_reference(settings.home / "codes"), load_config(settings.home)
     with units_of_work(settings) as uow_factory:

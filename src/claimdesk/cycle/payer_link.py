@@ -22,8 +22,6 @@ from claimdesk.payer_sim.state import ScheduledRemittance
 from claimdesk.payer_sim.status_x12 import answer_276
 from claimdesk.services.x12_envelopes import write_outbox_file
 
-SENT = "sent"
-
 
 @dataclass(slots=True)
 class FirstPass:
@@ -64,7 +62,7 @@ class PayerLink:
         self,
         simulator: PayerSimulator,
         inbox: Path,
-        archive: Path,
+        sent: Path,
         bank_folder: Path | None = None,
         seed: int = 0,
     ) -> None:
@@ -74,7 +72,7 @@ class PayerLink:
         # mismatches), in a folder of their own beside the inbox.
         self.bank = SimBank(seed)
         self.bank_folder = bank_folder
-        self.sent = archive / SENT
+        self.sent = sent
         self.first_pass = FirstPass()
         self.counts = ExchangeCounts()
         # Where each claim's 835 goes (payer, receiver, payee): a later payment (an overturned

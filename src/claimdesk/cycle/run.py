@@ -259,7 +259,7 @@ class _Cycle:
         self.link = PayerLink(
             self.simulator,
             settings.inbox,
-            settings.archive,
+            settings.sent,
             bank_folder(settings.home),
             world.policy.seed if options.seed is None else options.seed,
         )

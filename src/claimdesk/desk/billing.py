@@ -85,6 +85,11 @@ class FigureClaims:
     pages: int = 1
 
 
+def _first_file(name: str, folders: tuple[Path, ...]) -> Path | None:
+    """``name`` in the first of ``folders`` that has it."""
+    return next((f / name for f in folders if (f / name).is_file()), None)
+
+
 def claim_segments(text: str, start: str, claim_id: str) -> tuple[str, ...]:
     """The segments of one claim: from its ``start`` segment (``CLM``/``CLP``) with the claim id
     in element 1 up to the next claim, hierarchical level or transaction trailer."""
@@ -577,11 +582,12 @@ class BillingDesk(DepositDesk, PatientDesk):
             batch = None if batch_claim is None else uow.batches.get(batch_claim.batch_id)
             remit_files = uow.remittances.files_of_claim(claim_id)
         if self.settings is not None:
-            if batch is not None:
-                path = self.settings.outbox / batch.file_name
-                if path.is_file():
-                    text = path.read_text(encoding="utf-8")
-                    sent.append((batch.file_name, claim_segments(text, "CLM", claim_id)))
+            # An 837 waits in the outbox until it leaves, then is kept in archive/sent.
+            places = (self.settings.outbox, self.settings.sent)
+            found = None if batch is None else _first_file(batch.file_name, places)
+            if batch is not None and found is not None:
+                text = found.read_text(encoding="utf-8")
+                sent.append((batch.file_name, claim_segments(text, "CLM", claim_id)))
             for name in remit_files:
                 path = self.settings.archive / name
                 if path.is_file():
