@@ -8,9 +8,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import (
     Connection,
+    and_,
     func,
     or_,
     select,
@@ -19,6 +21,7 @@ from sqlalchemy import (
 from claimdesk.store.repositories.sql import chunks
 from claimdesk.store.tables.base import table_of
 from claimdesk.store.tables.claims import ClaimRow
+from claimdesk.store.tables.coverages import CoverageRow
 from claimdesk.store.tables.encounters import EncounterRow
 from claimdesk.store.tables.patients import PatientRow
 from claimdesk.store.tables.reference import (
@@ -26,6 +29,7 @@ from claimdesk.store.tables.reference import (
 )
 
 CLAIMS = table_of(ClaimRow)
+COVERAGES = table_of(CoverageRow)
 ENCOUNTERS = table_of(EncounterRow)
 PAYERS = table_of(PayerRow)
 
@@ -53,23 +57,54 @@ def _like(term: str) -> str:
     return f"{escaped}%"
 
 
+def _birth_date(term: str) -> date | None:
+    """``term`` as a date of birth: 1970-05-04 or 05/04/1970; None when it is not one."""
+    text = term.strip()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    parts = text.split("/")
+    if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[2]) == 4:
+        try:
+            return date(int(parts[2]), int(parts[0]), int(parts[1]))
+        except ValueError:
+            return None
+    return None
+
+
 def find_patients(read: Connection, term: str, limit: int) -> list[PatientHit]:
-    """Patients whose account or last name starts with ``term`` (any case)."""
-    like = _like(term.lower())
+    """Patients found by ``term`` (any case): a date of birth (1970-05-04 or 05/04/1970); a name
+    in either order ("Jane Doe", "Doe Jane", "Doe, Jane": each word the start of the last or the
+    first name); or the start of an account, a last or first name or a member id."""
+    p = PatientRow
+    born = _birth_date(term)
+    words = [w for w in term.replace(",", " ").lower().split() if w]
+
+    def starts(column: Any, word: str) -> Any:
+        return func.lower(column).like(_like(word), escape="\\")
+
+    if born is not None:
+        found: Any = p.birth_date == born
+    elif len(words) >= 2:
+        first, last = words[0], " ".join(words[1:])
+        found = or_(
+            and_(starts(p.first_name, first), starts(p.last_name, last)),
+            and_(starts(p.last_name, first), starts(p.first_name, last)),
+        )
+    else:
+        word = words[0] if words else ""
+        members = select(COVERAGES.c.patient_account).where(starts(COVERAGES.c.member_id, word))
+        found = or_(
+            starts(p.account, word),
+            starts(p.last_name, word),
+            starts(p.first_name, word),
+            p.account.in_(members),
+        )
     query = (
-        select(
-            PatientRow.account,
-            PatientRow.last_name,
-            PatientRow.first_name,
-            PatientRow.birth_date,
-        )
-        .where(
-            or_(
-                func.lower(PatientRow.account).like(like, escape="\\"),
-                func.lower(PatientRow.last_name).like(like, escape="\\"),
-            )
-        )
-        .order_by(PatientRow.last_name, PatientRow.first_name, PatientRow.account)
+        select(p.account, p.last_name, p.first_name, p.birth_date)
+        .where(found)
+        .order_by(p.last_name, p.first_name, p.account)
         .limit(limit)
     )
     return [PatientHit(*row) for row in read.execute(query)]
