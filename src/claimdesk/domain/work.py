@@ -198,6 +198,11 @@ class WorkItem:
     def active(self) -> bool:
         return self.status in ACTIVE_STATUSES
 
+    def days_left(self, today: date) -> int | None:
+        """Days from ``today`` to the item's deadline (negative once it has passed); the
+        score's ``days_left`` is as of the day the item was scored."""
+        return None if self.deadline is None else (self.deadline - today).days
+
     @property
     def label(self) -> str:
         return f"work item {self.item_id if self.item_id is not None else self.problem_key}"

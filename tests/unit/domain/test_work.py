@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -188,3 +189,11 @@ def test_a_person_takes_a_chosen_item_even_snoozed_but_not_one_held() -> None:
     events = snoozed.take_chosen("cy", lapsed, LEASE)
     assert [e.action for e in events] == ["lease_expired", "taken"]
     assert snoozed.assignee == "cy"
+
+
+def test_days_left_count_to_the_deadline_from_the_day_asked_not_the_day_scored() -> None:
+    scored = replace(item(), deadline=NOW.date() + timedelta(days=60))
+    assert scored.days_left(NOW.date()) == 60
+    # 281 days later the window closed 221 days ago, whatever the score said when it was made.
+    assert scored.days_left(NOW.date() + timedelta(days=281)) == -221
+    assert replace(scored, deadline=None).days_left(NOW.date()) is None

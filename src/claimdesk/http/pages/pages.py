@@ -152,7 +152,8 @@ def home(actor: PageActor) -> Response:
 
 @router.get("/queue")
 def my_queue(request: Request, actor: PageActor) -> HTMLResponse:
-    return _page(request, "queue.html", actor, view=desk_of(request).queue(actor))
+    desk = desk_of(request)
+    return _page(request, "queue.html", actor, view=desk.queue(actor), today=desk.today())
 
 
 @router.post("/practice")
@@ -216,6 +217,7 @@ def _item_page(
         "item.html",
         actor,
         view=view,
+        today=desk.today(),
         outcomes=[o for o in Outcome if o.value != "problem_solved"],
         denial=desk.denial_facts(view.item),
         write_off=desk.write_off_request(view.item),
