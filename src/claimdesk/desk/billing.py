@@ -20,6 +20,7 @@ from claimdesk.analytics.results import KpiExplanation, KpiReport
 from claimdesk.audit.log import Outcome as AuditOutcome
 from claimdesk.codes.reference import load_config, load_reference, shipped_reference
 from claimdesk.config import Settings
+from claimdesk.denials.explanations import explain_carc, explain_rarc
 from claimdesk.desk.deposits import DepositDesk
 from claimdesk.desk.desk import Dashboard, DeskSetupError, UowFactory
 from claimdesk.desk.guard import Actor, Capability, ForbiddenError, NotFoundError
@@ -29,6 +30,7 @@ from claimdesk.domain.clock import checked_day, practice_today
 from claimdesk.domain.eligibility import BenefitFigures
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import Outcome, WorkAction, WorkError, WorkItem, WorkStatus
+from claimdesk.posting.remit_view import payment_view
 from claimdesk.routing.actions import actions_for
 from claimdesk.scrub.claim_edit import ClaimForm
 from claimdesk.scrub.config import ScrubConfig
@@ -604,9 +606,21 @@ class BillingDesk(DepositDesk, PatientDesk):
         group, _, carc = item.problem_key.split(":", 1)[1].partition("-")
         found = DENIAL_CODE.search(item.summary)
         rarc = found.group(3) or "" if found and found.group(2) == carc else ""
-        classified = self.rules.denials.classify(group, carc, [rarc] if rarc else [])
         with self.uow_factory() as uow:
+            if not rarc and item.claim_id is not None:
+                # The remark the payer sent with the payment that raised the item (MOA, LQ).
+                rarc = next(
+                    (
+                        code
+                        for p in uow.remittances.payments_of_claim(item.claim_id)
+                        if p["remittance_id"] == item.remittance_id
+                        for code in payment_view(dict(p)).remark_codes
+                    ),
+                    "",
+                )
             texts = uow.code_texts.get_many("CARC", [carc])
+        classified = self.rules.denials.classify(group, carc, [rarc] if rarc else [])
+        carc_words, rarc_words = explain_carc(carc), explain_rarc(rarc) if rarc else None
         return DenialFacts(
             code=classified.code,
             carc_text=texts.get(carc, ""),
@@ -614,6 +628,9 @@ class BillingDesk(DepositDesk, PatientDesk):
             category=classified.category.label,
             recommended="review" if classified.action is None else classified.action.value,
             appealable=classified.appealable,
+            carc_meaning="" if carc_words is None else carc_words.meaning,
+            next_step="" if carc_words is None else carc_words.next_step,
+            rarc_meaning="" if rarc_words is None else rarc_words.meaning,
         )
 
     # Figures.
@@ -821,6 +838,10 @@ class DenialFacts:
     category: str
     recommended: str
     appealable: bool
+    # In plain words (``denials.explanations``), "" for a code it does not know.
+    carc_meaning: str = ""
+    next_step: str = ""
+    rarc_meaning: str = ""
 
 
 def _ar_target(as_of: date, where: ArFilter) -> str:

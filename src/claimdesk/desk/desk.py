@@ -26,6 +26,7 @@ from claimdesk.domain.ledger import RECEIVABLES, Account, BalanceQuery, Entry
 from claimdesk.domain.money import Money
 from claimdesk.domain.parties import Patient
 from claimdesk.domain.work import Outcome, WorkAction, WorkItem, WorkStatus
+from claimdesk.posting.remit_view import PaymentView, payment_view
 from claimdesk.routing.access import Role, check_grant
 from claimdesk.routing.actions import actions_for
 from claimdesk.routing.policy import RoutingPolicy
@@ -94,6 +95,7 @@ class ClaimView:
     insurance_balance: Money
     patient_balance: Money
     line_balances: dict[int, Money]
+    payments: tuple[PaymentView, ...] = ()  # the claim's 835 payments, oldest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -417,6 +419,9 @@ class Desk:
                 BalanceQuery(accounts=frozenset({Account.PATIENT_AR}), claim_id=claim_id)
             ),
             line_balances=uow.ledger.balances_by_line(claim_id),
+            payments=tuple(
+                payment_view(dict(p)) for p in uow.remittances.payments_of_claim(claim_id)
+            ),
         )
 
     def claim(self, actor: Actor, claim_id: str) -> ClaimView:

@@ -981,23 +981,33 @@ def _payment_row(rid: str, index: int, p: ClaimPayment, claim_id: str | None) ->
 
 
 def adjudication_of(p: ClaimPayment) -> dict[str, Any]:
-    """What the payer did, as JSON: the secondary claim's loops 2320/2430 are built from it."""
+    """What the payer did, as JSON: the secondary claim's loops 2320/2430 are built from it,
+    and the claim's page shows it line by line (charge, allowed, paid, adjustments and the
+    remark codes: MOA/MIA for the claim, LQ*HE for a line)."""
 
     def cas(adjustments: Sequence[Any]) -> list[list[str]]:
         return [[a.group.value, a.reason, str(a.amount)] for a in adjustments]
 
+    claim_remarks = [
+        *(p.outpatient.remark_codes if p.outpatient is not None else ()),
+        *(p.inpatient.remark_codes if p.inpatient is not None else ()),
+    ]
     return {
         "paid": str(p.paid),
         "patient_responsibility": str(p.patient_responsibility or Money.zero()),
         "adjustments": cas(p.adjustments),
+        "remarks": [code for code in claim_remarks if code],
         "lines": [
             {
                 "control": line.control_number or "",
                 "code": line.procedure.code,
                 "modifiers": list(line.procedure.modifiers),
+                "charge": str(line.charge),
+                "allowed": "" if line.allowed is None else str(line.allowed),
                 "paid": str(line.paid),
                 "units": str(line.units) if line.units is not None else "",
                 "adjustments": cas(line.adjustments),
+                "remarks": [r.code for r in line.remarks if r.qualifier == "HE"],
             }
             for line in p.service_lines
         ],
