@@ -6,7 +6,7 @@ closes its hold; a changed charge is charged again in the ledger, which still ve
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -31,6 +31,7 @@ from claimdesk.services.claim_editor import (
 )
 from claimdesk.services.import_bundle import import_bundle
 from claimdesk.services.submit import HOLD_KEY
+from claimdesk.services.work_queue import productivity
 
 REFERRING = "198765432" + npi_check_digit("198765432")
 
@@ -176,6 +177,9 @@ def test_an_edit_that_clears_the_hold_releases_the_claim_and_charges_the_new_amo
     ]
     report = verify_books(held, as_of=date(2024, 3, 1), now=NOW)
     assert report.findings == ()
+    # The hold is credited to the person whose edit released the claim, not to "system".
+    rows = productivity(held, start=NOW - timedelta(days=1), end=NOW + timedelta(days=1))
+    assert [(r.person, r.queue, r.closed) for r in rows] == [("tina", "t1-scrub", 1)]
 
 
 def test_a_claim_the_payer_has_is_not_edited_here(held: UowFactory, tmp_path: Path) -> None:

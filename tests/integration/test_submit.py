@@ -74,6 +74,11 @@ def test_clean_claims_are_batched_and_the_lapsed_one_is_held(
         item = uow.work_items.active_for("CE3", HOLD_KEY)
     assert item is not None
     assert (item.kind, item.tier, item.queue) == (WorkKind.SCRUB_HOLD, 1, "t1-scrub")
+    # Due by the payer's timely filing limit from the visit (self-pay: 365 days), and scored
+    # on the claim's charge: never 0.00.
+    assert (item.deadline, item.deadline_kind) == (date(2025, 2, 9), "timely_filing")
+    assert item.score.days_left is not None
+    assert item.score.value > 0
     assert "COV007 coverage-lapsed (error)" in item.summary
     assert "Fix: Ask the patient for current insurance" in item.summary
     assert "COD024 zero-charge (warning)" in item.summary  # warnings ride along

@@ -38,6 +38,17 @@ def denial(claim: str, category: str, amount: str, **extra: object) -> Problem:
     )
 
 
+def hold(claim: str, amount: str) -> Problem:
+    """A claim the scrubber held (``services.submit``), Tier 1's work."""
+    return Problem(
+        kind=WorkKind.SCRUB_HOLD,
+        category="scrub",
+        problem_key="scrub-hold",
+        amount_at_stake=Money(amount),
+        claim_id=claim,
+    )
+
+
 def opened(uow_factory: Factory, problem: Problem) -> int:
     item = wq.open_item(uow_factory, problem, now=NOW, by="router", policy=POLICY).item
     assert item.item_id is not None
@@ -221,6 +232,36 @@ def test_learned_recovery_rate_feeds_new_scores(uow_factory: Factory) -> None:
         Decimal("0.5000"),
         "practice",
     )
+
+
+def test_holds_fixed_and_solved_count_as_recovered_when_the_rate_is_learned(
+    uow_factory: Factory,
+) -> None:
+    """A hold ends well when the fix releases the claim: the item is then closed by the system
+    (problem solved), and the claim's value is what the fix saved. Learning from the items a
+    person closed only (written off, nothing recovered) taught a rate of 0 and every Tier 1
+    item scored 0.00."""
+    people(uow_factory)
+    count = POLICY.learning_min_closed
+    for n in range(count):
+        opened(uow_factory, hold(f"H{n}", "200.00"))
+    taken = [wq.next_item(uow_factory, "ann", now=NOW, policy=POLICY) for _ in range(count // 3)]
+    for item in taken:  # a third could not be fixed: written off by Tier 1
+        assert item is not None
+        assert item.item_id is not None
+        wq.close(uow_factory, item.item_id, "ann", outcome=Outcome.WRITTEN_OFF, now=NOW)
+    written_off = {item.claim_id for item in taken if item is not None}
+    for claim_id in sorted({f"H{n}" for n in range(count)} - written_off):  # fixed, released
+        wq.solve_problem(
+            uow_factory, claim_id=claim_id, problem_key="scrub-hold", now=NOW, reason="fixed"
+        )
+    fresh = wq.open_item(uow_factory, hold("N1", "200.00"), now=NOW, by="r", policy=POLICY)
+    # 20 of 30 recovered their 200.00: 4,000.00 of 6,000.00 at stake.
+    assert (fresh.item.score.recovery_rate, fresh.item.score.rate_source) == (
+        Decimal("0.6667"),
+        "practice",
+    )
+    assert fresh.item.score.value > 0
 
 
 def test_listing_pages_follow_hand_out_order(uow_factory: Factory) -> None:

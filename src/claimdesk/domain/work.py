@@ -320,6 +320,16 @@ class WorkItem:
         self.resolved_amount = resolved
         return event
 
+    def solve(self, by: str, now: datetime) -> HistoryEvent:
+        """Close the item because its problem is gone: noticed by the system (``SYSTEM``), or
+        removed by a person's change, checked and audited where it was made (an edit that
+        released the held claim), who is credited with it; no lease is needed for that."""
+        event = self._move(WorkStatus.DONE, now, by, "closed", Outcome.PROBLEM_SOLVED.value)
+        self._finish(now, by)
+        self.outcome = Outcome.PROBLEM_SOLVED
+        self.resolved_amount = None
+        return event
+
     def escalate(self, by: str, now: datetime, reason: str) -> HistoryEvent:
         """Close this item as escalated; the caller opens its successor in the tier above."""
         if self.tier >= 3:

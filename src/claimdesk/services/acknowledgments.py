@@ -360,6 +360,7 @@ def release_rejected(uow_factory: UowFactory, claim_id: str, *, now: datetime, b
             problem_key=problem_key(kind),
             now=now,
             reason=f"released by {by} after correction",
+            by=by,
         )
     return claim
 

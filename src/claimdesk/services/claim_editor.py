@@ -216,6 +216,7 @@ def edit_claim(
             problem_key=HOLD_KEY,
             now=now,
             reason=f"edited by {by}; scrub clean",
+            by=by,
         )
     return EditOutcome(claim_id, tuple(changed), findings, released)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from claimdesk.domain.claims import Claim, ClaimStatus
@@ -159,7 +159,7 @@ def submit(
         primaries = primary_adjudications(uow, claims, coverages)
         counts: dict[str, PayerCounts] = {}
         outgoing: dict[str, list[_Outgoing]] = {}
-        held: list[tuple[Claim, HeldClaim]] = []
+        held: list[tuple[Claim, HeldClaim, date | None]] = []
         for context in contexts:
             claim = context.claim
             result = engine.scrub(context)
@@ -179,7 +179,14 @@ def submit(
                     continue
             if problem is not None:
                 tally.held += 1
-                held.append((claim, problem))
+                # The hold's deadline: the payer's timely filing limit from the visit.
+                payer = context.payer or uow.payers.get(claim.payer_id)
+                deadline = (
+                    None
+                    if payer is None
+                    else payer.timely_filing.last_day(claim.encounter.date_of_service)
+                )
+                held.append((claim, problem, deadline))
                 if claim.status is not ClaimStatus.HELD:
                     claim.move_to(
                         ClaimStatus.HELD, by=by, at=now, reason="scrub: " + ", ".join(problem.rules)
@@ -205,7 +212,7 @@ def submit(
     for sent in report.batches:
         publish_staged(outbox, sent.file_name)
     crash_point("submit:published")
-    report.held = [h for _, h in held]
+    report.held = [h for _, h, _deadline in held]
     report.released = sorted(
         o.claim.claim_id
         for batch in outgoing.values()
@@ -213,8 +220,10 @@ def submit(
         if o.claim.claim_id in was_held
     ) + sorted(c for c in report.self_pay_ready if c in was_held)
     chosen = policy
-    for claim, hold in held:
-        opened = open_item(uow_factory, _hold_problem(claim, hold), now=now, by=by, policy=chosen)
+    for claim, hold, deadline in held:
+        opened = open_item(
+            uow_factory, _hold_problem(claim, hold, deadline), now=now, by=by, policy=chosen
+        )
         report.work_items_opened += int(opened.created)
     for claim_id in report.released:
         closed = solve_problem(
@@ -229,7 +238,9 @@ def _held(result: ScrubResult) -> HeldClaim:
     return HeldClaim(result.claim_id, blocking, tuple(finding_text(f) for f in result.findings))
 
 
-def _hold_problem(claim: Claim, hold: HeldClaim) -> Problem:
+def _hold_problem(claim: Claim, hold: HeldClaim, deadline: date | None) -> Problem:
+    """Tier 1's item for a held claim: the claim's charge at stake, due by the payer's timely
+    filing limit (a hold that outlives it cannot be billed)."""
     return Problem(
         kind=WorkKind.SCRUB_HOLD,
         category=CATEGORY,
@@ -238,6 +249,8 @@ def _hold_problem(claim: Claim, hold: HeldClaim) -> Problem:
         claim_id=claim.claim_id,
         patient_account=claim.encounter.patient_account,
         payer_id=claim.payer_id,
+        deadline=deadline,
+        deadline_kind="" if deadline is None else "timely_filing",
         summary=f"held by {', '.join(hold.rules)}: " + " | ".join(hold.findings),
     )
 

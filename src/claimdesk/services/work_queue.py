@@ -89,11 +89,13 @@ def solve_problem(
     problem_key: str | None,
     now: datetime,
     reason: str,
+    by: str = SYSTEM,
 ) -> list[int]:
-    """Close the claim's active items (for one problem, or all) because the problem is gone."""
+    """Close the claim's active items (for one problem, or all) because the problem is gone;
+    ``by``: the person whose change removed it (credited with the items), else the system."""
     with uow_factory() as uow:
         uow.work_items.begin_write()
-        closed = solve_in(uow, claim_id, now=now, reason=reason, problem_key=problem_key)
+        closed = solve_in(uow, claim_id, now=now, reason=reason, problem_key=problem_key, by=by)
         uow.commit()
         return closed
 
@@ -106,14 +108,15 @@ def solve_in(
     reason: str,
     problem_key: str | None = None,
     keep: Callable[[WorkItem], bool] = lambda _item: False,
+    by: str = SYSTEM,
 ) -> list[int]:
     """``solve_problem`` inside the caller's transaction; items ``keep`` picks stay open."""
     closed = []
     for item in uow.work_items.active_of_claim(claim_id, problem_key):
         if keep(item):
             continue
-        event = item.close(SYSTEM, now, Outcome.PROBLEM_SOLVED)
-        note = HistoryEvent(now, SYSTEM, "note", item.status, item.status, reason)
+        event = item.solve(by, now)
+        note = HistoryEvent(now, by, "note", item.status, item.status, reason)
         uow.work_items.update(item, [event, note])
         closed.append(item.item_id)
     return [item_id for item_id in closed if item_id is not None]

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     and_,
+    case,
     func,
     insert,
     literal,
@@ -445,19 +446,23 @@ class WorkItemRepository:
     # Learning and measuring.
 
     def recovery_history(self) -> dict[str, CategoryRecord]:
-        """Per category, the practice's items closed by a person: count, at stake, recovered."""
-        closed_by_person = and_(
-            ITEMS.c.status == WorkStatus.DONE.value,
-            ITEMS.c.outcome != Outcome.PROBLEM_SOLVED.value,
+        """Per category, the practice's closed items: count, at stake, recovered. An item a
+        person closed recovered the dollars they entered; one the system closed because the
+        problem went away (a fixed hold released, a denial paid on appeal) recovered what was
+        at stake. Counting only the first taught a rate of 0 to every category whose successes
+        the system closes."""
+        solved = ITEMS.c.outcome == Outcome.PROBLEM_SOLVED.value
+        recovered = case(
+            (solved, ITEMS.c.amount_at_stake), else_=func.coalesce(ITEMS.c.resolved_amount, 0)
         )
         query = (
             select(
                 ITEMS.c.category,
                 func.count(),
                 func.sum(ITEMS.c.amount_at_stake),
-                func.sum(func.coalesce(ITEMS.c.resolved_amount, 0)),
+                func.sum(recovered),
             )
-            .where(closed_by_person)
+            .where(ITEMS.c.status == WorkStatus.DONE.value)
             .group_by(ITEMS.c.category)
         )
         found = {}
