@@ -171,6 +171,11 @@ def test_an_appeal_writes_a_pdf_and_tracks_the_outcome(
     letter = tmp_path / "appeal-C2-1.pdf"
     assert letter.read_bytes().startswith(b"%PDF")
     text = pdf_text(letter)
+    # The denial in words (no code list imported), the lines as billed and paid, enclosures.
+    assert "Reason given: CO-50: The payer decided the service was not medically" in text
+    assert "99213: $150.00 charged, $0.00 paid" in text
+    assert "Enclosed:\n  - the remittance advice (835) for claim C2" in text
+    assert "(see remittance)" not in text
     assert "Springfield Clinic\nMarch" in text  # the profile's name, dated the practice's today
     assert text.rstrip().endswith("Sincerely,\nBilling Office")
     assert status(uow_factory, "C2") is ClaimStatus.APPEALED

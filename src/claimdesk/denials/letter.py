@@ -31,6 +31,12 @@ class AppealFacts:
     written_on: date
     deadline: date | None
     level: int = 1
+    # The letterhead under the practice's name: street, city/state/ZIP, NPI and tax id, phone.
+    letterhead: tuple[str, ...] = ()
+    signer: str = ""  # the person who wrote the appeal, signing for the practice
+    # Each billed line: code and modifiers, charge, paid (as the remittance says).
+    lines: tuple[tuple[str, Money, Money], ...] = ()
+    enclosures: tuple[str, ...] = ()
 
 
 def _latin1(text: str) -> str:
@@ -49,7 +55,8 @@ def appeal_letter(facts: AppealFacts) -> bytes:
         pdf.multi_cell(width, 6, _latin1(text), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(gap)
 
-    para(f"{facts.practice_name}\n{facts.written_on:%B %d, %Y}")
+    para("\n".join((facts.practice_name, *facts.letterhead)))
+    para(f"{facts.written_on:%B %d, %Y}")
     para(f"To: {facts.payer_name}, appeals department")
     pdf.set_font("Helvetica", style="B", size=11)
     para(f"Request for reconsideration (level {facts.level}) of claim {facts.claim_id}")
@@ -61,8 +68,15 @@ def appeal_letter(facts: AppealFacts) -> bytes:
         f"Our claim number: {facts.claim_id}\nYour claim number: {reference}\n"
         f"Amount in dispute: ${facts.amount}"
     )
-    reasons = ", ".join(facts.denial_codes)
-    para(f"The claim was adjusted with {reasons}.")
+    if facts.lines:
+        para(
+            "Lines of the claim (procedure, charged, paid):\n"
+            + "\n".join(
+                f"  {code}: ${charge} charged, ${paid} paid" for code, charge, paid in facts.lines
+            )
+        )
+    if facts.denial_codes:
+        para(f"The remittance adjusted the claim with {', '.join(facts.denial_codes)}.")
     for text in facts.denial_texts:
         para(f"Reason given: {text}", gap=1)
     para("We ask you to reconsider for the following reasons:")
@@ -71,6 +85,9 @@ def appeal_letter(facts: AppealFacts) -> bytes:
         para(
             f"This appeal is filed within the appeal window, which ends {facts.deadline:%m/%d/%Y}."
         )
-    para("Please reprocess the claim and send a corrected remittance.\n\nSincerely,")
-    para(facts.signature)
+    para("Please reprocess the claim and send a corrected remittance.")
+    if facts.enclosures:
+        para("Enclosed:\n" + "\n".join(f"  - {e}" for e in facts.enclosures))
+    para("Sincerely,")
+    para("\n".join(x for x in (facts.signer, facts.signature) if x))
     return bytes(pdf.output())

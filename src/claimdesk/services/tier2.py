@@ -6,15 +6,18 @@ Each action is one transaction and records in the claim's history who did it, wh
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import cast
 
+from claimdesk.denials.explanations import explain_carc
 from claimdesk.denials.letter import AppealFacts, appeal_letter
 from claimdesk.domain.claims import Claim, ClaimStatus, FrequencyCode
 from claimdesk.domain.ledger import Account, BalanceQuery
 from claimdesk.domain.money import Money, total
+from claimdesk.domain.practice import PracticeProfile
 from claimdesk.domain.recovery import (
     DRAFTED,
     POSTED,
@@ -32,6 +35,7 @@ from claimdesk.domain.write_offs import (
     reason_of,
     write_off_entry,
 )
+from claimdesk.posting.remit_view import PaymentView, payment_view
 from claimdesk.routing.access import Role
 from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.services.charges import charge_entry, responsibility_of, reverse_charge
@@ -205,8 +209,17 @@ def start_appeal(
         patient = uow.patients.get(claim.encounter.patient_account)
         coverage = uow.coverages.get(claim.coverage_id) if claim.coverage_id else None
         payer = uow.payers.get(claim.payer_id)
+        payments = [
+            payment_view(dict(p))
+            for p in uow.remittances.payments_of_claim(claim_id)
+            if p["status"] == "posted"
+        ]
+        if not codes and payments:
+            # An underpayment names no code of its own: the remittance's adjustments do.
+            codes = _adjusted_codes(payments[-1])
         carcs = [c.split("-", 1)[1] for c in codes if "-" in c]
         texts = uow.code_texts.get_many("CARC", carcs)
+        user = uow.users.get(by)
         level = len(uow.appeals.of_claim(claim_id)) + 1
         profile = uow.practice.profile()
         if not profile.get("name"):
@@ -225,12 +238,20 @@ def start_appeal(
                 member_id=coverage.member_id if coverage else "",
                 date_of_service=claim.encounter.date_of_service,
                 amount=at_stake,
-                denial_codes=codes or ("(see remittance)",),
-                denial_texts=tuple(f"{c}: {texts[c]}" for c in carcs if c in texts),
+                denial_codes=codes,
+                denial_texts=_reasons(codes, texts),
                 argument=argument.strip(),
                 written_on=today,
                 deadline=deadline,
                 level=level,
+                letterhead=_letterhead(profile),
+                signer="" if user is None else user.name,
+                lines=_paid_lines(claim, payments[-1] if payments else None),
+                enclosures=(
+                    f"the remittance advice (835) for claim {claim_id}",
+                    f"a copy of claim {claim_id} as billed",
+                    "the medical record of the date of service",
+                ),
             )
         )
         path = letters / f"appeal-{claim_id}-{level}.pdf"
@@ -252,6 +273,68 @@ def start_appeal(
     # Only an appeal that was recorded leaves a letter behind.
     write_outbox_file(letters, path.name, letter)
     return appeal_id
+
+
+def _adjusted_codes(payment: PaymentView) -> tuple[str, ...]:
+    """The remittance's adjustments other than the patient's share, in the order sent."""
+    found = [
+        a.code
+        for a in (*payment.adjustments, *(a for line in payment.lines for a in line.adjustments))
+        if not a.code.startswith("PR-")
+    ]
+    return tuple(dict.fromkeys(found))
+
+
+def _reasons(codes: Sequence[str], official: Mapping[str, str]) -> tuple[str, ...]:
+    """Each code's official text when the practice imported the code list, else its meaning
+    in plain words (``denials.explanations``)."""
+    found = []
+    for code in codes:
+        carc = code.split("-", 1)[-1]
+        explained = explain_carc(carc)
+        text = official.get(carc) or ("" if explained is None else explained.meaning)
+        if text:
+            found.append(f"{code}: {text}")
+    return tuple(found)
+
+
+def _letterhead(profile: PracticeProfile) -> tuple[str, ...]:
+    city = ", ".join(x for x in (profile.get("billing.city"), profile.get("billing.state")) if x)
+    place = " ".join(x for x in (city, profile.get("billing.zip")) if x)
+    ids = "; ".join(
+        f"{label} {value}"
+        for label, value in (
+            ("NPI", profile.get("billing.npi")),
+            ("Tax id", profile.get("billing.tax_id")),
+        )
+        if value
+    )
+    phone = profile.get("submitter.phone")
+    return tuple(
+        x
+        for x in (
+            profile.get("billing.address1"),
+            profile.get("billing.address2"),
+            place,
+            ids,
+            f"Phone {phone}" if phone else "",
+        )
+        if x
+    )
+
+
+def _paid_lines(claim: Claim, payment: PaymentView | None) -> tuple[tuple[str, Money, Money], ...]:
+    """The claim's lines as billed, each with what the remittance paid on it (lines matched in
+    order; none paid when there is no remittance)."""
+    paid = [] if payment is None else [line.paid for line in payment.lines]
+    return tuple(
+        (
+            " ".join((line.procedure_code, *line.modifiers)),
+            line.charge,
+            paid[index] if index < len(paid) else Money.zero(),
+        )
+        for index, line in enumerate(claim.encounter.lines)
+    )
 
 
 def submit_appeal(uow_factory: UowFactory, appeal_id: int, *, on: date) -> None:
