@@ -162,6 +162,8 @@ PAGES: list[tuple[str, str, str, dict[str, Any] | None, tuple[int, ...]]] = [
     ("GET", "/claims/{claim_id}/eligibility", f"/claims/{CLAIM_T1}/eligibility", None, READERS),
     ("GET", "/claims/{claim_id}/segments", f"/claims/{CLAIM_T1}/segments", None, READERS),
     ("GET", "/claims/{claim_id}/edit", f"/claims/{CLAIM_T1}/edit", None, READERS),
+    ("GET", "/claims", "/claims", None, READERS),
+    ("GET", "/claims.csv", "/claims.csv", None, READERS),
     # The claim is a draft, not held: those who may edit are refused by its state (409).
     ("POST", "/claims/{claim_id}/edit", f"/claims/{CLAIM_T1}/edit", {}, (409, 409, 409, 403, 403)),
     (

@@ -30,6 +30,7 @@ from claimdesk.domain.clock import checked_day, practice_today
 from claimdesk.domain.eligibility import BenefitFigures
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import Outcome, WorkAction, WorkError, WorkItem, WorkStatus
+from claimdesk.domain.worklist import ClaimFilter, WorklistRow
 from claimdesk.posting.remit_view import payment_view
 from claimdesk.routing.actions import actions_for
 from claimdesk.scrub.claim_edit import ClaimForm
@@ -43,8 +44,10 @@ from claimdesk.services.held_claims import ClaimFix, FixResult, fix_claim
 from claimdesk.services.ingest import archive_name
 from claimdesk.services.kpis import explain, kpi_report
 from claimdesk.services.post_remittance import FileResult, post_bytes
+from claimdesk.services.receivables import csv_line
 from claimdesk.services.rules import Rules
 from claimdesk.services.x12_envelopes import write_outbox_file
+from claimdesk.store.queries import worklist
 from claimdesk.store.queries.search import ClaimHit, claim_hits, patient_of_claim
 from claimdesk.store.repositories.eligibility import EligibilityCheck
 from claimdesk.store.repositories.estimates import StoredEstimate
@@ -66,6 +69,35 @@ class Segments:
     claim_id: str
     sent: tuple[tuple[str, tuple[str, ...]], ...]  # (837 file, the claim's segments)
     answered: tuple[tuple[str, tuple[str, ...]], ...]  # (835 file, the claim's segments)
+
+
+WORKLIST_PAGE = 100
+WORKLIST_COLUMNS = (
+    "claim_id",
+    "status",
+    "payer_id",
+    "patient_account",
+    "patient_name",
+    "rendering_npi",
+    "date_of_service",
+    "charge",
+    "balance",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimsPage:
+    rows: tuple[WorklistRow, ...]
+    matched: int
+    page: int
+    page_size: int
+    where: ClaimFilter
+    sort: str
+    descending: bool
+
+    @property
+    def last_page(self) -> int:
+        return max(1, -(-self.matched // self.page_size))
 
 
 @dataclass(frozen=True, slots=True)
@@ -756,6 +788,71 @@ class BillingDesk(DepositDesk, PatientDesk):
             detail=f"claims shown: {len({r.claim_id for r in found.rows if r.claim_id})}",
         )
         return found
+
+    def claims_worklist(
+        self,
+        actor: Actor,
+        where: ClaimFilter,
+        *,
+        sort: str = "date_of_service",
+        descending: bool = True,
+        page: int = 1,
+    ) -> ClaimsPage:
+        """One page (``WORKLIST_PAGE`` claims) of the claims ``where`` picks, sorted by
+        ``sort``, and how many matched; audited with the patients shown."""
+        actor.require(Capability.READ_PATIENTS)
+        today = self.today()
+        with self.uow_factory() as uow:
+            rows, matched = worklist.claims_page(
+                uow.read,
+                today,
+                where,
+                sort=sort,
+                descending=descending,
+                offset=(page - 1) * WORKLIST_PAGE,
+                limit=WORKLIST_PAGE,
+            )
+        shown = sorted({r.patient_account for r in rows})
+        self._audit(
+            actor,
+            "list_claims",
+            f"claims worklist: {where.describe()}, page {page}",
+            AuditOutcome.OK,
+            detail=f"patients shown: {', '.join(shown)}" if shown else "nothing found",
+        )
+        return ClaimsPage(tuple(rows), matched, page, WORKLIST_PAGE, where, sort, descending)
+
+    def claims_worklist_csv(
+        self, actor: Actor, where: ClaimFilter, *, sort: str, descending: bool
+    ) -> Iterator[str]:
+        """Every claim ``where`` picks as CSV lines, produced as they are read; the export is
+        audited when it is asked for."""
+        actor.require(Capability.READ_PATIENTS)
+        today = self.today()
+        target = f"claims worklist: {where.describe()}"
+        self._audit(actor, "export_claim_list", target, AuditOutcome.OK)
+
+        def lines() -> Iterator[str]:
+            yield csv_line(WORKLIST_COLUMNS)
+            with self.uow_factory() as uow:
+                for r in worklist.all_claims(
+                    uow.read, today, where, sort=sort, descending=descending
+                ):
+                    yield csv_line(
+                        (
+                            r.claim_id,
+                            r.status,
+                            r.payer_id,
+                            r.patient_account,
+                            r.patient_name,
+                            r.rendering_npi,
+                            r.date_of_service.isoformat(),
+                            str(r.charge),
+                            str(r.balance),
+                        )
+                    )
+
+        return lines()
 
     def ar_claims_csv(
         self, actor: Actor, where: ArFilter, *, as_of: date | None = None

@@ -57,7 +57,7 @@ def claims_page(
         return ar_claims(uow.read, as_of, where, after=after, limit=min(limit, MAX_PAGE_SIZE))
 
 
-def _csv_line(values: tuple[str, ...]) -> str:
+def csv_line(values: tuple[str, ...]) -> str:
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerow(values)
     return out.getvalue()
@@ -78,7 +78,7 @@ def _csv_row(row: ArClaim) -> tuple[str, ...]:
 def claims_csv(uow_factory: UowFactory, as_of: date, where: ArFilter) -> Iterator[str]:
     """The whole drill-down as CSV text, one line at a time: the header, then a row per claim
     and receivable, read a keyset page at a time inside one read transaction."""
-    yield _csv_line(CSV_COLUMNS)
+    yield csv_line(CSV_COLUMNS)
     with uow_factory() as uow:
         for row in iter_ar_claims(uow.read, as_of, where):
-            yield _csv_line(_csv_row(row))
+            yield csv_line(_csv_row(row))

@@ -16,10 +16,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 
 from claimdesk.analytics.position import ArFilter
 from claimdesk.desk.guard import Actor, Capability, NotFoundError
+from claimdesk.domain.claims import ClaimStatus
 from claimdesk.domain.money import Money, MoneyError, parse_dollars, total
 from claimdesk.domain.patient_payments import PaymentError, PaymentMethod
 from claimdesk.domain.periods import Month, PeriodStatus
 from claimdesk.domain.work import Outcome, WorkAction, WorkError
+from claimdesk.domain.worklist import ClaimFilter
 from claimdesk.domain.write_offs import REASONS
 from claimdesk.http.auth import (
     SESSION_COOKIE,
@@ -417,6 +419,103 @@ def search(
     request: Request, actor: PageActor, q: Annotated[str, Query(max_length=80)] = ""
 ) -> HTMLResponse:
     return _page(request, "search.html", actor, found=desk_of(request).search(actor, q))
+
+
+SortBy = Annotated[
+    Literal["date_of_service", "balance", "charge", "claim_id", "status", "payer", "patient"],
+    Query(),
+]
+
+
+def _claim_filter(
+    status: str,
+    payer: str,
+    provider: str,
+    age_from: int | None,
+    age_to: int | None,
+    balance_from: str,
+    denial: str,
+) -> ClaimFilter:
+    try:
+        least = parse_dollars(balance_from) if balance_from.strip() else None
+    except MoneyError as exc:
+        raise WorkError(f"balance from: {exc}") from exc
+    return ClaimFilter(
+        status=status,
+        payer_id=payer,
+        provider_npi=provider,
+        min_age_days=age_from,
+        max_age_days=age_to,
+        min_balance=least,
+        denial_category=denial,
+    )
+
+
+@router.get("/claims")
+def claims_worklist(
+    request: Request,
+    actor: PageActor,
+    status: Annotated[str, Query(max_length=20)] = "",
+    payer: Annotated[str, Query(max_length=80)] = "",
+    provider: Annotated[str, Query(max_length=10)] = "",
+    age_from: Annotated[int | None, Query(ge=0, le=100_000)] = None,
+    age_to: Annotated[int | None, Query(ge=0, le=100_000)] = None,
+    balance_from: Annotated[str, Query(max_length=20)] = "",
+    denial: Annotated[str, Query(max_length=40)] = "",
+    sort: SortBy = "date_of_service",
+    order: Annotated[Literal["asc", "desc"], Query()] = "desc",
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+) -> HTMLResponse:
+    where = _claim_filter(status, payer, provider, age_from, age_to, balance_from, denial)
+    found = desk_of(request).claims_worklist(
+        actor, where, sort=sort, descending=order == "desc", page=page
+    )
+    asked = {k: v for k, v in request.query_params.items() if k not in ("page", "sort", "order")}
+    return _page(
+        request,
+        "claims.html",
+        actor,
+        found=found,
+        asked=asked,
+        statuses=list(ClaimStatus),
+        sorts=SORT_LABELS,
+    )
+
+
+@router.get("/claims.csv")
+def claims_worklist_csv(
+    request: Request,
+    actor: PageActor,
+    status: Annotated[str, Query(max_length=20)] = "",
+    payer: Annotated[str, Query(max_length=80)] = "",
+    provider: Annotated[str, Query(max_length=10)] = "",
+    age_from: Annotated[int | None, Query(ge=0, le=100_000)] = None,
+    age_to: Annotated[int | None, Query(ge=0, le=100_000)] = None,
+    balance_from: Annotated[str, Query(max_length=20)] = "",
+    denial: Annotated[str, Query(max_length=40)] = "",
+    sort: SortBy = "date_of_service",
+    order: Annotated[Literal["asc", "desc"], Query()] = "desc",
+) -> StreamingResponse:
+    where = _claim_filter(status, payer, provider, age_from, age_to, balance_from, denial)
+    lines = desk_of(request).claims_worklist_csv(
+        actor, where, sort=sort, descending=order == "desc"
+    )
+    return StreamingResponse(
+        lines,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="claims.csv"'},
+    )
+
+
+SORT_LABELS = (
+    ("claim_id", "Claim"),
+    ("status", "Status"),
+    ("payer", "Payer"),
+    ("patient", "Patient"),
+    ("date_of_service", "Date of service"),
+    ("charge", "Charge"),
+    ("balance", "Open balance"),
+)
 
 
 @router.get("/claims/{claim_id}")
