@@ -132,6 +132,13 @@ def test_tier1_edits_a_held_claim_in_the_claim_editor(
     expect(page.locator("#edit-result")).to_contain_text("modifiers: (none) -> 25")
     expect(page.locator("#claim-status")).to_have_text("ready")
     _shot(page, "billing-tier1-claim-editor-released")
+    page.get_by_role("link", name="Claims", exact=True).click()
+    expect(page.locator("#matched")).to_contain_text("claim(s) match")
+    page.get_by_label("Status").select_option("ready")
+    page.get_by_role("button", name="Filter").click()
+    expect(page).to_have_url(re.compile(r"/claims\?status=ready"))
+    expect(page.locator("table.worklist tbody tr").first).to_contain_text("ready")
+    _shot(page, "billing-tier1-claims-worklist")
     with built.config.uow_factory() as uow:
         claim = uow.claims.get(built.held_claim)
         assert claim is not None

@@ -74,12 +74,12 @@ ENCOUNTER_FIELDS = (
     ("diagnoses", "Diagnoses (ICD-10-CM, in order)"),
 )
 LINE_FIELDS = (
-    ("procedure_code", "Procedure (CPT/HCPCS)"),
-    ("modifiers", "Modifiers"),
-    ("units", "Units"),
-    ("charge", "Charge"),
-    ("place_of_service", "Place of service"),
-    ("diagnosis_pointers", "Diagnosis pointers"),
+    ("procedure_code", "procedure (CPT/HCPCS)"),
+    ("modifiers", "modifiers"),
+    ("units", "units"),
+    ("charge", "charge"),
+    ("place_of_service", "place of service"),
+    ("diagnosis_pointers", "diagnosis pointers"),
     ("ndc", "NDC (11 digits)"),
     ("ndc_quantity", "NDC quantity"),
     ("ndc_unit", "NDC unit (UN, ML, GR, F2, ME)"),

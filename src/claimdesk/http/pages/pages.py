@@ -427,12 +427,21 @@ SortBy = Annotated[
 ]
 
 
+def _days(name: str, text: str) -> int | None:
+    """A number of days as the filter form sends it: "" for none."""
+    if not text.strip():
+        return None
+    if not text.strip().isdigit():
+        raise WorkError(f"{name}: {text!r} is not a number of days")
+    return int(text)
+
+
 def _claim_filter(
     status: str,
     payer: str,
     provider: str,
-    age_from: int | None,
-    age_to: int | None,
+    age_from: str,
+    age_to: str,
     balance_from: str,
     denial: str,
 ) -> ClaimFilter:
@@ -444,8 +453,8 @@ def _claim_filter(
         status=status,
         payer_id=payer,
         provider_npi=provider,
-        min_age_days=age_from,
-        max_age_days=age_to,
+        min_age_days=_days("days since service, from", age_from),
+        max_age_days=_days("days since service, to", age_to),
         min_balance=least,
         denial_category=denial,
     )
@@ -458,8 +467,8 @@ def claims_worklist(
     status: Annotated[str, Query(max_length=20)] = "",
     payer: Annotated[str, Query(max_length=80)] = "",
     provider: Annotated[str, Query(max_length=10)] = "",
-    age_from: Annotated[int | None, Query(ge=0, le=100_000)] = None,
-    age_to: Annotated[int | None, Query(ge=0, le=100_000)] = None,
+    age_from: Annotated[str, Query(max_length=6)] = "",
+    age_to: Annotated[str, Query(max_length=6)] = "",
     balance_from: Annotated[str, Query(max_length=20)] = "",
     denial: Annotated[str, Query(max_length=40)] = "",
     sort: SortBy = "date_of_service",
@@ -489,8 +498,8 @@ def claims_worklist_csv(
     status: Annotated[str, Query(max_length=20)] = "",
     payer: Annotated[str, Query(max_length=80)] = "",
     provider: Annotated[str, Query(max_length=10)] = "",
-    age_from: Annotated[int | None, Query(ge=0, le=100_000)] = None,
-    age_to: Annotated[int | None, Query(ge=0, le=100_000)] = None,
+    age_from: Annotated[str, Query(max_length=6)] = "",
+    age_to: Annotated[str, Query(max_length=6)] = "",
     balance_from: Annotated[str, Query(max_length=20)] = "",
     denial: Annotated[str, Query(max_length=40)] = "",
     sort: SortBy = "date_of_service",
