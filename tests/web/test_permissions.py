@@ -269,6 +269,8 @@ PAGES: list[tuple[str, str, str, dict[str, Any] | None, tuple[int, ...]]] = [
     # Across one's practices (here the one): nothing left after the item just taken.
     ("POST", "/queue/next-across", "/queue/next-across", {}, (200, 200, 200, 403, 200)),
     ("POST", "/practice", "/practice", {"practice_id": "default"}, (303, 303, 303, 303, 303)),
+    # Taking a chosen item: Tier 1 already holds T1 (taken as the next item above).
+    ("POST", "/items/{item_id}/take", f"/items/{T1}/take", {}, (409, 404, 403, 403, 404)),
     ("POST", "/logout", "/logout", {}, (303, 303, 303, 303, 303)),
 ]
 API: list[tuple[str, str, str, dict[str, Any] | None, tuple[int, ...]]] = [

@@ -191,6 +191,13 @@ def take_next(request: Request, actor: FormActor) -> Response:
     return _see(f"/items/{item.item_id}")
 
 
+@router.post("/items/{item_id}/take")
+def take_item(item_id: ItemId, request: Request, actor: FormActor) -> Response:
+    """Take an item one chose from the queue (open or snoozed), not only the next one."""
+    desk_of(request).take(actor, item_id)
+    return _see(f"/items/{item_id}")
+
+
 @router.get("/items/{item_id}")
 def item_page(item_id: ItemId, request: Request, actor: PageActor) -> HTMLResponse:
     return _item_page(
