@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-from alembic import command
-from sqlalchemy import Engine, text
+from sqlalchemy import text
 
 from claimdesk.domain.filing import FilingLimit, FilingUnit
 from claimdesk.domain.payers import Payer, PayerKind
 from claimdesk.store.engine import make_engine
-from claimdesk.store.migrate import alembic_config, current_revision, upgrade_to_head
+from claimdesk.store.migrate import current_revision, upgrade_to_head
 from claimdesk.store.uow import unit_of_work_factory
 
 MEDICARE = Payer("MCR01", "Medicare Part B", PayerKind.MEDICARE, None, 120, timely_filing_months=12)
 
 
-def _upgrade(engine: Engine, revision: str) -> None:
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
-
-
 def test_0007_upgrades_a_0006_database_whose_payers_are_referenced(database_url: str) -> None:
     engine = make_engine(database_url)
     try:
-        _upgrade(engine, "0006")
+        upgrade_to_head(engine, "0006")
         with engine.begin() as connection:
             # A coverage refers to the payer: its foreign key must hold across the upgrade.
             connection.execute(
@@ -47,7 +39,7 @@ def test_0007_upgrades_a_0006_database_whose_payers_are_referenced(database_url:
                 )
             )
 
-        _upgrade(engine, "0007")
+        upgrade_to_head(engine, "0007")
         assert current_revision(engine) == "0007"
         with engine.connect() as connection:
             rows = connection.execute(text("SELECT * FROM payers")).mappings().all()

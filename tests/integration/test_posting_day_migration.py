@@ -4,24 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from alembic import command
-from sqlalchemy import Engine, text
+from sqlalchemy import text
 
 from claimdesk.store.engine import make_engine
-from claimdesk.store.migrate import alembic_config, current_revision
-
-
-def _upgrade(engine: Engine, revision: str) -> None:
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+from claimdesk.store.migrate import current_revision, upgrade_to_head
 
 
 def test_0026_dates_every_posting_by_its_entry(database_url: str) -> None:
     engine = make_engine(database_url)
     try:
-        _upgrade(engine, "0025")
+        upgrade_to_head(engine, "0025")
         with engine.begin() as connection:
             for entry_id, day in (("E1", "2024-02-10"), ("E2", "2024-03-05")):
                 connection.execute(
@@ -40,7 +32,7 @@ def test_0026_dates_every_posting_by_its_entry(database_url: str) -> None:
                     ),
                     {"entry": entry_id},
                 )
-        _upgrade(engine, "0026")
+        upgrade_to_head(engine, "0026")
         assert current_revision(engine) == "0026"
         with engine.connect() as connection:
             found = connection.execute(

@@ -34,15 +34,18 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def upgrade_to_head(engine_or_url: Engine | str | URL) -> tuple[str | None, str]:
-    """Create or migrate the schema to the newest revision; returns (before, after)."""
+def upgrade_to_head(
+    engine_or_url: Engine | str | URL, revision: str = "head"
+) -> tuple[str | None, str]:
+    """Create or migrate the schema to the newest revision (or to ``revision``, for a test of
+    one migration's data); returns (before, after)."""
     engine = engine_or_url if isinstance(engine_or_url, Engine) else make_engine(engine_or_url)
     try:
         before = current_revision(engine)
         config = alembic_config()
         with engine.begin() as connection:
             config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+            command.upgrade(config, revision)
         after = current_revision(engine)
         if after is None:
             raise RuntimeError("the database has no schema revision after migrating")

@@ -7,6 +7,7 @@ answers with a redirect to the page showing the result (post/redirect/get).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
@@ -443,20 +444,31 @@ def _days(name: str, text: str) -> int | None:
     return int(text)
 
 
-def _claim_filter(
-    status: str,
-    payer: str,
-    provider: str,
-    age_from: str,
-    age_to: str,
-    balance_from: str,
-    denial: str,
-) -> ClaimFilter:
+@dataclass(frozen=True, slots=True)
+class _Worklist:
+    """What the claims worklist was asked for: the filter, and the order."""
+
+    where: ClaimFilter
+    sort: str
+    descending: bool
+
+
+def _worklist(
+    status: Annotated[str, Query(max_length=20)] = "",
+    payer: Annotated[str, Query(max_length=80)] = "",
+    provider: Annotated[str, Query(max_length=10)] = "",
+    age_from: Annotated[str, Query(max_length=6)] = "",
+    age_to: Annotated[str, Query(max_length=6)] = "",
+    balance_from: Annotated[str, Query(max_length=20)] = "",
+    denial: Annotated[str, Query(max_length=40)] = "",
+    sort: SortBy = "date_of_service",
+    order: Annotated[Literal["asc", "desc"], Query()] = "desc",
+) -> _Worklist:
     try:
         least = parse_dollars(balance_from) if balance_from.strip() else None
     except MoneyError as exc:
         raise WorkError(f"balance from: {exc}") from exc
-    return ClaimFilter(
+    where = ClaimFilter(
         status=status,
         payer_id=payer,
         provider_npi=provider,
@@ -465,56 +477,38 @@ def _claim_filter(
         min_balance=least,
         denial_category=denial,
     )
+    return _Worklist(where, sort, order == "desc")
+
+
+Worklist = Annotated[_Worklist, Depends(_worklist)]
 
 
 @router.get("/claims")
 def claims_worklist(
     request: Request,
     actor: PageActor,
-    status: Annotated[str, Query(max_length=20)] = "",
-    payer: Annotated[str, Query(max_length=80)] = "",
-    provider: Annotated[str, Query(max_length=10)] = "",
-    age_from: Annotated[str, Query(max_length=6)] = "",
-    age_to: Annotated[str, Query(max_length=6)] = "",
-    balance_from: Annotated[str, Query(max_length=20)] = "",
-    denial: Annotated[str, Query(max_length=40)] = "",
-    sort: SortBy = "date_of_service",
-    order: Annotated[Literal["asc", "desc"], Query()] = "desc",
+    asked: Worklist,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
 ) -> HTMLResponse:
-    where = _claim_filter(status, payer, provider, age_from, age_to, balance_from, denial)
     found = desk_of(request).claims_worklist(
-        actor, where, sort=sort, descending=order == "desc", page=page
+        actor, asked.where, sort=asked.sort, descending=asked.descending, page=page
     )
-    asked = {k: v for k, v in request.query_params.items() if k not in ("page", "sort", "order")}
+    kept = {k: v for k, v in request.query_params.items() if k not in ("page", "sort", "order")}
     return _page(
         request,
         "claims.html",
         actor,
         found=found,
-        asked=asked,
+        asked=kept,
         statuses=list(ClaimStatus),
         sorts=SORT_LABELS,
     )
 
 
 @router.get("/claims.csv")
-def claims_worklist_csv(
-    request: Request,
-    actor: PageActor,
-    status: Annotated[str, Query(max_length=20)] = "",
-    payer: Annotated[str, Query(max_length=80)] = "",
-    provider: Annotated[str, Query(max_length=10)] = "",
-    age_from: Annotated[str, Query(max_length=6)] = "",
-    age_to: Annotated[str, Query(max_length=6)] = "",
-    balance_from: Annotated[str, Query(max_length=20)] = "",
-    denial: Annotated[str, Query(max_length=40)] = "",
-    sort: SortBy = "date_of_service",
-    order: Annotated[Literal["asc", "desc"], Query()] = "desc",
-) -> StreamingResponse:
-    where = _claim_filter(status, payer, provider, age_from, age_to, balance_from, denial)
+def claims_worklist_csv(request: Request, actor: PageActor, asked: Worklist) -> StreamingResponse:
     lines = desk_of(request).claims_worklist_csv(
-        actor, where, sort=sort, descending=order == "desc"
+        actor, asked.where, sort=asked.sort, descending=asked.descending
     )
     return StreamingResponse(
         lines,
