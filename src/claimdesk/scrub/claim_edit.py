@@ -251,19 +251,19 @@ class _Reader:
             self.fail(name, f"{value!r} is not a name (letters, spaces, ' . , -; up to 60)")
         return value
 
-    def day(self, name: str, *, required: bool = True, line: int | None = None) -> date | None:
+    def day(self, name: str, *, required: bool = True) -> date | None:
         value = self.form.value(name)
         if not value:
             if required:
-                self.fail(name, "is required (YYYY-MM-DD)", line)
+                self.fail(name, "is required (YYYY-MM-DD)")
             return None
         try:
             found = date.fromisoformat(value)
         except ValueError:
-            self.fail(name, f"{value!r} is not a date (YYYY-MM-DD)", line)
+            self.fail(name, f"{value!r} is not a date (YYYY-MM-DD)")
             return None
         if found.year < 1900:
-            self.fail(name, f"{value} is before 1900", line)
+            self.fail(name, f"{value} is before 1900")
         return found
 
     def npi(self, name: str, *, required: bool) -> str:
@@ -288,10 +288,12 @@ def parsed(
     patient = _patient(read, current.patient)
     coverage = None if current.coverage is None else _coverage(read, current.coverage)
     encounter = _encounter(read, current.encounter)
-    if read.errors or patient is None or encounter is None:
-        return read.errors or [InputError("claim", None, "the form could not be read")]
-    if coverage is None and current.coverage is not None:
-        return [InputError("coverage", None, "the coverage could not be read")]
+    if read.errors:
+        return read.errors
+    # A part is None only when it recorded an input error, so here none is.
+    assert patient is not None
+    assert encounter is not None
+    assert coverage is not None or current.coverage is None
     return EditedClaim(patient, coverage, encounter)
 
 

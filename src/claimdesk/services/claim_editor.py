@@ -77,10 +77,17 @@ class ClaimEditView:
 
 @dataclass(frozen=True, slots=True)
 class EditOutcome:
-    claim_id: str
     changes: tuple[FieldChange, ...]
-    findings: tuple[Finding, ...]  # the scrub's, after the edit
     released: bool
+    view: ClaimEditView  # the claim as saved, with the scrub's findings after the edit
+
+    @property
+    def claim_id(self) -> str:
+        return self.view.claim_id
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return self.view.findings
 
     @property
     def blocking(self) -> tuple[Finding, ...]:
@@ -108,11 +115,11 @@ def _current(uow: UnitOfWork, claim: Claim) -> EditedClaim:
     return EditedClaim(patient, coverage, claim.encounter)
 
 
-def _refusal(uow: UnitOfWork, claim: Claim) -> str:
-    """Why the claim cannot be edited here, or ""."""
-    if claim.status not in EDITABLE:
+def _refusal(claim_id: str, status: ClaimStatus) -> str:
+    """Why a claim in ``status`` cannot be edited here, or ""."""
+    if status not in EDITABLE:
         return (
-            f"claim {claim.claim_id} is {claim.status}: only held or rejected claims are edited; "
+            f"claim {claim_id} is {status}: only held or rejected claims are edited; "
             "a claim the payer has is changed by a corrected (frequency 7) claim"
         )
     return ""
@@ -138,6 +145,13 @@ def _scrubbed(
     return tuple((scrubber or Scrubber.default()).scrub(context).findings)
 
 
+def claim_form(uow_factory: UowFactory, claim_id: str) -> ClaimForm:
+    """The claim as the editor's form, as it stands (no scrub)."""
+    with uow_factory() as uow:
+        current = _current(uow, _claim(uow, claim_id))
+        return form_of(current.patient, current.coverage, current.encounter)
+
+
 def claim_editor(
     uow_factory: UowFactory,
     claim_id: str,
@@ -158,7 +172,7 @@ def claim_editor(
             form=form_of(current.patient, current.coverage, current.encounter),
             findings=_scrubbed(uow, claim, reference, config, now, scrubber),
             has_coverage=current.coverage is not None,
-            refusal=_refusal(uow, claim),
+            refusal=_refusal(claim_id, claim.status),
         )
 
 
@@ -179,7 +193,7 @@ def edit_claim(
     with uow_factory() as uow:
         uow.work_items.begin_write()
         claim = _claim(uow, claim_id)
-        refusal = _refusal(uow, claim)
+        refusal = _refusal(claim_id, claim.status)
         if refusal:
             raise ClaimEditError(refusal)
         current = _current(uow, claim)
@@ -218,7 +232,18 @@ def edit_claim(
             reason=f"edited by {by}; scrub clean",
             by=by,
         )
-    return EditOutcome(claim_id, tuple(changed), findings, released)
+    # A released claim is ready for the next batch, a rejected one once release_rejected ran.
+    status = ClaimStatus.READY if released else claim.status
+    view = ClaimEditView(
+        claim_id=claim_id,
+        status=status,
+        patient_account=edited.patient.account,
+        form=form_of(edited.patient, edited.coverage, edited.encounter),
+        findings=findings,
+        has_coverage=edited.coverage is not None,
+        refusal=_refusal(claim_id, status),
+    )
+    return EditOutcome(tuple(changed), released, view)
 
 
 def _write(uow: UnitOfWork, claim: Claim, current: EditedClaim, edited: EditedClaim) -> None:

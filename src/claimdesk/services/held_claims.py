@@ -18,7 +18,7 @@ from claimdesk.scrub.reference import ReferenceData
 from claimdesk.services.claim_editor import (
     ClaimEditError,
     ClaimInputError,
-    claim_editor,
+    claim_form,
     edit_claim,
 )
 from claimdesk.store.uow import UnitOfWork
@@ -69,15 +69,10 @@ def fix_claim(
     """Save the corrections through the claim editor (``services.claim_editor``): scrubbed
     again, released when nothing blocks it, refused whole when a value is invalid."""
     try:
-        view = claim_editor(
-            uow_factory, claim_id, reference=reference, config=config, now=now, scrubber=scrubber
-        )
-        if view.refusal:
-            raise ClaimFixError(view.refusal)
         outcome = edit_claim(
             uow_factory,
             claim_id,
-            _fixed(view.form, fix),
+            _fixed(claim_form(uow_factory, claim_id), fix),
             reference=reference,
             config=config,
             now=now,

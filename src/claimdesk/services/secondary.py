@@ -234,12 +234,12 @@ def _prior_paid(claim: Claim, adjudication: dict[str, Any] | None) -> dict[int, 
         spread_paid = spread(Money(adjudication["paid"]), [ln.charge for ln in claim.lines])
         return {ln.line_number: p for ln, p in zip(claim.lines, spread_paid, strict=True)}
     primary = claim.claim_id.removesuffix(SECONDARY_SUFFIX)
-    for ours, line in _answered_lines(primary, claim.lines, adjudication["lines"]):
+    for ours, line in answered_lines(primary, claim.lines, adjudication["lines"]):
         paid[ours.line_number] = paid[ours.line_number] + Money(line["paid"])
     return paid
 
 
-def _answered_lines(
+def answered_lines(
     claim_id: str, lines: Sequence[ServiceLine], answered: list[dict[str, Any]]
 ) -> Iterator[tuple[ServiceLine, dict[str, Any]]]:
     """Each stored 2110 answer with our line: by line control number (REF*6R), else by
@@ -272,7 +272,7 @@ def primary_adjudication(uow: UnitOfWork, secondary_claim_id: str) -> PrimaryAdj
             adjustments=_adjustments(line["adjustments"]),
             paid_units=Decimal(line["units"]) if line["units"] else None,
         )
-        for ours, line in _answered_lines(primary.claim_id, primary.lines, data["lines"])
+        for ours, line in answered_lines(primary.claim_id, primary.lines, data["lines"])
     ]
     adjudicated: date = link["created_at"].date()
     return PrimaryAdjudication(

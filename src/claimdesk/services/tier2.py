@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from claimdesk.denials.explanations import explain_carc
 from claimdesk.denials.letter import AppealFacts, appeal_letter
@@ -43,6 +43,7 @@ from claimdesk.services.claim_status import Inquiries, no_response_problem, send
 from claimdesk.services.practice import open_date, posting_date, practice_date
 from claimdesk.services.remit_work import insurance_balance as insurance_balance
 from claimdesk.services.remit_work import open_in, open_many, solve_settled
+from claimdesk.services.secondary import answered_lines
 from claimdesk.services.trading_partners import TradingPartners
 from claimdesk.services.users import acting_user
 from claimdesk.services.work_queue import UowFactory, solve_in
@@ -209,11 +210,10 @@ def start_appeal(
         patient = uow.patients.get(claim.encounter.patient_account)
         coverage = uow.coverages.get(claim.coverage_id) if claim.coverage_id else None
         payer = uow.payers.get(claim.payer_id)
-        payments = [
-            payment_view(dict(p))
-            for p in uow.remittances.payments_of_claim(claim_id)
-            if p["status"] == "posted"
+        posted = [
+            dict(p) for p in uow.remittances.payments_of_claim(claim_id) if p["status"] == "posted"
         ]
+        payments = [payment_view(p) for p in posted]
         if not codes and payments:
             # An underpayment names no code of its own: the remittance's adjustments do.
             codes = _adjusted_codes(payments[-1])
@@ -246,7 +246,7 @@ def start_appeal(
                 level=level,
                 letterhead=_letterhead(profile),
                 signer="" if user is None else user.name,
-                lines=_paid_lines(claim, payments[-1] if payments else None),
+                lines=_paid_lines(claim, posted[-1]["adjudication"] if posted else None),
                 enclosures=(
                     f"the remittance advice (835) for claim {claim_id}",
                     f"a copy of claim {claim_id} as billed",
@@ -323,17 +323,18 @@ def _letterhead(profile: PracticeProfile) -> tuple[str, ...]:
     )
 
 
-def _paid_lines(claim: Claim, payment: PaymentView | None) -> tuple[tuple[str, Money, Money], ...]:
-    """The claim's lines as billed, each with what the remittance paid on it (lines matched in
-    order; none paid when there is no remittance)."""
-    paid = [] if payment is None else [line.paid for line in payment.lines]
+def _paid_lines(
+    claim: Claim, adjudication: Mapping[str, Any] | None
+) -> tuple[tuple[str, Money, Money], ...]:
+    """The claim's lines as billed, each with what the remittance paid on it (its 2110 answers
+    matched to our lines as the secondary claim matches them: REF*6R, else position)."""
+    paid = {line.line_number: Money.zero() for line in claim.lines}
+    answered = [] if adjudication is None else adjudication.get("lines", [])
+    for ours, line in answered_lines(claim.claim_id, claim.lines, answered):
+        paid[ours.line_number] = paid[ours.line_number] + Money(line["paid"])
     return tuple(
-        (
-            " ".join((line.procedure_code, *line.modifiers)),
-            line.charge,
-            paid[index] if index < len(paid) else Money.zero(),
-        )
-        for index, line in enumerate(claim.encounter.lines)
+        (" ".join((line.procedure_code, *line.modifiers)), line.charge, paid[line.line_number])
+        for line in claim.lines
     )
 
 

@@ -596,7 +596,7 @@ async def edit_claim(claim_id: Id, request: Request, actor: FormActor) -> HTMLRe
     except ClaimInputError as refused:
         view = desk.claim_editor(actor, claim_id)
         return _editor_page(request, actor, view, form=form, refused=refused)
-    return _editor_page(request, actor, desk.claim_editor(actor, claim_id), outcome=outcome)
+    return _editor_page(request, actor, outcome.view, outcome=outcome)
 
 
 @router.get("/claims/{claim_id}/eligibility")

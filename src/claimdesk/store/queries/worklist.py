@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, Select, and_, exists, func, select
@@ -97,7 +96,7 @@ def _row(found: Any) -> WorklistRow:
         rendering_npi=npi,
         date_of_service=dos,
         charge=Money(charge),
-        balance=Money(Decimal(balance)),
+        balance=Money(balance),
     )
 
 
