@@ -32,6 +32,7 @@ class CycledHome:
     start: date  # the cycle's first day
     end: date  # its last day
     manager: str  # the Tier 3 person the cycle staffs
+    tier1: str  # its Tier 1 biller
 
 
 def cycled_home(
@@ -80,4 +81,4 @@ def cycled(
     with composed(settings) as parts:
         report = run_cycle(parts, options)
     assert report.end is not None
-    return CycledHome(settings, start, report.end, staff.tier3.user_id)
+    return CycledHome(settings, start, report.end, staff.tier3.user_id, staff.tier1.user_id)

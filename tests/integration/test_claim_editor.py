@@ -190,3 +190,25 @@ def test_a_claim_the_payer_has_is_not_edited_here(held: UowFactory, tmp_path: Pa
     assert "corrected (frequency 7) claim" in view.refusal
     with pytest.raises(ClaimEditError, match="only held or rejected claims"):
         _edit(held, view.form)
+
+
+def test_a_patient_uninsured_since_before_the_visit_releases_a_lapsed_self_pay_claim(
+    held: UowFactory,
+) -> None:
+    view = _view(held, "CE3")
+    assert [f.rule for f in view.findings if f.blocks_submission] == ["COV007"]
+    visit = date.fromisoformat(view.form.value("date_of_service"))
+    with pytest.raises(ClaimInputError, match="patient.uninsured_since: .* is in the future"):
+        _edit(held, _with(view.form, patient__uninsured_since="2099-01-01"), "CE3")
+    assert _view(held, "CE3").form.value("patient.uninsured_since") == ""
+
+    after = _with(view.form, patient__uninsured_since=(visit + timedelta(days=1)).isoformat())
+    assert not _edit(held, after, "CE3").released  # confirmed only from after the visit
+
+    confirmed = _with(view.form, patient__uninsured_since=visit.isoformat())
+    outcome = _edit(held, confirmed, "CE3")
+    assert outcome.released
+    assert [str(c) for c in outcome.changes] == [
+        f"patient.uninsured_since: {(visit + timedelta(days=1)).isoformat()} -> {visit}"
+    ]
+    assert outcome.view.status is ClaimStatus.READY

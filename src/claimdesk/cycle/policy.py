@@ -53,6 +53,7 @@ class StaffPolicy:
     release_after_days: int
     max_releases: int
     hold_write_off_after_days: int
+    retro_authorization_rate: Decimal
     appeal_categories: frozenset[str]
     appeal_success_rate: Decimal
     appeal_decision_days: int
@@ -183,6 +184,7 @@ def parse_staff_policy(text: str, source: str = "policy.toml") -> StaffPolicy:
         release_after_days=read.integer(tier1, "[tier1]", "release_after_days"),
         max_releases=read.integer(tier1, "[tier1]", "max_releases"),
         hold_write_off_after_days=read.integer(tier1, "[tier1]", "hold_write_off_after_days"),
+        retro_authorization_rate=read.rate(tier1, "[tier1]", "retro_authorization_rate"),
         appeal_categories=frozenset(categories),
         appeal_success_rate=read.rate(tier2, "[tier2]", "appeal_success_rate"),
         appeal_decision_days=read.integer(tier2, "[tier2]", "appeal_decision_days", 1),

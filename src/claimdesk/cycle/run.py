@@ -28,6 +28,7 @@ from claimdesk.bootstrap import Composition
 from claimdesk.bundle.reader import read_bundle
 from claimdesk.cycle.appeal_desk import AppealDesk
 from claimdesk.cycle.captured import captured_factory
+from claimdesk.cycle.chart import Chart, ChartError, as_payers_know_it, read_chart
 from claimdesk.cycle.front_desk import FrontDesk
 from claimdesk.cycle.patients import Patients, PatientTally
 from claimdesk.cycle.payer_link import PayerLink
@@ -176,7 +177,7 @@ def _first_day(sessions: sessionmaker[Session], options: CycleOptions) -> date:
     return start
 
 
-def _world(bundle_path: Path, seed: int | None) -> PayerWorld:
+def _world(bundle_path: Path, seed: int | None, chart: Chart) -> PayerWorld:
     read = read_bundle(bundle_path)
     if read.bundle is None:
         first = read.errors[0] if read.errors else "unreadable"
@@ -184,7 +185,7 @@ def _world(bundle_path: Path, seed: int | None) -> PayerWorld:
     policy = default_policy()
     if seed is not None:
         policy = replace(policy, seed=seed)
-    return PayerWorld.from_bundle(read.bundle, policy)
+    return PayerWorld.from_bundle(as_payers_know_it(read.bundle, chart), policy)
 
 
 def ensure_staff(uow_factory: Callable[[], UnitOfWork], staff: StaffPolicy, now: datetime) -> None:
@@ -230,8 +231,13 @@ def run_cycle(
     """Run ``options.days`` days of the cycle on the practice in ``parts``' database."""
     sessions = sessionmaker(bind=parts.engine, expire_on_commit=False)
     start = _first_day(sessions, options)
-    world = _world(options.bundle or _latest_bundle(sessions), options.seed)
-    return _Cycle(parts, options, sessions, world, start).run(on_day)
+    bundle = options.bundle or _latest_bundle(sessions)
+    try:
+        chart = read_chart(bundle)
+    except ChartError as exc:
+        raise CycleError(str(exc)) from exc
+    world = _world(bundle, options.seed, chart)
+    return _Cycle(parts, options, sessions, world, start, chart).run(on_day)
 
 
 class _Cycle:
@@ -242,8 +248,10 @@ class _Cycle:
         sessions: sessionmaker[Session],
         world: PayerWorld,
         start: date,
+        chart: Chart,
     ) -> None:
         settings = parts.settings
+        self.chart = chart
         self.settings = settings
         self.options = options
         self.sessions = sessions
@@ -295,6 +303,8 @@ class _Cycle:
             rules=self.rules,
             desk=self.desk,
             letters=self.settings.practice_home / "letters",
+            chart=self.chart,
+            settings=self.settings,
         )
         for number in range(self.options.days):
             day = self.start + timedelta(days=number)

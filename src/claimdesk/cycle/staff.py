@@ -7,6 +7,12 @@ in the policy's categories is appealed (letter, submission, then the payer's dec
 rest is written off, and a write-off above the approval amount waits for the manager. Tier 1 may
 not write off: what it cannot correct it escalates to Tier 2. Every action goes through the
 desk, so the role is checked and the action audited as for a person at the web desk.
+
+A held claim is corrected the way a biller does it: Tier 1 reads the chart (or calls the
+patient) for what the scrub named (:mod:`claimdesk.cycle.chart`), asks the payer for an
+authorization after the service when one is missing (:mod:`claimdesk.cycle.payer_line`), and
+types it into the claim editor, which scrubs the claim again and releases it when nothing
+blocks it.
 """
 
 from __future__ import annotations
@@ -18,7 +24,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from claimdesk.config import Settings
 from claimdesk.cycle.appeal_desk import AppealDesk
+from claimdesk.cycle.chart import Chart, Correction, corrected
+from claimdesk.cycle.payer_line import PayerLine
 from claimdesk.cycle.policy import Person, StaffPolicy
 from claimdesk.desk.billing import BillingDesk
 from claimdesk.desk.guard import Actor
@@ -27,6 +36,7 @@ from claimdesk.domain.money import Money
 from claimdesk.domain.work import Outcome, WorkAction, WorkItem, WorkKind, WorkStatus
 from claimdesk.routing.actions import actions_for
 from claimdesk.services.acknowledgments import release_rejected
+from claimdesk.services.claim_editor import ClaimEditError, ClaimInputError
 from claimdesk.services.remit_work import cash_received_since
 from claimdesk.services.rules import Rules
 from claimdesk.services.tier2 import Tier2Error, insurance_balance, submit_appeal
@@ -37,6 +47,8 @@ UowFactory = Callable[[], UnitOfWork]
 SATURDAY = 5
 _WAITING = (ClaimStatus.SUBMITTED, ClaimStatus.ACCEPTED)
 # What Tier 1 corrects; Tier 2 sees these only when Tier 1 gave up on them.
+# AUT002: the 271 says a billed code needs an authorization the claim lacks.
+AUTHORIZATION_REQUIRED = "AUT002"
 _CORRECTABLE = (WorkKind.SCRUB_HOLD, WorkKind.CLEARINGHOUSE_REJECTION, WorkKind.PAYER_REJECTION)
 
 
@@ -56,17 +68,23 @@ class Staff:
         rules: Rules,
         desk: AppealDesk,
         letters: Path,
+        chart: Chart | None = None,
+        settings: Settings | None = None,
     ) -> None:
         self._uow_factory = uow_factory
         self._policy = policy
         self._desk = desk
         self._letters = letters
+        self._chart = chart or Chart()
+        self._payer_line = PayerLine(policy.seed, policy.retro_authorization_rate)
         self._rng = random.Random(policy.seed)
         self._releases: Counter[str] = Counter()
         self.report = StaffReport()
         # The simulated people work the queues through the desk, as people do: checked, audited.
         self._today = datetime.min.replace(tzinfo=UTC)
-        self._queues = BillingDesk(uow_factory, rules, lambda: self._today, letters=letters)
+        self._queues = BillingDesk(
+            uow_factory, rules, lambda: self._today, settings, letters=letters
+        )
         self._actors: dict[str, Actor] = {}
 
     def work_day(self, now: datetime) -> None:
@@ -188,6 +206,8 @@ class Staff:
                 self._give_up(person, item, "rejected again after correction")
             return
         if status is ClaimStatus.HELD:
+            if self._corrected(person, claim_id):
+                return
             due = item.created_at + timedelta(days=policy.hold_write_off_after_days)
             if now < due:
                 self._wait(person, item, now, due)
@@ -198,6 +218,37 @@ class Staff:
             self._give_up(person, item, "registration denial not correctable")
             return
         self._close(person, item, now, Outcome.NO_ACTION_NEEDED, None)
+
+    def _corrected(self, person: Person, claim_id: str) -> bool:
+        """Type what the chart says into the claim editor; True when the claim left the hold
+        (the editor then closed its item)."""
+        with self._uow_factory() as uow:
+            claim = uow.claims.get(claim_id)
+        if claim is None:
+            return False
+        corrections = self._chart.corrections(
+            claim.encounter.encounter_id, claim.encounter.patient_account, claim.coverage_id
+        )
+        actor = self._actors[person.user_id]
+        view = self._queues.claim_editor(actor, claim_id)
+        if any(f.rule == AUTHORIZATION_REQUIRED for f in view.findings):
+            number = self._payer_line.retro_authorization(claim.payer_id, claim_id)
+            self._count("tier1 retro authorization " + ("granted" if number else "refused"))
+            if number:
+                corrections.append(Correction("prior_authorization", None, number))
+        if not corrections:
+            return False
+        form = corrected(view.form, corrections)
+        try:
+            outcome = self._queues.edit_claim(actor, claim_id, form)
+        except (ClaimInputError, ClaimEditError):
+            self._count("tier1 correction refused")
+            return False
+        if not outcome.released:
+            self._count("tier1 corrected, still held")
+            return False
+        self._count("tier1 hold corrected")
+        return True
 
     # -- Tier 2: denials, underpayments, no response -------------------------------------------
 

@@ -40,6 +40,8 @@ class Patient:
     phone: str = ""
     middle_name: str = ""
     guarantor_account: str | None = None
+    # The patient confirmed they have no insurance from this day: their visits are self-pay.
+    uninsured_since: date | None = None
 
     def age_on(self, day: date) -> int:
         """Age in whole years on ``day`` (the date of service for code-set age edits)."""

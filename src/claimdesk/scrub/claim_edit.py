@@ -54,6 +54,7 @@ PATIENT_FIELDS = (
     ("patient.address.state", "State"),
     ("patient.address.postal_code", "ZIP code"),
     ("patient.phone", "Phone"),
+    ("patient.uninsured_since", "Uninsured since (the patient confirmed no coverage applies)"),
 )
 COVERAGE_FIELDS = (
     ("coverage.member_id", "Member id"),
@@ -164,6 +165,9 @@ def form_of(patient: Patient, coverage: Coverage | None, encounter: Encounter) -
         "patient.address.state": a.state,
         "patient.address.postal_code": a.postal_code,
         "patient.phone": patient.phone,
+        "patient.uninsured_since": (
+            patient.uninsured_since.isoformat() if patient.uninsured_since else ""
+        ),
         "date_of_service": encounter.date_of_service.isoformat(),
         "rendering_npi": encounter.rendering_npi,
         "referring_npi": encounter.referring_npi,
@@ -314,6 +318,9 @@ def _patient(read: _Reader, current: Patient) -> Patient | None:
     phone = re.sub(r"[ ()+.-]", "", read.form.value("patient.phone"))
     if phone and not _PHONE.match(phone):
         read.fail("patient.phone", f"{phone!r} is not a 10-digit phone number")
+    uninsured = read.day("patient.uninsured_since", required=False)
+    if uninsured is not None and uninsured > read.today:
+        read.fail("patient.uninsured_since", f"{uninsured} is in the future")
     address = Address(
         line1=read.text("patient.address.line1", limit=55),
         line2=read.text("patient.address.line2", limit=55),
@@ -331,6 +338,7 @@ def _patient(read: _Reader, current: Patient) -> Patient | None:
         sex=Sex(sex_text),
         address=address,
         phone=phone,
+        uninsured_since=uninsured,
     )
 
 

@@ -244,6 +244,12 @@ def _ex(bad: str, bad_change: Change, good: str, good_change: Change, *expect: s
 
 
 _ENDED = date(2026, 1, 31)
+
+
+def _uninsured(ctx: ScrubContext) -> ScrubContext:
+    return replace(ctx, patient=replace(ctx.patient, uninsured_since=_ENDED + timedelta(days=1)))
+
+
 _BORN_CHILD = date(2016, 6, 1)
 _SUBSCRIBER = Subscriber("Rivera", "Luis", date(1985, 2, 2), "M")
 
@@ -387,8 +393,8 @@ EXAMPLES: dict[str, RuleExamples] = {
     "COV007": _ex(
         "a self-pay claim; the only coverage ended 2026-01-31",
         lambda c: self_pay(coverage(c, termination=_ENDED)),
-        "a self-pay claim for a patient without coverage",
-        lambda c: replace(self_pay(c), coverages=()),
+        "the same claim after the patient confirmed being uninsured since the coverage ended",
+        lambda c: _uninsured(self_pay(coverage(c, termination=_ENDED))),
         "coverage C1 (Summit PPO Gold) ended 2026-01-31, before the date of service 2026-03-10",
     ),
     "COV008": _ex(

@@ -154,6 +154,7 @@ def patient_row(patient: Patient) -> Row:
         "sex": patient.sex.value,
         "phone": patient.phone,
         "guarantor_account": patient.guarantor_account,
+        "uninsured_since": patient.uninsured_since,
         **_address_row(patient.address),
     }
 
@@ -168,6 +169,7 @@ def patient_of(row: RowIn) -> Patient:
         sex=Sex(row["sex"]),
         phone=row["phone"],
         guarantor_account=row["guarantor_account"],
+        uninsured_since=row.get("uninsured_since"),
         address=_address(row),
     )
 

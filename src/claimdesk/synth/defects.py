@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import TypeVar
 
+from claimdesk.domain.coverage import Relationship
+from claimdesk.domain.encounters import DrugUnit
 from claimdesk.domain.payers import PayerKind
 from claimdesk.synth import catalog
 from claimdesk.synth.records import DefectRec, EncounterRec, PatientRec
@@ -51,6 +53,10 @@ ENCOUNTER_KINDS = (
     DefectKind.MISSING_MODIFIER_25,
     DefectKind.MISSING_NDC,
 )
+
+
+def _day(day: date | None) -> str:
+    return "" if day is None else day.isoformat()
 
 
 def _spread(
@@ -154,6 +160,7 @@ class DefectPlanter:
         detail: str,
         encounter: EncounterRec | None = None,
         coverage_id: str = "",
+        correction: dict[str, str] | None = None,
     ) -> None:
         self.defects.append(
             DefectRec(
@@ -162,6 +169,7 @@ class DefectPlanter:
                 encounter.encounter_id if encounter else "",
                 coverage_id,
                 detail,
+                "; ".join(f"{name}={value}" for name, value in (correction or {}).items()),
             )
         )
 
@@ -170,14 +178,23 @@ class DefectPlanter:
     ) -> None:
         rng = self._rng
         if kind is DefectKind.MISSING_ADDRESS_LINE:
-            patient.address.line1 = ""
-            self._record(kind, patient, "patient address has no street line")
+            line1, patient.address.line1 = patient.address.line1, ""
+            self._record(
+                kind,
+                patient,
+                "patient address has no street line",
+                correction={"patient.address.line1": line1},
+            )
             return
         coverage = patient.coverages[0]
         if kind is DefectKind.MISSING_MEMBER_ID:
-            coverage.member_id = ""
+            member_id, coverage.member_id = coverage.member_id, ""
             self._record(
-                kind, patient, "coverage has no member id", coverage_id=coverage.coverage_id
+                kind,
+                patient,
+                "coverage has no member id",
+                coverage_id=coverage.coverage_id,
+                correction={"coverage.member_id": member_id},
             )
         elif kind is DefectKind.DEPENDENT_AS_SELF:
             # The child is registered as the subscriber on the parent's plan.
@@ -187,11 +204,19 @@ class DefectPlanter:
                 patient,
                 "minor on a parent's plan registered with relationship self",
                 coverage_id=coverage.coverage_id,
+                correction={
+                    "coverage.relationship": Relationship.CHILD.value,
+                    "coverage.subscriber.last_name": coverage.subscriber_last_name,
+                    "coverage.subscriber.first_name": coverage.subscriber_first_name,
+                    "coverage.subscriber.birth_date": _day(coverage.subscriber_birth_date),
+                },
             )
         else:
             seen = visits[patient.account]
             first = min(e.date_of_service for e in seen)
             coverage.termination = first - timedelta(days=rng.randint(1, _EXPIRY_MARGIN.days))
+            # Asked, the patient has had no insurance since: the visits are theirs to pay.
+            uninsured = (coverage.termination + timedelta(days=1)).isoformat()
             for encounter in seen:
                 self._record(
                     kind,
@@ -199,51 +224,85 @@ class DefectPlanter:
                     f"coverage terminated {coverage.termination.isoformat()}, before the visit",
                     encounter,
                     coverage.coverage_id,
+                    correction={"patient.uninsured_since": uninsured},
                 )
 
     def _encounter_defect(self, kind: DefectKind, encounter: EncounterRec) -> None:
         rng = self._rng
         patient = encounter.patient
+        charted = {"diagnoses": " ".join(encounter.diagnoses)}
         if kind is DefectKind.INVALID_DIAGNOSIS:
             position = rng.randrange(len(encounter.diagnoses))
             code = self._invalid_variant(encounter.diagnoses[position])
             encounter.diagnoses[position] = code
-            self._record(kind, patient, f"diagnosis {position + 1} is {code}", encounter)
+            self._record(
+                kind, patient, f"diagnosis {position + 1} is {code}", encounter, "", charted
+            )
         elif kind is DefectKind.NON_BILLABLE_DIAGNOSIS:
             position = next(
                 i for i, code in enumerate(encounter.diagnoses) if code in self._parents
             )
             parent = self._parents[encounter.diagnoses[position]]
             encounter.diagnoses[position] = parent
-            self._record(kind, patient, f"diagnosis {position + 1} is category {parent}", encounter)
+            self._record(
+                kind,
+                patient,
+                f"diagnosis {position + 1} is category {parent}",
+                encounter,
+                "",
+                charted,
+            )
         elif kind is DefectKind.BAD_REFERRING_NPI:
             valid = encounter.referring_npi or rng.choice(self._referring)
             wrong = (int(valid[9]) + rng.randint(1, 9)) % 10
             encounter.referring_npi = valid[:9] + str(wrong)
-            self._record(kind, patient, "referring NPI check digit is wrong", encounter)
+            self._record(
+                kind,
+                patient,
+                "referring NPI check digit is wrong",
+                encounter,
+                correction={"referring_npi": valid},
+            )
         elif kind is DefectKind.WEAK_POINTER:
             status = rng.choice(catalog.STATUS_CODES)
             if status not in encounter.diagnoses:
                 encounter.diagnoses.append(status)
             em = encounter.lines[0]
+            pointers = " ".join(str(p) for p in em.pointers)
             em.pointers = [encounter.diagnoses.index(status) + 1]
             self._record(
-                kind, patient, f"line 1 points only to history/status code {status}", encounter
+                kind,
+                patient,
+                f"line 1 points only to history/status code {status}",
+                encounter,
+                correction={"line 1 diagnosis_pointers": pointers},
             )
         elif kind is DefectKind.MISSING_NDC:
             drug = next(line for line in encounter.lines if line.ndc)
+            line = f"line {drug.line_number}"
+            given = {
+                f"{line} ndc": drug.ndc,
+                f"{line} ndc_quantity": str(drug.ndc_quantity),
+                f"{line} ndc_unit": DrugUnit.MILLILITER.value,
+            }
             drug.ndc, drug.ndc_quantity = "", None
             self._record(
                 kind,
                 patient,
                 f"line {drug.line_number} ({drug.procedure_code}) has no NDC",
                 encounter,
+                correction=given,
             )
         else:
             em = encounter.lines[0]
+            modifiers = " ".join(em.modifiers)
             em.modifiers.remove("25")
             self._record(
-                kind, patient, "E/M billed with a same-day procedure lacks modifier 25", encounter
+                kind,
+                patient,
+                "E/M billed with a same-day procedure lacks modifier 25",
+                encounter,
+                correction={"line 1 modifiers": modifiers},
             )
 
     def _invalid_variant(self, code: str) -> str:

@@ -33,7 +33,14 @@ DEFAULT_DAYS = 30
 # make about 12% of claims, the share of claims the field sees rejected or denied at first.
 DEFAULT_DEFECT_RATE = 0.06
 DEFECTS_FILE = "defects.csv"
-DEFECT_COLUMNS = ("kind", "patient_account", "encounter_id", "coverage_id", "detail")
+DEFECT_COLUMNS = (
+    "kind",
+    "patient_account",
+    "encounter_id",
+    "coverage_id",
+    "detail",
+    "correction",
+)
 SATURDAY = 5
 
 
@@ -235,6 +242,7 @@ class _Practice:
                 "encounter_id": d.encounter_id,
                 "coverage_id": d.coverage_id,
                 "detail": d.detail,
+                "correction": d.correction,
             }
             for d in self.defects
         )

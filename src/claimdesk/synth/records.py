@@ -110,3 +110,6 @@ class DefectRec:
     encounter_id: str
     coverage_id: str
     detail: str
+    # What the chart or the patient gives to set it right, as the claim editor takes it:
+    # "field=value" pairs joined by "; ", a line's field as "line N field" (cycle/chart.py).
+    correction: str = ""

@@ -151,8 +151,9 @@ def duplicate_priority(ctx: ScrubContext) -> Iterator[Issue]:
     T1,
     summary="The patient has coverage on file, but none of it is active on the date of service.",
     fix=(
-        "Ask the patient for current insurance and run an eligibility check; bill the patient "
-        "only when no coverage applies."
+        "Ask the patient for current insurance and run an eligibility check; when no coverage "
+        "applies, record the day the patient is uninsured since (claim editor) and the visit is "
+        "billed to the patient."
     ),
     reference="Registration: coverage effective and termination dates",
 )
@@ -161,6 +162,10 @@ def coverage_lapsed(ctx: ScrubContext) -> Iterator[Issue]:
         return
     day = ctx.date_of_service
     if any(c.active_on(day) for c in ctx.coverages):
+        return
+    uninsured = ctx.patient.uninsured_since
+    if uninsured is not None and uninsured <= day:
+        # The patient confirmed no coverage applies: the visit is theirs to pay (self-pay).
         return
     ended = [c for c in ctx.coverages if c.termination is not None and c.termination < day]
     if ended:

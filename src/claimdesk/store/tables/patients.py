@@ -49,3 +49,4 @@ class PatientRow(Base):
     guarantor_account: Mapped[str | None] = mapped_column(
         ForeignKey("guarantors.account"), index=True
     )
+    uninsured_since: Mapped[date | None]
