@@ -198,7 +198,7 @@ def test_a_patient_uninsured_since_before_the_visit_releases_a_lapsed_self_pay_c
     view = _view(held, "CE3")
     assert [f.rule for f in view.findings if f.blocks_submission] == ["COV007"]
     visit = date.fromisoformat(view.form.value("date_of_service"))
-    with pytest.raises(ClaimInputError, match="patient.uninsured_since: .* is in the future"):
+    with pytest.raises(ClaimInputError, match=r"patient\.uninsured_since: .* is in the future"):
         _edit(held, _with(view.form, patient__uninsured_since="2099-01-01"), "CE3")
     assert _view(held, "CE3").form.value("patient.uninsured_since") == ""
 
