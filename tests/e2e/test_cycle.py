@@ -270,7 +270,10 @@ def test_scrubbing_lowers_the_initial_denial_rate(
         f"{off.initial_denial_rate:.1%} ({off.denied_first_pass}/{off.adjudicated_first_pass})"
     )
     assert on.initial_denial_rate < off.initial_denial_rate
-    assert off.claims_submitted > on.claims_submitted  # without scrubbing nothing is held
+    # Scrubbing holds claims before they go out, and Tier 1 corrects them in the claim editor;
+    # without scrubbing nothing is held, so nothing is corrected.
+    assert on.staff_actions.get("tier1 hold corrected", 0) > 0
+    assert off.staff_actions.get("tier1 hold corrected", 0) == 0
 
 
 def test_the_simulated_staff_leave_an_audit_trail(

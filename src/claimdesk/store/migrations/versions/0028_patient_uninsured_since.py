@@ -20,11 +20,11 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# Plain ADD and DROP COLUMN (SQLite 3.35+): a batch copy of ``patients`` would break the foreign
+# keys of every table that names a patient.
 def upgrade() -> None:
-    with op.batch_alter_table("patients") as batch:
-        batch.add_column(sa.Column("uninsured_since", sa.Date(), nullable=True))
+    op.add_column("patients", sa.Column("uninsured_since", sa.Date(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("patients") as batch:
-        batch.drop_column("uninsured_since")
+    op.drop_column("patients", "uninsured_since")
