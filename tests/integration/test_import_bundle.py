@@ -16,6 +16,7 @@ from claimdesk.domain.money import Money
 from claimdesk.domain.parties import Address
 from claimdesk.domain.payers import PayerKind
 from claimdesk.services.import_bundle import BundleImportError, ImportReport, import_bundle
+from claimdesk.store import rows
 from claimdesk.store.tables.base import Base, table_of
 from claimdesk.store.tables.imports import ImportChangeRow, ImportRow
 from claimdesk.store.uow import UnitOfWork
@@ -195,3 +196,30 @@ def test_a_bundle_with_a_key_twice_is_refused(uow_factory: UowFactory) -> None:
         _import(uow_factory, doubled)
     with uow_factory() as uow:
         assert uow.payers.list() == []
+
+
+def test_importing_again_keeps_the_day_a_patient_confirmed_being_uninsured(
+    uow_factory: UowFactory,
+) -> None:
+    # The desk records it (claim editor); the EHR's bundle does not carry it.
+    _import(uow_factory, small_bundle())
+    with uow_factory() as uow:
+        patient = uow.patients.get(ADULT.account)
+        assert patient is not None
+        uow.imports.update(
+            "patients",
+            [
+                (
+                    rows.patient_row(patient),
+                    rows.patient_row(dataclasses.replace(patient, uninsured_since=NOW.date())),
+                )
+            ],
+        )
+        uow.commit()
+    again = _import(uow_factory, small_bundle(), LATER)
+    assert again.counts["patients"].unchanged == 2
+    assert again.changes_recorded == 0
+    with uow_factory() as uow:
+        kept = uow.patients.get(ADULT.account)
+    assert kept is not None
+    assert kept.uninsured_since == NOW.date()

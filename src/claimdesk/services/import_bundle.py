@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from claimdesk.bundle.model import PracticeBundle
+from claimdesk.domain.parties import Patient
 from claimdesk.services.import_encounters import check_encounter_references, sync_encounters
 from claimdesk.services.import_run import (
     ENTITIES,
@@ -110,7 +111,7 @@ def import_bundle(
             "guarantors",
             {p.account: p.guarantor_account for p in bundle.patients},
         )
-        _upsert(run, "patients", [rows.patient_row(p) for p in bundle.patients])
+        _upsert(run, "patients", [_registered(p) for p in bundle.patients])
         require(
             run,
             "coverages",
@@ -153,6 +154,15 @@ def import_bundle(
         uow.imports.finish(import_id, finished_at=datetime.now(UTC), counts=report.as_dict())
         uow.commit()
     return report
+
+
+def _registered(patient: Patient) -> rows.Row:
+    """The patient's row as the bundle gives it: without the day the patient confirmed being
+    uninsured, which the desk records (claim editor) and no bundle carries, so an import never
+    clears it."""
+    row = rows.patient_row(patient)
+    del row["uninsured_since"]
+    return row
 
 
 def _upsert(run: ImportRun, entity: str, new_rows: Sequence[rows.Row]) -> None:
