@@ -46,9 +46,9 @@ from claimdesk.store.uow import UnitOfWork
 UowFactory = Callable[[], UnitOfWork]
 SATURDAY = 5
 _WAITING = (ClaimStatus.SUBMITTED, ClaimStatus.ACCEPTED)
-# What Tier 1 corrects; Tier 2 sees these only when Tier 1 gave up on them.
 # AUT002: the 271 says a billed code needs an authorization the claim lacks.
 AUTHORIZATION_REQUIRED = "AUT002"
+# What Tier 1 corrects; Tier 2 sees these only when Tier 1 gave up on them.
 _CORRECTABLE = (WorkKind.SCRUB_HOLD, WorkKind.CLEARINGHOUSE_REJECTION, WorkKind.PAYER_REJECTION)
 
 

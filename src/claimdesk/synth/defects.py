@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from datetime import timedelta
 from enum import StrEnum
 from typing import TypeVar
 
@@ -16,7 +16,7 @@ from claimdesk.domain.coverage import Relationship
 from claimdesk.domain.encounters import DrugUnit
 from claimdesk.domain.payers import PayerKind
 from claimdesk.synth import catalog
-from claimdesk.synth.records import DefectRec, EncounterRec, PatientRec
+from claimdesk.synth.records import DefectRec, EncounterRec, PatientRec, day_text
 
 T = TypeVar("T")
 
@@ -53,10 +53,6 @@ ENCOUNTER_KINDS = (
     DefectKind.MISSING_MODIFIER_25,
     DefectKind.MISSING_NDC,
 )
-
-
-def _day(day: date | None) -> str:
-    return "" if day is None else day.isoformat()
 
 
 def _spread(
@@ -208,7 +204,7 @@ class DefectPlanter:
                     "coverage.relationship": Relationship.CHILD.value,
                     "coverage.subscriber.last_name": coverage.subscriber_last_name,
                     "coverage.subscriber.first_name": coverage.subscriber_first_name,
-                    "coverage.subscriber.birth_date": _day(coverage.subscriber_birth_date),
+                    "coverage.subscriber.birth_date": day_text(coverage.subscriber_birth_date),
                 },
             )
         else:
@@ -230,13 +226,18 @@ class DefectPlanter:
     def _encounter_defect(self, kind: DefectKind, encounter: EncounterRec) -> None:
         rng = self._rng
         patient = encounter.patient
+        # The diagnoses as the provider documented them, before either diagnosis defect.
         charted = {"diagnoses": " ".join(encounter.diagnoses)}
         if kind is DefectKind.INVALID_DIAGNOSIS:
             position = rng.randrange(len(encounter.diagnoses))
             code = self._invalid_variant(encounter.diagnoses[position])
             encounter.diagnoses[position] = code
             self._record(
-                kind, patient, f"diagnosis {position + 1} is {code}", encounter, "", charted
+                kind,
+                patient,
+                f"diagnosis {position + 1} is {code}",
+                encounter,
+                correction=charted,
             )
         elif kind is DefectKind.NON_BILLABLE_DIAGNOSIS:
             position = next(
@@ -249,8 +250,7 @@ class DefectPlanter:
                 patient,
                 f"diagnosis {position + 1} is category {parent}",
                 encounter,
-                "",
-                charted,
+                correction=charted,
             )
         elif kind is DefectKind.BAD_REFERRING_NPI:
             valid = encounter.referring_npi or rng.choice(self._referring)

@@ -23,7 +23,7 @@ from claimdesk.synth import catalog
 from claimdesk.synth.defects import DefectKind, DefectPlanter
 from claimdesk.synth.people import PeopleFactory, make_address, make_clinicians, make_npi
 from claimdesk.synth.plans import PLAN_COLUMNS, PLANS_FILE, plan_rows
-from claimdesk.synth.records import AddressRec, DefectRec, EncounterRec, PatientRec
+from claimdesk.synth.records import AddressRec, DefectRec, EncounterRec, PatientRec, day_text
 from claimdesk.synth.visits import VisitFactory
 
 MAX_DAY_REDRAWS = 50
@@ -104,10 +104,6 @@ def write_practice(
         counts=counts,
         defects={kind.value: kinds[kind.value] for kind in DefectKind},
     )
-
-
-def _day(value: date | None) -> str:
-    return value.isoformat() if value is not None else ""
 
 
 def _money(value: Decimal) -> str:
@@ -361,11 +357,11 @@ class _Practice:
                     "priority": str(coverage.priority),
                     "relationship": coverage.relationship,
                     "effective": coverage.effective.isoformat(),
-                    "termination": _day(coverage.termination),
+                    "termination": day_text(coverage.termination),
                     "network_tier": str(coverage.network_tier),
                     "subscriber_last_name": coverage.subscriber_last_name,
                     "subscriber_first_name": coverage.subscriber_first_name,
-                    "subscriber_birth_date": _day(coverage.subscriber_birth_date),
+                    "subscriber_birth_date": day_text(coverage.subscriber_birth_date),
                     "subscriber_sex": coverage.subscriber_sex,
                 }
 

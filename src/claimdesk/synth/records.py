@@ -9,6 +9,11 @@ from decimal import Decimal
 from claimdesk.synth.catalog import PayerSpec
 
 
+def day_text(value: date | None) -> str:
+    """A day as the bundle's and the answer key's cells write it: ISO, or empty."""
+    return value.isoformat() if value is not None else ""
+
+
 @dataclass(slots=True)
 class AddressRec:
     line1: str
