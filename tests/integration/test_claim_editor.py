@@ -14,7 +14,7 @@ from store_practice import CHILD_ACME, NOW
 from tier1_practice import UowFactory, run_submit, submit_bundle
 
 from claimdesk.codes.reference import load_config, shipped_reference
-from claimdesk.domain.claims import ClaimStatus
+from claimdesk.domain.claims import Claim, ClaimStatus
 from claimdesk.domain.ledger import Account
 from claimdesk.domain.money import Money
 from claimdesk.domain.providers import npi_check_digit
@@ -212,3 +212,57 @@ def test_a_patient_uninsured_since_before_the_visit_releases_a_lapsed_self_pay_c
         f"patient.uninsured_since: {(visit + timedelta(days=1)).isoformat()} -> {visit}"
     ]
     assert outcome.view.status is ClaimStatus.READY
+
+
+def test_a_claim_sharing_its_visit_takes_its_own_authorization_number(held: UowFactory) -> None:
+    """A secondary claim held for its payer's authorization shares the visit with the primary's
+    claim: the number is the claim's own, so the editor saves it there and leaves the visit,
+    and what the primary's claim billed, as it was; a billed field is still refused."""
+    with held() as uow:
+        primary = uow.claims.get("CE1")
+        assert primary is not None
+        second = Claim(
+            claim_id="CE1-S",
+            encounter=primary.encounter,
+            coverage_id=primary.coverage_id,
+            payer_id=primary.payer_id,
+            created_at=NOW,
+            created_by="t",
+        )
+        second.move_to(ClaimStatus.HELD, by="t", at=NOW, reason="scrub")
+        uow.claims.add(second)
+        uow.commit()
+    view = _view(held, "CE1-S")
+    assert view.form.value("prior_authorization") == "AUTH1"  # the visit's, the primary's
+    with pytest.raises(ClaimEditError, match="billed on claim CE1 too"):
+        _edit(held, _with(view.form, diagnoses="J02.9 Z23 R05.9"), "CE1-S")
+
+    outcome = _edit(held, _with(view.form, prior_authorization="SEC-778"), "CE1-S")
+    assert [str(c) for c in outcome.changes] == ["prior_authorization: AUTH1 -> SEC-778"]
+    assert outcome.view.form.value("prior_authorization") == "SEC-778"
+    with held() as uow:
+        saved, first = uow.claims.get("CE1-S"), uow.claims.get("CE1")
+    assert saved is not None
+    assert first is not None
+    assert saved.prior_authorization == "SEC-778"
+    assert saved.authorization == "SEC-778"
+    assert saved.encounter.prior_authorization == "AUTH1"
+    assert first.authorization == "AUTH1"
+
+
+def test_diagnoses_stored_without_dots_are_not_changed_by_an_edit(held: UowFactory) -> None:
+    """A bundle may write diagnoses undotted (as the 837 sends them): the form shows them
+    dotted, and saving the same codes is no change, neither in the audit row nor on a visit
+    billed on another claim too."""
+    with held() as uow:
+        claim = uow.claims.get("CE1")
+        assert claim is not None
+        uow.imports.replace_diagnoses([replace(claim.encounter, diagnoses=("J029", "Z23"))])
+        uow.commit()
+    outcome = _edit(held, _with(_view(held).form, coverage__member_id="A12345678"))
+    assert [str(c) for c in outcome.changes] == ["coverage.member_id: 12345678 -> A12345678"]
+    assert outcome.released
+    with held() as uow:
+        saved = uow.claims.get("CE1")
+    assert saved is not None
+    assert saved.encounter.diagnoses == ("J029", "Z23")

@@ -1,5 +1,5 @@
 """Issue 16's "done when" for the simulated cycle, on SQLite and PostgreSQL: the simulated
-patients pay copays at check-in and answer their statements (in full, in part, on a plan whose
+patients pay their share at check-in and answer their statements (in full, in part, on a plan whose
 missed installment opens a Tier 1 item, or never), statements go out on the schedule, and the
 patient collection rate equals an independent SQL recomputation (never through analytics/).
 """
@@ -35,10 +35,12 @@ def test_simulated_patients_pay_their_statements(cycled_practice: CycledHome) ->
         assert isinstance(runs, int)
         assert runs >= DAYS // 7 - 1
         assert scalar("SELECT count(*) FROM statements") != 0
-        copays = scalar("SELECT count(*) FROM patient_payments WHERE reference LIKE 'SIM-COPAY-%'")
+        at_desk = scalar(
+            "SELECT count(*) FROM patient_payments WHERE reference LIKE 'SIM-CHECKIN-%'"
+        )
         answered = scalar("SELECT count(*) FROM patient_payments WHERE reference LIKE 'CHK-%'")
         installments = scalar("SELECT count(*) FROM patient_payments WHERE reference LIKE 'PLAN-%'")
-        assert copays, "copays taken at check-in"
+        assert at_desk, "visits paid at check-in"
         assert answered, "statements paid in full or in part"
         assert installments, "plan installments paid"
         assert scalar("SELECT count(*) FROM payment_plans") != 0
@@ -51,7 +53,7 @@ def test_simulated_patients_pay_their_statements(cycled_practice: CycledHome) ->
             "SELECT count(DISTINCT s.account) FROM statements s WHERE NOT EXISTS "
             "(SELECT 1 FROM patient_payments p JOIN patients pa ON pa.account = p.patient_account "
             " WHERE (pa.account = s.account OR pa.guarantor_account = s.account) "
-            " AND p.reference NOT LIKE 'SIM-COPAY-%')"
+            " AND p.reference NOT LIKE 'SIM-CHECKIN-%')"
         )
         assert never, "some accounts never pay"
 

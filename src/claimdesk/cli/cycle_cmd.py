@@ -74,7 +74,8 @@ def print_cycle(report: CycleReport, *, payer_side_denials: bool = True) -> None
     )
     patients = report.patients
     console.print(
-        f"patients: {patients.copays} copay(s) taken at check-in; {patients.statement_runs} "
+        f"patients: {patients.at_check_in} visit(s) paid at check-in, "
+        f"{patients.prior_balances} with earlier balances; {patients.statement_runs} "
         f"statement run(s), {patients.statements_sent} statement(s) sent; "
         f"{patients.payments} patient payment(s), {patients.collected} collected; "
         f"{patients.plans} payment plan(s), {patients.installments_missed} installment(s) missed",

@@ -33,6 +33,7 @@ from claimdesk.cli.app import (
     fail,
     home_settings_of,
 )
+from claimdesk.cli.books_cmd import print_collection
 from claimdesk.cli.cycle_cmd import print_cycle, run_with_progress
 from claimdesk.cli.deposits_cmd import print_reconciliation
 from claimdesk.cli.kpi_cmd import print_kpi_report
@@ -239,6 +240,9 @@ def _bill(
                 lambda r: f"{len(r.kpis)} KPIs",
             )
         )
+        # The period's net collection counts a first quarter's unpaid charges against it; the
+        # visits old enough to be paid show what the office collects (docs/kpis.md).
+        print_collection(desk.served_collection(admin))
         print_summary(_read_summary(admin)(settings))
         bank = parts.deposit_desk()
         print_reconciliation(bank.deposit_report(bank.actor_named(DEMO_MANAGER)))

@@ -40,7 +40,7 @@ class FrontDesk:
         self, uow_factory: UowFactory, now: datetime, collect: Collect | None = None
     ) -> int:
         """Estimate every visit captured by now (a draft claim to a coverage) not yet estimated,
-        handing each estimate to ``collect`` (the copay taken at the desk); the number of
+        handing each estimate to ``collect`` (the patient share taken at the desk); the number of
         estimates made."""
         with uow_factory() as uow:
             drafts = [c for c in uow.claims.with_status(ClaimStatus.DRAFT) if c.coverage_id]

@@ -1,4 +1,4 @@
-"""The simulated patients: copays at check-in, statements on a schedule, and the patients'
+"""The simulated patients: payments at check-in, statements on a schedule, and the patients'
 answers to them (pay in full, pay part, a payment plan, or never), by ``[patients]`` of the
 staff policy.
 
@@ -25,6 +25,7 @@ from claimdesk.cycle.policy import StaffPolicy
 from claimdesk.desk.guard import Actor
 from claimdesk.desk.patients import PatientDesk
 from claimdesk.desk.statements import StatementDesk
+from claimdesk.domain.claims import ClaimStatus
 from claimdesk.domain.estimate import Estimate
 from claimdesk.domain.money import Money
 from claimdesk.domain.patient_payments import PaymentError, PaymentMethod
@@ -60,7 +61,8 @@ class _Due:
 
 @dataclass(slots=True)
 class PatientTally:
-    copays: int = 0
+    at_check_in: int = 0
+    prior_balances: int = 0  # earlier visits' balances paid at a check-in
     statement_runs: int = 0
     statements_sent: int = 0
     payments: int = 0
@@ -71,7 +73,8 @@ class PatientTally:
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "copays_collected": self.copays,
+            "paid_at_check_in": self.at_check_in,
+            "prior_balances_paid_at_check_in": self.prior_balances,
             "statement_runs": self.statement_runs,
             "statements_sent": self.statements_sent,
             "patient_payments": self.payments,
@@ -93,6 +96,7 @@ class Patients:
         self._dues: list[_Due] = []
         self._part_paid: set[str] = set()  # a part payer answers one statement, then stops
         self._planned: set[str] = set()
+        self._checked_in: set[str] = set()  # visits the desk has asked to pay
         self.tally = PatientTally()
 
     def _rng(self, *key: object) -> random.Random:
@@ -118,23 +122,55 @@ class Patients:
 
     # -- check-in ------------------------------------------------------------------------------
 
-    def collect_copay(
+    def collect_at_check_in(
         self, uow_factory: UowFactory, now: datetime, claim_id: str, estimate: Estimate
     ) -> None:
-        """The front desk takes the estimate's copay on the card terminal for a share of the
-        visits; before the 835 it is the patient's unapplied credit (docs/patient-payments.md)."""
-        copay = estimate.copay
-        if not copay.is_positive():
+        """The front desk takes the estimate's patient share (copay, deductible, coinsurance)
+        on the card terminal for a share of the visits; before the 835 it is the patient's
+        unapplied credit (docs/patient-payments.md), applied when the 835 assigns the share."""
+        self._collect(uow_factory, now, claim_id, estimate.patient)
+
+    def collect_self_pay(self, uow_factory: UowFactory, now: datetime, day: date) -> None:
+        """A self-pay visit of ``day`` is paid at check-in, for the same share of the visits,
+        up to what the visit still owes (its charge is the patient's from the start)."""
+        with uow_factory() as uow:
+            visits = [
+                c
+                for c in uow.claims.with_status(ClaimStatus.READY)
+                if c.coverage_id is None and c.encounter.date_of_service == day
+            ]
+            owed = {
+                b.claim_id: b.balance
+                for c in visits
+                for b in open_balances(uow, c.encounter.patient_account)
+                if b.claim_id == c.claim_id
+            }
+        for claim_id in sorted(owed):
+            self._collect(uow_factory, now, claim_id, owed[claim_id])
+
+    def _collect(
+        self, uow_factory: UowFactory, now: datetime, claim_id: str, amount: Money
+    ) -> None:
+        if not amount.is_positive() or claim_id in self._checked_in:
             return
-        if Decimal(str(self._rng("copay", claim_id).random())) >= self._policy.copay_collected_rate:
+        self._checked_in.add(claim_id)
+        draw = Decimal(str(self._rng("check-in", claim_id).random()))
+        if draw >= self._policy.check_in_collected_rate:
             return
         with uow_factory() as uow:
             claim = uow.claims.get(claim_id)
             account = None if claim is None else claim.encounter.patient_account
         if account is None:
             return
-        self._pay(uow_factory, now, account, copay, f"SIM-COPAY-{claim_id}", claim_id, None)
-        self.tally.copays += 1
+        self._pay(uow_factory, now, account, amount, f"SIM-CHECKIN-{claim_id}", claim_id, None)
+        self.tally.at_check_in += 1
+        # The desk also asks for what earlier visits still owe, as a practice asks a returning
+        # patient for the balance its statements show; applied to the oldest balances first.
+        with uow_factory() as uow:
+            prior = [b for b in open_balances(uow, account) if b.claim_id != claim_id]
+        owed = sum((b.balance for b in prior), Money.zero())
+        if self._pay(uow_factory, now, account, owed, f"SIM-PRIOR-{claim_id}", None, None):
+            self.tally.prior_balances += 1
 
     # -- statements ----------------------------------------------------------------------------
 
@@ -267,7 +303,8 @@ class Patients:
         reference: str,
         claim_id: str | None,
         method: str | None,
-    ) -> None:
+    ) -> bool:
+        """Whether a payment was taken."""
         if claim_id is None:
             # A patient mails what the statement asked; what was paid meanwhile (a copay
             # applied, another payment) lowers it, so no simulated check makes a credit.
@@ -275,7 +312,7 @@ class Patients:
                 owed = sum((b.balance for b in open_balances(uow, account)), Money.zero())
             amount = min(amount, owed)
             if not amount.is_positive():
-                return
+                return False
         desk = PatientDesk(uow_factory, self._routing, lambda: now)
         request = PaymentRequest(
             patient_account=account,
@@ -287,9 +324,10 @@ class Patients:
         try:
             desk.take_payment(desk.actor_named(self._person), request)
         except PaymentError:
-            return
+            return False
         self.tally.payments += 1
         self.tally.collected += amount
+        return True
 
 
 def _cents(value: Decimal, *, up: bool = False) -> Money:

@@ -32,7 +32,7 @@ class Person:
 class PatientPolicy:
     """How the simulated patients pay (the ``[patients]`` table)."""
 
-    copay_collected_rate: Decimal
+    check_in_collected_rate: Decimal
     statement_every_days: int
     pay_full_rate: Decimal
     pay_part_rate: Decimal
@@ -140,7 +140,7 @@ class _Reader:
                 "must be at most 1"
             )
         return PatientPolicy(
-            copay_collected_rate=self.rate(table, where, "copay_collected_rate"),
+            check_in_collected_rate=self.rate(table, where, "check_in_collected_rate"),
             statement_every_days=self.integer(table, where, "statement_every_days", 1),
             pay_full_rate=full,
             pay_part_rate=part,

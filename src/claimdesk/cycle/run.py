@@ -342,10 +342,11 @@ class _Cycle:
         self.front_desk.check_in(
             uow_factory,
             now,
-            lambda claim_id, estimate: self.patients.collect_copay(
+            lambda claim_id, estimate: self.patients.collect_at_check_in(
                 uow_factory, now, claim_id, estimate
             ),
         )
+        self.patients.collect_self_pay(uow_factory, now, day)
         sent = desk.run_job(
             actor,
             "submit",

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
+from claimdesk.analytics.served_collection import ServedCollection
 from claimdesk.audit.anchor import append_anchor
 from claimdesk.audit.chain import AuditRecord
 from claimdesk.audit.log import Outcome as AuditOutcome
@@ -35,6 +36,7 @@ from claimdesk.security.masking import member_id_for
 from claimdesk.security.secret_box import SecretBox
 from claimdesk.services import books, practices, work_queue
 from claimdesk.services import users as user_service
+from claimdesk.services.kpis import SERVED_AGE_DAYS, collection_of_served
 from claimdesk.services.practice import practice_date, set_settings
 from claimdesk.services.practice_summary import PracticeSummary, practice_summary
 from claimdesk.services.users import Person, acting_user, queues_of
@@ -919,6 +921,26 @@ class Desk:
             f"books as of {as_of or 'today'}",
             lambda: books.verify_books(self.uow_factory, as_of=as_of, now=self.clock()),
             lambda report: f"{len(report.findings)} finding(s) as of {report.as_of}",
+        )
+
+    def served_collection(
+        self, actor: Actor, as_of: date | None = None, min_age_days: int = SERVED_AGE_DAYS
+    ) -> ServedCollection:
+        """Net collection over the visits at least ``min_age_days`` old at ``as_of`` (default:
+        the practice's today); read as the books are."""
+
+        def read() -> ServedCollection:
+            with self.uow_factory() as uow:
+                day = as_of or practice_date(uow, self.clock())
+                return collection_of_served(uow, day, min_age_days)
+
+        return self._read(
+            actor,
+            Capability.VERIFY_BOOKS,
+            "read_figures",
+            f"collection of visits served {min_age_days} days before {as_of or 'today'}",
+            read,
+            lambda found: f"{found.claims} claims, rate {found.rate}",
         )
 
     def audit_log(self, actor: Actor, limit: int = 200) -> list[AuditRecordView]:

@@ -95,6 +95,9 @@ class Claim:
     payer_claim_number: str = ""
     status: ClaimStatus = ClaimStatus.DRAFT
     history: list[StatusChange] = field(default_factory=list)
+    # The billed payer's authorization number when it is not the visit's: each payer
+    # authorizes under a number of its own (2300 REF*G1 is the billed payer's).
+    prior_authorization: str = ""
 
     def __post_init__(self) -> None:
         if self.created_at.tzinfo is None:
@@ -112,6 +115,11 @@ class Claim:
     @property
     def lines(self) -> tuple[ServiceLine, ...]:
         return self.encounter.lines
+
+    @property
+    def authorization(self) -> str:
+        """The prior authorization this claim carries: its own, else its visit's."""
+        return self.prior_authorization.strip() or self.encounter.prior_authorization.strip()
 
     @property
     def total_charge(self) -> Money:

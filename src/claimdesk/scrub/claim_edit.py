@@ -71,7 +71,7 @@ ENCOUNTER_FIELDS = (
     ("rendering_npi", "Rendering provider NPI"),
     ("referring_npi", "Referring provider NPI"),
     ("facility_id", "Facility"),
-    ("prior_authorization", "Prior authorization number"),
+    ("prior_authorization", "Prior authorization number (the billed payer's)"),
     ("diagnoses", "Diagnoses (ICD-10-CM, in order)"),
 )
 LINE_FIELDS = (
@@ -89,8 +89,12 @@ HEADER_NAMES = tuple(
     name for name, _label in (*PATIENT_FIELDS, *COVERAGE_FIELDS, *ENCOUNTER_FIELDS)
 )
 LINE_NAMES = tuple(name for name, _label in LINE_FIELDS)
-# The encounter's fields: a change to any of them changes what the claim bills.
-BILLED_NAMES = frozenset(name for name, _label in ENCOUNTER_FIELDS) | frozenset(LINE_NAMES)
+# Fields kept on the claim itself, not its visit: each payer authorizes under its own number.
+CLAIM_NAMES = frozenset({"prior_authorization"})
+# The visit's fields: a change to any of them changes what every claim of the visit bills.
+BILLED_NAMES = (frozenset(name for name, _label in ENCOUNTER_FIELDS) - CLAIM_NAMES) | frozenset(
+    LINE_NAMES
+)
 
 _PROCEDURE = re.compile(r"^(?:[0-9]{4}[0-9FTU]|[A-V][0-9]{4})$")  # CPT (incl. F, T, U) or HCPCS II
 _MODIFIER = re.compile(r"^[0-9A-Z]{2}$")
@@ -149,10 +153,12 @@ class EditedClaim:
     patient: Patient
     coverage: Coverage | None
     encounter: Encounter
+    authorization: str  # the prior authorization the claim carries (its own, else the visit's)
 
 
-def form_of(patient: Patient, coverage: Coverage | None, encounter: Encounter) -> ClaimForm:
+def form_of(claim: EditedClaim) -> ClaimForm:
     """The form as the claim stands."""
+    patient, coverage, encounter = claim.patient, claim.coverage, claim.encounter
     a = patient.address
     fields = {
         "patient.last_name": patient.last_name,
@@ -172,7 +178,7 @@ def form_of(patient: Patient, coverage: Coverage | None, encounter: Encounter) -
         "rendering_npi": encounter.rendering_npi,
         "referring_npi": encounter.referring_npi,
         "facility_id": encounter.facility_id,
-        "prior_authorization": encounter.prior_authorization,
+        "prior_authorization": claim.authorization,
         "diagnoses": " ".join(encounter.diagnoses),
     }
     if coverage is not None:
@@ -292,13 +298,16 @@ def parsed(
     patient = _patient(read, current.patient)
     coverage = None if current.coverage is None else _coverage(read, current.coverage)
     encounter = _encounter(read, current.encounter)
+    authorization = read.form.value("prior_authorization")
+    if authorization and not _REFERENCE.match(authorization):
+        read.fail("prior_authorization", f"{authorization!r} is not a reference number")
     if read.errors:
         return read.errors
     # A part is None only when it recorded an input error, so here none is.
     assert patient is not None
     assert encounter is not None
     assert coverage is not None or current.coverage is None
-    return EditedClaim(patient, coverage, encounter)
+    return EditedClaim(patient, coverage, encounter, authorization)
 
 
 def _patient(read: _Reader, current: Patient) -> Patient | None:
@@ -371,8 +380,12 @@ def _coverage(read: _Reader, current: Coverage) -> Coverage | None:
     )
 
 
+def _undotted(code: str) -> str:
+    return code.upper().replace(".", "")
+
+
 def _diagnoses(read: _Reader, day: date | None) -> tuple[str, ...]:
-    # Kept dotted, as the bundle and the pages write them; the code set is asked undotted.
+    # Typed codes are kept dotted, as the pages show them; the code set is asked undotted.
     codes = [dotted(c.upper().replace(".", "")) for c in _split(read.form.value("diagnoses"))]
     if not 1 <= len(codes) <= MAX_DIAGNOSES:
         read.fail("diagnoses", f"a claim has 1 to {MAX_DIAGNOSES} diagnoses, not {len(codes)}")
@@ -395,10 +408,10 @@ def _encounter(read: _Reader, current: Encounter) -> Encounter | None:
     rendering = read.npi("rendering_npi", required=True)
     referring = read.npi("referring_npi", required=False)
     facility = read.text("facility_id", required=True, limit=80)
-    authorization = read.form.value("prior_authorization")
-    if authorization and not _REFERENCE.match(authorization):
-        read.fail("prior_authorization", f"{authorization!r} is not a reference number")
     diagnoses = _diagnoses(read, day)
+    if [_undotted(c) for c in diagnoses] == [_undotted(c) for c in current.diagnoses]:
+        # The same codes: kept as the visit stores them (a bundle may write them undotted).
+        diagnoses = current.diagnoses
     known_lines = {line.line_number: line for line in current.lines}
     lines = []
     for form_line in read.form.lines:
@@ -420,7 +433,6 @@ def _encounter(read: _Reader, current: Encounter) -> Encounter | None:
             rendering_npi=rendering,
             referring_npi=referring,
             facility_id=facility,
-            prior_authorization=authorization,
             diagnoses=diagnoses,
             lines=tuple(lines),
         )

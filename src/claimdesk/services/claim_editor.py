@@ -10,7 +10,8 @@ it is released.
 
 An encounter billed on another claim too (a secondary claim, a replacement) is not edited
 here: what was sent on that claim would change under it. Its corrections go through a
-corrected claim.
+corrected claim. The prior authorization number is the claim's own (each payer authorizes under
+its own number), so it is edited on any held claim.
 """
 
 from __future__ import annotations
@@ -112,7 +113,7 @@ def _current(uow: UnitOfWork, claim: Claim) -> EditedClaim:
     if patient is None:
         raise ClaimEditError(f"claim {claim.claim_id}: its patient is not on file")
     coverage = uow.coverages.get(claim.coverage_id) if claim.coverage_id else None
-    return EditedClaim(patient, coverage, claim.encounter)
+    return EditedClaim(patient, coverage, claim.encounter, claim.authorization)
 
 
 def _refusal(claim_id: str, status: ClaimStatus) -> str:
@@ -149,7 +150,7 @@ def claim_form(uow_factory: UowFactory, claim_id: str) -> ClaimForm:
     """The claim as the editor's form, as it stands (no scrub)."""
     with uow_factory() as uow:
         current = _current(uow, _claim(uow, claim_id))
-        return form_of(current.patient, current.coverage, current.encounter)
+        return form_of(current)
 
 
 def claim_editor(
@@ -169,7 +170,7 @@ def claim_editor(
             claim_id=claim_id,
             status=claim.status,
             patient_account=current.patient.account,
-            form=form_of(current.patient, current.coverage, current.encounter),
+            form=form_of(current),
             findings=_scrubbed(uow, claim, reference, config, now, scrubber),
             has_coverage=current.coverage is not None,
             refusal=_refusal(claim_id, claim.status),
@@ -202,8 +203,8 @@ def edit_claim(
             raise ClaimInputError(claim_id, edited)
         # Compared as saved (a phone typed with dashes is the same phone).
         changed = changes(
-            form_of(current.patient, current.coverage, current.encounter),
-            form_of(edited.patient, edited.coverage, edited.encounter),
+            form_of(current),
+            form_of(edited),
         )
         others = _shared_with(uow, claim)
         if others and any(c.field in BILLED_NAMES for c in changed):
@@ -238,7 +239,7 @@ def edit_claim(
         claim_id=claim_id,
         status=status,
         patient_account=edited.patient.account,
-        form=form_of(edited.patient, edited.coverage, edited.encounter),
+        form=form_of(edited),
         findings=findings,
         has_coverage=edited.coverage is not None,
         refusal=_refusal(claim_id, status),
@@ -260,6 +261,10 @@ def _write(uow: UnitOfWork, claim: Claim, current: EditedClaim, edited: EditedCl
         imports.update("encounters", [(rows.encounter_row(old), rows.encounter_row(new))])
     if new.diagnoses != old.diagnoses:
         imports.replace_diagnoses([new])
+    if edited.authorization != current.authorization:
+        # The claim's own number: its visit's, shared with any other claim of it, stays.
+        claim.prior_authorization = edited.authorization
+        uow.claims.save(claim)
     before = {line.line_number: line for line in old.lines}
     imports.update(
         "service_lines",

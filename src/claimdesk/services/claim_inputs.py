@@ -64,6 +64,8 @@ def build_claim_input(
         if encounter.referring_npi
         else None,
         facility=parties.facility,
+        # The billed payer's own authorization number, when it is not the visit's.
+        prior_authorization=claim.prior_authorization,
         primary=primary,
         pay_to=PayTo(pay_to) if pay_to is not None else None,
     )

@@ -60,6 +60,7 @@ from claimdesk.analytics.results import (
     Unit,
     display,
 )
+from claimdesk.analytics.served_collection import ServedCollection, served_collection
 from claimdesk.denials.table import CategoryTable
 from claimdesk.domain.money import Money
 from claimdesk.domain.periods import MonthEndKpis
@@ -78,6 +79,7 @@ from claimdesk.store.queries.kpi_ledger import (
 )
 from claimdesk.store.queries.kpi_rollups import days_to_pay_by_payer, first_pass_sides
 from claimdesk.store.queries.patient_accounts import patient_aging_summary
+from claimdesk.store.queries.served import served_balances
 from claimdesk.store.uow import UnitOfWork
 
 
@@ -157,6 +159,22 @@ def _summed_report(
         facility_id=scope.facility_id,
         kpis=kpis,
     )
+
+
+# Visits this old have had their payer's answer (17 days to pay in the demo) and the patient's
+# first statement and reply (a statement within a week of the 835, a check 10 to 30 days later).
+SERVED_AGE_DAYS = 60
+
+
+def collection_of_served(
+    uow: UnitOfWork, as_of: date, min_age_days: int = SERVED_AGE_DAYS
+) -> ServedCollection:
+    """Net collection over the visits served at least ``min_age_days`` before ``as_of``
+    (``analytics.served_collection``), at the end of ``as_of``."""
+    claims, balances = served_balances(
+        uow.read, as_of=as_of, served_by=as_of - timedelta(days=min_age_days)
+    )
+    return served_collection(as_of, min_age_days, claims, balances)
 
 
 def first_pass_figures(

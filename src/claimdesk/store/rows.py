@@ -380,6 +380,7 @@ def claim_row(claim: Claim) -> Row:
         "payer_claim_number": claim.payer_claim_number,
         "created_at": claim.created_at,
         "created_by": claim.created_by,
+        "prior_authorization": claim.prior_authorization,
     }
 
 
@@ -419,6 +420,7 @@ def claim_of(row: RowIn, encounter: Encounter, history: list[RowIn]) -> Claim:
         payer_claim_number=row["payer_claim_number"],
         status=ClaimStatus(row["status"]),
         history=changes,
+        prior_authorization=row["prior_authorization"],
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from claimdesk.scrub import examples as ex
 from claimdesk.scrub.context import ScrubContext
 from claimdesk.scrub.engine import Scrubber
@@ -46,3 +48,13 @@ def test_an_authorization_number_on_the_claim_satisfies_the_rule(base: ScrubCont
         prior_authorization="PA12345",
     )
     assert _issues(ctx) == []
+
+
+def test_the_claims_own_number_satisfies_the_rule_for_its_payer(base: ScrubContext) -> None:
+    """A secondary payer authorizes under its own number, kept on its claim (migration 0029);
+    the visit, shared with the primary's claim, has none."""
+    held = ex.eligibility(base, authorization_codes=frozenset({"83036"}))
+    assert held.claim.encounter.prior_authorization == ""
+    own = replace(held, claim=replace(held.claim, prior_authorization="SEC-778"))
+    assert own.claim.authorization == "SEC-778"
+    assert _issues(own) == []

@@ -24,7 +24,7 @@ ERROR, T1 = Severity.ERROR, BillingTier.TIER_1
 )
 def prior_auth_missing(ctx: ScrubContext) -> Iterator[Issue]:
     codes = ctx.payer_rules.prior_auth_codes
-    if not codes or ctx.claim.encounter.prior_authorization.strip():
+    if not codes or ctx.claim.authorization:
         return
     for line in ctx.claim.lines:
         if line.procedure_code in codes:
@@ -53,7 +53,7 @@ def prior_auth_missing(ctx: ScrubContext) -> Iterator[Issue]:
 )
 def eligibility_auth(ctx: ScrubContext) -> Iterator[Issue]:
     result = ctx.eligibility
-    if result is None or ctx.claim.encounter.prior_authorization.strip():
+    if result is None or ctx.claim.authorization:
         return
     checked = result.checked_at.date().isoformat()
     codes = result.authorization_codes
@@ -86,7 +86,7 @@ def eligibility_auth(ctx: ScrubContext) -> Iterator[Issue]:
 )
 def prior_auth_format(ctx: ScrubContext) -> Iterator[Issue]:
     pattern = ctx.payer_rules.prior_auth_pattern
-    number = ctx.claim.encounter.prior_authorization.strip()
+    number = ctx.claim.authorization
     if pattern and number and not compiled(pattern).match(number):
         yield Issue(
             f"authorization {number!r} does not match the payer's format {pattern}",

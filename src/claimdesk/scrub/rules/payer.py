@@ -30,7 +30,7 @@ def _subscriber_birth_date(ctx: ScrubContext) -> str:
 # What each configurable required field reads from the claim (names: config.REQUIRED_FIELD_NAMES).
 FIELD_VALUES: dict[str, Callable[[ScrubContext], str]] = {
     "referring_npi": lambda ctx: ctx.claim.encounter.referring_npi,
-    "prior_authorization": lambda ctx: ctx.claim.encounter.prior_authorization,
+    "prior_authorization": lambda ctx: ctx.claim.authorization,
     "group_number": _group_number,
     "subscriber_birth_date": _subscriber_birth_date,
     "patient_phone": lambda ctx: ctx.patient.phone,

@@ -33,6 +33,8 @@ class ClaimRow(Base):
     payer_claim_number: Mapped[str] = mapped_column(String(50), default="", index=True)
     created_at: Mapped[datetime]
     created_by: Mapped[str] = mapped_column(String(80))
+    # This payer's authorization number (REF*G1) when it is not the visit's (migration 0029).
+    prior_authorization: Mapped[str] = mapped_column(String(50), default="", server_default="")
 
 
 class ClaimStatusRow(Base):
