@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from claimdesk.analytics.position import ArFilter, ArPage, ArPosition
 from claimdesk.analytics.report import UnknownKpiError
@@ -28,6 +28,7 @@ from claimdesk.desk.patients import PatientDesk
 from claimdesk.desk.serialize import appeal_json, follow_up_json, write_off_json
 from claimdesk.domain.clock import checked_day, practice_today
 from claimdesk.domain.eligibility import BenefitFigures
+from claimdesk.domain.eras import EraDetail, EraFilter, EraRow
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import Outcome, WorkAction, WorkError, WorkItem, WorkStatus
 from claimdesk.domain.worklist import ClaimFilter, WorklistRow
@@ -47,12 +48,14 @@ from claimdesk.services.post_remittance import FileResult, post_bytes
 from claimdesk.services.receivables import csv_line
 from claimdesk.services.rules import Rules
 from claimdesk.services.x12_envelopes import write_outbox_file
-from claimdesk.store.queries import worklist
+from claimdesk.store.queries import eras, worklist
 from claimdesk.store.queries.search import ClaimHit, claim_hits, patient_of_claim
 from claimdesk.store.repositories.eligibility import EligibilityCheck
 from claimdesk.store.repositories.estimates import StoredEstimate
 
 T = TypeVar("T")
+Row = TypeVar("Row")
+Where = TypeVar("Where")
 SEGMENT = re.compile(r"~\s*")
 
 
@@ -72,6 +75,17 @@ class Segments:
 
 
 WORKLIST_PAGE = 100
+ERA_COLUMNS = (
+    "remittance_id",
+    "payer",
+    "payer_name",
+    "trace_number",
+    "paid_on",
+    "amount",
+    "claims",
+    "status",
+    "file",
+)
 WORKLIST_COLUMNS = (
     "claim_id",
     "status",
@@ -86,18 +100,24 @@ WORKLIST_COLUMNS = (
 
 
 @dataclass(frozen=True, slots=True)
-class ClaimsPage:
-    rows: tuple[WorklistRow, ...]
+class ListPage(Generic[Row, Where]):
+    """One page of a worklist: its rows, how many matched in all, the filter and the order."""
+
+    rows: tuple[Row, ...]
     matched: int
     page: int
     page_size: int
-    where: ClaimFilter
+    where: Where
     sort: str
     descending: bool
 
     @property
     def last_page(self) -> int:
         return max(1, -(-self.matched // self.page_size))
+
+
+ClaimsPage = ListPage[WorklistRow, ClaimFilter]
+EraPage = ListPage[EraRow, EraFilter]
 
 
 @dataclass(frozen=True, slots=True)
@@ -820,7 +840,7 @@ class BillingDesk(DepositDesk, PatientDesk):
             AuditOutcome.OK,
             detail=f"patients shown: {', '.join(shown)}" if shown else "nothing found",
         )
-        return ClaimsPage(tuple(rows), matched, page, WORKLIST_PAGE, where, sort, descending)
+        return ListPage(tuple(rows), matched, page, WORKLIST_PAGE, where, sort, descending)
 
     def claims_worklist_csv(
         self, actor: Actor, where: ClaimFilter, *, sort: str, descending: bool
@@ -853,6 +873,85 @@ class BillingDesk(DepositDesk, PatientDesk):
                     )
 
         return lines()
+
+    def eras(
+        self,
+        actor: Actor,
+        where: EraFilter,
+        *,
+        sort: str = "paid_on",
+        descending: bool = True,
+        page: int = 1,
+    ) -> EraPage:
+        """One page (``WORKLIST_PAGE`` remittances) of the 835 payments ``where`` picks,
+        sorted by ``sort``, and how many matched; audited."""
+        actor.require(Capability.READ_PATIENTS)
+        with self.uow_factory() as uow:
+            rows, matched = eras.era_page(
+                uow.read,
+                where,
+                sort=sort,
+                descending=descending,
+                offset=(page - 1) * WORKLIST_PAGE,
+                limit=WORKLIST_PAGE,
+            )
+        self._audit(
+            actor,
+            "list_remittances",
+            f"remittances: {where.describe()}, page {page}",
+            AuditOutcome.OK,
+            detail=f"{matched} matched",
+        )
+        return ListPage(tuple(rows), matched, page, WORKLIST_PAGE, where, sort, descending)
+
+    def eras_csv(
+        self, actor: Actor, where: EraFilter, *, sort: str, descending: bool
+    ) -> Iterator[str]:
+        """Every remittance ``where`` picks as CSV lines, produced as they are read; the export
+        is audited when it is asked for."""
+        actor.require(Capability.READ_PATIENTS)
+        self._audit(
+            actor, "export_remittances", f"remittances: {where.describe()}", AuditOutcome.OK
+        )
+
+        def lines() -> Iterator[str]:
+            yield csv_line(ERA_COLUMNS)
+            with self.uow_factory() as uow:
+                for r in eras.all_eras(uow.read, where, sort=sort, descending=descending):
+                    yield csv_line(
+                        (
+                            r.remittance_id,
+                            r.payer,
+                            r.payer_name,
+                            r.trace_number,
+                            r.paid_on.isoformat(),
+                            str(r.amount),
+                            str(r.claims),
+                            r.status,
+                            r.file_name,
+                        )
+                    )
+
+        return lines()
+
+    def era(self, actor: Actor, remittance_id: str) -> EraDetail:
+        """One remittance with its claim payments and provider-level adjustments; audited with
+        the claims it names."""
+        actor.require(Capability.READ_PATIENTS)
+        with self.uow_factory() as uow:
+            found = eras.era_detail(uow.read, remittance_id)
+        if found is None:
+            self._audit(actor, "view_remittance", remittance_id, AuditOutcome.FAILED)
+            raise NotFoundError(f"remittance {remittance_id}: no such remittance")
+        claims = sorted({p.claim_id for p in found.payments if p.claim_id})
+        self._audit(
+            actor,
+            "view_remittance",
+            remittance_id,
+            AuditOutcome.OK,
+            detail=f"claims shown: {', '.join(claims)}" if claims else "no claim of ours",
+        )
+        return found
 
     def ar_claims_csv(
         self, actor: Actor, where: ArFilter, *, as_of: date | None = None

@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 from claimdesk.analytics.position import ArFilter
 from claimdesk.desk.guard import Actor, Capability, NotFoundError
 from claimdesk.domain.claims import ClaimStatus
+from claimdesk.domain.eras import EraFilter
 from claimdesk.domain.money import Money, MoneyError, parse_dollars, total
 from claimdesk.domain.patient_payments import PaymentError, PaymentMethod
 from claimdesk.domain.periods import Month, PeriodStatus
@@ -637,6 +638,97 @@ async def post_remittance(
     name = (file.filename or "upload.835").rsplit("/", 1)[-1][:120]
     result = desk_of(request).post_remittance(actor, name, data)
     return _page(request, "remittance.html", actor, result=result)
+
+
+# Remittances received (ERAs).
+
+EraSortBy = Annotated[Literal["paid_on", "payer", "trace", "amount", "claims", "status"], Query()]
+ERA_SORT_LABELS = (
+    ("paid_on", "Paid on"),
+    ("payer", "Payer"),
+    ("trace", "Check / EFT number"),
+    ("amount", "Amount"),
+    ("claims", "Claims"),
+    ("status", "Status"),
+)
+
+
+def _day(name: str, text: str) -> date | None:
+    """A date as the filter form sends it: "" for none."""
+    if not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise WorkError(f"{name}: {text!r} is not a date (YYYY-MM-DD)") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class _EraList:
+    where: EraFilter
+    sort: str
+    descending: bool
+
+
+def _era_list(
+    payer: Annotated[str, Query(max_length=80)] = "",
+    status: Annotated[str, Query(max_length=20)] = "",
+    trace: Annotated[str, Query(max_length=50)] = "",
+    paid_from: Annotated[str, Query(max_length=10)] = "",
+    paid_to: Annotated[str, Query(max_length=10)] = "",
+    amount_from: Annotated[str, Query(max_length=20)] = "",
+    sort: EraSortBy = "paid_on",
+    order: Annotated[Literal["asc", "desc"], Query()] = "desc",
+) -> _EraList:
+    try:
+        least = parse_dollars(amount_from) if amount_from.strip() else None
+    except MoneyError as exc:
+        raise WorkError(f"amount from: {exc}") from exc
+    where = EraFilter(
+        payer=payer.strip(),
+        status=status.strip(),
+        trace=trace.strip(),
+        paid_from=_day("paid from", paid_from),
+        paid_to=_day("paid to", paid_to),
+        min_amount=least,
+    )
+    return _EraList(where, sort, order == "desc")
+
+
+EraList = Annotated[_EraList, Depends(_era_list)]
+
+
+@router.get("/eras")
+def era_list(
+    request: Request,
+    actor: PageActor,
+    asked: EraList,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+) -> HTMLResponse:
+    found = desk_of(request).eras(
+        actor, asked.where, sort=asked.sort, descending=asked.descending, page=page
+    )
+    kept = {k: v for k, v in request.query_params.items() if k not in ("page", "sort", "order")}
+    return _page(request, "eras.html", actor, found=found, asked=kept, sorts=ERA_SORT_LABELS)
+
+
+@router.get("/eras.csv")
+def era_list_csv(request: Request, actor: PageActor, asked: EraList) -> StreamingResponse:
+    lines = desk_of(request).eras_csv(
+        actor, asked.where, sort=asked.sort, descending=asked.descending
+    )
+    return StreamingResponse(
+        lines,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="remittances.csv"'},
+    )
+
+
+@router.get("/eras/{remittance_id}")
+def era_page(
+    remittance_id: Annotated[str, Path(max_length=40)], request: Request, actor: PageActor
+) -> HTMLResponse:
+    return _page(request, "era.html", actor, era=desk_of(request).era(actor, remittance_id))
 
 
 # Deposits.

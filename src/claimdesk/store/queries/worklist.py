@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, exists, func, select
+from sqlalchemy import Connection, Select, exists, func, select
 
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import ACTIVE_STATUSES, WorkKind
@@ -79,7 +79,7 @@ def _base(today: date, where: ClaimFilter) -> tuple[Select[Any], dict[str, Any]]
                 ITEMS.c.status.in_(sorted(s.value for s in ACTIVE_STATUSES)),
             )
         )
-    return query.where(and_(*conditions)), columns
+    return query.where(*conditions), columns
 
 
 def _row(found: Any) -> WorklistRow:
