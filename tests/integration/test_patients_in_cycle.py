@@ -41,6 +41,13 @@ def test_simulated_patients_pay_their_statements(cycled_practice: CycledHome) ->
         answered = scalar("SELECT count(*) FROM patient_payments WHERE reference LIKE 'CHK-%'")
         installments = scalar("SELECT count(*) FROM patient_payments WHERE reference LIKE 'PLAN-%'")
         assert at_desk, "visits paid at check-in"
+        self_pay = scalar(
+            "SELECT count(*) FROM patient_payments p JOIN claims c ON c.claim_id = p.claim_id "
+            "WHERE p.reference LIKE 'SIM-CHECKIN-%' AND c.coverage_id IS NULL"
+        )
+        assert self_pay, "self-pay visits paid at check-in"
+        prior = scalar("SELECT count(*) FROM patient_payments WHERE reference LIKE 'SIM-PRIOR-%'")
+        assert prior, "earlier visits' balances paid at a check-in"
         assert answered, "statements paid in full or in part"
         assert installments, "plan installments paid"
         assert scalar("SELECT count(*) FROM payment_plans") != 0
@@ -79,4 +86,6 @@ def test_simulated_patients_pay_their_statements(cycled_practice: CycledHome) ->
     assert paid is not None
     assert assigned is not None
     assert kpi.value == Decimal(str(paid)) / Decimal(str(assigned))
-    assert Decimal(0) < Decimal(str(kpi.value)) < Decimal(1)
+    # Money is counted on the day it moves (docs/kpis.md): a share taken at check-in in the
+    # period's last weeks is assigned by an 835 after it, so the rate may pass 100%.
+    assert Decimal("0.5") < Decimal(str(kpi.value)) < Decimal("1.5")

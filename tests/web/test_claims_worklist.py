@@ -31,6 +31,8 @@ def test_the_claims_worklist_filters_sorts_pages_and_exports(
     assert len(shown) >= 2
     assert f"{len(shown)} claim(s) match" in page.text
 
+    # Each link's query is escaped once: the browser reads "sort=...&order=...".
+    assert 'href="/claims?sort=claim_id&amp;order=desc"' in page.text
     by_id = client.get("/claims?sort=claim_id&order=asc")
     assert _claims(by_id.text) == sorted(shown)
     backwards = client.get("/claims?sort=claim_id&order=desc")

@@ -35,6 +35,7 @@ FEB = "2024-02"  # the small practice's charges are dated 2024-02-10
 PAGES: list[tuple[str, str, str, dict[str, Any] | None, tuple[int, ...]]] = [
     ("GET", "/", "/", None, (303, 303, 303, 303, 303)),
     ("GET", "/queue", "/queue", None, ALL_OK),
+    ("GET", "/queue.csv", "/queue.csv", None, ALL_OK),
     ("GET", "/items/{item_id}", f"/items/{T1}", None, (200, 404, 200, 200, 404)),
     ("GET", "/items/{item_id}", f"/items/{T2}", None, (404, 200, 200, 200, 404)),
     ("GET", "/search", "/search?q=Doe", None, READERS),

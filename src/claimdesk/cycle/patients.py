@@ -26,6 +26,7 @@ from claimdesk.desk.guard import Actor
 from claimdesk.desk.patients import PatientDesk
 from claimdesk.desk.statements import StatementDesk
 from claimdesk.domain.claims import ClaimStatus
+from claimdesk.domain.coverage import Priority
 from claimdesk.domain.estimate import Estimate
 from claimdesk.domain.money import Money
 from claimdesk.domain.patient_payments import PaymentError, PaymentMethod
@@ -125,19 +126,31 @@ class Patients:
     def collect_at_check_in(
         self, uow_factory: UowFactory, now: datetime, claim_id: str, estimate: Estimate
     ) -> None:
-        """The front desk takes the estimate's patient share (copay, deductible, coinsurance)
-        on the card terminal for a share of the visits; before the 835 it is the patient's
-        unapplied credit (docs/patient-payments.md), applied when the 835 assigns the share."""
-        self._collect(uow_factory, now, claim_id, estimate.patient)
+        """The front desk takes the estimate's patient share (copay, deductible, coinsurance;
+        only the copay when a secondary plan will be billed for the rest) on the card terminal
+        for a share of the visits; before the 835 it is the patient's unapplied credit
+        (docs/patient-payments.md), applied when the 835 assigns the share."""
+        with uow_factory() as uow:
+            claim = uow.claims.get(claim_id)
+            later = claim is not None and any(
+                c.coverage_id != claim.coverage_id
+                and c.priority is not Priority.PRIMARY
+                and c.active_on(claim.encounter.date_of_service)
+                for c in uow.coverages.for_patient(claim.encounter.patient_account)
+            )
+        # With a secondary plan, what the primary leaves goes to it: only the copay is asked.
+        asked = estimate.copay if later else estimate.patient
+        self._collect(uow_factory, now, claim_id, asked, self._policy.check_in_collected_rate)
 
     def collect_self_pay(self, uow_factory: UowFactory, now: datetime, day: date) -> None:
-        """A self-pay visit of ``day`` is paid at check-in, for the same share of the visits,
-        up to what the visit still owes (its charge is the patient's from the start)."""
+        """A self-pay visit of ``day`` is paid at check-in (``self_pay_collected_rate`` of
+        them), up to what it still owes: its charge is the patient's from the start."""
         with uow_factory() as uow:
             visits = [
                 c
-                for c in uow.claims.with_status(ClaimStatus.READY)
-                if c.coverage_id is None and c.encounter.date_of_service == day
+                # Captured today and not yet billed: the charge is the patient's already.
+                for c in uow.claims.with_status(ClaimStatus.DRAFT)
+                if not c.coverage_id and c.encounter.date_of_service == day
             ]
             owed = {
                 b.claim_id: b.balance
@@ -146,28 +159,29 @@ class Patients:
                 if b.claim_id == c.claim_id
             }
         for claim_id in sorted(owed):
-            self._collect(uow_factory, now, claim_id, owed[claim_id])
+            rate = self._policy.self_pay_collected_rate
+            self._collect(uow_factory, now, claim_id, owed[claim_id], rate)
 
     def _collect(
-        self, uow_factory: UowFactory, now: datetime, claim_id: str, amount: Money
+        self, uow_factory: UowFactory, now: datetime, claim_id: str, amount: Money, rate: Decimal
     ) -> None:
         if not amount.is_positive() or claim_id in self._checked_in:
             return
         self._checked_in.add(claim_id)
         draw = Decimal(str(self._rng("check-in", claim_id).random()))
-        if draw >= self._policy.check_in_collected_rate:
+        if draw >= rate:
             return
         with uow_factory() as uow:
             claim = uow.claims.get(claim_id)
-            account = None if claim is None else claim.encounter.patient_account
-        if account is None:
+        if claim is None:
             return
+        account, served = claim.encounter.patient_account, claim.encounter.date_of_service
         self._pay(uow_factory, now, account, amount, f"SIM-CHECKIN-{claim_id}", claim_id, None)
         self.tally.at_check_in += 1
         # The desk also asks for what earlier visits still owe, as a practice asks a returning
         # patient for the balance its statements show; applied to the oldest balances first.
         with uow_factory() as uow:
-            prior = [b for b in open_balances(uow, account) if b.claim_id != claim_id]
+            prior = [b for b in open_balances(uow, account) if b.date_of_service < served]
         owed = sum((b.balance for b in prior), Money.zero())
         if self._pay(uow_factory, now, account, owed, f"SIM-PRIOR-{claim_id}", None, None):
             self.tally.prior_balances += 1

@@ -33,6 +33,7 @@ class PatientPolicy:
     """How the simulated patients pay (the ``[patients]`` table)."""
 
     check_in_collected_rate: Decimal
+    self_pay_collected_rate: Decimal
     statement_every_days: int
     pay_full_rate: Decimal
     pay_part_rate: Decimal
@@ -141,6 +142,7 @@ class _Reader:
             )
         return PatientPolicy(
             check_in_collected_rate=self.rate(table, where, "check_in_collected_rate"),
+            self_pay_collected_rate=self.rate(table, where, "self_pay_collected_rate"),
             statement_every_days=self.integer(table, where, "statement_every_days", 1),
             pay_full_rate=full,
             pay_part_rate=part,

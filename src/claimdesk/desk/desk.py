@@ -7,8 +7,8 @@ is refused. The faces (JSON API, HTML pages) only translate requests and answers
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import ClassVar, TypeVar
@@ -27,6 +27,7 @@ from claimdesk.domain.ledger import RECEIVABLES, Account, BalanceQuery, Entry
 from claimdesk.domain.money import Money
 from claimdesk.domain.parties import Patient
 from claimdesk.domain.work import Outcome, WorkAction, WorkItem, WorkStatus
+from claimdesk.domain.worklist import ItemFilter
 from claimdesk.posting.remit_view import PaymentView, payment_view
 from claimdesk.routing.access import Role, check_grant
 from claimdesk.routing.actions import actions_for
@@ -39,6 +40,7 @@ from claimdesk.services import users as user_service
 from claimdesk.services.kpis import SERVED_AGE_DAYS, collection_of_served
 from claimdesk.services.practice import practice_date, set_settings
 from claimdesk.services.practice_summary import PracticeSummary, practice_summary
+from claimdesk.services.receivables import csv_line
 from claimdesk.services.users import Person, acting_user, queues_of
 from claimdesk.store.queries.productivity import ProductivityRow
 from claimdesk.store.queries.search import (
@@ -55,7 +57,20 @@ from claimdesk.store.uow import UnitOfWork
 UowFactory = Callable[[], UnitOfWork]
 T = TypeVar("T")
 SEARCH_LIMIT = 50
-QUEUE_PAGE = 50
+QUEUE_PAGE = 100
+CSV_PAGE = 2000
+QUEUE_COLUMNS = (
+    "item",
+    "queue",
+    "kind",
+    "category",
+    "claim_id",
+    "at_stake",
+    "score",
+    "deadline",
+    "days_left",
+    "summary",
+)
 
 
 class DeskSetupError(RuntimeError):
@@ -120,9 +135,22 @@ class ItemView:
 
 @dataclass(frozen=True, slots=True)
 class QueueView:
+    """One page of the items of one's queues that ``where`` picks, in ``sort`` order, with how
+    many matched; and the items one holds."""
+
     queues: tuple[str, ...]
     open_items: tuple[WorkItem, ...]
     mine: tuple[WorkItem, ...]
+    matched: int = 0
+    page: int = 1
+    page_size: int = QUEUE_PAGE
+    where: ItemFilter = field(default_factory=ItemFilter)
+    sort: str = "score"
+    descending: bool = True
+
+    @property
+    def last_page(self) -> int:
+        return max(1, -(-self.matched // self.page_size))
 
 
 @dataclass(frozen=True, slots=True)
@@ -483,10 +511,31 @@ class Desk:
 
     # Work items.
 
-    def queue(self, actor: Actor) -> QueueView:
+    def queue(
+        self,
+        actor: Actor,
+        where: ItemFilter | None = None,
+        *,
+        sort: str = "score",
+        descending: bool = True,
+        page: int = 1,
+    ) -> QueueView:
+        """A page (``QUEUE_PAGE`` items) of one's queues picked by ``where`` (default: the
+        open items, best first), and the items one holds; audited."""
+        where = where or ItemFilter()
         if not actor.queues:
-            return QueueView((), (), ())
-        open_items = work_queue.list_queue(self.uow_factory, queues=actor.queues, limit=QUEUE_PAGE)
+            return QueueView((), (), (), where=where, sort=sort, descending=descending)
+        with self.uow_factory() as uow:
+            today = practice_date(uow, self.clock())
+            found, matched = uow.work_items.listed(
+                actor.queues,
+                where,
+                today=today,
+                sort=sort,
+                descending=descending,
+                offset=(page - 1) * QUEUE_PAGE,
+                limit=QUEUE_PAGE,
+            )
         held = work_queue.list_queue(
             self.uow_factory,
             queues=actor.queues,
@@ -497,11 +546,57 @@ class Desk:
         self._audit(
             actor,
             "view_queue",
-            "my queues",
+            f"my queues: {where.describe()}, page {page}",
             AuditOutcome.OK,
-            detail=f"{len(open_items)} open, {len(mine)} mine",
+            detail=f"{matched} matched, {len(mine)} mine",
         )
-        return QueueView(actor.queues, tuple(open_items), mine)
+        return QueueView(
+            actor.queues, tuple(found), mine, matched, page, QUEUE_PAGE, where, sort, descending
+        )
+
+    def queue_csv(
+        self, actor: Actor, where: ItemFilter, *, sort: str, descending: bool
+    ) -> Iterator[str]:
+        """Every item of one's queues ``where`` picks as CSV lines, a page at a time; the
+        export is audited when it is asked for."""
+        self._audit(actor, "export_queue", f"my queues: {where.describe()}", AuditOutcome.OK)
+
+        def lines() -> Iterator[str]:
+            yield csv_line(QUEUE_COLUMNS)
+            page = 1
+            while True:
+                with self.uow_factory() as uow:
+                    today = practice_date(uow, self.clock())
+                    found, _matched = uow.work_items.listed(
+                        actor.queues,
+                        where,
+                        today=today,
+                        sort=sort,
+                        descending=descending,
+                        offset=(page - 1) * CSV_PAGE,
+                        limit=CSV_PAGE,
+                    )
+                for item in found:
+                    left = item.days_left(today)
+                    yield csv_line(
+                        (
+                            str(item.item_id),
+                            item.queue,
+                            str(item.kind),
+                            item.category,
+                            item.claim_id or "",
+                            str(item.amount_at_stake),
+                            str(item.score.value),
+                            "" if item.deadline is None else item.deadline.isoformat(),
+                            "" if left is None else str(left),
+                            item.summary,
+                        )
+                    )
+                if len(found) < CSV_PAGE:
+                    return
+                page += 1
+
+        return lines() if actor.queues else iter([csv_line(QUEUE_COLUMNS)])
 
     def list_items(
         self, actor: Actor, queues: Sequence[str], status: WorkStatus, limit: int

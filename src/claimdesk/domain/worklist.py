@@ -48,3 +48,32 @@ class WorklistRow:
     date_of_service: date
     charge: Money
     balance: Money
+
+
+# How the queue page orders items: the hand-out order (score), or a column.
+ITEM_SORTS = ("score", "amount", "deadline", "age", "kind", "item")
+
+
+@dataclass(frozen=True, slots=True)
+class ItemFilter:
+    """What the queue page picks a person's items by (within the queues they work)."""
+
+    queue: str = ""
+    kind: str = ""
+    status: str = "open"  # open, snoozed or in_progress
+    min_amount: Money | None = None  # at stake
+    due_within_days: int | None = None  # deadline on or before today + this many days
+
+    def describe(self) -> str:
+        parts = [
+            f"{name} {value}"
+            for name, value in (
+                ("queue", self.queue),
+                ("kind", self.kind),
+                ("status", self.status),
+                ("at stake from", self.min_amount),
+                ("due within days", self.due_within_days),
+            )
+            if value not in ("", None)
+        ]
+        return ", ".join(parts) or "every item"

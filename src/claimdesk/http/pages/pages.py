@@ -22,8 +22,8 @@ from claimdesk.domain.eras import EraFilter
 from claimdesk.domain.money import Money, MoneyError, parse_dollars, total
 from claimdesk.domain.patient_payments import PaymentError, PaymentMethod
 from claimdesk.domain.periods import Month, PeriodStatus
-from claimdesk.domain.work import Outcome, WorkAction, WorkError
-from claimdesk.domain.worklist import ClaimFilter
+from claimdesk.domain.work import Outcome, WorkAction, WorkError, WorkKind
+from claimdesk.domain.worklist import ClaimFilter, ItemFilter
 from claimdesk.domain.write_offs import REASONS
 from claimdesk.http.auth import (
     SESSION_COOKIE,
@@ -154,10 +154,98 @@ def home(actor: PageActor) -> Response:
 # Queues and items.
 
 
-@router.get("/queue")
-def my_queue(request: Request, actor: PageActor) -> HTMLResponse:
+def _queue_page(request: Request, actor: Actor, **extra: Any) -> HTMLResponse:
+    """The queue page as first opened (the open items, best first)."""
     desk = desk_of(request)
-    return _page(request, "queue.html", actor, view=desk.queue(actor), today=desk.today())
+    return _page(
+        request,
+        "queue.html",
+        actor,
+        view=desk.queue(actor),
+        today=desk.today(),
+        asked={},
+        sorts=ITEM_SORT_LABELS,
+        kinds=[k.value for k in WorkKind],
+        **extra,
+    )
+
+
+ItemSortBy = Annotated[Literal["score", "amount", "deadline", "age", "kind", "item"], Query()]
+ITEM_SORT_LABELS = (
+    ("item", "Item"),
+    ("kind", "Kind"),
+    ("amount", "At stake"),
+    ("deadline", "Deadline"),
+    ("age", "Opened"),
+    ("score", "Score / hour"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _ItemList:
+    where: ItemFilter
+    sort: str
+    descending: bool
+
+
+def _item_list(
+    queue: Annotated[str, Query(max_length=40)] = "",
+    kind: Annotated[str, Query(max_length=40)] = "",
+    status: Annotated[Literal["open", "snoozed", "in_progress"], Query()] = "open",
+    amount_from: Annotated[str, Query(max_length=20)] = "",
+    due_within: Annotated[str, Query(max_length=6)] = "",
+    sort: ItemSortBy = "score",
+    order: Annotated[Literal["asc", "desc"], Query()] = "desc",
+) -> _ItemList:
+    try:
+        least = parse_dollars(amount_from) if amount_from.strip() else None
+    except MoneyError as exc:
+        raise WorkError(f"at stake from: {exc}") from exc
+    where = ItemFilter(
+        queue=queue.strip(),
+        kind=kind.strip(),
+        status=status,
+        min_amount=least,
+        due_within_days=_days("due within days", due_within),
+    )
+    return _ItemList(where, sort, order == "desc")
+
+
+ItemList = Annotated[_ItemList, Depends(_item_list)]
+
+
+@router.get("/queue")
+def my_queue(
+    request: Request,
+    actor: PageActor,
+    asked: ItemList,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+) -> HTMLResponse:
+    desk = desk_of(request)
+    view = desk.queue(actor, asked.where, sort=asked.sort, descending=asked.descending, page=page)
+    kept = {k: v for k, v in request.query_params.items() if k not in ("page", "sort", "order")}
+    return _page(
+        request,
+        "queue.html",
+        actor,
+        view=view,
+        today=desk.today(),
+        asked=kept,
+        sorts=ITEM_SORT_LABELS,
+        kinds=[k.value for k in WorkKind],
+    )
+
+
+@router.get("/queue.csv")
+def my_queue_csv(request: Request, actor: PageActor, asked: ItemList) -> StreamingResponse:
+    lines = desk_of(request).queue_csv(
+        actor, asked.where, sort=asked.sort, descending=asked.descending
+    )
+    return StreamingResponse(
+        lines,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="queue.csv"'},
+    )
 
 
 @router.post("/practice")
@@ -179,7 +267,7 @@ def take_next_across(request: Request, actor: FormActor) -> Response:
     """The best item across every practice one works; the session moves to its practice."""
     taken = company_of(request).next_across(actor)
     if taken is None:
-        return _page(request, "queue.html", actor, view=desk_of(request).queue(actor), empty=True)
+        return _queue_page(request, actor, empty=True)
     session: Authenticated = request.state.session
     company_of(request).home.choose_practice(session.user, session.token_digest, taken.practice)
     return _see(f"/items/{taken.item.item_id}")
@@ -189,7 +277,7 @@ def take_next_across(request: Request, actor: FormActor) -> Response:
 def take_next(request: Request, actor: FormActor) -> Response:
     item = desk_of(request).next_item(actor)
     if item is None:
-        return _page(request, "queue.html", actor, view=desk_of(request).queue(actor), empty=True)
+        return _queue_page(request, actor, empty=True)
     return _see(f"/items/{item.item_id}")
 
 

@@ -10,7 +10,7 @@ transaction with ``BEGIN IMMEDIATE`` (see
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -38,6 +38,7 @@ from claimdesk.domain.work import (
     WorkKind,
     WorkStatus,
 )
+from claimdesk.domain.worklist import ItemFilter
 from claimdesk.routing.score import CategoryRecord
 from claimdesk.store.bulk import bulk_insert
 from claimdesk.store.engine import SQLITE_BEGIN_OPTION
@@ -392,6 +393,49 @@ class WorkItemRepository:
                 )
             )
         return [_item_of(row, []) for row in self._session.execute(query)]
+
+    def listed(
+        self,
+        queues: Sequence[str],
+        where: ItemFilter,
+        *,
+        today: date,
+        sort: str,
+        descending: bool,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[WorkItem], int]:
+        """One page of the items of ``queues`` that ``where`` picks, in ``sort`` order (the
+        item id breaks ties, so a page never repeats or skips one), and how many match."""
+        c = ITEMS.c
+        conditions = [c.queue.in_(queues), c.status == where.status]
+        if where.queue:
+            conditions.append(c.queue == where.queue)
+        if where.kind:
+            conditions.append(c.kind == where.kind)
+        if where.min_amount is not None:
+            conditions.append(c.amount_at_stake >= where.min_amount.amount)
+        if where.due_within_days is not None:
+            conditions.append(c.deadline <= today + timedelta(days=where.due_within_days))
+        matched = self._session.execute(
+            select(func.count()).select_from(ITEMS).where(*conditions)
+        ).scalar_one()
+        if sort == "score":
+            order = _hand_out_order() if descending else (c.priority.asc(), c.id.asc())
+        else:
+            column = {
+                "amount": c.amount_at_stake,
+                "deadline": c.deadline,
+                "age": c.created_at,
+                "kind": c.kind,
+                "item": c.id,
+            }.get(sort, c.id)
+            # An item without a deadline sorts after every dated one, either way.
+            dated = (case((column.is_(None), 1), else_=0),) if sort == "deadline" else ()
+            key = column.desc() if descending else column.asc()
+            order = (*dated, key, c.id.desc() if descending else c.id.asc())
+        query = select(ITEMS).where(*conditions).order_by(*order).offset(offset).limit(limit)
+        return [_item_of(row, []) for row in self._session.execute(query)], int(matched)
 
     def best_open_priority(self, queues: Sequence[str]) -> Decimal | None:
         """The priority of the item "next item" would hand out of ``queues`` (None: none open),
