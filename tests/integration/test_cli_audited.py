@@ -106,7 +106,7 @@ def _invocations(claim: str, encounter: str, bundle: Path, out: Path) -> dict[st
         "queue take": ["queue", "take", "1"],
         "queue act": ["queue", "act", "1", "release", "--user", AUDITOR],
         "tier2 correct": ["tier2", "correct", claim],
-        "tier2 void": ["tier2", "void", claim],
+        "tier2 void": ["tier2", "void", claim, "--reason", "billed twice"],
         "tier2 appeal": ["tier2", "appeal", claim, "--argument", "medically necessary"],
         "tier2 follow-up": ["tier2", "follow-up", claim],
         "tier2 chase": ["tier2", "chase"],

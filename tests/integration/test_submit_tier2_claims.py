@@ -72,7 +72,7 @@ def test_corrected_void_and_secondary_claims_are_submitted(
     assert posted.remittances[0].outcome is RemitOutcome.POSTED, posted.remittances[0].reasons
     assert posted.remittances[0].secondary_claims == 1  # C1 left a patient share
     replacement = corrected_claim(uow_factory, "C2", by="tom", now=NOW)
-    void = void_claim(uow_factory, "C3", by="tom", now=NOW)
+    void = void_claim(uow_factory, "C3", reason="billed to the wrong payer", by="tom", now=NOW)
     secondary = "C1" + SECONDARY_SUFFIX
 
     report = submit(

@@ -226,11 +226,17 @@ def test_a_void_reverses_the_charges(uow_factory: Factory) -> None:
         table=shipped_table(),
         policy=shipped_policy(),
     )
-    void_id = void_claim(uow_factory, "C1", by="tom", now=NOW)
+    with pytest.raises(Tier2Error, match="a void needs its reason"):
+        void_claim(uow_factory, "C1", reason="  ", by="tom", now=NOW)
+    void_id = void_claim(uow_factory, "C1", reason="wrong patient", by="tom", now=NOW)
     with uow_factory() as uow:
         void = uow.claims.get(void_id)
+        original = uow.claims.get("C1")
     assert void is not None
+    assert original is not None
     assert void.frequency is FrequencyCode.VOID
+    assert void.history[-1].reason == "voids C1: wrong patient"
+    assert original.history[-1].reason == f"voided by {void_id}: wrong patient"
     assert owed(uow_factory, void_id) == M("0.00")
     # The payment stays on C1 until the payer's reversal (CLP02 = 22) takes it back.
     assert owed(uow_factory, "C1") == M("-190.00")
@@ -284,7 +290,7 @@ def test_an_appeal_the_claim_cannot_take_writes_no_letter(
     first = start_appeal(uow_factory, "C2", argument="x", letters=letters, by="tom", now=NOW)
     submit_appeal(uow_factory, first, on=NOW.date())
     decide_appeal(uow_factory, first, outcome="lost", on=NOW.date(), by="tom", now=NOW)
-    void_claim(uow_factory, "C2", by="tom", now=NOW)
+    void_claim(uow_factory, "C2", reason="duplicate of C1", by="tom", now=NOW)
     with pytest.raises(Tier2Error, match="so it cannot be appealed"):
         start_appeal(uow_factory, "C2", argument="again", letters=letters, by="tom", now=NOW)
     assert sorted(p.name for p in letters.iterdir()) == ["appeal-C2-1.pdf"]

@@ -135,7 +135,7 @@ def test_the_terminal_acts_only_as_a_known_user(
     cli = CliRunner()
     env = {"CLAIMDESK_DATABASE_URL": database_url, "CLAIMDESK_USER": "mallory"}
     home = ["--home", str(tmp_path / "home")]
-    answer = cli.invoke(app, [*home, "tier2", "void", CLAIM_T2], env=env)
+    answer = cli.invoke(app, [*home, "tier2", "void", CLAIM_T2, "--reason", "a duplicate"], env=env)
     assert answer.exit_code == 1
     assert "user 'mallory': no such user" in answer.stderr
     added = cli.invoke(app, [*home, "users", "add", "eve", "--role", "manager"], env=env)

@@ -128,7 +128,7 @@ PAGES: list[tuple[str, str, str, dict[str, Any] | None, tuple[int, ...]]] = [
     # Billing actions go through an item one works and holds: not held yet answers 409.
     ("POST", "/items/{item_id}/fix", f"/items/{T1}/fix", FIX, (409, 404, 403, 403, 404)),
     ("POST", "/items/{item_id}/corrected-claim", f"/items/{T2}/corrected-claim", {}, ON_T2),
-    ("POST", "/items/{item_id}/void", f"/items/{T2}/void", {}, ON_T2),
+    ("POST", "/items/{item_id}/void", f"/items/{T2}/void", {"reason": "duplicate"}, ON_T2),
     ("POST", "/items/{item_id}/appeal", f"/items/{T2}/appeal", {"argument": "a"}, ON_T2),
     (
         "POST",
@@ -364,7 +364,13 @@ API: list[tuple[str, str, str, dict[str, Any] | None, tuple[int, ...]]] = [
         None,
         ON_T2,
     ),
-    ("POST", "/api/v1/work/items/{item_id}/void", f"/api/v1/work/items/{T2}/void", None, ON_T2),
+    (
+        "POST",
+        "/api/v1/work/items/{item_id}/void",
+        f"/api/v1/work/items/{T2}/void",
+        {"reason": "duplicate"},
+        ON_T2,
+    ),
     (
         "POST",
         "/api/v1/work/items/{item_id}/appeals",

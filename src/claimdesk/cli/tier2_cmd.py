@@ -58,9 +58,19 @@ def correct(ctx: typer.Context, claim_id: ClaimArgument) -> None:
 
 
 @tier2_app.command("void")
-def void(ctx: typer.Context, claim_id: ClaimArgument) -> None:
-    """Void a claim the payer adjudicated (frequency 8)."""
-    _act(ctx, "void", lambda desk, actor: desk.void(actor, claim_id))
+def void(
+    ctx: typer.Context,
+    claim_id: ClaimArgument,
+    reason: Annotated[
+        str,
+        typer.Option(
+            "--reason",
+            help="Why it should never have been billed (wrong patient, a duplicate, ...).",
+        ),
+    ],
+) -> None:
+    """Void a claim the payer adjudicated (frequency 8), saying why."""
+    _act(ctx, "void", lambda desk, actor: desk.void(actor, claim_id, reason))
 
 
 @tier2_app.command("appeal")

@@ -390,7 +390,7 @@ class BillingDesk(DepositDesk, PatientDesk):
             lambda claim_id: f"corrected claim of {claim_id} made",
         )
 
-    def void(self, actor: Actor, target: int | str) -> str:
+    def void(self, actor: Actor, target: int | str, reason: str) -> str:
         # A void is the other correction of an adjudicated claim (CLM05-3 = 8).
         return self._claim_action(
             actor,
@@ -398,9 +398,9 @@ class BillingDesk(DepositDesk, PatientDesk):
             "void_claim",
             WorkAction.CORRECTED_CLAIM,
             lambda claim_id: tier2.void_claim(
-                self.uow_factory, claim_id, by=actor.user.user_id, now=self.clock()
+                self.uow_factory, claim_id, reason=reason, by=actor.user.user_id, now=self.clock()
             ),
-            lambda claim_id: f"void of {claim_id} made",
+            lambda claim_id: f"void of {claim_id} made: {' '.join(reason.split())}",
         )
 
     def appeal(self, actor: Actor, target: int | str, argument: str) -> int:

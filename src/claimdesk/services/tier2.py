@@ -165,13 +165,30 @@ def corrected_claim(uow_factory: UowFactory, claim_id: str, *, by: str, now: dat
         return new.claim_id
 
 
-def void_claim(uow_factory: UowFactory, claim_id: str, *, by: str, now: datetime) -> str:
-    """A void (CLM05-3 = 8) of a claim the payer has adjudicated; its charges are reversed."""
+def void_claim(
+    uow_factory: UowFactory, claim_id: str, *, reason: str, by: str, now: datetime
+) -> str:
+    """A void (CLM05-3 = 8) of a claim the payer has adjudicated; its charges are reversed.
+    ``reason`` (why the claim should never have been billed: wrong patient, wrong payer, a
+    duplicate, a service not rendered) is kept in both claims' status history."""
+    why = " ".join(reason.split())
+    if not why:
+        raise Tier2Error(
+            f"claim {claim_id}: a void needs its reason (wrong patient, wrong payer, a "
+            "duplicate, a service not rendered)"
+        )
     with uow_factory() as uow:
         new = _replacement(uow, claim_id, FrequencyCode.VOID, by, now)
-        new.move_to(ClaimStatus.READY, by=by, at=now, reason=f"voids {claim_id}")
+        new.move_to(ClaimStatus.READY, by=by, at=now, reason=f"voids {claim_id}: {why}")
         uow.claims.save_many([(new, 1)])
-        _move(uow, _claim(uow, claim_id), ClaimStatus.CLOSED, by, now, f"voided by {new.claim_id}")
+        _move(
+            uow,
+            _claim(uow, claim_id),
+            ClaimStatus.CLOSED,
+            by,
+            now,
+            f"voided by {new.claim_id}: {why}",
+        )
         uow.commit()
         return new.claim_id
 

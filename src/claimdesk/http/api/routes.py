@@ -111,6 +111,10 @@ class SignInBody(BaseModel):
     new_password: str = Field(default="", max_length=1024)
 
 
+class VoidBody(BaseModel):
+    reason: str = Field(min_length=1, max_length=400)
+
+
 class NoteBody(BaseModel):
     text: str = Field(min_length=1, max_length=4000)
 
@@ -442,9 +446,9 @@ def corrected_claim(item_id: ItemId, actor: ApiActor, request: Request) -> Claim
 
 
 @router.post("/work/items/{item_id}/void", status_code=201)
-def void(item_id: ItemId, actor: ApiActor, request: Request) -> ClaimMadeOut:
-    """A void (frequency 8) of the item's claim; the answer names it."""
-    return ClaimMadeOut(claim_id=desk_of(request).void(actor, item_id))
+def void(item_id: ItemId, body: VoidBody, actor: ApiActor, request: Request) -> ClaimMadeOut:
+    """A void (frequency 8) of the item's claim, with its reason; the answer names it."""
+    return ClaimMadeOut(claim_id=desk_of(request).void(actor, item_id, body.reason))
 
 
 @router.post("/work/items/{item_id}/appeals", status_code=201)

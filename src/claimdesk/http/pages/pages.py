@@ -429,8 +429,8 @@ def corrected_claim(item_id: ItemId, request: Request, actor: FormActor) -> Resp
 
 
 @router.post("/items/{item_id}/void")
-def void_claim(item_id: ItemId, request: Request, actor: FormActor) -> Response:
-    new = desk_of(request).void(actor, item_id)
+def void_claim(item_id: ItemId, request: Request, actor: FormActor, reason: Text = "") -> Response:
+    new = desk_of(request).void(actor, item_id, reason)
     return _see(f"/items/{item_id}?made={new}")
 
 
