@@ -122,8 +122,30 @@ PAGES: list[tuple[str, str, str, dict[str, Any] | None, tuple[int, ...]]] = [
         "POST",
         "/admin/users/{user_id}/disable",
         "/admin/users/newbie/disable",
+        {"confirm": "yes"},
+        (403, 403, 303, 403, 303),
+    ),
+    (
+        "POST",
+        "/admin/users/{user_id}/enable",
+        "/admin/users/newbie/enable",
         {},
         (403, 403, 303, 403, 303),
+    ),
+    (
+        "POST",
+        "/admin/users/{user_id}/revoke",
+        "/admin/users/ann/revoke",
+        {"queue": "t1-rejections"},
+        (403, 403, 303, 403, 303),
+    ),
+    (
+        "POST",
+        "/admin/users/{user_id}/role",
+        "/admin/users/newbie/role",
+        {"role": "tier2"},
+        # Only an admin changes roles (separation of duties).
+        (403, 403, 403, 403, 303),
     ),
     # Billing actions go through an item one works and holds: not held yet answers 409.
     ("POST", "/items/{item_id}/fix", f"/items/{T1}/fix", FIX, (409, 404, 403, 403, 404)),

@@ -1,9 +1,10 @@
-"""``claimdesk users add|list|allow|grant``: the people who work the queues, what they may work
-and in which client practices."""
+"""``claimdesk users add|list|allow|revoke|enable|role|grant``: the people who work the queues,
+what they may work and in which client practices."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
 import typer
 from rich.table import Table
@@ -22,7 +23,8 @@ from claimdesk.cli.app import (
 )
 from claimdesk.cli.jobs import as_actor
 from claimdesk.config import DEFAULT_PRACTICE
-from claimdesk.desk.guard import ForbiddenError, NotFoundError
+from claimdesk.desk.desk import Desk
+from claimdesk.desk.guard import Actor, ForbiddenError, NotFoundError
 from claimdesk.routing.access import AccessError, Role
 from claimdesk.services.practices import PracticeError
 from claimdesk.services.users import UserError
@@ -32,6 +34,7 @@ app.add_typer(users_app, name="users")
 
 
 REFUSALS = (UserError, AccessError, ForbiddenError, NotFoundError)
+T = TypeVar("T")
 
 
 @users_app.command("add")
@@ -65,6 +68,55 @@ def allow(ctx: typer.Context, user_id: str, queue: str) -> None:
         except REFUSALS as exc:
             raise fail(str(exc), EXIT_INPUT_PROBLEMS) from exc
     console.print(f"{user_id} may work {queue}" + ("" if added else " (already allowed)"))
+
+
+@users_app.command("revoke")
+def revoke(ctx: typer.Context, user_id: str, queue: str) -> None:
+    """Take back a queue granted beyond the person's role (as the manager or admin ``--as``
+    names)."""
+    _people_change(
+        ctx,
+        lambda desk, actor: desk.revoke(actor, user_id, queue),
+        lambda taken: f"{user_id} no longer works {queue}" if taken else f"{queue} was not granted",
+    )
+
+
+@users_app.command("enable")
+def enable(ctx: typer.Context, user_id: str) -> None:
+    """Let a disabled person sign in again."""
+    _people_change(
+        ctx,
+        lambda desk, actor: desk.enable(actor, user_id),
+        lambda done: f"{user_id} may sign in again" if done else f"{user_id} was active",
+    )
+
+
+@users_app.command("role")
+def role(
+    ctx: typer.Context,
+    user_id: str,
+    new_role: Annotated[Role, typer.Argument(help="tier1, tier2, manager, auditor or admin.")],
+) -> None:
+    """Give a person another role (an admin's use case); their sessions end."""
+    _people_change(
+        ctx,
+        lambda desk, actor: desk.change_role(actor, user_id, new_role),
+        lambda ended: f"{user_id} is {new_role} now; {ended} session(s) ended",
+    )
+
+
+def _people_change(
+    ctx: typer.Context, change: Callable[[Desk, Actor], T], said: Callable[[T], str]
+) -> None:
+    settings = settings_of(ctx)
+    ready(settings)
+    with composed(settings) as parts:
+        desk = parts.desk()
+        try:
+            done = change(desk, desk.actor_named(acting_user_id(ctx)))
+        except REFUSALS as exc:
+            raise fail(str(exc), EXIT_INPUT_PROBLEMS) from exc
+    console.print(said(done))
 
 
 @users_app.command("grant")

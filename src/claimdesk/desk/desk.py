@@ -864,6 +864,51 @@ class Desk:
         self._audit(actor, "disable_user", f"user {user_id}", AuditOutcome.OK, company=True)
         return ended
 
+    def enable(self, actor: Actor, user_id: str) -> bool:
+        """Let a disabled person sign in again."""
+        self._checked(
+            actor, Capability.MANAGE_PEOPLE, "enable_user", f"user {user_id}", company=True
+        )
+        self.person(actor, user_id)
+        enabled = accounts.enable_user(
+            self.uow_factory, user_id, by=actor.user.user_id, now=self.clock()
+        )
+        self._audit(actor, "enable_user", f"user {user_id}", AuditOutcome.OK, company=True)
+        return enabled
+
+    def revoke(self, actor: Actor, user_id: str, queue: str) -> bool:
+        """Take back a queue granted beyond the person's role."""
+        self._checked(
+            actor, Capability.MANAGE_PEOPLE, "revoke_queue", f"user {user_id}", company=True
+        )
+        self.person(actor, user_id)
+        taken = user_service.revoke_queue(
+            self.uow_factory, user_id=user_id, queue=queue, by=actor.user.user_id
+        )
+        self._audit(
+            actor, "revoke_queue", f"user {user_id}", AuditOutcome.OK, detail=queue, company=True
+        )
+        return taken
+
+    def change_role(self, actor: Actor, user_id: str, role: Role) -> int:
+        """Give a person another role (an admin's use case); their sessions end."""
+        self._checked(
+            actor, Capability.MANAGE_PEOPLE, "change_role", f"user {user_id}", company=True
+        )
+        before = self.person(actor, user_id).role
+        ended = accounts.change_role(
+            self.uow_factory, user_id, role, by=actor.user.user_id, now=self.clock()
+        )
+        self._audit(
+            actor,
+            "change_role",
+            f"user {user_id}",
+            AuditOutcome.OK,
+            detail=f"{before} -> {role}",
+            company=True,
+        )
+        return ended
+
     def set_password(self, actor: Actor, user_id: str, password: str) -> None:
         if user_id != actor.user.user_id:
             self._checked(

@@ -248,6 +248,46 @@ def enable_totp(uow_factory: UowFactory, user_id: str, *, by: str, box: SecretBo
     return secret
 
 
+def enable_user(uow_factory: UowFactory, user_id: str, *, by: str, now: datetime) -> bool:
+    """Let a disabled person sign in again (their password and second factor stand); False
+    when they were active already."""
+    with uow_factory() as uow:
+        manager = acting_user(uow, by)
+        target = uow.users.get(user_id)
+        if target is None:
+            raise AccessError(f"user {user_id!r}: no such user")
+        if manager.user_id == target.user_id:
+            raise AccessError("a person cannot enable themself")
+        _check_may_manage(manager, target)
+        if target.active:
+            return False
+        uow.users.set_active(user_id, True)
+        uow.commit()
+        return True
+
+
+def change_role(
+    uow_factory: UowFactory, user_id: str, role: Role, *, by: str, now: datetime
+) -> int:
+    """Give a person another role; their sessions end, so the next sign-in carries it. Only an
+    admin changes roles, never their own, so an admin always remains (the one who acted); the
+    number of sessions ended."""
+    with uow_factory() as uow:
+        admin = acting_user(uow, by)
+        target = uow.users.get(user_id)
+        if target is None:
+            raise AccessError(f"user {user_id!r}: no such user")
+        if admin.role is not Role.ADMIN:
+            # Separation of duties: a manager who could would raise the people they approve.
+            raise AccessError(f"a {admin.role} cannot change roles; an admin can")
+        if admin.user_id == target.user_id:
+            raise AccessError("a person cannot change their own role")
+        uow.users.set_role(user_id, role)
+        ended = uow.sessions.end_all_of(user_id, now, "role_changed")
+        uow.commit()
+        return ended
+
+
 def disable_user(uow_factory: UowFactory, user_id: str, *, by: str, now: datetime) -> int:
     """Disable a person and end their sessions at once; the number of sessions ended."""
     with uow_factory() as uow:

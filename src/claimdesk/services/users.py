@@ -112,6 +112,21 @@ def grant_queue(
         return True
 
 
+def revoke_queue(uow_factory: UowFactory, *, user_id: str, queue: str, by: str) -> bool:
+    """Take back a queue granted to a person beyond their role's; False when it was not
+    granted (a role's own queues go with the role)."""
+    with uow_factory() as uow:
+        manager = acting_user(uow, by)
+        person = acting_user(uow, user_id)
+        if manager.user_id == person.user_id:
+            raise AccessError("nobody changes their own queues; another manager or an admin can")
+        if person.role is Role.ADMIN and manager.role is not Role.ADMIN:
+            raise AccessError("only an admin can change an admin's queues")
+        taken = uow.users.revoke(user_id, queue)
+        uow.commit()
+        return taken
+
+
 def list_people(uow_factory: UowFactory, policy: RoutingPolicy) -> list[Person]:
     """The people who may work the unit of work's practice (a client's manager sees their own
     practice's people, not the other clients')."""

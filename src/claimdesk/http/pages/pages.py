@@ -966,8 +966,44 @@ def grant(
 
 
 @router.post("/admin/users/{user_id}/disable")
-def disable(user_id: Id, request: Request, actor: FormActor) -> Response:
+def disable(
+    user_id: Id,
+    request: Request,
+    actor: FormActor,
+    confirm: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """Disabling ends the person's sessions at once, so the form asks to confirm it."""
+    if confirm != "yes":
+        raise WorkError(f"disable {user_id}: tick the box to confirm; their sessions end at once")
     desk_of(request).disable(actor, user_id)
+    return _see("/admin/users")
+
+
+@router.post("/admin/users/{user_id}/enable")
+def enable(user_id: Id, request: Request, actor: FormActor) -> Response:
+    desk_of(request).enable(actor, user_id)
+    return _see("/admin/users")
+
+
+@router.post("/admin/users/{user_id}/revoke")
+def revoke(
+    user_id: Id,
+    request: Request,
+    actor: FormActor,
+    queue: Annotated[str, Form(max_length=40)],
+) -> Response:
+    desk_of(request).revoke(actor, user_id, queue)
+    return _see("/admin/users")
+
+
+@router.post("/admin/users/{user_id}/role")
+def change_role(
+    user_id: Id,
+    request: Request,
+    actor: FormActor,
+    role: Annotated[Role, Form()],
+) -> Response:
+    desk_of(request).change_role(actor, user_id, role)
     return _see("/admin/users")
 
 

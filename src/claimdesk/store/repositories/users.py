@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import (
     Row,
+    delete,
     func,
     insert,
     select,
@@ -107,6 +108,20 @@ class UserRepository:
             insert(GRANTS).values(user_id=user_id, queue=queue, granted_by=by, granted_at=at)
         )
         return True
+
+    def revoke(self, user_id: str, queue: str) -> bool:
+        """Take back an extra queue; False when it was not granted."""
+        if queue not in self.grants(user_id):
+            return False
+        self._session.execute(
+            delete(GRANTS).where(GRANTS.c.user_id == user_id, GRANTS.c.queue == queue)
+        )
+        return True
+
+    def set_role(self, user_id: str, role: Role) -> None:
+        self._session.execute(
+            update(USERS).where(USERS.c.user_id == user_id).values(role=role.value)
+        )
 
     def grants(self, user_id: str) -> tuple[str, ...]:
         query = select(GRANTS.c.queue).where(GRANTS.c.user_id == user_id).order_by(GRANTS.c.queue)
