@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Generic, Literal, TypeVar
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, Response, UploadFile
@@ -68,6 +68,7 @@ ItemId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Id = Annotated[str, Path(min_length=1, max_length=80)]
 Text = Annotated[str, Form(max_length=4000)]
 MAX_UPLOAD = 20_000_000  # bytes of one uploaded 835
+Where = TypeVar("Where")  # a worklist's filter
 
 
 def _page(request: Request, name: str, actor: Actor | None, **context: Any) -> HTMLResponse:
@@ -154,6 +155,15 @@ def home(actor: PageActor) -> Response:
 # Queues and items.
 
 
+@dataclass(frozen=True, slots=True)
+class _Asked(Generic[Where]):
+    """What a worklist page was asked for: the filter, and the order."""
+
+    where: Where
+    sort: str
+    descending: bool
+
+
 def _queue_page(request: Request, actor: Actor, **extra: Any) -> HTMLResponse:
     """The queue page as first opened (the open items, best first)."""
     desk = desk_of(request)
@@ -181,13 +191,6 @@ ITEM_SORT_LABELS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _ItemList:
-    where: ItemFilter
-    sort: str
-    descending: bool
-
-
 def _item_list(
     queue: Annotated[str, Query(max_length=40)] = "",
     kind: Annotated[str, Query(max_length=40)] = "",
@@ -196,11 +199,8 @@ def _item_list(
     due_within: Annotated[str, Query(max_length=6)] = "",
     sort: ItemSortBy = "score",
     order: Annotated[Literal["asc", "desc"], Query()] = "desc",
-) -> _ItemList:
-    try:
-        least = parse_dollars(amount_from) if amount_from.strip() else None
-    except MoneyError as exc:
-        raise WorkError(f"at stake from: {exc}") from exc
+) -> _Asked[ItemFilter]:
+    least = _optional_amount(amount_from, "at stake from")
     where = ItemFilter(
         queue=queue.strip(),
         kind=kind.strip(),
@@ -208,10 +208,10 @@ def _item_list(
         min_amount=least,
         due_within_days=_days("due within days", due_within),
     )
-    return _ItemList(where, sort, order == "desc")
+    return _Asked(where, sort, order == "desc")
 
 
-ItemList = Annotated[_ItemList, Depends(_item_list)]
+ItemList = Annotated[_Asked[ItemFilter], Depends(_item_list)]
 
 
 @router.get("/queue")
@@ -370,10 +370,7 @@ def close(
     action: Annotated[str, Form(max_length=40)] = "",
     resolved: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
-    try:
-        amount = parse_dollars(resolved) if resolved.strip() else None
-    except MoneyError as exc:
-        raise WorkError(f"dollars recovered: {exc}") from exc
+    amount = _optional_amount(resolved, "dollars recovered")
     try:
         chosen = WorkAction(action) if action else None
     except ValueError as exc:
@@ -482,6 +479,11 @@ def _amount(text: str, field: str) -> Money:
         raise WorkError(f"{field}: {exc}") from exc
 
 
+def _optional_amount(text: str, field: str) -> Money | None:
+    """Dollars as a form sends them: "" for none."""
+    return _amount(text, field) if text.strip() else None
+
+
 @router.post("/items/{item_id}/write-off")
 def request_write_off(
     item_id: ItemId,
@@ -533,15 +535,6 @@ def _days(name: str, text: str) -> int | None:
     return int(text)
 
 
-@dataclass(frozen=True, slots=True)
-class _Worklist:
-    """What the claims worklist was asked for: the filter, and the order."""
-
-    where: ClaimFilter
-    sort: str
-    descending: bool
-
-
 def _worklist(
     status: Annotated[str, Query(max_length=20)] = "",
     payer: Annotated[str, Query(max_length=80)] = "",
@@ -552,11 +545,8 @@ def _worklist(
     denial: Annotated[str, Query(max_length=40)] = "",
     sort: SortBy = "date_of_service",
     order: Annotated[Literal["asc", "desc"], Query()] = "desc",
-) -> _Worklist:
-    try:
-        least = parse_dollars(balance_from) if balance_from.strip() else None
-    except MoneyError as exc:
-        raise WorkError(f"balance from: {exc}") from exc
+) -> _Asked[ClaimFilter]:
+    least = _optional_amount(balance_from, "balance from")
     where = ClaimFilter(
         status=status,
         payer_id=payer,
@@ -566,10 +556,10 @@ def _worklist(
         min_balance=least,
         denial_category=denial,
     )
-    return _Worklist(where, sort, order == "desc")
+    return _Asked(where, sort, order == "desc")
 
 
-Worklist = Annotated[_Worklist, Depends(_worklist)]
+Worklist = Annotated[_Asked[ClaimFilter], Depends(_worklist)]
 
 
 @router.get("/claims")
@@ -751,13 +741,6 @@ def _day(name: str, text: str) -> date | None:
         raise WorkError(f"{name}: {text!r} is not a date (YYYY-MM-DD)") from exc
 
 
-@dataclass(frozen=True, slots=True)
-class _EraList:
-    where: EraFilter
-    sort: str
-    descending: bool
-
-
 def _era_list(
     payer: Annotated[str, Query(max_length=80)] = "",
     status: Annotated[str, Query(max_length=20)] = "",
@@ -767,11 +750,8 @@ def _era_list(
     amount_from: Annotated[str, Query(max_length=20)] = "",
     sort: EraSortBy = "paid_on",
     order: Annotated[Literal["asc", "desc"], Query()] = "desc",
-) -> _EraList:
-    try:
-        least = parse_dollars(amount_from) if amount_from.strip() else None
-    except MoneyError as exc:
-        raise WorkError(f"amount from: {exc}") from exc
+) -> _Asked[EraFilter]:
+    least = _optional_amount(amount_from, "amount from")
     where = EraFilter(
         payer=payer.strip(),
         status=status.strip(),
@@ -780,10 +760,10 @@ def _era_list(
         paid_to=_day("paid to", paid_to),
         min_amount=least,
     )
-    return _EraList(where, sort, order == "desc")
+    return _Asked(where, sort, order == "desc")
 
 
-EraList = Annotated[_EraList, Depends(_era_list)]
+EraList = Annotated[_Asked[EraFilter], Depends(_era_list)]
 
 
 @router.get("/eras")
