@@ -50,8 +50,10 @@ from claimdesk.services.rules import Rules
 from claimdesk.services.x12_envelopes import write_outbox_file
 from claimdesk.store.queries import eras, worklist
 from claimdesk.store.queries.search import ClaimHit, claim_hits, patient_of_claim
+from claimdesk.store.repositories.batches import BatchClaim, BatchRecord
 from claimdesk.store.repositories.eligibility import EligibilityCheck
 from claimdesk.store.repositories.estimates import StoredEstimate
+from claimdesk.store.repositories.files_read import FileRead
 
 T = TypeVar("T")
 Row = TypeVar("Row")
@@ -118,6 +120,9 @@ class ListPage(Generic[Row, Where]):
 
 ClaimsPage = ListPage[WorklistRow, ClaimFilter]
 EraPage = ListPage[EraRow, EraFilter]
+BatchPage = ListPage[BatchRecord, str]  # filtered by payer id
+AckPage = ListPage[FileRead, str]
+ACK_KINDS = ("999", "277CA")  # acknowledgments (a 997 is kept as a 999), not 271s
 
 
 @dataclass(frozen=True, slots=True)
@@ -933,6 +938,46 @@ class BillingDesk(DepositDesk, PatientDesk):
                     )
 
         return lines()
+
+    def batches(self, actor: Actor, payer_id: str = "", page: int = 1) -> BatchPage:
+        """One page of the 837 batches sent (of ``payer_id`` when given), newest first, with
+        what their acknowledgments said; audited."""
+        actor.require(Capability.READ_PATIENTS)
+        with self.uow_factory() as uow:
+            rows, matched = uow.batches.page(
+                payer_id, offset=(page - 1) * WORKLIST_PAGE, limit=WORKLIST_PAGE
+            )
+        target = f"837 batches{f' of {payer_id}' if payer_id else ''}, page {page}"
+        self._audit(actor, "list_batches", target, AuditOutcome.OK, detail=f"{matched} matched")
+        return ListPage(tuple(rows), matched, page, WORKLIST_PAGE, payer_id, "sent", True)
+
+    def batch(self, actor: Actor, batch_id: int) -> tuple[BatchRecord, list[BatchClaim]]:
+        """One 837 batch and each claim it carried with its acknowledgment outcome."""
+        actor.require(Capability.READ_PATIENTS)
+        with self.uow_factory() as uow:
+            found = uow.batches.get(batch_id)
+            claims = [] if found is None else uow.batches.claims_of(batch_id)
+        if found is None:
+            self._audit(actor, "view_batch", f"batch {batch_id}", AuditOutcome.FAILED)
+            raise NotFoundError(f"batch {batch_id}: no such batch")
+        self._audit(
+            actor,
+            "view_batch",
+            f"batch {batch_id}",
+            AuditOutcome.OK,
+            detail=f"claims shown: {', '.join(c.claim_id for c in claims)}",
+        )
+        return found, claims
+
+    def acknowledgments(self, actor: Actor, page: int = 1) -> AckPage:
+        """One page of the 999 and 277CA files read, newest first; they name no patient."""
+        actor.require(Capability.READ_PATIENTS)
+        with self.uow_factory() as uow:
+            rows, matched = uow.files_read.page(
+                ACK_KINDS, offset=(page - 1) * WORKLIST_PAGE, limit=WORKLIST_PAGE
+            )
+        self._audit(actor, "list_acknowledgments", f"page {page}", AuditOutcome.OK)
+        return ListPage(tuple(rows), matched, page, WORKLIST_PAGE, "", "read", True)
 
     def era(self, actor: Actor, remittance_id: str) -> EraDetail:
         """One remittance with its claim payments and provider-level adjustments; audited with

@@ -799,6 +799,38 @@ def era_page(
     return _page(request, "era.html", actor, era=desk_of(request).era(actor, remittance_id))
 
 
+# 837 batches and their acknowledgments.
+
+
+@router.get("/batches")
+def batch_list(
+    request: Request,
+    actor: PageActor,
+    payer: Annotated[str, Query(max_length=80)] = "",
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+) -> HTMLResponse:
+    found = desk_of(request).batches(actor, payer.strip(), page)
+    return _page(request, "batches.html", actor, found=found, asked={"payer": payer.strip()})
+
+
+@router.get("/batches/{batch_id}")
+def batch_page(
+    batch_id: Annotated[int, Path(ge=1, le=2_147_483_647)], request: Request, actor: PageActor
+) -> HTMLResponse:
+    batch, claims = desk_of(request).batch(actor, batch_id)
+    return _page(request, "batch.html", actor, batch=batch, claims=claims)
+
+
+@router.get("/acknowledgments")
+def acknowledgment_list(
+    request: Request,
+    actor: PageActor,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+) -> HTMLResponse:
+    found = desk_of(request).acknowledgments(actor, page)
+    return _page(request, "acknowledgments.html", actor, found=found, asked={})
+
+
 # Deposits.
 
 

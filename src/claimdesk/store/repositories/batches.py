@@ -122,6 +122,7 @@ class BatchClaim:
     charge: Money
     outcome: str  # submitted, accepted, rejected
     reason: str
+    outcome_at: datetime | None = None  # when the acknowledgment said it
 
 
 class BatchRepository:
@@ -192,6 +193,19 @@ class BatchRepository:
 
     def list(self) -> builtins.list[BatchRecord]:
         return [_batch_of(r) for r in self._session.execute(select(BATCHES).order_by(BATCHES.c.id))]
+
+    def page(
+        self, payer_id: str, *, offset: int, limit: int
+    ) -> tuple[builtins.list[BatchRecord], int]:
+        """A page of the batches (of ``payer_id`` when given), newest first, and how many."""
+        where = [BATCHES.c.payer_id == payer_id] if payer_id else []
+        matched = self._session.execute(
+            select(func.count()).select_from(BATCHES).where(*where)
+        ).scalar_one()
+        rows = self._session.execute(
+            select(BATCHES).where(*where).order_by(BATCHES.c.id.desc()).offset(offset).limit(limit)
+        )
+        return [_batch_of(r) for r in rows], int(matched)
 
     def record_outbox_file(
         self, file_name: str, *, transaction: str, sha256: str, at: datetime, by: str
@@ -272,4 +286,5 @@ def _batch_claim_of(row: Any) -> BatchClaim:
         charge=Money(row.charge),
         outcome=row.outcome,
         reason=row.reason,
+        outcome_at=row.outcome_at,
     )
