@@ -7,6 +7,7 @@ database. Screenshots of every screen go to ``tests/e2e/screenshots/`` (git-igno
 from __future__ import annotations
 
 import dataclasses
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -98,6 +99,8 @@ def test_manager_grants_a_queue_and_opens_the_dashboard(browser: Browser, server
     page.get_by_label("Queue for ann").select_option("t2-coding")
     page.locator("#grant-ann").click()
     expect(page.get_by_role("row", name="ann").get_by_text("t2-coding")).to_be_visible()
+    page.get_by_role("button", name="Take back t2-coding from ann").click()
+    expect(page.get_by_role("button", name="Take back t2-coding from ann")).to_have_count(0)
     page.get_by_role("link", name="Dashboard").click()
     expect(page.get_by_role("heading", name="The practice at a glance")).to_be_visible()
     expect(page.get_by_text("balanced", exact=True)).to_be_visible()
@@ -120,7 +123,33 @@ def test_admin_opens_people_and_signs_out(browser: Browser, server: Server) -> N
     page = sign_in(browser, server.url, server.desk, Role.ADMIN)
     expect(page).to_have_url(f"{server.url}/admin/users")
     shot(page, "admin-people")
+    # Disabling asks to confirm: the button does nothing until the box is ticked.
+    page.locator("#disable-ann").click()
+    expect(page.locator("#enable-ann")).to_have_count(0)
+    page.get_by_label("Disable ann: their sessions end now").check()
+    page.locator("#disable-ann").click()
+    page.locator("#enable-ann").click()
+    expect(page.locator("#disable-ann")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(f"{server.url}/login")
     page.goto(f"{server.url}/admin/users")
     expect(page).to_have_url(f"{server.url}/login")
+
+
+def test_tier2_picks_work_from_the_queue_and_reads_remittances_and_batches(
+    browser: Browser, server: Server
+) -> None:
+    page = sign_in(browser, server.url, server.desk, Role.TIER2)
+    page.get_by_label("Kind").select_option("denial")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.locator("#matched")).to_contain_text("1 item(s) match")
+    page.get_by_role("link", name="At stake").click()
+    expect(page).to_have_url(re.compile(r"sort=amount&order=desc"))
+    page.get_by_role("link", name=str(server.desk.tier2_item), exact=True).click()
+    expect(page).to_have_url(f"{server.url}/items/{server.desk.tier2_item}")
+    page.get_by_role("link", name="Remittances").click()
+    expect(page.get_by_role("heading", name="Remittances received (835)")).to_be_visible()
+    shot(page, "tier2-remittances")
+    page.get_by_role("link", name="Batches").click()
+    expect(page.get_by_role("heading", name="837 batches sent")).to_be_visible()
+    shot(page, "tier2-batches")
