@@ -53,7 +53,9 @@ def test_sign_out_and_disabling_end_sessions(uow_factory: Factory) -> None:
     token = desk.api_token(tier2, Role.TIER2)
     manager = desk.signed_in(Role.MANAGER)
     m_csrf = manager.get("/admin/users").text.split('name="csrf_token" value="')[1].split('"')[0]
-    disabled = manager.post("/admin/users/bo/disable", data={"csrf_token": m_csrf})
+    disabled = manager.post(
+        "/admin/users/bo/disable", data={"csrf_token": m_csrf, "confirm": "yes"}
+    )
     assert disabled.status_code == 303
     assert tier2.get("/queue").headers["location"] == "/login"
     api = tier2.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})

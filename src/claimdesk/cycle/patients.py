@@ -320,10 +320,19 @@ class Patients:
     ) -> bool:
         """Whether a payment was taken."""
         if claim_id is None:
-            # A patient mails what the statement asked; what was paid meanwhile (a copay
-            # applied, another payment) lowers it, so no simulated check makes a credit.
+            # A patient mails what the statement asked; what was paid meanwhile (a share
+            # taken at check-in, another payment) lowers it, so no simulated check makes a
+            # credit. Only visits so far count: a bundle imports later visits' self-pay
+            # charges ahead, and the payment, applied oldest first, must not reach them.
             with uow_factory() as uow:
-                owed = sum((b.balance for b in open_balances(uow, account)), Money.zero())
+                owed = sum(
+                    (
+                        b.balance
+                        for b in open_balances(uow, account)
+                        if b.date_of_service <= now.date()
+                    ),
+                    Money.zero(),
+                )
             amount = min(amount, owed)
             if not amount.is_positive():
                 return False
