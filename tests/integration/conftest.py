@@ -63,8 +63,12 @@ def database_of(kind: str, folder: Path) -> Iterator[str]:
 
 @pytest.fixture(
     params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+        pytest.param("sqlite", id="sqlite", marks=pytest.mark.xdist_group("cycled-sqlite")),
+        pytest.param(
+            "postgresql",
+            id="postgresql",
+            marks=[pytest.mark.postgres, pytest.mark.xdist_group("cycled-postgresql")],
+        ),
     ]
 )
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
@@ -73,9 +77,10 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 # The tests that read what a long cycle leaves behind share one cycled practice per database,
-# built once in the run: their modules are one group (``xdist_group("cycled")``), run on one
-# worker (``--dist loadgroup``), which builds each practice for its first test. The practices
-# are two session fixtures, so that switching from one to the other never tears one down.
+# built once in the run: the tests of each database are one group (``xdist_group``, set on the
+# fixture's parameter), run on one worker (``--dist loadgroup``) that builds that practice for
+# its first test, while the other database's group runs on another worker. The practices are
+# two session fixtures, so that switching from one to the other never tears one down.
 def _cycled(kind: str, factory: pytest.TempPathFactory) -> Iterator[CycledHome]:
     from cycle_practice import SHARED_CYCLE, cycled_home
 
@@ -96,8 +101,12 @@ def cycled_postgresql(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cycl
 
 @pytest.fixture(
     params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+        pytest.param("sqlite", id="sqlite", marks=pytest.mark.xdist_group("cycled-sqlite")),
+        pytest.param(
+            "postgresql",
+            id="postgresql",
+            marks=[pytest.mark.postgres, pytest.mark.xdist_group("cycled-postgresql")],
+        ),
     ]
 )
 def cycled_practice(request: pytest.FixtureRequest) -> CycledHome:

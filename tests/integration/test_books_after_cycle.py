@@ -9,14 +9,10 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from cycle_practice import SHARED_CYCLE, CycledHome
 from typer.testing import CliRunner
 
 from claimdesk.cli import app
-
-# One worker runs every test of the shared cycled practices (conftest: cycled_practice).
-pytestmark = pytest.mark.xdist_group("cycled")
 
 DAYS = 180
 

@@ -7,14 +7,11 @@ Read on the shared 180-day practice (``cycled_practice``), on SQLite and Postgre
 
 from __future__ import annotations
 
-import pytest
 from cycle_practice import CycledHome
 
 from claimdesk.bootstrap import composed
 from claimdesk.cycle.chart import read_chart
 from claimdesk.domain.claims import ClaimStatus
-
-pytestmark = pytest.mark.xdist_group("cycled")
 
 EDITED = "scrub: clean after edit"
 

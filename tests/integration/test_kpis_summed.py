@@ -15,7 +15,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from cycle_practice import CycledHome
 from sqlalchemy import select
 
@@ -34,9 +33,6 @@ from claimdesk.store.queries.kpi_facts import kpi_facts
 from claimdesk.store.queries.patient_accounts import patient_aging_summary
 from claimdesk.store.tables.claims import ClaimRow
 from claimdesk.store.tables.encounters import EncounterRow
-
-# One worker runs every test of the shared cycled practices (conftest: cycled_practice).
-pytestmark = pytest.mark.xdist_group("cycled")
 
 
 def _figures(report: KpiReport) -> list[dict[str, Any]]:

@@ -8,16 +8,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
 from cycle_practice import SHARED_CYCLE, CycledHome
 from sqlalchemy import text
 
 from claimdesk.denials.table import shipped_table
 from claimdesk.services.database import units_of_work
 from claimdesk.services.kpis import kpi_report
-
-# One worker runs every test of the shared cycled practices (conftest: cycled_practice).
-pytestmark = pytest.mark.xdist_group("cycled")
 
 DAYS = SHARED_CYCLE["days"]
 

@@ -9,14 +9,11 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-import pytest
 from cycle_practice import CycledHome
 from sqlalchemy import text
 
 from claimdesk.services.database import units_of_work
 from claimdesk.services.kpis import SERVED_AGE_DAYS, collection_of_served
-
-pytestmark = pytest.mark.xdist_group("cycled")
 
 # The claims of visits served by the day, each posting effective by the end of the as-of day.
 _SERVED = (
