@@ -25,7 +25,7 @@ from claimdesk.cycle.policy import StaffPolicy
 from claimdesk.desk.guard import Actor
 from claimdesk.desk.patients import PatientDesk
 from claimdesk.desk.statements import StatementDesk
-from claimdesk.domain.claims import ClaimStatus
+from claimdesk.domain.claims import Claim, ClaimStatus
 from claimdesk.domain.coverage import Priority
 from claimdesk.domain.estimate import Estimate
 from claimdesk.domain.money import Money
@@ -132,7 +132,9 @@ class Patients:
         (docs/patient-payments.md), applied when the 835 assigns the share."""
         with uow_factory() as uow:
             claim = uow.claims.get(claim_id)
-            later = claim is not None and any(
+            if claim is None:
+                return
+            later = any(
                 c.coverage_id != claim.coverage_id
                 and c.priority is not Priority.PRIMARY
                 and c.active_on(claim.encounter.date_of_service)
@@ -140,7 +142,7 @@ class Patients:
             )
         # With a secondary plan, what the primary leaves goes to it: only the copay is asked.
         asked = estimate.copay if later else estimate.patient
-        self._collect(uow_factory, now, claim_id, asked, self._policy.check_in_collected_rate)
+        self._collect(uow_factory, now, claim, asked, self._policy.check_in_collected_rate)
 
     def collect_self_pay(self, uow_factory: UowFactory, now: datetime, day: date) -> None:
         """A self-pay visit of ``day`` is paid at check-in (``self_pay_collected_rate`` of
@@ -158,22 +160,20 @@ class Patients:
                 for b in open_balances(uow, c.encounter.patient_account)
                 if b.claim_id == c.claim_id
             }
-        for claim_id in sorted(owed):
-            rate = self._policy.self_pay_collected_rate
-            self._collect(uow_factory, now, claim_id, owed[claim_id], rate)
+        rate = self._policy.self_pay_collected_rate
+        for claim in sorted(visits, key=lambda c: c.claim_id):
+            if claim.claim_id in owed:
+                self._collect(uow_factory, now, claim, owed[claim.claim_id], rate)
 
     def _collect(
-        self, uow_factory: UowFactory, now: datetime, claim_id: str, amount: Money, rate: Decimal
+        self, uow_factory: UowFactory, now: datetime, claim: Claim, amount: Money, rate: Decimal
     ) -> None:
+        claim_id = claim.claim_id
         if not amount.is_positive() or claim_id in self._checked_in:
             return
         self._checked_in.add(claim_id)
         draw = Decimal(str(self._rng("check-in", claim_id).random()))
         if draw >= rate:
-            return
-        with uow_factory() as uow:
-            claim = uow.claims.get(claim_id)
-        if claim is None:
             return
         account, served = claim.encounter.patient_account, claim.encounter.date_of_service
         self._pay(uow_factory, now, account, amount, f"SIM-CHECKIN-{claim_id}", claim_id, None)

@@ -462,10 +462,7 @@ def follow_up(
     reference: Annotated[str, Form(max_length=80)] = "",
     next_follow_up: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
-    try:
-        day = datetime.fromisoformat(next_follow_up).date() if next_follow_up else None
-    except ValueError as exc:
-        raise WorkError(f"next follow-up: {next_follow_up!r} is not a date (YYYY-MM-DD)") from exc
+    day = _day("next follow-up", next_follow_up)
     desk_of(request).follow_up(
         actor, item_id, channel=channel, reference=reference, notes=notes, next_follow_up=day
     )
