@@ -34,7 +34,7 @@ from claimdesk.services import dashboard, receivables
 from claimdesk.services.close import close_period
 from claimdesk.services.kpis import first_pass_figures, kpi_report
 from claimdesk.services.practice_summary import PracticeSummary, practice_summary
-from claimdesk.store import first_adjustments, ledger_days, patient_since, rollups
+from claimdesk.store import first_adjustments, ledger_days, open_sums, patient_since, rollups
 from claimdesk.store.engine import make_engine
 from claimdesk.store.migrate import upgrade_to_head
 from claimdesk.store.uow import UnitOfWork, unit_of_work_factory
@@ -85,9 +85,11 @@ def _steps(claims: int) -> list[str]:
         f"{PAYERS}), CASE WHEN g % 100 < {HELD} THEN 'held' WHEN g % 100 < {WAITING} THEN "
         f"'submitted' WHEN g % 100 < {DENIED} THEN 'denied' ELSE 'paid' END, '1', '', '', "
         f"{day} + TIME '09:00', 'bench' FROM {seq}",
-        # History: created, then held or ready + submitted, then the 835's verdict.
+        # History: created, then held or ready + submitted, then the 835's verdict, a day apart
+        # and none after the benchmark's today.
         "INSERT INTO claim_status_history (claim_id, seq, at, by, from_status, to_status, reason) "
-        f"SELECT 'C' || g, s.n, {day} + TIME '09:00' + s.n * INTERVAL '1 day', 'bench', NULL, "
+        f"SELECT 'C' || g, s.n, LEAST({day} + TIME '09:00' + s.n * INTERVAL '1 day', "
+        f"DATE '{TODAY.isoformat()}' + TIME '12:00'), 'bench', NULL, "
         "s.status, '' FROM "
         f"{seq} CROSS JOIN LATERAL (VALUES (1, 'draft'), (2, CASE WHEN g % 100 < {HELD} "
         "THEN 'held' ELSE 'ready' END), (3, 'submitted'), (4, CASE WHEN g % 100 < "
@@ -200,7 +202,7 @@ _SECONDARY_INDEXES = (
     "(SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname) AND tablename IN ("
     "'patients', 'encounters', 'service_lines', 'claims', 'claim_status_history', "
     "'remittances', 'claim_payments', 'ledger_entries', 'ledger_postings', 'claim_rollups', "
-    "'first_adjustments', 'patient_since')"
+    "'first_adjustments', 'patient_since', 'claim_adjusted', 'patient_owing')"
 )
 
 
@@ -220,6 +222,7 @@ def build(engine: Engine, claims: int) -> float:
         rollups.rebuild(connection)
         first_adjustments.rebuild(connection)
         patient_since.rebuild(connection)
+        open_sums.rebuild(connection)
         ledger_days.rebuild(connection)
         for _name, definition in indexes:
             connection.execute(text(definition))

@@ -24,6 +24,7 @@ from claimdesk.services.work_queue import open_item
 from claimdesk.store.tables.claim_rollups import (
     ClaimRollupRow,
     FirstAdjustmentRow,
+    OpenArSumRow,
     PatientSinceRow,
 )
 from claimdesk.store.tables.ledger import LedgerDayRow, LedgerEntryRow, LedgerPostingRow
@@ -284,7 +285,9 @@ def test_kpi_rollups_follow_every_posting_and_a_broken_one_is_found(
             .values(insurance_ar=Decimal("1.00"))
         )
         db.execute(delete(ClaimRollupRow).where(ClaimRollupRow.claim_id == "C3"))
-    [found] = verified(books).of(Check.ROLLUPS_EQUAL_BOOKS)
+    # The open receivables' sums were kept with the rollups as they were: they differ too.
+    found, sums = verified(books).of(Check.ROLLUPS_EQUAL_BOOKS)
+    assert "open_ar_sums" in sums.message
     assert found.claims == ("C2", "C3")
     assert found.message.startswith("2 claim(s) keep KPI rollups")
 
@@ -347,6 +350,30 @@ def test_the_first_day_on_patient_ar_follows_the_postings_and_a_broken_one_is_fo
     [found] = [f for f in findings if "patient_since" in f.message]
     assert found.claims == ("C1", "C3")
     assert found.message.startswith("2 claim(s) keep a first day on patient A/R")
+
+
+def test_the_open_receivables_sums_follow_every_posting_and_a_broken_one_is_found(
+    books: Factory, engine: Engine
+) -> None:
+    """The A/R as it stands reads the open receivables' sums, kept with the rollups: after
+    every posting of the books they equal the same sums over the rollups, and a sum that
+    drifts is found, naming its table."""
+    assert verified(books).of(Check.ROLLUPS_EQUAL_BOOKS) == ()
+    o = OpenArSumRow
+    with engine.connect() as db:
+        rows = db.execute(select(o).where(o.claims != 0)).all()
+        rollups = db.execute(select(ClaimRollupRow.insurance_ar, ClaimRollupRow.patient_ar)).all()
+    assert sum(r.insurance + r.patient for r in rows) == sum(i + p for i, p in rollups)
+    assert sum(r.claims for r in rows) == sum(1 for i, p in rollups if i or p)
+    first = rows[0]
+    with engine.begin() as db:
+        db.execute(
+            update(o)
+            .where(o.payer_id == first.payer_id, o.date_of_service == first.date_of_service)
+            .values(insurance=first.insurance + Decimal("0.01"))
+        )
+    [found] = verified(books).of(Check.ROLLUPS_EQUAL_BOOKS)
+    assert found.message.endswith("open_ar_sums")
 
 
 def test_the_day_balances_follow_every_posting_and_a_broken_one_is_found(

@@ -23,8 +23,10 @@ broken book; a finding is the answer. The checks (docs/books.md says why each ho
   first adjudication, first payment, status-history facts, account totals) equal a
   recomputation from its status history, claim payments and postings, and every day's
   balance of every account (``ledger_days``, what trial balances read) equals that day's
-  postings. The rollups hold the books as they stand, whatever the as-of date, so this check
-  reads all of them.
+  postings, and every sum of the open receivables (``open_sums``: by payer and date of
+  service, by patient, by first day on patient A/R, the pending insurance and the allowance
+  population, each payer's charges) equals the same sum over the rollups. The rollups hold
+  the books as they stand, whatever the as-of date, so this check reads all of them.
 - BOOKS009 closed periods stay closed: no entry is effective in a closed month that was
   recorded after the month closed, and each closed month's A/R roll-forward still reconciles
   to the ledger and equals the figures it closed with.
@@ -283,6 +285,8 @@ class BooksFacts:
     adjustments_drifted: Sequence[str] = ()
     # Claims whose stored first day on patient A/R differs from their postings.
     patient_since_drifted: Sequence[str] = ()
+    # The tables of open receivables' sums that differ from a recomputation.
+    sums_drifted: Sequence[str] = ()
     # Entries whose postings carry another effective day than the entry (the first 20).
     misdated_entries: Sequence[str] = ()
     # Entries effective in a closed month but recorded after it closed, and what is wrong
@@ -452,6 +456,14 @@ def _rollups(facts: BooksFacts) -> list[BooksFinding]:
                 f"{len(facts.patient_since_drifted)} claim(s) keep a first day on patient A/R "
                 "(patient_since) that differs from their postings",
                 tuple(facts.patient_since_drifted[:20]),
+            )
+        )
+    if facts.sums_drifted:
+        found.append(
+            BooksFinding(
+                Check.ROLLUPS_EQUAL_BOOKS,
+                "the sums of the open receivables differ from the rollups in "
+                + ", ".join(facts.sums_drifted),
             )
         )
     if facts.misdated_entries:

@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session
 
 from claimdesk.domain.claims import ClaimStatus
 from claimdesk.domain.ledger import Account
-from claimdesk.store import first_adjustments, patient_since
+from claimdesk.store import first_adjustments, open_sums, patient_since
 from claimdesk.store.tables.base import table_of
 from claimdesk.store.tables.claim_rollups import ClaimRollupRow
 from claimdesk.store.tables.claims import ClaimRow, ClaimStatusRow
@@ -273,12 +273,14 @@ def refresh(connection: Connection, claim_ids: Sequence[str]) -> None:
     for start in range(0, len(claim_ids), size):
         chunk = claim_ids[start : start + size]
         among = partial(_limit_on, connection, claims=chunk)
+        open_sums.withdraw(connection, among)
         connection.execute(delete(ROLLUPS).where(among(ROLLUPS.c.claim_id)))
         connection.execute(
             insert(ROLLUPS).from_select(_columns(), rollup_select(connection, chunk))
         )
         first_adjustments.refresh(connection, among)
         patient_since.refresh(connection, among)
+        open_sums.deposit(connection, among)
 
 
 def rebuild(connection: Connection) -> None:

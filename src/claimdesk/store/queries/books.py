@@ -32,7 +32,7 @@ from claimdesk.domain.ledger import RECEIVABLES, Account, EntryKind
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import ACTIVE_STATUSES, Outcome, WorkKind, WorkStatus
 from claimdesk.domain.write_offs import WRITE_OFF_ACCOUNTS
-from claimdesk.store import first_adjustments, ledger_days, patient_since, rollups
+from claimdesk.store import first_adjustments, ledger_days, open_sums, patient_since, rollups
 from claimdesk.store.repositories.remittances import HELD, POSTED
 from claimdesk.store.tables.claims import ClaimRow
 from claimdesk.store.tables.collections import CollectionReferralRow
@@ -85,6 +85,7 @@ def books_facts(read: Connection, *, as_of: date, until: datetime) -> BooksFacts
         drifted_claims=tuple(drifted_claims),
         adjustments_drifted=tuple(first_adjustments.drifted(read)),
         patient_since_drifted=tuple(patient_since.drifted(read)),
+        sums_drifted=tuple(open_sums.drifted(read)),
         misdated_entries=_misdated_entries(read),
         payment_figures=_payment_figures(read, as_of),
         patient_credits=_patient_credits(read, as_of, until),

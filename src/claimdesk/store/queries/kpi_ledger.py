@@ -52,6 +52,8 @@ from claimdesk.analytics.results import Side
 from claimdesk.domain.ledger import Account
 from claimdesk.domain.money import Money
 from claimdesk.domain.periods import MonthEndKpis
+from claimdesk.store.queries import settled_ar
+from claimdesk.store.queries.ar_parts import aging_bucket, unclaimed_balances
 from claimdesk.store.queries.kpi_rollups import claim_scope, day_start
 from claimdesk.store.rollups import ROLLUPS
 from claimdesk.store.tables.ledger import LedgerEntryRow, LedgerPostingRow
@@ -147,51 +149,10 @@ def _balances(as_of: date, scope: Scope) -> Any:
         r.submitted_at.label("submitted_at"),
         per_claim.c.amount,
     ).join(ROLLUPS, r.claim_id == per_claim.c.claim_id)
-    unclaimed = _unclaimed_balances(as_of, scope)
+    unclaimed = unclaimed_balances(as_of, scope)
     if unclaimed is None:
         return claimed.subquery("balances")
     return union_all(claimed, unclaimed).subquery("balances")
-
-
-def _unclaimed_balances(as_of: date, scope: Scope) -> Any:
-    """Receivable money on no claim at the end of ``as_of``, by payer, patient and day; none in
-    a provider's or a facility's scope (``Scope.covers_unattached``)."""
-    if scope.provider_npi is not None or scope.facility_id is not None:
-        return None
-    p = LedgerPostingRow
-    conditions = [
-        p.claim_id.is_(None),
-        p.account.in_((_INSURANCE, _PATIENT)),
-        p.effective <= as_of,
-    ]
-    if scope.payer_id is not None:
-        conditions.append(p.payer_id == scope.payer_id)
-    keys = (p.account, func.coalesce(p.payer_id, _EMPTY), p.patient_account, p.effective)
-    return (
-        select(
-            type_coerce(_EMPTY, String()).label("claim_id"),
-            p.account.label("account"),
-            keys[1].label("payer_id"),
-            p.patient_account.label("patient_account"),
-            p.effective.label("dated"),
-            null().label("submitted_at"),
-            type_coerce(func.sum(p.amount), money_type()).label("amount"),
-        )
-        .where(*conditions)
-        .group_by(*keys)
-        .having(func.sum(p.amount) != _ZERO)
-    )
-
-
-def aging_bucket(dated: Any, as_of: date) -> Any:
-    """The aging bucket of a balance dated ``dated`` at ``as_of`` (``receivables.bucket_of``:
-    a date after ``as_of`` is current)."""
-    whens: list[tuple[Any, Any]] = [
-        (dated >= as_of - timedelta(days=high), literal_column(f"'{name}'"))
-        for name, _low, high in BUCKETS
-        if high is not None
-    ]
-    return case(*whens, else_=literal_column(f"'{BUCKETS[-1][0]}'"))
 
 
 def _side(condition: Any, balances: Any) -> tuple[Any, Any, Any]:
@@ -255,7 +216,11 @@ def receivables_at(
     found once (a common table) and summed into the open A/R and the sides of A/R over 90 days
     (the billed A/R more than 90 days past service, the billed A/R), the insurance parts
     (billed, unbilled) by payer and bucket, and the patient part: its buckets, how many
-    patients owe, and the largest patients' buckets (``PatientPart``)."""
+    patients owe, and the largest patients' buckets (``PatientPart``). The whole practice's
+    A/R of settled books (``settled_ar.settled``) reads the open receivables' sums instead."""
+    settled = settled_ar.settled(read, as_of) if scope.everything else None
+    if settled is not None:
+        return settled_ar.receivables(read, settled)
     b = _balances(as_of, scope).element.cte("balances")
     patient, billed = _billed(b, as_of)
     over = and_(billed, b.c.dated < as_of - timedelta(days=OVER_DAYS))
@@ -484,8 +449,12 @@ def net_ar_series(read: Connection, dates: Sequence[date], scope: Scope) -> list
     date. The open A/R is the receivables now less every later interval's; the allowance needs
     only the states pending at a date (an insurance balance above zero, no contractual
     adjustment standing) and, for the payers' ratios, those with a contractual adjustment in
-    the 90 days to it.
+    the 90 days to it. The whole practice's net A/R at one day of settled books
+    (``settled_ar.settled``) reads the open receivables' sums instead.
     """
+    settled = settled_ar.settled(read, dates[0]) if len(dates) == 1 and scope.everything else None
+    if settled is not None:
+        return [settled_ar.net_ar(read, settled)]
     last = len(dates)
     since = revenue_window(dates[0]).start
     r = ROLLUPS.c

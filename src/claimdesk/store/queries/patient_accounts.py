@@ -35,7 +35,9 @@ from claimdesk.domain.ledger import Account, EntryKind
 from claimdesk.domain.money import Money, total
 from claimdesk.domain.statements import Party, PatientPosting, VisitFacts
 from claimdesk.store.patient_since import SINCE
-from claimdesk.store.queries.kpi_ledger import aging_bucket, largest_keys, owing_by
+from claimdesk.store.queries import settled_ar
+from claimdesk.store.queries.ar_parts import aging_bucket
+from claimdesk.store.queries.kpi_ledger import largest_keys, owing_by
 from claimdesk.store.rollups import ROLLUPS
 from claimdesk.store.tables.claims import ClaimRow
 from claimdesk.store.tables.encounters import EncounterRow, ServiceLineRow
@@ -331,7 +333,11 @@ def patient_aging_summary(
 ) -> PatientAgingSummary:
     """``PatientAging.summary`` of the balances at the end of ``as_of``, summed by the
     database: the buckets, how many patients and guarantors owe, and the ``largest`` of each
-    with their buckets. The cost follows the open claims; no row per patient leaves it."""
+    with their buckets. The cost follows the open claims; no row per patient leaves it. Settled
+    books (``settled_ar.settled``) read the open receivables' sums instead."""
+    settled = settled_ar.settled(connection, as_of)
+    if settled is not None:
+        return settled_ar.patient_aging(connection, settled, largest)
     b = _rolled_up_balances(as_of)
     pat, g = PatientRow, GuarantorRow
     aged = (

@@ -47,6 +47,7 @@ from claimdesk.domain.claims import ClaimStatus
 from claimdesk.domain.ledger import Account
 from claimdesk.domain.money import Money
 from claimdesk.store import ledger_days
+from claimdesk.store.queries import settled_ar
 from claimdesk.store.rollups import ROLLUPS
 from claimdesk.store.tables.claims import ClaimRow, ClaimStatusRow
 from claimdesk.store.tables.encounters import EncounterRow
@@ -231,8 +232,13 @@ def ar_position(
     """The A/R figure at the end of ``as_of`` (a day in the practice's ``zone``) with its
     parts, by payer and aging bucket: the claims' balances from the KPI rollup, and the money
     on no claim (provider-level) from the ledger."""
+    settled = settled_ar.settled(read, as_of, zone)
     lines = [
-        *_claim_lines(read, as_of, payer_id, zone),
+        *(
+            _claim_lines(read, as_of, payer_id, zone)
+            if settled is None
+            else settled_ar.claim_lines(read, settled, payer_id)
+        ),
         *_position_lines(read, _balances(as_of, payer_id, zone, claims=[])),
     ]
     return ArPosition(
@@ -419,7 +425,11 @@ def trial_balance(read: Connection, as_of: date) -> dict[Account, Money]:
 
 
 def charges_by_payer(read: Connection, as_of: date) -> dict[str, Money]:
-    """Gross charges per payer of the claims, posted on or before ``as_of``."""
+    """Gross charges per payer of the claims, posted on or before ``as_of`` (of settled books,
+    from the payers' sums: ``settled_ar.settled``)."""
+    settled = settled_ar.settled(read, as_of)
+    if settled is not None:
+        return settled_ar.charges_by_payer(read, settled)
     p = LedgerPostingRow
     payer = func.coalesce(ClaimRow.payer_id, p.payer_id, literal(""))
     query = (

@@ -23,6 +23,8 @@ class ClaimRollupRow(Base):
         Index("ix_claim_rollups_entered", "entered_at"),
         Index("ix_claim_rollups_adjudicated", "adjudicated_on"),
         Index("ix_claim_rollups_first_paid", "first_paid_on"),
+        # Whether a claim was first sent after a day (migration 0030).
+        Index("ix_claim_rollups_submitted", "submitted_at"),
         # The open receivables (migration 0023): the A/R at a date starts from them.
         Index(
             "ix_claim_rollups_insurance_open",
@@ -107,7 +109,10 @@ class PatientSinceRow(Base):
     rollup; ``books verify`` (BOOKS008) holds every row equal to the postings."""
 
     __tablename__ = "patient_since"
-    __table_args__ = (Index("ix_patient_since_encounter", "encounter_id"),)
+    __table_args__ = (
+        Index("ix_patient_since_encounter", "encounter_id"),
+        Index("ix_patient_since_patient", "patient_account"),
+    )
 
     claim_id: Mapped[str] = mapped_column(
         String(CLAIM_LEN), ForeignKey("claims.claim_id"), primary_key=True
@@ -115,3 +120,95 @@ class PatientSinceRow(Base):
     encounter_id: Mapped[str] = mapped_column(String(80))
     patient_account: Mapped[str] = mapped_column(String(80))
     since: Mapped[date]
+
+
+class ClaimAdjustedRow(Base):
+    """The last day a contractual adjustment was posted to a claim (its latest posting on the
+    contractual account, a reversal's too), kept with the rollup (``store/open_sums.py``): the
+    net A/R's allowance takes each payer's ratio from the claims adjusted in the 90 days to
+    the day (``analytics.receivables.allowance_ratios``)."""
+
+    __tablename__ = "claim_adjusted"
+
+    claim_id: Mapped[str] = mapped_column(
+        String(CLAIM_LEN), ForeignKey("claims.claim_id"), primary_key=True
+    )
+    adjusted_on: Mapped[date]
+
+
+# The open receivables summed by what the A/R reports group them by (``store/open_sums.py``),
+# kept with the rollups: the A/R as it stands reads a few thousand rows instead of every open
+# claim. Each sums the rows of one key; ``books verify`` (BOOKS008) holds every non-zero row
+# equal to a recomputation from the rollups.
+
+
+class OpenArSumRow(Base):
+    """Open claims by payer, date of service and whether the claim has gone to the payer."""
+
+    __tablename__ = "open_ar_sums"
+
+    payer_id: Mapped[str] = mapped_column(String(PAYER_LEN), primary_key=True)
+    date_of_service: Mapped[date] = mapped_column(primary_key=True)
+    billed: Mapped[bool] = mapped_column(primary_key=True)
+    insurance: Mapped[Decimal]
+    patient: Mapped[Decimal]
+    insurance_claims: Mapped[int]  # claims with an insurance balance
+    patient_claims: Mapped[int]  # claims with a patient balance
+    claims: Mapped[int]  # claims with either
+
+
+class PatientOwingRow(Base):
+    """Each patient's patient A/R on claims: the sum, the claims with a balance, and the visits
+    whose claims' balances do not net to zero (the patient aging's unit)."""
+
+    __tablename__ = "patient_owing"
+    __table_args__ = (Index("ix_patient_owing_amount", "amount", "patient_account"),)
+
+    patient_account: Mapped[str] = mapped_column(String(80), primary_key=True)
+    amount: Mapped[Decimal]
+    claims: Mapped[int]
+    visits: Mapped[int]
+
+
+class PatientAgeSumRow(Base):
+    """Visits' patient balances by the day their money first reached the patient."""
+
+    __tablename__ = "patient_age_sums"
+
+    since: Mapped[date] = mapped_column(primary_key=True)
+    amount: Mapped[Decimal]
+    visits: Mapped[int]
+
+
+class PendingInsuranceRow(Base):
+    """Claims the payer still owes with no contractual adjustment yet, by payer and balance:
+    the net A/R allows for each such claim at its payer's ratio, rounded per claim."""
+
+    __tablename__ = "pending_insurance"
+
+    payer_id: Mapped[str] = mapped_column(String(PAYER_LEN), primary_key=True)
+    balance: Mapped[Decimal] = mapped_column(primary_key=True)
+    claims: Mapped[int]
+
+
+class AllowanceSumRow(Base):
+    """Claims with a contractual adjustment standing, by payer and the last day one was
+    posted: their adjustments and charges make each payer's allowance ratio."""
+
+    __tablename__ = "allowance_sums"
+
+    payer_id: Mapped[str] = mapped_column(String(PAYER_LEN), primary_key=True)
+    adjusted_on: Mapped[date] = mapped_column(primary_key=True)
+    adjusted: Mapped[Decimal]
+    charged: Mapped[Decimal]
+    claims: Mapped[int]
+
+
+class PayerChargeSumRow(Base):
+    """Each payer's claims and the gross charges posted to them."""
+
+    __tablename__ = "payer_charge_sums"
+
+    payer_id: Mapped[str] = mapped_column(String(PAYER_LEN), primary_key=True)
+    charges: Mapped[Decimal]
+    claims: Mapped[int]

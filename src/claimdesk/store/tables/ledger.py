@@ -12,6 +12,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -52,6 +53,14 @@ class LedgerPostingRow(Base):
             "account",
             "effective",
             postgresql_include=["claim_id", "amount"],
+        ),
+        # The money on no claim, which every A/R adds to its claims' (migration 0030).
+        Index(
+            "ix_ledger_postings_unclaimed",
+            "account",
+            "effective",
+            postgresql_where=text("claim_id IS NULL"),
+            sqlite_where=text("claim_id IS NULL"),
         ),
     )
 
