@@ -35,8 +35,9 @@ def _added(sides: Sequence[Side | None]) -> Side | None:
     present = [s for s in sides if s is not None]
     if not present:
         return None
+    counted = [s.claims for s in present]
     return Side(
-        sum(s.claims for s in present),
+        None if None in counted else sum(n for n in counted if n is not None),
         total(s.amount for s in present),
         sum(s.rows for s in present),
     )
@@ -46,7 +47,7 @@ def _days_waited(kpi: Kpi) -> int:
     """The days a practice's claims waited, summed: its average times its claims."""
     if kpi.value is None or not isinstance(kpi.value, Decimal):
         return 0
-    return int((kpi.value * kpi.numerator_summary().claims).to_integral_value())
+    return int((kpi.value * (kpi.numerator_summary().claims or 0)).to_integral_value())
 
 
 def _value(
@@ -59,7 +60,9 @@ def _value(
     if bottom is None:
         raise UncombinableKpiError(f"{name}: a ratio without a denominator")
     if name in _CLAIMS_RATIO:
-        return None if not bottom.claims else Decimal(top.claims) / Decimal(bottom.claims)
+        if not bottom.claims or top.claims is None:
+            return None
+        return Decimal(top.claims) / Decimal(bottom.claims)
     if name in _DOLLARS_RATIO:
         return None if not bottom.amount.is_positive() else top.amount.amount / bottom.amount.amount
     if name == "net_days_in_ar":

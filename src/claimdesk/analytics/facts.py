@@ -76,7 +76,8 @@ class PaymentFact:
 
 @dataclass(frozen=True, slots=True)
 class LedgerFact:
-    """The sum of postings to one account for one claim, entry kind and effective date."""
+    """The sum of postings to one account for one claim, entry kind and effective date, and
+    how many postings it sums."""
 
     claim_id: str | None
     patient_account: str
@@ -85,6 +86,7 @@ class LedgerFact:
     kind: str  # an EntryKind value
     effective: date
     amount: Money  # debit positive, credit negative
+    postings: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -198,7 +198,9 @@ def _dollar_rate(denied: Side, charged: Side) -> Decimal | None:
 
 
 def _claims_ratio(numerator: Side, denominator: Side) -> Decimal | None:
-    return None if not denominator.claims else Decimal(numerator.claims) / denominator.claims
+    if not denominator.claims or numerator.claims is None:
+        return None
+    return Decimal(numerator.claims) / denominator.claims
 
 
 @dataclass(frozen=True, slots=True)

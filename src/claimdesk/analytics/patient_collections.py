@@ -5,14 +5,20 @@ from __future__ import annotations
 
 from claimdesk.analytics.facts import Facts, Period
 from claimdesk.analytics.patient_aging import AgedBalance, PatientAging, aging_tables
-from claimdesk.analytics.receivables import patient_collection_kpi, patient_sides
-from claimdesk.analytics.results import Kpi, Side
+from claimdesk.analytics.receivables import (
+    patient_collection_kpi,
+    patient_facts,
+    posted,
+    sum_by_claim,
+)
+from claimdesk.analytics.results import Kpi
 
 
 def patient_collection_rate(facts: Facts, period: Period) -> Kpi:
     """Patient payments / patient responsibility assigned, both posted in the period; with the
     patient A/R aging at the period's end when the facts hold it (the practice's report)."""
-    paid, assigned = patient_sides(facts, period)
+    paid_facts, assigned_facts = patient_facts(facts, period)
+    paid, assigned = sum_by_claim(paid_facts), sum_by_claim(assigned_facts)
     aging = PatientAging(
         period.end,
         tuple(
@@ -21,8 +27,8 @@ def patient_collection_rate(facts: Facts, period: Period) -> Kpi:
         ),
     )
     return patient_collection_kpi(
-        Side.of(paid),
-        Side.of(assigned),
+        posted(paid_facts),
+        posted(assigned_facts),
         (tuple(paid), tuple(assigned)),
         aging_tables(aging.summary()) if facts.patient_balances else (),
     )

@@ -79,7 +79,10 @@ def balances(facts: Facts, as_of: date) -> list[Balance]:
     ]
 
 
-def _sum_by_claim(facts: Iterable[LedgerFact], sign: int = 1) -> list[ClaimAmount]:
+_CASH = Account.CASH.value
+
+
+def sum_by_claim(facts: Iterable[LedgerFact], sign: int = 1) -> list[ClaimAmount]:
     sums: dict[str, Money] = {}
     for f in facts:
         key = f.claim_id or ""
@@ -87,13 +90,22 @@ def _sum_by_claim(facts: Iterable[LedgerFact], sign: int = 1) -> list[ClaimAmoun
     return [ClaimAmount(claim_id, amount) for claim_id, amount in sorted(sums.items()) if amount]
 
 
+def _revenue_facts(facts: Facts, period: Period) -> list[LedgerFact]:
+    accounts = (Account.GROSS_CHARGES.value, Account.CONTRACTUAL.value)
+    return [f for f in facts.ledger if period.contains(f.effective) and f.account in accounts]
+
+
 def net_revenue(facts: Facts, period: Period) -> list[ClaimAmount]:
     """Per claim, gross charges less contractual adjustments posted in the period."""
-    in_period = [f for f in facts.ledger if period.contains(f.effective)]
-    charges = [f for f in in_period if f.account == Account.GROSS_CHARGES.value]
-    contractual = [f for f in in_period if f.account == Account.CONTRACTUAL.value]
     # Gross charges are credits (negative); contractual adjustments are debits (positive).
-    return _sum_by_claim([*charges, *contractual], sign=-1)
+    return sum_by_claim(_revenue_facts(facts, period), sign=-1)
+
+
+def posted(facts: Iterable[LedgerFact], sign: int = 1) -> Side:
+    """The postings of ``facts`` as a side: their sum (negated for ``sign`` -1) and how many."""
+    found = list(facts)
+    amount = total(f.amount for f in found)
+    return Side(None, amount if sign > 0 else -amount, sum(f.postings for f in found))
 
 
 def _per_claim(facts: Iterable[LedgerFact], account: str) -> dict[str, Money]:
@@ -182,10 +194,14 @@ def net_balances(facts: Facts, as_of: date, window: Period) -> list[ClaimAmount]
 def net_days_in_ar(facts: Facts, period: Period) -> Kpi:
     """Net A/R at the period's end / average daily net patient revenue of the 90 days ending
     then (HFMA MAP Key: net days in A/R)."""
-    numerator = net_balances(facts, period.end, revenue_window(period.end))
-    denominator = net_revenue(facts, revenue_window(period.end))
+    window = revenue_window(period.end)
+    numerator = net_balances(facts, period.end, window)
+    denominator = net_revenue(facts, window)
     return net_days_kpi(
-        period.end, Side.of(numerator), Side.of(denominator), (tuple(numerator), tuple(denominator))
+        period.end,
+        Side.of(numerator),
+        posted(_revenue_facts(facts, window), sign=-1),
+        (tuple(numerator), tuple(denominator)),
     )
 
 
@@ -401,11 +417,13 @@ def ar_over_90_kpi(
 
 def net_collection_rate(facts: Facts, period: Period) -> Kpi:
     """Payments / (charges - contractual adjustments), all as posted in the period."""
-    in_period = [f for f in facts.ledger if period.contains(f.effective)]
-    numerator = _sum_by_claim(f for f in in_period if f.account == Account.CASH.value)
+    cash = [f for f in facts.ledger if period.contains(f.effective) and f.account == _CASH]
+    numerator = sum_by_claim(cash)
     denominator = net_revenue(facts, period)
     return net_collection_kpi(
-        Side.of(numerator), Side.of(denominator), (tuple(numerator), tuple(denominator))
+        posted(cash),
+        posted(_revenue_facts(facts, period), sign=-1),
+        (tuple(numerator), tuple(denominator)),
     )
 
 
@@ -441,15 +459,15 @@ def is_patient_cash(fact: LedgerFact) -> bool:
     return fact.account == Account.CASH.value and fact.payer_id is None
 
 
-def patient_sides(facts: Facts, period: Period) -> tuple[list[ClaimAmount], list[ClaimAmount]]:
-    """Per claim, the patient payments and the patient responsibility assigned in the period."""
+def patient_facts(facts: Facts, period: Period) -> tuple[list[LedgerFact], list[LedgerFact]]:
+    """The patient payments and the patient responsibility assigned in the period."""
     in_period = [f for f in facts.ledger if period.contains(f.effective)]
-    paid = _sum_by_claim(f for f in in_period if is_patient_cash(f))
-    assigned = _sum_by_claim(
+    paid = [f for f in in_period if is_patient_cash(f)]
+    assigned = [
         f
         for f in in_period
         if f.account == Account.PATIENT_AR.value and f.kind in PATIENT_ASSIGNING_KINDS
-    )
+    ]
     return paid, assigned
 
 

@@ -65,9 +65,14 @@ class Side:
     summed by the database carries these instead of its rows (``claimdesk kpi --explain``
     lists the rows). Money on no claim (a copay taken at the desk before the visit's claim,
     a payment left as credit) is in the amount and is a row, but is no claim: a count of
-    claims says how many claims there are."""
+    claims says how many claims there are.
 
-    claims: int
+    The period's money (cash, net revenue, patient payments and patient responsibility) is a
+    sum of postings: its rows are the postings and its claims are not counted (None), so it
+    is summed from the ledger's day balances at any size of practice (``--explain`` lists
+    its claims)."""
+
+    claims: int | None
     amount: Money
     rows: int
 

@@ -259,7 +259,7 @@ class MonthKpis:
 
 
 def _claims_of(side: Side | None) -> int:
-    return 0 if side is None else side.claims
+    return 0 if side is None or side.claims is None else side.claims
 
 
 TREND_COLUMNS = (

@@ -81,4 +81,4 @@ def posting(
     patient: str = "A1",
     payer: str | None = "P1",
 ) -> LedgerFact:
-    return LedgerFact(claim_id, patient, payer, account, kind, effective, Money(amount))
+    return LedgerFact(claim_id, patient, payer, account, kind, effective, Money(amount), 1)

@@ -210,10 +210,12 @@ def test_patient_collection_rate_is_patient_cash_over_patient_responsibility() -
         *entry("R1", date(2024, 6, 1), "refund", (PAT, "5.00"), (CASH, "-5.00"), payer=None),
     )
     kpi = patient_collection_rate(Facts(ledger=ledger), QUARTER)
-    # The money paid at the desk on no claim is in the amount and is a row, but no claim: the
-    # one claim counted is R1 (its refund).
-    assert kpi.numerator_summary() == Side(1, Money("40.00"), 2)
-    assert kpi.denominator_summary() == Side(2, Money("130.00"), 2)
+    # Both sides are sums of postings, counted as postings: paid 60.00, the returned 15.00 and
+    # R1's refund; assigned R1's two transfers and R2's charge. Their claims are not counted.
+    assert kpi.numerator_summary() == Side(None, Money("40.00"), 3)
+    assert kpi.denominator_summary() == Side(None, Money("130.00"), 3)
+    # The rows behind them (``--explain``): the money paid at the desk is on no claim.
+    assert sorted(r.claim_id for r in kpi.numerator) == ["", "R1"]
     assert kpi.value == Decimal("40.00") / Decimal("130.00")
 
 
@@ -223,12 +225,13 @@ def test_no_patient_responsibility_has_no_patient_collection_rate() -> None:
     assert kpi.empty_reason == "no patient responsibility was assigned in the period"
 
 
-def test_copays_paid_at_the_desk_on_no_claim_count_no_claim() -> None:
+def test_copays_paid_at_the_desk_on_no_claim_are_a_posting_of_no_claim() -> None:
     ledger = (
         *entry("R1", date(2024, 4, 2), "transfer_to_patient", (PAT, "40.00"), (INS, "-40.00")),
         posting(None, CASH, "25.00", date(2024, 4, 2), kind="patient_payment", payer=None),
         posting(None, PAT, "-25.00", date(2024, 4, 2), kind="patient_payment", payer=None),
     )
     kpi = patient_collection_rate(Facts(ledger=ledger), QUARTER)
-    assert kpi.numerator_summary() == Side(0, Money("25.00"), 1)
-    assert kpi.as_dict()["numerator"]["claims"] == 0
+    assert kpi.numerator_summary() == Side(None, Money("25.00"), 1)
+    assert kpi.as_dict()["numerator"]["claims"] is None
+    assert [r.claim_id for r in kpi.numerator] == [""]

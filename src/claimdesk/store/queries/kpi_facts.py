@@ -240,6 +240,7 @@ def _ledger(read: Connection, end: date) -> tuple[LedgerFact, ...]:
             e.kind,
             e.effective,
             func.sum(p.amount).label("amount"),
+            func.count().label("postings"),
         )
         .join(e, e.entry_id == p.entry_id)
         .where(e.effective <= end)
@@ -254,9 +255,9 @@ def _ledger(read: Connection, end: date) -> tuple[LedgerFact, ...]:
             kind=row.kind,
             effective=row.effective,
             amount=_money(row.amount),
+            postings=row.postings,
         )
         for row in read.execute(query)
-        if row.amount
     )
 
 

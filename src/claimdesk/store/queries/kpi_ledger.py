@@ -52,6 +52,7 @@ from claimdesk.analytics.results import Side
 from claimdesk.domain.ledger import Account
 from claimdesk.domain.money import Money
 from claimdesk.domain.periods import MonthEndKpis
+from claimdesk.store import ledger_days
 from claimdesk.store.queries import settled_ar
 from claimdesk.store.queries.ar_parts import aging_bucket, unclaimed_balances
 from claimdesk.store.queries.kpi_rollups import claim_scope, day_start
@@ -303,69 +304,57 @@ def receivables_at(
     )
 
 
-def _per_claim_sum(
+def _posted(
+    read: Connection,
     accounts: Sequence[str],
     scope: Scope,
     period: Period,
     sign: int,
-    *where: Any,
-    kinds: Sequence[str] = (),
-) -> Any:
-    """One row per claim (one for all money on no claim) with the signed sum of its postings to
-    ``accounts`` in ``period`` (and ``where``), the non-zero ones
-    (``receivables._sum_by_claim``)."""
-    postings = (
-        _postings(accounts, scope, through=period.end, since=period.start, kinds=kinds)
-        .where(*where)
-        .subquery()
-    )
-    key = func.coalesce(postings.c.claim_id, _EMPTY)
-    total = func.sum(postings.c.amount) if sign > 0 else -func.sum(postings.c.amount)
-    return (
-        select(key.label("claim_id"), type_coerce(total, money_type()).label("amount"))
-        .group_by(key)
-        .having(func.sum(postings.c.amount) != _ZERO)
-        .subquery()
-    )
-
-
-def _summed(read: Connection, rows: Any) -> Side:
-    """The side of one row per claim; the row of money on no claim counts no claim (``Side``)."""
-    claims, amount, count = read.execute(
-        select(
-            func.count(case((rows.c.claim_id != _EMPTY, _ZERO), else_=None)),
-            func.sum(rows.c.amount),
-            func.count(),
+    *,
+    kinds: Sequence[str] | None = None,
+    from_payer: bool | None = None,
+) -> Side:
+    """The postings to ``accounts`` in ``period`` as a side (``analytics.receivables.posted``):
+    their sum, signed, and how many; of the entry ``kinds`` and of postings naming a payer or
+    not, when given. The whole practice's are the ledger's day balances summed; a scope's are
+    its postings summed, one index range, no row per claim."""
+    if scope.everything:
+        amount, count = ledger_days.period_sum(
+            read, accounts, period.start, period.end, kinds=kinds, from_payer=from_payer
         )
-    ).one()
-    return Side(claims, _money(amount), count)
+    else:
+        rows = _postings(accounts, scope, since=period.start, through=period.end, kinds=kinds or ())
+        if from_payer is not None:
+            named = LedgerPostingRow.payer_id.is_not(None)
+            rows = rows.where(named if from_payer else ~named)
+        found = rows.subquery()
+        summed, count = read.execute(select(func.sum(found.c.amount), func.count())).one()
+        amount = Decimal(summed or 0)
+    money = _money(amount)
+    return Side(None, money if sign > 0 else -money, int(count))
 
 
 def net_revenue(read: Connection, period: Period, scope: Scope) -> Side:
     """Gross charges less contractual adjustments posted in ``period`` (charges are credits)."""
-    return _summed(read, _per_claim_sum((_CHARGES, _CONTRACTUAL), scope, period, -1))
+    return _posted(read, (_CHARGES, _CONTRACTUAL), scope, period, -1)
 
 
 def cash(read: Connection, period: Period, scope: Scope) -> Side:
     """Payments (insurance and patient, less refunds and recoupments) posted in ``period``."""
-    return _summed(read, _per_claim_sum((Account.CASH.value,), scope, period, 1))
+    return _posted(read, (Account.CASH.value,), scope, period, 1)
 
 
 def patient_payments(read: Connection, period: Period, scope: Scope) -> Side:
     """Cash from patients (less returned payments and patient refunds) posted in ``period``:
     cash postings naming no payer (``receivables.is_patient_cash``)."""
-    rows = _per_claim_sum(
-        (Account.CASH.value,), scope, period, 1, LedgerPostingRow.payer_id.is_(None)
-    )
-    return _summed(read, rows)
+    return _posted(read, (Account.CASH.value,), scope, period, 1, from_payer=False)
 
 
 def patient_assigned(read: Connection, period: Period, scope: Scope) -> Side:
     """Patient responsibility assigned in ``period``: patient receivable postings of the entry
     kinds that assign it (``receivables.PATIENT_ASSIGNING_KINDS``)."""
     kinds = sorted(PATIENT_ASSIGNING_KINDS)
-    rows = _per_claim_sum((_PATIENT,), scope, period, 1, kinds=kinds)
-    return _summed(read, rows)
+    return _posted(read, (_PATIENT,), scope, period, 1, kinds=kinds)
 
 
 def net_days_sides(
@@ -387,16 +376,20 @@ def revenue_series(read: Connection, dates: Sequence[date], scope: Scope) -> lis
     """Net revenue (charges less contractual adjustments) of the 90 days to each of ``dates``,
     from one sum per day."""
     first = revenue_window(dates[0]).start
-    postings = _postings((_CHARGES, _CONTRACTUAL), scope, through=max(dates), since=first)
-    rows = postings.subquery()
-    per_day = {
-        day: -_money(amount)
-        for day, amount in read.execute(
-            select(rows.c.effective, type_coerce(func.sum(rows.c.amount), money_type())).group_by(
-                rows.c.effective
+    accounts = (_CHARGES, _CONTRACTUAL)
+    if scope.everything:
+        per_day = ledger_days.daily(read, accounts, first, max(dates))
+    else:
+        rows = _postings(accounts, scope, through=max(dates), since=first).subquery()
+        per_day = {
+            day: _money(amount)
+            for day, amount in read.execute(
+                select(
+                    rows.c.effective, type_coerce(func.sum(rows.c.amount), money_type())
+                ).group_by(rows.c.effective)
             )
-        )
-    }
+        }
+    per_day = {day: -amount for day, amount in per_day.items()}
     return [
         sum(
             (amount for day, amount in per_day.items() if revenue_window(end).contains(day)),

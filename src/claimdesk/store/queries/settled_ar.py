@@ -57,7 +57,7 @@ from claimdesk.store.queries.ar_parts import aging_bucket
 from claimdesk.store.queries.ar_parts import unclaimed_balances as _unclaimed
 from claimdesk.store.rollups import ROLLUPS
 from claimdesk.store.tables.ledger import LedgerDayRow, LedgerPostingRow
-from claimdesk.store.tables.patients import GuarantorRow, PatientRow
+from claimdesk.store.tables.patients import PatientRow
 
 _INSURANCE, _PATIENT = Account.INSURANCE_AR.value, Account.PATIENT_AR.value
 _ZERO: Any = literal_column("0")
@@ -286,6 +286,30 @@ class _Owing:
         known = {str(who) for who in self.read.execute(kept).scalars()}
         return int(found) + len(set(self.loose) - known)
 
+    def among(self, patients: Sequence[str]) -> list[str]:
+        """Which of ``patients`` owe."""
+        o = self.rows.c
+        query = select(o.patient_account).where(self.counted, o.patient_account.in_(patients))
+        return sorted(
+            {
+                *(str(p) for p in self.read.execute(query).scalars()),
+                *(p for p in patients if p in self.loose),
+            }
+        )
+
+    def amounts(self, patients: Sequence[str]) -> dict[str, Money]:
+        """What each of ``patients`` owes: their claims' (or visits') balances and their money
+        on no claim."""
+        o = self.rows.c
+        query = select(o.patient_account, o.amount).where(
+            self.counted, o.patient_account.in_(patients)
+        )
+        found = {str(who): _money(amount) for who, amount in self.read.execute(query)}
+        for who in patients:
+            if who in self.loose:
+                found[who] = found.get(who, Money.zero()) + self.loose[who]
+        return found
+
     def candidates(self, count: int) -> list[str]:
         """The patients who may be among the ``count`` largest: the largest by their claims'
         balances, and every patient with money on no claim (which changes their total)."""
@@ -374,33 +398,44 @@ def charges_by_payer(read: Connection, at: Settled) -> dict[str, Money]:
     return found
 
 
-def _guarantor_of() -> Any:
-    return func.coalesce(GuarantorRow.account, PatientRow.account)
-
-
-def _guarantor_totals(read: Connection, at: Settled, largest_count: int) -> tuple[int, list[str]]:
-    """How many guarantors answer for a patient who owes, and the ``largest_count`` of them
-    with the largest totals (``kpi_ledger.largest_keys``' order)."""
-    o, u = at.rows(PATIENT_OWING).c, _unclaimed_balances(at.as_of).subquery("unclaimed")
-    owing = union_all(
-        select(o.patient_account.label("patient"), o.amount.label("amount")).where(
-            o.visits != _ZERO
-        ),
-        select(u.c.patient_account, u.c.amount).where(u.c.account == _PATIENT),
-    ).subquery("owing")
-    guarantor = _guarantor_of()
-    per = (
-        select(guarantor.label("key"), func.sum(owing.c.amount).label("total"))
-        .join(PatientRow, PatientRow.account == owing.c.patient)
-        .outerjoin(GuarantorRow, GuarantorRow.account == PatientRow.guarantor_account)
-        .group_by(guarantor)
-        .subquery("per")
+def _guarantors(
+    read: Connection, at: Settled, owing: _Owing, largest_count: int
+) -> tuple[int, dict[str, list[str]]]:
+    """How many guarantors answer for a patient who owes, and the patients of the
+    ``largest_count`` owing the most (``kpi_ledger.largest_keys``' order). A patient with no
+    guarantor answers for themself; only the patients another answers for are joined, so the
+    cost follows them, not every patient who owes."""
+    o, pat = owing.rows.c, PatientRow
+    guarantor = pat.guarantor_account
+    by_visits = (
+        select(pat.account, guarantor)
+        .join(owing.rows, o.patient_account == pat.account)
+        .where(guarantor.is_not(None), owing.counted)
     )
-    count = read.execute(select(func.count()).select_from(per)).scalar_one()
-    top = read.execute(
-        select(per.c.key).order_by(per.c.total.desc(), per.c.key).limit(largest_count)
-    ).scalars()
-    return int(count), list(top)
+    by_loose = select(pat.account, guarantor).where(
+        pat.account.in_(sorted(owing.loose)), guarantor.is_not(None)
+    )
+    answered: dict[str, str] = {
+        str(who): str(by) for query in (by_visits, by_loose) for who, by in read.execute(query)
+    }
+    keys = set(answered.values())
+    # The guarantors who owe for themselves too are one guarantor each, not two.
+    themselves = set(owing.among(sorted(keys))) - set(answered)
+    count = owing.count() - len(answered) + len(keys - themselves)
+    candidates = [
+        who
+        for who in owing.candidates(largest_count + len(keys) + len(answered))
+        if who not in answered
+    ]
+    members = {who: [who] for who in candidates}
+    for who, by in answered.items():
+        members.setdefault(by, [by] if by in themselves else []).append(who)
+    amounts = owing.amounts(sorted({m for group in members.values() for m in group}))
+    totals = {
+        key: total(amounts.get(m, Money.zero()) for m in group) for key, group in members.items()
+    }
+    ranked = sorted(totals, key=lambda key: (-totals[key].amount, key))[:largest_count]
+    return count, {key: sorted(set(members[key])) for key in ranked}
 
 
 def _visit_buckets(
@@ -455,16 +490,14 @@ def patient_aging(read: Connection, at: Settled, largest_count: int) -> PatientA
         )
     owing = _Owing(read, at, "visits", owed_loose)
     patients = _visit_buckets(read, at, owing.candidates(largest_count), loose)
-    guarantors, top = _guarantor_totals(read, at, largest_count)
-    answered = select(PatientRow.account, _guarantor_of()).outerjoin(
-        GuarantorRow, GuarantorRow.account == PatientRow.guarantor_account
-    )
-    members: dict[str, str] = dict(read.execute(answered.where(_guarantor_of().in_(top))).all())
+    guarantors, top = _guarantors(read, at, owing, largest_count)
+    owed = _visit_buckets(read, at, sorted({m for group in top.values() for m in group}), loose)
     by_guarantor: dict[str, dict[str, Money]] = {}
-    for who, buckets in _visit_buckets(read, at, sorted(members), loose).items():
-        target = by_guarantor.setdefault(members[who], {})
-        for name, amount in buckets.items():
-            target[name] = target.get(name, Money.zero()) + amount
+    for key, group in top.items():
+        target = by_guarantor.setdefault(key, {name: Money.zero() for name in BUCKET_NAMES})
+        for who in group:
+            for name, amount in owed.get(who, {}).items():
+                target[name] = target[name] + amount
     return PatientAgingSummary(
         as_of=at.as_of,
         by_bucket=by_bucket,

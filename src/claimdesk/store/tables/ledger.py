@@ -88,5 +88,9 @@ class LedgerDayRow(Base):
 
     effective: Mapped[date] = mapped_column(primary_key=True)
     account: Mapped[str] = mapped_column(String(40), primary_key=True)
+    # The entry's kind, and whether the posting names a payer (cash from a payer or a patient):
+    # the period's money KPIs sum their postings by these (migration 0030).
+    kind: Mapped[str] = mapped_column(String(30), primary_key=True)
+    from_payer: Mapped[bool] = mapped_column(primary_key=True)
     amount: Mapped[Decimal]
     postings: Mapped[int]

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from claimdesk.store.ledger_days import rebuild
 from claimdesk.store.types import money_type
 
 revision: str = "0019"
@@ -32,7 +31,13 @@ def upgrade() -> None:
         sa.Column("postings", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("effective", "account", name="pk_ledger_days"),
     )
-    rebuild(op.get_bind())
+    # The backfill as this revision's table holds it (revision 0030 adds the entry's kind and
+    # whether the posting names a payer to the key, and sums the rows again).
+    op.execute(
+        "INSERT INTO ledger_days (effective, account, amount, postings) "
+        "SELECT e.effective, p.account, sum(p.amount), count(*) FROM ledger_postings p "
+        "JOIN ledger_entries e ON e.entry_id = p.entry_id GROUP BY e.effective, p.account"
+    )
 
 
 def downgrade() -> None:

@@ -3,7 +3,9 @@ claims), kept with the rollups (``claimdesk.store.open_sums``): the A/R, its agi
 aging and the net A/R's allowance as they stand read these sums instead of every open claim.
 Creates the tables and fills them from the rollups; indexes the postings on no claim (the
 provider-level and desk money every A/R adds) and the rollups by first submission (whether
-anything was sent after a day).
+anything was sent after a day). Keys the ledger's day balances (``ledger_days``) by the entry's
+kind and whether the posting names a payer too, so the period's cash, net revenue, patient
+payments and patient responsibility are sums of days.
 
 Revision ID: 0030
 Revises: 0029
@@ -17,7 +19,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from claimdesk.store.open_sums import rebuild
+from claimdesk.store import ledger_days, open_sums
 from claimdesk.store.types import money_type
 
 revision: str = "0030"
@@ -88,10 +90,38 @@ def upgrade() -> None:
     )
     op.create_index("ix_claim_rollups_submitted", "claim_rollups", ["submitted_at"])
     op.create_index("ix_patient_since_patient", "patient_since", ["patient_account"])
-    rebuild(op.get_bind())
+    op.drop_table("ledger_days")
+    op.create_table(
+        "ledger_days",
+        sa.Column("effective", sa.Date(), nullable=False),
+        sa.Column("account", sa.String(length=40), nullable=False),
+        sa.Column("kind", sa.String(length=30), nullable=False),
+        sa.Column("from_payer", sa.Boolean(), nullable=False),
+        sa.Column("amount", money_type(), nullable=False),
+        sa.Column("postings", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "effective", "account", "kind", "from_payer", name="pk_ledger_days"
+        ),
+    )
+    ledger_days.rebuild(op.get_bind())
+    open_sums.rebuild(op.get_bind())
 
 
 def downgrade() -> None:
+    op.drop_table("ledger_days")
+    op.create_table(
+        "ledger_days",
+        sa.Column("effective", sa.Date(), nullable=False),
+        sa.Column("account", sa.String(length=40), nullable=False),
+        sa.Column("amount", money_type(), nullable=False),
+        sa.Column("postings", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("effective", "account", name="pk_ledger_days"),
+    )
+    op.execute(
+        "INSERT INTO ledger_days (effective, account, amount, postings) "
+        "SELECT e.effective, p.account, sum(p.amount), count(*) FROM ledger_postings p "
+        "JOIN ledger_entries e ON e.entry_id = p.entry_id GROUP BY e.effective, p.account"
+    )
     op.drop_index("ix_patient_since_patient", table_name="patient_since")
     op.drop_index("ix_claim_rollups_submitted", table_name="claim_rollups")
     op.drop_index("ix_ledger_postings_unclaimed", table_name="ledger_postings")
