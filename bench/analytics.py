@@ -72,10 +72,15 @@ def _steps(claims: int) -> list[str]:
     paid_share = f"g % 100 >= {DENIED}"
     seq = f"generate_series(1, {claims}) g"
     return [
+        # A parent answers for every fourth patient, two children each.
+        "INSERT INTO guarantors (account, last_name, first_name, phone, address_line1, "
+        "address_line2, city, state, postal_code) SELECT 'G' || g, 'Doe', 'Parent', '', "
+        f"'1 Elm St', '', 'Springfield', 'IL', '62701' FROM generate_series(0, {patients // 8}) g",
         "INSERT INTO patients (account, last_name, first_name, middle_name, birth_date, sex, "
-        "phone, address_line1, address_line2, city, state, postal_code) SELECT 'P' || g, 'Doe', "
-        "'Pat', '', DATE '1970-01-01' + (g % 15000), 'F', '', '1 Elm St', '', 'Springfield', "
-        f"'IL', '62701' FROM generate_series(0, {patients - 1}) g",
+        "phone, address_line1, address_line2, city, state, postal_code, guarantor_account) "
+        "SELECT 'P' || g, 'Doe', 'Pat', '', DATE '1970-01-01' + (g % 15000), 'F', '', "
+        "'1 Elm St', '', 'Springfield', 'IL', '62701', CASE WHEN g % 4 = 0 THEN 'G' || (g / 8) "
+        f"END FROM generate_series(0, {patients - 1}) g",
         "INSERT INTO encounters SELECT 'E' || g, 'P' || (g % "
         f"{patients}), '1234567893', '9876543213', 'F1', {day}, '', '' FROM {seq}",
         "INSERT INTO service_lines (encounter_id, line_number, procedure_code, charge, units, "
@@ -200,7 +205,7 @@ _SECONDARY_INDEXES = (
     "SELECT indexname, indexdef FROM pg_indexes i WHERE schemaname = current_schema() "
     "AND NOT EXISTS "
     "(SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname) AND tablename IN ("
-    "'patients', 'encounters', 'service_lines', 'claims', 'claim_status_history', "
+    "'patients', 'guarantors', 'encounters', 'service_lines', 'claims', 'claim_status_history', "
     "'remittances', 'claim_payments', 'ledger_entries', 'ledger_postings', 'claim_rollups', "
     "'first_adjustments', 'patient_since', 'claim_adjusted', 'patient_owing')"
 )

@@ -1,5 +1,7 @@
-"""The open receivables summed by key (``open_ar_sums``, ``patient_owing``, ``patient_age_sums``,
-``pending_insurance``, ``allowance_sums``, ``payer_charge_sums``), kept with the rollups.
+"""Sums kept with the rollups: the open receivables by key (``open_ar_sums``,
+``patient_owing``, ``patient_age_sums``, ``pending_insurance``, ``allowance_sums``,
+``payer_charge_sums``) and the first pass by day and payer (``entered_sums``,
+``adjudicated_sums``, ``first_paid_sums``).
 
 Each table sums what one ``SELECT`` over the rollups gives per key. When a write refreshes some
 claims' rollups (``rollups.refresh``), :func:`withdraw` subtracts what those claims' rows gave
@@ -22,26 +24,35 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
+    Date,
+    Integer,
     Select,
     Table,
+    and_,
     case,
     delete,
     func,
     insert,
     literal_column,
+    not_,
     or_,
     select,
+    type_coerce,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.util.typing import TupleAny, Unpack
 
+from claimdesk.analytics.first_pass import DENIED_CLP_STATUS
 from claimdesk.domain.ledger import Account
 from claimdesk.store.patient_since import SINCE
 from claimdesk.store.tables.base import table_of
 from claimdesk.store.tables.claim_rollups import (
+    AdjudicatedSumRow,
     AllowanceSumRow,
     ClaimAdjustedRow,
     ClaimRollupRow,
+    EnteredSumRow,
+    FirstPaidSumRow,
     OpenArSumRow,
     PatientAgeSumRow,
     PatientOwingRow,
@@ -51,6 +62,7 @@ from claimdesk.store.tables.claim_rollups import (
 from claimdesk.store.tables.claims import ClaimRow
 from claimdesk.store.tables.ledger import LedgerPostingRow
 
+ORIGINAL = "1"  # CLM05-3: an original claim; the first pass counts only these
 Among = Callable[[Any], Any]  # a condition on a claim id column: the claims refreshed
 Rows = Select[Unpack[TupleAny]]  # a SELECT of rows of any columns
 
@@ -77,7 +89,7 @@ def _rollups(among: Among | None) -> Any:
     return _ALWAYS if among is None else among(r.claim_id)
 
 
-def _open_ar(among: Among | None) -> Rows:
+def _open_ar(among: Among | None, _dialect: str) -> Rows:
     r = ClaimRollupRow
     billed = r.submitted_at.is_not(None)
     return (
@@ -115,7 +127,7 @@ def _visits(among: Among | None) -> Any:
     return query.group_by(s.encounter_id, s.patient_account).subquery("visits")
 
 
-def _patient_owing(among: Among | None) -> Rows:
+def _patient_owing(among: Among | None, _dialect: str) -> Rows:
     v = _visits(among).c
     return (
         select(
@@ -129,7 +141,7 @@ def _patient_owing(among: Among | None) -> Rows:
     )
 
 
-def _patient_ages(among: Among | None) -> Rows:
+def _patient_ages(among: Among | None, _dialect: str) -> Rows:
     v = _visits(among).c
     return (
         select(v.since, func.sum(v.amount).label("amount"), func.count().label("visits"))
@@ -138,7 +150,7 @@ def _patient_ages(among: Among | None) -> Rows:
     )
 
 
-def _pending(among: Among | None) -> Rows:
+def _pending(among: Among | None, _dialect: str) -> Rows:
     r = ClaimRollupRow
     return (
         select(r.payer_id, r.insurance_ar.label("balance"), func.count().label("claims"))
@@ -147,7 +159,7 @@ def _pending(among: Among | None) -> Rows:
     )
 
 
-def _allowance(among: Among | None) -> Rows:
+def _allowance(among: Among | None, _dialect: str) -> Rows:
     r, a = ClaimRollupRow, ADJUSTED.c
     return (
         select(
@@ -163,12 +175,100 @@ def _allowance(among: Among | None) -> Rows:
     )
 
 
-def _payer_charges(among: Among | None) -> Rows:
+def _payer_charges(among: Among | None, _dialect: str) -> Rows:
     r = ClaimRollupRow
     return (
         select(r.payer_id, func.sum(r.gross_charges).label("charges"), func.count().label("claims"))
         .where(_rollups(among))
         .group_by(r.payer_id)
+    )
+
+
+def _utc_day(at: Any, dialect: str) -> Any:
+    """The UTC day of a timestamp of the status history."""
+    if dialect == "postgresql":
+        return func.cast(func.timezone("UTC", at), Date)
+    return type_coerce(func.date(at), Date)
+
+
+def _counted(condition: Any, amount: Any) -> tuple[Any, Any]:
+    """How many claims meet ``condition``, and the sum of their ``amount`` (0 for none)."""
+    summed = func.coalesce(func.sum(case((condition, amount), else_=_ZERO)), _ZERO)
+    return _count(condition), summed
+
+
+def _original(among: Among | None) -> Any:
+    r = ClaimRollupRow
+    return and_(_rollups(among), r.frequency == ORIGINAL)
+
+
+def _entered(among: Among | None, dialect: str) -> Rows:
+    r = ClaimRollupRow
+    day = _utc_day(r.entered_at, dialect).label("day")
+    claims, charge = _counted(r.entered_at.is_not(None), r.charge)
+    clean, clean_charge = _counted(not_(r.touched), r.charge)
+    return (
+        select(
+            day,
+            r.payer_id,
+            claims.label("claims"),
+            charge.label("charge"),
+            clean.label("clean"),
+            clean_charge.label("clean_charge"),
+        )
+        .where(_original(among), r.entered_at.is_not(None))
+        .group_by(day, r.payer_id)
+    )
+
+
+def _adjudicated(among: Among | None, _dialect: str) -> Rows:
+    r = ClaimRollupRow
+    denial = or_(r.adjudicated_clp_status == DENIED_CLP_STATUS, r.adjudicated_denied > _ZERO)
+    resolved = and_(not_(r.rejected), not_(denial), r.adjudicated_shortfall <= _ZERO)
+    sides = (
+        ("claims", "charge", r.adjudication_id.is_not(None), r.adjudicated_charge),
+        ("resolved", "resolved_paid", resolved, r.adjudicated_paid),
+        ("denied", "denied_amount", denial, r.adjudicated_denied),
+        (
+            "denied_dollars",
+            "denied_dollars_amount",
+            r.adjudicated_denied > _ZERO,
+            r.adjudicated_denied,
+        ),
+    )
+    columns = []
+    for count_name, amount_name, condition, amount in sides:
+        count, summed = _counted(condition, amount)
+        columns += [count.label(count_name), summed.label(amount_name)]
+    return (
+        select(r.adjudicated_on.label("day"), r.payer_id, *columns)
+        .where(_original(among), r.adjudicated_on.is_not(None))
+        .group_by(r.adjudicated_on, r.payer_id)
+    )
+
+
+def days_waited(dialect: str) -> Any:
+    """Days from the UTC day of a claim's first SUBMITTED status to its first payment's date."""
+    r = ClaimRollupRow
+    if dialect == "postgresql":
+        return r.first_paid_on - _utc_day(r.submitted_at, dialect)
+    return func.cast(
+        func.julianday(r.first_paid_on) - func.julianday(func.date(r.submitted_at)), Integer
+    )
+
+
+def _first_paid(among: Among | None, dialect: str) -> Rows:
+    r = ClaimRollupRow
+    return (
+        select(
+            r.first_paid_on.label("day"),
+            r.payer_id,
+            func.count().label("claims"),
+            func.sum(days_waited(dialect)).label("days"),
+            func.sum(r.first_paid).label("paid"),
+        )
+        .where(_original(among), r.submitted_at.is_not(None), r.first_paid_on.is_not(None))
+        .group_by(r.first_paid_on, r.payer_id)
     )
 
 
@@ -179,7 +279,7 @@ class Sums:
 
     table: Table
     keys: tuple[str, ...]
-    source: Callable[[Among | None], Rows]
+    source: Callable[[Among | None, str], Rows]
 
     @property
     def summed(self) -> list[str]:
@@ -195,11 +295,24 @@ PATIENT_AGES = Sums(_PATIENT_AGES_TABLE, ("since",), _patient_ages)
 PENDING = Sums(_PENDING_TABLE, ("payer_id", "balance"), _pending)
 ALLOWANCE = Sums(_ALLOWANCE_TABLE, ("payer_id", "adjusted_on"), _allowance)
 PAYER_CHARGES = Sums(_PAYER_CHARGES_TABLE, ("payer_id",), _payer_charges)
-SUMS = (OPEN_AR, PATIENT_OWING, PATIENT_AGES, PENDING, ALLOWANCE, PAYER_CHARGES)
+ENTERED = Sums(table_of(EnteredSumRow), ("day", "payer_id"), _entered)
+ADJUDICATED = Sums(table_of(AdjudicatedSumRow), ("day", "payer_id"), _adjudicated)
+FIRST_PAID = Sums(table_of(FirstPaidSumRow), ("day", "payer_id"), _first_paid)
+SUMS = (
+    OPEN_AR,
+    PATIENT_OWING,
+    PATIENT_AGES,
+    PENDING,
+    ALLOWANCE,
+    PAYER_CHARGES,
+    ENTERED,
+    ADJUDICATED,
+    FIRST_PAID,
+)
 
 
 def _add(connection: Connection, sums: Sums, among: Among | None, sign: int) -> None:
-    rows = sums.source(among).subquery("rows")
+    rows = sums.source(among, connection.dialect.name).subquery("rows")
     signed = select(
         *(rows.c[k] for k in sums.keys),
         *((rows.c[s] if sign > 0 else -rows.c[s]).label(s) for s in sums.summed),
@@ -262,7 +375,7 @@ def drifted(connection: Connection) -> list[str]:
     for sums in SUMS:
         columns = [*sums.keys, *sums.summed]
         stored = select(*(sums.table.c[c] for c in columns)).where(sums.nonzero())
-        fresh = sums.source(None).subquery("fresh")
+        fresh = sums.source(None, connection.dialect.name).subquery("fresh")
         if _differs(connection, stored, select(*(fresh.c[c] for c in columns))):
             found.append(sums.table.name)
     return found

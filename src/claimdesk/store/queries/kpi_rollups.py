@@ -13,8 +13,6 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
-    Date,
-    Integer,
     and_,
     case,
     func,
@@ -29,6 +27,7 @@ from claimdesk.analytics.first_pass import DENIED_CLP_STATUS, FirstPassSides
 from claimdesk.analytics.operations import PayerDaysToPay
 from claimdesk.analytics.results import Side
 from claimdesk.domain.money import Money
+from claimdesk.store.open_sums import ADJUDICATED, ENTERED, FIRST_PAID, Sums, days_waited
 from claimdesk.store.rollups import ROLLUPS
 
 ORIGINAL = "1"  # CLM05-3: an original claim; replacements and voids are a second pass
@@ -66,8 +65,12 @@ def _money(value: Decimal | None) -> Money:
 
 
 def _sides(row: Any) -> list[Side]:
+    """Sides from (claims, amount) pairs; a sum over no row is none of either."""
     values = list(row)
-    return [Side(values[i], _money(values[i + 1]), values[i]) for i in range(0, len(values), 2)]
+    return [
+        Side(int(values[i] or 0), _money(values[i + 1]), int(values[i] or 0))
+        for i in range(0, len(values), 2)
+    ]
 
 
 def day_start(day: date) -> datetime:
@@ -78,8 +81,12 @@ def first_pass_sides(read: Connection, period: Period, scope: Scope) -> FirstPas
     """Clean claim rate, first-pass resolution and initial denial sides of ``period``.
 
     A claim enters billing on the UTC day of its first HELD or SUBMITTED status, as the status
-    history is dated; it is adjudicated on its first adjudication's payment date.
+    history is dated; it is adjudicated on its first adjudication's payment date. The whole
+    practice's or a payer's sides are the days' sums (``open_sums``); a provider's or a
+    facility's are summed over the claims.
     """
+    if _by_day(scope):
+        return _first_pass_of_days(read, period, scope)
     r = ROLLUPS.c
     entered = select(
         *_side(r.entered_at.is_not(None), r.charge), *_side(not_(r.touched), r.charge)
@@ -105,14 +112,25 @@ def first_pass_sides(read: Connection, period: Period, scope: Scope) -> FirstPas
     return FirstPassSides(entered_side, clean, adjudicated_side, resolved_side, denied, dollars)
 
 
-def _days_waited(read: Connection) -> Any:
-    """Days from the UTC day of the first SUBMITTED status to the first payment's date."""
-    r = ROLLUPS.c
-    if read.dialect.name == "postgresql":
-        return r.first_paid_on - func.cast(func.timezone("UTC", r.submitted_at), Date)
-    return func.cast(
-        func.julianday(r.first_paid_on) - func.julianday(func.date(r.submitted_at)), Integer
+def _by_day(scope: Scope) -> bool:
+    """Whether the day sums (kept by payer) cover ``scope``."""
+    return scope.provider_npi is None and scope.facility_id is None
+
+
+def _days(sums: Sums, period: Period, scope: Scope) -> Any:
+    t = sums.table.c
+    query = select(*(func.sum(t[name]) for name in sums.summed)).where(
+        t.day >= period.start, t.day <= period.end
     )
+    return query if scope.payer_id is None else query.where(t.payer_id == scope.payer_id)
+
+
+def _first_pass_of_days(read: Connection, period: Period, scope: Scope) -> FirstPassSides:
+    entered_side, clean = _sides(read.execute(_days(ENTERED, period, scope)).one())
+    adjudicated, resolved, denied, dollars = _sides(
+        read.execute(_days(ADJUDICATED, period, scope)).one()
+    )
+    return FirstPassSides(entered_side, clean, adjudicated, resolved, denied, dollars)
 
 
 def days_to_pay_by_payer(
@@ -120,12 +138,26 @@ def days_to_pay_by_payer(
 ) -> tuple[PayerDaysToPay, ...]:
     """Per payer, the original claims first paid in ``period`` (and submitted before): how
     many, their days waited and their first payments, summed."""
+    if _by_day(scope):
+        t = FIRST_PAID.table.c
+        summed = (
+            select(t.payer_id, func.sum(t.claims), func.sum(t.days), func.sum(t.paid))
+            .where(t.day >= period.start, t.day <= period.end, t.claims != _ZERO)
+            .group_by(t.payer_id)
+            .order_by(t.payer_id)
+        )
+        if scope.payer_id is not None:
+            summed = summed.where(t.payer_id == scope.payer_id)
+        return tuple(
+            PayerDaysToPay(payer, int(claims), int(days), _money(paid))
+            for payer, claims, days, paid in read.execute(summed)
+        )
     r = ROLLUPS.c
     query = (
         select(
             r.payer_id,
             func.count(),
-            func.sum(_days_waited(read)),
+            func.sum(days_waited(read.dialect.name)),
             func.sum(r.first_paid),
         )
         .where(

@@ -16,9 +16,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection, func, literal, literal_column, select, union_all
+from sqlalchemy import Connection, func, literal, literal_column, or_, select, union_all
 
 from claimdesk.analytics.facts import Scope
 from claimdesk.analytics.patient_aging import PatientAgingSummary, largest_of
@@ -67,6 +68,10 @@ def _money(value: Decimal | None) -> Money:
     return Money.zero() if value is None else Money(value)
 
 
+def _among(claims: tuple[str, ...], column: Any) -> Any:
+    return column.in_(claims)
+
+
 @dataclass(frozen=True, slots=True)
 class Settled:
     """Books whose state at the end of ``as_of`` is their state now, but for the ``future``
@@ -75,13 +80,15 @@ class Settled:
 
     as_of: date
     future: tuple[str, ...]
+    dialect: str
 
     def rows(self, sums: Sums) -> Any:
         """The rows of ``sums`` at the end of the day, as a table or a subquery of its columns."""
         if not self.future:
             return sums.table
         t, keys = sums.table, sums.keys
-        withdrawn = sums.source(lambda column: column.in_(self.future)).subquery("withdrawn")
+        among = partial(_among, self.future)
+        withdrawn = sums.source(among, self.dialect).subquery("withdrawn")
         moves = union_all(
             select(*(t.c[k] for k in keys), *(t.c[s] for s in sums.summed)),
             select(
@@ -134,7 +141,7 @@ def settled(read: Connection, as_of: date, zone: tzinfo = UTC) -> Settled | None
         sent = sent.where(r.claim_id.not_in(future))
     if read.execute(sent.limit(1)).first() is not None:
         return None
-    return Settled(as_of, future)
+    return Settled(as_of, future, read.dialect.name)
 
 
 def _open_groups(read: Connection, at: Settled, payer_id: str | None = None) -> list[Any]:
@@ -273,12 +280,13 @@ class _Owing:
         self.rows = at.rows(PATIENT_OWING)
         self.counted = self.rows.c[counted] != _ZERO
 
-    def count(self) -> int:
+    def count(self, *, with_loose: bool = True) -> int:
+        """How many patients owe (those owing only money on no claim too, ``with_loose``)."""
         o = self.rows.c
         found = self.read.execute(
             select(func.count()).select_from(self.rows).where(self.counted)
         ).scalar_one()
-        if not self.loose:
+        if not self.loose or not with_loose:
             return int(found)
         kept = select(o.patient_account).where(
             self.counted, o.patient_account.in_(sorted(self.loose))
@@ -286,26 +294,15 @@ class _Owing:
         known = {str(who) for who in self.read.execute(kept).scalars()}
         return int(found) + len(set(self.loose) - known)
 
-    def among(self, patients: Sequence[str]) -> list[str]:
-        """Which of ``patients`` owe."""
-        o = self.rows.c
-        query = select(o.patient_account).where(self.counted, o.patient_account.in_(patients))
-        return sorted(
-            {
-                *(str(p) for p in self.read.execute(query).scalars()),
-                *(p for p in patients if p in self.loose),
-            }
-        )
-
-    def amounts(self, patients: Sequence[str]) -> dict[str, Money]:
-        """What each of ``patients`` owes: their claims' (or visits') balances and their money
-        on no claim."""
+    def amounts(self, patients: Sequence[str], *, with_loose: bool = True) -> dict[str, Money]:
+        """What each of ``patients`` who owe owes: their claims' (or visits') balances, and
+        their money on no claim ``with_loose``."""
         o = self.rows.c
         query = select(o.patient_account, o.amount).where(
             self.counted, o.patient_account.in_(patients)
         )
         found = {str(who): _money(amount) for who, amount in self.read.execute(query)}
-        for who in patients:
+        for who in patients if with_loose else ():
             if who in self.loose:
                 found[who] = found.get(who, Money.zero()) + self.loose[who]
         return found
@@ -403,39 +400,118 @@ def _guarantors(
 ) -> tuple[int, dict[str, list[str]]]:
     """How many guarantors answer for a patient who owes, and the patients of the
     ``largest_count`` owing the most (``kpi_ledger.largest_keys``' order). A patient with no
-    guarantor answers for themself; only the patients another answers for are joined, so the
-    cost follows them, not every patient who owes."""
+    guarantor answers for themself; only the patients another answers for are grouped (by
+    index on their guarantor), so the cost follows them, not every patient who owes.
+    Patients with money on no claim (a few) are added one by one."""
     o, pat = owing.rows.c, PatientRow
     guarantor = pat.guarantor_account
-    by_visits = (
-        select(pat.account, guarantor)
-        .join(owing.rows, o.patient_account == pat.account)
-        .where(guarantor.is_not(None), owing.counted)
+    joined = owing.rows.join(PatientRow, pat.account == o.patient_account)
+    answering = select(guarantor).where(guarantor.is_not(None))
+    # Per guarantor who answers for another: their patients' balances, and their own.
+    keyed = union_all(
+        select(guarantor.label("key"), o.amount.label("amount"))
+        .select_from(joined)
+        .where(owing.counted, guarantor.is_not(None)),
+        select(pat.account, o.amount)
+        .select_from(joined)
+        .where(owing.counted, guarantor.is_(None), pat.account.in_(answering)),
+    ).subquery("keyed")
+    per = (
+        select(keyed.c.key, func.sum(keyed.c.amount).label("total"), func.count().label("rows"))
+        .group_by(keyed.c.key)
+        .subquery("per")
     )
-    by_loose = select(pat.account, guarantor).where(
-        pat.account.in_(sorted(owing.loose)), guarantor.is_not(None)
-    )
-    answered: dict[str, str] = {
-        str(who): str(by) for query in (by_visits, by_loose) for who, by in read.execute(query)
-    }
-    keys = set(answered.values())
-    # The guarantors who owe for themselves too are one guarantor each, not two.
-    themselves = set(owing.among(sorted(keys))) - set(answered)
-    count = owing.count() - len(answered) + len(keys - themselves)
-    candidates = [
-        who
-        for who in owing.candidates(largest_count + len(keys) + len(answered))
-        if who not in answered
-    ]
-    members = {who: [who] for who in candidates}
-    for who, by in answered.items():
-        members.setdefault(by, [by] if by in themselves else []).append(who)
-    amounts = owing.amounts(sorted({m for group in members.values() for m in group}))
-    totals = {
-        key: total(amounts.get(m, Money.zero()) for m in group) for key, group in members.items()
-    }
+    # The largest guarantors of another, with how many there are and the patients they cover,
+    # in one pass.
+    totals: dict[str, Money] = {}
+    top = select(
+        per.c.key,
+        per.c.total,
+        func.count().over().label("keys"),
+        func.sum(per.c.rows).over().label("rows"),
+    ).order_by(per.c.total.desc(), per.c.key)
+    found = list(read.execute(top.limit(largest_count)))
+    totals = {str(key): _money(amount) for key, amount, _keys, _rows in found}
+    keys, rows = (found[0][2], found[0][3]) if found else (0, 0)
+    # Those who answer for themselves only, and every guarantor of another.
+    count = owing.count(with_loose=False) - int(rows or 0) + int(keys)
+    totals.update(_owing_alone(read, owing, largest_count))
+    count += _add_loose(read, per, owing, totals)
     ranked = sorted(totals, key=lambda key: (-totals[key].amount, key))[:largest_count]
-    return count, {key: sorted(set(members[key])) for key in ranked}
+    answered = select(pat.account, func.coalesce(guarantor, pat.account)).where(
+        or_(pat.account.in_(ranked), guarantor.in_(ranked))
+    )
+    members: dict[str, list[str]] = {key: [] for key in ranked}
+    for who, key in read.execute(answered):
+        if key in members:
+            members[key].append(who)
+    return count, members
+
+
+def _owing_alone(read: Connection, owing: _Owing, count: int) -> dict[str, Money]:
+    """The ``count`` largest balances of patients who answer for themselves only, walking the
+    balances from the largest (by index) and skipping the patients of a guarantor."""
+    o, pat = owing.rows.c, PatientRow
+    found: dict[str, Money] = {}
+    seen = 0
+    while len(found) < count:
+        page = list(
+            read.execute(
+                select(o.patient_account, o.amount)
+                .where(owing.counted)
+                .order_by(o.amount.desc(), o.patient_account)
+                .offset(seen)
+                .limit(count * 4)
+            )
+        )
+        if not page:
+            break
+        seen += len(page)
+        accounts = [str(who) for who, _amount in page]
+        answering = select(pat.guarantor_account).where(pat.guarantor_account.in_(accounts))
+        others = {
+            *read.execute(
+                select(pat.account).where(
+                    pat.account.in_(accounts), pat.guarantor_account.is_not(None)
+                )
+            ).scalars(),
+            *read.execute(answering).scalars(),
+        }
+        for who, amount in page:
+            if who not in others and len(found) < count:
+                found[str(who)] = _money(amount)
+    return found
+
+
+def _add_loose(read: Connection, per: Any, owing: _Owing, totals: dict[str, Money]) -> int:
+    """Add the patients' money on no claim to their guarantors' ``totals`` (each guarantor
+    whose total it changes is summed whole); how many guarantors owe only through it."""
+    if not owing.loose:
+        return 0
+    pat = PatientRow
+    key_of = dict(
+        read.execute(
+            select(pat.account, func.coalesce(pat.guarantor_account, pat.account)).where(
+                pat.account.in_(sorted(owing.loose))
+            )
+        ).all()
+    )
+    keys = sorted(set(key_of.values()))
+    kept: dict[str, Any] = dict(
+        read.execute(select(per.c.key, per.c.total).where(per.c.key.in_(keys))).all()
+    )
+    alone = owing.amounts([k for k in keys if k not in kept], with_loose=False)
+    added = 0
+    for key in keys:
+        if key in kept:
+            base = _money(kept[key])
+        elif key in alone:
+            base = alone[key]
+        else:
+            base, added = Money.zero(), added + 1
+        loose = total(owing.loose[p] for p, k in key_of.items() if k == key)
+        totals[key] = base + loose
+    return added
 
 
 def _visit_buckets(

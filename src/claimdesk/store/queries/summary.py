@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, select
 
+from claimdesk.store.open_sums import PAYER_CHARGES
 from claimdesk.store.tables.claims import ClaimRow
 from claimdesk.store.tables.coverages import CoverageRow
 from claimdesk.store.tables.encounters import EncounterRow, ServiceLineRow
@@ -22,7 +23,6 @@ _COUNTED = {
     "coverages": CoverageRow,
     "encounters": EncounterRow,
     "service_lines": ServiceLineRow,
-    "claims": ClaimRow,
 }
 
 
@@ -43,8 +43,12 @@ def book_counts(read: Connection) -> BookCounts:
     by_status: dict[str, int] = dict(
         read.execute(select(ClaimRow.status, func.count()).group_by(ClaimRow.status)).all()
     )
-    per_payer: dict[str, int] = dict(
-        read.execute(select(ClaimRow.payer_id, func.count()).group_by(ClaimRow.payer_id)).all()
-    )
+    # Every claim has its rollup, so each payer's claims are the kept sum (BOOKS008).
+    c = PAYER_CHARGES.table.c
+    per_payer = {
+        str(payer): int(n)
+        for payer, n in read.execute(select(c.payer_id, c.claims).where(c.claims != 0))
+    }
+    rows["claims"] = sum(by_status.values())
     names: dict[str, str] = dict(read.execute(select(PayerRow.payer_id, PayerRow.name)).all())
     return BookCounts(rows, by_status, per_payer, names)

@@ -212,3 +212,51 @@ class PayerChargeSumRow(Base):
     payer_id: Mapped[str] = mapped_column(String(PAYER_LEN), primary_key=True)
     charges: Mapped[Decimal]
     claims: Mapped[int]
+
+
+# The first pass summed by day and payer (``store/open_sums.py``), kept with the rollups: the
+# clean claim, first-pass resolution, initial denial and days-to-pay sides of a period (and of
+# each month of the trend) read a row per day instead of every claim of the period. Original
+# claims only (CLM05-3 = 1), as the KPIs count them.
+
+
+class EnteredSumRow(Base):
+    """Claims by the UTC day they entered billing (first HELD or SUBMITTED)."""
+
+    __tablename__ = "entered_sums"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    payer_id: Mapped[str] = mapped_column(String(PAYER_LEN), primary_key=True)
+    claims: Mapped[int]
+    charge: Mapped[Decimal]
+    clean: Mapped[int]  # neither held nor rejected before their first adjudication
+    clean_charge: Mapped[Decimal]
+
+
+class AdjudicatedSumRow(Base):
+    """Claims by the day of their first adjudication."""
+
+    __tablename__ = "adjudicated_sums"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    payer_id: Mapped[str] = mapped_column(String(PAYER_LEN), primary_key=True)
+    claims: Mapped[int]
+    charge: Mapped[Decimal]
+    resolved: Mapped[int]  # paid as billed on the first pass
+    resolved_paid: Mapped[Decimal]
+    denied: Mapped[int]  # denied in whole or in part
+    denied_amount: Mapped[Decimal]
+    denied_dollars: Mapped[int]  # with denied dollars
+    denied_dollars_amount: Mapped[Decimal]
+
+
+class FirstPaidSumRow(Base):
+    """Claims sent and paid, by the day of their first payment: days waited and paid."""
+
+    __tablename__ = "first_paid_sums"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    payer_id: Mapped[str] = mapped_column(String(PAYER_LEN), primary_key=True)
+    claims: Mapped[int]
+    days: Mapped[int]
+    paid: Mapped[Decimal]

@@ -1,11 +1,12 @@
-"""The open receivables summed by key (issue 13, item 8: reports in under a second at a million
-claims), kept with the rollups (``claimdesk.store.open_sums``): the A/R, its aging, the patient
-aging and the net A/R's allowance as they stand read these sums instead of every open claim.
-Creates the tables and fills them from the rollups; indexes the postings on no claim (the
-provider-level and desk money every A/R adds) and the rollups by first submission (whether
-anything was sent after a day). Keys the ledger's day balances (``ledger_days``) by the entry's
-kind and whether the posting names a payer too, so the period's cash, net revenue, patient
-payments and patient responsibility are sums of days.
+"""Sums kept with the rollups (issue 13, item 8: reports in under a second at a million
+claims; ``claimdesk.store.open_sums``): the open receivables by key, so the A/R, its aging,
+the patient aging and the net A/R's allowance as they stand read these sums instead of every
+open claim; and the first pass (claims entered, first adjudicated, first paid) by day and
+payer. Creates the tables and fills them from the rollups; indexes the postings on no claim
+(the provider-level and desk money every A/R adds) and the rollups by first submission
+(whether anything was sent after a day). Keys the ledger's day balances (``ledger_days``) by
+the entry's kind and whether the posting names a payer too, so the period's cash, net
+revenue, patient payments and patient responsibility are sums of days.
 
 Revision ID: 0030
 Revises: 0029
@@ -38,6 +39,9 @@ _TABLES = {
     "pending_insurance": (("payer_id", sa.String(80)), ("balance", money_type())),
     "allowance_sums": (("payer_id", sa.String(80)), ("adjusted_on", sa.Date())),
     "payer_charge_sums": (("payer_id", sa.String(80)),),
+    "entered_sums": (("day", sa.Date()), ("payer_id", sa.String(80))),
+    "adjudicated_sums": (("day", sa.Date()), ("payer_id", sa.String(80))),
+    "first_paid_sums": (("day", sa.Date()), ("payer_id", sa.String(80))),
 }
 _SUMMED = {
     "open_ar_sums": (
@@ -60,6 +64,27 @@ _SUMMED = {
         ("claims", sa.Integer()),
     ),
     "payer_charge_sums": (("charges", money_type()), ("claims", sa.Integer())),
+    "entered_sums": (
+        ("claims", sa.Integer()),
+        ("charge", money_type()),
+        ("clean", sa.Integer()),
+        ("clean_charge", money_type()),
+    ),
+    "adjudicated_sums": (
+        ("claims", sa.Integer()),
+        ("charge", money_type()),
+        ("resolved", sa.Integer()),
+        ("resolved_paid", money_type()),
+        ("denied", sa.Integer()),
+        ("denied_amount", money_type()),
+        ("denied_dollars", sa.Integer()),
+        ("denied_dollars_amount", money_type()),
+    ),
+    "first_paid_sums": (
+        ("claims", sa.Integer()),
+        ("days", sa.Integer()),
+        ("paid", money_type()),
+    ),
 }
 
 
