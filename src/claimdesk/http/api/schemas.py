@@ -626,7 +626,9 @@ Cell = str | int | None
 
 class KpiPartOut(Answer):
     label: str
-    claims: int = Field(description="distinct claims")
+    claims: int | None = Field(
+        description="distinct claims; null for the period's money (a sum of postings)"
+    )
     amount: Dollars
 
 
