@@ -64,3 +64,18 @@ def test_the_sums_kept_through_the_cycle_equal_a_recomputation(
             )
         ).all()
     assert patients, "the cycle leaves patients owing"
+
+
+def test_a_day_with_many_claims_after_it_is_summed_from_the_claims(
+    cycled_practice: CycledHome, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A day long past has most of the practice's claims posted after it: reading the sums
+    less every one of them would cost more than summing the claims, so it is not settled."""
+    home = cycled_practice
+    with units_of_work(home.settings) as factory, factory() as uow:
+        settled = settled_ar.settled(uow.read, home.end)
+        assert settled is not None
+        monkeypatch.setattr(settled_ar, "FUTURE_LIMIT", len(settled.future) - 1)
+        assert settled_ar.settled(uow.read, home.end) is None
+        # The claims booked ahead are read at most once past the limit.
+        assert settled_ar.settled(uow.read, home.start) is None

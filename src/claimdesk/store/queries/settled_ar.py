@@ -62,6 +62,9 @@ from claimdesk.store.tables.patients import PatientRow
 
 _INSURANCE, _PATIENT = Account.INSURANCE_AR.value, Account.PATIENT_AR.value
 _ZERO: Any = literal_column("0")
+# The claims booked ahead the sums are read without; a day with more after it (a day long
+# past) is summed from the claims.
+FUTURE_LIMIT = 2000
 
 
 def _money(value: Decimal | None) -> Money:
@@ -115,7 +118,7 @@ def settled(read: Connection, as_of: date, zone: tzinfo = UTC) -> Settled | None
     with a posting effective after the day has none on or before it (``Settled.future``), and
     no other claim was first sent after the day's end (in UTC, as the status history is dated,
     or in ``zone``, whichever ends first). None otherwise: the day's A/R is summed from the
-    claims."""
+    claims, as is a day with more than ``FUTURE_LIMIT`` claims posted after it."""
     days = LedgerDayRow
     accounts = list(
         read.execute(select(days.account).where(days.effective > as_of).distinct()).scalars()
@@ -126,7 +129,10 @@ def settled(read: Connection, as_of: date, zone: tzinfo = UTC) -> Settled | None
     )
     future: tuple[str, ...] = ()
     if accounts:
-        future = tuple(sorted({str(c) for c in read.execute(later.distinct()).scalars()}))
+        found = {str(c) for c in read.execute(later.distinct().limit(FUTURE_LIMIT + 1)).scalars()}
+        if len(found) > FUTURE_LIMIT:
+            return None
+        future = tuple(sorted(found))
         before = select(p.id).where(p.claim_id.in_(future), p.effective <= as_of).limit(1)
         if future and read.execute(before).first() is not None:
             return None
