@@ -127,6 +127,7 @@ def _invocations(claim: str, encounter: str, bundle: Path, out: Path) -> dict[st
         "users list": ["users", "list"],
         "users password": ["users", "password", "tia", "--password", "a-long-new-passphrase-9"],
         "users totp": ["users", "totp", "tia"],
+        "users link": ["users", "link", "tia"],
         "audit anchor": ["audit", "anchor", str(out / "audit.anchors")],
         "audit verify": ["audit", "verify"],
         "audit list": ["audit", "list"],

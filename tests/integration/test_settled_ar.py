@@ -77,5 +77,5 @@ def test_a_day_with_many_claims_after_it_is_summed_from_the_claims(
         assert settled is not None
         monkeypatch.setattr(settled_ar, "FUTURE_LIMIT", len(settled.future) - 1)
         assert settled_ar.settled(uow.read, home.end) is None
-        # The claims booked ahead are read at most once past the limit.
+        # Nor is a day long past, with every claim posted after it.
         assert settled_ar.settled(uow.read, home.start) is None

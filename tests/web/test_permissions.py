@@ -120,6 +120,15 @@ PAGES: list[tuple[str, str, str, dict[str, Any] | None, tuple[int, ...]]] = [
     ),
     (
         "POST",
+        "/admin/users/{user_id}/password-link",
+        "/admin/users/newbie/password-link",
+        {},
+        # A link to choose a password is an admin's too (the manager's MANAGE_PEOPLE passes
+        # the desk's check, the sign-in rule refuses it).
+        (403, 403, 403, 403, 200),
+    ),
+    (
+        "POST",
         "/admin/users/{user_id}/disable",
         "/admin/users/newbie/disable",
         {"confirm": "yes"},
@@ -598,7 +607,14 @@ API: list[tuple[str, str, str, dict[str, Any] | None, tuple[int, ...]]] = [
         (204, 204, 204, 204, 204),
     ),
 ]
-UNAUTHENTICATED = {("POST", "/login"), ("GET", "/login"), ("POST", "/api/v1/sessions")}
+UNAUTHENTICATED = {
+    ("POST", "/login"),
+    ("GET", "/login"),
+    ("POST", "/api/v1/sessions"),
+    # A one-time password link: its token is the proof (tests/web/test_password_link.py).
+    ("GET", "/password/{token}"),
+    ("POST", "/password/{token}"),
+}
 
 
 def _concrete(path: str, t1: int, t2: int) -> str:

@@ -1,5 +1,5 @@
-"""``claimdesk users password|totp``: sign-in secrets for the web desk, set through the desk as
-the person ``--as`` names (themself, or a manager or admin for the people they manage)."""
+"""``claimdesk users password|link|totp``: sign-in secrets for the web desk, set through the desk
+as the person ``--as`` names (themself, or a manager or admin for the people they manage)."""
 
 from __future__ import annotations
 
@@ -42,6 +42,35 @@ def password(
         except (*REFUSALS, PasswordRuleError) as exc:
             raise fail(str(exc), EXIT_INPUT_PROBLEMS) from exc
     console.print(f"password set for {user_id}")
+
+
+@users_app.command("link")
+def link(
+    ctx: typer.Context,
+    user_id: str,
+    base_url: Annotated[
+        str,
+        typer.Option(
+            "--base-url",
+            envvar="CLAIMDESK_BASE_URL",
+            help="Where people reach the web desk.",
+        ),
+    ] = "http://127.0.0.1:8000",
+) -> None:
+    """Make a one-time link for a person to choose their own web password (an admin's use
+    case); prints it once. It opens for a day, and a newer link replaces it."""
+    settings = settings_of(ctx, otherwise=DEFAULT_PRACTICE)
+    ready(settings)
+    with composed(settings) as parts:
+        try:
+            desk = parts.desk()
+            issued = desk.password_link(desk.actor_named(acting_user_id(ctx)), user_id)
+        except REFUSALS as exc:
+            raise fail(str(exc), EXIT_INPUT_PROBLEMS) from exc
+    console.print(f"{base_url.rstrip('/')}/password/{issued.token}", soft_wrap=True)
+    console.print(
+        f"send it to {user_id}; it opens once, until {issued.expires_at:%Y-%m-%d %H:%M} UTC"
+    )
 
 
 @users_app.command("totp")

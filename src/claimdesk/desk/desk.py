@@ -920,6 +920,42 @@ class Desk:
         )
         self._audit(actor, "set_password", f"user {user_id}", AuditOutcome.OK, company=True)
 
+    def password_link(self, actor: Actor, user_id: str) -> accounts.IssuedLink:
+        """A one-time link for ``user_id`` to choose their password (an admin's use case for
+        someone else); its token is shown once and kept only as a digest."""
+        target = f"user {user_id}"
+        self._checked(actor, Capability.MANAGE_PEOPLE, "password_link", target, company=True)
+        self.person(actor, user_id)
+        issued = accounts.issue_password_link(
+            self.uow_factory, user_id, by=actor.user.user_id, now=self.clock()
+        )
+        detail = f"expires {issued.expires_at.isoformat()}"
+        self._audit(actor, "password_link", target, AuditOutcome.OK, detail=detail, company=True)
+        return issued
+
+    def password_link_user(self, token: str) -> str:
+        """Whose password an open link sets (the page names them); nobody is signed in."""
+        return accounts.password_link_user(self.uow_factory, token, now=self.clock())
+
+    def set_password_by_link(self, token: str, password: str) -> str:
+        """The person chooses their password through an open link: audited as them, since the
+        link proves who they are; whose it was."""
+        user_id = accounts.set_password_by_link(self.uow_factory, token, password, now=self.clock())
+        record(
+            self.uow_factory,
+            AuditRecord(
+                self.clock(),
+                user_id,
+                None,
+                "set_password_by_link",
+                f"user {user_id}",
+                AuditOutcome.OK,
+                "",
+            ),
+            company=True,
+        )
+        return user_id
+
     def enrol_totp(self, actor: Actor, user_id: str) -> str:
         """A new one-time-code secret for ``user_id`` (themself, or someone a manager or admin
         manages); returns the secret to show once."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from claimdesk.routing.access import AccessError, Role, can_manage
 from claimdesk.security import totp
@@ -19,7 +19,7 @@ from claimdesk.security.secret_box import SecretBox, SecretKeyError
 from claimdesk.security.sessions import SessionPolicy, SessionState, digest, new_token, state_of
 from claimdesk.security.throttle import ThrottlePolicy, client_locked_until, locked_until
 from claimdesk.services.users import acting_user
-from claimdesk.store.repositories.sessions import StoredSession
+from claimdesk.store.repositories.sessions import PasswordLink, StoredSession
 from claimdesk.store.repositories.users import User
 from claimdesk.store.tables.base import USER_LEN
 from claimdesk.store.uow import UnitOfWork
@@ -233,6 +233,76 @@ def set_password(
         uow.users.set_password(user_id, password_hash, by, now, must_change=by != user_id)
         uow.sessions.end_all_of(user_id, now, "password_changed")
         uow.commit()
+
+
+# How long a password link stays open: a working day to read the message and choose.
+PASSWORD_LINK_HOURS = 24
+PASSWORD_LINK_DEAD = "this password link is used, replaced by a newer one or expired; ask an admin"
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedLink:
+    """A one-time password link's token (shown once, never stored) and when it expires."""
+
+    token: str
+    expires_at: datetime
+
+
+def issue_password_link(
+    uow_factory: UowFactory, user_id: str, *, by: str, now: datetime
+) -> IssuedLink:
+    """A one-time link for ``user_id`` to choose a password: an admin's, for someone else
+    (``_check_may_set_sign_in``; a person changes their own password signed in). A newer link
+    ends the person's earlier ones, so only the last one sent works."""
+    with uow_factory() as uow:
+        target = acting_user(uow, user_id)
+        admin = acting_user(uow, by)
+        if admin.user_id == target.user_id:
+            raise AccessError("a person changes their own password signed in, not by a link")
+        _check_may_set_sign_in(admin, target)
+        if not target.active:
+            raise AccessError(f"user {user_id!r} is disabled: enable them first")
+        uow.password_links.end_all_of(user_id, now, "superseded")
+        token = new_token()
+        expires_at = now + timedelta(hours=PASSWORD_LINK_HOURS)
+        uow.password_links.add(PasswordLink(digest(token), user_id, by, now, expires_at, None))
+        uow.commit()
+    return IssuedLink(token, expires_at)
+
+
+def password_link_user(uow_factory: UowFactory, token: str, *, now: datetime) -> str:
+    """Whose password an open link sets; raises :class:`SignInError` for a link that is not
+    open (unknown, used, replaced or expired: the page does not say which)."""
+    with uow_factory() as uow:
+        return _open_link(uow, token, now).user_id
+
+
+def _open_link(uow: UnitOfWork, token: str, now: datetime) -> PasswordLink:
+    link = uow.password_links.get(digest(token))
+    if link is None or link.ended_at is not None or link.expires_at <= now:
+        raise SignInError(PASSWORD_LINK_DEAD)
+    user = uow.users.get(link.user_id)
+    if user is None or not user.active:
+        raise SignInError(PASSWORD_LINK_DEAD)
+    return link
+
+
+def set_password_by_link(
+    uow_factory: UowFactory, token: str, password: str, *, now: datetime
+) -> str:
+    """The person's own choice of password, through an open link: the link ends (used), the
+    person's sessions end, and the password need not change at the next sign-in; whose it
+    was. A password the rules refuse leaves the link open."""
+    with uow_factory() as uow:
+        link = _open_link(uow, token, now)
+        user = acting_user(uow, link.user_id)
+        password_hash = hash_password(password, (user.user_id, user.name))
+        if not uow.password_links.end(link.token_digest, now, "used"):
+            raise SignInError(PASSWORD_LINK_DEAD)
+        uow.users.set_password(user.user_id, password_hash, user.user_id, now, must_change=False)
+        uow.sessions.end_all_of(user.user_id, now, "password_changed")
+        uow.commit()
+        return user.user_id
 
 
 def enable_totp(uow_factory: UowFactory, user_id: str, *, by: str, box: SecretBox) -> str:

@@ -56,7 +56,7 @@ from claimdesk.store.repositories.reference import (
     ProviderRepository,
 )
 from claimdesk.store.repositories.remittances import RemittanceRepository
-from claimdesk.store.repositories.sessions import SessionRepository
+from claimdesk.store.repositories.sessions import PasswordLinkRepository, SessionRepository
 from claimdesk.store.repositories.statements import StatementRepository
 from claimdesk.store.repositories.users import UserRepository
 from claimdesk.store.repositories.work_items import WorkItemRepository
@@ -247,6 +247,10 @@ class UnitOfWork:
     @cached_property
     def sessions(self) -> SessionRepository:
         return SessionRepository(self._open_company())
+
+    @cached_property
+    def password_links(self) -> PasswordLinkRepository:
+        return PasswordLinkRepository(self._open_company())
 
     @cached_property
     def practices(self) -> PracticeRegistry:

@@ -55,6 +55,7 @@ from claimdesk.scrub.claim_edit import (
 from claimdesk.scrub.findings import Finding
 from claimdesk.security.accounts import Authenticated, SignInError, sign_in, sign_out
 from claimdesk.security.csrf import csrf_matches
+from claimdesk.security.passwords import PasswordRuleError
 from claimdesk.services.claim_editor import ClaimEditView, ClaimInputError, EditOutcome
 from claimdesk.services.close import CloseOutcome
 from claimdesk.services.collections import APPROVED, PROPOSED, REJECTED, CollectionsError
@@ -94,7 +95,52 @@ def _see(path: str) -> RedirectResponse:
 
 @router.get("/login")
 def login_form(request: Request) -> HTMLResponse:
-    return _page(request, "login.html", None, error="")
+    return _page(request, "login.html", None, error="", notice="")
+
+
+Token = Annotated[str, Path(min_length=20, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+@router.get("/password/{token}")
+def password_link_form(token: Token, request: Request) -> HTMLResponse:
+    """A one-time password link: nobody is signed in; the token is the proof."""
+    try:
+        user_id = desk_of(request).password_link_user(token)
+    except SignInError as exc:
+        return _dead_link(request, token, str(exc))
+    return _page(request, "password_link.html", None, token=token, user_id=user_id, error="")
+
+
+@router.post("/password/{token}")
+def password_by_link(
+    token: Token,
+    request: Request,
+    password: Annotated[str, Form(max_length=1024)],
+    again: Annotated[str, Form(max_length=1024)],
+) -> Response:
+    desk = desk_of(request)
+    try:
+        user_id = desk.password_link_user(token)
+        if password != again:
+            raise PasswordRuleError("password: the two entries differ")
+        desk.set_password_by_link(token, password)
+    except SignInError as exc:
+        return _dead_link(request, token, str(exc))
+    except PasswordRuleError as exc:
+        # The link stays open: the person tries another password.
+        refused = _page(
+            request, "password_link.html", None, token=token, user_id=user_id, error=str(exc)
+        )
+        refused.status_code = 422
+        return refused
+    notice = f"{user_id}: your password is set; sign in with it"
+    return _page(request, "login.html", None, error="", notice=notice)
+
+
+def _dead_link(request: Request, token: str, error: str) -> HTMLResponse:
+    dead = _page(request, "password_link.html", None, token=token, user_id="", error=error)
+    dead.status_code = 410
+    return dead
 
 
 @router.post("/login")
@@ -118,7 +164,7 @@ def login(
             client=client_address(request),
         )
     except SignInError as exc:
-        failed = _page(request, "login.html", None, error=str(exc))
+        failed = _page(request, "login.html", None, error=str(exc), notice="")
         failed.status_code = 401
         return failed
     response = _see("/")
@@ -1014,6 +1060,19 @@ def change_role(
 ) -> Response:
     desk_of(request).change_role(actor, user_id, role)
     return _see("/admin/users")
+
+
+@router.post("/admin/users/{user_id}/password-link")
+def password_link(user_id: Id, request: Request, actor: FormActor) -> HTMLResponse:
+    issued = desk_of(request).password_link(actor, user_id)
+    return _page(
+        request,
+        "password_link_made.html",
+        actor,
+        user_id=user_id,
+        url=str(request.url_for("password_link_form", token=issued.token)),
+        expires_at=issued.expires_at.strftime("%Y-%m-%d %H:%M UTC"),
+    )
 
 
 @router.post("/admin/users/{user_id}/password")

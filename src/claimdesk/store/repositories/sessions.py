@@ -13,9 +13,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from claimdesk.store.tables.base import table_of
-from claimdesk.store.tables.sessions import WebSessionRow
+from claimdesk.store.tables.sessions import PasswordLinkRow, WebSessionRow
 
 SESSIONS = table_of(WebSessionRow)
+LINKS = table_of(PasswordLinkRow)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,5 +88,62 @@ class SessionRepository:
             .where(SESSIONS.c.user_id == user_id, SESSIONS.c.ended_at.is_(None))
             .values(ended_at=at, end_reason=reason)
             .returning(SESSIONS.c.token_digest)
+        )
+        return len(result.all())
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordLink:
+    token_digest: str
+    user_id: str
+    made_by: str
+    made_at: datetime
+    expires_at: datetime
+    ended_at: datetime | None
+
+
+class PasswordLinkRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, link: PasswordLink) -> None:
+        self._session.execute(
+            insert(LINKS).values(
+                token_digest=link.token_digest,
+                user_id=link.user_id,
+                made_by=link.made_by,
+                made_at=link.made_at,
+                expires_at=link.expires_at,
+                ended_at=None,
+                end_reason="",
+            )
+        )
+
+    def get(self, token_digest: str) -> PasswordLink | None:
+        row = self._session.execute(
+            select(LINKS).where(LINKS.c.token_digest == token_digest)
+        ).first()
+        if row is None:
+            return None
+        return PasswordLink(
+            row.token_digest, row.user_id, row.made_by, row.made_at, row.expires_at, row.ended_at
+        )
+
+    def end(self, token_digest: str, at: datetime, reason: str) -> bool:
+        """End the link if it is open; whether it was (a link is used at most once)."""
+        result = self._session.execute(
+            update(LINKS)
+            .where(LINKS.c.token_digest == token_digest, LINKS.c.ended_at.is_(None))
+            .values(ended_at=at, end_reason=reason)
+            .returning(LINKS.c.token_digest)
+        )
+        return len(result.all()) == 1
+
+    def end_all_of(self, user_id: str, at: datetime, reason: str) -> int:
+        result = self._session.execute(
+            update(LINKS)
+            .where(LINKS.c.user_id == user_id, LINKS.c.ended_at.is_(None))
+            .values(ended_at=at, end_reason=reason)
+            .returning(LINKS.c.token_digest)
         )
         return len(result.all())
