@@ -1,4 +1,6 @@
-"""The web desk at scale (issue 8): the queue page and the item view with 1,000,000 claims.
+"""The web desk at scale (issues 8 and 17): the queue page, the item view, the claims worklist
+(filtered, sorted, page 100), search (by claim id and by patient account) and the claim page
+with 1,000,000 claims.
 
 A synthetic practice goes through the real services into a throw-away PostgreSQL database:
 import, submit, the payer simulator's acknowledgments and remittances, posting. Its claims are
@@ -240,6 +242,17 @@ def _load(engine: Engine) -> int:
         raw.close()
 
 
+# A Tier 2 biller's worklist: paid claims with a balance left, largest first, far into the list.
+_WORKLIST = "/claims?status=paid&sort=balance&order=desc&page=100"
+
+
+def _first(pattern: str, page: str, what: str) -> str:
+    found = re.search(pattern, page)
+    if found is None:
+        raise RuntimeError(f"web: the item view links to no {what}")
+    return found.group(1)
+
+
 def run() -> None:
     if not postgres_reachable():
         print(f"web: skipped, PostgreSQL is not reachable at {PG_HOST}:{PG_PORT}")
@@ -278,14 +291,25 @@ def run() -> None:
             if item_page.status_code != 200 or "Ledger" not in item_page.text:
                 raise RuntimeError(f"web: the item view answered {item_page.status_code}")
 
-            def queue() -> object:
-                return client.get("/queue")
-
-            def item() -> object:
-                return client.get(item_path)
-
+            claim_id = _first(r'href="/claims/([^"/]+)"', item_page.text, "a claim")
+            account = _first(r'href="/patients/([^"/]+)"', item_page.text, "a patient")
+            pages = (
+                ("queue page", "/queue"),
+                ("item view", item_path),
+                ("claims worklist, paid, by balance, page 100", _WORKLIST),
+                ("search by claim id", f"/search?q={claim_id}"),
+                ("search by patient account", f"/search?q={account}"),
+                ("claim page", f"/claims/{claim_id}"),
+            )
             verdict = {True: "meets", False: "MISSES"}
-            for label, work in (("queue page", queue), ("item view", item)):
+            for label, path in pages:
+                answer = client.get(path)
+                if answer.status_code != 200:
+                    raise RuntimeError(f"web: {path} answered {answer.status_code}")
+
+                def work(path: str = path) -> object:
+                    return client.get(path)
+
                 start = time.perf_counter()
                 median = _median_ms(work)
                 print(

@@ -43,11 +43,12 @@ def pareto(
     for payer, line in lines:
         groups.setdefault(key(payer, line), []).append(line)
     grand = total(line.amount for _, line in lines)
-    ordered = sorted(groups.items(), key=lambda kv: (-total(r.amount for r in kv[1]), kv[0]))
+    summed = {group: total(r.amount for r in members) for group, members in groups.items()}
+    ordered = sorted(groups.items(), key=lambda kv: (-summed[kv[0]].amount, kv[0]))
     rows = []
     running = Money.zero()
     for group, members in ordered:
-        amount = total(r.amount for r in members)
+        amount = summed[group]
         running = running + amount
         rows.append(
             (

@@ -278,24 +278,30 @@ def recurring_denials(
         category = table.categories[name]
         caught: dict[str, list[_Denial]] = {}
         notes: dict[str, None] = {}
-        preventable = Money.zero()
+        prevented: list[Money] = []
+        # One lookup per code, not per denial: a category's denials share a few codes.
+        targets = {
+            (group, carc): plan.target(name, group, carc)
+            for group, carc in {(d.group, d.carc) for d in denials}
+        }
         for denial in denials:
-            target = plan.target(name, denial.group, denial.carc)
+            target = targets[(denial.group, denial.carc)]
             if target is None or not target.rules:
                 notes[target.note if target else f"no prevention entry for {name}"] = None
                 continue
-            preventable += denial.amount
+            prevented.append(denial.amount)
             for code in target.rules:
                 caught.setdefault(code, []).append(denial)
+        preventable = total(prevented)
         coverages = [
             _coverage(rules[code], members, plan.needs.get(code, ""), payer_rules, fallback)
             for code, members in caught.items()
         ]
         coverages.sort(key=lambda c: (-c.would_save.amount, c.rule.code))
-        by_code: dict[str, Money] = {}
+        amounts: dict[str, list[Money]] = {}
         for d in denials:
-            code = f"{d.group}-{d.carc}"
-            by_code[code] = by_code.get(code, Money.zero()) + d.amount
+            amounts.setdefault(f"{d.group}-{d.carc}", []).append(d.amount)
+        by_code = {code: total(listed) for code, listed in amounts.items()}
         found.append(
             RecurringDenial(
                 category=name,

@@ -176,8 +176,9 @@ class Money:
 
 
 def total(amounts: Iterable[Money]) -> Money:
-    """Sum of amounts; the empty sum is zero dollars."""
-    result = Money.zero()
+    """Sum of amounts; the empty sum is zero dollars. Summed as decimals and made money once
+    (a report adds up hundreds of thousands), so only the sum's range is checked."""
+    result = _NO_CENTS
     for amount in amounts:
-        result = result + amount
-    return result
+        result = _CONTEXT.add(result, amount.amount)
+    return Money._exact(result)

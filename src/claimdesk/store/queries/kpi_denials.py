@@ -10,6 +10,8 @@ first (a walk over the codes' index, a few dozen rows), then only their adjustme
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
+from itertools import groupby
 
 from sqlalchemy import Connection, func, select, tuple_
 
@@ -20,6 +22,8 @@ from claimdesk.domain.money import Money
 from claimdesk.store.first_adjustments import ADJUSTMENTS
 from claimdesk.store.queries.kpi_rollups import ORIGINAL, claim_scope
 from claimdesk.store.rollups import ROLLUPS
+
+_ZERO = Decimal("0.00")
 
 
 def _codes(read: Connection) -> Iterator[tuple[str, str]]:
@@ -50,33 +54,35 @@ def denial_lines_in(
     if not denied:
         return []
     a, r = ADJUSTMENTS.c, ROLLUPS.c
-    query = (
-        select(a.claim_id, a.payer_id, a.group_code, a.carc, a.amount)
-        .join(ROLLUPS, r.claim_id == a.claim_id)
-        .where(
-            tuple_(a.group_code, a.carc).in_(sorted(denied)),
-            a.adjudicated_on >= period.start,
-            a.adjudicated_on <= period.end,
-            r.frequency == ORIGINAL,
-            *claim_scope(scope),
-        )
-        .order_by(a.claim_id)
+    query = select(a.claim_id, a.payer_id, a.group_code, a.carc, a.amount).where(
+        tuple_(a.group_code, a.carc).in_(sorted(denied)),
+        a.adjudicated_on >= period.start,
+        a.adjudicated_on <= period.end,
     )
+    if scope.provider_npi is None and scope.facility_id is None:
+        # The few replacement and void claims (by their partial index) are left out, rather
+        # than every rollup joined for its frequency.
+        second_pass = select(r.claim_id).where(r.frequency != ORIGINAL)
+        query = query.where(a.claim_id.not_in(second_pass))
+        if scope.payer_id is not None:
+            query = query.where(a.payer_id == scope.payer_id)
+    else:
+        query = query.join(ROLLUPS, r.claim_id == a.claim_id).where(
+            r.frequency == ORIGINAL, *claim_scope(scope)
+        )
+    query = query.order_by(a.claim_id)
     found: list[tuple[str, ClaimAmount]] = []
-    claim, payer, by_code = "", "", dict[tuple[str, str], Money]()
-
-    def flush() -> None:
+    # The rows come in claim order; each claim's are summed per code as decimals, then made
+    # money once (a year's denials at a million claims are tens of thousands of lines).
+    for claim_id, rows in groupby(read.execute(query), key=lambda row: row.claim_id):
+        payer, by_code = "", dict[tuple[str, str], Decimal]()
+        for _claim, payer_id, group, carc, amount in rows:
+            payer = payer_id
+            classification = denied[(group, carc)]
+            key = (classification.category.name, classification.code)
+            by_code[key] = by_code.get(key, _ZERO) + amount
         found.extend(
-            (payer, ClaimAmount(claim, amount, f"{category} {code}"))
+            (payer, ClaimAmount(claim_id, Money(amount), f"{category} {code}"))
             for (category, code), amount in sorted(by_code.items())
         )
-
-    for claim_id, payer_id, group, carc, amount in read.execute(query):
-        if claim_id != claim:
-            flush()
-            claim, payer, by_code = claim_id, payer_id, {}
-        classification = denied[(group, carc)]
-        key = (classification.category.name, classification.code)
-        by_code[key] = by_code.get(key, Money.zero()) + Money(amount)
-    flush()
     return found

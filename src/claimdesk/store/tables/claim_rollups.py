@@ -25,6 +25,13 @@ class ClaimRollupRow(Base):
         Index("ix_claim_rollups_first_paid", "first_paid_on"),
         # Whether a claim was first sent after a day (migration 0030).
         Index("ix_claim_rollups_submitted", "submitted_at"),
+        # The replacement and void claims, which the first pass leaves out (migration 0030).
+        Index(
+            "ix_claim_rollups_second_pass",
+            "claim_id",
+            postgresql_where=text("frequency <> '1'"),
+            sqlite_where=text("frequency <> '1'"),
+        ),
         # The open receivables (migration 0023): the A/R at a date starts from them.
         Index(
             "ix_claim_rollups_insurance_open",

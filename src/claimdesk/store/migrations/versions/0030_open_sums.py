@@ -114,6 +114,13 @@ def upgrade() -> None:
         sqlite_where=sa.text("claim_id IS NULL"),
     )
     op.create_index("ix_claim_rollups_submitted", "claim_rollups", ["submitted_at"])
+    op.create_index(
+        "ix_claim_rollups_second_pass",
+        "claim_rollups",
+        ["claim_id"],
+        postgresql_where=sa.text("frequency <> '1'"),
+        sqlite_where=sa.text("frequency <> '1'"),
+    )
     op.create_index("ix_patient_since_patient", "patient_since", ["patient_account"])
     op.drop_table("ledger_days")
     op.create_table(
@@ -148,6 +155,7 @@ def downgrade() -> None:
         "JOIN ledger_entries e ON e.entry_id = p.entry_id GROUP BY e.effective, p.account"
     )
     op.drop_index("ix_patient_since_patient", table_name="patient_since")
+    op.drop_index("ix_claim_rollups_second_pass", table_name="claim_rollups")
     op.drop_index("ix_claim_rollups_submitted", table_name="claim_rollups")
     op.drop_index("ix_ledger_postings_unclaimed", table_name="ledger_postings")
     op.drop_index("ix_patient_owing_amount", table_name="patient_owing")
