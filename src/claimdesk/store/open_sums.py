@@ -18,17 +18,22 @@ The claims' last contractual day (``claim_adjusted``) is kept the same way as
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     Connection,
     Date,
     Integer,
     Select,
+    String,
     Table,
     and_,
+    any_,
+    bindparam,
     case,
     delete,
     func,
@@ -311,26 +316,23 @@ SUMS = (
 )
 
 
-def _add(connection: Connection, sums: Sums, among: Among | None, sign: int) -> None:
-    rows = sums.source(among, connection.dialect.name).subquery("rows")
+def _upsert(dialect: str, sums: Sums, among: Among | None, sign: int) -> Any:
+    """Add what the claims ``among`` names give to ``sums`` (``sign`` -1: subtract it)."""
+    rows = sums.source(among, dialect).subquery("rows")
     signed = select(
         *(rows.c[k] for k in sums.keys),
         *((rows.c[s] if sign > 0 else -rows.c[s]).label(s) for s in sums.summed),
     ).where(_ALWAYS)
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    upsert = dialect.insert(sums.table).from_select([*sums.keys, *sums.summed], signed)
-    connection.execute(
-        upsert.on_conflict_do_update(
-            index_elements=list(sums.keys),
-            set_={s: sums.table.c[s] + upsert.excluded[s] for s in sums.summed},
-        )
+    insert_into = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    upsert = insert_into(sums.table).from_select([*sums.keys, *sums.summed], signed)
+    return upsert.on_conflict_do_update(
+        index_elements=list(sums.keys),
+        set_={s: sums.table.c[s] + upsert.excluded[s] for s in sums.summed},
     )
 
 
-def withdraw(connection: Connection, among: Among) -> None:
-    """Subtract what the claims ``among`` names give, before their rollups are refreshed."""
-    for sums in SUMS:
-        _add(connection, sums, among, -1)
+def _add(connection: Connection, sums: Sums, among: Among | None, sign: int) -> None:
+    connection.execute(_upsert(connection.dialect.name, sums, among, sign))
 
 
 def _adjusted_select(among: Among | None) -> Rows:
@@ -343,15 +345,55 @@ def _adjusted_select(among: Among | None) -> Rows:
     return query.group_by(p.claim_id)
 
 
-def deposit(connection: Connection, among: Among) -> None:
-    """Recompute the claims' last contractual day, then add what the claims ``among`` names
-    give, after their rollups (and ``patient_since``) are refreshed."""
-    connection.execute(delete(ADJUSTED).where(among(ADJUSTED.c.claim_id)))
-    connection.execute(
-        insert(ADJUSTED).from_select(["claim_id", "adjusted_on"], _adjusted_select(among))
+def _claims_named(dialect: str) -> Among:
+    """A condition on a claim id column naming the claims of the ``claims`` parameter: the
+    statements are built once and run for every refresh with its chunk of claims."""
+    if dialect == "postgresql":
+        claims = bindparam("claims", type_=ARRAY(String()))
+        return lambda column: column == any_(claims)
+    expanding: Any = bindparam("claims", expanding=True)
+    return lambda column: column.in_(expanding)
+
+
+@cache
+def _statements(dialect: str, sign: int) -> tuple[Any, ...]:
+    """The statements that subtract (``sign`` -1) or add what the ``claims`` give, built once
+    per dialect: a refresh runs them for one chunk of claims, so building them (a tree of a
+    dozen subqueries each) would cost more than running them. On withdrawing the last
+    contractual days are kept; on depositing they are recomputed first."""
+    among = _claims_named(dialect)
+    upserts: tuple[Any, ...] = tuple(_upsert(dialect, sums, among, sign) for sums in SUMS)
+    if dialect == "postgresql":
+        # One statement for every table (each a data-modifying common table): they write
+        # tables the others do not read, so one snapshot serves them all.
+        written = [
+            upsert.returning(literal_column("1").label("written")).cte(f"written_{n}")
+            for n, upsert in enumerate(upserts)
+        ]
+        upserts = (select(literal_column("1")).add_cte(*written),)
+    if sign < 0:
+        return upserts
+    return (
+        delete(ADJUSTED).where(among(ADJUSTED.c.claim_id)),
+        insert(ADJUSTED).from_select(["claim_id", "adjusted_on"], _adjusted_select(among)),
+        *upserts,
     )
-    for sums in SUMS:
-        _add(connection, sums, among, 1)
+
+
+def _run(connection: Connection, claims: Sequence[str], sign: int) -> None:
+    for statement in _statements(connection.dialect.name, sign):
+        connection.execute(statement, {"claims": list(claims)})
+
+
+def withdraw(connection: Connection, claims: Sequence[str]) -> None:
+    """Subtract what ``claims`` give, before their rollups are refreshed."""
+    _run(connection, claims, -1)
+
+
+def deposit(connection: Connection, claims: Sequence[str]) -> None:
+    """Recompute the claims' last contractual day, then add what ``claims`` give, after their
+    rollups (and ``patient_since``) are refreshed."""
+    _run(connection, claims, 1)
 
 
 def rebuild(connection: Connection) -> None:

@@ -273,14 +273,14 @@ def refresh(connection: Connection, claim_ids: Sequence[str]) -> None:
     for start in range(0, len(claim_ids), size):
         chunk = claim_ids[start : start + size]
         among = partial(_limit_on, connection, claims=chunk)
-        open_sums.withdraw(connection, among)
+        open_sums.withdraw(connection, chunk)
         connection.execute(delete(ROLLUPS).where(among(ROLLUPS.c.claim_id)))
         connection.execute(
             insert(ROLLUPS).from_select(_columns(), rollup_select(connection, chunk))
         )
         first_adjustments.refresh(connection, among)
         patient_since.refresh(connection, among)
-        open_sums.deposit(connection, among)
+        open_sums.deposit(connection, chunk)
 
 
 def rebuild(connection: Connection) -> None:
