@@ -7,12 +7,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import pytest
 from desk_practice import CLAIM_T2, POLICY, START, build_desk
 
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import Problem, WorkKind
 from claimdesk.routing.access import Role
 from claimdesk.services import work_queue
+from claimdesk.store.repositories import work_items as item_store
 from claimdesk.store.uow import UnitOfWork
 
 MORE = 120  # denials beyond the practice's own one: more than a page
@@ -29,16 +31,15 @@ def _amounts(html: str) -> list[Money]:
     ]
 
 
-def test_the_queue_filters_sorts_pages_and_exports(
-    uow_factory: Callable[[], UnitOfWork],
-) -> None:
-    desk = build_desk(uow_factory)
-    for n in range(1, MORE + 1):
+def _open(uow_factory: Callable[[], UnitOfWork], count: int) -> None:
+    """``count`` denials of $1.00, $2.00, ... in two Tier 2 queues by turns (t2-coding,
+    t2-denials): the page merges the queues it reads one at a time."""
+    for n in range(1, count + 1):
         work_queue.open_item(
             uow_factory,
             Problem(
                 kind=WorkKind.DENIAL,
-                category="coding",
+                category="coding" if n % 2 else "needs_review",
                 problem_key=f"denial:TEST-{n}",
                 amount_at_stake=Money(f"{n}.00"),
                 claim_id=CLAIM_T2,
@@ -50,6 +51,13 @@ def test_the_queue_filters_sorts_pages_and_exports(
             by="router",
             policy=POLICY,
         )
+
+
+def test_the_queue_filters_sorts_pages_and_exports(
+    uow_factory: Callable[[], UnitOfWork],
+) -> None:
+    desk = build_desk(uow_factory)
+    _open(uow_factory, MORE)
     client = desk.signed_in(Role.TIER2)
     first = client.get("/queue")
     assert first.status_code == 200, first.text
@@ -84,3 +92,22 @@ def test_the_queue_filters_sorts_pages_and_exports(
     viewed = [r.target for r in records if r.action == "view_queue"]
     assert "my queues: status open, at stake from 100.00, page 1" in viewed
     assert any(r.action == "export_queue" for r in records)
+
+
+def test_past_the_count_cap_the_queue_says_more_than_and_still_pages(
+    uow_factory: Callable[[], UnitOfWork], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Matches are counted up to COUNT_CAP (a million claims' open items cost the page more to
+    count than to show); past it the page says "more than", and a full page has a next one."""
+    desk = build_desk(uow_factory)
+    _open(uow_factory, MORE)
+    monkeypatch.setattr(item_store, "COUNT_CAP", 50)
+    client = desk.signed_in(Role.TIER2)
+    first = client.get("/queue")
+    assert "More than 50 items match; page 1;" in first.text
+    assert len(_items(first.text)) == 100
+    assert 'rel="next"' in first.text
+    second = client.get("/queue?page=2")
+    assert len(_items(second.text)) == MORE + 1 - 100
+    assert 'rel="next"' not in second.text
+    assert not set(_items(first.text)) & set(_items(second.text))

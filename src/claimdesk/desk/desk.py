@@ -50,6 +50,7 @@ from claimdesk.store.queries.search import (
     find_claims,
     find_patients,
 )
+from claimdesk.store.repositories import work_items as item_store
 from claimdesk.store.repositories.practices import Practice
 from claimdesk.store.repositories.users import User
 from claimdesk.store.uow import UnitOfWork
@@ -149,8 +150,16 @@ class QueueView:
     descending: bool = True
 
     @property
+    def over_cap(self) -> bool:
+        """More items match than are counted (``COUNT_CAP``): the page says "more than"."""
+        return self.matched > item_store.COUNT_CAP
+
+    @property
     def last_page(self) -> int:
-        return max(1, -(-self.matched // self.page_size))
+        counted = max(1, -(-self.matched // self.page_size))
+        if self.over_cap and len(self.open_items) == self.page_size:
+            return max(counted, self.page + 1)  # past the count, a full page has a next one
+        return counted
 
 
 @dataclass(frozen=True, slots=True)

@@ -175,6 +175,31 @@ def _hand_out_order() -> tuple[ColumnElement[Any], ...]:
     return (ITEMS.c.priority.desc(), ITEMS.c.id.desc())
 
 
+# The queue page counts its matches up to this many: an exact count of half a million open
+# items costs more than the page itself.
+COUNT_CAP = 10_000
+LISTED_SORTS = {
+    "amount": "amount_at_stake",
+    "deadline": "deadline",
+    "age": "created_at",
+    "kind": "kind",
+    "item": "id",
+}
+
+
+def _listed_order(columns: Any, sort: str, descending: bool) -> tuple[ColumnElement[Any], ...]:
+    """The queue page's order over ``columns`` (the table's, or a merged subquery's)."""
+    if sort == "score":
+        if descending:  # the hand-out order
+            return (columns.priority.desc(), columns.id.desc())
+        return (columns.priority.asc(), columns.id.asc())
+    column = columns[LISTED_SORTS.get(sort, "id")]
+    key = column.desc() if descending else column.asc()
+    # An item without a deadline sorts after every dated one, either way.
+    key = key.nulls_last() if sort == "deadline" else key
+    return (key, columns.id.desc() if descending else columns.id.asc())
+
+
 class WorkItemRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -406,35 +431,51 @@ class WorkItemRepository:
         limit: int,
     ) -> tuple[list[WorkItem], int]:
         """One page of the items of ``queues`` that ``where`` picks, in ``sort`` order (the
-        item id breaks ties, so a page never repeats or skips one), and how many match."""
+        item id breaks ties, so a page never repeats or skips one), and how many match, counted
+        up to ``COUNT_CAP + 1`` (more means "more than COUNT_CAP").
+
+        Each queue is read on its own, from the top of its index for the default order, and
+        the queues' first ``offset + limit`` items are merged: one sort of every open item of
+        five queues (half a million at a million claims) cost the page 130 ms."""
         c = ITEMS.c
-        conditions = [c.queue.in_(queues), c.status == where.status]
-        if where.queue:
-            conditions.append(c.queue == where.queue)
+        conditions = [c.status == where.status]
         if where.kind:
             conditions.append(c.kind == where.kind)
         if where.min_amount is not None:
             conditions.append(c.amount_at_stake >= where.min_amount.amount)
         if where.due_within_days is not None:
             conditions.append(c.deadline <= today + timedelta(days=where.due_within_days))
-        matched = self._session.execute(
-            select(func.count()).select_from(ITEMS).where(*conditions)
-        ).scalar_one()
-        if sort == "score":
-            order = _hand_out_order() if descending else (c.priority.asc(), c.id.asc())
-        else:
-            column = {
-                "amount": c.amount_at_stake,
-                "deadline": c.deadline,
-                "age": c.created_at,
-                "kind": c.kind,
-                "item": c.id,
-            }.get(sort, c.id)
-            # An item without a deadline sorts after every dated one, either way.
-            dated = (case((column.is_(None), 1), else_=0),) if sort == "deadline" else ()
-            key = column.desc() if descending else column.asc()
-            order = (*dated, key, c.id.desc() if descending else c.id.asc())
-        query = select(ITEMS).where(*conditions).order_by(*order).offset(offset).limit(limit)
+        picked = [q for q in queues if not where.queue or q == where.queue]
+        if not picked:
+            return [], 0
+        counted = union_all(
+            *(
+                select(c.id)
+                .where(c.queue == queue, *conditions)
+                .limit(COUNT_CAP + 1)
+                .subquery()
+                .select()
+                for queue in picked
+            )
+        ).subquery()
+        capped = select(counted.c.id).limit(COUNT_CAP + 1).subquery()
+        matched = self._session.execute(select(func.count()).select_from(capped)).scalar_one()
+        parts = [
+            select(ITEMS)
+            .where(c.queue == queue, *conditions)
+            .order_by(*_listed_order(c, sort, descending))
+            .limit(offset + limit)
+            .subquery()
+            .select()
+            for queue in picked
+        ]
+        merged = union_all(*parts).subquery()
+        query = (
+            select(merged)
+            .order_by(*_listed_order(merged.c, sort, descending))
+            .offset(offset)
+            .limit(limit)
+        )
         return [_item_of(row, []) for row in self._session.execute(query)], int(matched)
 
     def best_open_priority(self, queues: Sequence[str]) -> Decimal | None:

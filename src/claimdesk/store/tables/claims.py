@@ -18,9 +18,22 @@ from claimdesk.store.tables.base import (
     Base,
 )
 
+# Search finds claims by the first characters of their keys (``LIKE 'x%'``). PostgreSQL uses
+# a btree index for that only with the pattern operator class, unless the database collates as
+# C (migration 0032).
+PREFIX = "text_pattern_ops"
+
 
 class ClaimRow(Base):
     __tablename__ = "claims"
+    __table_args__ = (
+        Index("ix_claims_claim_id_prefix", "claim_id", postgresql_ops={"claim_id": PREFIX}),
+        Index(
+            "ix_claims_payer_claim_number",
+            "payer_claim_number",
+            postgresql_ops={"payer_claim_number": PREFIX},
+        ),
+    )
 
     claim_id: Mapped[str] = mapped_column(String(38), primary_key=True)  # CLM01: 38 chars
     encounter_id: Mapped[str] = mapped_column(ForeignKey("encounters.encounter_id"), index=True)
@@ -30,7 +43,7 @@ class ClaimRow(Base):
     status: Mapped[str] = mapped_column(String(20), index=True)
     frequency: Mapped[str] = mapped_column(String(1))
     replaces_payer_claim_number: Mapped[str] = mapped_column(String(50), default="")
-    payer_claim_number: Mapped[str] = mapped_column(String(50), default="", index=True)
+    payer_claim_number: Mapped[str] = mapped_column(String(50), default="")
     created_at: Mapped[datetime]
     created_by: Mapped[str] = mapped_column(String(80))
     # This payer's authorization number (REF*G1) when it is not the visit's (migration 0029).

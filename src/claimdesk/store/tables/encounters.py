@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
+    Index,
     String,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -20,9 +21,17 @@ from claimdesk.store.types import units_type
 
 class EncounterRow(Base):
     __tablename__ = "encounters"
+    # Equal to an account, or starting with one (search): see claims.PREFIX.
+    __table_args__ = (
+        Index(
+            "ix_encounters_patient_account",
+            "patient_account",
+            postgresql_ops={"patient_account": "text_pattern_ops"},
+        ),
+    )
 
     encounter_id: Mapped[str] = mapped_column(String(80), primary_key=True)
-    patient_account: Mapped[str] = mapped_column(ForeignKey("patients.account"), index=True)
+    patient_account: Mapped[str] = mapped_column(ForeignKey("patients.account"))
     rendering_npi: Mapped[str] = mapped_column(ForeignKey("providers.npi"))
     billing_npi: Mapped[str] = mapped_column(ForeignKey("providers.npi"))
     facility_id: Mapped[str] = mapped_column(ForeignKey("facilities.facility_id"))

@@ -31,6 +31,9 @@ class WorkItemRow(Base):
     __table_args__ = (
         # The hand-out query: the best open item of one queue, read from the top of this index.
         Index("ix_work_items_hand_out", "status", "queue", "priority", "id"),
+        # The queue page sorted by amount at stake or by deadline, a queue at a time (0032).
+        Index("ix_work_items_by_amount", "status", "queue", "amount_at_stake", "id"),
+        Index("ix_work_items_by_deadline", "status", "queue", "deadline", "id"),
         Index("ix_work_items_lease", "status", "lease_until"),
         Index("ix_work_items_snooze", "status", "snoozed_until"),
         Index("ix_work_items_closed", "status", "closed_at"),
