@@ -203,15 +203,24 @@ def test_tier2_works_a_denial_into_an_appeal_letter_and_a_corrected_claim(
     page.get_by_role("button", name="Log the follow-up").click()
     expect(page.get_by_text("Rep confirmed the appeal address").first).to_be_visible()
     page.get_by_role("button", name="Make a corrected claim (frequency 7)").click()
-    expect(page.locator("#made-claim")).to_contain_text(f"{claim_id}-7")
+    # The corrected claim opens in the editor; nothing is sent until the biller saves it.
+    expect(page).to_have_url(re.compile(rf"/claims/{claim_id}-7\d+/edit$"))
+    expect(page.locator("#correction-draft")).to_contain_text(f"claim {claim_id}")
+    _shot(page, "billing-tier2-corrected-claim-draft")
+    page.get_by_role("button", name="Save and scrub again").click()
+    expect(page.locator("#edit-not-saved")).to_contain_text("sent only with a correction")
+    page.get_by_label("Line 1 Modifiers").fill("25")
+    page.get_by_role("button", name="Save and scrub again").click()
+    expect(page.locator("#edit-result")).to_contain_text("modifiers")
     _shot(page, "billing-tier2-appealed-and-corrected")
     with built.config.uow_factory() as uow:
         original = uow.claims.get(claim_id)
         assert original is not None
         assert original.status is ClaimStatus.CLOSED
         replacement = uow.claims.for_encounter(original.encounter.encounter_id)[-1]
-        assert replacement.status is ClaimStatus.READY
+        assert replacement.status in (ClaimStatus.READY, ClaimStatus.HELD)
         assert replacement.replaces_payer_claim_number == original.payer_claim_number
+        assert replacement.lines[0].modifiers[:1] == ("25",)
 
     # The 837 has left the outbox for the clearinghouse: it is read where it is archived.
     built.settings.sent.mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -20,6 +20,7 @@ from store_practice import (
     line,
 )
 
+from claimdesk.codes.reference import load_config, shipped_reference
 from claimdesk.domain.claims import Claim, ClaimStatus
 from claimdesk.domain.coverage import Priority
 from claimdesk.domain.encounters import Encounter
@@ -47,6 +48,7 @@ from claimdesk.edi.x835.write import remittance_of, write_835
 from claimdesk.edi.x837.segments import line_control_number
 from claimdesk.routing.access import Role
 from claimdesk.services.charges import charge_entry
+from claimdesk.services.claim_editor import EditOutcome, claim_form, edit_claim
 from claimdesk.services.users import add_user
 from claimdesk.store.uow import UnitOfWork
 
@@ -261,3 +263,28 @@ def ensure_person(
     if user_id not in known and user_id != "root":
         add_user(uow_factory, user_id=user_id, name=user_id.title(), role=role, by="root", now=NOW)
     return user_id
+
+
+def save_correction(
+    uow_factory: Callable[[], UnitOfWork],
+    claim_id: str,
+    line_one: Mapping[str, str] | None = None,
+    *,
+    why: str = "",
+) -> EditOutcome:
+    """The biller saves the corrected claim ``claim_id`` in the editor: line 1's fields
+    changed to ``line_one``, or unchanged for the reason ``why``."""
+    form = claim_form(uow_factory, claim_id)
+    lines = tuple(
+        {**line, **(line_one or {})} if line["line_number"] == "1" else line for line in form.lines
+    )
+    return edit_claim(
+        uow_factory,
+        claim_id,
+        dataclasses.replace(form, lines=lines),
+        reference=shipped_reference(),
+        config=load_config(None),
+        now=NOW,
+        by="tom",
+        unchanged_because=why,
+    )

@@ -18,6 +18,7 @@ from remit_practice import (
     file_of,
     paid_claim,
     remittance,
+    save_correction,
     seed,
 )
 from sqlalchemy import Engine, insert, select, update
@@ -284,6 +285,7 @@ def test_a_late_charge_posts_on_the_first_open_day_keeping_its_date_of_service(
     _post(uow_factory, file_of(remittance("T1", paid_claim("C1"))), "t1")
     # A corrected claim (frequency 7) charges the visit of Feb 10 again, on its replacement.
     replacement = corrected_claim(uow_factory, "C1", by="bo", now=NOW)
+    save_correction(uow_factory, replacement, {"modifiers": "25"})
     with uow_factory() as uow:
         charges = [e for e in uow.ledger.entries(claim_id=replacement) if e.kind.value == "charge"]
         claim = uow.claims.get(replacement)

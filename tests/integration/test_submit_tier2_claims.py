@@ -8,7 +8,18 @@ import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
-from remit_practice import CO, NOW, Clp, claim_payment, file_of, paid_claim, remittance, seed, svc
+from remit_practice import (
+    CO,
+    NOW,
+    Clp,
+    claim_payment,
+    file_of,
+    paid_claim,
+    remittance,
+    save_correction,
+    seed,
+    svc,
+)
 from store_practice import CHILD_ACME
 from tier1_practice import PARTNERS
 
@@ -88,18 +99,29 @@ def test_corrected_void_and_secondary_claims_are_submitted(
     assert report.held == [], "\n".join(f"{h.claim_id} {h.rules}" for h in report.held)
     sent = {b.payer_id: b for b in report.batches}
     assert sorted(sent) == ["ACME", "BLUE"]
+    # The corrected claim waits in the editor: it is not sent before the biller saves it.
     assert {c for b in report.batches for c in _claims_of(tmp_path / b.file_name)} == {
-        replacement,
         void,
         secondary,
     }
+    save_correction(uow_factory, replacement, {"modifiers": "25"})
+    corrected = tmp_path / "corrected"
+    assert _submitted(uow_factory, corrected) == {replacement}
+    replacement_sent = next(corrected.glob("*.x12")).read_text()
+    assert pyx12_errors(replacement_sent) == []
+    assert [s[1:3] for s in segments(replacement_sent) if s[:2] == ["REF", "F8"]] == [
+        ["F8", "PCN-C2"]
+    ]
+    clm = next(s for s in segments(replacement_sent) if s[0] == "CLM")
+    assert clm[5].split(":")[2] == "7"
+    assert any(s[0] == "SV1" and s[1].startswith("HC:99213:25") for s in segments(replacement_sent))
     for batch in report.batches:
         assert pyx12_errors((tmp_path / batch.file_name).read_text()) == [], batch.file_name
 
     acme = segments((tmp_path / sent["ACME"].file_name).read_text())
     frequencies = {s[1]: s[5].split(":")[2] for s in acme if s[0] == "CLM"}
-    assert frequencies == {replacement: "7", void: "8"}
-    assert [s[2] for s in acme if s[:2] == ["REF", "F8"]] == ["PCN-C2", "PCN-C3"]
+    assert frequencies == {void: "8"}
+    assert [s[2] for s in acme if s[:2] == ["REF", "F8"]] == ["PCN-C3"]
 
     blue = segments((tmp_path / sent["BLUE"].file_name).read_text())
     claim_at = next(n for n, s in enumerate(blue) if s[:2] == ["CLM", secondary])
@@ -122,6 +144,22 @@ def test_corrected_void_and_secondary_claims_are_submitted(
         stored_void = uow.claims.get(void)
         assert stored_void is not None
         assert stored_void.frequency is FrequencyCode.VOID
+
+
+def _submitted(uow_factory: Factory, folder: Path) -> set[str]:
+    """The claims one submit run sends, read from the 837 files it writes into ``folder``."""
+    folder.mkdir()
+    report = submit(
+        uow_factory,
+        folder,
+        reference=load_reference(folder / "no-codes"),
+        config=load_config(None),
+        partners=PARTNERS,
+        now=NOW,
+        by="tester",
+        policy=shipped_policy(),
+    )
+    return {c for b in report.batches for c in _claims_of(folder / b.file_name)}
 
 
 def _claims_of(path: Path) -> list[str]:

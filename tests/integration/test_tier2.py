@@ -20,6 +20,7 @@ from remit_practice import (
     file_of,
     paid_claim,
     remittance,
+    save_correction,
     seed,
     svc,
 )
@@ -32,6 +33,7 @@ from claimdesk.domain.money import Money
 from claimdesk.domain.work import WorkKind
 from claimdesk.routing.access import Role
 from claimdesk.routing.policy import shipped_policy
+from claimdesk.services.claim_editor import ClaimEditError
 from claimdesk.services.post_remittance import post_bytes
 from claimdesk.services.tier2 import (
     Tier2Error,
@@ -198,7 +200,7 @@ def test_a_denial_without_appeal_rights_cannot_be_appealed(
         start_appeal(uow_factory, "C3", argument="x", letters=tmp_path, by="tom", now=NOW)
 
 
-def test_a_corrected_claim_replaces_the_original_and_takes_its_charges(
+def test_a_corrected_claim_waits_in_the_editor_until_the_biller_saves_a_change(
     uow_factory: Factory,
 ) -> None:
     seed(uow_factory)
@@ -209,10 +211,83 @@ def test_a_corrected_claim_replaces_the_original_and_takes_its_charges(
     assert new is not None
     assert new.frequency is FrequencyCode.REPLACEMENT
     assert new.replaces_payer_claim_number == "PCN-C2"
-    assert new.status is ClaimStatus.READY
+    assert new.awaits_correction
+    # Nothing moved yet: the original keeps its charges, its status and its appeal rights.
+    assert status(uow_factory, "C2") is ClaimStatus.DENIED
+    assert owed(uow_factory, "C2") == M("190.00")
+    assert owed(uow_factory, new_id) == M("0.00")
+    # Asked again, the same draft.
+    assert corrected_claim(uow_factory, "C2", by="tom", now=NOW) == new_id
+    # A save without a change and without a reason is refused, and changes nothing.
+    with pytest.raises(ClaimEditError, match="sent only with a correction"):
+        save_correction(uow_factory, new_id)
+    assert status(uow_factory, new_id) is ClaimStatus.DRAFT
+
+    # The biller adds the modifier the payer asked for and corrects the charge.
+    outcome = save_correction(uow_factory, new_id, {"modifiers": "25", "charge": "160.00"})
+    assert {(c.field, c.old, c.new) for c in outcome.changes} >= {
+        ("modifiers", "", "25"),
+        ("charge", "150.00", "160.00"),
+    }
     assert status(uow_factory, "C2") is ClaimStatus.CLOSED
     assert owed(uow_factory, "C2") == M("0.00")
+    assert owed(uow_factory, new_id) == M("200.00")  # 160.00 + 40.00, as it now bills
+    assert status(uow_factory, new_id) in (ClaimStatus.READY, ClaimStatus.HELD)
+    with uow_factory() as uow:
+        history = uow.claims.get("C2")
+    assert history is not None
+    assert "replaced by " + new_id in history.history[-1].reason
+    # Corrected once, the original is not corrected again: its replacement is.
+    with pytest.raises(Tier2Error, match="already replaced"):
+        corrected_claim(uow_factory, "C2", by="tom", now=NOW)
+
+
+def test_a_corrected_claim_is_sent_unchanged_only_with_the_reason(uow_factory: Factory) -> None:
+    seed(uow_factory)
+    deny(uow_factory, "C2", carc="4")
+    new_id = corrected_claim(uow_factory, "C2", by="tom", now=NOW)
+    outcome = save_correction(uow_factory, new_id, why="the payer asked for a resubmission")
+    assert outcome.changes == ()
+    assert "sent unchanged: the payer asked for a resubmission" in outcome.audit_detail()
     assert owed(uow_factory, new_id) == M("190.00")
+    assert status(uow_factory, "C2") is ClaimStatus.CLOSED
+
+
+def test_an_appeal_of_a_corrected_claim_is_the_next_level(
+    uow_factory: Factory, tmp_path: Path
+) -> None:
+    seed(uow_factory)
+    deny(uow_factory, "C2", carc="50")  # not medically necessary: appealable
+    start_appeal(
+        uow_factory, "C2", argument="Documented need.", letters=tmp_path, by="tom", now=NOW
+    )
+    new_id = corrected_claim(uow_factory, "C2", by="tom", now=NOW)
+    save_correction(uow_factory, new_id, {"modifiers": "25"})
+    with uow_factory() as uow:
+        claim = uow.claims.get(new_id)
+        assert claim is not None
+        claim.payer_claim_number = "PCN-C2-7"
+        for target in (ClaimStatus.SUBMITTED, ClaimStatus.DENIED):
+            if claim.status is not ClaimStatus.READY and target is ClaimStatus.SUBMITTED:
+                claim.move_to(ClaimStatus.READY, by="tom", at=NOW)
+            claim.move_to(target, by="tom", at=NOW)
+        uow.claims.save(claim)
+        uow.commit()
+    appeal_id = start_appeal(
+        uow_factory,
+        new_id,
+        argument="Corrected and still denied.",
+        letters=tmp_path,
+        by="tom",
+        now=NOW,
+    )
+    with uow_factory() as uow:
+        appeal = uow.appeals.get(appeal_id)
+    assert appeal is not None
+    assert appeal.level == 2
+    text = pdf_text(tmp_path / f"appeal-{new_id}-2.pdf")
+    assert "level 2" in text
+    assert "corrected claim (frequency 7) of our claim C2 (your claim number PCN-C2)" in text
 
 
 def test_a_void_reverses_the_charges(uow_factory: Factory) -> None:

@@ -29,13 +29,21 @@ from claimdesk.domain.money import MoneyError, parse_dollars
 from claimdesk.domain.work import WorkError
 from claimdesk.domain.write_offs import ReasonCode
 from claimdesk.services import tier2
+from claimdesk.services.claim_editor import ClaimEditError
 from claimdesk.services.users import UserError
 
 tier2_app = typer.Typer(help="Tier 2: corrected claims, voids, appeals, follow-up, write-offs.")
 app.add_typer(tier2_app, name="tier2")
 
 ClaimArgument = Annotated[str, typer.Argument(help="Our claim id (CLM01).")]
-REFUSALS = (tier2.Tier2Error, UserError, ForbiddenError, NotFoundError, WorkError)
+REFUSALS = (
+    tier2.Tier2Error,
+    ClaimEditError,
+    UserError,
+    ForbiddenError,
+    NotFoundError,
+    WorkError,
+)
 
 
 def _act(ctx: typer.Context, action: str, work: Callable[[BillingDesk, Actor], str]) -> None:
@@ -52,9 +60,29 @@ def _act(ctx: typer.Context, action: str, work: Callable[[BillingDesk, Actor], s
 
 
 @tier2_app.command("correct")
-def correct(ctx: typer.Context, claim_id: ClaimArgument) -> None:
-    """Replace a claim (frequency 7, REF*F8 = the payer's claim number), ready to scrub."""
-    _act(ctx, "correct", lambda desk, actor: desk.corrected_claim(actor, claim_id))
+def correct(
+    ctx: typer.Context,
+    claim_id: ClaimArgument,
+    unchanged_because: Annotated[
+        str,
+        typer.Option(help="Send it as it is, for this reason (a payer asking for a resubmission)."),
+    ] = "",
+) -> None:
+    """Replace a claim (frequency 7, REF*F8 = the payer's claim number) with a draft to
+    correct in the claim editor; it is sent once the correction is saved there."""
+
+    def work(desk: BillingDesk, actor: Actor) -> str:
+        made = desk.corrected_claim(actor, claim_id)
+        if not unchanged_because.strip():
+            return (
+                f"{made}: a draft; save its correction in the claim editor "
+                f"(/claims/{made}/edit), or send it unchanged with --unchanged-because"
+            )
+        form = desk.claim_editor(actor, made).form
+        saved = desk.edit_claim(actor, made, form, unchanged_because)
+        return f"{made}: {saved.view.status}, sent unchanged because {saved.unchanged_because}"
+
+    _act(ctx, "correct", work)
 
 
 @tier2_app.command("void")

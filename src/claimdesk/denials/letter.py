@@ -37,6 +37,8 @@ class AppealFacts:
     # Each billed line: code and modifiers, charge, paid (as the remittance says).
     lines: tuple[tuple[str, Money, Money], ...] = ()
     enclosures: tuple[str, ...] = ()
+    # The claims this one corrected (frequency 7), oldest first, with the payer's numbers.
+    corrects: tuple[tuple[str, str], ...] = ()
 
 
 def _latin1(text: str) -> str:
@@ -74,6 +76,14 @@ def appeal_letter(facts: AppealFacts) -> bytes:
             + "\n".join(
                 f"  {code}: ${charge} charged, ${paid} paid" for code, charge, paid in facts.lines
             )
+        )
+    if facts.corrects:
+        para(
+            "This claim is a corrected claim (frequency 7) of "
+            + "; ".join(
+                f"our claim {ours} (your claim number {theirs})" for ours, theirs in facts.corrects
+            )
+            + f". Earlier appeals of the service count toward this level ({facts.level})."
         )
     if facts.denial_codes:
         para(f"The remittance adjusted the claim with {', '.join(facts.denial_codes)}.")

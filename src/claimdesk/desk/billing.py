@@ -267,9 +267,12 @@ class BillingDesk(DepositDesk, PatientDesk):
         self._audit(actor, "view_claim_editor", f"claim {claim_id}", AuditOutcome.OK, account)
         return view
 
-    def edit_claim(self, actor: Actor, claim_id: str, form: ClaimForm) -> EditOutcome:
+    def edit_claim(
+        self, actor: Actor, claim_id: str, form: ClaimForm, unchanged_because: str = ""
+    ) -> EditOutcome:
         """Save the form on the claim and scrub it again (``services.claim_editor``); the audit
-        row keeps each field's old and new value, or why the edit was refused."""
+        row keeps each field's old and new value, or why the edit was refused. A corrected claim
+        is sent unchanged only with ``unchanged_because``."""
         account = self._readable_claim(actor, claim_id, "edit_claim")
         target = f"claim {claim_id}"
         if not actor.can(Capability.EDIT_CLAIMS):
@@ -286,6 +289,7 @@ class BillingDesk(DepositDesk, PatientDesk):
                 config=config,
                 now=self.clock(),
                 by=actor.user.user_id,
+                unchanged_because=unchanged_because,
             )
 
         return self._audited(

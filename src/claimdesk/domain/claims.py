@@ -117,6 +117,12 @@ class Claim:
         return self.encounter.lines
 
     @property
+    def awaits_correction(self) -> bool:
+        """A corrected claim (CLM05-3 = 7) not yet saved by the biller: it is not scrubbed or
+        sent until a change is saved on it, or the reason none is needed."""
+        return self.status is ClaimStatus.DRAFT and self.frequency is FrequencyCode.REPLACEMENT
+
+    @property
     def authorization(self) -> str:
         """The prior authorization this claim carries: its own, else its visit's."""
         return self.prior_authorization.strip() or self.encounter.prior_authorization.strip()

@@ -12,6 +12,12 @@ An encounter billed on another claim too (a secondary claim, a replacement) is n
 here: what was sent on that claim would change under it. Its corrections go through a
 corrected claim. The prior authorization number is the claim's own (each payer authorizes under
 its own number), so it is edited on any held claim.
+
+A corrected claim (frequency 7) opens here as a draft, and its billed fields are edited: it is
+how the visit's billing is corrected (the 837 each claim was sent as stays in the archive, and
+the audit keeps every old value). Saving it needs a change, or the reason none is needed (a
+payer asking for the same claim as a replacement). Then the original's charges move to it as
+it now bills, the original closes as replaced, and it is scrubbed like any claim.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ from claimdesk.services.charges import charge_entry, responsibility_of, reverse_
 from claimdesk.services.practice import open_date, posting_date, practice_date
 from claimdesk.services.scrub_store import store_contexts
 from claimdesk.services.submit import HOLD_KEY
+from claimdesk.services.tier2 import release_correction, replaced_claim
 from claimdesk.services.work_queue import solve_problem
 from claimdesk.store import rows
 from claimdesk.store.uow import UnitOfWork
@@ -74,6 +81,7 @@ class ClaimEditView:
     findings: tuple[Finding, ...]
     has_coverage: bool
     refusal: str = ""
+    corrects: str = ""  # a corrected claim's original, while the biller has not saved it
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +89,7 @@ class EditOutcome:
     changes: tuple[FieldChange, ...]
     released: bool
     view: ClaimEditView  # the claim as saved, with the scrub's findings after the edit
+    unchanged_because: str = ""  # a corrected claim sent unchanged: the biller's reason
 
     @property
     def claim_id(self) -> str:
@@ -98,6 +107,8 @@ class EditOutcome:
         """What changed, old and new value (the audit row keeps them), and how it ended."""
         done = "released to the next batch" if self.released else "still held"
         changed = "; ".join(str(c) for c in self.changes) or "no field changed"
+        if self.unchanged_because:
+            changed += f" (sent unchanged: {self.unchanged_because})"
         return f"{changed}; {done}"
 
 
@@ -116,9 +127,9 @@ def _current(uow: UnitOfWork, claim: Claim) -> EditedClaim:
     return EditedClaim(patient, coverage, claim.encounter, claim.authorization)
 
 
-def _refusal(claim_id: str, status: ClaimStatus) -> str:
+def _refusal(claim_id: str, status: ClaimStatus, correction: bool = False) -> str:
     """Why a claim in ``status`` cannot be edited here, or ""."""
-    if status not in EDITABLE:
+    if status not in EDITABLE and not correction:
         return (
             f"claim {claim_id} is {status}: only held or rejected claims are edited; "
             "a claim the payer has is changed by a corrected (frequency 7) claim"
@@ -127,10 +138,13 @@ def _refusal(claim_id: str, status: ClaimStatus) -> str:
 
 
 def _shared_with(uow: UnitOfWork, claim: Claim) -> list[str]:
+    """The visit's other claims still billed as they were sent: not the one ``claim``
+    replaced (closed when its correction was saved)."""
+    replaced = replaced_claim(uow, claim)
     return sorted(
         c.claim_id
         for c in uow.claims.for_encounter(claim.encounter.encounter_id)
-        if c.claim_id != claim.claim_id
+        if c.claim_id != claim.claim_id and (replaced is None or c.claim_id != replaced.claim_id)
     )
 
 
@@ -166,6 +180,7 @@ def claim_editor(
     with uow_factory() as uow:
         claim = _claim(uow, claim_id)
         current = _current(uow, claim)
+        original = replaced_claim(uow, claim) if claim.awaits_correction else None
         return ClaimEditView(
             claim_id=claim_id,
             status=claim.status,
@@ -173,7 +188,8 @@ def claim_editor(
             form=form_of(current),
             findings=_scrubbed(uow, claim, reference, config, now, scrubber),
             has_coverage=current.coverage is not None,
-            refusal=_refusal(claim_id, claim.status),
+            refusal=_refusal(claim_id, claim.status, claim.awaits_correction),
+            corrects="" if original is None else original.claim_id,
         )
 
 
@@ -187,14 +203,17 @@ def edit_claim(
     now: datetime,
     by: str,
     scrubber: Scrubber | None = None,
+    unchanged_because: str = "",
 ) -> EditOutcome:
     """Save ``form`` on the claim, scrub it again and release it when nothing blocks it.
+    A corrected claim not yet saved needs a change or ``unchanged_because``.
     Raises :class:`ClaimInputError` (nothing saved) for input errors and
     :class:`ClaimEditError` for a claim that cannot be edited here."""
     with uow_factory() as uow:
         uow.work_items.begin_write()
         claim = _claim(uow, claim_id)
-        refusal = _refusal(claim_id, claim.status)
+        correction = claim.awaits_correction
+        refusal = _refusal(claim_id, claim.status, correction)
         if refusal:
             raise ClaimEditError(refusal)
         current = _current(uow, claim)
@@ -206,25 +225,39 @@ def edit_claim(
             form_of(current),
             form_of(edited),
         )
+        why = " ".join(unchanged_because.split())
         others = _shared_with(uow, claim)
-        if others and any(c.field in BILLED_NAMES for c in changed):
+        if correction and not changed and not why:
+            raise ClaimEditError(
+                f"claim {claim_id}: a corrected claim is sent only with a correction; change "
+                "what was wrong, or say why the payer needs it unchanged"
+            )
+        if not correction and others and any(c.field in BILLED_NAMES for c in changed):
             raise ClaimEditError(
                 f"claim {claim_id}: its visit is billed on claim {', '.join(others)} too; "
                 "change what was billed through a corrected claim"
             )
         _write(uow, claim, current, edited)
-        uow.ledger.append_many(_recharged(uow, claim, current, edited, now=now, by=by))
+        if not correction:
+            uow.ledger.append_many(_recharged(uow, claim, current, edited, now=now, by=by))
         claim = _claim(uow, claim_id)
+        if correction:
+            corrected = "; ".join(str(c) for c in changed) or f"unchanged: {why}"
+            release_correction(uow, claim, why=corrected, by=by, now=now)
         findings = _scrubbed(uow, claim, reference, config, now, scrubber)
         released = not any(f.blocks_submission for f in findings)
-        if released and claim.status is ClaimStatus.HELD:
+        if correction:
+            target = ClaimStatus.READY if released else ClaimStatus.HELD
+            claim.move_to(target, by=by, at=now, reason=f"corrects: {corrected}")
+            uow.claims.save(claim)
+        elif released and claim.status is ClaimStatus.HELD:
             claim.move_to(ClaimStatus.READY, by=by, at=now, reason="scrub: clean after edit")
             uow.claims.save(claim)
         was_rejected = claim.status is ClaimStatus.REJECTED
         uow.commit()
     if released and was_rejected:
         release_rejected(uow_factory, claim_id, now=now, by=by)
-    elif released:
+    elif released and not correction:
         solve_problem(
             uow_factory,
             claim_id=claim_id,
@@ -244,7 +277,7 @@ def edit_claim(
         has_coverage=edited.coverage is not None,
         refusal=_refusal(claim_id, status),
     )
-    return EditOutcome(tuple(changed), released, view)
+    return EditOutcome(tuple(changed), released, view, why if correction and not changed else "")
 
 
 def _write(uow: UnitOfWork, claim: Claim, current: EditedClaim, edited: EditedClaim) -> None:

@@ -150,7 +150,8 @@ def submit(
         # them committed is known only once no run that stages files is in flight.
         report.recovered = open_outbox(uow, outbox)
         # Locked for this run: a concurrent run skips them, so no claim goes in two 837s.
-        claims = uow.claims.claim_for_submission(SCRUBBED)
+        # A corrected claim waits in the editor until the biller saves its change.
+        claims = [c for c in uow.claims.claim_for_submission(SCRUBBED) if not c.awaits_correction]
         crash_point("submit:claimed")
         was_held = {c.claim_id for c in claims if c.status is ClaimStatus.HELD}
         today = practice_date(uow, now)

@@ -15,7 +15,7 @@ from typing import Any, cast
 from claimdesk.denials.explanations import explain_carc
 from claimdesk.denials.letter import AppealFacts, appeal_letter
 from claimdesk.domain.claims import Claim, ClaimStatus, FrequencyCode
-from claimdesk.domain.ledger import Account, BalanceQuery
+from claimdesk.domain.ledger import Account, BalanceQuery, Entry
 from claimdesk.domain.money import Money, total
 from claimdesk.domain.practice import PracticeProfile
 from claimdesk.domain.recovery import (
@@ -51,6 +51,16 @@ from claimdesk.services.x12_envelopes import publish_staged, write_outbox_file
 from claimdesk.store.uow import UnitOfWork
 
 ARGUED = frozenset({WorkKind.DENIAL, WorkKind.UNDERPAYMENT})  # what a won appeal settles
+# A corrected claim replaces one the payer adjudicated (it names the payer's claim number).
+CORRECTABLE = frozenset(
+    {
+        ClaimStatus.PAID,
+        ClaimStatus.PARTIALLY_PAID,
+        ClaimStatus.DENIED,
+        ClaimStatus.APPEALED,
+        ClaimStatus.CLOSED,
+    }
+)
 
 
 class Tier2Error(ValueError):
@@ -94,17 +104,16 @@ def _move(
 
 
 def _replacement(
-    uow: UnitOfWork, claim_id: str, frequency: FrequencyCode, by: str, now: datetime
+    uow: UnitOfWork, original: Claim, frequency: FrequencyCode, by: str, now: datetime
 ) -> Claim:
-    original = _claim(uow, claim_id)
     if not original.payer_claim_number:
         raise Tier2Error(
-            f"claim {claim_id}: the payer has not given a claim number (CLP07), so a "
+            f"claim {original.claim_id}: the payer has not given a claim number (CLP07), so a "
             "replacement or void cannot name it (REF*F8)"
         )
     count = sum(1 for c in uow.claims.for_encounter(original.encounter.encounter_id))
     new = Claim(
-        claim_id=f"{claim_id}-{frequency.value}{count}",
+        claim_id=f"{original.claim_id}-{frequency.value}{count}",
         encounter=original.encounter,
         coverage_id=original.coverage_id,
         payer_id=original.payer_id,
@@ -112,11 +121,35 @@ def _replacement(
         created_by=by,
         frequency=frequency,
         replaces_payer_claim_number=original.payer_claim_number,
+        prior_authorization=original.prior_authorization,
     )
     uow.claims.add(new)
-    # The original's charges move to the new claim: the payer reverses the original's payment
-    # (CLP02 = 22) and answers the new claim, so each claim's balance stays its own.
-    charges = uow.ledger.charge_entry_ids([claim_id])
+    return new
+
+
+def replaced_claim(uow: UnitOfWork, claim: Claim) -> Claim | None:
+    """The claim ``claim`` replaces or voids: its visit's claim with the payer's number it
+    names (REF*F8); None for an original."""
+    if claim.frequency is FrequencyCode.ORIGINAL:
+        return None
+    return next(
+        (
+            c
+            for c in uow.claims.for_encounter(claim.encounter.encounter_id)
+            if c.claim_id != claim.claim_id
+            and c.payer_claim_number == claim.replaces_payer_claim_number
+        ),
+        None,
+    )
+
+
+def _moved_charges(
+    uow: UnitOfWork, original: Claim, new: Claim, by: str, now: datetime
+) -> list[Entry]:
+    """The original's live charges reversed and, for a replacement, its lines charged on the
+    new claim as the new claim bills them: the payer reverses the original's payment
+    (CLP02 = 22) and answers the new claim, so each claim's balance stays its own."""
+    charges = uow.ledger.charge_entry_ids([original.claim_id])
     undone = uow.ledger.reversed_ids([e for ids in charges.values() for e in ids])
     live = uow.ledger.get_many([e for ids in charges.values() for e in ids if e not in undone])
     entries = [
@@ -130,7 +163,8 @@ def _replacement(
         for e in live.values()
     ]
     payer = uow.payers.get(original.payer_id)
-    if frequency is FrequencyCode.REPLACEMENT and payer is not None:
+    if new.frequency is FrequencyCode.REPLACEMENT and payer is not None:
+        charged = {e.postings[0].dims.line_number for e in live.values()}
         entries += [
             charge_entry(
                 claim_id=new.claim_id,
@@ -141,28 +175,74 @@ def _replacement(
                 revision=1,
                 recorded_at=now,
                 recorded_by=by,
-                source=f"replacement of {claim_id}",
+                source=f"replacement of {original.claim_id}",
                 effective=open_date(uow, line.date_of_service),
             )
-            for line in original.lines
-            if any(e.postings[0].dims.line_number == line.line_number for e in live.values())
+            for line in new.lines
+            if line.line_number in charged and line.charge
         ]
-    uow.ledger.append_many(entries)
-    return new
+    return entries
+
+
+def _corrected_chain(uow: UnitOfWork, claim: Claim) -> list[Claim]:
+    """The claims ``claim`` replaced, one after the other, oldest first."""
+    chain: list[Claim] = []
+    earlier = replaced_claim(uow, claim)
+    while earlier is not None and earlier not in chain:
+        chain.insert(0, earlier)
+        earlier = replaced_claim(uow, earlier)
+    return chain
 
 
 def corrected_claim(uow_factory: UowFactory, claim_id: str, *, by: str, now: datetime) -> str:
-    """A replacement claim (CLM05-3 = 7, REF*F8 = the payer's claim number), ready to scrub
-    and send; the original is closed as replaced."""
+    """A replacement claim (CLM05-3 = 7, REF*F8 = the payer's claim number) as a draft for the
+    claim editor. It is scrubbed and sent only once the biller saves a change on it, or says
+    why none is needed (:func:`release_correction`); until then the original keeps its charges,
+    its status and its appeal rights. Asked again, it answers the draft already made."""
     with uow_factory() as uow:
-        new = _replacement(uow, claim_id, FrequencyCode.REPLACEMENT, by, now)
-        new.move_to(ClaimStatus.READY, by=by, at=now, reason=f"corrects {claim_id}")
-        uow.claims.save_many([(new, 1)])
-        _move(
-            uow, _claim(uow, claim_id), ClaimStatus.CLOSED, by, now, f"replaced by {new.claim_id}"
-        )
+        original = _claim(uow, claim_id)
+        successors = [
+            c
+            for c in uow.claims.for_encounter(original.encounter.encounter_id)
+            if c.frequency is not FrequencyCode.ORIGINAL
+            and c.replaces_payer_claim_number == original.payer_claim_number
+        ]
+        waiting = [c.claim_id for c in successors if c.awaits_correction]
+        if waiting:
+            return waiting[0]
+        if successors:
+            raise Tier2Error(
+                f"claim {claim_id}: already replaced by claim {successors[-1].claim_id}; "
+                "correct that one"
+            )
+        if original.status not in CORRECTABLE:
+            raise Tier2Error(
+                f"claim {claim_id}: is {original.status}; only a claim the payer adjudicated is "
+                "corrected"
+            )
+        new = _replacement(uow, original, FrequencyCode.REPLACEMENT, by, now)
         uow.commit()
         return new.claim_id
+
+
+def release_correction(uow: UnitOfWork, claim: Claim, *, why: str, by: str, now: datetime) -> None:
+    """The biller saved the corrected claim ``claim``: the original's charges move to it as it
+    now bills, and the original closes as replaced. The caller scrubs it and moves it on."""
+    original = replaced_claim(uow, claim)
+    if original is None:
+        raise Tier2Error(
+            f"claim {claim.claim_id}: the claim it corrects (payer claim number "
+            f"{claim.replaces_payer_claim_number}) is not on file"
+        )
+    uow.ledger.append_many(_moved_charges(uow, original, claim, by, now))
+    _move(
+        uow,
+        original,
+        ClaimStatus.CLOSED,
+        by,
+        now,
+        f"replaced by {claim.claim_id}: {why}",
+    )
 
 
 def void_claim(
@@ -178,7 +258,9 @@ def void_claim(
             "duplicate, a service not rendered)"
         )
     with uow_factory() as uow:
-        new = _replacement(uow, claim_id, FrequencyCode.VOID, by, now)
+        original = _claim(uow, claim_id)
+        new = _replacement(uow, original, FrequencyCode.VOID, by, now)
+        uow.ledger.append_many(_moved_charges(uow, original, new, by, now))
         new.move_to(ClaimStatus.READY, by=by, at=now, reason=f"voids {claim_id}: {why}")
         uow.claims.save_many([(new, 1)])
         _move(
@@ -237,7 +319,9 @@ def start_appeal(
         carcs = [c.split("-", 1)[1] for c in codes if "-" in c]
         texts = uow.code_texts.get_many("CARC", carcs)
         user = uow.users.get(by)
-        level = len(uow.appeals.of_claim(claim_id)) + 1
+        # A corrected claim's appeal continues its original's: the service's appeal level.
+        corrected = _corrected_chain(uow, claim)
+        level = sum(len(uow.appeals.of_claim(c.claim_id)) for c in (*corrected, claim)) + 1
         profile = uow.practice.profile()
         if not profile.get("name"):
             raise Tier2Error(
@@ -264,6 +348,7 @@ def start_appeal(
                 letterhead=_letterhead(profile),
                 signer="" if user is None else user.name,
                 lines=_paid_lines(claim, posted[-1]["adjudication"] if posted else None),
+                corrects=tuple((c.claim_id, c.payer_claim_number) for c in corrected),
                 enclosures=(
                     f"the remittance advice (835) for claim {claim_id}",
                     f"a copy of claim {claim_id} as billed",

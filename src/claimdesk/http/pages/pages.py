@@ -56,7 +56,12 @@ from claimdesk.scrub.findings import Finding
 from claimdesk.security.accounts import Authenticated, SignInError, sign_in, sign_out
 from claimdesk.security.csrf import csrf_matches
 from claimdesk.security.passwords import PasswordRuleError
-from claimdesk.services.claim_editor import ClaimEditView, ClaimInputError, EditOutcome
+from claimdesk.services.claim_editor import (
+    ClaimEditError,
+    ClaimEditView,
+    ClaimInputError,
+    EditOutcome,
+)
 from claimdesk.services.close import CloseOutcome
 from claimdesk.services.collections import APPROVED, PROPOSED, REJECTED, CollectionsError
 from claimdesk.services.held_claims import ClaimFix, ClaimFixError, LineCoding
@@ -468,7 +473,8 @@ async def fix_claim(item_id: ItemId, request: Request, actor: FormActor) -> Resp
 @router.post("/items/{item_id}/corrected-claim")
 def corrected_claim(item_id: ItemId, request: Request, actor: FormActor) -> Response:
     new = desk_of(request).corrected_claim(actor, item_id)
-    return _see(f"/items/{item_id}?made={new}")
+    # The corrected claim opens in the editor: it is sent once the biller saves the change.
+    return _see(f"/claims/{new}/edit")
 
 
 @router.post("/items/{item_id}/void")
@@ -663,6 +669,7 @@ def _editor_page(
     form: ClaimForm | None = None,
     outcome: EditOutcome | None = None,
     refused: ClaimInputError | None = None,
+    not_saved: str = "",
 ) -> HTMLResponse:
     placed, loose = findings_by_field(view.findings)
     errors: dict[tuple[str, int | None], list[InputError]] = {}
@@ -675,6 +682,7 @@ def _editor_page(
         view=view,
         form=form or view.form,
         outcome=outcome,
+        not_saved=not_saved,
         input_errors=() if refused is None else refused.errors,
         placed=placed,
         loose=loose,
@@ -714,10 +722,15 @@ async def edit_claim(claim_id: Id, request: Request, actor: FormActor) -> HTMLRe
     form = _typed_form(typed)
     desk = desk_of(request)
     try:
-        outcome = desk.edit_claim(actor, claim_id, form)
+        outcome = desk.edit_claim(actor, claim_id, form, typed.get("unchanged_because", ""))
     except ClaimInputError as refused:
         view = desk.claim_editor(actor, claim_id)
         return _editor_page(request, actor, view, form=form, refused=refused)
+    except ClaimEditError as impossible:
+        view = desk.claim_editor(actor, claim_id)
+        page = _editor_page(request, actor, view, form=form, not_saved=str(impossible))
+        page.status_code = 409
+        return page
     return _editor_page(request, actor, outcome.view, outcome=outcome)
 
 
