@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from claimdesk.bootstrap import shipped_rules
 from claimdesk.bundle.reader import read_bundle
 from claimdesk.codes.reference import load_config, load_reference
+from claimdesk.codes.store import import_file
 from claimdesk.config import Settings
 from claimdesk.denials.table import shipped_table
 from claimdesk.desk.config import DeskConfig
@@ -92,7 +93,28 @@ def _bring_to_top(
         work_queue.snooze(uow_factory, item.item_id, user, until=snooze_until, now=DESK_TIME)
 
 
-def build_practice(tmp: Path) -> BillingPractice:
+# The practice's own configuration of two more hold kinds, as a practice sets them up: a payer
+# list of codes needing prior authorization (scrub.toml), and the CMS MUE table (codes import).
+AUTHORIZED_CODE = "J3301"
+MUE_CODE, MUE_UNITS = "J3301", 3
+
+
+def _configure_more_holds(settings: Settings, tmp: Path) -> None:
+    (settings.home / "scrub.toml").write_text(
+        f'[defaults]\nprior_auth_codes = ["{AUTHORIZED_CODE}"]\n', encoding="utf-8"
+    )
+    table = tmp / "mue.csv"
+    table.write_text(
+        '"HCPCS/CPT Code","Practitioner Services MUE Values","MUE Adjudication Indicator",'
+        '"MUE Rationale"\n'
+        f'"{MUE_CODE}","{MUE_UNITS}","1 Line Edit","Clinical: the e2e practice\'s table"\n',
+        encoding="utf-8",
+    )
+    import_file(settings.home / "codes", "mue", table)
+
+
+def build_practice(tmp: Path, *, more_holds: bool = False) -> BillingPractice:
+    """The practice; ``more_holds`` also holds claims for prior authorization and units."""
     bundle = tmp / "bundle"
     write_practice(
         bundle,
@@ -107,6 +129,8 @@ def build_practice(tmp: Path) -> BillingPractice:
     set_up(settings)
     imported = import_folder(settings, bundle, user="e2e", now=SUBMITTED)
     assert imported.report is not None, imported.errors
+    if more_holds:
+        _configure_more_holds(settings, tmp)
     engine = make_engine(settings.effective_database_url)
     uow_factory = unit_of_work_factory(engine)
     report = submit(
@@ -120,11 +144,12 @@ def build_practice(tmp: Path) -> BillingPractice:
         policy=shipped_policy(),
     )
     with uow_factory() as uow:
-        # Held for the modifier only, and far enough inside the filing window to be sent later.
+        # Held for the modifier only (with more holds configured, for the modifier among
+        # others), and far enough inside the filing window to be sent later.
         held = next(
             h.claim_id
             for h in report.held
-            if set(h.rules) == {FIXABLE_RULE}
+            if (FIXABLE_RULE in h.rules if more_holds else set(h.rules) == {FIXABLE_RULE})
             and (claim := uow.claims.get(h.claim_id)) is not None
             and (DESK_TIME.date() - claim.encounter.date_of_service).days < 200
         )

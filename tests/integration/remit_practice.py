@@ -231,6 +231,7 @@ def remittance(
     trace: str,
     *claims: ClaimPayment,
     plb: Sequence[ProviderAdjustment] = (),
+    paid_on: date = date(2024, 3, 15),
 ) -> Remittance:
     return remittance_of(
         claims,
@@ -240,8 +241,8 @@ def remittance(
         technical_contact_phone="8005551212",
         trace_number=trace,
         method=PaymentMethod.CHECK,
-        payment_date=date(2024, 3, 15),
-        production_date=date(2024, 3, 15),
+        payment_date=paid_on,
+        production_date=paid_on,
         provider_adjustments=tuple(plb),
     )
 

@@ -127,8 +127,14 @@ def test_headers_forbid_caching_of_pages_and_framing() -> None:
     page = headers_for("/claims/C1")
     assert page["Cache-Control"] == "no-store"
     assert "frame-ancestors 'none'" in page["Content-Security-Policy"]
-    assert "script-src" not in page["Content-Security-Policy"]  # default-src 'none': no scripts
+    policy = page["Content-Security-Policy"]
+    # Scripts from the desk's own files only: none inline, no eval, nothing from elsewhere.
+    assert "script-src 'self';" in policy
+    assert "unsafe-inline" not in policy
+    assert "unsafe-eval" not in policy
+    assert "default-src 'none'" in policy
     assert headers_for("/static/desk.css")["Cache-Control"].startswith("public")
+    assert headers_for("/vendor/htmx/htmx.min.js")["Cache-Control"].startswith("public")
 
 
 def _chain(count: int) -> list[StoredRecord]:

@@ -29,6 +29,7 @@ from claimdesk.domain.payment_plans import PlanError
 from claimdesk.domain.statements import StatementError, shipped_dunning
 from claimdesk.domain.work import WorkError
 from claimdesk.http.api.routes import router as api_router
+from claimdesk.http.assets import installed, node_modules
 from claimdesk.http.auth import CsrfError, SignInRequiredError
 from claimdesk.http.pages.pages import router as pages_router
 from claimdesk.http.pages.templates import templates
@@ -176,6 +177,11 @@ def create_app(config: DeskConfig) -> FastAPI:
     app.include_router(api_router, prefix="/api/v1")
     app.include_router(pages_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    modules = node_modules()
+    vendors = installed(modules)
+    for vendor in vendors.values():
+        app.mount(f"/vendor/{vendor.name}", StaticFiles(directory=vendor.path(modules)))
+    templates.env.globals["vendor"] = {name: v.href() for name, v in vendors.items()}
     return app
 
 

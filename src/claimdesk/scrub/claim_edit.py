@@ -542,13 +542,15 @@ def findings_by_field(
     findings: Sequence[Finding],
 ) -> tuple[dict[tuple[str, int | None], list[Finding]], list[Finding]]:
     """Each finding beside the form field it names (a finding on ``patient.address`` beside
-    the address's first field), and those that name no field of the form."""
+    the address's first field, one on ``diagnoses[2]`` beside the diagnoses), and those that
+    name no field of the form."""
     names = [(n, None) for n in HEADER_NAMES]
     placed: dict[tuple[str, int | None], list[Finding]] = {}
     loose: list[Finding] = []
     for finding in findings:
-        where, line = finding.location.field, finding.location.line
-        candidates = [(n, line) for n in LINE_NAMES] if line is not None else names
+        where, line = finding.location.field.split("[", 1)[0], finding.location.line
+        # A finding on a line may name a field of the claim (its authorization, for one line).
+        candidates = [*((n, line) for n in LINE_NAMES), *names] if line is not None else names
         spot = next(
             (key for key in candidates if key[0] == where or key[0].startswith(f"{where}.")),
             None,

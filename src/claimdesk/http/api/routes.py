@@ -441,7 +441,8 @@ def fix(item_id: ItemId, body: FixBody, actor: ApiActor, request: Request) -> Fi
 
 @router.post("/work/items/{item_id}/corrected-claim", status_code=201)
 def corrected_claim(item_id: ItemId, actor: ApiActor, request: Request) -> ClaimMadeOut:
-    """A replacement claim (frequency 7) for the item's claim; the answer names it."""
+    """A replacement claim (frequency 7) for the item's claim, as a draft: it is sent once its
+    correction is saved in the claim editor (``/claims/{id}/edit``). The answer names it."""
     return ClaimMadeOut(claim_id=desk_of(request).corrected_claim(actor, item_id))
 
 
