@@ -34,7 +34,7 @@ from claimdesk.routing.policy import shipped_policy
 from claimdesk.scrub.findings import Finding
 from claimdesk.services.claim_editor import claim_editor
 from claimdesk.services.post_remittance import post_bytes
-from claimdesk.services.submit import submit
+from claimdesk.services.submit import SubmitReport, submit
 
 sys.path.append(str(Path(__file__).resolve().parent))
 sys.path.append(str(Path(__file__).resolve().parents[1] / "web"))
@@ -236,6 +236,20 @@ def _holds(built: BillingPractice) -> list[Hold]:
     return found
 
 
+def _send(built: BillingPractice, outbox: Path) -> SubmitReport:
+    """The worker's submit run: every ready claim scrubbed and sent in 837 files."""
+    return submit(
+        built.config.uow_factory,
+        outbox,
+        reference=load_reference(built.settings.home / "codes"),
+        config=load_config(built.settings.home),
+        partners=PARTNERS,
+        now=DESK_TIME,
+        by="worker",
+        policy=shipped_policy(),
+    )
+
+
 def _field_id(correction: Correction) -> str:
     if correction.line is None:
         return correction.field.replace(".", "-")
@@ -274,16 +288,7 @@ def test_tier1_fixes_a_held_claim_of_each_kind_and_each_is_sent(
         _accessible(page, f"tier1-fixed-{hold.kind.replace('_', '-')}")
 
     sent = built.settings.home / "day-sent"
-    report = submit(
-        built.config.uow_factory,
-        sent,
-        reference=load_reference(built.settings.home / "codes"),
-        config=load_config(built.settings.home),
-        partners=PARTNERS,
-        now=DESK_TIME,
-        by="worker",
-        policy=shipped_policy(),
-    )
+    report = _send(built, sent)
     files = [sent / b.file_name for b in report.batches]
     text = "".join(f.read_text() for f in files)
     for f in files:
@@ -391,17 +396,7 @@ def _deny(built: BillingPractice, claim_id: str) -> None:
         claim = uow.claims.get(claim_id)
         assert claim is not None
         lines = claim.lines
-    sent = built.settings.home / "day-corrected"
-    submit(
-        factory,
-        sent,
-        reference=load_reference(built.settings.home / "codes"),
-        config=load_config(built.settings.home),
-        partners=PARTNERS,
-        now=DESK_TIME,
-        by="worker",
-        policy=shipped_policy(),
-    )
+    _send(built, built.settings.home / "day-corrected")
     denied = claim_payment(
         claim_id,
         *(

@@ -21,9 +21,8 @@ from remit_practice import (
     svc,
 )
 from store_practice import CHILD_ACME
-from tier1_practice import PARTNERS
+from tier1_practice import run_submit
 
-from claimdesk.codes.reference import load_config, load_reference
 from claimdesk.denials.table import shipped_table
 from claimdesk.domain.claims import ClaimStatus, FrequencyCode
 from claimdesk.domain.coverage import Priority
@@ -32,7 +31,6 @@ from claimdesk.edi.x12.envelope import read_envelopes
 from claimdesk.routing.policy import shipped_policy
 from claimdesk.services.post_remittance import RemitOutcome, post_bytes
 from claimdesk.services.secondary import SECONDARY_SUFFIX
-from claimdesk.services.submit import submit
 from claimdesk.services.tier2 import corrected_claim, void_claim
 from claimdesk.store.uow import UnitOfWork
 from unit.edi.pyx12_oracle import pyx12_errors
@@ -86,16 +84,7 @@ def test_corrected_void_and_secondary_claims_are_submitted(
     void = void_claim(uow_factory, "C3", reason="billed to the wrong payer", by="tom", now=NOW)
     secondary = "C1" + SECONDARY_SUFFIX
 
-    report = submit(
-        uow_factory,
-        tmp_path,
-        reference=load_reference(tmp_path / "no-codes"),
-        config=load_config(None),
-        partners=PARTNERS,
-        now=NOW,
-        by="tester",
-        policy=shipped_policy(),
-    )
+    report = run_submit(uow_factory, tmp_path)
     assert report.held == [], "\n".join(f"{h.claim_id} {h.rules}" for h in report.held)
     sent = {b.payer_id: b for b in report.batches}
     assert sorted(sent) == ["ACME", "BLUE"]
@@ -149,16 +138,7 @@ def test_corrected_void_and_secondary_claims_are_submitted(
 def _submitted(uow_factory: Factory, folder: Path) -> set[str]:
     """The claims one submit run sends, read from the 837 files it writes into ``folder``."""
     folder.mkdir()
-    report = submit(
-        uow_factory,
-        folder,
-        reference=load_reference(folder / "no-codes"),
-        config=load_config(None),
-        partners=PARTNERS,
-        now=NOW,
-        by="tester",
-        policy=shipped_policy(),
-    )
+    report = run_submit(uow_factory, folder)
     return {c for b in report.batches for c in _claims_of(folder / b.file_name)}
 
 

@@ -17,7 +17,9 @@ from claimdesk.store.uow import UnitOfWork
 if not installed(CHECKOUT_MODULES):
     if os.environ.get("CI") == "true":
         pytest.fail(f"{CHECKOUT_MODULES} lacks the pages' packages, and CI=true requires them")
-    pytest.skip(f"{CHECKOUT_MODULES} is missing: make installs it with npm", allow_module_level=True)
+    pytest.skip(
+        f"{CHECKOUT_MODULES} is missing: make installs it with npm", allow_module_level=True
+    )
 
 
 def test_the_pages_link_the_design_system_and_htmx_and_both_are_served(
