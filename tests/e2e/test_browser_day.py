@@ -285,7 +285,8 @@ def test_tier1_fixes_a_held_claim_of_each_kind_and_each_is_sent(
             page.locator(f"#{_field_id(correction)}").fill(correction.value)
         page.get_by_role("button", name="Save and scrub again").click()
         expect(page.locator("#edit-result")).to_contain_text("Saved and released")
-        _accessible(page, f"tier1-fixed-{hold.kind.replace('_', '-')}")
+        if n == 0:  # one photograph and check of the screen; the other fixes show the same one
+            _accessible(page, "tier1-fixed")
 
     sent = built.settings.home / "day-sent"
     report = _send(built, sent)
