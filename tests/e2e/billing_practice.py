@@ -8,6 +8,8 @@ items ranked above it are taken and snoozed, then the target is put back in the 
 
 from __future__ import annotations
 
+import re
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -260,3 +262,21 @@ def build_practice(tmp: Path, *, more_holds: bool = False) -> BillingPractice:
         approval_item=approval.item_id,
         secrets=secrets,
     )
+
+
+def pdf_text(data: bytes) -> str:
+    """The PDF's content streams, inflated where compressed (FlateDecode)."""
+    texts = [data.decode("latin-1")]
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            texts.append(zlib.decompress(stream).decode("latin-1"))
+        except zlib.error:
+            continue
+    return "\n".join(texts)
+
+
+def audited(built: BillingPractice, action: str) -> list[str | None]:
+    """The patient each audit row of ``action`` names, oldest first."""
+    with built.config.uow_factory() as uow:
+        records = uow.audit.records(limit=10_000, newest_first=False)
+    return [s.record.patient_account for s in records if s.record.action == action]

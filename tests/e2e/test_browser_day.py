@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from claimdesk.domain.work import WorkKind, WorkStatus
 from claimdesk.routing.access import Role
 from claimdesk.routing.policy import shipped_policy
 from claimdesk.scrub.findings import Finding
+from claimdesk.services import tier2
 from claimdesk.services.claim_editor import claim_editor
 from claimdesk.services.post_remittance import post_bytes
 from claimdesk.services.submit import SubmitReport, submit
@@ -49,7 +51,9 @@ from billing_practice import (
     PASSWORD,
     USERS,
     BillingPractice,
+    audited,
     build_practice,
+    pdf_text,
 )
 from desk_browser import chromium, served, shot
 from playwright.sync_api import Browser, Page, expect
@@ -352,6 +356,25 @@ def test_tier2_appeals_a_chosen_denial_corrects_it_and_appeals_again(
     page.get_by_label("Appeal argument").fill("The service was billed as documented.")
     page.get_by_role("button", name="Write the appeal letter").click()
     expect(page.get_by_role("link", name="appeal letter (PDF)")).to_be_visible()
+    page.get_by_label("What the payer said").fill("Rep confirmed the appeal address")
+    page.get_by_role("button", name="Log the follow-up").click()
+    expect(page.get_by_text("Rep confirmed the appeal address").first).to_be_visible()
+
+    # The 837 has left the outbox for the clearinghouse: it is read where it is archived.
+    built.settings.sent.mkdir(parents=True, exist_ok=True)
+    for file in built.settings.outbox.glob("837P-*.x12"):
+        file.rename(built.settings.sent / file.name)
+    page.goto(f"{url}/claims/{claim_id}/segments")
+    expect(page.locator("#sent-837")).to_contain_text(f"CLM*{claim_id}*")
+    expect(page.get_by_text(f"CLP*{claim_id}*")).to_be_visible()
+    _accessible(page, "tier2-segments")
+    # The same 835 posted again changes nothing, and says so.
+    page.get_by_role("link", name="Post an ERA").click()
+    page.get_by_label("835 file").set_input_files(str(next(built.settings.archive.glob("*.835"))))
+    page.get_by_role("button", name="Post it").click()
+    expect(page.get_by_text("This file was posted before; nothing changed.")).to_be_visible()
+    _accessible(page, "tier2-era-posted-again")
+    page.goto(f"{url}/items/{built.tier2_item}")
 
     page.get_by_role("button", name="Make a corrected claim (frequency 7)").click()
     expect(page.locator("#correction-draft")).to_contain_text(f"claim {claim_id}")
@@ -388,6 +411,18 @@ def test_tier2_appeals_a_chosen_denial_corrects_it_and_appeals_again(
     with built.config.uow_factory() as uow:
         appeals = uow.appeals.of_claim(corrected.claim_id)
     assert [a.level for a in appeals] == [2]
+    with page.expect_download() as download:
+        page.get_by_role("link", name="appeal letter (PDF)").click()
+    letter = download.value
+    assert corrected.claim_id in letter.suggested_filename
+    # The PDF's strings escape parentheses; long sentences wrap into lines of their own.
+    text = pdf_text(Path(letter.path()).read_bytes()).replace("\\(", "(").replace("\\)", ")")
+    assert "Request for reconsideration (level 2)" in text
+    assert "corrected claim (frequency 7)" in text
+    assert f"our claim {claim_id}" in text
+    for action in ("view_item", "export_appeal_letter", "view_segments"):
+        assert audited(built, action), action
+        assert all(patient is not None for patient in audited(built, action)), action
 
 
 def _deny(built: BillingPractice, claim_id: str) -> None:
@@ -441,8 +476,22 @@ def test_the_manager_approves_a_write_off_from_the_approvals_queue(
     expect(page.locator("#write-off-status")).to_have_text("posted")
     with built.config.uow_factory() as uow:
         item = uow.work_items.get(built.approval_item)
+        left = tier2.insurance_balance(uow, built.write_off_claim)
     assert item is not None
     assert item.status is WorkStatus.DONE
+    assert not left.is_positive()
+
+    page.get_by_role("link", name="Dashboard").click()
+    expect(page.get_by_role("heading", name="Denial trend by month")).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile(r"^Denied dollars by category"))).to_be_visible()
+    expect(page.get_by_role("heading", name="Insurance billed A/R aging by payer")).to_be_visible()
+    _accessible(page, "manager-dashboard")
+    page.locator("#ar-total a").click()
+    expect(
+        page.get_by_role("heading", name=re.compile(r"^A\/R as of \d{4}-\d\d-\d\d"))
+    ).to_be_visible()
+    expect(page.locator("tbody tr").first).to_be_visible()
+    _accessible(page, "manager-aging-claims")
 
 
 def test_the_admin_onboards_a_person_who_signs_in_and_works(
