@@ -56,8 +56,8 @@ def test_two_practices_close_their_months_apart(
         homes[practice] = cycled(
             settings,
             tmp_path / f"bundle-{n}",
-            patients=50,
-            encounters=200,
+            patients=40,
+            encounters=130,
             seed=21 + n,
             days=DAYS,
         )
