@@ -21,6 +21,7 @@ from store_practice import (
 )
 
 from claimdesk.codes.reference import load_config, shipped_reference
+from claimdesk.denials.table import shipped_table
 from claimdesk.domain.claims import Claim, ClaimStatus
 from claimdesk.domain.coverage import Priority
 from claimdesk.domain.encounters import Encounter
@@ -47,8 +48,10 @@ from claimdesk.edi.x835.model import (
 from claimdesk.edi.x835.write import remittance_of, write_835
 from claimdesk.edi.x837.segments import line_control_number
 from claimdesk.routing.access import Role
+from claimdesk.routing.policy import shipped_policy
 from claimdesk.services.charges import charge_entry
 from claimdesk.services.claim_editor import EditOutcome, claim_form, edit_claim
+from claimdesk.services.post_remittance import post_bytes
 from claimdesk.services.users import add_user
 from claimdesk.store.uow import UnitOfWork
 
@@ -288,4 +291,28 @@ def save_correction(
         now=NOW,
         by="tom",
         unchanged_because=why,
+    )
+
+
+def deny(
+    uow_factory: Callable[[], UnitOfWork],
+    claim_id: str,
+    carc: str = "50",
+    trace: str = "T1",
+) -> None:
+    """The payer's 835 denies both lines of ``claim_id`` (CO-``carc``), posted."""
+    denied = claim_payment(
+        claim_id,
+        svc(claim_id, 1, "99213", "150.00", "0.00", (CO, carc, "150.00")),
+        svc(claim_id, 2, "90686", "40.00", "0.00", (CO, carc, "40.00")),
+        status=Clp.DENIED,
+    )
+    post_bytes(
+        uow_factory,
+        file_of(remittance(trace, denied)),
+        name="d",
+        now=NOW,
+        by="poster",
+        table=shipped_table(),
+        policy=shipped_policy(),
     )

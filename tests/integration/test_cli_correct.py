@@ -5,16 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from remit_practice import CO, NOW, Clp, claim_payment, file_of, remittance, seed, svc
+from remit_practice import deny, seed
 from typer.testing import CliRunner
 
 from claimdesk.cli import app
 from claimdesk.config import Settings
-from claimdesk.denials.table import shipped_table
 from claimdesk.domain.claims import ClaimStatus
-from claimdesk.routing.policy import shipped_policy
 from claimdesk.services.database import units_of_work
-from claimdesk.services.post_remittance import post_bytes
 from claimdesk.services.setup import set_up
 
 
@@ -24,23 +21,9 @@ def test_correct_makes_a_draft_and_sends_it_unchanged_only_with_the_reason(
     home = tmp_path / "home"
     settings = Settings(home=home)
     set_up(settings)
-    denied = claim_payment(
-        "C2",
-        svc("C2", 1, "99213", "150.00", "0.00", (CO, "4", "150.00")),
-        svc("C2", 2, "90686", "40.00", "0.00", (CO, "4", "40.00")),
-        status=Clp.DENIED,
-    )
     with units_of_work(settings) as uow_factory:
         seed(uow_factory)
-        post_bytes(
-            uow_factory,
-            file_of(remittance("T1", denied)),
-            name="d",
-            now=NOW,
-            by="poster",
-            table=shipped_table(),
-            policy=shipped_policy(),
-        )
+        deny(uow_factory, "C2", carc="4")
     runner = CliRunner()
     for user_id, role in (("root", "admin"), ("bo", "tier2")):
         added = runner.invoke(

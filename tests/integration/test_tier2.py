@@ -14,8 +14,8 @@ from remit_practice import (
     CO,
     NOW,
     PR,
-    Clp,
     claim_payment,
+    deny,
     ensure_person,
     file_of,
     paid_claim,
@@ -76,24 +76,6 @@ def status(uow_factory: Factory, claim_id: str) -> ClaimStatus:
         claim = uow.claims.get(claim_id)
         assert claim is not None
         return claim.status
-
-
-def deny(uow_factory: Factory, claim_id: str, carc: str = "50", trace: str = "T1") -> None:
-    denied = claim_payment(
-        claim_id,
-        svc(claim_id, 1, "99213", "150.00", "0.00", (CO, carc, "150.00")),
-        svc(claim_id, 2, "90686", "40.00", "0.00", (CO, carc, "40.00")),
-        status=Clp.DENIED,
-    )
-    post_bytes(
-        uow_factory,
-        file_of(remittance(trace, denied)),
-        name="d",
-        now=NOW,
-        by="poster",
-        table=shipped_table(),
-        policy=shipped_policy(),
-    )
 
 
 def test_a_small_write_off_posts_at_once_and_closes_the_claim(uow_factory: Factory) -> None:
