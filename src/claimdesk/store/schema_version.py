@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
-SCHEMA_HEAD = "0032"
+SCHEMA_HEAD = "0033"
 
 
 def schema_revision(engine: Engine) -> str | None:

@@ -18,6 +18,7 @@ from claimdesk.store.tables import (  # noqa: F401  (each import registers its t
     estimates,
     follow_ups,
     imports,
+    interfaces,
     ledger,
     patient_payments,
     patients,
