@@ -31,6 +31,7 @@ NOT_A_USE_CASE = {
     "serve": "the web face: each request is a desk use case",
     "worker": "the worker face: each job is a desk use case",
     "demo": "builds its own home; each step goes through the desk",
+    "hl7 listen": "the MLLP face: each message is a job of its system user (test_hl7_listener)",
 }
 
 AUDITOR = "audra"
@@ -139,6 +140,7 @@ def _invocations(claim: str, encounter: str, bundle: Path, out: Path) -> dict[st
         "pack": ["pack", "2026-08", "--out", str(out / "pack")],
         "invoice": ["invoice", "2026-08", "--out", str(out / "invoice")],
         "deposits import": ["deposits", "import", str(bundle / "plans.csv")],
+        "hl7 import": ["hl7", "import", str(bundle / "plans.csv")],
         "deposits add": [
             *("deposits", "add", "--date", "2026-09-01", "--amount", "10.00"),
             *("--check", "1001", "--payer", "Acme"),

@@ -43,6 +43,10 @@ COMMANDS: dict[str, CommandEntry] = {
         "Import a practice bundle. Any bad row imports nothing; importing twice changes nothing.",
         "import_cmd",
     ),
+    "hl7": _entry(
+        "HL7 v2 from the EHR: listen over MLLP, or import a batch file.",
+        "hl7_cmd",
+    ),
     "summary": _entry(
         "What the books hold: counts, charges by payer, ledger totals that must balance, and the "
         "A/R figure with its parts and aging, as of a day.",

@@ -34,6 +34,8 @@ class WorkKind(StrEnum):
     COLLECTIONS_APPROVAL = "collections_approval"
     # Billed charges $400+ over a good-faith estimate: the patient may dispute (45 CFR 149.620).
     GFE_DISPUTE = "gfe_dispute"
+    # An EHR message (HL7 v2) kept but not applied: the segment and field say why.
+    INTERFACE_ERROR = "interface_error"
 
 
 class WorkStatus(StrEnum):

@@ -35,6 +35,8 @@ ACTIONS: dict[WorkKind, tuple[WorkAction, ...]] = {
     K.COLLECTIONS_APPROVAL: (A.APPROVE_WRITE_OFF,),
     # Ended with ``gfe resolve`` once the dispute is settled (a corrected bill or a write-off).
     K.GFE_DISPUTE: (A.REQUEST_WRITE_OFF, A.FIX_AND_RESUBMIT),
+    # The record is corrected (in the EHR or here) and the message sent again.
+    K.INTERFACE_ERROR: (A.CORRECT_REGISTRATION, A.FIX_AND_RESUBMIT),
 }
 
 

@@ -88,71 +88,89 @@ def import_bundle(
     """
     if now.tzinfo is None:
         raise ValueError("the import time needs an explicit time zone")
-    import_id = uuid.uuid4().hex
     with uow_factory() as uow:
         # First: the practice settings in the bundle are audited in this transaction.
         uow.audit.lock()
-        run = ImportRun(uow, import_id, user, now)
-        uow.imports.start(
-            import_id,
-            started_at=now,
-            imported_by=user,
-            bundle_path=source,
-            files_sha256=files_sha256,
+        report = store_bundle(
+            uow, bundle, source=source, files_sha256=files_sha256, user=user, now=now
         )
-        _upsert(run, "payers", [rows.payer_row(p) for p in bundle.payers])
-        _upsert(run, "providers", [rows.provider_row(p) for p in bundle.providers])
-        _upsert(run, "facilities", [rows.facility_row(f) for f in bundle.facilities])
-        _upsert(run, "guarantors", [rows.guarantor_row(g) for g in bundle.guarantors])
-        require(
-            run,
-            "patients",
-            "guarantor",
-            "guarantors",
-            {p.account: p.guarantor_account for p in bundle.patients},
-        )
-        _upsert(run, "patients", [_registered(p) for p in bundle.patients])
-        require(
-            run,
-            "coverages",
-            "patient",
-            "patients",
-            {c.coverage_id: c.patient_account for c in bundle.coverages},
-        )
-        require(
-            run,
-            "coverages",
-            "payer",
-            "payers",
-            {c.coverage_id: c.payer_id for c in bundle.coverages},
-        )
-        _upsert(run, "coverages", [rows.coverage_row(c) for c in bundle.coverages])
-        _upsert(run, "fee_schedule", [rows.fee_row(f) for f in bundle.fee_schedule])
-        require(
-            run,
-            "contracts",
-            "payer",
-            "payers",
-            {
-                key_text((r.payer_id, r.code, r.modifier, r.effective)): r.payer_id
-                for r in bundle.contracts
-            },
-        )
-        _upsert(run, "contracts", [rows.contract_row(r) for r in bundle.contracts])
-        check_encounter_references(run, bundle.encounters)
-        sync_encounters(run, bundle.encounters)
-        uow.imports.record_changes(run.changes)
-        settings_changed = change_settings(uow, bundle.practice, by=user, now=now)
-        report = ImportReport(
-            import_id=import_id,
-            counts=run.counts,
-            claims_created=run.claims_created,
-            ledger_entries_posted=run.entries_posted,
-            changes_recorded=len(run.changes),
-            practice_settings_changed=tuple(settings_changed),
-        )
-        uow.imports.finish(import_id, finished_at=datetime.now(UTC), counts=report.as_dict())
         uow.commit()
+    return report
+
+
+def store_bundle(
+    uow: UnitOfWork,
+    bundle: PracticeBundle,
+    *,
+    source: str,
+    files_sha256: str,
+    user: str,
+    now: datetime,
+) -> ImportReport:
+    """:func:`import_bundle` in the caller's transaction (an interface message stores its
+    records with the message itself), which has taken the audit lock first; the caller
+    commits."""
+    import_id = uuid.uuid4().hex
+    run = ImportRun(uow, import_id, user, now)
+    uow.imports.start(
+        import_id,
+        started_at=now,
+        imported_by=user,
+        bundle_path=source,
+        files_sha256=files_sha256,
+    )
+    _upsert(run, "payers", [rows.payer_row(p) for p in bundle.payers])
+    _upsert(run, "providers", [rows.provider_row(p) for p in bundle.providers])
+    _upsert(run, "facilities", [rows.facility_row(f) for f in bundle.facilities])
+    _upsert(run, "guarantors", [rows.guarantor_row(g) for g in bundle.guarantors])
+    require(
+        run,
+        "patients",
+        "guarantor",
+        "guarantors",
+        {p.account: p.guarantor_account for p in bundle.patients},
+    )
+    _upsert(run, "patients", [_registered(p) for p in bundle.patients])
+    require(
+        run,
+        "coverages",
+        "patient",
+        "patients",
+        {c.coverage_id: c.patient_account for c in bundle.coverages},
+    )
+    require(
+        run,
+        "coverages",
+        "payer",
+        "payers",
+        {c.coverage_id: c.payer_id for c in bundle.coverages},
+    )
+    _upsert(run, "coverages", [rows.coverage_row(c) for c in bundle.coverages])
+    _upsert(run, "fee_schedule", [rows.fee_row(f) for f in bundle.fee_schedule])
+    require(
+        run,
+        "contracts",
+        "payer",
+        "payers",
+        {
+            key_text((r.payer_id, r.code, r.modifier, r.effective)): r.payer_id
+            for r in bundle.contracts
+        },
+    )
+    _upsert(run, "contracts", [rows.contract_row(r) for r in bundle.contracts])
+    check_encounter_references(run, bundle.encounters)
+    sync_encounters(run, bundle.encounters)
+    uow.imports.record_changes(run.changes)
+    settings_changed = change_settings(uow, bundle.practice, by=user, now=now)
+    report = ImportReport(
+        import_id=import_id,
+        counts=run.counts,
+        claims_created=run.claims_created,
+        ledger_entries_posted=run.entries_posted,
+        changes_recorded=len(run.changes),
+        practice_settings_changed=tuple(settings_changed),
+    )
+    uow.imports.finish(import_id, finished_at=datetime.now(UTC), counts=report.as_dict())
     return report
 
 
@@ -196,4 +214,11 @@ def _upsert(run: ImportRun, entity: str, new_rows: Sequence[rows.Row]) -> None:
     counts.updated += len(changed)
 
 
-__all__ = ["ENTITIES", "BundleImportError", "EntityCounts", "ImportReport", "import_bundle"]
+__all__ = [
+    "ENTITIES",
+    "BundleImportError",
+    "EntityCounts",
+    "ImportReport",
+    "import_bundle",
+    "store_bundle",
+]

@@ -41,6 +41,7 @@ from claimdesk.store.repositories.estimates import EstimateRepository
 from claimdesk.store.repositories.files_read import FileReadRepository
 from claimdesk.store.repositories.follow_ups import FollowUpRepository
 from claimdesk.store.repositories.imports import ImportRepository
+from claimdesk.store.repositories.interface_messages import InterfaceMessageRepository
 from claimdesk.store.repositories.ledger import LedgerRepository
 from claimdesk.store.repositories.patient_payments import PatientPaymentRepository
 from claimdesk.store.repositories.patients import GuarantorRepository, PatientRepository
@@ -106,6 +107,10 @@ class UnitOfWork:
         """The company store's connection, for the read-only queries that span practices
         (``claimdesk.store.queries.practices_queue``)."""
         return self._open_company().connection()
+
+    @cached_property
+    def interface_messages(self) -> InterfaceMessageRepository:
+        return InterfaceMessageRepository(self._open())
 
     # Reference data.
 

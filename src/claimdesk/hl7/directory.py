@@ -1,0 +1,16 @@
+"""What the practice has on file, asked while a message is read, so that a reference to an
+unknown provider, facility, payer or patient is refused where the message names it."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class Directory(Protocol):
+    def place_of_service(self, facility_id: str) -> str | None: ...
+
+    def has_provider(self, npi: str) -> bool: ...
+
+    def has_payer(self, payer_id: str) -> bool: ...
+
+    def has_patient(self, account: str) -> bool: ...

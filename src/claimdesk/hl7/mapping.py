@@ -1,0 +1,137 @@
+"""How one sending facility's ids become claimdesk's: the interface's configuration (TOML).
+
+An EHR names providers, locations and insurers by its own ids; claimdesk keys them by NPI,
+facility id and payer id. Each sending facility (MSH-4) has a table in ``hl7.toml``; an id the
+table does not map is taken as it is, so an EHR that already sends NPIs needs no provider map.
+Visits have one billing provider per sender (the practice's NPI, loop 2010AA).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from claimdesk.bundle.cells import CellError, parse_npi
+
+MAPPING_FILE = "hl7.toml"  # in the practice's home
+
+# FT1-25.3 and DG1-3.3 coding systems (HL7 table 0396) read as CPT/HCPCS and ICD-10-CM.
+PROCEDURE_SYSTEMS = ("CPT", "C4", "CPT4", "HCPCS", "HC", "HCPT")
+DIAGNOSIS_SYSTEMS = ("I10", "I10C", "ICD10CM", "ICD-10-CM")
+
+
+class MappingError(ValueError):
+    """The configuration file is wrong; every problem named by file and key."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True, slots=True)
+class SenderMapping:
+    sender: str  # MSH-4
+    billing_npi: str
+    providers: Mapping[str, str] = field(default_factory=dict)  # EHR id -> NPI
+    locations: Mapping[str, str] = field(default_factory=dict)  # PV1-3.1 -> facility id
+    payers: Mapping[str, str] = field(default_factory=dict)  # IN1-3.1 -> payer id
+    procedure_systems: tuple[str, ...] = PROCEDURE_SYSTEMS
+    diagnosis_systems: tuple[str, ...] = DIAGNOSIS_SYSTEMS
+
+    def provider(self, ehr_id: str) -> str:
+        return self.providers.get(ehr_id, ehr_id)
+
+    def facility(self, location: str) -> str:
+        return self.locations.get(location, location)
+
+    def payer(self, company: str) -> str:
+        return self.payers.get(company, company)
+
+
+def _texts(value: Any, where: str, problems: list[str]) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        problems.append(f"{where}: a table of text ids to text ids")
+        return {}
+    return dict(value)
+
+
+def _systems(
+    value: Any, default: tuple[str, ...], where: str, problems: list[str]
+) -> tuple[str, ...]:
+    if value is None:
+        return default
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        problems.append(f"{where}: a list of coding system names")
+        return default
+    return tuple(value)
+
+
+KEYS = {"billing_npi", "providers", "locations", "payers", "procedure_systems", "diagnosis_systems"}
+
+
+def parse_mappings(text: str, source: str) -> dict[str, SenderMapping]:
+    """Every sender's mapping in ``text``; :class:`MappingError` lists every problem."""
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise MappingError([f"{source}: not TOML: {exc}"]) from None
+    problems: list[str] = []
+    unknown = set(document) - {"senders"}
+    if unknown:
+        problems.append(f"{source}: unknown table(s) {', '.join(sorted(unknown))}")
+    senders = document.get("senders", {})
+    if not isinstance(senders, dict):
+        raise MappingError([f"{source}: senders: a table per sending facility (MSH-4)"])
+    found: dict[str, SenderMapping] = {}
+    for sender, table in senders.items():
+        where = f"{source}: senders.{sender}"
+        if not isinstance(table, dict):
+            problems.append(f"{where}: a table")
+            continue
+        for key in sorted(set(table) - KEYS):
+            problems.append(f"{where}.{key}: not a setting ({', '.join(sorted(KEYS))})")
+        npi = table.get("billing_npi")
+        if not isinstance(npi, str):
+            problems.append(f"{where}.billing_npi: the billing provider's NPI is required")
+            continue
+        try:
+            parse_npi(npi)
+        except CellError as exc:
+            problems.append(f"{where}.billing_npi: {exc}")
+            continue
+        found[sender] = SenderMapping(
+            sender=sender,
+            billing_npi=npi,
+            providers=_texts(table.get("providers", {}), f"{where}.providers", problems),
+            locations=_texts(table.get("locations", {}), f"{where}.locations", problems),
+            payers=_texts(table.get("payers", {}), f"{where}.payers", problems),
+            procedure_systems=_systems(
+                table.get("procedure_systems"),
+                PROCEDURE_SYSTEMS,
+                f"{where}.procedure_systems",
+                problems,
+            ),
+            diagnosis_systems=_systems(
+                table.get("diagnosis_systems"),
+                DIAGNOSIS_SYSTEMS,
+                f"{where}.diagnosis_systems",
+                problems,
+            ),
+        )
+    if problems:
+        raise MappingError(problems)
+    return found
+
+
+def load_mappings(folder: Path) -> dict[str, SenderMapping]:
+    """The senders ``folder/hl7.toml`` configures; none without the file (every message is
+    then refused: claimdesk takes charges only from a sender it was told about)."""
+    path = folder / MAPPING_FILE
+    if not path.exists():
+        return {}
+    return parse_mappings(path.read_text(encoding="utf-8"), str(path))

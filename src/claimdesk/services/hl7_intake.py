@@ -1,0 +1,278 @@
+"""Take one HL7 v2 message from the EHR: store it by its control id, apply what it brings in
+the same transaction, and answer with the acknowledgment.
+
+- Applied (AA): the message's records are stored as a bundle import of those rows would store
+  them (``store_bundle``), with the message, in one transaction.
+- Kept but not applied (AE): the message is stored with where and why, nothing of it is
+  applied, and Tier 1 gets an "interface error" item naming the segment and field.
+- Refused (AR): a message claimdesk cannot take (no header, separators, type, event, version,
+  an unconfigured sender, a control id reused for another message) is not stored.
+
+The same message sent again (same sender, control id and text) changes nothing once applied;
+one kept with an error is tried again, so a fix on claimdesk's side (a provider added, the
+mapping corrected) lets the EHR's resend through, and closes the item.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+
+from claimdesk.domain.work import HistoryEvent, Problem, WorkKind
+from claimdesk.hl7.ack import AckCode, acknowledgment
+from claimdesk.hl7.mapping import SenderMapping
+from claimdesk.hl7.message import (
+    Code,
+    Header,
+    Location,
+    Message,
+    MessageRefusedError,
+    read_header,
+)
+from claimdesk.hl7.message import Problem as MessageProblem
+from claimdesk.hl7.read import Intake, accepted, read_intake
+from claimdesk.routing.policy import RoutingPolicy
+from claimdesk.routing.triage import new_item
+from claimdesk.services.import_bundle import ImportReport, store_bundle
+from claimdesk.services.import_run import BundleImportError
+from claimdesk.services.practice import practice_date
+from claimdesk.store.repositories.interface_messages import StoredMessage
+from claimdesk.store.uow import UnitOfWork
+
+INTERFACE = "hl7"
+CATEGORY = "interface"
+PROBLEM_PREFIX = "hl7:"
+APPLIED = "applied"
+ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class Taken:
+    """What became of one message, and the acknowledgment to send back."""
+
+    ack: str
+    code: AckCode
+    outcome: str  # applied, error, rejected, already applied
+    control_id: str
+    message_type: str
+    problems: tuple[MessageProblem, ...] = ()
+    report: ImportReport | None = None
+
+
+class _OnFile:
+    """The practice's records, asked while the message is read (``hl7.directory``)."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    def place_of_service(self, facility_id: str) -> str | None:
+        facility = self._uow.facilities.get(facility_id)
+        return None if facility is None else facility.place_of_service
+
+    def has_provider(self, npi: str) -> bool:
+        return self._uow.providers.get(npi) is not None
+
+    def has_payer(self, payer_id: str) -> bool:
+        return self._uow.payers.get(payer_id) is not None
+
+    def has_patient(self, account: str) -> bool:
+        return self._uow.patients.get(account) is not None
+
+
+def problem_key(header: Header) -> str:
+    return f"{PROBLEM_PREFIX}{header.sender}:{header.control_id}"
+
+
+def _refused(header: Header | None, problem: MessageProblem, now: datetime) -> Taken:
+    return Taken(
+        acknowledgment(header, AckCode.REJECTED, [problem], now=now),
+        AckCode.REJECTED,
+        "rejected",
+        header.control_id if header is not None else "",
+        header.kind if header is not None else "",
+        (problem,),
+    )
+
+
+def take_message(
+    uow_factory: Callable[[], UnitOfWork],
+    text: str,
+    *,
+    mappings: Mapping[str, SenderMapping],
+    policy: RoutingPolicy,
+    user: str,
+    now: datetime,
+) -> Taken:
+    """Take ``text``, one message, and say what became of it (never raises for its content)."""
+    try:
+        message = read_header(text)
+        mapping = accepted(message, dict(mappings))
+    except MessageRefusedError as exc:
+        return _refused(exc.header, exc.problem, now)
+    digest = hashlib.sha256(message.text.encode()).hexdigest()
+    for _ in range(2):
+        try:
+            return _take(uow_factory, message, mapping, digest, policy=policy, user=user, now=now)
+        except IntegrityError:
+            # The same message reached another connection first; the next round finds it.
+            continue
+    raise RuntimeError(f"message {message.header.control_id}: could not be stored")
+
+
+def _take(
+    uow_factory: Callable[[], UnitOfWork],
+    message: Message,
+    mapping: SenderMapping,
+    digest: str,
+    *,
+    policy: RoutingPolicy,
+    user: str,
+    now: datetime,
+) -> Taken:
+    header = message.header
+    with uow_factory() as uow:
+        # The import audits what it changes: its lock comes first, as in every import.
+        uow.audit.lock()
+        stored = uow.interface_messages.find(INTERFACE, header.sender, header.control_id)
+        if stored is not None and stored.sha256 != digest:
+            return _refused(
+                header,
+                MessageProblem(
+                    Location("MSH", field=10),
+                    f"control id {header.control_id!r} was taken on "
+                    f"{stored.received_at:%Y-%m-%d} for another message",
+                    Code.DUPLICATE_KEY,
+                ),
+                now,
+            )
+        if stored is not None and stored.status == APPLIED:
+            return Taken(
+                acknowledgment(header, AckCode.ACCEPTED, now=now),
+                AckCode.ACCEPTED,
+                "already applied",
+                header.control_id,
+                header.kind,
+            )
+        intake = read_intake(message, mapping, _OnFile(uow))
+        if intake.bundle is not None:
+            try:
+                report = store_bundle(
+                    uow,
+                    intake.bundle,
+                    source=f"hl7 {header.sender} {header.control_id}",
+                    files_sha256=digest,
+                    user=user,
+                    now=now,
+                )
+            except BundleImportError as exc:
+                uow.rollback()
+                intake = replace(intake, problems=(MessageProblem(Location("MSH"), str(exc)),))
+            else:
+                _record(uow, stored, message, digest, intake, APPLIED, now, report.import_id)
+                _solve(uow, header, user, now)
+                uow.commit()
+                return Taken(
+                    acknowledgment(header, AckCode.ACCEPTED, now=now),
+                    AckCode.ACCEPTED,
+                    APPLIED,
+                    header.control_id,
+                    header.kind,
+                    report=report,
+                )
+    with uow_factory() as uow:
+        stored = uow.interface_messages.find(INTERFACE, header.sender, header.control_id)
+        _record(uow, stored, message, digest, intake, ERROR, now, None)
+        _open_item(uow, header, intake, policy, user, now)
+        uow.commit()
+    return Taken(
+        acknowledgment(header, AckCode.ERROR, intake.problems, now=now),
+        AckCode.ERROR,
+        ERROR,
+        header.control_id,
+        header.kind,
+        intake.problems,
+    )
+
+
+def _record(
+    uow: UnitOfWork,
+    stored: StoredMessage | None,
+    message: Message,
+    digest: str,
+    intake: Intake,
+    status: str,
+    now: datetime,
+    import_id: str | None,
+) -> None:
+    header = message.header
+    first = intake.problems[0] if intake.problems else None
+    row = StoredMessage(
+        interface=INTERFACE,
+        sender=header.sender,
+        control_id=header.control_id,
+        message_type=header.kind,
+        received_at=now,
+        status=status,
+        ack_code=(AckCode.ACCEPTED if status == APPLIED else AckCode.ERROR).value,
+        sha256=digest,
+        body=message.text,
+        error_location=str(first.location) if first is not None else None,
+        error_reason="; ".join(str(p) for p in intake.problems) or None,
+        patient_account=intake.patient_account,
+        import_id=import_id,
+    )
+    if stored is None or stored.message_id is None:
+        uow.interface_messages.add(row)
+    else:
+        uow.interface_messages.settle(stored.message_id, row)
+
+
+def _open_item(
+    uow: UnitOfWork,
+    header: Header,
+    intake: Intake,
+    policy: RoutingPolicy,
+    user: str,
+    now: datetime,
+) -> None:
+    key = problem_key(header)
+    if uow.work_items.active_without_claim(key):
+        return
+    where = "; ".join(str(p) for p in intake.problems)
+    problem = Problem(
+        kind=WorkKind.INTERFACE_ERROR,
+        category=CATEGORY,
+        problem_key=key,
+        amount_at_stake=intake.amount,
+        patient_account=intake.patient_account,
+        summary=(
+            f"{header.kind} {header.control_id} from {header.sender} was not applied: {where}. "
+            "Fix: correct it in the EHR and send it again, or fix claimdesk's records or "
+            "hl7.toml and ask the EHR to resend it."
+        ),
+    )
+    item = new_item(
+        problem,
+        failures=1,
+        now=now,
+        today=practice_date(uow, now),
+        by=user,
+        policy=policy,
+        history=uow.work_items.recovery_history(),
+    )
+    uow.work_items.add(item)
+
+
+def _solve(uow: UnitOfWork, header: Header, user: str, now: datetime) -> None:
+    """A message kept with an error and now applied: its item has nothing left to do."""
+    key = problem_key(header)
+    for item in uow.work_items.without_claim_prefixed(key):
+        if item.problem_key != key or not item.active:
+            continue
+        event = item.solve(user, now)
+        note = HistoryEvent(now, user, "note", item.status, item.status, "the resend was applied")
+        uow.work_items.update(item, [event, note])

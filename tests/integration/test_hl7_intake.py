@@ -1,0 +1,114 @@
+"""A message that cannot be applied is kept with where and why, applies nothing, and becomes
+Tier 1 work; its resend is tried again and, once claimdesk can apply it, closes the work."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from hl7_practice import NOW, USER, interface_home, write_hl7_practice
+from sqlalchemy import text
+
+from claimdesk.bootstrap import composed
+from claimdesk.bundle.model import PracticeBundle
+from claimdesk.domain.money import Money
+from claimdesk.domain.providers import Provider, ProviderKind
+from claimdesk.domain.work import WorkKind, WorkStatus
+from claimdesk.hl7.ack import AckCode
+from claimdesk.services.hl7_intake import Taken, take_message
+from claimdesk.services.import_bundle import import_bundle
+from claimdesk.store.uow import UnitOfWork
+
+NEWCOMER = "1003000126"  # a rendering provider the practice has not set up yet
+
+
+def _dft(messages: list[str]) -> tuple[str, str]:
+    """The first registration, and a visit of the same patient."""
+    registration = messages[0]
+    account = registration.split("PID|1||", 1)[1].split("^", 1)[0]
+    visit = next(m for m in messages if "DFT^P03" in m and f"PID|1||{account}^" in m)
+    return registration, visit
+
+
+def _counts(uow_factory: Callable[[], UnitOfWork]) -> tuple[int, int, int]:
+    with uow_factory() as uow:
+        encounters, claims, entries = (
+            int(uow.read.execute(text(f"SELECT count(*) FROM {t}")).scalar_one())
+            for t in ("encounters", "claims", "ledger_entries")
+        )
+    return encounters, claims, entries
+
+
+def test_a_message_not_applied_is_tier_1_work_until_its_resend_applies(
+    tmp_path: Path, database_url: str
+) -> None:
+    bundle = tmp_path / "bundle"
+    registration, visit = _dft(write_hl7_practice(bundle, patients=3, encounters=6))
+    settings = interface_home(tmp_path / "home", database_url, bundle)
+    rendering = visit.split("\rPV1|", 1)[1].split("|")[6]
+    unknown = visit.replace(f"|{rendering}|", f"|{NEWCOMER}|", 1)
+    with composed(settings, clock=lambda: NOW) as parts:
+
+        def take(text: str) -> Taken:
+            return take_message(
+                parts.uow_factory,
+                text,
+                mappings=parts.hl7_mappings,
+                policy=parts.routing,
+                user=USER,
+                now=NOW,
+            )
+
+        # Charges before the registration: refused at PID-3, nothing stored but the message.
+        early = take(visit)
+        assert (early.code, [str(p.location) for p in early.problems]) == (
+            AckCode.ERROR,
+            ["PID-3"],
+        )
+        assert take(registration).code is AckCode.ACCEPTED
+        assert take(visit).code is AckCode.ACCEPTED  # the same message, tried again: applied
+        before = _counts(parts.uow_factory)
+
+        kept = take(unknown.replace("|DFT0", "|NEW0", 1))
+        assert kept.code is AckCode.ERROR
+        assert [str(p.location) for p in kept.problems] == ["PV1-7.1"]
+        assert "not a provider on file" in kept.ack
+        assert _counts(parts.uow_factory) == before  # nothing of it applied
+        again = take(unknown.replace("|DFT0", "|NEW0", 1))
+        assert again.code is AckCode.ERROR
+
+        with parts.uow_factory() as uow:
+            items = [
+                i
+                for i in uow.work_items.without_claim_prefixed("hl7:")
+                if i.kind is WorkKind.INTERFACE_ERROR
+            ]
+        assert [(i.queue, i.tier, i.status) for i in items] == [
+            ("t1-front-end", 1, WorkStatus.DONE),  # the early visit's, closed by its resend
+            ("t1-front-end", 1, WorkStatus.OPEN),  # one item for the message sent twice
+        ]
+        assert "PV1-7.1" in items[1].summary
+        assert items[1].amount_at_stake > Money.zero()
+
+        # The practice sets the provider up; the EHR resends: applied, and the work is done.
+        newcomer = Provider(
+            NEWCOMER, ProviderKind.INDIVIDUAL, "Ruiz", "207Q00000X", "152302255", first_name="Ana"
+        )
+        import_bundle(
+            parts.uow_factory,
+            PracticeBundle(providers=(newcomer,)),
+            source="providers",
+            files_sha256="",
+            user=USER,
+            now=NOW,
+        )
+        assert take(unknown.replace("|DFT0", "|NEW0", 1)).code is AckCode.ACCEPTED
+        with parts.uow_factory() as uow:
+            solved = uow.work_items.get(items[1].item_id or 0)
+        assert solved is not None
+        assert solved.status is WorkStatus.DONE
+
+        # The same control id with another text is not the same message: refused, not stored.
+        reused = take(registration.replace("|19", "|18", 1))
+        assert reused.code is AckCode.REJECTED
+        assert [(str(p.location), p.code) for p in reused.problems] == [("MSH-10", "205")]
