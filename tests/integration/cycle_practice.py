@@ -33,6 +33,8 @@ class CycledHome:
     end: date  # its last day
     manager: str  # the Tier 3 person the cycle staffs
     tier1: str  # its Tier 1 biller
+    # The simulated bank's deliberate mismatches: (kind, trace) in the order it made them.
+    bank_mismatches: tuple[tuple[str, str], ...] = ()
 
 
 def cycled_home(
@@ -81,4 +83,11 @@ def cycled(
     with composed(settings) as parts:
         report = run_cycle(parts, options)
     assert report.end is not None
-    return CycledHome(settings, start, report.end, staff.tier3.user_id, staff.tier1.user_id)
+    return CycledHome(
+        settings,
+        start,
+        report.end,
+        staff.tier3.user_id,
+        staff.tier1.user_id,
+        tuple(report.bank_mismatches),
+    )
