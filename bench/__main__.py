@@ -17,6 +17,7 @@ BENCHMARKS = (
     "web",
     "analytics",
     "tenancy",
+    "mllp",
 )
 
 
