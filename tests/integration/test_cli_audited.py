@@ -95,11 +95,14 @@ def _invocations(claim: str, encounter: str, bundle: Path, out: Path) -> dict[st
         "practice show": ["practice", "show"],
         "practice set": ["practice", "set", "time_zone", "America/New_York"],
         "import": ["import", str(bundle)],
+        "fhir import": ["fhir", "import", str(bundle / "payers.csv")],
+        "fhir export": ["fhir", "export", "--out", str(out / "claims.fhir.json")],
         "summary": ["summary", "--json"],
         "eligibility": ["eligibility"],
         "estimate": ["estimate", encounter],
         "plans import": ["plans", "import", str(bundle / "plans.csv")],
         "submit": ["submit"],
+        "forms cms1500": ["forms", "cms1500", claim, "--out", str(out / "cms1500.pdf")],
         "ingest": ["ingest"],
         "queue list": ["queue", "list"],
         "queue next": ["queue", "next", AUDITOR],
@@ -197,6 +200,8 @@ READS = {
     "collections list",
     "plans list",
     "patient account",
+    "fhir export",
+    "forms cms1500",
 }
 # May run, and refuses the input: an invoice is for a closed month only.
 FAILS = {"invoice"}

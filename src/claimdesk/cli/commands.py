@@ -47,6 +47,10 @@ COMMANDS: dict[str, CommandEntry] = {
         "HL7 v2 from the EHR: listen over MLLP, or import a batch file.",
         "hl7_cmd",
     ),
+    "fhir": _entry(
+        "FHIR R4: import a Bundle or NDJSON of a practice; export claims and what payers paid.",
+        "fhir_cmd",
+    ),
     "summary": _entry(
         "What the books hold: counts, charges by payer, ledger totals that must balance, and the "
         "A/R figure with its parts and aging, as of a day.",
@@ -67,8 +71,13 @@ COMMANDS: dict[str, CommandEntry] = {
         "payment_plans_cmd",
     ),
     "submit": _entry(
-        "Scrub every draft, held and ready claim; write clean ones to one 837P per payer.",
+        "Scrub every draft, held and ready claim; write clean ones to one 837P per payer (a "
+        "payer that takes paper only: CMS-1500s in outbox/paper).",
         "submit_cmd",
+    ),
+    "forms": _entry(
+        "Paper claim forms: a claim's CMS-1500 (02/12) as PDF, whole or data only.",
+        "forms_cmd",
     ),
     "ingest": _entry(
         "Read 835, 999, 277CA, 277 and 271 files: each once, in one transaction; problems "

@@ -25,7 +25,7 @@ from claimdesk.cli.app import (
 )
 from claimdesk.cli.jobs import as_actor
 from claimdesk.desk.guard import ForbiddenError
-from claimdesk.domain.practice import SETTINGS, ProfileError
+from claimdesk.domain.practice import SETTINGS, ProfileError, setting_of
 from claimdesk.rule_files import in_effect
 from claimdesk.services.practice import profile_of
 from claimdesk.services.users import UserError
@@ -69,7 +69,7 @@ def show(ctx: typer.Context, as_json: JsonOption = False) -> None:
     needed = {s.key for s in missing}
     extra = sorted(set(profile.values) - set(SETTINGS))
     for key in (*SETTINGS, *extra):
-        meaning = SETTINGS[key].meaning if key in SETTINGS else "receiver of one payer"
+        meaning = setting_of(key).meaning
         value = profile.get(key) or ("[red]missing[/red]" if key in needed else "")
         table.add_row(key, value, meaning)
     console.print(table)

@@ -32,7 +32,8 @@ from claimdesk.services.trading_partners import partners_to_submit
 
 @app.command("submit")
 def submit_(ctx: typer.Context, as_json: JsonOption = False) -> None:
-    """Scrub every draft, held and ready claim; write clean ones to one 837P per payer."""
+    """Scrub every draft, held and ready claim; write clean ones to one 837P per payer (a payer
+    that takes paper only: CMS-1500s in outbox/paper)."""
     settings = settings_of(ctx)
     with composed(settings) as parts:
         try:
@@ -59,7 +60,8 @@ def submit_(ctx: typer.Context, as_json: JsonOption = False) -> None:
                 policy=parts.routing,
             ),
             lambda done: (
-                f"{sum(b.submitted for b in done.batches)} claim(s) sent, {len(done.held)} held"
+                f"{sum(b.submitted for b in done.batches)} claim(s) sent, "
+                f"{sum(len(p.claim_ids) for p in done.printed)} printed, {len(done.held)} held"
             ),
         )
     if as_json:
@@ -76,6 +78,14 @@ def submit_(ctx: typer.Context, as_json: JsonOption = False) -> None:
                 str(batch.submitted),
                 str(batch.total_charge),
                 "" if rate is None else f"{rate:.1%}",
+            )
+        for printed in report.printed:
+            table.add_row(
+                printed.payer_id,
+                printed.outbox_name,
+                str(len(printed.claim_ids)),
+                str(printed.total_charge),
+                "paper",
             )
         console.print(table)
         console.print(

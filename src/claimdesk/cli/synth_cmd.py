@@ -10,9 +10,12 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.table import Table
 
+from claimdesk.bundle.reader import read_bundle
 from claimdesk.cli.app import EXIT_INPUT_PROBLEMS, JsonOption, app, console, emit_json, fail
 from claimdesk.domain.clock import practice_today
+from claimdesk.fhir.writer import PRACTICE_FHIR_FILE, practice_json
 from claimdesk.synth import catalog, write_practice
+from claimdesk.synth.hl7 import write_hl7
 from claimdesk.synth.practice import DEFAULT_DAYS, DEFAULT_DEFECT_RATE
 
 
@@ -38,6 +41,20 @@ def synth(
             help="Share of patients and of encounters given one realistic defect.",
         ),
     ] = DEFAULT_DEFECT_RATE,
+    fhir: Annotated[
+        bool,
+        typer.Option(
+            "--fhir", help="Also write the same practice as a FHIR Bundle, practice.fhir.json."
+        ),
+    ] = False,
+    hl7: Annotated[
+        bool,
+        typer.Option(
+            "--hl7",
+            help="Also write the same practice as its EHR's HL7 v2 messages, practice.hl7 "
+            "(ADT^A04 per patient, DFT^P03 per visit), with the hl7.toml that maps its sender.",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Write a synthetic practice bundle (with defects.csv, the planted defects, and plans.csv,
@@ -66,8 +83,9 @@ def synth(
         )
     except OSError as exc:
         raise fail(f"cannot write the bundle to {out_dir}: {exc}") from exc
+    also = _write_intakes(out_dir, fhir=fhir, hl7=hl7)
     if as_json:
-        emit_json(summary.as_json())
+        emit_json({**summary.as_json(), **{kind: str(path) for kind, path in also.items()}})
         return
     table = Table(title=f"synthetic practice in {summary.out_dir}")
     table.add_column("file")
@@ -82,3 +100,25 @@ def synth(
         f"sha256 {summary.sha256}",
         highlight=False,
     )
+    for kind, path in also.items():
+        console.print(f"the same practice as {kind.upper()}: {path}", highlight=False)
+
+
+def _write_intakes(out_dir: Path, *, fhir: bool, hl7: bool) -> dict[str, Path]:
+    """The practice as the CSV reader gives it, written as FHIR (docs/fhir.md) and as HL7 v2
+    (docs/hl7.md), so the three intakes can be compared on one practice."""
+    if not (fhir or hl7):
+        return {}
+    read = read_bundle(out_dir)
+    if read.bundle is None:
+        raise fail(f"{out_dir}: the bundle just written does not read: {read.errors[0]}")
+    written: dict[str, Path] = {}
+    try:
+        if fhir:
+            path = written["fhir"] = out_dir / PRACTICE_FHIR_FILE
+            path.write_text(practice_json(read.bundle), encoding="utf-8")
+        if hl7:
+            written["hl7"] = write_hl7(read.bundle, out_dir)
+    except OSError as exc:
+        raise fail(f"cannot write into {out_dir}: {exc}") from exc
+    return written

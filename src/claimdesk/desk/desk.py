@@ -324,6 +324,13 @@ class Desk:
             actor, Capability.READ_FIGURES, "read_report", f"report {report}", work, done
         )
 
+    def export_records(
+        self, actor: Actor, what: str, work: Callable[[], T], done: Callable[[T], str]
+    ) -> T:
+        """Patients' billing records written out of the system (``fhir export``): whoever may
+        read patients' claims may export them; audited whether refused, failed or done."""
+        return self._read(actor, Capability.READ_PATIENTS, "export_records", what, work, done)
+
     def list_claims_behind(
         self, actor: Actor, kpi: str, work: Callable[[], T], done: Callable[[T], str]
     ) -> T:

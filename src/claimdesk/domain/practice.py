@@ -77,6 +77,13 @@ def _zip_plus_four(value: str) -> str:
     return digits
 
 
+def _zip(value: str) -> str:
+    digits = value.replace("-", "")
+    if not (len(digits) in (5, 9) and digits.isascii() and digits.isdigit()):
+        raise ValueError("is not a ZIP code: five or nine digits, as 43215 or 43215-1234")
+    return digits
+
+
 def _phone(value: str) -> str:
     digits = re.sub(r"[\s().-]", "", value)
     if not re.fullmatch(r"[2-9][0-9]{9}", digits):
@@ -246,6 +253,17 @@ _SETTINGS = (
 SETTINGS: Mapping[str, Setting] = {s.key: s for s in _SETTINGS}
 # Per payer: receiver.PAYERID.id and receiver.PAYERID.name (1000B for that payer's files).
 _PAYER_RECEIVER = re.compile(r"receiver\.([A-Za-z0-9]+)\.(id|name)")
+# Per payer that takes paper only: paper.PAYERID.only, and the address its CMS-1500s are mailed
+# to (printed in the form's carrier block).
+_PAPER_PAYER = re.compile(r"paper\.([A-Za-z0-9]+)\.(only|address1|address2|city|state|zip)")
+_PAPER_SETTINGS: dict[str, tuple[str, Callable[[str], str]]] = {
+    "only": ("true when payer {} takes paper claims only: submit prints a CMS-1500", _yes_no),
+    "address1": ("street where payer {} takes paper claims (CMS-1500 carrier block)", _text(55)),
+    "address2": ("second address line for payer {}'s paper claims", _text(55)),
+    "city": ("city where payer {} takes paper claims", _text(30)),
+    "state": ("state where payer {} takes paper claims", _state),
+    "zip": ("ZIP code where payer {} takes paper claims", _zip),
+}
 
 
 def setting_of(key: str) -> Setting:
@@ -253,11 +271,21 @@ def setting_of(key: str) -> Setting:
     found = SETTINGS.get(key)
     if found is not None:
         return found
+    paper = _PAPER_PAYER.fullmatch(key)
+    if paper is not None:
+        meaning, check = _PAPER_SETTINGS[paper.group(2)]
+        return Setting(key, meaning.format(paper.group(1)), check)
     match = _PAYER_RECEIVER.fullmatch(key)
     if match is None:
         known = ", ".join(SETTINGS)
         raise ProfileError(
-            [(key, f"no such practice setting (known: {known}, receiver.PAYERID.id|name)")]
+            [
+                (
+                    key,
+                    f"no such practice setting (known: {known}, receiver.PAYERID.id|name, "
+                    f"paper.PAYERID.{'|'.join(_PAPER_SETTINGS)})",
+                )
+            ]
         )
     payer, part = match.groups()
     if part == "id":
@@ -399,6 +427,20 @@ class PracticeProfile:
             line2=self.get(f"{prefix}.address2"),
         )
         return address if address.is_complete() else None
+
+    def paper_payers(self) -> frozenset[str]:
+        """The payers that take paper claims only (``paper.PAYERID.only``)."""
+        return frozenset(
+            match.group(1)
+            for key, value in self.values.items()
+            if (match := _PAPER_PAYER.fullmatch(key)) is not None
+            and match.group(2) == "only"
+            and value == "true"
+        )
+
+    def paper_address(self, payer_id: str) -> Address | None:
+        """Where ``payer_id`` takes paper claims, once its street, city, state and ZIP are set."""
+        return self._address(f"paper.{payer_id}")
 
     def payer_receivers(self) -> dict[str, tuple[str, str]]:
         """(name, id) of the receiver named for each payer that has one of its own."""

@@ -7,7 +7,9 @@ written to one 837P interchange in the outbox, recorded as a batch with its clea
 and move READY -> SUBMITTED. A self-pay claim is scrubbed too, but is billed to the patient, so
 it stays READY and goes in no 837. A claim the 837 writer refuses (a billing provider on file
 without a ZIP+4, say) is a configuration error: it is left as it was, opens no work item, and is
-listed in ``not_written`` for the face to report.
+listed in ``not_written`` for the face to report. A payer that takes paper only
+(``paper.PAYERID.only``) gets no 837: its clean claims are printed as CMS-1500s, one PDF per payer
+in ``outbox/paper/`` (:mod:`claimdesk.services.paper_claims`), staged and published as 837s are.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from claimdesk.domain.work import Problem, WorkKind
 from claimdesk.edi.x12.writer import Envelope, X12WriteError, transaction_control_number
 from claimdesk.edi.x837.claim_input import ClaimInput, PrimaryAdjudication, Receiver, Submitter
 from claimdesk.edi.x837.write import write_837p
+from claimdesk.forms.cms1500 import FormPage
 from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.scrub.config import ScrubConfig
 from claimdesk.scrub.context import ScrubContext
@@ -31,6 +34,13 @@ from claimdesk.scrub.findings import Finding
 from claimdesk.scrub.reference import ReferenceData
 from claimdesk.services.claim_inputs import ClaimParties, build_claim_input, primary_adjudications
 from claimdesk.services.crash_points import crash_point
+from claimdesk.services.paper_claims import (
+    PaperBatch,
+    PaperClaimError,
+    form_pages,
+    paper_outbox,
+    print_paper_batch,
+)
 from claimdesk.services.practice import practice_date
 from claimdesk.services.scrub_store import store_contexts
 from claimdesk.services.trading_partners import TradingPartners
@@ -100,6 +110,7 @@ class SubmitReport:
     not_written: list[NotWritten] = field(default_factory=list)
     recovered: list[str] = field(default_factory=list)  # 837s a crashed run committed, now sent
     batches: list[BatchRecord] = field(default_factory=list)
+    printed: list[PaperBatch] = field(default_factory=list)  # CMS-1500s for paper-only payers
     work_items_opened: int = 0
     work_items_closed: int = 0
 
@@ -118,6 +129,7 @@ class SubmitReport:
             "recovered": self.recovered,
             "submitted": self.submitted,
             "batches": [b.as_json() for b in self.batches],
+            "printed": [p.as_json() for p in self.printed],
             "work_items_opened": self.work_items_opened,
             "work_items_closed": self.work_items_closed,
         }
@@ -127,6 +139,7 @@ class SubmitReport:
 class _Outgoing:
     claim: Claim
     claim_input: ClaimInput
+    pages: tuple[FormPage, ...] = ()  # its CMS-1500, for a payer that takes paper only
 
 
 def submit(
@@ -148,13 +161,15 @@ def submit(
         uow.work_items.begin_write()
         # A run that died between its commit and its rename left its files staged; which of
         # them committed is known only once no run that stages files is in flight.
-        report.recovered = open_outbox(uow, outbox)
+        report.recovered = open_outbox(uow, outbox, paper_outbox(outbox))
         # Locked for this run: a concurrent run skips them, so no claim goes in two 837s.
         # A corrected claim waits in the editor until the biller saves its change.
         claims = [c for c in uow.claims.claim_for_submission(SCRUBBED) if not c.awaits_correction]
         crash_point("submit:claimed")
         was_held = {c.claim_id for c in claims if c.status is ClaimStatus.HELD}
         today = practice_date(uow, now)
+        profile = uow.practice.profile()
+        paper = profile.paper_payers()
         contexts = store_contexts(uow, claims, reference, config, today=today)
         coverages = {c.coverage.coverage_id: c.coverage for c in contexts if c.coverage}
         primaries = primary_adjudications(uow, claims, coverages)
@@ -168,11 +183,17 @@ def submit(
             tally = counts.setdefault(claim.payer_id, PayerCounts())
             tally.scrubbed += 1
             claim_input = None
+            pages: tuple[FormPage, ...] = ()
             problem = None if result.clean else _held(result)
             if problem is None and context.coverage is not None and context.payer is not None:
                 claim_input, refusal = _claim_input(
                     claim, context, partners, now, primaries.get(claim.claim_id)
                 )
+                if claim_input is not None and claim.payer_id in paper:
+                    try:
+                        pages = form_pages(claim_input, profile, today=today, now=now)
+                    except PaperClaimError as exc:
+                        refusal = str(exc)
                 if refusal is not None:
                     # What the writer refuses is set up wrongly (profile, provider file), not
                     # wrong with this claim: no hold and no work item; submit names it instead.
@@ -202,8 +223,15 @@ def submit(
                 report.self_pay_ready.append(claim.claim_id)
                 uow.claims.save(claim)
                 continue
-            outgoing.setdefault(claim.payer_id, []).append(_Outgoing(claim, claim_input))
+            outgoing.setdefault(claim.payer_id, []).append(_Outgoing(claim, claim_input, pages))
         for payer_id, batch in sorted(outgoing.items()):
+            if payer_id in paper:
+                report.printed.append(
+                    print_paper_batch(
+                        uow, outbox, payer_id, [(o.claim, o.pages) for o in batch], now=now, by=by
+                    )
+                )
+                continue
             report.batches.append(
                 _send(uow, outbox, payer_id, batch, counts[payer_id], partners, now, by)
             )
@@ -212,6 +240,8 @@ def submit(
     crash_point("submit:committed")
     for sent in report.batches:
         publish_staged(outbox, sent.file_name)
+    for printed in report.printed:
+        publish_staged(paper_outbox(outbox), printed.file_name)
     crash_point("submit:published")
     report.held = [h for _, h, _deadline in held]
     report.released = sorted(

@@ -117,15 +117,20 @@ def settle_staged(outbox: Path, committed: Callable[[str], bool]) -> list[str]:
     return published
 
 
-def open_outbox(uow: UnitOfWork, outbox: Path) -> list[str]:
-    """Begin a transaction that stages files: order it with the others that do, and first
-    settle what a crashed run left staged (published when its record committed, else dropped);
-    returns the names published."""
-    settling = has_staged(outbox)
+def open_outbox(uow: UnitOfWork, outbox: Path, *others: Path) -> list[str]:
+    """Begin a transaction that stages files in ``outbox`` (and ``others``, e.g. the paper
+    outbox): order it with the others that do, and first settle what a crashed run left staged
+    (published when its record committed, else dropped); returns the names published."""
+    folders = (outbox, *others)
+    settling = any(has_staged(folder) for folder in folders)
     uow.batches.hold_outbox(settling=settling)
     if not settling:
         return []
-    return settle_staged(outbox, uow.batches.outbox_file_recorded)
+    return [
+        name
+        for folder in folders
+        for name in settle_staged(folder, uow.batches.outbox_file_recorded)
+    ]
 
 
 def stage_sent_file(

@@ -8,7 +8,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-from claimdesk.bundle.reader import read_bundle
+from claimdesk.bundle.model import PracticeBundle
 from claimdesk.hl7.mapping import MAPPING_FILE
 from claimdesk.hl7.write import batch_file, practice_messages
 
@@ -16,12 +16,9 @@ SENDER = "RIVERBEND_EHR"
 HL7_FILE = "practice.hl7"
 
 
-def write_hl7(bundle_dir: Path, *, sender: str = SENDER) -> Path:
-    """Write ``practice.hl7`` and ``hl7.toml`` into ``bundle_dir``; the path of the first."""
-    read = read_bundle(bundle_dir)
-    if read.bundle is None:
-        raise ValueError(f"{bundle_dir}: the bundle has {len(read.errors)} problem(s)")
-    bundle = read.bundle
+def write_hl7(bundle: PracticeBundle, bundle_dir: Path, *, sender: str = SENDER) -> Path:
+    """Write ``practice.hl7`` and ``hl7.toml`` of ``bundle`` (as the CSV reader gives it) into
+    ``bundle_dir``; the path of the first."""
     # The practice bills every visit under one NPI; the EHR's sender table names it.
     billing = Counter(e.billing_npi for e in bundle.encounters).most_common(1)
     now = datetime.now(UTC)

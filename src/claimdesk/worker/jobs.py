@@ -89,7 +89,8 @@ def _ingest_one(parts: Composition, path: Path, now: datetime, run: InboxRun) ->
 
 
 def scrub_and_submit(parts: Composition, now: datetime) -> int | str:
-    """Scrub every unbilled claim and write the clean ones to 837P batches; claims sent.
+    """Scrub every unbilled claim and write the clean ones to 837P batches (or CMS-1500s in
+    outbox/paper for a payer that takes paper only); claims sent or printed.
 
     Until the practice profile names what every 837 needs, the job sends and holds nothing and
     says which settings are missing (a setup step, not a failure to retry).
@@ -108,7 +109,7 @@ def scrub_and_submit(parts: Composition, now: datetime) -> int | str:
         by=WORKER_USER,
         policy=parts.routing,
     )
-    return sum(b.submitted for b in report.batches)
+    return sum(b.submitted for b in report.batches) + sum(len(p.claim_ids) for p in report.printed)
 
 
 def eligibility_sweep(parts: Composition, now: datetime) -> int:
