@@ -20,7 +20,7 @@ import os
 import re
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -30,11 +30,14 @@ from claimdesk.cycle.chart import Correction, read_chart
 from claimdesk.denials.table import shipped_table
 from claimdesk.domain.claims import Claim, ClaimStatus
 from claimdesk.domain.work import WorkKind, WorkStatus
+from claimdesk.hl7.mapping import load_mappings
+from claimdesk.hl7.write import charges as hl7_charges
 from claimdesk.routing.access import Role
 from claimdesk.routing.policy import shipped_policy
 from claimdesk.scrub.findings import Finding
 from claimdesk.services import tier2
 from claimdesk.services.claim_editor import claim_editor
+from claimdesk.services.hl7_intake import take_message
 from claimdesk.services.post_remittance import post_bytes
 from claimdesk.services.submit import SubmitReport, submit
 
@@ -129,6 +132,9 @@ def _sign_in(browser: Browser, url: str, built: BillingPractice, role: Role) -> 
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     return page
 
+
+# A rendering provider the practice has not set up, named by a message from its EHR.
+UNKNOWN_NPI = "1003000126"
 
 # A finding on the claim's coverages is answered by the patient's date with no insurance.
 ANSWERS = {"patient.uninsured_since": "coverages"}
@@ -533,3 +539,48 @@ def test_the_admin_onboards_a_person_who_signs_in_and_works(
     with built.config.uow_factory() as uow:
         records = [r.record for r in uow.audit.records(limit=200, newest_first=True)]
     assert any(r.action == "set_password_by_link" and r.user_id == "dee" for r in records)
+
+
+def test_tier1_reads_where_an_ehr_message_went_wrong(
+    browser: Browser, day: tuple[str, BillingPractice]
+) -> None:
+    """A charge message from the EHR names a provider the practice has not set up: Tier 1
+    finds the interface error in the front-end queue, with the segment, field and reason."""
+    url, built = day
+    settings = built.settings
+    (settings.practice_home / "hl7.toml").write_text(
+        '[senders.RIVERBEND_EHR]\nbilling_npi = "1729147144"\n', encoding="utf-8"
+    )
+    with built.config.uow_factory() as uow:
+        claim = uow.claims.get(built.write_off_claim)
+        assert claim is not None
+        visit = claim.encounter
+        patient = uow.patients.get(visit.patient_account)
+        assert patient is not None
+    message = hl7_charges(
+        replace(visit, encounter_id="EHR-0001", rendering_npi=UNKNOWN_NPI),
+        patient,
+        sender="RIVERBEND_EHR",
+        control_id="DFT-E2E-1",
+        now=DESK_TIME,
+    )
+    taken = take_message(
+        built.config.uow_factory,
+        message,
+        mappings=load_mappings(settings.practice_home),
+        policy=shipped_policy(),
+        user="hl7",
+        now=DESK_TIME,
+    )
+    assert [str(p.location) for p in taken.problems] == ["PV1-7.1"]
+    page = _sign_in(browser, url, built, Role.TIER1)
+    page.goto(f"{url}/queue")
+    page.locator("#f-kind").select_option("interface_error")
+    row = page.locator("tbody tr", has_text="interface_error")
+    expect(row).to_have_count(1)
+    _accessible(page, "tier1-interface-errors")
+    row.get_by_role("link").first.click()
+    reason = re.compile(r"PV1-7\.1: the rendering provider \d{10} is not a provider on file")
+    expect(page.get_by_text(reason)).to_be_visible()
+    expect(page.get_by_text("DFT^P03 DFT-E2E-1 from RIVERBEND_EHR")).to_be_visible()
+    _accessible(page, "tier1-interface-error-item")
