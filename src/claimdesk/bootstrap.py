@@ -24,7 +24,6 @@ from claimdesk.denials.table import CategoryTable
 from claimdesk.desk.config import DeskConfig
 from claimdesk.desk.desk import Desk
 from claimdesk.domain.benefits import shipped_catalog
-from claimdesk.hl7.mapping import SenderMapping, load_mappings
 from claimdesk.routing.access import Role
 from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.rule_files import load_denials, load_routing
@@ -138,11 +137,6 @@ class Composition:
             prevention=shipped_prevention(),
             services=shipped_catalog(),
         )
-
-    @cached_property
-    def hl7_mappings(self) -> dict[str, SenderMapping]:
-        """The EHR senders the practice takes HL7 v2 messages from (its ``hl7.toml``)."""
-        return load_mappings(self.settings.practice_home)
 
     @cached_property
     def reference(self) -> ReferenceData:

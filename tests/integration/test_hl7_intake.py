@@ -15,6 +15,7 @@ from claimdesk.domain.money import Money
 from claimdesk.domain.providers import Provider, ProviderKind
 from claimdesk.domain.work import WorkKind, WorkStatus
 from claimdesk.hl7.ack import AckCode
+from claimdesk.hl7.mapping import load_mappings
 from claimdesk.services.hl7_intake import Taken, take_message
 from claimdesk.services.import_bundle import import_bundle
 from claimdesk.store.uow import UnitOfWork
@@ -53,7 +54,7 @@ def test_a_message_not_applied_is_tier_1_work_until_its_resend_applies(
             return take_message(
                 parts.uow_factory,
                 text,
-                mappings=parts.hl7_mappings,
+                mappings=load_mappings(settings.practice_home),
                 policy=parts.routing,
                 user=USER,
                 now=NOW,
@@ -107,6 +108,25 @@ def test_a_message_not_applied_is_tier_1_work_until_its_resend_applies(
             solved = uow.work_items.get(items[1].item_id or 0)
         assert solved is not None
         assert solved.status is WorkStatus.DONE
+
+        # The EHR corrects a visit and sends it under a new control id: the earlier messages
+        # for that visit are moot, and their work is done.
+        wrong = unknown.replace("|DFT0", "|BAD0", 1).replace(f"|{NEWCOMER}|", "|1999999999|", 1)
+        assert take(wrong).code is AckCode.ERROR
+        fixed = take(unknown.replace("|DFT0", "|FIX0", 1))
+        assert fixed.code is AckCode.ACCEPTED
+        with parts.uow_factory() as uow:
+            left = [
+                i
+                for i in uow.work_items.without_claim_prefixed("hl7:")
+                if i.active and "BAD0" in i.problem_key
+            ]
+        assert left == []
+        assert take(wrong).outcome == "superseded"  # resent late: not applied over the fix
+
+        # A resend stamped with a new time (MSH-7) is the same message.
+        stamp = registration.split("|")[6]
+        assert take(registration.replace(stamp, "20261201000000", 1)).outcome == "already applied"
 
         # The same control id with another text is not the same message: refused, not stored.
         reused = take(registration.replace("|19", "|18", 1))

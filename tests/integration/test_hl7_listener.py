@@ -40,7 +40,7 @@ def test_the_ehr_stream_through_the_listener_makes_the_books_of_the_bundle(
         "CLAIMDESK_DATABASE_URL": database_url,
     }
     listener = subprocess.Popen(
-        [str(PROGRAM), "hl7", "listen", "--port", "0", "--idle-timeout", "30"],
+        [str(PROGRAM), "hl7", "listen", "--port", "0", "--frame-timeout", "30"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

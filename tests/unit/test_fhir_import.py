@@ -21,7 +21,7 @@ from claimdesk.fhir import systems
 from claimdesk.fhir.jsontext import dumps
 from claimdesk.fhir.practice import PracticeRead, practice_of
 from claimdesk.fhir.source import read_fhir
-from claimdesk.fhir.writer import practice_json
+from claimdesk.fhir.writer import icd10cm, practice_json
 from claimdesk.synth import write_practice
 
 GROUP_NPI, DOCTOR_NPI = "1234567893", "1245319599"
@@ -536,3 +536,8 @@ def test_nothing_in_the_file_is_dropped_unread() -> None:
         "Bundle.entry[14] Condition/dx9: no Encounter names it as a diagnosis "
         "(Encounter.diagnosis.condition)"
     ]
+
+
+def test_a_diagnosis_corrected_with_its_dot_is_written_with_one() -> None:
+    # The claim editor keeps a typed code as typed (R10.13); an import keeps it bare (R1013).
+    assert [icd10cm(c) for c in ("R10.13", "R1013", "I10")] == ["R10.13", "R10.13", "I10"]

@@ -4,7 +4,9 @@ over MLLP (``listen``) or from a batch file (``import``); docs/hl7.md."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
+import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -27,12 +29,13 @@ from claimdesk.cli.app import (
 )
 from claimdesk.cli.jobs import as_job
 from claimdesk.hl7.batch import split_batch
-from claimdesk.hl7.mapping import MappingError
+from claimdesk.hl7.mapping import MappingError, MappingFile
 from claimdesk.hl7.mllp_text import decoded
-from claimdesk.mllp.server import DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_BYTES, Listener
-from claimdesk.services.hl7_intake import Taken, take_message
+from claimdesk.mllp.server import DEFAULT_FRAME_TIMEOUT, DEFAULT_MAX_BYTES, Listener
+from claimdesk.services.hl7_intake import Taken, refused_for, take_message
 
 LISTENER_USER = "hl7"
+log = logging.getLogger("claimdesk.hl7")
 
 hl7_app = typer.Typer(
     help="HL7 v2 from the EHR: listen over MLLP, or import a batch file.", no_args_is_help=True
@@ -41,19 +44,28 @@ app.add_typer(hl7_app, name="hl7")
 
 
 def _taker(parts: Composition, user: str) -> Callable[[str], Taken]:
-    mappings = parts.hl7_mappings
+    mapping_file = MappingFile(parts.settings.practice_home)
 
     def take(text: str) -> Taken:
+        now = parts.clock()
+        try:
+            mappings = mapping_file.current()
+        except MappingError as exc:
+            return refused_for(text, str(exc), now)
         return take_message(
-            parts.uow_factory,
-            text,
-            mappings=mappings,
-            policy=parts.routing,
-            user=user,
-            now=parts.clock(),
+            parts.uow_factory, text, mappings=mappings, policy=parts.routing, user=user, now=now
         )
 
     return take
+
+
+def _check_mapping(folder: Path) -> None:
+    """A wrong hl7.toml stops the command at once, every problem named (a listener reads it
+    again when it changes)."""
+    try:
+        MappingFile(folder).current()
+    except MappingError as exc:
+        raise fail("; ".join(exc.problems), EXIT_INPUT_PROBLEMS) from exc
 
 
 def _said(taken: Taken) -> str:
@@ -65,18 +77,22 @@ def listen_command(
     ctx: typer.Context,
     port: Annotated[int, typer.Option("--port", help="TCP port (0: any free port).")] = 2575,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
-    idle_timeout: Annotated[
-        float, typer.Option("--idle-timeout", help="Seconds a client may wait mid-frame.")
-    ] = DEFAULT_IDLE_TIMEOUT,
+    frame_timeout: Annotated[
+        float,
+        typer.Option(
+            "--frame-timeout",
+            help="Seconds a client may take to finish a frame it began (an idle connection "
+            "stays open).",
+        ),
+    ] = DEFAULT_FRAME_TIMEOUT,
 ) -> None:
     """Listen for HL7 v2 messages over MLLP and answer each with its ACK (AA, AE, AR)."""
     settings = settings_of(ctx)
     ready(settings)
+    _check_mapping(settings.practice_home)
+    # Connections and each message's type, control id and outcome; never a message's content.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     with composed(settings) as parts:
-        try:
-            parts.hl7_mappings  # noqa: B018 (a wrong hl7.toml stops the listener at once)
-        except MappingError as exc:
-            raise fail(str(exc), EXIT_INPUT_PROBLEMS) from exc
         desk = parts.desk()
         actor = desk.system_actor(LISTENER_USER, "claimdesk HL7 listener")
         take = _taker(parts, actor.user.user_id)
@@ -84,9 +100,10 @@ def listen_command(
         def audited(text: str) -> str:
             # Each message is a use case of the listener's system user: checked and audited.
             taken = desk.run_job(actor, "hl7 message", lambda: take(text), _said)
+            log.info("%s (%s)", _said(taken), taken.code.value)
             return taken.ack
 
-        listener = Listener(audited, idle_timeout=idle_timeout, max_bytes=DEFAULT_MAX_BYTES)
+        listener = Listener(audited, frame_timeout=frame_timeout, max_bytes=DEFAULT_MAX_BYTES)
         asyncio.run(_serve(listener, host, port))
 
 
@@ -115,6 +132,7 @@ def import_command(
         raise fail(f"{file} is not a file", EXIT_INPUT_PROBLEMS)
     settings = settings_of(ctx)
     ready(settings)
+    _check_mapping(settings.practice_home)
     with composed(settings) as parts:
         user = acting_user_id(ctx)
 
@@ -122,16 +140,9 @@ def import_command(
             take = _taker(parts, user)
             return [take(m) for m in split_batch(decoded(file.read_bytes()))]
 
-        try:
-            taken = as_job(
-                ctx,
-                parts,
-                "hl7 import",
-                work,
-                lambda done: f"{len(done)} message(s) from {file.name}",
-            )
-        except MappingError as exc:
-            raise fail(str(exc), EXIT_INPUT_PROBLEMS) from exc
+        taken = as_job(
+            ctx, parts, "hl7 import", work, lambda done: f"{len(done)} message(s) from {file.name}"
+        )
     outcomes = Counter(t.outcome for t in taken)
     troubled = [t for t in taken if t.problems]
     if as_json:

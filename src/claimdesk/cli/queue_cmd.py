@@ -63,7 +63,14 @@ def print_item(item: WorkItem) -> None:
         f"queue {item.queue}, {item.status}"
         + (f" (held by {item.assignee} until {item.lease_until})" if item.assignee else "")
     )
-    console.print(f"claim {item.claim_id or '-'}; {item.amount_at_stake} at stake")
+    console.print(
+        f"claim {item.claim_id or '-'}; patient {item.patient_account or '-'}; "
+        f"{item.amount_at_stake} at stake",
+        highlight=False,
+    )
+    if item.summary:
+        # What went wrong and the fix: what the person taking the item reads first.
+        console.print(f"finding: {item.summary}", markup=False, highlight=False)
     console.print(f"why next: {item.score.explain()}")
     actions = actions_for(item.kind, appeal_rights=item.appeal_rights)
     console.print("actions: " + ", ".join(a.value for a in actions))

@@ -72,7 +72,9 @@ def procedure_system(code: str) -> str:
 
 
 def icd10cm(code: str) -> str:
-    """A stored ICD-10-CM code (``E1165``) as it is written (``E11.65``)."""
+    """A stored ICD-10-CM code (``E1165``) as it is written (``E11.65``). The claim editor keeps
+    a corrected code as the person typed it, with its dot or without: both are written so."""
+    code = code.replace(".", "")
     if len(code) > _ICD10_CATEGORY:
         return f"{code[:_ICD10_CATEGORY]}.{code[_ICD10_CATEGORY:]}"
     return code

@@ -56,7 +56,8 @@ def acknowledgment(
         "P",
         version,
     ]
-    text_message = escaped(problems[0].reason)[:80] if problems else ""
+    # MSA-3 (80 characters in 2.5.1): cut before escaping, so no escape sequence is cut in two.
+    text_message = escaped(problems[0].reason[:80]) if problems else ""
     segments = ["|".join(msh), "|".join(["MSA", code.value, escaped(control_id), text_message])]
     for problem in problems:
         segments.append(

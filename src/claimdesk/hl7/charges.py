@@ -8,8 +8,11 @@ Only charges (FT1-6 ``CG``) are taken; payments and adjustments are posted in cl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
+from typing import TypeVar
 
 from claimdesk.bundle.cells import (
     parse_diagnosis_code,
@@ -33,6 +36,8 @@ from claimdesk.hl7.directory import Directory
 from claimdesk.hl7.fields import checked, patient_account
 from claimdesk.hl7.mapping import SenderMapping
 from claimdesk.hl7.message import Code, Location, Message, Problem, ValueProblemError
+
+T = TypeVar("T")
 
 CHARGE = "CG"  # FT1-6 transaction type (HL7 user table 0017)
 DRUG_UNITS = {unit.value: unit for unit in DrugUnit}
@@ -65,15 +70,6 @@ def _diagnosis(message: Message, at: Location, mapping: SenderMapping) -> str:
             Code.TABLE_VALUE_NOT_FOUND,
         )
     return checked(message, at, parse_diagnosis_code, "the diagnosis")
-
-
-def _visit_diagnoses(message: Message, mapping: SenderMapping) -> list[str]:
-    codes: list[str] = []
-    for sequence in range(1, message.count("DG1") + 1):
-        code = _diagnosis(message, Location("DG1", sequence, 3, 1), mapping)
-        if code not in codes:
-            codes.append(code)
-    return codes
 
 
 def _line_diagnoses(message: Message, sequence: int, mapping: SenderMapping) -> list[str]:
@@ -112,6 +108,7 @@ def _line(
     mapping: SenderMapping,
     diagnoses: list[str],
     place_of_service: str,
+    directory: Directory,
 ) -> ServiceLine:
     def at(number: int, component: int = 0, repetition: int = 1) -> Location:
         return Location("FT1", sequence, number, component, repetition)
@@ -140,6 +137,13 @@ def _line(
     )
     if len(modifiers) > MAX_MODIFIERS:
         raise ValueProblemError(at(26), f"at most {MAX_MODIFIERS} modifiers, not {len(modifiers)}")
+    day = message.date(at(4), "the transaction date")
+    if day > directory.today():
+        raise ValueProblemError(
+            at(4),
+            f"the date of service {day} is after today {directory.today()}: a charge is "
+            "sent once the service was given",
+        )
     units = message.number(at(10), "the quantity") or Decimal(1)
     if units <= 0:
         raise ValueProblemError(at(10), "the quantity must be positive")
@@ -151,9 +155,15 @@ def _line(
             checked(message, at(12), parse_money, "the unit amount").amount * units
         )
     else:
-        raise ValueProblemError(
-            at(11), "the charge (extended or unit amount) is missing", Code.REQUIRED_FIELD_MISSING
-        )
+        # No amount sent: the practice's fee schedule prices the line, as it does a bundle's.
+        fee = directory.fee(code, modifiers[0] if modifiers else "", day)
+        if fee is None:
+            raise ValueProblemError(
+                at(11),
+                f"no charge sent (FT1-11, FT1-12) and no fee on file for {code} on {day}",
+                Code.REQUIRED_FIELD_MISSING,
+            )
+        charge = Money.rounded(fee.amount * units)
     line_codes = _line_diagnoses(message, sequence, mapping)
     for code_of_line in line_codes:
         if code_of_line not in diagnoses:
@@ -171,7 +181,7 @@ def _line(
         procedure_code=code,
         charge=charge,
         units=units,
-        date_of_service=message.date(at(4), "the transaction date"),
+        date_of_service=day,
         place_of_service=place_of_service,
         diagnosis_pointers=pointers,
         modifiers=modifiers,
@@ -179,65 +189,112 @@ def _line(
     )
 
 
+def _attempt(problems: list[Problem], read: Callable[[], T], fallback: T) -> T:
+    """``read()``, or ``fallback`` with its problem noted: every problem of a message is found
+    in one pass, so the EHR's team fixes it once."""
+    try:
+        return read()
+    except ValueProblemError as exc:
+        problems.append(exc.problem)
+        return fallback
+
+
+def _registered(message: Message, directory: Directory) -> str:
+    account = patient_account(message)
+    if not directory.has_patient(account):
+        raise ValueProblemError(
+            Location("PID", field=3),
+            f"patient {account} is not registered: their registration (ADT) comes first",
+            Code.UNKNOWN_KEY,
+        )
+    return account
+
+
+def _visit(message: Message, account: str, directory: Directory) -> str:
+    at = Location("PV1", field=19, component=1)
+    visit = message.required(at, "the visit number")
+    owner = directory.visit_owner(visit)
+    if owner is not None and account and owner != account:
+        raise ValueProblemError(
+            at,
+            f"visit {visit} is on file for another patient ({owner}): a visit does not move "
+            "between patients; void its claim in claimdesk and send the visit under a new number",
+            Code.DUPLICATE_KEY,
+        )
+    return visit
+
+
+def _place(message: Message, mapping: SenderMapping, directory: Directory) -> tuple[str, str]:
+    at = Location("PV1", field=3, component=1)
+    facility = mapping.facility(message.required(at, "the point of care"))
+    place = directory.place_of_service(facility)
+    if place is None:
+        raise ValueProblemError(at, f"facility {facility} is not on file", Code.UNKNOWN_KEY)
+    return facility, place
+
+
+def _billing(mapping: SenderMapping, directory: Directory) -> str:
+    if not directory.has_provider(mapping.billing_npi):
+        raise ValueProblemError(
+            Location("MSH", field=4),
+            f"hl7.toml: senders.{mapping.sender}.billing_npi {mapping.billing_npi} is not a "
+            "provider on file",
+            Code.UNKNOWN_KEY,
+        )
+    return mapping.billing_npi
+
+
 def read_charges(
     message: Message, mapping: SenderMapping, directory: Directory
 ) -> tuple[Charges | None, list[Problem]]:
-    """The visit in ``message``, or every problem found (one per segment at most)."""
-    try:
-        account = patient_account(message)
-        if not directory.has_patient(account):
-            raise ValueProblemError(
-                Location("PID", field=3),
-                f"patient {account} is not registered: their registration (ADT) comes first",
-                Code.UNKNOWN_KEY,
-            )
-        if message.count("PV1") == 0:
-            raise ValueProblemError(
-                Location("PV1"), "the PV1 segment is missing", Code.SEGMENT_SEQUENCE
-            )
-        if message.count("FT1") == 0:
-            raise ValueProblemError(
-                Location("FT1"),
-                "a DFT^P03 carries at least one charge (FT1)",
-                Code.SEGMENT_SEQUENCE,
-            )
-        visit = message.required(Location("PV1", field=19, component=1), "the visit number")
-        location_at = Location("PV1", field=3, component=1)
-        facility = mapping.facility(message.required(location_at, "the point of care"))
-        place = directory.place_of_service(facility)
-        if place is None:
-            raise ValueProblemError(
-                location_at, f"facility {facility} is not on file", Code.UNKNOWN_KEY
-            )
-        attending = Location("PV1", field=7, component=1)
-        rendering_at = attending if message.value(attending) else Location("FT1", 1, 20, 1)
-        rendering = _provider(message, rendering_at, mapping, directory, "the rendering provider")
-        # A referring provider need not be on file (the bundle's rule too): the 837 names them.
-        referring = mapping.provider(message.value(Location("PV1", field=8, component=1)))
-        diagnoses = _visit_diagnoses(message, mapping)
-    except ValueProblemError as exc:
-        return None, [exc.problem]
+    """The visit in ``message``, or every problem found (one per value at most)."""
     problems: list[Problem] = []
+    for segment, what in (("PV1", "the PV1 segment"), ("FT1", "a charge (FT1)")):
+        if message.count(segment) == 0:
+            problems.append(Problem(Location(segment), f"{what} is missing", Code.SEGMENT_SEQUENCE))
+    if problems:
+        return None, problems
+    account = _attempt(problems, lambda: _registered(message, directory), "")
+    visit = _attempt(problems, lambda: _visit(message, account, directory), "")
+    facility, place = _attempt(problems, lambda: _place(message, mapping, directory), ("", ""))
+    billing = _attempt(problems, lambda: _billing(mapping, directory), "")
+    attending = Location("PV1", field=7, component=1)
+    rendering_at = attending if message.value(attending) else Location("FT1", 1, 20, 1)
+    rendering = _attempt(
+        problems,
+        lambda: _provider(message, rendering_at, mapping, directory, "the rendering provider"),
+        "",
+    )
+    # A referring provider need not be on file (the bundle's rule too): the 837 names them.
+    referring = mapping.provider(message.value(Location("PV1", field=8, component=1)))
+    diagnoses: list[str] = []
+    for sequence in range(1, message.count("DG1") + 1):
+        at = Location("DG1", sequence, 3, 1)
+        code = _attempt(problems, partial(_diagnosis, message, at, mapping), "")
+        if code and code not in diagnoses:
+            diagnoses.append(code)
+    admitted = _attempt(
+        problems,
+        lambda: message.optional_date(Location("PV1", field=44, component=1), "the admit date"),
+        None,
+    )
     lines: list[ServiceLine] = []
     for sequence in range(1, message.count("FT1") + 1):
         try:
-            lines.append(_line(message, sequence, mapping, diagnoses, place))
+            lines.append(_line(message, sequence, mapping, diagnoses, place, directory))
         except ValueProblemError as exc:
             problems.append(exc.problem)
         except EncounterError as exc:
             problems.append(Problem(Location("FT1", sequence), str(exc)))
     if problems:
         return None, problems
-    admitted = Location("PV1", field=44, component=1)
+    day = admitted or min(line.date_of_service for line in lines)
     try:
-        day = message.optional_date(admitted, "the admit date") or min(
-            line.date_of_service for line in lines
-        )
         encounter = Encounter(
             encounter_id=visit,
             patient_account=account,
             rendering_npi=rendering,
-            billing_npi=mapping.billing_npi,
+            billing_npi=billing,
             facility_id=facility,
             date_of_service=day,
             diagnoses=tuple(diagnoses),
@@ -245,8 +302,6 @@ def read_charges(
             referring_npi=referring,
             prior_authorization=message.value(Location("IN1", field=14, component=1)),
         )
-    except ValueProblemError as exc:
-        return None, [exc.problem]
     except EncounterError as exc:
         where = Location("DG1") if "diagnos" in str(exc) else Location("FT1")
         return None, [Problem(where, str(exc), Code.REQUIRED_FIELD_MISSING)]

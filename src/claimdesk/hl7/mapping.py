@@ -17,6 +17,7 @@ from typing import Any
 from claimdesk.bundle.cells import CellError, parse_npi
 
 MAPPING_FILE = "hl7.toml"  # in the practice's home
+COVERAGE_KEYS = ("IN1-2", "PID-3+IN1-2")
 
 # FT1-25.3 and DG1-3.3 coding systems (HL7 table 0396) read as CPT/HCPCS and ICD-10-CM.
 PROCEDURE_SYSTEMS = ("CPT", "C4", "CPT4", "HCPCS", "HC", "HCPT")
@@ -40,6 +41,12 @@ class SenderMapping:
     payers: Mapping[str, str] = field(default_factory=dict)  # IN1-3.1 -> payer id
     procedure_systems: tuple[str, ...] = PROCEDURE_SYSTEMS
     diagnosis_systems: tuple[str, ...] = DIAGNOSIS_SYSTEMS
+    coverage_key: str = COVERAGE_KEYS[0]
+
+    def coverage_id(self, account: str, in1_2: str) -> str:
+        """IN1-2 as sent (the EHR's id of the patient's coverage), or with the patient's
+        account before it when the EHR sends the plan's id there, shared by its members."""
+        return in1_2 if self.coverage_key == COVERAGE_KEYS[0] else f"{account}-{in1_2}"
 
     def provider(self, ehr_id: str) -> str:
         return self.providers.get(ehr_id, ehr_id)
@@ -52,12 +59,16 @@ class SenderMapping:
 
 
 def _texts(value: Any, where: str, problems: list[str]) -> dict[str, str]:
-    if not isinstance(value, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
-    ):
-        problems.append(f"{where}: a table of text ids to text ids")
+    if not isinstance(value, dict):
+        problems.append(f"{where}: a table of the EHR's ids to claimdesk's")
         return {}
-    return dict(value)
+    found: dict[str, str] = {}
+    for ehr_id, mapped in value.items():
+        if isinstance(mapped, str) and mapped:
+            found[ehr_id] = mapped
+        else:
+            problems.append(f"{where}.{ehr_id}: claimdesk's id as text, not {mapped!r}")
+    return found
 
 
 def _systems(
@@ -71,7 +82,15 @@ def _systems(
     return tuple(value)
 
 
-KEYS = {"billing_npi", "providers", "locations", "payers", "procedure_systems", "diagnosis_systems"}
+KEYS = {
+    "billing_npi",
+    "providers",
+    "locations",
+    "payers",
+    "procedure_systems",
+    "diagnosis_systems",
+    "coverage_key",
+}
 
 
 def parse_mappings(text: str, source: str) -> dict[str, SenderMapping]:
@@ -98,16 +117,25 @@ def parse_mappings(text: str, source: str) -> dict[str, SenderMapping]:
         npi = table.get("billing_npi")
         if not isinstance(npi, str):
             problems.append(f"{where}.billing_npi: the billing provider's NPI is required")
-            continue
-        try:
-            parse_npi(npi)
-        except CellError as exc:
-            problems.append(f"{where}.billing_npi: {exc}")
-            continue
+            npi = ""
+        else:
+            try:
+                parse_npi(npi)
+            except CellError as exc:
+                problems.append(f"{where}.billing_npi: {exc}")
+        providers = _texts(table.get("providers", {}), f"{where}.providers", problems)
+        for ehr_id, mapped in providers.items():
+            try:
+                parse_npi(mapped)
+            except CellError as exc:
+                problems.append(f"{where}.providers.{ehr_id}: {exc}")
+        key = table.get("coverage_key", COVERAGE_KEYS[0])
+        if key not in COVERAGE_KEYS:
+            problems.append(f"{where}.coverage_key: one of {', '.join(COVERAGE_KEYS)}, not {key!r}")
         found[sender] = SenderMapping(
             sender=sender,
             billing_npi=npi,
-            providers=_texts(table.get("providers", {}), f"{where}.providers", problems),
+            providers=providers,
             locations=_texts(table.get("locations", {}), f"{where}.locations", problems),
             payers=_texts(table.get("payers", {}), f"{where}.payers", problems),
             procedure_systems=_systems(
@@ -122,6 +150,7 @@ def parse_mappings(text: str, source: str) -> dict[str, SenderMapping]:
                 f"{where}.diagnosis_systems",
                 problems,
             ),
+            coverage_key=str(key),
         )
     if problems:
         raise MappingError(problems)
@@ -135,3 +164,25 @@ def load_mappings(folder: Path) -> dict[str, SenderMapping]:
     if not path.exists():
         return {}
     return parse_mappings(path.read_text(encoding="utf-8"), str(path))
+
+
+class MappingFile:
+    """``hl7.toml`` read again whenever it changes, so a listener that runs for weeks takes a
+    corrected mapping with the next message; :class:`MappingError` while the file is wrong."""
+
+    def __init__(self, folder: Path) -> None:
+        self._path = folder / MAPPING_FILE
+        self._stamp: tuple[int, int] | None = None
+        self._mappings: dict[str, SenderMapping] = {}
+
+    def current(self) -> dict[str, SenderMapping]:
+        try:
+            found = self._path.stat()
+        except FileNotFoundError:
+            self._stamp, self._mappings = None, {}
+            return self._mappings
+        stamp = (found.st_mtime_ns, found.st_size)
+        if stamp != self._stamp:
+            self._mappings = parse_mappings(self._path.read_text(encoding="utf-8"), str(self._path))
+            self._stamp = stamp
+        return self._mappings

@@ -126,10 +126,11 @@ class Message:
             raise MessageRefusedError(
                 Problem(
                     Location("MSH", field=2),
-                    f"the encoding characters are {segments[0][3:8]!r}; claimdesk reads "
+                    f"the separators are {segments[0][3:8]}; claimdesk reads "
                     f"|{ENCODING_CHARACTERS}",
                     Code.DATA_TYPE,
-                )
+                ),
+                _plain_header(segments[0]),
             )
         try:
             self._parsed = hl7.parse("\r".join(segments))
@@ -138,6 +139,12 @@ class Message:
                 Problem(Location("MSH"), f"not an HL7 v2 message: {exc}", Code.DATA_TYPE)
             ) from exc
         self.text = "\r".join(segments)
+        # What a resend must repeat: the message without its MSH-7 time, which an interface
+        # engine may stamp anew when it sends the same message again.
+        msh = segments[0].split("|")
+        if len(msh) > 6:
+            msh[6] = ""
+        self.content = "\r".join(["|".join(msh), *segments[1:]])
         self._by_name: dict[str, list[hl7.Segment]] = {}
         for segment in self._parsed:
             self._by_name.setdefault(str(segment[0]), []).append(segment)
@@ -215,6 +222,28 @@ class Message:
             return Decimal(text)
         except InvalidOperation:
             raise ValueProblemError(at, f"{what} {text!r} is not a number") from None
+
+
+def _plain_header(msh: str) -> Header:
+    """MSH read by its field separator alone (its other separators are not the standard's), so
+    the refusal still names the sender and the control id the EHR matches it by."""
+    fields = msh.split(msh[3:4] or "|")
+
+    def field(number: int) -> str:
+        # MSH-1 is the separator itself: MSH-n is the n-1th item after the segment name.
+        return fields[number - 1].strip() if len(fields) > number - 1 else ""
+
+    return Header(
+        sending_application=field(3),
+        sender=field(4),
+        receiving_application=field(5),
+        receiving_facility=field(6),
+        control_id=field(10),
+        message_type="",
+        event="",
+        processing_id=field(11),
+        version=field(12),
+    )
 
 
 def read_header(text: str) -> Message:

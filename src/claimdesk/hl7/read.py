@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from claimdesk.bundle.cells import CellError, parse_money
 from claimdesk.bundle.model import PracticeBundle
 from claimdesk.domain.money import Money
-from claimdesk.hl7.charges import read_charges
+from claimdesk.hl7.charges import CHARGE, read_charges
 from claimdesk.hl7.directory import Directory
 from claimdesk.hl7.mapping import SenderMapping
 from claimdesk.hl7.message import Code, Location, Message, MessageRefusedError, Problem
@@ -102,6 +102,8 @@ def _charged(message: Message) -> Money:
     """The charges a DFT that cannot be applied puts at stake: its readable FT1-11 amounts."""
     total = Money.zero()
     for sequence in range(1, message.count("FT1") + 1):
+        if message.value(Location("FT1", sequence, 6)) != CHARGE:
+            continue
         try:
             total += parse_money(message.value(Location("FT1", sequence, 11, 1)))
         except CellError:

@@ -111,8 +111,18 @@ def _coverage(
             birth_date=message.optional_date(at(18), "the insured's birth date"),
             sex=_sex(message, at(43)).value if message.value(at(43)) else "",
         )
+    coverage_id = mapping.coverage_id(account, message.required(at(2, 1), "the coverage's id"))
+    owner = directory.coverage_owner(coverage_id)
+    if owner is not None and owner != account:
+        raise ValueProblemError(
+            at(2, 1),
+            f"coverage {coverage_id} is on file for another patient ({owner}): IN1-2 must name "
+            "this patient's coverage (an EHR that sends the plan's id there: coverage_key = "
+            '"PID-3+IN1-2" in hl7.toml)',
+            Code.DUPLICATE_KEY,
+        )
     return Coverage(
-        coverage_id=message.required(at(2, 1), "the coverage's health plan id"),
+        coverage_id=coverage_id,
         patient_account=account,
         payer_id=payer_id,
         plan_name=message.value(at(2, 2)),

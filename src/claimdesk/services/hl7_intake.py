@@ -18,10 +18,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.exc import IntegrityError
 
+from claimdesk.domain.money import Money
 from claimdesk.domain.work import HistoryEvent, Problem, WorkKind
 from claimdesk.hl7.ack import AckCode, acknowledgment
 from claimdesk.hl7.mapping import SenderMapping
@@ -34,7 +35,7 @@ from claimdesk.hl7.message import (
     read_header,
 )
 from claimdesk.hl7.message import Problem as MessageProblem
-from claimdesk.hl7.read import Intake, accepted, read_intake
+from claimdesk.hl7.read import CHARGES, Intake, accepted, read_intake
 from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.routing.triage import new_item
 from claimdesk.services.import_bundle import ImportReport, store_bundle
@@ -48,6 +49,8 @@ CATEGORY = "interface"
 PROBLEM_PREFIX = "hl7:"
 APPLIED = "applied"
 ERROR = "error"
+# Kept with an error, then made moot by a later message for the same visit or registration.
+SUPERSEDED = "superseded"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +69,26 @@ class Taken:
 class _OnFile:
     """The practice's records, asked while the message is read (``hl7.directory``)."""
 
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWork, now: datetime) -> None:
         self._uow = uow
+        self._today = practice_date(uow, now)
+
+    def today(self) -> date:
+        return self._today
+
+    def fee(self, code: str, modifier: str, day: date) -> Money | None:
+        item = self._uow.fee_schedule.get(code, day, modifier) or self._uow.fee_schedule.get(
+            code, day
+        )
+        return None if item is None else item.charge
+
+    def visit_owner(self, encounter_id: str) -> str | None:
+        visit = self._uow.encounters.get(encounter_id)
+        return None if visit is None else visit.patient_account
+
+    def coverage_owner(self, coverage_id: str) -> str | None:
+        coverage = self._uow.coverages.get(coverage_id)
+        return None if coverage is None else coverage.patient_account
 
     def place_of_service(self, facility_id: str) -> str | None:
         facility = self._uow.facilities.get(facility_id)
@@ -98,6 +119,18 @@ def _refused(header: Header | None, problem: MessageProblem, now: datetime) -> T
     )
 
 
+def refused_for(text: str, reason: str, now: datetime) -> Taken:
+    """``text`` refused whatever it holds (the practice's hl7.toml is wrong): an AR that still
+    names the message's control id when its header can be read."""
+    try:
+        header: Header | None = read_header(text).header
+    except MessageRefusedError as exc:
+        header = exc.header
+    return _refused(
+        header, MessageProblem(Location("MSH", field=4), reason, Code.INTERNAL_ERROR), now
+    )
+
+
 def take_message(
     uow_factory: Callable[[], UnitOfWork],
     text: str,
@@ -113,7 +146,7 @@ def take_message(
         mapping = accepted(message, dict(mappings))
     except MessageRefusedError as exc:
         return _refused(exc.header, exc.problem, now)
-    digest = hashlib.sha256(message.text.encode()).hexdigest()
+    digest = hashlib.sha256(message.content.encode()).hexdigest()
     for _ in range(2):
         try:
             return _take(uow_factory, message, mapping, digest, policy=policy, user=user, now=now)
@@ -149,6 +182,19 @@ def _take(
                 ),
                 now,
             )
+        if stored is not None and stored.status == SUPERSEDED:
+            # Never applied, and a later message now states the same records: not applied now.
+            moot = MessageProblem(
+                Location("MSH", field=10), stored.error_reason or SUPERSEDED, Code.DUPLICATE_KEY
+            )
+            return Taken(
+                acknowledgment(header, AckCode.ERROR, [moot], now=now),
+                AckCode.ERROR,
+                SUPERSEDED,
+                header.control_id,
+                header.kind,
+                (moot,),
+            )
         if stored is not None and stored.status == APPLIED:
             return Taken(
                 acknowledgment(header, AckCode.ACCEPTED, now=now),
@@ -157,7 +203,7 @@ def _take(
                 header.control_id,
                 header.kind,
             )
-        intake = read_intake(message, mapping, _OnFile(uow))
+        intake = read_intake(message, mapping, _OnFile(uow, now))
         if intake.bundle is not None:
             try:
                 report = store_bundle(
@@ -173,7 +219,8 @@ def _take(
                 intake = replace(intake, problems=(MessageProblem(Location("MSH"), str(exc)),))
             else:
                 _record(uow, stored, message, digest, intake, APPLIED, now, report.import_id)
-                _solve(uow, header, user, now)
+                _solve(uow, header, user, now, "the resend was applied")
+                _supersede(uow, message, intake, user, now)
                 uow.commit()
                 return Taken(
                     acknowledgment(header, AckCode.ACCEPTED, now=now),
@@ -267,12 +314,36 @@ def _open_item(
     uow.work_items.add(item)
 
 
-def _solve(uow: UnitOfWork, header: Header, user: str, now: datetime) -> None:
-    """A message kept with an error and now applied: its item has nothing left to do."""
+def _solve(uow: UnitOfWork, header: Header, user: str, now: datetime, why: str) -> None:
+    """A message kept with an error that has nothing left to do: its item is solved."""
     key = problem_key(header)
     for item in uow.work_items.without_claim_prefixed(key):
         if item.problem_key != key or not item.active:
             continue
         event = item.solve(user, now)
-        note = HistoryEvent(now, user, "note", item.status, item.status, "the resend was applied")
+        note = HistoryEvent(now, user, "note", item.status, item.status, why)
         uow.work_items.update(item, [event, note])
+
+
+def _visit_of(message: Message) -> str:
+    return message.value(Location("PV1", field=19, component=1))
+
+
+def _supersede(uow: UnitOfWork, applied: Message, intake: Intake, user: str, now: datetime) -> None:
+    """The EHR sent the corrected record under a new control id: the patient's earlier messages
+    for the same visit (a DFT) or registration (ADT, BAR) that were not applied are moot."""
+    if intake.patient_account is None:
+        return
+    charges = applied.header.message_type in CHARGES
+    why = f"superseded by {applied.header.kind} {applied.header.control_id}, applied"
+    for kept in uow.interface_messages.kept_with_errors(INTERFACE, intake.patient_account):
+        earlier = read_header(kept.body)
+        if (earlier.header.message_type in CHARGES) != charges or (
+            charges and _visit_of(earlier) != _visit_of(applied)
+        ):
+            continue
+        if kept.message_id is not None:
+            uow.interface_messages.settle(
+                kept.message_id, replace(kept, status=SUPERSEDED, error_reason=why)
+            )
+        _solve(uow, earlier.header, user, now, why)

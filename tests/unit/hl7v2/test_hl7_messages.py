@@ -98,6 +98,21 @@ class OnFile:
     providers: set[str] = field(default_factory=lambda: {"1316053051", "1729147144"})
     payers: set[str] = field(default_factory=lambda: {"SHP01", "MCR01"})
     patients: set[str] = field(default_factory=lambda: {"P100"})
+    fees: dict[str, Money] = field(default_factory=lambda: {"J3301": Money("16.99")})
+    visits: dict[str, str] = field(default_factory=dict)  # encounter id -> patient
+    coverages: dict[str, str] = field(default_factory=dict)  # coverage id -> patient
+
+    def today(self) -> date:
+        return NOW.date()
+
+    def fee(self, code: str, modifier: str, day: date) -> Money | None:
+        return self.fees.get(code)
+
+    def visit_owner(self, encounter_id: str) -> str | None:
+        return self.visits.get(encounter_id)
+
+    def coverage_owner(self, coverage_id: str) -> str | None:
+        return self.coverages.get(coverage_id)
 
     def place_of_service(self, facility_id: str) -> str | None:
         return self.facilities.get(facility_id)
@@ -179,6 +194,56 @@ def test_a_bad_value_in_a_dft_is_named_by_segment_field_and_reason(
     assert [(str(p.location), p.code) for p in intake.problems] == [(location, code)]
 
 
+def test_without_an_amount_the_fee_schedule_prices_the_line() -> None:
+    text = charges(VISIT, PATIENT, sender=SENDER, control_id="D1", now=NOW)
+    # 2.5 units at the fee schedule's 16.99: 42.475, rounded half up to 42.48.
+    intake = _read(text.replace("|2.5|42.50||", "|2.5|||"))
+    assert intake.bundle is not None
+    assert intake.bundle.encounters[0].lines[1].charge == Money("42.48")
+    unpriced = _read(text.replace("|2.5|42.50||", "|2.5|||"), OnFile(fees={}))
+    assert [(str(p.location), p.code) for p in unpriced.problems] == [
+        ("FT1[2]-11", Code.REQUIRED_FIELD_MISSING)
+    ]
+
+
+def test_every_problem_of_a_dft_is_reported_at_once() -> None:
+    text = charges(VISIT, PATIENT, sender=SENDER, control_id="D1", now=NOW)
+    text = (
+        text.replace("|OFFICE1|", "|NOWHERE|")
+        .replace("|1316053051|1608787333|", "|1999999999|1608787333|")
+        .replace("E119^^I10|||F", "E11^^I9|||F")
+        .replace("|CG|99214", "|PY|99214")
+        .replace("|CG|J3301", "|AJ|J3301")
+    )
+    assert _problems(text) == [
+        ("PV1-3.1", Code.UNKNOWN_KEY),
+        ("PV1-7.1", Code.UNKNOWN_KEY),
+        ("DG1-3.3", Code.TABLE_VALUE_NOT_FOUND),
+        ("FT1-6", Code.TABLE_VALUE_NOT_FOUND),
+        ("FT1[2]-6", Code.TABLE_VALUE_NOT_FOUND),
+    ]
+
+
+def test_a_charge_after_today_or_a_visit_of_another_patient_is_refused() -> None:
+    text = charges(VISIT, PATIENT, sender=SENDER, control_id="D1", now=NOW)
+    future = text.replace("|20261120||CG|J3301", "|20261201||CG|J3301")
+    assert _problems(future) == [("FT1[2]-4", Code.DATA_TYPE)]
+    moved = _problems(text, OnFile(visits={"E55": "P999"}))
+    assert moved == [("PV1-19.1", Code.DUPLICATE_KEY)]
+    assert _problems(text, OnFile(visits={"E55": "P100"})) == []  # the same visit, restated
+
+
+def test_a_coverage_of_another_patient_is_refused_unless_keyed_by_patient() -> None:
+    text = _registration_text()
+    taken = OnFile(coverages={"C1": "P999"})
+    assert _problems(text, taken) == [("IN1-2.1", Code.DUPLICATE_KEY)]
+    by_patient = {SENDER: SenderMapping(SENDER, "1729147144", coverage_key="PID-3+IN1-2")}
+    message = read_header(text)
+    intake = read_intake(message, accepted(message, by_patient), taken)
+    assert intake.bundle is not None
+    assert [c.coverage_id for c in intake.bundle.coverages] == ["P100-C1", "P100-C2"]
+
+
 def test_every_bad_charge_line_is_reported_and_nothing_is_read() -> None:
     text = charges(VISIT, PATIENT, sender=SENDER, control_id="D1", now=NOW)
     text = text.replace("|CG|99214", "|PY|99214").replace("|CG|J3301", "|AJ|J3301")
@@ -232,6 +297,19 @@ def test_a_message_claimdesk_cannot_take_is_refused_with_where_and_why(
     assert (str(refused.value.problem.location), refused.value.problem.code) == (location, code)
 
 
+def test_a_refusal_for_separators_still_names_the_control_id() -> None:
+    text = "MSH|^~\\#|EHR|RIVER_EHR|||20261130||ADT^A04|X1|P|2.5.1\r"
+    with pytest.raises(MessageRefusedError) as refused:
+        read_header(text)
+    assert refused.value.header is not None
+    ack = hl7.parse(
+        acknowledgment(refused.value.header, AckCode.REJECTED, [refused.value.problem], now=NOW)
+    )
+    assert ack.extract_field("MSA", 1, 2, 1, 1) == "X1"
+    assert str(ack.segment("MSH")[6]) == "RIVER_EHR"  # MSH-6: back to the sender
+    assert "the separators are |^~\\#;" in ack.extract_field("ERR", 1, 8, 1, 1)
+
+
 def test_an_error_ack_parses_and_carries_msa_and_err_for_each_problem() -> None:
     text = charges(VISIT, PATIENT, sender=SENDER, control_id="D|1", now=NOW)
     text = text.replace("|CG|99214", "|PY|99214").replace("|CG|J3301", "|AJ|J3301")
@@ -276,11 +354,16 @@ def test_the_mapping_file_maps_ids_and_names_every_problem() -> None:
     assert mapping.payer("SUMMIT") == "SHP01"
     with pytest.raises(MappingError) as wrong:
         parse_mappings(
-            '[senders.A]\nbilling_npi = "12"\n[senders.B]\nbilling_npi = "1729147144"\nnpi = 1\n',
+            '[senders.A]\nbilling_npi = "12"\n[senders.A.providers]\nX = "12"\n'
+            "[senders.A.payers]\nZ = 5\n"
+            '[senders.B]\nbilling_npi = "1729147144"\nnpi = 1\ncoverage_key = "member"\n',
             "hl7.toml",
         )
     assert wrong.value.problems == [
         "hl7.toml: senders.A.billing_npi: an NPI has 10 digits, not '12'",
-        "hl7.toml: senders.B.npi: not a setting (billing_npi, diagnosis_systems, locations, "
-        "payers, procedure_systems, providers)",
+        "hl7.toml: senders.A.providers.X: an NPI has 10 digits, not '12'",
+        "hl7.toml: senders.A.payers.Z: claimdesk's id as text, not 5",
+        "hl7.toml: senders.B.npi: not a setting (billing_npi, coverage_key, diagnosis_systems, "
+        "locations, payers, procedure_systems, providers)",
+        "hl7.toml: senders.B.coverage_key: one of IN1-2, PID-3+IN1-2, not 'member'",
     ]

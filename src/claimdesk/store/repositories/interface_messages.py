@@ -103,6 +103,19 @@ class InterfaceMessageRepository:
             )
         )
 
+    def kept_with_errors(self, interface: str, patient_account: str) -> list[StoredMessage]:
+        """The patient's messages kept but not applied, oldest first."""
+        query = (
+            select(MESSAGES)
+            .where(
+                MESSAGES.c.interface == interface,
+                MESSAGES.c.patient_account == patient_account,
+                MESSAGES.c.status == "error",
+            )
+            .order_by(MESSAGES.c.id)
+        )
+        return [_stored(row) for row in self._session.execute(query)]
+
     def latest(self, limit: int, status: str | None = None) -> list[StoredMessage]:
         query = select(MESSAGES).order_by(MESSAGES.c.id.desc()).limit(limit)
         if status is not None:
