@@ -223,3 +223,24 @@ def test_importing_again_keeps_the_day_a_patient_confirmed_being_uninsured(
         kept = uow.patients.get(ADULT.account)
     assert kept is not None
     assert kept.uninsured_since == NOW.date()
+
+
+def test_a_coverage_or_a_visit_does_not_move_to_another_patient(uow_factory: UowFactory) -> None:
+    base = small_bundle()
+    _import(uow_factory, base)
+    before = _snapshot(uow_factory)
+    [coverage, *others] = base.coverages
+    stranger = next(p.account for p in base.patients if p.account != coverage.patient_account)
+    moved_coverage = dataclasses.replace(
+        base, coverages=(dataclasses.replace(coverage, patient_account=stranger), *others)
+    )
+    with pytest.raises(BundleImportError, match=rf"coverages: {coverage.coverage_id} is "):
+        _import(uow_factory, moved_coverage, LATER)
+    [visit, *rest] = base.encounters
+    other = next(p.account for p in base.patients if p.account != visit.patient_account)
+    moved_visit = dataclasses.replace(
+        base, encounters=(dataclasses.replace(visit, patient_account=other), *rest)
+    )
+    with pytest.raises(BundleImportError, match=rf"encounters: {visit.encounter_id} is "):
+        _import(uow_factory, moved_visit, LATER)
+    assert _snapshot(uow_factory) == before

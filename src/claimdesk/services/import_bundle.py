@@ -145,6 +145,12 @@ def store_bundle(
         "payers",
         {c.coverage_id: c.payer_id for c in bundle.coverages},
     )
+    _same_owner(
+        run,
+        "coverages",
+        "patient_account",
+        {c.coverage_id: c.patient_account for c in bundle.coverages},
+    )
     _upsert(run, "coverages", [rows.coverage_row(c) for c in bundle.coverages])
     _upsert(run, "fee_schedule", [rows.fee_row(f) for f in bundle.fee_schedule])
     require(
@@ -159,6 +165,12 @@ def store_bundle(
     )
     _upsert(run, "contracts", [rows.contract_row(r) for r in bundle.contracts])
     check_encounter_references(run, bundle.encounters)
+    _same_owner(
+        run,
+        "encounters",
+        "patient_account",
+        {e.encounter_id: e.patient_account for e in bundle.encounters},
+    )
     sync_encounters(run, bundle.encounters)
     uow.imports.record_changes(run.changes)
     settings_changed = change_settings(uow, bundle.practice, by=user, now=now)
@@ -181,6 +193,23 @@ def _registered(patient: Patient) -> rows.Row:
     row = rows.patient_row(patient)
     del row["uninsured_since"]
     return row
+
+
+def _same_owner(run: ImportRun, entity: str, owner: str, owners: dict[str, str]) -> None:
+    """A stored coverage or visit keeps its patient: moved to another, a coverage would bill
+    the first patient's claims under the second's member id, and a visit's claim would keep the
+    first patient's insurance. Such a change is refused; nothing is imported."""
+    stored = run.uow.imports.stored(entity, [(key,) for key in owners])
+    moved = [
+        f"{key} is {row[owner]}'s, not {owners[key]}'s"
+        for (key,), row in stored.items()
+        if row[owner] != owners[key]
+    ]
+    if moved:
+        raise BundleImportError(
+            f"{entity}: {'; '.join(sorted(moved)[:5])}: a record does not move to another "
+            "patient (void the visit's claim, or end the coverage, and send it under a new id)"
+        )
 
 
 def _upsert(run: ImportRun, entity: str, new_rows: Sequence[rows.Row]) -> None:
