@@ -35,6 +35,7 @@ from claimdesk.services.rules import Rules
 from claimdesk.services.trading_partners import TradingPartners, stored_partners
 from claimdesk.store.engine import make_engine
 from claimdesk.store.uow import UnitOfWork, unit_of_work_factory
+from claimdesk.transport.config import TransportConfig, load_transport
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -151,6 +152,12 @@ class Composition:
     def partners(self) -> TradingPartners:
         """The practice's trading partners as its stored profile names them now."""
         return stored_partners(self.uow_factory)
+
+    @cached_property
+    def transport(self) -> TransportConfig | None:
+        """The trading partners' SFTP servers (the practice's ``transport.toml``, checked:
+        ``TransportConfigError`` names a bad field); None when the practice has none."""
+        return load_transport(self.settings.practice_home)
 
     @cached_property
     def sign_in_policy(self) -> SignInPolicy:

@@ -102,6 +102,8 @@ def _invocations(claim: str, encounter: str, bundle: Path, out: Path) -> dict[st
         "estimate": ["estimate", encounter],
         "plans import": ["plans", "import", str(bundle / "plans.csv")],
         "submit": ["submit"],
+        "transport send": ["transport", "send"],
+        "transport fetch": ["transport", "fetch"],
         "forms cms1500": ["forms", "cms1500", claim, "--out", str(out / "cms1500.pdf")],
         "ingest": ["ingest"],
         "queue list": ["queue", "list"],

@@ -79,6 +79,10 @@ COMMANDS: dict[str, CommandEntry] = {
         "Paper claim forms: a claim's CMS-1500 (02/12) as PDF, whole or data only.",
         "forms_cmd",
     ),
+    "transport": _entry(
+        "Clearinghouse SFTP: upload the outbox, fetch acknowledgments and remittances.",
+        "transport_cmd",
+    ),
     "ingest": _entry(
         "Read 835, 999, 277CA, 277 and 271 files: each once, in one transaction; problems "
         "become work.",

@@ -8,6 +8,11 @@ runs those days (each visit becomes a claim on its day), so the desk, ``kpi`` an
 describe the practice as of today. Its plan/tier directory (``plans.csv``) is imported with it,
 so the cycle's front office estimates each visit at check-in and the report's estimate accuracy
 is a real figure. The cycle's time is measured and printed.
+
+The practices' files travel the way a practice's do: ``transport send`` uploads the outbox to
+the practice's mailbox at an SFTP clearinghouse on 127.0.0.1, the payer simulator works from
+the mailbox, and ``transport fetch`` brings the answers into the inbox (cycle/sftp_mailbox.py,
+docs/transport.md). The server serves until the demo ends.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -42,6 +48,8 @@ from claimdesk.cli.summary_cmd import print_summary, summarize_all
 from claimdesk.config import Settings
 from claimdesk.cycle.policy import load_staff_policy
 from claimdesk.cycle.run import CycleOptions
+from claimdesk.cycle.sftp_mailbox import FOLDER as CLEARINGHOUSE_FOLDER
+from claimdesk.cycle.sftp_mailbox import clearinghouse, mailbox_of, write_transport
 from claimdesk.desk.desk import UowFactory
 from claimdesk.desk.guard import Actor
 from claimdesk.domain.clock import practice_today
@@ -57,6 +65,7 @@ from claimdesk.services.practices import company_settings, practice_settings
 from claimdesk.services.setup import set_up
 from claimdesk.synth import catalog, write_practice
 from claimdesk.synth.plans import PLANS_FILE
+from claimdesk.transport.loopback import LOOPBACK
 
 DEMO_DAYS = 90
 DEMO_PASSWORD = "claimdesk-demo-2026"
@@ -163,10 +172,15 @@ def _print_second_factors(secrets: dict[str, str]) -> None:
 
 
 def _bill(
-    settings: Settings, admin: Actor, practice: DemoPractice, size: tuple[int, int, int, int]
+    settings: Settings,
+    admin: Actor,
+    practice: DemoPractice,
+    size: tuple[int, int, int, int],
+    mailbox: Path,
 ) -> None:
     """Synthesize the practice's visits of the last N days, import them and its plan/tier
-    directory today, and run its cycle over those days (each visit a claim on its day)."""
+    directory today, and run its cycle over those days (each visit a claim on its day), its
+    files moving through its ``mailbox`` at the demo's SFTP clearinghouse."""
     patients, encounters, seed, days = size
     bundle_dir = settings.home / f"demo-bundle-{practice.practice_id}"
     now = datetime.now(UTC)
@@ -214,7 +228,9 @@ def _bill(
     )
     started = clock.perf_counter()
     cycle = run_with_progress(
-        settings, CycleOptions(days=days, staff=load_staff_policy(None)), quiet=False
+        settings,
+        CycleOptions(days=days, staff=load_staff_policy(None), clearinghouse=mailbox),
+        quiet=False,
     )
     elapsed = clock.perf_counter() - started
     print_cycle(cycle, payer_side_denials=False)
@@ -317,23 +333,39 @@ def demo(
     with composed(company) as parts:
         admin, secrets = _demo_people(parts)
         practices = _demo_practices(parts, admin)
-    for practice, settings in zip(DEMO_PRACTICES, practices, strict=True):
-        with composed(settings) as parts:
-            there = parts.desk().actor(admin.user)
-        _bill(settings, there, practice, (patients, encounters, seed, days))
-    if not summarize_all(practices, None, as_json=False, read=_read_summary(admin)):
-        raise typer.Exit(EXIT_CANNOT_RUN)
-    console.print(
-        "demo sign-in (password for each: "
-        f"{DEMO_PASSWORD}): "
-        + ", ".join(f"{u} ({r.value})" for u, _n, r in (*DEMO_PEOPLE, CLIENT_CLERK))
-        + f"; every practice is granted to each but {CLIENT_CLERK[0]}, who works "
-        f"{DEMO_PRACTICES[1].practice_id} only",
-        highlight=False,
-    )
-    _print_second_factors(secrets)
-    if serve_desk:
-        console.print(f"sign in at http://127.0.0.1:{port}/", highlight=False)
-        home = dataclasses.replace(company, practice=DEMO_PRACTICES[0].practice_id)
-        ctx.obj = Context(settings=home, acting_as=ctx.obj.acting_as)
-        serve(ctx, host="127.0.0.1", port=port)
+    # The clearinghouse's SFTP server serves until the demo ends (the desk's too).
+    with clearinghouse(company.home, practices) as server:
+        console.print(
+            f"clearinghouse: SFTP on {LOOPBACK}:{server.port}, host key "
+            f"{server.host_key.get_fingerprint('sha256')}, a mailbox per practice in "
+            f"{company.home / CLEARINGHOUSE_FOLDER}",
+            highlight=False,
+            soft_wrap=True,
+        )
+        for practice, settings in zip(DEMO_PRACTICES, practices, strict=True):
+            write_transport(settings, server)
+            with composed(settings) as parts:
+                there = parts.desk().actor(admin.user)
+            _bill(
+                settings,
+                there,
+                practice,
+                (patients, encounters, seed, days),
+                mailbox_of(company.home, settings.practice_id),
+            )
+        if not summarize_all(practices, None, as_json=False, read=_read_summary(admin)):
+            raise typer.Exit(EXIT_CANNOT_RUN)
+        console.print(
+            "demo sign-in (password for each: "
+            f"{DEMO_PASSWORD}): "
+            + ", ".join(f"{u} ({r.value})" for u, _n, r in (*DEMO_PEOPLE, CLIENT_CLERK))
+            + f"; every practice is granted to each but {CLIENT_CLERK[0]}, who works "
+            f"{DEMO_PRACTICES[1].practice_id} only",
+            highlight=False,
+        )
+        _print_second_factors(secrets)
+        if serve_desk:
+            console.print(f"sign in at http://127.0.0.1:{port}/", highlight=False)
+            home = dataclasses.replace(company, practice=DEMO_PRACTICES[0].practice_id)
+            ctx.obj = Context(settings=home, acting_as=ctx.obj.acting_as)
+            serve(ctx, host="127.0.0.1", port=port)

@@ -33,6 +33,7 @@ from claimdesk.cycle.front_desk import FrontDesk
 from claimdesk.cycle.patients import Patients, PatientTally
 from claimdesk.cycle.payer_link import PayerLink
 from claimdesk.cycle.policy import StaffPolicy
+from claimdesk.cycle.sftp_mailbox import INBOUND, OUTBOUND, TAKEN
 from claimdesk.cycle.staff import Staff
 from claimdesk.desk.desk import Desk
 from claimdesk.desk.guard import Actor
@@ -52,12 +53,16 @@ from claimdesk.services.statements import practice_dunning
 from claimdesk.services.submit import submit
 from claimdesk.services.tier2 import Tier2Settings, chase_unanswered, decide_appeal
 from claimdesk.services.trading_partners import TradingPartners, partners_to_submit
+from claimdesk.services.transport import TransportReport, state_folder
+from claimdesk.services.transport_fetch import fetch_inbox
+from claimdesk.services.transport_send import outbox_files, send_outbox
 from claimdesk.services.users import add_user
 from claimdesk.store.queries.queues import open_items_by_tier
 from claimdesk.store.repositories.practice import PracticeRepository
 from claimdesk.store.tables.batches import SubmissionBatchRow
 from claimdesk.store.tables.imports import ImportRow
 from claimdesk.store.uow import UnitOfWork
+from claimdesk.transport.config import TransportConfig, TransportConfigError, required
 
 DAY_END = time(17, 0)
 SYSTEM_USER = "cycle"  # the program: its batch jobs (a system user)
@@ -77,6 +82,10 @@ class CycleOptions:
     start: date | None = None  # None: the N days end today
     bundle: Path | None = None  # None: the bundle of the latest import
     partners: TradingPartners | None = None
+    # The practice's mailbox at an SFTP clearinghouse (the demo's, cycle/sftp_mailbox.py): the
+    # outbox goes up by ``transport send``, the simulator works from the mailbox, and its
+    # answers come down by ``transport fetch``. None: the simulator reads the outbox itself.
+    clearinghouse: Path | None = None
 
 
 @dataclass(slots=True)
@@ -136,6 +145,12 @@ class CycleReport:
             "bank_mismatches": [list(m) for m in self.bank_mismatches],
             "patients": self.patients.as_dict(),
         }
+
+
+def _moved(report: TransportReport) -> None:
+    """A simulated day goes on only once its files moved: a failure stops the cycle, named."""
+    if report.failures:
+        raise CycleError(f"transport {report.direction}: {report.failures[0]}")
 
 
 def day_end(day: date) -> datetime:
@@ -264,10 +279,14 @@ class _Cycle:
         self.config = parts.scrub_config
         self.scrubber = None if options.scrub else Scrubber(())
         self.simulator = PayerSimulator(world)
+        mailbox = options.clearinghouse
+        self.transport = None if mailbox is None else self._transport(parts)
+        # Where the simulator picks files up: the outbox, or the mailbox they were sent to.
+        self.pickup = settings.outbox if mailbox is None else mailbox / INBOUND
         self.link = PayerLink(
             self.simulator,
-            settings.inbox,
-            settings.sent,
+            settings.inbox if mailbox is None else mailbox / OUTBOUND,
+            settings.sent if mailbox is None else mailbox / TAKEN,
             bank_folder(settings.home),
             world.policy.seed if options.seed is None else options.seed,
         )
@@ -283,6 +302,12 @@ class _Cycle:
         )
         self.report = CycleReport(start=start, end=start, scrub=options.scrub)
         self.inbox = InboxReport()
+
+    def _transport(self, parts: Composition) -> TransportConfig:
+        try:
+            return required(parts.transport, self.settings.practice_home)
+        except TransportConfigError as exc:
+            raise CycleError(str(exc)) from exc
 
     def _stored_partners(self) -> TradingPartners:
         try:
@@ -336,7 +361,10 @@ class _Cycle:
             ),
             lambda done: f"{done.requests} 270 request(s)",
         )
-        link.send(settings.outbox, day)
+        went_up = self._send(desk, actor, uow_factory, now)
+        link.send(self.pickup, day)
+        if went_up:
+            self._fetch(desk, actor, uow_factory, now)  # the 271s, before check-in
         self._read_inbox(desk, actor, uow_factory, now)
         # Check-in: the 271s are read, the visit not yet billed.
         self.front_desk.check_in(
@@ -364,9 +392,11 @@ class _Cycle:
             lambda done: f"{sum(b.submitted for b in done.batches)} claim(s) sent",
         )
         self.report.claims_submitted += sum(b.submitted for b in sent.batches)
-        link.send(settings.outbox, day)
+        self._send(desk, actor, uow_factory, now)
+        link.send(self.pickup, day)
         self._appeal_decisions(uow_factory, day, now)
         link.deliver(day)
+        self._fetch(desk, actor, uow_factory, now)
         self._read_inbox(desk, actor, uow_factory, now)
         self._reconcile_deposits(desk, actor, uow_factory, now)
         desk.run_job(
@@ -398,6 +428,53 @@ class _Cycle:
                 lambda desk: desk.system_actor(SYSTEM_USER, "simulated cycle"),
                 self.settings.archive,
             )
+
+    def _send(
+        self, desk: Desk, actor: Actor, uow_factory: Callable[[], UnitOfWork], now: datetime
+    ) -> bool:
+        """The outbox up to the clearinghouse's mailbox, when files travel by SFTP and the
+        outbox holds any; whether files went up."""
+        transport, settings = self.transport, self.settings
+        if transport is None or not outbox_files(settings.outbox):
+            return False
+        done = desk.run_job(
+            actor,
+            "transport send",
+            lambda: send_outbox(
+                uow_factory,
+                transport,
+                outbox=settings.outbox,
+                sent=settings.sent,
+                state=state_folder(settings.practice_home),
+                now=now,
+                policy=self.routing,
+            ),
+            lambda report: report.summary(),
+        )
+        _moved(done)
+        return bool(done.moved)
+
+    def _fetch(
+        self, desk: Desk, actor: Actor, uow_factory: Callable[[], UnitOfWork], now: datetime
+    ) -> None:
+        """The clearinghouse's answers down into the inbox, when files travel by SFTP."""
+        transport, settings = self.transport, self.settings
+        if transport is None:
+            return
+        done = desk.run_job(
+            actor,
+            "transport fetch",
+            lambda: fetch_inbox(
+                uow_factory,
+                transport,
+                inbox=settings.inbox,
+                state=state_folder(settings.practice_home),
+                now=now,
+                policy=self.routing,
+            ),
+            lambda report: report.summary(),
+        )
+        _moved(done)
 
     def _read_inbox(
         self, desk: Desk, actor: Actor, uow_factory: Callable[[], UnitOfWork], now: datetime

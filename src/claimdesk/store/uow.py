@@ -59,6 +59,7 @@ from claimdesk.store.repositories.reference import (
 from claimdesk.store.repositories.remittances import RemittanceRepository
 from claimdesk.store.repositories.sessions import PasswordLinkRepository, SessionRepository
 from claimdesk.store.repositories.statements import StatementRepository
+from claimdesk.store.repositories.transport_files import TransportFileRepository
 from claimdesk.store.repositories.users import UserRepository
 from claimdesk.store.repositories.work_items import WorkItemRepository
 from claimdesk.store.repositories.write_offs import WriteOffRepository
@@ -193,6 +194,11 @@ class UnitOfWork:
     @cached_property
     def files_read(self) -> FileReadRepository:
         return FileReadRepository(self._open())
+
+    @cached_property
+    def transport_files(self) -> TransportFileRepository:
+        """Files sent to and fetched from the clearinghouses' SFTP servers."""
+        return TransportFileRepository(self._open())
 
     @cached_property
     def remittances(self) -> RemittanceRepository:

@@ -25,6 +25,10 @@ from claimdesk.services.practice import profile_of
 from claimdesk.services.submit import submit
 from claimdesk.services.tier2 import chase_unanswered
 from claimdesk.services.trading_partners import partners_of
+from claimdesk.services.transport import FETCH, SEND, state_folder
+from claimdesk.services.transport_fetch import fetch_inbox
+from claimdesk.services.transport_schedule import on_schedule
+from claimdesk.services.transport_send import send_outbox
 from claimdesk.services.work_queue import escalate_overdue, open_item
 
 WORKER_USER = "worker"
@@ -173,6 +177,58 @@ def statement_cycle(parts: Composition, now: datetime) -> str:
     )
 
 
+NO_TRANSPORT = "not run: the practice has no transport.toml (docs/transport.md)"
+
+
+def transport_send(parts: Composition, now: datetime) -> str:
+    """Upload the outbox to each partner whose interval (``every_minutes``) has passed; a
+    partner that fails is Tier 1 work until an exchange goes through (docs/transport.md)."""
+    config = parts.transport
+    if config is None:
+        return NO_TRANSPORT
+    settings = parts.settings
+    return on_schedule(
+        state_folder(settings.practice_home),
+        config,
+        SEND,
+        now,
+        lambda partner: send_outbox(
+            parts.uow_factory,
+            config,
+            outbox=settings.outbox,
+            sent=settings.sent,
+            state=state_folder(settings.practice_home),
+            now=now,
+            policy=parts.routing,
+            partner=partner,
+        ),
+    ).summary()
+
+
+def transport_fetch(parts: Composition, now: datetime) -> str:
+    """Download each due partner's new acknowledgments and remittances into the inbox (read by
+    ``watch_inboxes``)."""
+    config = parts.transport
+    if config is None:
+        return NO_TRANSPORT
+    settings = parts.settings
+    return on_schedule(
+        state_folder(settings.practice_home),
+        config,
+        FETCH,
+        now,
+        lambda partner: fetch_inbox(
+            parts.uow_factory,
+            config,
+            inbox=settings.inbox,
+            state=state_folder(settings.practice_home),
+            now=now,
+            policy=parts.routing,
+            partner=partner,
+        ),
+    ).summary()
+
+
 JOBS: dict[str, Callable[[Composition, datetime], object]] = {
     "watch_inboxes": watch_inboxes,
     "scrub_and_submit": scrub_and_submit,
@@ -180,6 +236,8 @@ JOBS: dict[str, Callable[[Composition, datetime], object]] = {
     "follow_up": follow_up,
     "escalation_sweep": escalation_sweep,
     "statement_cycle": statement_cycle,
+    "transport_send": transport_send,
+    "transport_fetch": transport_fetch,
 }
 
 

@@ -64,6 +64,9 @@ SCHEDULE = {
     "escalation_sweep": "15 * * * *",
     # Daily, early: each account's own cycle decides whether today is its statement day.
     "statement_cycle": "0 5 * * *",
+    # Every minute: each partner is exchanged with on its own interval (transport.toml).
+    "transport_send": "* * * * *",
+    "transport_fetch": "* * * * *",
 }
 SETTINGS_KEY = "settings"
 

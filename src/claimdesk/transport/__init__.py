@@ -1,0 +1,1 @@
+"""Moving X12 files to and from the clearinghouses' SFTP servers (docs/transport.md)."""
