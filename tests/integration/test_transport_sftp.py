@@ -589,3 +589,27 @@ def test_an_encrypted_key_opens_with_the_passphrase_from_the_environment(
         "the environment variable ACME_KEY_PASSPHRASE (key_passphrase_env) is not set"
     ]
     assert [m.name for m in opened.moved] == [local.name]
+
+
+def test_the_outage_item_follows_the_current_reason(sqlite_uow: UowFactory, tmp_path: Path) -> None:
+    practice, _local = _submitted(sqlite_uow, tmp_path / "practice")
+    with clearinghouse(tmp_path / "clearinghouse") as house:
+        config = house.configure(practice.folder)
+        house.server.stop()
+        assert practice.send(sqlite_uow, config).failures  # the server is down
+        assert practice.send(sqlite_uow, config).failures  # still down: said once
+        house.restart()
+        wrong = house.configure(practice.folder, user="nobody")
+        refused = practice.send(sqlite_uow, wrong).failures  # now the login is refused
+        assert refused
+        with sqlite_uow() as uow:
+            [found] = uow.work_items.without_claim_prefixed(outage_key(PARTNER, "send"))
+            item = uow.work_items.get(found.item_id or 0)
+        assert item is not None
+        notes = [e.detail for e in item.history if e.action == "note"]
+        assert "cannot connect" in item.summary
+        assert len(notes) == 2
+        assert "cannot connect" in notes[0]
+        assert refused[0].reason in notes[1]
+        assert practice.send(sqlite_uow, config).failures == []
+        assert _outage(sqlite_uow, "send") == [WorkStatus.DONE]

@@ -43,6 +43,7 @@ from unit.edi.claim_builders import (
     random_claim,
     secondary_input,
 )
+from unit.edi.pyx12_oracle import pyx12_errors
 
 SIGNED = date(2024, 5, 3)
 
@@ -370,3 +371,31 @@ def test_a_paper_payer_is_a_profile_setting_checked_like_the_others() -> None:
     with pytest.raises(ProfileError) as bad:
         checked_changes({"paper.WC1.zip": "4321", "paper.WC1.fax": "1"})
     assert [key for key, _reason in bad.value.problems] == ["paper.WC1.zip", "paper.WC1.fax"]
+
+
+def test_a_workers_comp_claim_is_employment_related_on_paper_and_in_the_837() -> None:
+    carrier = Payer("WC01", "Keystone Workers Comp", PayerKind.WORKERS_COMP, 365, 180)
+    given = claim_input(
+        claim=claim(payer=carrier),
+        coverage=coverage(payer=carrier),
+        payer=carrier,
+        related_causes=("EM",),
+    )
+    [page] = cms1500(given, signed_on=SIGNED)
+    e = _entries(page)
+    assert (e.get("10a.yes"), e.get("10b.no"), e.get("10c.no")) == ("X", "X", "X")
+    assert "10a.no" not in e
+    x12 = write_837p([given], ENVELOPE)
+    assert "*Y*A*Y*Y**EM~" in x12  # CLM09, then CLM10 empty and CLM11-1 EM
+    assert pyx12_errors(x12) == []
+
+
+def test_a_claim_to_medicare_as_primary_says_none_in_item_11() -> None:
+    medicare = Payer("MCR01", "Medicare Part B", PayerKind.MEDICARE, 365, 120)
+    given = claim_input(
+        claim=claim(payer=medicare),
+        coverage=replace(coverage(payer=medicare), group_number=""),
+        payer=medicare,
+    )
+    [page] = cms1500(given, signed_on=SIGNED)
+    assert _entries(page)["11"] == "NONE"

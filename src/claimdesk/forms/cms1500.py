@@ -231,7 +231,12 @@ def _patient_and_insured(sheet: _Sheet, claim: ClaimInput) -> None:
     if claim.patient_is_subscriber:
         # The 837 names the insured's address only when the patient is the insured (2010BA).
         _address(sheet, "7", patient.address, patient.phone)
-    sheet.put("11", text.capitals(coverage.group_number.strip()))
+    group = text.capitals(coverage.group_number.strip())
+    if not group and claim.payer.kind is PayerKind.MEDICARE and claim.primary is None:
+        # Medicare requires item 11: "NONE" when no insurance is primary to Medicare (CMS
+        # Claims Processing Manual, chapter 26, item 11).
+        group = "NONE"
+    sheet.put("11", group)
     if born is not None:
         _date(sheet, "11a", born, century=True)
     _sex(sheet, "11a", sex)
@@ -243,9 +248,9 @@ def _patient_and_insured(sheet: _Sheet, claim: ClaimInput) -> None:
         sheet.put("9", _insured(claim, primary.coverage)[0], cut=True)
         sheet.put("9a", text.capitals(primary.coverage.member_id.strip()))
         sheet.put("9d", text.address(primary.coverage.plan_name or primary.payer.name), cut=True)
-    # The 837 sends no related-causes code (CLM11): the condition is related to none of them.
-    for item in ("10a", "10b", "10c"):
-        sheet.check(f"{item}.no")
+    # Items 10a-c answer what the 837 says in CLM11 (EM employment, AA auto, OA other accident).
+    for item, cause in (("10a", "EM"), ("10b", "AA"), ("10c", "OA")):
+        sheet.check(f"{item}.yes" if cause in claim.related_causes else f"{item}.no")
     if claim.release_of_information == "Y":
         sheet.put("12", SIGNATURE_ON_FILE)
     if claim.benefits_assigned:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from claimdesk.domain.claims import Claim
 from claimdesk.domain.coverage import Coverage, Priority
 from claimdesk.domain.parties import Patient
-from claimdesk.domain.payers import Payer
+from claimdesk.domain.payers import Payer, PayerKind
 from claimdesk.domain.providers import Facility, Provider
 from claimdesk.edi.x12.writer import X12WriteError
 from claimdesk.edi.x837.claim_input import ClaimInput, PayTo, PrimaryAdjudication
@@ -31,6 +31,9 @@ class ClaimParties:
     payer: Payer
     providers: Mapping[str, Provider]
     facility: Facility | None
+
+
+EMPLOYMENT = "EM"  # CLM11-1
 
 
 def build_claim_input(
@@ -68,6 +71,8 @@ def build_claim_input(
         prior_authorization=claim.prior_authorization,
         primary=primary,
         pay_to=PayTo(pay_to) if pay_to is not None else None,
+        # A workers' compensation carrier pays for a condition related to employment only.
+        related_causes=(EMPLOYMENT,) if parties.payer.kind is PayerKind.WORKERS_COMP else (),
     )
 
 

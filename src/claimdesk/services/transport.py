@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from claimdesk.domain.money import Money
-from claimdesk.domain.work import SYSTEM, HistoryEvent, Outcome, Problem, WorkKind
+from claimdesk.domain.work import SYSTEM, HistoryEvent, Outcome, Problem, WorkItem, WorkKind
 from claimdesk.routing.policy import RoutingPolicy
 from claimdesk.services.remit_work import open_in
 from claimdesk.store.uow import UnitOfWork
@@ -132,6 +132,27 @@ def outage_key(partner: str, direction: str) -> str:
     return f"{OUTAGE_PREFIX}{direction}:{partner}"
 
 
+def _still_failing(
+    uow: UnitOfWork,
+    active: Sequence[WorkItem],
+    failures: Sequence[Note],
+    direction: str,
+    now: datetime,
+) -> None:
+    """The outage goes on, perhaps for another reason (the server was down, now it refuses the
+    login): the item's history says so when the reason changes, so Tier 1 chases the current
+    one, not the first."""
+    reason = f"{direction} still failing: " + "; ".join(str(f) for f in failures)
+    for found in active:
+        item = uow.work_items.get(found.item_id or 0)
+        if item is None:
+            continue
+        last = next((e.detail for e in reversed(item.history) if e.action == "note"), "")
+        if last != reason[:1000]:
+            event = HistoryEvent(now, SYSTEM, "note", item.status, item.status, reason[:1000])
+            uow.work_items.add_history(found.item_id or 0, [event])
+
+
 def track_outage(
     uow_factory: UowFactory,
     partner: Partner,
@@ -147,12 +168,14 @@ def track_outage(
     key = outage_key(partner.name, direction)
     with uow_factory() as uow:
         items = uow.work_items.without_claim_prefixed(key)
-        if bool(failures) == any(i.active and i.problem_key == key for i in items):
+        if not failures and not any(i.active and i.problem_key == key for i in items):
             return  # nothing changes: most exchanges go through with no item open
     with uow_factory() as uow:
         uow.work_items.begin_write()
         items = uow.work_items.without_claim_prefixed(key)
         active = [i for i in items if i.active and i.problem_key == key]
+        if failures and active:
+            _still_failing(uow, active, failures, direction, now)
         if failures and not active:
             waiting = "in the outbox" if direction == SEND else "on the server"
             problem = Problem(

@@ -153,6 +153,8 @@ class ClaimInput:
     assignment: str = "A"  # CLM07: A assigned, B lab services only, C not assigned
     benefits_assigned: bool = True  # CLM08
     release_of_information: str = "Y"  # CLM09: Y signed, I informed consent
+    # CLM11 related causes: EM employment, AA auto accident, OA other accident (CMS-1500 10a-c).
+    related_causes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         record = f"claim {self.claim.claim_id}"

@@ -55,6 +55,7 @@ def claim_loop(w: SegmentWriter, claim: ClaimInput) -> None:
         w.identifier(claim.assignment, 1, record, "CLM07 assignment"),
         yes_no(claim.benefits_assigned),
         w.identifier(claim.release_of_information, 1, record, "CLM09 release of information"),
+        *(("", w.composite(*claim.related_causes[:3])) if claim.related_causes else ()),
     )
     claim_references(w, claim)
     codes = diagnoses(claim)
