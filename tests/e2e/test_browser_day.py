@@ -548,15 +548,15 @@ def test_tier1_reads_where_an_ehr_message_went_wrong(
     finds the interface error in the front-end queue, with the segment, field and reason."""
     url, built = day
     settings = built.settings
-    (settings.practice_home / "hl7.toml").write_text(
-        '[senders.RIVERBEND_EHR]\nbilling_npi = "1729147144"\n', encoding="utf-8"
-    )
     with built.config.uow_factory() as uow:
         claim = uow.claims.get(built.write_off_claim)
         assert claim is not None
         visit = claim.encounter
         patient = uow.patients.get(visit.patient_account)
         assert patient is not None
+    (settings.practice_home / "hl7.toml").write_text(
+        f'[senders.RIVERBEND_EHR]\nbilling_npi = "{visit.billing_npi}"\n', encoding="utf-8"
+    )
     message = hl7_charges(
         replace(visit, encounter_id="EHR-0001", rendering_npi=UNKNOWN_NPI),
         patient,

@@ -76,6 +76,17 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield url
 
 
+@pytest.fixture
+def second_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """Another new database of the kind ``database_url`` is: a second home to compare with (an
+    intake against another), or a restore's target; a PostgreSQL one is dropped afterwards."""
+    kind = "postgresql" if database_url.startswith("postgresql") else "sqlite"
+    folder = tmp_path / "second-database"
+    folder.mkdir()
+    with database_of(kind, folder) as url:
+        yield url
+
+
 # The tests that read what a long cycle leaves behind share one cycled practice per database,
 # built once in the run: the tests of each database are one group (``xdist_group``, set on the
 # fixture's parameter), run on one worker (``--dist loadgroup``) that builds that practice for

@@ -6,14 +6,10 @@ from __future__ import annotations
 
 import os
 import stat
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
 from remit_practice import NOW, ensure_person, seed
-from sqlalchemy import text
 from typer.testing import CliRunner
 
 from claimdesk.audit.chain import AuditRecord
@@ -30,30 +26,11 @@ from claimdesk.services.tier2 import request_write_off
 from claimdesk.store.engine import make_engine
 from claimdesk.store.export import row_counts
 
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 FILES = {
     "archive/remit-0001.835": "ISA*00*          *00*          *ZZ*PAYER~",
     "outbox/appeals/appeal-C1.pdf": "%PDF-1.4 letter",
     "inbox/ack.999": "ISA*999~",
 }
-
-
-@pytest.fixture
-def target_url(database_url: str, tmp_path: Path) -> Iterator[str]:
-    """A second, empty database of the same kind to restore into."""
-    if database_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'restored' / 'claimdesk.db'}"
-        return
-    name = f"claimdesk_restore_{uuid.uuid4().hex[:16]}"
-    admin = make_engine(PG_ADMIN_URL).execution_options(isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
 
 
 def books_of(settings: Settings) -> tuple[object, ...]:
@@ -70,7 +47,7 @@ def books_of(settings: Settings) -> tuple[object, ...]:
 
 
 def test_backup_and_restore_keep_the_books_and_the_files(
-    tmp_path: Path, database_url: str, target_url: str
+    tmp_path: Path, database_url: str, second_database_url: str
 ) -> None:
     source = Settings(home=tmp_path / "home", database_url=database_url)
     set_up(source)
@@ -113,8 +90,8 @@ def test_backup_and_restore_keep_the_books_and_the_files(
     assert made.exit_code == 0, made.output
     assert stat.S_IMODE(archive.stat().st_mode) == 0o600
 
-    restored = Settings(home=tmp_path / "restored", database_url=target_url)
-    env = {"CLAIMDESK_DATABASE_URL": target_url}
+    restored = Settings(home=tmp_path / "restored", database_url=second_database_url)
+    env = {"CLAIMDESK_DATABASE_URL": second_database_url}
     args = ["--home", str(restored.home), "restore", str(archive)]
     done = runner.invoke(cli_app, args, env=env)
     assert done.exit_code == 0, done.output

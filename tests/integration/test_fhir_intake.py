@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from claimdesk.cli import app
@@ -41,7 +41,6 @@ from claimdesk.store.tables.reference import (
 )
 
 AS_OF = date(2026, 9, 30)
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 Run = Callable[..., tuple[int, str]]
 # Every record an import writes, compared row for row.
 RECORDS = (
@@ -73,24 +72,6 @@ def practice(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.exit_code == 0, result.output
     assert (folder / "practice.fhir.json").is_file()
     return folder
-
-
-@pytest.fixture
-def second_url(database_url: str, tmp_path: Path) -> Iterator[str]:
-    """Another new database of the same kind as ``database_url``, for a second home."""
-    if database_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'second.db'}"
-        return
-    name = f"claimdesk_test_{uuid.uuid4().hex[:16]}"
-    admin = make_engine(PG_ADMIN).execution_options(isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
 
 
 def _home(folder: Path, url: str) -> Run:
@@ -145,10 +126,10 @@ def _books(url: str) -> dict[str, Any]:
 
 
 def test_the_fhir_intake_gives_the_books_the_csv_intake_gives(
-    practice: Path, database_url: str, second_url: str, tmp_path: Path
+    practice: Path, database_url: str, second_database_url: str, tmp_path: Path
 ) -> None:
     from_csv = _home(tmp_path / "csv-home", database_url)
-    from_fhir = _home(tmp_path / "fhir-home", second_url)
+    from_fhir = _home(tmp_path / "fhir-home", second_database_url)
 
     code, output = from_csv("import", str(practice), "--json")
     assert code == 0, output
@@ -159,7 +140,7 @@ def test_the_fhir_intake_gives_the_books_the_csv_intake_gives(
 
     assert first["claims_created"] == 16
     assert first["ledger_entries_posted"] > 0
-    csv_books, fhir_books = _books(database_url), _books(second_url)
+    csv_books, fhir_books = _books(database_url), _books(second_database_url)
     assert csv_books == fhir_books
     assert len(fhir_books["claims"]) == 16
     assert fhir_books["ledger"]
@@ -170,7 +151,7 @@ def test_the_fhir_intake_gives_the_books_the_csv_intake_gives(
     assert second["ledger_entries_posted"] == 0
     assert all(c["inserted"] == c["updated"] == 0 for c in second["counts"].values())
     assert second["practice_settings_changed"] == []
-    assert _books(second_url) == fhir_books
+    assert _books(second_database_url) == fhir_books
     assert _summary(from_csv) == _summary(from_fhir)
 
 
