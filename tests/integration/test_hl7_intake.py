@@ -132,3 +132,42 @@ def test_a_message_not_applied_is_tier_1_work_until_its_resend_applies(
         reused = take(registration.replace("|19", "|18", 1))
         assert reused.code is AckCode.REJECTED
         assert [(str(p.location), p.code) for p in reused.problems] == [("MSH-10", "205")]
+
+
+def test_a_sender_that_sends_a_dft_per_charge_adds_each_to_the_visit(
+    tmp_path: Path, database_url: str
+) -> None:
+    bundle = tmp_path / "bundle"
+    messages = write_hl7_practice(bundle, patients=3, encounters=8)
+    settings = interface_home(tmp_path / "home", database_url, bundle)
+    mapping = settings.practice_home / "hl7.toml"
+    mapping.write_text(mapping.read_text(encoding="utf-8") + 'charges = "add"\n', encoding="utf-8")
+    visit = next(m for m in messages if m.count("\rFT1|") >= 2)
+    account = visit.split("PID|1||", 1)[1].split("^", 1)[0]
+    registration = next(m for m in messages if "ADT^" in m and f"PID|1||{account}^" in m)
+    segments = visit.rstrip("\r").split("\r")
+    head = [s for s in segments if not s.startswith("FT1|")]
+    charges = [s for s in segments if s.startswith("FT1|")]
+    # The EHR sends each charge as it is entered: one DFT a line, each numbered 1.
+    one_each = [
+        "\r".join([*head, "FT1|1|" + line.split("|", 2)[2]]).replace("|DFT0", f"|ONE{n}", 1) + "\r"
+        for n, line in enumerate(charges)
+    ]
+    with composed(settings, clock=lambda: NOW) as parts:
+        mappings = load_mappings(settings.practice_home)
+
+        def take(text: str) -> Taken:
+            return take_message(
+                parts.uow_factory, text, mappings=mappings, policy=parts.routing, user=USER, now=NOW
+            )
+
+        assert take(registration).code is AckCode.ACCEPTED
+        assert [take(m).code for m in one_each] == [AckCode.ACCEPTED] * len(one_each)
+        assert take(one_each[0]).outcome == "already applied"  # a resend adds nothing
+        visit_id = visit.split("\rPV1|", 1)[1].split("|")[18]
+        with parts.uow_factory() as uow:
+            stored = uow.encounters.get(visit_id)
+        assert stored is not None
+        assert [line.line_number for line in stored.lines] == list(range(1, len(charges) + 1))
+        sent = sum((Money(c.split("|")[11]) for c in charges), Money.zero())
+        assert stored.total_charge == sent

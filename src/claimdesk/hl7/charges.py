@@ -9,7 +9,7 @@ Only charges (FT1-6 ``CG``) are taken; payments and adjustments are posted in cl
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import partial
 from typing import TypeVar
@@ -306,3 +306,28 @@ def read_charges(
         where = Location("DG1") if "diagnos" in str(exc) else Location("FT1")
         return None, [Problem(where, str(exc), Code.REQUIRED_FIELD_MISSING)]
     return Charges(encounter), []
+
+
+def added_to(on_file: Encounter, sent: Encounter) -> Encounter:
+    """``sent``'s lines added to the visit on file (a sender with ``charges = "add"``): its new
+    diagnoses after the visit's, each new line numbered after the last and pointing to its
+    diagnoses where they now stand. Raises :class:`EncounterError` past 12 diagnoses."""
+    diagnoses = list(on_file.diagnoses)
+    diagnoses += [code for code in sent.diagnoses if code not in diagnoses]
+    last = max(line.line_number for line in on_file.lines)
+    added = tuple(
+        replace(
+            line,
+            line_number=last + n,
+            diagnosis_pointers=tuple(
+                diagnoses.index(sent.diagnoses[p - 1]) + 1 for p in line.diagnosis_pointers
+            ),
+        )
+        for n, line in enumerate(sent.lines, start=1)
+    )
+    return replace(
+        on_file,
+        diagnoses=tuple(diagnoses),
+        lines=(*on_file.lines, *added),
+        date_of_service=min(on_file.date_of_service, sent.date_of_service),
+    )

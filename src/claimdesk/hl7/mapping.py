@@ -18,6 +18,9 @@ from claimdesk.bundle.cells import CellError, parse_npi
 
 MAPPING_FILE = "hl7.toml"  # in the practice's home
 COVERAGE_KEYS = ("IN1-2", "PID-3+IN1-2")
+# What a DFT^P03 for a visit on file does: states the visit's charges (the lines it does not
+# list are taken off), or adds its lines to those on file (an EHR that sends one DFT a charge).
+CHARGE_MODES = ("visit", "add")
 
 # FT1-25.3 and DG1-3.3 coding systems (HL7 table 0396) read as CPT/HCPCS and ICD-10-CM.
 PROCEDURE_SYSTEMS = ("CPT", "C4", "CPT4", "HCPCS", "HC", "HCPT")
@@ -42,6 +45,11 @@ class SenderMapping:
     procedure_systems: tuple[str, ...] = PROCEDURE_SYSTEMS
     diagnosis_systems: tuple[str, ...] = DIAGNOSIS_SYSTEMS
     coverage_key: str = COVERAGE_KEYS[0]
+    charges: str = CHARGE_MODES[0]
+
+    @property
+    def adds_charges(self) -> bool:
+        return self.charges == CHARGE_MODES[1]
 
     def coverage_id(self, account: str, in1_2: str) -> str:
         """IN1-2 as sent (the EHR's id of the patient's coverage), or with the patient's
@@ -90,6 +98,7 @@ KEYS = {
     "procedure_systems",
     "diagnosis_systems",
     "coverage_key",
+    "charges",
 }
 
 
@@ -132,6 +141,9 @@ def parse_mappings(text: str, source: str) -> dict[str, SenderMapping]:
         key = table.get("coverage_key", COVERAGE_KEYS[0])
         if key not in COVERAGE_KEYS:
             problems.append(f"{where}.coverage_key: one of {', '.join(COVERAGE_KEYS)}, not {key!r}")
+        charges = table.get("charges", CHARGE_MODES[0])
+        if charges not in CHARGE_MODES:
+            problems.append(f"{where}.charges: one of {', '.join(CHARGE_MODES)}, not {charges!r}")
         found[sender] = SenderMapping(
             sender=sender,
             billing_npi=npi,
@@ -151,6 +163,7 @@ def parse_mappings(text: str, source: str) -> dict[str, SenderMapping]:
                 problems,
             ),
             coverage_key=str(key),
+            charges=str(charges),
         )
     if problems:
         raise MappingError(problems)

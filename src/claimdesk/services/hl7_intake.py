@@ -22,9 +22,11 @@ from datetime import date, datetime
 
 from sqlalchemy.exc import IntegrityError
 
+from claimdesk.domain.encounters import EncounterError
 from claimdesk.domain.money import Money
 from claimdesk.domain.work import HistoryEvent, Problem, WorkKind
 from claimdesk.hl7.ack import AckCode, acknowledgment
+from claimdesk.hl7.charges import added_to
 from claimdesk.hl7.mapping import SenderMapping
 from claimdesk.hl7.message import (
     Code,
@@ -203,7 +205,7 @@ def _take(
                 header.control_id,
                 header.kind,
             )
-        intake = read_intake(message, mapping, _OnFile(uow, now))
+        intake = _added(uow, mapping, read_intake(message, mapping, _OnFile(uow, now)))
         if intake.bundle is not None:
             try:
                 report = store_bundle(
@@ -243,6 +245,23 @@ def _take(
         header.kind,
         intake.problems,
     )
+
+
+def _added(uow: UnitOfWork, mapping: SenderMapping, intake: Intake) -> Intake:
+    """For a sender whose DFTs each add charges to a visit, the visit on file with the message's
+    lines added; else what the message states."""
+    if not mapping.adds_charges or intake.bundle is None or not intake.bundle.encounters:
+        return intake
+    [sent] = intake.bundle.encounters
+    on_file = uow.encounters.get(sent.encounter_id)
+    if on_file is None:
+        return intake
+    try:
+        visit = added_to(on_file, sent)
+    except EncounterError as exc:
+        problem = MessageProblem(Location("DG1"), str(exc), Code.DATA_TYPE)
+        return replace(intake, bundle=None, problems=(problem,))
+    return replace(intake, bundle=replace(intake.bundle, encounters=(visit,)))
 
 
 def _record(

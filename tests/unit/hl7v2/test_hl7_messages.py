@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -15,6 +15,7 @@ from claimdesk.domain.money import Money
 from claimdesk.domain.parties import Address, Guarantor, Patient, Sex
 from claimdesk.hl7.ack import AckCode, acknowledgment
 from claimdesk.hl7.batch import split_batch
+from claimdesk.hl7.charges import added_to
 from claimdesk.hl7.mapping import MappingError, SenderMapping, parse_mappings
 from claimdesk.hl7.message import Code, MessageRefusedError, read_header
 from claimdesk.hl7.read import accepted, read_intake
@@ -363,7 +364,20 @@ def test_the_mapping_file_maps_ids_and_names_every_problem() -> None:
         "hl7.toml: senders.A.billing_npi: an NPI has 10 digits, not '12'",
         "hl7.toml: senders.A.providers.X: an NPI has 10 digits, not '12'",
         "hl7.toml: senders.A.payers.Z: claimdesk's id as text, not 5",
-        "hl7.toml: senders.B.npi: not a setting (billing_npi, coverage_key, diagnosis_systems, "
-        "locations, payers, procedure_systems, providers)",
+        "hl7.toml: senders.B.npi: not a setting (billing_npi, charges, coverage_key, "
+        "diagnosis_systems, locations, payers, procedure_systems, providers)",
         "hl7.toml: senders.B.coverage_key: one of IN1-2, PID-3+IN1-2, not 'member'",
     ]
+
+
+def test_a_sender_that_adds_charges_adds_its_lines_to_the_visit_on_file() -> None:
+    lab = ServiceLine(1, "81002", Money("12.00"), Decimal(1), date(2026, 11, 21), "11", (2, 1))
+    sent = replace(VISIT, diagnoses=("R3000", "I10"), lines=(lab,))
+    visit = added_to(VISIT, sent)
+    assert visit.diagnoses == ("E119", "I10", "Z79899", "R3000")
+    assert visit.lines[:2] == VISIT.lines
+    assert visit.lines[2] == replace(lab, line_number=3, diagnosis_pointers=(2, 4))
+    assert visit.total_charge == Money("234.50")
+    assert visit.date_of_service == VISIT.date_of_service
+    adding = parse_mappings('[senders.S]\nbilling_npi = "1729147144"\ncharges = "add"\n', "x")
+    assert adding["S"].adds_charges
