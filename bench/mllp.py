@@ -75,23 +75,25 @@ def _send(port: int, messages: list[str]) -> tuple[float, list[str]]:
 @contextmanager
 def _claimdesk_listener(home: Path) -> Iterator[int]:
     env = {**os.environ, "CLAIMDESK_HOME": str(home), "CLAIMDESK_DATABASE_URL": ""}
-    process = subprocess.Popen(
-        [str(PROGRAM), "hl7", "listen", "--port", "0"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        assert process.stderr is not None
-        first = process.stdout.readline()
-        if "listening" not in first:
-            raise RuntimeError(f"the listener did not start: {process.stderr.read()}")
-        yield int(first.rsplit(":", 1)[1])
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.communicate(timeout=60)
+    # The listener logs a line a message: to a file, as a service manager keeps it (a pipe
+    # nobody reads would fill and stop the listener).
+    with (home / "listener.log").open("w", encoding="utf-8") as log:
+        process = subprocess.Popen(
+            [str(PROGRAM), "hl7", "listen", "--port", "0"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+        )
+        try:
+            assert process.stdout is not None
+            first = process.stdout.readline()
+            if "listening" not in first:
+                raise RuntimeError(f"the listener did not start: see {log.name}")
+            yield int(first.rsplit(":", 1)[1])
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.communicate(timeout=60)
 
 
 @contextmanager
