@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from claimdesk.bootstrap import composed
 from claimdesk.cli.app import (
@@ -23,6 +22,7 @@ from claimdesk.cli.app import (
     ready,
     settings_of,
 )
+from claimdesk.cli.import_cmd import print_import
 from claimdesk.cli.jobs import as_actor, as_job
 from claimdesk.services.fhir_export import FhirExport, export_fhir
 from claimdesk.services.fhir_import import import_fhir_file
@@ -80,24 +80,7 @@ def import_command(
                 f"[red]{len(outcome.problems)} problem(s) in {bundle}; nothing was imported[/red]"
             )
         raise typer.Exit(EXIT_INPUT_PROBLEMS)
-    if as_json:
-        emit_json({"imported": True, **report.as_dict()})
-        return
-    table = Table(title=f"FHIR import {report.import_id}")
-    for column in ("records", "inserted", "updated", "unchanged"):
-        table.add_column(column, justify="left" if column == "records" else "right")
-    for entity, counts in report.counts.items():
-        table.add_row(entity, str(counts.inserted), str(counts.updated), str(counts.unchanged))
-    console.print(table)
-    console.print(
-        f"claims created {report.claims_created}, ledger entries posted "
-        f"{report.ledger_entries_posted}, record changes audited {report.changes_recorded}"
-    )
-    if report.practice_settings_changed:
-        changed = ", ".join(report.practice_settings_changed)
-        console.print(f"practice settings changed (each audited): {changed}", highlight=False)
-    if report.unchanged:
-        console.print("nothing changed: this file was already imported")
+    print_import(report, as_json, title="FHIR import", rows="records", source="file")
 
 
 @fhir_app.command("export")

@@ -22,7 +22,7 @@ from claimdesk.cli.app import (
     settings_of,
 )
 from claimdesk.cli.jobs import as_job
-from claimdesk.services.import_bundle import BundleImportError
+from claimdesk.services.import_bundle import BundleImportError, ImportReport
 from claimdesk.services.import_folder import import_folder
 
 
@@ -76,13 +76,19 @@ def import_(
                 f"[red]{len(outcome.errors)} problem(s) in {bundle_dir}; nothing was imported[/red]"
             )
         raise typer.Exit(EXIT_INPUT_PROBLEMS)
-    report = outcome.report
+    print_import(outcome.report, as_json, title="import", rows="entity", source="bundle")
+
+
+def print_import(
+    report: ImportReport, as_json: bool, *, title: str, rows: str, source: str
+) -> None:
+    """An import's report: counts per kind of record, claims and entries, settings changed."""
     if as_json:
         emit_json({"imported": True, **report.as_dict()})
         return
-    table = Table(title=f"import {report.import_id}")
-    for column in ("entity", "inserted", "updated", "unchanged"):
-        table.add_column(column, justify="left" if column == "entity" else "right")
+    table = Table(title=f"{title} {report.import_id}")
+    for column in (rows, "inserted", "updated", "unchanged"):
+        table.add_column(column, justify="left" if column == rows else "right")
     for entity, counts in report.counts.items():
         table.add_row(entity, str(counts.inserted), str(counts.updated), str(counts.unchanged))
     console.print(table)
@@ -96,4 +102,4 @@ def import_(
             f"practice settings changed (each audited): {', '.join(changed)}", highlight=False
         )
     if report.unchanged:
-        console.print("nothing changed: this bundle was already imported")
+        console.print(f"nothing changed: this {source} was already imported")

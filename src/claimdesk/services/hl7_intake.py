@@ -85,8 +85,9 @@ class _OnFile:
         return None if item is None else item.charge
 
     def visit_owner(self, encounter_id: str) -> str | None:
-        visit = self._uow.encounters.get(encounter_id)
-        return None if visit is None else visit.patient_account
+        # The visit's header alone: its lines and diagnoses are not needed to know its patient.
+        header = self._uow.imports.stored("encounters", [(encounter_id,)]).get((encounter_id,))
+        return None if header is None else str(header["patient_account"])
 
     def coverage_owner(self, coverage_id: str) -> str | None:
         coverage = self._uow.coverages.get(coverage_id)

@@ -22,6 +22,7 @@ from claimdesk.services.import_run import (
     EntityCounts,
     ImportRun,
     key_text,
+    refuse_moves,
     require,
 )
 from claimdesk.services.practice import change_settings
@@ -145,13 +146,9 @@ def store_bundle(
         "payers",
         {c.coverage_id: c.payer_id for c in bundle.coverages},
     )
-    _same_owner(
-        run,
-        "coverages",
-        "patient_account",
-        {c.coverage_id: c.patient_account for c in bundle.coverages},
+    _upsert(
+        run, "coverages", [rows.coverage_row(c) for c in bundle.coverages], owner="patient_account"
     )
-    _upsert(run, "coverages", [rows.coverage_row(c) for c in bundle.coverages])
     _upsert(run, "fee_schedule", [rows.fee_row(f) for f in bundle.fee_schedule])
     require(
         run,
@@ -165,12 +162,6 @@ def store_bundle(
     )
     _upsert(run, "contracts", [rows.contract_row(r) for r in bundle.contracts])
     check_encounter_references(run, bundle.encounters)
-    _same_owner(
-        run,
-        "encounters",
-        "patient_account",
-        {e.encounter_id: e.patient_account for e in bundle.encounters},
-    )
     sync_encounters(run, bundle.encounters)
     uow.imports.record_changes(run.changes)
     settings_changed = change_settings(uow, bundle.practice, by=user, now=now)
@@ -195,24 +186,11 @@ def _registered(patient: Patient) -> rows.Row:
     return row
 
 
-def _same_owner(run: ImportRun, entity: str, owner: str, owners: dict[str, str]) -> None:
-    """A stored coverage or visit keeps its patient: moved to another, a coverage would bill
-    the first patient's claims under the second's member id, and a visit's claim would keep the
-    first patient's insurance. Such a change is refused; nothing is imported."""
-    stored = run.uow.imports.stored(entity, [(key,) for key in owners])
-    moved = [
-        f"{key} is {row[owner]}'s, not {owners[key]}'s"
-        for (key,), row in stored.items()
-        if row[owner] != owners[key]
-    ]
-    if moved:
-        raise BundleImportError(
-            f"{entity}: {'; '.join(sorted(moved)[:5])}: a record does not move to another "
-            "patient (void the visit's claim, or end the coverage, and send it under a new id)"
-        )
-
-
-def _upsert(run: ImportRun, entity: str, new_rows: Sequence[rows.Row]) -> None:
+def _upsert(
+    run: ImportRun, entity: str, new_rows: Sequence[rows.Row], *, owner: str | None = None
+) -> None:
+    """Insert or update ``new_rows`` by natural key; with ``owner``, a stored row keeps that
+    column's value (a coverage its patient: ``refuse_moves``)."""
     key_columns = natural_key(entity)
     by_key: dict[Key, rows.Row] = {}
     for row in new_rows:
@@ -222,6 +200,15 @@ def _upsert(run: ImportRun, entity: str, new_rows: Sequence[rows.Row]) -> None:
         by_key[key] = row
     imports = run.uow.imports
     stored = imports.stored(entity, by_key)
+    if owner is not None:
+        refuse_moves(
+            entity,
+            [
+                (key_text(key), old[owner], by_key[key][owner])
+                for key, old in stored.items()
+                if old[owner] != by_key[key][owner]
+            ],
+        )
     counts = run.counts[entity]
     inserts: list[rows.Row] = []
     changed: list[tuple[rows.RowIn, rows.Row]] = []

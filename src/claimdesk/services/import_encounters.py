@@ -21,7 +21,7 @@ from claimdesk.services.charges import (
     reverse_charge,
     self_pay_payer,
 )
-from claimdesk.services.import_run import BundleImportError, ImportRun, require
+from claimdesk.services.import_run import BundleImportError, ImportRun, refuse_moves, require
 from claimdesk.services.practice import posting_date
 from claimdesk.store import rows
 from claimdesk.store.repositories.imports import StoredEncounters
@@ -80,6 +80,14 @@ def sync_encounters(run: ImportRun, encounters: Sequence[Encounter]) -> None:
             )
         by_id[encounter.encounter_id] = encounter
     stored = run.uow.imports.stored_encounters({e: claim_id_for(e) for e in by_id})
+    refuse_moves(
+        "encounters",
+        [
+            (eid, header["patient_account"], by_id[eid].patient_account)
+            for eid, header in stored.headers.items()
+            if header["patient_account"] != by_id[eid].patient_account
+        ],
+    )
     counts = run.counts["encounters"]
     new = [e for e in by_id.values() if e.encounter_id not in stored.headers]
     changes = _EncounterChanges()

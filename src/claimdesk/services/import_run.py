@@ -75,6 +75,19 @@ class ImportRun:
         )
 
 
+def refuse_moves(entity: str, moved: list[tuple[str, object, object]]) -> None:
+    """A stored coverage or visit keeps its patient: moved to another, a coverage would bill the
+    first patient's claims under the second's member id, and a visit's claim would keep the
+    first patient's insurance. ``moved`` is (key, stored patient, bundle's patient); any refuses
+    the import, nothing stored."""
+    if moved:
+        shown = sorted(f"{key} is {old}'s, not {new}'s" for key, old, new in moved)
+        raise BundleImportError(
+            f"{entity}: {'; '.join(shown[:5])}: a record does not move to another "
+            "patient (void the visit's claim, or end the coverage, and send it under a new id)"
+        )
+
+
 def require(
     run: ImportRun, entity: str, what: str, stored_as: str, refs: dict[str, str | None]
 ) -> None:
